@@ -1,0 +1,17 @@
+import { authenticatedRoute } from '../../shared/http/handler.ts';
+import { fieldsOf, validate } from '../../shared/http/validate.ts';
+import { toLinkResponse, updateLinkRequest } from '../../shared/links/schemas.ts';
+import { linkService } from '../../shared/links/service.ts';
+
+export const handler = authenticatedRoute(async (request, caller) => {
+  const input = validate(updateLinkRequest, fieldsOf(request.query, request.body));
+  const link = await linkService().update(caller.username, {
+    url: input.url,
+    title: input.title,
+    description: input.description,
+    addTags: input.add_tags,
+    removeTags: input.remove_tags,
+    private: input.private,
+  });
+  return { status: 200, body: { link: toLinkResponse(link) } };
+});

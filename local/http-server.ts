@@ -1,0 +1,125 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  fallbackFunction,
+  matchPath,
+  routes,
+  type FunctionName,
+  type RouteDeclaration,
+} from '../shared/wiring.ts';
+import { invoke } from './functions.ts';
+
+/** API Gateway's own limit on a request payload; the handlers enforce the contract's smaller one. */
+const GATEWAY_PAYLOAD_LIMIT = 10 * 1024 * 1024;
+
+interface Match {
+  routeKey: string;
+  function: FunctionName;
+  pathParameters: Record<string, string>;
+}
+
+/** As API Gateway matches an HTTP API route: exact method and path, else the `$default` route. */
+export function matchRoute(method: string, path: string, candidates: RouteDeclaration[] = routes): Match {
+  for (const route of candidates) {
+    if (route.method !== method) continue;
+    const pathParameters = matchPath(route.path, path);
+    if (pathParameters)
+      return { routeKey: `${route.method} ${route.path}`, function: route.function, pathParameters };
+  }
+  return { routeKey: '$default', function: fallbackFunction, pathParameters: {} };
+}
+
+/** Builds the HTTP API (payload format 2.0) event that a deployed function receives for this request. */
+export function toApiGatewayEvent(
+  request: IncomingMessage,
+  body: Buffer,
+  match: Match,
+): APIGatewayProxyEventV2 {
+  const url = new URL(request.url ?? '/', 'http://localhost');
+  const headers: Record<string, string> = {};
+  let cookies: string[] | undefined;
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value === undefined) continue;
+    if (name === 'cookie') cookies = (Array.isArray(value) ? value : [value]).flatMap((c) => c.split(/;\s*/));
+    else headers[name] = Array.isArray(value) ? value.join(',') : value;
+  }
+  const query: Record<string, string> = {};
+  for (const [name, value] of url.searchParams)
+    query[name] = name in query ? `${query[name]},${value}` : value;
+  const now = new Date();
+  const contentType = headers['content-type'] ?? '';
+  const isText = /^(text\/|application\/(json|x-www-form-urlencoded|xml)|[^;]*\+json)/i.test(contentType);
+  return {
+    version: '2.0',
+    routeKey: match.routeKey,
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    headers,
+    ...(cookies ? { cookies } : {}),
+    ...(Object.keys(query).length > 0 ? { queryStringParameters: query } : {}),
+    ...(Object.keys(match.pathParameters).length > 0 ? { pathParameters: match.pathParameters } : {}),
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      domainName: headers['host'] ?? 'localhost',
+      domainPrefix: 'localhost',
+      http: {
+        method: request.method ?? 'GET',
+        path: url.pathname,
+        protocol: `HTTP/${request.httpVersion}`,
+        sourceIp: request.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId: randomUUID(),
+      routeKey: match.routeKey,
+      stage: '$default',
+      time: now.toUTCString(),
+      timeEpoch: now.getTime(),
+    },
+    ...(body.length > 0
+      ? { body: isText ? body.toString('utf8') : body.toString('base64'), isBase64Encoded: !isText }
+      : { isBase64Encoded: false }),
+  };
+}
+
+/** The local stand-in for API Gateway: routes each request from the wiring to the same handler modules. */
+export function createApiServer(): Server {
+  return createServer((request, response) => {
+    void handle(request, response).catch((error: unknown) => {
+      console.error('local API server:', error);
+      if (!response.headersSent)
+        writeJson(response, 500, { error: { code: 'internal', message: 'Internal error' } });
+      else response.end();
+    });
+  });
+}
+
+async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > GATEWAY_PAYLOAD_LIMIT) {
+      writeJson(response, 413, { error: { code: 'payload_too_large', message: 'Request too large' } });
+      request.destroy();
+      return;
+    }
+    chunks.push(chunk);
+  }
+  const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+  const match = matchRoute((request.method ?? 'GET').toUpperCase(), path);
+  const event = toApiGatewayEvent(request, Buffer.concat(chunks), match);
+  const result = (await invoke(match.function, event)) as APIGatewayProxyStructuredResultV2;
+  const headers: Record<string, string | string[]> = { ...(result.headers as Record<string, string>) };
+  if (result.cookies?.length) headers['set-cookie'] = result.cookies;
+  response.writeHead(result.statusCode ?? 200, headers);
+  response.end(
+    result.body ? Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8') : undefined,
+  );
+}
+
+function writeJson(response: ServerResponse, status: number, body: unknown): void {
+  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+  response.end(JSON.stringify(body));
+}

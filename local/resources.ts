@@ -1,0 +1,128 @@
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ResourceNotFoundException,
+  UpdateTimeToLiveCommand,
+  type AttributeDefinition,
+} from '@aws-sdk/client-dynamodb';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { buckets, queues, tables, type TableDeclaration, type TableName } from '../shared/wiring.ts';
+import { LOCAL_AWS } from './engines.ts';
+
+/** Local names of the declared resources; deployed stacks get generated names instead. */
+export function localTableNames(prefix: string): Record<TableName, string> {
+  return Object.fromEntries(
+    (Object.keys(tables) as TableName[]).map((name) => [name, `${prefix}${name}`]),
+  ) as Record<TableName, string>;
+}
+
+/** Creates each declared table that does not exist yet, exactly as declared (keys, indexes, stream, TTL). */
+export async function ensureTables(endpoint: string, names: Record<TableName, string>): Promise<void> {
+  const client = new DynamoDBClient({ ...LOCAL_AWS, endpoint });
+  try {
+    for (const [name, declaration] of Object.entries(tables) as [TableName, TableDeclaration][]) {
+      const tableName = names[name];
+      if (await tableExists(client, tableName)) continue;
+      const attributes = new Map<string, AttributeDefinition>();
+      for (const key of [
+        declaration.partitionKey,
+        declaration.sortKey,
+        ...declaration.localIndexes.map((i) => i.sortKey),
+      ]) {
+        attributes.set(key.name, { AttributeName: key.name, AttributeType: key.type });
+      }
+      await client.send(
+        new CreateTableCommand({
+          TableName: tableName,
+          BillingMode: 'PAY_PER_REQUEST',
+          AttributeDefinitions: [...attributes.values()],
+          KeySchema: [
+            { AttributeName: declaration.partitionKey.name, KeyType: 'HASH' },
+            { AttributeName: declaration.sortKey.name, KeyType: 'RANGE' },
+          ],
+          ...(declaration.localIndexes.length > 0
+            ? {
+                LocalSecondaryIndexes: declaration.localIndexes.map((index) => ({
+                  IndexName: index.name,
+                  KeySchema: [
+                    { AttributeName: declaration.partitionKey.name, KeyType: 'HASH' },
+                    { AttributeName: index.sortKey.name, KeyType: 'RANGE' },
+                  ],
+                  Projection: { ProjectionType: 'ALL' },
+                })),
+              }
+            : {}),
+          ...(declaration.stream
+            ? { StreamSpecification: { StreamEnabled: true, StreamViewType: declaration.stream } }
+            : {}),
+        }),
+      );
+      if (declaration.ttlAttribute) {
+        await client.send(
+          new UpdateTimeToLiveCommand({
+            TableName: tableName,
+            TimeToLiveSpecification: { Enabled: true, AttributeName: declaration.ttlAttribute },
+          }),
+        );
+      }
+    }
+  } finally {
+    client.destroy();
+  }
+}
+
+async function tableExists(client: DynamoDBClient, tableName: string): Promise<boolean> {
+  try {
+    await client.send(new DescribeTableCommand({ TableName: tableName }));
+    return true;
+  } catch (error) {
+    if (error instanceof ResourceNotFoundException) return false;
+    throw error;
+  }
+}
+
+/** Creates the declared queues (each with its dead-letter queue) and buckets; returns the variables naming them. */
+export async function ensureQueuesAndBuckets(
+  endpoint: string,
+  prefix: string,
+): Promise<Record<string, string>> {
+  const env: Record<string, string> = {};
+  const sqs = new SQSClient({ ...LOCAL_AWS, endpoint });
+  const s3 = new S3Client({ ...LOCAL_AWS, endpoint, forcePathStyle: true });
+  try {
+    for (const [name, declaration] of Object.entries(queues)) {
+      const dlq = await sqs.send(new CreateQueueCommand({ QueueName: `${prefix}${name}-dlq` }));
+      const { Attributes } = await sqs.send(
+        new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ['QueueArn'] }),
+      );
+      const queue = await sqs.send(
+        new CreateQueueCommand({
+          QueueName: `${prefix}${name}`,
+          Attributes: {
+            VisibilityTimeout: String(declaration.visibilityTimeoutSeconds),
+            RedrivePolicy: JSON.stringify({
+              deadLetterTargetArn: Attributes?.QueueArn,
+              maxReceiveCount: declaration.maxReceiveCount,
+            }),
+          },
+        }),
+      );
+      env[declaration.envVar] = queue.QueueUrl!;
+    }
+    for (const [name, declaration] of Object.entries(buckets)) {
+      const bucket = `${prefix}${name}`;
+      try {
+        await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+      } catch (error) {
+        if ((error as Error).name !== 'BucketAlreadyOwnedByYou') throw error;
+      }
+      env[declaration.envVar] = bucket;
+    }
+  } finally {
+    sqs.destroy();
+    s3.destroy();
+  }
+  return env;
+}

@@ -1,0 +1,28 @@
+import { z } from 'zod';
+
+const settingsSchema = z.object({
+  MAX_LINKS_PER_USER: z.coerce.number().int().positive().default(10_000),
+  SESSION_LIFETIME_DAYS: z.coerce.number().positive().default(30),
+  APP_VERSION: z.string().default('0.1.0'),
+  /** Set by the local runtime; unlocks local-only routes such as POST /dev/login. */
+  LOCAL_RUNTIME: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((value) => value === 'true'),
+});
+
+export type Settings = z.infer<typeof settingsSchema>;
+
+let settings: Settings | undefined;
+
+/** Settings read and validated once per cold start; a bad value fails with a message naming the variable. */
+export function config(): Settings {
+  if (settings) return settings;
+  const parsed = settingsSchema.safeParse(process.env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(`Invalid configuration: ${problems.join('; ')}`);
+  }
+  settings = parsed.data;
+  return settings;
+}

@@ -1,0 +1,82 @@
+/**
+ * Domain errors: what went wrong, in the service's own words. They know nothing of HTTP;
+ * shared/http/errors.ts maps each one to a status, in exactly one place.
+ */
+
+export type ErrorDetails = Record<string, unknown>;
+
+export abstract class DomainError extends Error {
+  abstract readonly code: string;
+  constructor(
+    message: string,
+    readonly details?: ErrorDetails,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** A field is missing, malformed or out of bounds; `details` names each field. */
+export class InvalidRequest extends DomainError {
+  readonly code = 'invalid_request';
+}
+
+export class Unauthorized extends DomainError {
+  readonly code = 'unauthorized';
+}
+
+export class LinkLimitReached extends DomainError {
+  readonly code = 'link_limit_reached';
+}
+
+export class NotFound extends DomainError {
+  readonly code = 'not_found';
+}
+
+export class MethodNotAllowed extends DomainError {
+  readonly code = 'method_not_allowed';
+  constructor(
+    message: string,
+    readonly allow: string[],
+  ) {
+    super(message);
+  }
+}
+
+/** A duplicate; `existing` is what is already there, returned to the caller beside the error. */
+export class AlreadyExists extends DomainError {
+  readonly code: string = 'already_exists';
+  constructor(
+    message: string,
+    readonly existing?: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+}
+
+export class AlreadyFollowing extends AlreadyExists {
+  override readonly code = 'already_following';
+}
+
+export class PayloadTooLarge extends DomainError {
+  readonly code = 'payload_too_large';
+}
+
+export class UnsupportedMediaType extends DomainError {
+  readonly code = 'unsupported_media_type';
+}
+
+export class RateLimited extends DomainError {
+  readonly code = 'rate_limited';
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}
+
+/** A dependency is down or throttling after retries. */
+export class Unavailable extends DomainError {
+  readonly code = 'unavailable';
+}

@@ -1,0 +1,91 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { logger } from '../logger.ts';
+import { sessions } from '../users/service.ts';
+import { presentedToken } from '../users/sessions.ts';
+import { toHttpError } from './errors.ts';
+import { parseRequest, type HttpRequest } from './request.ts';
+
+export interface HttpResponse {
+  status: number;
+  /** Sent as JSON. */
+  body?: unknown;
+  /** Sent as a page instead of JSON. */
+  html?: string;
+  headers?: Record<string, string>;
+  cookies?: string[];
+}
+
+export interface Caller {
+  username: string;
+  token: string;
+}
+
+export type HttpHandler = (
+  event: APIGatewayProxyEventV2,
+  context: Context,
+) => Promise<APIGatewayProxyStructuredResultV2>;
+
+/** A route anyone may call. */
+export function publicRoute(run: (request: HttpRequest) => Promise<HttpResponse>): HttpHandler {
+  return (event, context) => serve(event, context, run);
+}
+
+/** A route that needs an access token; `run` learns who is calling. */
+export function authenticatedRoute(
+  run: (request: HttpRequest, caller: Caller) => Promise<HttpResponse>,
+): HttpHandler {
+  return (event, context) =>
+    serve(event, context, async (request) => {
+      const token = presentedToken(request.headers);
+      const username = await sessions().authenticate(token);
+      logger.appendKeys({ username });
+      return run(request, { username, token: token! });
+    });
+}
+
+export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+
+async function serve(
+  event: APIGatewayProxyEventV2,
+  context: Context,
+  run: (request: HttpRequest) => Promise<HttpResponse>,
+): Promise<APIGatewayProxyStructuredResultV2> {
+  const started = performance.now();
+  const requestId = event.requestContext.requestId;
+  logger.addContext(context);
+  logger.removeKeys(['username']);
+  logger.appendKeys({ request_id: requestId });
+  let response: HttpResponse;
+  try {
+    response = await run(parseRequest(event));
+  } catch (error) {
+    const answer = toHttpError(error);
+    if (answer.status >= 500) logger.error('request failed', { error: error as Error });
+    response = { status: answer.status, body: answer.body, headers: answer.headers };
+  }
+  logger.info('request', {
+    method: event.requestContext.http.method,
+    route: event.routeKey,
+    status: response.status,
+    duration_ms: Math.round(performance.now() - started),
+  });
+  return toResult(response, requestId);
+}
+
+function toResult(response: HttpResponse, requestId: string): APIGatewayProxyStructuredResultV2 {
+  const headers: Record<string, string> = { 'x-request-id': requestId, ...response.headers };
+  let body: string | undefined;
+  if (response.html !== undefined) {
+    headers['content-type'] ??= 'text/html; charset=utf-8';
+    body = response.html;
+  } else if (response.body !== undefined) {
+    headers['content-type'] ??= JSON_CONTENT_TYPE;
+    body = JSON.stringify(response.body);
+  }
+  return {
+    statusCode: response.status,
+    headers,
+    ...(body !== undefined ? { body } : {}),
+    ...(response.cookies ? { cookies: response.cookies } : {}),
+  };
+}

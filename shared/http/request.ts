@@ -1,0 +1,81 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { InvalidRequest, PayloadTooLarge, UnsupportedMediaType } from '../errors.ts';
+
+export const MAX_BODY_BYTES = 64 * 1024;
+
+/** What a handler sees of a request: decoded, size-checked and parsed, nothing AWS-shaped left. */
+export interface HttpRequest {
+  method: string;
+  path: string;
+  routeKey: string;
+  /** Header names lower-cased. */
+  headers: Record<string, string>;
+  /** The first value of each query parameter. */
+  query: Record<string, string>;
+  pathParameters: Record<string, string>;
+  /** Parsed JSON, or the fields of a form; undefined when there is no body. */
+  body: unknown;
+  cookies: Record<string, string>;
+  requestId: string;
+  sourceIp: string;
+}
+
+export function parseRequest(event: APIGatewayProxyEventV2): HttpRequest {
+  const headers = Object.fromEntries(
+    Object.entries(event.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value ?? '']),
+  );
+  return {
+    method: event.requestContext.http.method.toUpperCase(),
+    path: event.rawPath,
+    routeKey: event.routeKey,
+    headers,
+    // The raw query string keeps values exactly; API Gateway's parsed map joins repeated keys with commas.
+    query: firstValues(new URLSearchParams(event.rawQueryString ?? '')),
+    pathParameters: Object.fromEntries(
+      Object.entries(event.pathParameters ?? {}).map(([name, value]) => [name, value ?? '']),
+    ),
+    body: parseBody(event, headers['content-type']),
+    cookies: parseCookies(event.cookies ?? []),
+    requestId: event.requestContext.requestId,
+    sourceIp: event.requestContext.http.sourceIp,
+  };
+}
+
+function firstValues(params: URLSearchParams): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of params) if (!(name in out)) out[name] = value;
+  return out;
+}
+
+function parseBody(event: APIGatewayProxyEventV2, contentType: string | undefined): unknown {
+  if (event.body === undefined || event.body === null || event.body === '') return undefined;
+  const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
+  if (raw.byteLength > MAX_BODY_BYTES) {
+    throw new PayloadTooLarge(`Request bodies are limited to ${MAX_BODY_BYTES} bytes.`);
+  }
+  const mediaType = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  const text = raw.toString('utf8');
+  if (mediaType === 'application/json' || mediaType.endsWith('+json')) {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      throw new InvalidRequest('The request body is not valid JSON.');
+    }
+  }
+  if (mediaType === 'application/x-www-form-urlencoded') {
+    return firstValues(new URLSearchParams(text));
+  }
+  throw new UnsupportedMediaType(
+    'Send the body as application/json or application/x-www-form-urlencoded.',
+    mediaType ? { content_type: mediaType } : undefined,
+  );
+}
+
+function parseCookies(cookies: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const cookie of cookies.flatMap((c) => c.split(';'))) {
+    const at = cookie.indexOf('=');
+    if (at > 0) out[cookie.slice(0, at).trim()] = decodeURIComponent(cookie.slice(at + 1).trim());
+  }
+  return out;
+}

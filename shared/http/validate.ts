@@ -1,0 +1,24 @@
+import type { z } from 'zod';
+import { InvalidRequest } from '../errors.ts';
+
+/** Parses input with a schema; a failure is a 400 whose details name each offending field. */
+export function validate<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const details: Record<string, string> = {};
+  for (const issue of result.error.issues) {
+    const field = issue.path.length > 0 ? issue.path.join('.') : 'body';
+    details[field] ??=
+      issue.code === 'invalid_type' && issue.input === undefined ? 'required' : issue.message;
+  }
+  throw new InvalidRequest(`Invalid ${Object.keys(details).join(', ')}.`, details);
+}
+
+/** The fields of a request: the query string, overridden by a JSON object or form body. */
+export function fieldsOf(query: Record<string, string>, body: unknown): Record<string, unknown> {
+  if (body === undefined) return { ...query };
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new InvalidRequest('The request body must be a JSON object.', { body: 'must be a JSON object' });
+  }
+  return { ...query, ...(body as Record<string, unknown>) };
+}

@@ -1,0 +1,163 @@
+import { InvalidRequest, AlreadyExists, LinkLimitReached, NotFound, Unavailable } from '../errors.ts';
+import type { PageTokens } from '../pagination.ts';
+import { LinkFilter, type LinkFilterInput } from './filter.ts';
+import { MAX_TAGS, mergeTags, type Link, type LinkPosition } from './model.ts';
+import type { LinkStore } from './ports.ts';
+import { toLinkResponse } from './schemas.ts';
+
+export interface NewLink {
+  url: string;
+  title: string;
+  description: string;
+  tags: string[];
+  private: boolean;
+}
+
+export interface LinkChanges {
+  url: string;
+  title?: string | undefined;
+  description?: string | undefined;
+  addTags?: string[] | undefined;
+  removeTags?: string[] | undefined;
+  private?: boolean | undefined;
+}
+
+export interface ListQuery extends LinkFilterInput {
+  limit: number;
+  startToken?: string | undefined;
+}
+
+export interface LinkListing {
+  links: Link[];
+  nextToken: string | null;
+}
+
+const LIST_NAME = 'links';
+/** With filters, a page examines at most this many links, then hands back a token to continue from. */
+export const FILTER_SCAN_BUDGET = 1000;
+const FILTERED_PAGE_SIZE = 100;
+const UPDATE_ATTEMPTS = 5;
+
+/** The links context: a user's own bookmarks. Plain TypeScript; storage comes in through the LinkStore port. */
+export class LinkService {
+  constructor(
+    private readonly store: LinkStore,
+    private readonly pageTokens: PageTokens,
+    private readonly maxLinksPerUser: number,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async add(username: string, input: NewLink): Promise<Link> {
+    const at = this.now().toISOString();
+    const link: Link = {
+      username,
+      ...input,
+      status: 'pending',
+      httpStatus: null,
+      checkedAt: null,
+      createdAt: at,
+      updatedAt: at,
+      version: 1,
+    };
+    const result = await this.store.insert(link, this.maxLinksPerUser);
+    if (result.inserted) return link;
+    if (result.reason === 'duplicate') {
+      throw new AlreadyExists('You already have a link with this URL.', {
+        link: toLinkResponse(result.existing),
+      });
+    }
+    throw new LinkLimitReached(`You already have ${this.maxLinksPerUser} links, the most one user can keep.`);
+  }
+
+  async list(username: string, query: ListQuery): Promise<LinkListing> {
+    const filter = LinkFilter.compile(query);
+    let cursor = query.startToken ? await this.openToken(username, query.startToken) : undefined;
+    const matches: Link[] = [];
+    let examined = 0;
+    for (;;) {
+      // Unfiltered, one more than a page tells whether another page follows.
+      const pageSize = filter.isEmpty ? query.limit + 1 - matches.length : FILTERED_PAGE_SIZE;
+      const page = await this.store.listNewestFirst(username, cursor, pageSize);
+      for (const link of page.links) {
+        examined++;
+        if (filter.matches(link)) {
+          if (matches.length === query.limit) {
+            return this.listing(username, matches, positionOf(matches.at(-1)!));
+          }
+          matches.push(link);
+        }
+        cursor = positionOf(link);
+      }
+      if (!page.hasMore) return this.listing(username, matches, undefined);
+      if (examined >= FILTER_SCAN_BUDGET && cursor) return this.listing(username, matches, cursor);
+    }
+  }
+
+  async update(username: string, changes: LinkChanges): Promise<Link> {
+    for (let attempt = 0; attempt < UPDATE_ATTEMPTS; attempt++) {
+      const current = await this.store.get(username, changes.url);
+      if (!current) throw new NotFound('You have no link with this URL.');
+      const tags = mergeTags(current.tags, changes.addTags ?? [], changes.removeTags ?? []);
+      if (tags.length > MAX_TAGS) {
+        throw new InvalidRequest(`A link has at most ${MAX_TAGS} tags.`, {
+          add_tags: `at most ${MAX_TAGS} tags`,
+        });
+      }
+      const updated: Link = {
+        ...current,
+        title: changes.title ?? current.title,
+        description: changes.description ?? current.description,
+        private: changes.private ?? current.private,
+        tags,
+        updatedAt: this.later(current.updatedAt),
+        version: current.version + 1,
+      };
+      if (await this.store.replace(updated, current.version)) return updated;
+      // Someone changed the link between our read and our write: read again and reapply the changes.
+    }
+    throw new Unavailable('The link is being changed by other requests; try again.');
+  }
+
+  async remove(username: string, url: string): Promise<void> {
+    if (!(await this.store.delete(username, url))) throw new NotFound('You have no link with this URL.');
+  }
+
+  /** Each tag the user uses, with the number of links carrying it, most used first. */
+  async tags(username: string): Promise<{ name: string; count: number }[]> {
+    const counts = new Map<string, number>();
+    for await (const tags of this.store.tagsOfAllLinks(username)) {
+      for (const tag of tags) counts.set(tag, (counts.get(tag) ?? 0) + 1);
+    }
+    return [...counts]
+      .map(([name, count]) => ({ name, count }))
+      .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name));
+  }
+
+  private async listing(
+    username: string,
+    links: Link[],
+    next: LinkPosition | undefined,
+  ): Promise<LinkListing> {
+    return { links, nextToken: next ? await this.pageTokens.seal(LIST_NAME, username, next) : null };
+  }
+
+  private async openToken(username: string, token: string): Promise<LinkPosition> {
+    const position = (await this.pageTokens.open(token, LIST_NAME, username)) as Partial<LinkPosition> | null;
+    if (typeof position?.createdAt !== 'string' || typeof position.url !== 'string') {
+      throw new InvalidRequest('start_token is not a token this list issued.', {
+        start_token: 'not a token this list issued',
+      });
+    }
+    return { createdAt: position.createdAt, url: position.url };
+  }
+
+  /** updated_at always moves forward, even when two changes land within the same millisecond. */
+  private later(previous: string): string {
+    const now = this.now().getTime();
+    return new Date(Math.max(now, Date.parse(previous) + 1)).toISOString();
+  }
+}
+
+function positionOf(link: Link): LinkPosition {
+  return { createdAt: link.createdAt, url: link.url };
+}

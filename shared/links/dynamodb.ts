@@ -1,0 +1,281 @@
+/**
+ * The links table: each user's bookmarks, plus one counters item per user.
+ *
+ * | access pattern                          | key condition / write                                            |
+ * |-----------------------------------------|------------------------------------------------------------------|
+ * | a user's link by URL (get, update, delete) | pk = USER#<username>, sk = LINK#<sha256(normalized url)>      |
+ * | add a link unless duplicate or at limit | TransactWriteItems: Put link if attribute_not_exists(pk) +        |
+ * |                                         | Update counters if links_count < max (both or neither)            |
+ * | update a link                           | Put if version = <version read>                                   |
+ * | delete a link                           | TransactWriteItems: Delete link if it exists + decrement counters |
+ * | a user's links, newest first, paged     | LSI byCreated: pk = USER#<username>, ScanIndexForward = false      |
+ * | the tags of all a user's links          | pk = USER#<username> AND begins_with(sk, 'LINK#'), projecting tags |
+ *
+ * Why these keys:
+ * - The sort key hashes the normalized URL: URLs run to 2,048 characters and a sort key is limited to 1,024
+ *   bytes, and the hash makes the duplicate check a plain key condition inside the insert transaction.
+ * - byCreated is a local index so that a listing right after an add is strongly consistent. Its sort key is
+ *   `<created_at>#<url hash>`, unique and time-ordered. A local index caps a user's items at 10 GB, far above
+ *   MAX_LINKS_PER_USER links of at most ~8 KB each. The counters item has no `created`, so it stays out of it.
+ * - The per-user limit is a counter updated in the same transaction as the insert: atomic under concurrency,
+ *   O(1) per add, never a count of the user's links.
+ *
+ * Item shapes:
+ * - link: { pk, sk, created, username, url, title, description, tags: string[], private, status, http_status,
+ *   checked_at, created_at, updated_at, version }
+ * - counters: { pk, sk: COUNTERS, links_count }
+ * The table streams new and old images; the news pipeline reads link items from it and ignores counters.
+ */
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  paginateQuery,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Unavailable } from '../errors.ts';
+import { documentClient, guarded, requiredEnv, translateAwsError } from '../aws/dynamodb.ts';
+import { normalizeUrl, type Link, type LinkPosition, type LinkStatus } from './model.ts';
+import type { InsertResult, LinkPage, LinkStore } from './ports.ts';
+
+export const LINKS_BY_CREATED = 'byCreated';
+const LINK_PREFIX = 'LINK#';
+const COUNTERS = 'COUNTERS';
+/** Transactions that collide with concurrent ones are cancelled; they are retried this many times. */
+const TRANSACTION_ATTEMPTS = 8;
+
+export interface LinkItem {
+  pk: string;
+  sk: string;
+  created: string;
+  username: string;
+  url: string;
+  title: string;
+  description: string;
+  tags: string[];
+  private: boolean;
+  status: LinkStatus;
+  http_status: number | null;
+  checked_at: string | null;
+  created_at: string;
+  updated_at: string;
+  version: number;
+}
+
+export const userPartition = (username: string) => `USER#${username}`;
+export const urlHash = (url: string) => createHash('sha256').update(normalizeUrl(url)).digest('base64url');
+export const linkKey = (username: string, url: string) => ({
+  pk: userPartition(username),
+  sk: `${LINK_PREFIX}${urlHash(url)}`,
+});
+export const countersKey = (username: string) => ({ pk: userPartition(username), sk: COUNTERS });
+const createdKey = (position: LinkPosition) => `${position.createdAt}#${urlHash(position.url)}`;
+
+export function linkToItem(link: Link): LinkItem {
+  return {
+    ...linkKey(link.username, link.url),
+    created: createdKey(link),
+    username: link.username,
+    url: link.url,
+    title: link.title,
+    description: link.description,
+    tags: link.tags,
+    private: link.private,
+    status: link.status,
+    http_status: link.httpStatus,
+    checked_at: link.checkedAt,
+    created_at: link.createdAt,
+    updated_at: link.updatedAt,
+    version: link.version,
+  };
+}
+
+export function linkFromItem(item: Record<string, unknown>): Link {
+  const row = item as unknown as LinkItem;
+  return {
+    username: row.username,
+    url: row.url,
+    title: row.title ?? '',
+    description: row.description ?? '',
+    tags: row.tags ?? [],
+    private: row.private ?? false,
+    status: row.status,
+    httpStatus: row.http_status ?? null,
+    checkedAt: row.checked_at ?? null,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    version: row.version ?? 1,
+  };
+}
+
+export function isLinkItem(item: Record<string, unknown>): boolean {
+  return typeof item.sk === 'string' && item.sk.startsWith(LINK_PREFIX);
+}
+
+export class DynamoLinkStore implements LinkStore {
+  constructor(
+    private readonly tableName: string = requiredEnv('LINKS_TABLE'),
+    private readonly db: DynamoDBDocumentClient = documentClient(),
+  ) {}
+
+  async insert(link: Link, maxLinks: number): Promise<InsertResult> {
+    const command = new TransactWriteCommand({
+      TransactItems: [
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: linkToItem(link),
+            ConditionExpression: 'attribute_not_exists(pk)',
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          },
+        },
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: countersKey(link.username),
+            UpdateExpression: 'SET links_count = if_not_exists(links_count, :zero) + :one',
+            ConditionExpression: 'attribute_not_exists(links_count) OR links_count < :max',
+            ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':max': maxLinks },
+          },
+        },
+      ],
+    });
+    const reasons = await this.transact(command);
+    if (!reasons) return { inserted: true };
+    if (reasons[0]?.Code === 'ConditionalCheckFailed') {
+      const existing = reasons[0].Item
+        ? linkFromItem(unmarshall(reasons[0].Item))
+        : await this.get(link.username, link.url);
+      // A duplicate that vanished between the two reads is gone: the caller may simply add again.
+      if (existing) return { inserted: false, reason: 'duplicate', existing };
+      throw new Unavailable('The link changed while it was being added; try again.');
+    }
+    return { inserted: false, reason: 'limit' };
+  }
+
+  async get(username: string, url: string): Promise<Link | undefined> {
+    const { Item } = await guarded(() =>
+      this.db.send(
+        new GetCommand({ TableName: this.tableName, Key: linkKey(username, url), ConsistentRead: true }),
+      ),
+    );
+    return Item ? linkFromItem(Item) : undefined;
+  }
+
+  async replace(link: Link, expectedVersion: number): Promise<boolean> {
+    try {
+      await guarded(() =>
+        this.db.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: linkToItem(link),
+            ConditionExpression: 'version = :expected',
+            ExpressionAttributeValues: { ':expected': expectedVersion },
+          }),
+        ),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async delete(username: string, url: string): Promise<boolean> {
+    const command = new TransactWriteCommand({
+      TransactItems: [
+        {
+          Delete: {
+            TableName: this.tableName,
+            Key: linkKey(username, url),
+            ConditionExpression: 'attribute_exists(pk)',
+          },
+        },
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: countersKey(username),
+            UpdateExpression: 'SET links_count = if_not_exists(links_count, :one) - :one',
+            ExpressionAttributeValues: { ':one': 1 },
+          },
+        },
+      ],
+    });
+    const reasons = await this.transact(command);
+    return reasons === undefined;
+  }
+
+  async listNewestFirst(
+    username: string,
+    after: LinkPosition | undefined,
+    pageSize: number,
+  ): Promise<LinkPage> {
+    const { Items = [], LastEvaluatedKey } = await guarded(() =>
+      this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: LINKS_BY_CREATED,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': userPartition(username) },
+          ScanIndexForward: false,
+          ConsistentRead: true,
+          Limit: pageSize,
+          ExclusiveStartKey: after
+            ? { ...linkKey(username, after.url), created: createdKey(after) }
+            : undefined,
+        }),
+      ),
+    );
+    return { links: Items.map(linkFromItem), hasMore: LastEvaluatedKey !== undefined };
+  }
+
+  async *tagsOfAllLinks(username: string): AsyncIterable<string[]> {
+    const pages = paginateQuery(
+      { client: this.db },
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': userPartition(username), ':prefix': LINK_PREFIX },
+        ProjectionExpression: 'tags',
+      },
+    );
+    try {
+      for await (const page of pages) {
+        for (const item of page.Items ?? []) yield (item.tags as string[] | undefined) ?? [];
+      }
+    } catch (error) {
+      throw translateAwsError(error);
+    }
+  }
+
+  /**
+   * Runs a transaction; undefined when it committed, else the cancellation reasons of a condition that failed.
+   * Cancellations caused only by concurrent transactions on the same items are retried with jittered backoff.
+   */
+  private async transact(
+    command: TransactWriteCommand,
+  ): Promise<TransactionCanceledException['CancellationReasons'] | undefined> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await guarded(() => this.db.send(command));
+        return undefined;
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        const reasons = error.CancellationReasons ?? [];
+        if (reasons.some((reason) => reason.Code === 'ConditionalCheckFailed')) return reasons;
+        const conflictOnly = reasons.every(
+          (r) => !r.Code || r.Code === 'None' || r.Code === 'TransactionConflict',
+        );
+        if (!conflictOnly || attempt >= TRANSACTION_ATTEMPTS) {
+          throw new Unavailable('The database is busy with other changes to these links; try again.');
+        }
+        await sleep(Math.random() * 10 * 2 ** attempt);
+      }
+    }
+  }
+}

@@ -1,0 +1,96 @@
+import { z } from 'zod';
+
+export type LinkStatus = 'pending' | 'valid' | 'invalid';
+
+/** A user's bookmark, as the core sees it. */
+export interface Link {
+  username: string;
+  url: string;
+  title: string;
+  description: string;
+  tags: string[];
+  private: boolean;
+  status: LinkStatus;
+  httpStatus: number | null;
+  checkedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+  /** Bumped on every change; updates are conditional on it (optimistic concurrency). */
+  version: number;
+}
+
+/** Where a newest-first listing stands: the last link handed out. */
+export interface LinkPosition {
+  createdAt: string;
+  url: string;
+}
+
+export const MAX_URL_LENGTH = 2048;
+export const MAX_TITLE_LENGTH = 512;
+export const MAX_DESCRIPTION_LENGTH = 4096;
+export const MAX_TAGS = 100;
+export const MAX_TAG_LENGTH = 64;
+
+/**
+ * The form duplicates are found on: lower-case scheme and host, default port and fragment dropped (the URL
+ * parser does the first three). The link itself keeps the URL as given.
+ */
+export function normalizeUrl(url: string): string {
+  const parsed = new URL(url);
+  parsed.hash = '';
+  return parsed.href;
+}
+
+export const urlSchema = z
+  .string()
+  .trim()
+  .min(1, 'url is required')
+  .max(MAX_URL_LENGTH, `at most ${MAX_URL_LENGTH} characters`)
+  .refine((value) => {
+    if (!URL.canParse(value)) return false;
+    const { protocol, hostname } = new URL(value);
+    return (protocol === 'http:' || protocol === 'https:') && hostname.length > 0;
+  }, 'must be an absolute http or https URL')
+  .meta({ description: 'An absolute http or https URL.', example: 'https://golang.org/' });
+
+const tagSchema = z
+  .string()
+  .transform((tag) => tag.trim().toLowerCase())
+  .pipe(
+    z
+      .string()
+      .min(1, 'a tag has at least one character')
+      .max(MAX_TAG_LENGTH, `a tag has at most ${MAX_TAG_LENGTH} characters`)
+      .regex(/^[^\s,]+$/, 'a tag has no whitespace or commas'),
+  );
+
+/**
+ * Tags as a list, or as one string separated by commas or spaces (what the original's clients send).
+ * The result is lower-cased, unique and sorted.
+ */
+export const tagsSchema = z
+  .union([z.array(z.string()), z.string()])
+  .transform((value) => (typeof value === 'string' ? value.split(/[\s,]+/).filter(Boolean) : value))
+  .pipe(z.array(tagSchema))
+  .transform((tags) => [...new Set(tags)].sort())
+  .pipe(z.array(z.string()).max(MAX_TAGS, `at most ${MAX_TAGS} tags`))
+  .meta({
+    description: 'A list of tags, or one string of tags separated by commas or spaces.',
+    example: ['go', 'k8s'],
+  });
+
+/** A JSON boolean, or the words a form sends for one. */
+export const flagSchema = z.union([
+  z.boolean(),
+  z.enum(['true', 'false', '1', '0', 'on', 'off']).transform((word) => ['true', '1', 'on'].includes(word)),
+]);
+
+export const titleSchema = z.string().max(MAX_TITLE_LENGTH, `at most ${MAX_TITLE_LENGTH} characters`);
+export const descriptionSchema = z
+  .string()
+  .max(MAX_DESCRIPTION_LENGTH, `at most ${MAX_DESCRIPTION_LENGTH} characters`);
+
+export function mergeTags(current: string[], add: string[], remove: string[]): string[] {
+  const removed = new Set(remove);
+  return [...new Set([...current, ...add])].filter((tag) => !removed.has(tag)).sort();
+}

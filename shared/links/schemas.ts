@@ -1,0 +1,99 @@
+import { z } from 'zod';
+import { descriptionSchema, flagSchema, tagsSchema, titleSchema, urlSchema, type Link } from './model.ts';
+
+/** The schemas of the links API: they validate requests and generate the OpenAPI document. */
+
+export const linkSchema = z
+  .object({
+    url: z.string(),
+    title: z.string(),
+    description: z.string(),
+    tags: z.array(z.string()),
+    private: z.boolean(),
+    status: z.enum(['pending', 'valid', 'invalid']),
+    http_status: z.number().int().nullable(),
+    checked_at: z.string().nullable(),
+    created_at: z.string(),
+    updated_at: z.string(),
+  })
+  .meta({ id: 'Link' });
+
+export type LinkResponse = z.infer<typeof linkSchema>;
+
+export function toLinkResponse(link: Link): LinkResponse {
+  return {
+    url: link.url,
+    title: link.title,
+    description: link.description,
+    tags: link.tags,
+    private: link.private,
+    status: link.status,
+    http_status: link.httpStatus,
+    checked_at: link.checkedAt,
+    created_at: link.createdAt,
+    updated_at: link.updatedAt,
+  };
+}
+
+export const addLinkRequest = z
+  .object({
+    url: urlSchema,
+    title: titleSchema.default(''),
+    description: descriptionSchema.default(''),
+    tags: tagsSchema.default([]),
+    private: flagSchema.default(false),
+  })
+  .meta({ id: 'AddLinkRequest' });
+
+export const updateLinkRequest = z
+  .object({
+    url: urlSchema,
+    title: titleSchema.optional(),
+    description: descriptionSchema.optional(),
+    add_tags: tagsSchema.optional(),
+    remove_tags: tagsSchema.optional(),
+    private: flagSchema.optional(),
+  })
+  .meta({ id: 'UpdateLinkRequest' });
+
+export const deleteLinkRequest = z.object({ url: urlSchema }).meta({ id: 'DeleteLinkRequest' });
+
+const regexParameter = (field: string) =>
+  z
+    .string()
+    .optional()
+    .meta({
+      description: `Unanchored RE2 regular expression matched against the ${field}, at most 256 characters.`,
+    });
+
+export const limitSchema = z.coerce
+  .number()
+  .int('limit is a whole number')
+  .min(1, 'limit is at least 1')
+  .max(100, 'limit is at most 100')
+  .default(10)
+  .meta({ description: 'Page size, 1 to 100.' });
+
+export const startTokenSchema = z
+  .string()
+  .optional()
+  .meta({ description: 'The next_token of the previous page.' });
+
+export const listLinksQuery = z.object({
+  url_regex: regexParameter('url'),
+  title_regex: regexParameter('title'),
+  description_regex: regexParameter('description'),
+  tag: z.string().optional().meta({ description: 'An exact tag.' }),
+  start_token: startTokenSchema,
+  limit: limitSchema,
+});
+
+export const linkEnvelope = z.object({ link: linkSchema }).meta({ id: 'LinkEnvelope' });
+
+export const linkListing = z
+  .object({ links: z.array(linkSchema), next_token: z.string().nullable() })
+  .meta({ id: 'LinkListing' });
+
+export const tagListing = z
+  .object({ tags: z.array(z.object({ name: z.string(), count: z.number().int() })) })
+  .meta({ id: 'TagListing' });

@@ -1,0 +1,17 @@
+import { pageTokenKey } from '../aws/secrets.ts';
+import { config } from '../config.ts';
+import { PageTokens } from '../pagination.ts';
+import { LinkService } from './core.ts';
+import { DynamoLinkStore } from './dynamodb.ts';
+
+let instance: LinkService | undefined;
+
+/** The links core wired to its DynamoDB adapter, once per cold start. */
+export function linkService(): LinkService {
+  instance ??= new LinkService(
+    new DynamoLinkStore(),
+    new PageTokens(pageTokenKey),
+    config().MAX_LINKS_PER_USER,
+  );
+  return instance;
+}

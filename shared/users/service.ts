@@ -1,0 +1,11 @@
+import { config } from '../config.ts';
+import { DynamoSessionStore, DynamoUserStore } from './dynamodb.ts';
+import { Sessions } from './sessions.ts';
+
+let instance: Sessions | undefined;
+
+/** The sessions core wired to its DynamoDB adapters, once per cold start. */
+export function sessions(): Sessions {
+  instance ??= new Sessions(new DynamoSessionStore(), new DynamoUserStore(), config().SESSION_LIFETIME_DAYS);
+  return instance;
+}
