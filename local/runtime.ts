@@ -22,6 +22,8 @@ export interface RuntimeOptions {
   queuesPort: number;
   /** Prefix of local table, queue and bucket names. */
   prefix?: string;
+  /** Engines that already run (tests share one pair); when given, none are started. */
+  engines?: { dynamoDbEndpoint: string; queuesEndpoint: string };
 }
 
 export interface Runtime {
@@ -45,16 +47,25 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   };
   try {
     const apiPort = await claimablePort(options.port, 'the API', 'PORT');
-    const dynamo = await startDynamoDbLocal({
-      port: options.dynamoDbPort,
-      dataDir: dataDir && join(dataDir, 'dynamodb'),
-    });
-    started.push(dynamo);
-    const queues = await startQueuesAndBuckets({
-      port: options.queuesPort,
-      dataDir: dataDir && join(dataDir, 'queues'),
-    });
-    started.push(queues);
+    let dynamo: Pick<Engine, 'endpoint'>;
+    let queues: Pick<Engine, 'endpoint'>;
+    if (options.engines) {
+      dynamo = { endpoint: options.engines.dynamoDbEndpoint };
+      queues = { endpoint: options.engines.queuesEndpoint };
+    } else {
+      const dynamoDbLocal = await startDynamoDbLocal({
+        port: options.dynamoDbPort,
+        dataDir: dataDir && join(dataDir, 'dynamodb'),
+      });
+      started.push(dynamoDbLocal);
+      dynamo = dynamoDbLocal;
+      const emulator = await startQueuesAndBuckets({
+        port: options.queuesPort,
+        dataDir: dataDir && join(dataDir, 'queues'),
+      });
+      started.push(emulator);
+      queues = emulator;
+    }
 
     const tableNames = localTableNames(prefix);
     await ensureTables(dynamo.endpoint, tableNames);

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Unauthorized } from '../errors.ts';
-import type { Session, User } from './model.ts';
+import type { User } from './model.ts';
 import type { SessionStore, UserStore } from './ports.ts';
 
 const TOKEN_PREFIX = 'dlk_';

@@ -1,0 +1,101 @@
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { randomUUID } from 'node:crypto';
+import type { Link } from '../../shared/links/model.ts';
+import type { User } from '../../shared/users/model.ts';
+
+/** Test data builders: sensible defaults, and only what a test cares about spelled out. */
+
+export function aLink(overrides: Partial<Link> = {}): Link {
+  const at = overrides.createdAt ?? '2026-11-23T18:00:00.000Z';
+  return {
+    username: 'alice',
+    url: 'https://golang.org/',
+    title: 'Golang',
+    description: '',
+    tags: ['programming'],
+    private: false,
+    status: 'pending',
+    httpStatus: null,
+    checkedAt: null,
+    createdAt: at,
+    updatedAt: at,
+    version: 1,
+    ...overrides,
+  };
+}
+
+export function aUser(overrides: Partial<User> = {}): User {
+  return {
+    username: 'alice',
+    name: 'Alice',
+    email: null,
+    avatarUrl: null,
+    createdAt: '2026-11-23T18:00:00.000Z',
+    ...overrides,
+  };
+}
+
+export interface ApiEventInput {
+  method?: string;
+  path?: string;
+  routeKey?: string;
+  query?: Record<string, string>;
+  headers?: Record<string, string>;
+  /** An object is sent as JSON; a string as it is. */
+  body?: unknown;
+  token?: string;
+}
+
+/** An HTTP API (payload 2.0) event, as API Gateway hands it to a function. */
+export function anApiEvent(input: ApiEventInput = {}): APIGatewayProxyEventV2 {
+  const method = input.method ?? 'GET';
+  const path = input.path ?? '/v1/links';
+  const headers: Record<string, string> = { ...input.headers };
+  if (input.token) headers['authorization'] = `Bearer ${input.token}`;
+  let body: string | undefined;
+  if (typeof input.body === 'string') body = input.body;
+  else if (input.body !== undefined) {
+    body = JSON.stringify(input.body);
+    headers['content-type'] ??= 'application/json';
+  }
+  const rawQueryString = new URLSearchParams(input.query ?? {}).toString();
+  return {
+    version: '2.0',
+    routeKey: input.routeKey ?? `${method} ${path}`,
+    rawPath: path,
+    rawQueryString,
+    headers,
+    ...(input.query ? { queryStringParameters: input.query } : {}),
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'test',
+      domainName: 'localhost',
+      domainPrefix: 'localhost',
+      http: { method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' },
+      requestId: randomUUID(),
+      routeKey: input.routeKey ?? `${method} ${path}`,
+      stage: '$default',
+      time: new Date().toUTCString(),
+      timeEpoch: Date.now(),
+    },
+    ...(body !== undefined ? { body } : {}),
+    isBase64Encoded: false,
+  };
+}
+
+export function aLambdaContext(): Context {
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName: 'test',
+    functionVersion: '$LATEST',
+    invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:test',
+    memoryLimitInMB: '256',
+    awsRequestId: randomUUID(),
+    logGroupName: '/aws/lambda/test',
+    logStreamName: 'test',
+    getRemainingTimeInMillis: () => 10_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
