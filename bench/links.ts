@@ -1,0 +1,145 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { LOCAL_AWS } from '../local/engines.ts';
+import type { Runtime } from '../local/runtime.ts';
+import { countersKey, linkKey, linkToItem, LINKS_BY_CREATED, userPartition } from '../shared/links/dynamodb.ts';
+import { sessionKey } from '../shared/users/dynamodb.ts';
+import { hashToken } from '../shared/users/sessions.ts';
+import { printComparison, time } from './stats.ts';
+
+const WARMUP = 50;
+
+/**
+ * POST and GET /v1/links through the local runtime, interleaved with the bare DynamoDB calls each request
+ * makes (the session lookup, then the transaction or the query), so both see the same machine noise.
+ */
+export async function benchLinks(runtime: Runtime, iterations: number): Promise<void> {
+  const db = DynamoDBDocumentClient.from(new DynamoDBClient({ ...LOCAL_AWS, endpoint: runtime.dynamoDbEndpoint }));
+  const login = await fetch(`${runtime.url}/dev/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'bench' }),
+  });
+  const { access_token: token } = (await login.json()) as { access_token: string };
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  const tables = runtime.tableNames;
+
+  const sessionLookup = () =>
+    db.send(new GetCommand({ TableName: tables.users, Key: sessionKey(hashToken(token)), ConsistentRead: true }));
+
+  const post = { name: 'POST /v1/links (HTTP)', samples: [] as number[] };
+  const bareInsert = { name: 'bare GetItem + TransactWriteItems', samples: [] as number[] };
+  const bareInsertOnly = { name: 'bare TransactWriteItems alone', samples: [] as number[] };
+  for (let i = 0; i < WARMUP + iterations; i++) {
+    const record = i >= WARMUP;
+    const httpTime = await time(async () => {
+      const response = await fetch(`${runtime.url}/v1/links`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ url: `https://example.com/http/${i}`, title: `Page ${i}`, tags: ['bench'] }),
+      });
+      if (response.status !== 201) throw new Error(`POST answered ${response.status}`);
+      await response.arrayBuffer();
+    });
+    const at = new Date().toISOString();
+    const item = linkToItem({
+      username: 'bare',
+      url: `https://example.com/bare/${i}`,
+      title: `Page ${i}`,
+      description: '',
+      tags: ['bench'],
+      private: false,
+      status: 'pending',
+      httpStatus: null,
+      checkedAt: null,
+      createdAt: at,
+      updatedAt: at,
+      version: 1,
+    });
+    const transact = () =>
+      db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: { TableName: tables.links, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
+            {
+              Update: {
+                TableName: tables.links,
+                Key: countersKey('bare'),
+                UpdateExpression: 'SET links_count = if_not_exists(links_count, :zero) + :one',
+                ConditionExpression: 'attribute_not_exists(links_count) OR links_count < :max',
+                ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':max': 1_000_000 },
+              },
+            },
+          ],
+        }),
+      );
+    const bareTime = await time(async () => {
+      await sessionLookup();
+      await transact();
+    });
+    const transactTime = await time(() =>
+      db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: tables.links,
+                Item: { ...item, ...linkKey('bare-alone', item.url), pk: userPartition('bare-alone') },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            {
+              Update: {
+                TableName: tables.links,
+                Key: countersKey('bare-alone'),
+                UpdateExpression: 'SET links_count = if_not_exists(links_count, :zero) + :one',
+                ExpressionAttributeValues: { ':zero': 0, ':one': 1 },
+              },
+            },
+          ],
+        }),
+      ),
+    );
+    if (record) {
+      post.samples.push(httpTime);
+      bareInsert.samples.push(bareTime);
+      bareInsertOnly.samples.push(transactTime);
+    }
+  }
+  printComparison('Add a link', post, [bareInsert, bareInsertOnly]);
+
+  const get = { name: 'GET /v1/links?limit=10 (HTTP)', samples: [] as number[] };
+  const bareList = { name: 'bare GetItem + Query', samples: [] as number[] };
+  const bareQueryOnly = { name: 'bare Query alone', samples: [] as number[] };
+  const query = () =>
+    db.send(
+      new QueryCommand({
+        TableName: tables.links,
+        IndexName: LINKS_BY_CREATED,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': userPartition('bench') },
+        ScanIndexForward: false,
+        ConsistentRead: true,
+        Limit: 11,
+      }),
+    );
+  for (let i = 0; i < WARMUP + iterations; i++) {
+    const httpTime = await time(async () => {
+      const response = await fetch(`${runtime.url}/v1/links?limit=10`, { headers });
+      if (response.status !== 200) throw new Error(`GET answered ${response.status}`);
+      await response.arrayBuffer();
+    });
+    const bareTime = await time(async () => {
+      await sessionLookup();
+      await query();
+    });
+    const queryTime = await time(query);
+    if (i >= WARMUP) {
+      get.samples.push(httpTime);
+      bareList.samples.push(bareTime);
+      bareQueryOnly.samples.push(queryTime);
+    }
+  }
+  printComparison('List links', get, [bareList, bareQueryOnly]);
+  db.destroy();
+}
