@@ -50,3 +50,13 @@ export async function invoke(name: FunctionName, event: unknown): Promise<unknow
   const handler = await loadHandler(name);
   return handler(event, lambdaContext(name));
 }
+
+/** Replaces an `authorization` header of `Bearer <dev-login:NAME>` with a fresh local token for NAME. */
+export async function withDevToken<T>(event: T): Promise<T> {
+  const headers = (event as { headers?: Record<string, string> }).headers;
+  const placeholder = /^Bearer <dev-login:([^>]+)>$/.exec(headers?.authorization ?? '');
+  if (!placeholder || !headers) return event;
+  const { sessions } = await import('../shared/users/service.ts');
+  const issued = await sessions().devLogin(placeholder[1]!);
+  return { ...event, headers: { ...headers, authorization: `Bearer ${issued.accessToken}` } };
+}

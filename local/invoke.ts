@@ -2,7 +2,7 @@ import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { readFileSync } from 'node:fs';
 import { functions, type FunctionName } from '../shared/wiring.ts';
 import { LOCAL_AWS, LocalSetupError } from './engines.ts';
-import { invoke } from './functions.ts';
+import { invoke, withDevToken } from './functions.ts';
 import { startRuntime, type Runtime } from './runtime.ts';
 
 /**
@@ -14,7 +14,9 @@ import { startRuntime, type Runtime } from './runtime.ts';
  */
 const [name, eventFile] = process.argv.slice(2);
 if (!name || !eventFile || !(name in functions)) {
-  console.error(`Usage: npm run invoke -- <function> <event.json>\nFunctions: ${Object.keys(functions).join(', ')}`);
+  console.error(
+    `Usage: npm run invoke -- <function> <event.json>\nFunctions: ${Object.keys(functions).join(', ')}`,
+  );
   process.exit(2);
 }
 process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
@@ -23,7 +25,11 @@ const dynamoDbPort = Number(process.env.DYNAMODB_PORT ?? 8000);
 const queuesPort = Number(process.env.FAUXQS_PORT ?? 4566);
 
 async function runningEngines(): Promise<boolean> {
-  const client = new DynamoDBClient({ ...LOCAL_AWS, endpoint: `http://127.0.0.1:${dynamoDbPort}`, maxAttempts: 1 });
+  const client = new DynamoDBClient({
+    ...LOCAL_AWS,
+    endpoint: `http://127.0.0.1:${dynamoDbPort}`,
+    maxAttempts: 1,
+  });
   try {
     await client.send(new ListTablesCommand({ Limit: 1 }));
     return true;
@@ -36,7 +42,7 @@ async function runningEngines(): Promise<boolean> {
 
 let runtime: Runtime | undefined;
 try {
-  const event = JSON.parse(readFileSync(eventFile, 'utf8')) as { headers?: Record<string, string> };
+  const event = JSON.parse(readFileSync(eventFile, 'utf8')) as unknown;
   const shared = await runningEngines();
   runtime = await startRuntime({
     port: 0,
@@ -52,13 +58,7 @@ try {
         }
       : {}),
   });
-  const placeholder = /^Bearer <dev-login:([^>]+)>$/.exec(event.headers?.authorization ?? '');
-  if (placeholder && event.headers) {
-    const { sessions } = await import('../shared/users/service.ts');
-    const issued = await sessions().devLogin(placeholder[1]!);
-    event.headers.authorization = `Bearer ${issued.accessToken}`;
-  }
-  const result = await invoke(name as FunctionName, event);
+  const result = await invoke(name as FunctionName, await withDevToken(event));
   console.log(JSON.stringify(result, null, 2));
 } catch (error) {
   console.error(error instanceof LocalSetupError ? `Cannot invoke: ${error.message}` : error);
