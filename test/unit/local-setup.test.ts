@@ -1,0 +1,37 @@
+import { createServer, type Server } from 'node:net';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { assertJava, claimablePort, LocalSetupError } from '../../local/engines.ts';
+
+let busy: Server | undefined;
+afterEach(() => {
+  busy?.close();
+  busy = undefined;
+  vi.unstubAllEnvs();
+});
+
+describe('starting the local runtime on a machine that lacks something', () => {
+  it('given a port another process holds, when the runtime claims it, then the message names the port and the variable to change', async () => {
+    busy = createServer();
+    await new Promise<void>((done) => busy!.listen(0, '127.0.0.1', done));
+    const { port } = busy.address() as { port: number };
+
+    const claim = claimablePort(port, 'the API', 'PORT');
+
+    await expect(claim).rejects.toBeInstanceOf(LocalSetupError);
+    await expect(claim).rejects.toThrow(
+      new RegExp(`Port ${port} for the API is already in use.*PORT=<port>`),
+    );
+  });
+
+  it('given a free port, when the runtime claims it, then it gets that port', async () => {
+    const port = await claimablePort(0, 'the API', 'PORT');
+    await expect(claimablePort(port, 'the API', 'PORT')).resolves.toBe(port);
+  });
+
+  it('given no java on the PATH, when DynamoDB Local is about to start, then the message says to install Java', () => {
+    vi.stubEnv('PATH', '/nonexistent');
+
+    expect(() => assertJava()).toThrow(LocalSetupError);
+    expect(() => assertJava()).toThrow(/Java was not found/);
+  });
+});
