@@ -1,8 +1,19 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { LOCAL_AWS } from '../local/engines.ts';
 import type { Runtime } from '../local/runtime.ts';
-import { countersKey, linkKey, linkToItem, LINKS_BY_CREATED, userPartition } from '../shared/links/dynamodb.ts';
+import {
+  countersKey,
+  linkKey,
+  linkToItem,
+  LINKS_BY_CREATED,
+  userPartition,
+} from '../shared/links/dynamodb.ts';
 import { sessionKey } from '../shared/users/dynamodb.ts';
 import { hashToken } from '../shared/users/sessions.ts';
 import { printComparison, time } from './stats.ts';
@@ -14,7 +25,9 @@ const WARMUP = 50;
  * makes (the session lookup, then the transaction or the query), so both see the same machine noise.
  */
 export async function benchLinks(runtime: Runtime, iterations: number): Promise<void> {
-  const db = DynamoDBDocumentClient.from(new DynamoDBClient({ ...LOCAL_AWS, endpoint: runtime.dynamoDbEndpoint }));
+  const db = DynamoDBDocumentClient.from(
+    new DynamoDBClient({ ...LOCAL_AWS, endpoint: runtime.dynamoDbEndpoint }),
+  );
   const login = await fetch(`${runtime.url}/dev/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -25,7 +38,9 @@ export async function benchLinks(runtime: Runtime, iterations: number): Promise<
   const tables = runtime.tableNames;
 
   const sessionLookup = () =>
-    db.send(new GetCommand({ TableName: tables.users, Key: sessionKey(hashToken(token)), ConsistentRead: true }));
+    db.send(
+      new GetCommand({ TableName: tables.users, Key: sessionKey(hashToken(token)), ConsistentRead: true }),
+    );
 
   const post = { name: 'POST /v1/links (HTTP)', samples: [] as number[] };
   const bareInsert = { name: 'bare GetItem + TransactWriteItems', samples: [] as number[] };

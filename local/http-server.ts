@@ -119,7 +119,11 @@ async function handle(request: IncomingMessage, response: ServerResponse): Promi
   );
 }
 
+/** Answers that the stand-in gives itself; like every answer of the API, they carry a request id. */
 function writeJson(response: ServerResponse, status: number, body: unknown): void {
-  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+  response.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'x-request-id': randomUUID(),
+  });
   response.end(JSON.stringify(body));
 }

@@ -8,7 +8,14 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { buckets, queues, tables, type TableDeclaration, type TableName } from '../shared/wiring.ts';
+import {
+  buckets,
+  queues,
+  tables,
+  type QueueDeclaration,
+  type TableDeclaration,
+  type TableName,
+} from '../shared/wiring.ts';
 import { LOCAL_AWS } from './engines.ts';
 
 /** Local names of the declared resources; deployed stacks get generated names instead. */
@@ -26,10 +33,12 @@ export async function ensureTables(endpoint: string, names: Record<TableName, st
       const tableName = names[name];
       if (await tableExists(client, tableName)) continue;
       const attributes = new Map<string, AttributeDefinition>();
+      const globalIndexes = declaration.globalIndexes ?? [];
       for (const key of [
         declaration.partitionKey,
         declaration.sortKey,
         ...declaration.localIndexes.map((i) => i.sortKey),
+        ...globalIndexes.flatMap((i) => [i.partitionKey, i.sortKey]),
       ]) {
         attributes.set(key.name, { AttributeName: key.name, AttributeType: key.type });
       }
@@ -48,6 +57,18 @@ export async function ensureTables(endpoint: string, names: Record<TableName, st
                   IndexName: index.name,
                   KeySchema: [
                     { AttributeName: declaration.partitionKey.name, KeyType: 'HASH' },
+                    { AttributeName: index.sortKey.name, KeyType: 'RANGE' },
+                  ],
+                  Projection: { ProjectionType: 'ALL' },
+                })),
+              }
+            : {}),
+          ...(globalIndexes.length > 0
+            ? {
+                GlobalSecondaryIndexes: globalIndexes.map((index) => ({
+                  IndexName: index.name,
+                  KeySchema: [
+                    { AttributeName: index.partitionKey.name, KeyType: 'HASH' },
                     { AttributeName: index.sortKey.name, KeyType: 'RANGE' },
                   ],
                   Projection: { ProjectionType: 'ALL' },
@@ -92,24 +113,26 @@ export async function ensureQueuesAndBuckets(
   const sqs = new SQSClient({ ...LOCAL_AWS, endpoint });
   const s3 = new S3Client({ ...LOCAL_AWS, endpoint, forcePathStyle: true });
   try {
-    for (const [name, declaration] of Object.entries(queues)) {
-      const dlq = await sqs.send(new CreateQueueCommand({ QueueName: `${prefix}${name}-dlq` }));
-      const { Attributes } = await sqs.send(
-        new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ['QueueArn'] }),
-      );
+    for (const [name, declaration] of Object.entries(queues) as [string, QueueDeclaration][]) {
+      const attributes: Record<string, string> = {
+        VisibilityTimeout: String(declaration.visibilityTimeoutSeconds),
+      };
+      if (declaration.maxReceiveCount !== undefined) {
+        const dlq = await sqs.send(new CreateQueueCommand({ QueueName: deadLetterQueueName(prefix, name) }));
+        const { Attributes } = await sqs.send(
+          new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ['QueueArn'] }),
+        );
+        attributes.RedrivePolicy = JSON.stringify({
+          deadLetterTargetArn: Attributes?.QueueArn,
+          maxReceiveCount: declaration.maxReceiveCount,
+        });
+      }
       const queue = await sqs.send(
-        new CreateQueueCommand({
-          QueueName: `${prefix}${name}`,
-          Attributes: {
-            VisibilityTimeout: String(declaration.visibilityTimeoutSeconds),
-            RedrivePolicy: JSON.stringify({
-              deadLetterTargetArn: Attributes?.QueueArn,
-              maxReceiveCount: declaration.maxReceiveCount,
-            }),
-          },
-        }),
+        new CreateQueueCommand({ QueueName: `${prefix}${name}`, Attributes: attributes }),
       );
-      env[declaration.envVar] = queue.QueueUrl!;
+      // The emulator names queues by a virtual host (sqs.<region>.localhost); the same path on the endpoint
+      // itself keeps the SDK's requests on 127.0.0.1, as the SDK's resolved endpoint and the URL then agree.
+      env[declaration.envVar] = `${endpoint}${new URL(queue.QueueUrl!).pathname}`;
     }
     for (const [name, declaration] of Object.entries(buckets)) {
       const bucket = `${prefix}${name}`;
@@ -126,3 +149,5 @@ export async function ensureQueuesAndBuckets(
   }
   return env;
 }
+
+export const deadLetterQueueName = (prefix: string, queue: string) => `${prefix}${queue}-dlq`;

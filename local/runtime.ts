@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
-import { tableEnvironment, type TableName } from '../shared/wiring.ts';
+import { queues, tableEnvironment, type QueueName, type TableName } from '../shared/wiring.ts';
+import { startPollers } from './pollers.ts';
 import {
   LOCAL_AWS,
   startDynamoDbLocal,
@@ -22,6 +23,8 @@ export interface RuntimeOptions {
   queuesPort: number;
   /** Prefix of local table, queue and bucket names. */
   prefix?: string;
+  /** Run the stream and queue pollers (the event source mappings); on unless false. */
+  pollers?: boolean;
   /** Engines that already run (tests share one pair); when given, none are started. */
   engines?: { dynamoDbEndpoint: string; queuesEndpoint: string };
 }
@@ -31,6 +34,7 @@ export interface Runtime {
   dynamoDbEndpoint: string;
   queuesEndpoint: string;
   tableNames: Record<TableName, string>;
+  queueUrls: Record<QueueName, string>;
   stop(): Promise<void>;
 }
 
@@ -48,10 +52,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   try {
     const apiPort = await claimablePort(options.port, 'the API', 'PORT');
     let dynamo: Pick<Engine, 'endpoint'>;
-    let queues: Pick<Engine, 'endpoint'>;
+    let emulator: Pick<Engine, 'endpoint'>;
     if (options.engines) {
       dynamo = { endpoint: options.engines.dynamoDbEndpoint };
-      queues = { endpoint: options.engines.queuesEndpoint };
+      emulator = { endpoint: options.engines.queuesEndpoint };
     } else {
       const dynamoDbLocal = await startDynamoDbLocal({
         port: options.dynamoDbPort,
@@ -59,17 +63,17 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       });
       started.push(dynamoDbLocal);
       dynamo = dynamoDbLocal;
-      const emulator = await startQueuesAndBuckets({
+      const queuesAndBuckets = await startQueuesAndBuckets({
         port: options.queuesPort,
         dataDir: dataDir && join(dataDir, 'queues'),
       });
-      started.push(emulator);
-      queues = emulator;
+      started.push(queuesAndBuckets);
+      emulator = queuesAndBuckets;
     }
 
     const tableNames = localTableNames(prefix);
     await ensureTables(dynamo.endpoint, tableNames);
-    const resourceEnv = await ensureQueuesAndBuckets(queues.endpoint, prefix);
+    const resourceEnv = await ensureQueuesAndBuckets(emulator.endpoint, prefix);
 
     // What a deployed function finds in its environment, pointed at the local engines.
     Object.assign(process.env, {
@@ -77,14 +81,30 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       AWS_ACCESS_KEY_ID: LOCAL_AWS.credentials.accessKeyId,
       AWS_SECRET_ACCESS_KEY: LOCAL_AWS.credentials.secretAccessKey,
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-      AWS_ENDPOINT_URL_SQS: queues.endpoint,
-      AWS_ENDPOINT_URL_S3: queues.endpoint,
+      AWS_ENDPOINT_URL_SQS: emulator.endpoint,
+      AWS_ENDPOINT_URL_S3: emulator.endpoint,
       LOCAL_RUNTIME: 'true',
       PAGE_TOKEN_SECRET: pageTokenSecret(dataDir),
+      // GitHub sends the browser back here; GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET come from the environment.
+      GITHUB_CALLBACK_URL: process.env.GITHUB_CALLBACK_URL || `http://localhost:${apiPort}/login/authorized`,
       ...tableEnvironment(tableNames),
       ...resourceEnv,
     });
     delete process.env.AWS_PROFILE;
+
+    const queueUrls = Object.fromEntries(
+      (Object.keys(queues) as QueueName[]).map((name) => [name, resourceEnv[queues[name].envVar]!]),
+    ) as Record<QueueName, string>;
+    if (options.pollers !== false) {
+      const pollers = startPollers({
+        dynamoDbEndpoint: dynamo.endpoint,
+        queuesEndpoint: emulator.endpoint,
+        tableNames,
+        queueUrls,
+        checkpointFile: dataDir && join(dataDir, 'stream-checkpoints.json'),
+      });
+      started.push({ endpoint: '', stop: () => pollers.stop() });
+    }
 
     const server = createApiServer();
     await new Promise<void>((done) => server.listen(apiPort, '127.0.0.1', done));
@@ -96,8 +116,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     return {
       url: `http://localhost:${port}`,
       dynamoDbEndpoint: dynamo.endpoint,
-      queuesEndpoint: queues.endpoint,
+      queuesEndpoint: emulator.endpoint,
       tableNames,
+      queueUrls,
       stop: stopAll,
     };
   } catch (error) {

@@ -1,3 +1,4 @@
+import { loadDotEnv } from './dotenv.ts';
 import { LocalSetupError } from './engines.ts';
 import { startRuntime } from './runtime.ts';
 
@@ -6,6 +7,8 @@ import { startRuntime } from './runtime.ts';
  *   PORT (3000), DATA_DIR (.data), IN_MEMORY=true or --in-memory for a throwaway run,
  *   DYNAMODB_PORT (8000), FAUXQS_PORT (4566).
  */
+// GitHub login settings (GITHUB_CLIENT_ID, GITHUB_CLIENT_SECRET, ...) may come from a git-ignored .env.
+loadDotEnv();
 const inMemory = process.argv.includes('--in-memory') || process.env.IN_MEMORY === 'true';
 const dataDir = inMemory ? undefined : (process.env.DATA_DIR ?? '.data');
 const number = (name: string, fallback: number) => {
@@ -27,6 +30,12 @@ try {
     queuesPort: number('FAUXQS_PORT', 4566),
   });
   const url = runtime.url;
+  console.log(
+    process.env.GITHUB_CLIENT_ID && process.env.GITHUB_CLIENT_SECRET
+      ? `GitHub login: open ${url}/login in a browser (callback ${process.env.GITHUB_CALLBACK_URL}).`
+      : 'GitHub login: not configured (set GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET, see the README); ' +
+          'POST /dev/login works without it.',
+  );
   console.log(`
 Delinkcious is running.
 

@@ -4,6 +4,10 @@ const settingsSchema = z.object({
   MAX_LINKS_PER_USER: z.coerce.number().int().positive().default(10_000),
   SESSION_LIFETIME_DAYS: z.coerce.number().positive().default(30),
   APP_VERSION: z.string().default('0.1.0'),
+  /** Per-client rate limit (shared/http/rate-limit.ts): sustained requests per second per token or client IP. */
+  RATE_LIMIT_PER_SECOND: z.coerce.number().positive().default(12),
+  /** ...and the burst a client may send at once. */
+  RATE_LIMIT_BURST: z.coerce.number().int().positive().default(80),
   /** Set by the local runtime; unlocks local-only routes such as POST /dev/login. */
   LOCAL_RUNTIME: z
     .enum(['true', 'false'])

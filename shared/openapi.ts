@@ -9,7 +9,17 @@ import {
   tagListing,
   updateLinkRequest,
 } from './links/schemas.ts';
-import { devLoginRequest, tokenResponse } from './users/schemas.ts';
+import { newsPage } from './news/schemas.ts';
+import { pageQuery } from './http/paging.ts';
+import { followListing, followRequest } from './social/schemas.ts';
+import {
+  devLoginRequest,
+  loginCallbackQuery,
+  ownProfile,
+  publicProfile,
+  tokenResponse,
+  userPath,
+} from './users/schemas.ts';
 import type { FunctionName, RouteDeclaration } from './wiring.ts';
 
 /**
@@ -40,9 +50,18 @@ const commonFailures = {
   '413': failure('Body over 64 KiB.'),
   '415': failure('Body neither JSON nor form.'),
   '503': failure('A dependency is unavailable.'),
+  '429': {
+    description:
+      'Over the rate limit: 12 requests per second per token (per client IP without one), bursts up to 80.',
+    headers: z.object({
+      'Retry-After': z.number().int().min(1).meta({ description: 'Seconds to wait before trying again.' }),
+    }),
+    ...json(errorBody),
+  },
 };
 
-const operations: Record<FunctionName, ZodOpenApiOperationObject> = {
+/** One operation per function that serves HTTP; event-driven functions have none. */
+const operations: Partial<Record<FunctionName, ZodOpenApiOperationObject>> = {
   healthz: {
     summary: 'Liveness and version',
     responses: {
@@ -69,6 +88,61 @@ const operations: Record<FunctionName, ZodOpenApiOperationObject> = {
   logout: {
     summary: 'Revoke the presented access token',
     responses: { '204': { description: 'Revoked' }, '401': commonFailures['401'] },
+  },
+  login: {
+    summary: 'Log in with GitHub',
+    description:
+      "Redirects to GitHub's authorize page (scopes `read:user user:email`) with a fresh random `state`, also set " +
+      'in the HttpOnly, SameSite=Lax cookie `delinkcious_oauth_state` (Secure on HTTPS) for 10 minutes.',
+    responses: {
+      '302': {
+        description: "To GitHub's authorize page",
+        headers: z.object({ Location: z.string(), 'Set-Cookie': z.string() }),
+      },
+      '429': commonFailures['429'],
+      '503': failure('GitHub login is not configured here (locally, the message points to POST /dev/login).'),
+    },
+  },
+  loginCallback: {
+    summary: "GitHub's redirect back: issue an access token",
+    description:
+      'The `state` must equal the state cookie and be unused and under 10 minutes old. The code is exchanged, ' +
+      "GitHub's user and primary verified email are read, the user is registered on first login (username: the " +
+      "GitHub login, lower-cased; GitHub's numeric id keeps a renamed account the same user) and a token is issued. " +
+      'With `Accept: text/html`, the same facts come as a page.',
+    requestParams: { query: loginCallbackQuery },
+    responses: {
+      '200': {
+        description: 'Logged in',
+        content: {
+          'application/json': { schema: tokenResponse },
+          'text/html': { schema: z.string().meta({ description: 'A page showing the token' }) },
+        },
+      },
+      '400': failure('Missing, mismatched, unknown, expired or reused state; or neither `code` nor `error`.'),
+      '401': failure('Declined on GitHub, a bad or expired code, or no verified primary email.'),
+      '409': failure('The username belongs to another GitHub account (one that had this login before).'),
+      '429': commonFailures['429'],
+      '503': failure('GitHub is down or not configured here.'),
+    },
+  },
+  me: {
+    summary: "The caller's profile, with the email and the counts",
+    responses: {
+      '200': { description: 'The profile', ...json(ownProfile) },
+      '401': commonFailures['401'],
+      '429': commonFailures['429'],
+      '503': commonFailures['503'],
+    },
+  },
+  getUser: {
+    summary: "A user's public profile, with the counts",
+    requestParams: { path: userPath },
+    responses: {
+      '200': { description: 'The profile', ...json(publicProfile) },
+      ...commonFailures,
+      '404': failure('No such user'),
+    },
   },
   listLinks: {
     summary: "The caller's links, newest first",
@@ -108,6 +182,37 @@ const operations: Record<FunctionName, ZodOpenApiOperationObject> = {
     summary: "The caller's tags with their link counts",
     responses: { '200': { description: 'Tags', ...json(tagListing) }, '401': commonFailures['401'] },
   },
+  follow: {
+    summary: 'Follow a user',
+    description: 'The name comes as `username`, or as the original clients\' `followed`.',
+    requestBody: bodyOf(followRequest),
+    responses: {
+      '201': { description: 'Following', ...json(z.object({ username: z.string(), since: z.string() })) },
+      ...commonFailures,
+      '404': failure('No such user'),
+      '409': failure('Already following (`already_following`)'),
+    },
+  },
+  unfollow: {
+    summary: 'Stop following a user',
+    description: 'The name comes from the path, `?username=`, or the original clients\' body field `followed`.',
+    responses: { '204': { description: 'Unfollowed' }, ...commonFailures, '404': failure('Not following') },
+  },
+  listFollowing: {
+    summary: 'Whom the caller follows, newest first',
+    requestParams: { query: pageQuery },
+    responses: { '200': { description: 'A page of users', ...json(followListing) }, ...commonFailures },
+  },
+  listFollowers: {
+    summary: 'Who follows the caller, newest first',
+    requestParams: { query: pageQuery },
+    responses: { '200': { description: 'A page of users', ...json(followListing) }, ...commonFailures },
+  },
+  getNews: {
+    summary: 'What the people the caller follows did to their public links, newest first',
+    requestParams: { query: pageQuery },
+    responses: { '200': { description: 'A page of events', ...json(newsPage) }, ...commonFailures },
+  },
 };
 
 export function openApiDocument(
@@ -116,9 +221,11 @@ export function openApiDocument(
 ): ReturnType<typeof createDocument> {
   const paths: ZodOpenApiPathsObject = {};
   for (const route of routes) {
+    const described = operations[route.function];
+    if (!described) throw new Error(`No OpenAPI operation is described for ${route.function}`);
     const operation: ZodOpenApiOperationObject = {
       operationId: `${route.method}${route.path}`.toLowerCase().replace(/[^a-z0-9]+/g, '_'),
-      ...operations[route.function],
+      ...described,
       ...(route.auth ? { security: [{ bearer: [] }, { accessTokenHeader: [] }] } : {}),
     };
     paths[route.path] = { ...paths[route.path], [route.method.toLowerCase()]: operation };

@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { z } from 'zod';
 import { InvalidRequest } from './errors.ts';
 
 /**
@@ -17,7 +18,8 @@ export class PageTokens {
     return `${payload}.${await this.sign(payload)}`;
   }
 
-  async open(token: string, list: string, owner: string): Promise<unknown> {
+  /** The position a token carries; with a schema, a position of another shape is refused like a tampered token. */
+  async open<T = unknown>(token: string, list: string, owner: string, position?: z.ZodType<T>): Promise<T> {
     const [payload, signature, extra] = token.split('.');
     if (!payload || !signature || extra !== undefined || !(await this.verify(payload, signature))) {
       throw tampered();
@@ -29,7 +31,10 @@ export class PageTokens {
       throw tampered();
     }
     if (decoded.l !== list || decoded.o !== owner) throw tampered();
-    return decoded.p;
+    if (!position) return decoded.p as T;
+    const parsed = position.safeParse(decoded.p);
+    if (!parsed.success) throw tampered();
+    return parsed.data;
   }
 
   private async sign(payload: string): Promise<string> {

@@ -2,7 +2,7 @@
  * The one declaration of how Delinkcious is wired: tables, functions and routes, as plain data.
  *
  * The CDK app (lib/) turns it into AWS resources and the local runtime (local/) into DynamoDB Local tables
- * and an HTTP router, so the two cannot drift apart. Later contexts add queues, buckets and event sources here.
+ * and an HTTP router, stream and queue pollers, so the two cannot drift apart.
  */
 
 export type AttributeType = 'S' | 'N';
@@ -19,6 +19,8 @@ export interface TableDeclaration {
   sortKey: KeyDeclaration;
   /** Local secondary indexes: same partition key, another sort key, strongly consistent reads. */
   localIndexes: { name: string; sortKey: KeyDeclaration }[];
+  /** Global secondary indexes (all attributes projected). */
+  globalIndexes?: { name: string; partitionKey: KeyDeclaration; sortKey: KeyDeclaration }[];
   /** Attribute holding an epoch-seconds expiry that DynamoDB's TTL deletes. */
   ttlAttribute?: string;
   stream?: 'NEW_AND_OLD_IMAGES';
@@ -39,6 +41,27 @@ export const tables = {
     localIndexes: [],
     ttlAttribute: 'expires_at_epoch',
   },
+  social: {
+    envVar: 'SOCIAL_TABLE',
+    partitionKey: { name: 'pk', type: 'S' },
+    sortKey: { name: 'sk', type: 'S' },
+    localIndexes: [{ name: 'followingBySince', sortKey: { name: 'since_key', type: 'S' } }],
+    globalIndexes: [
+      {
+        name: 'followersBySince',
+        partitionKey: { name: 'followed_pk', type: 'S' },
+        sortKey: { name: 'since_key', type: 'S' },
+      },
+    ],
+    stream: 'NEW_AND_OLD_IMAGES',
+  },
+  feeds: {
+    envVar: 'FEEDS_TABLE',
+    partitionKey: { name: 'pk', type: 'S' },
+    sortKey: { name: 'sk', type: 'S' },
+    localIndexes: [{ name: 'byAuthor', sortKey: { name: 'author_key', type: 'S' } }],
+    ttlAttribute: 'expires_at_epoch',
+  },
 } as const satisfies Record<string, TableDeclaration>;
 
 export type TableName = keyof typeof tables;
@@ -46,17 +69,28 @@ export type TableName = keyof typeof tables;
 export interface QueueDeclaration {
   /** Environment variable through which functions learn the queue's URL. */
   envVar: string;
+  /** At least six times the consumer's timeout, as AWS advises for event source mappings. */
   visibilityTimeoutSeconds: number;
-  /** Receives after which a message moves to the queue's dead-letter queue. */
-  maxReceiveCount: number;
+  /** Receives after which a message moves to the queue's dead-letter queue; none for failure queues. */
+  maxReceiveCount?: number;
 }
+
+export const queues = {
+  /** Fan-out work past the first page of an author's followers: an event and a cursor. */
+  fanOut: { envVar: 'FANOUT_QUEUE_URL', visibilityTimeoutSeconds: 180, maxReceiveCount: 5 },
+  /** One link event and a batch of followers whose feeds receive it. */
+  feedWrites: { envVar: 'FEED_WRITES_QUEUE_URL', visibilityTimeoutSeconds: 180, maxReceiveCount: 5 },
+  /** Where stream records go after their retries run out (the streams' on-failure destination). */
+  streamFailures: { envVar: 'STREAM_FAILURES_QUEUE_URL', visibilityTimeoutSeconds: 30 },
+} as const satisfies Record<string, QueueDeclaration>;
+
+export type QueueName = keyof typeof queues;
 
 export interface BucketDeclaration {
   envVar: string;
 }
 
-/** Queues and buckets: none yet; the news pipeline and the link checker declare theirs here. */
-export const queues: Record<string, QueueDeclaration> = {};
+/** Buckets: none yet; the link checker declares its snapshot bucket here. */
 export const buckets: Record<string, BucketDeclaration> = {};
 export type TableAccess = 'read' | 'readwrite';
 
@@ -65,12 +99,24 @@ export interface FunctionDeclaration {
   entry: string;
   /** What the function may do to each table; the CDK grants exactly this and nothing else. */
   tables: Partial<Record<TableName, TableAccess>>;
+  /** Queues the function sends to. */
+  sendsTo?: QueueName[];
   /** Needs the key that signs pagination tokens. */
   pageTokens?: boolean;
   memoryMb?: number;
   timeoutSeconds?: number;
   /** Exists only in the local runtime; never deployed. */
   localOnly?: boolean;
+  /**
+   * Takes part in GitHub login: needs the OAuth app's public settings, GITHUB_CLIENT_ID and GITHUB_CALLBACK_URL
+   * (`<API URL>/login/authorized`), in its environment.
+   */
+  githubApp?: boolean;
+  /**
+   * Exchanges GitHub login codes: needs the OAuth app's client secret, which lives in Secrets Manager. The CDK
+   * passes its ARN as GITHUB_CLIENT_SECRET_ARN and grants secretsmanager:GetSecretValue to these functions only.
+   */
+  githubSecret?: boolean;
 }
 
 /** Every function authenticates its callers against the users table, so reading it is part of the baseline. */
@@ -83,11 +129,47 @@ export const functions = {
   notFound: { entry: 'ops/not-found', tables: {} },
   devLogin: { entry: 'users/dev-login', tables: { users: 'readwrite' }, localOnly: true },
   logout: { entry: 'users/logout', tables: { users: 'readwrite' } },
+  /** Writes the login's state (hashed, 10 minutes) to the users table. */
+  login: { entry: 'users/login', tables: { users: 'readwrite' }, githubApp: true },
+  /** Uses up the state, registers or refreshes the user, issues a session; the only reader of the secret. */
+  loginCallback: {
+    entry: 'users/login-callback',
+    tables: { users: 'readwrite' },
+    githubApp: true,
+    githubSecret: true,
+    timeoutSeconds: 15,
+  },
+  /** Profiles count links (the links context's counters item) and follows (the social context's). */
+  me: { entry: 'users/me', tables: { ...authenticated, links: 'read', social: 'read' } },
+  getUser: { entry: 'users/get-user', tables: { ...authenticated, links: 'read', social: 'read' } },
   listLinks: { entry: 'links/list-links', tables: { ...authenticated, links: 'read' }, pageTokens: true },
   addLink: { entry: 'links/add-link', tables: { ...authenticated, links: 'readwrite' } },
   updateLink: { entry: 'links/update-link', tables: { ...authenticated, links: 'readwrite' } },
   deleteLink: { entry: 'links/delete-link', tables: { ...authenticated, links: 'readwrite' } },
   listTags: { entry: 'links/list-tags', tables: { ...authenticated, links: 'read' } },
+  follow: { entry: 'social/follow', tables: { ...authenticated, social: 'readwrite' } },
+  unfollow: { entry: 'social/unfollow', tables: { ...authenticated, social: 'readwrite' } },
+  listFollowing: { entry: 'social/list-following', tables: { ...authenticated, social: 'read' }, pageTokens: true },
+  listFollowers: { entry: 'social/list-followers', tables: { ...authenticated, social: 'read' }, pageTokens: true },
+  getNews: { entry: 'news/get-news', tables: { ...authenticated, feeds: 'read' }, pageTokens: true },
+  fanOutLinkEvents: {
+    entry: 'news/fan-out-link-events',
+    tables: { social: 'read' },
+    sendsTo: ['fanOut', 'feedWrites'],
+    timeoutSeconds: 30,
+  },
+  continueFanOut: {
+    entry: 'news/continue-fan-out',
+    tables: { social: 'read' },
+    sendsTo: ['fanOut', 'feedWrites'],
+    timeoutSeconds: 30,
+  },
+  writeFeeds: { entry: 'news/write-feeds', tables: { feeds: 'readwrite' }, timeoutSeconds: 30 },
+  applyFollowChanges: {
+    entry: 'news/apply-follow-changes',
+    tables: { feeds: 'readwrite', links: 'read' },
+    timeoutSeconds: 30,
+  },
 } as const satisfies Record<string, FunctionDeclaration>;
 
 export type FunctionName = keyof typeof functions;
@@ -122,16 +204,92 @@ export const routes: RouteDeclaration[] = [
   { method: 'POST', path: '/dev/login', function: 'devLogin', auth: false },
   { method: 'POST', path: '/logout', function: 'logout', auth: true },
   { method: 'GET', path: '/logout', function: 'logout', auth: true },
+  { method: 'GET', path: '/login', function: 'login', auth: false },
+  { method: 'GET', path: '/login/authorized', function: 'loginCallback', auth: false },
+  ...versioned('GET', '/me', 'me'),
+  ...versioned('GET', '/users/{username}', 'getUser'),
   ...versioned('GET', '/links', 'listLinks'),
   ...versioned('POST', '/links', 'addLink'),
   ...versioned('PUT', '/links', 'updateLink'),
   ...versioned('PATCH', '/links', 'updateLink'),
   ...versioned('DELETE', '/links', 'deleteLink'),
   ...versioned('GET', '/tags', 'listTags'),
+  ...versioned('POST', '/following', 'follow'),
+  ...versioned('DELETE', '/following/{username}', 'unfollow'),
+  ...versioned('DELETE', '/following', 'unfollow'),
+  ...versioned('GET', '/following', 'listFollowing'),
+  ...versioned('GET', '/followers', 'listFollowers'),
+  ...versioned('GET', '/news', 'getNews'),
+];
+
+/** How a function is triggered other than by HTTP, with Lambda's event source mapping settings. */
+export type EventSourceDeclaration =
+  | {
+      kind: 'stream';
+      table: TableName;
+      function: FunctionName;
+      batchSize: number;
+      maxBatchingWindowSeconds: number;
+      /** Retries of a failing batch before its records go to `onFailure`. */
+      retryAttempts: number;
+      bisectBatchOnError: boolean;
+      onFailure: QueueName;
+    }
+  | {
+      kind: 'queue';
+      queue: QueueName;
+      function: FunctionName;
+      batchSize: number;
+      maxBatchingWindowSeconds: number;
+      /** At most this many concurrent invocations, so a burst cannot exhaust the account's concurrency. */
+      maxConcurrency: number;
+    };
+
+export const eventSources: EventSourceDeclaration[] = [
+  {
+    kind: 'stream',
+    table: 'links',
+    function: 'fanOutLinkEvents',
+    batchSize: 100,
+    maxBatchingWindowSeconds: 1,
+    retryAttempts: 5,
+    bisectBatchOnError: true,
+    onFailure: 'streamFailures',
+  },
+  {
+    kind: 'stream',
+    table: 'social',
+    function: 'applyFollowChanges',
+    batchSize: 25,
+    maxBatchingWindowSeconds: 1,
+    retryAttempts: 5,
+    bisectBatchOnError: true,
+    onFailure: 'streamFailures',
+  },
+  { kind: 'queue', queue: 'fanOut', function: 'continueFanOut', batchSize: 1, maxBatchingWindowSeconds: 0, maxConcurrency: 10 },
+  { kind: 'queue', queue: 'feedWrites', function: 'writeFeeds', batchSize: 10, maxBatchingWindowSeconds: 0, maxConcurrency: 20 },
 ];
 
 /** Requests that match no route go here, so that 404 and 405 answers keep the contract's error format. */
 export const fallbackFunction: FunctionName = 'notFound';
+
+/**
+ * Per-client rate limiting (shared/http/rate-limit.ts): every function that serves HTTP counts each request in a
+ * `RATE#` item of the users table, with one conditional UpdateItem. Each such function needs USERS_TABLE and the
+ * stage's RATE_LIMIT_PER_SECOND and RATE_LIMIT_BURST in its environment, and `actions` on the table restricted to
+ * items whose partition key starts with `keyPrefix` (IAM condition `dynamodb:LeadingKeys`), beside whatever
+ * `tables` grants. Without USERS_TABLE a function serves unlimited (and logs a warning at cold start).
+ */
+export const rateLimiting = {
+  table: 'users',
+  keyPrefix: 'RATE#',
+  actions: ['dynamodb:UpdateItem'],
+} as const satisfies { table: TableName; keyPrefix: string; actions: string[] };
+
+/** The functions that serve HTTP (the targets of routes, and the fallback): each one is rate-limited. */
+export function httpFunctionNames(): FunctionName[] {
+  return [...new Set<FunctionName>([...routes.map((route) => route.function), fallbackFunction])];
+}
 
 export function isDeployed(route: RouteDeclaration): boolean {
   return !(functions[route.function] as FunctionDeclaration).localOnly;

@@ -1,5 +1,6 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, type TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Unavailable } from '../errors.ts';
 
 let client: DynamoDBDocumentClient | undefined;
@@ -53,4 +54,34 @@ export function requiredEnv(name: string): string {
   if (!value)
     throw new Error(`Missing environment variable ${name}: set it to the name of the table to use.`);
   return value;
+}
+
+/** Transactions that collide with concurrent ones are cancelled; they are retried this many times. */
+const TRANSACTION_ATTEMPTS = 8;
+
+export type CancellationReasons = NonNullable<TransactionCanceledException['CancellationReasons']>;
+
+/**
+ * Runs a transaction; undefined when it committed, else the cancellation reasons when a condition failed.
+ * Cancellations caused only by concurrent transactions on the same items are retried with jittered backoff.
+ */
+export async function transact(
+  db: DynamoDBDocumentClient,
+  command: TransactWriteCommand,
+): Promise<CancellationReasons | undefined> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await guarded(() => db.send(command));
+      return undefined;
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const reasons = error.CancellationReasons ?? [];
+      if (reasons.some((reason) => reason.Code === 'ConditionalCheckFailed')) return reasons;
+      const conflictOnly = reasons.every((r) => !r.Code || r.Code === 'None' || r.Code === 'TransactionConflict');
+      if (!conflictOnly || attempt >= TRANSACTION_ATTEMPTS) {
+        throw new Unavailable('The database is busy with other changes to these items; try again.');
+      }
+      await sleep(Math.random() * 10 * 2 ** attempt);
+    }
+  }
 }

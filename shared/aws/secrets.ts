@@ -17,3 +17,20 @@ export async function pageTokenKey(): Promise<Buffer> {
   }
   return Buffer.from(secret, 'utf8');
 }
+
+/**
+ * The GitHub OAuth app's client secret. Deployed, it lives in Secrets Manager (`GITHUB_CLIENT_SECRET_ARN`, granted
+ * only to the functions that the wiring marks `githubSecret`) and is read once per cold start, then cached;
+ * locally it comes as `GITHUB_CLIENT_SECRET`. Undefined when neither is set.
+ */
+export async function gitHubClientSecret(): Promise<string | undefined> {
+  const direct = process.env.GITHUB_CLIENT_SECRET;
+  if (direct) return direct;
+  const arn = process.env.GITHUB_CLIENT_SECRET_ARN;
+  if (!arn) return undefined;
+  const secret = await getSecret(arn, { maxAge: 3600 });
+  if (typeof secret !== 'string' || secret.trim() === '') {
+    throw new Error(`The secret ${arn} must hold the GitHub OAuth app's client secret as a string.`);
+  }
+  return secret.trim();
+}

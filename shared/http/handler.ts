@@ -1,8 +1,11 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { config } from '../config.ts';
+import { NotFound } from '../errors.ts';
 import { logger } from '../logger.ts';
-import { sessions } from '../users/service.ts';
+import { rateLimiter, sessions } from '../users/service.ts';
 import { presentedToken } from '../users/sessions.ts';
 import { toHttpError } from './errors.ts';
+import { rateKeyForIp, rateKeyForToken } from './rate-limit.ts';
 import { parseRequest, type HttpRequest } from './request.ts';
 
 export interface HttpResponse {
@@ -25,9 +28,20 @@ export type HttpHandler = (
   context: Context,
 ) => Promise<APIGatewayProxyStructuredResultV2>;
 
-/** A route anyone may call. */
-export function publicRoute(run: (request: HttpRequest) => Promise<HttpResponse>): HttpHandler {
-  return (event, context) => serve(event, context, run);
+/**
+ * A route anyone may call, rate-limited per client IP. A `localOnly` route does not exist on a deployed stack:
+ * there it answers 404 before anything is counted or written.
+ */
+export function publicRoute(
+  run: (request: HttpRequest) => Promise<HttpResponse>,
+  options: { localOnly?: boolean } = {},
+): HttpHandler {
+  return (event, context) =>
+    serve(event, context, async (request) => {
+      if (options.localOnly && !config().LOCAL_RUNTIME) throw new NotFound('No such route.');
+      await rateLimiter()?.enforce(rateKeyForIp(request.sourceIp));
+      return run(request);
+    });
 }
 
 /** A route that needs an access token; `run` learns who is calling. */
@@ -39,6 +53,8 @@ export function authenticatedRoute(
       const token = presentedToken(request.headers);
       const username = await sessions().authenticate(token);
       logger.appendKeys({ username });
+      // Per token, once it is known to be valid: unknown tokens never create rate items.
+      await rateLimiter()?.enforce(rateKeyForToken(token!));
       return run(request, { username, token: token! });
     });
 }

@@ -3,7 +3,8 @@ import { InvalidRequest } from '../errors.ts';
 
 /** Parses input with a schema; a failure is a 400 whose details name each offending field. */
 export function validate<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
-  const result = schema.safeParse(input);
+  // reportInput keeps `input` on issues, so a field of the wrong type is not reported as "required".
+  const result = schema.safeParse(input, { reportInput: true });
   if (result.success) return result.data;
   const details: Record<string, string> = {};
   for (const issue of result.error.issues) {

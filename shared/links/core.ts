@@ -1,4 +1,5 @@
 import { InvalidRequest, AlreadyExists, LinkLimitReached, NotFound, Unavailable } from '../errors.ts';
+import { z } from 'zod';
 import type { PageTokens } from '../pagination.ts';
 import { LinkFilter, type LinkFilterInput } from './filter.ts';
 import { MAX_TAGS, mergeTags, type Link, type LinkPosition } from './model.ts';
@@ -33,6 +34,7 @@ export interface LinkListing {
 }
 
 const LIST_NAME = 'links';
+const linkPosition = z.object({ createdAt: z.string(), url: z.string() });
 /** With filters, a page examines at most this many links, then hands back a token to continue from. */
 export const FILTER_SCAN_BUDGET = 1000;
 const FILTERED_PAGE_SIZE = 100;
@@ -71,7 +73,9 @@ export class LinkService {
 
   async list(username: string, query: ListQuery): Promise<LinkListing> {
     const filter = LinkFilter.compile(query);
-    let cursor = query.startToken ? await this.openToken(username, query.startToken) : undefined;
+    let cursor: LinkPosition | undefined = query.startToken
+      ? await this.pageTokens.open(query.startToken, LIST_NAME, username, linkPosition)
+      : undefined;
     const matches: Link[] = [];
     let examined = 0;
     for (;;) {
@@ -141,15 +145,6 @@ export class LinkService {
     return { links, nextToken: next ? await this.pageTokens.seal(LIST_NAME, username, next) : null };
   }
 
-  private async openToken(username: string, token: string): Promise<LinkPosition> {
-    const position = (await this.pageTokens.open(token, LIST_NAME, username)) as Partial<LinkPosition> | null;
-    if (typeof position?.createdAt !== 'string' || typeof position.url !== 'string') {
-      throw new InvalidRequest('start_token is not a token this list issued.', {
-        start_token: 'not a token this list issued',
-      });
-    }
-    return { createdAt: position.createdAt, url: position.url };
-  }
 
   /** updated_at always moves forward, even when two changes land within the same millisecond. */
   private later(previous: string): string {

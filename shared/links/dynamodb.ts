@@ -10,6 +10,7 @@
  * | delete a link                           | TransactWriteItems: Delete link if it exists + decrement counters |
  * | a user's links, newest first, paged     | LSI byCreated: pk = USER#<username>, ScanIndexForward = false      |
  * | the tags of all a user's links          | pk = USER#<username> AND begins_with(sk, 'LINK#'), projecting tags |
+ * | a user's recent public links (backfill) | LSI byCreated, newest first, private ones skipped                 |
  *
  * Why these keys:
  * - The sort key hashes the normalized URL: URLs run to 2,048 characters and a sort key is limited to 1,024
@@ -26,7 +27,7 @@
  * - counters: { pk, sk: COUNTERS, links_count }
  * The table streams new and old images; the news pipeline reads link items from it and ignores counters.
  */
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   GetCommand,
   PutCommand,
@@ -37,17 +38,14 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { createHash } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Unavailable } from '../errors.ts';
-import { documentClient, guarded, requiredEnv, translateAwsError } from '../aws/dynamodb.ts';
+import { documentClient, guarded, requiredEnv, transact, translateAwsError } from '../aws/dynamodb.ts';
 import { normalizeUrl, type Link, type LinkPosition, type LinkStatus } from './model.ts';
 import type { InsertResult, LinkPage, LinkStore } from './ports.ts';
 
 export const LINKS_BY_CREATED = 'byCreated';
 const LINK_PREFIX = 'LINK#';
 const COUNTERS = 'COUNTERS';
-/** Transactions that collide with concurrent ones are cancelled; they are retried this many times. */
-const TRANSACTION_ATTEMPTS = 8;
 
 export interface LinkItem {
   pk: string;
@@ -145,7 +143,7 @@ export class DynamoLinkStore implements LinkStore {
         },
       ],
     });
-    const reasons = await this.transact(command);
+    const reasons = await transact(this.db, command);
     if (!reasons) return { inserted: true };
     if (reasons[0]?.Code === 'ConditionalCheckFailed') {
       const existing = reasons[0].Item
@@ -206,7 +204,7 @@ export class DynamoLinkStore implements LinkStore {
         },
       ],
     });
-    const reasons = await this.transact(command);
+    const reasons = await transact(this.db, command);
     return reasons === undefined;
   }
 
@@ -234,6 +232,21 @@ export class DynamoLinkStore implements LinkStore {
     return { links: Items.map(linkFromItem), hasMore: LastEvaluatedKey !== undefined };
   }
 
+  /** The user's newest public links, at most `count`, looking at no more than ten times that many. */
+  async recentPublic(username: string, count: number): Promise<Link[]> {
+    const found: Link[] = [];
+    let after: LinkPosition | undefined;
+    for (let examined = 0; found.length < count && examined < count * 10; ) {
+      const page = await this.listNewestFirst(username, after, count * 2);
+      examined += page.links.length;
+      found.push(...page.links.filter((link) => !link.private));
+      const last = page.links.at(-1);
+      if (!page.hasMore || !last) break;
+      after = { createdAt: last.createdAt, url: last.url };
+    }
+    return found.slice(0, count);
+  }
+
   async *tagsOfAllLinks(username: string): AsyncIterable<string[]> {
     const pages = paginateQuery(
       { client: this.db },
@@ -252,30 +265,29 @@ export class DynamoLinkStore implements LinkStore {
       throw translateAwsError(error);
     }
   }
+}
 
-  /**
-   * Runs a transaction; undefined when it committed, else the cancellation reasons of a condition that failed.
-   * Cancellations caused only by concurrent transactions on the same items are retried with jittered backoff.
-   */
-  private async transact(
-    command: TransactWriteCommand,
-  ): Promise<TransactionCanceledException['CancellationReasons'] | undefined> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await guarded(() => this.db.send(command));
-        return undefined;
-      } catch (error) {
-        if (!(error instanceof TransactionCanceledException)) throw error;
-        const reasons = error.CancellationReasons ?? [];
-        if (reasons.some((reason) => reason.Code === 'ConditionalCheckFailed')) return reasons;
-        const conflictOnly = reasons.every(
-          (r) => !r.Code || r.Code === 'None' || r.Code === 'TransactionConflict',
-        );
-        if (!conflictOnly || attempt >= TRANSACTION_ATTEMPTS) {
-          throw new Unavailable('The database is busy with other changes to these links; try again.');
-        }
-        await sleep(Math.random() * 10 * 2 ** attempt);
-      }
-    }
+/**
+ * A user's link count, read from the counters item that adds and deletes keep exact: the links context's answer
+ * to the users context's LinkCounts port (its profile routes), so that no other context builds these keys.
+ */
+export class DynamoLinkCounts {
+  constructor(
+    private readonly tableName: string = requiredEnv('LINKS_TABLE'),
+    private readonly db: DynamoDBDocumentClient = documentClient(),
+  ) {}
+
+  async linksCount(username: string): Promise<number> {
+    const { Item } = await guarded(() =>
+      this.db.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: countersKey(username),
+          ProjectionExpression: 'links_count',
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    return Math.max(0, Number(Item?.links_count ?? 0));
   }
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { limitSchema, startTokenSchema } from '../http/paging.ts';
 import { descriptionSchema, flagSchema, tagsSchema, titleSchema, urlSchema, type Link } from './model.ts';
 
 /** The schemas of the links API: they validate requests and generate the OpenAPI document. */
@@ -65,19 +66,6 @@ const regexParameter = (field: string) =>
     .meta({
       description: `Unanchored RE2 regular expression matched against the ${field}, at most 256 characters.`,
     });
-
-export const limitSchema = z.coerce
-  .number()
-  .int('limit is a whole number')
-  .min(1, 'limit is at least 1')
-  .max(100, 'limit is at most 100')
-  .default(10)
-  .meta({ description: 'Page size, 1 to 100.' });
-
-export const startTokenSchema = z
-  .string()
-  .optional()
-  .meta({ description: 'The next_token of the previous page.' });
 
 export const listLinksQuery = z.object({
   url_regex: regexParameter('url'),

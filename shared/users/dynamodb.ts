@@ -1,26 +1,61 @@
 /**
- * The users table: people and their sessions.
+ * The users table: people, their GitHub identities, their sessions, login states and rate limits.
  *
- * | access pattern                 | key condition                                  |
- * |--------------------------------|------------------------------------------------|
- * | get a user by username         | pk = USER#<username>, sk = PROFILE             |
- * | create a user unless it exists | Put, condition attribute_not_exists(pk)        |
- * | find a session by token hash   | pk = SESSION#<sha256(token)>, sk = SESSION (consistent read) |
- * | revoke a session               | Delete pk = SESSION#<hash>, sk = SESSION       |
+ * | access pattern                        | key condition / write                                          |
+ * |---------------------------------------|----------------------------------------------------------------|
+ * | get a user by username                | pk = USER#<username>, sk = PROFILE                             |
+ * | create a user unless it exists        | Put, condition attribute_not_exists(pk)                        |
+ * | find a session by token hash          | pk = SESSION#<sha256(token)>, sk = SESSION (consistent read)   |
+ * | revoke a session                      | Delete pk = SESSION#<hash>, sk = SESSION                       |
+ * | which user a GitHub account is        | pk = GITHUB#<github id>, sk = IDENTITY (consistent read)       |
+ * | register a GitHub user                | TransactWriteItems: Put identity if attribute_not_exists(pk) + |
+ * |                                       | Update profile if attribute_not_exists(pk) OR                  |
+ * |                                       | attribute_not_exists(github_id) (both or neither)              |
+ * | refresh a GitHub user's profile       | Update profile if github_id = <id>                             |
+ * | remember an OAuth state               | Put pk = OAUTH_STATE#<sha256(state)>, sk = OAUTH_STATE         |
+ * | use an OAuth state (once)             | Delete if attribute_exists(pk) AND expires_at_epoch > <now>    |
+ * | count a client's request (GCRA)       | Update pk = RATE#<sha256(token or ip)>, sk = RATE, conditional |
+ * |                                       | (see shared/http/rate-limit.ts)                                |
  *
  * Item shapes:
- * - profile: { pk, sk, username, name, email, avatar_url, created_at }
+ * - profile: { pk, sk, username, name, email, avatar_url, created_at, github_id?, github_login? }; users
+ *   who logged in with GitHub carry GitHub's numeric id and current login (not exposed by the API).
+ *   Profiles made by the local runtime's POST /dev/login have no github_id; the first GitHub login of that
+ *   name claims them.
  * - session: { pk, sk, username, created_at, expires_at, expires_at_epoch } where expires_at_epoch is the
  *   TTL attribute, so DynamoDB removes expired sessions by itself. Expiry is still checked on every read,
  *   since TTL deletion can lag by days.
+ * - identity: { pk: GITHUB#<id>, sk: IDENTITY, username, github_id, created_at }: the GitHub id -> username
+ *   mapping. A renamed GitHub account keeps its id, so it stays the same user with the same username; the
+ *   username never changes, since links and follows are keyed by it.
+ * - login state: { pk: OAUTH_STATE#<sha256(state)>, sk: OAUTH_STATE, created_at, expires_at_epoch }: the
+ *   state of a login in progress, 10 minutes, deleted on use, so a callback cannot be replayed.
+ * - rate: { pk: RATE#<sha256(token:<token> or ip:<ip>)>, sk: RATE, tat, expires_at_epoch }: a client's
+ *   theoretical arrival time in epoch microseconds; the TTL removes it a minute after it stops limiting.
+ * Raw access tokens, OAuth states, client IPs and GitHub tokens are never stored: only hashes, or nothing.
  * No index: every pattern is a direct key lookup.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { documentClient, guarded, requiredEnv } from '../aws/dynamodb.ts';
-import type { Session, User } from './model.ts';
-import type { SessionStore, UserStore } from './ports.ts';
+import { documentClient, guarded, requiredEnv, transact } from '../aws/dynamodb.ts';
+import type { RateLimitStore, RateWrite } from '../http/rate-limit.ts';
+import type { GitHubIdentity, Session, User } from './model.ts';
+import type {
+  IdentityStore,
+  LoginStateStore,
+  ProfileFields,
+  RegistrationResult,
+  SessionStore,
+  UserStore,
+} from './ports.ts';
 
 const PROFILE = 'PROFILE';
 const SESSION = 'SESSION';
@@ -136,5 +171,233 @@ export class DynamoSessionStore implements SessionStore {
     await guarded(() =>
       this.db.send(new DeleteCommand({ TableName: this.tableName, Key: sessionKey(tokenHash) })),
     );
+  }
+}
+
+export const identityKey = (githubId: number) => ({ pk: `GITHUB#${githubId}`, sk: 'IDENTITY' });
+export const loginStateKey = (stateHash: string) => ({ pk: `OAUTH_STATE#${stateHash}`, sk: 'OAUTH_STATE' });
+export const rateKey = (keyHash: string) => ({ pk: `RATE#${keyHash}`, sk: 'RATE' });
+
+/** The GitHub id -> username mapping, and the GitHub-provided fields of profiles. */
+export class DynamoIdentityStore implements IdentityStore {
+  constructor(
+    private readonly tableName: string = requiredEnv('USERS_TABLE'),
+    private readonly db: DynamoDBDocumentClient = documentClient(),
+  ) {}
+
+  async usernameFor(githubId: number): Promise<string | undefined> {
+    const { Item } = await guarded(() =>
+      this.db.send(
+        new GetCommand({ TableName: this.tableName, Key: identityKey(githubId), ConsistentRead: true }),
+      ),
+    );
+    return typeof Item?.username === 'string' ? Item.username : undefined;
+  }
+
+  async register(user: User, identity: GitHubIdentity): Promise<RegistrationResult> {
+    const reasons = await transact(
+      this.db,
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: this.tableName,
+              Item: {
+                ...identityKey(identity.id),
+                username: user.username,
+                github_id: identity.id,
+                created_at: user.createdAt,
+              },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+          {
+            Update: {
+              TableName: this.tableName,
+              Key: userKey(user.username),
+              UpdateExpression:
+                'SET #username = :username, #name = :name, #email = :email, #avatar = :avatar, ' +
+                '#created = if_not_exists(#created, :created), #github_id = :github_id, #github_login = :login',
+              // A new username, or a profile that POST /dev/login made (locally) without a GitHub account.
+              ConditionExpression: 'attribute_not_exists(pk) OR attribute_not_exists(#github_id)',
+              ExpressionAttributeNames: {
+                '#username': 'username',
+                '#name': 'name',
+                '#email': 'email',
+                '#avatar': 'avatar_url',
+                '#created': 'created_at',
+                '#github_id': 'github_id',
+                '#github_login': 'github_login',
+              },
+              ExpressionAttributeValues: {
+                ':username': user.username,
+                ':name': user.name,
+                ':email': user.email,
+                ':avatar': user.avatarUrl,
+                ':created': user.createdAt,
+                ':github_id': identity.id,
+                ':login': identity.login,
+              },
+            },
+          },
+        ],
+      }),
+    );
+    if (reasons?.[0]?.Code === 'ConditionalCheckFailed') return { outcome: 'identity_taken' };
+    if (reasons) return { outcome: 'username_taken' };
+    const { Item } = await guarded(() =>
+      this.db.send(
+        new GetCommand({ TableName: this.tableName, Key: userKey(user.username), ConsistentRead: true }),
+      ),
+    );
+    return { outcome: 'registered', user: Item ? userFromItem(Item) : user };
+  }
+
+  async refresh(username: string, identity: GitHubIdentity, fields: ProfileFields): Promise<User | undefined> {
+    try {
+      const { Attributes } = await guarded(() =>
+        this.db.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: userKey(username),
+            UpdateExpression: 'SET #name = :name, #email = :email, #avatar = :avatar, #github_login = :login',
+            ConditionExpression: '#github_id = :github_id',
+            ExpressionAttributeNames: {
+              '#name': 'name',
+              '#email': 'email',
+              '#avatar': 'avatar_url',
+              '#github_id': 'github_id',
+              '#github_login': 'github_login',
+            },
+            ExpressionAttributeValues: {
+              ':name': fields.name,
+              ':email': fields.email,
+              ':avatar': fields.avatarUrl,
+              ':login': identity.login,
+              ':github_id': identity.id,
+            },
+            ReturnValues: 'ALL_NEW',
+          }),
+        ),
+      );
+      return Attributes ? userFromItem(Attributes) : undefined;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return undefined;
+      throw error;
+    }
+  }
+}
+
+/** OAuth states of logins in progress: stored hashed, with a TTL, and deleted on their one use. */
+export class DynamoLoginStateStore implements LoginStateStore {
+  constructor(
+    private readonly tableName: string = requiredEnv('USERS_TABLE'),
+    private readonly db: DynamoDBDocumentClient = documentClient(),
+  ) {}
+
+  async save(stateHash: string, expiresAt: string): Promise<void> {
+    await guarded(() =>
+      this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...loginStateKey(stateHash),
+            created_at: new Date().toISOString(),
+            expires_at_epoch: Math.floor(Date.parse(expiresAt) / 1000),
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      ),
+    );
+  }
+
+  async consume(stateHash: string, now: Date): Promise<boolean> {
+    try {
+      await guarded(() =>
+        this.db.send(
+          new DeleteCommand({
+            TableName: this.tableName,
+            Key: loginStateKey(stateHash),
+            // TTL deletion lags, so expiry is checked here too.
+            ConditionExpression: 'attribute_exists(pk) AND expires_at_epoch > :now',
+            ExpressionAttributeValues: { ':now': Math.floor(now.getTime() / 1000) },
+          }),
+        ),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+}
+
+/** The GCRA limiter's items: one conditional UpdateItem per attempt (see shared/http/rate-limit.ts). */
+export class DynamoRateLimitStore implements RateLimitStore {
+  constructor(
+    private readonly tableName: string = requiredEnv('USERS_TABLE'),
+    private readonly db: DynamoDBDocumentClient = documentClient(),
+  ) {}
+
+  async restart(key: string, now: number, interval: number, expiresAtEpoch: number): Promise<RateWrite> {
+    return this.update(key, {
+      UpdateExpression: 'SET #tat = :next, #expires = :expires',
+      ConditionExpression: 'attribute_not_exists(#tat) OR #tat < :now',
+      ExpressionAttributeValues: { ':next': now + interval, ':now': now, ':expires': expiresAtEpoch },
+      fallbackTat: now + interval,
+    });
+  }
+
+  async advance(
+    key: string,
+    now: number,
+    interval: number,
+    tolerance: number,
+    expiresAtEpoch: number,
+  ): Promise<RateWrite> {
+    return this.update(key, {
+      UpdateExpression: 'SET #tat = #tat + :interval, #expires = :expires',
+      ConditionExpression: '#tat BETWEEN :now AND :latest',
+      ExpressionAttributeValues: {
+        ':interval': interval,
+        ':now': now,
+        ':latest': now + tolerance,
+        ':expires': expiresAtEpoch,
+      },
+      fallbackTat: now + interval,
+    });
+  }
+
+  private async update(
+    key: string,
+    input: {
+      UpdateExpression: string;
+      ConditionExpression: string;
+      ExpressionAttributeValues: Record<string, number>;
+      fallbackTat: number;
+    },
+  ): Promise<RateWrite> {
+    try {
+      const result = await guarded(() =>
+        this.db.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: rateKey(key),
+            UpdateExpression: input.UpdateExpression,
+            ConditionExpression: input.ConditionExpression,
+            ExpressionAttributeNames: { '#tat': 'tat', '#expires': 'expires_at_epoch' },
+            ExpressionAttributeValues: input.ExpressionAttributeValues,
+            ReturnValues: 'UPDATED_NEW',
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
+        ),
+      );
+      const tat = result?.Attributes?.tat;
+      return { applied: true, tat: typeof tat === 'number' ? tat : input.fallbackTat };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const old = error.Item ? unmarshall(error.Item) : undefined;
+      return { applied: false, tat: typeof old?.tat === 'number' ? old.tat : undefined };
+    }
   }
 }

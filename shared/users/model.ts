@@ -27,3 +27,23 @@ export interface Session {
   createdAt: string;
   expiresAt: string;
 }
+
+/** Who GitHub says a person is, as read during login. The GitHub access token itself is never kept. */
+export interface GitHubIdentity {
+  /** GitHub's numeric account id: stable when the account is renamed, so it is what identifies the user. */
+  id: number;
+  /** The login as GitHub spells it now (any case). */
+  login: string;
+  name: string | null;
+  /** The public email, else the primary verified one; null when GitHub shows none. */
+  email: string | null;
+  avatarUrl: string | null;
+}
+
+/** A user with the counts that the profile routes show. */
+export interface Profile {
+  user: User;
+  linksCount: number;
+  followersCount: number;
+  followingCount: number;
+}

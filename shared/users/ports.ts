@@ -1,4 +1,4 @@
-import type { Session, User } from './model.ts';
+import type { GitHubIdentity, Session, User } from './model.ts';
 
 export interface UserStore {
   /** Stores the user unless one with that username exists; returns whichever is stored. */
@@ -11,4 +11,51 @@ export interface SessionStore {
   /** Strongly consistent, so that a revoked token stops working at once. */
   get(tokenHash: string): Promise<Session | undefined>;
   delete(tokenHash: string): Promise<void>;
+}
+
+/** The identity provider (GitHub) as the login core sees it: an authorize URL, and a code turned into an identity. */
+export interface IdentityProvider {
+  /** Where the provider sends the browser back; https means the state cookie is `Secure`. */
+  readonly callbackUrl: string;
+  authorizationUrl(state: string): string;
+  /**
+   * Exchanges the callback's code and reads who logged in. Unauthorized when the provider rejects the code,
+   * Unavailable when it is down or answers with an error.
+   */
+  identify(code: string): Promise<GitHubIdentity>;
+}
+
+/** OAuth `state` values awaiting their callback, kept only as hashes, each usable once. */
+export interface LoginStateStore {
+  save(stateHash: string, expiresAt: string): Promise<void>;
+  /** Deletes the state if it exists and has not expired; false when it was unknown, expired or already used. */
+  consume(stateHash: string, now: Date): Promise<boolean>;
+}
+
+export type RegistrationResult =
+  | { outcome: 'registered'; user: User }
+  /** Another login of the same GitHub account registered it first. */
+  | { outcome: 'identity_taken' }
+  /** The username belongs to a different GitHub account. */
+  | { outcome: 'username_taken' };
+
+/** Which user a GitHub account is: the GitHub id -> username mapping, and the profile fields GitHub provides. */
+export interface IdentityStore {
+  usernameFor(githubId: number): Promise<string | undefined>;
+  /** Stores the mapping and the profile together, unless either is already taken. */
+  register(user: User, identity: GitHubIdentity): Promise<RegistrationResult>;
+  /** Updates the profile of the user linked to this GitHub account; undefined when there is no such profile. */
+  refresh(username: string, identity: GitHubIdentity, fields: ProfileFields): Promise<User | undefined>;
+}
+
+export type ProfileFields = Pick<User, 'name' | 'email' | 'avatarUrl'>;
+
+/** A user's link count: implemented by the links context, which owns its counters. */
+export interface LinkCounts {
+  linksCount(username: string): Promise<number>;
+}
+
+/** A user's follower and following counts: implemented by the social context, which owns its counters. */
+export interface SocialCounts {
+  counts(username: string): Promise<{ followers: number; following: number }>;
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { IssuedToken } from './sessions.ts';
-import { usernameSchema } from './model.ts';
+import { usernameSchema, type Profile } from './model.ts';
 
 export const devLoginRequest = z.object({ username: usernameSchema }).meta({ id: 'DevLoginRequest' });
 
@@ -34,4 +34,53 @@ export function toTokenResponse(issued: IssuedToken): z.infer<typeof tokenRespon
       created_at: issued.user.createdAt,
     },
   };
+}
+
+/** GitHub's redirect back to /login/authorized: a code, or GitHub's error; the state in both cases. */
+export const loginCallbackQuery = z
+  .object({
+    state: z.string().min(1).max(512),
+    code: z.string().min(1).max(512).optional(),
+    error: z.string().min(1).max(256).optional(),
+    error_description: z.string().max(1024).optional(),
+  })
+  .refine((query) => query.code !== undefined || query.error !== undefined, {
+    path: ['code'],
+    message: 'required',
+  })
+  .meta({ id: 'LoginCallbackQuery' });
+
+export const userPath = z.object({ username: usernameSchema });
+
+export const publicProfile = z
+  .object({
+    username: z.string(),
+    name: z.string(),
+    avatar_url: z.string().nullable(),
+    created_at: z.string(),
+    followers_count: z.number().int(),
+    following_count: z.number().int(),
+    links_count: z.number().int(),
+  })
+  .meta({ id: 'Profile' });
+
+export const ownProfile = publicProfile
+  .extend({ email: z.string().nullable() })
+  .meta({ id: 'OwnProfile', description: 'The caller\'s own profile: the public one, and the email.' });
+
+export function toPublicProfile(profile: Profile): z.infer<typeof publicProfile> {
+  return {
+    username: profile.user.username,
+    name: profile.user.name,
+    avatar_url: profile.user.avatarUrl,
+    created_at: profile.user.createdAt,
+    followers_count: profile.followersCount,
+    following_count: profile.followingCount,
+    links_count: profile.linksCount,
+  };
+}
+
+export function toOwnProfile(profile: Profile): z.infer<typeof ownProfile> {
+  const { username, name, ...rest } = toPublicProfile(profile);
+  return { username, name, email: profile.user.email, ...rest };
 }

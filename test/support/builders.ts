@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
 import type { Link } from '../../shared/links/model.ts';
-import type { User } from '../../shared/users/model.ts';
+import type { GitHubIdentity, Session, User } from '../../shared/users/model.ts';
 
 /** Test data builders: sensible defaults, and only what a test cares about spelled out. */
 
@@ -44,6 +44,12 @@ export interface ApiEventInput {
   /** An object is sent as JSON; a string as it is. */
   body?: unknown;
   token?: string;
+  /** `name=value` pairs, as API Gateway passes the Cookie header. */
+  cookies?: string[];
+  /** The caller's address (127.0.0.1 unless given). */
+  sourceIp?: string;
+  /** What API Gateway bound from `{name}` segments of the route's path. */
+  pathParameters?: Record<string, string>;
 }
 
 /** An HTTP API (payload 2.0) event, as API Gateway hands it to a function. */
@@ -66,12 +72,14 @@ export function anApiEvent(input: ApiEventInput = {}): APIGatewayProxyEventV2 {
     rawQueryString,
     headers,
     ...(input.query ? { queryStringParameters: input.query } : {}),
+    ...(input.cookies ? { cookies: input.cookies } : {}),
+    ...(input.pathParameters ? { pathParameters: input.pathParameters } : {}),
     requestContext: {
       accountId: '000000000000',
       apiId: 'test',
       domainName: 'localhost',
       domainPrefix: 'localhost',
-      http: { method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' },
+      http: { method, path, protocol: 'HTTP/1.1', sourceIp: input.sourceIp ?? '127.0.0.1', userAgent: 'test' },
       requestId: randomUUID(),
       routeKey: input.routeKey ?? `${method} ${path}`,
       stage: '$default',
@@ -97,5 +105,28 @@ export function aLambdaContext(): Context {
     done: () => undefined,
     fail: () => undefined,
     succeed: () => undefined,
+  };
+}
+
+/** A session as the users table keeps it: the hash of a token, never the token. */
+export function aSession(overrides: Partial<Session> = {}): Session {
+  return {
+    tokenHash: 'sha256-of-the-access-token',
+    username: 'alice',
+    createdAt: '2026-11-23T18:00:00.000Z',
+    expiresAt: '2026-12-23T18:00:00.000Z',
+    ...overrides,
+  };
+}
+
+/** Who GitHub says logged in: a public, verified email unless the test says otherwise. */
+export function aGitHubIdentity(overrides: Partial<GitHubIdentity> = {}): GitHubIdentity {
+  return {
+    id: 583231,
+    login: 'Octocat',
+    name: 'The Octocat',
+    email: 'octocat@github.example',
+    avatarUrl: 'https://avatars.example.com/u/583231',
+    ...overrides,
   };
 }

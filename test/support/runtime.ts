@@ -2,12 +2,27 @@ import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import { startRuntime, type Runtime } from '../../local/runtime.ts';
 
+/**
+ * What the test runtime sets unless a test file set it first:
+ * - rate limits far above what any test sends, since e2e tests make many requests per token and all come from
+ *   127.0.0.1 (test/e2e/rate-limit.test.ts sets the contract's 12/s and 80 before starting its runtime);
+ * - a GitHub OAuth app that exists only in the tests (GitHub itself is answered by msw where a test needs it).
+ */
+export const TEST_RUNTIME_DEFAULTS = {
+  RATE_LIMIT_PER_SECOND: '100000',
+  RATE_LIMIT_BURST: '100000',
+  GITHUB_CLIENT_ID: 'test-client-id',
+  GITHUB_CLIENT_SECRET: 'test-client-secret',
+};
+
 /** The local runtime on a free port, over the run's shared engines, with tables of its own. */
-export async function startTestRuntime(): Promise<Runtime> {
+export async function startTestRuntime(options: { pollers?: boolean } = {}): Promise<Runtime> {
+  for (const [name, value] of Object.entries(TEST_RUNTIME_DEFAULTS)) process.env[name] ??= value;
   return startRuntime({
     port: 0,
     dynamoDbPort: 0,
     queuesPort: 0,
+    pollers: options.pollers ?? true,
     prefix: `e2e-${randomBytes(4).toString('hex')}-`,
     engines: { dynamoDbEndpoint: inject('dynamoDbEndpoint'), queuesEndpoint: inject('queuesEndpoint') },
   });
@@ -60,4 +75,63 @@ export class ApiClient {
   post = <T = Record<string, unknown>>(path: string, body?: unknown) => this.send<T>('POST', path, body);
   put = <T = Record<string, unknown>>(path: string, body?: unknown) => this.send<T>('PUT', path, body);
   delete = <T = Record<string, unknown>>(path: string, body?: unknown) => this.send<T>('DELETE', path, body);
+}
+
+/** Requests that the shorthand methods above do not cover: other verbs, forms, raw bodies, chosen headers. */
+export interface RawRequest {
+  body?: string | Uint8Array;
+  headers?: Record<string, string>;
+  /** Leave the client's token off this request. */
+  anonymous?: boolean;
+}
+
+export class RawApiClient extends ApiClient {
+  constructor(
+    private readonly rawBaseUrl: string,
+    token?: string,
+  ) {
+    super(rawBaseUrl, token);
+  }
+
+  static async loggedInRaw(baseUrl: string, username: string): Promise<RawApiClient> {
+    const client = await ApiClient.loggedIn(baseUrl, username);
+    return new RawApiClient(baseUrl, client.token);
+  }
+
+  /**
+   * Sends the body exactly as given: no JSON encoding and no content type unless one is in `headers`; answers
+   * that are not JSON come back as text.
+   */
+  async raw<T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    request: RawRequest = {},
+  ): Promise<ApiResponse<T>> {
+    const headers: Record<string, string> = { ...request.headers };
+    if (this.token && !request.anonymous && !('authorization' in headers) && !('access-token' in headers)) {
+      headers['authorization'] = `Bearer ${this.token}`;
+    }
+    const body = request.body === undefined ? undefined : new Blob([request.body]);
+    // Redirects are answers too: a raw request sees them instead of following them.
+    const response = await fetch(`${this.rawBaseUrl}${path}`, {
+      method,
+      headers,
+      redirect: 'manual',
+      ...(body ? { body } : {}),
+    });
+    const text = await response.text();
+    let parsed: unknown = text;
+    if (response.headers.get('content-type')?.startsWith('application/json')) parsed = JSON.parse(text);
+    return { status: response.status, headers: response.headers, body: parsed as T };
+  }
+
+  /** An `application/x-www-form-urlencoded` body, as an HTML form or the original's clients send it. */
+  form<T = Record<string, unknown>>(method: string, path: string, fields: Record<string, string>) {
+    return this.raw<T>(method, path, {
+      body: new URLSearchParams(fields).toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+  }
+
+  patch = <T = Record<string, unknown>>(path: string, body?: unknown) => this.send<T>('PATCH', path, body);
 }

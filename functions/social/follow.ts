@@ -1,0 +1,10 @@
+import { authenticatedRoute } from '../../shared/http/handler.ts';
+import { fieldsOf, validate } from '../../shared/http/validate.ts';
+import { followRequest } from '../../shared/social/schemas.ts';
+import { socialGraph } from '../../shared/social/service.ts';
+
+export const handler = authenticatedRoute(async (request, caller) => {
+  const { username } = validate(followRequest, fieldsOf({}, request.body));
+  const follow = await socialGraph().follow(caller.username, username);
+  return { status: 201, body: { username: follow.followed, since: follow.since } };
+});

@@ -1,0 +1,3 @@
+import { followListHandler } from '../../shared/social/http.ts';
+
+export const handler = followListHandler('following');

@@ -1,0 +1,395 @@
+import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DescribeStreamCommand,
+  DynamoDBStreamsClient,
+  ExpiredIteratorException,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  TrimmedDataAccessException,
+  type _Record as StreamRecord,
+  type Shard,
+} from '@aws-sdk/client-dynamodb-streams';
+import {
+  DeleteMessageBatchCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  SQSClient,
+  type Message,
+} from '@aws-sdk/client-sqs';
+import type { DynamoDBRecord, SQSRecord } from 'aws-lambda';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  eventSources,
+  type EventSourceDeclaration,
+  type QueueName,
+  type TableName,
+} from '../shared/wiring.ts';
+import { LOCAL_AWS } from './engines.ts';
+import { invoke } from './functions.ts';
+
+/**
+ * Lambda's event source mappings, done locally: nothing emulates them, so the runtime polls the DynamoDB Local
+ * streams and the emulator's queues itself and invokes the declared handlers with Lambda's semantics.
+ */
+
+type BatchResult = { batchItemFailures?: { itemIdentifier: string }[] } | undefined;
+
+export interface PollerEnvironment {
+  dynamoDbEndpoint: string;
+  queuesEndpoint: string;
+  tableNames: Record<TableName, string>;
+  queueUrls: Record<QueueName, string>;
+  /** Where stream positions are kept across restarts; undefined keeps them in memory. */
+  checkpointFile?: string | undefined;
+}
+
+export interface Pollers {
+  stop(): Promise<void>;
+}
+
+const STREAM_IDLE_MS = 250;
+const RETRY_BACKOFF_MS = 200;
+
+export function startPollers(env: PollerEnvironment): Pollers {
+  const checkpoints = new Checkpoints(env.checkpointFile);
+  const dynamo = new DynamoDBClient({ ...LOCAL_AWS, endpoint: env.dynamoDbEndpoint });
+  const streams = new DynamoDBStreamsClient({ ...LOCAL_AWS, endpoint: env.dynamoDbEndpoint });
+  const sqs = new SQSClient({ ...LOCAL_AWS, endpoint: env.queuesEndpoint });
+  const state = { stopped: false };
+  const loops: Promise<void>[] = [];
+  for (const source of eventSources) {
+    if (source.kind === 'stream') {
+      loops.push(
+        supervise(() => pollStream(source, env, { dynamo, streams, sqs }, checkpoints, state), state),
+      );
+    } else {
+      // A few concurrent pollers, as Lambda scales its queue pollers (bounded by the source's maxConcurrency).
+      for (let i = 0; i < Math.min(source.maxConcurrency, 2); i++) {
+        loops.push(supervise(() => pollQueue(source, env, sqs, state), state));
+      }
+    }
+  }
+  return {
+    async stop() {
+      state.stopped = true;
+      await Promise.all(loops);
+      dynamo.destroy();
+      streams.destroy();
+      sqs.destroy();
+    },
+  };
+}
+
+/** Keeps a poller alive: an unexpected error is reported and the loop starts again. */
+async function supervise(loop: () => Promise<void>, state: { stopped: boolean }): Promise<void> {
+  while (!state.stopped) {
+    try {
+      await loop();
+    } catch (error) {
+      if (state.stopped) return;
+      const { name, message } = error as Error;
+      console.error(`local poller error (restarting): ${name}: ${message}`);
+      await sleep(1000);
+    }
+  }
+}
+
+// ---------------------------------------------------------------- streams
+
+/** Per-shard positions: the sequence number of the last record handled, saved after every batch. */
+class Checkpoints {
+  private readonly positions: Record<string, string>;
+
+  constructor(private readonly file: string | undefined) {
+    this.positions =
+      file && existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>) : {};
+  }
+
+  get(streamArn: string, shardId: string): string | undefined {
+    return this.positions[`${streamArn}|${shardId}`];
+  }
+
+  set(streamArn: string, shardId: string, sequenceNumber: string): void {
+    this.positions[`${streamArn}|${shardId}`] = sequenceNumber;
+    if (!this.file) return;
+    writeFileSync(`${this.file}.tmp`, JSON.stringify(this.positions, null, 1));
+    renameSync(`${this.file}.tmp`, this.file);
+  }
+}
+
+interface Clients {
+  dynamo: DynamoDBClient;
+  streams: DynamoDBStreamsClient;
+  sqs: SQSClient;
+}
+
+async function pollStream(
+  source: Extract<EventSourceDeclaration, { kind: 'stream' }>,
+  env: PollerEnvironment,
+  clients: Clients,
+  checkpoints: Checkpoints,
+  state: { stopped: boolean },
+): Promise<void> {
+  const { Table } = await clients.dynamo.send(
+    new DescribeTableCommand({ TableName: env.tableNames[source.table] }),
+  );
+  const streamArn = Table?.LatestStreamArn;
+  if (!streamArn) throw new Error(`Table ${source.table} has no stream`);
+  const iterators = new Map<string, string | null>(); // null: the shard is closed and fully read
+  while (!state.stopped) {
+    const shards = await listShards(clients.streams, streamArn);
+    const known = new Set(shards.map((s) => s.ShardId));
+    let worked = false;
+    for (const shard of shards) {
+      const shardId = shard.ShardId!;
+      if (iterators.get(shardId) === null) continue;
+      // Parents before children, so that a link's changes are handled in order.
+      if (
+        shard.ParentShardId &&
+        known.has(shard.ParentShardId) &&
+        iterators.get(shard.ParentShardId) !== null
+      ) {
+        continue;
+      }
+      if (!iterators.has(shardId)) {
+        iterators.set(shardId, await shardIterator(clients.streams, streamArn, shardId, checkpoints));
+      }
+      const records = await readBatch(source, clients.streams, iterators, shardId, streamArn, checkpoints);
+      if (records.length === 0) continue;
+      worked = true;
+      await deliverStreamBatch(source, records, streamArn, shardId, clients.sqs, env, checkpoints, state);
+    }
+    if (!worked) await sleep(STREAM_IDLE_MS);
+  }
+}
+
+async function listShards(client: DynamoDBStreamsClient, streamArn: string): Promise<Shard[]> {
+  const shards: Shard[] = [];
+  let start: string | undefined;
+  do {
+    const { StreamDescription } = await client.send(
+      new DescribeStreamCommand({ StreamArn: streamArn, ExclusiveStartShardId: start }),
+    );
+    shards.push(...(StreamDescription?.Shards ?? []));
+    start = StreamDescription?.LastEvaluatedShardId;
+  } while (start);
+  return shards;
+}
+
+/** From the saved position, or the shard's oldest record when there is none or it was trimmed away. */
+async function shardIterator(
+  client: DynamoDBStreamsClient,
+  streamArn: string,
+  shardId: string,
+  checkpoints: Checkpoints,
+): Promise<string | null> {
+  const after = checkpoints.get(streamArn, shardId);
+  const get = async (position: {
+    ShardIteratorType: 'TRIM_HORIZON' | 'AFTER_SEQUENCE_NUMBER';
+    SequenceNumber?: string;
+  }) =>
+    (await client.send(new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shardId, ...position })))
+      .ShardIterator ?? null;
+  if (!after) return get({ ShardIteratorType: 'TRIM_HORIZON' });
+  try {
+    return await get({ ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: after });
+  } catch (error) {
+    if (!(error instanceof TrimmedDataAccessException)) throw error;
+    console.warn(
+      `stream ${shardId}: records after the saved position were trimmed; reading from the oldest left`,
+    );
+    return get({ ShardIteratorType: 'TRIM_HORIZON' });
+  }
+}
+
+/** Up to batchSize records of a shard, waiting at most the batching window for a batch to fill. */
+async function readBatch(
+  source: Extract<EventSourceDeclaration, { kind: 'stream' }>,
+  client: DynamoDBStreamsClient,
+  iterators: Map<string, string | null>,
+  shardId: string,
+  streamArn: string,
+  checkpoints: Checkpoints,
+): Promise<StreamRecord[]> {
+  const records: StreamRecord[] = [];
+  const deadline = Date.now() + source.maxBatchingWindowSeconds * 1000;
+  for (;;) {
+    const iterator = iterators.get(shardId);
+    if (!iterator) return records;
+    let result;
+    try {
+      result = await client.send(
+        new GetRecordsCommand({ ShardIterator: iterator, Limit: source.batchSize - records.length }),
+      );
+    } catch (error) {
+      // DynamoDB Local reports an iterator taken on an empty shard as trimmed once records arrive: take a
+      // fresh one from the saved position (or the oldest record) on the next poll.
+      if (error instanceof TrimmedDataAccessException) {
+        iterators.set(shardId, await shardIterator(client, streamArn, shardId, checkpoints));
+        return records;
+      }
+      if (!(error instanceof ExpiredIteratorException)) throw error;
+      iterators.set(shardId, await shardIterator(client, streamArn, shardId, checkpoints));
+      continue;
+    }
+    iterators.set(shardId, result.NextShardIterator ?? null);
+    records.push(...(result.Records ?? []));
+    if (records.length === 0 || records.length >= source.batchSize || Date.now() >= deadline) return records;
+    await sleep(Math.min(STREAM_IDLE_MS, Math.max(0, deadline - Date.now())));
+  }
+}
+
+/**
+ * Lambda's stream semantics: records before a reported failure count as done; the failed one and those after
+ * it are retried; a batch that throws is bisected; after retryAttempts the failing records go to the
+ * on-failure queue and the shard moves on. The position is saved once a record is done.
+ */
+async function deliverStreamBatch(
+  source: Extract<EventSourceDeclaration, { kind: 'stream' }>,
+  records: StreamRecord[],
+  streamArn: string,
+  shardId: string,
+  sqs: SQSClient,
+  env: PollerEnvironment,
+  checkpoints: Checkpoints,
+  state: { stopped: boolean },
+): Promise<void> {
+  let pending = records.map((record) => toLambdaStreamRecord(record, streamArn));
+  let size = pending.length;
+  let attempts = 0;
+  while (pending.length > 0 && !state.stopped) {
+    const batch = pending.slice(0, size);
+    let failedAt: number;
+    let threw = false;
+    try {
+      const result = (await invoke(source.function, { Records: batch })) as BatchResult;
+      const failed = new Set((result?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
+      const index = batch.findIndex((r) => failed.has(r.dynamodb!.SequenceNumber!));
+      failedAt = index === -1 ? batch.length : index;
+    } catch (error) {
+      console.error(`${source.function} failed on a batch of ${batch.length}:`, error);
+      failedAt = 0;
+      threw = true;
+    }
+    if (failedAt > 0) {
+      checkpoints.set(streamArn, shardId, batch[failedAt - 1]!.dynamodb!.SequenceNumber!);
+      pending = pending.slice(failedAt);
+      size = pending.length;
+      attempts = 0;
+      continue;
+    }
+    attempts++;
+    if (attempts > source.retryAttempts) {
+      const failedBatch = threw ? batch : batch.slice(0, 1);
+      await sqs.send(
+        new SendMessageCommand({
+          QueueUrl: env.queueUrls[source.onFailure],
+          MessageBody: JSON.stringify({
+            source: source.function,
+            reason: `gave up after ${source.retryAttempts} retries`,
+            records: failedBatch,
+          }),
+        }),
+      );
+      checkpoints.set(streamArn, shardId, failedBatch.at(-1)!.dynamodb!.SequenceNumber!);
+      pending = pending.slice(failedBatch.length);
+      size = pending.length;
+      attempts = 0;
+      continue;
+    }
+    if (threw && source.bisectBatchOnError && size > 1) size = Math.ceil(size / 2);
+    await sleep(RETRY_BACKOFF_MS * attempts);
+  }
+}
+
+export function toLambdaStreamRecord(record: StreamRecord, streamArn: string): DynamoDBRecord {
+  const { ApproximateCreationDateTime, ...rest } = record.dynamodb ?? {};
+  return {
+    eventID: record.eventID,
+    eventName: record.eventName,
+    eventVersion: record.eventVersion ?? '1.1',
+    eventSource: 'aws:dynamodb',
+    awsRegion: record.awsRegion ?? LOCAL_AWS.region,
+    dynamodb: {
+      ...(rest as DynamoDBRecord['dynamodb']),
+      ...(ApproximateCreationDateTime
+        ? { ApproximateCreationDateTime: Math.floor(ApproximateCreationDateTime.getTime() / 1000) }
+        : {}),
+    },
+    eventSourceARN: streamArn,
+  };
+}
+
+// ---------------------------------------------------------------- queues
+
+/**
+ * Lambda's SQS semantics: receive up to batchSize messages, invoke, delete those not reported as failed.
+ * Failed ones reappear after the visibility timeout; the emulator's redrive policy moves them to the
+ * dead-letter queue after maxReceiveCount receives.
+ */
+async function pollQueue(
+  source: Extract<EventSourceDeclaration, { kind: 'queue' }>,
+  env: PollerEnvironment,
+  sqs: SQSClient,
+  state: { stopped: boolean },
+): Promise<void> {
+  const queueUrl = env.queueUrls[source.queue];
+  while (!state.stopped) {
+    const messages: Message[] = [];
+    const deadline = Date.now() + source.maxBatchingWindowSeconds * 1000;
+    do {
+      const { Messages = [] } = await sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: queueUrl,
+          MaxNumberOfMessages: Math.min(10, source.batchSize - messages.length),
+          WaitTimeSeconds: messages.length === 0 ? 1 : 0,
+          MessageSystemAttributeNames: ['All'],
+          MessageAttributeNames: ['All'],
+        }),
+      );
+      messages.push(...Messages);
+      if (Messages.length === 0) break;
+    } while (messages.length < source.batchSize && Date.now() < deadline);
+    if (messages.length === 0) continue;
+    const records = messages.map((message) => toLambdaSqsRecord(message, queueUrl));
+    let failed: Set<string>;
+    try {
+      const result = (await invoke(source.function, { Records: records })) as BatchResult;
+      failed = new Set((result?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
+    } catch (error) {
+      console.error(`${source.function} failed on a batch of ${records.length}:`, error);
+      continue; // nothing deleted: every message comes back after its visibility timeout
+    }
+    const done = messages.filter((m) => !failed.has(m.MessageId!));
+    if (done.length > 0) {
+      await sqs.send(
+        new DeleteMessageBatchCommand({
+          QueueUrl: queueUrl,
+          Entries: done.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })),
+        }),
+      );
+    }
+  }
+}
+
+export function toLambdaSqsRecord(message: Message, queueUrl: string): SQSRecord {
+  const attributes = (message.Attributes ?? {}) as Record<string, string>;
+  const queueName = queueUrl.split('/').at(-1)!;
+  return {
+    messageId: message.MessageId!,
+    receiptHandle: message.ReceiptHandle!,
+    body: message.Body ?? '',
+    attributes: {
+      ApproximateReceiveCount: attributes.ApproximateReceiveCount ?? '1',
+      SentTimestamp: attributes.SentTimestamp ?? String(Date.now()),
+      SenderId: attributes.SenderId ?? '000000000000',
+      ApproximateFirstReceiveTimestamp: attributes.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
+    },
+    messageAttributes: {},
+    md5OfBody: message.MD5OfBody ?? '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: `arn:aws:sqs:${LOCAL_AWS.region}:000000000000:${queueName}`,
+    awsRegion: LOCAL_AWS.region,
+  };
+}

@@ -1,0 +1,134 @@
+import { createHash } from 'node:crypto';
+import { RateLimited } from '../errors.ts';
+
+/**
+ * Per-client rate limits: 12 requests per second per access token (per client IP for requests without one),
+ * bursts up to 80 (the contract's numbers; RATE_LIMIT_PER_SECOND and RATE_LIMIT_BURST configure them).
+ *
+ * Algorithm: GCRA, the generic cell rate algorithm, a token bucket kept as a single number per client: the
+ * theoretical arrival time `tat` of its next request, in microseconds since the epoch.
+ * - emission interval T = 1 s / rate; burst tolerance τ = (burst - 1) · T;
+ * - a request at `now` is allowed when tat <= now + τ, and then tat := max(tat, now) + T;
+ * - a limited request may retry at tat - τ: Retry-After = ceil((tat - τ - now) / 1 s), at least 1.
+ * A client idle for a while has tat < now: its next request starts afresh with tat := now + T and the full
+ * burst ahead of it.
+ *
+ * Storage: one item per client in the users table (`RATE#<sha256>`, with a TTL that removes it once it no
+ * longer limits anything), updated by conditional writes only, so concurrent Lambda instances share one
+ * exact limit without locks or read-modify-write races. DynamoDB has no max(), so `max(tat, now) + T` is two
+ * conditional updates, of which one applies:
+ * - restart: SET tat = now + T        IF attribute_not_exists(tat) OR tat < now   (new or idle client)
+ * - advance: SET tat = tat + T        IF tat BETWEEN now AND now + τ              (client within its burst)
+ * and when neither can apply (tat > now + τ) the request is limited.
+ *
+ * Cost per request: one conditional UpdateItem (1 write unit; the item is ~100 bytes) on the common path.
+ * Each instance remembers the last tat it saw per client and tries the update that this predicts: an idle
+ * client's occasional requests start with restart, a busy client's burst with advance, and a limited client's
+ * request with advance, which fails and returns the stored tat in the same call (ReturnValuesOnConditionCheck
+ * Failure = ALL_OLD), so a limited request costs one call too. Only a wrong prediction (the first request of a
+ * burst, on an instance that last saw the client idle, or another instance's writes in between) costs a second
+ * call; a failed conditional write is still billed one write unit. Authenticated requests also cost the
+ * session lookup (one strongly consistent GetItem) before this: two DynamoDB calls in all, run one after the
+ * other, since only an authenticated caller's token may create a rate item. A third attempt is made only
+ * when concurrent writers kept changing the item between the first two; after that the request is limited.
+ *
+ * Deployed, API Gateway's stage throttling is the outer bound on the whole API; this is the per-client limit.
+ */
+
+export interface RateLimitSettings {
+  perSecond: number;
+  burst: number;
+}
+
+/** The outcome of one conditional write: applied (with the new tat), or not, with the tat found (if any). */
+export type RateWrite = { applied: true; tat: number } | { applied: false; tat: number | undefined };
+
+export interface RateLimitStore {
+  /** tat := now + interval, only when the key has no tat or tat < now. */
+  restart(key: string, now: number, interval: number, expiresAtEpoch: number): Promise<RateWrite>;
+  /** tat := tat + interval, only when now <= tat <= now + tolerance. */
+  advance(
+    key: string,
+    now: number,
+    interval: number,
+    tolerance: number,
+    expiresAtEpoch: number,
+  ): Promise<RateWrite>;
+}
+
+export type RateDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+
+const MICROS_PER_SECOND = 1_000_000;
+/** Rate items stay this long after they stop limiting anything, then DynamoDB's TTL removes them. */
+const EXPIRY_MARGIN_SECONDS = 60;
+const ATTEMPTS = 3;
+/** Bounds the per-instance memory of recent clients; forgetting costs at most one extra call per client. */
+const MAX_REMEMBERED = 10_000;
+
+/** The limiter key of an access token: a hash, so neither tokens nor addresses are ever stored. */
+export function rateKeyForToken(token: string): string {
+  return createHash('sha256').update(`token:${token}`).digest('base64url');
+}
+
+export function rateKeyForIp(ip: string): string {
+  return createHash('sha256').update(`ip:${ip}`).digest('base64url');
+}
+
+export class RateLimiter {
+  private readonly interval: number;
+  private readonly tolerance: number;
+  /** The last tat this instance saw per key: predicts which conditional update will apply. */
+  private readonly lastSeen = new Map<string, number>();
+
+  constructor(
+    private readonly store: RateLimitStore,
+    settings: RateLimitSettings,
+    /** Milliseconds since the epoch. */
+    private readonly clock: () => number = () => Date.now(),
+  ) {
+    this.interval = Math.max(1, Math.round(MICROS_PER_SECOND / settings.perSecond));
+    this.tolerance = this.interval * Math.max(0, Math.floor(settings.burst) - 1);
+  }
+
+  async check(key: string): Promise<RateDecision> {
+    const now = Math.round(this.clock() * 1000);
+    const expiresAtEpoch =
+      Math.ceil((now + this.tolerance + this.interval) / MICROS_PER_SECOND) + EXPIRY_MARGIN_SECONDS;
+    const seen = this.lastSeen.get(key);
+    let restart = seen === undefined || seen < now;
+    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      const write = restart
+        ? await this.store.restart(key, now, this.interval, expiresAtEpoch)
+        : await this.store.advance(key, now, this.interval, this.tolerance, expiresAtEpoch);
+      if (write.applied) {
+        this.remember(key, write.tat);
+        return { allowed: true };
+      }
+      const tat = write.tat;
+      if (tat !== undefined && tat > now + this.tolerance) {
+        this.remember(key, tat);
+        const wait = (tat - this.tolerance - now) / MICROS_PER_SECOND;
+        return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(wait)) };
+      }
+      restart = tat === undefined || tat < now;
+    }
+    // Other requests of the same client kept changing its item between our writes: it is that busy.
+    return { allowed: false, retryAfterSeconds: 1 };
+  }
+
+  /** Throws RateLimited (429 with Retry-After) when the key is over its limit. */
+  async enforce(key: string): Promise<void> {
+    const decision = await this.check(key);
+    if (!decision.allowed) {
+      throw new RateLimited(
+        `Too many requests; try again in ${decision.retryAfterSeconds} s.`,
+        decision.retryAfterSeconds,
+      );
+    }
+  }
+
+  private remember(key: string, tat: number): void {
+    if (this.lastSeen.size >= MAX_REMEMBERED) this.lastSeen.clear();
+    this.lastSeen.set(key, tat);
+  }
+}

@@ -1,0 +1,40 @@
+import type { Link } from '../links/model.ts';
+import type { LinkChange } from '../links/stream.ts';
+import { linkEvent, type FeedChange } from './model.ts';
+
+/**
+ * What a link change means for followers. Private links never reach a feed: a link turned private is
+ * retracted from feeds, and one turned public arrives as added. Changes no reader can see (the link
+ * checker's status) mean nothing.
+ */
+export function feedChangesFor(change: LinkChange): FeedChange[] {
+  const { before, after } = change;
+  const publish = (type: Parameters<typeof linkEvent>[0], link: Link, timestamp: string): FeedChange[] => [
+    { kind: 'publish', event: linkEvent(type, link.username, link.url, link.title, timestamp) },
+  ];
+  if (after && !before) return after.private ? [] : publish('link_added', after, after.createdAt);
+  if (before && !after)
+    return before.private ? [] : publish('link_deleted', before, deletedAt(before, change.at));
+  if (!before || !after) return [];
+  if (before.private && after.private) return [];
+  if (before.private) return publish('link_added', after, after.updatedAt);
+  if (after.private) return [{ kind: 'retract', author: after.username, url: after.url }];
+  return visiblyChanged(before, after) ? publish('link_updated', after, after.updatedAt) : [];
+}
+
+function visiblyChanged(before: Link, after: Link): boolean {
+  return (
+    before.url !== after.url ||
+    before.title !== after.title ||
+    before.description !== after.description ||
+    before.tags.join('\n') !== after.tags.join('\n')
+  );
+}
+
+/**
+ * The stream's creation time is approximate (rounded down to the second, to the minute on DynamoDB Local), so
+ * a deletion is dated no earlier than just after the link's last change: it always sorts after it.
+ */
+function deletedAt(before: Link, streamTime: string): string {
+  return new Date(Math.max(Date.parse(streamTime), Date.parse(before.updatedAt) + 1)).toISOString();
+}

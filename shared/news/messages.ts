@@ -1,0 +1,40 @@
+import { z } from 'zod';
+
+/** The shapes of the pipeline's queue messages: anything else is malformed and goes to the dead-letter queue. */
+
+const linkEvent = z.object({
+  id: z.string().min(1),
+  type: z.enum(['link_added', 'link_updated', 'link_deleted']),
+  author: z.string().min(1),
+  url: z.string().min(1),
+  title: z.string(),
+  timestamp: z.iso.datetime(),
+});
+
+const feedChange = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('publish'), event: linkEvent }),
+  z.object({ kind: z.literal('retract'), author: z.string().min(1), url: z.string().min(1) }),
+]);
+
+export const feedWriteMessage = z.object({
+  change: feedChange,
+  followers: z.array(z.string().min(1)).max(1000),
+});
+
+export const fanOutContinuationMessage = z.object({
+  change: feedChange,
+  after: z.object({ since: z.string(), username: z.string() }),
+});
+
+export function parseMessage<T>(schema: z.ZodType<T>, body: string): T {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    throw new Error('Malformed message: not JSON');
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success)
+    throw new Error(`Malformed message: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+  return parsed.data;
+}

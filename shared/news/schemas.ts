@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import type { LinkEvent } from './model.ts';
+
+export const newsEventSchema = z
+  .object({
+    id: z.string(),
+    event_type: z.enum(['link_added', 'link_updated', 'link_deleted']),
+    username: z.string().meta({ description: 'The author of the link, never the reader.' }),
+    url: z.string(),
+    title: z.string(),
+    timestamp: z.string(),
+  })
+  .meta({ id: 'NewsEvent' });
+
+export const newsPage = z
+  .object({ events: z.array(newsEventSchema), next_token: z.string().nullable() })
+  .meta({ id: 'NewsPage' });
+
+export function toNewsEvent(event: LinkEvent): z.infer<typeof newsEventSchema> {
+  return {
+    id: event.id,
+    event_type: event.type,
+    username: event.author,
+    url: event.url,
+    title: event.title,
+    timestamp: event.timestamp,
+  };
+}

@@ -1,0 +1,20 @@
+import { pageTokenKey } from '../aws/secrets.ts';
+import { PageTokens } from '../pagination.ts';
+import { DynamoUserStore } from '../users/dynamodb.ts';
+import { SocialGraph } from './core.ts';
+import { DynamoFollowStore } from './dynamodb.ts';
+
+let instance: SocialGraph | undefined;
+
+/** The social graph wired to its adapters, once per cold start. The users context answers who exists. */
+export function socialGraph(): SocialGraph {
+  if (!instance) {
+    const users = new DynamoUserStore();
+    instance = new SocialGraph(
+      new DynamoFollowStore(),
+      { exists: async (username) => (await users.get(username)) !== undefined },
+      new PageTokens(pageTokenKey),
+    );
+  }
+  return instance;
+}

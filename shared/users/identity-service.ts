@@ -1,0 +1,50 @@
+import { gitHubClientSecret } from '../aws/secrets.ts';
+import { config } from '../config.ts';
+import { Unavailable } from '../errors.ts';
+import { DynamoLinkCounts } from '../links/dynamodb.ts';
+import { DynamoIdentityStore, DynamoLoginStateStore, DynamoUserStore } from './dynamodb.ts';
+import { GitHubIdentityProvider, gitHubAppSettings, hasClientSecret } from './github.ts';
+import { GitHubLogin } from './login.ts';
+import { Profiles } from './profiles.ts';
+import { sessions } from './service.ts';
+import { socialCounts } from './social-counts.ts';
+
+/**
+ * The login and profile cores wired to their adapters. Apart from service.ts (which every HTTP function loads,
+ * through the HTTP layer) so that only the users functions bundle GitHub's client and the other contexts' readers.
+ */
+
+let profileReader: Profiles | undefined;
+
+/** Profiles with their counts: links from the links context, follows from the social context. */
+export function profiles(): Profiles {
+  profileReader ??= new Profiles(new DynamoUserStore(), new DynamoLinkCounts(), socialCounts());
+  return profileReader;
+}
+
+/**
+ * GitHub login wired to its adapters. Its settings are read on every call (they are a few variables), so that a
+ * missing one is a 503 that names it rather than a failed cold start. `exchange` is the callback, which needs the
+ * client secret; starting a login does not (deployed, only the callback function may read the secret).
+ */
+export function gitHubLogin(step: 'start' | 'exchange'): GitHubLogin {
+  const { settings, missing } = gitHubAppSettings();
+  const local = config().LOCAL_RUNTIME;
+  if ((step === 'exchange' || local) && !hasClientSecret()) {
+    missing.push(local ? 'GITHUB_CLIENT_SECRET' : 'GITHUB_CLIENT_SECRET_ARN');
+  }
+  if (!settings || missing.length > 0) {
+    if (!local) throw new Unavailable('GitHub login is not configured on this server.');
+    throw new Unavailable(
+      `GitHub login is not configured: set ${missing.join(', ')} in the environment or in .env, and restart ` +
+        '(see the README). To try the API without a GitHub app, POST /dev/login {"username": "alice"}.',
+      { missing },
+    );
+  }
+  return new GitHubLogin(
+    new GitHubIdentityProvider(settings, gitHubClientSecret),
+    new DynamoLoginStateStore(),
+    new DynamoIdentityStore(),
+    sessions(),
+  );
+}

@@ -1,0 +1,177 @@
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { HttpHandler } from '../../../shared/http/handler.ts';
+import { linkKey, linkToItem } from '../../../shared/links/dynamodb.ts';
+import type { LinkResponse } from '../../../shared/links/schemas.ts';
+import { aLink } from '../../support/builders.ts';
+import { givenNothingElse, givenSession, reason, transactionCancelled } from '../support/dynamo.ts';
+import { call, expectError, stubFunctionEnvironment } from '../support/http.ts';
+
+const TOKEN = 'dlk_alices-unit-test-token';
+const dynamo = mockClient(DynamoDBDocumentClient);
+let listLinks: HttpHandler;
+let updateLink: HttpHandler;
+let deleteLink: HttpHandler;
+
+beforeAll(async () => {
+  stubFunctionEnvironment();
+  ({ handler: listLinks } = await import('../../../functions/links/list-links.ts'));
+  ({ handler: updateLink } = await import('../../../functions/links/update-link.ts'));
+  ({ handler: deleteLink } = await import('../../../functions/links/delete-link.ts'));
+});
+afterAll(() => {
+  dynamo.restore();
+  vi.unstubAllEnvs();
+});
+beforeEach(() => {
+  dynamo.reset();
+  givenNothingElse(dynamo);
+  givenSession(dynamo, TOKEN, { username: 'alice' });
+});
+
+interface Listing {
+  links: LinkResponse[];
+  next_token: string | null;
+}
+
+const list = (query: Record<string, string> = {}) =>
+  call<Listing>(listLinks, { method: 'GET', path: '/v1/links', token: TOKEN, query });
+
+/** Alice's links as the byCreated index hands them out, newest first. */
+const newestFirst = (count: number) =>
+  Array.from({ length: count }, (_, i) =>
+    linkToItem(
+      aLink({
+        url: `https://example.com/${count - i}`,
+        createdAt: new Date(Date.UTC(2026, 10, 23, 18, count - i)).toISOString(),
+      }),
+    ),
+  );
+
+describe('GET /v1/links', () => {
+  it('given three links, when alice lists two, then the newest two and a next_token that leads to the third', async () => {
+    const items = newestFirst(3);
+    dynamo
+      .on(QueryCommand)
+      .resolvesOnce({ Items: items, LastEvaluatedKey: { pk: 'USER#alice' } })
+      .resolves({ Items: items.slice(2) });
+
+    const first = await list({ limit: '2' });
+    expect(first.status).toBe(200);
+    expect(first.body.links.map((l) => l.url)).toEqual(['https://example.com/3', 'https://example.com/2']);
+    expect(first.body.next_token).toEqual(expect.any(String));
+
+    const second = await list({ limit: '2', start_token: first.body.next_token! });
+    expect(second.body).toMatchObject({ links: [{ url: 'https://example.com/1' }], next_token: null });
+    const startKey = dynamo.commandCalls(QueryCommand)[1]!.args[0].input.ExclusiveStartKey;
+    expect(startKey).toMatchObject(linkKey('alice', 'https://example.com/2'));
+  });
+
+  it('given a start_token with one character changed, when alice lists, then 400 naming start_token', async () => {
+    dynamo.on(QueryCommand).resolves({ Items: newestFirst(3), LastEvaluatedKey: { pk: 'USER#alice' } });
+    const token = (await list({ limit: '1' })).body.next_token!;
+    const edited = token.slice(0, 5) + (token[5] === 'A' ? 'B' : 'A') + token.slice(6);
+
+    const error = expectError(await list({ start_token: edited }), 400, 'invalid_request');
+
+    expect(error.error.details).toHaveProperty('start_token');
+  });
+
+  it.each([
+    ['0', 'limit'],
+    ['101', 'limit'],
+    ['ten', 'limit'],
+  ])('given limit=%s, when alice lists, then 400 naming the %s', async (limit, field) => {
+    const error = expectError(await list({ limit }), 400, 'invalid_request');
+
+    expect(error.error.details).toHaveProperty(field);
+    expect(dynamo.commandCalls(QueryCommand)).toHaveLength(0);
+  });
+
+  it('given an invalid regex, when alice lists, then 400 naming the regex field', async () => {
+    const error = expectError(await list({ title_regex: '(unclosed' }), 400, 'invalid_request');
+
+    expect(Object.keys(error.error.details ?? {})).toEqual(['title_regex']);
+  });
+});
+
+describe('PUT /v1/links', () => {
+  it('given alice has the link, when she adds and removes tags, then 200 with the merged tags and only that changed', async () => {
+    const current = aLink({ url: 'https://golang.org/', title: 'Golang', tags: ['go', 'old'] });
+    dynamo
+      .on(GetCommand, { Key: linkKey('alice', 'https://golang.org/') })
+      .resolves({ Item: linkToItem(current) });
+    dynamo.on(PutCommand).resolves({});
+
+    const answer = await call<{ link: LinkResponse }>(updateLink, {
+      method: 'PUT',
+      path: '/v1/links',
+      token: TOKEN,
+      body: { url: 'https://golang.org/', add_tags: 'Rust', remove_tags: ['old'] },
+    });
+
+    expect(answer.status).toBe(200);
+    expect(answer.body.link).toMatchObject({ title: 'Golang', tags: ['go', 'rust'] });
+    expect(Date.parse(answer.body.link.updated_at)).toBeGreaterThan(Date.parse(current.updatedAt));
+    expect(dynamo.commandCalls(PutCommand)[0]!.args[0].input).toMatchObject({
+      ConditionExpression: 'version = :expected',
+      ExpressionAttributeValues: { ':expected': 1 },
+      Item: { version: 2 },
+    });
+  });
+
+  it('given alice has no such link, when she updates it, then 404 not_found', async () => {
+    const answer = await call(updateLink, {
+      method: 'PUT',
+      path: '/v1/links',
+      token: TOKEN,
+      body: { url: 'https://nowhere.example/', title: 'x' },
+    });
+
+    expectError(answer, 404, 'not_found');
+    expect(dynamo.commandCalls(PutCommand)).toHaveLength(0);
+  });
+});
+
+describe('DELETE /v1/links', () => {
+  it('given alice has the link, when she deletes it by ?url=, then 204', async () => {
+    dynamo.on(TransactWriteCommand).resolves({});
+
+    const answer = await call(deleteLink, {
+      method: 'DELETE',
+      path: '/v1/links',
+      token: TOKEN,
+      query: { url: 'https://golang.org/' },
+    });
+
+    expect(answer.status).toBe(204);
+    const removed = dynamo.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems![0]!.Delete!;
+    expect(removed.Key).toEqual(linkKey('alice', 'https://golang.org/'));
+  });
+
+  it('given alice has no such link, when she deletes it (url in the body), then 404 not_found', async () => {
+    dynamo.on(TransactWriteCommand).rejects(transactionCancelled(reason.conditionFailed(), reason.none));
+
+    const answer = await call(deleteLink, {
+      method: 'DELETE',
+      path: '/v1/links',
+      token: TOKEN,
+      body: { url: 'https://golang.org/' },
+    });
+
+    expectError(answer, 404, 'not_found');
+  });
+
+  it('given no url anywhere, when alice deletes, then 400 naming the url', async () => {
+    const answer = await call(deleteLink, { method: 'DELETE', path: '/v1/links', token: TOKEN });
+
+    expect(expectError(answer, 400, 'invalid_request').error.details).toEqual({ url: 'required' });
+  });
+});

@@ -1,0 +1,102 @@
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { HttpHandler } from '../../../shared/http/handler.ts';
+import { call, expectError, importHandler, stubFunctionEnvironment, TABLES } from '../support/http.ts';
+
+const dynamo = mockClient(DynamoDBDocumentClient);
+
+beforeEach(() => dynamo.reset());
+afterEach(() => vi.unstubAllEnvs());
+afterAll(() => dynamo.restore());
+
+/** A fresh module instance per environment: configuration is read once per cold start. */
+async function coldStart(entry: string, localRuntime: boolean): Promise<HttpHandler> {
+  vi.resetModules();
+  stubFunctionEnvironment({ LOCAL_RUNTIME: String(localRuntime) });
+  return importHandler(entry);
+}
+
+describe('requests that match no route, on a deployed stack', () => {
+  let notFound: HttpHandler;
+  beforeEach(async () => {
+    notFound = await coldStart('ops/not-found', false);
+  });
+
+  it('given a path nothing serves, when it is requested, then 404 not_found and no Allow header', async () => {
+    const answer = await call(notFound, { method: 'GET', path: '/v1/nothing-here' });
+
+    expectError(answer, 404, 'not_found');
+    expect(answer.headers).not.toHaveProperty('allow');
+  });
+
+  it.each([
+    ['POST', '/v1/tags', 'GET'],
+    ['POST', '/v1.0/tags', 'GET'],
+    ['DELETE', '/healthz', 'GET'],
+    ['PATCH', '/logout', 'POST, GET'],
+    ['HEAD', '/v1/links', 'GET, POST, PUT, PATCH, DELETE'],
+  ])(
+    'given %s on %s, a path that exists, then 405 method_not_allowed with Allow: %s',
+    async (method, path, allow) => {
+      const answer = await call(notFound, { method, path });
+
+      expectError(answer, 405, 'method_not_allowed');
+      expect(answer.headers['allow']).toBe(allow);
+    },
+  );
+
+  it('given GET /dev/login, when the stack is deployed, then 404: the route does not exist there', async () => {
+    expectError(await call(notFound, { method: 'GET', path: '/dev/login' }), 404, 'not_found');
+  });
+});
+
+describe('requests that match no route, on the local runtime', () => {
+  it('given GET /dev/login, when LOCAL_RUNTIME=true, then 405 with Allow: POST', async () => {
+    const notFound = await coldStart('ops/not-found', true);
+
+    const answer = await call(notFound, { method: 'GET', path: '/dev/login' });
+
+    expectError(answer, 405, 'method_not_allowed');
+    expect(answer.headers['allow']).toBe('POST');
+  });
+});
+
+describe('POST /dev/login', () => {
+  it('given a deployed stack, when someone asks for a token, then 404 and nothing is written', async () => {
+    const devLogin = await coldStart('users/dev-login', false);
+
+    const answer = await call(devLogin, { method: 'POST', path: '/dev/login', body: { username: 'alice' } });
+
+    expectError(answer, 404, 'not_found');
+    expect(dynamo.calls()).toHaveLength(0);
+  });
+
+  it('given the local runtime, when alice asks for a token, then 200 with a dlk_ bearer token, her user and her session stored', async () => {
+    const devLogin = await coldStart('users/dev-login', true);
+    dynamo.on(PutCommand).resolves({});
+
+    const answer = await call<{ access_token: string; token_type: string; user: { username: string } }>(
+      devLogin,
+      { method: 'POST', path: '/dev/login', body: { username: 'Alice' } },
+    );
+
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({ token_type: 'bearer', user: { username: 'alice' } });
+    expect(answer.body.access_token).toMatch(/^dlk_/);
+    const items = dynamo.commandCalls(PutCommand).map((c) => c.args[0].input);
+    expect(items.map((i) => [i.TableName, i.Item?.pk])).toEqual([
+      [TABLES.users, 'USER#alice'],
+      [TABLES.users, expect.stringMatching(/^SESSION#/)],
+    ]);
+    expect(JSON.stringify(items)).not.toContain(answer.body.access_token);
+  });
+
+  it('given the local runtime, when the username is not a GitHub login, then 400 naming the username', async () => {
+    const devLogin = await coldStart('users/dev-login', true);
+
+    const answer = await call(devLogin, { method: 'POST', path: '/dev/login', body: { username: '-nope' } });
+
+    expect(expectError(answer, 400, 'invalid_request').error.details).toHaveProperty('username');
+  });
+});

@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import {
+  MAX_TAG_LENGTH,
+  MAX_TAGS,
+  normalizeUrl,
+  tagsSchema,
+  urlSchema,
+} from '../../../shared/links/model.ts';
+
+describe('normalizeUrl: the form duplicates are found on', () => {
+  it.each([
+    ['HTTPS://GoLang.ORG/Doc', 'https://golang.org/Doc'],
+    ['https://golang.org:443/', 'https://golang.org/'],
+    ['http://golang.org:80/', 'http://golang.org/'],
+    ['https://golang.org#intro', 'https://golang.org/'],
+    ['https://golang.org/a#', 'https://golang.org/a'],
+  ])('given %s, when normalized, then %s', (url, normalized) => {
+    expect(normalizeUrl(url)).toBe(normalized);
+  });
+
+  it.each([
+    ['a non-default port', 'https://golang.org:8443/', 'https://golang.org/'],
+    ['another path case', 'https://golang.org/Doc', 'https://golang.org/doc'],
+    ['another query', 'https://golang.org/?q=1', 'https://golang.org/?q=2'],
+    ['another scheme', 'http://golang.org/', 'https://golang.org/'],
+  ])('given two URLs that differ by %s, when normalized, then they stay different', (_case, a, b) => {
+    expect(normalizeUrl(a)).not.toBe(normalizeUrl(b));
+  });
+});
+
+describe('urlSchema', () => {
+  it.each([['https://golang.org/'], ['http://localhost:3000/x?y=1']])(
+    'given %s, then it is accepted',
+    (url) => {
+      expect(urlSchema.safeParse(url).success).toBe(true);
+    },
+  );
+
+  it.each([['ftp://x.org/'], ['javascript:alert(1)'], ['/relative'], ['https://'], ['']])(
+    'given %j, then it is refused',
+    (url) => {
+      expect(urlSchema.safeParse(url).success).toBe(false);
+    },
+  );
+
+  it('given a URL of 2,049 characters, then it is refused; 2,048 is accepted', () => {
+    const base = 'https://example.com/';
+    expect(urlSchema.safeParse(base + 'a'.repeat(2048 - base.length)).success).toBe(true);
+    expect(urlSchema.safeParse(base + 'a'.repeat(2049 - base.length)).success).toBe(false);
+  });
+});
+
+describe('tagsSchema', () => {
+  it('given one string with commas and spaces, as the original clients send, then the tags, lower-cased, unique and sorted', () => {
+    expect(tagsSchema.parse(' Go, k8s  Rust,,go\tWEB ')).toEqual(['go', 'k8s', 'rust', 'web']);
+  });
+
+  it('given a list with repeats and capitals, then lower-cased, unique and sorted', () => {
+    expect(tagsSchema.parse(['web', 'Go', 'GO', ' go '])).toEqual(['go', 'web']);
+  });
+
+  it('given an empty string, then no tags', () => {
+    expect(tagsSchema.parse('')).toEqual([]);
+  });
+
+  it.each([
+    ['a tag with a space', ['two words']],
+    ['a tag with a comma', ['a,b']],
+    ['an empty tag', ['']],
+    ['a tag of 65 characters', ['x'.repeat(MAX_TAG_LENGTH + 1)]],
+  ])('given %s in a list, then it is refused', (_case, tags) => {
+    expect(tagsSchema.safeParse(tags).success).toBe(false);
+  });
+
+  it('given a tag of exactly 64 characters, then it is accepted', () => {
+    expect(tagsSchema.parse(['x'.repeat(MAX_TAG_LENGTH)])).toHaveLength(1);
+  });
+
+  it('given 101 different tags, then refused with "at most 100 tags"', () => {
+    const result = tagsSchema.safeParse(Array.from({ length: MAX_TAGS + 1 }, (_, i) => `t${i}`));
+
+    expect(result.success).toBe(false);
+    expect(result.error?.issues.map((issue) => issue.message)).toContain('at most 100 tags');
+  });
+
+  it('given 101 tags of which two are the same, then accepted: the limit counts unique tags', () => {
+    const tags = [...Array.from({ length: MAX_TAGS }, (_, i) => `t${i}`), 'T0'];
+
+    expect(tagsSchema.parse(tags)).toHaveLength(MAX_TAGS);
+  });
+
+  it('given 101 tags in one string, then refused', () => {
+    expect(tagsSchema.safeParse(Array.from({ length: 101 }, (_, i) => `t${i}`).join(',')).success).toBe(
+      false,
+    );
+  });
+});

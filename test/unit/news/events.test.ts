@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import type { LinkChange } from '../../../shared/links/stream.ts';
+import { feedChangesFor } from '../../../shared/news/events.ts';
+import { aLink } from '../../support/builders.ts';
+
+const at = '2026-11-23T18:05:00.000Z';
+const change = (before: LinkChange['before'], after: LinkChange['after']): LinkChange => ({
+  ...(before ? { before } : {}),
+  ...(after ? { after } : {}),
+  at,
+});
+
+describe('what a link change means for followers', () => {
+  it('given a new public link, then followers get link_added by its author, dated at creation', () => {
+    const link = aLink({ username: 'bob', createdAt: '2026-11-23T18:00:00.000Z' });
+
+    const [only, ...rest] = feedChangesFor(change(undefined, link));
+
+    expect(rest).toEqual([]);
+    expect(only).toMatchObject({
+      kind: 'publish',
+      event: { type: 'link_added', author: 'bob', url: link.url, timestamp: link.createdAt },
+    });
+  });
+
+  it('given a new private link, then nothing reaches anybody', () => {
+    expect(feedChangesFor(change(undefined, aLink({ private: true })))).toEqual([]);
+  });
+
+  it('given a visible edit (title, description or tags), then followers get link_updated dated at the edit', () => {
+    const before = aLink();
+    for (const edit of [{ title: 'New' }, { description: 'More' }, { tags: ['other'] }]) {
+      const after = { ...before, ...edit, updatedAt: '2026-11-23T18:01:00.000Z', version: 2 };
+      expect(feedChangesFor(change(before, after))).toMatchObject([
+        { kind: 'publish', event: { type: 'link_updated', timestamp: after.updatedAt } },
+      ]);
+    }
+  });
+
+  it("given a change nobody sees (the link checker's status), then nothing is sent", () => {
+    const before = aLink();
+    const after = { ...before, status: 'valid' as const, httpStatus: 200, checkedAt: at, version: 2 };
+    expect(feedChangesFor(change(before, after))).toEqual([]);
+  });
+
+  it('given a public link deleted, then followers get link_deleted dated after its last change', () => {
+    const before = aLink({ updatedAt: '2026-11-23T18:04:59.999Z' });
+    const [only] = feedChangesFor({ before, at: '2026-11-23T18:04:00.000Z' });
+    expect(only).toMatchObject({
+      kind: 'publish',
+      event: { type: 'link_deleted', timestamp: '2026-11-23T18:05:00.000Z' },
+    });
+  });
+
+  it('given a private link deleted, then nothing is sent', () => {
+    expect(feedChangesFor(change(aLink({ private: true }), undefined))).toEqual([]);
+  });
+
+  it('given a link turned private, then it is retracted from feeds', () => {
+    const before = aLink({ username: 'bob' });
+    expect(feedChangesFor(change(before, { ...before, private: true }))).toEqual([
+      { kind: 'retract', author: 'bob', url: before.url },
+    ]);
+  });
+
+  it('given a private link turned public, then it arrives as added', () => {
+    const before = aLink({ private: true });
+    const after = { ...before, private: false, updatedAt: '2026-11-23T18:02:00.000Z' };
+    expect(feedChangesFor(change(before, after))).toMatchObject([
+      { kind: 'publish', event: { type: 'link_added', timestamp: after.updatedAt } },
+    ]);
+  });
+
+  it('given the same change seen twice, then both carry the same event id', () => {
+    const link = aLink();
+    expect(feedChangesFor(change(undefined, link))).toEqual(feedChangesFor(change(undefined, link)));
+  });
+});

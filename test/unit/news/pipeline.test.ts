@@ -1,0 +1,136 @@
+import { BatchWriteCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSEvent } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { FanOut } from '../../../shared/news/core.ts';
+import { linkEvent, type FeedChange } from '../../../shared/news/model.ts';
+import type { FollowerDirectory } from '../../../shared/news/ports.ts';
+import { SqsFeedQueue } from '../../../shared/news/sqs.ts';
+import { aLambdaContext } from '../../support/builders.ts';
+
+const change: FeedChange = {
+  kind: 'publish',
+  event: linkEvent('link_added', 'bob', 'https://go.dev/', 'Go', new Date().toISOString()),
+};
+
+/** An author with `count` followers, served in pages as the social context would. */
+function followersOf(count: number): FollowerDirectory & { pagesRead: number } {
+  const all = Array.from({ length: count }, (_, i) => `f${String(i).padStart(5, '0')}`);
+  return {
+    pagesRead: 0,
+    async followers(_author, after, pageSize) {
+      this.pagesRead++;
+      const start = after ? all.indexOf(after.username) + 1 : 0;
+      const usernames = all.slice(start, start + pageSize);
+      const last = usernames.at(-1);
+      return start + pageSize < all.length && last
+        ? { usernames, next: { since: '2026-01-01T00:00:00.000Z', username: last } }
+        : { usernames };
+    },
+  };
+}
+
+const sqs = mockClient(SQSClient);
+beforeEach(() => {
+  sqs.reset();
+  sqs.on(SendMessageBatchCommand).resolves({ Failed: [] });
+  sqs.on(SendMessageCommand).resolves({});
+});
+
+describe('fanning an event out to followers', () => {
+  it('given 2,500 followers, then one step sends one page (1,000) in 10 messages of 100, one batch call, and a continuation', async () => {
+    const directory = followersOf(2500);
+    const queue = new SqsFeedQueue('feed-writes', 'fan-out', new SQSClient({ region: 'us-east-1' }));
+
+    await new FanOut(directory, queue).run(change);
+
+    const batches = sqs.commandCalls(SendMessageBatchCommand).map((c) => c.args[0].input.Entries!);
+    expect(batches.map((entries) => entries.length)).toEqual([10]);
+    const followers = batches
+      .flat()
+      .map((entry) => (JSON.parse(entry.MessageBody!) as { followers: string[] }).followers);
+    expect(followers.every((batch) => batch.length === 100)).toBe(true);
+    const continuation = JSON.parse(sqs.commandCalls(SendMessageCommand)[0]!.args[0].input.MessageBody!);
+    expect(continuation.after.username).toBe('f00999');
+    expect(directory.pagesRead).toBe(1);
+  });
+
+  it('given followers that fit one page, then no continuation is sent', async () => {
+    const queue = new SqsFeedQueue('feed-writes', 'fan-out', new SQSClient({ region: 'us-east-1' }));
+
+    await new FanOut(followersOf(250), queue).run(change);
+
+    expect(sqs.commandCalls(SendMessageBatchCommand)[0]!.args[0].input.Entries).toHaveLength(3);
+    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
+  });
+
+  it('given SQS refuses some entries of a batch, then exactly those are sent again', async () => {
+    sqs
+      .on(SendMessageBatchCommand)
+      .resolvesOnce({ Failed: [{ Id: '1', Code: 'InternalError', SenderFault: false }] })
+      .resolves({ Failed: [] });
+    const queue = new SqsFeedQueue('feed-writes', 'fan-out', new SQSClient({ region: 'us-east-1' }));
+
+    await new FanOut(followersOf(250), queue).run(change);
+
+    const calls = sqs
+      .commandCalls(SendMessageBatchCommand)
+      .map((c) => c.args[0].input.Entries!.map((e) => e.Id));
+    expect(calls).toEqual([['0', '1', '2'], ['1']]);
+  });
+});
+
+describe('the feed writer function', () => {
+  const dynamo = mockClient(DynamoDBDocumentClient);
+  beforeEach(() => {
+    vi.resetModules();
+    vi.stubEnv('FEEDS_TABLE', 'feeds');
+    vi.stubEnv('LINKS_TABLE', 'links');
+    dynamo.reset();
+    dynamo.on(BatchWriteCommand).resolves({});
+    dynamo.on(QueryCommand).resolves({ Items: [] });
+  });
+  afterEach(() => vi.unstubAllEnvs());
+
+  const sqsEvent = (bodies: string[]): SQSEvent => ({
+    Records: bodies.map((body, i) => ({
+      messageId: `m${i}`,
+      receiptHandle: `r${i}`,
+      body,
+      attributes: {
+        ApproximateReceiveCount: '1',
+        SentTimestamp: '0',
+        SenderId: 'test',
+        ApproximateFirstReceiveTimestamp: '0',
+      },
+      messageAttributes: {},
+      md5OfBody: '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:feed-writes',
+      awsRegion: 'us-east-1',
+    })),
+  });
+
+  it('given a batch with one poison message, then only that message is reported as failed', async () => {
+    const { handler } = await import('../../../functions/news/write-feeds.ts');
+    const good = JSON.stringify({ change, followers: ['alice', 'carol'] });
+
+    const result = await handler(sqsEvent([good, '{"not": "a feed write"', good]), aLambdaContext());
+
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'm1' }]);
+    expect(dynamo.commandCalls(BatchWriteCommand)).toHaveLength(2);
+  });
+
+  it('given every message of a batch fails, then the invocation fails and the whole batch is retried', async () => {
+    dynamo.on(BatchWriteCommand).rejects(new Error('boom'));
+    const { handler } = await import('../../../functions/news/write-feeds.ts');
+
+    const invocation = handler(
+      sqsEvent([JSON.stringify({ change, followers: ['alice'] })]),
+      aLambdaContext(),
+    );
+
+    await expect(invocation).rejects.toThrow(/All records failed/);
+  });
+});

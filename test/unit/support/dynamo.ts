@@ -1,0 +1,107 @@
+import {
+  ConditionalCheckFailedException,
+  DynamoDBServiceException,
+  ProvisionedThroughputExceededException,
+  ThrottlingException,
+  TransactionCanceledException,
+  type CancellationReason,
+} from '@aws-sdk/client-dynamodb';
+import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import type { AwsClientStub } from 'aws-sdk-client-mock';
+import { sessionKey } from '../../../shared/users/dynamodb.ts';
+import type { Session } from '../../../shared/users/model.ts';
+import { hashToken } from '../../../shared/users/sessions.ts';
+import { aSession } from '../../support/builders.ts';
+
+/** DynamoDB's failures as the SDK raises them, for mocked clients to reject with. */
+
+const metadata = { httpStatusCode: 400, requestId: 'unit-test' };
+
+/** A cancelled transaction; one reason per item, in the order of the transaction's items. */
+export function transactionCancelled(...reasons: CancellationReason[]): TransactionCanceledException {
+  return new TransactionCanceledException({
+    message: 'Transaction cancelled, please refer cancellation reasons for specific reasons',
+    $metadata: metadata,
+    CancellationReasons: reasons,
+  });
+}
+
+/** A failed condition; `old` is the item already there, marshalled as DynamoDB sends it back. */
+export function conditionFailed(old?: object): ConditionalCheckFailedException {
+  return new ConditionalCheckFailedException({
+    message: 'The conditional request failed',
+    $metadata: metadata,
+    ...(old ? { Item: marshall(old, { removeUndefinedValues: true }) } : {}),
+  });
+}
+
+export const reason = {
+  none: { Code: 'None' } as CancellationReason,
+  conflict: {
+    Code: 'TransactionConflict',
+    Message: 'Transaction is ongoing for the item',
+  } as CancellationReason,
+  conditionFailed: (old?: object): CancellationReason => ({
+    Code: 'ConditionalCheckFailed',
+    Message: 'The conditional request failed',
+    ...(old ? { Item: marshall(old, { removeUndefinedValues: true }) } : {}),
+  }),
+};
+
+export function throughputExceeded(): ProvisionedThroughputExceededException {
+  return new ProvisionedThroughputExceededException({
+    message: 'The level of configured provisioned throughput for the table was exceeded.',
+    $metadata: metadata,
+  });
+}
+
+export function throttling(): ThrottlingException {
+  return new ThrottlingException({
+    message: 'Rate of requests exceeds the allowed throughput.',
+    $metadata: metadata,
+  });
+}
+
+/** What DynamoDB answers to a malformed request: a bug on our side, never an outage. */
+export function validationError(message: string): DynamoDBServiceException {
+  return new DynamoDBServiceException({
+    name: 'ValidationException',
+    $fault: 'client',
+    message,
+    $metadata: metadata,
+  });
+}
+
+/** A session item of the users table, as DynamoSessionStore writes it. */
+export function sessionItem(session: Session): Record<string, unknown> {
+  return {
+    ...sessionKey(session.tokenHash),
+    username: session.username,
+    created_at: session.createdAt,
+    expires_at: session.expiresAt,
+    expires_at_epoch: Math.ceil(Date.parse(session.expiresAt) / 1000),
+  };
+}
+
+/**
+ * Given a mocked document client, `token` opens a session of `username` until `expiresAt`; every other session
+ * lookup finds nothing.
+ */
+export function givenSession(
+  dynamo: AwsClientStub<DynamoDBDocumentClient>,
+  token: string,
+  overrides: Partial<Session> = {},
+): void {
+  const session = aSession({
+    tokenHash: hashToken(token),
+    expiresAt: '2999-01-01T00:00:00.000Z',
+    ...overrides,
+  });
+  dynamo.on(GetCommand, { Key: sessionKey(session.tokenHash) }).resolves({ Item: sessionItem(session) });
+}
+
+/** Session lookups and other gets that the test has not set up find nothing. */
+export function givenNothingElse(dynamo: AwsClientStub<DynamoDBDocumentClient>): void {
+  dynamo.on(GetCommand).resolves({});
+}

@@ -1,0 +1,153 @@
+import type { RateLimitStore, RateWrite } from '../../../shared/http/rate-limit.ts';
+import type { GitHubIdentity, Session, User } from '../../../shared/users/model.ts';
+import type {
+  IdentityProvider,
+  IdentityStore,
+  LoginStateStore,
+  ProfileFields,
+  RegistrationResult,
+  SessionStore,
+  UserStore,
+} from '../../../shared/users/ports.ts';
+
+/**
+ * In-memory adapters of the users context for the cores' unit tests, keeping the DynamoDB adapters' semantics:
+ * conditional writes, single-use states with an expiry, the GitHub id -> username mapping.
+ */
+
+export class InMemorySessionStore implements SessionStore {
+  readonly byHash = new Map<string, Session>();
+  async put(session: Session): Promise<void> {
+    this.byHash.set(session.tokenHash, { ...session });
+  }
+  async get(tokenHash: string): Promise<Session | undefined> {
+    return this.byHash.get(tokenHash);
+  }
+  async delete(tokenHash: string): Promise<void> {
+    this.byHash.delete(tokenHash);
+  }
+}
+
+/** Profiles and GitHub identities, in one place as in the users table. */
+export class InMemoryUsers implements UserStore, IdentityStore {
+  readonly profiles = new Map<string, User & { githubId?: number; githubLogin?: string }>();
+  readonly identities = new Map<number, string>();
+  /** Runs before each registration: a test's stand-in for a concurrent first login. */
+  beforeRegister: (() => void) | undefined;
+
+  async createIfAbsent(user: User): Promise<User> {
+    const existing = this.profiles.get(user.username);
+    if (existing) return strip(existing);
+    this.profiles.set(user.username, { ...user });
+    return user;
+  }
+
+  async get(username: string): Promise<User | undefined> {
+    const profile = this.profiles.get(username);
+    return profile && strip(profile);
+  }
+
+  async usernameFor(githubId: number): Promise<string | undefined> {
+    return this.identities.get(githubId);
+  }
+
+  async register(user: User, identity: GitHubIdentity): Promise<RegistrationResult> {
+    this.beforeRegister?.();
+    if (this.identities.has(identity.id)) return { outcome: 'identity_taken' };
+    const existing = this.profiles.get(user.username);
+    if (existing?.githubId !== undefined) return { outcome: 'username_taken' };
+    this.identities.set(identity.id, user.username);
+    const stored = {
+      ...user,
+      createdAt: existing?.createdAt ?? user.createdAt,
+      githubId: identity.id,
+      githubLogin: identity.login,
+    };
+    this.profiles.set(user.username, stored);
+    return { outcome: 'registered', user: strip(stored) };
+  }
+
+  async refresh(username: string, identity: GitHubIdentity, fields: ProfileFields): Promise<User | undefined> {
+    const profile = this.profiles.get(username);
+    if (!profile || profile.githubId !== identity.id) return undefined;
+    const updated = { ...profile, ...fields, githubLogin: identity.login };
+    this.profiles.set(username, updated);
+    return strip(updated);
+  }
+}
+
+function strip(profile: User & { githubId?: number; githubLogin?: string }): User {
+  const { githubId: _id, githubLogin: _login, ...user } = profile;
+  return user;
+}
+
+export class InMemoryLoginStates implements LoginStateStore {
+  readonly expiries = new Map<string, string>();
+  async save(stateHash: string, expiresAt: string): Promise<void> {
+    this.expiries.set(stateHash, expiresAt);
+  }
+  async consume(stateHash: string, now: Date): Promise<boolean> {
+    const expiresAt = this.expiries.get(stateHash);
+    if (expiresAt === undefined || Date.parse(expiresAt) <= now.getTime()) return false;
+    this.expiries.delete(stateHash);
+    return true;
+  }
+}
+
+/** GitHub as the login core sees it: codes that the test hands out, and what happens on exchange. */
+export class FakeIdentityProvider implements IdentityProvider {
+  readonly codes = new Map<string, GitHubIdentity | Error>();
+  readonly exchanged: string[] = [];
+
+  constructor(readonly callbackUrl = 'https://api.example.com/login/authorized') {}
+
+  authorizationUrl(state: string): string {
+    const url = new URL('https://github.com/login/oauth/authorize');
+    url.searchParams.set('state', state);
+    url.searchParams.set('redirect_uri', this.callbackUrl);
+    return url.toString();
+  }
+
+  /** The person authorizes on GitHub as `identity` (or GitHub fails with `error` on exchange). */
+  authorizes(identity: GitHubIdentity | Error): string {
+    const code = `code-${this.codes.size + 1}`;
+    this.codes.set(code, identity);
+    return code;
+  }
+
+  async identify(code: string): Promise<GitHubIdentity> {
+    this.exchanged.push(code);
+    const outcome = this.codes.get(code);
+    if (!outcome) throw new Error(`the test handed out no code ${code}`);
+    if (outcome instanceof Error) throw outcome;
+    return outcome;
+  }
+}
+
+/**
+ * The rate limiter's store with DynamoDB's conditional-update semantics, counting the writes it is sent.
+ */
+export class InMemoryRateStore implements RateLimitStore {
+  readonly tats = new Map<string, number>();
+  writes = 0;
+  /** Runs before each write: a test's stand-in for another instance writing the same item. */
+  beforeWrite: ((key: string) => void) | undefined;
+
+  async restart(key: string, now: number, interval: number): Promise<RateWrite> {
+    this.writes++;
+    this.beforeWrite?.(key);
+    const tat = this.tats.get(key);
+    if (tat !== undefined && tat >= now) return { applied: false, tat };
+    this.tats.set(key, now + interval);
+    return { applied: true, tat: now + interval };
+  }
+
+  async advance(key: string, now: number, interval: number, tolerance: number): Promise<RateWrite> {
+    this.writes++;
+    this.beforeWrite?.(key);
+    const tat = this.tats.get(key);
+    if (tat === undefined || tat < now || tat > now + tolerance) return { applied: false, tat };
+    this.tats.set(key, tat + interval);
+    return { applied: true, tat: tat + interval };
+  }
+}

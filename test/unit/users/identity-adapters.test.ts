@@ -1,0 +1,239 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { Unavailable } from '../../../shared/errors.ts';
+import { DynamoLinkCounts } from '../../../shared/links/dynamodb.ts';
+import {
+  DynamoIdentityStore,
+  DynamoLoginStateStore,
+  DynamoRateLimitStore,
+  identityKey,
+  loginStateKey,
+  rateKey,
+  userKey,
+} from '../../../shared/users/dynamodb.ts';
+import { socialCounts } from '../../../shared/users/social-counts.ts';
+import { aGitHubIdentity, aUser } from '../../support/builders.ts';
+import { conditionFailed, reason, throttling, transactionCancelled } from '../support/dynamo.ts';
+
+const TABLE = 'users-table';
+const dynamo = mockClient(DynamoDBDocumentClient);
+const db = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+
+beforeEach(() => dynamo.reset());
+afterAll(() => dynamo.restore());
+
+const updates = () => dynamo.commandCalls(UpdateCommand).map((call) => call.args[0].input);
+
+describe('DynamoRateLimitStore', () => {
+  const store = () => new DynamoRateLimitStore(TABLE, db);
+
+  it('given a new or idle client, when restarted, then one conditional update sets tat = now + interval and the TTL', async () => {
+    dynamo.on(UpdateCommand).resolves({ Attributes: { tat: 1_083_333 } });
+
+    const write = await store().restart('key-hash', 1_000_000, 83_333, 1_000_120);
+
+    expect(write).toEqual({ applied: true, tat: 1_083_333 });
+    expect(updates()).toEqual([
+      expect.objectContaining({
+        TableName: TABLE,
+        Key: rateKey('key-hash'),
+        UpdateExpression: 'SET #tat = :next, #expires = :expires',
+        ConditionExpression: 'attribute_not_exists(#tat) OR #tat < :now',
+        ExpressionAttributeValues: { ':next': 1_083_333, ':now': 1_000_000, ':expires': 1_000_120 },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }),
+    ]);
+    expect(rateKey('key-hash')).toEqual({ pk: 'RATE#key-hash', sk: 'RATE' });
+  });
+
+  it('given a client within its burst, when advanced, then tat moves by one interval if it lies in [now, now + tolerance]', async () => {
+    dynamo.on(UpdateCommand).resolves({ Attributes: { tat: 1_500_000 } });
+
+    const write = await store().advance('key-hash', 1_000_000, 100_000, 700_000, 1_000_120);
+
+    expect(write).toEqual({ applied: true, tat: 1_500_000 });
+    expect(updates()[0]).toMatchObject({
+      UpdateExpression: 'SET #tat = #tat + :interval, #expires = :expires',
+      ConditionExpression: '#tat BETWEEN :now AND :latest',
+      ExpressionAttributeValues: { ':interval': 100_000, ':now': 1_000_000, ':latest': 1_700_000 },
+      ReturnValues: 'UPDATED_NEW',
+    });
+  });
+
+  it('given a failed condition, then the stored tat comes back from the same call (ALL_OLD)', async () => {
+    dynamo.on(UpdateCommand).rejects(conditionFailed({ ...rateKey('k'), tat: 9_999_999, expires_at_epoch: 1 }));
+
+    expect(await store().advance('k', 1_000_000, 100_000, 700_000, 1)).toEqual({ applied: false, tat: 9_999_999 });
+  });
+
+  it('given no item at all, when an advance fails, then no tat comes back', async () => {
+    dynamo.on(UpdateCommand).rejects(conditionFailed());
+
+    expect(await store().advance('k', 1, 1, 1, 1)).toEqual({ applied: false, tat: undefined });
+  });
+
+  it('given DynamoDB throttling after the SDK retries, then Unavailable (503)', async () => {
+    dynamo.on(UpdateCommand).rejects(throttling());
+
+    await expect(store().restart('k', 1, 1, 1)).rejects.toBeInstanceOf(Unavailable);
+  });
+});
+
+describe('DynamoLoginStateStore', () => {
+  const store = () => new DynamoLoginStateStore(TABLE, db);
+
+  it('given a state hash, when saved, then it is put once (never overwritten) with its expiry as the TTL', async () => {
+    dynamo.on(PutCommand).resolves({});
+
+    await store().save('state-hash', '2026-11-23T18:10:00.000Z');
+
+    const put = dynamo.commandCalls(PutCommand)[0]!.args[0].input;
+    expect(put).toMatchObject({
+      TableName: TABLE,
+      Item: { ...loginStateKey('state-hash'), expires_at_epoch: Date.parse('2026-11-23T18:10:00.000Z') / 1000 },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    });
+    expect(loginStateKey('state-hash')).toEqual({ pk: 'OAUTH_STATE#state-hash', sk: 'OAUTH_STATE' });
+  });
+
+  it('given a live state, when consumed, then a conditional delete checks it exists and has not expired', async () => {
+    dynamo.on(DeleteCommand).resolves({});
+    const now = new Date('2026-11-23T18:05:00.000Z');
+
+    expect(await store().consume('state-hash', now)).toBe(true);
+
+    expect(dynamo.commandCalls(DeleteCommand)[0]!.args[0].input).toMatchObject({
+      Key: loginStateKey('state-hash'),
+      ConditionExpression: 'attribute_exists(pk) AND expires_at_epoch > :now',
+      ExpressionAttributeValues: { ':now': now.getTime() / 1000 },
+    });
+  });
+
+  it('given an unknown, used or expired state, when consumed, then false', async () => {
+    dynamo.on(DeleteCommand).rejects(conditionFailed());
+
+    expect(await store().consume('state-hash', new Date())).toBe(false);
+  });
+});
+
+describe('DynamoIdentityStore', () => {
+  const store = () => new DynamoIdentityStore(TABLE, db);
+  const identity = aGitHubIdentity({ id: 42, login: 'OctoCat' });
+  const user = aUser({ username: 'octocat', name: 'The Octocat', email: 'octo@example.com' });
+
+  it('given a GitHub id, then its username is read strongly consistently from the identity item', async () => {
+    dynamo.on(GetCommand, { Key: identityKey(42) }).resolves({ Item: { ...identityKey(42), username: 'octocat' } });
+
+    expect(await store().usernameFor(42)).toBe('octocat');
+    expect(dynamo.commandCalls(GetCommand)[0]!.args[0].input).toMatchObject({ ConsistentRead: true });
+    expect(identityKey(42)).toEqual({ pk: 'GITHUB#42', sk: 'IDENTITY' });
+  });
+
+  it('given an unknown GitHub id, then no username', async () => {
+    dynamo.on(GetCommand).resolves({});
+
+    expect(await store().usernameFor(43)).toBeUndefined();
+  });
+
+  it('given a new account, when registered, then the identity and the profile are written in one transaction, each conditional', async () => {
+    dynamo.on(TransactWriteCommand).resolves({});
+    dynamo.on(GetCommand, { Key: userKey('octocat') }).resolves({
+      Item: { ...userKey('octocat'), username: 'octocat', name: 'The Octocat', created_at: user.createdAt },
+    });
+
+    const result = await store().register(user, identity);
+
+    expect(result).toMatchObject({ outcome: 'registered', user: { username: 'octocat' } });
+    const [put, update] = dynamo.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems!;
+    expect(put!.Put).toMatchObject({
+      Item: { ...identityKey(42), username: 'octocat', github_id: 42 },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    });
+    expect(update!.Update).toMatchObject({
+      Key: userKey('octocat'),
+      ConditionExpression: 'attribute_not_exists(pk) OR attribute_not_exists(#github_id)',
+    });
+    expect(update!.Update!.UpdateExpression).toContain('#created = if_not_exists(#created, :created)');
+    expect(update!.Update!.ExpressionAttributeValues).toMatchObject({ ':github_id': 42, ':login': 'OctoCat' });
+  });
+
+  it('given the identity already registered (a concurrent first login), then identity_taken', async () => {
+    dynamo.on(TransactWriteCommand).rejects(transactionCancelled(reason.conditionFailed(), reason.none));
+
+    expect(await store().register(user, identity)).toEqual({ outcome: 'identity_taken' });
+  });
+
+  it('given the username held by another GitHub account, then username_taken', async () => {
+    dynamo.on(TransactWriteCommand).rejects(transactionCancelled(reason.none, reason.conditionFailed()));
+
+    expect(await store().register(user, identity)).toEqual({ outcome: 'username_taken' });
+  });
+
+  it('given a known account, when refreshed, then the profile fields are updated only if the profile is that account', async () => {
+    dynamo.on(UpdateCommand).resolves({
+      Attributes: { ...userKey('octocat'), username: 'octocat', name: 'New', email: 'n@example.com', created_at: 'c' },
+    });
+
+    const refreshed = await store().refresh('octocat', identity, { name: 'New', email: 'n@example.com', avatarUrl: null });
+
+    expect(refreshed).toMatchObject({ username: 'octocat', name: 'New', email: 'n@example.com' });
+    expect(updates()[0]).toMatchObject({
+      Key: userKey('octocat'),
+      ConditionExpression: '#github_id = :github_id',
+      ExpressionAttributeValues: { ':github_id': 42, ':name': 'New', ':login': 'OctoCat' },
+      ReturnValues: 'ALL_NEW',
+    });
+  });
+
+  it('given a profile of another account (or none), when refreshed, then nothing comes back', async () => {
+    dynamo.on(UpdateCommand).rejects(conditionFailed());
+
+    expect(await store().refresh('octocat', identity, { name: 'x', email: null, avatarUrl: null })).toBeUndefined();
+  });
+});
+
+describe('the counts that profiles read from other contexts', () => {
+  it("given a user with links, then the links context's counters item answers, strongly consistent", async () => {
+    dynamo.on(GetCommand).resolves({ Item: { links_count: 3 } });
+
+    expect(await new DynamoLinkCounts('links-table', db).linksCount('alice')).toBe(3);
+    expect(dynamo.commandCalls(GetCommand)[0]!.args[0].input).toMatchObject({
+      TableName: 'links-table',
+      Key: { pk: 'USER#alice', sk: 'COUNTERS' },
+      ConsistentRead: true,
+    });
+  });
+
+  it('given a user who never added a link, then 0', async () => {
+    dynamo.on(GetCommand).resolves({});
+
+    expect(await new DynamoLinkCounts('links-table', db).linksCount('alice')).toBe(0);
+  });
+
+  it('given no social table in the environment, then both social counts are 0 and nothing is read', async () => {
+    expect(await socialCounts({}).counts('alice')).toEqual({ followers: 0, following: 0 });
+    expect(dynamo.calls()).toHaveLength(0);
+  });
+
+  it("given a social table, then the social context's counters item (USER#<name>, COUNTERS) answers", async () => {
+    dynamo.on(GetCommand).resolves({ Item: { followers_count: 2, following_count: 5 } });
+
+    expect(await socialCounts({ SOCIAL_TABLE: 'social-table' }).counts('alice')).toEqual({
+      followers: 2,
+      following: 5,
+    });
+    expect(dynamo.commandCalls(GetCommand)[0]!.args[0].input).toMatchObject({
+      TableName: 'social-table',
+      Key: { pk: 'USER#alice', sk: 'COUNTERS' },
+    });
+  });
+});
