@@ -158,7 +158,37 @@ async function pollStream(
       const records = await readBatch(source, clients.streams, iterators, shardId, streamArn, checkpoints);
       if (records.length === 0) continue;
       worked = true;
-      await deliverStreamBatch(source, records, streamArn, shardId, clients.sqs, env, checkpoints, state);
+      await deliverStreamRecords(
+        source,
+        records.map((record) => toLambdaStreamRecord(record, streamArn)),
+        {
+          invoke: async (batch) => {
+            try {
+              return (await invoke(source.function, { Records: batch })) as BatchResult;
+            } catch (error) {
+              console.error(
+                `${source.function} failed on a batch of ${batch.length}: ${(error as Error).message}`,
+              );
+              throw error;
+            }
+          },
+          checkpoint: (sequenceNumber) => checkpoints.set(streamArn, shardId, sequenceNumber),
+          giveUp: async (failed) => {
+            await clients.sqs.send(
+              new SendMessageCommand({
+                QueueUrl: env.queueUrls[source.onFailure],
+                MessageBody: JSON.stringify({
+                  source: source.function,
+                  reason: `gave up after ${source.retryAttempts} retries`,
+                  records: failed,
+                }),
+              }),
+            );
+          },
+          sleep,
+        },
+        state,
+      );
     }
     if (!worked) await sleep(STREAM_IDLE_MS);
   }
@@ -240,66 +270,60 @@ async function readBatch(
   }
 }
 
+/** What delivering stream records needs from its surroundings (so that the retry rules can be tested alone). */
+export interface StreamDelivery {
+  invoke(records: DynamoDBRecord[]): Promise<BatchResult>;
+  /** The last record handled: the shard resumes after it. */
+  checkpoint(sequenceNumber: string): void;
+  /** Sends records whose retries ran out to the on-failure destination. */
+  giveUp(records: DynamoDBRecord[]): Promise<void>;
+  sleep(ms: number): Promise<void>;
+}
+
 /**
  * Lambda's stream semantics: records before a reported failure count as done; the failed one and those after
  * it are retried; a batch that throws is bisected; after retryAttempts the failing records go to the
- * on-failure queue and the shard moves on. The position is saved once a record is done.
+ * on-failure destination and the shard moves on. The position is saved once a record is done.
  */
-async function deliverStreamBatch(
-  source: Extract<EventSourceDeclaration, { kind: 'stream' }>,
-  records: StreamRecord[],
-  streamArn: string,
-  shardId: string,
-  sqs: SQSClient,
-  env: PollerEnvironment,
-  checkpoints: Checkpoints,
-  state: { stopped: boolean },
+export async function deliverStreamRecords(
+  source: Pick<Extract<EventSourceDeclaration, { kind: 'stream' }>, 'retryAttempts' | 'bisectBatchOnError'>,
+  records: DynamoDBRecord[],
+  delivery: StreamDelivery,
+  state: { stopped: boolean } = { stopped: false },
 ): Promise<void> {
-  let pending = records.map((record) => toLambdaStreamRecord(record, streamArn));
+  let pending = records;
   let size = pending.length;
   let attempts = 0;
+  const sequenceOf = (record: DynamoDBRecord) => record.dynamodb!.SequenceNumber!;
   while (pending.length > 0 && !state.stopped) {
     const batch = pending.slice(0, size);
     let failedAt: number;
     let threw = false;
     try {
-      const result = (await invoke(source.function, { Records: batch })) as BatchResult;
+      const result = await delivery.invoke(batch);
       const failed = new Set((result?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
-      const index = batch.findIndex((r) => failed.has(r.dynamodb!.SequenceNumber!));
+      const index = batch.findIndex((record) => failed.has(sequenceOf(record)));
       failedAt = index === -1 ? batch.length : index;
-    } catch (error) {
-      console.error(`${source.function} failed on a batch of ${batch.length}:`, error);
+    } catch {
       failedAt = 0;
       threw = true;
     }
-    if (failedAt > 0) {
-      checkpoints.set(streamArn, shardId, batch[failedAt - 1]!.dynamodb!.SequenceNumber!);
-      pending = pending.slice(failedAt);
-      size = pending.length;
-      attempts = 0;
-      continue;
-    }
-    attempts++;
-    if (attempts > source.retryAttempts) {
+    let done = failedAt;
+    if (failedAt === 0) {
+      attempts++;
+      if (attempts <= source.retryAttempts) {
+        if (threw && source.bisectBatchOnError && size > 1) size = Math.ceil(size / 2);
+        await delivery.sleep(RETRY_BACKOFF_MS * attempts);
+        continue;
+      }
       const failedBatch = threw ? batch : batch.slice(0, 1);
-      await sqs.send(
-        new SendMessageCommand({
-          QueueUrl: env.queueUrls[source.onFailure],
-          MessageBody: JSON.stringify({
-            source: source.function,
-            reason: `gave up after ${source.retryAttempts} retries`,
-            records: failedBatch,
-          }),
-        }),
-      );
-      checkpoints.set(streamArn, shardId, failedBatch.at(-1)!.dynamodb!.SequenceNumber!);
-      pending = pending.slice(failedBatch.length);
-      size = pending.length;
-      attempts = 0;
-      continue;
+      await delivery.giveUp(failedBatch);
+      done = failedBatch.length;
     }
-    if (threw && source.bisectBatchOnError && size > 1) size = Math.ceil(size / 2);
-    await sleep(RETRY_BACKOFF_MS * attempts);
+    delivery.checkpoint(sequenceOf(pending[done - 1]!));
+    pending = pending.slice(done);
+    size = pending.length;
+    attempts = 0;
   }
 }
 
