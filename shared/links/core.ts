@@ -38,7 +38,7 @@ const linkPosition = z.object({ createdAt: z.string(), url: z.string() });
 /** With filters, a page examines at most this many links, then hands back a token to continue from. */
 export const FILTER_SCAN_BUDGET = 1000;
 const FILTERED_PAGE_SIZE = 100;
-const UPDATE_ATTEMPTS = 5;
+const UPDATE_ATTEMPTS = 8;
 
 /** The links context: a user's own bookmarks. Plain TypeScript; storage comes in through the LinkStore port. */
 export class LinkService {
@@ -47,6 +47,9 @@ export class LinkService {
     private readonly pageTokens: PageTokens,
     private readonly maxLinksPerUser: number,
     private readonly now: () => Date = () => new Date(),
+    /** Pause between attempts of a contended update; jittered so that competing writers spread out. */
+    private readonly backoff: (attempt: number) => Promise<void> = (attempt) =>
+      new Promise((done) => setTimeout(done, Math.random() * 5 * 2 ** attempt)),
   ) {}
 
   async add(username: string, input: NewLink): Promise<Link> {
@@ -118,6 +121,7 @@ export class LinkService {
       };
       if (await this.store.replace(updated, current.version)) return updated;
       // Someone changed the link between our read and our write: read again and reapply the changes.
+      await this.backoff(attempt);
     }
     throw new Unavailable('The link is being changed by other requests; try again.');
   }
