@@ -9,7 +9,16 @@ import { defineConfig } from 'vitest/config';
  */
 export default defineConfig({
   test: {
-    env: { POWERTOOLS_LOG_LEVEL: 'SILENT', AWS_REGION: 'us-east-1' },
+    env: {
+      POWERTOOLS_LOG_LEVEL: 'SILENT',
+      AWS_REGION: 'us-east-1',
+      // The link checker in tests: new links are not queued for checks (so that tests see their links stay
+      // `pending`), and it never leaves the machine, even where a test turns checks on: it fetches only addresses
+      // on LINK_CHECKER_ALLOW_HOSTS (empty unless a test sets it, as test/e2e/checker.test.ts does for its own
+      // server on 127.0.0.1) and resolves no name but `localhost`.
+      LINK_CHECKS_ENABLED: 'false',
+      LINK_CHECKER_ALLOWLIST_ONLY: 'true',
+    },
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
       {
@@ -34,7 +43,15 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'infra', include: ['test/infra/**/*.test.ts'], testTimeout: 120_000 },
+        test: {
+          name: 'infra',
+          include: ['test/infra/**/*.test.ts'],
+          testTimeout: 120_000,
+          // One worker that keeps its modules between files, so that each stage is synthesized once per run
+          // (test/infra/support.ts caches the stacks), not once per file.
+          isolate: false,
+          fileParallelism: false,
+        },
       },
     ],
   },

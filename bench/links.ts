@@ -3,6 +3,7 @@ import {
   DynamoDBDocumentClient,
   GetCommand,
   QueryCommand,
+  UpdateCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { LOCAL_AWS } from '../local/engines.ts';
@@ -14,7 +15,7 @@ import {
   LINKS_BY_CREATED,
   userPartition,
 } from '../shared/links/dynamodb.ts';
-import { sessionKey } from '../shared/users/dynamodb.ts';
+import { rateKey, sessionKey } from '../shared/users/dynamodb.ts';
 import { hashToken } from '../shared/users/sessions.ts';
 import { printComparison, time } from './stats.ts';
 
@@ -22,7 +23,8 @@ const WARMUP = 50;
 
 /**
  * POST and GET /v1/links through the local runtime, interleaved with the bare DynamoDB calls each request
- * makes (the session lookup, then the transaction or the query), so both see the same machine noise.
+ * makes (the session lookup, the rate-limit update, then the transaction or the query), so both see the same
+ * machine noise.
  */
 export async function benchLinks(runtime: Runtime, iterations: number): Promise<void> {
   const db = DynamoDBDocumentClient.from(
@@ -37,13 +39,26 @@ export async function benchLinks(runtime: Runtime, iterations: number): Promise<
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
   const tables = runtime.tableNames;
 
-  const sessionLookup = () =>
-    db.send(
+  const sessionAndRate = async () => {
+    await db.send(
       new GetCommand({ TableName: tables.users, Key: sessionKey(hashToken(token)), ConsistentRead: true }),
     );
+    await db.send(
+      new UpdateCommand({
+        TableName: tables.users,
+        Key: rateKey('bench-bare'),
+        UpdateExpression: 'SET tat = :tat, expires_at_epoch = :expires',
+        ConditionExpression: 'attribute_not_exists(tat) OR tat < :tat',
+        ExpressionAttributeValues: {
+          ':tat': Date.now() * 1000,
+          ':expires': Math.ceil(Date.now() / 1000) + 60,
+        },
+      }),
+    );
+  };
 
   const post = { name: 'POST /v1/links (HTTP)', samples: [] as number[] };
-  const bareInsert = { name: 'bare GetItem + TransactWriteItems', samples: [] as number[] };
+  const bareInsert = { name: 'bare GetItem + UpdateItem + TransactWriteItems', samples: [] as number[] };
   const bareInsertOnly = { name: 'bare TransactWriteItems alone', samples: [] as number[] };
   for (let i = 0; i < WARMUP + iterations; i++) {
     const record = i >= WARMUP;
@@ -89,7 +104,7 @@ export async function benchLinks(runtime: Runtime, iterations: number): Promise<
         }),
       );
     const bareTime = await time(async () => {
-      await sessionLookup();
+      await sessionAndRate();
       await transact();
     });
     const transactTime = await time(() =>
@@ -124,7 +139,7 @@ export async function benchLinks(runtime: Runtime, iterations: number): Promise<
   printComparison('Add a link', post, [bareInsert, bareInsertOnly]);
 
   const get = { name: 'GET /v1/links?limit=10 (HTTP)', samples: [] as number[] };
-  const bareList = { name: 'bare GetItem + Query', samples: [] as number[] };
+  const bareList = { name: 'bare GetItem + UpdateItem + Query', samples: [] as number[] };
   const bareQueryOnly = { name: 'bare Query alone', samples: [] as number[] };
   const query = () =>
     db.send(
@@ -145,7 +160,7 @@ export async function benchLinks(runtime: Runtime, iterations: number): Promise<
       await response.arrayBuffer();
     });
     const bareTime = await time(async () => {
-      await sessionLookup();
+      await sessionAndRate();
       await query();
     });
     const queryTime = await time(query);

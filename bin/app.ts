@@ -1,17 +1,10 @@
 #!/usr/bin/env node
-// The CDK app entry: `npx cdk synth` (dev) or `npx cdk synth -c stage=prod`; GitHub login needs
-// `-c githubClientId=<the OAuth app's client ID>`.
+// The CDK app entry: `npx cdk synth` (dev) or `npx cdk synth -c stage=prod`; options in the README
+// (githubClientId, alarmEmail, corsOrigins).
 import { App } from 'aws-cdk-lib';
 import pkg from '../package.json' with { type: 'json' };
-import { DelinkciousStack } from '../lib/delinkcious-stack.ts';
-import { parseStage } from '../lib/stage.ts';
+import { checkWithNag, defineDelinkcious, optionsFromContext } from '../lib/app.ts';
 
 const app = new App();
-const stage = parseStage(app.node.tryGetContext('stage'));
-const githubClientId: unknown = app.node.tryGetContext('githubClientId');
-new DelinkciousStack(app, `Delinkcious-${stage}`, {
-  stage,
-  appVersion: pkg.version,
-  githubClientId: typeof githubClientId === 'string' && githubClientId !== '' ? githubClientId : undefined,
-  description: `Delinkcious social bookmarking (${stage})`,
-});
+defineDelinkcious(app, optionsFromContext(app, pkg.version));
+checkWithNag(app);

@@ -1,4 +1,9 @@
-import { aws_apigatewayv2 as apigwv2 } from 'aws-cdk-lib';
+import {
+  Validations,
+  aws_apigateway as apigateway,
+  aws_apigatewayv2 as apigwv2,
+  aws_logs as logs,
+} from 'aws-cdk-lib';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
@@ -6,13 +11,26 @@ import { fallbackFunction, isDeployed, routes, type FunctionName } from '../shar
 import type { StageSettings } from './stage.ts';
 
 /**
- * The outer bound on the whole API; each client's own limit (12/s, bursts of 80) is enforced by the functions
- * (shared/http/rate-limit.ts). This one caps what a flood from many clients can cost in Lambda concurrency and
- * DynamoDB on-demand spend: a burst as large as one client's, and about four clients at full rate sustained,
- * far above what a bookmarking service of this size sees. Beyond it API Gateway answers 429 without invoking
- * anything.
+ * One JSON line per request: who (source IP, user agent), what (route, path, status, sizes) and how long
+ * (latency, the integration's latency and error). Never a header or a query string, which may carry tokens.
  */
-const THROTTLE = { burstLimit: 80, rateLimit: 50 } as const;
+export const ACCESS_LOG_FIELDS = {
+  requestId: '$context.requestId',
+  time: '$context.requestTime',
+  ip: '$context.identity.sourceIp',
+  userAgent: '$context.identity.userAgent',
+  method: '$context.httpMethod',
+  routeKey: '$context.routeKey',
+  path: '$context.path',
+  protocol: '$context.protocol',
+  status: '$context.status',
+  responseLength: '$context.responseLength',
+  latencyMs: '$context.responseLatency',
+  integrationLatencyMs: '$context.integrationLatency',
+  integrationStatus: '$context.integrationStatus',
+  integrationError: '$context.integrationErrorMessage',
+  error: '$context.error.message',
+} as const;
 
 export interface ApiProps {
   settings: StageSettings;
@@ -20,15 +38,21 @@ export interface ApiProps {
 }
 
 /**
- * The HTTP API: one route per deployed route in the wiring, and a `$default` route to the fallback function
- * so that unknown paths and methods still answer 404/405 in the contract's error format.
+ * The HTTP API: one route per deployed route in the wiring (local-only ones, such as POST /dev/login, are
+ * left out), and a `$default` route to the fallback function so that unknown paths and methods still answer
+ * 404/405 in the contract's error format. One `$default` stage, deployed automatically, throttled as the outer
+ * rate bound (lib/stage.ts), with access logs; CORS as lib/stage.ts writes it down.
  */
 export class Api extends Construct {
   readonly httpApi: apigwv2.HttpApi;
+  readonly stage: apigwv2.HttpStage;
+  readonly accessLogs: logs.LogGroup;
+  /** The stage's URL, ending with a slash. */
   readonly url: string;
 
   constructor(scope: Construct, id: string, props: ApiProps) {
     super(scope, id);
+    const { settings } = props;
     // One integration per function, shared by its routes; each route still gets its own invoke permission.
     const integrations = new Map<FunctionName, HttpLambdaIntegration>();
     const integration = (name: FunctionName): HttpLambdaIntegration => {
@@ -45,11 +69,19 @@ export class Api extends Construct {
     };
 
     this.httpApi = new apigwv2.HttpApi(this, 'HttpApi', {
-      apiName: `delinkcious-${props.settings.stage}`,
+      apiName: `delinkcious-${settings.stage}`,
       description: 'Delinkcious: social bookmarking',
       defaultIntegration: integration(fallbackFunction),
-      // Created below instead, because only an explicit stage takes throttling settings.
+      // Created below instead, because only an explicit stage takes throttling and access log settings.
       createDefaultStage: false,
+      corsPreflight: {
+        allowOrigins: [...settings.cors.allowOrigins],
+        allowMethods: settings.cors.allowMethods.map((method) => apigwv2.CorsHttpMethod[method]),
+        allowHeaders: [...settings.cors.allowHeaders],
+        exposeHeaders: [...settings.cors.exposeHeaders],
+        allowCredentials: settings.cors.allowCredentials,
+        maxAge: settings.cors.maxAge,
+      },
     });
 
     for (const route of routes.filter(isDeployed)) {
@@ -59,13 +91,27 @@ export class Api extends Construct {
         integration: integration(route.function),
       });
     }
+    Validations.of(this.httpApi).acknowledge({
+      id: 'AwsSolutions-APIG4',
+      reason:
+        "The functions authenticate: Delinkcious's own bearer tokens, checked against the users table on every " +
+        'call (shared/http/handler.ts); the routes without a token (health, docs, login) are public by contract.',
+    });
 
-    const stage = new apigwv2.HttpStage(this, 'DefaultStage', {
+    this.accessLogs = new logs.LogGroup(this, 'AccessLogs', {
+      retention: settings.logRetention,
+      removalPolicy: settings.removalPolicy,
+    });
+    this.stage = new apigwv2.HttpStage(this, 'DefaultStage', {
       httpApi: this.httpApi,
       stageName: '$default',
       autoDeploy: true,
-      throttle: THROTTLE,
+      throttle: settings.apiThrottle,
+      accessLogSettings: {
+        destination: new apigwv2.LogGroupLogDestination(this.accessLogs),
+        format: apigateway.AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
+      },
     });
-    this.url = stage.url;
+    this.url = this.stage.url;
   }
 }

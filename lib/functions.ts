@@ -2,206 +2,229 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   Duration,
+  Stack,
+  Validations,
   aws_dynamodb as dynamodb,
   aws_iam as iam,
   aws_lambda as lambda,
   aws_logs as logs,
+  aws_s3 as s3,
   aws_secretsmanager as secretsmanager,
   aws_sqs as sqs,
 } from 'aws-cdk-lib';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference.js';
 import { Construct } from 'constructs';
 import {
-  deployedFunctionNames,
+  buckets,
   functions,
-  httpFunctionNames,
   queues,
   rateLimiting,
   tables,
+  type BucketAccess,
+  type BucketName,
   type FunctionDeclaration,
   type FunctionName,
   type QueueName,
   type TableAccess,
   type TableName,
 } from '../shared/wiring.ts';
+import { FUNCTION_NODE_OPTIONS, functionBundling } from './bundling.ts';
+import { QUEUE_SEND_ACTIONS, SECRET_READ_ACTIONS, bucketStatements, tableStatements } from './permissions.ts';
+import { sizeOf } from './sizing.ts';
 import type { StageSettings } from './stage.ts';
+import { indexNames } from './tables.ts';
 
 /** The repository root: entries, the lockfile and node_modules are found from here, whatever the cwd. */
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-const DEFAULT_MEMORY_MB = 256;
-const DEFAULT_TIMEOUT_SECONDS = 10;
-
 /** Where GitHub sends the browser back after a login: the route of the function that exchanges the code. */
 export const GITHUB_CALLBACK_PATH = '/login/authorized';
 
-/**
- * Bundles are ES modules; a few dependencies are still CommonJS and call `require`, which ESM lacks, so the
- * banner defines it. The alias keeps it from clashing with a bundled `createRequire`.
- */
-const REQUIRE_BANNER =
-  "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
-
-export interface FunctionsProps {
-  settings: StageSettings;
+/** What the functions may be given access to: the data stack's tables, buckets and secrets, and the queues. */
+export interface FunctionResources {
   tables: Record<TableName, dynamodb.ITable>;
+  buckets: Record<BucketName, s3.IBucket>;
   queues: Record<QueueName, sqs.IQueue>;
+  pageTokenSecret?: secretsmanager.ISecret;
+  githubClientSecret?: secretsmanager.ISecret;
+}
+
+export interface ServiceFunctionProps {
+  name: FunctionName;
+  settings: StageSettings;
   appVersion: string;
   /** The GitHub OAuth app's client ID (public); without it, GitHub login answers 503. */
   githubClientId: string | undefined;
+  /** Serves HTTP, and so counts each request in the users table's rate-limit items. */
+  servesHttp: boolean;
+  resources: FunctionResources;
 }
 
 /**
- * One Lambda function per deployed function in the wiring (local-only ones are skipped), each granted exactly
- * what it declares (tables, queues, secrets) and told their names through the variables the wiring names.
- * Functions that serve HTTP may also count requests in the rate-limit items of the users table.
+ * One deployed function of the wiring: its Lambda function, its own role and its own log group.
+ *
+ * - Code: functions/<entry>.ts bundled by the local esbuild (lib/bundling.ts), Node.js 24 on arm64 (Graviton:
+ *   cheaper per GB-second than x86, and the bundle is plain JavaScript), X-Ray tracing on.
+ * - Size: memory and timeout from lib/sizing.ts, where each choice is written down.
+ * - Environment: names only (tables, queues, buckets, the ARNs of secrets) and settings; the values behind them
+ *   are read at run time with the function's own rights. No secret is ever in the environment.
+ * - Rights: exactly what the declaration says (tables and their indexes, buckets under their prefix, queues it
+ *   sends to, secrets it declares), with only the actions the adapters use (lib/permissions.ts), plus writing
+ *   to its own log group. No managed policy.
  */
-export class Functions extends Construct {
-  readonly byName: ReadonlyMap<FunctionName, NodejsFunction>;
-  /** The key that signs pagination tokens; only functions declaring `pageTokens` may read it. */
-  readonly pageTokenSecret: secretsmanager.Secret | undefined;
-  /**
-   * The GitHub OAuth app's client secret; only functions declaring `githubSecret` may read it. Its generated
-   * value is a placeholder: the operator puts the real one (see the stack's outputs).
-   */
-  readonly githubClientSecret: secretsmanager.Secret | undefined;
+export class ServiceFunction extends Construct {
+  readonly name: FunctionName;
+  readonly declaration: FunctionDeclaration;
+  readonly function: NodejsFunction;
+  readonly role: iam.Role;
+  readonly logGroup: logs.LogGroup;
 
-  private readonly declarations: ReadonlyMap<FunctionName, FunctionDeclaration>;
+  constructor(scope: Construct, props: ServiceFunctionProps) {
+    super(scope, props.name);
+    const { name, settings } = props;
+    const declaration = functions[name] as FunctionDeclaration;
+    this.name = name;
+    this.declaration = declaration;
+    const size = sizeOf(name);
 
-  constructor(scope: Construct, id: string, props: FunctionsProps) {
-    super(scope, id);
-    const names = deployedFunctionNames();
-    this.declarations = new Map(names.map((name) => [name, functions[name] as FunctionDeclaration]));
-    const declared = [...this.declarations.values()];
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: settings.logRetention,
+      removalPolicy: settings.removalPolicy,
+    });
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Delinkcious ${declaration.entry} (${settings.stage})`,
+    });
+    // Instead of AWSLambdaBasicExecutionRole (any log group in the account): this function's own group only.
+    this.logGroup.grantWrite(this.role);
 
-    this.pageTokenSecret = declared.some((d) => d.pageTokens)
-      ? new secretsmanager.Secret(this, 'PageTokenSecret', {
-          description: 'Signs pagination tokens so that clients cannot forge or alter them.',
-          generateSecretString: { passwordLength: 64, excludePunctuation: true },
-        })
-      : undefined;
-    this.githubClientSecret = declared.some((d) => d.githubSecret)
-      ? new secretsmanager.Secret(this, 'GitHubClientSecret', {
-          description: "The GitHub OAuth app's client secret: replace the generated placeholder with it.",
-        })
-      : undefined;
-
-    const servesHttp = new Set(httpFunctionNames());
-    this.byName = new Map(
-      names.map(
-        (name) =>
-          [name, this.function(name, this.declarations.get(name)!, servesHttp.has(name), props)] as const,
-      ),
-    );
-  }
-
-  /**
-   * Tells the GitHub login functions the callback URL, which is known only once the API exists (the API in
-   * turn needs the functions, so this comes after both).
-   */
-  useApiUrl(apiUrl: string): void {
-    for (const [name, fn] of this.byName) {
-      if (!this.declarations.get(name)!.githubApp) continue;
-      // The URL ends with a slash; the callback path starts with one.
-      fn.addEnvironment('GITHUB_CALLBACK_URL', `${apiUrl}${GITHUB_CALLBACK_PATH.slice(1)}`);
-    }
-  }
-
-  private function(
-    name: FunctionName,
-    declaration: FunctionDeclaration,
-    servesHttp: boolean,
-    props: FunctionsProps,
-  ): NodejsFunction {
-    const fn = new NodejsFunction(this, name, {
-      description: `Delinkcious ${declaration.entry} (${props.settings.stage})`,
+    this.function = new NodejsFunction(this, 'Function', {
+      description: `Delinkcious ${declaration.entry} (${settings.stage})`,
       entry: join(PROJECT_ROOT, 'functions', `${declaration.entry}.ts`),
       handler: 'handler',
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
       runtime: lambda.Runtime.NODEJS_24_X,
-      // Graviton: cheaper per GB-second than x86, and the bundles are plain JavaScript.
       architecture: lambda.Architecture.ARM_64,
-      memorySize: declaration.memoryMb ?? DEFAULT_MEMORY_MB,
-      timeout: Duration.seconds(declaration.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS),
+      memorySize: size.memoryMb,
+      timeout: Duration.seconds(size.timeoutSeconds),
       tracing: lambda.Tracing.ACTIVE,
+      role: this.role,
       // An explicit log group rather than `logRetention`, which would add a custom-resource Lambda.
-      logGroup: new logs.LogGroup(this, `${name}Logs`, {
-        retention: logs.RetentionDays.ONE_MONTH,
-        removalPolicy: props.settings.removalPolicy,
-      }),
-      environment: this.environment(declaration, servesHttp, props),
-      // The local esbuild, never Docker (there is none on the build machines).
-      bundling: {
-        format: OutputFormat.ESM,
-        target: 'node24',
-        mainFields: ['module', 'main'],
-        banner: REQUIRE_BANNER,
-        minify: true,
-        sourceMap: true,
-        forceDockerBundling: false,
-      },
+      logGroup: this.logGroup,
+      environment: this.environment(props),
+      bundling: functionBundling(),
     });
 
-    for (const [table, access] of Object.entries(declaration.tables) as [TableName, TableAccess][]) {
-      grant(props.tables[table], access, fn);
+    this.grant(props);
+    Validations.of(this).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Only actions that AWS cannot scope to a resource: X-Ray PutTraceSegments and PutTelemetryRecords ' +
+        '(tracing) and, for stream consumers, DynamoDB ListStreams (test/infra/permissions.test.ts holds ' +
+        'every wildcard resource to exactly these actions).',
+    });
+  }
+
+  /** Tells a GitHub login function the callback URL, known only once the API exists. */
+  useApiUrl(apiUrl: string): void {
+    if (!this.declaration.githubApp) return;
+    // The URL ends with a slash; the callback path starts with one.
+    this.function.addEnvironment('GITHUB_CALLBACK_URL', `${apiUrl}${GITHUB_CALLBACK_PATH.slice(1)}`);
+  }
+
+  private grant(props: ServiceFunctionProps): void {
+    const { resources } = props;
+    const allow = (statement: iam.PolicyStatement) => this.role.addToPrincipalPolicy(statement);
+
+    const declaredTables = Object.entries(this.declaration.tables) as [TableName, TableAccess][];
+    for (const [table, access] of declaredTables) {
+      tableStatements(resources.tables[table], indexNames(tables[table]), access).forEach(allow);
     }
-    for (const queue of declaration.sendsTo ?? []) props.queues[queue].grantSendMessages(fn);
-    if (declaration.pageTokens) this.pageTokenSecret?.grantRead(fn);
-    if (declaration.githubSecret) this.githubClientSecret?.grantRead(fn);
-    if (servesHttp) {
-      // Only the items that count requests: a function that declares no users table still cannot touch users.
-      fn.addToRolePolicy(
+    const declaredBuckets = Object.entries(this.declaration.buckets ?? {}) as [BucketName, BucketAccess][];
+    for (const [bucket, access] of declaredBuckets) {
+      const [objects, listing] = bucketStatements(
+        resources.buckets[bucket],
+        buckets[bucket].keyPrefix,
+        access,
+      );
+      allow(objects!);
+      allow(listing!);
+      // Object keys are per user and link, so they can only be named by their prefix.
+      for (const resource of objects!.resources) {
+        const flat = flattenCfnReference(Stack.of(this).resolve(resource));
+        Validations.of(this).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::${flat}]`,
+          reason: `The objects under the ${bucket} bucket's declared prefix, whose keys are made per user and link.`,
+        });
+      }
+    }
+    const sendsTo = this.declaration.sendsTo ?? [];
+    if (sendsTo.length > 0) {
+      allow(
+        new iam.PolicyStatement({
+          actions: [...QUEUE_SEND_ACTIONS],
+          resources: sendsTo.map((queue) => resources.queues[queue].queueArn),
+        }),
+      );
+    }
+    const secrets = [
+      ...(this.declaration.pageTokens && resources.pageTokenSecret ? [resources.pageTokenSecret] : []),
+      ...(this.declaration.githubSecret && resources.githubClientSecret
+        ? [resources.githubClientSecret]
+        : []),
+    ];
+    if (secrets.length > 0) {
+      allow(
+        new iam.PolicyStatement({
+          actions: [...SECRET_READ_ACTIONS],
+          resources: secrets.map((secret) => secret.secretArn),
+        }),
+      );
+    }
+    if (props.servesHttp) {
+      // Only the items that count requests: a function that declares no users table still cannot read users.
+      allow(
         new iam.PolicyStatement({
           actions: [...rateLimiting.actions],
-          resources: [props.tables[rateLimiting.table].tableArn],
+          resources: [resources.tables[rateLimiting.table].tableArn],
           conditions: {
             'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${rateLimiting.keyPrefix}*`] },
           },
         }),
       );
     }
-    return fn;
   }
 
-  /** Names and settings only: the values behind them (items, secrets) are read at run time. */
-  private environment(
-    declaration: FunctionDeclaration,
-    servesHttp: boolean,
-    props: FunctionsProps,
-  ): Record<string, string> {
+  /** Names and settings only: the values behind them (items, objects, secrets) are read at run time. */
+  private environment(props: ServiceFunctionProps): Record<string, string> {
+    const { resources, settings } = props;
+    const declaration = this.declaration;
     const env: Record<string, string> = {
       APP_VERSION: props.appVersion,
-      NODE_OPTIONS: '--enable-source-maps',
+      NODE_OPTIONS: FUNCTION_NODE_OPTIONS,
       POWERTOOLS_SERVICE_NAME: 'delinkcious',
     };
-    const nameTable = (table: TableName) => (env[tables[table].envVar] = props.tables[table].tableName);
+    const nameTable = (table: TableName) => (env[tables[table].envVar] = resources.tables[table].tableName);
     (Object.keys(declaration.tables) as TableName[]).forEach(nameTable);
-    for (const queue of declaration.sendsTo ?? []) env[queues[queue].envVar] = props.queues[queue].queueUrl;
-    if (servesHttp) {
-      nameTable(rateLimiting.table);
-      env.RATE_LIMIT_PER_SECOND = String(props.settings.rateLimit.perSecond);
-      env.RATE_LIMIT_BURST = String(props.settings.rateLimit.burst);
+    for (const queue of declaration.sendsTo ?? [])
+      env[queues[queue].envVar] = resources.queues[queue].queueUrl;
+    for (const bucket of Object.keys(declaration.buckets ?? {}) as BucketName[]) {
+      env[buckets[bucket].envVar] = resources.buckets[bucket].bucketName;
     }
-    if (declaration.pageTokens && this.pageTokenSecret) {
-      env.PAGE_TOKEN_SECRET_ARN = this.pageTokenSecret.secretArn;
+    if (props.servesHttp) {
+      nameTable(rateLimiting.table);
+      env.RATE_LIMIT_PER_SECOND = String(settings.rateLimit.perSecond);
+      env.RATE_LIMIT_BURST = String(settings.rateLimit.burst);
+    }
+    if (declaration.pageTokens && resources.pageTokenSecret) {
+      env.PAGE_TOKEN_SECRET_ARN = resources.pageTokenSecret.secretArn;
     }
     if (declaration.githubApp && props.githubClientId) env.GITHUB_CLIENT_ID = props.githubClientId;
-    if (declaration.githubSecret && this.githubClientSecret) {
-      env.GITHUB_CLIENT_SECRET_ARN = this.githubClientSecret.secretArn;
+    if (declaration.githubSecret && resources.githubClientSecret) {
+      env.GITHUB_CLIENT_SECRET_ARN = resources.githubClientSecret.secretArn;
     }
     return env;
-  }
-}
-
-/** Read or read-write on the table's items and its indexes; nothing broader (no table administration). */
-function grant(table: dynamodb.ITable, access: TableAccess, fn: NodejsFunction): void {
-  switch (access) {
-    case 'read':
-      table.grantReadData(fn);
-      return;
-    case 'readwrite':
-      table.grantReadWriteData(fn);
-      return;
   }
 }

@@ -1,41 +1,45 @@
-import { Duration, aws_sqs as sqs } from 'aws-cdk-lib';
-import { Construct } from 'constructs';
-import { queues, type QueueDeclaration, type QueueName } from '../shared/wiring.ts';
+import { Duration, Validations, aws_sqs as sqs } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import type { QueueDeclaration, QueueName } from '../shared/wiring.ts';
 
-/** Failed work waits as long as SQS allows, so someone can look at it and redrive it. */
-const FAILURE_RETENTION = Duration.days(14);
+/** Failed work waits as long as SQS allows, so that someone can look at it and redrive it. */
+export const FAILURE_RETENTION = Duration.days(14);
+
+export interface DeclaredQueue {
+  queue: sqs.Queue;
+  /** Where messages go after `maxReceiveCount` receives; none for a queue that is itself a failure queue. */
+  deadLetterQueue?: sqs.Queue;
+}
 
 /**
- * The SQS queues, one per declared queue. A queue with `maxReceiveCount` gets its own dead-letter queue; one
- * without is itself a place where failures land (a stream's on-failure destination), so it keeps messages long.
+ * An SQS queue as declared, encrypted with SQS-managed keys and refusing requests without TLS. A queue with
+ * `maxReceiveCount` gets its own dead-letter queue with a redrive policy; one without is where failures land
+ * (a stream's on-failure destination): nothing consumes it, so it keeps messages as long as SQS allows.
  */
-export class Queues extends Construct {
-  readonly byName: Record<QueueName, sqs.Queue>;
-
-  constructor(scope: Construct, id: string) {
-    super(scope, id);
-    const entries = (Object.entries(queues) as [QueueName, QueueDeclaration][]).map(
-      ([name, declaration]) => [name, this.queue(name, declaration)] as const,
-    );
-    this.byName = Object.fromEntries(entries) as Record<QueueName, sqs.Queue>;
-  }
-
-  private queue(name: QueueName, declaration: QueueDeclaration): sqs.Queue {
-    const common = { encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true };
-    const deadLetterQueue =
-      declaration.maxReceiveCount === undefined
-        ? undefined
-        : {
-            maxReceiveCount: declaration.maxReceiveCount,
-            queue: new sqs.Queue(this, `${name}DeadLetters`, {
-              ...common,
-              retentionPeriod: FAILURE_RETENTION,
-            }),
-          };
-    return new sqs.Queue(this, name, {
+export function createQueue(scope: Construct, name: QueueName, declaration: QueueDeclaration): DeclaredQueue {
+  const common = { encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true };
+  if (declaration.maxReceiveCount === undefined) {
+    const queue = new sqs.Queue(scope, name, {
       ...common,
       visibilityTimeout: Duration.seconds(declaration.visibilityTimeoutSeconds),
-      ...(deadLetterQueue ? { deadLetterQueue } : { retentionPeriod: FAILURE_RETENTION }),
+      retentionPeriod: FAILURE_RETENTION,
     });
+    Validations.of(queue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        'A failure queue (the streams\u2019 on-failure destination), which is a dead-letter queue in all ' +
+        'but name: nothing consumes it, an alarm fires on its first message, and it keeps messages 14 days.',
+    });
+    return { queue };
   }
+  const deadLetterQueue = new sqs.Queue(scope, `${name}DeadLetters`, {
+    ...common,
+    retentionPeriod: FAILURE_RETENTION,
+  });
+  const queue = new sqs.Queue(scope, name, {
+    ...common,
+    visibilityTimeout: Duration.seconds(declaration.visibilityTimeoutSeconds),
+    deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: declaration.maxReceiveCount },
+  });
+  return { queue, deadLetterQueue };
 }

@@ -1,6 +1,6 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, aws_logs as logs } from 'aws-cdk-lib';
 
-/** The environments the app deploys to; each is its own stack, so both can live in one account. */
+/** The environments the app deploys to; each is its own pair of stacks, so both can live in one account. */
 export const STAGES = ['dev', 'prod'] as const;
 export type Stage = (typeof STAGES)[number];
 
@@ -14,22 +14,82 @@ export function parseStage(value: unknown): Stage {
 }
 
 /**
- * What a stage decides: prod keeps its data when a stack or resource goes away, dev cleans up; both limit each
- * client to the contract's 12 requests per second, bursts up to 80 (shared/http/rate-limit.ts).
+ * CORS, written down: the API authenticates with a bearer token in a header (`Authorization` or the original's
+ * `Access-Token`), never with a cookie on an API route, so a page on another origin can do nothing that a
+ * script outside the browser could not, and browsers attach no cookies (credentials are not allowed).
+ * Any origin may therefore call it, unless `-c corsOrigins=https://a.example,https://b.example` narrows it.
+ * API Gateway answers the preflight itself and adds the headers to every response.
+ */
+export interface CorsSettings {
+  allowOrigins: string[];
+  allowMethods: readonly ('GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS')[];
+  allowHeaders: readonly string[];
+  /** Response headers a browser script may read: the request id, and what 401, 405 and 429 answers carry. */
+  exposeHeaders: readonly string[];
+  allowCredentials: false;
+  maxAge: Duration;
+}
+
+export const CORS_ALLOW_HEADERS = ['authorization', 'access-token', 'content-type'] as const;
+export const CORS_EXPOSE_HEADERS = ['x-request-id', 'retry-after', 'www-authenticate', 'allow'] as const;
+
+/**
+ * What a stage decides. prod keeps its data when a stack or resource goes away (tables, buckets, secrets and
+ * logs are retained, tables refuse deletion, the stacks have termination protection); dev goes away cleanly
+ * with `cdk destroy` (buckets are emptied first). Both limit each client to the contract's 12 requests per
+ * second, bursts up to 80 (shared/http/rate-limit.ts), below API Gateway's outer bound.
  */
 export interface StageSettings {
   stage: Stage;
   removalPolicy: RemovalPolicy;
   deletionProtection: boolean;
+  terminationProtection: boolean;
+  /** Function and access logs: long enough to investigate an incident, short enough to cost little. */
+  logRetention: logs.RetentionDays;
   rateLimit: { perSecond: number; burst: number };
+  /**
+   * The outer bound on the whole API (API Gateway answers 429 beyond it without invoking anything): it caps
+   * what a flood from many clients can cost in Lambda concurrency and DynamoDB on-demand spend. The burst is one
+   * client's burst; the rate is about four clients at full rate, sustained, far above what a bookmarking service
+   * of this size sees.
+   */
+  apiThrottle: { burstLimit: number; rateLimit: number };
+  cors: CorsSettings;
 }
 
-export function stageSettings(stage: Stage): StageSettings {
+export function stageSettings(stage: Stage, options: { corsOrigins?: string[] } = {}): StageSettings {
   const prod = stage === 'prod';
   return {
     stage,
     removalPolicy: prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     deletionProtection: prod,
+    terminationProtection: prod,
+    logRetention: prod ? logs.RetentionDays.THREE_MONTHS : logs.RetentionDays.TWO_WEEKS,
     rateLimit: { perSecond: 12, burst: 80 },
+    apiThrottle: { burstLimit: 80, rateLimit: 50 },
+    cors: {
+      allowOrigins: options.corsOrigins && options.corsOrigins.length > 0 ? options.corsOrigins : ['*'],
+      allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+      allowHeaders: CORS_ALLOW_HEADERS,
+      exposeHeaders: CORS_EXPOSE_HEADERS,
+      allowCredentials: false,
+      maxAge: Duration.days(1),
+    },
   };
+}
+
+/** Parses `-c corsOrigins=https://a.example,https://b.example`; undefined when not given. */
+export function parseCorsOrigins(value: unknown): string[] | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (typeof value !== 'string') throw new Error('corsOrigins must be a comma-separated list of origins.');
+  const origins = value
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter(Boolean);
+  for (const origin of origins) {
+    if (origin !== '*' && !/^https?:\/\/[^/\s]+$/.test(origin)) {
+      throw new Error(`corsOrigins: "${origin}" is not an origin (scheme and host, no path).`);
+    }
+  }
+  return origins;
 }

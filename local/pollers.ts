@@ -61,7 +61,17 @@ export function startPollers(env: PollerEnvironment): Pollers {
   for (const source of eventSources) {
     if (source.kind === 'stream') {
       loops.push(
-        supervise(() => pollStream(source, env, { dynamo, streams, sqs }, checkpoints, state), state),
+        supervise(
+          () =>
+            pollStream(
+              source,
+              env,
+              { dynamo, streams, sqs },
+              checkpoints.forConsumer(source.function),
+              state,
+            ),
+          state,
+        ),
       );
     } else {
       // A few concurrent pollers, as Lambda scales its queue pollers (bounded by the source's maxConcurrency).
@@ -97,21 +107,39 @@ async function supervise(loop: () => Promise<void>, state: { stopped: boolean })
 
 // ---------------------------------------------------------------- streams
 
-/** Per-shard positions: the sequence number of the last record handled, saved after every batch. */
+/**
+ * Per-shard positions: the sequence number of the last record handled, saved after every batch. Each consumer
+ * of a stream keeps its own (a stream may feed several functions, as the links stream feeds the news and the
+ * link checker); positions saved before consumers had their own are read as every consumer's starting point.
+ */
 class Checkpoints {
   private readonly positions: Record<string, string>;
 
-  constructor(private readonly file: string | undefined) {
+  constructor(
+    private readonly file: string | undefined,
+    positions?: Record<string, string>,
+    private readonly consumer?: string,
+  ) {
     this.positions =
-      file && existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>) : {};
+      positions ??
+      (file && existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>) : {});
+  }
+
+  /** The positions of one consumer, saved in the same file. */
+  forConsumer(consumer: string): Checkpoints {
+    return new Checkpoints(this.file, this.positions, consumer);
+  }
+
+  private key(streamArn: string, shardId: string): string {
+    return this.consumer ? `${this.consumer}|${streamArn}|${shardId}` : `${streamArn}|${shardId}`;
   }
 
   get(streamArn: string, shardId: string): string | undefined {
-    return this.positions[`${streamArn}|${shardId}`];
+    return this.positions[this.key(streamArn, shardId)] ?? this.positions[`${streamArn}|${shardId}`];
   }
 
   set(streamArn: string, shardId: string, sequenceNumber: string): void {
-    this.positions[`${streamArn}|${shardId}`] = sequenceNumber;
+    this.positions[this.key(streamArn, shardId)] = sequenceNumber;
     if (!this.file) return;
     writeFileSync(`${this.file}.tmp`, JSON.stringify(this.positions, null, 1));
     renameSync(`${this.file}.tmp`, this.file);

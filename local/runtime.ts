@@ -83,6 +83,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
       AWS_ENDPOINT_URL_SQS: emulator.endpoint,
       AWS_ENDPOINT_URL_S3: emulator.endpoint,
+      // The emulator serves buckets by path (<endpoint>/<bucket>/<key>), presigned snapshot URLs included.
+      S3_FORCE_PATH_STYLE: 'true',
       LOCAL_RUNTIME: 'true',
       PAGE_TOKEN_SECRET: pageTokenSecret(dataDir),
       // GitHub sends the browser back here; GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET come from the environment.

@@ -10,6 +10,7 @@ import {
   updateLinkRequest,
 } from './links/schemas.ts';
 import { newsPage } from './news/schemas.ts';
+import { recheckReport, recheckRequest, snapshotQuery } from './checker/schemas.ts';
 import { pageQuery } from './http/paging.ts';
 import { followListing, followRequest } from './social/schemas.ts';
 import {
@@ -212,6 +213,35 @@ const operations: Partial<Record<FunctionName, ZodOpenApiOperationObject>> = {
     summary: 'What the people the caller follows did to their public links, newest first',
     requestParams: { query: pageQuery },
     responses: { '200': { description: 'A page of events', ...json(newsPage) }, ...commonFailures },
+  },
+  getSnapshot: {
+    summary: "Download the latest page snapshot of one of the caller's links",
+    description:
+      "The link checker keeps a snapshot of a link's page (HTML, as fetched on its first check). The answer is a " +
+      'redirect to a presigned download URL valid for 5 minutes; the object is gzip-encoded HTML ' +
+      "(`Content-Encoding: gzip`, the page's own `Content-Type`).",
+    requestParams: { query: snapshotQuery },
+    responses: {
+      '302': {
+        description: 'To a download URL valid for 5 minutes',
+        headers: z.object({ Location: z.string() }),
+      },
+      ...commonFailures,
+      '404': failure('No such link, or the link has no snapshot (yet)'),
+    },
+  },
+  devRecheck: {
+    summary: 'Fire the daily re-check of stale links by hand (local runtime only)',
+    description:
+      'Queues a check of every link not checked for `stale_after_seconds` (default 7 days; 0: every link), ' +
+      "at most LINK_CHECKER_RECHECK_PER_USER per user, interleaved across users, as the deployed stack's daily " +
+      'schedule does.',
+    requestParams: { query: recheckRequest },
+    responses: {
+      '200': { description: 'What was queued', ...json(recheckReport) },
+      '400': commonFailures['400'],
+      '401': commonFailures['401'],
+    },
   },
 };
 

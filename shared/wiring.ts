@@ -82,16 +82,59 @@ export const queues = {
   feedWrites: { envVar: 'FEED_WRITES_QUEUE_URL', visibilityTimeoutSeconds: 180, maxReceiveCount: 5 },
   /** Where stream records go after their retries run out (the streams' on-failure destination). */
   streamFailures: { envVar: 'STREAM_FAILURES_QUEUE_URL', visibilityTimeoutSeconds: 30 },
+  /**
+   * One link to check (shared/checker/model.ts): from the links stream (new links) and the daily re-check.
+   * Six times checkLink's timeout; after 3 receives a message goes to the dead-letter queue.
+   */
+  linkChecks: { envVar: 'LINK_CHECKS_QUEUE_URL', visibilityTimeoutSeconds: 720, maxReceiveCount: 3 },
 } as const satisfies Record<string, QueueDeclaration>;
 
 export type QueueName = keyof typeof queues;
 
+/**
+ * An S3 bucket. Every bucket is private (all public access blocked, objects owned by the bucket owner),
+ * encrypted at rest (S3-managed keys), refuses requests without TLS (`aws:SecureTransport`), and keeps its
+ * objects under `keyPrefix`, to which the grants of the functions that declare it are limited.
+ */
 export interface BucketDeclaration {
+  /** Environment variable through which functions learn the bucket's name. */
   envVar: string;
+  /** Every object lives under this prefix; grants are scoped to `<prefix>*`. */
+  keyPrefix: string;
+  lifecycle: {
+    /** Incomplete multipart uploads are aborted after this many days. */
+    abortIncompleteUploadsAfterDays: number;
+    /** Objects move to S3 Intelligent-Tiering after this many days. */
+    intelligentTieringAfterDays?: number;
+    /** Objects expire after this many days (none: kept until their owner goes). */
+    expireAfterDays?: number;
+  };
 }
 
-/** Buckets: none yet; the link checker declares its snapshot bucket here. */
-export const buckets: Record<string, BucketDeclaration> = {};
+export const buckets = {
+  /**
+   * Page snapshots of the link checker: `snapshots/<username>/<url hash>/<fetch time>.html.gz`, gzip-compressed
+   * HTML with its content type and fetch time. The checker keeps the newest few per link; deleting a link
+   * deletes its snapshots (from the links stream). They live as long as their link, so nothing expires them.
+   */
+  snapshots: {
+    envVar: 'SNAPSHOTS_BUCKET',
+    keyPrefix: 'snapshots/',
+    lifecycle: { abortIncompleteUploadsAfterDays: 1, intelligentTieringAfterDays: 30 },
+  },
+} as const satisfies Record<string, BucketDeclaration>;
+
+export type BucketName = keyof typeof buckets;
+
+/**
+ * What a function may do with a bucket's objects under its prefix:
+ * - `read`: s3:GetObject and s3:ListBucket (presigned downloads are signed with the function's own rights);
+ * - `readwrite`: s3:GetObject, s3:PutObject, s3:DeleteObject and s3:ListBucket;
+ * - `delete`: s3:DeleteObject and s3:ListBucket (to find what to delete).
+ * s3:ListBucket is conditioned on `s3:prefix` starting with the bucket's prefix.
+ */
+export type BucketAccess = 'read' | 'readwrite' | 'delete';
+
 export type TableAccess = 'read' | 'readwrite';
 
 export interface FunctionDeclaration {
@@ -101,6 +144,8 @@ export interface FunctionDeclaration {
   tables: Partial<Record<TableName, TableAccess>>;
   /** Queues the function sends to. */
   sendsTo?: QueueName[];
+  /** What the function may do in each bucket (objects under its prefix only); the CDK grants exactly this. */
+  buckets?: Partial<Record<BucketName, BucketAccess>>;
   /** Needs the key that signs pagination tokens. */
   pageTokens?: boolean;
   memoryMb?: number;
@@ -170,6 +215,49 @@ export const functions = {
     tables: { feeds: 'readwrite', links: 'read' },
     timeoutSeconds: 30,
   },
+  /**
+   * The link checker (shared/checker/). The links stream's second consumer queues a check for each new link
+   * and deletes the snapshots of each deleted one.
+   */
+  enqueueLinkChecks: {
+    entry: 'checker/enqueue-link-checks',
+    tables: {},
+    sendsTo: ['linkChecks'],
+    buckets: { snapshots: 'delete' },
+    timeoutSeconds: 30,
+  },
+  /**
+   * Checks one link per message (up to ~65 s with retries: 3 attempts of HEAD and GET at 10 s each, plus
+   * backoff), records its status on the link and keeps the page's snapshot. Reads the link, updates it.
+   */
+  checkLink: {
+    entry: 'checker/check-link',
+    tables: { links: 'readwrite' },
+    buckets: { snapshots: 'readwrite' },
+    memoryMb: 512,
+    timeoutSeconds: 120,
+  },
+  /** Daily (see `schedules`): queues checks of links not checked for 7 days, fairly across users. */
+  recheckStaleLinks: {
+    entry: 'checker/recheck-stale-links',
+    tables: { links: 'read' },
+    sendsTo: ['linkChecks'],
+    timeoutSeconds: 900,
+  },
+  /** A 302 to a presigned download (5 minutes) of the latest snapshot of one of the caller's links. */
+  getSnapshot: {
+    entry: 'checker/get-snapshot',
+    tables: { ...authenticated, links: 'read' },
+    buckets: { snapshots: 'read' },
+  },
+  /** Local runtime only: fires the daily re-check by hand (POST /dev/recheck). */
+  devRecheck: {
+    entry: 'checker/dev-recheck',
+    tables: { ...authenticated, links: 'read' },
+    sendsTo: ['linkChecks'],
+    localOnly: true,
+    timeoutSeconds: 60,
+  },
 } as const satisfies Record<string, FunctionDeclaration>;
 
 export type FunctionName = keyof typeof functions;
@@ -213,6 +301,7 @@ export const routes: RouteDeclaration[] = [
   ...versioned('PUT', '/links', 'updateLink'),
   ...versioned('PATCH', '/links', 'updateLink'),
   ...versioned('DELETE', '/links', 'deleteLink'),
+  ...versioned('GET', '/links/snapshot', 'getSnapshot'),
   ...versioned('GET', '/tags', 'listTags'),
   ...versioned('POST', '/following', 'follow'),
   ...versioned('DELETE', '/following/{username}', 'unfollow'),
@@ -220,6 +309,7 @@ export const routes: RouteDeclaration[] = [
   ...versioned('GET', '/following', 'listFollowing'),
   ...versioned('GET', '/followers', 'listFollowers'),
   ...versioned('GET', '/news', 'getNews'),
+  { method: 'POST', path: '/dev/recheck', function: 'devRecheck', auth: true },
 ];
 
 /** How a function is triggered other than by HTTP, with Lambda's event source mapping settings. */
@@ -268,6 +358,41 @@ export const eventSources: EventSourceDeclaration[] = [
   },
   { kind: 'queue', queue: 'fanOut', function: 'continueFanOut', batchSize: 1, maxBatchingWindowSeconds: 0, maxConcurrency: 10 },
   { kind: 'queue', queue: 'feedWrites', function: 'writeFeeds', batchSize: 10, maxBatchingWindowSeconds: 0, maxConcurrency: 20 },
+  {
+    kind: 'stream',
+    table: 'links',
+    function: 'enqueueLinkChecks',
+    batchSize: 100,
+    maxBatchingWindowSeconds: 1,
+    retryAttempts: 5,
+    bisectBatchOnError: true,
+    onFailure: 'streamFailures',
+  },
+  // Checks run in parallel within a batch; the concurrency cap paces the queue (and the load on the web).
+  {
+    kind: 'queue',
+    queue: 'linkChecks',
+    function: 'checkLink',
+    batchSize: 5,
+    maxBatchingWindowSeconds: 0,
+    maxConcurrency: 5,
+  },
+];
+
+/** A function run on a schedule (an EventBridge rule), with the schedule expression of the rule. */
+export interface ScheduleDeclaration {
+  function: FunctionName;
+  /** EventBridge syntax: `rate(1 day)` or `cron(...)`. */
+  expression: string;
+  description: string;
+}
+
+export const schedules: ScheduleDeclaration[] = [
+  {
+    function: 'recheckStaleLinks',
+    expression: 'rate(1 day)',
+    description: 'Re-check links not checked for 7 days',
+  },
 ];
 
 /** Requests that match no route go here, so that 404 and 405 answers keep the contract's error format. */

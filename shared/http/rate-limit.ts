@@ -23,14 +23,15 @@ import { RateLimited } from '../errors.ts';
  *
  * Cost per request: one conditional UpdateItem (1 write unit; the item is ~100 bytes) on the common path.
  * Each instance remembers the last tat it saw per client and tries the update that this predicts: an idle
- * client's occasional requests start with restart, a busy client's burst with advance, and a limited client's
- * request with advance, which fails and returns the stored tat in the same call (ReturnValuesOnConditionCheck
- * Failure = ALL_OLD), so a limited request costs one call too. Only a wrong prediction (the first request of a
- * burst, on an instance that last saw the client idle, or another instance's writes in between) costs a second
- * call; a failed conditional write is still billed one write unit. Authenticated requests also cost the
- * session lookup (one strongly consistent GetItem) before this: two DynamoDB calls in all, run one after the
- * other, since only an authenticated caller's token may create a rate item. A third attempt is made only
- * when concurrent writers kept changing the item between the first two; after that the request is limited.
+ * client's occasional requests start with restart; a busy client's burst (or a request while another of the
+ * same client is under way in the instance) with advance; and a limited client's request with advance, which
+ * fails and returns the stored tat in the same call (ReturnValuesOnConditionCheckFailure = ALL_OLD), so a
+ * limited request costs one call too. Only a wrong prediction (the first request of a burst on an instance
+ * that last saw the client idle, or another instance's writes in between) costs a second call; a failed
+ * conditional write is still billed one write unit. A third attempt is made only when concurrent writers kept
+ * changing the item between the first two; after that the request is limited. Authenticated requests also cost
+ * the session lookup (one strongly consistent GetItem) before this: two DynamoDB calls in all, one after the
+ * other, since only an authenticated caller's token may create a rate item.
  *
  * Deployed, API Gateway's stage throttling is the outer bound on the whole API; this is the per-client limit.
  */
@@ -79,6 +80,8 @@ export class RateLimiter {
   private readonly tolerance: number;
   /** The last tat this instance saw per key: predicts which conditional update will apply. */
   private readonly lastSeen = new Map<string, number>();
+  /** Checks under way per key: while one is, the key is busy (a process serving many requests at once). */
+  private readonly inFlight = new Map<string, number>();
 
   constructor(
     private readonly store: RateLimitStore,
@@ -91,11 +94,22 @@ export class RateLimiter {
   }
 
   async check(key: string): Promise<RateDecision> {
+    this.inFlight.set(key, (this.inFlight.get(key) ?? 0) + 1);
+    try {
+      return await this.decide(key, this.inFlight.get(key)! > 1);
+    } finally {
+      const left = this.inFlight.get(key)! - 1;
+      if (left > 0) this.inFlight.set(key, left);
+      else this.inFlight.delete(key);
+    }
+  }
+
+  private async decide(key: string, busy: boolean): Promise<RateDecision> {
     const now = Math.round(this.clock() * 1000);
     const expiresAtEpoch =
       Math.ceil((now + this.tolerance + this.interval) / MICROS_PER_SECOND) + EXPIRY_MARGIN_SECONDS;
     const seen = this.lastSeen.get(key);
-    let restart = seen === undefined || seen < now;
+    let restart = !busy && (seen === undefined || seen < now);
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       const write = restart
         ? await this.store.restart(key, now, this.interval, expiresAtEpoch)

@@ -75,7 +75,16 @@ function parseCookies(cookies: string[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const cookie of cookies.flatMap((c) => c.split(';'))) {
     const at = cookie.indexOf('=');
-    if (at > 0) out[cookie.slice(0, at).trim()] = decodeURIComponent(cookie.slice(at + 1).trim());
+    if (at > 0) out[cookie.slice(0, at).trim()] = decodeCookieValue(cookie.slice(at + 1).trim());
   }
   return out;
+}
+
+/** A malformed percent-escape in somebody's cookie is kept as sent rather than failing the request. */
+function decodeCookieValue(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
 }

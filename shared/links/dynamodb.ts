@@ -11,6 +11,9 @@
  * | a user's links, newest first, paged     | LSI byCreated: pk = USER#<username>, ScanIndexForward = false      |
  * | the tags of all a user's links          | pk = USER#<username> AND begins_with(sk, 'LINK#'), projecting tags |
  * | a user's recent public links (backfill) | LSI byCreated, newest first, private ones skipped                 |
+ * | record a link check (the link checker)  | UpdateItem if the link exists and holds no later check; the title |
+ * |                                         | only if still empty (see recordCheck)                             |
+ * | links due for a re-check (daily)        | Scan of link items, filtered on checked_at / created_at           |
  *
  * Why these keys:
  * - The sort key hashes the normalized URL: URLs run to 2,048 characters and a sort key is limited to 1,024
@@ -23,7 +26,7 @@
  *
  * Item shapes:
  * - link: { pk, sk, created, username, url, title, description, tags: string[], private, status, http_status,
- *   checked_at, created_at, updated_at, version }
+ *   checked_at, check_reason?, created_at, updated_at, version }
  * - counters: { pk, sk: COUNTERS, links_count }
  * The table streams new and old images; the news pipeline reads link items from it and ignores counters.
  */
@@ -33,7 +36,9 @@ import {
   PutCommand,
   QueryCommand,
   TransactWriteCommand,
+  UpdateCommand,
   paginateQuery,
+  paginateScan,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
@@ -42,6 +47,7 @@ import { Unavailable } from '../errors.ts';
 import { documentClient, guarded, requiredEnv, transact, translateAwsError } from '../aws/dynamodb.ts';
 import { normalizeUrl, type Link, type LinkPosition, type LinkStatus } from './model.ts';
 import type { InsertResult, LinkPage, LinkStore } from './ports.ts';
+import type { LinkCheckRecord, LinkRef, RecordCheckResult, StaleLinkQuery } from './checks.ts';
 
 export const LINKS_BY_CREATED = 'byCreated';
 const LINK_PREFIX = 'LINK#';
@@ -60,6 +66,8 @@ export interface LinkItem {
   status: LinkStatus;
   http_status: number | null;
   checked_at: string | null;
+  /** Why the last check decided as it did; written by the link checker only. */
+  check_reason?: string;
   created_at: string;
   updated_at: string;
   version: number;
@@ -87,6 +95,7 @@ export function linkToItem(link: Link): LinkItem {
     status: link.status,
     http_status: link.httpStatus,
     checked_at: link.checkedAt,
+    ...(link.checkReason ? { check_reason: link.checkReason } : {}),
     created_at: link.createdAt,
     updated_at: link.updatedAt,
     version: link.version,
@@ -105,6 +114,7 @@ export function linkFromItem(item: Record<string, unknown>): Link {
     status: row.status,
     httpStatus: row.http_status ?? null,
     checkedAt: row.checked_at ?? null,
+    ...(row.check_reason ? { checkReason: row.check_reason } : {}),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     version: row.version ?? 1,
@@ -245,6 +255,132 @@ export class DynamoLinkStore implements LinkStore {
       after = { createdAt: last.createdAt, url: last.url };
     }
     return found.slice(0, count);
+  }
+
+  /**
+   * Writes a link check's result: status, http_status, checked_at and check_reason, and the title when one is
+   * given and the link's title is still empty. Conditional, so that it never resurrects a deleted link
+   * (`attribute_exists(pk)`) and never replaces a later check (checked_at is absent, NULL, or earlier).
+   * updated_at stays as it is: a check is not the user's change. `version` is bumped, so that an update that
+   * read the link before the check fails its own condition and reapplies itself on the fresh item instead of
+   * putting the old status back.
+   */
+  async recordCheck(username: string, url: string, record: LinkCheckRecord): Promise<RecordCheckResult> {
+    if (record.title) {
+      const withTitle = await this.tryRecordCheck(username, url, record, true);
+      if (withTitle !== 'title taken') return withTitle;
+    }
+    const result = await this.tryRecordCheck(username, url, record, false);
+    if (result === 'title taken') throw new Error('unreachable: no title condition');
+    return result;
+  }
+
+  private async tryRecordCheck(
+    username: string,
+    url: string,
+    record: LinkCheckRecord,
+    fillTitle: boolean,
+  ): Promise<RecordCheckResult | 'title taken'> {
+    const sets = [
+      '#status = :status',
+      'http_status = :http',
+      'checked_at = :at',
+      'check_reason = :reason',
+      'version = if_not_exists(version, :one) + :one',
+    ];
+    const conditions = [
+      'attribute_exists(pk)',
+      '(attribute_not_exists(checked_at) OR attribute_type(checked_at, :null) OR checked_at < :at)',
+    ];
+    const values: Record<string, unknown> = {
+      ':status': record.status,
+      ':http': record.httpStatus,
+      ':at': record.checkedAt,
+      ':reason': record.reason,
+      ':one': 1,
+      ':null': 'NULL',
+    };
+    if (fillTitle) {
+      sets.push('title = :title');
+      conditions.push('(attribute_not_exists(title) OR title = :empty)');
+      values[':title'] = record.title;
+      values[':empty'] = '';
+    }
+    try {
+      await guarded(() =>
+        this.db.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: linkKey(username, url),
+            UpdateExpression: `SET ${sets.join(', ')}`,
+            ConditionExpression: conditions.join(' AND '),
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: values,
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
+        ),
+      );
+      return { written: true, titleFilled: fillTitle };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      // Which condition failed: the item as it was (returned with the failure, else read again).
+      const item = error.Item
+        ? unmarshall(error.Item)
+        : (
+            await guarded(() =>
+              this.db.send(
+                new GetCommand({
+                  TableName: this.tableName,
+                  Key: linkKey(username, url),
+                  ConsistentRead: true,
+                }),
+              ),
+            )
+          ).Item;
+      if (!item) return { written: false, why: 'gone' };
+      if (typeof item.checked_at === 'string' && item.checked_at >= record.checkedAt) {
+        return { written: false, why: 'superseded' };
+      }
+      if (fillTitle) return 'title taken';
+      // Neither gone nor superseded, yet refused: it changed between the write and the read; a retry decides.
+      throw new Unavailable('The link changed while its check was being recorded; try again.');
+    }
+  }
+
+  /**
+   * Links due for a check, a page at a time: checked before `checkedBefore`, or never checked and created
+   * before `uncheckedCreatedBefore`. A Scan (filtered, projecting only the keys a check needs): it runs once a
+   * day from the schedule, and no index is worth keeping for it.
+   */
+  async *staleLinks(query: StaleLinkQuery): AsyncIterable<LinkRef[]> {
+    const pages = paginateScan(
+      { client: this.db, pageSize: 500 },
+      {
+        TableName: this.tableName,
+        FilterExpression:
+          'begins_with(sk, :prefix) AND (checked_at < :checkedBefore OR ' +
+          '((attribute_not_exists(checked_at) OR attribute_type(checked_at, :null)) AND created_at < :createdBefore))',
+        ExpressionAttributeValues: {
+          ':prefix': LINK_PREFIX,
+          ':checkedBefore': query.checkedBefore,
+          ':createdBefore': query.uncheckedCreatedBefore,
+          ':null': 'NULL',
+        },
+        ProjectionExpression: 'username, #url',
+        ExpressionAttributeNames: { '#url': 'url' },
+      },
+    );
+    try {
+      for await (const page of pages) {
+        const links = (page.Items ?? []).map((item) => ({
+          username: item.username as string,
+          url: item.url as string,
+        }));
+        if (links.length > 0) yield links;
+      }
+    } catch (error) {
+      throw translateAwsError(error);
+    }
   }
 
   async *tagsOfAllLinks(username: string): AsyncIterable<string[]> {

@@ -13,6 +13,8 @@ export interface Link {
   status: LinkStatus;
   httpStatus: number | null;
   checkedAt: string | null;
+  /** Why the last check decided as it did (`HTTP 404`, `refused: ...`); absent until a check is recorded. */
+  checkReason?: string;
   createdAt: string;
   updatedAt: string;
   /** Bumped on every change; updates are conditional on it (optimistic concurrency). */

@@ -253,7 +253,11 @@ export class DynamoIdentityStore implements IdentityStore {
     return { outcome: 'registered', user: Item ? userFromItem(Item) : user };
   }
 
-  async refresh(username: string, identity: GitHubIdentity, fields: ProfileFields): Promise<User | undefined> {
+  async refresh(
+    username: string,
+    identity: GitHubIdentity,
+    fields: ProfileFields,
+  ): Promise<User | undefined> {
     try {
       const { Attributes } = await guarded(() =>
         this.db.send(

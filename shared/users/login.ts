@@ -120,7 +120,8 @@ export class GitHubLogin {
       const known = await this.identities.usernameFor(identity.id);
       if (known) {
         const user = await this.identities.refresh(known, identity, fields);
-        if (!user) throw new Error(`GitHub account ${identity.id} maps to ${known}, whose profile is not its.`);
+        if (!user)
+          throw new Error(`GitHub account ${identity.id} maps to ${known}, whose profile is not its.`);
         return user;
       }
       const registration = await this.identities.register(

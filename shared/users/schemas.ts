@@ -66,7 +66,7 @@ export const publicProfile = z
 
 export const ownProfile = publicProfile
   .extend({ email: z.string().nullable() })
-  .meta({ id: 'OwnProfile', description: 'The caller\'s own profile: the public one, and the email.' });
+  .meta({ id: 'OwnProfile', description: "The caller's own profile: the public one, and the email." });
 
 export function toPublicProfile(profile: Profile): z.infer<typeof publicProfile> {
   return {

@@ -22,7 +22,9 @@ const sampleEvent = (name: FunctionName) =>
  * unfollow the follow): an HTTP status, or, for stream and queue events, a batch with no failures.
  */
 const NO_FAILURES = 'no batch item failures';
-const expectedStatus: Record<FunctionName, number | typeof NO_FAILURES> = {
+/** Scheduled functions return a report rather than a status or a batch response. */
+const REPORTS = 'a report';
+const expectedStatus: Record<FunctionName, number | typeof NO_FAILURES | typeof REPORTS> = {
   healthz: 200,
   openapi: 200,
   docs: 200,
@@ -37,6 +39,8 @@ const expectedStatus: Record<FunctionName, number | typeof NO_FAILURES> = {
   listLinks: 200,
   updateLink: 200,
   listTags: 200,
+  // The added link has no snapshot: none is taken while this runtime's link checks are off.
+  getSnapshot: 404,
   deleteLink: 204,
   follow: 201,
   listFollowing: 200,
@@ -47,6 +51,12 @@ const expectedStatus: Record<FunctionName, number | typeof NO_FAILURES> = {
   continueFanOut: NO_FAILURES,
   writeFeeds: NO_FAILURES,
   applyFollowChanges: NO_FAILURES,
+  // An added link (its check is not queued: checks are off in test runtimes) and a deleted one (no snapshots).
+  enqueueLinkChecks: NO_FAILURES,
+  // A check request for a link that does not exist: skipped, without a fetch.
+  checkLink: NO_FAILURES,
+  recheckStaleLinks: REPORTS,
+  devRecheck: 200,
   logout: 204,
 };
 
@@ -62,6 +72,8 @@ describe('the sample events in events/', () => {
         batchItemFailures?: unknown[];
       };
       if (expected === NO_FAILURES) expect(result.batchItemFailures).toEqual([]);
+      else if (expected === REPORTS)
+        expect(result).toEqual(expect.objectContaining({ queued: expect.any(Number) }));
       else expect(result.statusCode).toBe(expected);
     });
   }

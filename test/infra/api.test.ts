@@ -1,19 +1,20 @@
-import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import { ACCESS_LOG_FIELDS } from '../../lib/api.ts';
+import { CORS_ALLOW_HEADERS, CORS_EXPOSE_HEADERS } from '../../lib/stage.ts';
 import { fallbackFunction, isDeployed, routes } from '../../shared/wiring.ts';
-import { referencedLogicalIds, resource, resourcesOfType, synthesize } from './support.ts';
+import { resource, resourcesOfType, synthesize } from './support.ts';
 
 describe('the HTTP API, given the wiring', () => {
-  const { stack, template, logicalId } = synthesize('dev');
-  const routeResources = Object.values(resourcesOfType(template, 'AWS::ApiGatewayV2::Route'));
+  const { service, serviceTemplate, logicalId, referencedLogicalIds } = synthesize('dev');
+  const routeResources = Object.values(resourcesOfType(serviceTemplate, 'AWS::ApiGatewayV2::Route'));
   const routeKeys = routeResources.map((route) => route.Properties.RouteKey as string);
 
   /** The deployed function that a route invokes, found through its integration. */
   function functionBehind(route: { Properties: Record<string, unknown> }): string | undefined {
     const [integrationId] = [...referencedLogicalIds(route.Properties.Target)];
-    const integration = resource(template, integrationId!);
+    const integration = resource(serviceTemplate, integrationId!);
     const [functionId] = [...referencedLogicalIds(integration.Properties.IntegrationUri)];
-    return [...stack.functions.byName].find(([, fn]) => logicalId(fn) === functionId)?.[0];
+    return [...service.functions].find(([, fn]) => logicalId(fn.function) === functionId)?.[0];
   }
 
   it('has exactly one route per deployed route declaration, plus $default', () => {
@@ -27,8 +28,9 @@ describe('the HTTP API, given the wiring', () => {
     expect(routeKeys).toEqual(expect.arrayContaining(['GET /v1/links', 'GET /v1.0/links', 'GET /healthz']));
   });
 
-  it('never deploys the local-only dev login', () => {
+  it('never deploys a local-only route: no /dev/login, nothing under /dev/', () => {
     expect(routeKeys.filter((key) => key.includes('/dev/login'))).toEqual([]);
+    expect(routeKeys.filter((key) => key.split(' ')[1]?.startsWith('/dev/'))).toEqual([]);
     expect(routes.some((r) => r.path === '/dev/login')).toBe(true); // it is declared, for the local runtime
   });
 
@@ -43,11 +45,15 @@ describe('the HTTP API, given the wiring', () => {
     const fallback = routeResources.find((r) => r.Properties.RouteKey === '$default')!;
 
     expect(functionBehind(fallback)).toBe(fallbackFunction);
-    expect(fallbackFunction).toBe('notFound');
+  });
+
+  it('leaves authentication to the functions: no route has an API Gateway authorizer', () => {
+    for (const route of routeResources) expect(route.Properties.AuthorizationType ?? 'NONE').toBe('NONE');
+    serviceTemplate.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 0);
   });
 
   it('uses Lambda proxy integrations with payload format 2.0', () => {
-    const integrations = Object.values(resourcesOfType(template, 'AWS::ApiGatewayV2::Integration'));
+    const integrations = Object.values(resourcesOfType(serviceTemplate, 'AWS::ApiGatewayV2::Integration'));
 
     expect(integrations.length).toBeGreaterThan(0);
     for (const integration of integrations) {
@@ -58,36 +64,64 @@ describe('the HTTP API, given the wiring', () => {
     }
   });
 
-  it('deploys automatically to a throttled $default stage', () => {
-    template.resourceCountIs('AWS::ApiGatewayV2::Stage', 1);
-    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+  it('deploys automatically to one $default stage, throttled as the outer rate bound', () => {
+    serviceTemplate.resourceCountIs('AWS::ApiGatewayV2::Stage', 1);
+    serviceTemplate.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: '$default',
       AutoDeploy: true,
       DefaultRouteSettings: { ThrottlingBurstLimit: 80, ThrottlingRateLimit: 50 },
     });
   });
 
+  it('writes an access log line per request, in JSON, without headers or query strings', () => {
+    const stage = Object.values(resourcesOfType(serviceTemplate, 'AWS::ApiGatewayV2::Stage'))[0]!;
+    const settings = stage.Properties.AccessLogSettings as { DestinationArn: unknown; Format: string };
+
+    expect([...referencedLogicalIds(settings.DestinationArn)]).toEqual([logicalId(service.api.accessLogs)]);
+    expect(JSON.parse(settings.Format)).toEqual(ACCESS_LOG_FIELDS);
+    expect(settings.Format).not.toMatch(/header|querystring|authorization/i);
+    expect(resource(serviceTemplate, logicalId(service.api.accessLogs)).Properties.RetentionInDays).toBe(14);
+  });
+
+  it('allows any origin without credentials, the headers the API reads, and exposes what its answers carry', () => {
+    serviceTemplate.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      ProtocolType: 'HTTP',
+      CorsConfiguration: {
+        AllowOrigins: ['*'],
+        AllowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+        AllowHeaders: [...CORS_ALLOW_HEADERS],
+        ExposeHeaders: [...CORS_EXPOSE_HEADERS],
+        AllowCredentials: false,
+        MaxAge: 86400,
+      },
+    });
+  });
+
   it('lets API Gateway invoke each routed function, scoped to this API', () => {
-    const apiId = logicalId(stack.api.httpApi);
-    const permissions = Object.values(resourcesOfType(template, 'AWS::Lambda::Permission'));
+    const apiId = logicalId(service.api.httpApi);
+    const permissions = Object.values(resourcesOfType(serviceTemplate, 'AWS::Lambda::Permission')).filter(
+      (p) => p.Properties.Principal === 'apigateway.amazonaws.com',
+    );
 
     for (const name of new Set([...routes.filter(isDeployed).map((r) => r.function), fallbackFunction])) {
-      const functionId = logicalId(stack.functions.byName.get(name)!);
+      const functionId = logicalId(service.functions.get(name)!.function);
       const granted = permissions.filter((p) =>
         referencedLogicalIds(p.Properties.FunctionName).has(functionId),
       );
       expect(granted.length, name).toBeGreaterThan(0);
       for (const permission of granted) {
-        expect(permission.Properties.Principal).toBe('apigateway.amazonaws.com');
         expect(referencedLogicalIds(permission.Properties.SourceArn).has(apiId)).toBe(true);
       }
     }
   });
 
-  it('outputs the API URL', () => {
-    template.hasOutput('ApiUrl', { Value: Match.objectLike({ 'Fn::Join': Match.anyValue() }) });
-    expect(
-      referencedLogicalIds(template.findOutputs('ApiUrl').ApiUrl).has(logicalId(stack.api.httpApi)),
-    ).toBe(true);
+  it('outputs the stage URL and the GitHub callback URL on it', () => {
+    const outputs = serviceTemplate.findOutputs('*');
+    const stageId = logicalId(service.api.stage);
+
+    expect(referencedLogicalIds(outputs.ApiUrl!.Value).has(logicalId(service.api.httpApi))).toBe(true);
+    expect(JSON.stringify(outputs.ApiUrl!.Value)).toMatch(/execute-api/);
+    expect(stageId).toBeTruthy();
+    expect(JSON.stringify(outputs.GitHubCallbackUrl!.Value)).toMatch(/login\/authorized/);
   });
 });

@@ -1,17 +1,25 @@
 import { describe, expect, it } from 'vitest';
-import { eventSources, queues, type QueueDeclaration, type QueueName } from '../../shared/wiring.ts';
-import { references, referencedLogicalIds, resource, resourcesOfType, synthesize } from './support.ts';
+import { FAILURE_RETENTION } from '../../lib/queues.ts';
+import { sizeOf } from '../../lib/sizing.ts';
+import {
+  eventSources,
+  queues,
+  schedules,
+  type QueueDeclaration,
+  type QueueName,
+} from '../../shared/wiring.ts';
+import { resource, resourcesOfType, synthesize, type Statement } from './support.ts';
 
 const declaredQueues = Object.entries(queues) as [QueueName, QueueDeclaration][];
 
 describe('the queues, given the wiring', () => {
-  const { stack, template, logicalId } = synthesize('dev');
-  const queue = (name: QueueName) => resource(template, logicalId(stack.queues.byName[name]));
+  const { service, serviceTemplate, logicalId, referencedLogicalIds } = synthesize('dev');
+  const queue = (name: QueueName) => resource(serviceTemplate, logicalId(service.queues[name]));
 
   it('creates each declared queue, plus a dead-letter queue for each that declares a receive limit', () => {
     const withDeadLetters = declaredQueues.filter(([, d]) => d.maxReceiveCount !== undefined);
 
-    template.resourceCountIs('AWS::SQS::Queue', declaredQueues.length + withDeadLetters.length);
+    serviceTemplate.resourceCountIs('AWS::SQS::Queue', declaredQueues.length + withDeadLetters.length);
   });
 
   it.each(declaredQueues)('gives %s its visibility timeout, redrive policy and encryption', (name, d) => {
@@ -23,19 +31,53 @@ describe('the queues, given the wiring', () => {
     });
     if (d.maxReceiveCount === undefined) {
       expect(Properties.RedrivePolicy).toBeUndefined();
-      expect(Properties.MessageRetentionPeriod).toBe(14 * 24 * 3600);
+      expect(Properties.MessageRetentionPeriod).toBe(FAILURE_RETENTION.toSeconds());
     } else {
       const redrive = Properties.RedrivePolicy as { maxReceiveCount: number; deadLetterTargetArn: unknown };
       expect(redrive.maxReceiveCount).toBe(d.maxReceiveCount);
-      const deadLetters = resource(template, [...referencedLogicalIds(redrive.deadLetterTargetArn)][0]!);
-      expect(deadLetters.Properties.MessageRetentionPeriod).toBe(14 * 24 * 3600);
+      const deadLetters = resource(
+        serviceTemplate,
+        [...referencedLogicalIds(redrive.deadLetterTargetArn)][0]!,
+      );
+      expect(deadLetters.Properties).toMatchObject({
+        MessageRetentionPeriod: FAILURE_RETENTION.toSeconds(),
+        SqsManagedSseEnabled: true,
+      });
     }
   });
+
+  it('refuses requests without TLS on every queue, dead-letter queues included', () => {
+    const policies = Object.values(resourcesOfType(serviceTemplate, 'AWS::SQS::QueuePolicy'));
+    const protectedQueues = new Set(
+      policies
+        .filter((policy) =>
+          (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement.some(
+            (s) =>
+              s.Effect === 'Deny' &&
+              JSON.stringify(s.Condition) === '{"Bool":{"aws:SecureTransport":"false"}}',
+          ),
+        )
+        .flatMap((policy) => [...referencedLogicalIds(policy.Properties.Queues)]),
+    );
+
+    expect(protectedQueues).toEqual(
+      new Set(Object.keys(resourcesOfType(serviceTemplate, 'AWS::SQS::Queue'))),
+    );
+  });
+
+  it.each(eventSources.flatMap((s) => (s.kind === 'queue' ? [[s.queue, s] as const] : [])))(
+    "fits the visibility timeout of %s to its consumer's timeout: six times it, plus the batching window",
+    (name, source) => {
+      const needed = 6 * sizeOf(source.function).timeoutSeconds + source.maxBatchingWindowSeconds;
+
+      expect(queues[name].visibilityTimeoutSeconds).toBeGreaterThanOrEqual(needed);
+    },
+  );
 });
 
 describe('the event sources, given the wiring', () => {
-  const { stack, template, logicalId } = synthesize('dev');
-  const mappings = Object.values(resourcesOfType(template, 'AWS::Lambda::EventSourceMapping'));
+  const { service, data, serviceTemplate, logicalId, references, referencedLogicalIds } = synthesize('dev');
+  const mappings = Object.values(resourcesOfType(serviceTemplate, 'AWS::Lambda::EventSourceMapping'));
 
   /** The one mapping from a source (a `Table.StreamArn` or a `Queue.Arn`) to a function. */
   const mapping = (sourceReference: string, functionId: string) => {
@@ -49,17 +91,17 @@ describe('the event sources, given the wiring', () => {
   };
 
   it('creates one mapping per declared event source and no other', () => {
-    template.resourceCountIs('AWS::Lambda::EventSourceMapping', eventSources.length);
+    serviceTemplate.resourceCountIs('AWS::Lambda::EventSourceMapping', eventSources.length);
   });
 
   it.each(eventSources.map((s) => [`${s.kind} to ${s.function}`, s] as const))(
     'connects the %s with its declared batching, reporting failures per item',
     (_label, source) => {
-      const functionId = logicalId(stack.functions.byName.get(source.function)!);
+      const functionId = logicalId(service.functions.get(source.function)!.function);
       const sourceReference =
         source.kind === 'stream'
-          ? `${logicalId(stack.tables.byName[source.table])}.StreamArn`
-          : `${logicalId(stack.queues.byName[source.queue])}.Arn`;
+          ? `${logicalId(data.tables[source.table])}.StreamArn`
+          : `${logicalId(service.queues[source.queue])}.Arn`;
       const properties = mapping(sourceReference, functionId);
 
       expect(properties).toMatchObject({
@@ -73,10 +115,12 @@ describe('the event sources, given the wiring', () => {
           MaximumRetryAttempts: source.retryAttempts,
           BisectBatchOnFunctionError: source.bisectBatchOnError,
         });
+        expect(source.retryAttempts).toBeGreaterThanOrEqual(0);
+        expect(source.retryAttempts).toBeLessThanOrEqual(10);
         const destination = (properties.DestinationConfig as { OnFailure: { Destination: unknown } })
           .OnFailure;
         expect(references(destination.Destination)).toEqual(
-          new Set([`${logicalId(stack.queues.byName[source.onFailure])}.Arn`]),
+          new Set([`${logicalId(service.queues[source.onFailure])}.Arn`]),
         );
       } else {
         expect(properties).toMatchObject({ ScalingConfig: { MaximumConcurrency: source.maxConcurrency } });
@@ -84,9 +128,30 @@ describe('the event sources, given the wiring', () => {
     },
   );
 
-  it('feeds the news from the links stream', () => {
+  it('feeds the news and the link checks from the links stream', () => {
     const fromLinks = eventSources.filter((s) => s.kind === 'stream' && s.table === 'links');
 
     expect(fromLinks.map((s) => s.function)).toContain('fanOutLinkEvents');
+  });
+
+  it('creates one schedule rule per declared schedule, invoking its function, and no other', () => {
+    const rules = Object.values(resourcesOfType(serviceTemplate, 'AWS::Events::Rule'));
+
+    expect(rules).toHaveLength(schedules.length);
+    for (const schedule of schedules) {
+      const functionId = logicalId(service.functions.get(schedule.function)!.function);
+      const rule = rules.find((r) =>
+        (r.Properties.Targets as { Arn: unknown }[]).some((t) => referencedLogicalIds(t.Arn).has(functionId)),
+      );
+      expect(rule?.Properties).toMatchObject({
+        ScheduleExpression: schedule.expression,
+        State: 'ENABLED',
+        Targets: [
+          expect.objectContaining({
+            RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 3600 },
+          }),
+        ],
+      });
+    }
   });
 });

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { BUNDLE, FUNCTION_NODE_OPTIONS, esbuildOptions, functionBundling } from '../../lib/bundling.ts';
 import { GITHUB_CALLBACK_PATH } from '../../lib/functions.ts';
+import { EVENT_DEFAULT, HTTP_DEFAULT, sizeOf } from '../../lib/sizing.ts';
 import {
+  buckets,
   deployedFunctionNames,
+  eventSources,
   functions,
   httpFunctionNames,
   isDeployed,
@@ -9,32 +13,27 @@ import {
   rateLimiting,
   routes,
   tables,
+  type BucketName,
   type FunctionDeclaration,
   type FunctionName,
   type TableName,
 } from '../../shared/wiring.ts';
-import {
-  TEST_GITHUB_CLIENT_ID,
-  references,
-  referencedLogicalIds,
-  resource,
-  resourcesOfType,
-  synthesize,
-} from './support.ts';
+import { TEST_APP_VERSION, TEST_GITHUB_CLIENT_ID, resource, resourcesOfType, synthesize } from './support.ts';
 
 const deployed = deployedFunctionNames();
 const declaration = (name: FunctionName): FunctionDeclaration => functions[name];
 const servesHttp = (name: FunctionName) => httpFunctionNames().includes(name);
 
 describe('the functions, given the wiring', () => {
-  const { stack, template, logicalId } = synthesize('dev');
-  const lambda = (name: FunctionName) => resource(template, logicalId(stack.functions.byName.get(name)!));
+  const { service, serviceTemplate, logicalId, references, referencedLogicalIds, data } = synthesize('dev');
+  const fn = (name: FunctionName) => service.functions.get(name)!;
+  const lambda = (name: FunctionName) => resource(serviceTemplate, logicalId(fn(name).function));
   const variables = (name: FunctionName) =>
     (lambda(name).Properties.Environment as { Variables: Record<string, unknown> }).Variables;
 
   it('deploys one Lambda function per deployed function and nothing else', () => {
-    template.resourceCountIs('AWS::Lambda::Function', deployed.length);
-    expect([...stack.functions.byName.keys()]).toEqual(deployed);
+    serviceTemplate.resourceCountIs('AWS::Lambda::Function', deployed.length);
+    expect([...service.functions.keys()].sort()).toEqual([...deployed].sort());
   });
 
   it('never deploys a local-only function', () => {
@@ -43,29 +42,48 @@ describe('the functions, given the wiring', () => {
     );
 
     expect(localOnly).toContain('devLogin');
-    for (const name of localOnly) expect(stack.functions.byName.has(name)).toBe(false);
-    const descriptions = Object.values(resourcesOfType(template, 'AWS::Lambda::Function')).map(
-      (fn) => fn.Properties.Description,
+    for (const name of localOnly) expect(service.functions.has(name)).toBe(false);
+    const descriptions = Object.values(resourcesOfType(serviceTemplate, 'AWS::Lambda::Function')).map((f) =>
+      String(f.Properties.Description),
     );
-    expect(descriptions.filter((d) => String(d).includes('dev-login'))).toEqual([]);
+    for (const name of localOnly) {
+      expect(descriptions.filter((d) => d.includes(` ${declaration(name).entry} `))).toEqual([]);
+    }
   });
 
-  it.each(deployed)('runs %s on Node.js 24 on ARM, traced, with its declared size and timeout', (name) => {
+  it.each(deployed)('runs %s on Node.js 24 on arm64, traced by X-Ray, from an ES module bundle', (name) => {
     expect(lambda(name).Properties).toMatchObject({
       Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
       Handler: 'index.handler',
       TracingConfig: { Mode: 'Active' },
-      MemorySize: declaration(name).memoryMb ?? 256,
-      Timeout: declaration(name).timeoutSeconds ?? 10,
     });
   });
 
-  it.each(deployed)('tells %s only what it needs: its tables, queues, secrets and settings', (name) => {
+  it.each(deployed)('sizes %s as lib/sizing.ts writes down, the wiring winning', (name) => {
+    const size = sizeOf(name);
+
+    expect(lambda(name).Properties).toMatchObject({
+      MemorySize: size.memoryMb,
+      Timeout: size.timeoutSeconds,
+    });
+    expect(size.why.length).toBeGreaterThan(20);
+    if (declaration(name).memoryMb) expect(size.memoryMb).toBe(declaration(name).memoryMb);
+    if (declaration(name).timeoutSeconds) expect(size.timeoutSeconds).toBe(declaration(name).timeoutSeconds);
+  });
+
+  it('sizes HTTP handlers for short requests and event consumers for batches', () => {
+    expect(sizeOf('listLinks')).toMatchObject({ memoryMb: HTTP_DEFAULT.memoryMb, timeoutSeconds: 10 });
+    expect(sizeOf('writeFeeds')).toMatchObject({ memoryMb: EVENT_DEFAULT.memoryMb, timeoutSeconds: 30 });
+    expect(sizeOf('openapi').memoryMb).toBeGreaterThan(HTTP_DEFAULT.memoryMb);
+  });
+
+  it.each(deployed)('tells %s only names and settings: its tables, queues, buckets and secrets', (name) => {
     const own = declaration(name);
     const ownTables = new Set(Object.keys(own.tables) as TableName[]);
     if (servesHttp(name)) ownTables.add(rateLimiting.table);
     const ownQueues = own.sendsTo ?? [];
+    const ownBuckets = Object.keys(own.buckets ?? {}) as BucketName[];
 
     expect(Object.keys(variables(name)).sort()).toEqual(
       [
@@ -74,6 +92,7 @@ describe('the functions, given the wiring', () => {
         'POWERTOOLS_SERVICE_NAME',
         ...[...ownTables].map((table) => tables[table].envVar),
         ...ownQueues.map((queue) => queues[queue].envVar),
+        ...ownBuckets.map((bucket) => buckets[bucket].envVar),
         ...(servesHttp(name) ? ['RATE_LIMIT_PER_SECOND', 'RATE_LIMIT_BURST'] : []),
         ...(own.pageTokens ? ['PAGE_TOKEN_SECRET_ARN'] : []),
         ...(own.githubApp ? ['GITHUB_CLIENT_ID', 'GITHUB_CALLBACK_URL'] : []),
@@ -81,29 +100,32 @@ describe('the functions, given the wiring', () => {
       ].sort(),
     );
     for (const table of ownTables) {
-      expect(referencedLogicalIds(variables(name)[tables[table].envVar])).toEqual(
-        new Set([logicalId(stack.tables.byName[table])]),
+      expect(references(variables(name)[tables[table].envVar])).toEqual(
+        new Set([logicalId(data.tables[table])]),
       );
     }
     for (const queue of ownQueues) {
       expect(referencedLogicalIds(variables(name)[queues[queue].envVar])).toEqual(
-        new Set([logicalId(stack.queues.byName[queue])]),
+        new Set([logicalId(service.queues[queue])]),
       );
     }
     expect(variables(name)).toMatchObject({
-      APP_VERSION: '9.9.9-test',
-      NODE_OPTIONS: '--enable-source-maps',
+      APP_VERSION: TEST_APP_VERSION,
+      NODE_OPTIONS: FUNCTION_NODE_OPTIONS,
     });
   });
 
-  it('gives list-tags both tables but not the page-token secret, and healthz only the users table', () => {
-    const names = (name: FunctionName) => Object.keys(variables(name));
-
-    expect(names('listTags')).toEqual(expect.arrayContaining(['LINKS_TABLE', 'USERS_TABLE']));
-    expect(names('listTags')).not.toContain('PAGE_TOKEN_SECRET_ARN');
-    expect(names('listLinks')).toContain('PAGE_TOKEN_SECRET_ARN');
-    // healthz declares no table; it knows the users table only to count requests (rate limiting).
-    expect(names('healthz').filter((v) => v.endsWith('_TABLE'))).toEqual(['USERS_TABLE']);
+  it.each(deployed)('keeps every secret of %s out of its environment, naming secrets by ARN only', (name) => {
+    for (const [key, value] of Object.entries(variables(name))) {
+      if (/SECRET|PASSWORD|TOKEN/.test(key)) {
+        expect(key, key).toMatch(/_ARN$/);
+        const secrets = [data.secrets.pageTokenSecret!, data.secrets.githubClientSecret!].map((s) =>
+          logicalId(s),
+        );
+        expect(secrets).toContain([...referencedLogicalIds(value)][0]);
+      }
+      if (typeof value === 'string') expect(value.length, key).toBeLessThan(100);
+    }
   });
 
   it('limits each client of an HTTP function to 12 requests per second, bursts of 80', () => {
@@ -122,7 +144,7 @@ describe('the functions, given the wiring', () => {
     for (const name of gitHub) {
       const callbackUrl = variables(name).GITHUB_CALLBACK_URL as { 'Fn::Join': [string, unknown[]] };
       expect(variables(name).GITHUB_CLIENT_ID).toBe(TEST_GITHUB_CLIENT_ID);
-      expect(references(callbackUrl)).toContain(logicalId(stack.api.httpApi));
+      expect(references(callbackUrl)).toContain(logicalId(service.api.httpApi));
       expect(callbackUrl['Fn::Join'][1].at(-1)).toMatch(new RegExp(`${GITHUB_CALLBACK_PATH}$`));
     }
   });
@@ -134,9 +156,57 @@ describe('the functions, given the wiring', () => {
     expect(declaration(callback!.function).githubSecret).toBe(true);
   });
 
-  it.each(deployed)('keeps the logs of %s for a month', (name) => {
+  it.each(deployed)('writes the logs of %s to its own group, kept two weeks in dev', (name) => {
     const logGroupId = [...referencedLogicalIds(lambda(name).Properties.LoggingConfig)][0]!;
 
-    expect(resource(template, logGroupId).Properties.RetentionInDays).toBe(30);
+    expect(logGroupId).toBe(logicalId(fn(name).logGroup));
+    expect(resource(serviceTemplate, logGroupId).Properties.RetentionInDays).toBe(14);
+  });
+
+  it('keeps the logs three months in prod', () => {
+    const prod = synthesize('prod');
+    for (const group of Object.values(resourcesOfType(prod.serviceTemplate, 'AWS::Logs::LogGroup'))) {
+      expect(group.Properties.RetentionInDays).toBe(90);
+    }
+  });
+
+  it('triggers only the functions that the wiring connects to streams, queues and schedules', () => {
+    const triggered = new Set(eventSources.map((s) => s.function));
+    expect([...triggered].every((name) => service.functions.has(name))).toBe(true);
+  });
+});
+
+describe('bundling, shared by the CDK and the bundle benchmark', () => {
+  it('bundles ES modules for Node 24, minified, with source maps and the AWS SDK inside', () => {
+    expect(functionBundling()).toMatchObject({
+      format: 'esm',
+      target: 'node24',
+      minify: true,
+      sourceMap: true,
+      sourcesContent: false,
+      externalModules: [],
+      forceDockerBundling: false,
+    });
+  });
+
+  it('gives esbuild the same options that NodejsFunction passes to its CLI', () => {
+    const options = esbuildOptions('/tmp/out/index.mjs');
+
+    expect(options).toMatchObject({
+      bundle: true,
+      platform: 'node',
+      format: BUNDLE.format,
+      target: BUNDLE.target,
+      minify: BUNDLE.minify,
+      sourcemap: BUNDLE.sourceMap,
+      sourcesContent: BUNDLE.sourcesContent,
+      mainFields: [...BUNDLE.mainFields],
+      banner: { js: functionBundling().banner },
+      external: functionBundling().externalModules,
+    });
+  });
+
+  it('maps stack traces back to the sources in every function', () => {
+    expect(FUNCTION_NODE_OPTIONS).toBe('--enable-source-maps');
   });
 });

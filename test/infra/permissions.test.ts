@@ -1,10 +1,25 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
+  BUCKET_LIST_ACTIONS,
+  BUCKET_OBJECT_ACTIONS,
+  INDEX_ACTIONS,
+  QUEUE_SEND_ACTIONS,
+  SECRET_READ_ACTIONS,
+  TABLE_ACTIONS,
+} from '../../lib/permissions.ts';
+import { indexNames } from '../../lib/tables.ts';
+import {
+  buckets,
   deployedFunctionNames,
   eventSources,
   functions,
   httpFunctionNames,
   rateLimiting,
+  tables,
+  type BucketName,
   type FunctionDeclaration,
   type FunctionName,
   type QueueName,
@@ -12,9 +27,9 @@ import {
 } from '../../shared/wiring.ts';
 import {
   actionsOf,
-  references,
-  referencedLogicalIds,
+  flat,
   resource,
+  resourcesOf,
   statementsOfRole,
   synthesize,
   type Statement,
@@ -22,13 +37,16 @@ import {
 
 const deployed = deployedFunctionNames();
 const declaration = (name: FunctionName): FunctionDeclaration => functions[name];
-const WRITE_ACTIONS = [
-  'dynamodb:PutItem',
-  'dynamodb:UpdateItem',
-  'dynamodb:DeleteItem',
-  'dynamodb:BatchWriteItem',
-];
 const STREAM_ACTIONS = ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'];
+const CONSUME_ACTIONS = [
+  'sqs:ReceiveMessage',
+  'sqs:ChangeMessageVisibility',
+  'sqs:GetQueueUrl',
+  'sqs:DeleteMessage',
+  'sqs:GetQueueAttributes',
+];
+/** What a stream mapping needs to send failed records' coordinates to its on-failure queue. */
+const FAILURE_SEND_ACTIONS = ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'];
 
 /** What the wiring says triggers a function, besides HTTP. */
 const streamsOf = (name: FunctionName): TableName[] =>
@@ -39,210 +57,325 @@ const queueTriggersOf = (name: FunctionName): QueueName[] =>
   eventSources.flatMap((s) => (s.kind === 'queue' && s.function === name ? [s.queue] : []));
 const servesHttp = (name: FunctionName) => httpFunctionNames().includes(name);
 
+/** One resource of a statement, named: `table:links`, `index:links/byCreated`, `bucket-objects:snapshots`... */
+type Target = string;
+
 describe('least privilege, given the wiring', () => {
-  const { stack, template, logicalId } = synthesize('dev');
-  const ids = <T extends string>(constructs: Record<T, Parameters<typeof logicalId>[0]>) =>
-    new Map((Object.keys(constructs) as T[]).map((key) => [logicalId(constructs[key]), key]));
-  const tableIds = ids(stack.tables.byName);
-  const queueIds = ids(stack.queues.byName);
+  const { data, service, serviceTemplate, logicalId, references } = synthesize('dev');
+  const invert = <T extends string>(constructs: Partial<Record<T, Parameters<typeof logicalId>[0]>>) =>
+    new Map((Object.keys(constructs) as T[]).map((key) => [logicalId(constructs[key]!), key]));
+  const tableIds = invert(data.tables);
+  const queueIds = invert(service.queues);
+  const deadLetterIds = invert(service.deadLetterQueues);
+  const secretIds = new Map([
+    [logicalId(data.secrets.pageTokenSecret!), 'pageTokens'],
+    [logicalId(data.secrets.githubClientSecret!), 'githubSecret'],
+  ]);
+  const bucketArns = new Map(
+    (Object.keys(buckets) as BucketName[]).map((name) => [
+      `arn:<AWS::Partition>:s3:::delinkcious-dev-${name}-<AWS::AccountId>-<AWS::Region>`,
+      name,
+    ]),
+  );
+
+  /** Names what a statement's resource is, or fails on anything unexpected. */
+  const target = (name: FunctionName, value: unknown): Target => {
+    if (value === '*') return '*';
+    const text = flat(value);
+    for (const [arn, bucket] of bucketArns) {
+      if (text === arn) return `bucket:${bucket}`;
+      if (text.startsWith(`${arn}/`)) return `bucket-objects:${bucket}${text.slice(arn.length)}`;
+    }
+    const refs = [...references(value)];
+    if (refs.length !== 1) throw new Error(`${name}: a resource naming ${refs.length} things: ${text}`);
+    const [id, attribute] = refs[0]!.split('.') as [string, string | undefined];
+    if (tableIds.has(id)) {
+      const table = tableIds.get(id)!;
+      if (attribute === 'StreamArn') return `stream:${table}`;
+      const index = /\/index\/(.+)$/.exec(text);
+      return index ? `index:${table}/${index[1]}` : `table:${table}`;
+    }
+    if (queueIds.has(id)) return `queue:${queueIds.get(id)}`;
+    if (deadLetterIds.has(id)) return `dead-letters:${deadLetterIds.get(id)}`;
+    if (secretIds.has(id)) return `secret:${secretIds.get(id)}`;
+    if (id === logicalId(service.functions.get(name)!.logGroup)) return 'own-logs';
+    throw new Error(`${name}: a resource the test does not know: ${text}`);
+  };
 
   const statementsOf = (name: FunctionName): Statement[] =>
-    statementsOfRole(template, logicalId(stack.functions.byName.get(name)!.role!));
-  const withActions = (name: FunctionName, prefix: string) =>
-    statementsOf(name).filter((s) => actionsOf(s).some((a) => a.startsWith(prefix)));
-  /** Statements on whole tables; the rate-limit statement is the only one with a condition. */
-  const unconditioned = (name: FunctionName, prefix: string) =>
-    withActions(name, prefix).filter((s) => s.Condition === undefined);
-  const conditioned = (name: FunctionName, prefix: string) =>
-    withActions(name, prefix).filter((s) => s.Condition !== undefined);
-  /** The tables whose data (`Arn`, indexes included) or whose stream (`StreamArn`) a statement applies to. */
-  const tablesOf = (statement: Statement, attribute: 'Arn' | 'StreamArn'): TableName[] =>
-    [...references(statement.Resource)]
-      .filter((ref) => ref.endsWith(`.${attribute}`) && tableIds.has(ref.split('.')[0]!))
-      .map((ref) => tableIds.get(ref.split('.')[0]!)!);
-  /** The declared queues a statement applies to; a queue not declared (a dead-letter queue) shows as `?`. */
-  const queuesOf = (statement: Statement): string[] =>
-    [...referencedLogicalIds(statement.Resource)].map((id) => queueIds.get(id) ?? `? ${id}`);
-  const queuesWith = (name: FunctionName, action: string) =>
+    statementsOfRole(serviceTemplate, logicalId(service.functions.get(name)!.role));
+  /** Each (action, target) pair a function is allowed, with the statement's condition when it has one. */
+  const grants = (name: FunctionName) =>
+    statementsOf(name).flatMap((statement) =>
+      resourcesOf(statement).flatMap((value) =>
+        actionsOf(statement).map((action) => ({
+          action,
+          target: target(name, value),
+          condition: statement.Condition,
+        })),
+      ),
+    );
+  const actionsOn = (name: FunctionName, on: Target, conditioned = false) =>
+    grants(name)
+      .filter((g) => g.target === on && (g.condition !== undefined) === conditioned)
+      .map((g) => g.action)
+      .sort();
+  const targetsWith = (name: FunctionName, prefix: string) =>
     new Set(
-      withActions(name, 'sqs:')
-        .filter((s) => actionsOf(s).includes(action))
-        .flatMap(queuesOf),
+      grants(name)
+        .filter((g) => g.target.startsWith(prefix) && !g.condition)
+        .map((g) => g.target),
     );
 
-  it.each(deployed)('lets %s reach the data of exactly the tables it declares', (name) => {
-    const reached = new Set(unconditioned(name, 'dynamodb:').flatMap((s) => tablesOf(s, 'Arn')));
+  it.each(deployed)('lets %s read the data of exactly the tables it declares, and no other table', (name) => {
+    const declared = Object.keys(declaration(name).tables) as TableName[];
 
-    expect(reached).toEqual(new Set(Object.keys(declaration(name).tables)));
+    expect(targetsWith(name, 'table:')).toEqual(new Set(declared.map((t) => `table:${t}`)));
+    for (const table of Object.keys(tables) as TableName[]) {
+      if (declared.includes(table)) continue;
+      const reads = grants(name).filter(
+        (g) => (g.target === `table:${table}` || g.target.startsWith(`index:${table}/`)) && !g.condition,
+      );
+      expect(reads, `${name} reads ${table}`).toEqual([]);
+    }
   });
 
-  it.each(deployed)('lets %s write only to the tables it declares read-write', (name) => {
-    const access = declaration(name).tables;
-    const statements = unconditioned(name, 'dynamodb:');
-
-    for (const statement of statements) {
-      const writes = actionsOf(statement).filter((a) => WRITE_ACTIONS.includes(a));
-      for (const table of tablesOf(statement, 'Arn')) {
-        if (access[table] === 'read') expect(writes, `${name} on ${table}`).toEqual([]);
-      }
-    }
-    for (const table of Object.keys(access) as TableName[]) {
-      if (access[table] !== 'readwrite') continue;
-      const onTable = statements.filter((s) => tablesOf(s, 'Arn').includes(table));
-      expect(onTable.flatMap(actionsOf), `${name} on ${table}`).toEqual(
-        expect.arrayContaining(WRITE_ACTIONS),
+  it.each(deployed)('lets %s do to each declared table exactly what its access level allows', (name) => {
+    for (const [table, access] of Object.entries(declaration(name).tables) as [
+      TableName,
+      'read' | 'readwrite',
+    ][]) {
+      expect(actionsOn(name, `table:${table}`), `${name} on ${table}`).toEqual(
+        [...TABLE_ACTIONS[access]].sort(),
       );
     }
   });
 
-  it.each(deployed)('lets %s read only the streams that trigger it, and only read them', (name) => {
-    const streamStatements = withActions(name, 'dynamodb:').filter(
-      (s) => tablesOf(s, 'StreamArn').length > 0,
+  it.each(deployed)('lets %s query the indexes of its declared tables, and only query them', (name) => {
+    const expected = (Object.keys(declaration(name).tables) as TableName[]).flatMap((table) =>
+      indexNames(tables[table]).map((index) => `index:${table}/${index}`),
     );
 
-    expect(new Set(streamStatements.flatMap((s) => tablesOf(s, 'StreamArn')))).toEqual(
-      new Set(streamsOf(name)),
-    );
-    for (const statement of streamStatements) {
-      expect(STREAM_ACTIONS).toEqual(expect.arrayContaining(actionsOf(statement)));
-    }
+    expect(targetsWith(name, 'index:')).toEqual(new Set(expected));
+    for (const index of expected) expect(actionsOn(name, index)).toEqual([...INDEX_ACTIONS]);
   });
 
-  it.each(deployed)('names no resource in the DynamoDB statements of %s but its tables', (name) => {
-    for (const statement of withActions(name, 'dynamodb:')) {
-      if (statement.Resource === '*') {
-        // ListStreams cannot be scoped to a table; a stream consumer needs it to find the stream.
-        expect(actionsOf(statement)).toEqual(['dynamodb:ListStreams']);
-        expect(streamsOf(name).length).toBeGreaterThan(0);
-      } else {
-        expect([...referencedLogicalIds(statement.Resource)].every((id) => tableIds.has(id))).toBe(true);
-      }
+  it('never lets a reader of the links table write it: list-tags only reads links and users', () => {
+    expect(actionsOn('listTags', 'table:links')).toEqual([...TABLE_ACTIONS.read].sort());
+    expect(actionsOn('listTags', 'table:users')).toEqual([...TABLE_ACTIONS.read].sort());
+    expect(actionsOn('listTags', 'table:users', true)).toEqual(['dynamodb:UpdateItem']);
+  });
+
+  it.each(deployed)('lets %s read only the streams that trigger it, and only read them', (name) => {
+    expect(targetsWith(name, 'stream:')).toEqual(new Set(streamsOf(name).map((t) => `stream:${t}`)));
+    for (const table of streamsOf(name)) {
+      expect(actionsOn(name, `stream:${table}`)).toEqual([...STREAM_ACTIONS].sort());
     }
   });
 
   it.each(deployed)(
     'lets %s update rate-limit items only if it serves HTTP, and no other item so',
     (name) => {
-      const expected = servesHttp(name)
-        ? [
-            {
-              Effect: 'Allow',
-              Action: rateLimiting.actions.length === 1 ? rateLimiting.actions[0] : [...rateLimiting.actions],
-              Resource: `${logicalId(stack.tables.byName[rateLimiting.table])}.Arn`,
-              Condition: {
-                'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${rateLimiting.keyPrefix}*`] },
-              },
-            },
-          ]
-        : [];
+      const conditioned = grants(name).filter((g) => g.target.startsWith('table:') && g.condition);
 
       expect(
-        conditioned(name, 'dynamodb:').map((s) => ({ ...s, Resource: [...references(s.Resource)].join() })),
-      ).toEqual(expected);
+        conditioned.map((g) => ({ action: g.action, target: g.target, condition: g.condition })),
+      ).toEqual(
+        servesHttp(name)
+          ? rateLimiting.actions.map((action) => ({
+              action,
+              target: `table:${rateLimiting.table}`,
+              condition: {
+                'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${rateLimiting.keyPrefix}*`] },
+              },
+            }))
+          : [],
+      );
     },
   );
 
-  it('never lets list-tags write to the users table, except its rate-limit items', () => {
-    const onUsers = withActions('listTags', 'dynamodb:').filter((s) => tablesOf(s, 'Arn').includes('users'));
-    const writes = (statements: Statement[]) =>
-      statements.flatMap(actionsOf).filter((a) => WRITE_ACTIONS.includes(a));
+  it.each(deployed)('lets %s reach only the buckets it declares, under their prefix, as declared', (name) => {
+    const declared = Object.entries(declaration(name).buckets ?? {}) as [
+      BucketName,
+      keyof typeof BUCKET_OBJECT_ACTIONS,
+    ][];
 
-    expect(onUsers.length).toBeGreaterThan(0);
-    expect(writes(onUsers.filter((s) => s.Condition === undefined))).toEqual([]);
-    expect(onUsers.filter((s) => writes([s]).length > 0).map((s) => s.Condition)).toEqual([
-      { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['RATE#*'] } },
-    ]);
-  });
-
-  it('gives functions that declare no table and read no stream no DynamoDB action but rate limiting', () => {
-    const tableless = deployed.filter(
-      (name) => Object.keys(declaration(name).tables).length === 0 && streamsOf(name).length === 0,
+    expect(targetsWith(name, 'bucket-objects:')).toEqual(
+      new Set(declared.map(([bucket]) => `bucket-objects:${bucket}/${buckets[bucket].keyPrefix}*`)),
     );
-
-    expect(tableless).toEqual(expect.arrayContaining(['healthz', 'notFound']));
-    for (const name of tableless) {
-      expect(unconditioned(name, 'dynamodb:'), name).toEqual([]);
-      expect(conditioned(name, 'dynamodb:').flatMap(actionsOf), name).toEqual(['dynamodb:UpdateItem']);
+    expect(targetsWith(name, 'bucket:')).toEqual(new Set());
+    for (const [bucket, access] of declared) {
+      expect(actionsOn(name, `bucket-objects:${bucket}/${buckets[bucket].keyPrefix}*`)).toEqual(
+        [...BUCKET_OBJECT_ACTIONS[access]].sort(),
+      );
+      const listing = grants(name).filter((g) => g.target === `bucket:${bucket}`);
+      expect(listing).toEqual([
+        {
+          action: BUCKET_LIST_ACTIONS[0],
+          target: `bucket:${bucket}`,
+          condition: { StringLike: { 's3:prefix': [`${buckets[bucket].keyPrefix}*`] } },
+        },
+      ]);
     }
   });
 
-  it.each(deployed)('lets %s send only to the queues it declares and its streams fail to', (name) => {
-    expect(queuesWith(name, 'sqs:SendMessage')).toEqual(
-      new Set([...(declaration(name).sendsTo ?? []), ...failureQueuesOf(name)]),
-    );
+  it('lets the link checker write snapshots and the snapshot route only read them', () => {
+    expect(actionsOn('checkLink', 'bucket-objects:snapshots/snapshots/*')).toEqual([
+      's3:DeleteObject',
+      's3:GetObject',
+      's3:PutObject',
+    ]);
+    expect(actionsOn('getSnapshot', 'bucket-objects:snapshots/snapshots/*')).toEqual(['s3:GetObject']);
+    expect(targetsWith('addLink', 'bucket')).toEqual(new Set());
   });
 
-  it.each(deployed)('lets %s receive only from the queues that trigger it', (name) => {
-    expect(queuesWith(name, 'sqs:ReceiveMessage')).toEqual(new Set(queueTriggersOf(name)));
-    expect(queuesWith(name, 'sqs:DeleteMessage')).toEqual(new Set(queueTriggersOf(name)));
+  it.each(deployed)('lets %s send only to the queues it declares and its streams fail to', (name) => {
+    const sendsTo = new Set(
+      grants(name)
+        .filter((g) => g.action === 'sqs:SendMessage')
+        .map((g) => g.target),
+    );
+
+    expect(sendsTo).toEqual(
+      new Set([...(declaration(name).sendsTo ?? []), ...failureQueuesOf(name)].map((q) => `queue:${q}`)),
+    );
+    for (const queue of declaration(name).sendsTo ?? []) {
+      if (failureQueuesOf(name).includes(queue) || queueTriggersOf(name).includes(queue)) continue;
+      expect(actionsOn(name, `queue:${queue}`)).toEqual([...QUEUE_SEND_ACTIONS]);
+    }
+    for (const queue of failureQueuesOf(name)) {
+      expect(actionsOn(name, `queue:${queue}`)).toEqual(expect.arrayContaining(FAILURE_SEND_ACTIONS));
+    }
+  });
+
+  it.each(deployed)('lets %s consume only the queues that trigger it', (name) => {
+    const receives = new Set(
+      grants(name)
+        .filter((g) => g.action === 'sqs:ReceiveMessage' || g.action === 'sqs:DeleteMessage')
+        .map((g) => g.target),
+    );
+
+    expect(receives).toEqual(new Set(queueTriggersOf(name).map((q) => `queue:${q}`)));
+    for (const queue of queueTriggersOf(name)) {
+      expect(actionsOn(name, `queue:${queue}`)).toEqual(expect.arrayContaining(CONSUME_ACTIONS));
+    }
+  });
+
+  it.each(deployed)('never lets %s touch a dead-letter queue', (name) => {
+    expect(targetsWith(name, 'dead-letters:')).toEqual(new Set());
+  });
+
+  it.each(deployed)('lets %s read only the secrets it declares, and only their value', (name) => {
+    const expected = (['pageTokens', 'githubSecret'] as const).filter((secret) => declaration(name)[secret]);
+
+    expect(targetsWith(name, 'secret:')).toEqual(new Set(expected.map((s) => `secret:${s}`)));
+    for (const secret of expected)
+      expect(actionsOn(name, `secret:${secret}`)).toEqual([...SECRET_READ_ACTIONS]);
+  });
+
+  it("lets list-links read the page-token key, not list-tags; only the login callback reads GitHub's", () => {
+    expect(targetsWith('listLinks', 'secret:')).toEqual(new Set(['secret:pageTokens']));
+    expect(targetsWith('listTags', 'secret:')).toEqual(new Set());
+    expect(deployed.filter((name) => targetsWith(name, 'secret:githubSecret').size > 0)).toEqual([
+      'loginCallback',
+    ]);
+  });
+
+  it.each(deployed)('lets %s write only to its own log group', (name) => {
+    expect(actionsOn(name, 'own-logs')).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
+    expect(grants(name).filter((g) => g.action.startsWith('logs:') && g.target !== 'own-logs')).toEqual([]);
   });
 
   it.each(deployed)(
-    'grants %s no wildcard actions, and wildcard resources only where AWS has no other',
+    'grants %s no wildcard action, and a wildcard resource only where AWS has no other',
     (name) => {
-      for (const statement of statementsOf(name)) {
-        expect(statement.Effect).toBe('Allow');
-        for (const action of actionsOf(statement)) expect(action).not.toMatch(/(^|:)\*$/);
-        if (statement.Resource === '*') {
-          expect(
-            actionsOf(statement).every((a) => a.startsWith('xray:') || a === 'dynamodb:ListStreams'),
-          ).toBe(true);
+      for (const grant of grants(name)) {
+        expect(grant.action).not.toMatch(/\*/);
+        if (grant.target === '*') {
+          expect(['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'dynamodb:ListStreams']).toContain(
+            grant.action,
+          );
         }
+        if (grant.action === 'dynamodb:ListStreams') expect(streamsOf(name).length).toBeGreaterThan(0);
       }
     },
   );
 
-  it.each(deployed)('attaches to %s only the basic execution managed policy', (name) => {
-    const role = resource(template, logicalId(stack.functions.byName.get(name)!.role!));
+  it.each(deployed)('attaches no managed policy to the role of %s, and allows only', (name) => {
+    const role = resource(serviceTemplate, logicalId(service.functions.get(name)!.role));
 
-    expect(JSON.stringify(role.Properties.ManagedPolicyArns)).toMatch(/AWSLambdaBasicExecutionRole/);
-    expect(role.Properties.ManagedPolicyArns).toHaveLength(1);
+    expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    expect(role.Properties.AssumeRolePolicyDocument).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        { Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' } },
+      ],
+    });
+    for (const statement of statementsOf(name)) expect(statement.Effect).toBe('Allow');
   });
 });
 
-describe('the secrets', () => {
-  const { stack, template, logicalId } = synthesize('dev');
-  const secrets = {
-    pageTokens: stack.functions.pageTokenSecret!,
-    githubSecret: stack.functions.githubClientSecret!,
-  } as const;
-  const reads = (name: FunctionName, secret: keyof typeof secrets) =>
-    statementsOfRole(template, logicalId(stack.functions.byName.get(name)!.role!)).some(
-      (s) =>
-        actionsOf(s).includes('secretsmanager:GetSecretValue') &&
-        referencedLogicalIds(s.Resource).has(logicalId(secrets[secret])),
-    );
-  const kinds = Object.keys(secrets) as (keyof typeof secrets)[];
+describe('the actions granted, beside the calls the adapters make', () => {
+  const root = fileURLToPath(new URL('../../shared/', import.meta.url));
+  const sources = (readdirSync(root, { recursive: true }) as string[])
+    .filter((file) => file.endsWith('.ts'))
+    .map((file) => readFileSync(join(root, file), 'utf8'));
+  const found = (pattern: RegExp) =>
+    new Set(sources.flatMap((source) => [...source.matchAll(pattern)].map((m) => m[1]!)));
 
-  it('are the page-token key, a generated 64-character string, and the GitHub client secret', () => {
-    template.resourceCountIs('AWS::SecretsManager::Secret', kinds.length);
-    expect(resource(template, logicalId(secrets.pageTokens)).Properties).toMatchObject({
-      GenerateSecretString: { PasswordLength: 64 },
+  const DYNAMODB: Record<string, string[]> = {
+    Get: ['dynamodb:GetItem'],
+    Query: ['dynamodb:Query'],
+    Put: ['dynamodb:PutItem'],
+    Update: ['dynamodb:UpdateItem'],
+    Delete: ['dynamodb:DeleteItem'],
+    BatchWrite: ['dynamodb:BatchWriteItem'],
+    BatchGet: ['dynamodb:BatchGetItem'],
+    Scan: ['dynamodb:Scan'],
+    TransactGet: ['dynamodb:GetItem'],
+    // Each item of a transaction needs its own action: the Put, Update, Delete and ConditionCheck items.
+    TransactWrite: [],
+  };
+  const S3: Record<string, string[]> = {
+    GetObject: ['s3:GetObject'],
+    PutObject: ['s3:PutObject'],
+    DeleteObject: ['s3:DeleteObject'],
+    DeleteObjects: ['s3:DeleteObject'],
+    ListObjectsV2: ['s3:ListBucket'],
+    HeadObject: ['s3:GetObject'],
+    CopyObject: ['s3:GetObject', 's3:PutObject'],
+  };
+
+  it('covers every DynamoDB command the adapters send with the read-write actions', () => {
+    const commands = [...found(/new (\w+?)(?:Item)?Command\(/g)];
+    const dynamo = commands.filter((command) => command in DYNAMODB);
+    const needed = dynamo.flatMap((command) => DYNAMODB[command]!);
+
+    // PartiQL would need actions of its own.
+    expect(commands.filter((c) => /Statement|ExecuteTransaction/.test(c))).toEqual([]);
+    if (found(/\b(ConditionCheck)\s*:\s*\{/g).size > 0) needed.push('dynamodb:ConditionCheckItem');
+
+    expect(dynamo).toEqual(expect.arrayContaining(['Get', 'Query', 'Put']));
+    expect([...TABLE_ACTIONS.readwrite]).toEqual(expect.arrayContaining(needed));
+  });
+
+  it('covers every S3 command the adapters send, and presigned downloads', () => {
+    const commands = [...found(/new (\w+)Command\(/g)].filter((c) => /Object/.test(c));
+    const needed = commands.flatMap((command) => {
+      if (!(command in S3)) throw new Error(`An S3 command this test does not know: ${command}`);
+      return S3[command]!;
     });
+
+    expect([...BUCKET_OBJECT_ACTIONS.readwrite, ...BUCKET_LIST_ACTIONS]).toEqual(
+      expect.arrayContaining(needed),
+    );
   });
 
-  it.each(deployed)('are readable by %s only as far as it declares them', (name) => {
-    for (const secret of kinds) {
-      expect(reads(name, secret), secret).toBe(declaration(name)[secret] === true);
-    }
-  });
+  it('covers every SQS command the adapters send with SendMessage', () => {
+    const commands = [...found(/new (Send\w*)Command\(/g)];
 
-  it("let list-links read the page-token key, not list-tags; only the login callback reads GitHub's", () => {
-    expect(reads('listLinks', 'pageTokens')).toBe(true);
-    expect(reads('listTags', 'pageTokens')).toBe(false);
-    expect(deployed.filter((name) => reads(name, 'githubSecret'))).toEqual(['loginCallback']);
-  });
-
-  it('have no resource policy that could widen who reads them', () => {
-    template.resourceCountIs('AWS::SecretsManager::ResourcePolicy', 0);
-  });
-
-  it.each(deployed)('are named in the environment of %s only as far as it declares them', (name) => {
-    const fn = resource(template, logicalId(stack.functions.byName.get(name)!));
-    for (const secret of kinds) {
-      expect(referencedLogicalIds(fn.Properties.Environment).has(logicalId(secrets[secret])), secret).toBe(
-        declaration(name)[secret] === true,
-      );
-    }
+    expect(commands.length).toBeGreaterThan(0);
+    expect(commands.every((c) => c === 'SendMessage' || c === 'SendMessageBatch')).toBe(true);
+    expect([...QUEUE_SEND_ACTIONS]).toEqual(['sqs:SendMessage']);
   });
 });

@@ -1,38 +1,64 @@
-import { App, type CfnElement } from 'aws-cdk-lib';
+import { App, Stack, type CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
-import { DelinkciousStack } from '../../lib/delinkcious-stack.ts';
+import { defineDelinkcious, type Delinkcious } from '../../lib/app.ts';
 import type { Stage } from '../../lib/stage.ts';
 
-export interface Synthesized {
-  stack: DelinkciousStack;
-  template: Template;
-  /** The logical ID in the template of a construct's CloudFormation resource. */
+export interface Synthesized extends Delinkcious {
+  app: App;
+  /** The templates of the stateful and the stateless stack. */
+  dataTemplate: Template;
+  serviceTemplate: Template;
+  /** The logical ID of a construct's CloudFormation resource, in its own stack's template. */
   logicalId(construct: IConstruct): string;
+  /**
+   * What a value in either template refers to, at any depth, seen through the stacks' exports: a `Ref` as the
+   * logical ID, an `Fn::GetAtt` as `LogicalId.Attribute`, and an `Fn::ImportValue` as whatever the stateful
+   * stack exported under that name.
+   */
+  references(value: unknown): Set<string>;
+  /** The logical IDs that a value refers to, whatever the attribute. */
+  referencedLogicalIds(value: unknown): Set<string>;
 }
 
 export const TEST_GITHUB_CLIENT_ID = 'Iv1.test-client-id';
+export const TEST_APP_VERSION = '9.9.9-test';
 
 const synthesized = new Map<Stage, Synthesized>();
 
 /**
- * The stack for a stage, synthesized once per test file. An empty `aws:cdk:bundling-stacks` list skips
- * bundling: these tests read the template, not the code, and running esbuild for every function would make
- * each synthesis several times slower. `npx cdk synth` still bundles for real.
+ * The two stacks of a stage, synthesized once per test run (the infra project shares modules between files).
+ * An empty `aws:cdk:bundling-stacks` list skips bundling: these tests read the templates, not the code, and
+ * esbuild for every function would make each synthesis several times slower. `npx cdk synth` bundles for real.
  */
 export function synthesize(stage: Stage): Synthesized {
   const cached = synthesized.get(stage);
   if (cached) return cached;
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-  const stack = new DelinkciousStack(app, `Delinkcious-${stage}`, {
+  const stacks = defineDelinkcious(app, {
     stage,
-    appVersion: '9.9.9-test',
+    appVersion: TEST_APP_VERSION,
     githubClientId: TEST_GITHUB_CLIENT_ID,
   });
+  const dataTemplate = Template.fromStack(stacks.data);
+  const serviceTemplate = Template.fromStack(stacks.service);
+  const exports = new Map<string, unknown>();
+  for (const output of Object.values(
+    (dataTemplate.toJSON() as { Outputs?: Record<string, { Value: unknown; Export?: { Name: string } }> })
+      .Outputs ?? {},
+  )) {
+    if (output.Export) exports.set(output.Export.Name, output.Value);
+  }
+  const references = (value: unknown) => referencesIn(value, exports);
   const result: Synthesized = {
-    stack,
-    template: Template.fromStack(stack),
-    logicalId: (construct) => stack.getLogicalId(construct.node.defaultChild as CfnElement),
+    ...stacks,
+    app,
+    dataTemplate,
+    serviceTemplate,
+    logicalId: (construct) =>
+      Stack.of(construct).getLogicalId((construct.node.defaultChild ?? construct) as CfnElement),
+    references,
+    referencedLogicalIds: (value) => new Set([...references(value)].map((ref) => ref.split('.')[0]!)),
   };
   synthesized.set(stage, result);
   return result;
@@ -43,23 +69,24 @@ export interface Resource {
   Properties: Record<string, unknown>;
   DeletionPolicy?: string;
   UpdateReplacePolicy?: string;
+  DependsOn?: string[];
 }
 
 export function resourcesOfType(template: Template, type: string): Record<string, Resource> {
   return template.findResources(type) as Record<string, Resource>;
 }
 
+export function allResources(template: Template): Record<string, Resource> {
+  return (template.toJSON() as { Resources: Record<string, Resource> }).Resources;
+}
+
 export function resource(template: Template, logicalId: string): Resource {
-  const found = (template.toJSON() as { Resources: Record<string, Resource> }).Resources[logicalId];
+  const found = allResources(template)[logicalId];
   if (!found) throw new Error(`No resource ${logicalId} in the template.`);
   return found;
 }
 
-/**
- * What a CloudFormation value refers to, at any depth: `Ref`s as the logical ID, `Fn::GetAtt`s as
- * `LogicalId.Attribute` (so that a table's `Arn` and its `StreamArn` stay apart).
- */
-export function references(value: unknown): Set<string> {
+function referencesIn(value: unknown, exports: ReadonlyMap<string, unknown>): Set<string> {
   const found = new Set<string>();
   const visit = (node: unknown): void => {
     if (Array.isArray(node)) {
@@ -68,7 +95,11 @@ export function references(value: unknown): Set<string> {
       for (const [key, child] of Object.entries(node)) {
         if (key === 'Ref' && typeof child === 'string') found.add(child);
         else if (key === 'Fn::GetAtt' && Array.isArray(child)) found.add(child.join('.'));
-        else visit(child);
+        else if (key === 'Fn::ImportValue' && typeof child === 'string') {
+          if (!exports.has(child))
+            throw new Error(`Import of ${child}, which the data stack does not export.`);
+          visit(exports.get(child));
+        } else visit(child);
       }
     }
   };
@@ -76,15 +107,11 @@ export function references(value: unknown): Set<string> {
   return found;
 }
 
-/** The logical IDs that a CloudFormation value refers to, whatever the attribute. */
-export function referencedLogicalIds(value: unknown): Set<string> {
-  return new Set([...references(value)].map((reference) => reference.split('.')[0]!));
-}
-
 export interface Statement {
   Effect: 'Allow' | 'Deny';
   Action: string | string[];
   Resource: unknown;
+  Principal?: unknown;
   Condition?: Record<string, Record<string, unknown>>;
 }
 
@@ -92,15 +119,40 @@ export function actionsOf(statement: Statement): string[] {
   return Array.isArray(statement.Action) ? statement.Action : [statement.Action];
 }
 
+export function resourcesOf(statement: Statement): unknown[] {
+  return Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource];
+}
+
 /** The statements of every policy attached to a role, inline or as a separate AWS::IAM::Policy. */
 export function statementsOfRole(template: Template, roleLogicalId: string): Statement[] {
   type PolicyDocument = { Statement: Statement[] };
   const attached = Object.values(resourcesOfType(template, 'AWS::IAM::Policy'))
-    .filter((policy) => referencedLogicalIds(policy.Properties.Roles).has(roleLogicalId))
+    .filter((policy) =>
+      JSON.stringify(policy.Properties.Roles).includes(JSON.stringify({ Ref: roleLogicalId })),
+    )
     .flatMap((policy) => (policy.Properties.PolicyDocument as PolicyDocument).Statement);
   const role = resource(template, roleLogicalId);
   const inline = ((role.Properties.Policies ?? []) as { PolicyDocument: PolicyDocument }[]).flatMap(
     (policy) => policy.PolicyDocument.Statement,
   );
   return [...attached, ...inline];
+}
+
+/**
+ * A CloudFormation value as one string, the way cdk-nag names findings: `Ref`s and `Fn::GetAtt`s in angle
+ * brackets, `Fn::Join`s joined (e.g. `arn:<AWS::Partition>:s3:::name-<AWS::AccountId>/prefix/*`).
+ */
+export function flat(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value && typeof value === 'object') {
+    const node = value as Record<string, unknown>;
+    if ('Ref' in node) return `<${String(node.Ref)}>`;
+    if ('Fn::GetAtt' in node) return `<${(node['Fn::GetAtt'] as string[]).join('.')}>`;
+    if ('Fn::Join' in node) {
+      const [delimiter, parts] = node['Fn::Join'] as [string, unknown[]];
+      return parts.map(flat).join(delimiter);
+    }
+    if ('Fn::ImportValue' in node) return `<import ${String(node['Fn::ImportValue'])}>`;
+  }
+  return JSON.stringify(value);
 }

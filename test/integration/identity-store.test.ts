@@ -46,7 +46,10 @@ describe('DynamoIdentityStore on DynamoDB Local', () => {
     const user = aUser({ username: 'reg-two' });
     await identities.register(user, aGitHubIdentity({ id: 102 }));
 
-    const again = await identities.register(aUser({ username: 'reg-two', name: 'Other' }), aGitHubIdentity({ id: 102 }));
+    const again = await identities.register(
+      aUser({ username: 'reg-two', name: 'Other' }),
+      aGitHubIdentity({ id: 102 }),
+    );
 
     expect(again).toEqual({ outcome: 'identity_taken' });
     expect(await users.get('reg-two')).toEqual(user);
@@ -62,7 +65,9 @@ describe('DynamoIdentityStore on DynamoDB Local', () => {
   });
 
   it('given a profile that /dev/login made, when its GitHub account registers, then it claims the profile and keeps created_at', async () => {
-    await users.createIfAbsent(aUser({ username: 'reg-dev', name: 'reg-dev', createdAt: '2026-01-01T00:00:00.000Z' }));
+    await users.createIfAbsent(
+      aUser({ username: 'reg-dev', name: 'reg-dev', createdAt: '2026-01-01T00:00:00.000Z' }),
+    );
 
     const result = await identities.register(
       aUser({ username: 'reg-dev', name: 'From GitHub', createdAt: '2026-11-23T18:00:00.000Z' }),
@@ -90,11 +95,15 @@ describe('DynamoIdentityStore on DynamoDB Local', () => {
     const user = aUser({ username: 'reg-refresh' });
     await identities.register(user, aGitHubIdentity({ id: 107 }));
 
-    const refreshed = await identities.refresh('reg-refresh', aGitHubIdentity({ id: 107, login: 'Renamed' }), {
-      name: 'New Name',
-      email: 'new@example.com',
-      avatarUrl: null,
-    });
+    const refreshed = await identities.refresh(
+      'reg-refresh',
+      aGitHubIdentity({ id: 107, login: 'Renamed' }),
+      {
+        name: 'New Name',
+        email: 'new@example.com',
+        avatarUrl: null,
+      },
+    );
 
     expect(refreshed).toEqual({ ...user, name: 'New Name', email: 'new@example.com', avatarUrl: null });
   });
@@ -192,7 +201,9 @@ describe('DynamoRateLimitStore on DynamoDB Local (the conditions as DynamoDB eva
   it('given a rate item, then its TTL attribute is epoch seconds and it stores no token or address', async () => {
     await rates.restart('r5', 1_000_000, T, 1_795_456_860);
 
-    const { Item } = await tables.db.send(new GetCommand({ TableName: tables.names.users, Key: rateKey('r5') }));
+    const { Item } = await tables.db.send(
+      new GetCommand({ TableName: tables.names.users, Key: rateKey('r5') }),
+    );
 
     expect(Item).toEqual({ ...rateKey('r5'), tat: 1_100_000, expires_at_epoch: 1_795_456_860 });
   });

@@ -1,9 +1,9 @@
 import { http, HttpResponse } from 'msw';
-import { setupServer, type SetupServerApi } from 'msw/node';
+import { setupServer, type SetupServer } from 'msw/node';
 import { randomBytes } from 'node:crypto';
 
 /**
- * GitHub, answered by a fake: msw intercepts the global `fetch` (and node:http) calls to github.com and
+ * GitHub, answered by a fake: msw (3.x) intercepts the global `fetch` (and node:http) calls to github.com and
  * api.github.com in this process, which includes the in-process local runtime of the e2e tests. Every other
  * request (DynamoDB Local, the API under test) passes through untouched.
  */
@@ -63,7 +63,7 @@ export class FakeGitHub {
   readonly apiTokens: string[] = [];
   tokenEndpointOutage: Outage | undefined;
   apiOutage: Outage | undefined;
-  readonly server: SetupServerApi;
+  readonly server: SetupServer;
 
   constructor() {
     this.server = setupServer(
@@ -87,7 +87,11 @@ export class FakeGitHub {
         this.codes.delete(body.get('code')!);
         const token = `gho_${randomBytes(16).toString('hex')}`;
         this.tokens.set(token, account);
-        return HttpResponse.json({ access_token: token, token_type: 'bearer', scope: 'read:user,user:email' });
+        return HttpResponse.json({
+          access_token: token,
+          token_type: 'bearer',
+          scope: 'read:user,user:email',
+        });
       }),
       http.get('https://api.github.com/user', ({ request }) => {
         if (this.apiOutage) return outage(this.apiOutage);
@@ -106,7 +110,8 @@ export class FakeGitHub {
   }
 
   listen(): void {
-    this.server.listen({ onUnhandledRequest: 'bypass' });
+    // msw 3's name for msw 2's `onUnhandledRequest: 'bypass'`: everything but GitHub goes through untouched, silently.
+    this.server.listen({ onUnhandledFrame: 'bypass' });
   }
 
   close(): void {

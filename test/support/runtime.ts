@@ -3,14 +3,18 @@ import { inject } from 'vitest';
 import { startRuntime, type Runtime } from '../../local/runtime.ts';
 
 /**
- * What the test runtime sets unless a test file set it first:
- * - rate limits far above what any test sends, since e2e tests make many requests per token and all come from
- *   127.0.0.1 (test/e2e/rate-limit.test.ts sets the contract's 12/s and 80 before starting its runtime);
- * - a GitHub OAuth app that exists only in the tests (GitHub itself is answered by msw where a test needs it).
+ * What the test runtime sets:
+ * - unless a test file set them first, rate limits far above what any test sends, since e2e tests make many
+ *   requests per token and all come from 127.0.0.1 (test/e2e/rate-limit.test.ts sets the contract's 12/s and 80
+ *   before starting its runtime);
+ * - always, a GitHub OAuth app that exists only in the tests, whatever the developer's shell holds (GitHub
+ *   itself is answered by msw where a test needs it); the callback URL is the runtime's own default.
  */
 export const TEST_RUNTIME_DEFAULTS = {
   RATE_LIMIT_PER_SECOND: '100000',
   RATE_LIMIT_BURST: '100000',
+};
+export const TEST_GITHUB_APP = {
   GITHUB_CLIENT_ID: 'test-client-id',
   GITHUB_CLIENT_SECRET: 'test-client-secret',
 };
@@ -18,6 +22,9 @@ export const TEST_RUNTIME_DEFAULTS = {
 /** The local runtime on a free port, over the run's shared engines, with tables of its own. */
 export async function startTestRuntime(options: { pollers?: boolean } = {}): Promise<Runtime> {
   for (const [name, value] of Object.entries(TEST_RUNTIME_DEFAULTS)) process.env[name] ??= value;
+  Object.assign(process.env, TEST_GITHUB_APP);
+  delete process.env.GITHUB_CALLBACK_URL;
+  delete process.env.GITHUB_CLIENT_SECRET_ARN;
   return startRuntime({
     port: 0,
     dynamoDbPort: 0,

@@ -82,7 +82,11 @@ describe('GET /login', () => {
   });
 
   it('given a local runtime with no GitHub app, then 503 naming what to set and pointing to POST /dev/login', async () => {
-    const login = await coldStart('users/login', { LOCAL_RUNTIME: 'true', GITHUB_CLIENT_ID: '', GITHUB_CLIENT_SECRET: '' });
+    const login = await coldStart('users/login', {
+      LOCAL_RUNTIME: 'true',
+      GITHUB_CLIENT_ID: '',
+      GITHUB_CLIENT_SECRET: '',
+    });
 
     const body = expectError(await call(login, { method: 'GET', path: '/login' }), 503, 'unavailable');
 
@@ -118,7 +122,11 @@ describe('GET /login/authorized: bad input never reaches GitHub', () => {
   it('given no state cookie, then 400 naming the state, and neither GitHub nor the state store is touched', async () => {
     const handler = await coldStart('users/login-callback');
 
-    const body = expectError(await call(handler, callback({ code: 'c', state: 's' })), 400, 'invalid_request');
+    const body = expectError(
+      await call(handler, callback({ code: 'c', state: 's' })),
+      400,
+      'invalid_request',
+    );
 
     expect(body.error.details).toHaveProperty('state');
     expect(fetchSpy).not.toHaveBeenCalled();
@@ -157,7 +165,11 @@ describe('GET /login/authorized: bad input never reaches GitHub', () => {
   it('given neither code nor error, then 400 naming the code', async () => {
     const handler = await coldStart('users/login-callback');
 
-    const body = expectError(await call(handler, callback({ state: 's' }, [`${STATE_COOKIE}=s`])), 400, 'invalid_request');
+    const body = expectError(
+      await call(handler, callback({ state: 's' }, [`${STATE_COOKIE}=s`])),
+      400,
+      'invalid_request',
+    );
 
     expect(body.error.details).toEqual({ code: 'required' });
   });
@@ -184,7 +196,9 @@ describe('HTTP details of the login routes', () => {
   });
 
   it('given a plain-http callback (local), then the cookie is not Secure', () => {
-    expect(stateCookie('abc', 600, false)).toBe(`${STATE_COOKIE}=abc; Max-Age=600; Path=/login; HttpOnly; SameSite=Lax`);
+    expect(stateCookie('abc', 600, false)).toBe(
+      `${STATE_COOKIE}=abc; Max-Age=600; Path=/login; HttpOnly; SameSite=Lax`,
+    );
   });
 
   it('given a user whose fields hold markup, then the token page escapes them', () => {

@@ -29,7 +29,9 @@ async function coldStart(entry: string, env: Record<string, string> = { SOCIAL_T
 /** Given a stored user with links and follows, as the three contexts' tables hold them. */
 function givenUser(username: string, counts: { links: number; followers: number; following: number }) {
   const user = aUser({ username, name: username.toUpperCase(), email: `${username}@example.com` });
-  dynamo.on(GetCommand, { TableName: TABLES.users, Key: userKey(username) }).resolves({ Item: userToItem(user) });
+  dynamo
+    .on(GetCommand, { TableName: TABLES.users, Key: userKey(username) })
+    .resolves({ Item: userToItem(user) });
   dynamo
     .on(GetCommand, { TableName: TABLES.links, Key: { pk: `USER#${username}`, sk: 'COUNTERS' } })
     .resolves({ Item: { links_count: counts.links } });
@@ -83,14 +85,19 @@ describe('GET /v1/me', () => {
 });
 
 describe('GET /v1/users/{username}', () => {
-  it("given bob, then his public profile with the counts and without his email", async () => {
+  it('given bob, then his public profile with the counts and without his email', async () => {
     givenUser('bob', { links: 0, followers: 1, following: 0 });
     const getUser = await coldStart('users/get-user');
 
     const answer = await getUserNamed(getUser, 'bob');
 
     expect(answer.status, answer.text).toBe(200);
-    expect(answer.body).toMatchObject({ username: 'bob', followers_count: 1, following_count: 0, links_count: 0 });
+    expect(answer.body).toMatchObject({
+      username: 'bob',
+      followers_count: 1,
+      following_count: 0,
+      links_count: 0,
+    });
     expect(answer.body).not.toHaveProperty('email');
   });
 

@@ -129,6 +129,23 @@ describe('the cost per request', () => {
     expect(store.writes).toBe(3);
   });
 
+  it('given 100 concurrent requests of one client on one instance (the local runtime), then each costs about one write and exactly 80 pass', async () => {
+    await limiter.check(KEY);
+    store.writes = 0;
+
+    const decisions = await Promise.all(Array.from({ length: 99 }, () => limiter.check(KEY)));
+
+    expect(decisions.filter((d) => d.allowed)).toHaveLength(79);
+    expect(store.writes).toBe(99);
+  });
+
+  it('given 100 concurrent first requests of a new client on one instance, then exactly 80 pass within three writes each', async () => {
+    const decisions = await Promise.all(Array.from({ length: 100 }, () => limiter.check(KEY)));
+
+    expect(decisions.filter((d) => d.allowed)).toHaveLength(80);
+    expect(store.writes).toBeLessThanOrEqual(300);
+  });
+
   it('given another instance that keeps changing the item between writes, then after three attempts the request is limited', async () => {
     let flip = false;
     store.beforeWrite = (key) => {

@@ -67,7 +67,11 @@ export class InMemoryUsers implements UserStore, IdentityStore {
     return { outcome: 'registered', user: strip(stored) };
   }
 
-  async refresh(username: string, identity: GitHubIdentity, fields: ProfileFields): Promise<User | undefined> {
+  async refresh(
+    username: string,
+    identity: GitHubIdentity,
+    fields: ProfileFields,
+  ): Promise<User | undefined> {
     const profile = this.profiles.get(username);
     if (!profile || profile.githubId !== identity.id) return undefined;
     const updated = { ...profile, ...fields, githubLogin: identity.login };

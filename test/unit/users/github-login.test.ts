@@ -91,7 +91,9 @@ describe('the state checks: all 400, GitHub never called, nobody registered', ()
     const other = await aStartedLogin();
     const code = github.authorizes(aGitHubIdentity());
 
-    await expect(login.complete({ state, cookieState: other.state, code })).rejects.toBeInstanceOf(InvalidRequest);
+    await expect(login.complete({ state, cookieState: other.state, code })).rejects.toBeInstanceOf(
+      InvalidRequest,
+    );
     expect(github.exchanged).toEqual([]);
     expect(users.profiles.size).toBe(0);
   });
@@ -175,7 +177,7 @@ describe("GitHub's answers", () => {
 });
 
 describe('registration and later logins', () => {
-  it('given a first login, then the user is registered under the lower-cased GitHub login, with GitHub\'s id, and a token is issued', async () => {
+  it("given a first login, then the user is registered under the lower-cased GitHub login, with GitHub's id, and a token is issued", async () => {
     const { state } = await aStartedLogin();
     const identity = aGitHubIdentity({ id: 42, login: 'OctoCat', name: 'The Octocat' });
 
@@ -216,7 +218,12 @@ describe('registration and later logins', () => {
 
   it('given a registered user who renamed her GitHub account, when she logs in, then she stays the same user and her profile follows GitHub', async () => {
     await callback({ ...(await aStartedLogin()), code: github.authorizes(aGitHubIdentity({ id: 7 })) });
-    const renamed = aGitHubIdentity({ id: 7, login: 'Octo-Renamed', name: 'New Name', email: 'new@github.example' });
+    const renamed = aGitHubIdentity({
+      id: 7,
+      login: 'Octo-Renamed',
+      name: 'New Name',
+      email: 'new@github.example',
+    });
 
     const issued = await callback({ ...(await aStartedLogin()), code: github.authorizes(renamed) });
 
@@ -240,11 +247,17 @@ describe('registration and later logins', () => {
   });
 
   it('given a profile that POST /dev/login made locally, when GitHub login of that name comes, then it claims it (created_at kept)', async () => {
-    await users.createIfAbsent(aUser({ username: 'octocat', name: 'octocat', createdAt: '2026-01-01T00:00:00.000Z' }));
+    await users.createIfAbsent(
+      aUser({ username: 'octocat', name: 'octocat', createdAt: '2026-01-01T00:00:00.000Z' }),
+    );
 
     const issued = await callback({ ...(await aStartedLogin()), code: github.authorizes(aGitHubIdentity()) });
 
-    expect(issued.user).toMatchObject({ username: 'octocat', name: 'The Octocat', createdAt: '2026-01-01T00:00:00.000Z' });
+    expect(issued.user).toMatchObject({
+      username: 'octocat',
+      name: 'The Octocat',
+      createdAt: '2026-01-01T00:00:00.000Z',
+    });
   });
 
   it('given two first logins of one account racing, when the other registers first, then this one finds it and logs in as that user', async () => {

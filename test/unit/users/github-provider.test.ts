@@ -39,7 +39,12 @@ describe('the authorize URL', () => {
 
 describe('identify: a code exchanged and the user read', () => {
   it('given an account with a public email, then its id, login, name, email and avatar come back', async () => {
-    const account = aGitHubAccount({ id: 1, login: 'Octocat', name: 'The Octocat', email: 'octo@example.com' });
+    const account = aGitHubAccount({
+      id: 1,
+      login: 'Octocat',
+      name: 'The Octocat',
+      email: 'octo@example.com',
+    });
 
     const identity = await aProvider().identify(github.authorizes(account));
 
@@ -99,25 +104,33 @@ describe("identify: GitHub's failures", () => {
   it.each([500, 502, 503])('given the token endpoint answering %i, then Unavailable', async (status) => {
     github.tokenEndpointOutage = { status };
 
-    await expect(aProvider().identify(github.authorizes(aGitHubAccount()))).rejects.toBeInstanceOf(Unavailable);
+    await expect(aProvider().identify(github.authorizes(aGitHubAccount()))).rejects.toBeInstanceOf(
+      Unavailable,
+    );
   });
 
   it('given the token endpoint unreachable (a network error), then Unavailable', async () => {
     github.tokenEndpointOutage = 'network';
 
-    await expect(aProvider().identify(github.authorizes(aGitHubAccount()))).rejects.toBeInstanceOf(Unavailable);
+    await expect(aProvider().identify(github.authorizes(aGitHubAccount()))).rejects.toBeInstanceOf(
+      Unavailable,
+    );
   });
 
   it('given the REST API answering 500, then Unavailable', async () => {
     github.apiOutage = { status: 500 };
 
-    await expect(aProvider().identify(github.authorizes(aGitHubAccount()))).rejects.toBeInstanceOf(Unavailable);
+    await expect(aProvider().identify(github.authorizes(aGitHubAccount()))).rejects.toBeInstanceOf(
+      Unavailable,
+    );
   });
 
   it('given the REST API unreachable, then Unavailable', async () => {
     github.apiOutage = 'network';
 
-    await expect(aProvider().identify(github.authorizes(aGitHubAccount()))).rejects.toBeInstanceOf(Unavailable);
+    await expect(aProvider().identify(github.authorizes(aGitHubAccount()))).rejects.toBeInstanceOf(
+      Unavailable,
+    );
   });
 
   it('given no client secret configured, then Unavailable, and GitHub is not called', async () => {
@@ -128,15 +141,35 @@ describe("identify: GitHub's failures", () => {
   it('given any failure, then neither the client secret nor the GitHub token reaches a log or an error message', async () => {
     const logged: string[] = [];
     for (const level of ['debug', 'info', 'warn', 'error'] as const) {
-      vi.spyOn(logger, level).mockImplementation((...args: unknown[]) => void logged.push(JSON.stringify(args)));
+      vi.spyOn(logger, level).mockImplementation(
+        (...args: unknown[]) => void logged.push(JSON.stringify(args)),
+      );
     }
     const messages: string[] = [];
     github.apiOutage = { status: 502 };
-    messages.push(String(await aProvider().identify(github.authorizes(aGitHubAccount())).catch((e) => e)));
+    messages.push(
+      String(
+        await aProvider()
+          .identify(github.authorizes(aGitHubAccount()))
+          .catch((e) => e),
+      ),
+    );
     github.apiOutage = undefined;
     github.tokenEndpointOutage = 'network';
-    messages.push(String(await aProvider().identify(github.authorizes(aGitHubAccount())).catch((e) => e)));
-    messages.push(String(await aProvider().identify('a-bad-code').catch((e) => e)));
+    messages.push(
+      String(
+        await aProvider()
+          .identify(github.authorizes(aGitHubAccount()))
+          .catch((e) => e),
+      ),
+    );
+    messages.push(
+      String(
+        await aProvider()
+          .identify('a-bad-code')
+          .catch((e) => e),
+      ),
+    );
 
     const everything = [...logged, ...messages].join('\n');
     expect(logged.length).toBeGreaterThan(0);
@@ -159,7 +192,10 @@ describe('settings from the environment', () => {
 
   it('given everything set, then the settings come back, and a secret ARN counts as a secret', () => {
     expect(
-      gitHubAppSettings({ GITHUB_CLIENT_ID: 'id', GITHUB_CALLBACK_URL: 'http://localhost:3000/login/authorized' }),
+      gitHubAppSettings({
+        GITHUB_CLIENT_ID: 'id',
+        GITHUB_CALLBACK_URL: 'http://localhost:3000/login/authorized',
+      }),
     ).toEqual({
       settings: { clientId: 'id', callbackUrl: 'http://localhost:3000/login/authorized' },
       missing: [],

@@ -70,9 +70,14 @@ describe('DynamoRateLimitStore', () => {
   });
 
   it('given a failed condition, then the stored tat comes back from the same call (ALL_OLD)', async () => {
-    dynamo.on(UpdateCommand).rejects(conditionFailed({ ...rateKey('k'), tat: 9_999_999, expires_at_epoch: 1 }));
+    dynamo
+      .on(UpdateCommand)
+      .rejects(conditionFailed({ ...rateKey('k'), tat: 9_999_999, expires_at_epoch: 1 }));
 
-    expect(await store().advance('k', 1_000_000, 100_000, 700_000, 1)).toEqual({ applied: false, tat: 9_999_999 });
+    expect(await store().advance('k', 1_000_000, 100_000, 700_000, 1)).toEqual({
+      applied: false,
+      tat: 9_999_999,
+    });
   });
 
   it('given no item at all, when an advance fails, then no tat comes back', async () => {
@@ -99,7 +104,10 @@ describe('DynamoLoginStateStore', () => {
     const put = dynamo.commandCalls(PutCommand)[0]!.args[0].input;
     expect(put).toMatchObject({
       TableName: TABLE,
-      Item: { ...loginStateKey('state-hash'), expires_at_epoch: Date.parse('2026-11-23T18:10:00.000Z') / 1000 },
+      Item: {
+        ...loginStateKey('state-hash'),
+        expires_at_epoch: Date.parse('2026-11-23T18:10:00.000Z') / 1000,
+      },
       ConditionExpression: 'attribute_not_exists(pk)',
     });
     expect(loginStateKey('state-hash')).toEqual({ pk: 'OAUTH_STATE#state-hash', sk: 'OAUTH_STATE' });
@@ -131,7 +139,9 @@ describe('DynamoIdentityStore', () => {
   const user = aUser({ username: 'octocat', name: 'The Octocat', email: 'octo@example.com' });
 
   it('given a GitHub id, then its username is read strongly consistently from the identity item', async () => {
-    dynamo.on(GetCommand, { Key: identityKey(42) }).resolves({ Item: { ...identityKey(42), username: 'octocat' } });
+    dynamo
+      .on(GetCommand, { Key: identityKey(42) })
+      .resolves({ Item: { ...identityKey(42), username: 'octocat' } });
 
     expect(await store().usernameFor(42)).toBe('octocat');
     expect(dynamo.commandCalls(GetCommand)[0]!.args[0].input).toMatchObject({ ConsistentRead: true });
@@ -163,7 +173,10 @@ describe('DynamoIdentityStore', () => {
       ConditionExpression: 'attribute_not_exists(pk) OR attribute_not_exists(#github_id)',
     });
     expect(update!.Update!.UpdateExpression).toContain('#created = if_not_exists(#created, :created)');
-    expect(update!.Update!.ExpressionAttributeValues).toMatchObject({ ':github_id': 42, ':login': 'OctoCat' });
+    expect(update!.Update!.ExpressionAttributeValues).toMatchObject({
+      ':github_id': 42,
+      ':login': 'OctoCat',
+    });
   });
 
   it('given the identity already registered (a concurrent first login), then identity_taken', async () => {
@@ -180,10 +193,20 @@ describe('DynamoIdentityStore', () => {
 
   it('given a known account, when refreshed, then the profile fields are updated only if the profile is that account', async () => {
     dynamo.on(UpdateCommand).resolves({
-      Attributes: { ...userKey('octocat'), username: 'octocat', name: 'New', email: 'n@example.com', created_at: 'c' },
+      Attributes: {
+        ...userKey('octocat'),
+        username: 'octocat',
+        name: 'New',
+        email: 'n@example.com',
+        created_at: 'c',
+      },
     });
 
-    const refreshed = await store().refresh('octocat', identity, { name: 'New', email: 'n@example.com', avatarUrl: null });
+    const refreshed = await store().refresh('octocat', identity, {
+      name: 'New',
+      email: 'n@example.com',
+      avatarUrl: null,
+    });
 
     expect(refreshed).toMatchObject({ username: 'octocat', name: 'New', email: 'n@example.com' });
     expect(updates()[0]).toMatchObject({
@@ -197,7 +220,9 @@ describe('DynamoIdentityStore', () => {
   it('given a profile of another account (or none), when refreshed, then nothing comes back', async () => {
     dynamo.on(UpdateCommand).rejects(conditionFailed());
 
-    expect(await store().refresh('octocat', identity, { name: 'x', email: null, avatarUrl: null })).toBeUndefined();
+    expect(
+      await store().refresh('octocat', identity, { name: 'x', email: null, avatarUrl: null }),
+    ).toBeUndefined();
   });
 });
 

@@ -1,0 +1,36 @@
+import { checkerConfig } from '../../shared/checker/config.ts';
+import { recheckRequest } from '../../shared/checker/schemas.ts';
+import { staleLinkRechecker } from '../../shared/checker/service.ts';
+import { config } from '../../shared/config.ts';
+import { NotFound } from '../../shared/errors.ts';
+import { authenticatedRoute } from '../../shared/http/handler.ts';
+import { fieldsOf, validate } from '../../shared/http/validate.ts';
+
+/**
+ * Local runtime only: POST /dev/recheck fires the daily re-check by hand (the schedule does not run locally).
+ * `stale_after_seconds` (query or body; default 7 days) picks what counts as stale: 0 re-checks every link of
+ * every user. The wiring keeps this function out of every deployed stack; the LOCAL_RUNTIME check is a second
+ * lock on the same door.
+ */
+export const handler = authenticatedRoute(async (request) => {
+  if (!config().LOCAL_RUNTIME) throw new NotFound('No such route.');
+  const { stale_after_seconds } = validate(recheckRequest, fieldsOf(request.query, request.body));
+  const settings = checkerConfig();
+  const report = await staleLinkRechecker().run({
+    staleAfterMs:
+      stale_after_seconds !== undefined
+        ? stale_after_seconds * 1000
+        : settings.LINK_CHECKER_STALE_DAYS * 86_400_000,
+    uncheckedAfterMs: stale_after_seconds !== undefined ? stale_after_seconds * 1000 : undefined,
+    perUser: settings.LINK_CHECKER_RECHECK_PER_USER,
+  });
+  return {
+    status: 200,
+    body: {
+      queued: report.queued,
+      deferred: report.deferred,
+      users: report.users,
+      stopped_early: report.stoppedEarly,
+    },
+  };
+});

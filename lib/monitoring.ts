@@ -1,0 +1,262 @@
+import {
+  Aws,
+  Duration,
+  Validations,
+  aws_cloudwatch as cloudwatch,
+  aws_cloudwatch_actions as actions,
+  aws_dynamodb as dynamodb,
+  aws_iam as iam,
+  aws_sns as sns,
+  aws_sns_subscriptions as subscriptions,
+  aws_sqs as sqs,
+} from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import type { FunctionName, TableName } from '../shared/wiring.ts';
+import type { Api } from './api.ts';
+import type { ServiceFunction } from './functions.ts';
+import type { StageSettings } from './stage.ts';
+
+/**
+ * When an alarm fires, and why there. Every alarm treats missing data as fine (no traffic is not a failure) and
+ * notifies the alarm topic when it fires and when it recovers.
+ */
+export const THRESHOLDS = {
+  /** Any message in a dead-letter or failure queue is work that was given up on: someone must look. */
+  failedMessages: 0,
+  /** Percent of API responses that are 5xx over 5 minutes, once there are at least `minRequests`. */
+  serverErrorPercent: 1,
+  minRequests: 10,
+  /** Lambda throttles in the region over 5 minutes: the account's concurrency is used up. */
+  throttles: 0,
+  /** Errors of one function over 5 minutes: a crash, a timeout, or a batch that failed outright. */
+  functionErrors: 0,
+  /** The oldest stream record waiting, in ms: news and link checks are that late. */
+  iteratorAgeMs: 60_000,
+} as const;
+
+const PERIOD = Duration.minutes(5);
+
+export interface MonitoringProps {
+  settings: StageSettings;
+  api: Api;
+  functions: ReadonlyMap<FunctionName, ServiceFunction>;
+  /** Dead-letter queues and failure queues, by a readable name. */
+  failureQueues: ReadonlyMap<string, sqs.IQueue>;
+  /** The queues that carry work, for the dashboard. */
+  workQueues: ReadonlyMap<string, sqs.IQueue>;
+  /** The functions that read a table's stream. */
+  streamConsumers: readonly FunctionName[];
+  tables: Record<TableName, dynamodb.ITable>;
+  /** Subscribed to the alarm topic when given (`-c alarmEmail=...`). */
+  alarmEmail: string | undefined;
+}
+
+/**
+ * Alarms and a dashboard. The alarms, each on one or two metrics to keep their cost down (CloudWatch bills per
+ * alarm metric): messages in any dead-letter or failure queue, the API's 5xx rate, Lambda throttles, each
+ * function's errors, and the age of the oldest unread record of each stream consumer. They notify one SNS
+ * topic; subscribe to it (or pass `-c alarmEmail=...`).
+ */
+export class Monitoring extends Construct {
+  readonly topic: sns.Topic;
+  readonly alarms: cloudwatch.Alarm[] = [];
+  readonly dashboard: cloudwatch.Dashboard;
+
+  constructor(scope: Construct, id: string, props: MonitoringProps) {
+    super(scope, id);
+    const stage = props.settings.stage;
+
+    this.topic = new sns.Topic(this, 'AlarmTopic', {
+      displayName: `Delinkcious ${stage} alarms`,
+      enforceSSL: true,
+    });
+    this.topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+      }),
+    );
+    Validations.of(this.topic).acknowledge({
+      id: 'AwsSolutions-SNS2',
+      reason:
+        'Alarm notifications carry no user data, only alarm names and states; CloudWatch cannot publish to a ' +
+        'topic under the AWS-managed SNS key, and a customer key would cost $1 a month at rest.',
+    });
+    if (props.alarmEmail) this.topic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
+
+    const alarm = (alarmId: string, metric: cloudwatch.IMetric, threshold: number, description: string) => {
+      const created = new cloudwatch.Alarm(this, alarmId, {
+        alarmDescription: `Delinkcious ${stage}: ${description}`,
+        metric,
+        threshold,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        datapointsToAlarm: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+      created.addAlarmAction(new actions.SnsAction(this.topic));
+      created.addOkAction(new actions.SnsAction(this.topic));
+      this.alarms.push(created);
+      return created;
+    };
+
+    for (const [name, queue] of props.failureQueues) {
+      alarm(
+        `${name}Depth`,
+        queue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum' }),
+        THRESHOLDS.failedMessages,
+        `messages in ${name}: work was given up on; look at them and redrive them`,
+      );
+    }
+
+    const serverErrors = props.api.httpApi.metricServerError({ period: PERIOD, statistic: 'Sum' });
+    const requests = props.api.httpApi.metricCount({ period: PERIOD, statistic: 'Sum' });
+    alarm(
+      'ApiServerErrorRate',
+      new cloudwatch.MathExpression({
+        expression: `IF(requests >= ${THRESHOLDS.minRequests}, 100 * errors / requests, 0)`,
+        usingMetrics: { errors: serverErrors, requests },
+        period: PERIOD,
+        label: '5xx %',
+      }),
+      THRESHOLDS.serverErrorPercent,
+      `more than ${THRESHOLDS.serverErrorPercent}% of API responses are 5xx`,
+    );
+
+    alarm(
+      'LambdaThrottles',
+      new cloudwatch.Metric({
+        namespace: 'AWS/Lambda',
+        metricName: 'Throttles',
+        period: PERIOD,
+        statistic: 'Sum',
+      }),
+      THRESHOLDS.throttles,
+      "Lambda throttles in this region: the account's concurrency is used up (these functions reserve none)",
+    );
+
+    for (const [name, fn] of props.functions) {
+      alarm(
+        `${name}Errors`,
+        fn.function.metricErrors({ period: PERIOD, statistic: 'Sum' }),
+        THRESHOLDS.functionErrors,
+        `${name} failed (a crash, a timeout or a whole batch)`,
+      );
+    }
+
+    for (const name of props.streamConsumers) {
+      alarm(
+        `${name}IteratorAge`,
+        props.functions.get(name)!.function.metric('IteratorAge', {
+          period: PERIOD,
+          statistic: 'Maximum',
+          unit: cloudwatch.Unit.MILLISECONDS,
+        }),
+        THRESHOLDS.iteratorAgeMs,
+        `${name} is more than ${THRESHOLDS.iteratorAgeMs / 1000} s behind its stream`,
+      );
+    }
+
+    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
+      dashboardName: `Delinkcious-${stage}`,
+      defaultInterval: Duration.hours(3),
+    });
+    this.dashboard.addWidgets(this.apiWidgets(props, requests, serverErrors));
+    this.dashboard.addWidgets(...this.functionWidgets(props));
+    this.dashboard.addWidgets(...this.pipelineWidgets(props));
+    this.dashboard.addWidgets(...this.tableWidgets(props));
+    this.dashboard.addWidgets(
+      new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 24, height: 6 }),
+    );
+  }
+
+  private apiWidgets(props: MonitoringProps, requests: cloudwatch.IMetric, errors: cloudwatch.IMetric) {
+    const api = props.api.httpApi;
+    return new cloudwatch.GraphWidget({
+      title: 'API: requests, 4xx, 5xx and latency',
+      width: 24,
+      left: [requests, api.metricClientError({ period: PERIOD, statistic: 'Sum' }), errors],
+      right: [
+        api.metricLatency({ period: PERIOD, statistic: 'p50' }),
+        api.metricLatency({ period: PERIOD, statistic: 'p99' }),
+      ],
+    });
+  }
+
+  private functionWidgets(props: MonitoringProps): cloudwatch.IWidget[] {
+    const all = [...props.functions.values()];
+    const each = (metric: (fn: ServiceFunction) => cloudwatch.IMetric) => all.map(metric);
+    return [
+      new cloudwatch.GraphWidget({
+        title: 'Functions: errors and throttles',
+        width: 12,
+        left: each((fn) => fn.function.metricErrors({ period: PERIOD, label: fn.name })),
+        right: each((fn) => fn.function.metricThrottles({ period: PERIOD, label: fn.name })),
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Functions: duration p99 (ms)',
+        width: 12,
+        left: each((fn) => fn.function.metricDuration({ period: PERIOD, statistic: 'p99', label: fn.name })),
+      }),
+    ];
+  }
+
+  private pipelineWidgets(props: MonitoringProps): cloudwatch.IWidget[] {
+    const visible = (queues: ReadonlyMap<string, sqs.IQueue>) =>
+      [...queues].map(([name, queue]) =>
+        queue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum', label: name }),
+      );
+    return [
+      new cloudwatch.GraphWidget({
+        title: 'Queues: messages waiting, oldest (s)',
+        width: 8,
+        left: visible(props.workQueues),
+        right: [...props.workQueues].map(([name, queue]) =>
+          queue.metricApproximateAgeOfOldestMessage({ period: PERIOD, statistic: 'Maximum', label: name }),
+        ),
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Dead letters and failures',
+        width: 8,
+        left: visible(props.failureQueues),
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Streams: iterator age (ms)',
+        width: 8,
+        left: props.streamConsumers.map((name) =>
+          props.functions
+            .get(name)!
+            .function.metric('IteratorAge', { period: PERIOD, statistic: 'Maximum', label: name }),
+        ),
+      }),
+    ];
+  }
+
+  private tableWidgets(props: MonitoringProps): cloudwatch.IWidget[] {
+    const tables = Object.entries(props.tables) as [TableName, dynamodb.ITable][];
+    return [
+      new cloudwatch.GraphWidget({
+        title: 'Tables: consumed read and write units',
+        width: 12,
+        left: tables.map(([name, table]) =>
+          table.metricConsumedReadCapacityUnits({ period: PERIOD, label: `${name} read` }),
+        ),
+        right: tables.map(([name, table]) =>
+          table.metricConsumedWriteCapacityUnits({ period: PERIOD, label: `${name} write` }),
+        ),
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Tables: throttled reads and writes',
+        width: 12,
+        left: tables.map(([name, table]) =>
+          table.metric('ReadThrottleEvents', { period: PERIOD, statistic: 'Sum', label: `${name} read` }),
+        ),
+        right: tables.map(([name, table]) =>
+          table.metric('WriteThrottleEvents', { period: PERIOD, statistic: 'Sum', label: `${name} write` }),
+        ),
+      }),
+    ];
+  }
+}

@@ -1,0 +1,160 @@
+import {
+  Annotations,
+  Aws,
+  CfnOutput,
+  Stack,
+  Tags,
+  aws_s3 as s3,
+  aws_sqs as sqs,
+  type StackProps,
+} from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import {
+  buckets,
+  eventSources,
+  httpFunctionNames,
+  queues,
+  type BucketName,
+  type FunctionName,
+  type QueueName,
+} from '../shared/wiring.ts';
+import { Api } from './api.ts';
+import { physicalBucketName } from './buckets.ts';
+import { ContextService } from './context-service.ts';
+import { boundedContexts } from './contexts.ts';
+import type { DataStack } from './data-stack.ts';
+import { GITHUB_CALLBACK_PATH, type ServiceFunction } from './functions.ts';
+import { Monitoring } from './monitoring.ts';
+import { sizeOf } from './sizing.ts';
+import type { StageSettings } from './stage.ts';
+
+export interface ServiceStackProps extends StackProps {
+  settings: StageSettings;
+  data: DataStack;
+  /** Reported by GET /healthz. */
+  appVersion: string;
+  /** The GitHub OAuth app's client ID (`-c githubClientId=...`); without it, GitHub login answers 503. */
+  githubClientId?: string;
+  /** Subscribed to the alarm topic (`-c alarmEmail=...`). */
+  alarmEmail?: string;
+}
+
+/**
+ * The stateless stack: everything that can be replaced by deploying again. One construct per bounded context
+ * with its queues, its functions and what triggers them; the HTTP API in front of them; alarms and a dashboard.
+ * It reads the stateful stack's tables and secrets (CloudFormation exports) and names its buckets.
+ */
+export class ServiceStack extends Stack {
+  readonly contexts: ContextService[];
+  readonly functions: ReadonlyMap<FunctionName, ServiceFunction>;
+  readonly queues: Record<QueueName, sqs.Queue>;
+  readonly deadLetterQueues: Partial<Record<QueueName, sqs.Queue>>;
+  readonly buckets: Record<BucketName, s3.IBucket>;
+  readonly api: Api;
+  readonly monitoring: Monitoring;
+
+  constructor(scope: Construct, id: string, props: ServiceStackProps) {
+    super(scope, id, { ...props, terminationProtection: props.settings.terminationProtection });
+    const { settings, data } = props;
+    Tags.of(this).add('app', 'delinkcious');
+    Tags.of(this).add('stage', settings.stage);
+    this.addStackDependency(data, 'the functions use its tables, buckets and secrets');
+
+    this.contexts = boundedContexts()
+      .filter((context) => context.functions.length + context.queues.length > 0)
+      .map((context) => new ContextService(this, context));
+    this.queues = Object.assign({}, ...this.contexts.map((c) => c.queues)) as Record<QueueName, sqs.Queue>;
+    this.deadLetterQueues = Object.assign({}, ...this.contexts.map((c) => c.deadLetterQueues));
+    this.buckets = Object.fromEntries(
+      (Object.keys(buckets) as BucketName[]).map((name) => [
+        name,
+        s3.Bucket.fromBucketName(this, `${name}Bucket`, physicalBucketName(settings.stage, name)),
+      ]),
+    ) as Record<BucketName, s3.IBucket>;
+
+    const servesHttp = new Set(httpFunctionNames());
+    for (const context of this.contexts) {
+      context.addFunctions({
+        settings,
+        appVersion: props.appVersion,
+        githubClientId: props.githubClientId,
+        servesHttp,
+        resources: {
+          tables: data.tables,
+          buckets: this.buckets,
+          queues: this.queues,
+          pageTokenSecret: data.secrets.pageTokenSecret,
+          githubClientSecret: data.secrets.githubClientSecret,
+        },
+      });
+    }
+    this.functions = new Map(this.contexts.flatMap((context) => [...context.functions]));
+    checkVisibilityTimeouts();
+
+    this.api = new Api(this, 'Api', {
+      settings,
+      functions: new Map([...this.functions].map(([name, fn]) => [name, fn.function])),
+    });
+    for (const fn of this.functions.values()) fn.useApiUrl(this.api.url);
+
+    const failureQueues = new Map<string, sqs.IQueue>();
+    const workQueues = new Map<string, sqs.IQueue>();
+    for (const name of Object.keys(queues) as QueueName[]) {
+      const deadLetters = this.deadLetterQueues[name];
+      if (deadLetters) {
+        workQueues.set(name, this.queues[name]);
+        failureQueues.set(`${name}DeadLetters`, deadLetters);
+      } else {
+        failureQueues.set(name, this.queues[name]);
+      }
+    }
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      settings,
+      api: this.api,
+      functions: this.functions,
+      failureQueues,
+      workQueues,
+      streamConsumers: [...new Set(eventSources.flatMap((s) => (s.kind === 'stream' ? [s.function] : [])))],
+      tables: data.tables,
+      alarmEmail: props.alarmEmail,
+    });
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the HTTP API' });
+    new CfnOutput(this, 'GitHubCallbackUrl', {
+      value: `${this.api.url}${GITHUB_CALLBACK_PATH.slice(1)}`,
+      description: "The GitHub OAuth app's authorization callback URL",
+    });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      value: this.monitoring.topic.topicArn,
+      description: 'Subscribe to it to hear about alarms',
+    });
+    new CfnOutput(this, 'DashboardUrl', {
+      value: `https://${Aws.REGION}.console.aws.amazon.com/cloudwatch/home?region=${Aws.REGION}#dashboards:name=${this.monitoring.dashboard.dashboardName}`,
+      description: 'The CloudWatch dashboard',
+    });
+    if (data.secrets.githubClientSecret && !props.githubClientId) {
+      Annotations.of(this).addWarningV2(
+        'delinkcious:githubClientId',
+        'No GitHub OAuth app: pass -c githubClientId=<client ID>, or GitHub login answers 503.',
+      );
+    }
+  }
+}
+
+/**
+ * Lambda refuses a queue whose visibility timeout is shorter than its consumer's timeout, and AWS advises six
+ * times the timeout plus the batching window, so that retries of a slow batch do not overlap.
+ */
+function checkVisibilityTimeouts(): void {
+  for (const source of eventSources) {
+    if (source.kind !== 'queue') continue;
+    const needed = sizeOf(source.function).timeoutSeconds;
+    const visibility = queues[source.queue].visibilityTimeoutSeconds;
+    if (visibility < needed) {
+      throw new Error(
+        `The ${source.queue} queue's visibility timeout (${visibility} s) is shorter than the timeout of ` +
+          `${source.function}, which consumes it (${needed} s): Lambda would refuse the mapping.`,
+      );
+    }
+  }
+}

@@ -1,0 +1,122 @@
+import {
+  DeleteObjectCommand,
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { promisify } from 'node:util';
+import { gzip as gzipCallback } from 'node:zlib';
+import { requiredEnv } from '../aws/dynamodb.ts';
+import type { LinkRef } from '../links/checks.ts';
+import type { FetchedPage } from './model.ts';
+import type { SnapshotStore } from './ports.ts';
+import { newestFirst, snapshotKey, snapshotPrefix } from './snapshots.ts';
+
+const gzip = promisify(gzipCallback);
+
+let client: S3Client | undefined;
+/**
+ * One S3 client per process. The endpoint comes from the SDK's own `AWS_ENDPOINT_URL_S3`; path-style URLs
+ * (`<endpoint>/<bucket>/<key>`) when `S3_FORCE_PATH_STYLE=true`, which the local runtime sets for the emulator
+ * (whose virtual-hosted names would not resolve). Presigned URLs follow the same settings, so locally they point
+ * at the emulator.
+ */
+export const s3Client = () =>
+  (client ??= new S3Client({ forcePathStyle: process.env.S3_FORCE_PATH_STYLE === 'true' }));
+
+/** DeleteObjects takes at most 1,000 keys. */
+const DELETE_BATCH = 1000;
+
+/**
+ * Snapshots as gzip-compressed objects: `Content-Type` is the page's own, `Content-Encoding: gzip` (so a browser
+ * following the presigned URL shows the page), and metadata `fetched-at`, `http-status`, `source-url` (the final
+ * URL, percent-encoded: metadata is ASCII) and `truncated` when the page passed the body limit.
+ */
+export class S3SnapshotStore implements SnapshotStore {
+  constructor(
+    private readonly bucket: string = requiredEnv('SNAPSHOTS_BUCKET'),
+    private readonly s3: S3Client = s3Client(),
+  ) {}
+
+  async save(link: LinkRef, page: FetchedPage): Promise<string> {
+    const key = snapshotKey(link, page.fetchedAt);
+    await this.s3.send(
+      new PutObjectCommand({
+        Bucket: this.bucket,
+        Key: key,
+        Body: await gzip(page.body),
+        ContentType: page.contentType,
+        ContentEncoding: 'gzip',
+        CacheControl: 'private, max-age=300',
+        Metadata: {
+          'fetched-at': page.fetchedAt,
+          'http-status': String(page.httpStatus),
+          'source-url': encodeURI(page.url).slice(0, 1024),
+          ...(page.truncated ? { truncated: 'true' } : {}),
+        },
+      }),
+    );
+    return key;
+  }
+
+  async latest(link: LinkRef): Promise<string | undefined> {
+    return newestFirst(await this.keys(link))[0];
+  }
+
+  downloadUrl(key: string, expiresInSeconds: number): Promise<string> {
+    return getSignedUrl(this.s3, new GetObjectCommand({ Bucket: this.bucket, Key: key }), {
+      expiresIn: expiresInSeconds,
+    });
+  }
+
+  async remove(key: string): Promise<void> {
+    await this.s3.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
+  }
+
+  async removeAll(link: LinkRef): Promise<number> {
+    const keys = await this.keys(link);
+    await this.removeKeys(keys);
+    return keys.length;
+  }
+
+  async prune(link: LinkRef, keep: number): Promise<void> {
+    await this.removeKeys(newestFirst(await this.keys(link)).slice(keep));
+  }
+
+  private async keys(link: LinkRef): Promise<string[]> {
+    const keys: string[] = [];
+    let token: string | undefined;
+    do {
+      const page = await this.s3.send(
+        new ListObjectsV2Command({
+          Bucket: this.bucket,
+          Prefix: snapshotPrefix(link),
+          ContinuationToken: token,
+        }),
+      );
+      keys.push(...(page.Contents ?? []).flatMap((object) => (object.Key ? [object.Key] : [])));
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+    return keys;
+  }
+
+  private async removeKeys(keys: string[]): Promise<void> {
+    for (let i = 0; i < keys.length; i += DELETE_BATCH) {
+      const batch = keys.slice(i, i + DELETE_BATCH);
+      const { Errors = [] } = await this.s3.send(
+        new DeleteObjectsCommand({
+          Bucket: this.bucket,
+          Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true },
+        }),
+      );
+      if (Errors.length > 0) {
+        throw new Error(
+          `Could not delete ${Errors.length} snapshot(s): ${Errors[0]?.Code ?? 'unknown error'}`,
+        );
+      }
+    }
+  }
+}

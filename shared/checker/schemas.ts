@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { urlSchema } from '../links/model.ts';
+
+/** The schemas of the link checker's routes: they validate requests and generate the OpenAPI document. */
+
+export const snapshotQuery = z.object({ url: urlSchema }).meta({ id: 'SnapshotQuery' });
+
+export const recheckRequest = z
+  .object({
+    stale_after_seconds: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .optional()
+      .meta({
+        description: 'Re-check links checked longer ago than this; 0 re-checks every link. Default: 7 days.',
+      }),
+  })
+  .meta({ id: 'RecheckRequest' });
+
+export const recheckReport = z
+  .object({
+    queued: z.number().int(),
+    deferred: z.number().int().meta({ description: "Due, but over their user's share of this run." }),
+    users: z.number().int(),
+    stopped_early: z.boolean(),
+  })
+  .meta({ id: 'RecheckReport' });

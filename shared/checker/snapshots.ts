@@ -1,0 +1,34 @@
+import { createHash } from 'node:crypto';
+import type { LinkRef } from '../links/checks.ts';
+import { normalizeUrl } from '../links/model.ts';
+import { buckets } from '../wiring.ts';
+
+/**
+ * Snapshot keys derive from the user and the link, so that every snapshot of a link shares one prefix (listed to
+ * find the latest, deleted with the link) and nobody's keys overlap anybody else's:
+ *
+ *   snapshots/<username>/<sha256 of the normalized URL, base64url>/<fetch time, compact ISO 8601>.html.gz
+ *
+ * Usernames are `[a-z0-9-]`; the hash keeps 2,048-character URLs out of keys; the compact time sorts keys
+ * oldest first, so the last key under a prefix is the latest snapshot.
+ */
+
+export const SNAPSHOT_KEY_PREFIX = buckets.snapshots.keyPrefix;
+const SUFFIX = '.html.gz';
+
+export function snapshotPrefix(link: LinkRef): string {
+  const hash = createHash('sha256').update(normalizeUrl(link.url)).digest('base64url');
+  return `${SNAPSHOT_KEY_PREFIX}${link.username}/${hash}/`;
+}
+
+/** `2026-11-23T18:00:00.000Z` -> `20261123T180000000Z`. */
+const compactTime = (iso: string) => iso.replace(/[-:.]/g, '');
+
+export function snapshotKey(link: LinkRef, fetchedAt: string): string {
+  return `${snapshotPrefix(link)}${compactTime(fetchedAt)}${SUFFIX}`;
+}
+
+/** Keys of one link's snapshots, newest first. */
+export function newestFirst(keys: string[]): string[] {
+  return [...keys].sort().reverse();
+}

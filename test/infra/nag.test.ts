@@ -1,0 +1,75 @@
+import { Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { describe, expect, it } from 'vitest';
+import { synthesize } from './support.ts';
+
+/** Every acknowledgment of a cdk-nag finding in an app: where, which rule, and why. */
+function acknowledgments(app: ReturnType<typeof synthesize>['app']) {
+  return app.node.findAll().flatMap((construct) =>
+    construct.node.metadata
+      .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+      .flatMap((entry) =>
+        Object.entries(entry.data as Record<string, string>).map(([id, reason]) => ({
+          path: construct.node.path,
+          rule: id.replace(/^Annotation::/, ''),
+          reason,
+        })),
+      ),
+  );
+}
+
+describe("cdk-nag's AwsSolutions rules", () => {
+  it.each(['dev', 'prod'] as const)('find nothing unacknowledged in %s', (stage) => {
+    const report = new AwsSolutionsChecks().validateScope(synthesize(stage).app);
+
+    expect(
+      report.violations.map(
+        (v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.constructPath).join(', ')}`,
+      ),
+    ).toEqual([]);
+    expect(report.success).toBe(true);
+  });
+
+  it.each(['dev', 'prod'] as const)(
+    'are acknowledged in %s only with a reason, next to the resource',
+    (stage) => {
+      const all = acknowledgments(synthesize(stage).app);
+
+      expect(all.length).toBeGreaterThan(0);
+      for (const { path, rule, reason } of all) {
+        expect(rule, path).toMatch(/^AwsSolutions-[A-Z0-9]+(\[.+\])?$/);
+        expect(reason.length, `${rule} at ${path}`).toBeGreaterThanOrEqual(60);
+        expect(path.split('/').length, `${rule} acknowledged for a whole stack`).toBeGreaterThan(1);
+      }
+    },
+  );
+
+  it('are acknowledged for these rules only, so that a new one is a visible change', () => {
+    const rules = new Set(acknowledgments(synthesize('dev').app).map((a) => a.rule.replace(/\[.*$/, '')));
+
+    expect([...rules].sort()).toEqual(
+      [
+        'AwsSolutions-APIG4', // the functions authenticate with the API's own tokens
+        'AwsSolutions-IAM4', // the CDK's provider that empties dev buckets
+        'AwsSolutions-IAM5', // X-Ray and ListStreams, and objects under a bucket's prefix
+        'AwsSolutions-L1', // the CDK's provider that empties dev buckets
+        'AwsSolutions-S1', // no server access logs
+        'AwsSolutions-SMG4', // secrets that Secrets Manager cannot rotate
+        'AwsSolutions-SNS2', // the alarm topic
+        'AwsSolutions-SQS3', // the streams' failure queue
+      ].sort(),
+    );
+  });
+
+  it('acknowledge wildcard resources only for X-Ray, ListStreams and bucket prefixes', () => {
+    const wildcards = acknowledgments(synthesize('dev').app)
+      .filter((a) => a.rule.startsWith('AwsSolutions-IAM5'))
+      .map((a) => a.rule);
+
+    for (const rule of wildcards) {
+      expect(rule).toMatch(
+        /^AwsSolutions-IAM5\[Resource::(\*|arn:<AWS::Partition>:s3:::delinkcious-[^\]]+\/\*)\]$/,
+      );
+    }
+  });
+});

@@ -1,0 +1,176 @@
+import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DescribeStreamCommand,
+  DynamoDBStreamsClient,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+} from '@aws-sdk/client-dynamodb-streams';
+import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { DynamoDBRecord, SQSRecord } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOCAL_AWS } from '../../local/engines.ts';
+import { invoke } from '../../local/functions.ts';
+import { toLambdaSqsRecord, toLambdaStreamRecord } from '../../local/pollers.ts';
+import type { Runtime } from '../../local/runtime.ts';
+import { parseCheckMessage } from '../../shared/checker/model.ts';
+import { S3SnapshotStore } from '../../shared/checker/s3.ts';
+import { DynamoLinkStore } from '../../shared/links/dynamodb.ts';
+import { aLink, anApiEvent } from '../support/builders.ts';
+import { startTestRuntime } from '../support/runtime.ts';
+import { onlyLoopback, TestSite } from '../support/test-site.ts';
+
+/**
+ * The link checker's pipeline on the real engines, driven by hand instead of by the pollers: the real stream
+ * records of real writes go through enqueueLinkChecks, the real queue message through checkLink, which fetches
+ * a page from a server on 127.0.0.1 (admitted by the test-only allowlist) and keeps its snapshot in the
+ * emulator's S3.
+ */
+process.env.LINK_CHECKS_ENABLED = 'true';
+process.env.LINK_CHECKER_ALLOW_HOSTS = '127.0.0.1';
+
+let runtime: Runtime;
+let site: TestSite;
+let restoreNetwork: () => void;
+let dynamo: DynamoDBClient;
+let streams: DynamoDBStreamsClient;
+let sqs: SQSClient;
+let links: DynamoLinkStore;
+let snapshots: S3SnapshotStore;
+
+beforeAll(async () => {
+  restoreNetwork = onlyLoopback();
+  site = await TestSite.start();
+  site.page('/go', '<html><head><title>Go &amp; Friends</title></head><body>Go</body></html>');
+  runtime = await startTestRuntime({ pollers: false });
+  dynamo = new DynamoDBClient({ ...LOCAL_AWS, endpoint: runtime.dynamoDbEndpoint });
+  streams = new DynamoDBStreamsClient({ ...LOCAL_AWS, endpoint: runtime.dynamoDbEndpoint });
+  sqs = new SQSClient({ ...LOCAL_AWS, endpoint: runtime.queuesEndpoint });
+  links = new DynamoLinkStore(runtime.tableNames.links);
+  snapshots = new S3SnapshotStore();
+});
+afterAll(async () => {
+  dynamo?.destroy();
+  streams?.destroy();
+  sqs?.destroy();
+  await runtime?.stop();
+  await site?.stop();
+  restoreNetwork?.();
+});
+
+async function streamRecords(): Promise<DynamoDBRecord[]> {
+  const { Table } = await dynamo.send(new DescribeTableCommand({ TableName: runtime.tableNames.links }));
+  const streamArn = Table!.LatestStreamArn!;
+  const { StreamDescription } = await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
+  const records: DynamoDBRecord[] = [];
+  for (const shard of StreamDescription?.Shards ?? []) {
+    let iterator = (
+      await streams.send(
+        new GetShardIteratorCommand({
+          StreamArn: streamArn,
+          ShardId: shard.ShardId,
+          ShardIteratorType: 'TRIM_HORIZON',
+        }),
+      )
+    ).ShardIterator;
+    while (iterator) {
+      const page = await streams.send(new GetRecordsCommand({ ShardIterator: iterator }));
+      records.push(...(page.Records ?? []).map((r) => toLambdaStreamRecord(r, streamArn)));
+      if (!page.Records?.length) break;
+      iterator = page.NextShardIterator;
+    }
+  }
+  return records.filter((r) => String(r.dynamodb?.Keys?.sk?.S).startsWith('LINK#'));
+}
+
+async function drainChecks(): Promise<SQSRecord[]> {
+  const queueUrl = runtime.queueUrls.linkChecks;
+  const received: SQSRecord[] = [];
+  for (;;) {
+    const { Messages = [] } = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
+    );
+    if (Messages.length === 0) return received;
+    for (const message of Messages) {
+      received.push(toLambdaSqsRecord(message, queueUrl));
+      await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle! }));
+    }
+  }
+}
+
+const NO_FAILURES = { batchItemFailures: [] };
+
+async function snapshotAnswer(username: string, url: string) {
+  const { sessions } = await import('../../shared/users/service.ts');
+  const { accessToken } = await sessions().devLogin(username);
+  return (await invoke(
+    'getSnapshot',
+    anApiEvent({ path: '/v1/links/snapshot', query: { url }, token: accessToken }),
+  )) as { statusCode: number; headers: Record<string, string> };
+}
+
+describe('the link checker pipeline on DynamoDB Local and the SQS/S3 emulator', () => {
+  const url = () => site.url('/go');
+
+  it('given a new link with no title, when its stream record and queue message are handled, then it is valid, titled, and has a snapshot', async () => {
+    await links.insert(
+      aLink({ username: 'bob', url: url(), title: '', createdAt: new Date().toISOString() }),
+      10,
+    );
+
+    const inserts = (await streamRecords()).filter((r) => r.eventName === 'INSERT');
+    expect(await invoke('enqueueLinkChecks', { Records: inserts })).toEqual(NO_FAILURES);
+    const messages = await drainChecks();
+    expect(messages).toHaveLength(1);
+    expect(parseCheckMessage(messages[0]!.body)).toMatchObject({
+      username: 'bob',
+      url: url(),
+      cause: 'added',
+    });
+
+    expect(await invoke('checkLink', { Records: messages })).toEqual(NO_FAILURES);
+
+    expect(await links.get('bob', url())).toMatchObject({
+      status: 'valid',
+      httpStatus: 200,
+      title: 'Go & Friends',
+      checkReason: 'HTTP 200',
+      checkedAt: expect.any(String),
+    });
+    expect(site.seen('/go').map((r) => r.method)).toEqual(['GET']);
+    expect(await snapshots.latest({ username: 'bob', url: url() })).toEqual(expect.any(String));
+
+    // The same message again (SQS delivers at least once): skipped, no second fetch.
+    expect(await invoke('checkLink', { Records: messages })).toEqual(NO_FAILURES);
+    expect(site.seen('/go')).toHaveLength(1);
+  });
+
+  it("given the checker's own write on the stream, when enqueueLinkChecks sees it, then no new check is queued", async () => {
+    const modifies = (await streamRecords()).filter((r) => r.eventName === 'MODIFY');
+    expect(modifies.length).toBeGreaterThan(0);
+
+    expect(await invoke('enqueueLinkChecks', { Records: modifies })).toEqual(NO_FAILURES);
+
+    expect(await drainChecks()).toEqual([]);
+  });
+
+  it('given the snapshot, when the owner asks for it, then a 302 to a presigned URL that serves the page', async () => {
+    const answer = await snapshotAnswer('bob', url());
+
+    expect(answer.statusCode).toBe(302);
+    const download = await fetch(answer.headers.location!);
+    expect(download.status).toBe(200);
+    expect(await download.text()).toContain('<title>Go &amp; Friends</title>');
+    expect((await snapshotAnswer('someone-else', url())).statusCode).toBe(404);
+  });
+
+  it('given the link is deleted, when the REMOVE record is handled, then its snapshots are deleted and the route answers 404', async () => {
+    await links.delete('bob', url());
+
+    const removes = (await streamRecords()).filter((r) => r.eventName === 'REMOVE');
+    expect(await invoke('enqueueLinkChecks', { Records: removes })).toEqual(NO_FAILURES);
+
+    expect(await snapshots.latest({ username: 'bob', url: url() })).toBeUndefined();
+    expect((await snapshotAnswer('bob', url())).statusCode).toBe(404);
+    expect(await drainChecks()).toEqual([]);
+  });
+});
