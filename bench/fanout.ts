@@ -20,7 +20,7 @@ interface Counters {
 }
 
 /** Counts the calls the functions make, by watching the process-wide clients they share. */
-function countCalls(): Counters {
+function countCalls(pipelineQueues: string[]): Counters {
   const counters = { batchWrites: 0, messages: 0, calls: 0 };
   documentClient().middlewareStack.add(
     (next, context) => async (args) => {
@@ -32,7 +32,8 @@ function countCalls(): Counters {
   );
   sqsClient().middlewareStack.add(
     (next, context) => async (args) => {
-      const input = args.input as { Entries?: unknown[] };
+      const input = args.input as { Entries?: unknown[]; QueueUrl?: string };
+      if (!pipelineQueues.includes(input.QueueUrl ?? '')) return next(args);
       if (context.commandName === 'SendMessageBatchCommand') counters.messages += input.Entries?.length ?? 0;
       if (context.commandName === 'SendMessageCommand') counters.messages++;
       return next(args);
@@ -95,7 +96,7 @@ async function feedEntriesFor(db: DynamoDBDocumentClient, table: string, url: st
 
 export async function benchFanOut(runtime: Runtime, addSamples: number): Promise<void> {
   const db = documentClient();
-  const counters = countCalls();
+  const counters = countCalls([runtime.queueUrls.feedWrites, runtime.queueUrls.fanOut]);
   console.log('\nFan-out of one link_added event');
   console.log('  followers  BatchWriteItem (min)  SQS messages  until the last follower has it');
   for (const followers of [1, 100, 10_000]) {
