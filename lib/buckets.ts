@@ -1,10 +1,7 @@
-import { Aws, Duration, Stack, Validations, aws_s3 as s3 } from 'aws-cdk-lib';
+import { Aws, Duration, Validations, aws_s3 as s3 } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { BucketDeclaration } from '../shared/wiring.ts';
 import type { StageSettings } from './stage.ts';
-
-/** The construct CDK adds to a stack to empty buckets before deleting them (dev only). */
-const AUTO_DELETE_PROVIDER = 'Custom::S3AutoDeleteObjectsCustomResourceProvider';
 
 /** The longest region name (e.g. ap-southeast-2, us-gov-west-1) and an account ID, which end every name. */
 const ACCOUNT_AND_REGION_LENGTH = 1 + 12 + 1 + 14;
@@ -74,18 +71,5 @@ export function createBucket(
       'presign, and each such call is in their own logs; a log bucket would double the stored objects.',
   });
 
-  const provider = Stack.of(scope).node.tryFindChild(AUTO_DELETE_PROVIDER);
-  if (provider) {
-    Validations.of(provider).acknowledge(
-      {
-        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-        reason: "The CDK's own provider that empties dev buckets before deletion; it writes only its logs.",
-      },
-      {
-        id: 'AwsSolutions-L1',
-        reason: "The CDK's own provider that empties dev buckets; the CDK chooses and updates its runtime.",
-      },
-    );
-  }
   return bucket;
 }

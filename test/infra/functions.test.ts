@@ -1,6 +1,13 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, Stack } from 'aws-cdk-lib';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { BUNDLE, FUNCTION_NODE_OPTIONS, esbuildOptions, functionBundling } from '../../lib/bundling.ts';
-import { GITHUB_CALLBACK_PATH } from '../../lib/functions.ts';
+import { GITHUB_CALLBACK_PATH, functionCode } from '../../lib/functions.ts';
 import { EVENT_DEFAULT, HTTP_DEFAULT, sizeOf } from '../../lib/sizing.ts';
 import {
   buckets,
@@ -204,6 +211,31 @@ describe('bundling, shared by the CDK and the bundle benchmark', () => {
       banner: { js: functionBundling().banner },
       external: functionBundling().externalModules,
     });
+  });
+
+  it('makes the very bundle that NodejsFunction makes, byte for byte', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'delinkcious-bundle-'));
+    try {
+      const app = new App({
+        outdir: join(dir, 'cdk.out'),
+        context: { 'aws:cdk:enable-asset-metadata': true },
+      });
+      const stack = new Stack(app, 'Probe');
+      new NodejsFunction(stack, 'Healthz', functionCode('ops/healthz'));
+      const assembly = app.synth();
+      const template = assembly.getStackByName('Probe').template as {
+        Resources: Record<string, { Type: string; Metadata?: Record<string, string> }>;
+      };
+      const fn = Object.values(template.Resources).find((r) => r.Type === 'AWS::Lambda::Function')!;
+      const cdkBundle = join(assembly.directory, fn.Metadata!['aws:asset:path']!, 'index.mjs');
+      const ownBundle = join(dir, 'own', 'index.mjs');
+      await build({ ...esbuildOptions(ownBundle), entryPoints: [functionCode('ops/healthz').entry] });
+      const digest = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
+
+      expect(digest(ownBundle)).toBe(digest(cdkBundle));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('maps stack traces back to the sources in every function', () => {
