@@ -9,19 +9,7 @@ import { logger } from '../../shared/logger.ts';
  * The links table's stream, second consumer: a new link (or one whose URL changed) is queued for a check; a
  * deleted link's snapshots are deleted. Status writes, title fills and other edits do nothing here.
  */
-export const handler = streamHandler(async (record) => {
-  let change;
-  try {
-    change = linkChangeFromStreamRecord(record);
-  } catch (error) {
-    // A record we cannot read would fail forever: log it and move on.
-    logger.warn('skipping unreadable links stream record', {
-      eventID: record.eventID,
-      error: error as Error,
-    });
-    return;
-  }
-  if (!change) return;
+export const handler = streamHandler(linkChangeFromStreamRecord, async (change) => {
   const plan = planForChange(change);
   if (plan.check && checkerConfig().LINK_CHECKS_ENABLED) await checkQueue().send([plan.check]);
   if (plan.purgeSnapshots) {

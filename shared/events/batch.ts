@@ -15,10 +15,29 @@ import { logger } from '../logger.ts';
  * retries (or dead-letters) just that one and the rest of the batch counts as done.
  */
 
-export function streamHandler(
-  handleRecord: (record: DynamoDBRecord) => Promise<void>,
+/**
+ * A stream consumer that reads each record into a change first. A record that cannot be read would fail on
+ * every retry, so it is logged and skipped; records of other items (parse gives undefined) are skipped too.
+ */
+export function streamHandler<Change>(
+  parse: (record: DynamoDBRecord) => Change | undefined,
+  handleChange: (change: Change) => Promise<void>,
 ): (event: DynamoDBStreamEvent, context: Context) => Promise<DynamoDBBatchResponse> {
   const processor = new BatchProcessor(EventType.DynamoDBStreams);
+  const handleRecord = async (record: DynamoDBRecord) => {
+    let change: Change | undefined;
+    try {
+      change = parse(record);
+    } catch (error) {
+      logger.warn('skipping an unreadable stream record', {
+        eventID: record.eventID,
+        source: record.eventSourceARN,
+        error: error as Error,
+      });
+      return;
+    }
+    if (change !== undefined) await handleChange(change);
+  };
   return async (event, context) => {
     logger.addContext(context);
     return processPartialResponse(event, handleRecord, processor, { context });

@@ -8,6 +8,7 @@ import { buckets } from '../../shared/wiring.ts';
 import { ApiClient, RawApiClient, startTestRuntime } from '../support/runtime.ts';
 import { onlyLoopback, TestSite } from '../support/test-site.ts';
 import type { LinkBody, LinkEnvelope, LinkListing } from './helpers.ts';
+import { eventually } from '../support/eventually.ts';
 
 /**
  * The link checker end to end on the local runtime: links added through the API, checked through the pollers
@@ -48,20 +49,6 @@ afterAll(async () => {
   await site?.stop();
   restoreNetwork?.();
 });
-
-/** The link checker is asynchronous: ask again until the condition holds, for a while at most. */
-async function eventually<T>(
-  read: () => Promise<T>,
-  holds: (value: T) => boolean,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (holds(value) || Date.now() > deadline) return value;
-    await new Promise((done) => setTimeout(done, 200));
-  }
-}
 
 async function linkOf(client: ApiClient, url: string): Promise<LinkBody | undefined> {
   const listing = await client.get<LinkListing>('/v1/links?limit=100');

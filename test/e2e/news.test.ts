@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Runtime } from '../../local/runtime.ts';
 import { ApiClient, startTestRuntime } from '../support/runtime.ts';
+import { eventually } from '../support/eventually.ts';
 
 interface NewsEvent {
   id: string;
@@ -27,20 +28,6 @@ beforeAll(async () => {
   carol = await ApiClient.loggedIn(runtime.url, 'carol');
 });
 afterAll(() => runtime?.stop());
-
-/** Delivery is asynchronous: ask again until the condition holds, for a few seconds at most. */
-async function eventually<T>(
-  read: () => Promise<T>,
-  holds: (value: T) => boolean,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (holds(value) || Date.now() > deadline) return value;
-    await new Promise((done) => setTimeout(done, 200));
-  }
-}
 
 const newsOf = async (client: ApiClient, query = '') => (await client.get<NewsPage>(`/v1/news${query}`)).body;
 

@@ -1,21 +1,11 @@
-import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  DescribeStreamCommand,
-  DynamoDBStreamsClient,
-  GetRecordsCommand,
-  GetShardIteratorCommand,
-} from '@aws-sdk/client-dynamodb-streams';
-import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import type { DynamoDBRecord, SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_AWS } from '../../local/engines.ts';
 import { invoke } from '../../local/functions.ts';
-import { toLambdaSqsRecord, toLambdaStreamRecord } from '../../local/pollers.ts';
 import type { Runtime } from '../../local/runtime.ts';
 import { parseCheckMessage } from '../../shared/checker/model.ts';
 import { S3SnapshotStore } from '../../shared/checker/s3.ts';
 import { DynamoLinkStore } from '../../shared/links/dynamodb.ts';
 import { aLink, anApiEvent } from '../support/builders.ts';
+import { PipelineProbe } from '../support/pipeline.ts';
 import { startTestRuntime } from '../support/runtime.ts';
 import { onlyLoopback, TestSite } from '../support/test-site.ts';
 
@@ -31,9 +21,7 @@ process.env.LINK_CHECKER_ALLOW_HOSTS = '127.0.0.1';
 let runtime: Runtime;
 let site: TestSite;
 let restoreNetwork: () => void;
-let dynamo: DynamoDBClient;
-let streams: DynamoDBStreamsClient;
-let sqs: SQSClient;
+let probe: PipelineProbe;
 let links: DynamoLinkStore;
 let snapshots: S3SnapshotStore;
 
@@ -42,60 +30,24 @@ beforeAll(async () => {
   site = await TestSite.start();
   site.page('/go', '<html><head><title>Go &amp; Friends</title></head><body>Go</body></html>');
   runtime = await startTestRuntime({ pollers: false });
-  dynamo = new DynamoDBClient({ ...LOCAL_AWS, endpoint: runtime.dynamoDbEndpoint });
-  streams = new DynamoDBStreamsClient({ ...LOCAL_AWS, endpoint: runtime.dynamoDbEndpoint });
-  sqs = new SQSClient({ ...LOCAL_AWS, endpoint: runtime.queuesEndpoint });
+  probe = new PipelineProbe(runtime);
   links = new DynamoLinkStore(runtime.tableNames.links);
   snapshots = new S3SnapshotStore();
 });
 afterAll(async () => {
-  dynamo?.destroy();
-  streams?.destroy();
-  sqs?.destroy();
+  probe?.destroy();
   await runtime?.stop();
   await site?.stop();
   restoreNetwork?.();
 });
 
-async function streamRecords(): Promise<DynamoDBRecord[]> {
-  const { Table } = await dynamo.send(new DescribeTableCommand({ TableName: runtime.tableNames.links }));
-  const streamArn = Table!.LatestStreamArn!;
-  const { StreamDescription } = await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
-  const records: DynamoDBRecord[] = [];
-  for (const shard of StreamDescription?.Shards ?? []) {
-    let iterator = (
-      await streams.send(
-        new GetShardIteratorCommand({
-          StreamArn: streamArn,
-          ShardId: shard.ShardId,
-          ShardIteratorType: 'TRIM_HORIZON',
-        }),
-      )
-    ).ShardIterator;
-    while (iterator) {
-      const page = await streams.send(new GetRecordsCommand({ ShardIterator: iterator }));
-      records.push(...(page.Records ?? []).map((r) => toLambdaStreamRecord(r, streamArn)));
-      if (!page.Records?.length) break;
-      iterator = page.NextShardIterator;
-    }
-  }
+/** The links stream's records of link items (not the counters). */
+async function streamRecords() {
+  const records = await probe.streamRecords(runtime.tableNames.links);
   return records.filter((r) => String(r.dynamodb?.Keys?.sk?.S).startsWith('LINK#'));
 }
 
-async function drainChecks(): Promise<SQSRecord[]> {
-  const queueUrl = runtime.queueUrls.linkChecks;
-  const received: SQSRecord[] = [];
-  for (;;) {
-    const { Messages = [] } = await sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
-    );
-    if (Messages.length === 0) return received;
-    for (const message of Messages) {
-      received.push(toLambdaSqsRecord(message, queueUrl));
-      await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle! }));
-    }
-  }
-}
+const drainChecks = () => probe.drain(runtime.queueUrls.linkChecks);
 
 const NO_FAILURES = { batchItemFailures: [] };
 

@@ -1,21 +1,11 @@
-import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  DescribeStreamCommand,
-  DynamoDBStreamsClient,
-  GetRecordsCommand,
-  GetShardIteratorCommand,
-} from '@aws-sdk/client-dynamodb-streams';
-import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import type { DynamoDBRecord, SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_AWS } from '../../local/engines.ts';
 import { invoke } from '../../local/functions.ts';
-import { toLambdaSqsRecord, toLambdaStreamRecord } from '../../local/pollers.ts';
 import type { Runtime } from '../../local/runtime.ts';
 import { DynamoLinkStore } from '../../shared/links/dynamodb.ts';
 import { DynamoFeedStore } from '../../shared/news/dynamodb.ts';
 import { DynamoFollowStore } from '../../shared/social/dynamodb.ts';
 import { aLink } from '../support/builders.ts';
+import { PipelineProbe } from '../support/pipeline.ts';
 import { startTestRuntime } from '../support/runtime.ts';
 
 /**
@@ -23,61 +13,16 @@ import { startTestRuntime } from '../support/runtime.ts';
  * real writes go through the real handlers, and messages are delivered twice to prove the feeds stay exact.
  */
 let runtime: Runtime;
-let dynamo: DynamoDBClient;
-let streams: DynamoDBStreamsClient;
-let sqs: SQSClient;
+let probe: PipelineProbe;
 
 beforeAll(async () => {
   runtime = await startTestRuntime({ pollers: false });
-  dynamo = new DynamoDBClient({ ...LOCAL_AWS, endpoint: runtime.dynamoDbEndpoint });
-  streams = new DynamoDBStreamsClient({ ...LOCAL_AWS, endpoint: runtime.dynamoDbEndpoint });
-  sqs = new SQSClient({ ...LOCAL_AWS, endpoint: runtime.queuesEndpoint });
+  probe = new PipelineProbe(runtime);
 });
 afterAll(async () => {
-  dynamo?.destroy();
-  streams?.destroy();
-  sqs?.destroy();
+  probe?.destroy();
   await runtime?.stop();
 });
-
-async function allStreamRecords(table: string): Promise<DynamoDBRecord[]> {
-  const { Table } = await dynamo.send(new DescribeTableCommand({ TableName: table }));
-  const streamArn = Table!.LatestStreamArn!;
-  const { StreamDescription } = await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
-  const records: DynamoDBRecord[] = [];
-  for (const shard of StreamDescription?.Shards ?? []) {
-    let iterator = (
-      await streams.send(
-        new GetShardIteratorCommand({
-          StreamArn: streamArn,
-          ShardId: shard.ShardId,
-          ShardIteratorType: 'TRIM_HORIZON',
-        }),
-      )
-    ).ShardIterator;
-    while (iterator) {
-      const page = await streams.send(new GetRecordsCommand({ ShardIterator: iterator }));
-      records.push(...(page.Records ?? []).map((r) => toLambdaStreamRecord(r, streamArn)));
-      if (!page.Records?.length) break;
-      iterator = page.NextShardIterator;
-    }
-  }
-  return records;
-}
-
-async function drain(queueUrl: string): Promise<SQSRecord[]> {
-  const received: SQSRecord[] = [];
-  for (;;) {
-    const { Messages = [] } = await sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
-    );
-    if (Messages.length === 0) return received;
-    for (const message of Messages) {
-      received.push(toLambdaSqsRecord(message, queueUrl));
-      await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle! }));
-    }
-  }
-}
 
 describe('the news pipeline on DynamoDB Local and the SQS emulator', () => {
   it('given two followers, when a link is added and every step runs twice, then each feed holds the event exactly once', async () => {
@@ -89,7 +34,7 @@ describe('the news pipeline on DynamoDB Local and the SQS emulator', () => {
       10,
     );
 
-    const records = (await allStreamRecords(runtime.tableNames.links)).filter(
+    const records = (await probe.streamRecords(runtime.tableNames.links)).filter(
       (r) => r.eventName === 'INSERT',
     );
     expect(records.length).toBeGreaterThan(0);
@@ -97,7 +42,7 @@ describe('the news pipeline on DynamoDB Local and the SQS emulator', () => {
     for (let i = 0; i < 2; i++) {
       expect(await invoke('fanOutLinkEvents', { Records: records })).toEqual({ batchItemFailures: [] });
     }
-    const messages = await drain(runtime.queueUrls.feedWrites);
+    const messages = await probe.drain(runtime.queueUrls.feedWrites);
     expect(messages).toHaveLength(2);
     // Each message redelivered once more, as SQS may.
     for (const message of [...messages, ...messages]) {
@@ -114,13 +59,13 @@ describe('the news pipeline on DynamoDB Local and the SQS emulator', () => {
   });
 
   it('given a counters change only, then the fan-out sends nothing', async () => {
-    const records = (await allStreamRecords(runtime.tableNames.links)).filter((r) =>
+    const records = (await probe.streamRecords(runtime.tableNames.links)).filter((r) =>
       String(r.dynamodb?.Keys?.sk?.S).startsWith('COUNTERS'),
     );
     expect(records.length).toBeGreaterThan(0);
 
     await invoke('fanOutLinkEvents', { Records: records });
 
-    expect(await drain(runtime.queueUrls.feedWrites)).toEqual([]);
+    expect(await probe.drain(runtime.queueUrls.feedWrites)).toEqual([]);
   });
 });

@@ -1,0 +1,79 @@
+import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DescribeStreamCommand,
+  DynamoDBStreamsClient,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+} from '@aws-sdk/client-dynamodb-streams';
+import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { DynamoDBRecord, SQSRecord } from 'aws-lambda';
+import { LOCAL_AWS } from '../../local/engines.ts';
+import { toLambdaSqsRecord, toLambdaStreamRecord } from '../../local/pollers.ts';
+import type { Runtime } from '../../local/runtime.ts';
+
+/**
+ * Drives the event pipeline by hand in tests, instead of the pollers: reads a table's stream records and a
+ * queue's messages in the shapes Lambda hands to functions.
+ */
+export class PipelineProbe {
+  private readonly dynamo: DynamoDBClient;
+  private readonly streams: DynamoDBStreamsClient;
+  private readonly sqs: SQSClient;
+
+  constructor(runtime: Runtime) {
+    this.dynamo = new DynamoDBClient({ ...LOCAL_AWS, endpoint: runtime.dynamoDbEndpoint });
+    this.streams = new DynamoDBStreamsClient({ ...LOCAL_AWS, endpoint: runtime.dynamoDbEndpoint });
+    this.sqs = new SQSClient({ ...LOCAL_AWS, endpoint: runtime.queuesEndpoint });
+  }
+
+  /** Every record still on the table's stream, oldest first. */
+  async streamRecords(table: string): Promise<DynamoDBRecord[]> {
+    const { Table } = await this.dynamo.send(new DescribeTableCommand({ TableName: table }));
+    const streamArn = Table!.LatestStreamArn!;
+    const { StreamDescription } = await this.streams.send(
+      new DescribeStreamCommand({ StreamArn: streamArn }),
+    );
+    const records: DynamoDBRecord[] = [];
+    for (const shard of StreamDescription?.Shards ?? []) {
+      let iterator = (
+        await this.streams.send(
+          new GetShardIteratorCommand({
+            StreamArn: streamArn,
+            ShardId: shard.ShardId,
+            ShardIteratorType: 'TRIM_HORIZON',
+          }),
+        )
+      ).ShardIterator;
+      while (iterator) {
+        const page = await this.streams.send(new GetRecordsCommand({ ShardIterator: iterator }));
+        records.push(...(page.Records ?? []).map((r) => toLambdaStreamRecord(r, streamArn)));
+        if (!page.Records?.length) break;
+        iterator = page.NextShardIterator;
+      }
+    }
+    return records;
+  }
+
+  /** Receives and deletes every message waiting in the queue. */
+  async drain(queueUrl: string): Promise<SQSRecord[]> {
+    const received: SQSRecord[] = [];
+    for (;;) {
+      const { Messages = [] } = await this.sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
+      );
+      if (Messages.length === 0) return received;
+      for (const message of Messages) {
+        received.push(toLambdaSqsRecord(message, queueUrl));
+        await this.sqs.send(
+          new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle! }),
+        );
+      }
+    }
+  }
+
+  destroy(): void {
+    this.dynamo.destroy();
+    this.streams.destroy();
+    this.sqs.destroy();
+  }
+}
