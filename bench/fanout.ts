@@ -1,7 +1,7 @@
 import { ScanCommand, BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Runtime } from '../local/runtime.ts';
 import { documentClient } from '../shared/aws/dynamodb.ts';
-import { sqsClient } from '../shared/news/sqs.ts';
+import { sqsClient } from '../shared/aws/sqs.ts';
 import { followToItem } from '../shared/social/dynamodb.ts';
 import { percentile, printComparison, time } from './stats.ts';
 

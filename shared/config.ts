@@ -30,3 +30,14 @@ export function config(): Settings {
   settings = parsed.data;
   return settings;
 }
+
+/**
+ * A resource name the deployment passes in (a table, queue or bucket): read when the adapter is created, at
+ * cold start, and fatal when missing, with a message that names the variable.
+ */
+export function requiredEnv(name: string): string {
+  const value = process.env[name];
+  if (!value)
+    throw new Error(`Missing environment variable ${name}: the deployment sets it to a resource name.`);
+  return value;
+}

@@ -185,7 +185,7 @@ const operations: Partial<Record<FunctionName, ZodOpenApiOperationObject>> = {
   },
   follow: {
     summary: 'Follow a user',
-    description: 'The name comes as `username`, or as the original clients\' `followed`.',
+    description: "The name comes as `username`, or as the original clients' `followed`.",
     requestBody: bodyOf(followRequest),
     responses: {
       '201': { description: 'Following', ...json(z.object({ username: z.string(), since: z.string() })) },
@@ -196,7 +196,8 @@ const operations: Partial<Record<FunctionName, ZodOpenApiOperationObject>> = {
   },
   unfollow: {
     summary: 'Stop following a user',
-    description: 'The name comes from the path, `?username=`, or the original clients\' body field `followed`.',
+    description:
+      "The name comes from the path, `?username=`, or the original clients' body field `followed`.",
     responses: { '204': { description: 'Unfollowed' }, ...commonFailures, '404': failure('Not following') },
   },
   listFollowing: {

@@ -194,8 +194,16 @@ export const functions = {
   listTags: { entry: 'links/list-tags', tables: { ...authenticated, links: 'read' } },
   follow: { entry: 'social/follow', tables: { ...authenticated, social: 'readwrite' } },
   unfollow: { entry: 'social/unfollow', tables: { ...authenticated, social: 'readwrite' } },
-  listFollowing: { entry: 'social/list-following', tables: { ...authenticated, social: 'read' }, pageTokens: true },
-  listFollowers: { entry: 'social/list-followers', tables: { ...authenticated, social: 'read' }, pageTokens: true },
+  listFollowing: {
+    entry: 'social/list-following',
+    tables: { ...authenticated, social: 'read' },
+    pageTokens: true,
+  },
+  listFollowers: {
+    entry: 'social/list-followers',
+    tables: { ...authenticated, social: 'read' },
+    pageTokens: true,
+  },
   getNews: { entry: 'news/get-news', tables: { ...authenticated, feeds: 'read' }, pageTokens: true },
   fanOutLinkEvents: {
     entry: 'news/fan-out-link-events',
@@ -356,8 +364,22 @@ export const eventSources: EventSourceDeclaration[] = [
     bisectBatchOnError: true,
     onFailure: 'streamFailures',
   },
-  { kind: 'queue', queue: 'fanOut', function: 'continueFanOut', batchSize: 1, maxBatchingWindowSeconds: 0, maxConcurrency: 10 },
-  { kind: 'queue', queue: 'feedWrites', function: 'writeFeeds', batchSize: 10, maxBatchingWindowSeconds: 0, maxConcurrency: 20 },
+  {
+    kind: 'queue',
+    queue: 'fanOut',
+    function: 'continueFanOut',
+    batchSize: 1,
+    maxBatchingWindowSeconds: 0,
+    maxConcurrency: 10,
+  },
+  {
+    kind: 'queue',
+    queue: 'feedWrites',
+    function: 'writeFeeds',
+    batchSize: 10,
+    maxBatchingWindowSeconds: 0,
+    maxConcurrency: 20,
+  },
   {
     kind: 'stream',
     table: 'links',

@@ -1,5 +1,6 @@
 import { queueHandler } from '../../shared/events/batch.ts';
-import { fanOutContinuationMessage, parseMessage } from '../../shared/news/messages.ts';
+import { parseMessage } from '../../shared/events/messages.ts';
+import { fanOutContinuationMessage } from '../../shared/news/messages.ts';
 import { fanOut } from '../../shared/news/service.ts';
 
 /** The next page of an author's followers for an event whose fan-out did not fit in one step. */

@@ -1,5 +1,6 @@
 import { queueHandler } from '../../shared/events/batch.ts';
-import { feedWriteMessage, parseMessage } from '../../shared/news/messages.ts';
+import { parseMessage } from '../../shared/events/messages.ts';
+import { feedWriteMessage } from '../../shared/news/messages.ts';
 import { feedWriter } from '../../shared/news/service.ts';
 
 /** One event into a batch of followers' feeds. */

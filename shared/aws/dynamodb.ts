@@ -77,7 +77,9 @@ export async function transact(
       if (!(error instanceof TransactionCanceledException)) throw error;
       const reasons = error.CancellationReasons ?? [];
       if (reasons.some((reason) => reason.Code === 'ConditionalCheckFailed')) return reasons;
-      const conflictOnly = reasons.every((r) => !r.Code || r.Code === 'None' || r.Code === 'TransactionConflict');
+      const conflictOnly = reasons.every(
+        (r) => !r.Code || r.Code === 'None' || r.Code === 'TransactionConflict',
+      );
       if (!conflictOnly || attempt >= TRANSACTION_ATTEMPTS) {
         throw new Unavailable('The database is busy with other changes to these items; try again.');
       }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseMessage } from '../events/messages.ts';
 import type { LinkRef } from '../links/checks.ts';
 
 /** Why a check was asked for: a new link, a link whose URL changed, or the daily re-check of stale links. */
@@ -29,17 +30,11 @@ export function toCheckMessage(request: CheckRequest): string {
 
 /** The request a queue message carries; anything else is malformed and goes, after retries, to the DLQ. */
 export function parseCheckMessage(body: string): CheckRequest {
-  let json: unknown;
-  try {
-    json = JSON.parse(body);
-  } catch {
-    throw new Error('Malformed link check message: not JSON');
-  }
-  const parsed = checkRequestMessage.safeParse(json);
-  if (!parsed.success) {
-    throw new Error(`Malformed link check message: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
-  }
-  const { username, url, cause, requested_at } = parsed.data;
+  const { username, url, cause, requested_at } = parseMessage(
+    checkRequestMessage,
+    body,
+    'link check message',
+  );
   return { username, url, cause, requestedAt: requested_at };
 }
 

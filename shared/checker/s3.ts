@@ -9,11 +9,11 @@ import {
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
-import { requiredEnv } from '../aws/dynamodb.ts';
 import type { LinkRef } from '../links/checks.ts';
 import type { FetchedPage } from './model.ts';
 import type { SnapshotStore } from './ports.ts';
 import { newestFirst, snapshotKey, snapshotPrefix } from './snapshots.ts';
+import { requiredEnv } from '../config.ts';
 
 const gzip = promisify(gzipCallback);
 

@@ -7,14 +7,9 @@ export const snapshotQuery = z.object({ url: urlSchema }).meta({ id: 'SnapshotQu
 
 export const recheckRequest = z
   .object({
-    stale_after_seconds: z.coerce
-      .number()
-      .int()
-      .min(0)
-      .optional()
-      .meta({
-        description: 'Re-check links checked longer ago than this; 0 re-checks every link. Default: 7 days.',
-      }),
+    stale_after_seconds: z.coerce.number().int().min(0).optional().meta({
+      description: 'Re-check links checked longer ago than this; 0 re-checks every link. Default: 7 days.',
+    }),
   })
   .meta({ id: 'RecheckRequest' });
 

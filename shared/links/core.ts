@@ -149,7 +149,6 @@ export class LinkService {
     return { links, nextToken: next ? await this.pageTokens.seal(LIST_NAME, username, next) : null };
   }
 
-
   /** updated_at always moves forward, even when two changes land within the same millisecond. */
   private later(previous: string): string {
     const now = this.now().getTime();

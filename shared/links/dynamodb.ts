@@ -44,10 +44,11 @@ import {
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { createHash } from 'node:crypto';
 import { Unavailable } from '../errors.ts';
-import { documentClient, guarded, requiredEnv, transact, translateAwsError } from '../aws/dynamodb.ts';
+import { documentClient, guarded, transact, translateAwsError } from '../aws/dynamodb.ts';
 import { normalizeUrl, type Link, type LinkPosition, type LinkStatus } from './model.ts';
 import type { InsertResult, LinkPage, LinkStore } from './ports.ts';
 import type { LinkCheckRecord, LinkRef, RecordCheckResult, StaleLinkQuery } from './checks.ts';
+import { requiredEnv } from '../config.ts';
 
 export const LINKS_BY_CREATED = 'byCreated';
 const LINK_PREFIX = 'LINK#';
@@ -246,7 +247,7 @@ export class DynamoLinkStore implements LinkStore {
   async recentPublic(username: string, count: number): Promise<Link[]> {
     const found: Link[] = [];
     let after: LinkPosition | undefined;
-    for (let examined = 0; found.length < count && examined < count * 10; ) {
+    for (let examined = 0; found.length < count && examined < count * 10;) {
       const page = await this.listNewestFirst(username, after, count * 2);
       examined += page.links.length;
       found.push(...page.links.filter((link) => !link.private));

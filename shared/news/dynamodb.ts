@@ -21,9 +21,10 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { documentClient, guarded, requiredEnv, translateAwsError } from '../aws/dynamodb.ts';
+import { documentClient, guarded, translateAwsError } from '../aws/dynamodb.ts';
 import { FEED_RETENTION_DAYS, type LinkEvent, type LinkEventType } from './model.ts';
 import type { FeedEntry, FeedPosition, FeedStore } from './ports.ts';
+import { requiredEnv } from '../config.ts';
 
 export const FEED_BY_AUTHOR = 'byAuthor';
 /** BatchWriteItem takes at most 25 requests per call. */

@@ -25,16 +25,3 @@ export const fanOutContinuationMessage = z.object({
   change: feedChange,
   after: z.object({ since: z.string(), username: z.string() }),
 });
-
-export function parseMessage<T>(schema: z.ZodType<T>, body: string): T {
-  let json: unknown;
-  try {
-    json = JSON.parse(body);
-  } catch {
-    throw new Error('Malformed message: not JSON');
-  }
-  const parsed = schema.safeParse(json);
-  if (!parsed.success)
-    throw new Error(`Malformed message: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
-  return parsed.data;
-}

@@ -26,9 +26,10 @@ import {
   TransactWriteCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import { documentClient, guarded, requiredEnv, transact } from '../aws/dynamodb.ts';
+import { documentClient, guarded, transact } from '../aws/dynamodb.ts';
 import type { Follow, FollowCounts, FollowPosition } from './model.ts';
 import type { FollowPage, FollowStore } from './ports.ts';
+import { requiredEnv } from '../config.ts';
 
 export const FOLLOWING_BY_SINCE = 'followingBySince';
 export const FOLLOWERS_BY_SINCE = 'followersBySince';

@@ -45,7 +45,7 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { documentClient, guarded, requiredEnv, transact } from '../aws/dynamodb.ts';
+import { documentClient, guarded, transact } from '../aws/dynamodb.ts';
 import type { RateLimitStore, RateWrite } from '../http/rate-limit.ts';
 import type { GitHubIdentity, Session, User } from './model.ts';
 import type {
@@ -56,6 +56,7 @@ import type {
   SessionStore,
   UserStore,
 } from './ports.ts';
+import { requiredEnv } from '../config.ts';
 
 const PROFILE = 'PROFILE';
 const SESSION = 'SESSION';

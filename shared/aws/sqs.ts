@@ -1,0 +1,33 @@
+import { SendMessageBatchCommand, SQSClient, type SendMessageBatchRequestEntry } from '@aws-sdk/client-sqs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Unavailable } from '../errors.ts';
+
+/** SendMessageBatch takes at most 10 messages per call. */
+export const SEND_BATCH_LIMIT = 10;
+const SEND_ATTEMPTS = 5;
+
+let client: SQSClient | undefined;
+/** One SQS client per process, created on first use; the endpoint comes from `AWS_ENDPOINT_URL_SQS`. */
+export const sqsClient = () => (client ??= new SQSClient({}));
+
+/**
+ * Sends the bodies in order, ten per SendMessageBatch call. SendMessageBatch can accept some entries and
+ * refuse others: the refused ones are sent again with backoff (a resend of one that had in fact landed is a
+ * duplicate, which every consumer here tolerates); what is still refused after a few attempts is an outage.
+ */
+export async function sendInBatches(client: SQSClient, queueUrl: string, bodies: string[]): Promise<void> {
+  for (let i = 0; i < bodies.length; i += SEND_BATCH_LIMIT) {
+    let entries: SendMessageBatchRequestEntry[] = bodies
+      .slice(i, i + SEND_BATCH_LIMIT)
+      .map((body, index) => ({ Id: String(index), MessageBody: body }));
+    for (let attempt = 1; entries.length > 0; attempt++) {
+      if (attempt > SEND_ATTEMPTS) throw new Unavailable('A queue keeps refusing messages; try again later.');
+      if (attempt > 1) await sleep(Math.random() * 25 * 2 ** attempt);
+      const { Failed = [] } = await client.send(
+        new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }),
+      );
+      const failed = new Set(Failed.map((f) => f.Id));
+      entries = entries.filter((entry) => failed.has(entry.Id));
+    }
+  }
+}
