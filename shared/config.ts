@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 const settingsSchema = z.object({
   MAX_LINKS_PER_USER: z.coerce.number().int().positive().default(10_000),

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseMessage } from '../events/messages.ts';
 import type { LinkRef } from '../links/checks.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { urlSchema } from '../links/model.ts';
 
 /** The schemas of the link checker's routes: they validate requests and generate the OpenAPI document. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The paging parameters every list shares: `limit` (1 to 100, default 10) and an opaque `start_token`. */
 

@@ -1,5 +1,5 @@
 import { InvalidRequest, AlreadyExists, LinkLimitReached, NotFound, Unavailable } from '../errors.ts';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { PageTokens } from '../pagination.ts';
 import { LinkFilter, type LinkFilterInput } from './filter.ts';
 import { MAX_TAGS, mergeTags, type Link, type LinkPosition } from './model.ts';
@@ -75,7 +75,7 @@ export class LinkService {
   }
 
   async list(username: string, query: ListQuery): Promise<LinkListing> {
-    const filter = LinkFilter.compile(query);
+    const filter = await LinkFilter.compile(query);
     let cursor: LinkPosition | undefined = query.startToken
       ? await this.pageTokens.open(query.startToken, LIST_NAME, username, linkPosition)
       : undefined;

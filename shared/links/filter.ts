@@ -1,4 +1,3 @@
-import { RE2JS } from 're2js';
 import { InvalidRequest } from '../errors.ts';
 import type { Link } from './model.ts';
 
@@ -18,7 +17,8 @@ export interface LinkFilterInput {
 export class LinkFilter {
   private constructor(private readonly tests: ((link: Link) => boolean)[]) {}
 
-  static compile(input: LinkFilterInput): LinkFilter {
+  /** The regex engine is loaded on first use: only listings with a regex filter pay for it at cold start. */
+  static async compile(input: LinkFilterInput): Promise<LinkFilter> {
     const tests: ((link: Link) => boolean)[] = [];
     const invalid: Record<string, string> = {};
     const regexes: [string, string | undefined, (link: Link) => string][] = [
@@ -33,6 +33,7 @@ export class LinkFilter {
         continue;
       }
       try {
+        const { RE2JS } = await import('re2js');
         const regex = RE2JS.compile(pattern);
         tests.push((link) => regex.matcher(text(link)).find());
       } catch (error) {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { limitSchema, startTokenSchema } from '../http/paging.ts';
 import { descriptionSchema, flagSchema, tagsSchema, titleSchema, urlSchema, type Link } from './model.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { PageTokens } from '../pagination.ts';
 import { FEED_RETENTION_DAYS, type FeedChange, type LinkEvent } from './model.ts';
 import type { FeedQueue, FeedStore, FeedWrite, FollowerDirectory, RecentLinks } from './ports.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The shapes of the pipeline's queue messages: anything else is malformed and goes to the dead-letter queue. */
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { LinkEvent } from './model.ts';
 
 export const newsEventSchema = z

@@ -1,5 +1,5 @@
 import { AlreadyFollowing, InvalidRequest, NotFound } from '../errors.ts';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { PageTokens } from '../pagination.ts';
 import type { Follow, FollowPosition } from './model.ts';
 import type { FollowPage, FollowStore, UserDirectory } from './ports.ts';

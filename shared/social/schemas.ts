@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { usernameSchema } from '../users/model.ts';
 
 /** `username`, or the original clients' `followed`. */

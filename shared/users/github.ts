@@ -5,7 +5,7 @@ import {
   UnexpectedErrorResponseBodyError,
   UnexpectedResponseError,
 } from 'arctic';
-import { z } from 'zod';
+import * as z from 'zod';
 import { Unauthorized, Unavailable } from '../errors.ts';
 import { logger } from '../logger.ts';
 import type { GitHubIdentity } from './model.ts';

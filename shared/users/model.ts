@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** GitHub logins, lower-cased: the only usernames there are. */
 export const usernameSchema = z

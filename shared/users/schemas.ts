@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { IssuedToken } from './sessions.ts';
 import { usernameSchema, type Profile } from './model.ts';
 
