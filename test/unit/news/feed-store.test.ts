@@ -53,14 +53,12 @@ describe('writing an event into many feeds', () => {
   });
 
   it('given DynamoDB throttles past the SDK retries, then the failure is Unavailable', async () => {
-    dynamo
-      .on(BatchWriteCommand)
-      .rejects(
-        Object.assign(new Error('slow down'), {
-          name: 'ProvisionedThroughputExceededException',
-          $fault: 'client',
-        }),
-      );
+    dynamo.on(BatchWriteCommand).rejects(
+      Object.assign(new Error('slow down'), {
+        name: 'ProvisionedThroughputExceededException',
+        $fault: 'client',
+      }),
+    );
     const store = new DynamoFeedStore('feeds', db, 0);
 
     await expect(store.putAll([{ reader: 'alice', event }])).rejects.toBeInstanceOf(Unavailable);
