@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { config } from '../config.ts';
-import { NotFound } from '../errors.ts';
+import { NotFound, Unauthorized } from '../errors.ts';
 import { logger } from '../logger.ts';
 import { rateLimiter, sessions } from '../users/service.ts';
 import { presentedToken } from '../users/sessions.ts';
@@ -51,7 +51,14 @@ export function authenticatedRoute(
   return (event, context) =>
     serve(event, context, async (request) => {
       const token = presentedToken(request.headers);
-      const username = await sessions().authenticate(token);
+      let username: string;
+      try {
+        username = await sessions().authenticate(token);
+      } catch (error) {
+        // Not logged in: counted per client IP, as requests before login are, so guessing tokens is slow too.
+        if (error instanceof Unauthorized) await rateLimiter()?.enforce(rateKeyForIp(request.sourceIp));
+        throw error;
+      }
       logger.appendKeys({ username });
       // Per token, once it is known to be valid: unknown tokens never create rate items.
       await rateLimiter()?.enforce(rateKeyForToken(token!));

@@ -59,7 +59,7 @@ function parseBody(event: APIGatewayProxyEventV2, contentType: string | undefine
     try {
       return JSON.parse(text) as unknown;
     } catch {
-      throw new InvalidRequest('The request body is not valid JSON.');
+      throw new InvalidRequest('The request body is not valid JSON.', { body: 'not valid JSON' });
     }
   }
   if (mediaType === 'application/x-www-form-urlencoded') {

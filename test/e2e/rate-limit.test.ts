@@ -132,3 +132,16 @@ describe('per access token', () => {
     expect(answers.filter((answer) => answer.status === 200)).toHaveLength(BURST);
   });
 });
+
+describe('per client IP, for requests whose token is not valid', () => {
+  it('given 100 requests with a made-up token in one burst, then they are limited by IP: 401s first, then 429s', async () => {
+    await pause(1000);
+    const guesser = new ApiClient(runtime.url, 'dlk_made-up-token');
+
+    const { answers } = await burst(100, () => guesser.get('/v1/tags'));
+
+    const statuses = new Set(answers.map((answer) => answer.status));
+    expect([...statuses].sort()).toEqual([401, 429]);
+    expectLimited(answers);
+  });
+});

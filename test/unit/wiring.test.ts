@@ -1,4 +1,10 @@
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fallbackFunction, functions, routes, type FunctionName } from '../../shared/wiring.ts';
@@ -42,7 +48,7 @@ describe('the wiring and the handlers agree on who needs a token', () => {
   });
 
   it.each(names.filter(needsToken))(
-    'given %s, whose routes all need a token, when called without one on each route, then 401 and DynamoDB is not touched',
+    'given %s, whose routes all need a token, when called without one on each route, then 401, with no session looked up and nothing but the client IP counted',
     async (name) => {
       const handler = await importHandler(functions[name].entry);
 
@@ -51,7 +57,9 @@ describe('the wiring and the handlers agree on who needs a token', () => {
         expect(answer.status, `${route.method} ${route.path}`).toBe(401);
         expect(answer.headers['www-authenticate']).toBe('Bearer');
       }
-      expect(dynamo.calls()).toHaveLength(0);
+      expect(dynamo.calls()).toHaveLength(dynamo.commandCalls(UpdateCommand).length);
+      const counted = dynamo.commandCalls(UpdateCommand).map((call) => String(call.args[0].input.Key?.pk));
+      expect(counted.every((key) => key.startsWith('RATE#'))).toBe(true);
     },
   );
 

@@ -147,11 +147,13 @@ describe('the per-token rate limit of authenticated routes', () => {
     expect(dynamo.commandCalls(GetCommand).map((c) => c.args[0].input.TableName)).toEqual([TABLES.users]);
   });
 
-  it('given a token nobody issued, then 401, and no rate item is written for it', async () => {
+  it('given a token nobody issued, then 401, counted against the client IP and never against the token', async () => {
     const me = await coldStart('users/me');
 
     expectError(await get(me, '/v1/me', 'dlk_made-up'), 401, 'unauthorized');
 
-    expect(dynamo.commandCalls(UpdateCommand)).toHaveLength(0);
+    const rateKeys = dynamo.commandCalls(UpdateCommand).map((call) => String(call.args[0].input.Key?.pk));
+    expect(rateKeys).not.toContain(`RATE#${rateKeyForToken('dlk_made-up')}`);
+    expect(rateKeys.every((key) => key.startsWith('RATE#'))).toBe(true);
   });
 });
