@@ -124,19 +124,21 @@ describe('DynamoIdentityStore on DynamoDB Local', () => {
 });
 
 describe('DynamoLoginStateStore on DynamoDB Local', () => {
-  const now = new Date('2026-11-23T18:00:00.000Z');
+  // Real times: DynamoDB Local's TTL deletes items whose expiry has passed, even in the middle of a test.
+  const now = new Date();
+  const inTenMinutes = new Date(now.getTime() + 10 * 60 * 1000).toISOString();
 
   it('given a saved state, when consumed, then true once, and false on every replay', async () => {
-    await states.save('state-a', '2026-11-23T18:10:00.000Z');
+    await states.save('state-a', inTenMinutes);
 
     expect(await states.consume('state-a', now)).toBe(true);
     expect(await states.consume('state-a', now)).toBe(false);
   });
 
   it('given a state past its expiry (TTL not yet run), when consumed, then false', async () => {
-    await states.save('state-b', '2026-11-23T18:10:00.000Z');
+    await states.save('state-b', inTenMinutes);
 
-    expect(await states.consume('state-b', new Date('2026-11-23T18:10:00.000Z'))).toBe(false);
+    expect(await states.consume('state-b', new Date(inTenMinutes))).toBe(false);
   });
 
   it('given a state never saved, when consumed, then false', async () => {
@@ -144,7 +146,7 @@ describe('DynamoLoginStateStore on DynamoDB Local', () => {
   });
 
   it('given two concurrent uses of one state, then exactly one succeeds', async () => {
-    await states.save('state-c', '2026-11-23T18:10:00.000Z');
+    await states.save('state-c', inTenMinutes);
 
     const uses = await Promise.all([states.consume('state-c', now), states.consume('state-c', now)]);
 
@@ -155,43 +157,58 @@ describe('DynamoLoginStateStore on DynamoDB Local', () => {
 describe('DynamoRateLimitStore on DynamoDB Local (the conditions as DynamoDB evaluates them)', () => {
   const T = 100_000;
   const TOL = 300_000;
+  /** An expiry an hour ahead: DynamoDB Local deletes items whose TTL has passed, even mid-test. */
+  const LATER = Math.floor(Date.now() / 1000) + 3600;
 
   it('given a new key, when restarted, then applied; and when restarted again at the same instant, then refused with the stored tat', async () => {
-    expect(await rates.restart('r1', 1_000_000, T, 1)).toEqual({ applied: true, tat: 1_100_000 });
+    expect(await rates.restart('r1', 1_000_000, T, LATER)).toEqual({ applied: true, tat: 1_100_000 });
 
-    expect(await rates.restart('r1', 1_000_000, T, 1)).toEqual({ applied: false, tat: 1_100_000 });
+    expect(await rates.restart('r1', 1_000_000, T, LATER)).toEqual({ applied: false, tat: 1_100_000 });
   });
 
   it('given a key within its tolerance, when advanced, then tat grows by the interval until it passes now + tolerance', async () => {
-    await rates.restart('r2', 1_000_000, T, 1);
+    await rates.restart('r2', 1_000_000, T, LATER);
 
-    expect(await rates.advance('r2', 1_000_000, T, TOL, 1)).toEqual({ applied: true, tat: 1_200_000 });
-    expect(await rates.advance('r2', 1_000_000, T, TOL, 1)).toEqual({ applied: true, tat: 1_300_000 });
-    expect(await rates.advance('r2', 1_000_000, T, TOL, 1)).toEqual({ applied: true, tat: 1_400_000 });
-    expect(await rates.advance('r2', 1_000_000, T, TOL, 1)).toEqual({ applied: false, tat: 1_400_000 });
+    expect(await rates.advance('r2', 1_000_000, T, TOL, LATER)).toEqual({ applied: true, tat: 1_200_000 });
+    expect(await rates.advance('r2', 1_000_000, T, TOL, LATER)).toEqual({ applied: true, tat: 1_300_000 });
+    expect(await rates.advance('r2', 1_000_000, T, TOL, LATER)).toEqual({ applied: true, tat: 1_400_000 });
+    expect(await rates.advance('r2', 1_000_000, T, TOL, LATER)).toEqual({ applied: false, tat: 1_400_000 });
   });
 
   it('given no item, when advanced, then refused with no tat', async () => {
-    expect(await rates.advance('r3', 1_000_000, T, TOL, 1)).toEqual({ applied: false, tat: undefined });
+    expect(await rates.advance('r3', 1_000_000, T, TOL, LATER)).toEqual({ applied: false, tat: undefined });
   });
 
   it('given an idle key (tat in the past), when advanced, then refused; when restarted, then applied from now', async () => {
-    await rates.restart('r4', 1_000_000, T, 1);
+    await rates.restart('r4', 1_000_000, T, LATER);
 
-    expect(await rates.advance('r4', 5_000_000, T, TOL, 1)).toEqual({ applied: false, tat: 1_100_000 });
-    expect(await rates.restart('r4', 5_000_000, T, 1)).toEqual({ applied: true, tat: 5_100_000 });
+    expect(await rates.advance('r4', 5_000_000, T, TOL, LATER)).toEqual({ applied: false, tat: 1_100_000 });
+    expect(await rates.restart('r4', 5_000_000, T, LATER)).toEqual({ applied: true, tat: 5_100_000 });
   });
 
-  it('given a limiter at 12/s and bursts of 80 and a client with a rate item, when 99 more requests race at once, then exactly 79 pass', async () => {
-    const fixedNow = Date.parse('2026-11-23T18:00:00.000Z');
+  it('given a limiter at 12/s and bursts of 80 and a client with a rate item, when 99 more requests come at one instant, then exactly 79 pass', async () => {
+    // Frozen at the real time: an item whose TTL lies in the past would be deleted by DynamoDB Local mid-test.
+    const fixedNow = Date.now();
     const limiter = new RateLimiter(rates, { perSecond: 12, burst: 80 }, () => fixedNow);
-    // The first request creates the item. (DynamoDB Local, unlike DynamoDB, can let two conditional writes that
-    // race to create one item both pass; on an existing item its conditional updates are atomic, as here.)
+    expect(await limiter.check('r-burst')).toEqual({ allowed: true });
+
+    const decisions = [];
+    for (let i = 0; i < 99; i++) decisions.push(await limiter.check('r-burst'));
+
+    expect(decisions.filter((d) => d.allowed)).toHaveLength(79);
+    expect(decisions.filter((d) => !d.allowed)).toEqual(
+      Array.from({ length: 20 }, () => ({ allowed: false, retryAfterSeconds: 1 })),
+    );
+  });
+
+  it('given the same burst racing concurrently, then exactly 79 pass: no update is lost', async () => {
+    // Frozen at the real time: an item whose TTL lies in the past would be deleted by DynamoDB Local mid-test.
+    const fixedNow = Date.now();
+    const limiter = new RateLimiter(rates, { perSecond: 12, burst: 80 }, () => fixedNow);
     expect(await limiter.check('r-race')).toEqual({ allowed: true });
 
     const decisions = await Promise.all(Array.from({ length: 99 }, () => limiter.check('r-race')));
 
-    // No lost updates: neither more nor fewer than the rest of the burst pass.
     expect(decisions.filter((d) => d.allowed)).toHaveLength(79);
     expect(decisions.filter((d) => !d.allowed)).toEqual(
       Array.from({ length: 20 }, () => ({ allowed: false, retryAfterSeconds: 1 })),
@@ -199,13 +216,13 @@ describe('DynamoRateLimitStore on DynamoDB Local (the conditions as DynamoDB eva
   });
 
   it('given a rate item, then its TTL attribute is epoch seconds and it stores no token or address', async () => {
-    await rates.restart('r5', 1_000_000, T, 1_795_456_860);
+    await rates.restart('r5', 1_000_000, T, LATER);
 
     const { Item } = await tables.db.send(
       new GetCommand({ TableName: tables.names.users, Key: rateKey('r5') }),
     );
 
-    expect(Item).toEqual({ ...rateKey('r5'), tat: 1_100_000, expires_at_epoch: 1_795_456_860 });
+    expect(Item).toEqual({ ...rateKey('r5'), tat: 1_100_000, expires_at_epoch: LATER });
   });
 });
 
