@@ -18,6 +18,7 @@ import {
 import { rateKey, sessionKey } from '../shared/users/dynamodb.ts';
 import { hashToken } from '../shared/users/sessions.ts';
 import { printComparison, time } from './stats.ts';
+import { aLink } from '../test/support/builders.ts';
 
 const WARMUP = 50;
 
@@ -72,20 +73,16 @@ export async function benchLinks(runtime: Runtime, iterations: number): Promise<
       await response.arrayBuffer();
     });
     const at = new Date().toISOString();
-    const item = linkToItem({
-      username: 'bare',
-      url: `https://example.com/bare/${i}`,
-      title: `Page ${i}`,
-      description: '',
-      tags: ['bench'],
-      private: false,
-      status: 'pending',
-      httpStatus: null,
-      checkedAt: null,
-      createdAt: at,
-      updatedAt: at,
-      version: 1,
-    });
+    const item = linkToItem(
+      aLink({
+        username: 'bare',
+        url: `https://example.com/bare/${i}`,
+        title: `Page ${i}`,
+        tags: ['bench'],
+        createdAt: at,
+        updatedAt: at,
+      }),
+    );
     const transact = () =>
       db.send(
         new TransactWriteCommand({
