@@ -217,10 +217,15 @@ export const functions = {
     sendsTo: ['fanOut', 'feedWrites'],
     timeoutSeconds: 30,
   },
-  writeFeeds: { entry: 'news/write-feeds', tables: { feeds: 'readwrite' }, timeoutSeconds: 30 },
+  writeFeeds: {
+    entry: 'news/write-feeds',
+    tables: { feeds: 'readwrite', social: 'read' },
+    timeoutSeconds: 30,
+  },
   applyFollowChanges: {
     entry: 'news/apply-follow-changes',
     tables: { feeds: 'readwrite', links: 'read' },
+    sendsTo: ['feedWrites'],
     timeoutSeconds: 30,
   },
   /**

@@ -1,7 +1,14 @@
 import * as z from 'zod';
 import type { PageTokens } from '../pagination.ts';
 import { FEED_RETENTION_DAYS, type FeedChange, type LinkEvent } from './model.ts';
-import type { FeedQueue, FeedStore, FeedWrite, FollowerDirectory, RecentLinks } from './ports.ts';
+import type {
+  FeedQueue,
+  FeedStore,
+  FeedWrite,
+  FollowCheck,
+  FollowerDirectory,
+  RecentLinks,
+} from './ports.ts';
 import type { FollowPosition } from '../social/model.ts';
 
 /** Followers read per fan-out step: one Lambda invocation never walks an unbounded list. */
@@ -36,11 +43,19 @@ export class FanOut {
   }
 }
 
+/**
+ * How long after an unfollow the second sweep runs: well past the time a fanned-out event spends in the
+ * pipeline (seconds), short enough that a stray entry does not linger.
+ */
+export const UNFOLLOW_SWEEP_DELAY_SECONDS = 60;
+
 /** Applies feed writes, and follow and unfollow, to readers' feeds. */
 export class FeedWriter {
   constructor(
     private readonly feeds: FeedStore,
     private readonly links: RecentLinks,
+    private readonly follows: FollowCheck,
+    private readonly queue: Pick<FeedQueue, 'sendFeedWrites'>,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -49,6 +64,14 @@ export class FeedWriter {
     if (change.kind === 'retract') {
       for (const reader of write.followers)
         await this.feeds.removeByAuthor(reader, change.author, change.url);
+      return;
+    }
+    if (change.kind === 'unfollowed') {
+      for (const reader of write.followers) {
+        if (!(await this.follows.isFollowing(reader, change.author))) {
+          await this.feeds.removeByAuthor(reader, change.author);
+        }
+      }
       return;
     }
     if (!this.fresh(change.event)) return;
@@ -63,9 +86,16 @@ export class FeedWriter {
     await this.feeds.putAll(events.map((event) => ({ reader, event })));
   }
 
-  /** After unfollowing, none of the author's events remain in the reader's feed. */
+  /**
+   * After unfollowing, none of the author's events remain in the reader's feed: they are removed now, and
+   * once more a minute later, for events that were already on their way.
+   */
   async unfollowed(reader: string, author: string): Promise<void> {
     await this.feeds.removeByAuthor(reader, author);
+    await this.queue.sendFeedWrites(
+      [{ change: { kind: 'unfollowed', author }, followers: [reader] }],
+      UNFOLLOW_SWEEP_DELAY_SECONDS,
+    );
   }
 
   private fresh(event: LinkEvent): boolean {

@@ -14,6 +14,7 @@ const linkEvent = z.object({
 const feedChange = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('publish'), event: linkEvent }),
   z.object({ kind: z.literal('retract'), author: z.string().min(1), url: z.string().min(1) }),
+  z.object({ kind: z.literal('unfollowed'), author: z.string().min(1) }),
 ]);
 
 export const feedWriteMessage = z.object({

@@ -17,7 +17,12 @@ export interface LinkEvent {
 export type FeedChange =
   | { kind: 'publish'; event: LinkEvent }
   /** The link turned private: every feed entry about it goes. */
-  | { kind: 'retract'; author: string; url: string };
+  | { kind: 'retract'; author: string; url: string }
+  /**
+   * A second sweep after an unfollow: events already on their way when the reader unfollowed can land after
+   * the first one. It removes the author's entries unless the reader follows the author again by then.
+   */
+  | { kind: 'unfollowed'; author: string };
 
 /** Feed entries live this long. */
 export const FEED_RETENTION_DAYS = 90;

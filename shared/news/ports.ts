@@ -25,9 +25,15 @@ export interface FanOutContinuation {
   after: FollowPosition;
 }
 
+/** Whether one user follows another: implemented by the social context. */
+export interface FollowCheck {
+  isFollowing(follower: string, followed: string): Promise<boolean>;
+}
+
 /** The queues between fan-out and feed writing. */
 export interface FeedQueue {
-  sendFeedWrites(writes: FeedWrite[]): Promise<void>;
+  /** With a delay, the writes are delivered no sooner than that many seconds from now (at most 900). */
+  sendFeedWrites(writes: FeedWrite[], delaySeconds?: number): Promise<void>;
   sendContinuation(continuation: FanOutContinuation): Promise<void>;
 }
 

@@ -42,7 +42,22 @@ let fanOutInstance: FanOut | undefined;
 export const fanOut = () => (fanOutInstance ??= new FanOut(followerDirectory(), new SqsFeedQueue()));
 
 let writerInstance: FeedWriter | undefined;
-export const feedWriter = () => (writerInstance ??= new FeedWriter(new DynamoFeedStore(), recentLinks()));
+export const feedWriter = () => {
+  if (!writerInstance) {
+    let follows: DynamoFollowStore | undefined;
+    writerInstance = new FeedWriter(
+      new DynamoFeedStore(),
+      recentLinks(),
+      // The social context answers whether a reader follows an author again by the time of the sweep.
+      {
+        isFollowing: (follower, followed) =>
+          (follows ??= new DynamoFollowStore()).isFollowing(follower, followed),
+      },
+      new SqsFeedQueue(),
+    );
+  }
+  return writerInstance;
+};
 
 let newsInstance: News | undefined;
 export const news = () => (newsInstance ??= new News(new DynamoFeedStore(), new PageTokens(pageTokenKey)));

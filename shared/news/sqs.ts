@@ -5,23 +5,22 @@ import type { FanOutContinuation, FeedQueue, FeedWrite } from './ports.ts';
 
 /** The news pipeline's two queues: feed writes (an event and a batch of followers) and fan-out continuations. */
 export class SqsFeedQueue implements FeedQueue {
+  /** Queue URLs default to the environment, read on first use: a function gets only the queues it sends to. */
   constructor(
-    private readonly feedWritesUrl: string = requiredEnv('FEED_WRITES_QUEUE_URL'),
-    private readonly fanOutUrl: string = requiredEnv('FANOUT_QUEUE_URL'),
+    private readonly urls: { feedWrites?: string; fanOut?: string } = {},
     private readonly client: SQSClient = sqsClient(),
   ) {}
 
-  sendFeedWrites(writes: FeedWrite[]): Promise<void> {
-    return sendInBatches(
-      this.client,
-      this.feedWritesUrl,
-      writes.map((write) => JSON.stringify(write)),
-    );
+  sendFeedWrites(writes: FeedWrite[], delaySeconds?: number): Promise<void> {
+    const queueUrl = (this.urls.feedWrites ??= requiredEnv('FEED_WRITES_QUEUE_URL'));
+    const bodies = writes.map((write) => JSON.stringify(write));
+    return sendInBatches(this.client, queueUrl, bodies, delaySeconds);
   }
 
   async sendContinuation(continuation: FanOutContinuation): Promise<void> {
+    const queueUrl = (this.urls.fanOut ??= requiredEnv('FANOUT_QUEUE_URL'));
     await this.client.send(
-      new SendMessageCommand({ QueueUrl: this.fanOutUrl, MessageBody: JSON.stringify(continuation) }),
+      new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(continuation) }),
     );
   }
 }

@@ -10,6 +10,7 @@
  * | whom a user follows, newest first   | LSI followingBySince: pk = USER#<follower>, descending             |
  * | who follows a user, newest first    | GSI followersBySince: followed_pk = FOLLOWED#<followed>, descending |
  * | a user's counts                     | pk = USER#<username>, sk = COUNTERS                                |
+ * | does A follow B (the news sweep)    | GetItem pk = USER#<A>, sk = FOLLOWS#<B>, consistent                |
  *
  * Item shapes:
  * - edge: { pk: USER#<follower>, sk: FOLLOWS#<followed>, follower, followed, since,
@@ -145,6 +146,20 @@ export class DynamoFollowStore implements FollowStore {
           }
         : undefined,
     });
+  }
+
+  async isFollowing(follower: string, followed: string): Promise<boolean> {
+    const { Item } = await guarded(() =>
+      this.db.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: edgeKey(follower, followed),
+          ConsistentRead: true,
+          ProjectionExpression: 'pk',
+        }),
+      ),
+    );
+    return Item !== undefined;
   }
 
   async counts(username: string): Promise<FollowCounts> {

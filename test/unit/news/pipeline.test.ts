@@ -41,7 +41,10 @@ beforeEach(() => {
 describe('fanning an event out to followers', () => {
   it('given 2,500 followers, then one step sends one page (1,000) in 10 messages of 100, one batch call, and a continuation', async () => {
     const directory = followersOf(2500);
-    const queue = new SqsFeedQueue('feed-writes', 'fan-out', new SQSClient({ region: 'us-east-1' }));
+    const queue = new SqsFeedQueue(
+      { feedWrites: 'feed-writes', fanOut: 'fan-out' },
+      new SQSClient({ region: 'us-east-1' }),
+    );
 
     await new FanOut(directory, queue).run(change);
 
@@ -57,7 +60,10 @@ describe('fanning an event out to followers', () => {
   });
 
   it('given followers that fit one page, then no continuation is sent', async () => {
-    const queue = new SqsFeedQueue('feed-writes', 'fan-out', new SQSClient({ region: 'us-east-1' }));
+    const queue = new SqsFeedQueue(
+      { feedWrites: 'feed-writes', fanOut: 'fan-out' },
+      new SQSClient({ region: 'us-east-1' }),
+    );
 
     await new FanOut(followersOf(250), queue).run(change);
 
@@ -70,7 +76,10 @@ describe('fanning an event out to followers', () => {
       .on(SendMessageBatchCommand)
       .resolvesOnce({ Failed: [{ Id: '1', Code: 'InternalError', SenderFault: false }] })
       .resolves({ Failed: [] });
-    const queue = new SqsFeedQueue('feed-writes', 'fan-out', new SQSClient({ region: 'us-east-1' }));
+    const queue = new SqsFeedQueue(
+      { feedWrites: 'feed-writes', fanOut: 'fan-out' },
+      new SQSClient({ region: 'us-east-1' }),
+    );
 
     await new FanOut(followersOf(250), queue).run(change);
 
