@@ -1,47 +1,20 @@
 import { createHash } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { Unauthorized } from '../../../shared/errors.ts';
-import type { Session, User } from '../../../shared/users/model.ts';
-import type { SessionStore, UserStore } from '../../../shared/users/ports.ts';
 import { hashToken, presentedToken, Sessions } from '../../../shared/users/sessions.ts';
 import { aSession, aUser } from '../../support/builders.ts';
-
-class InMemorySessionStore implements SessionStore {
-  readonly byHash = new Map<string, Session>();
-  async put(session: Session): Promise<void> {
-    this.byHash.set(session.tokenHash, { ...session });
-  }
-  async get(tokenHash: string): Promise<Session | undefined> {
-    return this.byHash.get(tokenHash);
-  }
-  async delete(tokenHash: string): Promise<void> {
-    this.byHash.delete(tokenHash);
-  }
-}
-
-class InMemoryUserStore implements UserStore {
-  readonly users = new Map<string, User>();
-  async createIfAbsent(user: User): Promise<User> {
-    const existing = this.users.get(user.username);
-    if (existing) return existing;
-    this.users.set(user.username, user);
-    return user;
-  }
-  async get(username: string): Promise<User | undefined> {
-    return this.users.get(username);
-  }
-}
+import { InMemorySessionStore, InMemoryUsers } from '../support/memory-users.ts';
 
 const DAY = 24 * 60 * 60 * 1000;
 let now: Date;
 let sessionStore: InMemorySessionStore;
-let userStore: InMemoryUserStore;
+let userStore: InMemoryUsers;
 let sessions: Sessions;
 
 beforeEach(() => {
   now = new Date('2026-11-23T18:00:00.000Z');
   sessionStore = new InMemorySessionStore();
-  userStore = new InMemoryUserStore();
+  userStore = new InMemoryUsers();
   sessions = new Sessions(sessionStore, userStore, 30, () => now);
 });
 
@@ -130,12 +103,15 @@ describe('Sessions.devLogin', () => {
   it('given a new username, when it logs in, then the user is registered and gets a working token', async () => {
     const issued = await sessions.devLogin('carol');
 
-    expect(userStore.users.get('carol')).toMatchObject({ username: 'carol', createdAt: now.toISOString() });
+    expect(userStore.profiles.get('carol')).toMatchObject({
+      username: 'carol',
+      createdAt: now.toISOString(),
+    });
     expect(await sessions.authenticate(issued.accessToken)).toBe('carol');
   });
 
   it('given a registered user, when they log in again, then their stored profile is kept', async () => {
-    userStore.users.set('alice', aUser({ name: 'Alice Liddell', createdAt: '2020-01-01T00:00:00.000Z' }));
+    userStore.profiles.set('alice', aUser({ name: 'Alice Liddell', createdAt: '2020-01-01T00:00:00.000Z' }));
 
     const issued = await sessions.devLogin('alice');
 
