@@ -6,14 +6,15 @@ import type { BucketAccess, TableAccess } from '../shared/wiring.ts';
  * the adapters under shared/ make (test/infra/permissions.test.ts reads the adapters and checks that every
  * command they send is covered, so a new kind of call cannot go unnoticed until it fails deployed).
  *
- * DynamoDB: GetCommand, QueryCommand; PutCommand, UpdateCommand, DeleteCommand, BatchWriteCommand, and the
+ * DynamoDB: GetCommand, BatchGetCommand, QueryCommand; PutCommand, UpdateCommand, DeleteCommand, BatchWriteCommand, and the
  * Put, Update, Delete and ConditionCheck items of TransactWriteCommand (a transaction needs each item's own
  * action). Indexes are only ever queried.
  */
 export const TABLE_ACTIONS: Record<TableAccess, readonly string[]> = {
-  read: ['dynamodb:GetItem', 'dynamodb:Query'],
+  read: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'],
   readwrite: [
     'dynamodb:GetItem',
+    'dynamodb:BatchGetItem',
     'dynamodb:Query',
     'dynamodb:PutItem',
     'dynamodb:UpdateItem',

@@ -59,7 +59,7 @@ export const tables = {
     envVar: 'FEEDS_TABLE',
     partitionKey: { name: 'pk', type: 'S' },
     sortKey: { name: 'sk', type: 'S' },
-    localIndexes: [{ name: 'byAuthor', sortKey: { name: 'author_key', type: 'S' } }],
+    localIndexes: [{ name: 'byTime', sortKey: { name: 'time_key', type: 'S' } }],
     ttlAttribute: 'expires_at_epoch',
   },
 } as const satisfies Record<string, TableDeclaration>;
@@ -224,8 +224,7 @@ export const functions = {
   },
   applyFollowChanges: {
     entry: 'news/apply-follow-changes',
-    tables: { feeds: 'readwrite', links: 'read' },
-    sendsTo: ['feedWrites'],
+    tables: { feeds: 'readwrite', links: 'read', social: 'read' },
     timeoutSeconds: 30,
   },
   /**

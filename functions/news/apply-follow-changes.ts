@@ -4,7 +4,8 @@ import { followChangeFromStreamRecord } from '../../shared/social/stream.ts';
 
 /** The social table's stream: a new follower gets recent events; an unfollow clears the author from the feed. */
 export const handler = streamHandler(followChangeFromStreamRecord, async (change) => {
-  const { follower, followed } = change.follow;
-  if (change.kind === 'followed') await feedWriter().followed(follower, followed);
-  else await feedWriter().unfollowed(follower, followed);
+  const { follower, followed, since } = change.follow;
+  const reader = { username: follower, since };
+  if (change.kind === 'followed') await feedWriter().followed(reader, followed);
+  else await feedWriter().unfollowed(reader, followed);
 });

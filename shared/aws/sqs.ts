@@ -15,20 +15,11 @@ export const sqsClient = () => (client ??= new SQSClient({}));
  * refuse others: the refused ones are sent again with backoff (a resend of one that had in fact landed is a
  * duplicate, which every consumer here tolerates); what is still refused after a few attempts is an outage.
  */
-export async function sendInBatches(
-  client: SQSClient,
-  queueUrl: string,
-  bodies: string[],
-  delaySeconds?: number,
-): Promise<void> {
+export async function sendInBatches(client: SQSClient, queueUrl: string, bodies: string[]): Promise<void> {
   for (let i = 0; i < bodies.length; i += SEND_BATCH_LIMIT) {
     let entries: SendMessageBatchRequestEntry[] = bodies
       .slice(i, i + SEND_BATCH_LIMIT)
-      .map((body, index) => ({
-        Id: String(index),
-        MessageBody: body,
-        ...(delaySeconds ? { DelaySeconds: delaySeconds } : {}),
-      }));
+      .map((body, index) => ({ Id: String(index), MessageBody: body }));
     for (let attempt = 1; entries.length > 0; attempt++) {
       if (attempt > SEND_ATTEMPTS) throw new Unavailable('A queue keeps refusing messages; try again later.');
       if (attempt > 1) await sleep(Math.random() * 25 * 2 ** attempt);

@@ -62,6 +62,7 @@ export class LinkService {
       checkedAt: null,
       createdAt: at,
       updatedAt: at,
+      ...(input.private ? {} : { publishedAt: at }),
       version: 1,
     };
     const result = await this.store.insert(link, this.maxLinksPerUser);
@@ -110,13 +111,17 @@ export class LinkService {
           add_tags: `at most ${MAX_TAGS} tags`,
         });
       }
+      const { publishedAt, ...rest } = current;
+      const updatedAt = this.later(current.updatedAt);
+      const isPrivate = changes.private ?? current.private;
       const updated: Link = {
-        ...current,
+        ...rest,
         title: changes.title ?? current.title,
         description: changes.description ?? current.description,
-        private: changes.private ?? current.private,
+        private: isPrivate,
         tags,
-        updatedAt: this.later(current.updatedAt),
+        updatedAt,
+        ...(isPrivate ? {} : { publishedAt: current.private ? updatedAt : publishedAt }),
         version: current.version + 1,
       };
       if (await this.store.replace(updated, current.version)) return updated;

@@ -26,7 +26,7 @@
  *
  * Item shapes:
  * - link: { pk, sk, created, username, url, title, description, tags: string[], private, status, http_status,
- *   checked_at, check_reason?, created_at, updated_at, version }
+ *   checked_at, check_reason?, created_at, updated_at, published_at? (absent while private), version }
  * - counters: { pk, sk: COUNTERS, links_count }
  * The table streams new and old images; the news pipeline reads link items from it and ignores counters.
  */
@@ -71,6 +71,7 @@ export interface LinkItem {
   check_reason?: string;
   created_at: string;
   updated_at: string;
+  published_at?: string;
   version: number;
 }
 
@@ -99,6 +100,7 @@ export function linkToItem(link: Link): LinkItem {
     ...(link.checkReason ? { check_reason: link.checkReason } : {}),
     created_at: link.createdAt,
     updated_at: link.updatedAt,
+    ...(link.publishedAt ? { published_at: link.publishedAt } : {}),
     version: link.version,
   };
 }
@@ -118,6 +120,8 @@ export function linkFromItem(item: Record<string, unknown>): Link {
     ...(row.check_reason ? { checkReason: row.check_reason } : {}),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    // Links written before published_at existed were public since their creation, at the latest.
+    ...(row.private ? {} : { publishedAt: row.published_at ?? row.created_at }),
     version: row.version ?? 1,
   };
 }

@@ -17,6 +17,11 @@ export interface Link {
   checkReason?: string;
   createdAt: string;
   updatedAt: string;
+  /**
+   * When the link last became public: its creation, or the edit that made it public; absent while it is
+   * private. Followers' news dates the link's `link_added` by it, however the event reaches them.
+   */
+  publishedAt?: string;
   /** Bumped on every change; updates are conditional on it (optimistic concurrency). */
   version: number;
 }

@@ -1,26 +1,36 @@
 import * as z from 'zod';
 import type { PageTokens } from '../pagination.ts';
-import { FEED_RETENTION_DAYS, type FeedChange, type LinkEvent } from './model.ts';
+import type { FollowPosition } from '../social/model.ts';
+import {
+  FEED_RETENTION_DAYS,
+  linkEvent,
+  type FeedChange,
+  type LinkEvent,
+  type LinkRevision,
+} from './model.ts';
 import type {
   FeedQueue,
+  FeedSlot,
   FeedStore,
   FeedWrite,
   FollowCheck,
   FollowerDirectory,
+  Reader,
   RecentLinks,
+  SlotEntry,
+  SlotTombstone,
 } from './ports.ts';
-import type { FollowPosition } from '../social/model.ts';
 
 /** Followers read per fan-out step: one Lambda invocation never walks an unbounded list. */
 export const FOLLOWER_PAGE_SIZE = 1000;
-/** Followers per feed-write message: four BatchWriteItem calls of 25. */
+/** Followers per feed-write message. */
 export const FOLLOWERS_PER_MESSAGE = 100;
 /** Events a new follower receives from the followed user's recent links. */
 export const BACKFILL_EVENTS = 20;
 
-const DAY_MS = 24 * 60 * 60 * 1000;
+const DAY_SECONDS = 24 * 60 * 60;
 
-/** Copies each link event into its author's followers' feeds, one page of followers at a time. */
+/** Copies each link change to its author's followers, one page of followers at a time. */
 export class FanOut {
   constructor(
     private readonly followers: FollowerDirectory,
@@ -31,11 +41,10 @@ export class FanOut {
 
   /** Sends the feed writes for one page of followers, then, if more follow, a continuation for the rest. */
   async run(change: FeedChange, after?: FollowPosition): Promise<void> {
-    const author = change.kind === 'publish' ? change.event.author : change.author;
-    const page = await this.followers.followers(author, after, this.pageSize);
+    const page = await this.followers.followers(authorOf(change), after, this.pageSize);
     const writes: FeedWrite[] = [];
-    for (let i = 0; i < page.usernames.length; i += this.followersPerMessage) {
-      writes.push({ change, followers: page.usernames.slice(i, i + this.followersPerMessage) });
+    for (let i = 0; i < page.readers.length; i += this.followersPerMessage) {
+      writes.push({ change, readers: page.readers.slice(i, i + this.followersPerMessage) });
     }
     if (writes.length > 0) await this.queue.sendFeedWrites(writes);
     // Writes first: if the continuation is lost to a crash, the retried step resends the same (idempotent) writes.
@@ -43,63 +52,150 @@ export class FanOut {
   }
 }
 
-/**
- * How long after an unfollow the second sweep runs: well past the time a fanned-out event spends in the
- * pipeline (seconds), short enough that a stray entry does not linger.
- */
-export const UNFOLLOW_SWEEP_DELAY_SECONDS = 60;
+const authorOf = (change: FeedChange) => (change.kind === 'publish' ? change.event.author : change.author);
 
-/** Applies feed writes, and follow and unfollow, to readers' feeds. */
+const SLOT_OF: Record<LinkEvent['type'], FeedSlot> = {
+  link_added: 'added',
+  link_updated: 'updated',
+  link_deleted: 'deleted',
+};
+
+/** The slots that a retraction or a deletion hides: what followers saw of the link while it was public. */
+const HIDDEN_SLOTS: FeedSlot[] = ['added', 'updated'];
+
+/**
+ * The order of entries in one slot: the follow under which the entry came (a later follow wins, so that a
+ * delivery from an ended follow never displaces the current one's), then the link's revision, then the source
+ * (a fanned-out event outranks a backfilled one of the same revision, so that both end alike).
+ */
+export function entryOrder(followedSince: string, revision: LinkRevision, backfilled: boolean): string {
+  return `${followedSince}#${revision}#${backfilled ? 0 : 1}`;
+}
+
+/**
+ * Applies link changes, follows and unfollows to readers' feeds so that the settled feeds do not depend on the
+ * order, duplication or concurrency of deliveries, nor on a crash between any two steps.
+ *
+ * The feed does not record deliveries; it holds state that every delivery moves forward only:
+ * - Each link has three slots in a reader's feed (added, updated, deleted). A slot is one item, and every
+ *   write to it is one conditional write: an entry lands only over an absent or lower-ordered one (see
+ *   entryOrder), so two deliveries end as the later change would, whichever comes first, and a duplicate is
+ *   a no-op.
+ * - Turning a link private, or deleting it, hides its added and updated slots up to that revision: the slot
+ *   keeps the highest hidden revision, and its entry goes if older. An add or update of that link delayed in
+ *   a queue is older than the hidden revision and cannot land; a link made public again has a higher
+ *   revision and can. So no feed holds an add or update of a link that is now private or deleted once the
+ *   retraction has been applied, in whatever order the rest arrives.
+ * - Entries remember the follow under which they came. An unfollow sweeps the entries of that follow and
+ *   older ones. A write that was on its way reads the follow again after it lands (strongly consistent), and
+ *   sweeps the same way if the reader no longer follows the author under that follow. Either the unfollow's
+ *   sweep sees the entry, or the writer sees the unfollow: nothing is left behind, and no timer is needed.
+ * - A reader gets an entry only for events that happened while they followed; what happened before comes from
+ *   the backfill of recent links when they follow, dated as the fan-out dates them (link_added by the time
+ *   the link became public), so both paths make the same entry.
+ * test/unit/news/feed-convergence.test.ts generates operations and deliveries in every order, duplicated and
+ * crashed midway, and compares the settled feeds with in-order delivery.
+ */
 export class FeedWriter {
   constructor(
     private readonly feeds: FeedStore,
     private readonly links: RecentLinks,
     private readonly follows: FollowCheck,
-    private readonly queue: Pick<FeedQueue, 'sendFeedWrites'>,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  async apply(write: FeedWrite): Promise<void> {
-    const { change } = write;
+  async apply({ change, readers }: FeedWrite): Promise<void> {
     if (change.kind === 'retract') {
-      for (const reader of write.followers)
-        await this.feeds.removeByAuthor(reader, change.author, change.url);
+      await this.feeds.hide(readers.flatMap((reader) => this.tombstones(reader.username, change)));
       return;
     }
-    if (change.kind === 'unfollowed') {
-      for (const reader of write.followers) {
-        if (!(await this.follows.isFollowing(reader, change.author))) {
-          await this.feeds.removeByAuthor(reader, change.author);
-        }
-      }
-      return;
+    const { event, revision } = change;
+    if (event.type === 'link_deleted') {
+      const link = { author: event.author, url: event.url, revision };
+      await this.feeds.hide(readers.flatMap((reader) => this.tombstones(reader.username, link)));
     }
-    if (!this.fresh(change.event)) return;
-    await this.feeds.putAll(write.followers.map((reader) => ({ reader, event: change.event })));
+    // Only readers who followed when it happened get the event; earlier followers' feeds are the backfill's.
+    const receiving = readers.filter((reader) => reader.since < event.timestamp);
+    const entries = receiving
+      .map((reader) => this.entry(reader, event, revision, false))
+      .filter((entry) => entry !== undefined);
+    await this.feeds.writeEntries(entries);
+    await this.sweepUnfollowed(event.author, receiving);
   }
 
-  /** A new follower gets the followed user's recent public links. */
-  async followed(reader: string, author: string): Promise<void> {
-    const events = (await this.links.recentPublicEvents(author, BACKFILL_EVENTS)).filter((e) =>
-      this.fresh(e),
-    );
-    await this.feeds.putAll(events.map((event) => ({ reader, event })));
+  /** A new follower gets the followed user's recent public links, as they are now. */
+  async followed(reader: Reader, author: string): Promise<void> {
+    const recent = await this.links.recentPublic(author, BACKFILL_EVENTS);
+    const entries = recent
+      .map((link) =>
+        this.entry(
+          reader,
+          linkEvent('link_added', author, link.url, link.title, link.publishedAt),
+          link.revision,
+          true,
+        ),
+      )
+      .filter((entry) => entry !== undefined);
+    await this.feeds.writeEntries(entries);
+    await this.sweepUnfollowed(author, [reader]);
+  }
+
+  /** After unfollowing, none of the author's entries of that follow (or older ones) remain in the feed. */
+  async unfollowed(reader: Reader, author: string): Promise<void> {
+    await this.feeds.removeFollowedUntil(reader.username, author, reader.since);
   }
 
   /**
-   * After unfollowing, none of the author's events remain in the reader's feed: they are removed now, and
-   * once more a minute later, for events that were already on their way.
+   * Readers who no longer follow the author under the follow the entries came with lose that follow's
+   * entries: those just written, and any that an earlier, crashed attempt left.
    */
-  async unfollowed(reader: string, author: string): Promise<void> {
-    await this.feeds.removeByAuthor(reader, author);
-    await this.queue.sendFeedWrites(
-      [{ change: { kind: 'unfollowed', author }, followers: [reader] }],
-      UNFOLLOW_SWEEP_DELAY_SECONDS,
+  private async sweepUnfollowed(author: string, readers: Reader[]): Promise<void> {
+    if (readers.length === 0) return;
+    const current = await this.follows.followedSince(
+      readers.map((reader) => reader.username),
+      author,
     );
+    for (const reader of readers) {
+      if (current.get(reader.username) !== reader.since)
+        await this.feeds.removeFollowedUntil(reader.username, author, reader.since);
+    }
   }
 
-  private fresh(event: LinkEvent): boolean {
-    return Date.parse(event.timestamp) > this.now().getTime() - FEED_RETENTION_DAYS * DAY_MS;
+  private entry(
+    reader: Reader,
+    event: LinkEvent,
+    revision: LinkRevision,
+    backfilled: boolean,
+  ): SlotEntry | undefined {
+    const expiresAtEpoch = Math.floor(Date.parse(event.timestamp) / 1000) + FEED_RETENTION_DAYS * DAY_SECONDS;
+    if (expiresAtEpoch * 1000 <= this.now().getTime()) return undefined;
+    return {
+      reader: reader.username,
+      author: event.author,
+      url: event.url,
+      slot: SLOT_OF[event.type],
+      event,
+      revision,
+      followedSince: reader.since,
+      order: entryOrder(reader.since, revision, backfilled),
+      expiresAtEpoch,
+    };
+  }
+
+  /** A tombstone outlives every entry it hides: those are older, and expire 90 days after their own events. */
+  private tombstones(
+    reader: string,
+    link: { author: string; url: string; revision: LinkRevision },
+  ): SlotTombstone[] {
+    const expiresAtEpoch = Math.floor(this.now().getTime() / 1000) + FEED_RETENTION_DAYS * DAY_SECONDS;
+    return HIDDEN_SLOTS.map((slot) => ({
+      reader,
+      author: link.author,
+      url: link.url,
+      slot,
+      revision: link.revision,
+      expiresAtEpoch,
+    }));
   }
 }
 
@@ -109,7 +205,7 @@ export interface NewsPage {
 }
 
 const LIST_NAME = 'news';
-const feedPosition = z.object({ timestamp: z.string(), id: z.string() });
+const feedPosition = z.object({ time: z.string(), key: z.string() });
 
 /** A reader's news, newest first: one query per page. */
 export class News {
@@ -122,15 +218,13 @@ export class News {
     const after = startToken
       ? await this.pageTokens.open(startToken, LIST_NAME, reader, feedPosition)
       : undefined;
-    const events = await this.feeds.page(reader, after, limit + 1);
-    const page = events.slice(0, limit);
+    const entries = await this.feeds.page(reader, after, limit + 1);
+    const page = entries.slice(0, limit);
     const last = page.at(-1);
     return {
-      events: page,
+      events: page.map((entry) => entry.event),
       nextToken:
-        events.length > limit && last
-          ? await this.pageTokens.seal(LIST_NAME, reader, { timestamp: last.timestamp, id: last.id })
-          : null,
+        entries.length > limit && last ? await this.pageTokens.seal(LIST_NAME, reader, last.position) : null,
     };
   }
 }

@@ -1,40 +1,66 @@
 /**
  * The feeds table: each reader's news, written by the fan-out, read one page per query.
  *
- * | access pattern                           | key condition / write                                      |
- * |------------------------------------------|------------------------------------------------------------|
- * | a reader's news, newest first, paged     | pk = FEED#<reader>, ScanIndexForward = false               |
- * | write an event into many feeds           | BatchWriteItem, 25 puts per call, UnprocessedItems retried |
- * | a reader's entries by one author (unfollow) | LSI byAuthor: pk = FEED#<reader>, begins_with(author_key, <author>#) |
- * | a reader's entries about one link (turned private) | LSI byAuthor: begins_with(author_key, <author>#<url hash>#) |
+ * Each link has up to three items in a reader's feed, one per slot (added, updated, deleted); see
+ * shared/news/core.ts for why slots, entry orders and hidden revisions make the feed independent of the order
+ * of deliveries. Every change to a slot is one conditional write of its item.
  *
- * Item shape: { pk: FEED#<reader>, sk: <timestamp>#<event id>, author_key: <author>#<url hash>#<timestamp>#<event id>,
- *   event_id, event_type, author, url, title, timestamp, expires_at_epoch }.
- * The key derives from the reader and the event alone, so a redelivered write overwrites the same item:
- * at-least-once delivery, exactly one entry. expires_at_epoch (event time + 90 days) is the TTL attribute.
+ * | access pattern                              | key condition / write                                            |
+ * |---------------------------------------------|------------------------------------------------------------------|
+ * | write an entry into a slot                  | UpdateItem SET entry if hidden_revision < :rev (or absent) and   |
+ * |                                             | entry_order < :order (or absent)                                 |
+ * | hide a slot up to a revision                | UpdateItem SET hidden_revision if lower (or absent); then        |
+ * |                                             | UpdateItem REMOVE entry if entry_revision < :rev                 |
+ * | a reader's entries by one author (unfollow) | pk = FEED#<reader>, begins_with(sk, SLOT#<author>#), consistent; |
+ * |                                             | UpdateItem REMOVE entry if followed_since <= :since              |
+ * | a reader's news, newest first, paged        | LSI byTime: pk = FEED#<reader>, ScanIndexForward = false         |
+ *
+ * Item shape: { pk: FEED#<reader>, sk: SLOT#<author>#<url hash>#<slot>, hidden_revision?, expires_at_epoch,
+ *   and, while it holds an entry: entry_order, entry_revision, followed_since, time_key: <timestamp>#<event id>,
+ *   event_id, event_type, author, url, title, timestamp }.
+ * An item without an entry has no time_key, so the byTime index holds entries only. A redelivered write finds
+ * its own order in the slot and changes nothing: at-least-once delivery, one entry. expires_at_epoch is the
+ * TTL attribute: 90 days after the event for an entry, after the retraction for a hidden revision.
  */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
-  BatchWriteCommand,
   QueryCommand,
+  UpdateCommand,
   paginateQuery,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { createHash } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { documentClient, guarded, translateAwsError } from '../aws/dynamodb.ts';
-import { FEED_RETENTION_DAYS, type LinkEvent, type LinkEventType } from './model.ts';
-import type { FeedEntry, FeedPosition, FeedStore } from './ports.ts';
 import { requiredEnv } from '../config.ts';
+import type { LinkEvent, LinkEventType } from './model.ts';
+import type { FeedEntryRead, FeedPosition, FeedStore, SlotEntry, SlotRef, SlotTombstone } from './ports.ts';
 
-export const FEED_BY_AUTHOR = 'byAuthor';
-/** BatchWriteItem takes at most 25 requests per call. */
-export const BATCH_WRITE_LIMIT = 25;
-const UNPROCESSED_ATTEMPTS = 8;
+export const FEED_BY_TIME = 'byTime';
+/** Conditional writes cannot be batched: this many are in flight at once. */
+const WRITES_IN_FLIGHT = 16;
+/** What an item holds while it has an entry; removed together when the entry goes. */
+const ENTRY_ATTRIBUTES = [
+  'entry_order',
+  'entry_revision',
+  'followed_since',
+  'time_key',
+  'event_id',
+  'event_type',
+  'author',
+  'url',
+  'title',
+  'timestamp',
+] as const;
+/** Expression names for attributes, some of which (`timestamp`, `url`) are DynamoDB reserved words. */
+const namesOf = (names: readonly string[]) => Object.fromEntries(names.map((name) => [`#${name}`, name]));
 
-interface FeedItem {
+interface EntryItem {
   pk: string;
   sk: string;
-  author_key: string;
+  entry_order: string;
+  entry_revision: string;
+  followed_since: string;
+  time_key: string;
   event_id: string;
   event_type: LinkEventType;
   author: string;
@@ -45,27 +71,34 @@ interface FeedItem {
 }
 
 const feedPartition = (reader: string) => `FEED#${reader}`;
+const authorPrefix = (author: string) => `SLOT#${author}#`;
 const urlHash = (url: string) => createHash('sha256').update(url).digest('base64url').slice(0, 16);
-const entrySortKey = (position: FeedPosition) => `${position.timestamp}#${position.id}`;
+const slotKey = (ref: SlotRef) => ({
+  pk: feedPartition(ref.reader),
+  sk: `${authorPrefix(ref.author)}${urlHash(ref.url)}#${ref.slot}`,
+});
 
-export function feedEntryToItem({ reader, event }: FeedEntry): FeedItem {
+export function slotEntryToItem(entry: SlotEntry): EntryItem {
+  const { event } = entry;
   return {
-    pk: feedPartition(reader),
-    sk: entrySortKey(event),
-    author_key: `${event.author}#${urlHash(event.url)}#${event.timestamp}#${event.id}`,
+    ...slotKey(entry),
+    entry_order: entry.order,
+    entry_revision: entry.revision,
+    followed_since: entry.followedSince,
+    time_key: `${event.timestamp}#${event.id}`,
     event_id: event.id,
     event_type: event.type,
     author: event.author,
     url: event.url,
     title: event.title,
     timestamp: event.timestamp,
-    expires_at_epoch: Math.floor(Date.parse(event.timestamp) / 1000) + FEED_RETENTION_DAYS * 24 * 60 * 60,
+    expires_at_epoch: entry.expiresAtEpoch,
   };
 }
 
-function eventFromItem(item: Record<string, unknown>): LinkEvent {
-  const row = item as unknown as FeedItem;
-  return {
+function entryFromItem(item: Record<string, unknown>): FeedEntryRead {
+  const row = item as unknown as EntryItem;
+  const event: LinkEvent = {
     id: row.event_id,
     type: row.event_type,
     author: row.author,
@@ -73,38 +106,78 @@ function eventFromItem(item: Record<string, unknown>): LinkEvent {
     title: row.title,
     timestamp: row.timestamp,
   };
+  return { event, position: { time: row.time_key, key: row.sk } };
 }
-
-type WriteRequest = NonNullable<BatchWriteCommand['input']['RequestItems']>[string][number];
 
 export class DynamoFeedStore implements FeedStore {
   constructor(
     private readonly tableName: string = requiredEnv('FEEDS_TABLE'),
     private readonly db: DynamoDBDocumentClient = documentClient(),
-    /** First backoff step between retries of unprocessed items; it doubles each attempt, with full jitter. */
-    private readonly backoffBaseMs = 25,
   ) {}
 
-  async putAll(entries: FeedEntry[]): Promise<void> {
-    await this.writeAll(entries.map((entry) => ({ PutRequest: { Item: feedEntryToItem(entry) } })));
+  async writeEntries(entries: SlotEntry[]): Promise<void> {
+    await inFlight(entries, (entry) => {
+      const { pk, sk, ...attributes } = slotEntryToItem(entry);
+      const names = Object.keys(attributes);
+      return this.conditionally(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk, sk },
+          UpdateExpression: `SET ${names.map((name) => `#${name} = :${name}`).join(', ')}`,
+          ConditionExpression:
+            '(attribute_not_exists(hidden_revision) OR hidden_revision < :entry_revision) AND ' +
+            '(attribute_not_exists(entry_order) OR entry_order < :entry_order)',
+          ExpressionAttributeNames: namesOf(names),
+          ExpressionAttributeValues: Object.fromEntries(
+            Object.entries(attributes).map(([name, value]) => [`:${name}`, value]),
+          ),
+        }),
+      );
+    });
   }
 
-  async removeByAuthor(reader: string, author: string, url?: string): Promise<void> {
-    const prefix = url ? `${author}#${urlHash(url)}#` : `${author}#`;
+  async hide(tombstones: SlotTombstone[]): Promise<void> {
+    await inFlight(tombstones, async (tombstone) => {
+      await this.conditionally(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: slotKey(tombstone),
+          UpdateExpression: 'SET hidden_revision = :revision, expires_at_epoch = :expires',
+          ConditionExpression: 'attribute_not_exists(hidden_revision) OR hidden_revision < :revision',
+          ExpressionAttributeValues: {
+            ':revision': tombstone.revision,
+            ':expires': tombstone.expiresAtEpoch,
+          },
+        }),
+      );
+      // Once hidden, no older entry can land; this removes one that landed before.
+      await this.removeEntry(tombstone, 'entry_revision < :revision', { ':revision': tombstone.revision });
+    });
+  }
+
+  async removeFollowedUntil(reader: string, author: string, since: string): Promise<void> {
     const pages = paginateQuery(
       { client: this.db, pageSize: 250 },
       {
         TableName: this.tableName,
-        IndexName: FEED_BY_AUTHOR,
-        KeyConditionExpression: 'pk = :pk AND begins_with(author_key, :prefix)',
-        ExpressionAttributeValues: { ':pk': feedPartition(reader), ':prefix': prefix },
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        FilterExpression: 'followed_since <= :since',
+        ExpressionAttributeValues: {
+          ':pk': feedPartition(reader),
+          ':prefix': authorPrefix(author),
+          ':since': since,
+        },
         ProjectionExpression: 'pk, sk',
+        ConsistentRead: true,
       },
     );
     try {
       for await (const page of pages) {
-        await this.writeAll(
-          (page.Items ?? []).map((key) => ({ DeleteRequest: { Key: { pk: key.pk, sk: key.sk } } })),
+        // Conditional again: an entry of a later follow may have replaced it since the query.
+        await inFlight(page.Items ?? [], (key) =>
+          this.removeEntry(key as { pk: string; sk: string }, 'followed_since <= :since', {
+            ':since': since,
+          }),
         );
       }
     } catch (error) {
@@ -112,41 +185,58 @@ export class DynamoFeedStore implements FeedStore {
     }
   }
 
-  async page(reader: string, after: FeedPosition | undefined, pageSize: number): Promise<LinkEvent[]> {
+  async page(reader: string, after: FeedPosition | undefined, pageSize: number): Promise<FeedEntryRead[]> {
     const { Items = [] } = await guarded(() =>
       this.db.send(
         new QueryCommand({
           TableName: this.tableName,
+          IndexName: FEED_BY_TIME,
           KeyConditionExpression: 'pk = :pk',
           ExpressionAttributeValues: { ':pk': feedPartition(reader) },
           ScanIndexForward: false,
           Limit: pageSize,
-          ExclusiveStartKey: after ? { pk: feedPartition(reader), sk: entrySortKey(after) } : undefined,
+          ExclusiveStartKey: after
+            ? { pk: feedPartition(reader), sk: after.key, time_key: after.time }
+            : undefined,
         }),
       ),
     );
-    return Items.map(eventFromItem);
+    return Items.map(entryFromItem);
   }
 
-  /**
-   * BatchWriteItem in chunks of 25. It is not atomic: items it could not write come back as UnprocessedItems
-   * and are retried with exponential backoff and jitter; what still fails is thrown, so the message is retried.
-   */
-  private async writeAll(requests: WriteRequest[]): Promise<void> {
-    for (let i = 0; i < requests.length; i += BATCH_WRITE_LIMIT) {
-      let pending = requests.slice(i, i + BATCH_WRITE_LIMIT);
-      for (let attempt = 1; pending.length > 0; attempt++) {
-        if (attempt > UNPROCESSED_ATTEMPTS) {
-          throw new Error(
-            `${pending.length} feed writes still unprocessed after ${UNPROCESSED_ATTEMPTS} attempts`,
-          );
-        }
-        if (attempt > 1) await sleep(Math.random() * this.backoffBaseMs * 2 ** attempt);
-        const { UnprocessedItems } = await guarded(() =>
-          this.db.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: pending } })),
-        );
-        pending = UnprocessedItems?.[this.tableName] ?? [];
-      }
+  /** Removes the entry of a slot (the item stays, with its hidden revision, until its TTL) if `condition` holds. */
+  private removeEntry(
+    ref: SlotRef | { pk: string; sk: string },
+    condition: string,
+    values: Record<string, unknown>,
+  ): Promise<void> {
+    return this.conditionally(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: 'pk' in ref ? { pk: ref.pk, sk: ref.sk } : slotKey(ref),
+        UpdateExpression: `REMOVE ${ENTRY_ATTRIBUTES.map((name) => `#${name}`).join(', ')}`,
+        ConditionExpression: condition,
+        ExpressionAttributeNames: namesOf(ENTRY_ATTRIBUTES),
+        ExpressionAttributeValues: values,
+      }),
+    );
+  }
+
+  /** A write whose condition fails was superseded (or already applied): nothing to do. */
+  private async conditionally(command: UpdateCommand): Promise<void> {
+    try {
+      await guarded(() => this.db.send(command));
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
   }
+}
+
+/** Runs `work` over every item with at most WRITES_IN_FLIGHT calls under way; the first failure is thrown. */
+async function inFlight<T>(items: T[], work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(WRITES_IN_FLIGHT, items.length) }, worker));
 }

@@ -1,6 +1,6 @@
 import type { Link } from '../links/model.ts';
 import type { LinkChange } from '../links/stream.ts';
-import { linkEvent, type FeedChange } from './model.ts';
+import { linkEvent, linkRevision, type FeedChange } from './model.ts';
 
 /**
  * What a link change means for followers. Private links never reach a feed: a link turned private is
@@ -9,17 +9,36 @@ import { linkEvent, type FeedChange } from './model.ts';
  */
 export function feedChangesFor(change: LinkChange): FeedChange[] {
   const { before, after } = change;
-  const publish = (type: Parameters<typeof linkEvent>[0], link: Link, timestamp: string): FeedChange[] => [
-    { kind: 'publish', event: linkEvent(type, link.username, link.url, link.title, timestamp) },
+  const publish = (type: Parameters<typeof linkEvent>[0], link: Link, timestamp: string, version: number) => [
+    {
+      kind: 'publish' as const,
+      event: linkEvent(type, link.username, link.url, link.title, timestamp),
+      revision: linkRevision(link.createdAt, version),
+    },
   ];
-  if (after && !before) return after.private ? [] : publish('link_added', after, after.createdAt);
+  if (after && !before)
+    return after.private
+      ? []
+      : publish('link_added', after, after.publishedAt ?? after.createdAt, after.version);
+  // A deletion is the link's next revision after the last one it had.
   if (before && !after)
-    return before.private ? [] : publish('link_deleted', before, deletedAt(before, change.at));
+    return before.private
+      ? []
+      : publish('link_deleted', before, deletedAt(before, change.at), before.version + 1);
   if (!before || !after) return [];
   if (before.private && after.private) return [];
-  if (before.private) return publish('link_added', after, after.updatedAt);
-  if (after.private) return [{ kind: 'retract', author: after.username, url: after.url }];
-  return visiblyChanged(before, after) ? publish('link_updated', after, after.updatedAt) : [];
+  if (before.private)
+    return publish('link_added', after, after.publishedAt ?? after.updatedAt, after.version);
+  if (after.private)
+    return [
+      {
+        kind: 'retract',
+        author: after.username,
+        url: after.url,
+        revision: linkRevision(after.createdAt, after.version),
+      },
+    ];
+  return visiblyChanged(before, after) ? publish('link_updated', after, after.updatedAt, after.version) : [];
 }
 
 function visiblyChanged(before: Link, after: Link): boolean {

@@ -11,15 +11,18 @@ const linkEvent = z.object({
   timestamp: z.iso.datetime(),
 });
 
+const revision = z.string().min(1);
+
 const feedChange = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('publish'), event: linkEvent }),
-  z.object({ kind: z.literal('retract'), author: z.string().min(1), url: z.string().min(1) }),
-  z.object({ kind: z.literal('unfollowed'), author: z.string().min(1) }),
+  z.object({ kind: z.literal('publish'), event: linkEvent, revision }),
+  z.object({ kind: z.literal('retract'), author: z.string().min(1), url: z.string().min(1), revision }),
 ]);
+
+const reader = z.object({ username: z.string().min(1), since: z.string().min(1) });
 
 export const feedWriteMessage = z.object({
   change: feedChange,
-  followers: z.array(z.string().min(1)).max(1000),
+  readers: z.array(reader).max(1000),
 });
 
 export const fanOutContinuationMessage = z.object({

@@ -13,23 +13,30 @@ export interface LinkEvent {
   timestamp: string;
 }
 
+/**
+ * Where a change stands in its link's history: `<created_at>#<version, 12 digits>`. Strings of one link compare
+ * as its changes happened: the version grows with every write of the link item, and a link deleted and added
+ * again starts over with a later `created_at`. A deletion takes the version after the last one it removed.
+ */
+export type LinkRevision = string;
+
+export function linkRevision(createdAt: string, version: number): LinkRevision {
+  return `${createdAt}#${String(version).padStart(12, '0')}`;
+}
+
 /** What a link change means for followers' feeds. */
 export type FeedChange =
-  | { kind: 'publish'; event: LinkEvent }
-  /** The link turned private: every feed entry about it goes. */
-  | { kind: 'retract'; author: string; url: string }
-  /**
-   * A second sweep after an unfollow: events already on their way when the reader unfollowed can land after
-   * the first one. It removes the author's entries unless the reader follows the author again by then.
-   */
-  | { kind: 'unfollowed'; author: string };
+  /** A visible change: link_added, link_updated, or link_deleted (which also hides what was added or updated). */
+  | { kind: 'publish'; event: LinkEvent; revision: LinkRevision }
+  /** The link turned private at `revision`: what followers saw of it before goes. */
+  | { kind: 'retract'; author: string; url: string; revision: LinkRevision };
 
 /** Feed entries live this long. */
 export const FEED_RETENTION_DAYS = 90;
 
 /**
  * Event ids derive from the event itself, so the same event reached twice (a redelivered message, a retried
- * stream batch, a follow backfill of an event already fanned out) lands on the same feed entry.
+ * stream batch, a follow backfill of an event already fanned out) is the same entry.
  */
 export function linkEvent(
   type: LinkEventType,

@@ -1,16 +1,16 @@
 import { pageTokenKey } from '../aws/secrets.ts';
 import { DynamoLinkStore } from '../links/dynamodb.ts';
-import { linkEvent } from './model.ts';
+import { linkRevision } from './model.ts';
 import { PageTokens } from '../pagination.ts';
 import { DynamoFollowStore } from '../social/dynamodb.ts';
 import { FanOut, FeedWriter, News } from './core.ts';
 import { DynamoFeedStore } from './dynamodb.ts';
-import type { FollowerDirectory, RecentLinks } from './ports.ts';
+import type { FollowCheck, FollowerDirectory, RecentLinks } from './ports.ts';
 import { SqsFeedQueue } from './sqs.ts';
 
 /** The news context's cores wired to their adapters, once per cold start. */
 
-/** The social context answers who follows an author. */
+/** The social context answers who follows an author, and since when. */
 function followerDirectory(): FollowerDirectory {
   const follows = new DynamoFollowStore();
   return {
@@ -18,10 +18,18 @@ function followerDirectory(): FollowerDirectory {
       const page = await follows.followers(author, after, pageSize);
       const last = page.follows.at(-1);
       return {
-        usernames: page.follows.map((follow) => follow.follower),
+        readers: page.follows.map((follow) => ({ username: follow.follower, since: follow.since })),
         ...(page.hasMore && last ? { next: { since: last.since, username: last.follower } } : {}),
       };
     },
+  };
+}
+
+/** The social context answers which readers still follow an author, under which follow. */
+function followCheck(): FollowCheck {
+  let follows: DynamoFollowStore | undefined;
+  return {
+    followedSince: (readers, author) => (follows ??= new DynamoFollowStore()).followedSince(readers, author),
   };
 }
 
@@ -29,11 +37,14 @@ function followerDirectory(): FollowerDirectory {
 function recentLinks(): RecentLinks {
   const links = new DynamoLinkStore();
   return {
-    async recentPublicEvents(author, count) {
+    async recentPublic(author, count) {
       const recent = await links.recentPublic(author, count);
-      return recent.map((link) =>
-        linkEvent('link_added', link.username, link.url, link.title, link.createdAt),
-      );
+      return recent.map((link) => ({
+        url: link.url,
+        title: link.title,
+        publishedAt: link.publishedAt ?? link.createdAt,
+        revision: linkRevision(link.createdAt, link.version),
+      }));
     },
   };
 }
@@ -42,22 +53,8 @@ let fanOutInstance: FanOut | undefined;
 export const fanOut = () => (fanOutInstance ??= new FanOut(followerDirectory(), new SqsFeedQueue()));
 
 let writerInstance: FeedWriter | undefined;
-export const feedWriter = () => {
-  if (!writerInstance) {
-    let follows: DynamoFollowStore | undefined;
-    writerInstance = new FeedWriter(
-      new DynamoFeedStore(),
-      recentLinks(),
-      // The social context answers whether a reader follows an author again by the time of the sweep.
-      {
-        isFollowing: (follower, followed) =>
-          (follows ??= new DynamoFollowStore()).isFollowing(follower, followed),
-      },
-      new SqsFeedQueue(),
-    );
-  }
-  return writerInstance;
-};
+export const feedWriter = () =>
+  (writerInstance ??= new FeedWriter(new DynamoFeedStore(), recentLinks(), followCheck()));
 
 let newsInstance: News | undefined;
 export const news = () => (newsInstance ??= new News(new DynamoFeedStore(), new PageTokens(pageTokenKey)));

@@ -11,10 +11,10 @@ export class SqsFeedQueue implements FeedQueue {
     private readonly client: SQSClient = sqsClient(),
   ) {}
 
-  sendFeedWrites(writes: FeedWrite[], delaySeconds?: number): Promise<void> {
+  sendFeedWrites(writes: FeedWrite[]): Promise<void> {
     const queueUrl = (this.urls.feedWrites ??= requiredEnv('FEED_WRITES_QUEUE_URL'));
     const bodies = writes.map((write) => JSON.stringify(write));
-    return sendInBatches(this.client, queueUrl, bodies, delaySeconds);
+    return sendInBatches(this.client, queueUrl, bodies);
   }
 
   async sendContinuation(continuation: FanOutContinuation): Promise<void> {

@@ -10,7 +10,7 @@
  * | whom a user follows, newest first   | LSI followingBySince: pk = USER#<follower>, descending             |
  * | who follows a user, newest first    | GSI followersBySince: followed_pk = FOLLOWED#<followed>, descending |
  * | a user's counts                     | pk = USER#<username>, sk = COUNTERS                                |
- * | does A follow B (the news sweep)    | GetItem pk = USER#<A>, sk = FOLLOWS#<B>, consistent                |
+ * | since when do readers follow B      | BatchGetItem of their edges, consistent, 100 keys per call          |
  *
  * Item shapes:
  * - edge: { pk: USER#<follower>, sk: FOLLOWS#<followed>, follower, followed, since,
@@ -22,12 +22,15 @@
  * backfills a new follower's feed and clears it on unfollow.
  */
 import {
+  BatchGetCommand,
   GetCommand,
   QueryCommand,
   TransactWriteCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { documentClient, guarded, transact } from '../aws/dynamodb.ts';
+import { Unavailable } from '../errors.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Follow, FollowCounts, FollowPosition } from './model.ts';
 import type { FollowPage, FollowStore } from './ports.ts';
 import { requiredEnv } from '../config.ts';
@@ -35,6 +38,9 @@ import { requiredEnv } from '../config.ts';
 export const FOLLOWING_BY_SINCE = 'followingBySince';
 export const FOLLOWERS_BY_SINCE = 'followersBySince';
 const EDGE_PREFIX = 'FOLLOWS#';
+/** BatchGetItem takes at most 100 keys per call; keys it leaves unprocessed are asked for again. */
+const BATCH_GET_LIMIT = 100;
+const BATCH_GET_ATTEMPTS = 8;
 
 export interface FollowItem {
   pk: string;
@@ -148,18 +154,36 @@ export class DynamoFollowStore implements FollowStore {
     });
   }
 
-  async isFollowing(follower: string, followed: string): Promise<boolean> {
-    const { Item } = await guarded(() =>
-      this.db.send(
-        new GetCommand({
-          TableName: this.tableName,
-          Key: edgeKey(follower, followed),
-          ConsistentRead: true,
-          ProjectionExpression: 'pk',
-        }),
-      ),
-    );
-    return Item !== undefined;
+  /** The readers who follow `followed` now, with the time their follow began (strongly consistent). */
+  async followedSince(readers: string[], followed: string): Promise<Map<string, string>> {
+    const found = new Map<string, string>();
+    const unique = [...new Set(readers)];
+    for (let i = 0; i < unique.length; i += BATCH_GET_LIMIT) {
+      let keys: Record<string, unknown>[] = unique
+        .slice(i, i + BATCH_GET_LIMIT)
+        .map((reader) => edgeKey(reader, followed));
+      for (let attempt = 1; keys.length > 0; attempt++) {
+        if (attempt > BATCH_GET_ATTEMPTS) throw new Unavailable('The social graph is busy; try again.');
+        const { Responses, UnprocessedKeys } = await guarded(() =>
+          this.db.send(
+            new BatchGetCommand({
+              RequestItems: {
+                [this.tableName]: {
+                  Keys: keys,
+                  ConsistentRead: true,
+                  ProjectionExpression: 'follower, since',
+                },
+              },
+            }),
+          ),
+        );
+        for (const item of Responses?.[this.tableName] ?? [])
+          found.set(item.follower as string, item.since as string);
+        keys = UnprocessedKeys?.[this.tableName]?.Keys ?? [];
+        if (keys.length > 0) await sleep(Math.random() * 25 * 2 ** attempt);
+      }
+    }
+    return found;
   }
 
   async counts(username: string): Promise<FollowCounts> {

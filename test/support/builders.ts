@@ -19,6 +19,7 @@ export function aLink(overrides: Partial<Link> = {}): Link {
     checkedAt: null,
     createdAt: at,
     updatedAt: at,
+    ...(overrides.private ? {} : { publishedAt: at }),
     version: 1,
     ...overrides,
   };

@@ -5,7 +5,12 @@ import {
   GetRecordsCommand,
   GetShardIteratorCommand,
 } from '@aws-sdk/client-dynamodb-streams';
-import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  DeleteMessageCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import type { DynamoDBRecord, SQSRecord } from 'aws-lambda';
 import { LOCAL_AWS } from '../../local/engines.ts';
 import { toLambdaSqsRecord, toLambdaStreamRecord } from '../../local/pollers.ts';
@@ -75,5 +80,38 @@ export class PipelineProbe {
     this.dynamo.destroy();
     this.streams.destroy();
     this.sqs.destroy();
+  }
+}
+
+/**
+ * Waits until the news pipeline's queues hold nothing, waiting or in flight, on two reads in a row: by then
+ * every feed write sent so far has been applied (or has failed for good).
+ */
+export async function pipelineIdle(runtime: Runtime, timeoutMs = 30_000): Promise<void> {
+  const sqs = new SQSClient({ ...LOCAL_AWS, endpoint: runtime.queuesEndpoint });
+  const queues = [runtime.queueUrls.fanOut, runtime.queueUrls.feedWrites];
+  const deadline = Date.now() + timeoutMs;
+  try {
+    for (let quietReads = 0; quietReads < 2;) {
+      if (Date.now() > deadline) throw new Error('the news pipeline did not go idle');
+      await new Promise((done) => setTimeout(done, 300));
+      const counts = await Promise.all(
+        queues.map(async (QueueUrl) => {
+          const { Attributes = {} } = await sqs.send(
+            new GetQueueAttributesCommand({
+              QueueUrl,
+              AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+            }),
+          );
+          return (
+            Number(Attributes.ApproximateNumberOfMessages) +
+            Number(Attributes.ApproximateNumberOfMessagesNotVisible)
+          );
+        }),
+      );
+      quietReads = counts.every((count) => count === 0) ? quietReads + 1 : 0;
+    }
+  } finally {
+    sqs.destroy();
   }
 }

@@ -56,19 +56,45 @@ describe('what a link change means for followers', () => {
     expect(feedChangesFor(change(aLink({ private: true }), undefined))).toEqual([]);
   });
 
-  it('given a link turned private, then it is retracted from feeds', () => {
-    const before = aLink({ username: 'bob' });
-    expect(feedChangesFor(change(before, { ...before, private: true }))).toEqual([
-      { kind: 'retract', author: 'bob', url: before.url },
+  it('given a link turned private, then it is retracted from feeds at its new revision', () => {
+    const before = aLink({ username: 'bob', createdAt: '2026-11-23T18:00:00.000Z' });
+    const after = { ...before, private: true, version: 2 };
+    expect(feedChangesFor(change(before, after))).toEqual([
+      {
+        kind: 'retract',
+        author: 'bob',
+        url: before.url,
+        revision: '2026-11-23T18:00:00.000Z#000000000002',
+      },
     ]);
   });
 
-  it('given a private link turned public, then it arrives as added', () => {
+  it('given a private link turned public, then it arrives as added, dated when it became public', () => {
     const before = aLink({ private: true });
-    const after = { ...before, private: false, updatedAt: '2026-11-23T18:02:00.000Z' };
+    const after = {
+      ...before,
+      private: false,
+      updatedAt: '2026-11-23T18:02:00.000Z',
+      publishedAt: '2026-11-23T18:02:00.000Z',
+    };
     expect(feedChangesFor(change(before, after))).toMatchObject([
-      { kind: 'publish', event: { type: 'link_added', timestamp: after.updatedAt } },
+      { kind: 'publish', event: { type: 'link_added', timestamp: after.publishedAt } },
     ]);
+  });
+
+  it('given changes to one link, then their revisions grow with the link, across a deletion and a new add', () => {
+    const added = aLink({ createdAt: '2026-11-23T18:00:00.000Z' });
+    const edited = { ...added, title: 'Go', updatedAt: '2026-11-23T18:01:00.000Z', version: 2 };
+    const again = aLink({ createdAt: '2026-11-23T18:03:00.000Z' });
+    const revisions = [
+      feedChangesFor(change(undefined, added)),
+      feedChangesFor(change(added, edited)),
+      feedChangesFor(change(edited, undefined)),
+      feedChangesFor(change(undefined, again)),
+    ].map(([only]) => only!.revision);
+
+    expect([...revisions].sort()).toEqual(revisions);
+    expect(new Set(revisions).size).toBe(4);
   });
 
   it('given the same change seen twice, then both carry the same event id', () => {

@@ -1,64 +1,113 @@
 import { describe, expect, it } from 'vitest';
-import { FeedWriter, UNFOLLOW_SWEEP_DELAY_SECONDS } from '../../../shared/news/core.ts';
-import { linkEvent } from '../../../shared/news/model.ts';
-import type { FeedEntry, FeedStore, FeedWrite } from '../../../shared/news/ports.ts';
+import { FeedWriter } from '../../../shared/news/core.ts';
+import { linkEvent, linkRevision, type FeedChange } from '../../../shared/news/model.ts';
+import type { Reader, RecentLink } from '../../../shared/news/ports.ts';
+import { MemoryFeedStore } from '../support/memory-feeds.ts';
 
-/** A feed store that records what was asked of it. */
-function recordingFeeds() {
-  const removed: { reader: string; author: string; url?: string }[] = [];
-  const written: FeedEntry[] = [];
-  const store: FeedStore = {
-    putAll: async (entries) => void written.push(...entries),
-    removeByAuthor: async (reader, author, url) =>
-      void removed.push({ reader, author, ...(url ? { url } : {}) }),
-    page: async () => [],
-  };
-  return { store, removed, written };
-}
+const created = '2026-11-23T18:00:00.000Z';
+const url = 'https://go.dev/';
+const added = linkEvent('link_added', 'bob', url, 'Go', created);
+const bobAdds: FeedChange = { kind: 'publish', event: added, revision: linkRevision(created, 1) };
+const bobHides: FeedChange = { kind: 'retract', author: 'bob', url, revision: linkRevision(created, 2) };
+const bobPublishesAgain: FeedChange = {
+  kind: 'publish',
+  event: linkEvent('link_added', 'bob', url, 'Go', '2026-11-23T18:03:00.000Z'),
+  revision: linkRevision(created, 3),
+};
+const aliceSince = (since: string): Reader => ({ username: 'alice', since });
+const followedEarlier = aliceSince('2026-11-23T17:00:00.000Z');
 
-function writerWith(following: Set<string>) {
-  const feeds = recordingFeeds();
-  const scheduled: { writes: FeedWrite[]; delaySeconds: number | undefined }[] = [];
+/** A writer over an in-memory feed; `follows` says who follows bob now, and since when. */
+function writerWith(follows: Map<string, string>, recent: RecentLink[] = []) {
+  const feeds = new MemoryFeedStore();
   const writer = new FeedWriter(
-    feeds.store,
-    { recentPublicEvents: async () => [] },
-    { isFollowing: async (follower, followed) => following.has(`${follower}->${followed}`) },
-    { sendFeedWrites: async (writes, delaySeconds) => void scheduled.push({ writes, delaySeconds }) },
+    feeds,
+    { recentPublic: async () => recent },
+    { followedSince: async (readers) => new Map([...follows].filter(([r]) => readers.includes(r))) },
+    () => new Date('2026-11-24T00:00:00.000Z'),
   );
-  return { writer, feeds, scheduled };
+  const news = async () => (await feeds.page('alice', undefined, 100)).map((entry) => entry.event);
+  return { writer, news };
 }
 
-describe('unfollowing', () => {
-  it("given alice unfollows bob, then bob's entries leave her feed now and a second sweep is scheduled", async () => {
-    const { writer, feeds, scheduled } = writerWith(new Set());
+describe('writing link changes into feeds', () => {
+  it('given alice follows bob, when his add arrives twice, then her feed holds it once', async () => {
+    const { writer, news } = writerWith(new Map([['alice', followedEarlier.since]]));
 
-    await writer.unfollowed('alice', 'bob');
+    await writer.apply({ change: bobAdds, readers: [followedEarlier] });
+    await writer.apply({ change: bobAdds, readers: [followedEarlier] });
 
-    expect(feeds.removed).toEqual([{ reader: 'alice', author: 'bob' }]);
-    expect(scheduled).toEqual([
-      {
-        writes: [{ change: { kind: 'unfollowed', author: 'bob' }, followers: ['alice'] }],
-        delaySeconds: UNFOLLOW_SWEEP_DELAY_SECONDS,
-      },
-    ]);
+    expect(await news()).toEqual([added]);
   });
 
-  it('given an event that landed after the unfollow, when the second sweep runs, then it is removed too', async () => {
-    const { writer, feeds } = writerWith(new Set());
-    const late = linkEvent('link_added', 'bob', 'https://late.example/', 'Late', new Date().toISOString());
-    await writer.apply({ change: { kind: 'publish', event: late }, followers: ['alice'] });
+  it('given bob made his link private, when the retraction arrives before the add, then the add never lands', async () => {
+    const { writer, news } = writerWith(new Map([['alice', followedEarlier.since]]));
 
-    await writer.apply({ change: { kind: 'unfollowed', author: 'bob' }, followers: ['alice'] });
+    await writer.apply({ change: bobHides, readers: [followedEarlier] });
+    await writer.apply({ change: bobAdds, readers: [followedEarlier] });
 
-    expect(feeds.written).toHaveLength(1);
-    expect(feeds.removed).toEqual([{ reader: 'alice', author: 'bob' }]);
+    expect(await news()).toEqual([]);
   });
 
-  it('given alice followed bob again before the sweep, then the sweep leaves her feed alone', async () => {
-    const { writer, feeds } = writerWith(new Set(['alice->bob']));
+  it('given a retracted link, when bob makes it public again, then it is back, dated when it became public', async () => {
+    const { writer, news } = writerWith(new Map([['alice', followedEarlier.since]]));
 
-    await writer.apply({ change: { kind: 'unfollowed', author: 'bob' }, followers: ['alice'] });
+    await writer.apply({ change: bobHides, readers: [followedEarlier] });
+    await writer.apply({ change: bobPublishesAgain, readers: [followedEarlier] });
+    await writer.apply({ change: bobAdds, readers: [followedEarlier] });
 
-    expect(feeds.removed).toEqual([]);
+    expect((await news()).map((event) => event.timestamp)).toEqual(['2026-11-23T18:03:00.000Z']);
+  });
+
+  it('given alice followed bob after he added the link, then the fan-out leaves her feed to the backfill', async () => {
+    const { writer, news } = writerWith(new Map([['alice', '2026-11-23T19:00:00.000Z']]));
+
+    await writer.apply({ change: bobAdds, readers: [aliceSince('2026-11-23T19:00:00.000Z')] });
+
+    expect(await news()).toEqual([]);
+  });
+});
+
+describe('following and unfollowing', () => {
+  const recent: RecentLink[] = [
+    { url, title: 'Go', publishedAt: created, revision: linkRevision(created, 1) },
+  ];
+
+  it('given alice follows bob, then she gets his recent public links as added, dated when they became public', async () => {
+    const { writer, news } = writerWith(new Map([['alice', followedEarlier.since]]), recent);
+
+    await writer.followed(followedEarlier, 'bob');
+
+    expect(await news()).toMatchObject([{ type: 'link_added', author: 'bob', url, timestamp: created }]);
+  });
+
+  it('given alice unfollows bob, then his entries of that follow leave her feed', async () => {
+    const follows = new Map([['alice', followedEarlier.since]]);
+    const { writer, news } = writerWith(follows, recent);
+    await writer.followed(followedEarlier, 'bob');
+
+    follows.delete('alice');
+    await writer.unfollowed(followedEarlier, 'bob');
+
+    expect(await news()).toEqual([]);
+  });
+
+  it('given an event on its way when alice unfollowed, when it lands after the sweep, then the writer takes it back', async () => {
+    const { writer, news } = writerWith(new Map());
+    await writer.unfollowed(followedEarlier, 'bob');
+
+    await writer.apply({ change: bobAdds, readers: [followedEarlier] });
+
+    expect(await news()).toEqual([]);
+  });
+
+  it('given alice followed bob again, when the sweep of her first follow runs late, then the new follow keeps its entries', async () => {
+    const again = aliceSince('2026-11-23T20:00:00.000Z');
+    const { writer, news } = writerWith(new Map([['alice', again.since]]), recent);
+    await writer.followed(again, 'bob');
+
+    await writer.unfollowed(followedEarlier, 'bob');
+
+    expect(await news()).toHaveLength(1);
   });
 });

@@ -1,18 +1,21 @@
-import { BatchWriteCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FanOut } from '../../../shared/news/core.ts';
-import { linkEvent, type FeedChange } from '../../../shared/news/model.ts';
+import { linkEvent, linkRevision, type FeedChange } from '../../../shared/news/model.ts';
 import type { FollowerDirectory } from '../../../shared/news/ports.ts';
 import { SqsFeedQueue } from '../../../shared/news/sqs.ts';
 import { aLambdaContext } from '../../support/builders.ts';
 
+const now = new Date().toISOString();
 const change: FeedChange = {
   kind: 'publish',
-  event: linkEvent('link_added', 'bob', 'https://go.dev/', 'Go', new Date().toISOString()),
+  event: linkEvent('link_added', 'bob', 'https://go.dev/', 'Go', now),
+  revision: linkRevision(now, 1),
 };
+const followedBefore = '2026-01-01T00:00:00.000Z';
 
 /** An author with `count` followers, served in pages as the social context would. */
 function followersOf(count: number): FollowerDirectory & { pagesRead: number } {
@@ -22,11 +25,13 @@ function followersOf(count: number): FollowerDirectory & { pagesRead: number } {
     async followers(_author, after, pageSize) {
       this.pagesRead++;
       const start = after ? all.indexOf(after.username) + 1 : 0;
-      const usernames = all.slice(start, start + pageSize);
-      const last = usernames.at(-1);
+      const readers = all
+        .slice(start, start + pageSize)
+        .map((username) => ({ username, since: followedBefore }));
+      const last = readers.at(-1);
       return start + pageSize < all.length && last
-        ? { usernames, next: { since: '2026-01-01T00:00:00.000Z', username: last } }
-        : { usernames };
+        ? { readers, next: { since: followedBefore, username: last.username } }
+        : { readers };
     },
   };
 }
@@ -52,7 +57,7 @@ describe('fanning an event out to followers', () => {
     expect(batches.map((entries) => entries.length)).toEqual([10]);
     const followers = batches
       .flat()
-      .map((entry) => (JSON.parse(entry.MessageBody!) as { followers: string[] }).followers);
+      .map((entry) => (JSON.parse(entry.MessageBody!) as { readers: unknown[] }).readers);
     expect(followers.every((batch) => batch.length === 100)).toBe(true);
     const continuation = JSON.parse(sqs.commandCalls(SendMessageCommand)[0]!.args[0].input.MessageBody!);
     expect(continuation.after.username).toBe('f00999');
@@ -96,9 +101,17 @@ describe('the feed writer function', () => {
     vi.resetModules();
     vi.stubEnv('FEEDS_TABLE', 'feeds');
     vi.stubEnv('LINKS_TABLE', 'links');
+    vi.stubEnv('SOCIAL_TABLE', 'social');
     dynamo.reset();
-    dynamo.on(BatchWriteCommand).resolves({});
-    dynamo.on(QueryCommand).resolves({ Items: [] });
+    dynamo.on(UpdateCommand).resolves({});
+    dynamo.on(BatchGetCommand).callsFake((input: BatchGetCommand['input']) => ({
+      Responses: {
+        social: input.RequestItems!.social!.Keys!.map((key) => ({
+          follower: String(key.pk).replace('USER#', ''),
+          since: followedBefore,
+        })),
+      },
+    }));
   });
   afterEach(() => vi.unstubAllEnvs());
 
@@ -123,20 +136,21 @@ describe('the feed writer function', () => {
 
   it('given a batch with one poison message, then only that message is reported as failed', async () => {
     const { handler } = await import('../../../functions/news/write-feeds.ts');
-    const good = JSON.stringify({ change, followers: ['alice', 'carol'] });
+    const readers = ['alice', 'carol'].map((username) => ({ username, since: followedBefore }));
+    const good = JSON.stringify({ change, readers });
 
     const result = await handler(sqsEvent([good, '{"not": "a feed write"', good]), aLambdaContext());
 
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'm1' }]);
-    expect(dynamo.commandCalls(BatchWriteCommand)).toHaveLength(2);
+    expect(dynamo.commandCalls(UpdateCommand)).toHaveLength(4);
   });
 
   it('given every message of a batch fails, then the invocation fails and the whole batch is retried', async () => {
-    dynamo.on(BatchWriteCommand).rejects(new Error('boom'));
+    dynamo.on(UpdateCommand).rejects(new Error('boom'));
     const { handler } = await import('../../../functions/news/write-feeds.ts');
 
     const invocation = handler(
-      sqsEvent([JSON.stringify({ change, followers: ['alice'] })]),
+      sqsEvent([JSON.stringify({ change, readers: [{ username: 'alice', since: followedBefore }] })]),
       aLambdaContext(),
     );
 

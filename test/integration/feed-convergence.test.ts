@@ -1,0 +1,47 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, inject, it } from 'vitest';
+import { DynamoFeedStore } from '../../shared/news/dynamodb.ts';
+import type { FeedStore } from '../../shared/news/ports.ts';
+import { expectConvergence, newsOperations, settleOrders } from '../support/news-world.ts';
+import { createTestTables, type TestTables } from '../support/tables.ts';
+
+/**
+ * The convergence property of test/unit/news/feed-convergence.test.ts on the real feeds table in DynamoDB
+ * Local: the conditional writes, hidden revisions and follow sweeps as DynamoDB evaluates them. Fewer runs,
+ * since each makes a few hundred real requests; a crash can strike before any call to the store.
+ */
+let tables: TestTables;
+let worlds = 0;
+
+beforeAll(async () => {
+  tables = await createTestTables(inject('dynamoDbEndpoint'), 'feeds');
+});
+afterAll(() => tables?.destroy());
+
+/** The DynamoDB store with each world's readers in partitions of their own. */
+function storeOfItsOwn(step: () => void): FeedStore {
+  const store = new DynamoFeedStore(tables.names.feeds, tables.db);
+  const prefix = `w${++worlds}-`;
+  const own = <T extends { reader: string }>(items: T[]) =>
+    items.map((item) => ({ ...item, reader: prefix + item.reader }));
+  return {
+    writeEntries: async (entries) => (step(), store.writeEntries(own(entries))),
+    hide: async (tombstones) => (step(), store.hide(own(tombstones))),
+    removeFollowedUntil: async (reader, author, since) => (
+      step(),
+      store.removeFollowedUntil(prefix + reader, author, since)
+    ),
+    page: (reader, after, pageSize) => store.page(prefix + reader, after, pageSize),
+  };
+}
+
+describe('news converges on DynamoDB Local', () => {
+  it('given any operations, when deliveries run out of order, twice, and crash midway, then the settled news equals in-order delivery and leaks nothing', async () => {
+    await fc.assert(
+      fc.asyncProperty(newsOperations, settleOrders, (operations, settle) =>
+        expectConvergence(storeOfItsOwn, operations, settle),
+      ),
+      { numRuns: Number(process.env.NEWS_PROPERTY_RUNS ?? 15) },
+    );
+  }, 300_000);
+});

@@ -1,0 +1,297 @@
+import fc from 'fast-check';
+import { expect } from 'vitest';
+import type { Link } from '../../shared/links/model.ts';
+import type { LinkChange } from '../../shared/links/stream.ts';
+import { FanOut, FeedWriter } from '../../shared/news/core.ts';
+import { feedChangesFor } from '../../shared/news/events.ts';
+import { linkRevision } from '../../shared/news/model.ts';
+import type { FanOutContinuation, FeedStore, FeedWrite, Reader } from '../../shared/news/ports.ts';
+import { aLink } from './builders.ts';
+
+/**
+ * A small world of users, links and follows whose news pipeline runs on the real cores (FanOut, FeedWriter,
+ * feedChangesFor) over a given feed store, with every asynchronous step held as a pending delivery. A test
+ * decides which delivery runs when, how often, and where it crashes; `settle` then runs what is left.
+ */
+
+export const USERS = ['ann', 'bob', 'cat'] as const;
+const TITLES = ['', 'Go', 'Rust', 'Zig'];
+
+export type Op =
+  | { op: 'add'; user: number; link: number; private: boolean }
+  | { op: 'edit'; user: number; link: number; title: number }
+  | { op: 'setPrivate'; user: number; link: number; private: boolean }
+  /** The link checker's write: a new version, nothing a reader sees. */
+  | { op: 'check'; user: number; link: number }
+  | { op: 'delete'; user: number; link: number }
+  | { op: 'follow'; user: number; other: number }
+  | { op: 'unfollow'; user: number; other: number }
+  /** Runs one pending delivery; `duplicate` leaves it pending to run again; `crashAfter` steps, it crashes. */
+  | { op: 'deliver'; pick: number; duplicate: boolean; crashAfter: number | null };
+
+type Delivery =
+  | { kind: 'links stream'; change: LinkChange }
+  | { kind: 'social stream'; followed: boolean; reader: Reader; author: string }
+  | { kind: 'feed write'; write: FeedWrite }
+  | { kind: 'continuation'; continuation: FanOutContinuation };
+
+class Crash extends Error {}
+
+const BASE_TIME = Date.parse('2026-11-01T00:00:00.000Z');
+
+export class NewsWorld {
+  readonly links = new Map<string, Link>();
+  /** `<reader> <author>` -> since */
+  readonly follows = new Map<string, string>();
+  readonly pending: Delivery[] = [];
+  readonly feeds: FeedStore;
+  private tick = 0;
+  private fuse = Infinity;
+  private readonly fanOut: FanOut;
+  private readonly writer: FeedWriter;
+
+  /** `makeStore` receives the step function that its store calls before each single-item change. */
+  constructor(makeStore: (step: () => void) => FeedStore) {
+    const step = () => {
+      if (--this.fuse < 0) throw new Crash('crashed');
+    };
+    this.feeds = makeStore(step);
+    const queue = {
+      sendFeedWrites: async (writes: FeedWrite[]) => {
+        for (const write of writes) {
+          step();
+          this.pending.push({ kind: 'feed write', write });
+        }
+      },
+      sendContinuation: async (continuation: FanOutContinuation) => {
+        step();
+        this.pending.push({ kind: 'continuation', continuation });
+      },
+    };
+    // Small pages and one follower per message, so that continuations and many messages happen.
+    this.fanOut = new FanOut({ followers: async (...args) => this.followersOf(...args) }, queue, 2, 1);
+    this.writer = new FeedWriter(
+      this.feeds,
+      { recentPublic: async (author, count) => this.recentPublic(author, count) },
+      {
+        followedSince: async (readers, author) =>
+          new Map(
+            readers.flatMap((reader) => {
+              const since = this.follows.get(`${reader} ${author}`);
+              return since ? [[reader, since] as const] : [];
+            }),
+          ),
+      },
+      () => this.now(),
+    );
+  }
+
+  now(): Date {
+    return new Date(BASE_TIME + this.tick * 1000);
+  }
+
+  /** Applies one operation; a change to a link or a follow leaves its stream record pending. */
+  async apply(op: Op): Promise<void> {
+    if (op.op === 'deliver') return this.deliver(op.pick, op.duplicate, op.crashAfter);
+    this.tick++;
+    const at = this.now().toISOString();
+    if (op.op === 'follow' || op.op === 'unfollow') {
+      const [reader, author] = [USERS[op.user]!, USERS[op.other]!];
+      const key = `${reader} ${author}`;
+      const since = this.follows.get(key);
+      if (reader === author || (op.op === 'follow') === (since !== undefined)) return;
+      if (op.op === 'follow') this.follows.set(key, at);
+      else this.follows.delete(key);
+      const record = { username: reader, since: since ?? at };
+      this.pending.push({ kind: 'social stream', followed: op.op === 'follow', reader: record, author });
+      return;
+    }
+    const username = USERS[op.user]!;
+    const url = `https://${username}.example/${op.link}`;
+    const key = `${username} ${url}`;
+    const before = this.links.get(key);
+    let after: Link | undefined;
+    if (op.op === 'add') {
+      if (before) return;
+      after = aLink({ username, url, title: '', private: op.private, createdAt: at, version: 1 });
+      if (op.private) delete after.publishedAt;
+    } else {
+      if (!before) return;
+      const next = { ...before, version: before.version + 1 };
+      if (op.op === 'edit') after = { ...next, title: TITLES[op.title % TITLES.length]!, updatedAt: at };
+      if (op.op === 'setPrivate') {
+        const { publishedAt, ...rest } = next;
+        const published = op.private ? {} : { publishedAt: before.private ? at : publishedAt! };
+        after = { ...rest, private: op.private, updatedAt: at, ...published };
+      }
+      if (op.op === 'check') after = { ...next, status: 'valid', checkedAt: at };
+    }
+    if (after) this.links.set(key, after);
+    else this.links.delete(key);
+    this.pending.push({
+      kind: 'links stream',
+      change: { ...(before ? { before } : {}), ...(after ? { after } : {}), at },
+    });
+  }
+
+  /** Runs pending deliveries, first the ones `picks` choose (crashing where they say), then all in order. */
+  async settle(picks: { pick: number; crashAfter: number | null }[] = []): Promise<void> {
+    for (const { pick, crashAfter } of picks) await this.deliver(pick, false, crashAfter);
+    for (let i = 0; this.pending.length > 0; i++) {
+      if (i > 100_000) throw new Error('the pipeline does not settle');
+      await this.deliver(0, false, null);
+    }
+  }
+
+  /** Every reader's news, read page by page as a client would: `<reader> <type> <author> <url> <id>`. */
+  async news(): Promise<string[]> {
+    const lines: string[] = [];
+    for (const reader of USERS) {
+      let after;
+      for (;;) {
+        const page = await this.feeds.page(reader, after, 3);
+        lines.push(...page.map(({ event: e }) => `${reader} ${e.type} ${e.author} ${e.url} ${e.id}`));
+        if (page.length < 3) break;
+        after = page.at(-1)!.position;
+      }
+    }
+    return lines.sort();
+  }
+
+  /** What must never be seen: an add or update of a link now private or gone, or news of someone unfollowed. */
+  async leaks(): Promise<string[]> {
+    return (await this.news()).filter((line) => {
+      const [reader, type, author, url] = line.split(' ');
+      const link = this.links.get(`${author} ${url}`);
+      const hidden = type !== 'link_deleted' && (!link || link.private);
+      return hidden || !this.follows.has(`${reader} ${author}`);
+    });
+  }
+
+  private async deliver(pick: number, duplicate: boolean, crashAfter: number | null): Promise<void> {
+    if (this.pending.length === 0) return;
+    const [delivery] = duplicate
+      ? [this.pending[pick % this.pending.length]!]
+      : this.pending.splice(pick % this.pending.length, 1);
+    this.fuse = crashAfter ?? Infinity;
+    try {
+      await this.handle(delivery!);
+    } catch (error) {
+      if (!(error instanceof Crash)) throw error;
+      // Not acknowledged: the stream or queue delivers it again.
+      if (!duplicate) this.pending.push(delivery!);
+    } finally {
+      this.fuse = Infinity;
+    }
+  }
+
+  private async handle(delivery: Delivery): Promise<void> {
+    switch (delivery.kind) {
+      case 'links stream':
+        for (const change of feedChangesFor(delivery.change)) await this.fanOut.run(change);
+        return;
+      case 'continuation':
+        return this.fanOut.run(delivery.continuation.change, delivery.continuation.after);
+      case 'feed write':
+        return this.writer.apply(delivery.write);
+      case 'social stream':
+        return delivery.followed
+          ? this.writer.followed(delivery.reader, delivery.author)
+          : this.writer.unfollowed(delivery.reader, delivery.author);
+    }
+  }
+
+  private followersOf(author: string, after: { since: string; username: string } | undefined, size: number) {
+    const all = [...this.follows.entries()]
+      .filter(([key]) => key.endsWith(` ${author}`))
+      .map(([key, since]) => ({ username: key.split(' ')[0]!, since }))
+      .sort((a, b) =>
+        a.since === b.since ? a.username.localeCompare(b.username) : b.since.localeCompare(a.since),
+      );
+    // Like a query's ExclusiveStartKey: the page starts after the position, whether or not that follow remains.
+    const rest = after
+      ? all.filter((r) => r.since < after.since || (r.since === after.since && r.username > after.username))
+      : all;
+    const readers = rest.slice(0, size);
+    const last = readers.at(-1);
+    return {
+      readers,
+      ...(rest.length > size && last ? { next: { since: last.since, username: last.username } } : {}),
+    };
+  }
+
+  private recentPublic(author: string, count: number) {
+    return [...this.links.values()]
+      .filter((link) => link.username === author && !link.private)
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+      .slice(0, count)
+      .map((link) => ({
+        url: link.url,
+        title: link.title,
+        publishedAt: link.publishedAt!,
+        revision: linkRevision(link.createdAt, link.version),
+      }));
+  }
+}
+
+const user = fc.nat({ max: USERS.length - 1 });
+const link = fc.nat({ max: 2 });
+const worldOp = fc.oneof(
+  { weight: 3, arbitrary: fc.record({ op: fc.constant('add' as const), user, link, private: fc.boolean() }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({ op: fc.constant('edit' as const), user, link, title: fc.nat({ max: 3 }) }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({ op: fc.constant('setPrivate' as const), user, link, private: fc.boolean() }),
+  },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('check' as const), user, link }) },
+  { weight: 2, arbitrary: fc.record({ op: fc.constant('delete' as const), user, link }) },
+  { weight: 3, arbitrary: fc.record({ op: fc.constant('follow' as const), user, other: user }) },
+  { weight: 2, arbitrary: fc.record({ op: fc.constant('unfollow' as const), user, other: user }) },
+);
+const crashAfter = fc.option(fc.nat({ max: 6 }), { freq: 3 });
+const deliverOp = fc.record({
+  op: fc.constant('deliver' as const),
+  pick: fc.nat(),
+  duplicate: fc.boolean(),
+  crashAfter,
+});
+
+/** Link operations and follows among three users, interleaved with deliveries. */
+export const newsOperations: fc.Arbitrary<Op[]> = fc.array(
+  fc.oneof({ weight: 3, arbitrary: worldOp }, { weight: 4, arbitrary: deliverOp }),
+  { minLength: 20, maxLength: 120, size: 'max' },
+);
+/** Which pending deliveries run first when the world settles, and where they crash. */
+export const settleOrders = fc.array(fc.record({ pick: fc.nat(), crashAfter }), {
+  maxLength: 200,
+  size: 'max',
+});
+
+/**
+ * Runs the operations twice over fresh stores: once with deliveries as the operations say, then settled in
+ * the given order; once with every delivery made at once, in order, exactly once. The settled news must be
+ * the same, and neither may show what it must not.
+ */
+export async function expectConvergence(
+  makeStore: (step: () => void) => FeedStore,
+  operations: Op[],
+  settle: { pick: number; crashAfter: number | null }[],
+): Promise<void> {
+  const world = new NewsWorld(makeStore);
+  for (const op of operations) await world.apply(op);
+  await world.settle(settle);
+
+  const inOrder = new NewsWorld(makeStore);
+  for (const op of operations) {
+    if (op.op === 'deliver') continue;
+    await inOrder.apply(op);
+    await inOrder.settle();
+  }
+
+  expect(await world.news()).toEqual(await inOrder.news());
+  expect(await world.leaks()).toEqual([]);
+  expect(await inOrder.leaks()).toEqual([]);
+}
