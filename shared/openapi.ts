@@ -147,6 +147,13 @@ const operations: Partial<Record<FunctionName, ZodOpenApiOperationObject>> = {
   },
   listLinks: {
     summary: "The caller's links, newest first",
+    description:
+      'With filters, one request examines at most 1,000 links and spends at most about 150 ms matching ' +
+      'regexes; it then answers the matches found so far with a `next_token` that continues after the last ' +
+      'link examined. Such a page may hold fewer links than `limit`, even none, and still carry a `next_token`: ' +
+      'follow it until it is `null`, and every match comes exactly once. A regex whose counted repetitions ' +
+      'exceed 100 (`{n,m}`, nested counts multiplied) or that compiles to more than 300 RE2 instructions is a ' +
+      '400 naming the field.',
     requestParams: { query: listLinksQuery },
     responses: { '200': { description: 'A page of links', ...json(linkListing) }, ...commonFailures },
   },

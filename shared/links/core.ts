@@ -1,7 +1,7 @@
 import { InvalidRequest, AlreadyExists, LinkLimitReached, NotFound, Unavailable } from '../errors.ts';
 import * as z from 'zod';
 import type { PageTokens } from '../pagination.ts';
-import { LinkFilter, type LinkFilterInput } from './filter.ts';
+import { LinkFilter, RegexBudget, type LinkFilterInput } from './filter.ts';
 import { MAX_TAGS, mergeTags, type Link, type LinkPosition } from './model.ts';
 import type { LinkStore } from './ports.ts';
 import { toLinkResponse } from './schemas.ts';
@@ -37,6 +37,11 @@ const LIST_NAME = 'links';
 const linkPosition = z.object({ createdAt: z.string(), url: z.string() });
 /** With filters, a page examines at most this many links, then hands back a token to continue from. */
 export const FILTER_SCAN_BUDGET = 1000;
+/**
+ * With regex filters, a page also stops once matching has taken this long, so that no request spends much
+ * more than 200 ms of CPU on regexes: the budget, plus at most one regex on one field (see filter.ts).
+ */
+export const REGEX_TIME_BUDGET_MS = 150;
 const FILTERED_PAGE_SIZE = 100;
 const UPDATE_ATTEMPTS = 8;
 
@@ -50,6 +55,11 @@ export class LinkService {
     /** Pause between attempts of a contended update; jittered so that competing writers spread out. */
     private readonly backoff: (attempt: number) => Promise<void> = (attempt) =>
       new Promise((done) => setTimeout(done, Math.random() * 5 * 2 ** attempt)),
+    /** The regex time budget of one listing, and the clock (milliseconds) that measures it. */
+    private readonly regexTime: { budgetMs: number; clock: () => number } = {
+      budgetMs: REGEX_TIME_BUDGET_MS,
+      clock: () => performance.now(),
+    },
   ) {}
 
   async add(username: string, input: NewLink): Promise<Link> {
@@ -75,8 +85,15 @@ export class LinkService {
     throw new LinkLimitReached(`You already have ${this.maxLinksPerUser} links, the most one user can keep.`);
   }
 
+  /**
+   * A page of the user's links, newest first. With filters, the scan stops at the first of: `limit` matches,
+   * FILTER_SCAN_BUDGET links examined, or the regex time budget spent. The next token then points just after
+   * the last link examined (or the last match, when the page is full), so that following tokens sees every
+   * match exactly once; a page cut short by a budget may hold fewer matches than `limit`, even none.
+   */
   async list(username: string, query: ListQuery): Promise<LinkListing> {
     const filter = await LinkFilter.compile(query);
+    const budget = new RegexBudget(this.regexTime.budgetMs, this.regexTime.clock);
     let cursor: LinkPosition | undefined = query.startToken
       ? await this.pageTokens.open(query.startToken, LIST_NAME, username, linkPosition)
       : undefined;
@@ -87,8 +104,11 @@ export class LinkService {
       const pageSize = filter.isEmpty ? query.limit + 1 - matches.length : FILTERED_PAGE_SIZE;
       const page = await this.store.listNewestFirst(username, cursor, pageSize);
       for (const link of page.links) {
+        // The first link is always decided, so that each page moves forward.
+        const verdict = filter.test(link, budget, examined > 0);
+        if (verdict === undefined) return this.listing(username, matches, cursor);
         examined++;
-        if (filter.matches(link)) {
+        if (verdict) {
           if (matches.length === query.limit) {
             return this.listing(username, matches, positionOf(matches.at(-1)!));
           }
@@ -97,7 +117,9 @@ export class LinkService {
         cursor = positionOf(link);
       }
       if (!page.hasMore) return this.listing(username, matches, undefined);
-      if (examined >= FILTER_SCAN_BUDGET && cursor) return this.listing(username, matches, cursor);
+      if ((examined >= FILTER_SCAN_BUDGET || budget.exhausted) && cursor) {
+        return this.listing(username, matches, cursor);
+      }
     }
   }
 

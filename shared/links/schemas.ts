@@ -64,7 +64,9 @@ const regexParameter = (field: string) =>
     .string()
     .optional()
     .meta({
-      description: `Unanchored RE2 regular expression matched against the ${field}, at most 256 characters.`,
+      description:
+        `Unanchored RE2 regular expression matched against the ${field}, at most 256 characters, counted ` +
+        'repetitions at most 100 (nested ones multiplied), at most 300 RE2 instructions once compiled.',
     });
 
 export const listLinksQuery = z.object({

@@ -1,7 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Runtime } from '../../local/runtime.ts';
 import { RawApiClient, startTestRuntime } from '../support/runtime.ts';
-import { aUsername, expectJson, pause, query, type LinkListing, type TagListing } from './helpers.ts';
+import {
+  aUsername,
+  expectError,
+  expectJson,
+  pause,
+  query,
+  type LinkListing,
+  type TagListing,
+} from './helpers.ts';
 
 /** GET /v1/links (order, filters, paging) and GET /v1/tags. */
 
@@ -159,6 +167,25 @@ describe('filters', () => {
     expect(await urls(bob, { url_regex: '(a|aa)+$' })).toEqual([`https://example.com/${'a'.repeat(60)}`]);
     expect(Date.now() - started).toBeLessThan(5000);
   });
+
+  it.each([
+    ['description_regex', '(?:a{0,50}){0,20}$'],
+    ['url_regex', 'a{0,1000}'],
+    ['title_regex', '.{0,100}.{0,100}'],
+  ])(
+    'given a %s that would cost too much to match (%s), when listing, then 400 invalid_request naming it',
+    async (field, pattern) => {
+      const carol = await login('carol');
+
+      const error = expectError(
+        await carol.get(`/v1/links?${query({ [field]: pattern })}`),
+        400,
+        'invalid_request',
+      );
+
+      expect(Object.keys(error.error.details ?? {})).toEqual([field]);
+    },
+  );
 });
 
 describe('paging', () => {

@@ -100,6 +100,16 @@ describe('GET /v1/links', () => {
 
     expect(Object.keys(error.error.details ?? {})).toEqual(['title_regex']);
   });
+
+  it('given a regex that nests repetitions a thousand deep, when alice lists, then 400 naming the field and the cap', async () => {
+    const error = expectError(
+      await list({ description_regex: '(?:a{0,50}){0,20}$' }),
+      400,
+      'invalid_request',
+    );
+
+    expect(error.error.details).toEqual({ description_regex: expect.stringContaining('at most 100') });
+  });
 });
 
 describe('PUT /v1/links', () => {

@@ -6,7 +6,12 @@ import {
   NotFound,
   Unavailable,
 } from '../../../shared/errors.ts';
-import { FILTER_SCAN_BUDGET, LinkService, type ListQuery } from '../../../shared/links/core.ts';
+import {
+  FILTER_SCAN_BUDGET,
+  LinkService,
+  REGEX_TIME_BUDGET_MS,
+  type ListQuery,
+} from '../../../shared/links/core.ts';
 import type { Link } from '../../../shared/links/model.ts';
 import { PageTokens } from '../../../shared/pagination.ts';
 import { aLink } from '../../support/builders.ts';
@@ -19,11 +24,13 @@ let now: Date;
 let store: InMemoryLinkStore;
 let service: LinkService;
 let pageTokens: PageTokens;
+let regexTime: { budgetMs: number; clock: () => number };
 
 function given(links: Link[], maxLinks = 10_000): void {
   store = new InMemoryLinkStore(links);
   pageTokens = new PageTokens(async () => KEY);
-  service = new LinkService(store, pageTokens, maxLinks, () => now);
+  // The regex clock stands still: no test depends on how fast the machine matches, unless it says so.
+  service = new LinkService(store, pageTokens, maxLinks, () => now, undefined, regexTime);
 }
 
 /** `count` links of alice's, one a minute: link 1 is the oldest, link `count` the newest. */
@@ -54,6 +61,7 @@ async function allPages(username: string, query: Omit<ListQuery, 'startToken'>):
 
 beforeEach(() => {
   now = new Date('2026-12-01T00:00:00.000Z');
+  regexTime = { budgetMs: REGEX_TIME_BUDGET_MS, clock: () => 0 };
   given([]);
 });
 
@@ -258,6 +266,80 @@ describe('LinkService.list: filtered paging across the scan budget', () => {
 
     expect(pages.slice(0, -1).every((page) => page.length === 7)).toBe(true);
     expect(numbers(pages.flat())).toEqual(Array.from({ length: 30 }, (_, i) => 60 - 2 * i));
+  });
+});
+
+describe('LinkService.list: filtered paging across the regex time budget', () => {
+  /** Every regex seems to take `msPerRegex`: the clock moves that much each time it is read. */
+  function givenRegexesTake(msPerRegex: number, links: Link[]): void {
+    let clock = 0;
+    regexTime = { budgetMs: 150, clock: () => (clock += msPerRegex) };
+    given(links);
+  }
+
+  it('given regexes that take 10 ms each and 3 matches among 100 links, when alice pages, then each page scans 15 links and the matches come once each, empty pages between', async () => {
+    givenRegexesTake(
+      10,
+      linksOneMinuteApart(100, (i) => ({ title: [97, 50, 3].includes(i) ? 'match' : 'other' })),
+    );
+
+    const pages = await allPages('alice', { limit: 10, titleRegex: 'match' });
+
+    // Links 100-86, 85-71, 70-56, 55-41, 40-26, 25-11, 10-1: the budget cuts every page at 15 links, and each
+    // token resumes after the last link scanned, not after the last one returned.
+    expect(pages.map(numbers)).toEqual([[97], [], [], [50], [], [], [3]]);
+  });
+
+  it('given a budget cut, when alice lists, then the page still carries a next_token even with no match on it', async () => {
+    givenRegexesTake(
+      10,
+      linksOneMinuteApart(40, () => ({ title: 'other' })),
+    );
+
+    const page = await service.list('alice', { limit: 10, titleRegex: 'match' });
+
+    expect(page.links).toEqual([]);
+    expect(page.nextToken).not.toBeNull();
+  });
+
+  it('given two regexes of 10 ms each, when alice pages, then the budget may stop between the fields of a link, and that link is scanned again on the next page', async () => {
+    givenRegexesTake(
+      10,
+      linksOneMinuteApart(20, (i) => ({ title: i % 2 === 1 ? 'Go' : 'Rust' })),
+    );
+
+    const pages = await allPages('alice', { limit: 10, urlRegex: 'example', titleRegex: 'Go' });
+
+    // Every link costs two regexes (each url matches): 150 ms buys links 20 to 14 and the url regex of link
+    // 13; its title regex would overrun, so link 13, a match, is left undecided and opens the second page.
+    expect(pages.map(numbers)).toEqual([
+      [19, 17, 15],
+      [13, 11, 9, 7],
+      [5, 3, 1],
+    ]);
+  });
+
+  it('given regexes that each take longer than the whole budget, when alice pages, then each page still decides one link, and all matches come once', async () => {
+    givenRegexesTake(
+      1000,
+      linksOneMinuteApart(6, (i) => ({ title: i % 2 === 0 ? 'Go' : 'Rust' })),
+    );
+
+    const pages = await allPages('alice', { limit: 10, urlRegex: 'example', titleRegex: 'Go' });
+
+    expect(pages.map(numbers)).toEqual([[6], [], [4], [], [2], []]);
+  });
+
+  it('given a tag filter alone and a clock that says hours pass, when alice lists, then the budget does not apply', async () => {
+    givenRegexesTake(
+      3_600_000,
+      linksOneMinuteApart(30, (i) => ({ tags: i % 3 === 0 ? ['go'] : [] })),
+    );
+
+    const page = await service.list('alice', { limit: 20, tag: 'go' });
+
+    expect(numbers(page.links)).toEqual([30, 27, 24, 21, 18, 15, 12, 9, 6, 3]);
+    expect(page.nextToken).toBeNull();
   });
 });
 
