@@ -49,6 +49,7 @@ import { normalizeUrl, type Link, type LinkPosition, type LinkStatus } from './m
 import type { InsertResult, LinkPage, LinkStore } from './ports.ts';
 import type { LinkCheckRecord, LinkRef, RecordCheckResult, StaleLinkQuery } from './checks.ts';
 import { requiredEnv } from '../config.ts';
+import { keyPrefixes } from '../keys.ts';
 
 export const LINKS_BY_CREATED = 'byCreated';
 const LINK_PREFIX = 'LINK#';
@@ -74,7 +75,7 @@ export interface LinkItem {
   version: number;
 }
 
-export const userPartition = (username: string) => `USER#${username}`;
+export const userPartition = (username: string) => `${keyPrefixes.links.owner}${username}`;
 export const urlHash = (url: string) => createHash('sha256').update(normalizeUrl(url)).digest('base64url');
 export const linkKey = (username: string, url: string) => ({
   pk: userPartition(username),

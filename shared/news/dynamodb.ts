@@ -25,6 +25,7 @@ import { documentClient, guarded, translateAwsError } from '../aws/dynamodb.ts';
 import { FEED_RETENTION_DAYS, type LinkEvent, type LinkEventType } from './model.ts';
 import type { FeedEntry, FeedPosition, FeedStore } from './ports.ts';
 import { requiredEnv } from '../config.ts';
+import { keyPrefixes } from '../keys.ts';
 
 export const FEED_BY_AUTHOR = 'byAuthor';
 /** BatchWriteItem takes at most 25 requests per call. */
@@ -44,7 +45,7 @@ interface FeedItem {
   expires_at_epoch: number;
 }
 
-const feedPartition = (reader: string) => `FEED#${reader}`;
+const feedPartition = (reader: string) => `${keyPrefixes.feeds.reader}${reader}`;
 const urlHash = (url: string) => createHash('sha256').update(url).digest('base64url').slice(0, 16);
 const entrySortKey = (position: FeedPosition) => `${position.timestamp}#${position.id}`;
 
