@@ -6,6 +6,7 @@ import {
   queues,
   schedules,
   tables,
+  writes,
   type BucketName,
   type FunctionDeclaration,
   type FunctionName,
@@ -67,7 +68,10 @@ function tableOwner(table: TableName): string {
   return (
     TABLE_OWNERS[table] ??
     owner(
-      all.filter((name) => declared(name).tables[table] === 'readwrite'),
+      all.filter((name) => {
+        const reach = declared(name).tables[table];
+        return reach !== undefined && writes(reach);
+      }),
       all.filter((name) => declared(name).tables[table] !== undefined),
     )
   );

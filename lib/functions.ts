@@ -26,14 +26,19 @@ import {
   type FunctionDeclaration,
   type FunctionName,
   type QueueName,
-  type TableAccess,
+  type TableReach,
   type TableName,
 } from '../shared/wiring.ts';
 import { FUNCTION_NODE_OPTIONS, functionBundling } from './bundling.ts';
-import { QUEUE_SEND_ACTIONS, SECRET_READ_ACTIONS, bucketStatements, tableStatements } from './permissions.ts';
+import {
+  QUEUE_SEND_ACTIONS,
+  SECRET_READ_ACTIONS,
+  bucketStatements,
+  onItems,
+  tableStatements,
+} from './permissions.ts';
 import { sizeOf } from './sizing.ts';
 import type { StageSettings } from './stage.ts';
-import { indexNames } from './tables.ts';
 
 /** The repository root: entries, the lockfile and node_modules are found from here, whatever the cwd. */
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -85,9 +90,9 @@ export interface ServiceFunctionProps {
  * - Size: memory and timeout from lib/sizing.ts, where each choice is written down.
  * - Environment: names only (tables, queues, buckets, the ARNs of secrets) and settings; the values behind them
  *   are read at run time with the function's own rights. No secret is ever in the environment.
- * - Rights: exactly what the declaration says (tables and their indexes, buckets under their prefix, queues it
- *   sends to, secrets it declares), with only the actions the adapters use (lib/permissions.ts), plus writing
- *   to its own log group. No managed policy.
+ * - Rights: exactly what the declaration says (each table's items by their key prefixes, and attributes where
+ *   it names them; buckets under their prefix, queues it sends to, secrets it declares), with only the actions
+ *   the adapters use (lib/permissions.ts), plus writing to its own log group. No managed policy.
  */
 export class ServiceFunction extends Construct {
   readonly name: FunctionName;
@@ -148,9 +153,9 @@ export class ServiceFunction extends Construct {
     const { resources } = props;
     const allow = (statement: iam.PolicyStatement) => this.role.addToPrincipalPolicy(statement);
 
-    const declaredTables = Object.entries(this.declaration.tables) as [TableName, TableAccess][];
-    for (const [table, access] of declaredTables) {
-      tableStatements(resources.tables[table], indexNames(tables[table]), access).forEach(allow);
+    const declaredTables = Object.entries(this.declaration.tables) as [TableName, TableReach][];
+    for (const [table, reach] of declaredTables) {
+      tableStatements(resources.tables[table], tables[table], reach).forEach(allow);
     }
     const declaredBuckets = Object.entries(this.declaration.buckets ?? {}) as [BucketName, BucketAccess][];
     for (const [bucket, access] of declaredBuckets) {
@@ -199,9 +204,7 @@ export class ServiceFunction extends Construct {
         new iam.PolicyStatement({
           actions: [...rateLimiting.actions],
           resources: [resources.tables[rateLimiting.table].tableArn],
-          conditions: {
-            'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${rateLimiting.keyPrefix}*`] },
-          },
+          conditions: onItems([rateLimiting.keyPrefix]),
         }),
       );
     }

@@ -5,6 +5,9 @@
  * and an HTTP router, stream and queue pollers, so the two cannot drift apart.
  */
 
+import { keyPrefixes } from './keys.ts';
+import { LINK_CHECK_ATTRIBUTES, STALE_LINK_SCAN_ATTRIBUTES } from './links/checks.ts';
+
 export type AttributeType = 'S' | 'N';
 
 export interface KeyDeclaration {
@@ -135,13 +138,72 @@ export type BucketName = keyof typeof buckets;
  */
 export type BucketAccess = 'read' | 'readwrite' | 'delete';
 
-export type TableAccess = 'read' | 'readwrite';
+/** Items of a table, named by the prefix that their partition key starts with (shared/keys.ts). */
+export type KeyPrefixes = readonly string[];
+
+/**
+ * What a function may do to a table, down to the item: each kind of call is allowed only on items whose partition
+ * key starts with one of its prefixes (IAM condition `dynamodb:LeadingKeys`); a kind not listed is not allowed.
+ * Within a transaction, each Put, Update and Delete needs its own kind, as alone.
+ */
+export interface TableReach {
+  /** GetItem and Query, on the table and its indexes. */
+  read?: KeyPrefixes;
+  /** BatchGetItem: up to 100 items by key in one call. */
+  batchRead?: KeyPrefixes;
+  /** PutItem: creates or replaces whole items. */
+  put?: KeyPrefixes;
+  /** UpdateItem. */
+  update?: KeyPrefixes;
+  /** DeleteItem. */
+  delete?: KeyPrefixes;
+  /** BatchWriteItem: puts and deletes of whole items, 25 a call. */
+  batchWrite?: KeyPrefixes;
+  /**
+   * With `update`: the only attributes that an UpdateItem may name besides the keys, to set them or to test them
+   * in its condition (IAM `dynamodb:Attributes`); it may return no others (`dynamodb:ReturnValues` NONE,
+   * UPDATED_OLD or UPDATED_NEW). Such a function must neither put nor delete: those replace whole items.
+   */
+  updatedAttributes?: readonly string[];
+  /**
+   * Scan of the whole table (no key condition can limit a Scan), naming and returning only these attributes
+   * besides the keys: the Scan must ask for `Select: SPECIFIC_ATTRIBUTES`.
+   */
+  scannedAttributes?: readonly string[];
+}
+
+/** The kinds of item calls of a `TableReach`, each allowed on items by their key prefixes. */
+export const ITEM_CALLS = ['read', 'batchRead', 'put', 'update', 'delete', 'batchWrite'] as const;
+export type ItemCall = (typeof ITEM_CALLS)[number];
+
+/** What makes a reach impossible to grant as it says; none for a sound one. */
+export function reachProblems(reach: TableReach): string[] {
+  const problems: string[] = [];
+  if (reach.updatedAttributes) {
+    if (!reach.update?.length) problems.push('updatedAttributes without update');
+    for (const whole of ['put', 'delete', 'batchWrite'] as const) {
+      if (reach[whole]?.length) problems.push(`updatedAttributes with ${whole}, which replaces whole items`);
+    }
+  }
+  for (const call of ITEM_CALLS) {
+    for (const prefix of reach[call] ?? []) {
+      if (prefix.length === 0 || /[*?]/.test(prefix))
+        problems.push(`${call}: "${prefix}" is not a key prefix`);
+    }
+  }
+  return problems;
+}
+
+/** Whether a reach writes anything: the tables' owners are the contexts that write them (lib/contexts.ts). */
+export function writes(reach: TableReach): boolean {
+  return ITEM_CALLS.some((call) => call !== 'read' && call !== 'batchRead' && (reach[call]?.length ?? 0) > 0);
+}
 
 export interface FunctionDeclaration {
   /** Module under functions/ that exports `handler`, without extension. */
   entry: string;
-  /** What the function may do to each table; the CDK grants exactly this and nothing else. */
-  tables: Partial<Record<TableName, TableAccess>>;
+  /** What the function may do to each table's items; the CDK grants exactly this and nothing else. */
+  tables: Partial<Record<TableName, TableReach>>;
   /** Queues the function sends to. */
   sendsTo?: QueueName[];
   /** What the function may do in each bucket (objects under its prefix only); the CDK grants exactly this. */
@@ -164,67 +226,145 @@ export interface FunctionDeclaration {
   githubSecret?: boolean;
 }
 
-/** Every function authenticates its callers against the users table, so reading it is part of the baseline. */
-const authenticated = { users: 'read' } as const;
+const { users: userKeys, links: linkKeys, social: socialKeys, feeds: feedKeys } = keyPrefixes;
+
+/**
+ * An authenticated function finds its caller by the session item of the presented token's hash: of the users
+ * table, it reads that, and no profile, e-mail, login state or identity (unless it says so).
+ */
+const readsSessions = { read: [userKeys.session] } as const;
 
 export const functions = {
   healthz: { entry: 'ops/healthz', tables: {} },
   openapi: { entry: 'ops/openapi', tables: {} },
   docs: { entry: 'ops/docs', tables: {} },
   notFound: { entry: 'ops/not-found', tables: {} },
-  devLogin: { entry: 'users/dev-login', tables: { users: 'readwrite' }, localOnly: true },
-  logout: { entry: 'users/logout', tables: { users: 'readwrite' } },
-  /** Writes the login's state (hashed, 10 minutes) to the users table. */
-  login: { entry: 'users/login', tables: { users: 'readwrite' }, githubApp: true },
-  /** Uses up the state, registers or refreshes the user, issues a session; the only reader of the secret. */
+  /** Registers the user if new (the profile item) and issues a session. */
+  devLogin: {
+    entry: 'users/dev-login',
+    tables: { users: { put: [userKeys.profile, userKeys.session] } },
+    localOnly: true,
+  },
+  /** Deletes the caller's session. */
+  logout: {
+    entry: 'users/logout',
+    tables: { users: { read: [userKeys.session], delete: [userKeys.session] } },
+  },
+  /** Writes the login's state (hashed, 10 minutes) to the users table: that, and nothing else. */
+  login: { entry: 'users/login', tables: { users: { put: [userKeys.loginState] } }, githubApp: true },
+  /**
+   * Uses up the state (deletes it), finds the GitHub identity, registers (identity and profile, one transaction)
+   * or refreshes the user, issues a session; the only reader of the secret.
+   */
   loginCallback: {
     entry: 'users/login-callback',
-    tables: { users: 'readwrite' },
+    tables: {
+      users: {
+        read: [userKeys.gitHubIdentity, userKeys.profile],
+        put: [userKeys.gitHubIdentity, userKeys.session],
+        update: [userKeys.profile],
+        delete: [userKeys.loginState],
+      },
+    },
     githubApp: true,
     githubSecret: true,
     timeoutSeconds: 15,
   },
   /** Profiles count links (the links context's counters item) and follows (the social context's). */
-  me: { entry: 'users/me', tables: { ...authenticated, links: 'read', social: 'read' } },
-  getUser: { entry: 'users/get-user', tables: { ...authenticated, links: 'read', social: 'read' } },
-  listLinks: { entry: 'links/list-links', tables: { ...authenticated, links: 'read' }, pageTokens: true },
-  addLink: { entry: 'links/add-link', tables: { ...authenticated, links: 'readwrite' } },
-  updateLink: { entry: 'links/update-link', tables: { ...authenticated, links: 'readwrite' } },
-  deleteLink: { entry: 'links/delete-link', tables: { ...authenticated, links: 'readwrite' } },
-  listTags: { entry: 'links/list-tags', tables: { ...authenticated, links: 'read' } },
-  follow: { entry: 'social/follow', tables: { ...authenticated, social: 'readwrite' } },
-  unfollow: { entry: 'social/unfollow', tables: { ...authenticated, social: 'readwrite' } },
+  me: {
+    entry: 'users/me',
+    tables: {
+      users: { read: [userKeys.session, userKeys.profile] },
+      links: { read: [linkKeys.owner] },
+      social: { read: [socialKeys.user] },
+    },
+  },
+  getUser: {
+    entry: 'users/get-user',
+    tables: {
+      users: { read: [userKeys.session, userKeys.profile] },
+      links: { read: [linkKeys.owner] },
+      social: { read: [socialKeys.user] },
+    },
+  },
+  listLinks: {
+    entry: 'links/list-links',
+    tables: { users: readsSessions, links: { read: [linkKeys.owner] } },
+    pageTokens: true,
+  },
+  /** Puts the link and counts it (the counters item), in one transaction. */
+  addLink: {
+    entry: 'links/add-link',
+    tables: {
+      users: readsSessions,
+      links: { read: [linkKeys.owner], put: [linkKeys.owner], update: [linkKeys.owner] },
+    },
+  },
+  /** Replaces the link if its version is the one read. */
+  updateLink: {
+    entry: 'links/update-link',
+    tables: { users: readsSessions, links: { read: [linkKeys.owner], put: [linkKeys.owner] } },
+  },
+  /** Deletes the link and counts it down (the counters item), in one transaction. */
+  deleteLink: {
+    entry: 'links/delete-link',
+    tables: { users: readsSessions, links: { update: [linkKeys.owner], delete: [linkKeys.owner] } },
+  },
+  listTags: { entry: 'links/list-tags', tables: { users: readsSessions, links: { read: [linkKeys.owner] } } },
+  /** Checks that the followed user exists (their profile), then puts the edge and counts it, in one transaction. */
+  follow: {
+    entry: 'social/follow',
+    tables: {
+      users: { read: [userKeys.session, userKeys.profile] },
+      social: { put: [socialKeys.user], update: [socialKeys.user] },
+    },
+  },
+  unfollow: {
+    entry: 'social/unfollow',
+    tables: { users: readsSessions, social: { update: [socialKeys.user], delete: [socialKeys.user] } },
+  },
   listFollowing: {
     entry: 'social/list-following',
-    tables: { ...authenticated, social: 'read' },
+    tables: { users: readsSessions, social: { read: [socialKeys.user] } },
     pageTokens: true,
   },
   listFollowers: {
     entry: 'social/list-followers',
-    tables: { ...authenticated, social: 'read' },
+    tables: { users: readsSessions, social: { read: [socialKeys.user] } },
     pageTokens: true,
   },
-  getNews: { entry: 'news/get-news', tables: { ...authenticated, feeds: 'read' }, pageTokens: true },
+  getNews: {
+    entry: 'news/get-news',
+    tables: { users: readsSessions, feeds: { read: [feedKeys.reader] } },
+    pageTokens: true,
+  },
   fanOutLinkEvents: {
     entry: 'news/fan-out-link-events',
-    tables: { social: 'read' },
+    tables: { social: { read: [socialKeys.user] } },
     sendsTo: ['fanOut', 'feedWrites'],
     timeoutSeconds: 30,
   },
   continueFanOut: {
     entry: 'news/continue-fan-out',
-    tables: { social: 'read' },
+    tables: { social: { read: [socialKeys.user] } },
     sendsTo: ['fanOut', 'feedWrites'],
     timeoutSeconds: 30,
   },
   writeFeeds: {
     entry: 'news/write-feeds',
-    tables: { feeds: 'readwrite', social: 'read' },
+    tables: {
+      feeds: { read: [feedKeys.reader], update: [feedKeys.reader] },
+      social: { batchRead: [socialKeys.user] },
+    },
     timeoutSeconds: 30,
   },
   applyFollowChanges: {
     entry: 'news/apply-follow-changes',
-    tables: { feeds: 'readwrite', links: 'read', social: 'read' },
+    tables: {
+      feeds: { read: [feedKeys.reader], update: [feedKeys.reader] },
+      links: { read: [linkKeys.owner] },
+      social: { batchRead: [socialKeys.user] },
+    },
     timeoutSeconds: 30,
   },
   /**
@@ -240,11 +380,18 @@ export const functions = {
   },
   /**
    * Checks one link per message (up to ~65 s with retries: 3 attempts of HEAD and GET at 10 s each, plus
-   * backoff), records its status on the link and keeps the page's snapshot. Reads the link, updates it.
+   * backoff), records its status on the link and keeps the page's snapshot. Reads the link, and updates only the
+   * check's attributes of it: it parses untrusted pages, so it can neither put nor delete a link.
    */
   checkLink: {
     entry: 'checker/check-link',
-    tables: { links: 'readwrite' },
+    tables: {
+      links: {
+        read: [linkKeys.owner],
+        update: [linkKeys.owner],
+        updatedAttributes: LINK_CHECK_ATTRIBUTES,
+      },
+    },
     buckets: { snapshots: 'readwrite' },
     memoryMb: 512,
     timeoutSeconds: 120,
@@ -252,20 +399,20 @@ export const functions = {
   /** Daily (see `schedules`): queues checks of links not checked for 7 days, fairly across users. */
   recheckStaleLinks: {
     entry: 'checker/recheck-stale-links',
-    tables: { links: 'read' },
+    tables: { links: { scannedAttributes: STALE_LINK_SCAN_ATTRIBUTES } },
     sendsTo: ['linkChecks'],
     timeoutSeconds: 900,
   },
   /** A 302 to a presigned download (5 minutes) of the latest snapshot of one of the caller's links. */
   getSnapshot: {
     entry: 'checker/get-snapshot',
-    tables: { ...authenticated, links: 'read' },
+    tables: { users: readsSessions, links: { read: [linkKeys.owner] } },
     buckets: { snapshots: 'read' },
   },
   /** Local runtime only: fires the daily re-check by hand (POST /dev/recheck). */
   devRecheck: {
     entry: 'checker/dev-recheck',
-    tables: { ...authenticated, links: 'read' },
+    tables: { users: readsSessions, links: { scannedAttributes: STALE_LINK_SCAN_ATTRIBUTES } },
     sendsTo: ['linkChecks'],
     localOnly: true,
     timeoutSeconds: 60,
@@ -433,7 +580,7 @@ export const fallbackFunction: FunctionName = 'notFound';
  */
 export const rateLimiting = {
   table: 'users',
-  keyPrefix: 'RATE#',
+  keyPrefix: keyPrefixes.users.rate,
   actions: ['dynamodb:UpdateItem'],
 } as const satisfies { table: TableName; keyPrefix: string; actions: string[] };
 

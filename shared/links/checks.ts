@@ -5,6 +5,23 @@ import type { LinkStatus } from './model.ts';
  * due for a check. The DynamoDB adapter (dynamodb.ts) implements both; only it builds the table's keys.
  */
 
+/**
+ * The attributes that recording a check names on a link, to set them or to test them in its condition, besides
+ * the table's keys. The link checker parses untrusted pages, so its grant on the links table is limited to
+ * updating these (IAM `dynamodb:Attributes`): it cannot put, delete, or change anything else of a link.
+ */
+export const LINK_CHECK_ATTRIBUTES = [
+  'status',
+  'http_status',
+  'checked_at',
+  'check_reason',
+  'title',
+  'version',
+] as const;
+
+/** The attributes that the daily re-check's Scan filters on or returns, besides the table's keys. */
+export const STALE_LINK_SCAN_ATTRIBUTES = ['username', 'url', 'checked_at', 'created_at'] as const;
+
 /** One check's result, as it is written on the link. */
 export interface LinkCheckRecord {
   status: Exclude<LinkStatus, 'pending'>;

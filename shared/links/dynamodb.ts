@@ -49,6 +49,7 @@ import { normalizeUrl, type Link, type LinkPosition, type LinkStatus } from './m
 import type { InsertResult, LinkPage, LinkStore } from './ports.ts';
 import type { LinkCheckRecord, LinkRef, RecordCheckResult, StaleLinkQuery } from './checks.ts';
 import { requiredEnv } from '../config.ts';
+import { keyPrefixes } from '../keys.ts';
 
 export const LINKS_BY_CREATED = 'byCreated';
 const LINK_PREFIX = 'LINK#';
@@ -75,7 +76,7 @@ export interface LinkItem {
   version: number;
 }
 
-export const userPartition = (username: string) => `USER#${username}`;
+export const userPartition = (username: string) => `${keyPrefixes.links.owner}${username}`;
 export const urlHash = (url: string) => createHash('sha256').update(normalizeUrl(url)).digest('base64url');
 export const linkKey = (username: string, url: string) => ({
   pk: userPartition(username),
@@ -321,27 +322,20 @@ export class DynamoLinkStore implements LinkStore {
             ConditionExpression: conditions.join(' AND '),
             ExpressionAttributeNames: { '#status': 'status' },
             ExpressionAttributeValues: values,
-            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+            // No ReturnValuesOnConditionCheckFailure: the checker may update only the check's attributes
+            // (LINK_CHECK_ATTRIBUTES, its IAM grant), and the whole old item would be more than those.
           }),
         ),
       );
       return { written: true, titleFilled: fillTitle };
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      // Which condition failed: the item as it was (returned with the failure, else read again).
-      const item = error.Item
-        ? unmarshall(error.Item)
-        : (
-            await guarded(() =>
-              this.db.send(
-                new GetCommand({
-                  TableName: this.tableName,
-                  Key: linkKey(username, url),
-                  ConsistentRead: true,
-                }),
-              ),
-            )
-          ).Item;
+      // Which condition failed: the item as it is now.
+      const { Item: item } = await guarded(() =>
+        this.db.send(
+          new GetCommand({ TableName: this.tableName, Key: linkKey(username, url), ConsistentRead: true }),
+        ),
+      );
       if (!item) return { written: false, why: 'gone' };
       if (typeof item.checked_at === 'string' && item.checked_at >= record.checkedAt) {
         return { written: false, why: 'superseded' };
@@ -371,6 +365,8 @@ export class DynamoLinkStore implements LinkStore {
           ':createdBefore': query.uncheckedCreatedBefore,
           ':null': 'NULL',
         },
+        // SPECIFIC_ATTRIBUTES, as the re-check's grant requires: it may see only STALE_LINK_SCAN_ATTRIBUTES.
+        Select: 'SPECIFIC_ATTRIBUTES',
         ProjectionExpression: 'username, #url',
         ExpressionAttributeNames: { '#url': 'url' },
       },

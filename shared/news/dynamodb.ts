@@ -34,6 +34,7 @@ import { documentClient, guarded, translateAwsError } from '../aws/dynamodb.ts';
 import { requiredEnv } from '../config.ts';
 import type { LinkEvent, LinkEventType } from './model.ts';
 import type { FeedEntryRead, FeedPosition, FeedStore, SlotEntry, SlotRef, SlotTombstone } from './ports.ts';
+import { keyPrefixes } from '../keys.ts';
 
 export const FEED_BY_TIME = 'byTime';
 /** Conditional writes cannot be batched: this many are in flight at once. */
@@ -70,7 +71,7 @@ interface EntryItem {
   expires_at_epoch: number;
 }
 
-const feedPartition = (reader: string) => `FEED#${reader}`;
+const feedPartition = (reader: string) => `${keyPrefixes.feeds.reader}${reader}`;
 const authorPrefix = (author: string) => `SLOT#${author}#`;
 const urlHash = (url: string) => createHash('sha256').update(url).digest('base64url').slice(0, 16);
 const slotKey = (ref: SlotRef) => ({

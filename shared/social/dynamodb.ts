@@ -34,6 +34,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Follow, FollowCounts, FollowPosition } from './model.ts';
 import type { FollowPage, FollowStore } from './ports.ts';
 import { requiredEnv } from '../config.ts';
+import { keyPrefixes } from '../keys.ts';
 
 export const FOLLOWING_BY_SINCE = 'followingBySince';
 export const FOLLOWERS_BY_SINCE = 'followersBySince';
@@ -52,11 +53,12 @@ export interface FollowItem {
   followed_pk: string;
 }
 
+const userPartition = (username: string) => `${keyPrefixes.social.user}${username}`;
 export const edgeKey = (follower: string, followed: string) => ({
-  pk: `USER#${follower}`,
+  pk: userPartition(follower),
   sk: `${EDGE_PREFIX}${followed}`,
 });
-const countersKey = (username: string) => ({ pk: `USER#${username}`, sk: 'COUNTERS' });
+const countersKey = (username: string) => ({ pk: userPartition(username), sk: 'COUNTERS' });
 const followedPartition = (followed: string) => `FOLLOWED#${followed}`;
 
 export function followToItem(follow: Follow): FollowItem {
@@ -129,7 +131,7 @@ export class DynamoFollowStore implements FollowStore {
     return this.query({
       IndexName: FOLLOWING_BY_SINCE,
       KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': `USER#${follower}` },
+      ExpressionAttributeValues: { ':pk': userPartition(follower) },
       ConsistentRead: true,
       Limit: pageSize,
       ExclusiveStartKey: after

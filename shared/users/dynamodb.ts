@@ -57,12 +57,14 @@ import type {
   UserStore,
 } from './ports.ts';
 import { requiredEnv } from '../config.ts';
+import { keyPrefixes } from '../keys.ts';
 
 const PROFILE = 'PROFILE';
 const SESSION = 'SESSION';
+const prefix = keyPrefixes.users;
 
-export const userKey = (username: string) => ({ pk: `USER#${username}`, sk: PROFILE });
-export const sessionKey = (tokenHash: string) => ({ pk: `SESSION#${tokenHash}`, sk: SESSION });
+export const userKey = (username: string) => ({ pk: `${prefix.profile}${username}`, sk: PROFILE });
+export const sessionKey = (tokenHash: string) => ({ pk: `${prefix.session}${tokenHash}`, sk: SESSION });
 
 interface UserItem {
   pk: string;
@@ -175,9 +177,15 @@ export class DynamoSessionStore implements SessionStore {
   }
 }
 
-export const identityKey = (githubId: number) => ({ pk: `GITHUB#${githubId}`, sk: 'IDENTITY' });
-export const loginStateKey = (stateHash: string) => ({ pk: `OAUTH_STATE#${stateHash}`, sk: 'OAUTH_STATE' });
-export const rateKey = (keyHash: string) => ({ pk: `RATE#${keyHash}`, sk: 'RATE' });
+export const identityKey = (githubId: number) => ({
+  pk: `${prefix.gitHubIdentity}${githubId}`,
+  sk: 'IDENTITY',
+});
+export const loginStateKey = (stateHash: string) => ({
+  pk: `${prefix.loginState}${stateHash}`,
+  sk: 'OAUTH_STATE',
+});
+export const rateKey = (keyHash: string) => ({ pk: `${prefix.rate}${keyHash}`, sk: 'RATE' });
 
 /** The GitHub id -> username mapping, and the GitHub-provided fields of profiles. */
 export class DynamoIdentityStore implements IdentityStore {

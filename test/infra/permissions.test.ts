@@ -6,24 +6,31 @@ import {
   BUCKET_LIST_ACTIONS,
   BUCKET_OBJECT_ACTIONS,
   INDEX_ACTIONS,
+  ITEM_ACTIONS,
   QUEUE_SEND_ACTIONS,
+  SCAN_ACTIONS,
   SECRET_READ_ACTIONS,
-  TABLE_ACTIONS,
 } from '../../lib/permissions.ts';
 import { indexNames } from '../../lib/tables.ts';
+import { keyPrefixes } from '../../shared/keys.ts';
 import {
+  ITEM_CALLS,
   buckets,
   deployedFunctionNames,
   eventSources,
   functions,
   httpFunctionNames,
+  isDeployed,
   rateLimiting,
+  routes,
   tables,
   type BucketName,
   type FunctionDeclaration,
   type FunctionName,
   type QueueName,
   type TableName,
+  type TableDeclaration,
+  type TableReach,
 } from '../../shared/wiring.ts';
 import {
   actionsOf,
@@ -127,43 +134,247 @@ describe('least privilege, given the wiring', () => {
         .map((g) => g.target),
     );
 
-  it.each(deployed)('lets %s read the data of exactly the tables it declares, and no other table', (name) => {
-    const declared = Object.keys(declaration(name).tables) as TableName[];
+  /** A grant on a table or index as the test expects it: the action, the target, the exact condition. */
+  type TableGrant = { action: string; target: Target; condition: Statement['Condition'] };
+  const byItems = (prefixes: readonly string[]) => ({
+    'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...prefixes].sort().map((p) => `${p}*`) },
+  });
+  const keyAttributes = (table: TableName) => [tables[table].partitionKey.name, tables[table].sortKey.name];
+  const isTableGrant = (g: { target: Target }) =>
+    g.target.startsWith('table:') || g.target.startsWith('index:');
+  const sortGrants = (list: TableGrant[]) =>
+    [...list].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+  const tableGrants = (name: FunctionName): TableGrant[] => sortGrants(grants(name).filter(isTableGrant));
+  /** Which items a grant reaches, by the LeadingKeys of its condition; undefined when it has none. */
+  const leadingKeys = (g: TableGrant) =>
+    g.condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'] as string[] | undefined;
+  const reachOn = (name: FunctionName, action: string, target: Target) =>
+    grants(name)
+      .filter((g) => g.action === action && g.target === target)
+      .flatMap((g) => leadingKeys(g) ?? ['(any item)'])
+      .sort();
+  /** Each grant on the users table, as its action and the key prefixes it is limited to. */
+  const actionsOnUsers = (name: FunctionName) =>
+    grants(name)
+      .filter((g) => g.target === 'table:users')
+      .map((g) => ({ action: g.action, keys: leadingKeys(g) }))
+      .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+  const authenticated = [
+    ...new Set(routes.filter((r) => r.auth && isDeployed(r)).map((r) => r.function)),
+  ] as FunctionName[];
 
-    expect(targetsWith(name, 'table:')).toEqual(new Set(declared.map((t) => `table:${t}`)));
-    for (const table of Object.keys(tables) as TableName[]) {
-      if (declared.includes(table)) continue;
-      const reads = grants(name).filter(
-        (g) => (g.target === `table:${table}` || g.target.startsWith(`index:${table}/`)) && !g.condition,
-      );
-      expect(reads, `${name} reads ${table}`).toEqual([]);
+  /** What the declaration says, written out grant by grant, independently of lib/permissions.ts. */
+  const declaredGrants = (name: FunctionName): TableGrant[] => {
+    const expected: TableGrant[] = [];
+    for (const [table, reach] of Object.entries(declaration(name).tables) as [TableName, TableReach][]) {
+      for (const call of ITEM_CALLS) {
+        const prefixes = reach[call];
+        if (!prefixes || prefixes.length === 0) continue;
+        const limited = call === 'update' && reach.updatedAttributes;
+        const condition = limited
+          ? {
+              ...byItems(prefixes),
+              'ForAllValues:StringEquals': {
+                'dynamodb:Attributes': [...keyAttributes(table), ...reach.updatedAttributes!],
+              },
+              StringEquals: { 'dynamodb:ReturnValues': ['NONE', 'UPDATED_OLD', 'UPDATED_NEW'] },
+            }
+          : byItems(prefixes);
+        for (const action of ITEM_ACTIONS[call])
+          expected.push({ action, target: `table:${table}`, condition });
+      }
+      if (reach.read && reach.read.length > 0) {
+        for (const index of tables[table].localIndexes) {
+          expected.push({
+            action: 'dynamodb:Query',
+            target: `index:${table}/${index.name}`,
+            condition: byItems(reach.read),
+          });
+        }
+        for (const index of (tables[table] as TableDeclaration).globalIndexes ?? []) {
+          expected.push({
+            action: 'dynamodb:Query',
+            target: `index:${table}/${index.name}`,
+            condition: undefined,
+          });
+        }
+      }
+      if (reach.scannedAttributes) {
+        expected.push({
+          action: 'dynamodb:Scan',
+          target: `table:${table}`,
+          condition: {
+            'ForAllValues:StringEquals': {
+              'dynamodb:Attributes': [...keyAttributes(table), ...reach.scannedAttributes],
+            },
+            StringEquals: { 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' },
+          },
+        });
+      }
+    }
+    if (servesHttp(name)) {
+      expected.push({
+        action: 'dynamodb:UpdateItem',
+        target: `table:${rateLimiting.table}`,
+        condition: byItems([rateLimiting.keyPrefix]),
+      });
+    }
+    return sortGrants(expected);
+  };
+
+  it.each(deployed)(
+    'lets %s reach exactly the items its declaration names, by key prefix and attribute',
+    (name) => {
+      expect(tableGrants(name)).toEqual(declaredGrants(name));
+    },
+  );
+
+  it.each(deployed)(
+    'limits every grant of %s on a table to items by their key prefix, but a Scan of named attributes',
+    (name) => {
+      for (const grant of grants(name).filter((g) => g.target.startsWith('table:'))) {
+        if (grant.action === 'dynamodb:Scan') {
+          expect(grant.condition?.['ForAllValues:StringEquals']?.['dynamodb:Attributes']).toBeDefined();
+          expect(grant.condition?.StringEquals).toEqual({ 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' });
+        } else {
+          expect(leadingKeys(grant), `${name}: ${grant.action} on ${grant.target}`).toBeDefined();
+        }
+      }
+    },
+  );
+
+  it.each(deployed)('lets %s touch the users table only by the prefixes of its items', (name) => {
+    const users = grants(name).filter((g) => g.target === 'table:users');
+    const known = Object.values(keyPrefixes.users).map((prefix) => `${prefix}*`);
+
+    for (const grant of users) {
+      expect(leadingKeys(grant)?.length, `${name}: ${grant.action}`).toBeGreaterThan(0);
+      expect(known).toEqual(expect.arrayContaining(leadingKeys(grant)!));
     }
   });
 
-  it.each(deployed)('lets %s do to each declared table exactly what its access level allows', (name) => {
-    for (const [table, access] of Object.entries(declaration(name).tables) as [
-      TableName,
-      'read' | 'readwrite',
-    ][]) {
-      expect(actionsOn(name, `table:${table}`), `${name} on ${table}`).toEqual(
-        [...TABLE_ACTIONS[access]].sort(),
+  it.each(authenticated)(
+    "lets %s read, of the users table, the caller's session item, and profiles only where it shows or checks one",
+    (name) => {
+      const showsProfiles = ['me', 'getUser', 'follow'].includes(name);
+
+      expect(reachOn(name, 'dynamodb:GetItem', 'table:users')).toEqual(
+        showsProfiles ? ['SESSION#*', 'USER#*'] : ['SESSION#*'],
       );
-    }
+      expect(reachOn(name, 'dynamodb:Query', 'table:users')).toEqual(
+        reachOn(name, 'dynamodb:GetItem', 'table:users'),
+      );
+      const writes = grants(name).filter(
+        (g) => g.target === 'table:users' && g.action !== 'dynamodb:GetItem' && g.action !== 'dynamodb:Query',
+      );
+      const expectedWrites = [{ action: 'dynamodb:UpdateItem', keys: ['RATE#*'] }];
+      if (name === 'logout') expectedWrites.push({ action: 'dynamodb:DeleteItem', keys: ['SESSION#*'] });
+      expect(writes.map((g) => ({ action: g.action, keys: leadingKeys(g) }))).toEqual(
+        expect.arrayContaining(expectedWrites),
+      );
+      expect(writes).toHaveLength(expectedWrites.length);
+    },
+  );
+
+  it('lets login write login states and nothing else of the users table, and read none of it', () => {
+    expect(actionsOnUsers('login')).toEqual([
+      { action: 'dynamodb:PutItem', keys: ['OAUTH_STATE#*'] },
+      { action: 'dynamodb:UpdateItem', keys: ['RATE#*'] },
+    ]);
   });
 
-  it.each(deployed)('lets %s query the indexes of its declared tables, and only query them', (name) => {
-    const expected = (Object.keys(declaration(name).tables) as TableName[]).flatMap((table) =>
+  it('lets the login callback use up a state, find or register the identity and profile, and issue a session', () => {
+    expect(actionsOnUsers('loginCallback')).toEqual([
+      { action: 'dynamodb:DeleteItem', keys: ['OAUTH_STATE#*'] },
+      { action: 'dynamodb:GetItem', keys: ['GITHUB#*', 'USER#*'] },
+      { action: 'dynamodb:PutItem', keys: ['GITHUB#*', 'SESSION#*'] },
+      { action: 'dynamodb:Query', keys: ['GITHUB#*', 'USER#*'] },
+      { action: 'dynamodb:UpdateItem', keys: ['RATE#*'] },
+      { action: 'dynamodb:UpdateItem', keys: ['USER#*'] },
+    ]);
+  });
+
+  it('lets only the login functions touch login states and GitHub identities, and only logout delete sessions', () => {
+    const reaching = (prefix: string, action?: string) =>
+      deployed.filter((name) =>
+        grants(name).some(
+          (g) =>
+            g.target === 'table:users' &&
+            (!action || g.action === action) &&
+            leadingKeys(g)?.includes(prefix),
+        ),
+      );
+
+    expect(reaching('OAUTH_STATE#*')).toEqual(['login', 'loginCallback']);
+    expect(reaching('GITHUB#*')).toEqual(['loginCallback']);
+    expect(reaching('SESSION#*', 'dynamodb:DeleteItem')).toEqual(['logout']);
+    expect(reaching('SESSION#*', 'dynamodb:PutItem')).toEqual(['loginCallback']);
+    expect(reaching('USER#*', 'dynamodb:UpdateItem')).toEqual(['loginCallback']);
+    expect(reaching('USER#*', 'dynamodb:PutItem')).toEqual([]);
+  });
+
+  it("never lets the link checker put, delete or batch-write links; it updates only the check's attributes", () => {
+    const onLinks = grants('checkLink').filter((g) => g.target === 'table:links');
+
+    expect(onLinks.map((g) => g.action).sort()).toEqual([
+      'dynamodb:GetItem',
+      'dynamodb:Query',
+      'dynamodb:UpdateItem',
+    ]);
+    expect(onLinks.find((g) => g.action === 'dynamodb:UpdateItem')!.condition).toEqual({
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['USER#*'] },
+      'ForAllValues:StringEquals': {
+        'dynamodb:Attributes': [
+          'pk',
+          'sk',
+          'status',
+          'http_status',
+          'checked_at',
+          'check_reason',
+          'title',
+          'version',
+        ],
+      },
+      StringEquals: { 'dynamodb:ReturnValues': ['NONE', 'UPDATED_OLD', 'UPDATED_NEW'] },
+    });
+  });
+
+  it('lets the daily re-check scan links for the attributes it filters on and returns, and nothing else', () => {
+    expect(grants('recheckStaleLinks').filter(isTableGrant)).toEqual([
+      {
+        action: 'dynamodb:Scan',
+        target: 'table:links',
+        condition: {
+          'ForAllValues:StringEquals': {
+            'dynamodb:Attributes': ['pk', 'sk', 'username', 'url', 'checked_at', 'created_at'],
+          },
+          StringEquals: { 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' },
+        },
+      },
+    ]);
+  });
+
+  it('never lets a reader of the links table write it: list-tags only reads links and sessions', () => {
+    expect(
+      grants('listTags')
+        .filter((g) => g.target === 'table:links')
+        .map((g) => g.action)
+        .sort(),
+    ).toEqual(['dynamodb:GetItem', 'dynamodb:Query']);
+    expect(reachOn('listTags', 'dynamodb:GetItem', 'table:users')).toEqual(['SESSION#*']);
+  });
+
+  it.each(deployed)('lets %s query the indexes of the tables it reads, and only query them', (name) => {
+    const read = (Object.entries(declaration(name).tables) as [TableName, TableReach][])
+      .filter(([, reach]) => (reach.read?.length ?? 0) > 0)
+      .map(([table]) => table);
+    const expected = read.flatMap((table) =>
       indexNames(tables[table]).map((index) => `index:${table}/${index}`),
     );
+    const indexGrants = grants(name).filter((g) => g.target.startsWith('index:'));
 
-    expect(targetsWith(name, 'index:')).toEqual(new Set(expected));
-    for (const index of expected) expect(actionsOn(name, index)).toEqual([...INDEX_ACTIONS]);
-  });
-
-  it('never lets a reader of the links table write it: list-tags only reads links and users', () => {
-    expect(actionsOn('listTags', 'table:links')).toEqual([...TABLE_ACTIONS.read].sort());
-    expect(actionsOn('listTags', 'table:users')).toEqual([...TABLE_ACTIONS.read].sort());
-    expect(actionsOn('listTags', 'table:users', true)).toEqual(['dynamodb:UpdateItem']);
+    expect(new Set(indexGrants.map((g) => g.target))).toEqual(new Set(expected));
+    for (const grant of indexGrants) expect(grant.action).toBe(INDEX_ACTIONS[0]);
   });
 
   it.each(deployed)('lets %s read only the streams that trigger it, and only read them', (name) => {
@@ -174,20 +385,16 @@ describe('least privilege, given the wiring', () => {
   });
 
   it.each(deployed)(
-    'lets %s update rate-limit items only if it serves HTTP, and no other item so',
+    'lets %s update rate-limit items only if it serves HTTP, and do nothing else to them',
     (name) => {
-      const conditioned = grants(name).filter((g) => g.target.startsWith('table:') && g.condition);
+      const onRates = grants(name).filter((g) => leadingKeys(g)?.includes(`${rateLimiting.keyPrefix}*`));
 
-      expect(
-        conditioned.map((g) => ({ action: g.action, target: g.target, condition: g.condition })),
-      ).toEqual(
+      expect(onRates).toEqual(
         servesHttp(name)
           ? rateLimiting.actions.map((action) => ({
               action,
               target: `table:${rateLimiting.table}`,
-              condition: {
-                'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${rateLimiting.keyPrefix}*`] },
-              },
+              condition: byItems([rateLimiting.keyPrefix]),
             }))
           : [],
       );
@@ -346,17 +553,18 @@ describe('the actions granted, beside the calls the adapters make', () => {
     CopyObject: ['s3:GetObject', 's3:PutObject'],
   };
 
-  it('covers every DynamoDB command the adapters send with the read-write actions', () => {
+  it('covers every DynamoDB command and paginator the adapters use with the actions a reach can grant', () => {
     const commands = [...found(/new (\w+?)(?:Item)?Command\(/g)];
-    const dynamo = commands.filter((command) => command in DYNAMODB);
+    const paginators = [...found(/\bpaginate(\w+)\(/g)];
+    const dynamo = [...commands, ...paginators].filter((command) => command in DYNAMODB);
     const needed = dynamo.flatMap((command) => DYNAMODB[command]!);
 
     // PartiQL would need actions of its own.
     expect(commands.filter((c) => /Statement|ExecuteTransaction/.test(c))).toEqual([]);
     if (found(/\b(ConditionCheck)\s*:\s*\{/g).size > 0) needed.push('dynamodb:ConditionCheckItem');
 
-    expect(dynamo).toEqual(expect.arrayContaining(['Get', 'Query', 'Put']));
-    expect([...TABLE_ACTIONS.readwrite]).toEqual(expect.arrayContaining(needed));
+    expect(dynamo).toEqual(expect.arrayContaining(['Get', 'Query', 'Put', 'Scan']));
+    expect([...Object.values(ITEM_ACTIONS).flat(), ...SCAN_ACTIONS]).toEqual(expect.arrayContaining(needed));
   });
 
   it('covers every S3 command the adapters send, and presigned downloads', () => {

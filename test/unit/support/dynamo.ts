@@ -105,3 +105,54 @@ export function givenSession(
 export function givenNothingElse(dynamo: AwsClientStub<DynamoDBDocumentClient>): void {
   dynamo.on(GetCommand).resolves({});
 }
+
+const EXPRESSION_WORDS = new Set([
+  'SET',
+  'REMOVE',
+  'ADD',
+  'DELETE',
+  'AND',
+  'OR',
+  'NOT',
+  'BETWEEN',
+  'IN',
+  'attribute_exists',
+  'attribute_not_exists',
+  'attribute_type',
+  'begins_with',
+  'contains',
+  'size',
+  'if_not_exists',
+  'list_append',
+]);
+
+/**
+ * The attribute names that a request's expressions name (update, condition, filter, projection, key condition),
+ * with `#name` placeholders resolved: what IAM's `dynamodb:Attributes` sees of them.
+ */
+export function attributesNamed(input: {
+  UpdateExpression?: string | undefined;
+  ConditionExpression?: string | undefined;
+  FilterExpression?: string | undefined;
+  ProjectionExpression?: string | undefined;
+  KeyConditionExpression?: string | undefined;
+  ExpressionAttributeNames?: Record<string, string> | undefined;
+}): Set<string> {
+  const expressions = [
+    input.UpdateExpression,
+    input.ConditionExpression,
+    input.FilterExpression,
+    input.ProjectionExpression,
+    input.KeyConditionExpression,
+  ].filter((expression): expression is string => expression !== undefined);
+  const names = new Set<string>();
+  for (const expression of expressions) {
+    for (const [token] of expression.matchAll(/(?<![:\w#])#?[A-Za-z_]\w*/g)) {
+      if (EXPRESSION_WORDS.has(token)) continue;
+      const name = token.startsWith('#') ? input.ExpressionAttributeNames?.[token] : token;
+      if (name === undefined) throw new Error(`${token} has no ExpressionAttributeNames entry`);
+      names.add(name);
+    }
+  }
+  return names;
+}

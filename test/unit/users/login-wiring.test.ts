@@ -37,8 +37,13 @@ describe('the wiring of login, profiles and rate limits', () => {
     const paths = routes.filter((r) => r.function === 'me' || r.function === 'getUser').map((r) => r.path);
 
     expect(paths.sort()).toEqual(['/v1.0/me', '/v1.0/users/{username}', '/v1/me', '/v1/users/{username}']);
-    expect(declared('me').tables).toEqual({ users: 'read', links: 'read', social: 'read' });
-    expect(declared('getUser').tables).toEqual({ users: 'read', links: 'read', social: 'read' });
+    const profileReach = {
+      users: { read: ['SESSION#', 'USER#'] },
+      links: { read: ['USER#'] },
+      social: { read: ['USER#'] },
+    };
+    expect(declared('me').tables).toEqual(profileReach);
+    expect(declared('getUser').tables).toEqual(profileReach);
   });
 
   it('given the wiring, then every HTTP function is rate-limited through RATE# items of the users table', () => {

@@ -1,0 +1,31 @@
+/**
+ * The partition key prefixes of each table's items, in one place: the adapters build their keys with them, and
+ * the wiring limits each function's grants to the items it needs by them (IAM condition `dynamodb:LeadingKeys`,
+ * which matches the partition key only). Plain data, no AWS imports.
+ */
+export const keyPrefixes = {
+  users: {
+    /** A user's profile: USER#<username>, sk PROFILE. */
+    profile: 'USER#',
+    /** A session, by the hash of its access token: SESSION#<sha256(token)>, sk SESSION. */
+    session: 'SESSION#',
+    /** Which user a GitHub account is: GITHUB#<github id>, sk IDENTITY. */
+    gitHubIdentity: 'GITHUB#',
+    /** A login in progress, by the hash of its OAuth state: OAUTH_STATE#<sha256(state)>, sk OAUTH_STATE. */
+    loginState: 'OAUTH_STATE#',
+    /** A client's request count: RATE#<sha256(token or ip)>, sk RATE. */
+    rate: 'RATE#',
+  },
+  links: {
+    /** A user's links (sk LINK#<url hash>) and their counters item (sk COUNTERS): USER#<username>. */
+    owner: 'USER#',
+  },
+  social: {
+    /** A user's follow edges (sk FOLLOWS#<followed>) and follow counters (sk COUNTERS): USER#<username>. */
+    user: 'USER#',
+  },
+  feeds: {
+    /** A reader's news: one item per slot of a followed author's link, FEED#<reader>, sk SLOT#<author>#... */
+    reader: 'FEED#',
+  },
+} as const;
