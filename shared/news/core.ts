@@ -68,7 +68,7 @@ const HIDDEN_SLOTS: FeedSlot[] = ['added', 'updated'];
  * delivery from an ended follow never displaces the current one's), then the link's revision, then the source
  * (a fanned-out event outranks a backfilled one of the same revision, so that both end alike).
  */
-export function entryOrder(followedSince: string, revision: LinkRevision, backfilled: boolean): string {
+function entryOrder(followedSince: string, revision: LinkRevision, backfilled: boolean): string {
   return `${followedSince}#${revision}#${backfilled ? 0 : 1}`;
 }
 
