@@ -14,7 +14,7 @@ export class SqsFeedQueue implements FeedQueue {
   sendFeedWrites(writes: FeedWrite[], delaySeconds?: number): Promise<void> {
     const queueUrl = (this.urls.feedWrites ??= requiredEnv('FEED_WRITES_QUEUE_URL'));
     const bodies = writes.map((write) => JSON.stringify(write));
-    return sendInBatches(this.client, queueUrl, bodies, delaySeconds);
+    return sendInBatches(this.client, queueUrl, bodies, { delaySeconds });
   }
 
   async sendContinuation(continuation: FanOutContinuation): Promise<void> {
