@@ -12,6 +12,7 @@ import {
 import {
   ChangeMessageVisibilityBatchCommand,
   DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
   ReceiveMessageCommand,
   SendMessageCommand,
   SQSClient,
@@ -487,7 +488,7 @@ interface HeldMessage {
  * An SQS fair queue, done locally. The emulator serves a standard queue oldest first and drops MessageGroupId,
  * so a message queued behind one tenant's backlog of thousands would wait for all of them; SQS instead serves a
  * quiet tenant's message first whenever one is waiting. The feed gives the same outcome from the other side of
- * the API: before each batch it receives every message visible (up to MAX_HELD_MESSAGES) and holds them,
+ * the API: before each batch it receives every message then visible (up to MAX_HELD_MESSAGES) and holds them,
  * grouped by tenant (the body's `fairBy` field, which producers also send as MessageGroupId; a message without
  * one is a tenant of its own, as on SQS), and each batch takes one message per tenant in turn. A message queued
  * behind a backlog thus goes out in the next batch any poller takes. This is stricter than SQS, which only
@@ -522,26 +523,53 @@ export class FairQueueFeed {
     await this.setVisibility(this.held.takeAll(), 0);
   }
 
+  /**
+   * Takes in what is visible now, and no more: what arrives meanwhile waits for the next fill, so that a steady
+   * stream of arrivals cannot keep the pollers from handing out work. With nothing held and nothing visible, it
+   * long-polls once, as an idle Lambda poller does.
+   */
   private async fill(): Promise<void> {
     await this.extendVisibility();
-    while (this.held.size < MAX_HELD_MESSAGES) {
-      const { Messages = [] } = await this.sqs.send(
-        new ReceiveMessageCommand({
-          QueueUrl: this.queueUrl,
-          MaxNumberOfMessages: Math.min(10, MAX_HELD_MESSAGES - this.held.size),
-          // Long-poll only when there is nothing to hand out, as an idle Lambda poller does.
-          WaitTimeSeconds: this.held.size === 0 ? 1 : 0,
-          MessageSystemAttributeNames: ['All'],
-          MessageAttributeNames: ['All'],
-        }),
-      );
-      if (Messages.length === 0) return;
-      const now = Date.now();
-      for (const message of Messages) {
-        const tenant = messageGroupOf(this.declaration, message.Body ?? '') ?? `message:${message.MessageId}`;
-        this.held.add(tenant, { message, hiddenAt: now });
-      }
+    const visible = await this.visibleCount();
+    if (visible === 0) {
+      if (this.held.size === 0) await this.receive(10, 1);
+      return;
     }
+    let wanted = Math.min(visible, MAX_HELD_MESSAGES - this.held.size);
+    while (wanted > 0) {
+      const received = await this.receive(Math.min(10, wanted), 0);
+      if (received === 0) return;
+      wanted -= received;
+    }
+  }
+
+  private async visibleCount(): Promise<number> {
+    const { Attributes } = await this.sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: this.queueUrl,
+        AttributeNames: ['ApproximateNumberOfMessages'],
+      }),
+    );
+    return Number(Attributes?.ApproximateNumberOfMessages ?? 0);
+  }
+
+  /** Receives up to `max` messages into the held ones, by tenant; returns how many came. */
+  private async receive(max: number, waitSeconds: number): Promise<number> {
+    const { Messages = [] } = await this.sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: this.queueUrl,
+        MaxNumberOfMessages: max,
+        WaitTimeSeconds: waitSeconds,
+        MessageSystemAttributeNames: ['All'],
+        MessageAttributeNames: ['All'],
+      }),
+    );
+    const now = Date.now();
+    for (const message of Messages) {
+      const tenant = messageGroupOf(this.declaration, message.Body ?? '') ?? `message:${message.MessageId}`;
+      this.held.add(tenant, { message, hiddenAt: now });
+    }
+    return Messages.length;
   }
 
   private async extendVisibility(): Promise<void> {

@@ -1,5 +1,6 @@
 import {
   ChangeMessageVisibilityBatchCommand,
+  GetQueueAttributesCommand,
   ReceiveMessageCommand,
   SQSClient,
   type Message,
@@ -24,8 +25,13 @@ const message = (username: string, n: number): Message => ({
   Body: JSON.stringify({ username, url: `https://example.com/${n}` }),
 });
 
-/** The queue answers these receives in turn, then nothing. */
+/** The queue holds these messages, and its receives answer them in the groups given, then nothing. */
 function queueAnswers(...answers: Message[][]): void {
+  const visible = answers.flat().length;
+  sqs
+    .on(GetQueueAttributesCommand)
+    .resolvesOnce({ Attributes: { ApproximateNumberOfMessages: String(visible) } })
+    .resolves({ Attributes: { ApproximateNumberOfMessages: '0' } });
   const receive = sqs.on(ReceiveMessageCommand);
   for (const answer of answers) receive.resolvesOnce({ Messages: answer });
   receive.resolves({ Messages: [] });
@@ -49,6 +55,26 @@ describe("the local stand-in for SQS's fair queues", () => {
     const batch = await feed.nextBatch();
 
     expect(batch.map((m) => m.MessageId)).toEqual(['alice-0', 'bob-0', 'alice-1', 'alice-2', 'alice-3']);
+  });
+
+  it('given messages arriving as fast as it receives, when a batch is asked for, then it takes in only what was there when it began', async () => {
+    sqs.on(GetQueueAttributesCommand).resolves({ Attributes: { ApproximateNumberOfMessages: '20' } });
+    let sent = 0;
+    sqs
+      .on(ReceiveMessageCommand)
+      .callsFake(() => ({ Messages: Array.from({ length: 10 }, () => message('alice', sent++)) }));
+
+    const batch = await aFeed().nextBatch();
+
+    expect(batch).toHaveLength(5);
+    expect(sqs.commandCalls(ReceiveMessageCommand)).toHaveLength(2);
+  });
+
+  it('given nothing held and nothing visible, when a batch is asked for, then it long-polls once', async () => {
+    queueAnswers();
+
+    expect(await aFeed().nextBatch()).toEqual([]);
+    expect(sqs.commandCalls(ReceiveMessageCommand).map((c) => c.args[0].input.WaitTimeSeconds)).toEqual([1]);
   });
 
   it('given messages without a tenant, then each is a tenant of its own', async () => {
