@@ -1,18 +1,26 @@
 import { startRuntime } from '../local/runtime.ts';
+import { benchCheckerFairness } from './checker-fairness.ts';
 import { benchFanOut } from './fanout.ts';
 import { benchLinks } from './links.ts';
 
 /**
  * `npm run bench`: benchmarks on the local runtime (in memory, free ports), printing numbers.
  * ITERATIONS (300) sets the samples of the links benchmark, ADD_SAMPLES (20) those of the adds beside the
- * fan-out, and ONLY=links or ONLY=fanout runs one of them. Never part of `npm test`.
+ * fan-out, CHECK_BACKLOG (2000) the checks queued ahead in the checker's fairness benchmark, and ONLY=links,
+ * ONLY=fanout or ONLY=fairness runs one of them. Never part of `npm test`.
  */
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 // The benchmark sends far more than a client may; the limiter still does its one write per request.
 process.env.RATE_LIMIT_PER_SECOND ??= '1000000';
 process.env.RATE_LIMIT_BURST ??= '1000000';
+// New links are not queued for checks (the fairness benchmark queues its own), and the checker fetches only
+// from the benchmark's own site on 127.0.0.1: no benchmark sends a request off the machine.
+process.env.LINK_CHECKS_ENABLED = 'false';
+process.env.LINK_CHECKER_ALLOW_HOSTS = '127.0.0.1';
+process.env.LINK_CHECKER_ALLOWLIST_ONLY = 'true';
 const iterations = Number(process.env.ITERATIONS ?? 300);
 const addSamples = Number(process.env.ADD_SAMPLES ?? 20);
+const checkBacklog = Number(process.env.CHECK_BACKLOG ?? 2000);
 const only = process.env.ONLY;
 
 const runtime = await startRuntime({ port: 0, dynamoDbPort: 0, queuesPort: 0, prefix: 'bench-' });
@@ -20,6 +28,7 @@ try {
   console.log(`Delinkcious benchmarks on the local runtime`);
   if (!only || only === 'links') await benchLinks(runtime, iterations);
   if (!only || only === 'fanout') await benchFanOut(runtime, addSamples);
+  if (!only || only === 'fairness') await benchCheckerFairness(runtime, checkBacklog);
 } finally {
   await runtime.stop();
 }
