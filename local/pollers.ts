@@ -491,8 +491,9 @@ interface HeldMessage {
  * the API: before each batch it receives every message then visible (up to MAX_HELD_MESSAGES) and holds them,
  * grouped by tenant (the body's `fairBy` field, which producers also send as MessageGroupId; a message without
  * one is a tenant of its own, as on SQS), and each batch takes one message per tenant in turn. A message queued
- * behind a backlog thus goes out in the next batch any poller takes. This is stricter than SQS, which only
- * prefers quiet tenants once a noisy one stands out, but it is what a quiet tenant sees either way.
+ * behind a backlog thus goes out in the first batch after the next fill, whatever the backlog's size. This is
+ * stricter than SQS, which only prefers quiet tenants once a noisy one stands out, but it is what a quiet
+ * tenant sees either way.
  *
  * Held messages are in flight, as on SQS only the ones handed to the function are: the feed extends their
  * visibility while they wait (each poller fills before each batch, and a batch lasts at most the function's
