@@ -1,4 +1,5 @@
 import { startRuntime } from '../local/runtime.ts';
+import { benchCheckerFairness } from './checker-fairness.ts';
 import { benchFanOut } from './fanout.ts';
 import { benchLinks } from './links.ts';
 import { benchRegexBudget } from './regex.ts';
@@ -6,24 +7,32 @@ import { benchRegexBudget } from './regex.ts';
 /**
  * `npm run bench`: benchmarks on the local runtime (in memory, free ports), printing numbers.
  * ITERATIONS (300) sets the samples of the links benchmark, ADD_SAMPLES (20) those of the adds beside the
- * fan-out, REGEX_REQUESTS (200) the listings per pattern of the regex budget, and ONLY=links, ONLY=fanout or
- * ONLY=regex runs one of them. Never part of `npm test`.
+ * fan-out, CHECK_BACKLOG (2000) the checks queued ahead in the checker's fairness benchmark, REGEX_REQUESTS
+ * (200) the listings per pattern of the regex budget, and ONLY=links, ONLY=fanout, ONLY=fairness or ONLY=regex
+ * runs one of them. Never part of `npm test`.
  */
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 // The benchmark sends far more than a client may; the limiter still does its one write per request.
 process.env.RATE_LIMIT_PER_SECOND ??= '1000000';
 process.env.RATE_LIMIT_BURST ??= '1000000';
+// New links are not queued for checks (the fairness benchmark queues its own), and the checker fetches only
+// from the benchmark's own site on 127.0.0.1: no benchmark sends a request off the machine.
+process.env.LINK_CHECKS_ENABLED = 'false';
+process.env.LINK_CHECKER_ALLOW_HOSTS = '127.0.0.1';
+process.env.LINK_CHECKER_ALLOWLIST_ONLY = 'true';
 const iterations = Number(process.env.ITERATIONS ?? 300);
 const addSamples = Number(process.env.ADD_SAMPLES ?? 20);
+const checkBacklog = Number(process.env.CHECK_BACKLOG ?? 2000);
 const regexRequests = Number(process.env.REGEX_REQUESTS ?? 200);
 const only = process.env.ONLY;
 
 console.log(`Delinkcious benchmarks on the local runtime`);
-if (!only || only === 'links' || only === 'fanout') {
+if (!only || only === 'links' || only === 'fanout' || only === 'fairness') {
   const runtime = await startRuntime({ port: 0, dynamoDbPort: 0, queuesPort: 0, prefix: 'bench-' });
   try {
     if (!only || only === 'links') await benchLinks(runtime, iterations);
     if (!only || only === 'fanout') await benchFanOut(runtime, addSamples);
+    if (!only || only === 'fairness') await benchCheckerFairness(runtime, checkBacklog);
   } finally {
     await runtime.stop();
   }

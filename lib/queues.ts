@@ -15,6 +15,8 @@ export interface DeclaredQueue {
  * An SQS queue as declared, encrypted with SQS-managed keys and refusing requests without TLS. A queue with
  * `maxReceiveCount` gets its own dead-letter queue with a redrive policy; one without is where failures land
  * (a stream's on-failure destination): nothing consumes it, so it keeps messages as long as SQS allows.
+ * A fair queue (`fairBy`) needs nothing here: SQS fair queues are standard queues, made fair by the
+ * MessageGroupId that producers put on each message (shared/checker/sqs.ts).
  */
 export function createQueue(scope: Construct, name: QueueName, declaration: QueueDeclaration): DeclaredQueue {
   const common = { encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true };

@@ -10,7 +10,9 @@ import {
   type Shard,
 } from '@aws-sdk/client-dynamodb-streams';
 import {
+  ChangeMessageVisibilityBatchCommand,
   DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
   ReceiveMessageCommand,
   SendMessageCommand,
   SQSClient,
@@ -21,12 +23,17 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   eventSources,
+  messageGroupOf,
+  queues,
   type EventSourceDeclaration,
+  type FunctionName,
+  type QueueDeclaration,
   type QueueName,
   type TableName,
 } from '../shared/wiring.ts';
 import { LOCAL_AWS } from './engines.ts';
 import { invoke } from './functions.ts';
+import { RoundRobin } from './round-robin.ts';
 
 /**
  * Lambda's event source mappings, done locally: nothing emulates them, so the runtime polls the DynamoDB Local
@@ -42,6 +49,12 @@ export interface PollerEnvironment {
   queueUrls: Record<QueueName, string>;
   /** Where stream positions are kept across restarts; undefined keeps them in memory. */
   checkpointFile?: string | undefined;
+  /** The event sources to run; all the declared ones unless given (tests and benchmarks pick one). */
+  sources?: EventSourceDeclaration[] | undefined;
+  /** False polls fair queues oldest first like any other, as the emulator serves them (benchmarks compare). */
+  fairQueues?: boolean | undefined;
+  /** Runs a function on an event: the declared handler unless given (tests stand a fake in for it). */
+  invoke?: ((name: FunctionName, event: unknown) => Promise<unknown>) | undefined;
 }
 
 export interface Pollers {
@@ -58,7 +71,8 @@ export function startPollers(env: PollerEnvironment): Pollers {
   const sqs = new SQSClient({ ...LOCAL_AWS, endpoint: env.queuesEndpoint });
   const state = { stopped: false };
   const loops: Promise<void>[] = [];
-  for (const source of eventSources) {
+  const fairFeeds: FairQueueFeed[] = [];
+  for (const source of env.sources ?? eventSources) {
     if (source.kind === 'stream') {
       loops.push(
         supervise(
@@ -74,9 +88,19 @@ export function startPollers(env: PollerEnvironment): Pollers {
         ),
       );
     } else {
+      const declaration: QueueDeclaration = queues[source.queue];
+      const queueUrl = env.queueUrls[source.queue];
+      const fair = declaration.fairBy !== undefined && env.fairQueues !== false;
+      const feed = fair ? new FairQueueFeed(sqs, queueUrl, declaration, source.batchSize) : undefined;
+      if (feed) fairFeeds.push(feed);
       // A few concurrent pollers, as Lambda scales its queue pollers (bounded by the source's maxConcurrency).
       for (let i = 0; i < Math.min(source.maxConcurrency, 2); i++) {
-        loops.push(supervise(() => pollQueue(source, env, sqs, state), state));
+        loops.push(
+          supervise(
+            () => (feed ? pollFairQueue(source, env, feed, sqs, state) : pollQueue(source, env, sqs, state)),
+            state,
+          ),
+        );
       }
     }
   }
@@ -84,6 +108,7 @@ export function startPollers(env: PollerEnvironment): Pollers {
     async stop() {
       state.stopped = true;
       await Promise.all(loops);
+      await Promise.all(fairFeeds.map((feed) => feed.release()));
       dynamo.destroy();
       streams.destroy();
       sqs.destroy();
@@ -192,7 +217,7 @@ async function pollStream(
         {
           invoke: async (batch) => {
             try {
-              return (await invoke(source.function, { Records: batch })) as BatchResult;
+              return (await (env.invoke ?? invoke)(source.function, { Records: batch })) as BatchResult;
             } catch (error) {
               console.error(
                 `${source.function} failed on a batch of ${batch.length}: ${(error as Error).message}`,
@@ -404,23 +429,171 @@ async function pollQueue(
       if (Messages.length === 0) break;
     } while (messages.length < source.batchSize && Date.now() < deadline);
     if (messages.length === 0) continue;
-    const records = messages.map((message) => toLambdaSqsRecord(message, queueUrl));
-    let failed: Set<string>;
-    try {
-      const result = (await invoke(source.function, { Records: records })) as BatchResult;
-      failed = new Set((result?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
-    } catch (error) {
-      console.error(`${source.function} failed on a batch of ${records.length}:`, error);
-      continue; // nothing deleted: every message comes back after its visibility timeout
+    await deliverQueueBatch(source, env, sqs, messages);
+  }
+}
+
+/** Invokes the function on a batch and deletes the messages it did not report as failed. */
+async function deliverQueueBatch(
+  source: Extract<EventSourceDeclaration, { kind: 'queue' }>,
+  env: PollerEnvironment,
+  sqs: SQSClient,
+  messages: Message[],
+): Promise<void> {
+  const queueUrl = env.queueUrls[source.queue];
+  const records = messages.map((message) => toLambdaSqsRecord(message, queueUrl));
+  let failed: Set<string>;
+  try {
+    const result = (await (env.invoke ?? invoke)(source.function, { Records: records })) as BatchResult;
+    failed = new Set((result?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
+  } catch (error) {
+    console.error(`${source.function} failed on a batch of ${records.length}:`, error);
+    return; // nothing deleted: every message comes back after its visibility timeout
+  }
+  const done = messages.filter((m) => !failed.has(m.MessageId!));
+  for (let i = 0; i < done.length; i += 10) {
+    await sqs.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: done.slice(i, i + 10).map((m, j) => ({ Id: String(j), ReceiptHandle: m.ReceiptHandle! })),
+      }),
+    );
+  }
+}
+
+/** The fair queue's pollers: each batch comes from the feed, in turns across tenants. */
+async function pollFairQueue(
+  source: Extract<EventSourceDeclaration, { kind: 'queue' }>,
+  env: PollerEnvironment,
+  feed: FairQueueFeed,
+  sqs: SQSClient,
+  state: { stopped: boolean },
+): Promise<void> {
+  while (!state.stopped) {
+    const messages = await feed.nextBatch();
+    if (messages.length > 0) await deliverQueueBatch(source, env, sqs, messages);
+  }
+}
+
+/** At most this many messages held by a fair queue's feed; past it, newcomers wait their turn in the queue. */
+export const MAX_HELD_MESSAGES = 10_000;
+
+interface HeldMessage {
+  message: Message;
+  /** When its visibility was last set: it is extended at half the queue's visibility timeout. */
+  hiddenAt: number;
+}
+
+/**
+ * An SQS fair queue, done locally. The emulator serves a standard queue oldest first and drops MessageGroupId,
+ * so a message queued behind one tenant's backlog of thousands would wait for all of them; SQS instead serves a
+ * quiet tenant's message first whenever one is waiting. The feed gives the same outcome from the other side of
+ * the API: before each batch it receives every message then visible (up to MAX_HELD_MESSAGES) and holds them,
+ * grouped by tenant (the body's `fairBy` field, which producers also send as MessageGroupId; a message without
+ * one is a tenant of its own, as on SQS), and each batch takes one message per tenant in turn. A message queued
+ * behind a backlog thus goes out in the first batch after the next fill, whatever the backlog's size. This is
+ * stricter than SQS, which only prefers quiet tenants once a noisy one stands out, but it is what a quiet
+ * tenant sees either way.
+ *
+ * Held messages are in flight, as on SQS only the ones handed to the function are: the feed extends their
+ * visibility while they wait (each poller fills before each batch, and a batch lasts at most the function's
+ * timeout, a sixth of the visibility timeout, so the extension is never late) and hands them back on stop
+ * (which counts, like a crash, as one receive against the queue's maxReceiveCount).
+ */
+export class FairQueueFeed {
+  private readonly held = new RoundRobin<HeldMessage>();
+  private filling: Promise<void> | undefined;
+
+  constructor(
+    private readonly sqs: SQSClient,
+    private readonly queueUrl: string,
+    private readonly declaration: QueueDeclaration,
+    private readonly batchSize: number,
+  ) {}
+
+  /** The next batch: up to batchSize messages, one per tenant in turn, after taking in what has arrived. */
+  async nextBatch(): Promise<Message[]> {
+    // One fill at a time: pollers that ask meanwhile share it, so none hands out a batch before it is done.
+    this.filling ??= this.fill().finally(() => (this.filling = undefined));
+    await this.filling;
+    return this.held.take(this.batchSize).map((held) => held.message);
+  }
+
+  /** Hands every held message back to the queue, visible at once. */
+  async release(): Promise<void> {
+    await this.setVisibility(this.held.takeAll(), 0);
+  }
+
+  /**
+   * Takes in what is visible now, and no more: what arrives meanwhile waits for the next fill, so that a steady
+   * stream of arrivals cannot keep the pollers from handing out work. With nothing held and nothing visible, it
+   * long-polls once, as an idle Lambda poller does.
+   */
+  private async fill(): Promise<void> {
+    await this.extendVisibility();
+    const visible = await this.visibleCount();
+    if (visible === 0) {
+      if (this.held.size === 0) await this.receive(10, 1);
+      return;
     }
-    const done = messages.filter((m) => !failed.has(m.MessageId!));
-    if (done.length > 0) {
-      await sqs.send(
-        new DeleteMessageBatchCommand({
-          QueueUrl: queueUrl,
-          Entries: done.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })),
+    let wanted = Math.min(visible, MAX_HELD_MESSAGES - this.held.size);
+    while (wanted > 0) {
+      const received = await this.receive(Math.min(10, wanted), 0);
+      if (received === 0) return;
+      wanted -= received;
+    }
+  }
+
+  private async visibleCount(): Promise<number> {
+    const { Attributes } = await this.sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: this.queueUrl,
+        AttributeNames: ['ApproximateNumberOfMessages'],
+      }),
+    );
+    return Number(Attributes?.ApproximateNumberOfMessages ?? 0);
+  }
+
+  /** Receives up to `max` messages into the held ones, by tenant; returns how many came. */
+  private async receive(max: number, waitSeconds: number): Promise<number> {
+    const { Messages = [] } = await this.sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: this.queueUrl,
+        MaxNumberOfMessages: max,
+        WaitTimeSeconds: waitSeconds,
+        MessageSystemAttributeNames: ['All'],
+        MessageAttributeNames: ['All'],
+      }),
+    );
+    const now = Date.now();
+    for (const message of Messages) {
+      const tenant = messageGroupOf(this.declaration, message.Body ?? '') ?? `message:${message.MessageId}`;
+      this.held.add(tenant, { message, hiddenAt: now });
+    }
+    return Messages.length;
+  }
+
+  private async extendVisibility(): Promise<void> {
+    const timeoutMs = this.declaration.visibilityTimeoutSeconds * 1000;
+    const due = this.held.items().filter((held) => Date.now() - held.hiddenAt >= timeoutMs / 2);
+    await this.setVisibility(due, this.declaration.visibilityTimeoutSeconds);
+  }
+
+  private async setVisibility(messages: HeldMessage[], seconds: number): Promise<void> {
+    for (let i = 0; i < messages.length; i += 10) {
+      const chunk = messages.slice(i, i + 10);
+      await this.sqs.send(
+        new ChangeMessageVisibilityBatchCommand({
+          QueueUrl: this.queueUrl,
+          Entries: chunk.map((held, j) => ({
+            Id: String(j),
+            ReceiptHandle: held.message.ReceiptHandle!,
+            VisibilityTimeout: seconds,
+          })),
         }),
       );
+      const now = Date.now();
+      for (const held of chunk) held.hiddenAt = now;
     }
   }
 }

@@ -76,6 +76,13 @@ export interface QueueDeclaration {
   visibilityTimeoutSeconds: number;
   /** Receives after which a message moves to the queue's dead-letter queue; none for failure queues. */
   maxReceiveCount?: number;
+  /**
+   * A fair queue: the field of each message's JSON body that names its tenant. Producers send it as the
+   * message's MessageGroupId (an SQS fair queue: a standard queue that serves quiet tenants first when one tenant
+   * has a backlog); the local poller, whose emulator drops MessageGroupId on standard queues, reads it from the
+   * body and hands messages out round-robin by tenant. See `messageGroupOf`.
+   */
+  fairBy?: string;
 }
 
 export const queues = {
@@ -87,12 +94,36 @@ export const queues = {
   streamFailures: { envVar: 'STREAM_FAILURES_QUEUE_URL', visibilityTimeoutSeconds: 30 },
   /**
    * One link to check (shared/checker/model.ts): from the links stream (new links) and the daily re-check.
-   * Six times checkLink's timeout; after 3 receives a message goes to the dead-letter queue.
+   * Six times checkLink's timeout; after 3 receives a message goes to the dead-letter queue. Fair by the link's
+   * owner, so that one user's import of thousands of links does not hold up everybody else's checks.
    */
-  linkChecks: { envVar: 'LINK_CHECKS_QUEUE_URL', visibilityTimeoutSeconds: 720, maxReceiveCount: 3 },
+  linkChecks: {
+    envVar: 'LINK_CHECKS_QUEUE_URL',
+    visibilityTimeoutSeconds: 720,
+    maxReceiveCount: 3,
+    fairBy: 'username',
+  },
 } as const satisfies Record<string, QueueDeclaration>;
 
 export type QueueName = keyof typeof queues;
+
+/**
+ * The tenant of a message bound for (or received from) a fair queue: its body's `fairBy` field, when that is a
+ * non-empty string; undefined on other queues and for bodies without one (SQS treats a message without a group
+ * on a fair queue as a tenant of its own).
+ */
+export function messageGroupOf(declaration: QueueDeclaration, body: string): string | undefined {
+  if (!declaration.fairBy) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null) return undefined;
+  const tenant = (parsed as Record<string, unknown>)[declaration.fairBy];
+  return typeof tenant === 'string' && tenant !== '' ? tenant : undefined;
+}
 
 /**
  * An S3 bucket. Every bucket is private (all public access blocked, objects owned by the bucket owner),

@@ -10,16 +10,31 @@ let client: SQSClient | undefined;
 /** One SQS client per process, created on first use; the endpoint comes from `AWS_ENDPOINT_URL_SQS`. */
 export const sqsClient = () => (client ??= new SQSClient({}));
 
+export interface SendOptions {
+  /** A fair queue's tenant of each message, sent as its MessageGroupId (none when it answers undefined). */
+  messageGroupOf?: ((body: string) => string | undefined) | undefined;
+}
+
 /**
  * Sends the bodies in order, ten per SendMessageBatch call. SendMessageBatch can accept some entries and
  * refuse others: the refused ones are sent again with backoff (a resend of one that had in fact landed is a
  * duplicate, which every consumer here tolerates); what is still refused after a few attempts is an outage.
  */
-export async function sendInBatches(client: SQSClient, queueUrl: string, bodies: string[]): Promise<void> {
+export async function sendInBatches(
+  client: SQSClient,
+  queueUrl: string,
+  bodies: string[],
+  { messageGroupOf }: SendOptions = {},
+): Promise<void> {
   for (let i = 0; i < bodies.length; i += SEND_BATCH_LIMIT) {
-    let entries: SendMessageBatchRequestEntry[] = bodies
-      .slice(i, i + SEND_BATCH_LIMIT)
-      .map((body, index) => ({ Id: String(index), MessageBody: body }));
+    let entries: SendMessageBatchRequestEntry[] = bodies.slice(i, i + SEND_BATCH_LIMIT).map((body, index) => {
+      const group = messageGroupOf?.(body);
+      return {
+        Id: String(index),
+        MessageBody: body,
+        ...(group ? { MessageGroupId: group } : {}),
+      };
+    });
     for (let attempt = 1; entries.length > 0; attempt++) {
       if (attempt > SEND_ATTEMPTS) throw new Unavailable('A queue keeps refusing messages; try again later.');
       if (attempt > 1) await sleep(Math.random() * 25 * 2 ** attempt);

@@ -2,18 +2,29 @@ import { describe, expect, it } from 'vitest';
 import { FAILURE_RETENTION } from '../../lib/queues.ts';
 import { sizeOf } from '../../lib/sizing.ts';
 import {
+  deployedFunctionNames,
   eventSources,
+  functions,
   queues,
   schedules,
+  type FunctionDeclaration,
   type QueueDeclaration,
   type QueueName,
 } from '../../shared/wiring.ts';
-import { resource, resourcesOfType, synthesize, type Statement } from './support.ts';
+import {
+  actionsOf,
+  resource,
+  resourcesOf,
+  resourcesOfType,
+  statementsOfRole,
+  synthesize,
+  type Statement,
+} from './support.ts';
 
 const declaredQueues = Object.entries(queues) as [QueueName, QueueDeclaration][];
 
 describe('the queues, given the wiring', () => {
-  const { service, serviceTemplate, logicalId, referencedLogicalIds } = synthesize('dev');
+  const { service, serviceTemplate, logicalId, references, referencedLogicalIds } = synthesize('dev');
   const queue = (name: QueueName) => resource(serviceTemplate, logicalId(service.queues[name]));
 
   it('creates each declared queue, plus a dead-letter queue for each that declares a receive limit', () => {
@@ -64,6 +75,43 @@ describe('the queues, given the wiring', () => {
       new Set(Object.keys(resourcesOfType(serviceTemplate, 'AWS::SQS::Queue'))),
     );
   });
+
+  it('declares the link checks fair by the link’s owner', () => {
+    expect(queues.linkChecks).toMatchObject({ fairBy: 'username' });
+  });
+
+  const fairQueues = declaredQueues.filter(([, d]) => d.fairBy !== undefined);
+
+  // An SQS fair queue is a standard queue whose messages carry a MessageGroupId: there is nothing to set on the
+  // queue. A FIFO queue would instead deliver each group in order, one batch of it at a time.
+  it.each(fairQueues)('keeps %s, a fair queue, a standard queue', (name) => {
+    const { Properties } = queue(name);
+
+    expect(Properties.FifoQueue).toBeUndefined();
+    expect(Properties.ContentBasedDeduplication).toBeUndefined();
+  });
+
+  it.each(fairQueues)(
+    'lets every deployed producer of %s send to it: sqs:SendMessage covers a MessageGroupId',
+    (name) => {
+      const producers = deployedFunctionNames().filter((f) =>
+        (functions[f] as FunctionDeclaration).sendsTo?.includes(name),
+      );
+      const queueArn = `${logicalId(service.queues[name])}.Arn`;
+
+      expect(producers.length).toBeGreaterThan(0);
+      for (const producer of producers) {
+        const role = service.functions.get(producer)!.function.role!;
+        const sends = statementsOfRole(serviceTemplate, logicalId(role)).filter(
+          (statement) =>
+            statement.Effect === 'Allow' &&
+            actionsOf(statement).includes('sqs:SendMessage') &&
+            resourcesOf(statement).some((r) => references(r).has(queueArn)),
+        );
+        expect(sends, producer).not.toHaveLength(0);
+      }
+    },
+  );
 
   it.each(eventSources.flatMap((s) => (s.kind === 'queue' ? [[s.queue, s] as const] : [])))(
     "fits the visibility timeout of %s to its consumer's timeout: six times it, plus the batching window",
