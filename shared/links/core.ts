@@ -119,7 +119,7 @@ export class LinkService {
         updatedAt: this.later(current.updatedAt),
         version: current.version + 1,
       };
-      if (await this.store.replace(updated, current.version)) return updated;
+      if (await this.store.replace(updated, current)) return updated;
       // Someone changed the link between our read and our write: read again and reapply the changes.
       await this.backoff(attempt);
     }
