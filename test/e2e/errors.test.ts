@@ -1,7 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Runtime } from '../../local/runtime.ts';
 import { RawApiClient, startTestRuntime } from '../support/runtime.ts';
-import { aUsername, expectError, expectJson, query, type LinkEnvelope, type LinkListing } from './helpers.ts';
+import {
+  aUsername,
+  expectCommonHeaders,
+  expectError,
+  expectJson,
+  query,
+  type LinkEnvelope,
+  type LinkListing,
+} from './helpers.ts';
 
 /**
  * Every error row of the contract that the links API can produce, except 401 (auth.test.ts) and 403
@@ -456,6 +464,18 @@ describe('413 payload_too_large', () => {
     });
 
     expectError(response, 413, 'payload_too_large');
+  });
+});
+
+describe('answers the local server gives itself', () => {
+  it('given request headers over the server limit, when sent, then 431 in the contract format with the common headers', async () => {
+    const alice = await login('alice');
+
+    const response = await alice.raw('GET', '/v1/links', { headers: { 'x-padding': 'a'.repeat(64 * 1024) } });
+
+    expect(response.status).toBe(431);
+    expectCommonHeaders(response);
+    expect(response.body).toMatchObject({ error: { code: 'request_header_fields_too_large' } });
   });
 });
 
