@@ -64,6 +64,41 @@ describe('400 invalid_request', () => {
     expect(listing.links.map((link) => link.url)).not.toContain(url);
   });
 
+  it.each([
+    ['a space', 'https://example.com/a b', 'must not contain whitespace'],
+    ['a tab', 'https://example.com/a\tb', 'must not contain control characters'],
+    ['a newline', 'https://example.com/\nSet-Cookie:x', 'must not contain control characters'],
+    ['a NUL', 'https://example.com/\u0000', 'must not contain control characters'],
+    ['DEL', 'https://example.com/\u007f', 'must not contain control characters'],
+    ['a no-break space', 'https://example.com/a\u00a0b', 'must not contain whitespace'],
+    ['a backslash', 'https://example.com\\@evil.example/', 'must not contain backslashes'],
+  ])(
+    'given a URL with %s, when a link is added, then 400 names the url and nothing is stored',
+    async (_case, url, why) => {
+      const body = expectError(await alice.post('/v1/links', { url }), 400, 'invalid_request');
+
+      expect(body.error.details).toEqual({ url: why });
+      const listing = expectJson<LinkListing>(await alice.get('/v1/links?limit=100'), 200);
+      expect(
+        listing.links.map((link) => link.url).filter((stored) => stored.includes('example.com/a')),
+      ).toEqual([]);
+    },
+  );
+
+  it('given a URL with whitespace, when a link is updated, deleted or its snapshot asked for, then 400 names the url', async () => {
+    const url = 'https://example.com/a b';
+
+    for (const response of [
+      await alice.put('/v1/links', { url, title: 'x' }),
+      await alice.delete(`/v1/links?${query({ url })}`),
+      await alice.get(`/v1/links/snapshot?${query({ url })}`),
+    ]) {
+      expect(expectError(response, 400, 'invalid_request').error.details).toEqual({
+        url: 'must not contain whitespace',
+      });
+    }
+  });
+
   it('given a URL over 2,048 characters, when a link is added, then 400 names the url', async () => {
     const url = `https://example.com/${'a'.repeat(2048)}`;
 
