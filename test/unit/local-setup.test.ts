@@ -38,11 +38,9 @@ describe('starting the local runtime on a machine that lacks something', () => {
     expect(() => assertJava()).toThrow(/Java was not found/);
   });
 
-  it('given a Java runtime without the compiler, when DynamoDB Local is about to start, then the message says to install a development kit', () => {
+  it('given a Java runtime without javac, when DynamoDB Local is about to start, then the message says to install a development kit', () => {
     const bin = mkdtempSync(join(tmpdir(), 'jre-only-'));
-    writeFileSync(join(bin, 'java'), '#!/bin/sh\necho java.base@17.0.15\necho java.sql@17.0.15\n', {
-      mode: 0o755,
-    });
+    writeFileSync(join(bin, 'java'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
     vi.stubEnv('PATH', bin);
 
     try {
