@@ -28,8 +28,10 @@ function countCalls(pipelineQueues: string[], feedsTable: string): Counters {
     (next, context) => async (args) => {
       counters.calls++;
       const input = args.input as { TableName?: string };
-      if (context.commandName === 'UpdateCommand' && input.TableName === feedsTable) counters.feedWrites++;
-      if (context.commandName === 'BatchGetCommand') counters.followChecks++;
+      // The document client's commands reach this stack under the low-level names (UpdateItemCommand, ...).
+      const command = context.commandName ?? '';
+      if (/^Update/.test(command) && input.TableName === feedsTable) counters.feedWrites++;
+      if (/^BatchGet/.test(command)) counters.followChecks++;
       return next(args);
     },
     { step: 'initialize', name: 'benchCountFeedWrites' },

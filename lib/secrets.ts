@@ -5,11 +5,11 @@ import type { StageSettings } from './stage.ts';
 
 /**
  * The secrets, in the stateful stack: the GitHub client secret is put there by the operator and must survive a
- * redeploy of the service, and the page-token key signs tokens that clients hold. Each exists only if a
+ * redeploy of the service, and the page-token key encrypts tokens that clients hold. Each exists only if a
  * deployed function declares it, and only those functions may read it (lib/functions.ts).
  */
 export class Secrets extends Construct {
-  /** The key that signs pagination tokens. */
+  /** The secret that pagination tokens are encrypted with. */
   readonly pageTokenSecret: secretsmanager.Secret | undefined;
   /**
    * The GitHub OAuth app's client secret. Its generated value is a placeholder: the operator puts the real one

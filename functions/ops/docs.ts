@@ -1,16 +1,7 @@
 import { publicRoute } from '../../shared/http/handler.ts';
+import { pageSecurityHeaders } from '../../shared/http/page-security.ts';
 
-/**
- * A page that renders the OpenAPI document. Everything it needs is inline, so it works offline and pulls
- * nothing from a CDN.
- */
-const page = `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Delinkcious API</title>
-<style>
+const STYLE = `
   body { font: 15px/1.5 system-ui, sans-serif; margin: 0 auto; max-width: 60rem; padding: 1rem 2rem; color: #222; }
   h1 { margin-bottom: 0; } .lead { color: #555; margin-top: .2rem; }
   details { border: 1px solid #ddd; border-radius: 6px; margin: .5rem 0; padding: .4rem .8rem; }
@@ -19,13 +10,9 @@ const page = `<!doctype html>
   .m { display: inline-block; min-width: 4.5rem; font-weight: 600; }
   .GET { color: #0a6; } .POST { color: #06c; } .PUT, .PATCH { color: #a60; } .DELETE { color: #c22; }
   .lock { color: #888; font-size: 12px; }
-</style>
-</head>
-<body>
-<h1>Delinkcious API</h1>
-<p class="lead" id="lead">Loading <a href="openapi.json">openapi.json</a>…</p>
-<main id="ops"></main>
-<script>
+`;
+
+const SCRIPT = `
 (async () => {
   const spec = await (await fetch('openapi.json')).json();
   const resolve = (s) => s && s.$ref ? spec.components.schemas[s.$ref.split('/').pop()] : s;
@@ -59,9 +46,30 @@ const page = `<!doctype html>
   }
   document.getElementById('ops').innerHTML = html.join('');
 })().catch((e) => { document.getElementById('lead').textContent = 'Could not load the API document: ' + e; });
-</script>
+`;
+
+/**
+ * A page that renders the OpenAPI document. Everything it needs is inline, so it works offline and pulls
+ * nothing from a CDN; its Content-Security-Policy allows exactly its own style and script blocks (by hash) and
+ * requests to the service (the script fetches openapi.json).
+ */
+const page = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Delinkcious API</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<h1>Delinkcious API</h1>
+<p class="lead" id="lead">Loading <a href="openapi.json">openapi.json</a>…</p>
+<main id="ops"></main>
+<script>${SCRIPT}</script>
 </body>
 </html>
 `;
 
-export const handler = publicRoute(async () => ({ status: 200, html: page }));
+const headers = pageSecurityHeaders({ scripts: [SCRIPT], styles: [STYLE], connectToSelf: true });
+
+export const handler = publicRoute(async () => ({ status: 200, html: page, headers }));

@@ -1,7 +1,7 @@
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 
 /**
- * The key that signs pagination tokens. Deployed, it lives in Secrets Manager (`PAGE_TOKEN_SECRET_ARN`) and is
+ * The secret that page tokens are encrypted with (through a key derived from it). Deployed, it lives in Secrets Manager (`PAGE_TOKEN_SECRET_ARN`) and is
  * read once per cold start, then cached; the local runtime passes it directly as `PAGE_TOKEN_SECRET`.
  */
 export async function pageTokenKey(): Promise<Buffer> {

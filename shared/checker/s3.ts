@@ -12,7 +12,7 @@ import { gzip as gzipCallback } from 'node:zlib';
 import type { LinkRef } from '../links/checks.ts';
 import type { FetchedPage } from './model.ts';
 import type { SnapshotStore } from './ports.ts';
-import { newestFirst, snapshotKey, snapshotPrefix } from './snapshots.ts';
+import { newestFirst, snapshotDisposition, snapshotKey, snapshotPrefix } from './snapshots.ts';
 import { requiredEnv } from '../config.ts';
 
 const gzip = promisify(gzipCallback);
@@ -31,9 +31,15 @@ export const s3Client = () =>
 const DELETE_BATCH = 1000;
 
 /**
- * Snapshots as gzip-compressed objects: `Content-Type` is the page's own, `Content-Encoding: gzip` (so a browser
- * following the presigned URL shows the page), and metadata `fetched-at`, `http-status`, `source-url` (the final
- * URL, percent-encoded: metadata is ASCII) and `truncated` when the page passed the body limit.
+ * Snapshots as gzip-compressed objects: `Content-Type` is the page's own, `Content-Encoding: gzip`, and metadata
+ * `fetched-at`, `http-status`, `source-url` (the final URL, percent-encoded: metadata is ASCII) and `truncated`
+ * when the page passed the body limit.
+ *
+ * A snapshot is an untrusted page, so it is served inert, as a download: the object is stored with
+ * `Content-Disposition: attachment`, and the presigned URL asks S3 for the same (`response-content-disposition`),
+ * so that a browser saves it as a file and never renders it, whatever origin serves it. (S3's origin is not the
+ * API's anyway; locally the emulator serves on another port of localhost, which shares the API's cookies, and it
+ * answers with the stored disposition: it ignores the presigned override.)
  */
 export class S3SnapshotStore implements SnapshotStore {
   constructor(
@@ -50,6 +56,7 @@ export class S3SnapshotStore implements SnapshotStore {
         Body: await gzip(page.body),
         ContentType: page.contentType,
         ContentEncoding: 'gzip',
+        ContentDisposition: snapshotDisposition(key),
         CacheControl: 'private, max-age=300',
         Metadata: {
           'fetched-at': page.fetchedAt,
@@ -67,9 +74,12 @@ export class S3SnapshotStore implements SnapshotStore {
   }
 
   downloadUrl(key: string, expiresInSeconds: number): Promise<string> {
-    return getSignedUrl(this.s3, new GetObjectCommand({ Bucket: this.bucket, Key: key }), {
-      expiresIn: expiresInSeconds,
+    const download = new GetObjectCommand({
+      Bucket: this.bucket,
+      Key: key,
+      ResponseContentDisposition: snapshotDisposition(key),
     });
+    return getSignedUrl(this.s3, download, { expiresIn: expiresInSeconds });
   }
 
   async remove(key: string): Promise<void> {

@@ -28,6 +28,15 @@ export function snapshotKey(link: LinkRef, fetchedAt: string): string {
   return `${snapshotPrefix(link)}${compactTime(fetchedAt)}${SUFFIX}`;
 }
 
+/**
+ * How a snapshot is served: as a download, never rendered. The file name is the fetch time of the key,
+ * `snapshot-20261123T180000000Z.html` (ASCII letters and digits only: nothing to quote or escape).
+ */
+export function snapshotDisposition(key: string): string {
+  const fetched = /([0-9TZ]+)\.html\.gz$/.exec(key)?.[1] ?? 'page';
+  return `attachment; filename="snapshot-${fetched}.html"`;
+}
+
 /** Keys of one link's snapshots, newest first. */
 export function newestFirst(keys: string[]): string[] {
   return [...keys].sort().reverse();

@@ -5,6 +5,7 @@ import { logger } from '../logger.ts';
 import { rateLimiter, sessions } from '../users/service.ts';
 import { presentedToken } from '../users/sessions.ts';
 import { toHttpError } from './errors.ts';
+import { NOSNIFF, pageSecurityHeaders } from './page-security.ts';
 import { rateKeyForIp, rateKeyForToken } from './rate-limit.ts';
 import { parseRequest, type HttpRequest } from './request.ts';
 
@@ -12,7 +13,7 @@ export interface HttpResponse {
   status: number;
   /** Sent as JSON. */
   body?: unknown;
-  /** Sent as a page instead of JSON. */
+  /** Sent as a page instead of JSON; with no Content-Security-Policy of its own, it gets the strictest one. */
   html?: string;
   headers?: Record<string, string>;
   cookies?: string[];
@@ -96,10 +97,11 @@ async function serve(
 }
 
 function toResult(response: HttpResponse, requestId: string): APIGatewayProxyStructuredResultV2 {
-  const headers: Record<string, string> = { 'x-request-id': requestId, ...response.headers };
+  const headers: Record<string, string> = { 'x-request-id': requestId, ...response.headers, ...NOSNIFF };
   let body: string | undefined;
   if (response.html !== undefined) {
     headers['content-type'] ??= 'text/html; charset=utf-8';
+    if (!headers['content-security-policy']) Object.assign(headers, pageSecurityHeaders());
     body = response.html;
   } else if (response.body !== undefined) {
     headers['content-type'] ??= JSON_CONTENT_TYPE;

@@ -146,7 +146,7 @@ export class LinkService {
         ...(isPrivate ? {} : { publishedAt: current.private ? updatedAt : publishedAt }),
         version: current.version + 1,
       };
-      if (await this.store.replace(updated, current.version)) return updated;
+      if (await this.store.replace(updated, current)) return updated;
       // Someone changed the link between our read and our write: read again and reapply the changes.
       await this.backoff(attempt);
     }

@@ -6,8 +6,10 @@
  * | a user's link by URL (get, update, delete) | pk = USER#<username>, sk = LINK#<sha256(normalized url)>      |
  * | add a link unless duplicate or at limit | TransactWriteItems: Put link if attribute_not_exists(pk) +        |
  * |                                         | Update counters if links_count < max (both or neither)            |
- * | update a link                           | Put if version = <version read>                                   |
- * | delete a link                           | TransactWriteItems: Delete link if it exists + decrement counters |
+ * | update a link                           | Put if version = <version read>; when `private` flips, in one     |
+ * |                                         | TransactWriteItems with the public counter's +1 or -1             |
+ * | delete a link                           | Get, then TransactWriteItems: Delete link if it exists and is as  |
+ * |                                         | private as read + decrement counters (again if it changed)        |
  * | a user's links, newest first, paged     | LSI byCreated: pk = USER#<username>, ScanIndexForward = false      |
  * | the tags of all a user's links          | pk = USER#<username> AND begins_with(sk, 'LINK#'), projecting tags |
  * | a user's recent public links (backfill) | LSI byCreated, newest first, private ones skipped                 |
@@ -22,12 +24,14 @@
  *   `<created_at>#<url hash>`, unique and time-ordered. A local index caps a user's items at 10 GB, far above
  *   MAX_LINKS_PER_USER links of at most ~8 KB each. The counters item has no `created`, so it stays out of it.
  * - The per-user limit is a counter updated in the same transaction as the insert: atomic under concurrency,
- *   O(1) per add, never a count of the user's links.
+ *   O(1) per add, never a count of the user's links. Beside it, `public_links_count` counts the links that are
+ *   not private (what other users see on a profile), kept in the same transactions as every add, delete and
+ *   change of `private`. Counters items written before it existed lack it until they are recounted.
  *
  * Item shapes:
  * - link: { pk, sk, created, username, url, title, description, tags: string[], private, status, http_status,
  *   checked_at, check_reason?, created_at, updated_at, published_at? (absent while private), version }
- * - counters: { pk, sk: COUNTERS, links_count }
+ * - counters: { pk, sk: COUNTERS, links_count, public_links_count }
  * The table streams new and old images; the news pipeline reads link items from it and ignores counters.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
@@ -54,6 +58,8 @@ import { keyPrefixes } from '../keys.ts';
 export const LINKS_BY_CREATED = 'byCreated';
 const LINK_PREFIX = 'LINK#';
 const COUNTERS = 'COUNTERS';
+/** Reads and conditional deletes before giving up: each retry means another writer changed `private`. */
+const DELETE_ATTEMPTS = 8;
 
 export interface LinkItem {
   pk: string;
@@ -152,9 +158,16 @@ export class DynamoLinkStore implements LinkStore {
           Update: {
             TableName: this.tableName,
             Key: countersKey(link.username),
-            UpdateExpression: 'SET links_count = if_not_exists(links_count, :zero) + :one',
+            UpdateExpression:
+              'SET links_count = if_not_exists(links_count, :zero) + :one, ' +
+              'public_links_count = if_not_exists(public_links_count, :zero) + :public',
             ConditionExpression: 'attribute_not_exists(links_count) OR links_count < :max',
-            ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':max': maxLinks },
+            ExpressionAttributeValues: {
+              ':zero': 0,
+              ':one': 1,
+              ':public': link.private ? 0 : 1,
+              ':max': maxLinks,
+            },
           },
         },
       ],
@@ -181,47 +194,76 @@ export class DynamoLinkStore implements LinkStore {
     return Item ? linkFromItem(Item) : undefined;
   }
 
-  async replace(link: Link, expectedVersion: number): Promise<boolean> {
-    try {
-      await guarded(() =>
-        this.db.send(
-          new PutCommand({
-            TableName: this.tableName,
-            Item: linkToItem(link),
-            ConditionExpression: 'version = :expected',
-            ExpressionAttributeValues: { ':expected': expectedVersion },
-          }),
-        ),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
+  async replace(link: Link, previous: Link): Promise<boolean> {
+    const put = {
+      TableName: this.tableName,
+      Item: linkToItem(link),
+      ConditionExpression: 'version = :expected',
+      ExpressionAttributeValues: { ':expected': previous.version },
+    };
+    if (link.private === previous.private) {
+      try {
+        await guarded(() => this.db.send(new PutCommand(put)));
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return false;
+        throw error;
+      }
     }
-  }
-
-  async delete(username: string, url: string): Promise<boolean> {
+    // `private` flips: the public counter moves in the same transaction. The version condition guarantees that
+    // the item still is `previous`, so the flip is counted exactly once.
     const command = new TransactWriteCommand({
       TransactItems: [
-        {
-          Delete: {
-            TableName: this.tableName,
-            Key: linkKey(username, url),
-            ConditionExpression: 'attribute_exists(pk)',
-          },
-        },
+        { Put: put },
         {
           Update: {
             TableName: this.tableName,
-            Key: countersKey(username),
-            UpdateExpression: 'SET links_count = if_not_exists(links_count, :one) - :one',
-            ExpressionAttributeValues: { ':one': 1 },
+            Key: countersKey(link.username),
+            UpdateExpression: 'SET public_links_count = if_not_exists(public_links_count, :zero) + :change',
+            ExpressionAttributeValues: { ':zero': 0, ':change': link.private ? -1 : 1 },
           },
         },
       ],
     });
-    const reasons = await transact(this.db, command);
-    return reasons === undefined;
+    return (await transact(this.db, command)) === undefined;
+  }
+
+  /**
+   * Removes the link and counts it out. Which counters drop depends on whether the link is private, so the link
+   * is read first and deleted only if it still is as private as read; if it changed in between, again.
+   */
+  async delete(username: string, url: string): Promise<boolean> {
+    for (let attempt = 1; ; attempt++) {
+      const current = await this.get(username, url);
+      if (!current) return false;
+      const command = new TransactWriteCommand({
+        TransactItems: [
+          {
+            Delete: {
+              TableName: this.tableName,
+              Key: linkKey(username, url),
+              ConditionExpression: 'attribute_exists(pk) AND #private = :private',
+              ExpressionAttributeNames: { '#private': 'private' },
+              ExpressionAttributeValues: { ':private': current.private },
+            },
+          },
+          {
+            Update: {
+              TableName: this.tableName,
+              Key: countersKey(username),
+              UpdateExpression:
+                'SET links_count = if_not_exists(links_count, :one) - :one, ' +
+                'public_links_count = if_not_exists(public_links_count, :public) - :public',
+              ExpressionAttributeValues: { ':one': 1, ':public': current.private ? 0 : 1 },
+            },
+          },
+        ],
+      });
+      if ((await transact(this.db, command)) === undefined) return true;
+      if (attempt >= DELETE_ATTEMPTS) {
+        throw new Unavailable('The link is being changed by other requests; try again.');
+      }
+    }
   }
 
   async listNewestFirst(
@@ -405,8 +447,9 @@ export class DynamoLinkStore implements LinkStore {
 }
 
 /**
- * A user's link count, read from the counters item that adds and deletes keep exact: the links context's answer
- * to the users context's LinkCounts port (its profile routes), so that no other context builds these keys.
+ * A user's link counts, read from the counters item that adds, deletes and changes of `private` keep exact: the
+ * links context's answer to the users context's LinkCounts port (its profile routes), so that no other context
+ * builds these keys.
  */
 export class DynamoLinkCounts {
   constructor(
@@ -414,17 +457,21 @@ export class DynamoLinkCounts {
     private readonly db: DynamoDBDocumentClient = documentClient(),
   ) {}
 
-  async linksCount(username: string): Promise<number> {
+  /** All the user's links, and those that are not private. */
+  async linksCount(username: string): Promise<{ all: number; public: number }> {
     const { Item } = await guarded(() =>
       this.db.send(
         new GetCommand({
           TableName: this.tableName,
           Key: countersKey(username),
-          ProjectionExpression: 'links_count',
+          ProjectionExpression: 'links_count, public_links_count',
           ConsistentRead: true,
         }),
       ),
     );
-    return Math.max(0, Number(Item?.links_count ?? 0));
+    return {
+      all: Math.max(0, Number(Item?.links_count ?? 0)),
+      public: Math.max(0, Number(Item?.public_links_count ?? 0)),
+    };
   }
 }

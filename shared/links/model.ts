@@ -39,8 +39,9 @@ export const MAX_TAGS = 100;
 export const MAX_TAG_LENGTH = 64;
 
 /**
- * The form duplicates are found on: lower-case scheme and host, default port and fragment dropped (the URL
- * parser does the first three). The link itself keeps the URL as given.
+ * The form duplicates are found on: the URL parser's serialization (lower-case scheme and host, default port
+ * dropped, path resolved, percent-encoded) without the fragment. Idempotent, so a link stored under the raw
+ * form a client once sent is found by its serialization too: both normalize alike.
  */
 export function normalizeUrl(url: string): string {
   const parsed = new URL(url);
@@ -48,17 +49,48 @@ export function normalizeUrl(url: string): string {
   return parsed.href;
 }
 
+/**
+ * Characters a URL may not carry anywhere, even where the WHATWG parser would quietly drop, encode or reinterpret
+ * them: C0 controls and DEL (a tab or newline vanishes inside a URL), any whitespace, and backslashes (read as
+ * `/` in http URLs). A URL that holds them is refused (400) rather than stored in a form other tools read
+ * differently.
+ */
+const URL_FORBIDDEN: { holds: (url: string) => boolean; message: string }[] = [
+  {
+    holds: (url) => [...url].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f),
+    message: 'must not contain control characters',
+  },
+  { holds: (url) => /\s/.test(url), message: 'must not contain whitespace' },
+  { holds: (url) => url.includes('\\'), message: 'must not contain backslashes' },
+];
+
+/**
+ * A link's URL: leading and trailing whitespace trimmed, then refused if it holds a forbidden character or is not
+ * an absolute http or https URL, and stored as the WHATWG URL parser serializes it (`new URL(url).href`), so
+ * every reader of the stored URL sees the same URL the service checked.
+ */
 export const urlSchema = z
   .string()
   .trim()
   .min(1, 'url is required')
   .max(MAX_URL_LENGTH, `at most ${MAX_URL_LENGTH} characters`)
+  .superRefine((value, context) => {
+    const forbidden = URL_FORBIDDEN.find(({ holds }) => holds(value));
+    if (forbidden) context.addIssue({ code: 'custom', message: forbidden.message, input: value });
+  })
   .refine((value) => {
     if (!URL.canParse(value)) return false;
     const { protocol, hostname } = new URL(value);
     return (protocol === 'http:' || protocol === 'https:') && hostname.length > 0;
   }, 'must be an absolute http or https URL')
-  .meta({ description: 'An absolute http or https URL.', example: 'https://golang.org/' });
+  .transform((value) => new URL(value).href)
+  .pipe(z.string().max(MAX_URL_LENGTH, `at most ${MAX_URL_LENGTH} characters once percent-encoded`))
+  .meta({
+    description:
+      'An absolute http or https URL, without control characters, whitespace or backslashes; stored as the ' +
+      'WHATWG URL parser serializes it.',
+    example: 'https://golang.org/',
+  });
 
 const tagSchema = z
   .string()

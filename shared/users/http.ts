@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { pageSecurityHeaders } from '../http/page-security.ts';
 import type { tokenResponse } from './schemas.ts';
 
 /** HTTP details of the login routes: the state cookie, content negotiation, and the page that shows a token. */
@@ -50,11 +51,14 @@ export function prefersHtml(accept: string | undefined): boolean {
   return qualityOf('text/html') > qualityOf('application/json');
 }
 
-/** Content-Security-Policy of the token page: inline styles, nothing else (no script, no images, no requests). */
-export const PAGE_SECURITY = {
-  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
-  'x-frame-options': 'DENY',
-};
+const TOKEN_PAGE_STYLE = `
+body { font-family: system-ui, sans-serif; max-width: 46rem; margin: 3rem auto; padding: 0 1rem; line-height: 1.5; }
+code, pre { font-family: ui-monospace, monospace; }
+pre { background: #f4f4f4; padding: 1rem; overflow-wrap: anywhere; white-space: pre-wrap; user-select: all; }
+`;
+
+/** Content-Security-Policy of the token page: its own style block, nothing else (no script, no images, no requests). */
+export const PAGE_SECURITY = pageSecurityHeaders({ styles: [TOKEN_PAGE_STYLE] });
 
 function escapeHtml(value: string): string {
   return value.replace(
@@ -73,11 +77,7 @@ export function tokenPage(token: z.infer<typeof tokenResponse>): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>Delinkcious: logged in</title>
-<style>
-body { font-family: system-ui, sans-serif; max-width: 46rem; margin: 3rem auto; padding: 0 1rem; line-height: 1.5; }
-code, pre { font-family: ui-monospace, monospace; }
-pre { background: #f4f4f4; padding: 1rem; overflow-wrap: anywhere; white-space: pre-wrap; user-select: all; }
-</style>
+<style>${TOKEN_PAGE_STYLE}</style>
 </head>
 <body>
 <h1>Logged in as ${e(token.user.username)}</h1>

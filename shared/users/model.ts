@@ -43,7 +43,10 @@ export interface GitHubIdentity {
 /** A user with the counts that the profile routes show. */
 export interface Profile {
   user: User;
+  /** All the user's links, private ones included: only the user sees this one. */
   linksCount: number;
+  /** The links that are not private: what other users see. */
+  publicLinksCount: number;
   followersCount: number;
   followingCount: number;
 }

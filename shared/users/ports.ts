@@ -50,9 +50,10 @@ export interface IdentityStore {
 
 export type ProfileFields = Pick<User, 'name' | 'email' | 'avatarUrl'>;
 
-/** A user's link count: implemented by the links context, which owns its counters. */
+/** A user's link counts: implemented by the links context, which owns its counters. */
 export interface LinkCounts {
-  linksCount(username: string): Promise<number>;
+  /** All the user's links, and the public ones (those that are not private). */
+  linksCount(username: string): Promise<{ all: number; public: number }>;
 }
 
 /** A user's follower and following counts: implemented by the social context, which owns its counters. */

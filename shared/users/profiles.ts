@@ -12,12 +12,18 @@ export class Profiles {
 
   /** NotFound for an unknown user. The three reads run at once. */
   async of(username: string): Promise<Profile> {
-    const [user, linksCount, social] = await Promise.all([
+    const [user, links, social] = await Promise.all([
       this.users.get(username),
       this.links.linksCount(username),
       this.social.counts(username),
     ]);
     if (!user) throw new NotFound(`No user ${username}.`);
-    return { user, linksCount, followersCount: social.followers, followingCount: social.following };
+    return {
+      user,
+      linksCount: links.all,
+      publicLinksCount: links.public,
+      followersCount: social.followers,
+      followingCount: social.following,
+    };
   }
 }

@@ -60,7 +60,10 @@ export const publicProfile = z
     created_at: z.string(),
     followers_count: z.number().int(),
     following_count: z.number().int(),
-    links_count: z.number().int(),
+    links_count: z.number().int().meta({
+      description:
+        "The user's public links; in the caller's own profile (/v1/me), all of them, private ones too.",
+    }),
   })
   .meta({ id: 'Profile' });
 
@@ -68,6 +71,7 @@ export const ownProfile = publicProfile
   .extend({ email: z.string().nullable() })
   .meta({ id: 'OwnProfile', description: "The caller's own profile: the public one, and the email." });
 
+/** What any user sees of a profile: private links are not counted. */
 export function toPublicProfile(profile: Profile): z.infer<typeof publicProfile> {
   return {
     username: profile.user.username,
@@ -76,11 +80,12 @@ export function toPublicProfile(profile: Profile): z.infer<typeof publicProfile>
     created_at: profile.user.createdAt,
     followers_count: profile.followersCount,
     following_count: profile.followingCount,
-    links_count: profile.linksCount,
+    links_count: profile.publicLinksCount,
   };
 }
 
+/** What the user sees of her own profile: the email, and all her links counted. */
 export function toOwnProfile(profile: Profile): z.infer<typeof ownProfile> {
   const { username, name, ...rest } = toPublicProfile(profile);
-  return { username, name, email: profile.user.email, ...rest };
+  return { username, name, email: profile.user.email, ...rest, links_count: profile.linksCount };
 }

@@ -104,6 +104,10 @@ describe('the link checker on the local runtime', () => {
     const download = await fetch(snapshot.headers.get('location')!);
     expect(download.status).toBe(200);
     expect(download.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    // Served inert: a browser saves the page instead of rendering it on the emulator's localhost origin.
+    expect(download.headers.get('content-disposition')).toMatch(
+      /^attachment; filename="snapshot-\w+\.html"$/,
+    );
     expect(await download.text()).toBe(HOME);
   });
 

@@ -1,7 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Runtime } from '../../local/runtime.ts';
 import { RawApiClient, startTestRuntime } from '../support/runtime.ts';
-import { aUsername, expectError, expectJson, query, type LinkEnvelope, type LinkListing } from './helpers.ts';
+import {
+  aUsername,
+  expectCommonHeaders,
+  expectError,
+  expectJson,
+  query,
+  type LinkEnvelope,
+  type LinkListing,
+} from './helpers.ts';
 
 /**
  * Every error row of the contract that the links API can produce, except 401 (auth.test.ts) and 403
@@ -54,6 +62,41 @@ describe('400 invalid_request', () => {
     expect(body.error.details).toHaveProperty('url');
     const listing = expectJson<LinkListing>(await alice.get('/v1/links?limit=100'), 200);
     expect(listing.links.map((link) => link.url)).not.toContain(url);
+  });
+
+  it.each([
+    ['a space', 'https://example.com/a b', 'must not contain whitespace'],
+    ['a tab', 'https://example.com/a\tb', 'must not contain control characters'],
+    ['a newline', 'https://example.com/\nSet-Cookie:x', 'must not contain control characters'],
+    ['a NUL', 'https://example.com/\u0000', 'must not contain control characters'],
+    ['DEL', 'https://example.com/\u007f', 'must not contain control characters'],
+    ['a no-break space', 'https://example.com/a\u00a0b', 'must not contain whitespace'],
+    ['a backslash', 'https://example.com\\@evil.example/', 'must not contain backslashes'],
+  ])(
+    'given a URL with %s, when a link is added, then 400 names the url and nothing is stored',
+    async (_case, url, why) => {
+      const body = expectError(await alice.post('/v1/links', { url }), 400, 'invalid_request');
+
+      expect(body.error.details).toEqual({ url: why });
+      const listing = expectJson<LinkListing>(await alice.get('/v1/links?limit=100'), 200);
+      expect(
+        listing.links.map((link) => link.url).filter((stored) => stored.includes('example.com/a')),
+      ).toEqual([]);
+    },
+  );
+
+  it('given a URL with whitespace, when a link is updated, deleted or its snapshot asked for, then 400 names the url', async () => {
+    const url = 'https://example.com/a b';
+
+    for (const response of [
+      await alice.put('/v1/links', { url, title: 'x' }),
+      await alice.delete(`/v1/links?${query({ url })}`),
+      await alice.get(`/v1/links/snapshot?${query({ url })}`),
+    ]) {
+      expect(expectError(response, 400, 'invalid_request').error.details).toEqual({
+        url: 'must not contain whitespace',
+      });
+    }
   });
 
   it('given a URL over 2,048 characters, when a link is added, then 400 names the url', async () => {
@@ -246,13 +289,21 @@ describe('400 invalid_request', () => {
       expect(body.error.details).toHaveProperty('start_token');
     });
 
-    it('given a token whose payload was rewritten and kept its signature, when used, then 400', async () => {
-      const [payload, signature] = token.split('.');
-      const decoded = JSON.parse(Buffer.from(payload!, 'base64url').toString('utf8')) as { o: string };
-      const forged = Buffer.from(JSON.stringify({ ...decoded, o: 'someone-else' })).toString('base64url');
+    it('given the genuine token, when its bytes are decoded, then they reveal neither the last URL nor the owner', async () => {
+      const bytes = Buffer.from(token, 'base64url');
+
+      for (const secret of ['example', 'pager', 'https']) {
+        expect(token).not.toContain(secret);
+        expect(bytes.includes(secret), secret).toBe(false);
+      }
+    });
+
+    it('given a token whose encrypted bytes were flipped, when used, then 400', async () => {
+      const sealed = Buffer.from(token, 'base64url');
+      sealed[sealed.length >> 1] = sealed[sealed.length >> 1]! ^ 0x20;
 
       expectError(
-        await owner.get(`/v1/links?${query({ start_token: `${forged}.${signature!}` })}`),
+        await owner.get(`/v1/links?${query({ start_token: sealed.toString('base64url') })}`),
         400,
         'invalid_request',
       );
@@ -448,6 +499,18 @@ describe('413 payload_too_large', () => {
     });
 
     expectError(response, 413, 'payload_too_large');
+  });
+});
+
+describe('answers the local server gives itself', () => {
+  it('given request headers over the server limit, when sent, then 431 in the contract format with the common headers', async () => {
+    const alice = await login('alice');
+
+    const response = await alice.raw('GET', '/v1/links', { headers: { 'x-padding': 'a'.repeat(64 * 1024) } });
+
+    expect(response.status).toBe(431);
+    expectCommonHeaders(response);
+    expect(response.body).toMatchObject({ error: { code: 'request_header_fields_too_large' } });
   });
 });
 

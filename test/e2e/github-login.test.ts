@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Runtime } from '../../local/runtime.ts';
 import { STATE_COOKIE } from '../../shared/users/http.ts';
 import { FakeGitHub, aGitHubAccount, type GitHubAccount } from '../support/github.ts';
+import { expectStrictPagePolicy } from '../support/page-policy.ts';
 import { ApiClient, startTestRuntime, TEST_GITHUB_APP, type ApiResponse } from '../support/runtime.ts';
 import { clientsFor } from '../support/tables.ts';
 import { expectError, expectJson, TIMESTAMP } from './helpers.ts';
@@ -144,7 +145,8 @@ describe('GET /login/authorized: success', () => {
     expect(answer.status).toBe(200);
     expect(answer.headers.get('content-type')).toBe('text/html; charset=utf-8');
     expect(answer.headers.get('cache-control')).toBe('no-store');
-    expect(answer.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expectStrictPagePolicy(answer.body as string, answer.headers.get('content-security-policy'));
+    expect(answer.headers.get('x-content-type-options')).toBe('nosniff');
     const token = /<pre id="access-token">([^<]+)<\/pre>/.exec(answer.body as string)?.[1];
     expect(token).toMatch(/^dlk_/);
     expect(answer.body).toContain('Logged in as html-viewer');

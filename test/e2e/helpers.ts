@@ -42,6 +42,7 @@ export const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 /** Headers that every answer carries, success or failure. */
 export function expectCommonHeaders(response: ApiResponse<unknown>): void {
   expect(response.headers.get('x-request-id'), 'x-request-id').toMatch(/^\S+$/);
+  expect(response.headers.get('x-content-type-options'), 'x-content-type-options').toBe('nosniff');
 }
 
 /** A JSON answer with the given status. */

@@ -268,6 +268,25 @@ describe('what the original clients send', () => {
     expect((await listOf(alice)).links).toEqual([]);
   });
 
+  it('given a URL in a raw form, when the link is added, then it is stored and answered as the URL parser serializes it', async () => {
+    const alice = await login('alice');
+
+    const added = expectJson<LinkEnvelope>(
+      await alice.post('/v1/links', { url: ' HTTPS://Café.Example:443/a/../é?q=é#Top ' }),
+      201,
+    );
+
+    const serialized = 'https://xn--caf-dma.example/%C3%A9?q=%C3%A9#Top';
+    expect(added.link.url).toBe(serialized);
+    expect((await listOf(alice)).links.map((link) => link.url)).toEqual([serialized]);
+    expectError(await alice.post('/v1/links', { url: 'https://café.example/é?q=é' }), 409, 'already_exists');
+    const updated = await alice.put('/v1/links', {
+      url: 'https://xn--caf-dma.example/%C3%A9?q=%C3%A9',
+      title: 'C',
+    });
+    expect(expectJson<LinkEnvelope>(updated, 200).link).toMatchObject({ url: serialized, title: 'C' });
+  });
+
   it('given the /v1.0 prefix of the book, when links are added, listed, updated, tagged and deleted, then all work', async () => {
     const alice = await login('alice');
 

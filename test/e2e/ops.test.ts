@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Runtime } from '../../local/runtime.ts';
 import { routes } from '../../shared/wiring.ts';
 import { RawApiClient, startTestRuntime } from '../support/runtime.ts';
+import { expectStrictPagePolicy } from '../support/page-policy.ts';
 import { expectCommonHeaders, expectJson } from './helpers.ts';
 
 /** GET /healthz, GET /openapi.json and GET /docs: public, and truthful about the routes that exist. */
@@ -121,6 +122,18 @@ describe('GET /docs', () => {
     const html = response.body as unknown as string;
     expect(html).toMatch(/^<!doctype html>/i);
     expect(html).toContain('openapi.json');
+  });
+
+  it('given the docs page, when its headers are read, then a strict policy that still lets its script render the document', async () => {
+    const response = await anonymous.get('/docs');
+
+    expectStrictPagePolicy(
+      response.body as unknown as string,
+      response.headers.get('content-security-policy'),
+    );
+    expect(response.headers.get('content-security-policy')).toContain("connect-src 'self'");
+    expect(response.headers.get('x-frame-options')).toBe('DENY');
+    expectJson(await anonymous.get('/openapi.json'), 200);
   });
 
   it('given the docs page, when its markup is read, then it loads no external script or stylesheet', async () => {

@@ -93,6 +93,39 @@ describe('GET /v1/users/{username}', () => {
     });
   });
 
+  it('given alice with 2 public links and 1 private, then bob sees 2 and alice 3; flipping, adding and deleting private ones keeps both right', async () => {
+    const alice = await aUser('alice');
+    const bob = await aUser('bob');
+    for (const link of [
+      { url: 'https://one.example/' },
+      { url: 'https://two.example/' },
+      { url: 'https://secret.example/', private: true },
+    ]) {
+      expect((await alice.post('/v1/links', link)).status).toBe(201);
+    }
+    const counts = async () => ({
+      seenByBob: expectJson<ProfileBody>(await bob.get(`/v1/users/${nameOf(alice)}`), 200).links_count,
+      seenByAlice: expectJson<ProfileBody>(await alice.get('/v1/me'), 200).links_count,
+    });
+    expect(await counts()).toEqual({ seenByBob: 2, seenByAlice: 3 });
+
+    expect((await alice.put('/v1/links', { url: 'https://one.example/', private: true })).status).toBe(200);
+    expect(await counts()).toEqual({ seenByBob: 1, seenByAlice: 3 });
+
+    expect((await alice.put('/v1/links', { url: 'https://secret.example/', private: false })).status).toBe(
+      200,
+    );
+    expect(await counts()).toEqual({ seenByBob: 2, seenByAlice: 3 });
+
+    expect((await alice.delete(`/v1/links?url=${encodeURIComponent('https://one.example/')}`)).status).toBe(
+      204,
+    );
+    expect((await alice.delete(`/v1/links?url=${encodeURIComponent('https://two.example/')}`)).status).toBe(
+      204,
+    );
+    expect(await counts()).toEqual({ seenByBob: 1, seenByAlice: 1 });
+  });
+
   it('given a name in upper case, then the same user, under /v1.0 too', async () => {
     const frank = await aUser('frank');
 

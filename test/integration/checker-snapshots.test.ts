@@ -47,6 +47,7 @@ describe('snapshots in S3', () => {
     expect(head).toMatchObject({
       ContentType: 'text/html; charset=utf-8',
       ContentEncoding: 'gzip',
+      ContentDisposition: 'attachment; filename="snapshot-20261123T180005123Z.html"',
       Metadata: expect.objectContaining({ 'fetched-at': '2026-11-23T18:00:05.123Z', 'http-status': '200' }),
     });
     expect(head.ContentLength).toBeLessThan(Buffer.byteLength(HTML));
@@ -62,7 +63,7 @@ describe('snapshots in S3', () => {
     expect(await store.latest({ ...link, url: 'https://go.dev/other' })).toBeUndefined();
   });
 
-  it('given a snapshot, when its presigned URL is fetched from the emulator, then the page comes back as it was', async () => {
+  it('given a snapshot, when its presigned URL is fetched from the emulator, then the page comes back as it was, as a download', async () => {
     const link = aLinkRef();
     const key = await store.save(link, aPage('2026-11-23T18:00:00.000Z'));
 
@@ -73,6 +74,9 @@ describe('snapshots in S3', () => {
     expect(url).toMatch(/X-Amz-Expires=300/);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(response.headers.get('content-disposition')).toBe(
+      'attachment; filename="snapshot-20261123T180000000Z.html"',
+    );
     expect(await response.text()).toBe(HTML);
   });
 

@@ -128,9 +128,9 @@ describe('recording a check on a link', () => {
     await store.recordCheck(link.username, link.url, check('2026-11-23T18:00:05.000Z'));
 
     // The update's first write is conditional on the version it read: the check moved it on.
-    expect(
-      await store.replace({ ...stale, description: 'lost?', version: stale.version + 1 }, stale.version),
-    ).toBe(false);
+    expect(await store.replace({ ...stale, description: 'lost?', version: stale.version + 1 }, stale)).toBe(
+      false,
+    );
     const updated = await service.update(link.username, { url: link.url, description: 'kept' });
 
     expect(updated).toMatchObject({

@@ -233,10 +233,16 @@ describe('DynamoLinkCounts on DynamoDB Local', () => {
     await links.insert(aLink({ username: 'counted', url: 'https://b.example/' }), 10);
     await links.delete('counted', 'https://a.example/');
 
-    expect(await new DynamoLinkCounts(tables.names.links, tables.db).linksCount('counted')).toBe(1);
+    expect(await new DynamoLinkCounts(tables.names.links, tables.db).linksCount('counted')).toEqual({
+      all: 1,
+      public: 1,
+    });
   });
 
   it('given a user with no links, then 0', async () => {
-    expect(await new DynamoLinkCounts(tables.names.links, tables.db).linksCount('nobody')).toBe(0);
+    expect(await new DynamoLinkCounts(tables.names.links, tables.db).linksCount('nobody')).toEqual({
+      all: 0,
+      public: 0,
+    });
   });
 });

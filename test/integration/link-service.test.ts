@@ -3,7 +3,10 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { LinkService, type NewLink } from '../../shared/links/core.ts';
 import { DynamoLinkStore } from '../../shared/links/dynamodb.ts';
 import { AlreadyExists, InvalidRequest, LinkLimitReached } from '../../shared/errors.ts';
+import { snapshotPrefix } from '../../shared/checker/snapshots.ts';
+import { urlSchema } from '../../shared/links/model.ts';
 import { PageTokens } from '../../shared/pagination.ts';
+import { aLink } from '../support/builders.ts';
 import { createTestTables, type TestTables } from '../support/tables.ts';
 
 let tables: TestTables;
@@ -194,5 +197,23 @@ describe('LinkService over DynamoDB: writes', () => {
     await expect(
       service.add(username, aNewLink({ url: 'https://example.com/one-more' })),
     ).rejects.toBeInstanceOf(LinkLimitReached);
+  });
+});
+
+describe('LinkService over DynamoDB: links stored before URLs were serialized', () => {
+  it('given a link stored under the raw form a client once sent, when it is updated, snapshotted and deleted by the serialization, then it is found each time', async () => {
+    const username = freshUser();
+    const store = new DynamoLinkStore(tables.names.links, tables.db);
+    const raw = 'HTTPS://GoLang.ORG:443/doc/../Doc#install';
+    await store.insert(aLink({ username, url: raw }), MAX_LINKS);
+    const serialized = urlSchema.parse(raw);
+    expect(serialized).toBe('https://golang.org/Doc#install');
+
+    const updated = await service.update(username, { url: serialized, title: 'Found' });
+
+    expect(updated).toMatchObject({ url: raw, title: 'Found' });
+    expect(snapshotPrefix({ username, url: serialized })).toBe(snapshotPrefix({ username, url: raw }));
+    await service.remove(username, urlSchema.parse('https://golang.org/Doc'));
+    expect(await store.get(username, raw)).toBeUndefined();
   });
 });

@@ -1,7 +1,7 @@
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { countersKey, DynamoLinkStore } from '../../shared/links/dynamodb.ts';
+import { countersKey, DynamoLinkCounts, DynamoLinkStore } from '../../shared/links/dynamodb.ts';
 import type { Link } from '../../shared/links/model.ts';
 import { aLink } from '../support/builders.ts';
 import { createTestTables, type TestTables } from '../support/tables.ts';
@@ -165,7 +165,7 @@ describe('DynamoLinkStore replace', () => {
     await store.insert(original, 10);
     const changed = { ...original, title: 'Changed', version: 2, updatedAt: '2026-11-23T18:00:01.000Z' };
 
-    expect(await store.replace(changed, 1)).toBe(true);
+    expect(await store.replace(changed, original)).toBe(true);
 
     expect(await store.get(username, original.url)).toEqual(changed);
   });
@@ -175,10 +175,10 @@ describe('DynamoLinkStore replace', () => {
     const original = aLink({ username });
     await store.insert(original, 10);
     const current = { ...original, title: 'Current', version: 2 };
-    await store.replace(current, 1);
+    await store.replace(current, original);
 
     const stale = { ...original, title: 'Stale', version: 2 };
-    expect(await store.replace(stale, 1)).toBe(false);
+    expect(await store.replace(stale, original)).toBe(false);
 
     expect(await store.get(username, original.url)).toEqual(current);
   });
@@ -186,9 +186,55 @@ describe('DynamoLinkStore replace', () => {
   it('given no link, when one is replaced, then it fails and nothing is created', async () => {
     const username = freshUser();
 
-    expect(await store.replace(aLink({ username, version: 2 }), 1)).toBe(false);
+    expect(await store.replace(aLink({ username, version: 2 }), aLink({ username, version: 1 }))).toBe(false);
 
     expect(await store.get(username, 'https://golang.org/')).toBeUndefined();
+  });
+});
+
+describe('DynamoLinkStore public links counter', () => {
+  const counts = (username: string) =>
+    new DynamoLinkCounts(tables.names.links, tables.db).linksCount(username);
+
+  it('given 2 public links and 1 private, when one is made private, another public, and one deleted, then the public counter follows each step', async () => {
+    const username = freshUser();
+    const [one, two, secret] = linksOf(username, 3);
+    await store.insert(one!, 10);
+    await store.insert(two!, 10);
+    await store.insert({ ...secret!, private: true }, 10);
+    expect(await counts(username)).toEqual({ all: 3, public: 2 });
+
+    const onePrivate = { ...one!, private: true, version: 2 };
+    expect(await store.replace(onePrivate, one!)).toBe(true);
+    expect(await counts(username)).toEqual({ all: 3, public: 1 });
+
+    expect(
+      await store.replace({ ...secret!, private: false, version: 2 }, { ...secret!, private: true }),
+    ).toBe(true);
+    expect(await counts(username)).toEqual({ all: 3, public: 2 });
+
+    expect(await store.delete(username, onePrivate.url)).toBe(true);
+    expect(await store.delete(username, two!.url)).toBe(true);
+    expect(await counts(username)).toEqual({ all: 1, public: 1 });
+  });
+
+  it('given public links, when flips and deletes race on them, then the counters equal what is stored', async () => {
+    const username = freshUser();
+    const links = linksOf(username, 6);
+    for (const link of links) await store.insert(link, 10);
+
+    await Promise.all(
+      links.flatMap((link, i) => [
+        store.replace({ ...link, private: true, version: 2 }, link),
+        ...(i % 2 === 0 ? [store.delete(username, link.url)] : []),
+      ]),
+    );
+
+    const stored = (await store.listNewestFirst(username, undefined, 100)).links;
+    expect(await counts(username)).toEqual({
+      all: stored.length,
+      public: stored.filter((link) => !link.private).length,
+    });
   });
 });
 

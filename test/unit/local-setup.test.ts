@@ -1,4 +1,7 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { assertJava, claimablePort, LocalSetupError } from '../../local/engines.ts';
 
@@ -33,5 +36,18 @@ describe('starting the local runtime on a machine that lacks something', () => {
 
     expect(() => assertJava()).toThrow(LocalSetupError);
     expect(() => assertJava()).toThrow(/Java was not found/);
+  });
+
+  it('given a Java runtime without javac, when DynamoDB Local is about to start, then the message says to install a development kit', () => {
+    const bin = mkdtempSync(join(tmpdir(), 'jre-only-'));
+    writeFileSync(join(bin, 'java'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+    vi.stubEnv('PATH', bin);
+
+    try {
+      expect(() => assertJava()).toThrow(LocalSetupError);
+      expect(() => assertJava()).toThrow(/127\.0\.0\.1.*openjdk-17-jdk-headless/s);
+    } finally {
+      rmSync(bin, { recursive: true, force: true });
+    }
   });
 });

@@ -152,6 +152,9 @@ describe('PUT /v1/links', () => {
 
 describe('DELETE /v1/links', () => {
   it('given alice has the link, when she deletes it by ?url=, then 204', async () => {
+    dynamo
+      .on(GetCommand, { Key: linkKey('alice', 'https://golang.org/') })
+      .resolves({ Item: linkToItem(aLink({ url: 'https://golang.org/' })) });
     dynamo.on(TransactWriteCommand).resolves({});
 
     const answer = await call(deleteLink, {

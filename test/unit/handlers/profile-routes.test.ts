@@ -27,14 +27,19 @@ async function coldStart(entry: string, env: Record<string, string> = { SOCIAL_T
 }
 
 /** Given a stored user with links and follows, as the three contexts' tables hold them. */
-function givenUser(username: string, counts: { links: number; followers: number; following: number }) {
+function givenUser(
+  username: string,
+  counts: { links: number; publicLinks?: number; followers: number; following: number },
+) {
   const user = aUser({ username, name: username.toUpperCase(), email: `${username}@example.com` });
   dynamo
     .on(GetCommand, { TableName: TABLES.users, Key: userKey(username) })
     .resolves({ Item: userToItem(user) });
   dynamo
     .on(GetCommand, { TableName: TABLES.links, Key: { pk: `USER#${username}`, sk: 'COUNTERS' } })
-    .resolves({ Item: { links_count: counts.links } });
+    .resolves({
+      Item: { links_count: counts.links, public_links_count: counts.publicLinks ?? counts.links },
+    });
   dynamo
     .on(GetCommand, { TableName: SOCIAL, Key: { pk: `USER#${username}`, sk: 'COUNTERS' } })
     .resolves({ Item: { followers_count: counts.followers, following_count: counts.following } });
@@ -99,6 +104,16 @@ describe('GET /v1/users/{username}', () => {
       links_count: 0,
     });
     expect(answer.body).not.toHaveProperty('email');
+  });
+
+  it('given bob with 3 links of which 1 is private, then his public profile counts 2 and his own profile 3', async () => {
+    givenUser('bob', { links: 3, publicLinks: 2, followers: 0, following: 0 });
+    const getUser = await coldStart('users/get-user');
+    const me = await coldStart('users/me');
+
+    expect((await getUserNamed(getUser, 'bob')).body).toMatchObject({ links_count: 2 });
+    givenSession(dynamo, TOKEN, { username: 'bob' });
+    expect((await get(me, '/v1/me')).body).toMatchObject({ username: 'bob', links_count: 3 });
   });
 
   it('given a name in another case, then it is the same user (usernames are lower-cased)', async () => {

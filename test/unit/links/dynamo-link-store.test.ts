@@ -65,10 +65,21 @@ describe('DynamoLinkStore.insert', () => {
     expect(count!.Update).toMatchObject({
       TableName: TABLE,
       Key: countersKey('alice'),
-      UpdateExpression: 'SET links_count = if_not_exists(links_count, :zero) + :one',
+      UpdateExpression:
+        'SET links_count = if_not_exists(links_count, :zero) + :one, ' +
+        'public_links_count = if_not_exists(public_links_count, :zero) + :public',
       ConditionExpression: 'attribute_not_exists(links_count) OR links_count < :max',
-      ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':max': 3 },
+      ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':public': 1, ':max': 3 },
     });
+  });
+
+  it('given a private link, when inserted, then the public counter does not move', async () => {
+    dynamo.on(TransactWriteCommand).resolves({});
+
+    await store.insert({ ...link, private: true }, 3);
+
+    const [, count] = transactions()[0]!.args[0].input.TransactItems!;
+    expect(count!.Update!.ExpressionAttributeValues).toMatchObject({ ':one': 1, ':public': 0 });
   });
 
   it('given the put condition fails with the old item, when inserted, then a duplicate carrying that item, read from the failure alone', async () => {
@@ -178,7 +189,7 @@ describe('DynamoLinkStore.get and replace', () => {
     dynamo.on(PutCommand).resolves({});
     const changed = { ...link, title: 'Changed', version: 5 };
 
-    expect(await store.replace(changed, 4)).toBe(true);
+    expect(await store.replace(changed, { ...link, version: 4 })).toBe(true);
 
     expect(dynamo.commandCalls(PutCommand)[0]!.args[0].input).toEqual({
       TableName: TABLE,
@@ -186,40 +197,110 @@ describe('DynamoLinkStore.get and replace', () => {
       ConditionExpression: 'version = :expected',
       ExpressionAttributeValues: { ':expected': 4 },
     });
+    expect(transactions()).toHaveLength(0);
+  });
+
+  it.each([
+    [false, true, -1],
+    [true, false, 1],
+  ])(
+    'given private goes from %s to %s, when replaced, then the put and the public counter change by %i in one transaction',
+    async (wasPrivate, isPrivate, change) => {
+      dynamo.on(TransactWriteCommand).resolves({});
+      const previous = { ...link, private: wasPrivate, version: 4 };
+
+      expect(await store.replace({ ...previous, private: isPrivate, version: 5 }, previous)).toBe(true);
+
+      const [put, count] = transactions()[0]!.args[0].input.TransactItems!;
+      expect(put!.Put).toMatchObject({ ConditionExpression: 'version = :expected' });
+      expect(count!.Update).toMatchObject({
+        Key: countersKey('alice'),
+        UpdateExpression: 'SET public_links_count = if_not_exists(public_links_count, :zero) + :change',
+        ExpressionAttributeValues: { ':zero': 0, ':change': change },
+      });
+    },
+  );
+
+  it('given private flips but the link changed meanwhile, when replaced, then false', async () => {
+    dynamo.on(TransactWriteCommand).rejects(transactionCancelled(reason.conditionFailed(), reason.none));
+
+    expect(await store.replace({ ...link, private: true, version: 5 }, { ...link, version: 4 })).toBe(false);
   });
 
   it('given the link changed meanwhile, when replaced, then false', async () => {
     dynamo.on(PutCommand).rejects(conditionFailed());
 
-    expect(await store.replace({ ...link, version: 5 }, 4)).toBe(false);
+    expect(await store.replace({ ...link, version: 5 }, { ...link, version: 4 })).toBe(false);
   });
 
   it('given throttling, when replaced, then Unavailable rather than false', async () => {
     dynamo.on(PutCommand).rejects(throughputExceeded());
 
-    await expect(store.replace({ ...link, version: 5 }, 4)).rejects.toBeInstanceOf(Unavailable);
+    await expect(store.replace({ ...link, version: 5 }, { ...link, version: 4 })).rejects.toBeInstanceOf(
+      Unavailable,
+    );
   });
 });
 
 describe('DynamoLinkStore.delete', () => {
-  it('given the link exists, when deleted, then true, in one transaction with the counter decrement', async () => {
-    dynamo.on(TransactWriteCommand).resolves({});
+  it.each([
+    [false, 1],
+    [true, 0],
+  ])(
+    'given the link exists with private %s, when deleted, then true, in one transaction that drops the public counter by %i',
+    async (isPrivate, publicDrop) => {
+      dynamo.on(GetCommand).resolves({ Item: linkToItem({ ...link, private: isPrivate }) });
+      dynamo.on(TransactWriteCommand).resolves({});
+
+      expect(await store.delete('alice', link.url)).toBe(true);
+
+      const [removal, count] = transactions()[0]!.args[0].input.TransactItems!;
+      expect(removal!.Delete).toEqual({
+        TableName: TABLE,
+        Key: linkKey('alice', link.url),
+        ConditionExpression: 'attribute_exists(pk) AND #private = :private',
+        ExpressionAttributeNames: { '#private': 'private' },
+        ExpressionAttributeValues: { ':private': isPrivate },
+      });
+      expect(count!.Update).toMatchObject({
+        Key: countersKey('alice'),
+        UpdateExpression:
+          'SET links_count = if_not_exists(links_count, :one) - :one, ' +
+          'public_links_count = if_not_exists(public_links_count, :public) - :public',
+        ExpressionAttributeValues: { ':one': 1, ':public': publicDrop },
+      });
+    },
+  );
+
+  it('given private flipped between the read and the delete, when deleted, then it reads again and counts the link as it is now', async () => {
+    dynamo
+      .on(GetCommand)
+      .resolvesOnce({ Item: linkToItem({ ...link, private: false }) })
+      .resolves({ Item: linkToItem({ ...link, private: true }) });
+    dynamo
+      .on(TransactWriteCommand)
+      .rejectsOnce(transactionCancelled(reason.conditionFailed(), reason.none))
+      .resolves({});
 
     expect(await store.delete('alice', link.url)).toBe(true);
 
-    const [removal, count] = transactions()[0]!.args[0].input.TransactItems!;
-    expect(removal!.Delete).toEqual({
-      TableName: TABLE,
-      Key: linkKey('alice', link.url),
-      ConditionExpression: 'attribute_exists(pk)',
-    });
-    expect(count!.Update).toMatchObject({
-      Key: countersKey('alice'),
-      ExpressionAttributeValues: { ':one': 1 },
-    });
+    const [removal, count] = transactions()[1]!.args[0].input.TransactItems!;
+    expect(removal!.Delete!.ExpressionAttributeValues).toEqual({ ':private': true });
+    expect(count!.Update!.ExpressionAttributeValues).toMatchObject({ ':public': 0 });
   });
 
-  it('given no such link, when deleted, then false', async () => {
+  it('given no such link, when deleted, then false without a write', async () => {
+    dynamo.on(GetCommand).resolves({});
+
+    expect(await store.delete('alice', link.url)).toBe(false);
+    expect(transactions()).toHaveLength(0);
+  });
+
+  it('given the link vanishes between the read and the delete, when deleted, then false', async () => {
+    dynamo
+      .on(GetCommand)
+      .resolvesOnce({ Item: linkToItem(link) })
+      .resolves({});
     dynamo.on(TransactWriteCommand).rejects(transactionCancelled(reason.conditionFailed(), reason.none));
 
     expect(await store.delete('alice', link.url)).toBe(false);

@@ -48,6 +48,60 @@ describe('urlSchema', () => {
     expect(urlSchema.safeParse(base + 'a'.repeat(2048 - base.length)).success).toBe(true);
     expect(urlSchema.safeParse(base + 'a'.repeat(2049 - base.length)).success).toBe(false);
   });
+
+  it('given a URL whose serialization passes 2,048 characters (percent-encoding), then it is refused', () => {
+    const result = urlSchema.safeParse(`https://example.com/${'é'.repeat(400)}`);
+
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0]?.message).toMatch(/at most 2048 characters/);
+  });
+
+  const messageFor = (url: string) => urlSchema.safeParse(url).error?.issues[0]?.message;
+
+  it.each([
+    ['NUL', 'https://example.com/a\u0000b'],
+    ['a tab', 'https://example.com/a\tb'],
+    ['a newline', 'https://exa\nmple.com/'],
+    ['a carriage return', 'https://example.com/?q=a\rb'],
+    ['an escape', 'https://example.com/\u001b[31m'],
+    ['the unit separator', 'https://example.com/\u001f'],
+    ['DEL', 'https://example.com/\u007f'],
+    ['a control before the scheme', '\u0001https://example.com/'],
+  ])('given a URL with %s, then it is refused as holding control characters', (_case, url) => {
+    expect(messageFor(url)).toBe('must not contain control characters');
+  });
+
+  it.each([
+    ['a space in the path', 'https://example.com/a b'],
+    ['a space in the query', 'https://example.com/?q=a b'],
+    ['a space in the host', 'https://exa mple.com/'],
+    ['a no-break space', 'https://example.com/a\u00a0b'],
+    ['an ideographic space', 'https://example.com/a\u3000b'],
+    ['a line separator', 'https://example.com/a\u2028b'],
+  ])('given a URL with %s, then it is refused as holding whitespace', (_case, url) => {
+    expect(messageFor(url)).toBe('must not contain whitespace');
+  });
+
+  it.each([
+    ['in the path', 'https://example.com\\evil.example/'],
+    ['as the slashes', 'https:\\\\example.com/'],
+    ['in the query', 'https://example.com/?a=\\'],
+  ])('given a URL with a backslash %s, then it is refused', (_case, url) => {
+    expect(messageFor(url)).toBe('must not contain backslashes');
+  });
+
+  it.each([
+    ['  https://golang.org/  ', 'https://golang.org/'],
+    ['HTTPS://GoLang.ORG:443/Doc', 'https://golang.org/Doc'],
+    ['http://golang.org:80', 'http://golang.org/'],
+    ['https://golang.org/a/../b/./c', 'https://golang.org/b/c'],
+    ['https://café.example/é?q=é#é', 'https://xn--caf-dma.example/%C3%A9?q=%C3%A9#%C3%A9'],
+    ['https://golang.org/doc#intro', 'https://golang.org/doc#intro'],
+    ['https://user@golang.org/%7e', 'https://user@golang.org/%7e'],
+  ])('given %j, then it becomes the URL parser serialization %s', (url, serialized) => {
+    expect(urlSchema.parse(url)).toBe(serialized);
+    expect(urlSchema.parse(serialized)).toBe(serialized);
+  });
 });
 
 describe('tagsSchema', () => {

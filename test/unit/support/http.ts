@@ -36,7 +36,7 @@ export interface Answer<T = unknown> {
 
 /**
  * Invokes a handler with an HTTP API event built from `input`. Every answer must carry the request's id in
- * `x-request-id`, so that is checked here, on every call.
+ * `x-request-id` and `X-Content-Type-Options: nosniff`, so that is checked here, on every call.
  */
 export async function call<T = unknown>(handler: HttpHandler, input: ApiEventInput = {}): Promise<Answer<T>> {
   const event = anApiEvent(input);
@@ -45,6 +45,7 @@ export async function call<T = unknown>(handler: HttpHandler, input: ApiEventInp
     Object.entries(result.headers ?? {}).map(([name, value]) => [name.toLowerCase(), String(value)]),
   );
   expect(headers['x-request-id'], 'x-request-id').toBe(event.requestContext.requestId);
+  expect(headers['x-content-type-options'], 'x-content-type-options').toBe('nosniff');
   const json = headers['content-type']?.startsWith('application/json') && result.body !== undefined;
   return {
     status: result.statusCode ?? 200,

@@ -36,10 +36,10 @@ export class InMemoryLinkStore implements LinkStore {
     return link && structuredClone(link);
   }
 
-  async replace(link: Link, expectedVersion: number): Promise<boolean> {
+  async replace(link: Link, previous: Link): Promise<boolean> {
     this.beforeReplace?.();
     const current = this.links.get(keyOf(link.username, link.url));
-    if (!current || current.version !== expectedVersion) return false;
+    if (!current || current.version !== previous.version) return false;
     this.links.set(keyOf(link.username, link.url), structuredClone(link));
     return true;
   }

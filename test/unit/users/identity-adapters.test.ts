@@ -228,9 +228,9 @@ describe('DynamoIdentityStore', () => {
 
 describe('the counts that profiles read from other contexts', () => {
   it("given a user with links, then the links context's counters item answers, strongly consistent", async () => {
-    dynamo.on(GetCommand).resolves({ Item: { links_count: 3 } });
+    dynamo.on(GetCommand).resolves({ Item: { links_count: 3, public_links_count: 2 } });
 
-    expect(await new DynamoLinkCounts('links-table', db).linksCount('alice')).toBe(3);
+    expect(await new DynamoLinkCounts('links-table', db).linksCount('alice')).toEqual({ all: 3, public: 2 });
     expect(dynamo.commandCalls(GetCommand)[0]!.args[0].input).toMatchObject({
       TableName: 'links-table',
       Key: { pk: 'USER#alice', sk: 'COUNTERS' },
@@ -241,7 +241,7 @@ describe('the counts that profiles read from other contexts', () => {
   it('given a user who never added a link, then 0', async () => {
     dynamo.on(GetCommand).resolves({});
 
-    expect(await new DynamoLinkCounts('links-table', db).linksCount('alice')).toBe(0);
+    expect(await new DynamoLinkCounts('links-table', db).linksCount('alice')).toEqual({ all: 0, public: 0 });
   });
 
   it('given no social table in the environment, then both social counts are 0 and nothing is read', async () => {

@@ -1,0 +1,64 @@
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import type { FetchedPage } from '../../../shared/checker/model.ts';
+import { S3SnapshotStore } from '../../../shared/checker/s3.ts';
+import { snapshotDisposition, snapshotKey } from '../../../shared/checker/snapshots.ts';
+
+/** Snapshots are untrusted pages: stored and handed out as downloads, never as pages a browser renders. */
+
+const s3 = new S3Client({
+  region: 'eu-west-1',
+  endpoint: 'https://s3.eu-west-1.amazonaws.com',
+  credentials: { accessKeyId: 'AKIAUNITTEST', secretAccessKey: 'unit-test-secret' },
+});
+const mocked = mockClient(s3);
+beforeEach(() => mocked.reset());
+afterAll(() => mocked.restore());
+
+const store = new S3SnapshotStore('snapshots-bucket', s3);
+const link = { username: 'alice', url: 'https://evil.example/' };
+const page: FetchedPage = {
+  url: 'https://evil.example/',
+  httpStatus: 200,
+  contentType: 'text/html; charset=utf-8',
+  body: Buffer.from('<script>fetch("/v1/links").then(steal)</script>'),
+  truncated: false,
+  fetchedAt: '2026-11-23T18:00:05.123Z',
+};
+
+describe('snapshot downloads', () => {
+  it('given a snapshot key, when its presigned URL is made, then it asks S3 to answer as an attachment named after the fetch time', async () => {
+    const key = snapshotKey(link, page.fetchedAt);
+
+    const url = new URL(await store.downloadUrl(key, 300));
+
+    expect(url.searchParams.get('response-content-disposition')).toBe(
+      'attachment; filename="snapshot-20261123T180005123Z.html"',
+    );
+    expect(url.searchParams.get('X-Amz-Expires')).toBe('300');
+    expect(url.searchParams.get('X-Amz-SignedHeaders')).toBe('host');
+    expect(url.searchParams.has('response-content-type')).toBe(false);
+  });
+
+  it('given a page, when it is saved, then the object itself carries Content-Disposition: attachment', async () => {
+    mocked.on(PutObjectCommand).resolves({});
+
+    const key = await store.save(link, page);
+
+    const input = mocked.commandCalls(PutObjectCommand)[0]!.args[0].input;
+    expect(input).toMatchObject({
+      Key: key,
+      ContentType: 'text/html; charset=utf-8',
+      ContentEncoding: 'gzip',
+      ContentDisposition: 'attachment; filename="snapshot-20261123T180005123Z.html"',
+    });
+  });
+
+  it.each([
+    ['snapshots/alice/abc_-T9/20261123T180005123Z.html.gz', 'snapshot-20261123T180005123Z.html'],
+    ['snapshots/alice/odd-key', 'snapshot-page.html'],
+  ])('given the key %s, then the download is named %s', (key, name) => {
+    expect(snapshotDisposition(key)).toBe(`attachment; filename="${name}"`);
+  });
+});

@@ -1,0 +1,87 @@
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { publicRoute, type HttpHandler } from '../../../shared/http/handler.ts';
+import { PAGE_SECURITY, tokenPage } from '../../../shared/users/http.ts';
+import { toTokenResponse } from '../../../shared/users/schemas.ts';
+import { aUser } from '../../support/builders.ts';
+import { expectStrictPagePolicy } from '../../support/page-policy.ts';
+import { call, expectError, importHandler, stubFunctionEnvironment } from '../support/http.ts';
+
+/** The headers that keep browsers from sniffing, framing or running what the service did not mean to serve. */
+
+const dynamo = mockClient(DynamoDBDocumentClient);
+
+beforeEach(() => {
+  dynamo.reset();
+  vi.resetModules();
+  stubFunctionEnvironment();
+});
+afterEach(() => vi.unstubAllEnvs());
+afterAll(() => dynamo.restore());
+
+describe('X-Content-Type-Options', () => {
+  it('given a JSON answer, then it carries nosniff', async () => {
+    const healthz = await importHandler('ops/healthz');
+
+    const answer = await call(healthz, { method: 'GET', path: '/healthz' });
+
+    expect(answer.status).toBe(200);
+    expect(answer.headers['x-content-type-options']).toBe('nosniff');
+  });
+
+  it('given an error answer, then it carries nosniff', async () => {
+    const notFound = await importHandler('ops/not-found');
+
+    const answer = await call(notFound, { method: 'GET', path: '/v1/nothing-here' });
+
+    expectError(answer, 404, 'not_found');
+    expect(answer.headers['x-content-type-options']).toBe('nosniff');
+  });
+
+  it('given a handler that sets its own x-content-type-options, then nosniff still wins', async () => {
+    const sniffable: HttpHandler = publicRoute(async () => ({
+      status: 200,
+      body: {},
+      headers: { 'x-content-type-options': 'none' },
+    }));
+
+    expect((await call(sniffable)).headers['x-content-type-options']).toBe('nosniff');
+  });
+});
+
+describe('HTML pages', () => {
+  it('given GET /docs, then a strict policy that still lets its own script and style run and fetch openapi.json', async () => {
+    const docs = await importHandler('ops/docs');
+
+    const answer = await call<string>(docs, { method: 'GET', path: '/docs' });
+
+    expect(answer.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(answer.headers['x-content-type-options']).toBe('nosniff');
+    expect(answer.headers['x-frame-options']).toBe('DENY');
+    expectStrictPagePolicy(answer.body, answer.headers['content-security-policy']);
+    expect(answer.headers['content-security-policy']).toMatch(/script-src 'sha256-[^']+'/);
+    expect(answer.headers['content-security-policy']).toContain("connect-src 'self'");
+    expect(answer.body).toContain("fetch('openapi.json')");
+  });
+
+  it('given the token page, then a strict policy that allows its style block and no script at all', () => {
+    const html = tokenPage(
+      toTokenResponse({ accessToken: 'dlk_token', expiresAt: '2026-12-01T00:00:00.000Z', user: aUser() }),
+    );
+
+    expectStrictPagePolicy(html, PAGE_SECURITY['content-security-policy']);
+    expect(PAGE_SECURITY['content-security-policy']).not.toContain('script-src');
+    expect(PAGE_SECURITY['x-frame-options']).toBe('DENY');
+  });
+
+  it('given a page that sets no policy of its own, then it gets the strictest one', async () => {
+    const page: HttpHandler = publicRoute(async () => ({ status: 200, html: '<!doctype html><p>hi</p>' }));
+
+    const answer = await call<string>(page);
+
+    expectStrictPagePolicy(answer.body, answer.headers['content-security-policy']);
+    expect(answer.headers['content-security-policy']).not.toMatch(/script-src|style-src|connect-src/);
+    expect(answer.headers['x-frame-options']).toBe('DENY');
+  });
+});
