@@ -1,5 +1,6 @@
 import {
   CreateTableCommand,
+  DeleteTableCommand,
   DescribeTableCommand,
   DynamoDBClient,
   ResourceNotFoundException,
@@ -31,7 +32,16 @@ export async function ensureTables(endpoint: string, names: Record<TableName, st
   try {
     for (const [name, declaration] of Object.entries(tables) as [TableName, TableDeclaration][]) {
       const tableName = names[name];
-      if (await tableExists(client, tableName)) continue;
+      const existing = await existingIndexes(client, tableName);
+      if (existing !== undefined) {
+        const declared = declaredIndexes(declaration);
+        if (existing === declared) continue;
+        // Made by an earlier version of the declaration (its indexes differ): local data of that table only.
+        console.warn(
+          `Local table ${tableName} has indexes [${existing}], the declaration [${declared}]: recreating it empty.`,
+        );
+        await client.send(new DeleteTableCommand({ TableName: tableName }));
+      }
       const attributes = new Map<string, AttributeDefinition>();
       const globalIndexes = declaration.globalIndexes ?? [];
       for (const key of [
@@ -94,14 +104,25 @@ export async function ensureTables(endpoint: string, names: Record<TableName, st
   }
 }
 
-async function tableExists(client: DynamoDBClient, tableName: string): Promise<boolean> {
+/** The table's index names, sorted and joined; undefined when there is no such table. */
+async function existingIndexes(client: DynamoDBClient, tableName: string): Promise<string | undefined> {
   try {
-    await client.send(new DescribeTableCommand({ TableName: tableName }));
-    return true;
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    return [...(Table?.LocalSecondaryIndexes ?? []), ...(Table?.GlobalSecondaryIndexes ?? [])]
+      .map((index) => index.IndexName)
+      .sort()
+      .join(',');
   } catch (error) {
-    if (error instanceof ResourceNotFoundException) return false;
+    if (error instanceof ResourceNotFoundException) return undefined;
     throw error;
   }
+}
+
+function declaredIndexes(declaration: TableDeclaration): string {
+  return [...declaration.localIndexes, ...(declaration.globalIndexes ?? [])]
+    .map((index) => index.name)
+    .sort()
+    .join(',');
 }
 
 /** Creates the declared queues (each with its dead-letter queue) and buckets; returns the variables naming them. */

@@ -1,4 +1,5 @@
 import {
+  CreateTableCommand,
   DescribeTableCommand,
   DescribeTimeToLiveCommand,
   ListTablesCommand,
@@ -117,5 +118,41 @@ describe('ensureTables', () => {
     expect(after.map((t) => t.ItemCount)).toEqual(before.map((t) => t.ItemCount));
     expect(await ourTables()).toEqual(allNames());
     expect(await store.get('idempotent', link.url)).toEqual(link);
+  });
+
+  it('given a feeds table made with an older index, when ensureTables runs, then it is recreated with the declared ones', async () => {
+    const oldNames = localTableNames(randomPrefix('resources-old'));
+    await clients.raw.send(
+      new CreateTableCommand({
+        TableName: oldNames.feeds,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [
+          { AttributeName: 'pk', AttributeType: 'S' },
+          { AttributeName: 'sk', AttributeType: 'S' },
+          { AttributeName: 'author_key', AttributeType: 'S' },
+        ],
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        LocalSecondaryIndexes: [
+          {
+            IndexName: 'byAuthor',
+            KeySchema: [
+              { AttributeName: 'pk', KeyType: 'HASH' },
+              { AttributeName: 'author_key', KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'ALL' },
+          },
+        ],
+      }),
+    );
+
+    await ensureTables(endpoint, oldNames);
+
+    const table = await describeTable(oldNames.feeds);
+    expect((table.LocalSecondaryIndexes ?? []).map((i) => i.IndexName)).toEqual(
+      tables.feeds.localIndexes.map((i) => i.name),
+    );
   });
 });
