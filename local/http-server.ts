@@ -1,6 +1,13 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  STATUS_CODES,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import type { Duplex } from 'node:stream';
 import {
   fallbackFunction,
   matchPath,
@@ -85,7 +92,7 @@ export function toApiGatewayEvent(
 
 /** The local stand-in for API Gateway: routes each request from the wiring to the same handler modules. */
 export function createApiServer(): Server {
-  return createServer((request, response) => {
+  const server = createServer((request, response) => {
     void handle(request, response).catch((error: unknown) => {
       console.error('local API server:', error);
       if (!response.headersSent)
@@ -93,6 +100,49 @@ export function createApiServer(): Server {
       else response.end();
     });
   });
+  server.on('clientError', answerUnparsableRequest);
+  return server;
+}
+
+/** What the stand-in answers a request that Node's parser refuses, by the parser's error code. */
+const UNPARSABLE_ANSWERS: Record<string, { status: number; code: string; message: string }> = {
+  HPE_HEADER_OVERFLOW: {
+    status: 431,
+    code: 'headers_too_large',
+    message: 'The request line and headers are too large.',
+  },
+  ERR_HTTP_REQUEST_TIMEOUT: {
+    status: 408,
+    code: 'request_timeout',
+    message: 'The request took too long to arrive.',
+  },
+};
+const NOT_HTTP = { status: 400, code: 'invalid_request', message: 'The request is not valid HTTP.' };
+
+/**
+ * A request that Node's parser refuses (request line and headers over its 16 KiB limit, a malformed request
+ * line) never reaches a handler, and Node's own answer is a bare status line. Answer in the contract's error
+ * format instead, then close: the rest of what the client sent cannot be read as a request.
+ */
+function answerUnparsableRequest(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const { status, code, message } = UNPARSABLE_ANSWERS[error.code ?? ''] ?? NOT_HTTP;
+  const payload = JSON.stringify({ error: { code, message } });
+  socket.end(
+    [
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}`,
+      'content-type: application/json; charset=utf-8',
+      `content-length: ${Buffer.byteLength(payload)}`,
+      `x-request-id: ${randomUUID()}`,
+      'x-content-type-options: nosniff',
+      'connection: close',
+      '',
+      payload,
+    ].join('\r\n'),
+  );
 }
 
 async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
