@@ -51,9 +51,10 @@ export function toApiGatewayEvent(
     if (name === 'cookie') cookies = (Array.isArray(value) ? value : [value]).flatMap((c) => c.split(/;\s*/));
     else headers[name] = Array.isArray(value) ? value.join(',') : value;
   }
-  const query: Record<string, string> = {};
-  for (const [name, value] of url.searchParams)
-    query[name] = name in query ? `${query[name]},${value}` : value;
+  // As API Gateway's payload 2.0: a repeated key's values joined with commas (rawQueryString keeps them apart).
+  const query: Record<string, string> = Object.fromEntries(
+    [...new Set(url.searchParams.keys())].map((name) => [name, url.searchParams.getAll(name).join(',')]),
+  );
   const now = new Date();
   const contentType = headers['content-type'] ?? '';
   const isText = /^(text\/|application\/(json|x-www-form-urlencoded|xml)|[^;]*\+json)/i.test(contentType);

@@ -1,9 +1,12 @@
+import type { IncomingMessage } from 'node:http';
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiServer, matchRoute } from '../../../local/http-server.ts';
+import { createApiServer, matchRoute, toApiGatewayEvent } from '../../../local/http-server.ts';
+import { parseRequest } from '../../../shared/http/request.ts';
 import { allowedMethods } from '../../../shared/wiring.ts';
+import { anApiEvent } from '../../support/builders.ts';
 
 /** The local stand-in for API Gateway: what it hands a function, and what it answers by itself. */
 
@@ -24,6 +27,34 @@ describe('matching a path with percent-escapes', () => {
 
   it('given a malformed escape on a path with another method, when the allowed methods are asked, then they are found', () => {
     expect(allowedMethods('/v1/users/%E0%A4%A')).toEqual(['GET']);
+  });
+});
+
+describe('the event of a request with repeated query keys', () => {
+  const request = {
+    url: '/v1/links?tag=go&tag=k8s&limit=5',
+    method: 'GET',
+    headers: { host: 'localhost' },
+    httpVersion: '1.1',
+    socket: { remoteAddress: '127.0.0.1' },
+  } as unknown as IncomingMessage;
+
+  it('given a repeated key, when the event is built, then its values are joined with commas as in payload 2.0', () => {
+    const event = toApiGatewayEvent(request, Buffer.alloc(0), matchRoute('GET', '/v1/links'));
+
+    expect(event.queryStringParameters).toEqual({ tag: 'go,k8s', limit: '5' });
+    expect(event.rawQueryString).toBe('tag=go&tag=k8s&limit=5');
+  });
+
+  it('given the local event and an API Gateway event for the same query, when parsed, then both read the same', () => {
+    const local = toApiGatewayEvent(request, Buffer.alloc(0), matchRoute('GET', '/v1/links'));
+    const deployed = {
+      ...anApiEvent({ query: { tag: 'go,k8s', limit: '5' } }),
+      rawQueryString: 'tag=go&tag=k8s&limit=5',
+    };
+
+    expect(parseRequest(local).query).toEqual({ tag: ['go', 'k8s'], limit: '5' });
+    expect(parseRequest(deployed).query).toEqual(parseRequest(local).query);
   });
 });
 
