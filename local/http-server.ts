@@ -40,10 +40,10 @@ export function matchRoute(method: string, path: string, candidates: RouteDeclar
 /** Builds the HTTP API (payload format 2.0) event that a deployed function receives for this request. */
 export function toApiGatewayEvent(
   request: IncomingMessage,
+  url: URL,
   body: Buffer,
   match: Match,
 ): APIGatewayProxyEventV2 {
-  const url = new URL(request.url ?? '/', 'http://localhost');
   const headers: Record<string, string> = {};
   let cookies: string[] | undefined;
   for (const [name, value] of Object.entries(request.headers)) {
@@ -89,6 +89,16 @@ export function toApiGatewayEvent(
       ? { body: isText ? body.toString('utf8') : body.toString('base64'), isBase64Encoded: !isText }
       : { isBase64Encoded: false }),
   };
+}
+
+/**
+ * The path and query of a request target. A target that starts with `//` is a path too, as API Gateway reads
+ * it, not a host (`new URL('//v1.0/me', base)` would take `v1.0` for one, and fail on it); a target that is not
+ * a path (`*`, or an absolute URL as a proxy is sent) has no route.
+ */
+export function requestTarget(target: string): URL | undefined {
+  if (!target.startsWith('/')) return undefined;
+  return URL.parse(`http://localhost${target}`) ?? undefined;
 }
 
 /** The local stand-in for API Gateway: routes each request from the wiring to the same handler modules. */
@@ -158,9 +168,15 @@ async function handle(request: IncomingMessage, response: ServerResponse): Promi
     }
     chunks.push(chunk);
   }
-  const path = new URL(request.url ?? '/', 'http://localhost').pathname;
-  const match = matchRoute((request.method ?? 'GET').toUpperCase(), path);
-  const event = toApiGatewayEvent(request, Buffer.concat(chunks), match);
+  const url = requestTarget(request.url ?? '/');
+  if (!url) {
+    writeJson(response, 400, {
+      error: { code: 'invalid_request', message: 'The request target must be a path.' },
+    });
+    return;
+  }
+  const match = matchRoute((request.method ?? 'GET').toUpperCase(), url.pathname);
+  const event = toApiGatewayEvent(request, url, Buffer.concat(chunks), match);
   const result = (await invoke(match.function, event)) as APIGatewayProxyStructuredResultV2;
   const headers: Record<string, string | string[]> = { ...(result.headers as Record<string, string>) };
   if (result.cookies?.length) headers['set-cookie'] = result.cookies;

@@ -3,7 +3,7 @@ import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiServer, matchRoute, toApiGatewayEvent } from '../../../local/http-server.ts';
+import { createApiServer, matchRoute, requestTarget, toApiGatewayEvent } from '../../../local/http-server.ts';
 import { parseRequest } from '../../../shared/http/request.ts';
 import { allowedMethods } from '../../../shared/wiring.ts';
 import { anApiEvent } from '../../support/builders.ts';
@@ -30,6 +30,19 @@ describe('matching a path with percent-escapes', () => {
   });
 });
 
+describe('reading the request target', () => {
+  it('given a path that starts with two slashes, when read, then it is a path, not a host', () => {
+    expect(requestTarget('//v1.0/me?limit=1')?.pathname).toBe('//v1.0/me');
+  });
+
+  it.each([['*'], ['http://example.com/v1/me']])(
+    'given the target %s, when read, then it is no path',
+    (target) => {
+      expect(requestTarget(target)).toBeUndefined();
+    },
+  );
+});
+
 describe('the event of a request with repeated query keys', () => {
   const request = {
     url: '/v1/links?tag=go&tag=k8s&limit=5',
@@ -40,14 +53,24 @@ describe('the event of a request with repeated query keys', () => {
   } as unknown as IncomingMessage;
 
   it('given a repeated key, when the event is built, then its values are joined with commas as in payload 2.0', () => {
-    const event = toApiGatewayEvent(request, Buffer.alloc(0), matchRoute('GET', '/v1/links'));
+    const event = toApiGatewayEvent(
+      request,
+      requestTarget(request.url!)!,
+      Buffer.alloc(0),
+      matchRoute('GET', '/v1/links'),
+    );
 
     expect(event.queryStringParameters).toEqual({ tag: 'go,k8s', limit: '5' });
     expect(event.rawQueryString).toBe('tag=go&tag=k8s&limit=5');
   });
 
   it('given the local event and an API Gateway event for the same query, when parsed, then both read the same', () => {
-    const local = toApiGatewayEvent(request, Buffer.alloc(0), matchRoute('GET', '/v1/links'));
+    const local = toApiGatewayEvent(
+      request,
+      requestTarget(request.url!)!,
+      Buffer.alloc(0),
+      matchRoute('GET', '/v1/links'),
+    );
     const deployed = {
       ...anApiEvent({ query: { tag: 'go,k8s', limit: '5' } }),
       rawQueryString: 'tag=go&tag=k8s&limit=5',
