@@ -41,10 +41,10 @@ export function matchRoute(method: string, path: string, candidates: RouteDeclar
 /** Builds the HTTP API (payload format 2.0) event that a deployed function receives for this request. */
 export function toApiGatewayEvent(
   request: IncomingMessage,
+  url: URL,
   body: Buffer,
   match: Match,
 ): APIGatewayProxyEventV2 {
-  const url = new URL(request.url ?? '/', 'http://localhost');
   const headers: Record<string, string> = {};
   let cookies: string[] | undefined;
   for (const [name, value] of Object.entries(request.headers)) {
@@ -52,9 +52,10 @@ export function toApiGatewayEvent(
     if (name === 'cookie') cookies = (Array.isArray(value) ? value : [value]).flatMap((c) => c.split(/;\s*/));
     else headers[name] = Array.isArray(value) ? value.join(',') : value;
   }
-  const query: Record<string, string> = {};
-  for (const [name, value] of url.searchParams)
-    query[name] = name in query ? `${query[name]},${value}` : value;
+  // As API Gateway's payload 2.0: a repeated key's values joined with commas (rawQueryString keeps them apart).
+  const query: Record<string, string> = Object.fromEntries(
+    [...new Set(url.searchParams.keys())].map((name) => [name, url.searchParams.getAll(name).join(',')]),
+  );
   const now = new Date();
   const contentType = headers['content-type'] ?? '';
   const isText = /^(text\/|application\/(json|x-www-form-urlencoded|xml)|[^;]*\+json)/i.test(contentType);
@@ -91,6 +92,16 @@ export function toApiGatewayEvent(
   };
 }
 
+/**
+ * The path and query of a request target. A target that starts with `//` is a path too, as API Gateway reads
+ * it, not a host (`new URL('//v1.0/me', base)` would take `v1.0` for one, and fail on it); a target that is not
+ * a path (`*`, or an absolute URL as a proxy is sent) has no route.
+ */
+export function requestTarget(target: string): URL | undefined {
+  if (!target.startsWith('/')) return undefined;
+  return URL.parse(`http://localhost${target}`) ?? undefined;
+}
+
 /** The local stand-in for API Gateway: routes each request from the wiring to the same handler modules. */
 export function createApiServer(): Server {
   const server = createServer((request, response) => {
@@ -105,29 +116,40 @@ export function createApiServer(): Server {
   return server;
 }
 
+/** What the stand-in answers a request that Node's parser refuses, by the parser's error code. */
+const UNPARSABLE_ANSWERS: Record<string, { status: number; code: string; message: string }> = {
+  HPE_HEADER_OVERFLOW: {
+    status: 431,
+    code: 'headers_too_large',
+    message: 'The request line and headers are too large.',
+  },
+  ERR_HTTP_REQUEST_TIMEOUT: {
+    status: 408,
+    code: 'request_timeout',
+    message: 'The request took too long to arrive.',
+  },
+};
+const NOT_HTTP = { status: 400, code: 'invalid_request', message: 'The request is not valid HTTP.' };
+
 /**
- * A request that Node's parser refuses (headers over its limit: 431; anything else malformed: 400) never
- * reaches a handler. Node's own answer carries no headers at all; this one has the headers of every answer.
+ * A request that Node's parser refuses (request line and headers over its 16 KiB limit, a malformed request
+ * line) never reaches a handler, and Node's own answer is a bare status line. Answer in the contract's error
+ * format instead, then close: the rest of what the client sent cannot be read as a request.
  */
 function answerUnparsableRequest(error: NodeJS.ErrnoException, socket: Duplex): void {
   if (error.code === 'ECONNRESET' || !socket.writable) {
     socket.destroy();
     return;
   }
-  const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
-  const body = JSON.stringify({
-    error: {
-      code: status === 431 ? 'request_header_fields_too_large' : 'invalid_request',
-      message: status === 431 ? 'Request headers too large' : 'Malformed request',
-    },
-  });
+  const { status, code, message } = UNPARSABLE_ANSWERS[error.code ?? ''] ?? NOT_HTTP;
+  const payload = JSON.stringify({ error: { code, message } });
   const headers = {
     ...commonHeaders(),
-    'content-length': String(Buffer.byteLength(body)),
+    'content-length': String(Buffer.byteLength(payload)),
     connection: 'close',
   };
   const head = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`);
-  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${head.join('')}\r\n${body}`);
+  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${head.join('')}\r\n${payload}`);
 }
 
 async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -142,9 +164,15 @@ async function handle(request: IncomingMessage, response: ServerResponse): Promi
     }
     chunks.push(chunk);
   }
-  const path = new URL(request.url ?? '/', 'http://localhost').pathname;
-  const match = matchRoute((request.method ?? 'GET').toUpperCase(), path);
-  const event = toApiGatewayEvent(request, Buffer.concat(chunks), match);
+  const url = requestTarget(request.url ?? '/');
+  if (!url) {
+    writeJson(response, 400, {
+      error: { code: 'invalid_request', message: 'The request target must be a path.' },
+    });
+    return;
+  }
+  const match = matchRoute((request.method ?? 'GET').toUpperCase(), url.pathname);
+  const event = toApiGatewayEvent(request, url, Buffer.concat(chunks), match);
   const result = (await invoke(match.function, event)) as APIGatewayProxyStructuredResultV2;
   // Like API Gateway, the stand-in passes the function's headers on as they are: the handlers set nosniff.
   const headers: Record<string, string | string[]> = { ...(result.headers as Record<string, string>) };

@@ -636,7 +636,11 @@ export function tableEnvironment(names: Record<TableName, string>): Record<strin
   );
 }
 
-/** Paths split into segments; `{name}` segments match anything and bind a path parameter. */
+/**
+ * Paths split into segments; `{name}` segments match anything and bind a path parameter, percent-decoded as
+ * API Gateway hands it to a function. A segment whose escapes do not decode (`%E0%A4%A`, `%FF`) binds as sent,
+ * so that the route still matches and the handler's validation answers 400 instead of the router failing.
+ */
 export function matchPath(pattern: string, path: string): Record<string, string> | undefined {
   const want = pattern.split('/');
   const got = path.split('/');
@@ -647,12 +651,20 @@ export function matchPath(pattern: string, path: string): Record<string, string>
     const actual = got[i]!;
     if (segment.startsWith('{') && segment.endsWith('}')) {
       if (actual === '') return undefined;
-      params[segment.slice(1, -1)] = decodeURIComponent(actual);
+      params[segment.slice(1, -1)] = decodePathSegment(actual);
     } else if (segment !== actual) {
       return undefined;
     }
   }
   return params;
+}
+
+function decodePathSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }
 
 /** The methods that a path accepts, for the `Allow` header of a 405. */

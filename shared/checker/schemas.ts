@@ -5,11 +5,20 @@ import { urlSchema } from '../links/model.ts';
 
 export const snapshotQuery = z.object({ url: urlSchema }).meta({ id: 'SnapshotQuery' });
 
+/** Ten years: older than any link can be, and far inside the range of a date. */
+export const MAX_STALE_AFTER_SECONDS = 10 * 365 * 86_400;
+
 export const recheckRequest = z
   .object({
-    stale_after_seconds: z.coerce.number().int().min(0).optional().meta({
-      description: 'Re-check links checked longer ago than this; 0 re-checks every link. Default: 7 days.',
-    }),
+    stale_after_seconds: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(MAX_STALE_AFTER_SECONDS, `at most ${MAX_STALE_AFTER_SECONDS} (ten years)`)
+      .optional()
+      .meta({
+        description: 'Re-check links checked longer ago than this; 0 re-checks every link. Default: 7 days.',
+      }),
   })
   .meta({ id: 'RecheckRequest' });
 

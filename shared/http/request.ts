@@ -10,8 +10,8 @@ export interface HttpRequest {
   routeKey: string;
   /** Header names lower-cased. */
   headers: Record<string, string>;
-  /** The first value of each query parameter. */
-  query: Record<string, string>;
+  /** The query string's parameters: a value for a key sent once, the list of values for a repeated key. */
+  query: FieldValues;
   pathParameters: Record<string, string>;
   /** Parsed JSON, or the fields of a form; undefined when there is no body. */
   body: unknown;
@@ -29,8 +29,9 @@ export function parseRequest(event: APIGatewayProxyEventV2): HttpRequest {
     path: event.rawPath,
     routeKey: event.routeKey,
     headers,
-    // The raw query string keeps values exactly; API Gateway's parsed map joins repeated keys with commas.
-    query: firstValues(new URLSearchParams(event.rawQueryString ?? '')),
+    // The raw query string keeps values exactly; API Gateway's parsed map joins repeated keys with commas, so a
+    // value's own commas and a repetition could not be told apart.
+    query: fieldValues(new URLSearchParams(event.rawQueryString ?? '')),
     pathParameters: Object.fromEntries(
       Object.entries(event.pathParameters ?? {}).map(([name, value]) => [name, value ?? '']),
     ),
@@ -41,10 +42,28 @@ export function parseRequest(event: APIGatewayProxyEventV2): HttpRequest {
   };
 }
 
-function firstValues(params: URLSearchParams): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of params) if (!(name in out)) out[name] = value;
-  return out;
+/** The fields of a query string or form: a string for a key sent once, the list of values for a repeated key. */
+export type FieldValues = Record<string, string | string[]>;
+
+/**
+ * The lists made from repeated keys. A schema field that takes a list accepts one as it is; validation names a
+ * field that takes one value and was sent more than once (a list in a JSON body is another mistake).
+ */
+const repeatedKeyValues = new WeakSet<string[]>();
+
+export function isRepeatedKey(value: unknown): boolean {
+  return Array.isArray(value) && repeatedKeyValues.has(value);
+}
+
+function fieldValues(params: URLSearchParams): FieldValues {
+  const fields = new Map<string, string | string[]>();
+  for (const name of new Set(params.keys())) {
+    const values = params.getAll(name);
+    if (values.length > 1) repeatedKeyValues.add(values);
+    fields.set(name, values.length > 1 ? values : values[0]!);
+  }
+  // fromEntries defines own properties, so a key like `__proto__` is a field like any other.
+  return Object.fromEntries(fields);
 }
 
 function parseBody(event: APIGatewayProxyEventV2, contentType: string | undefined): unknown {
@@ -63,7 +82,7 @@ function parseBody(event: APIGatewayProxyEventV2, contentType: string | undefine
     }
   }
   if (mediaType === 'application/x-www-form-urlencoded') {
-    return firstValues(new URLSearchParams(text));
+    return fieldValues(new URLSearchParams(text));
   }
   throw new UnsupportedMediaType(
     'Send the body as application/json or application/x-www-form-urlencoded.',

@@ -31,6 +31,10 @@ export class SocialGraph {
   }
 
   async unfollow(follower: string, followed: string): Promise<void> {
+    // Nobody follows themselves, and the store's transaction cannot count one user twice.
+    if (follower === followed) {
+      throw new InvalidRequest('You cannot unfollow yourself.', { username: 'cannot be yourself' });
+    }
     if (!(await this.store.remove(follower, followed))) throw new NotFound(`You do not follow ${followed}.`);
   }
 

@@ -510,7 +510,7 @@ describe('answers the local server gives itself', () => {
 
     expect(response.status).toBe(431);
     expectCommonHeaders(response);
-    expect(response.body).toMatchObject({ error: { code: 'request_header_fields_too_large' } });
+    expect(response.body).toMatchObject({ error: { code: 'headers_too_large' } });
   });
 });
 

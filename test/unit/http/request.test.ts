@@ -9,9 +9,33 @@ describe('reading a request', () => {
     expect(request.cookies).toEqual({ broken: '%zz', state: 'a b' });
   });
 
-  it('given a repeated query parameter, then the first value counts, exactly as sent', () => {
+  it('given a repeated query parameter, then its values come as a list, each exactly as sent', () => {
     const event = { ...anApiEvent(), rawQueryString: 'tag=go&tag=k8s&title_regex=a%2Cb' };
 
-    expect(parseRequest(event).query).toEqual({ tag: 'go', title_regex: 'a,b' });
+    expect(parseRequest(event).query).toEqual({ tag: ['go', 'k8s'], title_regex: 'a,b' });
+  });
+
+  it('given a form with a repeated key, then its values come as a list', () => {
+    const request = parseRequest(
+      anApiEvent({
+        method: 'POST',
+        body: 'url=https%3A%2F%2Fgolang.org%2F&tags=go&tags=k8s',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      }),
+    );
+
+    expect(request.body).toEqual({ url: 'https://golang.org/', tags: ['go', 'k8s'] });
+  });
+
+  it('given keys named like object internals, then they are plain fields', () => {
+    const event = { ...anApiEvent(), rawQueryString: '__proto__=a&__proto__=b&constructor=c' };
+
+    const query = parseRequest(event).query;
+
+    expect(Object.getPrototypeOf(query)).toBe(Object.prototype);
+    expect(Object.entries(query)).toEqual([
+      ['__proto__', ['a', 'b']],
+      ['constructor', 'c'],
+    ]);
   });
 });
