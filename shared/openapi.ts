@@ -209,7 +209,18 @@ const operations: Partial<Record<FunctionName, OperationDescription | DescribedF
     summary: 'A page that renders this document',
     description:
       'An HTML page with everything inline: it loads nothing but `openapi.json` from this service.',
-    responses: { '200': answer('The page', { content: { 'text/html': { schema: z.string() } } }) },
+    responses: {
+      '200': answer('The page', {
+        content: { 'text/html': { schema: z.string() } },
+        headers: {
+          'Content-Security-Policy': z.string().meta({
+            description:
+              "Only the page's own inline script and style (by hash), and requests to this service.",
+          }),
+          'X-Frame-Options': z.literal('DENY'),
+        },
+      }),
+    },
   },
   devLogin: {
     summary: 'Issue a token without GitHub (local runtime only)',

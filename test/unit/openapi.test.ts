@@ -130,7 +130,11 @@ describe('the OpenAPI document', () => {
     )!.schema;
 
     expect(username.pattern).toBe('^[A-Za-z0-9][A-Za-z0-9-]{0,38}$');
-    expect(addLink['url']!.pattern).toBe('^[Hh][Tt][Tt][Pp][Ss]?://');
+    const url = new RegExp(addLink['url']!.pattern as string, 'u');
+    expect(['https://golang.org/', 'HTTP://example.com/a?b=c'].filter((u) => !url.test(u))).toEqual([]);
+    expect(
+      ['ftp://example.com/', 'https://a b', 'https://a\\b', 'https://a\u0007'].filter((u) => url.test(u)),
+    ).toEqual([]);
     expect(addLink['tags']!.anyOf).toContainEqual({
       type: 'array',
       maxItems: 100,
