@@ -122,6 +122,12 @@ const commonFailures = {
     ),
     id: 'UnsupportedMediaType',
   },
+  '431': {
+    ...failure(
+      "The request line and headers are over the server's limit (`request_header_fields_too_large`).",
+    ),
+    id: 'RequestHeaderFieldsTooLarge',
+  },
   '429': {
     ...failure(
       'Over the rate limit (`rate_limited`): by default 12 requests per second per token (per client IP without ' +

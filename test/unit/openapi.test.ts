@@ -76,6 +76,9 @@ describe('the OpenAPI document', () => {
   it('given every operation, then it declares 429 with Retry-After, and each response carries x-request-id and nosniff', () => {
     for (const { name, operation } of operations) {
       expect(headerNamesOf(operation, '429'), name).toContain('retry-after');
+      expect(Object.keys(operation.responses), name).toEqual(
+        expect.arrayContaining(['400', '413', '415', '431', '503']),
+      );
       for (const status of Object.keys(operation.responses)) {
         expect(headerNamesOf(operation, status), `${name} ${status}`).toEqual(
           expect.arrayContaining(['x-request-id', 'x-content-type-options']),
