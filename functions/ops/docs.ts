@@ -15,7 +15,8 @@ const STYLE = `
 const SCRIPT = `
 (async () => {
   const spec = await (await fetch('openapi.json')).json();
-  const resolve = (s) => s && s.$ref ? spec.components.schemas[s.$ref.split('/').pop()] : s;
+  const at = (ref) => ref.slice(2).split('/').reduce((o, k) => o && o[k.replace(/~1/g, '/').replace(/~0/g, '~')], spec);
+  const resolve = (s) => { for (let i = 0; s && s.$ref && i < 10; i++) s = at(s.$ref); return s; };
   const expand = (s, depth = 0) => {
     s = resolve(s);
     if (!s || depth > 6 || typeof s !== 'object') return s;
@@ -31,13 +32,14 @@ const SCRIPT = `
     for (const [method, op] of Object.entries(item)) {
       const m = method.toUpperCase();
       const parts = ['<details><summary><span class="m ' + m + '">' + m + '</span><code>' + text(path) + '</code> '
-        + text(op.summary || '') + (op.security ? ' <span class="lock">token</span>' : '') + '</summary>'];
+        + text(op.summary || '') + (op.security && op.security.length ? ' <span class="lock">token</span>' : '') + '</summary>'];
       if (op.description) parts.push('<p>' + text(op.description) + '</p>');
       if (op.parameters) parts.push('<h4>Parameters</h4><pre>' + text(op.parameters.map((p) =>
         p.in + ' ' + p.name + (p.required ? ' (required)' : '') + ': ' + JSON.stringify(expand(p.schema))).join('\\n')) + '</pre>');
       const body = op.requestBody && op.requestBody.content['application/json'];
       if (body) parts.push('<h4>Body</h4><pre>' + text(JSON.stringify(expand(body.schema), null, 2)) + '</pre>');
-      parts.push('<h4>Responses</h4><pre>' + text(Object.entries(op.responses).map(([status, r]) => {
+      parts.push('<h4>Responses</h4><pre>' + text(Object.entries(op.responses).map(([status, response]) => {
+        const r = resolve(response);
         const c = r.content && r.content['application/json'];
         return status + ' ' + r.description + (c ? '\\n' + JSON.stringify(expand(c.schema), null, 2) : '');
       }).join('\\n\\n')) + '</pre></details>');

@@ -1,9 +1,9 @@
 import type { RE2JS } from 're2js';
 import { InvalidRequest } from '../errors.ts';
-import type { Link } from './model.ts';
+import { MAX_REGEX_LENGTH, type Link } from './model.ts';
 import { repetitionOf } from './regex-repetition.ts';
 
-export const MAX_REGEX_LENGTH = 256;
+export { MAX_REGEX_LENGTH };
 /** The largest count of a counted repetition `{n,m}`, nested counts multiplied. */
 export const MAX_REGEX_REPETITION = 100;
 /**

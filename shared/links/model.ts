@@ -37,6 +37,8 @@ export const MAX_TITLE_LENGTH = 512;
 export const MAX_DESCRIPTION_LENGTH = 4096;
 export const MAX_TAGS = 100;
 export const MAX_TAG_LENGTH = 64;
+/** The longest regex a listing filter takes (shared/links/filter.ts). */
+export const MAX_REGEX_LENGTH = 256;
 
 /**
  * The form duplicates are found on: the URL parser's serialization (lower-case scheme and host, default port
@@ -89,6 +91,8 @@ export const urlSchema = z
     description:
       'An absolute http or https URL, without control characters, whitespace or backslashes; stored as the ' +
       'WHATWG URL parser serializes it.',
+    // Leading and trailing whitespace is trimmed before the checks; the document states the rest.
+    pattern: '^[Hh][Tt][Tt][Pp][Ss]?://[^\\s\\\\\\x00-\\x1f\\x7f]+$',
     example: 'https://golang.org/',
   });
 
@@ -108,13 +112,21 @@ const tagSchema = z
  * The result is lower-cased, unique and sorted.
  */
 export const tagsSchema = z
-  .union([z.array(z.string()), z.string()])
+  .union([
+    // The document states the rules of each tag; the pipe below checks them once trimmed and lower-cased.
+    z
+      .array(z.string().meta({ minLength: 1, maxLength: MAX_TAG_LENGTH, pattern: '^[^\\s,]+$' }))
+      .meta({ maxItems: MAX_TAGS }),
+    z.string(),
+  ])
   .transform((value) => (typeof value === 'string' ? value.split(/[\s,]+/).filter(Boolean) : value))
   .pipe(z.array(tagSchema))
   .transform((tags) => [...new Set(tags)].sort())
   .pipe(z.array(z.string()).max(MAX_TAGS, `at most ${MAX_TAGS} tags`))
   .meta({
-    description: 'A list of tags, or one string of tags separated by commas or spaces.',
+    description:
+      `A list of tags, or one string of tags separated by commas or spaces: at most ${MAX_TAGS}, each 1 to ` +
+      `${MAX_TAG_LENGTH} characters without whitespace or commas; lower-cased, unique, sorted.`,
     example: ['go', 'k8s'],
   });
 

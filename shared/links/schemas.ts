@@ -1,6 +1,15 @@
 import * as z from 'zod';
+import { timestampSchema } from '../http/schemas.ts';
 import { limitSchema, startTokenSchema } from '../http/paging.ts';
-import { descriptionSchema, flagSchema, tagsSchema, titleSchema, urlSchema, type Link } from './model.ts';
+import {
+  MAX_REGEX_LENGTH,
+  descriptionSchema,
+  flagSchema,
+  tagsSchema,
+  titleSchema,
+  urlSchema,
+  type Link,
+} from './model.ts';
 
 /** The schemas of the links API: they validate requests and generate the OpenAPI document. */
 
@@ -9,13 +18,13 @@ export const linkSchema = z
     url: z.string(),
     title: z.string(),
     description: z.string(),
-    tags: z.array(z.string()),
+    tags: z.array(z.string()).meta({ description: 'Lower-cased, unique, sorted.' }),
     private: z.boolean(),
     status: z.enum(['pending', 'valid', 'invalid']),
     http_status: z.number().int().nullable(),
-    checked_at: z.string().nullable(),
-    created_at: z.string(),
-    updated_at: z.string(),
+    checked_at: timestampSchema.nullable(),
+    created_at: timestampSchema,
+    updated_at: timestampSchema,
   })
   .meta({ id: 'Link' });
 
@@ -64,8 +73,9 @@ const regexParameter = (field: string) =>
     .string()
     .optional()
     .meta({
+      maxLength: MAX_REGEX_LENGTH,
       description:
-        `Unanchored RE2 regular expression matched against the ${field}, at most 256 characters, counted ` +
+        `Unanchored RE2 regular expression matched against the ${field}, at most ${MAX_REGEX_LENGTH} characters, counted ` +
         'repetitions at most 100 (nested ones multiplied), at most 300 RE2 instructions once compiled.',
     });
 

@@ -1,14 +1,16 @@
 import * as z from 'zod';
+import { timestampSchema } from '../http/schemas.ts';
+import { publicUsernameSchema } from '../users/model.ts';
 import type { LinkEvent } from './model.ts';
 
 export const newsEventSchema = z
   .object({
     id: z.string(),
     event_type: z.enum(['link_added', 'link_updated', 'link_deleted']),
-    username: z.string().meta({ description: 'The author of the link, never the reader.' }),
+    username: publicUsernameSchema.meta({ description: 'The author of the link, never the reader.' }),
     url: z.string(),
     title: z.string(),
-    timestamp: z.string(),
+    timestamp: timestampSchema,
   })
   .meta({ id: 'NewsEvent' });
 

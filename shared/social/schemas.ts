@@ -1,16 +1,23 @@
 import * as z from 'zod';
-import { usernameSchema } from '../users/model.ts';
+import { timestampSchema } from '../http/schemas.ts';
+import { publicUsernameSchema, usernameSchema } from '../users/model.ts';
 
-/** `username`, or the original clients' `followed`. */
+/** `username`, or the original clients' `followed`: one of the two is required. */
 export const followRequest = z
   .object({ username: usernameSchema.optional(), followed: usernameSchema.optional() })
   .refine((body) => body.username ?? body.followed, { message: 'required', path: ['username'] })
   .transform((body) => ({ username: (body.username ?? body.followed)! }))
-  .meta({ id: 'FollowRequest' });
+  .meta({
+    id: 'FollowRequest',
+    override: { anyOf: [{ required: ['username'] }, { required: ['followed'] }] },
+  });
+
+/** `DELETE /v1/following?username=`. */
+export const unfollowQuery = z.object({ username: usernameSchema });
 
 export const followListing = z
   .object({
-    users: z.array(z.object({ username: z.string(), since: z.string() })),
+    users: z.array(z.object({ username: publicUsernameSchema, since: timestampSchema })),
     next_token: z.string().nullable(),
   })
   .meta({ id: 'FollowListing' });

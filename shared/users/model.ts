@@ -1,16 +1,25 @@
 import * as z from 'zod';
 
 /** GitHub logins, lower-cased: the only usernames there are. */
+const USERNAME = /^[a-z0-9][a-z0-9-]{0,38}$/;
+
+/** A username as the service writes it in its answers. */
+export const publicUsernameSchema = z.string().regex(USERNAME).meta({ example: 'alice' });
+
+/** A username as a request may give it: in any case (it is trimmed and lower-cased before the check). */
 export const usernameSchema = z
   .string()
+  .meta({
+    // The document states the rule on the input side, where any case is fine.
+    pattern: '^[A-Za-z0-9][A-Za-z0-9-]{0,38}$',
+    description: 'A GitHub login: 1 to 39 letters, digits or hyphens, not starting with a hyphen; any case.',
+    example: 'alice',
+  })
   .transform((value) => value.trim().toLowerCase())
   .pipe(
     z
       .string()
-      .regex(
-        /^[a-z0-9][a-z0-9-]{0,38}$/,
-        'a username is 1 to 39 letters, digits or hyphens, not starting with a hyphen',
-      ),
+      .regex(USERNAME, 'a username is 1 to 39 letters, digits or hyphens, not starting with a hyphen'),
   );
 
 export interface User {

@@ -1,15 +1,18 @@
 import * as z from 'zod';
 import type { IssuedToken } from './sessions.ts';
-import { usernameSchema, type Profile } from './model.ts';
+import { timestampSchema } from '../http/schemas.ts';
+import { publicUsernameSchema, usernameSchema, type Profile } from './model.ts';
+
+export { publicUsernameSchema };
 
 export const devLoginRequest = z.object({ username: usernameSchema }).meta({ id: 'DevLoginRequest' });
 
 export const userSchema = z
   .object({
-    username: z.string(),
+    username: publicUsernameSchema,
     name: z.string(),
     avatar_url: z.string().nullable(),
-    created_at: z.string(),
+    created_at: timestampSchema,
   })
   .meta({ id: 'User' });
 
@@ -17,7 +20,7 @@ export const tokenResponse = z
   .object({
     access_token: z.string(),
     token_type: z.literal('bearer'),
-    expires_at: z.string(),
+    expires_at: timestampSchema,
     user: userSchema,
   })
   .meta({ id: 'AccessToken' });
@@ -40,7 +43,13 @@ export function toTokenResponse(issued: IssuedToken): z.infer<typeof tokenRespon
 export const loginCallbackQuery = z
   .object({
     state: z.string().min(1).max(512),
-    code: z.string().min(1).max(512).optional(),
+    // Required in the document: a request without a code can only be GitHub's `error`, always a 401.
+    code: z
+      .string()
+      .min(1)
+      .max(512)
+      .optional()
+      .meta({ param: { required: true }, description: "GitHub's authorization code." }),
     error: z.string().min(1).max(256).optional(),
     error_description: z.string().max(1024).optional(),
   })
@@ -54,10 +63,10 @@ export const userPath = z.object({ username: usernameSchema });
 
 export const publicProfile = z
   .object({
-    username: z.string(),
+    username: publicUsernameSchema,
     name: z.string(),
     avatar_url: z.string().nullable(),
-    created_at: z.string(),
+    created_at: timestampSchema,
     followers_count: z.number().int(),
     following_count: z.number().int(),
     links_count: z.number().int().meta({

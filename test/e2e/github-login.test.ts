@@ -2,6 +2,7 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Runtime } from '../../local/runtime.ts';
 import { STATE_COOKIE } from '../../shared/users/http.ts';
+import { contractFetch } from '../support/openapi-contract.ts';
 import { FakeGitHub, aGitHubAccount, type GitHubAccount } from '../support/github.ts';
 import { expectStrictPagePolicy } from '../support/page-policy.ts';
 import { ApiClient, startTestRuntime, TEST_GITHUB_APP, type ApiResponse } from '../support/runtime.ts';
@@ -43,7 +44,7 @@ interface StartedLogin {
 
 /** The browser opens /login: a redirect to GitHub, and the state cookie. */
 async function startLogin(): Promise<StartedLogin> {
-  const response = await fetch(`${runtime.url}/login`, { redirect: 'manual' });
+  const response = await contractFetch(`${runtime.url}/login`, { redirect: 'manual' });
   expect(response.status).toBe(302);
   const location = new URL(response.headers.get('location')!);
   const [setCookie] = response.headers.getSetCookie();
@@ -59,7 +60,9 @@ async function callback(
   const headers: Record<string, string> = {};
   if (options.cookie) headers['cookie'] = options.cookie;
   if (options.accept) headers['accept'] = options.accept;
-  const response = await fetch(`${runtime.url}/login/authorized?${new URLSearchParams(query)}`, { headers });
+  const response = await contractFetch(`${runtime.url}/login/authorized?${new URLSearchParams(query)}`, {
+    headers,
+  });
   const text = await response.text();
   const body = response.headers.get('content-type')?.startsWith('application/json') ? JSON.parse(text) : text;
   return { status: response.status, headers: response.headers, body };
@@ -396,7 +399,7 @@ describe('without a GitHub app', () => {
     const saved = process.env.GITHUB_CLIENT_ID;
     delete process.env.GITHUB_CLIENT_ID;
     try {
-      const answer = await fetch(`${runtime.url}/login`, { redirect: 'manual' });
+      const answer = await contractFetch(`${runtime.url}/login`, { redirect: 'manual' });
       const body = (await answer.json()) as { error: { code: string; message: string } };
 
       expect(answer.status).toBe(503);

@@ -1,6 +1,7 @@
 import { get as httpGet } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Runtime } from '../../local/runtime.ts';
+import { assertConformsToDocument, headersOf } from '../support/openapi-contract.ts';
 import { ApiClient, startTestRuntime, type ApiResponse } from '../support/runtime.ts';
 import { expectError, pause } from './helpers.ts';
 
@@ -69,7 +70,24 @@ async function warmUp(path: string, token?: string): Promise<void> {
           localAddress: '127.0.0.2',
           headers: token ? { authorization: `Bearer ${token}` } : {},
         },
-        (response) => response.resume().on('end', done),
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () => {
+            try {
+              assertConformsToDocument({
+                method: 'GET',
+                path: url.pathname,
+                status: response.statusCode ?? 0,
+                headers: headersOf(response.headers),
+                text: Buffer.concat(chunks).toString('utf8'),
+              });
+              done();
+            } catch (problem) {
+              fail(problem);
+            }
+          });
+        },
       );
       request.on('error', fail);
     });

@@ -1,8 +1,10 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { invoke, withDevToken } from '../../local/functions.ts';
 import type { Runtime } from '../../local/runtime.ts';
 import { functions, type FunctionName } from '../../shared/wiring.ts';
+import { assertConformsToDocument, type ReceivedAnswer } from '../support/openapi-contract.ts';
 import { startTestRuntime } from '../support/runtime.ts';
 
 let runtime: Runtime;
@@ -60,6 +62,20 @@ const expectedStatus: Record<FunctionName, number | typeof NO_FAILURES | typeof 
   logout: 204,
 };
 
+/** An HTTP function's answer as a client would receive it, to check against the OpenAPI document. */
+function answerOf(event: APIGatewayProxyEventV2, result: APIGatewayProxyStructuredResultV2): ReceivedAnswer {
+  const headers = new Headers(result.headers as Record<string, string>);
+  for (const cookie of result.cookies ?? []) headers.append('set-cookie', cookie);
+  const body = result.body ?? '';
+  return {
+    method: event.requestContext.http.method,
+    path: event.rawPath,
+    status: result.statusCode ?? 200,
+    headers,
+    text: result.isBase64Encoded ? Buffer.from(body, 'base64').toString('utf8') : body,
+  };
+}
+
 describe('the sample events in events/', () => {
   it('given the wiring, then every declared function has a sample event and an expected answer', () => {
     expect(Object.keys(expectedStatus).sort()).toEqual(Object.keys(functions).sort());
@@ -67,14 +83,17 @@ describe('the sample events in events/', () => {
 
   for (const [name, expected] of Object.entries(expectedStatus) as [FunctionName, number | string][]) {
     it(`when ${name} runs on its sample event, then it answers ${expected}`, async () => {
-      const result = (await invoke(name, await withDevToken(sampleEvent(name)))) as {
-        statusCode?: number;
+      const event = await withDevToken(sampleEvent(name));
+      const result = (await invoke(name, event)) as APIGatewayProxyStructuredResultV2 & {
         batchItemFailures?: unknown[];
       };
       if (expected === NO_FAILURES) expect(result.batchItemFailures).toEqual([]);
       else if (expected === REPORTS)
         expect(result).toEqual(expect.objectContaining({ queued: expect.any(Number) }));
-      else expect(result.statusCode).toBe(expected);
+      else {
+        expect(result.statusCode).toBe(expected);
+        assertConformsToDocument(answerOf(event as APIGatewayProxyEventV2, result));
+      }
     });
   }
 });

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import { startRuntime, type Runtime } from '../../local/runtime.ts';
+import { assertConformsToDocument } from './openapi-contract.ts';
 
 /**
  * What the test runtime sets:
@@ -41,7 +42,7 @@ export interface ApiResponse<T = Record<string, unknown>> {
   body: T;
 }
 
-/** A small HTTP client for one user of the API. */
+/** A small HTTP client for one user of the API; every answer is checked against the OpenAPI document. */
 export class ApiClient {
   constructor(
     private readonly baseUrl: string,
@@ -70,8 +71,10 @@ export class ApiClient {
       init.body = JSON.stringify(body);
       sent['content-type'] ??= 'application/json';
     }
-    const response = await fetch(`${this.baseUrl}${path}`, init);
+    // Redirects are answers too: the client sees them instead of following them.
+    const response = await fetch(`${this.baseUrl}${path}`, { ...init, redirect: 'manual' });
     const text = await response.text();
+    assertConformsToDocument({ method, path, status: response.status, headers: response.headers, text });
     let parsed: unknown = text;
     if (response.headers.get('content-type')?.startsWith('application/json')) parsed = JSON.parse(text);
     return { status: response.status, headers: response.headers, body: parsed as T };
@@ -127,6 +130,7 @@ export class RawApiClient extends ApiClient {
       ...(body ? { body } : {}),
     });
     const text = await response.text();
+    assertConformsToDocument({ method, path, status: response.status, headers: response.headers, text });
     let parsed: unknown = text;
     if (response.headers.get('content-type')?.startsWith('application/json')) parsed = JSON.parse(text);
     return { status: response.status, headers: response.headers, body: parsed as T };
