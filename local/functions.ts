@@ -1,3 +1,4 @@
+import { InvokeStore, InvokeStoreBase } from '@aws/lambda-invoke-store';
 import type { Context } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -45,10 +46,24 @@ export function lambdaContext(name: FunctionName): Context {
   };
 }
 
+/**
+ * This process serves many invocations at once, as a Lambda Managed Instance does, so it runs each one in its own
+ * invoke-store context (async local storage) and says so with AWS_LAMBDA_MAX_CONCURRENCY, as Lambda does. Powertools
+ * then keeps per invocation what it would otherwise keep per process: the Logger's keys and Lambda context (so a
+ * log line names its own request and function) and the batch processor's records. Set before any AWS SDK call
+ * asks for the store, so the store that everyone shares is the concurrent one.
+ */
+process.env.AWS_LAMBDA_MAX_CONCURRENCY ??= '1000';
+const invokeStore = InvokeStore.getInstanceAsync(true);
+
 /** Runs a declared function on an event, as Lambda would. */
 export async function invoke(name: FunctionName, event: unknown): Promise<unknown> {
   const handler = await loadHandler(name);
-  return handler(event, lambdaContext(name));
+  const context = lambdaContext(name);
+  const store = await invokeStore;
+  return store.run({ [InvokeStoreBase.PROTECTED_KEYS.REQUEST_ID]: context.awsRequestId }, () =>
+    handler(event, context),
+  );
 }
 
 /** Replaces an `authorization` header of `Bearer <dev-login:NAME>` with a fresh local token for NAME. */
