@@ -9,6 +9,18 @@ const FUNCTIONS_DIR = resolve(fileURLToPath(new URL('.', import.meta.url)), '..'
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 
+/**
+ * The local runtime serves many invocations at once in one process, as a Lambda Managed Instance does; like Lambda
+ * there, it says so in the functions' environment (local/runtime.ts sets this) and runs each invocation in a context
+ * of its own in the invoke store (async local storage). Powertools then keeps per invocation what it otherwise
+ * keeps per process: the Logger's keys and Lambda context, so that a log line names its own request and function,
+ * and the batch processor's records and failures.
+ */
+export const CONCURRENT_INVOCATIONS_ENVIRONMENT = { AWS_LAMBDA_MAX_CONCURRENCY: '1000' };
+// Made when this module loads, before any AWS SDK call asks for a store, so that the one store that everybody
+// shares (the first one made is kept on globalThis) is one that runs concurrent contexts.
+const invokeStore = InvokeStore.getInstanceAsync(true);
+
 const loaded = new Map<FunctionName, Promise<Handler>>();
 
 /** The module a function is declared with, imported once and kept warm, as Lambda keeps a warm container. */
@@ -17,10 +29,14 @@ export function loadHandler(name: FunctionName): Promise<Handler> {
   if (!handler) {
     const declaration: FunctionDeclaration = functions[name];
     const file = pathToFileURL(resolve(FUNCTIONS_DIR, `${declaration.entry}.ts`)).href;
-    handler = import(file).then((module: { handler?: Handler }) => {
-      if (typeof module.handler !== 'function') throw new Error(`${file} exports no handler`);
-      return module.handler;
-    });
+    // Module code runs in a context of its own, as Lambda's init phase is no invocation: Powertools' batch
+    // processor writes to the store when it is constructed, which needs a context once invocations are concurrent.
+    handler = invokeStore
+      .then((store) => store.run({}, () => import(file)))
+      .then((module: { handler?: Handler }) => {
+        if (typeof module.handler !== 'function') throw new Error(`${file} exports no handler`);
+        return module.handler;
+      });
     loaded.set(name, handler);
   }
   return handler;
@@ -45,16 +61,6 @@ export function lambdaContext(name: FunctionName): Context {
     succeed: () => undefined,
   };
 }
-
-/**
- * This process serves many invocations at once, as a Lambda Managed Instance does, so it runs each one in its own
- * invoke-store context (async local storage) and says so with AWS_LAMBDA_MAX_CONCURRENCY, as Lambda does. Powertools
- * then keeps per invocation what it would otherwise keep per process: the Logger's keys and Lambda context (so a
- * log line names its own request and function) and the batch processor's records. Set before any AWS SDK call
- * asks for the store, so the store that everyone shares is the concurrent one.
- */
-process.env.AWS_LAMBDA_MAX_CONCURRENCY ??= '1000';
-const invokeStore = InvokeStore.getInstanceAsync(true);
 
 /** Runs a declared function on an event, as Lambda would. */
 export async function invoke(name: FunctionName, event: unknown): Promise<unknown> {

@@ -2,7 +2,7 @@ import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { invoke } from '../../../local/functions.ts';
+import { CONCURRENT_INVOCATIONS_ENVIRONMENT, invoke } from '../../../local/functions.ts';
 import { hashToken } from '../../../shared/users/sessions.ts';
 import { anApiEvent } from '../../support/builders.ts';
 
@@ -11,6 +11,8 @@ const dynamo = mockClient(DynamoDBDocumentClient);
 let written: string[];
 
 beforeEach(() => {
+  // The function environment of the local runtime (local/runtime.ts).
+  for (const [name, value] of Object.entries(CONCURRENT_INVOCATIONS_ENVIRONMENT)) vi.stubEnv(name, value);
   vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'ERROR');
   vi.stubEnv('LINKS_TABLE', 'links');
   vi.stubEnv('USERS_TABLE', 'users');
