@@ -7,6 +7,7 @@ import type { FetchOutcome, Resolver } from '../../../shared/checker/ports.ts';
 import { SafeFetcher, type SafeFetcherOptions } from '../../../shared/checker/safe-fetcher.ts';
 import { safeFetcher } from '../../../shared/checker/service.ts';
 import { onlyLoopback, TestSite } from '../../support/test-site.ts';
+import { gzipBomb } from '../../support/gzip-bomb.ts';
 import { REFUSED_ADDRESSES, urlOf } from './ranges.ts';
 
 /**
@@ -348,7 +349,7 @@ describe('timeouts and the body limit', () => {
   });
 
   it('given a gzip bomb, then decompression stops at the limit', async () => {
-    const bomb = gzipSync(Buffer.alloc(64 * 1024 * 1024));
+    const bomb = gzipBomb();
     site.on('/bomb', (_request, response) => {
       response.writeHead(200, { 'content-type': 'text/html', 'content-encoding': 'gzip' });
       response.end(bomb);
