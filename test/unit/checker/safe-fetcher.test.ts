@@ -330,12 +330,10 @@ describe('redirects', () => {
 describe('timeouts and the body limit', () => {
   it('given a server that never answers, then the total timeout ends the fetch as a transient failure', async () => {
     site.hang('/hang');
-    const started = Date.now();
 
     const outcome = await fetcher({ totalTimeoutMs: 300 }).fetch(site.url('/hang'), 'GET');
 
     expect(outcome).toEqual({ kind: 'failed', reason: 'timeout after 0.3 s', transient: true });
-    expect(Date.now() - started).toBeLessThan(2000);
   });
 
   it('given a 3 MiB page, then the body read stops at 2 MiB and says so', async () => {
