@@ -70,10 +70,10 @@ function killOnExit(child: ChildProcess): void {
  * Kills the engine process when this process is gone. An exit hook cannot run when this process is killed with
  * SIGKILL or crashes hard (a killed `npm start`, a test worker ended at a timeout), and Java would live on,
  * holding its port. So a small detached Node process holds the read end of a pipe from this one, which the
- * system closes however this process ends; on that close it kills the engine. Stopping the engine normally
- * kills the watchdog first.
+ * system closes however this process ends; on that close it kills the engine. Once the engine has exited (a
+ * normal stop included), the watchdog is killed in turn.
  */
-function watchOver(engine: ChildProcess): ChildProcess {
+function watchOver(engine: ChildProcess): void {
   const watchdog = spawn(process.execPath, ['-e', WATCHDOG_SCRIPT, String(engine.pid)], {
     detached: true,
     stdio: ['pipe', 'ignore', 'ignore'],
@@ -82,7 +82,6 @@ function watchOver(engine: ChildProcess): ChildProcess {
   watchdog.unref();
   (watchdog.stdin as unknown as { unref(): void }).unref();
   engine.once('exit', () => watchdog.kill('SIGKILL'));
-  return watchdog;
 }
 
 const WATCHDOG_SCRIPT = `
@@ -108,14 +107,13 @@ export async function startDynamoDbLocal(options: {
   }
   const child = spawnDynamoDbLocal({ port, path, sharedDb: true, stdio: 'pipe' });
   killOnExit(child);
-  const watchdog = watchOver(child);
+  watchOver(child);
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const endpoint = `http://127.0.0.1:${port}`;
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
   const stop = async () => {
-    watchdog.kill('SIGKILL');
     if (child.exitCode !== null || child.signalCode !== null) return;
     child.kill('SIGTERM');
     await Promise.race([exited, sleep(5000)]);
