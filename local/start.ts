@@ -62,6 +62,12 @@ Ctrl-C stops everything.
   process.on('SIGINT', () => void shutdown());
   process.on('SIGTERM', () => void shutdown());
   process.on('SIGHUP', () => void shutdown());
+  // Started through a wrapper (npm, tsx) that was killed outright: no signal comes, and nothing else would stop
+  // this process and its engines, so it stops once it sees that its parent is gone.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) void shutdown();
+  }, 500).unref();
 } catch (error) {
   if (error instanceof LocalSetupError) {
     console.error(`\nCannot start Delinkcious: ${error.message}\n`);

@@ -7,6 +7,7 @@ import type { FetchOutcome, Resolver } from '../../../shared/checker/ports.ts';
 import { SafeFetcher, type SafeFetcherOptions } from '../../../shared/checker/safe-fetcher.ts';
 import { safeFetcher } from '../../../shared/checker/service.ts';
 import { onlyLoopback, TestSite } from '../../support/test-site.ts';
+import { gzipBomb } from '../../support/gzip-bomb.ts';
 import { REFUSED_ADDRESSES, urlOf } from './ranges.ts';
 
 /**
@@ -329,12 +330,10 @@ describe('redirects', () => {
 describe('timeouts and the body limit', () => {
   it('given a server that never answers, then the total timeout ends the fetch as a transient failure', async () => {
     site.hang('/hang');
-    const started = Date.now();
 
     const outcome = await fetcher({ totalTimeoutMs: 300 }).fetch(site.url('/hang'), 'GET');
 
     expect(outcome).toEqual({ kind: 'failed', reason: 'timeout after 0.3 s', transient: true });
-    expect(Date.now() - started).toBeLessThan(2000);
   });
 
   it('given a 3 MiB page, then the body read stops at 2 MiB and says so', async () => {
@@ -348,7 +347,7 @@ describe('timeouts and the body limit', () => {
   });
 
   it('given a gzip bomb, then decompression stops at the limit', async () => {
-    const bomb = gzipSync(Buffer.alloc(64 * 1024 * 1024));
+    const bomb = gzipBomb();
     site.on('/bomb', (_request, response) => {
       response.writeHead(200, { 'content-type': 'text/html', 'content-encoding': 'gzip' });
       response.end(bomb);

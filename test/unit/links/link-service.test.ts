@@ -228,14 +228,14 @@ describe('LinkService.list: filters', () => {
     await expect(service.list('alice', { limit: 10, urlRegex: 'a'.repeat(256) })).resolves.toBeDefined();
   });
 
-  it('given a pattern that makes backtracking engines explode, when alice lists, then it answers at once', async () => {
+  it('given a pattern that makes backtracking engines explode, when alice lists, then it answers', async () => {
     given([aLink({ title: `${'a'.repeat(40)}!` })]);
-    const started = performance.now();
 
+    // A backtracking engine takes about 2^40 steps here: it would not answer within the test's timeout on any
+    // machine, so no wall-clock bound is needed (and none could hold on every machine).
     const page = await service.list('alice', { limit: 10, titleRegex: '^(a+)+$' });
 
     expect(page.links).toEqual([]);
-    expect(performance.now() - started).toBeLessThan(500);
   });
 });
 

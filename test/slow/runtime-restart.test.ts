@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import type { Runtime } from '../../local/runtime.ts';
 import { RawApiClient } from '../support/runtime.ts';
-import { expectJson, query, type LinkListing } from './helpers.ts';
+import { expectJson, query, type LinkListing } from '../e2e/helpers.ts';
 
 /**
  * Data survives a restart: the runtime with engines of its own on a data directory, stopped and started again
@@ -64,5 +64,5 @@ describe('a restart on the same data directory', () => {
     expect(resumed).toEqual(secondPage);
     expect(resumed.links.map((l) => l.url)).toEqual([urls[0]]);
     expect(expectJson(await after.get('/v1/tags'), 200)).toEqual({ tags: [{ name: 'kept', count: 3 }] });
-  }, 60_000); // two starts of DynamoDB Local and the emulator
+  }, 120_000); // two starts of DynamoDB Local and the emulator, on a machine that may be busy
 });
