@@ -66,10 +66,20 @@ export function lambdaContext(name: FunctionName): Context {
 export async function invoke(name: FunctionName, event: unknown): Promise<unknown> {
   const handler = await loadHandler(name);
   const context = lambdaContext(name);
+  return inInvokeContext(() => handler(event, context), context.awsRequestId);
+}
+
+/**
+ * Runs `work` in a context of its own in the invoke store: as one invocation when given its request id, else as
+ * an init phase. For code that builds or calls handlers itself (a test's stand-in for a function) in a process
+ * where invocations are concurrent.
+ */
+export async function inInvokeContext<T>(work: () => T, requestId?: string): Promise<Awaited<T>> {
   const store = await invokeStore;
-  return store.run({ [InvokeStoreBase.PROTECTED_KEYS.REQUEST_ID]: context.awsRequestId }, () =>
-    handler(event, context),
-  );
+  return store.run(
+    requestId ? { [InvokeStoreBase.PROTECTED_KEYS.REQUEST_ID]: requestId } : {},
+    work,
+  ) as Awaited<T>;
 }
 
 /** Replaces an `authorization` header of `Bearer <dev-login:NAME>` with a fresh local token for NAME. */

@@ -3,6 +3,7 @@ import type { SQSEvent } from 'aws-lambda';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_AWS } from '../../local/engines.ts';
+import { inInvokeContext } from '../../local/functions.ts';
 import type { Pollers } from '../../local/pollers.ts';
 import type { Runtime } from '../../local/runtime.ts';
 import { parseCheckMessage } from '../../shared/checker/model.ts';
@@ -26,15 +27,21 @@ const checkLink = eventSources.find((s) => s.kind === 'queue' && s.function === 
 const IN_HAND = 2 * checkLink.batchSize;
 
 /** A checkLink that notes each check's owner when it starts, then takes `delayMs` to check. */
-function fakeChecker(delayMs = 0) {
+async function fakeChecker(delayMs = 0) {
   const owners: string[] = [];
-  const handler = queueHandler(async (record) => {
-    owners.push(parseCheckMessage(record.body).username);
-    if (delayMs > 0) await sleep(delayMs);
-  });
+  // Built and run in invoke-store contexts of their own, as the runtime runs the functions it declares.
+  const handler = await inInvokeContext(() =>
+    queueHandler(async (record) => {
+      owners.push(parseCheckMessage(record.body).username);
+      if (delayMs > 0) await sleep(delayMs);
+    }),
+  );
   return {
     owners,
-    invoke: (_name: string, event: unknown) => handler(event as SQSEvent, aLambdaContext()),
+    invoke: (_name: string, event: unknown) => {
+      const context = aLambdaContext();
+      return inInvokeContext(() => handler(event as SQSEvent, context), context.awsRequestId);
+    },
     /** How many of `username`'s checks started before the first of `other`'s (all of them, if none did). */
     startedBefore(username: string, other: string): number {
       const index = owners.indexOf(other);
@@ -81,7 +88,7 @@ describe('fair link checks across users on the local runtime', () => {
     const queue = new SqsCheckQueue(queueUrl);
     await queue.send(checkRequests('alice', 2000));
     await queue.send(checkRequests('bob', 1));
-    const checker = fakeChecker();
+    const checker = await fakeChecker();
 
     pollers = pollChecks(runtime, queueUrl, { fair: true, invoke: checker.invoke });
 
@@ -102,7 +109,7 @@ describe('fair link checks across users on the local runtime', () => {
     const queueUrl = await aCheckQueue(runtime, 'fair-flowing-');
     const queue = new SqsCheckQueue(queueUrl);
     await queue.send(checkRequests('carol', 1000));
-    const checker = fakeChecker(20);
+    const checker = await fakeChecker(20);
     pollers = pollChecks(runtime, queueUrl, { fair: true, invoke: checker.invoke });
     await eventually(
       async () => checker.owners.length,
@@ -126,7 +133,7 @@ describe('fair link checks across users on the local runtime', () => {
     const queue = new SqsCheckQueue(queueUrl);
     await queue.send(checkRequests('erin', 2000));
     await queue.send(checkRequests('frank', 1));
-    const checker = fakeChecker();
+    const checker = await fakeChecker();
 
     pollers = pollChecks(runtime, queueUrl, { fair: false, invoke: checker.invoke });
 
