@@ -37,7 +37,6 @@ import {
   onItems,
   tableStatements,
 } from './permissions.ts';
-import { sizeOf } from './sizing.ts';
 import type { StageSettings } from './stage.ts';
 
 /** The repository root: entries, the lockfile and node_modules are found from here, whatever the cwd. */
@@ -87,7 +86,7 @@ export interface ServiceFunctionProps {
  *
  * - Code: functions/<entry>.ts bundled by the local esbuild (lib/bundling.ts), Node.js 24 on arm64 (Graviton:
  *   cheaper per GB-second than x86, and the bundle is plain JavaScript), X-Ray tracing on.
- * - Size: memory and timeout from lib/sizing.ts, where each choice is written down.
+ * - Size: memory and timeout from the declaration's `size` (shared/wiring.ts), where each choice is written down.
  * - Environment: names only (tables, queues, buckets, the ARNs of secrets) and settings; the values behind them
  *   are read at run time with the function's own rights. No secret is ever in the environment.
  * - Rights: exactly what the declaration says (each table's items by their key prefixes, and attributes where
@@ -107,7 +106,7 @@ export class ServiceFunction extends Construct {
     const declaration = functions[name] as FunctionDeclaration;
     this.name = name;
     this.declaration = declaration;
-    const size = sizeOf(name);
+    const size = declaration.size;
 
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       retention: settings.logRetention,

@@ -12,6 +12,7 @@ import type { Construct } from 'constructs';
 import {
   buckets,
   eventSources,
+  functions,
   httpFunctionNames,
   queues,
   type BucketName,
@@ -25,7 +26,6 @@ import { boundedContexts } from './contexts.ts';
 import type { DataStack } from './data-stack.ts';
 import { GITHUB_CALLBACK_PATH, type ServiceFunction } from './functions.ts';
 import { Monitoring } from './monitoring.ts';
-import { sizeOf } from './sizing.ts';
 import type { StageSettings } from './stage.ts';
 
 export interface ServiceStackProps extends StackProps {
@@ -148,7 +148,7 @@ export class ServiceStack extends Stack {
 function checkVisibilityTimeouts(): void {
   for (const source of eventSources) {
     if (source.kind !== 'queue') continue;
-    const needed = sizeOf(source.function).timeoutSeconds;
+    const needed = functions[source.function].size.timeoutSeconds;
     const visibility = queues[source.queue].visibilityTimeoutSeconds;
     if (visibility < needed) {
       throw new Error(

@@ -1,4 +1,5 @@
 import { Duration, RemovalPolicy, aws_logs as logs } from 'aws-cdk-lib';
+import { DEFAULT_RATE_LIMIT } from '../shared/config.ts';
 
 /** The environments the app deploys to; each is its own pair of stacks, so both can live in one account. */
 export const STAGES = ['dev', 'prod'] as const;
@@ -36,8 +37,8 @@ export const CORS_EXPOSE_HEADERS = ['x-request-id', 'retry-after', 'www-authenti
 /**
  * What a stage decides. prod keeps its data when a stack or resource goes away (tables, buckets, secrets and
  * logs are retained, tables refuse deletion, the stacks have termination protection); dev goes away cleanly
- * with `cdk destroy` (buckets are emptied first). Both limit each client to the contract's 12 requests per
- * second, bursts up to 80 (shared/http/rate-limit.ts), below API Gateway's outer bound.
+ * with `cdk destroy` (buckets are emptied first). Both limit each client to the contract's rate
+ * (`DEFAULT_RATE_LIMIT`: 12 requests per second, bursts up to 80), below API Gateway's outer bound.
  */
 export interface StageSettings {
   stage: Stage;
@@ -65,8 +66,8 @@ export function stageSettings(stage: Stage, options: { corsOrigins?: string[] } 
     deletionProtection: prod,
     terminationProtection: prod,
     logRetention: prod ? logs.RetentionDays.THREE_MONTHS : logs.RetentionDays.TWO_WEEKS,
-    rateLimit: { perSecond: 12, burst: 80 },
-    apiThrottle: { burstLimit: 80, rateLimit: 50 },
+    rateLimit: { ...DEFAULT_RATE_LIMIT },
+    apiThrottle: { burstLimit: DEFAULT_RATE_LIMIT.burst, rateLimit: 50 },
     cors: {
       allowOrigins: options.corsOrigins && options.corsOrigins.length > 0 ? options.corsOrigins : ['*'],
       allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],

@@ -44,14 +44,14 @@ export function loadHandler(name: FunctionName): Promise<Handler> {
 
 export function lambdaContext(name: FunctionName): Context {
   const declaration: FunctionDeclaration = functions[name];
-  const timeoutMs = (declaration.timeoutSeconds ?? 10) * 1000;
+  const timeoutMs = declaration.size.timeoutSeconds * 1000;
   const deadline = Date.now() + timeoutMs;
   return {
     callbackWaitsForEmptyEventLoop: true,
     functionName: `delinkcious-local-${name}`,
     functionVersion: '$LATEST',
     invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:delinkcious-local-${name}`,
-    memoryLimitInMB: String(declaration.memoryMb ?? 256),
+    memoryLimitInMB: String(declaration.size.memoryMb),
     awsRequestId: randomUUID(),
     logGroupName: `/aws/lambda/delinkcious-local-${name}`,
     logStreamName: 'local',

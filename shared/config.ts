@@ -1,13 +1,20 @@
 import * as z from 'zod';
 
+/**
+ * The contract's per-client rate limit (shared/http/rate-limit.ts): 12 requests per second per token or client
+ * IP, bursts up to 80. Every stage deploys it (lib/stage.ts); a function whose environment names no other limit
+ * (the local runtime, tests) uses it too.
+ */
+export const DEFAULT_RATE_LIMIT = { perSecond: 12, burst: 80 } as const;
+
 const settingsSchema = z.object({
   MAX_LINKS_PER_USER: z.coerce.number().int().positive().default(10_000),
   SESSION_LIFETIME_DAYS: z.coerce.number().positive().default(30),
   APP_VERSION: z.string().default('0.1.0'),
   /** Per-client rate limit (shared/http/rate-limit.ts): sustained requests per second per token or client IP. */
-  RATE_LIMIT_PER_SECOND: z.coerce.number().positive().default(12),
+  RATE_LIMIT_PER_SECOND: z.coerce.number().positive().default(DEFAULT_RATE_LIMIT.perSecond),
   /** ...and the burst a client may send at once. */
-  RATE_LIMIT_BURST: z.coerce.number().int().positive().default(80),
+  RATE_LIMIT_BURST: z.coerce.number().int().positive().default(DEFAULT_RATE_LIMIT.burst),
   /** Set by the local runtime; unlocks local-only routes such as POST /dev/login. */
   LOCAL_RUNTIME: z
     .enum(['true', 'false'])

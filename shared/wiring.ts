@@ -8,6 +8,14 @@
 import { keyPrefixes } from './keys.ts';
 import { LINK_CHECK_ATTRIBUTES, STALE_LINK_SCAN_ATTRIBUTES } from './links/checks.ts';
 
+/**
+ * The bounded contexts: every table, queue, bucket and function names the one that owns it, and the CDK app
+ * builds one construct per context in each stack (lib/contexts.ts groups the declarations by it). A function
+ * lives in its context's folder under functions/; `ops` holds the service's own endpoints, and `shared` what
+ * several contexts use alike (the streams' one failure queue).
+ */
+export type ContextName = 'ops' | 'users' | 'links' | 'social' | 'news' | 'checker' | 'shared';
+
 export type AttributeType = 'S' | 'N';
 
 export interface KeyDeclaration {
@@ -16,6 +24,8 @@ export interface KeyDeclaration {
 }
 
 export interface TableDeclaration {
+  /** The context that owns it, as the architecture says (news owns the feeds). */
+  context: ContextName;
   /** Environment variable through which functions learn the table's name. */
   envVar: string;
   partitionKey: KeyDeclaration;
@@ -31,6 +41,7 @@ export interface TableDeclaration {
 
 export const tables = {
   links: {
+    context: 'links',
     envVar: 'LINKS_TABLE',
     partitionKey: { name: 'pk', type: 'S' },
     sortKey: { name: 'sk', type: 'S' },
@@ -38,6 +49,7 @@ export const tables = {
     stream: 'NEW_AND_OLD_IMAGES',
   },
   users: {
+    context: 'users',
     envVar: 'USERS_TABLE',
     partitionKey: { name: 'pk', type: 'S' },
     sortKey: { name: 'sk', type: 'S' },
@@ -45,6 +57,7 @@ export const tables = {
     ttlAttribute: 'expires_at_epoch',
   },
   social: {
+    context: 'social',
     envVar: 'SOCIAL_TABLE',
     partitionKey: { name: 'pk', type: 'S' },
     sortKey: { name: 'sk', type: 'S' },
@@ -59,6 +72,7 @@ export const tables = {
     stream: 'NEW_AND_OLD_IMAGES',
   },
   feeds: {
+    context: 'news',
     envVar: 'FEEDS_TABLE',
     partitionKey: { name: 'pk', type: 'S' },
     sortKey: { name: 'sk', type: 'S' },
@@ -70,6 +84,8 @@ export const tables = {
 export type TableName = keyof typeof tables;
 
 export interface QueueDeclaration {
+  /** The context that owns it: that of the functions it triggers. */
+  context: ContextName;
   /** Environment variable through which functions learn the queue's URL. */
   envVar: string;
   /** At least six times the consumer's timeout, as AWS advises for event source mappings. */
@@ -87,17 +103,26 @@ export interface QueueDeclaration {
 
 export const queues = {
   /** Fan-out work past the first page of an author's followers: an event and a cursor. */
-  fanOut: { envVar: 'FANOUT_QUEUE_URL', visibilityTimeoutSeconds: 180, maxReceiveCount: 5 },
+  fanOut: { context: 'news', envVar: 'FANOUT_QUEUE_URL', visibilityTimeoutSeconds: 180, maxReceiveCount: 5 },
   /** One link event and a batch of followers whose feeds receive it. */
-  feedWrites: { envVar: 'FEED_WRITES_QUEUE_URL', visibilityTimeoutSeconds: 180, maxReceiveCount: 5 },
-  /** Where stream records go after their retries run out (the streams' on-failure destination). */
-  streamFailures: { envVar: 'STREAM_FAILURES_QUEUE_URL', visibilityTimeoutSeconds: 30 },
+  feedWrites: {
+    context: 'news',
+    envVar: 'FEED_WRITES_QUEUE_URL',
+    visibilityTimeoutSeconds: 180,
+    maxReceiveCount: 5,
+  },
+  /**
+   * Where stream records go after their retries run out: the on-failure destination of the news and checker
+   * contexts' streams alike, so it is shared.
+   */
+  streamFailures: { context: 'shared', envVar: 'STREAM_FAILURES_QUEUE_URL', visibilityTimeoutSeconds: 30 },
   /**
    * One link to check (shared/checker/model.ts): from the links stream (new links) and the daily re-check.
    * Six times checkLink's timeout; after 3 receives a message goes to the dead-letter queue. Fair by the link's
    * owner, so that one user's import of thousands of links does not hold up everybody else's checks.
    */
   linkChecks: {
+    context: 'checker',
     envVar: 'LINK_CHECKS_QUEUE_URL',
     visibilityTimeoutSeconds: 720,
     maxReceiveCount: 3,
@@ -131,6 +156,8 @@ export function messageGroupOf(declaration: QueueDeclaration, body: string): str
  * objects under `keyPrefix`, to which the grants of the functions that declare it are limited.
  */
 export interface BucketDeclaration {
+  /** The context that owns it: the one whose functions write it. */
+  context: ContextName;
   /** Environment variable through which functions learn the bucket's name. */
   envVar: string;
   /** Every object lives under this prefix; grants are scoped to `<prefix>*`. */
@@ -152,6 +179,7 @@ export const buckets = {
    * deletes its snapshots (from the links stream). They live as long as their link, so nothing expires them.
    */
   snapshots: {
+    context: 'checker',
     envVar: 'SNAPSHOTS_BUCKET',
     keyPrefix: 'snapshots/',
     lifecycle: { abortIncompleteUploadsAfterDays: 1, intelligentTieringAfterDays: 30 },
@@ -225,14 +253,48 @@ export function reachProblems(reach: TableReach): string[] {
   return problems;
 }
 
-/** Whether a reach writes anything: the tables' owners are the contexts that write them (lib/contexts.ts). */
+/** Whether a reach writes anything: a table's owning context is one that writes it. */
 export function writes(reach: TableReach): boolean {
   return ITEM_CALLS.some((call) => call !== 'read' && call !== 'batchRead' && (reach[call]?.length ?? 0) > 0);
 }
 
+/**
+ * Memory and timeout of a function, and why.
+ *
+ * Lambda gives CPU in proportion to memory (one vCPU at 1,769 MB), and a cold start is mostly CPU: reading and
+ * compiling a bundle of about 1 MB. 512 MB halves the cold start of 256 MB for about the same cost per request,
+ * since a CPU-bound request finishes in about half the time; beyond it the handlers mostly wait on DynamoDB.
+ * A queue consumer's timeout is tied to its queue's visibility timeout (at least six times it).
+ */
+export interface FunctionSize {
+  memoryMb: number;
+  timeoutSeconds: number;
+  why: string;
+}
+
+/** Functions behind the API: one or two DynamoDB round trips and some JSON. */
+export const HTTP_SIZE = {
+  memoryMb: 512,
+  timeoutSeconds: 10,
+  why:
+    'an HTTP handler: a few DynamoDB calls (the SDK retries throttling within the 10 s); no client should ' +
+    'wait longer, and API Gateway gives up at 30 s',
+} as const satisfies FunctionSize;
+
+/** Functions fed by a stream or a queue: batches of writes. */
+export const EVENT_SIZE = {
+  memoryMb: 512,
+  timeoutSeconds: 30,
+  why: 'an event consumer: a batch of up to 100 records, each a few DynamoDB or SQS calls, with retries',
+} as const satisfies FunctionSize;
+
 export interface FunctionDeclaration {
+  /** The context it belongs to: the folder of its entry under functions/. */
+  context: ContextName;
   /** Module under functions/ that exports `handler`, without extension. */
   entry: string;
+  /** Memory and timeout, and why; the CDK app and the local runtime both run it so. */
+  size: FunctionSize;
   /** What the function may do to each table's items; the CDK grants exactly this and nothing else. */
   tables: Partial<Record<TableName, TableReach>>;
   /** Queues the function sends to. */
@@ -241,8 +303,6 @@ export interface FunctionDeclaration {
   buckets?: Partial<Record<BucketName, BucketAccess>>;
   /** Needs the key that signs pagination tokens. */
   pageTokens?: boolean;
-  memoryMb?: number;
-  timeoutSeconds?: number;
   /** Exists only in the local runtime; never deployed. */
   localOnly?: boolean;
   /**
@@ -266,29 +326,77 @@ const { users: userKeys, links: linkKeys, social: socialKeys, feeds: feedKeys } 
 const readsSessions = { read: [userKeys.session] } as const;
 
 export const functions = {
-  healthz: { entry: 'ops/healthz', tables: {} },
-  openapi: { entry: 'ops/openapi', tables: {} },
-  docs: { entry: 'ops/docs', tables: {} },
-  notFound: { entry: 'ops/not-found', tables: {} },
+  healthz: {
+    entry: 'ops/healthz',
+    context: 'ops',
+    size: { ...HTTP_SIZE, memoryMb: 256, why: 'answers from memory after one rate-limit update' },
+    tables: {},
+  },
+  openapi: {
+    entry: 'ops/openapi',
+    context: 'ops',
+    size: {
+      ...HTTP_SIZE,
+      memoryMb: 1024,
+      why:
+        'builds the OpenAPI document from every schema at its first request, which is CPU-bound: more memory ' +
+        'is more CPU, and the document is then served from memory',
+    },
+    tables: {},
+  },
+  docs: {
+    entry: 'ops/docs',
+    context: 'ops',
+    size: { ...HTTP_SIZE, memoryMb: 256, why: 'serves one constant page; nothing to compute' },
+    tables: {},
+  },
+  notFound: {
+    entry: 'ops/not-found',
+    context: 'ops',
+    size: {
+      ...HTTP_SIZE,
+      memoryMb: 256,
+      why: 'answers 404 or 405 from the route table after one rate-limit update',
+    },
+    tables: {},
+  },
   /** Registers the user if new (the profile item) and issues a session. */
   devLogin: {
     entry: 'users/dev-login',
+    context: 'users',
+    size: HTTP_SIZE,
     tables: { users: { put: [userKeys.profile, userKeys.session] } },
     localOnly: true,
   },
   /** Deletes the caller's session. */
   logout: {
     entry: 'users/logout',
+    context: 'users',
+    size: HTTP_SIZE,
     tables: { users: { read: [userKeys.session], delete: [userKeys.session] } },
   },
   /** Writes the login's state (hashed, 10 minutes) to the users table: that, and nothing else. */
-  login: { entry: 'users/login', tables: { users: { put: [userKeys.loginState] } }, githubApp: true },
+  login: {
+    entry: 'users/login',
+    context: 'users',
+    size: HTTP_SIZE,
+    tables: { users: { put: [userKeys.loginState] } },
+    githubApp: true,
+  },
   /**
    * Uses up the state (deletes it), finds the GitHub identity, registers (identity and profile, one transaction)
    * or refreshes the user, issues a session; the only reader of the secret.
    */
   loginCallback: {
     entry: 'users/login-callback',
+    context: 'users',
+    size: {
+      ...HTTP_SIZE,
+      timeoutSeconds: 15,
+      why:
+        'an HTTP handler that also calls GitHub: the code exchange and up to two REST calls of at most 5 s ' +
+        "each, besides a few DynamoDB calls; still well within API Gateway's 30 s",
+    },
     tables: {
       users: {
         read: [userKeys.gitHubIdentity, userKeys.profile],
@@ -299,11 +407,12 @@ export const functions = {
     },
     githubApp: true,
     githubSecret: true,
-    timeoutSeconds: 15,
   },
   /** Profiles count links (the links context's counters item) and follows (the social context's). */
   me: {
     entry: 'users/me',
+    context: 'users',
+    size: HTTP_SIZE,
     tables: {
       users: { read: [userKeys.session, userKeys.profile] },
       links: { read: [linkKeys.owner] },
@@ -312,6 +421,8 @@ export const functions = {
   },
   getUser: {
     entry: 'users/get-user',
+    context: 'users',
+    size: HTTP_SIZE,
     tables: {
       users: { read: [userKeys.session, userKeys.profile] },
       links: { read: [linkKeys.owner] },
@@ -320,12 +431,16 @@ export const functions = {
   },
   listLinks: {
     entry: 'links/list-links',
+    context: 'links',
+    size: HTTP_SIZE,
     tables: { users: readsSessions, links: { read: [linkKeys.owner] } },
     pageTokens: true,
   },
   /** Puts the link and counts it (the counters item), in one transaction. */
   addLink: {
     entry: 'links/add-link',
+    context: 'links',
+    size: HTTP_SIZE,
     tables: {
       users: readsSessions,
       links: { read: [linkKeys.owner], put: [linkKeys.owner], update: [linkKeys.owner] },
@@ -334,17 +449,28 @@ export const functions = {
   /** Replaces the link if its version is the one read. */
   updateLink: {
     entry: 'links/update-link',
+    context: 'links',
+    size: HTTP_SIZE,
     tables: { users: readsSessions, links: { read: [linkKeys.owner], put: [linkKeys.owner] } },
   },
   /** Deletes the link and counts it down (the counters item), in one transaction. */
   deleteLink: {
     entry: 'links/delete-link',
+    context: 'links',
+    size: HTTP_SIZE,
     tables: { users: readsSessions, links: { update: [linkKeys.owner], delete: [linkKeys.owner] } },
   },
-  listTags: { entry: 'links/list-tags', tables: { users: readsSessions, links: { read: [linkKeys.owner] } } },
+  listTags: {
+    entry: 'links/list-tags',
+    context: 'links',
+    size: HTTP_SIZE,
+    tables: { users: readsSessions, links: { read: [linkKeys.owner] } },
+  },
   /** Checks that the followed user exists (their profile), then puts the edge and counts it, in one transaction. */
   follow: {
     entry: 'social/follow',
+    context: 'social',
+    size: HTTP_SIZE,
     tables: {
       users: { read: [userKeys.session, userKeys.profile] },
       social: { put: [socialKeys.user], update: [socialKeys.user] },
@@ -352,51 +478,63 @@ export const functions = {
   },
   unfollow: {
     entry: 'social/unfollow',
+    context: 'social',
+    size: HTTP_SIZE,
     tables: { users: readsSessions, social: { update: [socialKeys.user], delete: [socialKeys.user] } },
   },
   listFollowing: {
     entry: 'social/list-following',
+    context: 'social',
+    size: HTTP_SIZE,
     tables: { users: readsSessions, social: { read: [socialKeys.user] } },
     pageTokens: true,
   },
   listFollowers: {
     entry: 'social/list-followers',
+    context: 'social',
+    size: HTTP_SIZE,
     tables: { users: readsSessions, social: { read: [socialKeys.user] } },
     pageTokens: true,
   },
   getNews: {
     entry: 'news/get-news',
+    context: 'news',
+    size: HTTP_SIZE,
     tables: { users: readsSessions, feeds: { read: [feedKeys.reader] } },
     pageTokens: true,
   },
   fanOutLinkEvents: {
     entry: 'news/fan-out-link-events',
+    context: 'news',
+    size: EVENT_SIZE,
     tables: { social: { read: [socialKeys.user] } },
     sendsTo: ['fanOut', 'feedWrites'],
-    timeoutSeconds: 30,
   },
   continueFanOut: {
     entry: 'news/continue-fan-out',
+    context: 'news',
+    size: EVENT_SIZE,
     tables: { social: { read: [socialKeys.user] } },
     sendsTo: ['fanOut', 'feedWrites'],
-    timeoutSeconds: 30,
   },
   writeFeeds: {
     entry: 'news/write-feeds',
+    context: 'news',
+    size: EVENT_SIZE,
     tables: {
       feeds: { read: [feedKeys.reader], update: [feedKeys.reader] },
       social: { batchRead: [socialKeys.user] },
     },
-    timeoutSeconds: 30,
   },
   applyFollowChanges: {
     entry: 'news/apply-follow-changes',
+    context: 'news',
+    size: EVENT_SIZE,
     tables: {
       feeds: { read: [feedKeys.reader], update: [feedKeys.reader] },
       links: { read: [linkKeys.owner] },
       social: { batchRead: [socialKeys.user] },
     },
-    timeoutSeconds: 30,
   },
   /**
    * The link checker (shared/checker/). The links stream's second consumer queues a check for each new link
@@ -404,10 +542,11 @@ export const functions = {
    */
   enqueueLinkChecks: {
     entry: 'checker/enqueue-link-checks',
+    context: 'checker',
+    size: EVENT_SIZE,
     tables: {},
     sendsTo: ['linkChecks'],
     buckets: { snapshots: 'delete' },
-    timeoutSeconds: 30,
   },
   /**
    * Checks one link per message (up to ~65 s with retries: 3 attempts of HEAD and GET at 10 s each, plus
@@ -416,6 +555,14 @@ export const functions = {
    */
   checkLink: {
     entry: 'checker/check-link',
+    context: 'checker',
+    size: {
+      ...EVENT_SIZE,
+      timeoutSeconds: 120,
+      why:
+        'checks a batch of links in parallel, each up to ~65 s with retries (3 attempts of HEAD and GET at ' +
+        "10 s each, plus backoff), and keeps each page's snapshot",
+    },
     tables: {
       links: {
         read: [linkKeys.owner],
@@ -424,29 +571,41 @@ export const functions = {
       },
     },
     buckets: { snapshots: 'readwrite' },
-    memoryMb: 512,
-    timeoutSeconds: 120,
   },
   /** Daily (see `schedules`): queues checks of links not checked for 7 days, fairly across users. */
   recheckStaleLinks: {
     entry: 'checker/recheck-stale-links',
+    context: 'checker',
+    size: {
+      ...EVENT_SIZE,
+      timeoutSeconds: 900,
+      why:
+        "scans the whole links table once a day and queues checks; Lambda's longest run, and it stops " +
+        'early (and resumes the next day) when little time is left',
+    },
     tables: { links: { scannedAttributes: STALE_LINK_SCAN_ATTRIBUTES } },
     sendsTo: ['linkChecks'],
-    timeoutSeconds: 900,
   },
   /** A 302 to a presigned download (5 minutes) of the latest snapshot of one of the caller's links. */
   getSnapshot: {
     entry: 'checker/get-snapshot',
+    context: 'checker',
+    size: HTTP_SIZE,
     tables: { users: readsSessions, links: { read: [linkKeys.owner] } },
     buckets: { snapshots: 'read' },
   },
   /** Local runtime only: fires the daily re-check by hand (POST /dev/recheck). */
   devRecheck: {
     entry: 'checker/dev-recheck',
+    context: 'checker',
+    size: {
+      ...HTTP_SIZE,
+      timeoutSeconds: 60,
+      why: 'runs the daily re-check by hand in the local runtime, where no API Gateway limits the wait',
+    },
     tables: { users: readsSessions, links: { scannedAttributes: STALE_LINK_SCAN_ATTRIBUTES } },
     sendsTo: ['linkChecks'],
     localOnly: true,
-    timeoutSeconds: 60,
   },
 } as const satisfies Record<string, FunctionDeclaration>;
 

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { FAILURE_RETENTION } from '../../lib/queues.ts';
-import { sizeOf } from '../../lib/sizing.ts';
 import {
   deployedFunctionNames,
   eventSources,
@@ -116,7 +115,7 @@ describe('the queues, given the wiring', () => {
   it.each(eventSources.flatMap((s) => (s.kind === 'queue' ? [[s.queue, s] as const] : [])))(
     "fits the visibility timeout of %s to its consumer's timeout: six times it, plus the batching window",
     (name, source) => {
-      const needed = 6 * sizeOf(source.function).timeoutSeconds + source.maxBatchingWindowSeconds;
+      const needed = 6 * functions[source.function].size.timeoutSeconds + source.maxBatchingWindowSeconds;
 
       expect(queues[name].visibilityTimeoutSeconds).toBeGreaterThanOrEqual(needed);
     },

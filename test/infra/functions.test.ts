@@ -8,8 +8,9 @@ import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { BUNDLE, FUNCTION_NODE_OPTIONS, esbuildOptions, functionBundling } from '../../lib/bundling.ts';
 import { GITHUB_CALLBACK_PATH, functionCode } from '../../lib/functions.ts';
-import { EVENT_DEFAULT, HTTP_DEFAULT, sizeOf } from '../../lib/sizing.ts';
 import {
+  EVENT_SIZE,
+  HTTP_SIZE,
   buckets,
   deployedFunctionNames,
   eventSources,
@@ -67,23 +68,28 @@ describe('the functions, given the wiring', () => {
     });
   });
 
-  it.each(deployed)('sizes %s as lib/sizing.ts writes down, the wiring winning', (name) => {
-    const size = sizeOf(name);
+  it.each(deployed)('sizes %s as its declaration says, with a reason', (name) => {
+    const size = declaration(name).size;
 
     expect(lambda(name).Properties).toMatchObject({
       MemorySize: size.memoryMb,
       Timeout: size.timeoutSeconds,
     });
     expect(size.why.length).toBeGreaterThan(20);
-    if (declaration(name).memoryMb) expect(size.memoryMb).toBe(declaration(name).memoryMb);
-    if (declaration(name).timeoutSeconds) expect(size.timeoutSeconds).toBe(declaration(name).timeoutSeconds);
   });
 
   it('sizes HTTP handlers for short requests and event consumers for batches', () => {
-    expect(sizeOf('listLinks')).toMatchObject({ memoryMb: HTTP_DEFAULT.memoryMb, timeoutSeconds: 10 });
-    expect(sizeOf('writeFeeds')).toMatchObject({ memoryMb: EVENT_DEFAULT.memoryMb, timeoutSeconds: 30 });
-    expect(sizeOf('openapi').memoryMb).toBeGreaterThan(HTTP_DEFAULT.memoryMb);
+    expect(functions.listLinks.size).toMatchObject({ memoryMb: HTTP_SIZE.memoryMb, timeoutSeconds: 10 });
+    expect(functions.writeFeeds.size).toMatchObject({ memoryMb: EVENT_SIZE.memoryMb, timeoutSeconds: 30 });
+    expect(functions.openapi.size.memoryMb).toBeGreaterThan(HTTP_SIZE.memoryMb);
   });
+
+  it.each(deployed.filter((name) => httpFunctionNames().includes(name)))(
+    'gives %s, which serves HTTP, less time than API Gateway waits (30 s)',
+    (name) => {
+      expect(declaration(name).size.timeoutSeconds).toBeLessThan(30);
+    },
+  );
 
   it.each(deployed)('tells %s only names and settings: its tables, queues, buckets and secrets', (name) => {
     const own = declaration(name);

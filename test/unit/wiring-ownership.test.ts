@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import {
+  buckets,
+  eventSources,
+  functions,
+  queues,
+  tables,
+  writes,
+  type BucketName,
+  type ContextName,
+  type FunctionDeclaration,
+  type FunctionName,
+  type QueueName,
+  type TableName,
+} from '../../shared/wiring.ts';
+
+/**
+ * Each declaration names its context; these checks keep the names true to what the functions do, so that a
+ * declaration cannot drift from the code that the CDK app groups by it.
+ */
+
+const functionNames = Object.keys(functions) as FunctionName[];
+const declared = (name: FunctionName): FunctionDeclaration => functions[name];
+const contextsOf = (names: FunctionName[]) =>
+  new Set<ContextName>(names.map((name) => functions[name].context));
+
+describe('every declaration names the context that owns it', () => {
+  it.each(Object.keys(tables) as TableName[])(
+    'given the table %s, then a function of its context writes it',
+    (table) => {
+      const writers = functionNames.filter((name) => {
+        const reach = declared(name).tables[table];
+        return reach !== undefined && writes(reach);
+      });
+
+      expect(contextsOf(writers)).toContain(tables[table].context);
+    },
+  );
+
+  it.each(Object.keys(buckets) as BucketName[])(
+    'given the bucket %s, then the functions that write it are all of its context',
+    (bucket) => {
+      const writers = functionNames.filter((name) => declared(name).buckets?.[bucket] === 'readwrite');
+
+      expect([...contextsOf(writers)]).toEqual([buckets[bucket].context]);
+    },
+  );
+
+  it.each(Object.keys(queues) as QueueName[])(
+    'given the queue %s, then it belongs to the context of the functions it triggers, or is shared when it triggers none',
+    (queue) => {
+      const consumers = eventSources.flatMap((s) =>
+        s.kind === 'queue' && s.queue === queue ? [s.function] : [],
+      );
+      const expected = consumers.length > 0 ? [...contextsOf(consumers)] : ['shared'];
+
+      expect(expected).toEqual([queues[queue].context]);
+    },
+  );
+});
