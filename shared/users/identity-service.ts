@@ -28,6 +28,7 @@ export function profiles(): Profiles {
  * client secret; starting a login does not (deployed, only the callback function may read the secret).
  */
 export function gitHubLogin(step: 'start' | 'exchange'): GitHubLogin {
+  if (gitHubLoginForTests) return gitHubLoginForTests(step);
   const { settings, missing } = gitHubAppSettings();
   const local = config().LOCAL_RUNTIME;
   if ((step === 'exchange' || local) && !hasClientSecret()) {
@@ -47,4 +48,18 @@ export function gitHubLogin(step: 'start' | 'exchange'): GitHubLogin {
     new DynamoIdentityStore(),
     sessions(),
   );
+}
+
+/** Tests install a service over in-memory stores here; undefined restores the DynamoDB wiring. */
+export function setProfilesForTests(replacement: Profiles | undefined): void {
+  profileReader = replacement;
+}
+
+let gitHubLoginForTests: ((step: 'start' | 'exchange') => GitHubLogin) | undefined;
+
+/** Tests install GitHub login over in-memory stores and a fake provider here; undefined restores the wiring. */
+export function setGitHubLoginForTests(
+  build: ((step: 'start' | 'exchange') => GitHubLogin) | undefined,
+): void {
+  gitHubLoginForTests = build;
 }
