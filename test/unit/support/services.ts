@@ -1,15 +1,7 @@
 import { afterAll, beforeEach } from 'vitest';
-import { setGateForTests } from '../../../shared/gate.ts';
-import { RateLimiter } from '../../../shared/http/rate-limit.ts';
-import { LinkService } from '../../../shared/links/core.ts';
-import { setLinkServiceForTests } from '../../../shared/links/service.ts';
-import { PageTokens } from '../../../shared/pagination.ts';
-import { setProfilesForTests } from '../../../shared/users/identity-service.ts';
 import type { Session } from '../../../shared/users/model.ts';
 import type { SocialCounts } from '../../../shared/users/ports.ts';
-import { Profiles } from '../../../shared/users/profiles.ts';
-import { setSessionsForTests } from '../../../shared/users/service.ts';
-import { hashToken, Sessions } from '../../../shared/users/sessions.ts';
+import { hashToken } from '../../../shared/users/sessions.ts';
 import { aSession } from '../../support/builders.ts';
 import { InMemoryLinkStore } from './memory-link-store.ts';
 import { InMemoryRateStore, InMemorySessionStore, InMemoryUsers } from './memory-users.ts';
@@ -17,7 +9,9 @@ import { InMemoryRateStore, InMemorySessionStore, InMemoryUsers } from './memory
 /**
  * The services that handler tests run against: each context's core over in-memory stores, installed through the
  * services' test seams, so that a handler test calls the real handler, gate and core with no AWS SDK in the way.
- * Time is an input: every core reads `services.now`.
+ * Time is an input: every core reads `services.now`. The seams and cores are imported when installed, so that a
+ * test that cold-starts a handler (vi.resetModules) installs into the same module instances the handler uses,
+ * and the domain errors the cores throw are the ones the handler maps.
  */
 export interface InMemoryServices {
   links: InMemoryLinkStore;
@@ -30,6 +24,8 @@ export interface InMemoryServices {
   now: number;
   /** Opens a live session for `token` (alice's unless the overrides say otherwise). */
   givenSession(token: string, overrides?: Partial<Session>): Session;
+  /** Installs these stores again, into the modules imported since: call after a cold start. */
+  reinstall(): Promise<void>;
 }
 
 export const NOW = Date.parse('2026-11-24T09:00:00.000Z');
@@ -42,7 +38,7 @@ export function useInMemoryServices(
   settings: { maxLinksPerUser?: number; rateLimit?: { perSecond: number; burst: number } } = {},
 ): InMemoryServices {
   const services = {} as InMemoryServices;
-  beforeEach(() => {
+  beforeEach(async () => {
     const clock = () => services.now;
     const sessions = new InMemorySessionStore();
     const users = new InMemoryUsers();
@@ -52,22 +48,30 @@ export function useInMemoryServices(
     const socialCounts: SocialCounts = {
       counts: async (username) => followCounts.get(username) ?? { followers: 0, following: 0 },
     };
-    const sessionsCore = new Sessions(sessions, users, SESSION_LIFETIME_DAYS, () => new Date(clock()));
 
-    setSessionsForTests(sessionsCore);
-    setGateForTests({
-      authenticator: sessionsCore,
-      rateLimiter: new RateLimiter(rates, settings.rateLimit ?? { perSecond: 12, burst: 80 }, clock),
-    });
-    setLinkServiceForTests(
-      new LinkService(
-        links,
-        new PageTokens(async () => Buffer.from(PAGE_TOKEN_SECRET, 'utf8'), clock),
-        settings.maxLinksPerUser ?? MAX_LINKS_PER_USER,
+    async function reinstall(): Promise<void> {
+      const seams = await importSeams();
+      const sessionsCore = new seams.Sessions(
+        sessions,
+        users,
+        SESSION_LIFETIME_DAYS,
         () => new Date(clock()),
-      ),
-    );
-    setProfilesForTests(new Profiles(users, links, socialCounts));
+      );
+      seams.setSessionsForTests(sessionsCore);
+      seams.setGateForTests({
+        authenticator: sessionsCore,
+        rateLimiter: new seams.RateLimiter(rates, settings.rateLimit ?? { perSecond: 12, burst: 80 }, clock),
+      });
+      seams.setLinkServiceForTests(
+        new seams.LinkService(
+          links,
+          new seams.PageTokens(async () => Buffer.from(PAGE_TOKEN_SECRET, 'utf8'), clock),
+          settings.maxLinksPerUser ?? MAX_LINKS_PER_USER,
+          () => new Date(clock()),
+        ),
+      );
+      seams.setProfilesForTests(new seams.Profiles(users, links, socialCounts));
+    }
 
     Object.assign(services, {
       sessions,
@@ -76,6 +80,7 @@ export function useInMemoryServices(
       rates,
       followCounts,
       now: NOW,
+      reinstall,
       givenSession(token: string, overrides: Partial<Session> = {}): Session {
         const session = aSession({
           tokenHash: hashToken(token),
@@ -86,12 +91,50 @@ export function useInMemoryServices(
         return session;
       },
     });
+    await reinstall();
   });
-  afterAll(() => {
-    setSessionsForTests(undefined);
-    setGateForTests(undefined);
-    setLinkServiceForTests(undefined);
-    setProfilesForTests(undefined);
+  afterAll(async () => {
+    const seams = await importSeams();
+    seams.setSessionsForTests(undefined);
+    seams.setGateForTests(undefined);
+    seams.setLinkServiceForTests(undefined);
+    seams.setProfilesForTests(undefined);
   });
   return services;
+}
+
+/** The services' seams and the cores, as the module registry holds them now. */
+async function importSeams() {
+  const [
+    gate,
+    rateLimit,
+    linksCore,
+    linksService,
+    pagination,
+    identityService,
+    profiles,
+    usersService,
+    sessions,
+  ] = await Promise.all([
+    import('../../../shared/gate.ts'),
+    import('../../../shared/http/rate-limit.ts'),
+    import('../../../shared/links/core.ts'),
+    import('../../../shared/links/service.ts'),
+    import('../../../shared/pagination.ts'),
+    import('../../../shared/users/identity-service.ts'),
+    import('../../../shared/users/profiles.ts'),
+    import('../../../shared/users/service.ts'),
+    import('../../../shared/users/sessions.ts'),
+  ]);
+  return {
+    setGateForTests: gate.setGateForTests,
+    RateLimiter: rateLimit.RateLimiter,
+    LinkService: linksCore.LinkService,
+    setLinkServiceForTests: linksService.setLinkServiceForTests,
+    PageTokens: pagination.PageTokens,
+    setProfilesForTests: identityService.setProfilesForTests,
+    Profiles: profiles.Profiles,
+    setSessionsForTests: usersService.setSessionsForTests,
+    Sessions: sessions.Sessions,
+  };
 }
