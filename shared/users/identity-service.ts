@@ -5,6 +5,7 @@ import { DynamoLinkCounts } from '../links/dynamodb.ts';
 import { DynamoIdentityStore, DynamoLoginStateStore, DynamoUserStore } from './dynamodb.ts';
 import { GitHubIdentityProvider, gitHubAppSettings, hasClientSecret } from './github.ts';
 import { GitHubLogin } from './login.ts';
+import type { IdentityStore, LoginStateStore } from './ports.ts';
 import { Profiles } from './profiles.ts';
 import { sessions } from './service.ts';
 import { socialCounts } from './social-counts.ts';
@@ -28,7 +29,6 @@ export function profiles(): Profiles {
  * client secret; starting a login does not (deployed, only the callback function may read the secret).
  */
 export function gitHubLogin(step: 'start' | 'exchange'): GitHubLogin {
-  if (gitHubLoginForTests) return gitHubLoginForTests(step);
   const { settings, missing } = gitHubAppSettings();
   const local = config().LOCAL_RUNTIME;
   if ((step === 'exchange' || local) && !hasClientSecret()) {
@@ -42,11 +42,13 @@ export function gitHubLogin(step: 'start' | 'exchange'): GitHubLogin {
       { missing },
     );
   }
+  const stores = loginStoresForTests;
   return new GitHubLogin(
     new GitHubIdentityProvider(settings, gitHubClientSecret),
-    new DynamoLoginStateStore(),
-    new DynamoIdentityStore(),
+    stores?.states ?? new DynamoLoginStateStore(),
+    stores?.identities ?? new DynamoIdentityStore(),
     sessions(),
+    stores?.now,
   );
 }
 
@@ -55,11 +57,16 @@ export function setProfilesForTests(replacement: Profiles | undefined): void {
   profileReader = replacement;
 }
 
-let gitHubLoginForTests: ((step: 'start' | 'exchange') => GitHubLogin) | undefined;
+/** What a test gives GitHub login instead of the users table: in-memory stores, and the time. */
+export interface LoginStores {
+  states: LoginStateStore;
+  identities: IdentityStore;
+  now?: () => Date;
+}
 
-/** Tests install GitHub login over in-memory stores and a fake provider here; undefined restores the wiring. */
-export function setGitHubLoginForTests(
-  build: ((step: 'start' | 'exchange') => GitHubLogin) | undefined,
-): void {
-  gitHubLoginForTests = build;
+let loginStoresForTests: LoginStores | undefined;
+
+/** Tests install in-memory stores for GitHub login here; undefined restores the DynamoDB wiring. */
+export function setLoginStoresForTests(stores: LoginStores | undefined): void {
+  loginStoresForTests = stores;
 }

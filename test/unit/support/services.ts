@@ -4,7 +4,12 @@ import type { SocialCounts } from '../../../shared/users/ports.ts';
 import { hashToken } from '../../../shared/users/sessions.ts';
 import { aSession } from '../../support/builders.ts';
 import { InMemoryLinkStore } from './memory-link-store.ts';
-import { InMemoryRateStore, InMemorySessionStore, InMemoryUsers } from './memory-users.ts';
+import {
+  InMemoryLoginStates,
+  InMemoryRateStore,
+  InMemorySessionStore,
+  InMemoryUsers,
+} from './memory-users.ts';
 
 /**
  * The services that handler tests run against: each context's core over in-memory stores, installed through the
@@ -17,6 +22,7 @@ export interface InMemoryServices {
   links: InMemoryLinkStore;
   sessions: InMemorySessionStore;
   users: InMemoryUsers;
+  loginStates: InMemoryLoginStates;
   rates: InMemoryRateStore;
   /** Followers and following per username, as the social context's counters hold them. */
   followCounts: Map<string, { followers: number; following: number }>;
@@ -42,6 +48,7 @@ export function useInMemoryServices(
     const clock = () => services.now;
     const sessions = new InMemorySessionStore();
     const users = new InMemoryUsers();
+    const loginStates = new InMemoryLoginStates();
     const links = new InMemoryLinkStore();
     const rates = new InMemoryRateStore();
     const followCounts = new Map<string, { followers: number; following: number }>();
@@ -71,11 +78,13 @@ export function useInMemoryServices(
         ),
       );
       seams.setProfilesForTests(new seams.Profiles(users, links, socialCounts));
+      seams.setLoginStoresForTests({ states: loginStates, identities: users, now: () => new Date(clock()) });
     }
 
     Object.assign(services, {
       sessions,
       users,
+      loginStates,
       links,
       rates,
       followCounts,
@@ -99,6 +108,7 @@ export function useInMemoryServices(
     seams.setGateForTests(undefined);
     seams.setLinkServiceForTests(undefined);
     seams.setProfilesForTests(undefined);
+    seams.setLoginStoresForTests(undefined);
   });
   return services;
 }
@@ -133,6 +143,7 @@ async function importSeams() {
     setLinkServiceForTests: linksService.setLinkServiceForTests,
     PageTokens: pagination.PageTokens,
     setProfilesForTests: identityService.setProfilesForTests,
+    setLoginStoresForTests: identityService.setLoginStoresForTests,
     Profiles: profiles.Profiles,
     setSessionsForTests: usersService.setSessionsForTests,
     Sessions: sessions.Sessions,
