@@ -63,3 +63,13 @@ export const news = () => (newsInstance ??= new News(new DynamoFeedStore(), new 
 export function setNewsForTests(service: News | undefined): void {
   newsInstance = service;
 }
+
+/** Tests install a service over in-memory stores here; undefined restores the wiring. */
+export function setFanOutForTests(service: FanOut | undefined): void {
+  fanOutInstance = service;
+}
+
+/** Tests install a service over in-memory stores here; undefined restores the wiring. */
+export function setFeedWriterForTests(service: FeedWriter | undefined): void {
+  writerInstance = service;
+}
