@@ -15,7 +15,8 @@ import {
   LINKS_BY_CREATED,
   userPartition,
 } from '../shared/links/dynamodb.ts';
-import { rateKey, sessionKey } from '../shared/users/dynamodb.ts';
+import { rateKey } from '../shared/http/rate-limit-store.ts';
+import { sessionKey } from '../shared/users/dynamodb.ts';
 import { hashToken } from '../shared/users/sessions.ts';
 import { printComparison, time } from './stats.ts';
 import { aLink } from '../test/support/builders.ts';

@@ -46,3 +46,13 @@ export const checkQueue = () => (queue ??= new SqsCheckQueue());
 
 let rechecker: Rechecker | undefined;
 export const staleLinkRechecker = () => (rechecker ??= new Rechecker(new DynamoLinkStore(), checkQueue()));
+
+/** Tests install a service over in-memory stores here; undefined restores the wiring. */
+export function setLinkCheckServiceForTests(service: LinkCheckService | undefined): void {
+  checkService = service;
+}
+
+/** Tests install a service over in-memory stores here; undefined restores the wiring. */
+export function setRecheckerForTests(service: Rechecker | undefined): void {
+  rechecker = service;
+}

@@ -2,9 +2,9 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { config } from '../config.ts';
 import { NotFound, Unauthorized } from '../errors.ts';
 import { logger } from '../logger.ts';
-import { rateLimiter, sessions } from '../users/service.ts';
-import { presentedToken } from '../users/sessions.ts';
+import { gate } from '../gate.ts';
 import { toHttpError } from './errors.ts';
+import { presentedToken } from './gate.ts';
 import { NOSNIFF, pageSecurityHeaders } from './page-security.ts';
 import { rateKeyForIp, rateKeyForToken } from './rate-limit.ts';
 import { parseRequest, type HttpRequest } from './request.ts';
@@ -40,7 +40,7 @@ export function publicRoute(
   return (event, context) =>
     serve(event, context, async (request) => {
       if (options.localOnly && !config().LOCAL_RUNTIME) throw new NotFound('No such route.');
-      await rateLimiter()?.enforce(rateKeyForIp(request.sourceIp));
+      await gate().rateLimiter?.enforce(rateKeyForIp(request.sourceIp));
       return run(request);
     });
 }
@@ -51,18 +51,19 @@ export function authenticatedRoute(
 ): HttpHandler {
   return (event, context) =>
     serve(event, context, async (request) => {
+      const { authenticator, rateLimiter } = gate();
       const token = presentedToken(request.headers);
       let username: string;
       try {
-        username = await sessions().authenticate(token);
+        username = await authenticator.authenticate(token);
       } catch (error) {
         // Not logged in: counted per client IP, as requests before login are, so guessing tokens is slow too.
-        if (error instanceof Unauthorized) await rateLimiter()?.enforce(rateKeyForIp(request.sourceIp));
+        if (error instanceof Unauthorized) await rateLimiter?.enforce(rateKeyForIp(request.sourceIp));
         throw error;
       }
       logger.appendKeys({ username });
       // Per token, once it is known to be valid: unknown tokens never create rate items.
-      await rateLimiter()?.enforce(rateKeyForToken(token!));
+      await rateLimiter?.enforce(rateKeyForToken(token!));
       return run(request, { username, token: token! });
     });
 }

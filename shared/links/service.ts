@@ -15,3 +15,8 @@ export function linkService(): LinkService {
   );
   return instance;
 }
+
+/** Tests install a service over in-memory stores here; undefined restores the DynamoDB wiring. */
+export function setLinkServiceForTests(service: LinkService | undefined): void {
+  instance = service;
+}

@@ -58,3 +58,18 @@ export const feedWriter = () =>
 
 let newsInstance: News | undefined;
 export const news = () => (newsInstance ??= new News(new DynamoFeedStore(), new PageTokens(pageTokenKey)));
+
+/** Tests install a service over in-memory stores here; undefined restores the DynamoDB wiring. */
+export function setNewsForTests(service: News | undefined): void {
+  newsInstance = service;
+}
+
+/** Tests install a service over in-memory stores here; undefined restores the wiring. */
+export function setFanOutForTests(service: FanOut | undefined): void {
+  fanOutInstance = service;
+}
+
+/** Tests install a service over in-memory stores here; undefined restores the wiring. */
+export function setFeedWriterForTests(service: FeedWriter | undefined): void {
+  writerInstance = service;
+}

@@ -18,3 +18,8 @@ export function socialGraph(): SocialGraph {
   }
   return instance;
 }
+
+/** Tests install a service over in-memory stores here; undefined restores the DynamoDB wiring. */
+export function setSocialGraphForTests(graph: SocialGraph | undefined): void {
+  instance = graph;
+}

@@ -1,5 +1,6 @@
 /**
- * The users table: people, their GitHub identities, their sessions, login states and rate limits.
+ * The users table: people, their GitHub identities, their sessions and login states. The rate limiter's items
+ * share the table and have their own adapter (shared/http/rate-limit-store.ts).
  *
  * | access pattern                        | key condition / write                                          |
  * |---------------------------------------|----------------------------------------------------------------|
@@ -14,8 +15,6 @@
  * | refresh a GitHub user's profile       | Update profile if github_id = <id>                             |
  * | remember an OAuth state               | Put pk = OAUTH_STATE#<sha256(state)>, sk = OAUTH_STATE         |
  * | use an OAuth state (once)             | Delete if attribute_exists(pk) AND expires_at_epoch > <now>    |
- * | count a client's request (GCRA)       | Update pk = RATE#<sha256(token or ip)>, sk = RATE, conditional |
- * |                                       | (see shared/http/rate-limit.ts)                                |
  *
  * Item shapes:
  * - profile: { pk, sk, username, name, email, avatar_url, created_at, github_id?, github_login? }; users
@@ -30,8 +29,6 @@
  *   username never changes, since links and follows are keyed by it.
  * - login state: { pk: OAUTH_STATE#<sha256(state)>, sk: OAUTH_STATE, created_at, expires_at_epoch }: the
  *   state of a login in progress, 10 minutes, deleted on use, so a callback cannot be replayed.
- * - rate: { pk: RATE#<sha256(token:<token> or ip:<ip>)>, sk: RATE, tat, expires_at_epoch }: a client's
- *   theoretical arrival time in epoch microseconds; the TTL removes it a minute after it stops limiting.
  * Raw access tokens, OAuth states, client IPs and GitHub tokens are never stored: only hashes, or nothing.
  * No index: every pattern is a direct key lookup.
  */
@@ -46,7 +43,6 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { documentClient, guarded, transact } from '../aws/dynamodb.ts';
-import type { RateLimitStore, RateWrite } from '../http/rate-limit.ts';
 import type { GitHubIdentity, Session, User } from './model.ts';
 import type {
   IdentityStore,
@@ -185,7 +181,6 @@ export const loginStateKey = (stateHash: string) => ({
   pk: `${prefix.loginState}${stateHash}`,
   sk: 'OAUTH_STATE',
 });
-export const rateKey = (keyHash: string) => ({ pk: `${prefix.rate}${keyHash}`, sk: 'RATE' });
 
 /** The GitHub id -> username mapping, and the GitHub-provided fields of profiles. */
 export class DynamoIdentityStore implements IdentityStore {
@@ -341,76 +336,6 @@ export class DynamoLoginStateStore implements LoginStateStore {
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return false;
       throw error;
-    }
-  }
-}
-
-/** The GCRA limiter's items: one conditional UpdateItem per attempt (see shared/http/rate-limit.ts). */
-export class DynamoRateLimitStore implements RateLimitStore {
-  constructor(
-    private readonly tableName: string = requiredEnv('USERS_TABLE'),
-    private readonly db: DynamoDBDocumentClient = documentClient(),
-  ) {}
-
-  async restart(key: string, now: number, interval: number, expiresAtEpoch: number): Promise<RateWrite> {
-    return this.update(key, {
-      UpdateExpression: 'SET #tat = :next, #expires = :expires',
-      ConditionExpression: 'attribute_not_exists(#tat) OR #tat < :now',
-      ExpressionAttributeValues: { ':next': now + interval, ':now': now, ':expires': expiresAtEpoch },
-      fallbackTat: now + interval,
-    });
-  }
-
-  async advance(
-    key: string,
-    now: number,
-    interval: number,
-    tolerance: number,
-    expiresAtEpoch: number,
-  ): Promise<RateWrite> {
-    return this.update(key, {
-      UpdateExpression: 'SET #tat = #tat + :interval, #expires = :expires',
-      ConditionExpression: '#tat BETWEEN :now AND :latest',
-      ExpressionAttributeValues: {
-        ':interval': interval,
-        ':now': now,
-        ':latest': now + tolerance,
-        ':expires': expiresAtEpoch,
-      },
-      fallbackTat: now + interval,
-    });
-  }
-
-  private async update(
-    key: string,
-    input: {
-      UpdateExpression: string;
-      ConditionExpression: string;
-      ExpressionAttributeValues: Record<string, number>;
-      fallbackTat: number;
-    },
-  ): Promise<RateWrite> {
-    try {
-      const result = await guarded(() =>
-        this.db.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: rateKey(key),
-            UpdateExpression: input.UpdateExpression,
-            ConditionExpression: input.ConditionExpression,
-            ExpressionAttributeNames: { '#tat': 'tat', '#expires': 'expires_at_epoch' },
-            ExpressionAttributeValues: input.ExpressionAttributeValues,
-            ReturnValues: 'UPDATED_NEW',
-            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-          }),
-        ),
-      );
-      const tat = result?.Attributes?.tat;
-      return { applied: true, tat: typeof tat === 'number' ? tat : input.fallbackTat };
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      const old = error.Item ? unmarshall(error.Item) : undefined;
-      return { applied: false, tat: typeof old?.tat === 'number' ? old.tat : undefined };
     }
   }
 }

@@ -5,6 +5,7 @@ import { DynamoLinkCounts } from '../links/dynamodb.ts';
 import { DynamoIdentityStore, DynamoLoginStateStore, DynamoUserStore } from './dynamodb.ts';
 import { GitHubIdentityProvider, gitHubAppSettings, hasClientSecret } from './github.ts';
 import { GitHubLogin } from './login.ts';
+import type { IdentityStore, LoginStateStore } from './ports.ts';
 import { Profiles } from './profiles.ts';
 import { sessions } from './service.ts';
 import { socialCounts } from './social-counts.ts';
@@ -41,10 +42,31 @@ export function gitHubLogin(step: 'start' | 'exchange'): GitHubLogin {
       { missing },
     );
   }
+  const stores = loginStoresForTests;
   return new GitHubLogin(
     new GitHubIdentityProvider(settings, gitHubClientSecret),
-    new DynamoLoginStateStore(),
-    new DynamoIdentityStore(),
+    stores?.states ?? new DynamoLoginStateStore(),
+    stores?.identities ?? new DynamoIdentityStore(),
     sessions(),
+    stores?.now,
   );
+}
+
+/** Tests install a service over in-memory stores here; undefined restores the DynamoDB wiring. */
+export function setProfilesForTests(replacement: Profiles | undefined): void {
+  profileReader = replacement;
+}
+
+/** What a test gives GitHub login instead of the users table: in-memory stores, and the time. */
+export interface LoginStores {
+  states: LoginStateStore;
+  identities: IdentityStore;
+  now?: () => Date;
+}
+
+let loginStoresForTests: LoginStores | undefined;
+
+/** Tests install in-memory stores for GitHub login here; undefined restores the DynamoDB wiring. */
+export function setLoginStoresForTests(stores: LoginStores | undefined): void {
+  loginStoresForTests = stores;
 }

@@ -1,7 +1,5 @@
 import { config } from '../config.ts';
-import { RateLimiter } from '../http/rate-limit.ts';
-import { logger } from '../logger.ts';
-import { DynamoRateLimitStore, DynamoSessionStore, DynamoUserStore } from './dynamodb.ts';
+import { DynamoSessionStore, DynamoUserStore } from './dynamodb.ts';
 import { Sessions } from './sessions.ts';
 
 let instance: Sessions | undefined;
@@ -12,25 +10,7 @@ export function sessions(): Sessions {
   return instance;
 }
 
-let limiter: RateLimiter | undefined;
-let limiterUnconfigured = false;
-
-/**
- * The per-client rate limiter on its users-table items, once per cold start; undefined (with one warning per
- * cold start) when the function was given no USERS_TABLE: the wiring declares every HTTP function rate-limited,
- * and until its stack gives it the table, API Gateway's throttling is the only bound.
- */
-export function rateLimiter(): RateLimiter | undefined {
-  if (limiter) return limiter;
-  const table = process.env.USERS_TABLE;
-  if (!table) {
-    if (!limiterUnconfigured) logger.warn('rate limiting is off: this function has no USERS_TABLE');
-    limiterUnconfigured = true;
-    return undefined;
-  }
-  limiter = new RateLimiter(new DynamoRateLimitStore(table), {
-    perSecond: config().RATE_LIMIT_PER_SECOND,
-    burst: config().RATE_LIMIT_BURST,
-  });
-  return limiter;
+/** Tests install sessions over in-memory stores here; undefined restores the DynamoDB wiring. */
+export function setSessionsForTests(replacement: Sessions | undefined): void {
+  instance = replacement;
 }

@@ -69,13 +69,3 @@ export class Sessions {
     return this.issue(user);
   }
 }
-
-/** The token from `Authorization: Bearer <token>` or the original clients' `Access-Token: <token>`. */
-export function presentedToken(headers: Record<string, string>): string | undefined {
-  const authorization = headers['authorization'];
-  if (authorization) {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
-    return match?.[1];
-  }
-  return headers['access-token']?.trim() || undefined;
-}

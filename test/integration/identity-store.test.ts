@@ -2,13 +2,8 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { RateLimiter } from '../../shared/http/rate-limit.ts';
 import { DynamoLinkCounts, DynamoLinkStore } from '../../shared/links/dynamodb.ts';
-import {
-  DynamoIdentityStore,
-  DynamoLoginStateStore,
-  DynamoRateLimitStore,
-  DynamoUserStore,
-  rateKey,
-} from '../../shared/users/dynamodb.ts';
+import { DynamoIdentityStore, DynamoLoginStateStore, DynamoUserStore } from '../../shared/users/dynamodb.ts';
+import { DynamoRateLimitStore, rateKey } from '../../shared/http/rate-limit-store.ts';
 import { aGitHubIdentity, aLink, aUser } from '../support/builders.ts';
 import { createTestTables, type TestTables } from '../support/tables.ts';
 

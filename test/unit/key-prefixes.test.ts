@@ -4,7 +4,8 @@ import { countersKey, linkToItem } from '../../shared/links/dynamodb.ts';
 import { slotEntryToItem } from '../../shared/news/dynamodb.ts';
 import { linkEvent, linkRevision } from '../../shared/news/model.ts';
 import { edgeKey, followToItem } from '../../shared/social/dynamodb.ts';
-import { identityKey, loginStateKey, rateKey, sessionKey, userKey } from '../../shared/users/dynamodb.ts';
+import { rateKey } from '../../shared/http/rate-limit-store.ts';
+import { identityKey, loginStateKey, sessionKey, userKey } from '../../shared/users/dynamodb.ts';
 import {
   ITEM_CALLS,
   functions,

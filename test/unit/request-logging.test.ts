@@ -1,12 +1,10 @@
-import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { sessionKey } from '../../shared/users/dynamodb.ts';
 import { hashToken } from '../../shared/users/sessions.ts';
 import { aLambdaContext, anApiEvent } from '../support/builders.ts';
+import { useInMemoryServices } from './support/services.ts';
 
 const TOKEN = 'dlk_secret-token-that-must-never-be-logged';
-const dynamo = mockClient(DynamoDBDocumentClient);
+const services = useInMemoryServices();
 let written: string[];
 
 beforeEach(() => {
@@ -22,14 +20,7 @@ beforeEach(() => {
       return true;
     });
   }
-  dynamo.reset();
-  dynamo.on(GetCommand, { Key: sessionKey(hashToken(TOKEN)) }).resolves({
-    Item: {
-      username: 'alice',
-      created_at: '2026-11-01T00:00:00.000Z',
-      expires_at: '2999-01-01T00:00:00.000Z',
-    },
-  });
+  services.givenSession(TOKEN, { username: 'alice' });
 });
 afterEach(() => {
   vi.restoreAllMocks();
@@ -38,6 +29,7 @@ afterEach(() => {
 
 async function listLinks(headers: Record<string, string>) {
   const { handler } = await import('../../functions/links/list-links.ts');
+  await services.reinstall();
   const event = anApiEvent({ method: 'GET', path: '/v1/links', headers });
   return { event, result: await handler(event, aLambdaContext()) };
 }
@@ -51,8 +43,6 @@ const logLines = () =>
 
 describe('request logs', () => {
   it('given a served request, then one structured JSON line names the request id, route and status', async () => {
-    dynamo.on(QueryCommand).resolves({ Items: [] });
-
     const { event, result } = await listLinks({ authorization: `Bearer ${TOKEN}` });
 
     expect(result.statusCode).toBe(200);
@@ -66,7 +56,7 @@ describe('request logs', () => {
   });
 
   it('given a request that fails inside, then neither the token nor its header reaches the log', async () => {
-    dynamo.on(QueryCommand).rejects(new Error('boom'));
+    vi.spyOn(services.links, 'listNewestFirst').mockRejectedValue(new Error('boom'));
 
     const { result } = await listLinks({ 'access-token': TOKEN, authorization: `Bearer ${TOKEN}` });
 

@@ -1,49 +1,34 @@
-import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
+import { Unavailable } from '../../../shared/errors.ts';
 import type { HttpHandler } from '../../../shared/http/handler.ts';
 import { MAX_BODY_BYTES } from '../../../shared/http/request.ts';
-import { linkToItem } from '../../../shared/links/dynamodb.ts';
 import type { LinkResponse } from '../../../shared/links/schemas.ts';
 import { aLink, type ApiEventInput } from '../../support/builders.ts';
-import {
-  givenNothingElse,
-  givenSession,
-  reason,
-  throttling,
-  throughputExceeded,
-  transactionCancelled,
-  validationError,
-} from '../support/dynamo.ts';
-import { call, expectError, stubFunctionEnvironment, TABLES } from '../support/http.ts';
+import { validationError } from '../support/dynamo.ts';
+import { call, expectError, stubFunctionEnvironment } from '../support/http.ts';
+import { NOW, useInMemoryServices } from '../support/services.ts';
 
 const TOKEN = 'dlk_alices-unit-test-token';
-const dynamo = mockClient(DynamoDBDocumentClient);
+const MAX_LINKS = 3;
+const services = useInMemoryServices({ maxLinksPerUser: MAX_LINKS });
 let addLink: HttpHandler;
+let inserts: MockInstance;
 
 beforeAll(async () => {
   stubFunctionEnvironment();
   ({ handler: addLink } = await import('../../../functions/links/add-link.ts'));
 });
-afterAll(() => {
-  dynamo.restore();
-  vi.unstubAllEnvs();
-});
+afterAll(() => vi.unstubAllEnvs());
 beforeEach(() => {
-  dynamo.reset();
-  givenNothingElse(dynamo);
-  givenSession(dynamo, TOKEN, { username: 'alice' });
+  services.givenSession(TOKEN, { username: 'alice' });
+  inserts = vi.spyOn(services.links, 'insert');
 });
 
 const post = (body: unknown, more: Partial<ApiEventInput> = {}) =>
   call<{ link: LinkResponse }>(addLink, { method: 'POST', path: '/v1/links', token: TOKEN, body, ...more });
 
-const writes = () => dynamo.commandCalls(TransactWriteCommand);
-
 describe('POST /v1/links: adding a link', () => {
-  it('given a new URL, when alice adds it, then 201 with the pending link, written once under her name', async () => {
-    dynamo.on(TransactWriteCommand).resolves({});
-
+  it('given a new URL, when alice adds it, then 201 with the pending link, stored once under her name', async () => {
     const answer = await post({ url: 'https://golang.org/', title: 'Golang', tags: 'Go, k8s go' });
 
     expect(answer.status).toBe(201);
@@ -58,16 +43,16 @@ describe('POST /v1/links: adding a link', () => {
       http_status: null,
       checked_at: null,
     });
-    expect(answer.body.link.created_at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
-    expect(writes()).toHaveLength(1);
-    const put = writes()[0]!.args[0].input.TransactItems![0]!.Put!;
-    expect(put.TableName).toBe(TABLES.links);
-    expect(put.Item).toMatchObject({ pk: 'USER#alice', username: 'alice', url: 'https://golang.org/' });
+    expect(answer.body.link.created_at).toBe(new Date(NOW).toISOString());
+    expect(inserts).toHaveBeenCalledTimes(1);
+    expect(services.links.stored('alice', 'https://golang.org/')).toMatchObject({
+      username: 'alice',
+      title: 'Golang',
+      tags: ['go', 'k8s'],
+    });
   });
 
   it('given a form body, as the original clients send, when a link is added, then its fields are read from it', async () => {
-    dynamo.on(TransactWriteCommand).resolves({});
-
     const answer = await post(
       new URLSearchParams({ url: 'https://k8s.io/', tags: 'k8s,ops', private: 'on' }).toString(),
       {
@@ -80,8 +65,6 @@ describe('POST /v1/links: adding a link', () => {
   });
 
   it('given the fields in the query string and no body, when a link is added, then they are used', async () => {
-    dynamo.on(TransactWriteCommand).resolves({});
-
     const answer = await post(undefined, { query: { url: 'https://golang.org/', title: 'From the query' } });
 
     expect(answer.status).toBe(201);
@@ -96,9 +79,7 @@ describe('POST /v1/links: adding a link', () => {
       tags: ['go'],
       createdAt: '2026-01-02T03:04:05.678Z',
     });
-    dynamo
-      .on(TransactWriteCommand)
-      .rejects(transactionCancelled(reason.conditionFailed(linkToItem(existing)), reason.none));
+    await services.links.insert(existing, MAX_LINKS);
 
     const body = expectError(
       await post({ url: 'https://golang.org/', title: 'Again' }),
@@ -121,26 +102,22 @@ describe('POST /v1/links: adding a link', () => {
   });
 
   it('given alice is at the link limit, when she adds a link, then 403 link_limit_reached', async () => {
-    dynamo.on(TransactWriteCommand).rejects(transactionCancelled(reason.none, reason.conditionFailed()));
+    for (let i = 0; i < MAX_LINKS; i++) {
+      await services.links.insert(aLink({ url: `https://example.com/${i}` }), MAX_LINKS);
+    }
 
     expectError(await post({ url: 'https://golang.org/' }), 403, 'link_limit_reached');
+    expect(services.links.stored('alice', 'https://golang.org/')).toBeUndefined();
   });
 
-  it.each([
-    ['ProvisionedThroughputExceededException', throughputExceeded],
-    ['ThrottlingException', throttling],
-  ])(
-    'given DynamoDB keeps answering %s past the SDK retries, when a link is added, then 503 unavailable',
-    async (_name, failure) => {
-      dynamo.on(TransactWriteCommand).rejects(failure());
+  it('given the link store is unavailable (throttled past the retries), when a link is added, then 503 unavailable', async () => {
+    inserts.mockRejectedValue(new Unavailable('The links table is throttled.'));
 
-      expectError(await post({ url: 'https://golang.org/' }), 503, 'unavailable');
-    },
-  );
+    expectError(await post({ url: 'https://golang.org/' }), 503, 'unavailable');
+  });
 
-  it('given the session lookup itself is throttled, when a link is added, then 503, not 401', async () => {
-    dynamo.reset();
-    dynamo.on(GetCommand).rejects(throughputExceeded());
+  it('given the session lookup itself is unavailable, when a link is added, then 503, not 401', async () => {
+    vi.spyOn(services.sessions, 'get').mockRejectedValue(new Unavailable('The users table is throttled.'));
 
     expectError(await post({ url: 'https://golang.org/' }), 503, 'unavailable');
   });
@@ -165,7 +142,7 @@ describe('POST /v1/links: refusing what it cannot take', () => {
       const error = expectError(await post(body), 400, 'invalid_request');
 
       expect(Object.keys(error.error.details ?? {})).toEqual([field]);
-      expect(writes()).toHaveLength(0);
+      expect(inserts).not.toHaveBeenCalled();
     },
   );
 
@@ -189,7 +166,7 @@ describe('POST /v1/links: refusing what it cannot take', () => {
     );
 
     expect(error.error.message).toMatch(/JSON/);
-    expect(writes()).toHaveLength(0);
+    expect(inserts).not.toHaveBeenCalled();
   });
 
   it('given a JSON array instead of an object, when a link is added, then 400 naming the body', async () => {
@@ -216,7 +193,7 @@ describe('POST /v1/links: refusing what it cannot take', () => {
       413,
       'payload_too_large',
     );
-    expect(writes()).toHaveLength(0);
+    expect(inserts).not.toHaveBeenCalled();
   });
 
   it('given a body of exactly 64 KiB, when a link is added, then it is read (and judged on its fields)', async () => {
@@ -238,17 +215,15 @@ describe('POST /v1/links: refusing what it cannot take', () => {
       415,
       'unsupported_media_type',
     );
-    expect(writes()).toHaveLength(0);
+    expect(inserts).not.toHaveBeenCalled();
   });
 });
 
 describe('POST /v1/links: a bug on our side', () => {
   it('given DynamoDB rejects the request as malformed, when a link is added, then 500 internal whose message gives nothing away', async () => {
-    dynamo
-      .on(TransactWriteCommand)
-      .rejects(
-        validationError('One or more parameter values were invalid: table links-table, key USER#alice'),
-      );
+    inserts.mockRejectedValue(
+      validationError('One or more parameter values were invalid: table links-table, key USER#alice'),
+    );
 
     const answer = await post({ url: 'https://golang.org/' });
 
@@ -260,9 +235,7 @@ describe('POST /v1/links: a bug on our side', () => {
   });
 
   it('given the code throws a plain TypeError, when a link is added, then 500 internal with no stack trace', async () => {
-    dynamo
-      .on(TransactWriteCommand)
-      .rejects(new TypeError("Cannot read properties of undefined (reading 'Item')"));
+    inserts.mockRejectedValue(new TypeError("Cannot read properties of undefined (reading 'Item')"));
 
     const answer = await post({ url: 'https://golang.org/' });
 
@@ -273,11 +246,10 @@ describe('POST /v1/links: a bug on our side', () => {
 
 describe('every answer carries x-request-id', () => {
   it('given a success and three kinds of failure, when each is answered, then each has the request id', async () => {
-    dynamo.on(TransactWriteCommand).resolvesOnce({}).rejects(validationError('boom'));
-
     // call() checks x-request-id against the event's request id on every answer.
     expect((await post({ url: 'https://golang.org/' })).status).toBe(201);
-    expect((await post({ url: 'https://golang.org/' })).status).toBe(500);
+    inserts.mockRejectedValue(validationError('boom'));
+    expect((await post({ url: 'https://k8s.io/' })).status).toBe(500);
     expect((await post({ url: 'not a url' })).status).toBe(400);
     expect((await post({ url: 'https://golang.org/' }, { token: 'dlk_nobody' })).status).toBe(401);
   });

@@ -1,14 +1,12 @@
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { HttpHandler } from '../../../shared/http/handler.ts';
-import { sessionKey } from '../../../shared/users/dynamodb.ts';
 import { hashToken } from '../../../shared/users/sessions.ts';
-import { givenNothingElse, givenSession } from '../support/dynamo.ts';
-import { call, expectError, stubFunctionEnvironment, TABLES } from '../support/http.ts';
+import { aLink } from '../../support/builders.ts';
+import { call, expectError, stubFunctionEnvironment } from '../support/http.ts';
+import { useInMemoryServices } from '../support/services.ts';
 
 const TOKEN = 'dlk_alices-unit-test-token';
-const dynamo = mockClient(DynamoDBDocumentClient);
+const services = useInMemoryServices();
 let listTags: HttpHandler;
 let logout: HttpHandler;
 
@@ -17,18 +15,13 @@ beforeAll(async () => {
   ({ handler: listTags } = await import('../../../functions/links/list-tags.ts'));
   ({ handler: logout } = await import('../../../functions/users/logout.ts'));
 });
-afterAll(() => {
-  dynamo.restore();
-  vi.unstubAllEnvs();
-});
-beforeEach(() => {
-  dynamo.reset();
-  givenNothingElse(dynamo);
-  dynamo.on(QueryCommand).resolves({ Items: [{ tags: ['go'] }] });
-});
+afterAll(() => vi.unstubAllEnvs());
 
 const getTags = (headers: Record<string, string> = {}) =>
   call(listTags, { method: 'GET', path: '/v1/tags', headers });
+
+/** Alice has one link, tagged go: what an authenticated GET /v1/tags answers with. */
+const givenAlicesLink = () => services.links.insert(aLink({ username: 'alice', tags: ['go'] }), 10);
 
 describe('authenticating a caller', () => {
   it('given no token, when a route that needs one is called, then 401 unauthorized with WWW-Authenticate: Bearer, and no session lookup', async () => {
@@ -37,7 +30,7 @@ describe('authenticating a caller', () => {
     const body = expectError(answer, 401, 'unauthorized');
     expect(answer.headers['www-authenticate']).toBe('Bearer');
     expect(body).toEqual({ error: { code: 'unauthorized', message: expect.any(String) } });
-    expect(dynamo.commandCalls(GetCommand)).toHaveLength(0);
+    expect(services.sessions.lookups).toEqual([]);
   });
 
   it('given a token nobody issued, when it is presented, then 401', async () => {
@@ -48,58 +41,63 @@ describe('authenticating a caller', () => {
   });
 
   it('given a session that expired a second ago, when its token is presented, then 401', async () => {
-    givenSession(dynamo, TOKEN, { expiresAt: new Date(Date.now() - 1000).toISOString() });
+    services.givenSession(TOKEN, { expiresAt: new Date(services.now - 1000).toISOString() });
 
     expectError(await getTags({ authorization: `Bearer ${TOKEN}` }), 401, 'unauthorized');
   });
 
   it('given a live session, when its token comes as Authorization: Bearer, then the route answers, looking the session up by hash', async () => {
-    givenSession(dynamo, TOKEN);
+    services.givenSession(TOKEN);
+    await givenAlicesLink();
 
     const answer = await getTags({ authorization: `Bearer ${TOKEN}` });
 
     expect(answer.status).toBe(200);
     expect(answer.body).toEqual({ tags: [{ name: 'go', count: 1 }] });
-    const lookup = dynamo.commandCalls(GetCommand)[0]!.args[0].input;
-    expect(lookup).toMatchObject({ TableName: TABLES.users, Key: sessionKey(hashToken(TOKEN)) });
-    expect(JSON.stringify(dynamo.calls().map((c) => c.args[0].input))).not.toContain(TOKEN);
+    expect(services.sessions.lookups).toEqual([hashToken(TOKEN)]);
   });
 
   it("given a live session, when its token comes as the original clients' Access-Token header, then the route answers", async () => {
-    givenSession(dynamo, TOKEN);
+    services.givenSession(TOKEN);
 
     expect((await getTags({ 'Access-Token': TOKEN })).status).toBe(200);
   });
 
   it('given a live session, when the scheme is written "bearer" in lower case, then the route answers', async () => {
-    givenSession(dynamo, TOKEN);
+    services.givenSession(TOKEN);
 
     expect((await getTags({ Authorization: `bearer ${TOKEN}` })).status).toBe(200);
   });
 
   it('given a live session, when the token comes under another scheme (Basic), then 401', async () => {
-    givenSession(dynamo, TOKEN);
+    services.givenSession(TOKEN);
 
     expectError(await getTags({ authorization: `Basic ${TOKEN}` }), 401, 'unauthorized');
   });
 });
 
 describe('POST /logout', () => {
-  it('given a live session, when its owner logs out, then 204 and the session is deleted by the hash of the token', async () => {
-    givenSession(dynamo, TOKEN);
-    dynamo.on(DeleteCommand).resolves({});
+  it('given a live session, when its owner logs out, then 204 and the session is gone', async () => {
+    services.givenSession(TOKEN);
 
     const answer = await call(logout, { method: 'POST', path: '/logout', token: TOKEN });
 
     expect(answer.status).toBe(204);
     expect(answer.text).toBeUndefined();
-    const deletes = dynamo.commandCalls(DeleteCommand);
-    expect(deletes).toHaveLength(1);
-    expect(deletes[0]!.args[0].input).toEqual({ TableName: TABLES.users, Key: sessionKey(hashToken(TOKEN)) });
+    expect(services.sessions.byHash.has(hashToken(TOKEN))).toBe(false);
   });
 
-  it('given no token, when logout is called, then 401 and nothing is deleted', async () => {
+  it('given a live session, when it is logged out, then its token gets 401', async () => {
+    services.givenSession(TOKEN);
+    await call(logout, { method: 'POST', path: '/logout', token: TOKEN });
+
+    expectError(await getTags({ authorization: `Bearer ${TOKEN}` }), 401, 'unauthorized');
+  });
+
+  it('given no token, when logout is called, then 401 and no session is touched', async () => {
+    services.givenSession(TOKEN);
+
     expectError(await call(logout, { method: 'POST', path: '/logout' }), 401, 'unauthorized');
-    expect(dynamo.commandCalls(DeleteCommand)).toHaveLength(0);
+    expect(services.sessions.byHash.has(hashToken(TOKEN))).toBe(true);
   });
 });

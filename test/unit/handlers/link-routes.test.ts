@@ -1,21 +1,12 @@
-import {
-  DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  TransactWriteCommand,
-} from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { HttpHandler } from '../../../shared/http/handler.ts';
-import { linkKey, linkToItem } from '../../../shared/links/dynamodb.ts';
 import type { LinkResponse } from '../../../shared/links/schemas.ts';
 import { aLink } from '../../support/builders.ts';
-import { givenNothingElse, givenSession, reason, transactionCancelled } from '../support/dynamo.ts';
 import { call, expectError, stubFunctionEnvironment } from '../support/http.ts';
+import { useInMemoryServices } from '../support/services.ts';
 
 const TOKEN = 'dlk_alices-unit-test-token';
-const dynamo = mockClient(DynamoDBDocumentClient);
+const services = useInMemoryServices();
 let listLinks: HttpHandler;
 let updateLink: HttpHandler;
 let deleteLink: HttpHandler;
@@ -26,14 +17,9 @@ beforeAll(async () => {
   ({ handler: updateLink } = await import('../../../functions/links/update-link.ts'));
   ({ handler: deleteLink } = await import('../../../functions/links/delete-link.ts'));
 });
-afterAll(() => {
-  dynamo.restore();
-  vi.unstubAllEnvs();
-});
+afterAll(() => vi.unstubAllEnvs());
 beforeEach(() => {
-  dynamo.reset();
-  givenNothingElse(dynamo);
-  givenSession(dynamo, TOKEN, { username: 'alice' });
+  services.givenSession(TOKEN, { username: 'alice' });
 });
 
 interface Listing {
@@ -44,24 +30,20 @@ interface Listing {
 const list = (query: Record<string, string> = {}) =>
   call<Listing>(listLinks, { method: 'GET', path: '/v1/links', token: TOKEN, query });
 
-/** Alice's links as the byCreated index hands them out, newest first. */
-const newestFirst = (count: number) =>
-  Array.from({ length: count }, (_, i) =>
-    linkToItem(
-      aLink({
-        url: `https://example.com/${count - i}`,
-        createdAt: new Date(Date.UTC(2026, 10, 23, 18, count - i)).toISOString(),
-      }),
-    ),
-  );
+/** Alice has `count` links, https://example.com/1 the oldest. */
+async function givenAlicesLinks(count: number): Promise<void> {
+  for (let i = 1; i <= count; i++) {
+    const createdAt = new Date(Date.UTC(2026, 10, 23, 18, i)).toISOString();
+    await services.links.insert(
+      aLink({ username: 'alice', url: `https://example.com/${i}`, createdAt, updatedAt: createdAt }),
+      100,
+    );
+  }
+}
 
 describe('GET /v1/links', () => {
   it('given three links, when alice lists two, then the newest two and a next_token that leads to the third', async () => {
-    const items = newestFirst(3);
-    dynamo
-      .on(QueryCommand)
-      .resolvesOnce({ Items: items, LastEvaluatedKey: { pk: 'USER#alice' } })
-      .resolves({ Items: items.slice(2) });
+    await givenAlicesLinks(3);
 
     const first = await list({ limit: '2' });
     expect(first.status).toBe(200);
@@ -70,12 +52,11 @@ describe('GET /v1/links', () => {
 
     const second = await list({ limit: '2', start_token: first.body.next_token! });
     expect(second.body).toMatchObject({ links: [{ url: 'https://example.com/1' }], next_token: null });
-    const startKey = dynamo.commandCalls(QueryCommand)[1]!.args[0].input.ExclusiveStartKey;
-    expect(startKey).toMatchObject(linkKey('alice', 'https://example.com/2'));
+    expect(services.links.listCalls[1]!.after).toMatchObject({ url: 'https://example.com/2' });
   });
 
   it('given a start_token with one character changed, when alice lists, then 400 naming start_token', async () => {
-    dynamo.on(QueryCommand).resolves({ Items: newestFirst(3), LastEvaluatedKey: { pk: 'USER#alice' } });
+    await givenAlicesLinks(3);
     const token = (await list({ limit: '1' })).body.next_token!;
     const edited = token.slice(0, 5) + (token[5] === 'A' ? 'B' : 'A') + token.slice(6);
 
@@ -92,7 +73,7 @@ describe('GET /v1/links', () => {
     const error = expectError(await list({ limit }), 400, 'invalid_request');
 
     expect(error.error.details).toHaveProperty(field);
-    expect(dynamo.commandCalls(QueryCommand)).toHaveLength(0);
+    expect(services.links.listCalls).toHaveLength(0);
   });
 
   it('given an invalid regex, when alice lists, then 400 naming the regex field', async () => {
@@ -115,10 +96,7 @@ describe('GET /v1/links', () => {
 describe('PUT /v1/links', () => {
   it('given alice has the link, when she adds and removes tags, then 200 with the merged tags and only that changed', async () => {
     const current = aLink({ url: 'https://golang.org/', title: 'Golang', tags: ['go', 'old'] });
-    dynamo
-      .on(GetCommand, { Key: linkKey('alice', 'https://golang.org/') })
-      .resolves({ Item: linkToItem(current) });
-    dynamo.on(PutCommand).resolves({});
+    await services.links.insert(current, 100);
 
     const answer = await call<{ link: LinkResponse }>(updateLink, {
       method: 'PUT',
@@ -130,14 +108,14 @@ describe('PUT /v1/links', () => {
     expect(answer.status).toBe(200);
     expect(answer.body.link).toMatchObject({ title: 'Golang', tags: ['go', 'rust'] });
     expect(Date.parse(answer.body.link.updated_at)).toBeGreaterThan(Date.parse(current.updatedAt));
-    expect(dynamo.commandCalls(PutCommand)[0]!.args[0].input).toMatchObject({
-      ConditionExpression: 'version = :expected',
-      ExpressionAttributeValues: { ':expected': 1 },
-      Item: { version: 2 },
+    expect(services.links.stored('alice', 'https://golang.org/')).toMatchObject({
+      title: 'Golang',
+      tags: ['go', 'rust'],
+      version: current.version + 1,
     });
   });
 
-  it('given alice has no such link, when she updates it, then 404 not_found', async () => {
+  it('given alice has no such link, when she updates it, then 404 not_found and nothing is stored', async () => {
     const answer = await call(updateLink, {
       method: 'PUT',
       path: '/v1/links',
@@ -146,16 +124,13 @@ describe('PUT /v1/links', () => {
     });
 
     expectError(answer, 404, 'not_found');
-    expect(dynamo.commandCalls(PutCommand)).toHaveLength(0);
+    expect(services.links.stored('alice', 'https://nowhere.example/')).toBeUndefined();
   });
 });
 
 describe('DELETE /v1/links', () => {
-  it('given alice has the link, when she deletes it by ?url=, then 204', async () => {
-    dynamo
-      .on(GetCommand, { Key: linkKey('alice', 'https://golang.org/') })
-      .resolves({ Item: linkToItem(aLink({ url: 'https://golang.org/' })) });
-    dynamo.on(TransactWriteCommand).resolves({});
+  it('given alice has the link, when she deletes it by ?url=, then 204 and it is gone', async () => {
+    await services.links.insert(aLink({ url: 'https://golang.org/' }), 100);
 
     const answer = await call(deleteLink, {
       method: 'DELETE',
@@ -165,13 +140,10 @@ describe('DELETE /v1/links', () => {
     });
 
     expect(answer.status).toBe(204);
-    const removed = dynamo.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems![0]!.Delete!;
-    expect(removed.Key).toEqual(linkKey('alice', 'https://golang.org/'));
+    expect(services.links.stored('alice', 'https://golang.org/')).toBeUndefined();
   });
 
   it('given alice has no such link, when she deletes it (url in the body), then 404 not_found', async () => {
-    dynamo.on(TransactWriteCommand).rejects(transactionCancelled(reason.conditionFailed(), reason.none));
-
     const answer = await call(deleteLink, {
       method: 'DELETE',
       path: '/v1/links',

@@ -1,41 +1,30 @@
-import {
-  DeleteCommand,
-  DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { HttpHandler } from '../../../shared/http/handler.ts';
-import { loginStateKey } from '../../../shared/users/dynamodb.ts';
+import { rateKeyForIp } from '../../../shared/http/rate-limit.ts';
 import { STATE_COOKIE, prefersHtml, stateCookie, tokenPage } from '../../../shared/users/http.ts';
 import { hashState } from '../../../shared/users/login.ts';
 import { aLambdaContext, anApiEvent } from '../../support/builders.ts';
-import { conditionFailed } from '../support/dynamo.ts';
-import { call, expectError, importHandler, stubFunctionEnvironment, TABLES } from '../support/http.ts';
+import { call, expectError, importHandler, stubFunctionEnvironment } from '../support/http.ts';
+import { useInMemoryServices } from '../support/services.ts';
 
-const dynamo = mockClient(DynamoDBDocumentClient);
+const services = useInMemoryServices();
 let fetchSpy: ReturnType<typeof vi.spyOn>;
 
 beforeEach(() => {
-  dynamo.reset();
-  dynamo.on(PutCommand).resolves({});
-  dynamo.on(GetCommand).resolves({});
   fetchSpy = vi.spyOn(globalThis, 'fetch');
 });
 afterEach(() => {
   vi.unstubAllEnvs();
   vi.restoreAllMocks();
 });
-afterAll(() => dynamo.restore());
 
 /** A fresh module instance per environment: configuration is read once per cold start. */
 async function coldStart(entry: string, env: Record<string, string> = {}): Promise<HttpHandler> {
   vi.resetModules();
   stubFunctionEnvironment(env);
-  return importHandler(entry);
+  const handler = await importHandler(entry);
+  await services.reinstall();
+  return handler;
 }
 
 describe('GET /login', () => {
@@ -66,19 +55,15 @@ describe('GET /login', () => {
     ]);
   });
 
-  it('given a login, then its state is stored only as a hash, with a 10-minute TTL, in the users table', async () => {
+  it('given a login, then its state is stored only as a hash, for 10 minutes', async () => {
     const login = await coldStart('users/login');
-    const before = Math.floor(Date.now() / 1000);
 
     const answer = await call(login, { method: 'GET', path: '/login' });
 
     const state = new URL(answer.headers['location']!).searchParams.get('state')!;
-    const put = dynamo.commandCalls(PutCommand)[0]!.args[0].input;
-    expect(put.TableName).toBe(TABLES.users);
-    expect(put.Item).toMatchObject(loginStateKey(hashState(state)));
-    expect(put.Item!.expires_at_epoch).toBeGreaterThanOrEqual(before + 600);
-    expect(put.Item!.expires_at_epoch).toBeLessThanOrEqual(before + 602);
-    expect(JSON.stringify(dynamo.calls().map((c) => c.args[0].input))).not.toContain(state);
+    expect([...services.loginStates.expiries]).toEqual([
+      [hashState(state), new Date(services.now + 600_000).toISOString()],
+    ]);
   });
 
   it('given a local runtime with no GitHub app, then 503 naming what to set and pointing to POST /dev/login', async () => {
@@ -92,7 +77,7 @@ describe('GET /login', () => {
 
     expect(body.error.message).toContain('POST /dev/login');
     expect(body.error.details).toEqual({ missing: ['GITHUB_CLIENT_ID', 'GITHUB_CLIENT_SECRET'] });
-    expect(dynamo.commandCalls(PutCommand)).toHaveLength(0);
+    expect(services.loginStates.expiries.size).toBe(0);
   });
 
   it('given a deployed stack with no GitHub app, then 503 that does not mention the local-only route', async () => {
@@ -121,6 +106,7 @@ describe('GET /login/authorized: bad input never reaches GitHub', () => {
 
   it('given no state cookie, then 400 naming the state, and neither GitHub nor the state store is touched', async () => {
     const handler = await coldStart('users/login-callback');
+    const consumed = vi.spyOn(services.loginStates, 'consume');
 
     const body = expectError(
       await call(handler, callback({ code: 'c', state: 's' })),
@@ -130,8 +116,8 @@ describe('GET /login/authorized: bad input never reaches GitHub', () => {
 
     expect(body.error.details).toHaveProperty('state');
     expect(fetchSpy).not.toHaveBeenCalled();
-    expect(dynamo.commandCalls(DeleteCommand)).toHaveLength(0);
-    expect(dynamo.commandCalls(TransactWriteCommand)).toHaveLength(0);
+    expect(consumed).not.toHaveBeenCalled();
+    expect(services.users.identities.size).toBe(0);
   });
 
   it('given a cookie that differs from the state, then 400', async () => {
@@ -143,14 +129,15 @@ describe('GET /login/authorized: bad input never reaches GitHub', () => {
     expect(fetchSpy).not.toHaveBeenCalled();
   });
 
-  it('given a matching cookie but a state that was used or never issued, then 400 after one conditional delete', async () => {
-    dynamo.on(DeleteCommand).rejects(conditionFailed());
+  it('given a matching cookie but a state that was used or never issued, then 400 after one attempt to use it', async () => {
     const handler = await coldStart('users/login-callback');
+    const consumed = vi.spyOn(services.loginStates, 'consume');
 
     const answer = await call(handler, callback({ code: 'c', state: 's' }, [`${STATE_COOKIE}=s`]));
 
     expectError(answer, 400, 'invalid_request');
-    expect(dynamo.commandCalls(DeleteCommand)[0]!.args[0].input.Key).toEqual(loginStateKey(hashState('s')));
+    expect(consumed).toHaveBeenCalledTimes(1);
+    expect(consumed.mock.calls[0]![0]).toBe(hashState('s'));
     expect(fetchSpy).not.toHaveBeenCalled();
   });
 
@@ -217,16 +204,14 @@ describe('HTTP details of the login routes', () => {
 
 describe('the rate limiter in front of the login routes', () => {
   it('given a client IP over its limit, when it asks for /login, then 429 rate_limited with Retry-After, and no state is stored', async () => {
-    const far = (Date.now() + 60_000) * 1000;
-    dynamo.on(UpdateCommand).rejects(conditionFailed({ tat: far }));
     const login = await coldStart('users/login');
+    services.rates.tats.set(rateKeyForIp('203.0.113.9'), (services.now + 60_000) * 1000);
 
     const answer = await call(login, { method: 'GET', path: '/login', sourceIp: '203.0.113.9' });
 
     expectError(answer, 429, 'rate_limited');
-    expect(Number(answer.headers['retry-after'])).toBeGreaterThanOrEqual(1);
-    expect(Number.isInteger(Number(answer.headers['retry-after']))).toBe(true);
-    expect(dynamo.commandCalls(PutCommand)).toHaveLength(0);
-    expect(JSON.stringify(dynamo.calls().map((c) => c.args[0].input))).not.toContain('203.0.113.9');
+    expect(answer.headers['retry-after']).toBe('54');
+    expect(services.loginStates.expiries.size).toBe(0);
+    expect([...services.rates.tats.keys()].join()).not.toContain('203.0.113.9');
   });
 });

@@ -1,20 +1,19 @@
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { HttpHandler } from '../../../shared/http/handler.ts';
-import { call, expectError, importHandler, stubFunctionEnvironment, TABLES } from '../support/http.ts';
+import { hashToken } from '../../../shared/users/sessions.ts';
+import { call, expectError, importHandler, stubFunctionEnvironment } from '../support/http.ts';
+import { useInMemoryServices } from '../support/services.ts';
 
-const dynamo = mockClient(DynamoDBDocumentClient);
-
-beforeEach(() => dynamo.reset());
+const services = useInMemoryServices();
 afterEach(() => vi.unstubAllEnvs());
-afterAll(() => dynamo.restore());
 
 /** A fresh module instance per environment: configuration is read once per cold start. */
 async function coldStart(entry: string, localRuntime: boolean): Promise<HttpHandler> {
   vi.resetModules();
   stubFunctionEnvironment({ LOCAL_RUNTIME: String(localRuntime) });
-  return importHandler(entry);
+  const handler = await importHandler(entry);
+  await services.reinstall();
+  return handler;
 }
 
 describe('requests that match no route, on a deployed stack', () => {
@@ -69,12 +68,13 @@ describe('POST /dev/login', () => {
     const answer = await call(devLogin, { method: 'POST', path: '/dev/login', body: { username: 'alice' } });
 
     expectError(answer, 404, 'not_found');
-    expect(dynamo.calls()).toHaveLength(0);
+    expect(services.users.profiles.size).toBe(0);
+    expect(services.sessions.byHash.size).toBe(0);
+    expect(services.rates.writes).toBe(0);
   });
 
   it('given the local runtime, when alice asks for a token, then 200 with a dlk_ bearer token, her user and her session stored', async () => {
     const devLogin = await coldStart('users/dev-login', true);
-    dynamo.on(PutCommand).resolves({});
 
     const answer = await call<{ access_token: string; token_type: string; user: { username: string } }>(
       devLogin,
@@ -84,12 +84,10 @@ describe('POST /dev/login', () => {
     expect(answer.status).toBe(200);
     expect(answer.body).toMatchObject({ token_type: 'bearer', user: { username: 'alice' } });
     expect(answer.body.access_token).toMatch(/^dlk_/);
-    const items = dynamo.commandCalls(PutCommand).map((c) => c.args[0].input);
-    expect(items.map((i) => [i.TableName, i.Item?.pk])).toEqual([
-      [TABLES.users, 'USER#alice'],
-      [TABLES.users, expect.stringMatching(/^SESSION#/)],
+    expect([...services.users.profiles.keys()]).toEqual(['alice']);
+    expect([...services.sessions.byHash.values()]).toEqual([
+      expect.objectContaining({ tokenHash: hashToken(answer.body.access_token), username: 'alice' }),
     ]);
-    expect(JSON.stringify(items)).not.toContain(answer.body.access_token);
   });
 
   it('given the local runtime, when the username is not a GitHub login, then 400 naming the username', async () => {

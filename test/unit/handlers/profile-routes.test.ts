@@ -1,56 +1,49 @@
-import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { HttpHandler } from '../../../shared/http/handler.ts';
-import { rateKeyForToken } from '../../../shared/http/rate-limit.ts';
-import { rateKey, userKey, userToItem } from '../../../shared/users/dynamodb.ts';
-import { aUser } from '../../support/builders.ts';
-import { conditionFailed, givenNothingElse, givenSession } from '../support/dynamo.ts';
-import { call, expectError, importHandler, stubFunctionEnvironment, TABLES } from '../support/http.ts';
+import { rateKeyForIp, rateKeyForToken } from '../../../shared/http/rate-limit.ts';
+import { aLink, aUser } from '../../support/builders.ts';
+import { call, expectError, importHandler, stubFunctionEnvironment } from '../support/http.ts';
+import { useInMemoryServices } from '../support/services.ts';
 
 const TOKEN = 'dlk_alices-profile-test-token';
-const SOCIAL = 'social-table';
-const dynamo = mockClient(DynamoDBDocumentClient);
+const services = useInMemoryServices();
+let me: HttpHandler;
+let getUser: HttpHandler;
 
-beforeEach(() => {
-  dynamo.reset();
-  givenNothingElse(dynamo);
-  givenSession(dynamo, TOKEN, { username: 'alice' });
+beforeAll(async () => {
+  stubFunctionEnvironment();
+  me = await importHandler('users/me');
+  getUser = await importHandler('users/get-user');
 });
-afterEach(() => vi.unstubAllEnvs());
-afterAll(() => dynamo.restore());
+afterAll(() => vi.unstubAllEnvs());
+beforeEach(() => {
+  services.givenSession(TOKEN, { username: 'alice' });
+});
 
-async function coldStart(entry: string, env: Record<string, string> = { SOCIAL_TABLE: SOCIAL }) {
-  vi.resetModules();
-  stubFunctionEnvironment(env);
-  return importHandler(entry);
-}
-
-/** Given a stored user with links and follows, as the three contexts' tables hold them. */
-function givenUser(
+/** Given a stored user with links and follows, as the three contexts hold them. */
+async function givenUser(
   username: string,
-  counts: { links: number; publicLinks?: number; followers: number; following: number },
+  counts: { links: number; privateLinks?: number; followers: number; following: number },
 ) {
   const user = aUser({ username, name: username.toUpperCase(), email: `${username}@example.com` });
-  dynamo
-    .on(GetCommand, { TableName: TABLES.users, Key: userKey(username) })
-    .resolves({ Item: userToItem(user) });
-  dynamo
-    .on(GetCommand, { TableName: TABLES.links, Key: { pk: `USER#${username}`, sk: 'COUNTERS' } })
-    .resolves({
-      Item: { links_count: counts.links, public_links_count: counts.publicLinks ?? counts.links },
+  await services.users.createIfAbsent(user);
+  for (let i = 0; i < counts.links; i++) {
+    const link = aLink({
+      username,
+      url: `https://example.com/${i}`,
+      private: i < (counts.privateLinks ?? 0),
     });
-  dynamo
-    .on(GetCommand, { TableName: SOCIAL, Key: { pk: `USER#${username}`, sk: 'COUNTERS' } })
-    .resolves({ Item: { followers_count: counts.followers, following_count: counts.following } });
+    await services.links.insert(link, 100);
+  }
+  services.followCounts.set(username, { followers: counts.followers, following: counts.following });
   return user;
 }
 
 const get = (handler: HttpHandler, path: string, token = TOKEN) =>
   call(handler, { method: 'GET', path, headers: { authorization: `Bearer ${token}` } });
 
-const getUserNamed = (handler: HttpHandler, username: string) =>
-  call(handler, {
+const getUserNamed = (username: string) =>
+  call(getUser, {
     method: 'GET',
     path: `/v1/users/${username}`,
     routeKey: 'GET /v1/users/{username}',
@@ -60,8 +53,7 @@ const getUserNamed = (handler: HttpHandler, username: string) =>
 
 describe('GET /v1/me', () => {
   it("given alice with links and follows, then her profile with her email and the three contexts' counts", async () => {
-    const alice = givenUser('alice', { links: 3, followers: 2, following: 5 });
-    const me = await coldStart('users/me');
+    const alice = await givenUser('alice', { links: 3, followers: 2, following: 5 });
 
     const answer = await get(me, '/v1/me');
 
@@ -77,24 +69,13 @@ describe('GET /v1/me', () => {
       links_count: 3,
     });
   });
-
-  it('given a function without a social table, then the follow counts are 0 and the social table is not read', async () => {
-    givenUser('alice', { links: 1, followers: 9, following: 9 });
-    const me = await coldStart('users/me', {});
-
-    const answer = await get(me, '/v1/me');
-
-    expect(answer.body).toMatchObject({ followers_count: 0, following_count: 0, links_count: 1 });
-    expect(dynamo.commandCalls(GetCommand).map((c) => c.args[0].input.TableName)).not.toContain(SOCIAL);
-  });
 });
 
 describe('GET /v1/users/{username}', () => {
   it('given bob, then his public profile with the counts and without his email', async () => {
-    givenUser('bob', { links: 0, followers: 1, following: 0 });
-    const getUser = await coldStart('users/get-user');
+    await givenUser('bob', { links: 0, followers: 1, following: 0 });
 
-    const answer = await getUserNamed(getUser, 'bob');
+    const answer = await getUserNamed('bob');
 
     expect(answer.status, answer.text).toBe(200);
     expect(answer.body).toMatchObject({
@@ -107,68 +88,55 @@ describe('GET /v1/users/{username}', () => {
   });
 
   it('given bob with 3 links of which 1 is private, then his public profile counts 2 and his own profile 3', async () => {
-    givenUser('bob', { links: 3, publicLinks: 2, followers: 0, following: 0 });
-    const getUser = await coldStart('users/get-user');
-    const me = await coldStart('users/me');
+    await givenUser('bob', { links: 3, privateLinks: 1, followers: 0, following: 0 });
 
-    expect((await getUserNamed(getUser, 'bob')).body).toMatchObject({ links_count: 2 });
-    givenSession(dynamo, TOKEN, { username: 'bob' });
+    expect((await getUserNamed('bob')).body).toMatchObject({ links_count: 2 });
+    services.givenSession(TOKEN, { username: 'bob' });
     expect((await get(me, '/v1/me')).body).toMatchObject({ username: 'bob', links_count: 3 });
   });
 
   it('given a name in another case, then it is the same user (usernames are lower-cased)', async () => {
-    givenUser('bob', { links: 0, followers: 0, following: 0 });
-    const getUser = await coldStart('users/get-user');
+    await givenUser('bob', { links: 0, followers: 0, following: 0 });
 
-    expect((await getUserNamed(getUser, 'Bob')).body).toMatchObject({ username: 'bob' });
+    expect((await getUserNamed('Bob')).body).toMatchObject({ username: 'bob' });
   });
 
   it('given nobody of that name, then 404 not_found', async () => {
-    const getUser = await coldStart('users/get-user');
-
-    expectError(await getUserNamed(getUser, 'nobody'), 404, 'not_found');
+    expectError(await getUserNamed('nobody'), 404, 'not_found');
   });
 
   it('given a name that cannot be a username, then 400 naming the username', async () => {
-    const getUser = await coldStart('users/get-user');
-
-    const body = expectError(await getUserNamed(getUser, '-bad_name'), 400, 'invalid_request');
+    const body = expectError(await getUserNamed('-bad_name'), 400, 'invalid_request');
 
     expect(body.error.details).toHaveProperty('username');
   });
 });
 
 describe('the per-token rate limit of authenticated routes', () => {
-  it('given a valid token, then one conditional update counts the request under a hash of the token', async () => {
-    givenUser('alice', { links: 0, followers: 0, following: 0 });
-    const me = await coldStart('users/me');
+  it('given a valid token, then one write counts the request under a hash of the token', async () => {
+    await givenUser('alice', { links: 0, followers: 0, following: 0 });
 
     await get(me, '/v1/me');
 
-    const limits = dynamo.commandCalls(UpdateCommand).map((c) => c.args[0].input);
-    expect(limits).toHaveLength(1);
-    expect(limits[0]).toMatchObject({ TableName: TABLES.users, Key: rateKey(rateKeyForToken(TOKEN)) });
-    expect(JSON.stringify(dynamo.calls().map((c) => c.args[0].input))).not.toContain(TOKEN);
+    expect(services.rates.writes).toBe(1);
+    expect([...services.rates.tats.keys()]).toEqual([rateKeyForToken(TOKEN)]);
+    expect([...services.rates.tats.keys()].join()).not.toContain(TOKEN);
   });
 
   it('given a token over its limit, then 429 rate_limited with Retry-After, and the route does not run', async () => {
-    dynamo.on(UpdateCommand).rejects(conditionFailed({ tat: (Date.now() + 30_000) * 1000 }));
-    const me = await coldStart('users/me');
+    services.rates.tats.set(rateKeyForToken(TOKEN), (services.now + 30_000) * 1000);
+    const profileReads = vi.spyOn(services.users, 'get');
 
     const answer = await get(me, '/v1/me');
 
     expectError(answer, 429, 'rate_limited');
-    expect(answer.headers['retry-after']).toMatch(/^[1-9]\d*$/);
-    expect(dynamo.commandCalls(GetCommand).map((c) => c.args[0].input.TableName)).toEqual([TABLES.users]);
+    expect(answer.headers['retry-after']).toBe('24');
+    expect(profileReads).not.toHaveBeenCalled();
   });
 
   it('given a token nobody issued, then 401, counted against the client IP and never against the token', async () => {
-    const me = await coldStart('users/me');
-
     expectError(await get(me, '/v1/me', 'dlk_made-up'), 401, 'unauthorized');
 
-    const rateKeys = dynamo.commandCalls(UpdateCommand).map((call) => String(call.args[0].input.Key?.pk));
-    expect(rateKeys).not.toContain(`RATE#${rateKeyForToken('dlk_made-up')}`);
-    expect(rateKeys.every((key) => key.startsWith('RATE#'))).toBe(true);
+    expect([...services.rates.tats.keys()]).toEqual([rateKeyForIp('127.0.0.1')]);
   });
 });

@@ -1,24 +1,17 @@
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { publicRoute, type HttpHandler } from '../../../shared/http/handler.ts';
 import { PAGE_SECURITY, tokenPage } from '../../../shared/users/http.ts';
 import { toTokenResponse } from '../../../shared/users/schemas.ts';
 import { aUser } from '../../support/builders.ts';
 import { expectStrictPagePolicy } from '../../support/page-policy.ts';
 import { call, expectError, importHandler, stubFunctionEnvironment } from '../support/http.ts';
+import { useInMemoryServices } from '../support/services.ts';
 
 /** The headers that keep browsers from sniffing, framing or running what the service did not mean to serve. */
 
-const dynamo = mockClient(DynamoDBDocumentClient);
-
-beforeEach(() => {
-  dynamo.reset();
-  vi.resetModules();
-  stubFunctionEnvironment();
-});
-afterEach(() => vi.unstubAllEnvs());
-afterAll(() => dynamo.restore());
+useInMemoryServices();
+beforeAll(() => stubFunctionEnvironment());
+afterAll(() => vi.unstubAllEnvs());
 
 describe('X-Content-Type-Options', () => {
   it('given a JSON answer, then it carries nosniff', async () => {

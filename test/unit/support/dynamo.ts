@@ -6,13 +6,9 @@ import {
   TransactionCanceledException,
   type CancellationReason,
 } from '@aws-sdk/client-dynamodb';
-import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import type { AwsClientStub } from 'aws-sdk-client-mock';
 import { sessionKey } from '../../../shared/users/dynamodb.ts';
 import type { Session } from '../../../shared/users/model.ts';
-import { hashToken } from '../../../shared/users/sessions.ts';
-import { aSession } from '../../support/builders.ts';
 
 /** DynamoDB's failures as the SDK raises them, for mocked clients to reject with. */
 
@@ -82,28 +78,6 @@ export function sessionItem(session: Session): Record<string, unknown> {
     expires_at: session.expiresAt,
     expires_at_epoch: Math.ceil(Date.parse(session.expiresAt) / 1000),
   };
-}
-
-/**
- * Given a mocked document client, `token` opens a session of `username` until `expiresAt`; every other session
- * lookup finds nothing.
- */
-export function givenSession(
-  dynamo: AwsClientStub<DynamoDBDocumentClient>,
-  token: string,
-  overrides: Partial<Session> = {},
-): void {
-  const session = aSession({
-    tokenHash: hashToken(token),
-    expiresAt: '2999-01-01T00:00:00.000Z',
-    ...overrides,
-  });
-  dynamo.on(GetCommand, { Key: sessionKey(session.tokenHash) }).resolves({ Item: sessionItem(session) });
-}
-
-/** Session lookups and other gets that the test has not set up find nothing. */
-export function givenNothingElse(dynamo: AwsClientStub<DynamoDBDocumentClient>): void {
-  dynamo.on(GetCommand).resolves({});
 }
 
 const EXPRESSION_WORDS = new Set([

@@ -66,6 +66,12 @@ export class InMemoryLinkStore implements LinkStore {
     for (const link of this.linksOf(username)) yield [...link.tags];
   }
 
+  /** The links context's counters as profiles read them: all of a user's links, and the public ones. */
+  async linksCount(username: string): Promise<{ all: number; public: number }> {
+    const links = this.linksOf(username);
+    return { all: links.length, public: links.filter((link) => !link.private).length };
+  }
+
   /** What is stored now, for assertions. */
   stored(username: string, url: string): Link | undefined {
     return this.links.get(keyOf(username, url));

@@ -17,10 +17,13 @@ import type {
 
 export class InMemorySessionStore implements SessionStore {
   readonly byHash = new Map<string, Session>();
+  /** The token hashes looked up, in order. */
+  readonly lookups: string[] = [];
   async put(session: Session): Promise<void> {
     this.byHash.set(session.tokenHash, { ...session });
   }
   async get(tokenHash: string): Promise<Session | undefined> {
+    this.lookups.push(tokenHash);
     return this.byHash.get(tokenHash);
   }
   async delete(tokenHash: string): Promise<void> {

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { Unauthorized } from '../../../shared/errors.ts';
-import { hashToken, presentedToken, Sessions } from '../../../shared/users/sessions.ts';
+import { presentedToken } from '../../../shared/http/gate.ts';
+import { hashToken, Sessions } from '../../../shared/users/sessions.ts';
 import { aSession, aUser } from '../../support/builders.ts';
 import { InMemorySessionStore, InMemoryUsers } from '../support/memory-users.ts';
 

@@ -1,0 +1,51 @@
+import { config } from './config.ts';
+import type { Authenticator, Gate } from './http/gate.ts';
+import { RateLimiter } from './http/rate-limit.ts';
+import { DynamoRateLimitStore } from './http/rate-limit-store.ts';
+import { logger } from './logger.ts';
+import { sessions } from './users/service.ts';
+
+/**
+ * The composition root of the HTTP gate: the users context's sessions answer who is calling, and the limiter
+ * counts on its own items of the users table. It stands outside shared/http and shared/users so that neither
+ * folder imports the other.
+ */
+
+/** Looks the sessions up on first use: public routes never need them, nor their table. */
+const sessionAuthenticator: Authenticator = {
+  authenticate: (token) => sessions().authenticate(token),
+};
+
+let limiter: RateLimiter | undefined;
+let limiterUnconfigured = false;
+let replacement: Gate | undefined;
+
+/** The gate of this process: its parts are built on first use, once per cold start. */
+export function gate(): Gate {
+  return replacement ?? { authenticator: sessionAuthenticator, rateLimiter: rateLimiter() };
+}
+
+/** Tests install a gate over in-memory stores here; undefined restores the DynamoDB wiring. */
+export function setGateForTests(gate: Gate | undefined): void {
+  replacement = gate;
+}
+
+/**
+ * The per-client rate limiter on its users-table items; undefined (with one warning per cold start) when the
+ * function was given no USERS_TABLE: the wiring declares every HTTP function rate-limited, and until its stack
+ * gives it the table, API Gateway's throttling is the only bound.
+ */
+function rateLimiter(): RateLimiter | undefined {
+  if (limiter) return limiter;
+  const table = process.env.USERS_TABLE;
+  if (!table) {
+    if (!limiterUnconfigured) logger.warn('rate limiting is off: this function has no USERS_TABLE');
+    limiterUnconfigured = true;
+    return undefined;
+  }
+  limiter = new RateLimiter(new DynamoRateLimitStore(table), {
+    perSecond: config().RATE_LIMIT_PER_SECOND,
+    burst: config().RATE_LIMIT_BURST,
+  });
+  return limiter;
+}

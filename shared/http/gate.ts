@@ -1,0 +1,29 @@
+import type { RateLimiter } from './rate-limit.ts';
+
+/**
+ * What the HTTP layer needs before a route runs, as ports: who is calling, and whether they may make one more
+ * request. The HTTP layer knows no context: shared/gate.ts wires these to the users context's sessions and to
+ * the limiter's DynamoDB store.
+ */
+
+/** The username behind a presented access token. */
+export interface Authenticator {
+  /** Unauthorized for a missing, unknown, expired or revoked token. */
+  authenticate(token: string | undefined): Promise<string>;
+}
+
+export interface Gate {
+  authenticator: Authenticator;
+  /** Undefined when the function has nowhere to count requests: API Gateway's throttling is then the only bound. */
+  rateLimiter: RateLimiter | undefined;
+}
+
+/** The token from `Authorization: Bearer <token>` or the original clients' `Access-Token: <token>`. */
+export function presentedToken(headers: Record<string, string>): string | undefined {
+  const authorization = headers['authorization'];
+  if (authorization) {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+    return match?.[1];
+  }
+  return headers['access-token']?.trim() || undefined;
+}

@@ -1,0 +1,151 @@
+import { afterAll, beforeEach } from 'vitest';
+import type { Session } from '../../../shared/users/model.ts';
+import type { SocialCounts } from '../../../shared/users/ports.ts';
+import { hashToken } from '../../../shared/users/sessions.ts';
+import { aSession } from '../../support/builders.ts';
+import { InMemoryLinkStore } from './memory-link-store.ts';
+import {
+  InMemoryLoginStates,
+  InMemoryRateStore,
+  InMemorySessionStore,
+  InMemoryUsers,
+} from './memory-users.ts';
+
+/**
+ * The services that handler tests run against: each context's core over in-memory stores, installed through the
+ * services' test seams, so that a handler test calls the real handler, gate and core with no AWS SDK in the way.
+ * Time is an input: every core reads `services.now`. The seams and cores are imported when installed, so that a
+ * test that cold-starts a handler (vi.resetModules) installs into the same module instances the handler uses,
+ * and the domain errors the cores throw are the ones the handler maps.
+ */
+export interface InMemoryServices {
+  links: InMemoryLinkStore;
+  sessions: InMemorySessionStore;
+  users: InMemoryUsers;
+  loginStates: InMemoryLoginStates;
+  rates: InMemoryRateStore;
+  /** Followers and following per username, as the social context's counters hold them. */
+  followCounts: Map<string, { followers: number; following: number }>;
+  /** The time every core sees, in milliseconds since the epoch; tests may move it. */
+  now: number;
+  /** Opens a live session for `token` (alice's unless the overrides say otherwise). */
+  givenSession(token: string, overrides?: Partial<Session>): Session;
+  /** Installs these stores again, into the modules imported since: call after a cold start. */
+  reinstall(): Promise<void>;
+}
+
+export const NOW = Date.parse('2026-11-24T09:00:00.000Z');
+const SESSION_LIFETIME_DAYS = 30;
+const MAX_LINKS_PER_USER = 1000;
+const PAGE_TOKEN_SECRET = 'a-unit-test-key-of-at-least-thirty-two-characters';
+
+/** Fresh stores before each test of the file; the DynamoDB wiring back after it. */
+export function useInMemoryServices(
+  settings: { maxLinksPerUser?: number; rateLimit?: { perSecond: number; burst: number } } = {},
+): InMemoryServices {
+  const services = {} as InMemoryServices;
+  beforeEach(async () => {
+    const clock = () => services.now;
+    const sessions = new InMemorySessionStore();
+    const users = new InMemoryUsers();
+    const loginStates = new InMemoryLoginStates();
+    const links = new InMemoryLinkStore();
+    const rates = new InMemoryRateStore();
+    const followCounts = new Map<string, { followers: number; following: number }>();
+    const socialCounts: SocialCounts = {
+      counts: async (username) => followCounts.get(username) ?? { followers: 0, following: 0 },
+    };
+
+    async function reinstall(): Promise<void> {
+      const seams = await importSeams();
+      const sessionsCore = new seams.Sessions(
+        sessions,
+        users,
+        SESSION_LIFETIME_DAYS,
+        () => new Date(clock()),
+      );
+      seams.setSessionsForTests(sessionsCore);
+      seams.setGateForTests({
+        authenticator: sessionsCore,
+        rateLimiter: new seams.RateLimiter(rates, settings.rateLimit ?? { perSecond: 12, burst: 80 }, clock),
+      });
+      seams.setLinkServiceForTests(
+        new seams.LinkService(
+          links,
+          new seams.PageTokens(async () => Buffer.from(PAGE_TOKEN_SECRET, 'utf8'), clock),
+          settings.maxLinksPerUser ?? MAX_LINKS_PER_USER,
+          () => new Date(clock()),
+        ),
+      );
+      seams.setProfilesForTests(new seams.Profiles(users, links, socialCounts));
+      seams.setLoginStoresForTests({ states: loginStates, identities: users, now: () => new Date(clock()) });
+    }
+
+    Object.assign(services, {
+      sessions,
+      users,
+      loginStates,
+      links,
+      rates,
+      followCounts,
+      now: NOW,
+      reinstall,
+      givenSession(token: string, overrides: Partial<Session> = {}): Session {
+        const session = aSession({
+          tokenHash: hashToken(token),
+          expiresAt: new Date(services.now + 24 * 60 * 60 * 1000).toISOString(),
+          ...overrides,
+        });
+        sessions.byHash.set(session.tokenHash, session);
+        return session;
+      },
+    });
+    await reinstall();
+  });
+  afterAll(async () => {
+    const seams = await importSeams();
+    seams.setSessionsForTests(undefined);
+    seams.setGateForTests(undefined);
+    seams.setLinkServiceForTests(undefined);
+    seams.setProfilesForTests(undefined);
+    seams.setLoginStoresForTests(undefined);
+  });
+  return services;
+}
+
+/** The services' seams and the cores, as the module registry holds them now. */
+async function importSeams() {
+  const [
+    gate,
+    rateLimit,
+    linksCore,
+    linksService,
+    pagination,
+    identityService,
+    profiles,
+    usersService,
+    sessions,
+  ] = await Promise.all([
+    import('../../../shared/gate.ts'),
+    import('../../../shared/http/rate-limit.ts'),
+    import('../../../shared/links/core.ts'),
+    import('../../../shared/links/service.ts'),
+    import('../../../shared/pagination.ts'),
+    import('../../../shared/users/identity-service.ts'),
+    import('../../../shared/users/profiles.ts'),
+    import('../../../shared/users/service.ts'),
+    import('../../../shared/users/sessions.ts'),
+  ]);
+  return {
+    setGateForTests: gate.setGateForTests,
+    RateLimiter: rateLimit.RateLimiter,
+    LinkService: linksCore.LinkService,
+    setLinkServiceForTests: linksService.setLinkServiceForTests,
+    PageTokens: pagination.PageTokens,
+    setProfilesForTests: identityService.setProfilesForTests,
+    setLoginStoresForTests: identityService.setLoginStoresForTests,
+    Profiles: profiles.Profiles,
+    setSessionsForTests: usersService.setSessionsForTests,
+    Sessions: sessions.Sessions,
+  };
+}
