@@ -1,18 +1,42 @@
 import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, type TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Unavailable } from '../errors.ts';
+import { retry, TRY_AGAIN, type RetryPolicy } from '../retry.ts';
 
-let client: DynamoDBDocumentClient | undefined;
+/**
+ * The document client every DynamoDB adapter takes: the one place where an AWS failure becomes a domain error
+ * (see translateAwsError), so that adapters call `send` plainly. It overrides `send` rather than adding a
+ * middleware because aws-sdk-client-mock replaces the DynamoDBDocumentClient's `send`, where no middleware runs:
+ * the override calls that `send`, mocked or not, so the translation holds in unit tests too. Paginators call
+ * `send` as well. The SDK's own retry strategy has already retried throttling, 5xx and network errors by then.
+ */
+export class DocumentClient extends DynamoDBDocumentClient {
+  /** Sets the type apart, so that an adapter cannot be given a client that leaves its errors untranslated. */
+  readonly translatesAwsErrors = true;
+
+  constructor(client: DynamoDBClient = new DynamoDBClient({})) {
+    super(client, { marshallOptions: { removeUndefinedValues: true } });
+    // An own `send` that calls the inherited one (a mock's, in tests) at call time. Assigned rather than
+    // declared as an override: the inherited `send` has three overloads (callbacks) this one does not need.
+    const send = async (command: never, options?: never): Promise<unknown> => {
+      try {
+        return await super.send(command, options);
+      } catch (error) {
+        throw translateAwsError(error);
+      }
+    };
+    this.send = send as DynamoDBDocumentClient['send'];
+  }
+}
+
+let client: DocumentClient | undefined;
 
 /**
  * One document client per process, created on first use. The endpoint comes from the SDK's own
  * `AWS_ENDPOINT_URL_DYNAMODB` variable, which the local runtime points at DynamoDB Local.
  */
-export function documentClient(): DynamoDBDocumentClient {
-  client ??= DynamoDBDocumentClient.from(new DynamoDBClient({}), {
-    marshallOptions: { removeUndefinedValues: true },
-  });
+export function documentClient(): DocumentClient {
+  client ??= new DocumentClient();
   return client;
 }
 
@@ -40,15 +64,6 @@ export function translateAwsError(error: unknown): unknown {
   return error;
 }
 
-/** Runs a storage call, turning an outage into the domain's Unavailable error. */
-export async function guarded<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    throw translateAwsError(error);
-  }
-}
-
 export function requiredEnv(name: string): string {
   const value = process.env[name];
   if (!value)
@@ -56,8 +71,16 @@ export function requiredEnv(name: string): string {
   return value;
 }
 
-/** Transactions that collide with concurrent ones are cancelled; they are retried this many times. */
-const TRANSACTION_ATTEMPTS = 8;
+/**
+ * Transactions that collide with concurrent ones on the same items are cancelled with TransactionConflict. The
+ * SDK does not retry a cancellation (it is an answer, not a fault), so transact does, with the shared policy.
+ */
+const TRANSACTION_RETRY: RetryPolicy = {
+  attempts: 8,
+  baseDelayMs: 20,
+  maxDelayMs: 1000,
+  giveUp: () => new Unavailable('The database is busy with other changes to these items; try again.'),
+};
 
 export type CancellationReasons = NonNullable<TransactionCanceledException['CancellationReasons']>;
 
@@ -65,13 +88,13 @@ export type CancellationReasons = NonNullable<TransactionCanceledException['Canc
  * Runs a transaction; undefined when it committed, else the cancellation reasons when a condition failed.
  * Cancellations caused only by concurrent transactions on the same items are retried with jittered backoff.
  */
-export async function transact(
-  db: DynamoDBDocumentClient,
+export function transact(
+  db: DocumentClient,
   command: TransactWriteCommand,
 ): Promise<CancellationReasons | undefined> {
-  for (let attempt = 1; ; attempt++) {
+  return retry(TRANSACTION_RETRY, async () => {
     try {
-      await guarded(() => db.send(command));
+      await db.send(command);
       return undefined;
     } catch (error) {
       if (!(error instanceof TransactionCanceledException)) throw error;
@@ -80,10 +103,8 @@ export async function transact(
       const conflictOnly = reasons.every(
         (r) => !r.Code || r.Code === 'None' || r.Code === 'TransactionConflict',
       );
-      if (!conflictOnly || attempt >= TRANSACTION_ATTEMPTS) {
-        throw new Unavailable('The database is busy with other changes to these items; try again.');
-      }
-      await sleep(Math.random() * 10 * 2 ** attempt);
+      if (!conflictOnly) throw TRANSACTION_RETRY.giveUp();
+      return TRY_AGAIN;
     }
-  }
+  });
 }

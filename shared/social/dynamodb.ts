@@ -21,14 +21,8 @@
  * followed_pk, so it stays out of both indexes. The table streams edge changes to the news context, which
  * backfills a new follower's feed and clears it on unfollow.
  */
-import {
-  BatchGetCommand,
-  GetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
-import { documentClient, guarded, transact } from '../aws/dynamodb.ts';
+import { BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { documentClient, type DocumentClient, transact } from '../aws/dynamodb.ts';
 import { Unavailable } from '../errors.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Follow, FollowCounts, FollowPosition } from './model.ts';
@@ -84,7 +78,7 @@ export function isFollowItem(item: Record<string, unknown>): boolean {
 export class DynamoFollowStore implements FollowStore {
   constructor(
     private readonly tableName: string = requiredEnv('SOCIAL_TABLE'),
-    private readonly db: DynamoDBDocumentClient = documentClient(),
+    private readonly db: DocumentClient = documentClient(),
   ) {}
 
   async add(follow: Follow): Promise<boolean> {
@@ -166,18 +160,16 @@ export class DynamoFollowStore implements FollowStore {
         .map((reader) => edgeKey(reader, followed));
       for (let attempt = 1; keys.length > 0; attempt++) {
         if (attempt > BATCH_GET_ATTEMPTS) throw new Unavailable('The social graph is busy; try again.');
-        const { Responses, UnprocessedKeys } = await guarded(() =>
-          this.db.send(
-            new BatchGetCommand({
-              RequestItems: {
-                [this.tableName]: {
-                  Keys: keys,
-                  ConsistentRead: true,
-                  ProjectionExpression: 'follower, since',
-                },
+        const { Responses, UnprocessedKeys } = await this.db.send(
+          new BatchGetCommand({
+            RequestItems: {
+              [this.tableName]: {
+                Keys: keys,
+                ConsistentRead: true,
+                ProjectionExpression: 'follower, since',
               },
-            }),
-          ),
+            },
+          }),
         );
         for (const item of Responses?.[this.tableName] ?? [])
           found.set(item.follower as string, item.since as string);
@@ -189,8 +181,8 @@ export class DynamoFollowStore implements FollowStore {
   }
 
   async counts(username: string): Promise<FollowCounts> {
-    const { Item } = await guarded(() =>
-      this.db.send(new GetCommand({ TableName: this.tableName, Key: countersKey(username) })),
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: countersKey(username) }),
     );
     return {
       followers: Math.max(0, Number(Item?.followers_count ?? 0)),
@@ -199,8 +191,8 @@ export class DynamoFollowStore implements FollowStore {
   }
 
   private async query(input: Omit<QueryCommand['input'], 'TableName'>): Promise<FollowPage> {
-    const { Items = [], LastEvaluatedKey } = await guarded(() =>
-      this.db.send(new QueryCommand({ ...input, TableName: this.tableName, ScanIndexForward: false })),
+    const { Items = [], LastEvaluatedKey } = await this.db.send(
+      new QueryCommand({ ...input, TableName: this.tableName, ScanIndexForward: false }),
     );
     return { follows: Items.map(followFromItem), hasMore: LastEvaluatedKey !== undefined };
   }

@@ -42,10 +42,9 @@ import {
   PutCommand,
   TransactWriteCommand,
   UpdateCommand,
-  type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { documentClient, guarded, transact } from '../aws/dynamodb.ts';
+import { documentClient, type DocumentClient, transact } from '../aws/dynamodb.ts';
 import type { RateLimitStore, RateWrite } from '../http/rate-limit.ts';
 import type { GitHubIdentity, Session, User } from './model.ts';
 import type {
@@ -110,20 +109,18 @@ export function userFromItem(item: Record<string, unknown>): User {
 export class DynamoUserStore implements UserStore {
   constructor(
     private readonly tableName: string = requiredEnv('USERS_TABLE'),
-    private readonly db: DynamoDBDocumentClient = documentClient(),
+    private readonly db: DocumentClient = documentClient(),
   ) {}
 
   async createIfAbsent(user: User): Promise<User> {
     try {
-      await guarded(() =>
-        this.db.send(
-          new PutCommand({
-            TableName: this.tableName,
-            Item: userToItem(user),
-            ConditionExpression: 'attribute_not_exists(pk)',
-            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-          }),
-        ),
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: userToItem(user),
+          ConditionExpression: 'attribute_not_exists(pk)',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
       );
       return user;
     } catch (error) {
@@ -135,8 +132,8 @@ export class DynamoUserStore implements UserStore {
   }
 
   async get(username: string): Promise<User | undefined> {
-    const { Item } = await guarded(() =>
-      this.db.send(new GetCommand({ TableName: this.tableName, Key: userKey(username) })),
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: userKey(username) }),
     );
     return Item ? userFromItem(Item) : undefined;
   }
@@ -145,7 +142,7 @@ export class DynamoUserStore implements UserStore {
 export class DynamoSessionStore implements SessionStore {
   constructor(
     private readonly tableName: string = requiredEnv('USERS_TABLE'),
-    private readonly db: DynamoDBDocumentClient = documentClient(),
+    private readonly db: DocumentClient = documentClient(),
   ) {}
 
   async put(session: Session): Promise<void> {
@@ -156,14 +153,12 @@ export class DynamoSessionStore implements SessionStore {
       expires_at: session.expiresAt,
       expires_at_epoch: Math.ceil(Date.parse(session.expiresAt) / 1000),
     };
-    await guarded(() => this.db.send(new PutCommand({ TableName: this.tableName, Item: item })));
+    await this.db.send(new PutCommand({ TableName: this.tableName, Item: item }));
   }
 
   async get(tokenHash: string): Promise<Session | undefined> {
-    const { Item } = await guarded(() =>
-      this.db.send(
-        new GetCommand({ TableName: this.tableName, Key: sessionKey(tokenHash), ConsistentRead: true }),
-      ),
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: sessionKey(tokenHash), ConsistentRead: true }),
     );
     if (!Item) return undefined;
     const row = Item as SessionItem;
@@ -171,9 +166,7 @@ export class DynamoSessionStore implements SessionStore {
   }
 
   async delete(tokenHash: string): Promise<void> {
-    await guarded(() =>
-      this.db.send(new DeleteCommand({ TableName: this.tableName, Key: sessionKey(tokenHash) })),
-    );
+    await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: sessionKey(tokenHash) }));
   }
 }
 
@@ -191,14 +184,12 @@ export const rateKey = (keyHash: string) => ({ pk: `${prefix.rate}${keyHash}`, s
 export class DynamoIdentityStore implements IdentityStore {
   constructor(
     private readonly tableName: string = requiredEnv('USERS_TABLE'),
-    private readonly db: DynamoDBDocumentClient = documentClient(),
+    private readonly db: DocumentClient = documentClient(),
   ) {}
 
   async usernameFor(githubId: number): Promise<string | undefined> {
-    const { Item } = await guarded(() =>
-      this.db.send(
-        new GetCommand({ TableName: this.tableName, Key: identityKey(githubId), ConsistentRead: true }),
-      ),
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: identityKey(githubId), ConsistentRead: true }),
     );
     return typeof Item?.username === 'string' ? Item.username : undefined;
   }
@@ -254,10 +245,8 @@ export class DynamoIdentityStore implements IdentityStore {
     );
     if (reasons?.[0]?.Code === 'ConditionalCheckFailed') return { outcome: 'identity_taken' };
     if (reasons) return { outcome: 'username_taken' };
-    const { Item } = await guarded(() =>
-      this.db.send(
-        new GetCommand({ TableName: this.tableName, Key: userKey(user.username), ConsistentRead: true }),
-      ),
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: userKey(user.username), ConsistentRead: true }),
     );
     return { outcome: 'registered', user: Item ? userFromItem(Item) : user };
   }
@@ -268,30 +257,28 @@ export class DynamoIdentityStore implements IdentityStore {
     fields: ProfileFields,
   ): Promise<User | undefined> {
     try {
-      const { Attributes } = await guarded(() =>
-        this.db.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: userKey(username),
-            UpdateExpression: 'SET #name = :name, #email = :email, #avatar = :avatar, #github_login = :login',
-            ConditionExpression: '#github_id = :github_id',
-            ExpressionAttributeNames: {
-              '#name': 'name',
-              '#email': 'email',
-              '#avatar': 'avatar_url',
-              '#github_id': 'github_id',
-              '#github_login': 'github_login',
-            },
-            ExpressionAttributeValues: {
-              ':name': fields.name,
-              ':email': fields.email,
-              ':avatar': fields.avatarUrl,
-              ':login': identity.login,
-              ':github_id': identity.id,
-            },
-            ReturnValues: 'ALL_NEW',
-          }),
-        ),
+      const { Attributes } = await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: userKey(username),
+          UpdateExpression: 'SET #name = :name, #email = :email, #avatar = :avatar, #github_login = :login',
+          ConditionExpression: '#github_id = :github_id',
+          ExpressionAttributeNames: {
+            '#name': 'name',
+            '#email': 'email',
+            '#avatar': 'avatar_url',
+            '#github_id': 'github_id',
+            '#github_login': 'github_login',
+          },
+          ExpressionAttributeValues: {
+            ':name': fields.name,
+            ':email': fields.email,
+            ':avatar': fields.avatarUrl,
+            ':login': identity.login,
+            ':github_id': identity.id,
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
       );
       return Attributes ? userFromItem(Attributes) : undefined;
     } catch (error) {
@@ -305,37 +292,33 @@ export class DynamoIdentityStore implements IdentityStore {
 export class DynamoLoginStateStore implements LoginStateStore {
   constructor(
     private readonly tableName: string = requiredEnv('USERS_TABLE'),
-    private readonly db: DynamoDBDocumentClient = documentClient(),
+    private readonly db: DocumentClient = documentClient(),
   ) {}
 
   async save(stateHash: string, expiresAt: string): Promise<void> {
-    await guarded(() =>
-      this.db.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            ...loginStateKey(stateHash),
-            created_at: new Date().toISOString(),
-            expires_at_epoch: Math.floor(Date.parse(expiresAt) / 1000),
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      ),
+    await this.db.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...loginStateKey(stateHash),
+          created_at: new Date().toISOString(),
+          expires_at_epoch: Math.floor(Date.parse(expiresAt) / 1000),
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
     );
   }
 
   async consume(stateHash: string, now: Date): Promise<boolean> {
     try {
-      await guarded(() =>
-        this.db.send(
-          new DeleteCommand({
-            TableName: this.tableName,
-            Key: loginStateKey(stateHash),
-            // TTL deletion lags, so expiry is checked here too.
-            ConditionExpression: 'attribute_exists(pk) AND expires_at_epoch > :now',
-            ExpressionAttributeValues: { ':now': Math.floor(now.getTime() / 1000) },
-          }),
-        ),
+      await this.db.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: loginStateKey(stateHash),
+          // TTL deletion lags, so expiry is checked here too.
+          ConditionExpression: 'attribute_exists(pk) AND expires_at_epoch > :now',
+          ExpressionAttributeValues: { ':now': Math.floor(now.getTime() / 1000) },
+        }),
       );
       return true;
     } catch (error) {
@@ -349,7 +332,7 @@ export class DynamoLoginStateStore implements LoginStateStore {
 export class DynamoRateLimitStore implements RateLimitStore {
   constructor(
     private readonly tableName: string = requiredEnv('USERS_TABLE'),
-    private readonly db: DynamoDBDocumentClient = documentClient(),
+    private readonly db: DocumentClient = documentClient(),
   ) {}
 
   async restart(key: string, now: number, interval: number, expiresAtEpoch: number): Promise<RateWrite> {
@@ -391,19 +374,17 @@ export class DynamoRateLimitStore implements RateLimitStore {
     },
   ): Promise<RateWrite> {
     try {
-      const result = await guarded(() =>
-        this.db.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: rateKey(key),
-            UpdateExpression: input.UpdateExpression,
-            ConditionExpression: input.ConditionExpression,
-            ExpressionAttributeNames: { '#tat': 'tat', '#expires': 'expires_at_epoch' },
-            ExpressionAttributeValues: input.ExpressionAttributeValues,
-            ReturnValues: 'UPDATED_NEW',
-            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-          }),
-        ),
+      const result = await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: rateKey(key),
+          UpdateExpression: input.UpdateExpression,
+          ConditionExpression: input.ConditionExpression,
+          ExpressionAttributeNames: { '#tat': 'tat', '#expires': 'expires_at_epoch' },
+          ExpressionAttributeValues: input.ExpressionAttributeValues,
+          ReturnValues: 'UPDATED_NEW',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
       );
       const tat = result?.Attributes?.tat;
       return { applied: true, tat: typeof tat === 'number' ? tat : input.fallbackTat };
