@@ -6,6 +6,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
  * needs a loop here is an answer that succeeded as a call yet asks for another try: a BatchGet's unprocessed
  * keys, a SendMessageBatch's refused entries, a transaction cancelled by a concurrent one, an optimistic write
  * that lost the race. Each of those repeats a piece of work (often with a different request), so the SDK cannot.
+ * Two loops stay apart, each saying why: the link checker's probes (the last outcome is the verdict, and a server's
+ * Retry-After sets the wait) and the rate limiter's writes (no wait: each attempt builds on the state the refused
+ * write returned, and running out is an answer, 429, not an error).
  */
 
 /** How long to wait between attempts: injectable, so that tests take no real time. */

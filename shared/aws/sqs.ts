@@ -1,10 +1,19 @@
 import { SendMessageBatchCommand, SQSClient, type SendMessageBatchRequestEntry } from '@aws-sdk/client-sqs';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Unavailable } from '../errors.ts';
+import { retry, TRY_AGAIN, type RetryPolicy } from '../retry.ts';
 
 /** SendMessageBatch takes at most 10 messages per call. */
 export const SEND_BATCH_LIMIT = 10;
-const SEND_ATTEMPTS = 5;
+/**
+ * Refused entries of a SendMessageBatch: the call succeeded, so the SDK's retry strategy does not see them; they
+ * are sent again with the shared policy.
+ */
+const REFUSED_ENTRIES_RETRY: RetryPolicy = {
+  attempts: 5,
+  baseDelayMs: 100,
+  maxDelayMs: 1000,
+  giveUp: () => new Unavailable('A queue keeps refusing messages; try again later.'),
+};
 
 let client: SQSClient | undefined;
 /** One SQS client per process, created on first use; the endpoint comes from `AWS_ENDPOINT_URL_SQS`. */
@@ -35,14 +44,13 @@ export async function sendInBatches(
         ...(group ? { MessageGroupId: group } : {}),
       };
     });
-    for (let attempt = 1; entries.length > 0; attempt++) {
-      if (attempt > SEND_ATTEMPTS) throw new Unavailable('A queue keeps refusing messages; try again later.');
-      if (attempt > 1) await sleep(Math.random() * 25 * 2 ** attempt);
+    await retry(REFUSED_ENTRIES_RETRY, async () => {
       const { Failed = [] } = await client.send(
         new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }),
       );
       const failed = new Set(Failed.map((f) => f.Id));
       entries = entries.filter((entry) => failed.has(entry.Id));
-    }
+      return entries.length > 0 ? TRY_AGAIN : undefined;
+    });
   }
 }

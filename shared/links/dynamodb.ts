@@ -47,6 +47,7 @@ import {
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { createHash } from 'node:crypto';
 import { Unavailable } from '../errors.ts';
+import { retry, TRY_AGAIN, type RetryPolicy } from '../retry.ts';
 import { documentClient, type DocumentClient, transact } from '../aws/dynamodb.ts';
 import { normalizeUrl, type Link, type LinkPosition, type LinkStatus } from './model.ts';
 import type { InsertResult, LinkPage, LinkStore } from './ports.ts';
@@ -57,8 +58,16 @@ import { keyPrefixes } from '../keys.ts';
 export const LINKS_BY_CREATED = 'byCreated';
 const LINK_PREFIX = 'LINK#';
 const COUNTERS = 'COUNTERS';
-/** Reads and conditional deletes before giving up: each retry means another writer changed `private`. */
-const DELETE_ATTEMPTS = 8;
+/**
+ * A delete reads the link and deletes it only if it is still as private as read; a writer that flips `private`
+ * in between cancels it, and the read-delete is tried again with the shared policy.
+ */
+const CONTENDED_DELETE_RETRY: RetryPolicy = {
+  attempts: 8,
+  baseDelayMs: 10,
+  maxDelayMs: 500,
+  giveUp: () => new Unavailable('The link is being changed by other requests; try again.'),
+};
 
 export interface LinkItem {
   pk: string;
@@ -229,8 +238,8 @@ export class DynamoLinkStore implements LinkStore {
    * Removes the link and counts it out. Which counters drop depends on whether the link is private, so the link
    * is read first and deleted only if it still is as private as read; if it changed in between, again.
    */
-  async delete(username: string, url: string): Promise<boolean> {
-    for (let attempt = 1; ; attempt++) {
+  delete(username: string, url: string): Promise<boolean> {
+    return retry(CONTENDED_DELETE_RETRY, async () => {
       const current = await this.get(username, url);
       if (!current) return false;
       const command = new TransactWriteCommand({
@@ -256,11 +265,8 @@ export class DynamoLinkStore implements LinkStore {
           },
         ],
       });
-      if ((await transact(this.db, command)) === undefined) return true;
-      if (attempt >= DELETE_ATTEMPTS) {
-        throw new Unavailable('The link is being changed by other requests; try again.');
-      }
-    }
+      return (await transact(this.db, command)) === undefined ? true : TRY_AGAIN;
+    });
   }
 
   async listNewestFirst(

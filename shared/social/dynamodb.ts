@@ -24,7 +24,7 @@
 import { BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient, type DocumentClient, transact } from '../aws/dynamodb.ts';
 import { Unavailable } from '../errors.ts';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { retry, TRY_AGAIN, type RetryPolicy } from '../retry.ts';
 import type { Follow, FollowCounts, FollowPosition } from './model.ts';
 import type { FollowPage, FollowStore } from './ports.ts';
 import { requiredEnv } from '../config.ts';
@@ -35,7 +35,16 @@ export const FOLLOWERS_BY_SINCE = 'followersBySince';
 const EDGE_PREFIX = 'FOLLOWS#';
 /** BatchGetItem takes at most 100 keys per call; keys it leaves unprocessed are asked for again. */
 const BATCH_GET_LIMIT = 100;
-const BATCH_GET_ATTEMPTS = 8;
+/**
+ * BatchGet answers what it could not read now as UnprocessedKeys: the call succeeded, so the SDK's retry
+ * strategy does not see them; they are read again with the shared policy.
+ */
+const UNPROCESSED_KEYS_RETRY: RetryPolicy = {
+  attempts: 8,
+  baseDelayMs: 50,
+  maxDelayMs: 1000,
+  giveUp: () => new Unavailable('The social graph is busy; try again.'),
+};
 
 export interface FollowItem {
   pk: string;
@@ -158,8 +167,7 @@ export class DynamoFollowStore implements FollowStore {
       let keys: Record<string, unknown>[] = unique
         .slice(i, i + BATCH_GET_LIMIT)
         .map((reader) => edgeKey(reader, followed));
-      for (let attempt = 1; keys.length > 0; attempt++) {
-        if (attempt > BATCH_GET_ATTEMPTS) throw new Unavailable('The social graph is busy; try again.');
+      await retry(UNPROCESSED_KEYS_RETRY, async () => {
         const { Responses, UnprocessedKeys } = await this.db.send(
           new BatchGetCommand({
             RequestItems: {
@@ -174,8 +182,8 @@ export class DynamoFollowStore implements FollowStore {
         for (const item of Responses?.[this.tableName] ?? [])
           found.set(item.follower as string, item.since as string);
         keys = UnprocessedKeys?.[this.tableName]?.Keys ?? [];
-        if (keys.length > 0) await sleep(Math.random() * 25 * 2 ** attempt);
-      }
+        return keys.length > 0 ? TRY_AGAIN : undefined;
+      });
     }
     return found;
   }
