@@ -54,7 +54,7 @@ const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE
  * The SDK has already retried throttling and server errors with backoff; what still fails is a dependency
  * that is down (503). Anything else is a bug on our side and stays as it is (500).
  */
-export function translateAwsError(error: unknown): unknown {
+function translateAwsError(error: unknown): unknown {
   if (!(error instanceof Error)) return error;
   const fault = (error as { $fault?: string }).$fault;
   const code = (error as { code?: string }).code;
