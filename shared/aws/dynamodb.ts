@@ -1,14 +1,12 @@
 import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, type TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { Unavailable } from '../errors.ts';
+import { translatingSend } from './errors.ts';
 import { retry, TRY_AGAIN, type RetryPolicy } from '../retry.ts';
 
 /**
- * The document client every DynamoDB adapter takes: the one place where an AWS failure becomes a domain error
- * (see translateAwsError), so that adapters call `send` plainly. It overrides `send` rather than adding a
- * middleware because aws-sdk-client-mock replaces the DynamoDBDocumentClient's `send`, where no middleware runs:
- * the override calls that `send`, mocked or not, so the translation holds in unit tests too. Paginators call
- * `send` as well. The SDK's own retry strategy has already retried throttling, 5xx and network errors by then.
+ * The document client every DynamoDB adapter takes: its failures arrive as domain errors (see
+ * shared/aws/errors.ts). The SDK's own retry strategy has already retried throttling, 5xx and network errors.
  */
 export class DocumentClient extends DynamoDBDocumentClient {
   /** Sets the type apart, so that an adapter cannot be given a client that leaves its errors untranslated. */
@@ -16,15 +14,8 @@ export class DocumentClient extends DynamoDBDocumentClient {
 
   constructor(client: DynamoDBClient = new DynamoDBClient({})) {
     super(client, { marshallOptions: { removeUndefinedValues: true } });
-    // An own `send` that calls the inherited one (a mock's, in tests) at call time. Assigned rather than
-    // declared as an override: the inherited `send` has three overloads (callbacks) this one does not need.
-    const send = async (command: never, options?: never): Promise<unknown> => {
-      try {
-        return await super.send(command, options);
-      } catch (error) {
-        throw translateAwsError(error);
-      }
-    };
+    // Assigned rather than declared as an override: the inherited `send` has callback overloads not needed here.
+    const send = translatingSend((command, options) => super.send(command, options), 'The database');
     this.send = send as DynamoDBDocumentClient['send'];
   }
 }
@@ -38,30 +29,6 @@ let client: DocumentClient | undefined;
 export function documentClient(): DocumentClient {
   client ??= new DocumentClient();
   return client;
-}
-
-const UNAVAILABLE_NAMES = new Set([
-  'ProvisionedThroughputExceededException',
-  'ThrottlingException',
-  'RequestLimitExceeded',
-  'InternalServerError',
-  'ServiceUnavailable',
-  'TimeoutError',
-]);
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN']);
-
-/**
- * The SDK has already retried throttling and server errors with backoff; what still fails is a dependency
- * that is down (503). Anything else is a bug on our side and stays as it is (500).
- */
-function translateAwsError(error: unknown): unknown {
-  if (!(error instanceof Error)) return error;
-  const fault = (error as { $fault?: string }).$fault;
-  const code = (error as { code?: string }).code;
-  if (UNAVAILABLE_NAMES.has(error.name) || fault === 'server' || (code && NETWORK_CODES.has(code))) {
-    return new Unavailable('The database is unavailable right now; try again shortly.');
-  }
-  return error;
 }
 
 export function requiredEnv(name: string): string {

@@ -1,6 +1,12 @@
-import { SendMessageBatchCommand, SQSClient, type SendMessageBatchRequestEntry } from '@aws-sdk/client-sqs';
+import {
+  SendMessageBatchCommand,
+  SQSClient,
+  type SendMessageBatchRequestEntry,
+  type SQSClientConfig,
+} from '@aws-sdk/client-sqs';
 import { Unavailable } from '../errors.ts';
 import { retry, TRY_AGAIN, type RetryPolicy } from '../retry.ts';
+import { translatingSend } from './errors.ts';
 
 /** SendMessageBatch takes at most 10 messages per call. */
 export const SEND_BATCH_LIMIT = 10;
@@ -15,9 +21,22 @@ const REFUSED_ENTRIES_RETRY: RetryPolicy = {
   giveUp: () => new Unavailable('A queue keeps refusing messages; try again later.'),
 };
 
-let client: SQSClient | undefined;
+/** The SQS client every queue adapter takes: its failures arrive as domain errors (see shared/aws/errors.ts). */
+export class QueueClient extends SQSClient {
+  /** Sets the type apart, so that an adapter cannot be given a client that leaves its errors untranslated. */
+  readonly translatesAwsErrors = true;
+
+  constructor(config: SQSClientConfig = {}) {
+    super(config);
+    // Assigned rather than declared as an override: the inherited `send` has callback overloads not needed here.
+    const send = translatingSend((command, options) => super.send(command, options), 'The queue');
+    this.send = send as SQSClient['send'];
+  }
+}
+
+let client: QueueClient | undefined;
 /** One SQS client per process, created on first use; the endpoint comes from `AWS_ENDPOINT_URL_SQS`. */
-export const sqsClient = () => (client ??= new SQSClient({}));
+export const sqsClient = () => (client ??= new QueueClient());
 
 export interface SendOptions {
   /** A fair queue's tenant of each message, sent as its MessageGroupId (none when it answers undefined). */
@@ -30,7 +49,7 @@ export interface SendOptions {
  * duplicate, which every consumer here tolerates); what is still refused after a few attempts is an outage.
  */
 export async function sendInBatches(
-  client: SQSClient,
+  client: QueueClient,
   queueUrl: string,
   bodies: string[],
   { messageGroupOf }: SendOptions = {},
