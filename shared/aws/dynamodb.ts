@@ -1,52 +1,34 @@
 import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, type TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Unavailable } from '../errors.ts';
+import { translatingSend } from './errors.ts';
+import { retry, TRY_AGAIN, type RetryPolicy } from '../retry.ts';
 
-let client: DynamoDBDocumentClient | undefined;
+/**
+ * The document client every DynamoDB adapter takes: its failures arrive as domain errors (see
+ * shared/aws/errors.ts). The SDK's own retry strategy has already retried throttling, 5xx and network errors.
+ */
+export class DocumentClient extends DynamoDBDocumentClient {
+  /** Sets the type apart, so that an adapter cannot be given a client that leaves its errors untranslated. */
+  readonly translatesAwsErrors = true;
+
+  constructor(client: DynamoDBClient = new DynamoDBClient({})) {
+    super(client, { marshallOptions: { removeUndefinedValues: true } });
+    // Assigned rather than declared as an override: the inherited `send` has callback overloads not needed here.
+    const send = translatingSend((command, options) => super.send(command, options), 'The database');
+    this.send = send as DynamoDBDocumentClient['send'];
+  }
+}
+
+let client: DocumentClient | undefined;
 
 /**
  * One document client per process, created on first use. The endpoint comes from the SDK's own
  * `AWS_ENDPOINT_URL_DYNAMODB` variable, which the local runtime points at DynamoDB Local.
  */
-export function documentClient(): DynamoDBDocumentClient {
-  client ??= DynamoDBDocumentClient.from(new DynamoDBClient({}), {
-    marshallOptions: { removeUndefinedValues: true },
-  });
+export function documentClient(): DocumentClient {
+  client ??= new DocumentClient();
   return client;
-}
-
-const UNAVAILABLE_NAMES = new Set([
-  'ProvisionedThroughputExceededException',
-  'ThrottlingException',
-  'RequestLimitExceeded',
-  'InternalServerError',
-  'ServiceUnavailable',
-  'TimeoutError',
-]);
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN']);
-
-/**
- * The SDK has already retried throttling and server errors with backoff; what still fails is a dependency
- * that is down (503). Anything else is a bug on our side and stays as it is (500).
- */
-export function translateAwsError(error: unknown): unknown {
-  if (!(error instanceof Error)) return error;
-  const fault = (error as { $fault?: string }).$fault;
-  const code = (error as { code?: string }).code;
-  if (UNAVAILABLE_NAMES.has(error.name) || fault === 'server' || (code && NETWORK_CODES.has(code))) {
-    return new Unavailable('The database is unavailable right now; try again shortly.');
-  }
-  return error;
-}
-
-/** Runs a storage call, turning an outage into the domain's Unavailable error. */
-export async function guarded<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    throw translateAwsError(error);
-  }
 }
 
 export function requiredEnv(name: string): string {
@@ -56,8 +38,16 @@ export function requiredEnv(name: string): string {
   return value;
 }
 
-/** Transactions that collide with concurrent ones are cancelled; they are retried this many times. */
-const TRANSACTION_ATTEMPTS = 8;
+/**
+ * Transactions that collide with concurrent ones on the same items are cancelled with TransactionConflict. The
+ * SDK does not retry a cancellation (it is an answer, not a fault), so transact does, with the shared policy.
+ */
+const TRANSACTION_RETRY: RetryPolicy = {
+  attempts: 8,
+  baseDelayMs: 20,
+  maxDelayMs: 1000,
+  giveUp: () => new Unavailable('The database is busy with other changes to these items; try again.'),
+};
 
 export type CancellationReasons = NonNullable<TransactionCanceledException['CancellationReasons']>;
 
@@ -65,13 +55,13 @@ export type CancellationReasons = NonNullable<TransactionCanceledException['Canc
  * Runs a transaction; undefined when it committed, else the cancellation reasons when a condition failed.
  * Cancellations caused only by concurrent transactions on the same items are retried with jittered backoff.
  */
-export async function transact(
-  db: DynamoDBDocumentClient,
+export function transact(
+  db: DocumentClient,
   command: TransactWriteCommand,
 ): Promise<CancellationReasons | undefined> {
-  for (let attempt = 1; ; attempt++) {
+  return retry(TRANSACTION_RETRY, async () => {
     try {
-      await guarded(() => db.send(command));
+      await db.send(command);
       return undefined;
     } catch (error) {
       if (!(error instanceof TransactionCanceledException)) throw error;
@@ -80,10 +70,8 @@ export async function transact(
       const conflictOnly = reasons.every(
         (r) => !r.Code || r.Code === 'None' || r.Code === 'TransactionConflict',
       );
-      if (!conflictOnly || attempt >= TRANSACTION_ATTEMPTS) {
-        throw new Unavailable('The database is busy with other changes to these items; try again.');
-      }
-      await sleep(Math.random() * 10 * 2 ** attempt);
+      if (!conflictOnly) throw TRANSACTION_RETRY.giveUp();
+      return TRY_AGAIN;
     }
-  }
+  });
 }

@@ -1,14 +1,42 @@
-import { SendMessageBatchCommand, SQSClient, type SendMessageBatchRequestEntry } from '@aws-sdk/client-sqs';
-import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  SendMessageBatchCommand,
+  SQSClient,
+  type SendMessageBatchRequestEntry,
+  type SQSClientConfig,
+} from '@aws-sdk/client-sqs';
 import { Unavailable } from '../errors.ts';
+import { retry, TRY_AGAIN, type RetryPolicy } from '../retry.ts';
+import { translatingSend } from './errors.ts';
 
 /** SendMessageBatch takes at most 10 messages per call. */
 export const SEND_BATCH_LIMIT = 10;
-const SEND_ATTEMPTS = 5;
+/**
+ * Refused entries of a SendMessageBatch: the call succeeded, so the SDK's retry strategy does not see them; they
+ * are sent again with the shared policy.
+ */
+const REFUSED_ENTRIES_RETRY: RetryPolicy = {
+  attempts: 5,
+  baseDelayMs: 100,
+  maxDelayMs: 1000,
+  giveUp: () => new Unavailable('A queue keeps refusing messages; try again later.'),
+};
 
-let client: SQSClient | undefined;
+/** The SQS client every queue adapter takes: its failures arrive as domain errors (see shared/aws/errors.ts). */
+export class QueueClient extends SQSClient {
+  /** Sets the type apart, so that an adapter cannot be given a client that leaves its errors untranslated. */
+  readonly translatesAwsErrors = true;
+
+  constructor(config: SQSClientConfig = {}) {
+    super(config);
+    // Assigned rather than declared as an override: the inherited `send` has callback overloads not needed here.
+    const send = translatingSend((command, options) => super.send(command, options), 'The queue');
+    this.send = send as SQSClient['send'];
+  }
+}
+
+let client: QueueClient | undefined;
 /** One SQS client per process, created on first use; the endpoint comes from `AWS_ENDPOINT_URL_SQS`. */
-export const sqsClient = () => (client ??= new SQSClient({}));
+export const sqsClient = () => (client ??= new QueueClient());
 
 export interface SendOptions {
   /** A fair queue's tenant of each message, sent as its MessageGroupId (none when it answers undefined). */
@@ -21,7 +49,7 @@ export interface SendOptions {
  * duplicate, which every consumer here tolerates); what is still refused after a few attempts is an outage.
  */
 export async function sendInBatches(
-  client: SQSClient,
+  client: QueueClient,
   queueUrl: string,
   bodies: string[],
   { messageGroupOf }: SendOptions = {},
@@ -35,14 +63,13 @@ export async function sendInBatches(
         ...(group ? { MessageGroupId: group } : {}),
       };
     });
-    for (let attempt = 1; entries.length > 0; attempt++) {
-      if (attempt > SEND_ATTEMPTS) throw new Unavailable('A queue keeps refusing messages; try again later.');
-      if (attempt > 1) await sleep(Math.random() * 25 * 2 ** attempt);
+    await retry(REFUSED_ENTRIES_RETRY, async () => {
       const { Failed = [] } = await client.send(
         new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }),
       );
       const failed = new Set(Failed.map((f) => f.Id));
       entries = entries.filter((entry) => failed.has(entry.Id));
-    }
+      return entries.length > 0 ? TRY_AGAIN : undefined;
+    });
   }
 }

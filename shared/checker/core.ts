@@ -78,6 +78,11 @@ export class LinkChecker {
     private readonly clock: Clock = systemClock,
   ) {}
 
+  /**
+   * Its own loop rather than shared/retry.ts: when the attempts run out, the last outcome is the verdict (not an
+   * error), and each wait depends on that outcome (a server's Retry-After), with equal jitter so that a server
+   * that asked for time is never asked again at once.
+   */
   async check(url: string, options: { firstCheck: boolean }): Promise<Verdict> {
     let attempt = 0;
     let outcome: FetchOutcome;

@@ -1,6 +1,5 @@
-import type { SQSClient } from '@aws-sdk/client-sqs';
 import { requiredEnv } from '../config.ts';
-import { sendInBatches, sqsClient } from '../aws/sqs.ts';
+import { type QueueClient, sendInBatches, sqsClient } from '../aws/sqs.ts';
 import { messageGroupOf, queues } from '../wiring.ts';
 import { toCheckMessage, type CheckRequest } from './model.ts';
 import type { CheckQueue } from './ports.ts';
@@ -19,7 +18,7 @@ import type { CheckQueue } from './ports.ts';
 export class SqsCheckQueue implements CheckQueue {
   constructor(
     private readonly queueUrl: string = requiredEnv('LINK_CHECKS_QUEUE_URL'),
-    private readonly client: SQSClient = sqsClient(),
+    private readonly client: QueueClient = sqsClient(),
   ) {}
 
   send(requests: CheckRequest[]): Promise<void> {

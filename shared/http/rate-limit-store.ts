@@ -9,9 +9,9 @@
  * arrival time in epoch microseconds; the TTL removes it a minute after it stops limiting (see rate-limit.ts).
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { documentClient, guarded } from '../aws/dynamodb.ts';
+import { documentClient, type DocumentClient } from '../aws/dynamodb.ts';
 import { keyPrefixes } from '../keys.ts';
 import type { RateLimitStore, RateWrite } from './rate-limit.ts';
 
@@ -21,7 +21,7 @@ export const rateKey = (keyHash: string) => ({ pk: `${keyPrefixes.users.rate}${k
 export class DynamoRateLimitStore implements RateLimitStore {
   constructor(
     private readonly tableName: string,
-    private readonly db: DynamoDBDocumentClient = documentClient(),
+    private readonly db: DocumentClient = documentClient(),
   ) {}
   async restart(key: string, now: number, interval: number, expiresAtEpoch: number): Promise<RateWrite> {
     return this.update(key, {
@@ -62,19 +62,17 @@ export class DynamoRateLimitStore implements RateLimitStore {
     },
   ): Promise<RateWrite> {
     try {
-      const result = await guarded(() =>
-        this.db.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: rateKey(key),
-            UpdateExpression: input.UpdateExpression,
-            ConditionExpression: input.ConditionExpression,
-            ExpressionAttributeNames: { '#tat': 'tat', '#expires': 'expires_at_epoch' },
-            ExpressionAttributeValues: input.ExpressionAttributeValues,
-            ReturnValues: 'UPDATED_NEW',
-            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-          }),
-        ),
+      const result = await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: rateKey(key),
+          UpdateExpression: input.UpdateExpression,
+          ConditionExpression: input.ConditionExpression,
+          ExpressionAttributeNames: { '#tat': 'tat', '#expires': 'expires_at_epoch' },
+          ExpressionAttributeValues: input.ExpressionAttributeValues,
+          ReturnValues: 'UPDATED_NEW',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
       );
       const tat = result?.Attributes?.tat;
       return { applied: true, tat: typeof tat === 'number' ? tat : input.fallbackTat };

@@ -1,6 +1,7 @@
 import { InvalidRequest, AlreadyExists, LinkLimitReached, NotFound, Unavailable } from '../errors.ts';
 import * as z from 'zod';
 import type { PageTokens } from '../pagination.ts';
+import { realPause, retry, TRY_AGAIN, type Pause, type RetryPolicy } from '../retry.ts';
 import { LinkFilter, RegexBudget, type LinkFilterInput } from './filter.ts';
 import { MAX_TAGS, mergeTags, type Link, type LinkPosition } from './model.ts';
 import type { LinkStore } from './ports.ts';
@@ -43,7 +44,16 @@ export const FILTER_SCAN_BUDGET = 1000;
  */
 export const REGEX_TIME_BUDGET_MS = 150;
 const FILTERED_PAGE_SIZE = 100;
-const UPDATE_ATTEMPTS = 8;
+/**
+ * An update reads the link, applies the changes and writes it only if its version is still the one read; a
+ * concurrent writer makes the write fail, and the whole read-change-write is tried again with the shared policy.
+ */
+const CONTENDED_UPDATE_RETRY: RetryPolicy = {
+  attempts: 8,
+  baseDelayMs: 10,
+  maxDelayMs: 500,
+  giveUp: () => new Unavailable('The link is being changed by other requests; try again.'),
+};
 
 /** The links context: a user's own bookmarks. Plain TypeScript; storage comes in through the LinkStore port. */
 export class LinkService {
@@ -52,9 +62,8 @@ export class LinkService {
     private readonly pageTokens: PageTokens,
     private readonly maxLinksPerUser: number,
     private readonly now: () => Date = () => new Date(),
-    /** Pause between attempts of a contended update; jittered so that competing writers spread out. */
-    private readonly backoff: (attempt: number) => Promise<void> = (attempt) =>
-      new Promise((done) => setTimeout(done, Math.random() * 5 * 2 ** attempt)),
+    /** Pause between attempts of a contended update. */
+    private readonly pause: Pause = realPause,
     /** The regex time budget of one listing, and the clock (milliseconds) that measures it. */
     private readonly regexTime: { budgetMs: number; clock: () => number } = {
       budgetMs: REGEX_TIME_BUDGET_MS,
@@ -124,33 +133,34 @@ export class LinkService {
   }
 
   async update(username: string, changes: LinkChanges): Promise<Link> {
-    for (let attempt = 0; attempt < UPDATE_ATTEMPTS; attempt++) {
-      const current = await this.store.get(username, changes.url);
-      if (!current) throw new NotFound('You have no link with this URL.');
-      const tags = mergeTags(current.tags, changes.addTags ?? [], changes.removeTags ?? []);
-      if (tags.length > MAX_TAGS) {
-        throw new InvalidRequest(`A link has at most ${MAX_TAGS} tags.`, {
-          add_tags: `at most ${MAX_TAGS} tags`,
-        });
-      }
-      const { publishedAt, ...rest } = current;
-      const updatedAt = this.later(current.updatedAt);
-      const isPrivate = changes.private ?? current.private;
-      const updated: Link = {
-        ...rest,
-        title: changes.title ?? current.title,
-        description: changes.description ?? current.description,
-        private: isPrivate,
-        tags,
-        updatedAt,
-        ...(isPrivate ? {} : { publishedAt: current.private ? updatedAt : publishedAt }),
-        version: current.version + 1,
-      };
-      if (await this.store.replace(updated, current)) return updated;
-      // Someone changed the link between our read and our write: read again and reapply the changes.
-      await this.backoff(attempt);
+    return retry(CONTENDED_UPDATE_RETRY, () => this.tryUpdate(username, changes), this.pause);
+  }
+
+  /** One read-change-write; TRY_AGAIN when another writer changed the link in between. */
+  private async tryUpdate(username: string, changes: LinkChanges): Promise<Link | typeof TRY_AGAIN> {
+    const current = await this.store.get(username, changes.url);
+    if (!current) throw new NotFound('You have no link with this URL.');
+    const tags = mergeTags(current.tags, changes.addTags ?? [], changes.removeTags ?? []);
+    if (tags.length > MAX_TAGS) {
+      throw new InvalidRequest(`A link has at most ${MAX_TAGS} tags.`, {
+        add_tags: `at most ${MAX_TAGS} tags`,
+      });
     }
-    throw new Unavailable('The link is being changed by other requests; try again.');
+    const { publishedAt, ...rest } = current;
+    const updatedAt = this.later(current.updatedAt);
+    const isPrivate = changes.private ?? current.private;
+    const updated: Link = {
+      ...rest,
+      title: changes.title ?? current.title,
+      description: changes.description ?? current.description,
+      private: isPrivate,
+      tags,
+      updatedAt,
+      ...(isPrivate ? {} : { publishedAt: current.private ? updatedAt : publishedAt }),
+      version: current.version + 1,
+    };
+    // Someone changed the link between our read and our write: read again and reapply the changes.
+    return (await this.store.replace(updated, current)) ? updated : TRY_AGAIN;
   }
 
   async remove(username: string, url: string): Promise<void> {

@@ -43,12 +43,12 @@ import {
   UpdateCommand,
   paginateQuery,
   paginateScan,
-  type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { createHash } from 'node:crypto';
 import { Unavailable } from '../errors.ts';
-import { documentClient, guarded, transact, translateAwsError } from '../aws/dynamodb.ts';
+import { retry, TRY_AGAIN, type RetryPolicy } from '../retry.ts';
+import { documentClient, type DocumentClient, transact } from '../aws/dynamodb.ts';
 import { normalizeUrl, type Link, type LinkPosition, type LinkStatus } from './model.ts';
 import type { InsertResult, LinkPage, LinkStore } from './ports.ts';
 import type { LinkCheckRecord, LinkRef, RecordCheckResult, StaleLinkQuery } from './checks.ts';
@@ -58,8 +58,16 @@ import { keyPrefixes } from '../keys.ts';
 export const LINKS_BY_CREATED = 'byCreated';
 const LINK_PREFIX = 'LINK#';
 const COUNTERS = 'COUNTERS';
-/** Reads and conditional deletes before giving up: each retry means another writer changed `private`. */
-const DELETE_ATTEMPTS = 8;
+/**
+ * A delete reads the link and deletes it only if it is still as private as read; a writer that flips `private`
+ * in between cancels it, and the read-delete is tried again with the shared policy.
+ */
+const CONTENDED_DELETE_RETRY: RetryPolicy = {
+  attempts: 8,
+  baseDelayMs: 10,
+  maxDelayMs: 500,
+  giveUp: () => new Unavailable('The link is being changed by other requests; try again.'),
+};
 
 export interface LinkItem {
   pk: string;
@@ -140,7 +148,7 @@ export function isLinkItem(item: Record<string, unknown>): boolean {
 export class DynamoLinkStore implements LinkStore {
   constructor(
     private readonly tableName: string = requiredEnv('LINKS_TABLE'),
-    private readonly db: DynamoDBDocumentClient = documentClient(),
+    private readonly db: DocumentClient = documentClient(),
   ) {}
 
   async insert(link: Link, maxLinks: number): Promise<InsertResult> {
@@ -186,10 +194,8 @@ export class DynamoLinkStore implements LinkStore {
   }
 
   async get(username: string, url: string): Promise<Link | undefined> {
-    const { Item } = await guarded(() =>
-      this.db.send(
-        new GetCommand({ TableName: this.tableName, Key: linkKey(username, url), ConsistentRead: true }),
-      ),
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: linkKey(username, url), ConsistentRead: true }),
     );
     return Item ? linkFromItem(Item) : undefined;
   }
@@ -203,7 +209,7 @@ export class DynamoLinkStore implements LinkStore {
     };
     if (link.private === previous.private) {
       try {
-        await guarded(() => this.db.send(new PutCommand(put)));
+        await this.db.send(new PutCommand(put));
         return true;
       } catch (error) {
         if (error instanceof ConditionalCheckFailedException) return false;
@@ -232,8 +238,8 @@ export class DynamoLinkStore implements LinkStore {
    * Removes the link and counts it out. Which counters drop depends on whether the link is private, so the link
    * is read first and deleted only if it still is as private as read; if it changed in between, again.
    */
-  async delete(username: string, url: string): Promise<boolean> {
-    for (let attempt = 1; ; attempt++) {
+  delete(username: string, url: string): Promise<boolean> {
+    return retry(CONTENDED_DELETE_RETRY, async () => {
       const current = await this.get(username, url);
       if (!current) return false;
       const command = new TransactWriteCommand({
@@ -259,11 +265,8 @@ export class DynamoLinkStore implements LinkStore {
           },
         ],
       });
-      if ((await transact(this.db, command)) === undefined) return true;
-      if (attempt >= DELETE_ATTEMPTS) {
-        throw new Unavailable('The link is being changed by other requests; try again.');
-      }
-    }
+      return (await transact(this.db, command)) === undefined ? true : TRY_AGAIN;
+    });
   }
 
   async listNewestFirst(
@@ -271,21 +274,19 @@ export class DynamoLinkStore implements LinkStore {
     after: LinkPosition | undefined,
     pageSize: number,
   ): Promise<LinkPage> {
-    const { Items = [], LastEvaluatedKey } = await guarded(() =>
-      this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: LINKS_BY_CREATED,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': userPartition(username) },
-          ScanIndexForward: false,
-          ConsistentRead: true,
-          Limit: pageSize,
-          ExclusiveStartKey: after
-            ? { ...linkKey(username, after.url), created: createdKey(after) }
-            : undefined,
-        }),
-      ),
+    const { Items = [], LastEvaluatedKey } = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: LINKS_BY_CREATED,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': userPartition(username) },
+        ScanIndexForward: false,
+        ConsistentRead: true,
+        Limit: pageSize,
+        ExclusiveStartKey: after
+          ? { ...linkKey(username, after.url), created: createdKey(after) }
+          : undefined,
+      }),
     );
     return { links: Items.map(linkFromItem), hasMore: LastEvaluatedKey !== undefined };
   }
@@ -355,28 +356,24 @@ export class DynamoLinkStore implements LinkStore {
       values[':empty'] = '';
     }
     try {
-      await guarded(() =>
-        this.db.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: linkKey(username, url),
-            UpdateExpression: `SET ${sets.join(', ')}`,
-            ConditionExpression: conditions.join(' AND '),
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: values,
-            // No ReturnValuesOnConditionCheckFailure: the checker may update only the check's attributes
-            // (LINK_CHECK_ATTRIBUTES, its IAM grant), and the whole old item would be more than those.
-          }),
-        ),
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: linkKey(username, url),
+          UpdateExpression: `SET ${sets.join(', ')}`,
+          ConditionExpression: conditions.join(' AND '),
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: values,
+          // No ReturnValuesOnConditionCheckFailure: the checker may update only the check's attributes
+          // (LINK_CHECK_ATTRIBUTES, its IAM grant), and the whole old item would be more than those.
+        }),
       );
       return { written: true, titleFilled: fillTitle };
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
       // Which condition failed: the item as it is now.
-      const { Item: item } = await guarded(() =>
-        this.db.send(
-          new GetCommand({ TableName: this.tableName, Key: linkKey(username, url), ConsistentRead: true }),
-        ),
+      const { Item: item } = await this.db.send(
+        new GetCommand({ TableName: this.tableName, Key: linkKey(username, url), ConsistentRead: true }),
       );
       if (!item) return { written: false, why: 'gone' };
       if (typeof item.checked_at === 'string' && item.checked_at >= record.checkedAt) {
@@ -413,16 +410,12 @@ export class DynamoLinkStore implements LinkStore {
         ExpressionAttributeNames: { '#url': 'url' },
       },
     );
-    try {
-      for await (const page of pages) {
-        const links = (page.Items ?? []).map((item) => ({
-          username: item.username as string,
-          url: item.url as string,
-        }));
-        if (links.length > 0) yield links;
-      }
-    } catch (error) {
-      throw translateAwsError(error);
+    for await (const page of pages) {
+      const links = (page.Items ?? []).map((item) => ({
+        username: item.username as string,
+        url: item.url as string,
+      }));
+      if (links.length > 0) yield links;
     }
   }
 
@@ -436,12 +429,8 @@ export class DynamoLinkStore implements LinkStore {
         ProjectionExpression: 'tags',
       },
     );
-    try {
-      for await (const page of pages) {
-        for (const item of page.Items ?? []) yield (item.tags as string[] | undefined) ?? [];
-      }
-    } catch (error) {
-      throw translateAwsError(error);
+    for await (const page of pages) {
+      for (const item of page.Items ?? []) yield (item.tags as string[] | undefined) ?? [];
     }
   }
 }
@@ -454,20 +443,18 @@ export class DynamoLinkStore implements LinkStore {
 export class DynamoLinkCounts {
   constructor(
     private readonly tableName: string = requiredEnv('LINKS_TABLE'),
-    private readonly db: DynamoDBDocumentClient = documentClient(),
+    private readonly db: DocumentClient = documentClient(),
   ) {}
 
   /** All the user's links, and those that are not private. */
   async linksCount(username: string): Promise<{ all: number; public: number }> {
-    const { Item } = await guarded(() =>
-      this.db.send(
-        new GetCommand({
-          TableName: this.tableName,
-          Key: countersKey(username),
-          ProjectionExpression: 'links_count, public_links_count',
-          ConsistentRead: true,
-        }),
-      ),
+    const { Item } = await this.db.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: countersKey(username),
+        ProjectionExpression: 'links_count, public_links_count',
+        ConsistentRead: true,
+      }),
     );
     return {
       all: Math.max(0, Number(Item?.links_count ?? 0)),

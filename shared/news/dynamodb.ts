@@ -23,14 +23,9 @@
  * TTL attribute: 90 days after the event for an entry, after the retraction for a hidden revision.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  QueryCommand,
-  UpdateCommand,
-  paginateQuery,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, UpdateCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
 import { createHash } from 'node:crypto';
-import { documentClient, guarded, translateAwsError } from '../aws/dynamodb.ts';
+import { documentClient, type DocumentClient } from '../aws/dynamodb.ts';
 import { requiredEnv } from '../config.ts';
 import type { LinkEvent, LinkEventType } from './model.ts';
 import type { FeedEntryRead, FeedPosition, FeedStore, SlotEntry, SlotRef, SlotTombstone } from './ports.ts';
@@ -113,7 +108,7 @@ function entryFromItem(item: Record<string, unknown>): FeedEntryRead {
 export class DynamoFeedStore implements FeedStore {
   constructor(
     private readonly tableName: string = requiredEnv('FEEDS_TABLE'),
-    private readonly db: DynamoDBDocumentClient = documentClient(),
+    private readonly db: DocumentClient = documentClient(),
   ) {}
 
   async writeEntries(entries: SlotEntry[]): Promise<void> {
@@ -172,35 +167,29 @@ export class DynamoFeedStore implements FeedStore {
         ConsistentRead: true,
       },
     );
-    try {
-      for await (const page of pages) {
-        // Conditional again: an entry of a later follow may have replaced it since the query.
-        await inFlight(page.Items ?? [], (key) =>
-          this.removeEntry(key as { pk: string; sk: string }, 'followed_since <= :since', {
-            ':since': since,
-          }),
-        );
-      }
-    } catch (error) {
-      throw translateAwsError(error);
+    for await (const page of pages) {
+      // Conditional again: an entry of a later follow may have replaced it since the query.
+      await inFlight(page.Items ?? [], (key) =>
+        this.removeEntry(key as { pk: string; sk: string }, 'followed_since <= :since', {
+          ':since': since,
+        }),
+      );
     }
   }
 
   async page(reader: string, after: FeedPosition | undefined, pageSize: number): Promise<FeedEntryRead[]> {
-    const { Items = [] } = await guarded(() =>
-      this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: FEED_BY_TIME,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': feedPartition(reader) },
-          ScanIndexForward: false,
-          Limit: pageSize,
-          ExclusiveStartKey: after
-            ? { pk: feedPartition(reader), sk: after.key, time_key: after.time }
-            : undefined,
-        }),
-      ),
+    const { Items = [] } = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: FEED_BY_TIME,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': feedPartition(reader) },
+        ScanIndexForward: false,
+        Limit: pageSize,
+        ExclusiveStartKey: after
+          ? { pk: feedPartition(reader), sk: after.key, time_key: after.time }
+          : undefined,
+      }),
     );
     return Items.map(entryFromItem);
   }
@@ -226,7 +215,7 @@ export class DynamoFeedStore implements FeedStore {
   /** A write whose condition fails was superseded (or already applied): nothing to do. */
   private async conditionally(command: UpdateCommand): Promise<void> {
     try {
-      await guarded(() => this.db.send(command));
+      await this.db.send(command);
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }

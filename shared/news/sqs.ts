@@ -1,6 +1,6 @@
-import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { requiredEnv } from '../config.ts';
-import { sendInBatches, sqsClient } from '../aws/sqs.ts';
+import { type QueueClient, sendInBatches, sqsClient } from '../aws/sqs.ts';
 import type { FanOutContinuation, FeedQueue, FeedWrite } from './ports.ts';
 
 /** The news pipeline's two queues: feed writes (an event and a batch of followers) and fan-out continuations. */
@@ -8,7 +8,7 @@ export class SqsFeedQueue implements FeedQueue {
   /** Queue URLs default to the environment, read on first use: a function gets only the queues it sends to. */
   constructor(
     private readonly urls: { feedWrites?: string; fanOut?: string } = {},
-    private readonly client: SQSClient = sqsClient(),
+    private readonly client: QueueClient = sqsClient(),
   ) {}
 
   sendFeedWrites(writes: FeedWrite[]): Promise<void> {

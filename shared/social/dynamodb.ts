@@ -21,16 +21,10 @@
  * followed_pk, so it stays out of both indexes. The table streams edge changes to the news context, which
  * backfills a new follower's feed and clears it on unfollow.
  */
-import {
-  BatchGetCommand,
-  GetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
-import { documentClient, guarded, transact } from '../aws/dynamodb.ts';
+import { BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { documentClient, type DocumentClient, transact } from '../aws/dynamodb.ts';
 import { Unavailable } from '../errors.ts';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { retry, TRY_AGAIN, type RetryPolicy } from '../retry.ts';
 import type { Follow, FollowCounts, FollowPosition } from './model.ts';
 import type { FollowPage, FollowStore } from './ports.ts';
 import { requiredEnv } from '../config.ts';
@@ -41,7 +35,16 @@ export const FOLLOWERS_BY_SINCE = 'followersBySince';
 const EDGE_PREFIX = 'FOLLOWS#';
 /** BatchGetItem takes at most 100 keys per call; keys it leaves unprocessed are asked for again. */
 const BATCH_GET_LIMIT = 100;
-const BATCH_GET_ATTEMPTS = 8;
+/**
+ * BatchGet answers what it could not read now as UnprocessedKeys: the call succeeded, so the SDK's retry
+ * strategy does not see them; they are read again with the shared policy.
+ */
+const UNPROCESSED_KEYS_RETRY: RetryPolicy = {
+  attempts: 8,
+  baseDelayMs: 50,
+  maxDelayMs: 1000,
+  giveUp: () => new Unavailable('The social graph is busy; try again.'),
+};
 
 export interface FollowItem {
   pk: string;
@@ -84,7 +87,7 @@ export function isFollowItem(item: Record<string, unknown>): boolean {
 export class DynamoFollowStore implements FollowStore {
   constructor(
     private readonly tableName: string = requiredEnv('SOCIAL_TABLE'),
-    private readonly db: DynamoDBDocumentClient = documentClient(),
+    private readonly db: DocumentClient = documentClient(),
   ) {}
 
   async add(follow: Follow): Promise<boolean> {
@@ -164,33 +167,30 @@ export class DynamoFollowStore implements FollowStore {
       let keys: Record<string, unknown>[] = unique
         .slice(i, i + BATCH_GET_LIMIT)
         .map((reader) => edgeKey(reader, followed));
-      for (let attempt = 1; keys.length > 0; attempt++) {
-        if (attempt > BATCH_GET_ATTEMPTS) throw new Unavailable('The social graph is busy; try again.');
-        const { Responses, UnprocessedKeys } = await guarded(() =>
-          this.db.send(
-            new BatchGetCommand({
-              RequestItems: {
-                [this.tableName]: {
-                  Keys: keys,
-                  ConsistentRead: true,
-                  ProjectionExpression: 'follower, since',
-                },
+      await retry(UNPROCESSED_KEYS_RETRY, async () => {
+        const { Responses, UnprocessedKeys } = await this.db.send(
+          new BatchGetCommand({
+            RequestItems: {
+              [this.tableName]: {
+                Keys: keys,
+                ConsistentRead: true,
+                ProjectionExpression: 'follower, since',
               },
-            }),
-          ),
+            },
+          }),
         );
         for (const item of Responses?.[this.tableName] ?? [])
           found.set(item.follower as string, item.since as string);
         keys = UnprocessedKeys?.[this.tableName]?.Keys ?? [];
-        if (keys.length > 0) await sleep(Math.random() * 25 * 2 ** attempt);
-      }
+        return keys.length > 0 ? TRY_AGAIN : undefined;
+      });
     }
     return found;
   }
 
   async counts(username: string): Promise<FollowCounts> {
-    const { Item } = await guarded(() =>
-      this.db.send(new GetCommand({ TableName: this.tableName, Key: countersKey(username) })),
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: countersKey(username) }),
     );
     return {
       followers: Math.max(0, Number(Item?.followers_count ?? 0)),
@@ -199,8 +199,8 @@ export class DynamoFollowStore implements FollowStore {
   }
 
   private async query(input: Omit<QueryCommand['input'], 'TableName'>): Promise<FollowPage> {
-    const { Items = [], LastEvaluatedKey } = await guarded(() =>
-      this.db.send(new QueryCommand({ ...input, TableName: this.tableName, ScanIndexForward: false })),
+    const { Items = [], LastEvaluatedKey } = await this.db.send(
+      new QueryCommand({ ...input, TableName: this.tableName, ScanIndexForward: false }),
     );
     return { follows: Items.map(followFromItem), hasMore: LastEvaluatedKey !== undefined };
   }

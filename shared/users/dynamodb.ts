@@ -39,10 +39,9 @@ import {
   PutCommand,
   TransactWriteCommand,
   UpdateCommand,
-  type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { documentClient, guarded, transact } from '../aws/dynamodb.ts';
+import { documentClient, type DocumentClient, transact } from '../aws/dynamodb.ts';
 import type { GitHubIdentity, Session, User } from './model.ts';
 import type {
   IdentityStore,
@@ -106,20 +105,18 @@ export function userFromItem(item: Record<string, unknown>): User {
 export class DynamoUserStore implements UserStore {
   constructor(
     private readonly tableName: string = requiredEnv('USERS_TABLE'),
-    private readonly db: DynamoDBDocumentClient = documentClient(),
+    private readonly db: DocumentClient = documentClient(),
   ) {}
 
   async createIfAbsent(user: User): Promise<User> {
     try {
-      await guarded(() =>
-        this.db.send(
-          new PutCommand({
-            TableName: this.tableName,
-            Item: userToItem(user),
-            ConditionExpression: 'attribute_not_exists(pk)',
-            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-          }),
-        ),
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: userToItem(user),
+          ConditionExpression: 'attribute_not_exists(pk)',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
       );
       return user;
     } catch (error) {
@@ -131,8 +128,8 @@ export class DynamoUserStore implements UserStore {
   }
 
   async get(username: string): Promise<User | undefined> {
-    const { Item } = await guarded(() =>
-      this.db.send(new GetCommand({ TableName: this.tableName, Key: userKey(username) })),
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: userKey(username) }),
     );
     return Item ? userFromItem(Item) : undefined;
   }
@@ -141,7 +138,7 @@ export class DynamoUserStore implements UserStore {
 export class DynamoSessionStore implements SessionStore {
   constructor(
     private readonly tableName: string = requiredEnv('USERS_TABLE'),
-    private readonly db: DynamoDBDocumentClient = documentClient(),
+    private readonly db: DocumentClient = documentClient(),
   ) {}
 
   async put(session: Session): Promise<void> {
@@ -152,14 +149,12 @@ export class DynamoSessionStore implements SessionStore {
       expires_at: session.expiresAt,
       expires_at_epoch: Math.ceil(Date.parse(session.expiresAt) / 1000),
     };
-    await guarded(() => this.db.send(new PutCommand({ TableName: this.tableName, Item: item })));
+    await this.db.send(new PutCommand({ TableName: this.tableName, Item: item }));
   }
 
   async get(tokenHash: string): Promise<Session | undefined> {
-    const { Item } = await guarded(() =>
-      this.db.send(
-        new GetCommand({ TableName: this.tableName, Key: sessionKey(tokenHash), ConsistentRead: true }),
-      ),
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: sessionKey(tokenHash), ConsistentRead: true }),
     );
     if (!Item) return undefined;
     const row = Item as SessionItem;
@@ -167,9 +162,7 @@ export class DynamoSessionStore implements SessionStore {
   }
 
   async delete(tokenHash: string): Promise<void> {
-    await guarded(() =>
-      this.db.send(new DeleteCommand({ TableName: this.tableName, Key: sessionKey(tokenHash) })),
-    );
+    await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: sessionKey(tokenHash) }));
   }
 }
 
@@ -186,14 +179,12 @@ export const loginStateKey = (stateHash: string) => ({
 export class DynamoIdentityStore implements IdentityStore {
   constructor(
     private readonly tableName: string = requiredEnv('USERS_TABLE'),
-    private readonly db: DynamoDBDocumentClient = documentClient(),
+    private readonly db: DocumentClient = documentClient(),
   ) {}
 
   async usernameFor(githubId: number): Promise<string | undefined> {
-    const { Item } = await guarded(() =>
-      this.db.send(
-        new GetCommand({ TableName: this.tableName, Key: identityKey(githubId), ConsistentRead: true }),
-      ),
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: identityKey(githubId), ConsistentRead: true }),
     );
     return typeof Item?.username === 'string' ? Item.username : undefined;
   }
@@ -249,10 +240,8 @@ export class DynamoIdentityStore implements IdentityStore {
     );
     if (reasons?.[0]?.Code === 'ConditionalCheckFailed') return { outcome: 'identity_taken' };
     if (reasons) return { outcome: 'username_taken' };
-    const { Item } = await guarded(() =>
-      this.db.send(
-        new GetCommand({ TableName: this.tableName, Key: userKey(user.username), ConsistentRead: true }),
-      ),
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: userKey(user.username), ConsistentRead: true }),
     );
     return { outcome: 'registered', user: Item ? userFromItem(Item) : user };
   }
@@ -263,30 +252,28 @@ export class DynamoIdentityStore implements IdentityStore {
     fields: ProfileFields,
   ): Promise<User | undefined> {
     try {
-      const { Attributes } = await guarded(() =>
-        this.db.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: userKey(username),
-            UpdateExpression: 'SET #name = :name, #email = :email, #avatar = :avatar, #github_login = :login',
-            ConditionExpression: '#github_id = :github_id',
-            ExpressionAttributeNames: {
-              '#name': 'name',
-              '#email': 'email',
-              '#avatar': 'avatar_url',
-              '#github_id': 'github_id',
-              '#github_login': 'github_login',
-            },
-            ExpressionAttributeValues: {
-              ':name': fields.name,
-              ':email': fields.email,
-              ':avatar': fields.avatarUrl,
-              ':login': identity.login,
-              ':github_id': identity.id,
-            },
-            ReturnValues: 'ALL_NEW',
-          }),
-        ),
+      const { Attributes } = await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: userKey(username),
+          UpdateExpression: 'SET #name = :name, #email = :email, #avatar = :avatar, #github_login = :login',
+          ConditionExpression: '#github_id = :github_id',
+          ExpressionAttributeNames: {
+            '#name': 'name',
+            '#email': 'email',
+            '#avatar': 'avatar_url',
+            '#github_id': 'github_id',
+            '#github_login': 'github_login',
+          },
+          ExpressionAttributeValues: {
+            ':name': fields.name,
+            ':email': fields.email,
+            ':avatar': fields.avatarUrl,
+            ':login': identity.login,
+            ':github_id': identity.id,
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
       );
       return Attributes ? userFromItem(Attributes) : undefined;
     } catch (error) {
@@ -300,37 +287,33 @@ export class DynamoIdentityStore implements IdentityStore {
 export class DynamoLoginStateStore implements LoginStateStore {
   constructor(
     private readonly tableName: string = requiredEnv('USERS_TABLE'),
-    private readonly db: DynamoDBDocumentClient = documentClient(),
+    private readonly db: DocumentClient = documentClient(),
   ) {}
 
   async save(stateHash: string, expiresAt: string): Promise<void> {
-    await guarded(() =>
-      this.db.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            ...loginStateKey(stateHash),
-            created_at: new Date().toISOString(),
-            expires_at_epoch: Math.floor(Date.parse(expiresAt) / 1000),
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      ),
+    await this.db.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...loginStateKey(stateHash),
+          created_at: new Date().toISOString(),
+          expires_at_epoch: Math.floor(Date.parse(expiresAt) / 1000),
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
     );
   }
 
   async consume(stateHash: string, now: Date): Promise<boolean> {
     try {
-      await guarded(() =>
-        this.db.send(
-          new DeleteCommand({
-            TableName: this.tableName,
-            Key: loginStateKey(stateHash),
-            // TTL deletion lags, so expiry is checked here too.
-            ConditionExpression: 'attribute_exists(pk) AND expires_at_epoch > :now',
-            ExpressionAttributeValues: { ':now': Math.floor(now.getTime() / 1000) },
-          }),
-        ),
+      await this.db.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: loginStateKey(stateHash),
+          // TTL deletion lags, so expiry is checked here too.
+          ConditionExpression: 'attribute_exists(pk) AND expires_at_epoch > :now',
+          ExpressionAttributeValues: { ':now': Math.floor(now.getTime() / 1000) },
+        }),
       );
       return true;
     } catch (error) {

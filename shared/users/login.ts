@@ -1,13 +1,22 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { AlreadyExists, InvalidRequest, Unauthorized, Unavailable } from '../errors.ts';
+import { retry, TRY_AGAIN, type RetryPolicy } from '../retry.ts';
 import { usernameSchema, type GitHubIdentity, type User } from './model.ts';
 import type { IdentityProvider, IdentityStore, LoginStateStore, ProfileFields } from './ports.ts';
 import type { IssuedToken, Sessions } from './sessions.ts';
 
 /** How long a login may take between /login and its callback: the state's lifetime, server-side and in the cookie. */
 export const LOGIN_STATE_SECONDS = 10 * 60;
-/** First logins of one account racing each other: the losers read what the winner registered. */
-const REGISTRATION_ATTEMPTS = 3;
+/**
+ * First logins of one account racing each other: the losers read what the winner registered. No wait is needed
+ * (the winner's mapping is already there to read), so the backoff is zero; the shared policy counts the attempts.
+ */
+const REGISTRATION_RETRY: RetryPolicy = {
+  attempts: 3,
+  baseDelayMs: 0,
+  maxDelayMs: 0,
+  giveUp: () => new Unavailable('Too many logins of this account at once; try again.'),
+};
 
 export interface StartedLogin {
   /** GitHub's authorize page, with the state and the scopes. */
@@ -116,7 +125,7 @@ export class GitHubLogin {
       email: identity.email,
       avatarUrl: identity.avatarUrl,
     };
-    for (let attempt = 0; attempt < REGISTRATION_ATTEMPTS; attempt++) {
+    return retry(REGISTRATION_RETRY, async () => {
       const known = await this.identities.usernameFor(identity.id);
       if (known) {
         const user = await this.identities.refresh(known, identity, fields);
@@ -135,8 +144,8 @@ export class GitHubLogin {
         );
       }
       // identity_taken: a concurrent first login of this account registered it; read the mapping again.
-    }
-    throw new Unavailable('Too many logins of this account at once; try again.');
+      return TRY_AGAIN;
+    });
   }
 }
 

@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DocumentClient } from '../../shared/aws/dynamodb.ts';
 import { randomBytes } from 'node:crypto';
 import { LOCAL_AWS } from '../../local/engines.ts';
 import { ensureTables, localTableNames } from '../../local/resources.ts';
@@ -8,7 +8,7 @@ import type { TableName } from '../../shared/wiring.ts';
 export interface TestTables {
   names: Record<TableName, string>;
   /** A document client configured like the functions' own, pointed at the engine. */
-  db: DynamoDBDocumentClient;
+  db: DocumentClient;
   /** A low-level client for control-plane calls such as DescribeTable. */
   raw: DynamoDBClient;
   destroy(): void;
@@ -28,6 +28,6 @@ export async function createTestTables(endpoint: string, label: string): Promise
 
 export function clientsFor(endpoint: string): Pick<TestTables, 'db' | 'raw' | 'destroy'> {
   const raw = new DynamoDBClient({ ...LOCAL_AWS, endpoint });
-  const db = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
+  const db = new DocumentClient(raw);
   return { db, raw, destroy: () => raw.destroy() };
 }

@@ -2,17 +2,17 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import type { FetchedPage } from '../../../shared/checker/model.ts';
-import { S3SnapshotStore } from '../../../shared/checker/s3.ts';
+import { S3SnapshotStore, SnapshotClient } from '../../../shared/checker/s3.ts';
 import { snapshotDisposition, snapshotKey } from '../../../shared/checker/snapshots.ts';
 
 /** Snapshots are untrusted pages: stored and handed out as downloads, never as pages a browser renders. */
 
-const s3 = new S3Client({
+const s3 = new SnapshotClient({
   region: 'eu-west-1',
   endpoint: 'https://s3.eu-west-1.amazonaws.com',
   credentials: { accessKeyId: 'AKIAUNITTEST', secretAccessKey: 'unit-test-secret' },
 });
-const mocked = mockClient(s3);
+const mocked = mockClient(S3Client);
 beforeEach(() => mocked.reset());
 afterAll(() => mocked.restore());
 

@@ -1,5 +1,6 @@
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
+import { QueueClient } from '../../../shared/aws/sqs.ts';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { SqsCheckQueue } from '../../../shared/checker/sqs.ts';
 import type { CheckRequest } from '../../../shared/checker/model.ts';
@@ -21,7 +22,7 @@ const request = (username: string, n: number): CheckRequest => ({
 
 describe('sending link checks to the fair queue', () => {
   it('given checks of two users, when they are sent, then each message carries its owner as MessageGroupId', async () => {
-    const queue = new SqsCheckQueue('link-checks', new SQSClient({ region: 'us-east-1' }));
+    const queue = new SqsCheckQueue('link-checks', new QueueClient({ region: 'us-east-1' }));
 
     await queue.send([request('alice', 1), request('bob', 1), request('alice', 2)]);
 

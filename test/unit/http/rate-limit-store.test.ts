@@ -2,13 +2,14 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { DocumentClient } from '../../../shared/aws/dynamodb.ts';
 import { Unavailable } from '../../../shared/errors.ts';
 import { DynamoRateLimitStore, rateKey } from '../../../shared/http/rate-limit-store.ts';
 import { conditionFailed, throttling } from '../support/dynamo.ts';
 
 const TABLE = 'users-table';
 const dynamo = mockClient(DynamoDBDocumentClient);
-const db = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+const db = new DocumentClient(new DynamoDBClient({}));
 
 beforeEach(() => dynamo.reset());
 afterAll(() => dynamo.restore());

@@ -10,6 +10,7 @@ import {
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
+import { DocumentClient } from '../../../shared/aws/dynamodb.ts';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DomainError, Unavailable } from '../../../shared/errors.ts';
 import { LINK_CHECK_ATTRIBUTES, STALE_LINK_SCAN_ATTRIBUTES } from '../../../shared/links/checks.ts';
@@ -38,7 +39,7 @@ beforeEach(() => {
   dynamo.reset();
   vi.restoreAllMocks();
   vi.spyOn(Math, 'random').mockReturnValue(0); // no backoff between retried transactions
-  store = new DynamoLinkStore(TABLE, DynamoDBDocumentClient.from(new DynamoDBClient({})));
+  store = new DynamoLinkStore(TABLE, new DocumentClient(new DynamoDBClient({})));
 });
 afterAll(() => {
   dynamo.restore();

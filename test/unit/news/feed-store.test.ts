@@ -1,14 +1,15 @@
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
+import { DocumentClient } from '../../../shared/aws/dynamodb.ts';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { Unavailable } from '../../../shared/errors.ts';
 import { DynamoFeedStore } from '../../../shared/news/dynamodb.ts';
 import { linkEvent, linkRevision } from '../../../shared/news/model.ts';
 import type { SlotEntry } from '../../../shared/news/ports.ts';
 
-const db = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1', maxAttempts: 1 }));
-const dynamo = mockClient(db);
+const db = new DocumentClient(new DynamoDBClient({ region: 'us-east-1', maxAttempts: 1 }));
+const dynamo = mockClient(DynamoDBDocumentClient);
 const created = '2026-11-23T18:00:00.000Z';
 const entryFor = (reader: string): SlotEntry => ({
   reader,

@@ -2,6 +2,7 @@ import { BatchGetCommand, DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk
 import { SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
+import { QueueClient } from '../../../shared/aws/sqs.ts';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FanOut } from '../../../shared/news/core.ts';
 import { linkEvent, linkRevision, type FeedChange } from '../../../shared/news/model.ts';
@@ -48,7 +49,7 @@ describe('fanning an event out to followers', () => {
     const directory = followersOf(2500);
     const queue = new SqsFeedQueue(
       { feedWrites: 'feed-writes', fanOut: 'fan-out' },
-      new SQSClient({ region: 'us-east-1' }),
+      new QueueClient({ region: 'us-east-1' }),
     );
 
     await new FanOut(directory, queue).run(change);
@@ -67,7 +68,7 @@ describe('fanning an event out to followers', () => {
   it('given followers that fit one page, then no continuation is sent', async () => {
     const queue = new SqsFeedQueue(
       { feedWrites: 'feed-writes', fanOut: 'fan-out' },
-      new SQSClient({ region: 'us-east-1' }),
+      new QueueClient({ region: 'us-east-1' }),
     );
 
     await new FanOut(followersOf(250), queue).run(change);
@@ -83,7 +84,7 @@ describe('fanning an event out to followers', () => {
       .resolves({ Failed: [] });
     const queue = new SqsFeedQueue(
       { feedWrites: 'feed-writes', fanOut: 'fan-out' },
-      new SQSClient({ region: 'us-east-1' }),
+      new QueueClient({ region: 'us-east-1' }),
     );
 
     await new FanOut(followersOf(250), queue).run(change);

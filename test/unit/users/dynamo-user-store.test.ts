@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
+import { DocumentClient } from '../../../shared/aws/dynamodb.ts';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { Unavailable } from '../../../shared/errors.ts';
 import {
@@ -15,7 +16,7 @@ import { conditionFailed, sessionItem, throughputExceeded } from '../support/dyn
 
 const dynamo = mockClient(DynamoDBDocumentClient);
 const TABLE = 'users-table';
-const client = () => DynamoDBDocumentClient.from(new DynamoDBClient({}));
+const client = () => new DocumentClient(new DynamoDBClient({}));
 
 beforeEach(() => dynamo.reset());
 afterAll(() => dynamo.restore());

@@ -8,6 +8,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
+import { DocumentClient } from '../../../shared/aws/dynamodb.ts';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoLinkCounts } from '../../../shared/links/dynamodb.ts';
 import {
@@ -23,7 +24,7 @@ import { conditionFailed, reason, transactionCancelled } from '../support/dynamo
 
 const TABLE = 'users-table';
 const dynamo = mockClient(DynamoDBDocumentClient);
-const db = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+const db = new DocumentClient(new DynamoDBClient({}));
 
 beforeEach(() => dynamo.reset());
 afterAll(() => dynamo.restore());
