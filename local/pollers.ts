@@ -134,8 +134,8 @@ async function supervise(loop: () => Promise<void>, state: { stopped: boolean })
 
 /**
  * Per-shard positions: the sequence number of the last record handled, saved after every batch. Each consumer
- * of a stream keeps its own (a stream may feed several functions, as the links stream feeds the news and the
- * link checker); positions saved before consumers had their own are read as every consumer's starting point.
+ * of a stream keeps its own: a stream may feed several functions, as the links stream feeds the news and the
+ * link checker.
  */
 class Checkpoints {
   private readonly positions: Record<string, string>;
@@ -156,11 +156,11 @@ class Checkpoints {
   }
 
   private key(streamArn: string, shardId: string): string {
-    return this.consumer ? `${this.consumer}|${streamArn}|${shardId}` : `${streamArn}|${shardId}`;
+    return `${this.consumer ?? ''}|${streamArn}|${shardId}`;
   }
 
   get(streamArn: string, shardId: string): string | undefined {
-    return this.positions[this.key(streamArn, shardId)] ?? this.positions[`${streamArn}|${shardId}`];
+    return this.positions[this.key(streamArn, shardId)];
   }
 
   set(streamArn: string, shardId: string, sequenceNumber: string): void {

@@ -31,13 +31,6 @@ export function documentClient(): DocumentClient {
   return client;
 }
 
-export function requiredEnv(name: string): string {
-  const value = process.env[name];
-  if (!value)
-    throw new Error(`Missing environment variable ${name}: set it to the name of the table to use.`);
-  return value;
-}
-
 /**
  * Transactions that collide with concurrent ones on the same items are cancelled with TransactionConflict. The
  * SDK does not retry a cancellation (it is an answer, not a fault), so transact does, with the shared policy.
