@@ -324,6 +324,12 @@ const { users: userKeys, links: linkKeys, social: socialKeys, feeds: feedKeys } 
  * table, it reads that, and no profile, e-mail, login state or identity (unless it says so).
  */
 const readsSessions = { read: [userKeys.session] } as const;
+/** Showing a profile: the caller's session, the profile, and the counts the links and social contexts keep. */
+const readsProfiles = {
+  users: { read: [userKeys.session, userKeys.profile] },
+  links: { read: [linkKeys.owner] },
+  social: { read: [socialKeys.user] },
+} as const;
 
 export const functions = {
   healthz: {
@@ -413,21 +419,13 @@ export const functions = {
     entry: 'users/me',
     context: 'users',
     size: HTTP_SIZE,
-    tables: {
-      users: { read: [userKeys.session, userKeys.profile] },
-      links: { read: [linkKeys.owner] },
-      social: { read: [socialKeys.user] },
-    },
+    tables: readsProfiles,
   },
   getUser: {
     entry: 'users/get-user',
     context: 'users',
     size: HTTP_SIZE,
-    tables: {
-      users: { read: [userKeys.session, userKeys.profile] },
-      links: { read: [linkKeys.owner] },
-      social: { read: [socialKeys.user] },
-    },
+    tables: readsProfiles,
   },
   listLinks: {
     entry: 'links/list-links',

@@ -105,26 +105,21 @@ const nothingLeft = (left: { java: number[]; listening: number[] }) =>
   left.java.length === 0 && left.listening.length === 0;
 
 describe.skipIf(process.platform !== 'linux')('npm start killed with SIGKILL', () => {
-  it(
-    'given a running service, when the process running local/start.ts is killed, then its Java process and ports are gone soon after',
-    async () => {
-      const service = await startService(['--import', 'tsx']);
-      expect(dynamoDbLocalOn(service.dynamoDbPort)).toHaveLength(1);
-
-      service.process.kill('SIGKILL');
-
-      expect(await eventually(() => leftOver(service), nothingLeft, GONE_WITHIN_MS)).toEqual({
-        java: [],
-        listening: [],
-      });
+  it.each([
+    {
+      killed: 'the process running local/start.ts',
+      gone: 'its Java process and ports are gone soon after',
+      launch: ['--import', 'tsx'],
     },
-    STARTED_WITHIN_MS + GONE_WITHIN_MS,
-  );
-
-  it(
-    'given a service started by the tsx command, when the tsx command is killed, then the service stops and its Java process is gone soon after',
-    async () => {
-      const service = await startService([TSX_CLI]);
+    {
+      killed: 'the tsx command that started the service',
+      gone: 'the service stops and its Java process and ports are gone soon after',
+      launch: [TSX_CLI],
+    },
+  ])(
+    'given a running service, when $killed is killed, then $gone',
+    async ({ launch }) => {
+      const service = await startService(launch);
       expect(dynamoDbLocalOn(service.dynamoDbPort)).toHaveLength(1);
 
       service.process.kill('SIGKILL');

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { hashToken } from '../../shared/users/sessions.ts';
 import { aLambdaContext, anApiEvent } from '../support/builders.ts';
+import { captureFunctionOutput } from './support/captured-output.ts';
 import { useInMemoryServices } from './support/services.ts';
 
 const TOKEN = 'dlk_secret-token-that-must-never-be-logged';
@@ -9,17 +10,7 @@ let written: string[];
 
 beforeEach(() => {
   vi.resetModules();
-  vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'DEBUG');
-  vi.stubEnv('LINKS_TABLE', 'links');
-  vi.stubEnv('USERS_TABLE', 'users');
-  vi.stubEnv('PAGE_TOKEN_SECRET', 'a-test-key-of-at-least-thirty-two-characters');
-  written = [];
-  for (const stream of [process.stdout, process.stderr]) {
-    vi.spyOn(stream, 'write').mockImplementation((chunk) => {
-      written.push(String(chunk));
-      return true;
-    });
-  }
+  written = captureFunctionOutput('DEBUG');
   services.givenSession(TOKEN, { username: 'alice' });
 });
 afterEach(() => {

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CONCURRENT_INVOCATIONS_ENVIRONMENT, invoke } from '../../../local/functions.ts';
 import { hashToken } from '../../../shared/users/sessions.ts';
 import { anApiEvent } from '../../support/builders.ts';
+import { captureFunctionOutput } from '../support/captured-output.ts';
 
 const REQUESTS = 30;
 const dynamo = mockClient(DynamoDBDocumentClient);
@@ -13,17 +14,7 @@ let written: string[];
 beforeEach(() => {
   // The function environment of the local runtime (local/runtime.ts).
   for (const [name, value] of Object.entries(CONCURRENT_INVOCATIONS_ENVIRONMENT)) vi.stubEnv(name, value);
-  vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'ERROR');
-  vi.stubEnv('LINKS_TABLE', 'links');
-  vi.stubEnv('USERS_TABLE', 'users');
-  vi.stubEnv('PAGE_TOKEN_SECRET', 'a-test-key-of-at-least-thirty-two-characters');
-  written = [];
-  for (const stream of [process.stdout, process.stderr]) {
-    vi.spyOn(stream, 'write').mockImplementation((chunk) => {
-      written.push(String(chunk));
-      return true;
-    });
-  }
+  written = captureFunctionOutput('ERROR');
   dynamo.reset();
 });
 afterEach(() => {
