@@ -1,15 +1,11 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
-  DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
-import { DocumentClient } from '../../../shared/aws/dynamodb.ts';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DynamoLinkCounts } from '../../../shared/links/dynamodb.ts';
 import {
   DynamoIdentityStore,
@@ -20,16 +16,10 @@ import {
 } from '../../../shared/users/dynamodb.ts';
 import { socialCounts } from '../../../shared/users/social-counts.ts';
 import { aGitHubIdentity, aUser } from '../../support/builders.ts';
-import { conditionFailed, reason, transactionCancelled } from '../support/dynamo.ts';
+import { conditionFailed, reason, transactionCancelled, useMockedDynamo } from '../support/dynamo.ts';
 
 const TABLE = 'users-table';
-const dynamo = mockClient(DynamoDBDocumentClient);
-const db = new DocumentClient(new DynamoDBClient({}));
-
-beforeEach(() => dynamo.reset());
-afterAll(() => dynamo.restore());
-
-const updates = () => dynamo.commandCalls(UpdateCommand).map((call) => call.args[0].input);
+const { dynamo, db, updates } = useMockedDynamo();
 
 describe('DynamoLoginStateStore', () => {
   const store = () => new DynamoLoginStateStore(TABLE, db);
