@@ -31,7 +31,11 @@ describe('DynamoUserStore', () => {
   });
 
   it('given the user exists, when created if absent, then the stored user comes back, not the new one', async () => {
-    const stored = aUser({ username: 'alice', name: 'Alice Liddell', createdAt: '2020-01-01T00:00:00.000Z' });
+    const stored = aUser({
+      username: 'alice',
+      name: 'Alice Liddell',
+      created_at: '2020-01-01T00:00:00.000Z',
+    });
     dynamo.on(PutCommand).rejects(conditionFailed(userToItem(stored)));
 
     const user = await new DynamoUserStore(TABLE, client()).createIfAbsent(aUser({ username: 'alice' }));

@@ -85,7 +85,7 @@ describe('DynamoIdentityStore', () => {
   it('given a new account, when registered, then the identity and the profile are written in one transaction, each conditional', async () => {
     dynamo.on(TransactWriteCommand).resolves({});
     dynamo.on(GetCommand, { Key: userKey('octocat') }).resolves({
-      Item: { ...userKey('octocat'), username: 'octocat', name: 'The Octocat', created_at: user.createdAt },
+      Item: { ...userKey('octocat'), username: 'octocat', name: 'The Octocat', created_at: user.created_at },
     });
 
     const result = await store().register(user, identity);
@@ -100,7 +100,9 @@ describe('DynamoIdentityStore', () => {
       Key: userKey('octocat'),
       ConditionExpression: 'attribute_not_exists(pk) OR attribute_not_exists(#github_id)',
     });
-    expect(update!.Update!.UpdateExpression).toContain('#created = if_not_exists(#created, :created)');
+    expect(update!.Update!.UpdateExpression).toContain(
+      '#created_at = if_not_exists(#created_at, :created_at)',
+    );
     expect(update!.Update!.ExpressionAttributeValues).toMatchObject({
       ':github_id': 42,
       ':login': 'OctoCat',
@@ -133,7 +135,7 @@ describe('DynamoIdentityStore', () => {
     const refreshed = await store().refresh('octocat', identity, {
       name: 'New',
       email: 'n@example.com',
-      avatarUrl: null,
+      avatar_url: null,
     });
 
     expect(refreshed).toMatchObject({ username: 'octocat', name: 'New', email: 'n@example.com' });
@@ -149,7 +151,7 @@ describe('DynamoIdentityStore', () => {
     dynamo.on(UpdateCommand).rejects(conditionFailed());
 
     expect(
-      await store().refresh('octocat', identity, { name: 'x', email: null, avatarUrl: null }),
+      await store().refresh('octocat', identity, { name: 'x', email: null, avatar_url: null }),
     ).toBeUndefined();
   });
 });
