@@ -14,7 +14,7 @@ import {
   loginStateKey,
   userKey,
 } from '../../../shared/users/dynamodb.ts';
-import { socialCounts } from '../../../shared/users/social-counts.ts';
+import { countsForProfiles } from '../../../shared/social/counts-for-profiles.ts';
 import { aGitHubIdentity, aUser } from '../../support/builders.ts';
 import { conditionFailed, reason, transactionCancelled, useMockedDynamo } from '../support/dynamo.ts';
 
@@ -175,14 +175,14 @@ describe('the counts that profiles read from other contexts', () => {
   });
 
   it('given no social table in the environment, then both social counts are 0 and nothing is read', async () => {
-    expect(await socialCounts({}).counts('alice')).toEqual({ followers: 0, following: 0 });
+    expect(await countsForProfiles({}).counts('alice')).toEqual({ followers: 0, following: 0 });
     expect(dynamo.calls()).toHaveLength(0);
   });
 
   it("given a social table, then the social context's counters item (USER#<name>, COUNTERS) answers", async () => {
     dynamo.on(GetCommand).resolves({ Item: { followers_count: 2, following_count: 5 } });
 
-    expect(await socialCounts({ SOCIAL_TABLE: 'social-table' }).counts('alice')).toEqual({
+    expect(await countsForProfiles({ SOCIAL_TABLE: 'social-table' }).counts('alice')).toEqual({
       followers: 2,
       following: 5,
     });
