@@ -616,23 +616,32 @@ export interface RouteDeclaration {
   /** API Gateway path syntax: `{name}` for a path parameter. */
   path: string;
   function: FunctionName;
-  /** Needs an access token. */
+  /**
+   * Needs an access token: the gate (`route` in shared/http/handler.ts) authenticates the caller before the
+   * function runs and answers 401 without one. The only place that says so; all routes of one function agree.
+   */
   auth: boolean;
 }
 
 /** The contract serves every versioned route under both `/v1` and `/v1.0` (the book's clients use `/v1.0`). */
 const API_VERSION_PREFIXES = ['/v1', '/v1.0'] as const;
 
-function versioned(method: HttpMethod, path: string, fn: FunctionName): RouteDeclaration[] {
+/** A route of the versioned API, under each prefix; every one of them needs a token. */
+function versioned<const Method extends HttpMethod, const Function extends FunctionName>(
+  method: Method,
+  path: string,
+  fn: Function,
+) {
   return API_VERSION_PREFIXES.map((prefix) => ({
     method,
     path: `${prefix}${path}`,
     function: fn,
-    auth: true,
+    auth: true as const,
   }));
 }
 
-export const routes: RouteDeclaration[] = [
+/** As declared, with each route's function and `auth` as literal types, from which the route wrapper's types follow. */
+const declaredRoutes = [
   { method: 'GET', path: '/healthz', function: 'healthz', auth: false },
   { method: 'GET', path: '/openapi.json', function: 'openapi', auth: false },
   { method: 'GET', path: '/docs', function: 'docs', auth: false },
@@ -657,7 +666,38 @@ export const routes: RouteDeclaration[] = [
   ...versioned('GET', '/followers', 'listFollowers'),
   ...versioned('GET', '/news', 'getNews'),
   { method: 'POST', path: '/dev/recheck', function: 'devRecheck', auth: true },
-];
+] as const satisfies readonly RouteDeclaration[];
+
+export const routes: RouteDeclaration[] = [...declaredRoutes];
+
+type DeclaredRoute = (typeof declaredRoutes)[number];
+
+/** Requests that match no route go here, so that 404 and 405 answers keep the contract's error format. */
+export const fallbackFunction = 'notFound' as const satisfies FunctionName;
+
+/** The functions that serve HTTP: the targets of routes, and the fallback. */
+export type HttpFunctionName = DeclaredRoute['function'] | typeof fallbackFunction;
+/** The functions whose routes need a token: they learn who is calling. */
+export type AuthenticatedFunctionName = Extract<DeclaredRoute, { auth: true }>['function'];
+/** The functions of at least one public route; none of them may also be in `AuthenticatedFunctionName`. */
+export type PublicFunctionName = Extract<DeclaredRoute, { auth: false }>['function'];
+
+/** What the gate must do before an HTTP function runs, read from its routes and its declaration. */
+export interface HttpAccess {
+  /** Every route of the function needs a token (the fallback, which no route names, needs none). */
+  auth: boolean;
+  /** Exists only in the local runtime: elsewhere the gate answers 404 before counting or writing anything. */
+  localOnly: boolean;
+}
+
+/** Throws for a function that serves no HTTP, or whose routes disagree on `auth`. */
+export function httpAccessOf(name: FunctionName): HttpAccess {
+  const auths = new Set(routes.filter((route) => route.function === name).map((route) => route.auth));
+  if (auths.size > 1) throw new Error(`the routes of ${name} disagree on whether a token is needed`);
+  if (auths.size === 0 && name !== fallbackFunction) throw new Error(`no route leads to ${name}`);
+  const declaration: FunctionDeclaration = functions[name];
+  return { auth: auths.has(true), localOnly: declaration.localOnly === true };
+}
 
 /** How a function is triggered other than by HTTP, with Lambda's event source mapping settings. */
 export type EventSourceDeclaration =
@@ -755,9 +795,6 @@ export const schedules: ScheduleDeclaration[] = [
     description: 'Re-check links not checked for 7 days',
   },
 ];
-
-/** Requests that match no route go here, so that 404 and 405 answers keep the contract's error format. */
-export const fallbackFunction: FunctionName = 'notFound';
 
 /**
  * Per-client rate limiting (shared/http/rate-limit.ts): every function that serves HTTP counts each request in a
