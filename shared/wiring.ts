@@ -18,7 +18,7 @@ export type ContextName = 'ops' | 'users' | 'links' | 'social' | 'news' | 'check
 
 export type AttributeType = 'S' | 'N';
 
-export interface KeyDeclaration {
+interface KeyDeclaration {
   name: string;
   type: AttributeType;
 }
@@ -253,11 +253,6 @@ export function reachProblems(reach: TableReach): string[] {
   return problems;
 }
 
-/** Whether a reach writes anything: a table's owning context is one that writes it. */
-export function writes(reach: TableReach): boolean {
-  return ITEM_CALLS.some((call) => call !== 'read' && call !== 'batchRead' && (reach[call]?.length ?? 0) > 0);
-}
-
 /**
  * Memory and timeout of a function, and why.
  *
@@ -266,7 +261,7 @@ export function writes(reach: TableReach): boolean {
  * since a CPU-bound request finishes in about half the time; beyond it the handlers mostly wait on DynamoDB.
  * A queue consumer's timeout is tied to its queue's visibility timeout (at least six times it).
  */
-export interface FunctionSize {
+interface FunctionSize {
   memoryMb: number;
   timeoutSeconds: number;
   why: string;
@@ -609,7 +604,7 @@ export const functions = {
 
 export type FunctionName = keyof typeof functions;
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface RouteDeclaration {
   method: HttpMethod;
@@ -683,7 +678,7 @@ export type AuthenticatedFunctionName = Extract<DeclaredRoute, { auth: true }>['
 export type PublicFunctionName = Extract<DeclaredRoute, { auth: false }>['function'];
 
 /** What the gate must do before an HTTP function runs, read from its routes and its declaration. */
-export interface HttpAccess {
+interface HttpAccess {
   /** Every route of the function needs a token (the fallback, which no route names, needs none). */
   auth: boolean;
   /** Exists only in the local runtime: elsewhere the gate answers 404 before counting or writing anything. */
@@ -801,7 +796,7 @@ export const schedules: ScheduleDeclaration[] = [
  * `RATE#` item of the users table, with one conditional UpdateItem. Each such function needs USERS_TABLE and the
  * stage's RATE_LIMIT_PER_SECOND and RATE_LIMIT_BURST in its environment, and `actions` on the table restricted to
  * items whose partition key starts with `keyPrefix` (IAM condition `dynamodb:LeadingKeys`), beside whatever
- * `tables` grants. Without USERS_TABLE a function serves unlimited (and logs a warning at cold start).
+ * `tables` grants.
  */
 export const rateLimiting = {
   table: 'users',

@@ -15,7 +15,7 @@ import {
   type PublicFunctionName,
 } from '../wiring.ts';
 
-export interface HttpResponse {
+interface HttpResponse {
   status: number;
   /** Sent as JSON. */
   body?: unknown;
@@ -25,7 +25,7 @@ export interface HttpResponse {
   cookies?: string[];
 }
 
-export interface Caller {
+interface Caller {
   username: string;
   token: string;
 }
@@ -44,7 +44,7 @@ type AuthenticatedRun = (request: HttpRequest, caller: Caller) => Promise<HttpRe
  * What a function does with a request, typed by what its routes declare in the wiring: with the caller when
  * they need a token, without one when they are public; `never` (nothing compiles) when they disagree.
  */
-export type RouteRun<Name extends HttpFunctionName> = Name extends AuthenticatedFunctionName
+type RouteRun<Name extends HttpFunctionName> = Name extends AuthenticatedFunctionName
   ? Name extends PublicFunctionName
     ? never
     : AuthenticatedRun
@@ -62,7 +62,7 @@ export function route<Name extends HttpFunctionName>(name: Name, run: RouteRun<N
     serve(event, context, async (request) => {
       if (access.localOnly && !config().LOCAL_RUNTIME) throw new NotFound('No such route.');
       if (!access.auth) {
-        await gate().rateLimiter?.enforce(rateKeyForIp(request.sourceIp));
+        await gate().rateLimiter.enforce(rateKeyForIp(request.sourceIp));
         return (run as PublicRun)(request);
       }
       return (run as AuthenticatedRun)(request, await authenticate(request));
@@ -78,16 +78,16 @@ async function authenticate(request: HttpRequest): Promise<Caller> {
     username = await authenticator.authenticate(token);
   } catch (error) {
     // Not logged in: counted per client IP, as requests before login are, so guessing tokens is slow too.
-    if (error instanceof Unauthorized) await rateLimiter?.enforce(rateKeyForIp(request.sourceIp));
+    if (error instanceof Unauthorized) await rateLimiter.enforce(rateKeyForIp(request.sourceIp));
     throw error;
   }
   logger.appendKeys({ username });
   // Per token, once it is known to be valid: unknown tokens never create rate items.
-  await rateLimiter?.enforce(rateKeyForToken(token!));
+  await rateLimiter.enforce(rateKeyForToken(token!));
   return { username, token: token! };
 }
 
-export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
 async function serve(
   event: APIGatewayProxyEventV2,

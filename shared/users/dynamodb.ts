@@ -91,7 +91,7 @@ export function userToItem(user: User): UserItem {
   };
 }
 
-export function userFromItem(item: Record<string, unknown>): User {
+function userFromItem(item: Record<string, unknown>): User {
   const row = item as unknown as UserItem;
   return {
     username: row.username,

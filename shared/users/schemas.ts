@@ -7,7 +7,7 @@ export { publicUsernameSchema };
 
 export const devLoginRequest = z.object({ username: usernameSchema }).meta({ id: 'DevLoginRequest' });
 
-export const userSchema = z
+const userSchema = z
   .object({
     username: publicUsernameSchema,
     name: z.string(),
