@@ -5,7 +5,7 @@ export function percentile(samples: number[], p: number): number {
   return sorted[index]!;
 }
 
-export interface Row {
+interface Row {
   name: string;
   samples: number[];
 }

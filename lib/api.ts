@@ -32,7 +32,7 @@ export const ACCESS_LOG_FIELDS = {
   error: '$context.error.message',
 } as const;
 
-export interface ApiProps {
+interface ApiProps {
   settings: StageSettings;
   functions: ReadonlyMap<FunctionName, IFunction>;
 }

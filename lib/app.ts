@@ -6,7 +6,7 @@ import { parseCorsOrigins, parseStage, stageSettings, type Stage } from './stage
 
 const CROSS_STACK_REFERENCES = '@aws-cdk/core:defaultCrossStackReferences';
 
-export interface DelinkciousOptions {
+interface DelinkciousOptions {
   stage: Stage;
   /** Reported by GET /healthz. */
   appVersion: string;

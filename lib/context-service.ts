@@ -7,7 +7,7 @@ import { ServiceFunction, type FunctionResources } from './functions.ts';
 import { createQueue } from './queues.ts';
 import type { StageSettings } from './stage.ts';
 
-export interface ContextFunctionsProps {
+interface ContextFunctionsProps {
   settings: StageSettings;
   appVersion: string;
   githubClientId: string | undefined;

@@ -6,7 +6,7 @@ import { boundedContexts } from './contexts.ts';
 import { Secrets } from './secrets.ts';
 import type { StageSettings } from './stage.ts';
 
-export interface DataStackProps extends StackProps {
+interface DataStackProps extends StackProps {
   settings: StageSettings;
 }
 

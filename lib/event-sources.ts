@@ -10,7 +10,7 @@ import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambd
 import type { Construct } from 'constructs';
 import type { EventSourceDeclaration, QueueName, ScheduleDeclaration, TableName } from '../shared/wiring.ts';
 
-export interface EventSourceTargets {
+interface EventSourceTargets {
   tables: Record<TableName, dynamodb.ITable>;
   queues: Record<QueueName, sqs.IQueue>;
 }

@@ -70,7 +70,7 @@ export interface FunctionResources {
   githubClientSecret?: secretsmanager.ISecret;
 }
 
-export interface ServiceFunctionProps {
+interface ServiceFunctionProps {
   name: FunctionName;
   settings: StageSettings;
   appVersion: string;

@@ -35,7 +35,7 @@ export const THRESHOLDS = {
 
 const PERIOD = Duration.minutes(5);
 
-export interface MonitoringProps {
+interface MonitoringProps {
   settings: StageSettings;
   api: Api;
   functions: ReadonlyMap<FunctionName, ServiceFunction>;

@@ -34,7 +34,7 @@ export const SCAN_ACTIONS = ['dynamodb:Scan'] as const;
  * What an UpdateItem limited to some attributes may ask back. AWS's guide to fine-grained access control: an
  * update reads the item too, so ALL_OLD and ALL_NEW would return the attributes it may not touch.
  */
-export const ATTRIBUTE_LIMITED_RETURN_VALUES = ['NONE', 'UPDATED_OLD', 'UPDATED_NEW'] as const;
+const ATTRIBUTE_LIMITED_RETURN_VALUES = ['NONE', 'UPDATED_OLD', 'UPDATED_NEW'] as const;
 
 /**
  * Only items whose partition key starts with one of the prefixes. AWS requires the ForAllValues modifier with

@@ -5,7 +5,7 @@ import type { QueueDeclaration, QueueName } from '../shared/wiring.ts';
 /** Failed work waits as long as SQS allows, so that someone can look at it and redrive it. */
 export const FAILURE_RETENTION = Duration.days(14);
 
-export interface DeclaredQueue {
+interface DeclaredQueue {
   queue: sqs.Queue;
   /** Where messages go after `maxReceiveCount` receives; none for a queue that is itself a failure queue. */
   deadLetterQueue?: sqs.Queue;

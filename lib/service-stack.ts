@@ -28,7 +28,7 @@ import { GITHUB_CALLBACK_PATH, type ServiceFunction } from './functions.ts';
 import { Monitoring } from './monitoring.ts';
 import type { StageSettings } from './stage.ts';
 
-export interface ServiceStackProps extends StackProps {
+interface ServiceStackProps extends StackProps {
   settings: StageSettings;
   data: DataStack;
   /** Reported by GET /healthz. */

@@ -2,7 +2,7 @@ import { Duration, RemovalPolicy, aws_logs as logs } from 'aws-cdk-lib';
 import { DEFAULT_RATE_LIMIT } from '../shared/config.ts';
 
 /** The environments the app deploys to; each is its own pair of stacks, so both can live in one account. */
-export const STAGES = ['dev', 'prod'] as const;
+const STAGES = ['dev', 'prod'] as const;
 export type Stage = (typeof STAGES)[number];
 
 /** Reads the `-c stage=...` context value: dev when absent, an error naming the choices when unknown. */
@@ -21,7 +21,7 @@ export function parseStage(value: unknown): Stage {
  * Any origin may therefore call it, unless `-c corsOrigins=https://a.example,https://b.example` narrows it.
  * API Gateway answers the preflight itself and adds the headers to every response.
  */
-export interface CorsSettings {
+interface CorsSettings {
   allowOrigins: string[];
   allowMethods: readonly ('GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS')[];
   allowHeaders: readonly string[];

@@ -51,11 +51,6 @@ export function createTable(
   return table;
 }
 
-/** The names of a declared table's indexes, local and global. */
-export function indexNames(declaration: TableDeclaration): string[] {
-  return [...declaration.localIndexes, ...(declaration.globalIndexes ?? [])].map((index) => index.name);
-}
-
 function key(declaration: { name: string; type: AttributeType }): dynamodb.Attribute {
   return { name: declaration.name, type: ATTRIBUTE_TYPES[declaration.type] };
 }

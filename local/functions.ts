@@ -24,7 +24,7 @@ const invokeStore = InvokeStore.getInstanceAsync(true);
 const loaded = new Map<FunctionName, Promise<Handler>>();
 
 /** The module a function is declared with, imported once and kept warm, as Lambda keeps a warm container. */
-export function loadHandler(name: FunctionName): Promise<Handler> {
+function loadHandler(name: FunctionName): Promise<Handler> {
   let handler = loaded.get(name);
   if (!handler) {
     const declaration: FunctionDeclaration = functions[name];
@@ -42,7 +42,7 @@ export function loadHandler(name: FunctionName): Promise<Handler> {
   return handler;
 }
 
-export function lambdaContext(name: FunctionName): Context {
+function lambdaContext(name: FunctionName): Context {
   const declaration: FunctionDeclaration = functions[name];
   const timeoutMs = declaration.size.timeoutSeconds * 1000;
   const deadline = Date.now() + timeoutMs;

@@ -476,7 +476,7 @@ async function pollFairQueue(
 }
 
 /** At most this many messages held by a fair queue's feed; past it, newcomers wait their turn in the queue. */
-export const MAX_HELD_MESSAGES = 10_000;
+const MAX_HELD_MESSAGES = 10_000;
 
 interface HeldMessage {
   message: Message;

@@ -171,4 +171,4 @@ export async function ensureQueuesAndBuckets(
   return env;
 }
 
-export const deadLetterQueueName = (prefix: string, queue: string) => `${prefix}${queue}-dlq`;
+const deadLetterQueueName = (prefix: string, queue: string) => `${prefix}${queue}-dlq`;

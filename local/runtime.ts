@@ -15,7 +15,7 @@ import { CONCURRENT_INVOCATIONS_ENVIRONMENT } from './functions.ts';
 import { createApiServer } from './http-server.ts';
 import { ensureQueuesAndBuckets, ensureTables, localTableNames } from './resources.ts';
 
-export interface RuntimeOptions {
+interface RuntimeOptions {
   /** API port; 0 picks a free one. */
   port: number;
   /** Where the engines keep their data; undefined runs everything in memory. */

@@ -22,7 +22,7 @@ const settingsSchema = z.object({
     .transform((value) => value === 'true'),
 });
 
-export type Settings = z.infer<typeof settingsSchema>;
+type Settings = z.infer<typeof settingsSchema>;
 
 let settings: Settings | undefined;
 

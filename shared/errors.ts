@@ -3,7 +3,7 @@
  * shared/http/errors.ts maps each one to a status, in exactly one place.
  */
 
-export type ErrorDetails = Record<string, unknown>;
+type ErrorDetails = Record<string, unknown>;
 
 export abstract class DomainError extends Error {
   abstract readonly code: string;

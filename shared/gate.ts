@@ -1,8 +1,7 @@
-import { config } from './config.ts';
+import { config, requiredEnv } from './config.ts';
 import type { Authenticator, Gate } from './http/gate.ts';
 import { RateLimiter } from './http/rate-limit.ts';
 import { DynamoRateLimitStore } from './http/rate-limit-store.ts';
-import { logger } from './logger.ts';
 import { sessions } from './users/service.ts';
 
 /**
@@ -17,7 +16,6 @@ const sessionAuthenticator: Authenticator = {
 };
 
 let limiter: RateLimiter | undefined;
-let limiterUnconfigured = false;
 let replacement: Gate | undefined;
 
 /** The gate of this process: its parts are built on first use, once per cold start. */
@@ -31,19 +29,11 @@ export function setGateForTests(gate: Gate | undefined): void {
 }
 
 /**
- * The per-client rate limiter on its users-table items; undefined (with one warning per cold start) when the
- * function was given no USERS_TABLE: the wiring declares every HTTP function rate-limited, and until its stack
- * gives it the table, API Gateway's throttling is the only bound.
+ * The per-client rate limiter on its users-table items. Every HTTP function gets USERS_TABLE: the wiring
+ * declares each one rate-limited (`rateLimiting`), and the CDK app and the local runtime both name the table.
  */
-function rateLimiter(): RateLimiter | undefined {
-  if (limiter) return limiter;
-  const table = process.env.USERS_TABLE;
-  if (!table) {
-    if (!limiterUnconfigured) logger.warn('rate limiting is off: this function has no USERS_TABLE');
-    limiterUnconfigured = true;
-    return undefined;
-  }
-  limiter = new RateLimiter(new DynamoRateLimitStore(table), {
+function rateLimiter(): RateLimiter {
+  limiter ??= new RateLimiter(new DynamoRateLimitStore(requiredEnv('USERS_TABLE')), {
     perSecond: config().RATE_LIMIT_PER_SECOND,
     burst: config().RATE_LIMIT_BURST,
   });

@@ -18,7 +18,7 @@ export type ContextName = 'ops' | 'users' | 'links' | 'social' | 'news' | 'check
 
 export type AttributeType = 'S' | 'N';
 
-export interface KeyDeclaration {
+interface KeyDeclaration {
   name: string;
   type: AttributeType;
 }
@@ -253,11 +253,6 @@ export function reachProblems(reach: TableReach): string[] {
   return problems;
 }
 
-/** Whether a reach writes anything: a table's owning context is one that writes it. */
-export function writes(reach: TableReach): boolean {
-  return ITEM_CALLS.some((call) => call !== 'read' && call !== 'batchRead' && (reach[call]?.length ?? 0) > 0);
-}
-
 /**
  * Memory and timeout of a function, and why.
  *
@@ -266,7 +261,7 @@ export function writes(reach: TableReach): boolean {
  * since a CPU-bound request finishes in about half the time; beyond it the handlers mostly wait on DynamoDB.
  * A queue consumer's timeout is tied to its queue's visibility timeout (at least six times it).
  */
-export interface FunctionSize {
+interface FunctionSize {
   memoryMb: number;
   timeoutSeconds: number;
   why: string;
@@ -609,30 +604,39 @@ export const functions = {
 
 export type FunctionName = keyof typeof functions;
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface RouteDeclaration {
   method: HttpMethod;
   /** API Gateway path syntax: `{name}` for a path parameter. */
   path: string;
   function: FunctionName;
-  /** Needs an access token. */
+  /**
+   * Needs an access token: the gate (`route` in shared/http/handler.ts) authenticates the caller before the
+   * function runs and answers 401 without one. The only place that says so; all routes of one function agree.
+   */
   auth: boolean;
 }
 
 /** The contract serves every versioned route under both `/v1` and `/v1.0` (the book's clients use `/v1.0`). */
 const API_VERSION_PREFIXES = ['/v1', '/v1.0'] as const;
 
-function versioned(method: HttpMethod, path: string, fn: FunctionName): RouteDeclaration[] {
+/** A route of the versioned API, under each prefix; every one of them needs a token. */
+function versioned<const Method extends HttpMethod, const Function extends FunctionName>(
+  method: Method,
+  path: string,
+  fn: Function,
+) {
   return API_VERSION_PREFIXES.map((prefix) => ({
     method,
     path: `${prefix}${path}`,
     function: fn,
-    auth: true,
+    auth: true as const,
   }));
 }
 
-export const routes: RouteDeclaration[] = [
+/** As declared, with each route's function and `auth` as literal types, from which the route wrapper's types follow. */
+const declaredRoutes = [
   { method: 'GET', path: '/healthz', function: 'healthz', auth: false },
   { method: 'GET', path: '/openapi.json', function: 'openapi', auth: false },
   { method: 'GET', path: '/docs', function: 'docs', auth: false },
@@ -657,7 +661,38 @@ export const routes: RouteDeclaration[] = [
   ...versioned('GET', '/followers', 'listFollowers'),
   ...versioned('GET', '/news', 'getNews'),
   { method: 'POST', path: '/dev/recheck', function: 'devRecheck', auth: true },
-];
+] as const satisfies readonly RouteDeclaration[];
+
+export const routes: RouteDeclaration[] = [...declaredRoutes];
+
+type DeclaredRoute = (typeof declaredRoutes)[number];
+
+/** Requests that match no route go here, so that 404 and 405 answers keep the contract's error format. */
+export const fallbackFunction = 'notFound' as const satisfies FunctionName;
+
+/** The functions that serve HTTP: the targets of routes, and the fallback. */
+export type HttpFunctionName = DeclaredRoute['function'] | typeof fallbackFunction;
+/** The functions whose routes need a token: they learn who is calling. */
+export type AuthenticatedFunctionName = Extract<DeclaredRoute, { auth: true }>['function'];
+/** The functions of at least one public route; none of them may also be in `AuthenticatedFunctionName`. */
+export type PublicFunctionName = Extract<DeclaredRoute, { auth: false }>['function'];
+
+/** What the gate must do before an HTTP function runs, read from its routes and its declaration. */
+interface HttpAccess {
+  /** Every route of the function needs a token (the fallback, which no route names, needs none). */
+  auth: boolean;
+  /** Exists only in the local runtime: elsewhere the gate answers 404 before counting or writing anything. */
+  localOnly: boolean;
+}
+
+/** Throws for a function that serves no HTTP, or whose routes disagree on `auth`. */
+export function httpAccessOf(name: FunctionName): HttpAccess {
+  const auths = new Set(routes.filter((route) => route.function === name).map((route) => route.auth));
+  if (auths.size > 1) throw new Error(`the routes of ${name} disagree on whether a token is needed`);
+  if (auths.size === 0 && name !== fallbackFunction) throw new Error(`no route leads to ${name}`);
+  const declaration: FunctionDeclaration = functions[name];
+  return { auth: auths.has(true), localOnly: declaration.localOnly === true };
+}
 
 /** How a function is triggered other than by HTTP, with Lambda's event source mapping settings. */
 export type EventSourceDeclaration =
@@ -756,15 +791,12 @@ export const schedules: ScheduleDeclaration[] = [
   },
 ];
 
-/** Requests that match no route go here, so that 404 and 405 answers keep the contract's error format. */
-export const fallbackFunction: FunctionName = 'notFound';
-
 /**
  * Per-client rate limiting (shared/http/rate-limit.ts): every function that serves HTTP counts each request in a
  * `RATE#` item of the users table, with one conditional UpdateItem. Each such function needs USERS_TABLE and the
  * stage's RATE_LIMIT_PER_SECOND and RATE_LIMIT_BURST in its environment, and `actions` on the table restricted to
  * items whose partition key starts with `keyPrefix` (IAM condition `dynamodb:LeadingKeys`), beside whatever
- * `tables` grants. Without USERS_TABLE a function serves unlimited (and logs a warning at cold start).
+ * `tables` grants.
  */
 export const rateLimiting = {
   table: 'users',

@@ -1,19 +1,16 @@
 import { checkerConfig } from '../../shared/checker/config.ts';
 import { recheckRequest } from '../../shared/checker/schemas.ts';
 import { staleLinkRechecker } from '../../shared/checker/service.ts';
-import { config } from '../../shared/config.ts';
-import { NotFound } from '../../shared/errors.ts';
-import { authenticatedRoute } from '../../shared/http/handler.ts';
+import { route } from '../../shared/http/handler.ts';
 import { fieldsOf, validate } from '../../shared/http/validate.ts';
 
 /**
  * Local runtime only: POST /dev/recheck fires the daily re-check by hand (the schedule does not run locally).
  * `stale_after_seconds` (query or body; default 7 days) picks what counts as stale: 0 re-checks every link of
- * every user. The wiring keeps this function out of every deployed stack; the LOCAL_RUNTIME check is a second
- * lock on the same door.
+ * every user. The wiring declares it `localOnly`, which keeps it out of every deployed stack and is a second
+ * lock on the same door: the gate answers 404 outside the local runtime, before it authenticates anyone.
  */
-export const handler = authenticatedRoute(async (request) => {
-  if (!config().LOCAL_RUNTIME) throw new NotFound('No such route.');
+export const handler = route('devRecheck', async (request) => {
   const { stale_after_seconds } = validate(recheckRequest, fieldsOf(request.query, request.body));
   const settings = checkerConfig();
   const report = await staleLinkRechecker().run({

@@ -1,14 +1,14 @@
 import { SNAPSHOT_URL_SECONDS, snapshots } from '../../shared/checker/service.ts';
 import { snapshotQuery } from '../../shared/checker/schemas.ts';
 import { NotFound } from '../../shared/errors.ts';
-import { authenticatedRoute } from '../../shared/http/handler.ts';
+import { route } from '../../shared/http/handler.ts';
 import { validate } from '../../shared/http/validate.ts';
 import { DynamoLinkStore } from '../../shared/links/dynamodb.ts';
 
 let links: DynamoLinkStore | undefined;
 
 /** GET /v1/links/snapshot?url=: a 302 to a 5-minute presigned download of the link's latest snapshot. */
-export const handler = authenticatedRoute(async (request, caller) => {
+export const handler = route('getSnapshot', async (request, caller) => {
   const { url } = validate(snapshotQuery, request.query);
   links ??= new DynamoLinkStore();
   const link = await links.get(caller.username, url);

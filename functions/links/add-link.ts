@@ -1,9 +1,9 @@
-import { authenticatedRoute } from '../../shared/http/handler.ts';
+import { route } from '../../shared/http/handler.ts';
 import { fieldsOf, validate } from '../../shared/http/validate.ts';
 import { addLinkRequest, toLinkResponse } from '../../shared/links/schemas.ts';
 import { linkService } from '../../shared/links/service.ts';
 
-export const handler = authenticatedRoute(async (request, caller) => {
+export const handler = route('addLink', async (request, caller) => {
   const input = validate(addLinkRequest, fieldsOf(request.query, request.body));
   const link = await linkService().add(caller.username, input);
   return { status: 201, body: { link: toLinkResponse(link) } };

@@ -1,9 +1,9 @@
-import { authenticatedRoute } from '../../shared/http/handler.ts';
+import { route } from '../../shared/http/handler.ts';
 import { fieldsOf, validate } from '../../shared/http/validate.ts';
 import { deleteLinkRequest } from '../../shared/links/schemas.ts';
 import { linkService } from '../../shared/links/service.ts';
 
-export const handler = authenticatedRoute(async (request, caller) => {
+export const handler = route('deleteLink', async (request, caller) => {
   const { url } = validate(deleteLinkRequest, fieldsOf(request.query, request.body));
   await linkService().remove(caller.username, url);
   return { status: 204 };

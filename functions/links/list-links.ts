@@ -1,9 +1,9 @@
-import { authenticatedRoute } from '../../shared/http/handler.ts';
+import { route } from '../../shared/http/handler.ts';
 import { validate } from '../../shared/http/validate.ts';
 import { listLinksQuery, toLinkResponse } from '../../shared/links/schemas.ts';
 import { linkService } from '../../shared/links/service.ts';
 
-export const handler = authenticatedRoute(async (request, caller) => {
+export const handler = route('listLinks', async (request, caller) => {
   const query = validate(listLinksQuery, request.query);
   const listing = await linkService().list(caller.username, {
     urlRegex: query.url_regex,

@@ -1,9 +1,9 @@
-import { authenticatedRoute } from '../../shared/http/handler.ts';
+import { route } from '../../shared/http/handler.ts';
 import { fieldsOf, validate } from '../../shared/http/validate.ts';
 import { toLinkResponse, updateLinkRequest } from '../../shared/links/schemas.ts';
 import { linkService } from '../../shared/links/service.ts';
 
-export const handler = authenticatedRoute(async (request, caller) => {
+export const handler = route('updateLink', async (request, caller) => {
   const input = validate(updateLinkRequest, fieldsOf(request.query, request.body));
   const link = await linkService().update(caller.username, {
     url: input.url,

@@ -1,4 +1,4 @@
-import { publicRoute } from '../../shared/http/handler.ts';
+import { route } from '../../shared/http/handler.ts';
 import { pageSecurityHeaders } from '../../shared/http/page-security.ts';
 
 const STYLE = `
@@ -74,4 +74,4 @@ const page = `<!doctype html>
 
 const headers = pageSecurityHeaders({ scripts: [SCRIPT], styles: [STYLE], connectToSelf: true });
 
-export const handler = publicRoute(async () => ({ status: 200, html: page, headers }));
+export const handler = route('docs', async () => ({ status: 200, html: page, headers }));

@@ -1,7 +1,7 @@
 import { config } from '../../shared/config.ts';
-import { publicRoute } from '../../shared/http/handler.ts';
+import { route } from '../../shared/http/handler.ts';
 
-export const handler = publicRoute(async () => ({
+export const handler = route('healthz', async () => ({
   status: 200,
   body: { status: 'ok', version: config().APP_VERSION },
 }));

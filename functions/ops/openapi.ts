@@ -1,11 +1,11 @@
 import { config } from '../../shared/config.ts';
-import { publicRoute } from '../../shared/http/handler.ts';
+import { route } from '../../shared/http/handler.ts';
 import { openApiDocument } from '../../shared/openapi.ts';
 import { isDeployed, routes } from '../../shared/wiring.ts';
 
 let document: unknown;
 
-export const handler = publicRoute(async () => {
+export const handler = route('openapi', async () => {
   document ??= openApiDocument(
     config().LOCAL_RUNTIME ? routes : routes.filter(isDeployed),
     config().APP_VERSION,

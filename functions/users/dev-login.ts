@@ -1,17 +1,14 @@
-import { publicRoute } from '../../shared/http/handler.ts';
+import { route } from '../../shared/http/handler.ts';
 import { fieldsOf, validate } from '../../shared/http/validate.ts';
 import { devLoginRequest, toTokenResponse } from '../../shared/users/schemas.ts';
 import { sessions } from '../../shared/users/service.ts';
 
 /**
- * Local runtime only: a token for any username, with no GitHub app and no network. The wiring keeps this
- * function out of every deployed stack; `localOnly` is a second lock on the same door (404 there, before the
- * rate limiter or anything else touches the database).
+ * Local runtime only: a token for any username, with no GitHub app and no network. The wiring declares it
+ * `localOnly`, which keeps it out of every deployed stack and is a second lock on the same door: the gate
+ * answers 404 outside the local runtime, before the rate limiter or anything else touches the database.
  */
-export const handler = publicRoute(
-  async (request) => {
-    const { username } = validate(devLoginRequest, fieldsOf({}, request.body));
-    return { status: 200, body: toTokenResponse(await sessions().devLogin(username)) };
-  },
-  { localOnly: true },
-);
+export const handler = route('devLogin', async (request) => {
+  const { username } = validate(devLoginRequest, fieldsOf({}, request.body));
+  return { status: 200, body: toTokenResponse(await sessions().devLogin(username)) };
+});

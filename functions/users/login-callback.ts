@@ -1,4 +1,4 @@
-import { publicRoute } from '../../shared/http/handler.ts';
+import { route } from '../../shared/http/handler.ts';
 import { validate } from '../../shared/http/validate.ts';
 import {
   NO_STORE,
@@ -15,7 +15,7 @@ import { loginCallbackQuery, toTokenResponse } from '../../shared/users/schemas.
  * GET /login/authorized: GitHub's redirect back. The state is checked against the cookie and used up, the code
  * exchanged, the user registered or refreshed, and a Delinkcious token issued: JSON, or a page for a browser.
  */
-export const handler = publicRoute(async (request) => {
+export const handler = route('loginCallback', async (request) => {
   const query = validate(loginCallbackQuery, request.query);
   const login = gitHubLogin('exchange');
   const issued = await login.complete({

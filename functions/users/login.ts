@@ -1,9 +1,9 @@
-import { publicRoute } from '../../shared/http/handler.ts';
+import { route } from '../../shared/http/handler.ts';
 import { NO_STORE, stateCookie } from '../../shared/users/http.ts';
 import { gitHubLogin } from '../../shared/users/identity-service.ts';
 
 /** GET /login: off to GitHub's authorize page, with a fresh state in the URL and in a cookie. */
-export const handler = publicRoute(async () => {
+export const handler = route('login', async () => {
   const started = await gitHubLogin('start').start();
   return {
     status: 302,

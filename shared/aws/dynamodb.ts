@@ -42,7 +42,7 @@ const TRANSACTION_RETRY: RetryPolicy = {
   giveUp: () => new Unavailable('The database is busy with other changes to these items; try again.'),
 };
 
-export type CancellationReasons = NonNullable<TransactionCanceledException['CancellationReasons']>;
+type CancellationReasons = NonNullable<TransactionCanceledException['CancellationReasons']>;
 
 /**
  * Runs a transaction; undefined when it committed, else the cancellation reasons when a condition failed.

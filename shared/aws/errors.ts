@@ -22,7 +22,7 @@ const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE
  * that is down (503). Anything else (a failed condition, a cancelled transaction, a bug on our side) stays as
  * it is, for the adapter to decide or as a 500.
  */
-export function translateAwsError(error: unknown, dependency: string): unknown {
+function translateAwsError(error: unknown, dependency: string): unknown {
   if (!(error instanceof Error)) return error;
   const fault = (error as { $fault?: string }).$fault;
   const code = (error as { code?: string }).code;

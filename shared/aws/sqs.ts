@@ -9,7 +9,7 @@ import { retry, TRY_AGAIN, type RetryPolicy } from '../retry.ts';
 import { translatingSend } from './errors.ts';
 
 /** SendMessageBatch takes at most 10 messages per call. */
-export const SEND_BATCH_LIMIT = 10;
+const SEND_BATCH_LIMIT = 10;
 /**
  * Refused entries of a SendMessageBatch: the call succeeded, so the SDK's retry strategy does not see them; they
  * are sent again with the shared policy.
@@ -38,7 +38,7 @@ let client: QueueClient | undefined;
 /** One SQS client per process, created on first use; the endpoint comes from `AWS_ENDPOINT_URL_SQS`. */
 export const sqsClient = () => (client ??= new QueueClient());
 
-export interface SendOptions {
+interface SendOptions {
   /** A fair queue's tenant of each message, sent as its MessageGroupId (none when it answers undefined). */
   messageGroupOf?: ((body: string) => string | undefined) | undefined;
 }

@@ -44,7 +44,7 @@ export interface Clock {
   random(): number;
 }
 
-export const systemClock: Clock = {
+const systemClock: Clock = {
   now: () => new Date(),
   sleep: (ms) => new Promise((done) => setTimeout(done, ms)),
   random: Math.random,
@@ -65,7 +65,7 @@ const TRANSIENT_STATUSES = new Set([429, 503, 504]);
 const HEAD_UNSUPPORTED = new Set([405, 501]);
 const MAX_REASON_LENGTH = 200;
 
-export function isTransient(outcome: FetchOutcome): boolean {
+function isTransient(outcome: FetchOutcome): boolean {
   if (outcome.kind === 'failed') return outcome.transient;
   return outcome.kind === 'response' && TRANSIENT_STATUSES.has(outcome.status);
 }
@@ -164,7 +164,7 @@ function short(reason: string): string {
   return reason.length <= MAX_REASON_LENGTH ? reason : `${reason.slice(0, MAX_REASON_LENGTH - 1)}…`;
 }
 
-export type CheckReport =
+type CheckReport =
   | { outcome: 'skipped'; why: 'link gone' | 'checked since requested' }
   | { outcome: 'discarded'; why: 'gone' | 'superseded'; verdict: Verdict }
   | { outcome: 'recorded'; verdict: Verdict; titleFilled: boolean; snapshotKey?: string };
@@ -210,7 +210,7 @@ export class LinkCheckService {
 }
 
 /** What a change to a link means for the checker. */
-export interface CheckerPlan {
+interface CheckerPlan {
   check?: CheckRequest;
   /** The link is gone: its snapshots go too. */
   purgeSnapshots?: LinkRef;
@@ -228,7 +228,7 @@ export function planForChange(change: LinkChange): CheckerPlan {
   return {};
 }
 
-export interface RecheckOptions {
+interface RecheckOptions {
   /** Links checked longer ago than this are due. */
   staleAfterMs: number;
   /** Links never checked are due once this old (their first check was lost): an hour. */

@@ -16,7 +16,7 @@ import { isIP } from 'node:net';
  * demos against a server on loopback and is empty unless configured.
  */
 
-export type AddressClass =
+type AddressClass =
   | 'public'
   | 'loopback'
   | 'private'

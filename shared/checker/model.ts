@@ -3,7 +3,7 @@ import { parseMessage } from '../events/messages.ts';
 import type { LinkRef } from '../links/checks.ts';
 
 /** Why a check was asked for: a new link, a link whose URL changed, or the daily re-check of stale links. */
-export type CheckCause = 'added' | 'changed' | 'recheck';
+type CheckCause = 'added' | 'changed' | 'recheck';
 
 /** A request to check one link: the link-check queue's message. */
 export interface CheckRequest extends LinkRef {

@@ -37,7 +37,7 @@ export interface SafeFetcherOptions {
 }
 
 /** The system's resolver (getaddrinfo: /etc/hosts, then DNS), every address of the name. */
-export const systemResolver: Resolver = {
+const systemResolver: Resolver = {
   async resolve(hostname) {
     const found = await dns.lookup(hostname, { all: true, order: 'verbatim' });
     return found.map((entry) => entry.address);

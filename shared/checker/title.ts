@@ -12,7 +12,7 @@ import { MAX_TITLE_LENGTH } from '../links/model.ts';
 const HTML_TYPES = new Set(['text/html', 'application/xhtml+xml']);
 
 /** The media type without parameters, lower-cased: `text/html; charset=utf-8` -> `text/html`. */
-export function mediaType(contentType: string | null | undefined): string | undefined {
+function mediaType(contentType: string | null | undefined): string | undefined {
   const type = contentType?.split(';')[0]?.trim().toLowerCase();
   return type || undefined;
 }

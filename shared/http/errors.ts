@@ -12,12 +12,12 @@ import {
   UnsupportedMediaType,
 } from '../errors.ts';
 
-export interface ErrorBody {
+interface ErrorBody {
   error: { code: string; message: string; details?: Record<string, unknown> };
   [extra: string]: unknown;
 }
 
-export interface HttpError {
+interface HttpError {
   status: number;
   headers: Record<string, string>;
   body: ErrorBody;

@@ -14,8 +14,7 @@ export interface Authenticator {
 
 export interface Gate {
   authenticator: Authenticator;
-  /** Undefined when the function has nowhere to count requests: API Gateway's throttling is then the only bound. */
-  rateLimiter: RateLimiter | undefined;
+  rateLimiter: RateLimiter;
 }
 
 /** The token from `Authorization: Bearer <token>` or the original clients' `Access-Token: <token>`. */

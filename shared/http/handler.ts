@@ -8,8 +8,14 @@ import { presentedToken } from './gate.ts';
 import { NOSNIFF, pageSecurityHeaders } from './page-security.ts';
 import { rateKeyForIp, rateKeyForToken } from './rate-limit.ts';
 import { parseRequest, type HttpRequest } from './request.ts';
+import {
+  httpAccessOf,
+  type AuthenticatedFunctionName,
+  type HttpFunctionName,
+  type PublicFunctionName,
+} from '../wiring.ts';
 
-export interface HttpResponse {
+interface HttpResponse {
   status: number;
   /** Sent as JSON. */
   body?: unknown;
@@ -19,7 +25,7 @@ export interface HttpResponse {
   cookies?: string[];
 }
 
-export interface Caller {
+interface Caller {
   username: string;
   token: string;
 }
@@ -29,46 +35,59 @@ export type HttpHandler = (
   context: Context,
 ) => Promise<APIGatewayProxyStructuredResultV2>;
 
+/** A public function's work: anyone may call it. */
+type PublicRun = (request: HttpRequest) => Promise<HttpResponse>;
+/** An authenticated function's work: it learns who is calling. */
+type AuthenticatedRun = (request: HttpRequest, caller: Caller) => Promise<HttpResponse>;
+
 /**
- * A route anyone may call, rate-limited per client IP. A `localOnly` route does not exist on a deployed stack:
- * there it answers 404 before anything is counted or written.
+ * What a function does with a request, typed by what its routes declare in the wiring: with the caller when
+ * they need a token, without one when they are public; `never` (nothing compiles) when they disagree.
  */
-export function publicRoute(
-  run: (request: HttpRequest) => Promise<HttpResponse>,
-  options: { localOnly?: boolean } = {},
-): HttpHandler {
-  return (event, context) =>
-    serve(event, context, async (request) => {
-      if (options.localOnly && !config().LOCAL_RUNTIME) throw new NotFound('No such route.');
-      await gate().rateLimiter?.enforce(rateKeyForIp(request.sourceIp));
-      return run(request);
-    });
-}
+type RouteRun<Name extends HttpFunctionName> = Name extends AuthenticatedFunctionName
+  ? Name extends PublicFunctionName
+    ? never
+    : AuthenticatedRun
+  : PublicRun;
 
-/** A route that needs an access token; `run` learns who is calling. */
-export function authenticatedRoute(
-  run: (request: HttpRequest, caller: Caller) => Promise<HttpResponse>,
-): HttpHandler {
+/**
+ * The handler of an HTTP function: the gate does what the function's routes declare in the wiring
+ * (shared/wiring.ts `routes`), then `run` answers. A route that needs a token is rate-limited per token once the
+ * token is valid, and per client IP before; a public one per client IP. A `localOnly` function answers 404
+ * outside the local runtime, before anything is counted or written.
+ */
+export function route<Name extends HttpFunctionName>(name: Name, run: RouteRun<Name>): HttpHandler {
+  const access = httpAccessOf(name);
   return (event, context) =>
     serve(event, context, async (request) => {
-      const { authenticator, rateLimiter } = gate();
-      const token = presentedToken(request.headers);
-      let username: string;
-      try {
-        username = await authenticator.authenticate(token);
-      } catch (error) {
-        // Not logged in: counted per client IP, as requests before login are, so guessing tokens is slow too.
-        if (error instanceof Unauthorized) await rateLimiter?.enforce(rateKeyForIp(request.sourceIp));
-        throw error;
+      if (access.localOnly && !config().LOCAL_RUNTIME) throw new NotFound('No such route.');
+      if (!access.auth) {
+        await gate().rateLimiter.enforce(rateKeyForIp(request.sourceIp));
+        return (run as PublicRun)(request);
       }
-      logger.appendKeys({ username });
-      // Per token, once it is known to be valid: unknown tokens never create rate items.
-      await rateLimiter?.enforce(rateKeyForToken(token!));
-      return run(request, { username, token: token! });
+      return (run as AuthenticatedRun)(request, await authenticate(request));
     });
 }
 
-export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+/** The caller behind the request's token, counted against the rate limit; Unauthorized without a valid one. */
+async function authenticate(request: HttpRequest): Promise<Caller> {
+  const { authenticator, rateLimiter } = gate();
+  const token = presentedToken(request.headers);
+  let username: string;
+  try {
+    username = await authenticator.authenticate(token);
+  } catch (error) {
+    // Not logged in: counted per client IP, as requests before login are, so guessing tokens is slow too.
+    if (error instanceof Unauthorized) await rateLimiter.enforce(rateKeyForIp(request.sourceIp));
+    throw error;
+  }
+  logger.appendKeys({ username });
+  // Per token, once it is known to be valid: unknown tokens never create rate items.
+  await rateLimiter.enforce(rateKeyForToken(token!));
+  return { username, token: token! };
+}
+
+const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
 async function serve(
   event: APIGatewayProxyEventV2,

@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 export const NOSNIFF = { 'x-content-type-options': 'nosniff' } as const;
 
 /** What a page may load besides itself: its inline blocks, and requests to the service (for `fetch`). */
-export interface PageResources {
+interface PageResources {
   /** The exact text between `<script>` and `</script>` of each inline script. */
   scripts?: string[];
   /** The exact text between `<style>` and `</style>` of each inline style block. */
@@ -23,7 +23,7 @@ export interface PageResources {
 }
 
 /** The CSP of a page with these inline blocks; a page with none gets `default-src 'none'` and the rest. */
-export function contentSecurityPolicy(resources: PageResources = {}): string {
+function contentSecurityPolicy(resources: PageResources = {}): string {
   const directives = ["default-src 'none'"];
   if (resources.scripts?.length) directives.push(`script-src ${resources.scripts.map(hashSource).join(' ')}`);
   if (resources.styles?.length) directives.push(`style-src ${resources.styles.map(hashSource).join(' ')}`);

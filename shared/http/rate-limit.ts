@@ -36,7 +36,7 @@ import { RateLimited } from '../errors.ts';
  * Deployed, API Gateway's stage throttling is the outer bound on the whole API; this is the per-client limit.
  */
 
-export interface RateLimitSettings {
+interface RateLimitSettings {
   perSecond: number;
   burst: number;
 }
@@ -57,7 +57,7 @@ export interface RateLimitStore {
   ): Promise<RateWrite>;
 }
 
-export type RateDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+type RateDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
 const MICROS_PER_SECOND = 1_000_000;
 /** Rate items stay this long after they stop limiting anything, then DynamoDB's TTL removes them. */

@@ -82,7 +82,7 @@ const userItemSchema = userSchema.extend({
 });
 
 /** Reads a profile item (extra attributes such as the keys and github_id are left out). */
-export function userFromItem(item: Record<string, unknown>): User {
+function userFromItem(item: Record<string, unknown>): User {
   return userItemSchema.parse(item);
 }
 

@@ -17,11 +17,11 @@ import type { IdentityProvider } from './ports.ts';
  * is never stored, logged or returned.
  */
 
-export const GITHUB_SCOPES = ['read:user', 'user:email'];
+const GITHUB_SCOPES = ['read:user', 'user:email'];
 const GITHUB_API = 'https://api.github.com';
 const REST_TIMEOUT_MS = 5_000;
 
-export interface GitHubAppSettings {
+interface GitHubAppSettings {
   clientId: string;
   callbackUrl: string;
 }
@@ -170,7 +170,7 @@ export class GitHubIdentityProvider implements IdentityProvider {
  * `error`) is 401; GitHub down, answering 5xx or nonsense, or unreachable is 503. Only the error's kind reaches
  * the log, never a request (whose headers hold the client secret or the GitHub token).
  */
-export function translateGitHubError(error: unknown): Error {
+function translateGitHubError(error: unknown): Error {
   if (error instanceof Unauthorized || error instanceof Unavailable) return error;
   if (error instanceof OAuth2RequestError) {
     return new Unauthorized(

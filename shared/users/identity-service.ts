@@ -58,7 +58,7 @@ export function setProfilesForTests(replacement: Profiles | undefined): void {
 }
 
 /** What a test gives GitHub login instead of the users table: in-memory stores, and the time. */
-export interface LoginStores {
+interface LoginStores {
   states: LoginStateStore;
   identities: IdentityStore;
   now?: () => Date;

@@ -18,7 +18,7 @@ const REGISTRATION_RETRY: RetryPolicy = {
   giveUp: () => new Unavailable('Too many logins of this account at once; try again.'),
 };
 
-export interface StartedLogin {
+interface StartedLogin {
   /** GitHub's authorize page, with the state and the scopes. */
   authorizationUrl: string;
   /** Also goes into the state cookie. */

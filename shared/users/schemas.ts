@@ -8,7 +8,7 @@ export { publicUsernameSchema };
 export const devLoginRequest = z.object({ username: usernameSchema }).meta({ id: 'DevLoginRequest' });
 
 /** What anybody sees of a user: the profile without the email. */
-export const userResponse = userSchema.omit({ email: true }).meta({ id: 'User' });
+const userResponse = userSchema.omit({ email: true }).meta({ id: 'User' });
 
 const toUserResponse = (user: User): z.infer<typeof userResponse> => userResponse.parse(user);
 

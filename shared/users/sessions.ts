@@ -7,7 +7,7 @@ const TOKEN_PREFIX = 'dlk_';
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** 256 random bits; the prefix lets secret scanners recognise a leaked token. */
-export function newAccessToken(): string {
+function newAccessToken(): string {
   return TOKEN_PREFIX + randomBytes(32).toString('base64url');
 }
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { routes } from '../../shared/wiring.ts';
 import { RawApiClient, type ApiResponse } from '../support/runtime.ts';
 import { TIMESTAMP, aUsername, expectError, expectJson, type LinkListing, useRuntime } from './helpers.ts';
 
@@ -12,20 +13,25 @@ function expectUnauthorized(response: ApiResponse<unknown>): void {
   expect(response.headers.get('www-authenticate')).toMatch(/^Bearer\b/);
 }
 
-/** Every route that needs a token, with a request that would otherwise be valid. */
-const protectedRequests: [method: string, path: string, body?: unknown][] = [
-  ['GET', '/v1/links'],
-  ['GET', '/v1.0/links'],
-  ['POST', '/v1/links', { url: 'https://golang.org/' }],
-  ['PUT', '/v1/links', { url: 'https://golang.org/', title: 'x' }],
-  ['PATCH', '/v1/links', { url: 'https://golang.org/', title: 'x' }],
-  ['DELETE', '/v1/links', { url: 'https://golang.org/' }],
-  ['GET', '/v1/tags'],
-  ['POST', '/logout'],
-  ['GET', '/logout'],
-];
+/**
+ * Every route that the wiring says needs a token, its `{name}` segments filled in. The gate answers before the
+ * function validates anything, so one body serves every route that takes one.
+ */
+const protectedRequests: [method: string, path: string, body?: unknown][] = routes
+  .filter((route) => route.auth)
+  .map((route) => [
+    route.method,
+    route.path.replace(/\{[^}]+\}/g, 'bob'),
+    route.method === 'GET' ? undefined : { url: 'https://golang.org/' },
+  ]);
 
 describe('401 unauthorized', () => {
+  it('given the wiring, then the routes that need a token include the links API, logout and the re-check', () => {
+    expect(protectedRequests.map(([method, path]) => `${method} ${path}`)).toEqual(
+      expect.arrayContaining(['GET /v1/links', 'POST /v1.0/links', 'GET /logout', 'POST /dev/recheck']),
+    );
+  });
+
   it.each(protectedRequests)(
     'given no token, when %s %s is called, then 401 with WWW-Authenticate',
     async (method, path, body) => {

@@ -11,7 +11,6 @@ import {
   SCAN_ACTIONS,
   SECRET_READ_ACTIONS,
 } from '../../lib/permissions.ts';
-import { indexNames } from '../../lib/tables.ts';
 import { keyPrefixes } from '../../shared/keys.ts';
 import {
   ITEM_CALLS,
@@ -44,6 +43,9 @@ import {
 
 const deployed = deployedFunctionNames();
 const declaration = (name: FunctionName): FunctionDeclaration => functions[name];
+/** The names of a declared table's indexes, local and global. */
+const indexNames = (table: TableDeclaration) =>
+  [...table.localIndexes, ...(table.globalIndexes ?? [])].map((index) => index.name);
 const STREAM_ACTIONS = ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'];
 const CONSUME_ACTIONS = [
   'sqs:ReceiveMessage',

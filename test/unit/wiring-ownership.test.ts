@@ -5,13 +5,14 @@ import {
   functions,
   queues,
   tables,
-  writes,
+  ITEM_CALLS,
   type BucketName,
   type ContextName,
   type FunctionDeclaration,
   type FunctionName,
   type QueueName,
   type TableName,
+  type TableReach,
 } from '../../shared/wiring.ts';
 
 /**
@@ -20,6 +21,9 @@ import {
  */
 
 const functionNames = Object.keys(functions) as FunctionName[];
+/** Whether a reach writes anything: a table's owning context is one that writes it. */
+const writes = (reach: TableReach) =>
+  ITEM_CALLS.some((call) => call !== 'read' && call !== 'batchRead' && (reach[call]?.length ?? 0) > 0);
 const declared = (name: FunctionName): FunctionDeclaration => functions[name];
 const contextsOf = (names: FunctionName[]) =>
   new Set<ContextName>(names.map((name) => functions[name].context));

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { HttpHandler } from '../../../shared/http/handler.ts';
 import { hashToken } from '../../../shared/users/sessions.ts';
+import { functions, routes, type FunctionDeclaration } from '../../../shared/wiring.ts';
 import { call, expectError, importHandler, stubFunctionEnvironment } from '../support/http.ts';
 import { useInMemoryServices } from '../support/services.ts';
 
@@ -59,6 +60,31 @@ describe('requests that match no route, on the local runtime', () => {
     expectError(answer, 405, 'method_not_allowed');
     expect(answer.headers['allow']).toBe('POST');
   });
+});
+
+/** The routes of functions that the wiring declares local-only: none of them exists on a deployed stack. */
+const localOnlyRoutes = routes.filter(
+  (route) => (functions[route.function] as FunctionDeclaration).localOnly,
+);
+
+describe('local-only routes, on a deployed stack', () => {
+  it('given the wiring, then it declares local-only routes (dev login and the re-check)', () => {
+    expect(localOnlyRoutes.map((route) => route.function).sort()).toEqual(['devLogin', 'devRecheck']);
+  });
+
+  it.each(localOnlyRoutes.map((route) => [route.method, route.path, route.function] as const))(
+    'given a live token, when %s %s is called, then 404 before anything is looked up or counted',
+    async (method, path, name) => {
+      const handler = await coldStart(functions[name].entry, false);
+      services.givenSession('dlk_alices-unit-test-token');
+
+      const answer = await call(handler, { method, path, token: 'dlk_alices-unit-test-token', body: {} });
+
+      expectError(answer, 404, 'not_found');
+      expect(services.sessions.lookups).toEqual([]);
+      expect(services.rates.writes).toBe(0);
+    },
+  );
 });
 
 describe('POST /dev/login', () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { publicRoute, type HttpHandler } from '../../../shared/http/handler.ts';
+import { route, type HttpHandler } from '../../../shared/http/handler.ts';
 import { PAGE_SECURITY, tokenPage } from '../../../shared/users/http.ts';
 import { toTokenResponse } from '../../../shared/users/schemas.ts';
 import { aUser } from '../../support/builders.ts';
@@ -33,7 +33,7 @@ describe('X-Content-Type-Options', () => {
   });
 
   it('given a handler that sets its own x-content-type-options, then nosniff still wins', async () => {
-    const sniffable: HttpHandler = publicRoute(async () => ({
+    const sniffable: HttpHandler = route('healthz', async () => ({
       status: 200,
       body: {},
       headers: { 'x-content-type-options': 'none' },
@@ -69,7 +69,10 @@ describe('HTML pages', () => {
   });
 
   it('given a page that sets no policy of its own, then it gets the strictest one', async () => {
-    const page: HttpHandler = publicRoute(async () => ({ status: 200, html: '<!doctype html><p>hi</p>' }));
+    const page: HttpHandler = route('healthz', async () => ({
+      status: 200,
+      html: '<!doctype html><p>hi</p>',
+    }));
 
     const answer = await call<string>(page);
 
