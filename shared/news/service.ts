@@ -1,11 +1,10 @@
 import { pageTokenKey } from '../aws/secrets.ts';
-import { DynamoLinkStore } from '../links/dynamodb.ts';
-import { linkRevision } from './model.ts';
+import { PublishedLinks } from '../links/published.ts';
 import { PageTokens } from '../pagination.ts';
 import { DynamoFollowStore } from '../social/dynamodb.ts';
 import { FanOut, FeedWriter, News } from './core.ts';
 import { DynamoFeedStore } from './dynamodb.ts';
-import type { FollowCheck, FollowerDirectory, RecentLinks } from './ports.ts';
+import type { FollowCheck, FollowerDirectory } from './ports.ts';
 import { SqsFeedQueue } from './sqs.ts';
 
 /** The news context's cores wired to their adapters, once per cold start. */
@@ -33,28 +32,12 @@ function followCheck(): FollowCheck {
   };
 }
 
-/** The links context answers with an author's recent public links. */
-function recentLinks(): RecentLinks {
-  const links = new DynamoLinkStore();
-  return {
-    async recentPublic(author, count) {
-      const recent = await links.recentPublic(author, count);
-      return recent.map((link) => ({
-        url: link.url,
-        title: link.title,
-        publishedAt: link.publishedAt ?? link.createdAt,
-        revision: linkRevision(link.createdAt, link.version),
-      }));
-    },
-  };
-}
-
 let fanOutInstance: FanOut | undefined;
 export const fanOut = () => (fanOutInstance ??= new FanOut(followerDirectory(), new SqsFeedQueue()));
 
 let writerInstance: FeedWriter | undefined;
 export const feedWriter = () =>
-  (writerInstance ??= new FeedWriter(new DynamoFeedStore(), recentLinks(), followCheck()));
+  (writerInstance ??= new FeedWriter(new DynamoFeedStore(), new PublishedLinks(), followCheck()));
 
 let newsInstance: News | undefined;
 export const news = () => (newsInstance ??= new News(new DynamoFeedStore(), new PageTokens(pageTokenKey)));

@@ -10,7 +10,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { DocumentClient } from '../../../shared/aws/dynamodb.ts';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { DynamoLinkCounts } from '../../../shared/links/dynamodb.ts';
+import { DynamoLinkCounts } from '../../../shared/links/counts.ts';
 import {
   DynamoIdentityStore,
   DynamoLoginStateStore,
