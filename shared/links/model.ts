@@ -34,8 +34,7 @@ export type Link = z.infer<typeof linkSchema>;
 export type LinkStatus = Link['status'];
 
 /** Where a newest-first listing stands: the last link handed out. */
-export const linkPositionSchema = linkSchema.pick({ created_at: true, url: true });
-export type LinkPosition = z.infer<typeof linkPositionSchema>;
+export type LinkPosition = Pick<Link, 'created_at' | 'url'>;
 
 /** The user already has a link with this URL: `link`, which the HTTP answer shows beside the error. */
 export class DuplicateLink extends AlreadyExists {

@@ -32,9 +32,9 @@
  *   change of `private`. Counters items written before it existed lack it until they are recounted.
  *
  * Item shapes:
- * - link: { pk, sk, created, ...the Link (model.ts linkSchema: username, url, title, description, tags, private,
- *   status, http_status, checked_at, check_reason?, created_at, updated_at, published_at? (absent while private),
- *   version) }: the item is the link and its keys, attribute for attribute.
+ * - link: { pk, sk, created, ...link }: the Link as model.ts's linkSchema declares it, attribute for attribute,
+ *   under its keys (published_at is absent while the link is private). A field added to the schema is stored
+ *   and read with no change here; only if items written before it lack it does storedLinkSchema need its default.
  * - counters: { pk, sk: COUNTERS, links_count, public_links_count }
  * The table streams new and old images; the news pipeline reads link items from it and ignores counters.
  */
@@ -56,7 +56,7 @@ export const linkKey = (username: string, url: string) => ({
 });
 export const countersKey = (username: string) => ({ pk: userPartition(username), sk: COUNTERS });
 /** The byCreated index's sort key: unique and time-ordered. */
-export const createdKey = (position: LinkPosition) => `${position.created_at}#${urlHash(position.url)}`;
+const createdKey = (position: LinkPosition) => `${position.created_at}#${urlHash(position.url)}`;
 
 /** A link item: the link, attribute for attribute, under its keys. */
 export function linkToItem(link: Link) {
