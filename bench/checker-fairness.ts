@@ -3,7 +3,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Runtime } from '../local/runtime.ts';
 import { documentClient } from '../shared/aws/dynamodb.ts';
 import { SqsCheckQueue } from '../shared/checker/sqs.ts';
-import { DynamoLinkStore, linkToItem } from '../shared/links/dynamodb.ts';
+import { LinksForChecker } from '../shared/links/for-checker.ts';
+import { linkToItem } from '../shared/links/table.ts';
 import type { Link } from '../shared/links/model.ts';
 import { aLink } from '../test/support/builders.ts';
 import { aCheckQueue, checkRequests, pollChecks } from '../test/support/check-backlog.ts';
@@ -62,8 +63,8 @@ async function measure(runtime: Runtime, site: TestSite, backlog: number, fair: 
     await queue.send(heavyChecks);
     const started = performance.now();
     await queue.send(lightCheck);
-    const links = new DynamoLinkStore(runtime.tableNames.links);
-    while ((await links.get(light, lightCheck[0]!.url))?.checkedAt == null) await sleep(POLL_MS);
+    const links = new LinksForChecker(runtime.tableNames.links);
+    while ((await links.get(light, lightCheck[0]!.url))?.checked_at == null) await sleep(POLL_MS);
     const seconds = (performance.now() - started) / 1000;
     const lightPath = new URL(lightCheck[0]!.url).pathname;
     const ahead = site.requests.slice(

@@ -8,13 +8,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { LOCAL_AWS } from '../local/engines.ts';
 import type { Runtime } from '../local/runtime.ts';
-import {
-  countersKey,
-  linkKey,
-  linkToItem,
-  LINKS_BY_CREATED,
-  userPartition,
-} from '../shared/links/dynamodb.ts';
+import { countersKey, linkKey, linkToItem, LINKS_BY_CREATED, userPartition } from '../shared/links/table.ts';
 import { rateKey } from '../shared/http/rate-limit-store.ts';
 import { sessionKey } from '../shared/users/dynamodb.ts';
 import { hashToken } from '../shared/users/sessions.ts';
@@ -80,8 +74,8 @@ export async function benchLinks(runtime: Runtime, iterations: number): Promise<
         url: `https://example.com/bare/${i}`,
         title: `Page ${i}`,
         tags: ['bench'],
-        createdAt: at,
-        updatedAt: at,
+        created_at: at,
+        updated_at: at,
       }),
     );
     const transact = () =>

@@ -156,7 +156,7 @@ function linksWith(description: string, count: number): Link[] {
       username: 'bench',
       url: `https://example.com/${i}`,
       description,
-      createdAt: new Date(start + i * 1000).toISOString(),
+      created_at: new Date(start + i * 1000).toISOString(),
     }),
   );
 }

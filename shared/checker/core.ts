@@ -181,11 +181,11 @@ export class LinkCheckService {
   async handle(request: CheckRequest): Promise<CheckReport> {
     const link = await this.links.get(request.username, request.url);
     if (!link) return { outcome: 'skipped', why: 'link gone' };
-    if (link.checkedAt !== null && link.checkedAt >= request.requestedAt) {
+    if (link.checked_at !== null && link.checked_at >= request.requestedAt) {
       return { outcome: 'skipped', why: 'checked since requested' };
     }
     const ref = { username: link.username, url: link.url };
-    const verdict = await this.checker.check(link.url, { firstCheck: link.checkedAt === null });
+    const verdict = await this.checker.check(link.url, { firstCheck: link.checked_at === null });
     // Stored before the verdict is recorded, and deleted again if the record does not land: never orphaned.
     const snapshotKey = verdict.page ? await this.snapshots.save(ref, verdict.page) : undefined;
     const result = await this.links.recordCheck(link.username, link.url, {

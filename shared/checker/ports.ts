@@ -36,13 +36,13 @@ export interface Resolver {
   resolve(hostname: string): Promise<string[]>;
 }
 
-/** The links, as the checker reads and records them: implemented by the links context's DynamoDB adapter. */
+/** The links, as the checker reads and records them: implemented by the links context (links/for-checker.ts). */
 export interface CheckedLinks {
   get(username: string, url: string): Promise<Link | undefined>;
   recordCheck(username: string, url: string, record: LinkCheckRecord): Promise<RecordCheckResult>;
 }
 
-/** Links due for a check, a page at a time: implemented by the links context's DynamoDB adapter. */
+/** Links due for a check, a page at a time: implemented by the links context (links/for-checker.ts). */
 export interface StaleLinks {
   staleLinks(query: StaleLinkQuery): AsyncIterable<LinkRef[]>;
 }

@@ -1,6 +1,7 @@
-import { DynamoLinkStore } from '../links/dynamodb.ts';
+import { LinksForChecker } from '../links/for-checker.ts';
 import { checkerConfig, type CheckerSettings } from './config.ts';
 import { LinkChecker, LinkCheckService, Rechecker } from './core.ts';
+import type { CheckedLinks, StaleLinks } from './ports.ts';
 import { S3SnapshotStore } from './s3.ts';
 import { SafeFetcher } from './safe-fetcher.ts';
 import { SqsCheckQueue } from './sqs.ts';
@@ -26,7 +27,7 @@ let checkService: LinkCheckService | undefined;
 export function linkCheckService(): LinkCheckService {
   const settings = checkerConfig();
   checkService ??= new LinkCheckService(
-    new DynamoLinkStore(),
+    checkedLinks(),
     new LinkChecker(safeFetcher(), {
       attempts: settings.LINK_CHECKER_ATTEMPTS,
       baseDelayMs: settings.LINK_CHECKER_RETRY_BASE_MS,
@@ -38,6 +39,10 @@ export function linkCheckService(): LinkCheckService {
   return checkService;
 }
 
+let links: LinksForChecker | undefined;
+/** The links as the checker reads and records them; the snapshot route asks it who owns a link. */
+export const checkedLinks = (): CheckedLinks & StaleLinks => (links ??= new LinksForChecker());
+
 let snapshotStore: S3SnapshotStore | undefined;
 export const snapshots = () => (snapshotStore ??= new S3SnapshotStore());
 
@@ -45,7 +50,7 @@ let queue: SqsCheckQueue | undefined;
 export const checkQueue = () => (queue ??= new SqsCheckQueue());
 
 let rechecker: Rechecker | undefined;
-export const staleLinkRechecker = () => (rechecker ??= new Rechecker(new DynamoLinkStore(), checkQueue()));
+export const staleLinkRechecker = () => (rechecker ??= new Rechecker(checkedLinks(), checkQueue()));
 
 /** Tests install a service over in-memory stores here; undefined restores the wiring. */
 export function setLinkCheckServiceForTests(service: LinkCheckService | undefined): void {

@@ -2,7 +2,7 @@ import type { LinkStatus } from './model.ts';
 
 /**
  * The links context's side of link checking: what the checker may record on a link, and how it finds links
- * due for a check. The DynamoDB adapter (dynamodb.ts) implements both; only it builds the table's keys.
+ * due for a check. The adapter for-checker.ts implements both over the table's keys (table.ts).
  */
 
 /**

@@ -1,11 +1,10 @@
-import { InvalidRequest, AlreadyExists, LinkLimitReached, NotFound, Unavailable } from '../errors.ts';
+import { InvalidRequest, LinkLimitReached, NotFound, Unavailable } from '../errors.ts';
 import * as z from 'zod';
 import type { PageTokens } from '../pagination.ts';
 import { realPause, retry, TRY_AGAIN, type Pause, type RetryPolicy } from '../retry.ts';
 import { LinkFilter, RegexBudget, type LinkFilterInput } from './filter.ts';
-import { MAX_TAGS, mergeTags, type Link, type LinkPosition } from './model.ts';
+import { DuplicateLink, MAX_TAGS, mergeTags, type Link, type LinkPosition } from './model.ts';
 import type { LinkStore } from './ports.ts';
-import { toLinkResponse } from './schemas.ts';
 
 export interface NewLink {
   url: string;
@@ -35,7 +34,14 @@ export interface LinkListing {
 }
 
 const LIST_NAME = 'links';
-const linkPosition = z.object({ createdAt: z.string(), url: z.string() });
+/**
+ * A listing token's position, sealed as tokens have always carried it (`createdAt`): a token lives a day, so
+ * one issued before a deploy still opens after it.
+ */
+const tokenPosition = z
+  .object({ createdAt: z.string(), url: z.string() })
+  .transform(({ createdAt, url }): LinkPosition => ({ created_at: createdAt, url }));
+const sealedPosition = (position: LinkPosition) => ({ createdAt: position.created_at, url: position.url });
 /** With filters, a page examines at most this many links, then hands back a token to continue from. */
 export const FILTER_SCAN_BUDGET = 1000;
 /**
@@ -77,20 +83,16 @@ export class LinkService {
       username,
       ...input,
       status: 'pending',
-      httpStatus: null,
-      checkedAt: null,
-      createdAt: at,
-      updatedAt: at,
-      ...(input.private ? {} : { publishedAt: at }),
+      http_status: null,
+      checked_at: null,
+      created_at: at,
+      updated_at: at,
+      ...(input.private ? {} : { published_at: at }),
       version: 1,
     };
     const result = await this.store.insert(link, this.maxLinksPerUser);
     if (result.inserted) return link;
-    if (result.reason === 'duplicate') {
-      throw new AlreadyExists('You already have a link with this URL.', {
-        link: toLinkResponse(result.existing),
-      });
-    }
+    if (result.reason === 'duplicate') throw new DuplicateLink(result.existing);
     throw new LinkLimitReached(`You already have ${this.maxLinksPerUser} links, the most one user can keep.`);
   }
 
@@ -104,7 +106,7 @@ export class LinkService {
     const filter = await LinkFilter.compile(query);
     const budget = new RegexBudget(this.regexTime.budgetMs, this.regexTime.clock);
     let cursor: LinkPosition | undefined = query.startToken
-      ? await this.pageTokens.open(query.startToken, LIST_NAME, username, linkPosition)
+      ? await this.pageTokens.open(query.startToken, LIST_NAME, username, tokenPosition)
       : undefined;
     const matches: Link[] = [];
     let examined = 0;
@@ -146,8 +148,8 @@ export class LinkService {
         add_tags: `at most ${MAX_TAGS} tags`,
       });
     }
-    const { publishedAt, ...rest } = current;
-    const updatedAt = this.later(current.updatedAt);
+    const { published_at: publishedAt, ...rest } = current;
+    const updatedAt = this.later(current.updated_at);
     const isPrivate = changes.private ?? current.private;
     const updated: Link = {
       ...rest,
@@ -155,8 +157,8 @@ export class LinkService {
       description: changes.description ?? current.description,
       private: isPrivate,
       tags,
-      updatedAt,
-      ...(isPrivate ? {} : { publishedAt: current.private ? updatedAt : publishedAt }),
+      updated_at: updatedAt,
+      ...(isPrivate ? {} : { published_at: current.private ? updatedAt : publishedAt }),
       version: current.version + 1,
     };
     // Someone changed the link between our read and our write: read again and reapply the changes.
@@ -183,7 +185,10 @@ export class LinkService {
     links: Link[],
     next: LinkPosition | undefined,
   ): Promise<LinkListing> {
-    return { links, nextToken: next ? await this.pageTokens.seal(LIST_NAME, username, next) : null };
+    return {
+      links,
+      nextToken: next ? await this.pageTokens.seal(LIST_NAME, username, sealedPosition(next)) : null,
+    };
   }
 
   /** updated_at always moves forward, even when two changes land within the same millisecond. */
@@ -194,5 +199,5 @@ export class LinkService {
 }
 
 function positionOf(link: Link): LinkPosition {
-  return { createdAt: link.createdAt, url: link.url };
+  return { created_at: link.created_at, url: link.url };
 }

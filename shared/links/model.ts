@@ -1,35 +1,46 @@
 import * as z from 'zod';
+import { AlreadyExists } from '../errors.ts';
+import { timestampSchema } from '../http/schemas.ts';
 
-export type LinkStatus = 'pending' | 'valid' | 'invalid';
-
-/** A user's bookmark, as the core sees it. */
-export interface Link {
-  username: string;
-  url: string;
-  title: string;
-  description: string;
-  tags: string[];
-  private: boolean;
-  status: LinkStatus;
-  httpStatus: number | null;
-  checkedAt: string | null;
+/**
+ * A user's bookmark: the one declaration of a Link. The core's type, the links table's items (table.ts adds only
+ * the keys) and the API's `Link` (schemas.ts omits what clients do not see) all derive from it, so a new field is
+ * written here once. Its names are the table's and the contract's.
+ */
+export const linkSchema = z.object({
+  username: z.string(),
+  url: z.string(),
+  title: z.string(),
+  description: z.string(),
+  tags: z.array(z.string()).meta({ description: 'Lower-cased, unique, sorted.' }),
+  private: z.boolean(),
+  status: z.enum(['pending', 'valid', 'invalid']),
+  http_status: z.number().int().nullable(),
+  checked_at: timestampSchema.nullable(),
   /** Why the last check decided as it did (`HTTP 404`, `refused: ...`); absent until a check is recorded. */
-  checkReason?: string;
-  createdAt: string;
-  updatedAt: string;
+  check_reason: z.string().optional(),
+  created_at: timestampSchema,
+  updated_at: timestampSchema,
   /**
    * When the link last became public: its creation, or the edit that made it public; absent while it is
    * private. Followers' news dates the link's `link_added` by it, however the event reaches them.
    */
-  publishedAt?: string;
+  published_at: timestampSchema.optional(),
   /** Bumped on every change; updates are conditional on it (optimistic concurrency). */
-  version: number;
-}
+  version: z.number().int(),
+});
+
+export type Link = z.infer<typeof linkSchema>;
+export type LinkStatus = Link['status'];
 
 /** Where a newest-first listing stands: the last link handed out. */
-export interface LinkPosition {
-  createdAt: string;
-  url: string;
+export type LinkPosition = Pick<Link, 'created_at' | 'url'>;
+
+/** The user already has a link with this URL: `link`, which the HTTP answer shows beside the error. */
+export class DuplicateLink extends AlreadyExists {
+  constructor(readonly link: Link) {
+    super('You already have a link with this URL.');
+  }
 }
 
 export const MAX_URL_LENGTH = 2048;

@@ -1,48 +1,43 @@
 import * as z from 'zod';
-import { timestampSchema } from '../http/schemas.ts';
+import { AlreadyExists } from '../errors.ts';
 import { limitSchema, startTokenSchema } from '../http/paging.ts';
 import {
+  DuplicateLink,
   MAX_REGEX_LENGTH,
   descriptionSchema,
   flagSchema,
   tagsSchema,
   titleSchema,
+  linkSchema,
   urlSchema,
   type Link,
 } from './model.ts';
 
 /** The schemas of the links API: they validate requests and generate the OpenAPI document. */
 
-export const linkSchema = z
-  .object({
-    url: z.string(),
-    title: z.string(),
-    description: z.string(),
-    tags: z.array(z.string()).meta({ description: 'Lower-cased, unique, sorted.' }),
-    private: z.boolean(),
-    status: z.enum(['pending', 'valid', 'invalid']),
-    http_status: z.number().int().nullable(),
-    checked_at: timestampSchema.nullable(),
-    created_at: timestampSchema,
-    updated_at: timestampSchema,
-  })
+/** The contract's Link: the domain's Link without what only the service keeps. */
+export const linkResponseSchema = linkSchema
+  .omit({ username: true, check_reason: true, published_at: true, version: true })
   .meta({ id: 'Link' });
 
-export type LinkResponse = z.infer<typeof linkSchema>;
+/** The name shared/openapi.ts imports the `Link` component by. */
+export { linkResponseSchema as linkSchema };
 
+export type LinkResponse = z.infer<typeof linkResponseSchema>;
+
+/** A link as the contract shows it: the response schema's fields of it, in the schema's order. */
 export function toLinkResponse(link: Link): LinkResponse {
-  return {
-    url: link.url,
-    title: link.title,
-    description: link.description,
-    tags: link.tags,
-    private: link.private,
-    status: link.status,
-    http_status: link.httpStatus,
-    checked_at: link.checkedAt,
-    created_at: link.createdAt,
-    updated_at: link.updatedAt,
-  };
+  return linkResponseSchema.parse(link);
+}
+/**
+ * A duplicate as the contract answers it: the caller's link with that URL beside the error
+ * (`{"error": ..., "link": ...}`). Other errors pass as they are.
+ */
+export function withExistingLink(error: unknown): never {
+  if (error instanceof DuplicateLink) {
+    throw new AlreadyExists(error.message, { link: toLinkResponse(error.link) });
+  }
+  throw error;
 }
 
 export const addLinkRequest = z
@@ -88,10 +83,10 @@ export const listLinksQuery = z.object({
   limit: limitSchema,
 });
 
-export const linkEnvelope = z.object({ link: linkSchema }).meta({ id: 'LinkEnvelope' });
+export const linkEnvelope = z.object({ link: linkResponseSchema }).meta({ id: 'LinkEnvelope' });
 
 export const linkListing = z
-  .object({ links: z.array(linkSchema), next_token: z.string().nullable() })
+  .object({ links: z.array(linkResponseSchema), next_token: z.string().nullable() })
   .meta({ id: 'LinkListing' });
 
 export const tagListing = z

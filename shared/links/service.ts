@@ -2,7 +2,7 @@ import { pageTokenKey } from '../aws/secrets.ts';
 import { config } from '../config.ts';
 import { PageTokens } from '../pagination.ts';
 import { LinkService } from './core.ts';
-import { DynamoLinkStore } from './dynamodb.ts';
+import { DynamoLinkStore } from './store.ts';
 
 let instance: LinkService | undefined;
 

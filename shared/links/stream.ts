@@ -1,7 +1,7 @@
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue, DynamoDBRecord } from 'aws-lambda';
 import type { Link } from './model.ts';
-import { isLinkItem, linkFromItem } from './dynamodb.ts';
+import { isLinkItem, linkFromItem } from './table.ts';
 
 /** A change to one link, read from the links table's stream: what it was and what it became. */
 export interface LinkChange {

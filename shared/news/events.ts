@@ -13,13 +13,13 @@ export function feedChangesFor(change: LinkChange): FeedChange[] {
     {
       kind: 'publish' as const,
       event: linkEvent(type, link.username, link.url, link.title, timestamp),
-      revision: linkRevision(link.createdAt, version),
+      revision: linkRevision(link.created_at, version),
     },
   ];
   if (after && !before)
     return after.private
       ? []
-      : publish('link_added', after, after.publishedAt ?? after.createdAt, after.version);
+      : publish('link_added', after, after.published_at ?? after.created_at, after.version);
   // A deletion is the link's next revision after the last one it had.
   if (before && !after)
     return before.private
@@ -28,17 +28,17 @@ export function feedChangesFor(change: LinkChange): FeedChange[] {
   if (!before || !after) return [];
   if (before.private && after.private) return [];
   if (before.private)
-    return publish('link_added', after, after.publishedAt ?? after.updatedAt, after.version);
+    return publish('link_added', after, after.published_at ?? after.updated_at, after.version);
   if (after.private)
     return [
       {
         kind: 'retract',
         author: after.username,
         url: after.url,
-        revision: linkRevision(after.createdAt, after.version),
+        revision: linkRevision(after.created_at, after.version),
       },
     ];
-  return visiblyChanged(before, after) ? publish('link_updated', after, after.updatedAt, after.version) : [];
+  return visiblyChanged(before, after) ? publish('link_updated', after, after.updated_at, after.version) : [];
 }
 
 function visiblyChanged(before: Link, after: Link): boolean {
@@ -55,5 +55,5 @@ function visiblyChanged(before: Link, after: Link): boolean {
  * a deletion is dated no earlier than just after the link's last change: it always sorts after it.
  */
 function deletedAt(before: Link, streamTime: string): string {
-  return new Date(Math.max(Date.parse(streamTime), Date.parse(before.updatedAt) + 1)).toISOString();
+  return new Date(Math.max(Date.parse(streamTime), Date.parse(before.updated_at) + 1)).toISOString();
 }

@@ -1,31 +1,13 @@
 import { pageTokenKey } from '../aws/secrets.ts';
-import { DynamoLinkStore } from '../links/dynamodb.ts';
-import { linkRevision } from './model.ts';
+import { PublishedLinks } from '../links/published.ts';
 import { PageTokens } from '../pagination.ts';
 import { DynamoFollowStore } from '../social/dynamodb.ts';
 import { FollowersForNews } from '../social/followers-for-news.ts';
 import { FanOut, FeedWriter, News } from './core.ts';
 import { DynamoFeedStore } from './dynamodb.ts';
-import type { RecentLinks } from './ports.ts';
 import { SqsFeedQueue } from './sqs.ts';
 
 /** The news context's cores wired to their adapters, once per cold start. */
-
-/** The links context answers with an author's recent public links. */
-function recentLinks(): RecentLinks {
-  const links = new DynamoLinkStore();
-  return {
-    async recentPublic(author, count) {
-      const recent = await links.recentPublic(author, count);
-      return recent.map((link) => ({
-        url: link.url,
-        title: link.title,
-        publishedAt: link.publishedAt ?? link.createdAt,
-        revision: linkRevision(link.createdAt, link.version),
-      }));
-    },
-  };
-}
 
 /** The social context answers who follows an author, and who still does, through its adapter for news. */
 const followers = () => new FollowersForNews(new DynamoFollowStore());
@@ -35,7 +17,7 @@ export const fanOut = () => (fanOutInstance ??= new FanOut(followers(), new SqsF
 
 let writerInstance: FeedWriter | undefined;
 export const feedWriter = () =>
-  (writerInstance ??= new FeedWriter(new DynamoFeedStore(), recentLinks(), followers()));
+  (writerInstance ??= new FeedWriter(new DynamoFeedStore(), new PublishedLinks(), followers()));
 
 let newsInstance: News | undefined;
 export const news = () => (newsInstance ??= new News(new DynamoFeedStore(), new PageTokens(pageTokenKey)));

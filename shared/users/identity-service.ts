@@ -1,7 +1,7 @@
 import { gitHubClientSecret } from '../aws/secrets.ts';
 import { config } from '../config.ts';
 import { Unavailable } from '../errors.ts';
-import { DynamoLinkCounts } from '../links/dynamodb.ts';
+import { DynamoLinkCounts } from '../links/counts.ts';
 import { countsForProfiles } from '../social/counts-for-profiles.ts';
 import { DynamoIdentityStore, DynamoLoginStateStore, DynamoUserStore } from './dynamodb.ts';
 import { GitHubIdentityProvider, gitHubAppSettings, hasClientSecret } from './github.ts';

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_AWS } from '../../local/engines.ts';
 import type { Runtime } from '../../local/runtime.ts';
 import { snapshotPrefix } from '../../shared/checker/snapshots.ts';
-import { DynamoLinkStore } from '../../shared/links/dynamodb.ts';
+import { DynamoLinkStore } from '../../shared/links/store.ts';
 import { buckets } from '../../shared/wiring.ts';
 import { ApiClient, RawApiClient, startTestRuntime } from '../support/runtime.ts';
 import { onlyLoopback, TestSite } from '../support/test-site.ts';
@@ -196,7 +196,7 @@ describe('the link checker on the local runtime', () => {
       status: 'invalid',
     });
     expect(await new DynamoLinkStore(runtime.tableNames.links).get('alice', url)).toMatchObject({
-      checkReason: 'refused: golang.org: only allowlisted addresses may be fetched here',
+      check_reason: 'refused: golang.org: only allowlisted addresses may be fetched here',
     });
   });
 

@@ -3,7 +3,7 @@ import { invoke } from '../../local/functions.ts';
 import type { Runtime } from '../../local/runtime.ts';
 import { parseCheckMessage } from '../../shared/checker/model.ts';
 import { S3SnapshotStore } from '../../shared/checker/s3.ts';
-import { DynamoLinkStore } from '../../shared/links/dynamodb.ts';
+import { DynamoLinkStore } from '../../shared/links/store.ts';
 import { aLink, anApiEvent } from '../support/builders.ts';
 import { PipelineProbe } from '../support/pipeline.ts';
 import { startTestRuntime } from '../support/runtime.ts';
@@ -65,7 +65,7 @@ describe('the link checker pipeline on DynamoDB Local and the SQS/S3 emulator', 
 
   it('given a new link with no title, when its stream record and queue message are handled, then it is valid, titled, and has a snapshot', async () => {
     await links.insert(
-      aLink({ username: 'bob', url: url(), title: '', createdAt: new Date().toISOString() }),
+      aLink({ username: 'bob', url: url(), title: '', created_at: new Date().toISOString() }),
       10,
     );
 
@@ -83,10 +83,10 @@ describe('the link checker pipeline on DynamoDB Local and the SQS/S3 emulator', 
 
     expect(await links.get('bob', url())).toMatchObject({
       status: 'valid',
-      httpStatus: 200,
+      http_status: 200,
       title: 'Go & Friends',
-      checkReason: 'HTTP 200',
-      checkedAt: expect.any(String),
+      check_reason: 'HTTP 200',
+      checked_at: expect.any(String),
     });
     expect(site.seen('/go').map((r) => r.method)).toEqual(['GET']);
     expect(await snapshots.latest({ username: 'bob', url: url() })).toEqual(expect.any(String));

@@ -1,7 +1,8 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { RateLimiter } from '../../shared/http/rate-limit.ts';
-import { DynamoLinkCounts, DynamoLinkStore } from '../../shared/links/dynamodb.ts';
+import { DynamoLinkCounts } from '../../shared/links/counts.ts';
+import { DynamoLinkStore } from '../../shared/links/store.ts';
 import { DynamoIdentityStore, DynamoLoginStateStore, DynamoUserStore } from '../../shared/users/dynamodb.ts';
 import { DynamoRateLimitStore, rateKey } from '../../shared/http/rate-limit-store.ts';
 import { aGitHubIdentity, aLink, aUser } from '../support/builders.ts';

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { LinkService, type NewLink } from '../../shared/links/core.ts';
-import { DynamoLinkStore } from '../../shared/links/dynamodb.ts';
-import { AlreadyExists, InvalidRequest, LinkLimitReached } from '../../shared/errors.ts';
+import { DynamoLinkStore } from '../../shared/links/store.ts';
+import { InvalidRequest, LinkLimitReached } from '../../shared/errors.ts';
 import { snapshotPrefix } from '../../shared/checker/snapshots.ts';
-import { urlSchema } from '../../shared/links/model.ts';
+import { DuplicateLink, urlSchema } from '../../shared/links/model.ts';
 import { PageTokens } from '../../shared/pagination.ts';
 import { aLink } from '../support/builders.ts';
 import { createTestTables, type TestTables } from '../support/tables.ts';
@@ -163,7 +163,7 @@ describe('LinkService over DynamoDB: filters', () => {
 });
 
 describe('LinkService over DynamoDB: writes', () => {
-  it('given a link, when the same URL is added in another spelling, then AlreadyExists carries the stored link', async () => {
+  it('given a link, when the same URL is added in another spelling, then DuplicateLink carries the stored link', async () => {
     const username = freshUser();
     await service.add(username, aNewLink({ url: 'https://golang.org/', title: 'Original' }));
 
@@ -171,10 +171,8 @@ describe('LinkService over DynamoDB: writes', () => {
       .add(username, aNewLink({ url: 'HTTPS://GOLANG.org:443/#frag', title: 'Copy' }))
       .catch((e: unknown) => e);
 
-    expect(error).toBeInstanceOf(AlreadyExists);
-    expect((error as AlreadyExists).existing).toMatchObject({
-      link: { url: 'https://golang.org/', title: 'Original' },
-    });
+    expect(error).toBeInstanceOf(DuplicateLink);
+    expect((error as DuplicateLink).link).toMatchObject({ url: 'https://golang.org/', title: 'Original' });
   });
 
   it('given a link, when it is updated, then the stored link has the changes, a new version and a later updated_at', async () => {
@@ -185,7 +183,7 @@ describe('LinkService over DynamoDB: writes', () => {
 
     const [stored] = (await service.list(username, { limit: 10 })).links;
     expect(stored).toMatchObject({ title: 'Go', tags: ['lang'], version: 2 });
-    expect(Date.parse(stored!.updatedAt)).toBeGreaterThan(Date.parse(added.updatedAt));
+    expect(Date.parse(stored!.updated_at)).toBeGreaterThan(Date.parse(added.updated_at));
   });
 
   it('given a user at the limit, when another link is added, then LinkLimitReached', async () => {

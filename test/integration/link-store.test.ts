@@ -1,7 +1,9 @@
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { countersKey, DynamoLinkCounts, DynamoLinkStore } from '../../shared/links/dynamodb.ts';
+import { DynamoLinkCounts } from '../../shared/links/counts.ts';
+import { DynamoLinkStore } from '../../shared/links/store.ts';
+import { countersKey } from '../../shared/links/table.ts';
 import type { Link } from '../../shared/links/model.ts';
 import { aLink } from '../support/builders.ts';
 import { createTestTables, type TestTables } from '../support/tables.ts';
@@ -30,7 +32,7 @@ function linksOf(username: string, count: number, start = Date.parse('2026-11-23
       username,
       url: `https://example.com/${i}`,
       title: `Link ${i}`,
-      createdAt: new Date(start + i).toISOString(),
+      created_at: new Date(start + i).toISOString(),
     }),
   );
 }
@@ -163,7 +165,7 @@ describe('DynamoLinkStore replace', () => {
     const username = freshUser();
     const original = aLink({ username });
     await store.insert(original, 10);
-    const changed = { ...original, title: 'Changed', version: 2, updatedAt: '2026-11-23T18:00:01.000Z' };
+    const changed = { ...original, title: 'Changed', version: 2, updated_at: '2026-11-23T18:00:01.000Z' };
 
     expect(await store.replace(changed, original)).toBe(true);
 
@@ -321,7 +323,7 @@ describe('DynamoLinkStore listNewestFirst', () => {
     const username = freshUser();
     const at = '2026-11-23T18:00:00.000Z';
     const urls = ['https://a.example/', 'https://b.example/', 'https://c.example/'];
-    for (const url of urls) await store.insert(aLink({ username, url, createdAt: at }), 10);
+    for (const url of urls) await store.insert(aLink({ username, url, created_at: at }), 10);
 
     const seen: string[] = [];
     let after: Link | undefined;

@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ensureTables, localTableNames } from '../../local/resources.ts';
-import { DynamoLinkStore } from '../../shared/links/dynamodb.ts';
+import { DynamoLinkStore } from '../../shared/links/store.ts';
 import { tables, type TableDeclaration, type TableName } from '../../shared/wiring.ts';
 import { aLink } from '../support/builders.ts';
 import { clientsFor, randomPrefix, type TestTables } from '../support/tables.ts';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { invoke } from '../../local/functions.ts';
 import type { Runtime } from '../../local/runtime.ts';
-import { DynamoLinkStore } from '../../shared/links/dynamodb.ts';
+import { DynamoLinkStore } from '../../shared/links/store.ts';
 import { DynamoFeedStore } from '../../shared/news/dynamodb.ts';
 import { DynamoFollowStore } from '../../shared/social/dynamodb.ts';
 import { aLink } from '../support/builders.ts';
@@ -30,7 +30,7 @@ describe('the news pipeline on DynamoDB Local and the SQS emulator', () => {
     await follows.add({ follower: 'alice', followed: 'bob', since: '2026-11-23T18:00:00.000Z' });
     await follows.add({ follower: 'carol', followed: 'bob', since: '2026-11-23T18:00:01.000Z' });
     await new DynamoLinkStore(runtime.tableNames.links).insert(
-      aLink({ username: 'bob', url: 'https://go.dev/', createdAt: new Date().toISOString() }),
+      aLink({ username: 'bob', url: 'https://go.dev/', created_at: new Date().toISOString() }),
       10,
     );
 

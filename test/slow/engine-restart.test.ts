@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startDynamoDbLocal, type Engine } from '../../local/engines.ts';
 import { ensureTables, localTableNames } from '../../local/resources.ts';
-import { DynamoLinkStore } from '../../shared/links/dynamodb.ts';
+import { DynamoLinkStore } from '../../shared/links/store.ts';
 import { aLink } from '../support/builders.ts';
 import { clientsFor, randomPrefix } from '../support/tables.ts';
 

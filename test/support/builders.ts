@@ -6,7 +6,7 @@ import type { GitHubIdentity, Session, User } from '../../shared/users/model.ts'
 /** Test data builders: sensible defaults, and only what a test cares about spelled out. */
 
 export function aLink(overrides: Partial<Link> = {}): Link {
-  const at = overrides.createdAt ?? '2026-11-23T18:00:00.000Z';
+  const at = overrides.created_at ?? '2026-11-23T18:00:00.000Z';
   return {
     username: 'alice',
     url: 'https://golang.org/',
@@ -15,11 +15,11 @@ export function aLink(overrides: Partial<Link> = {}): Link {
     tags: ['programming'],
     private: false,
     status: 'pending',
-    httpStatus: null,
-    checkedAt: null,
-    createdAt: at,
-    updatedAt: at,
-    ...(overrides.private ? {} : { publishedAt: at }),
+    http_status: null,
+    checked_at: null,
+    created_at: at,
+    updated_at: at,
+    ...(overrides.private ? {} : { published_at: at }),
     version: 1,
     ...overrides,
   };

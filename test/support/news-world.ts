@@ -114,18 +114,18 @@ export class NewsWorld {
     let after: Link | undefined;
     if (op.op === 'add') {
       if (before) return;
-      after = aLink({ username, url, title: '', private: op.private, createdAt: at, version: 1 });
-      if (op.private) delete after.publishedAt;
+      after = aLink({ username, url, title: '', private: op.private, created_at: at, version: 1 });
+      if (op.private) delete after.published_at;
     } else {
       if (!before) return;
       const next = { ...before, version: before.version + 1 };
-      if (op.op === 'edit') after = { ...next, title: TITLES[op.title % TITLES.length]!, updatedAt: at };
+      if (op.op === 'edit') after = { ...next, title: TITLES[op.title % TITLES.length]!, updated_at: at };
       if (op.op === 'setPrivate') {
-        const { publishedAt, ...rest } = next;
-        const published = op.private ? {} : { publishedAt: before.private ? at : publishedAt! };
-        after = { ...rest, private: op.private, updatedAt: at, ...published };
+        const { published_at: publishedAt, ...rest } = next;
+        const published = op.private ? {} : { published_at: before.private ? at : publishedAt! };
+        after = { ...rest, private: op.private, updated_at: at, ...published };
       }
-      if (op.op === 'check') after = { ...next, status: 'valid', checkedAt: at };
+      if (op.op === 'check') after = { ...next, status: 'valid', checked_at: at };
     }
     if (after) this.links.set(key, after);
     else this.links.delete(key);
@@ -224,13 +224,13 @@ export class NewsWorld {
   private recentPublic(author: string, count: number) {
     return [...this.links.values()]
       .filter((link) => link.username === author && !link.private)
-      .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+      .sort((a, b) => b.created_at.localeCompare(a.created_at))
       .slice(0, count)
       .map((link) => ({
         url: link.url,
         title: link.title,
-        publishedAt: link.publishedAt!,
-        revision: linkRevision(link.createdAt, link.version),
+        publishedAt: link.published_at!,
+        revision: linkRevision(link.created_at, link.version),
       }));
   }
 }

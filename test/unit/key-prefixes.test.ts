@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { keyPrefixes } from '../../shared/keys.ts';
-import { countersKey, linkToItem } from '../../shared/links/dynamodb.ts';
+import { countersKey, linkToItem } from '../../shared/links/table.ts';
 import { slotEntryToItem } from '../../shared/news/dynamodb.ts';
 import { linkEvent, linkRevision } from '../../shared/news/model.ts';
 import { edgeKey, followToItem } from '../../shared/social/dynamodb.ts';
@@ -60,9 +60,9 @@ describe('the key prefixes that the adapters build and the wiring grants', () =>
           author: 'alice',
           url: link.url,
           slot: 'added',
-          event: linkEvent('link_added', 'alice', link.url, link.title, link.createdAt),
-          revision: linkRevision(link.createdAt, 1),
-          followedSince: link.createdAt,
+          event: linkEvent('link_added', 'alice', link.url, link.title, link.created_at),
+          revision: linkRevision(link.created_at, 1),
+          followedSince: link.created_at,
           order: 'order',
           expiresAtEpoch: 1,
         }).pk,

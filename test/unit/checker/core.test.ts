@@ -193,7 +193,7 @@ describe('a check request, start to finish', () => {
       username: 'alice',
       url: 'https://go.dev/',
       title: '',
-      createdAt: '2026-11-23T17:00:00.000Z',
+      created_at: '2026-11-23T17:00:00.000Z',
       ...overrides,
     });
 
@@ -230,8 +230,8 @@ describe('a check request, start to finish', () => {
 
     expect(seen).toEqual(['pending', 'valid', 'valid', 'invalid']);
     expect(await links.get('alice', 'https://go.dev/')).toMatchObject({
-      httpStatus: 404,
-      checkReason: 'HTTP 404',
+      http_status: 404,
+      check_reason: 'HTTP 404',
     });
     expect(fetcher.calls.map((call) => call.method)).toEqual(['GET', 'HEAD', 'HEAD']);
   });
@@ -315,7 +315,7 @@ describe('a check request, start to finish', () => {
   it('given a later check was recorded meanwhile, then this one is discarded, with its snapshot', async () => {
     const fetcher = new ScriptedFetcher().on('GET', page(HTML));
     const { links, snapshots, service, request } = setup(fetcher);
-    links.put(alice({ checkedAt: null }));
+    links.put(alice({ checked_at: null }));
     const req = request('added');
     // Another check lands first, dated in the future of this one.
     const original = links.recordCheck.bind(links);
@@ -394,7 +394,12 @@ describe('the daily re-check, fair across users', () => {
     for (const [username, count] of Object.entries(counts)) {
       for (let i = 0; i < count; i++) {
         links.put(
-          aLink({ username, url: `https://${username}.example/${i}`, checkedAt, createdAt: daysAgo(30) }),
+          aLink({
+            username,
+            url: `https://${username}.example/${i}`,
+            checked_at: checkedAt,
+            created_at: daysAgo(30),
+          }),
         );
       }
     }
@@ -405,7 +410,7 @@ describe('the daily re-check, fair across users', () => {
 
   it('given links checked 8 days ago and 6 days ago, then only the older ones are queued', async () => {
     const links = storeWith({ alice: 2 });
-    links.put(aLink({ username: 'alice', url: 'https://fresh.example/', checkedAt: daysAgo(6) }));
+    links.put(aLink({ username: 'alice', url: 'https://fresh.example/', checked_at: daysAgo(6) }));
     const queue = new MemoryQueue();
 
     const report = await rechecker(links, queue).run({ staleAfterMs: 7 * 86_400_000, perUser: 100 });
@@ -420,8 +425,10 @@ describe('the daily re-check, fair across users', () => {
 
   it('given a link never checked, then it is due only once it is an hour old (its first check got lost)', async () => {
     const links = new MemoryCheckedLinks();
-    links.put(aLink({ username: 'a', url: 'https://lost.example/', checkedAt: null, createdAt: daysAgo(1) }));
-    links.put(aLink({ username: 'a', url: 'https://new.example/', checkedAt: null, createdAt: NOW }));
+    links.put(
+      aLink({ username: 'a', url: 'https://lost.example/', checked_at: null, created_at: daysAgo(1) }),
+    );
+    links.put(aLink({ username: 'a', url: 'https://new.example/', checked_at: null, created_at: NOW }));
     const queue = new MemoryQueue();
 
     await rechecker(links, queue).run({ staleAfterMs: 7 * 86_400_000, perUser: 100 });

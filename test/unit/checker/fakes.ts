@@ -102,14 +102,14 @@ export class MemoryCheckedLinks implements CheckedLinks, StaleLinks {
     this.records.push(record);
     const link = this.links.get(this.key(username, url));
     if (!link) return { written: false, why: 'gone' };
-    if (link.checkedAt !== null && link.checkedAt >= record.checkedAt)
+    if (link.checked_at !== null && link.checked_at >= record.checkedAt)
       return { written: false, why: 'superseded' };
     const titleFilled = Boolean(record.title) && link.title === '';
     Object.assign(link, {
       status: record.status,
-      httpStatus: record.httpStatus,
-      checkedAt: record.checkedAt,
-      checkReason: record.reason,
+      http_status: record.httpStatus,
+      checked_at: record.checkedAt,
+      check_reason: record.reason,
       version: link.version + 1,
       ...(titleFilled ? { title: record.title } : {}),
     });
@@ -118,9 +118,9 @@ export class MemoryCheckedLinks implements CheckedLinks, StaleLinks {
 
   async *staleLinks(query: StaleLinkQuery): AsyncIterable<LinkRef[]> {
     const due = [...this.links.values()].filter((link) =>
-      link.checkedAt === null
-        ? link.createdAt < query.uncheckedCreatedBefore
-        : link.checkedAt < query.checkedBefore,
+      link.checked_at === null
+        ? link.created_at < query.uncheckedCreatedBefore
+        : link.checked_at < query.checkedBefore,
     );
     // Pages of 3, in storage order, as a Scan would hand them out.
     for (let i = 0; i < due.length; i += 3) {

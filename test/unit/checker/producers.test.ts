@@ -4,7 +4,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import type { Context, DynamoDBRecord, ScheduledEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { linkToItem } from '../../../shared/links/dynamodb.ts';
+import { linkToItem } from '../../../shared/links/table.ts';
 import { aLambdaContext, aLink } from '../../support/builders.ts';
 
 /**

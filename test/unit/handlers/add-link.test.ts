@@ -77,7 +77,7 @@ describe('POST /v1/links: adding a link', () => {
       url: 'https://golang.org/',
       title: 'The first time',
       tags: ['go'],
-      createdAt: '2026-01-02T03:04:05.678Z',
+      created_at: '2026-01-02T03:04:05.678Z',
     });
     await services.links.insert(existing, MAX_LINKS);
 

@@ -35,7 +35,12 @@ async function givenAlicesLinks(count: number): Promise<void> {
   for (let i = 1; i <= count; i++) {
     const createdAt = new Date(Date.UTC(2026, 10, 23, 18, i)).toISOString();
     await services.links.insert(
-      aLink({ username: 'alice', url: `https://example.com/${i}`, createdAt, updatedAt: createdAt }),
+      aLink({
+        username: 'alice',
+        url: `https://example.com/${i}`,
+        created_at: createdAt,
+        updated_at: createdAt,
+      }),
       100,
     );
   }
@@ -107,7 +112,7 @@ describe('PUT /v1/links', () => {
 
     expect(answer.status).toBe(200);
     expect(answer.body.link).toMatchObject({ title: 'Golang', tags: ['go', 'rust'] });
-    expect(Date.parse(answer.body.link.updated_at)).toBeGreaterThan(Date.parse(current.updatedAt));
+    expect(Date.parse(answer.body.link.updated_at)).toBeGreaterThan(Date.parse(current.updated_at));
     expect(services.links.stored('alice', 'https://golang.org/')).toMatchObject({
       title: 'Golang',
       tags: ['go', 'rust'],

@@ -4,20 +4,17 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
-  ScanCommand,
   TransactWriteCommand,
-  UpdateCommand,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DocumentClient } from '../../../shared/aws/dynamodb.ts';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DomainError, Unavailable } from '../../../shared/errors.ts';
-import { LINK_CHECK_ATTRIBUTES, STALE_LINK_SCAN_ATTRIBUTES } from '../../../shared/links/checks.ts';
-import { countersKey, DynamoLinkStore, linkKey, linkToItem } from '../../../shared/links/dynamodb.ts';
+import { DynamoLinkStore } from '../../../shared/links/store.ts';
+import { countersKey, linkKey, linkToItem } from '../../../shared/links/table.ts';
 import { aLink } from '../../support/builders.ts';
 import {
-  attributesNamed,
   conditionFailed,
   reason,
   throttling,
@@ -309,7 +306,7 @@ describe('DynamoLinkStore.delete', () => {
 });
 
 describe('DynamoLinkStore.listNewestFirst', () => {
-  const older = aLink({ url: 'https://older.example/', createdAt: '2026-11-01T00:00:00.000Z' });
+  const older = aLink({ url: 'https://older.example/', created_at: '2026-11-01T00:00:00.000Z' });
 
   it('given no position, when listing, then it queries the byCreated index newest first, consistently, from the start', async () => {
     dynamo.on(QueryCommand).resolves({ Items: [linkToItem(link)], LastEvaluatedKey: { pk: 'USER#alice' } });
@@ -333,7 +330,7 @@ describe('DynamoLinkStore.listNewestFirst', () => {
   it('given the position of a link, when listing, then the query starts after exactly that link: its table and index keys', async () => {
     dynamo.on(QueryCommand).resolves({ Items: [linkToItem(older)] });
 
-    const page = await store.listNewestFirst('alice', { createdAt: link.createdAt, url: link.url }, 5);
+    const page = await store.listNewestFirst('alice', { created_at: link.created_at, url: link.url }, 5);
 
     expect(page).toEqual({ links: [older], hasMore: false });
     const { pk, sk, created } = linkToItem(link);
@@ -398,54 +395,5 @@ describe('DynamoLinkStore.tagsOfAllLinks', () => {
       .rejects(throttling());
 
     await expect(collect('alice')).rejects.toBeInstanceOf(Unavailable);
-  });
-});
-
-/**
- * The link checker's and the daily re-check's grants name the attributes they may touch (shared/wiring.ts, proved
- * on the template by test/infra/permissions.test.ts); these show that the adapter stays within them.
- */
-describe("DynamoLinkStore, within the link checker's grants", () => {
-  const record = {
-    status: 'valid' as const,
-    httpStatus: 200,
-    checkedAt: '2026-01-02T03:04:05.000Z',
-    reason: 'HTTP 200',
-    title: 'Golang',
-  };
-  const KEYS = ['pk', 'sk'];
-
-  it("given a check with a title, when recorded, then each update names only the check's attributes and asks nothing back", async () => {
-    dynamo.on(UpdateCommand).rejectsOnce(conditionFailed()).resolves({});
-    dynamo.on(GetCommand).resolves({ Item: linkToItem({ ...link, title: 'Taken' }) });
-
-    await store.recordCheck('alice', link.url, record);
-
-    const updates = dynamo.commandCalls(UpdateCommand).map((c) => c.args[0].input);
-    expect(updates).toHaveLength(2);
-    for (const update of updates) {
-      for (const attribute of attributesNamed(update)) {
-        expect([...KEYS, ...LINK_CHECK_ATTRIBUTES]).toContain(attribute);
-      }
-      expect(update.ReturnValues ?? 'NONE').toBe('NONE');
-      expect(update.ReturnValuesOnConditionCheckFailure).toBeUndefined();
-    }
-    expect(attributesNamed(updates[0]!)).toEqual(new Set(['pk', ...LINK_CHECK_ATTRIBUTES]));
-  });
-
-  it('given links due for a check, when scanned, then the Scan asks for specific attributes, only those it may see', async () => {
-    dynamo.on(ScanCommand).resolves({ Items: [{ username: 'alice', url: link.url }] });
-
-    const pages = [];
-    for await (const page of store.staleLinks({ checkedBefore: 'b', uncheckedCreatedBefore: 'c' }))
-      pages.push(page);
-
-    expect(pages).toEqual([[{ username: 'alice', url: link.url }]]);
-    const scan = dynamo.commandCalls(ScanCommand)[0]!.args[0].input;
-    expect(scan.Select).toBe('SPECIFIC_ATTRIBUTES');
-    for (const attribute of attributesNamed(scan)) {
-      expect([...KEYS, ...STALE_LINK_SCAN_ATTRIBUTES]).toContain(attribute);
-    }
-    expect(attributesNamed(scan)).toEqual(new Set(['sk', ...STALE_LINK_SCAN_ATTRIBUTES]));
   });
 });

@@ -12,7 +12,7 @@ import {
   REGEX_TIME_BUDGET_MS,
   type ListQuery,
 } from '../../../shared/links/core.ts';
-import type { Link } from '../../../shared/links/model.ts';
+import { DuplicateLink, type Link } from '../../../shared/links/model.ts';
 import { PageTokens } from '../../../shared/pagination.ts';
 import { aLink } from '../../support/builders.ts';
 import { InMemoryLinkStore } from '../support/memory-link-store.ts';
@@ -39,7 +39,7 @@ function linksOneMinuteApart(count: number, details: (i: number) => Partial<Link
     const i = index + 1;
     return aLink({
       url: `https://example.com/${i}`,
-      createdAt: new Date(START + i * 60_000).toISOString(),
+      created_at: new Date(START + i * 60_000).toISOString(),
       ...details(i),
     });
   });
@@ -75,15 +75,16 @@ describe('LinkService.add', () => {
       private: false,
     });
 
-    expect(link).toMatchObject({ username: 'alice', status: 'pending', httpStatus: null, checkedAt: null });
-    expect(link.createdAt).toBe(now.toISOString());
-    expect(link.updatedAt).toBe(now.toISOString());
+    expect(link).toMatchObject({ username: 'alice', status: 'pending', http_status: null, checked_at: null });
+    expect(link.created_at).toBe(now.toISOString());
+    expect(link.updated_at).toBe(now.toISOString());
     expect(link.version).toBe(1);
     expect(store.stored('alice', 'https://golang.org/')).toEqual(link);
   });
 
-  it('given alice has the URL, when she adds it again, then AlreadyExists carries the existing link as the API shows it', async () => {
-    given([aLink({ url: 'https://golang.org/', title: 'First' })]);
+  it('given alice has the URL, when she adds it again, then DuplicateLink (an AlreadyExists) carries the existing link', async () => {
+    const existing = aLink({ url: 'https://golang.org/', title: 'First' });
+    given([existing]);
 
     const adding = service.add('alice', {
       url: 'https://golang.org/',
@@ -94,7 +95,8 @@ describe('LinkService.add', () => {
     });
 
     await expect(adding).rejects.toBeInstanceOf(AlreadyExists);
-    await expect(adding).rejects.toMatchObject({ existing: { link: { title: 'First', http_status: null } } });
+    await expect(adding).rejects.toBeInstanceOf(DuplicateLink);
+    await expect(adding).rejects.toMatchObject({ link: existing });
   });
 
   it('given alice has as many links as allowed, when she adds one more, then LinkLimitReached', async () => {
@@ -142,8 +144,8 @@ describe('LinkService.list: paging', () => {
   it('given two links created in the same millisecond, when alice pages one at a time, then she gets each exactly once', async () => {
     const at = '2026-11-23T18:00:00.000Z';
     given([
-      aLink({ url: 'https://a.example/', createdAt: at }),
-      aLink({ url: 'https://b.example/', createdAt: at }),
+      aLink({ url: 'https://a.example/', created_at: at }),
+      aLink({ url: 'https://b.example/', created_at: at }),
     ]);
 
     const pages = await allPages('alice', { limit: 1 });
@@ -164,26 +166,26 @@ describe('LinkService.list: filters', () => {
         url: 'https://golang.org/',
         title: 'The Go language',
         tags: ['go', 'lang'],
-        createdAt: '2026-11-01T00:00:00.000Z',
+        created_at: '2026-11-01T00:00:00.000Z',
       }),
       aLink({
         url: 'https://go.dev/blog',
         title: 'Go blog',
         tags: ['go'],
-        createdAt: '2026-11-02T00:00:00.000Z',
+        created_at: '2026-11-02T00:00:00.000Z',
       }),
       aLink({
         url: 'https://kubernetes.io/',
         title: 'Kubernetes',
         description: 'Written in Go',
         tags: ['k8s'],
-        createdAt: '2026-11-03T00:00:00.000Z',
+        created_at: '2026-11-03T00:00:00.000Z',
       }),
       aLink({
         url: 'https://rust-lang.org/',
         title: 'Rust',
         tags: ['golang-adjacent'],
-        createdAt: '2026-11-04T00:00:00.000Z',
+        created_at: '2026-11-04T00:00:00.000Z',
       }),
     ]);
   });
@@ -399,7 +401,7 @@ describe('LinkService.update', () => {
     title: 'Golang',
     description: 'The language',
     tags: ['go', 'old'],
-    createdAt: '2026-11-23T18:00:00.000Z',
+    created_at: '2026-11-23T18:00:00.000Z',
   });
 
   it('given tags to add and remove, when alice updates, then they are merged, sorted, and other fields kept', async () => {
@@ -430,19 +432,19 @@ describe('LinkService.update', () => {
 
   it('given the clock reads the same millisecond as the last change, when alice updates, then updated_at still moves forward', async () => {
     given([link]);
-    now = new Date(link.updatedAt);
+    now = new Date(link.updated_at);
 
     const first = await service.update('alice', { url: link.url, title: 'One' });
     const second = await service.update('alice', { url: link.url, title: 'Two' });
 
-    expect(Date.parse(first.updatedAt)).toBeGreaterThan(Date.parse(link.updatedAt));
-    expect(Date.parse(second.updatedAt)).toBeGreaterThan(Date.parse(first.updatedAt));
+    expect(Date.parse(first.updated_at)).toBeGreaterThan(Date.parse(link.updated_at));
+    expect(Date.parse(second.updated_at)).toBeGreaterThan(Date.parse(first.updated_at));
   });
 
   it('given a later clock, when alice updates, then updated_at is now', async () => {
     given([link]);
 
-    expect((await service.update('alice', { url: link.url, title: 'x' })).updatedAt).toBe(now.toISOString());
+    expect((await service.update('alice', { url: link.url, title: 'x' })).updated_at).toBe(now.toISOString());
   });
 
   it('given another request changes the link between read and write, when alice updates, then it retries and both changes survive', async () => {

@@ -12,14 +12,14 @@ const change = (before: LinkChange['before'], after: LinkChange['after']): LinkC
 
 describe('what a link change means for followers', () => {
   it('given a new public link, then followers get link_added by its author, dated at creation', () => {
-    const link = aLink({ username: 'bob', createdAt: '2026-11-23T18:00:00.000Z' });
+    const link = aLink({ username: 'bob', created_at: '2026-11-23T18:00:00.000Z' });
 
     const [only, ...rest] = feedChangesFor(change(undefined, link));
 
     expect(rest).toEqual([]);
     expect(only).toMatchObject({
       kind: 'publish',
-      event: { type: 'link_added', author: 'bob', url: link.url, timestamp: link.createdAt },
+      event: { type: 'link_added', author: 'bob', url: link.url, timestamp: link.created_at },
     });
   });
 
@@ -30,21 +30,21 @@ describe('what a link change means for followers', () => {
   it('given a visible edit (title, description or tags), then followers get link_updated dated at the edit', () => {
     const before = aLink();
     for (const edit of [{ title: 'New' }, { description: 'More' }, { tags: ['other'] }]) {
-      const after = { ...before, ...edit, updatedAt: '2026-11-23T18:01:00.000Z', version: 2 };
+      const after = { ...before, ...edit, updated_at: '2026-11-23T18:01:00.000Z', version: 2 };
       expect(feedChangesFor(change(before, after))).toMatchObject([
-        { kind: 'publish', event: { type: 'link_updated', timestamp: after.updatedAt } },
+        { kind: 'publish', event: { type: 'link_updated', timestamp: after.updated_at } },
       ]);
     }
   });
 
   it("given a change nobody sees (the link checker's status), then nothing is sent", () => {
     const before = aLink();
-    const after = { ...before, status: 'valid' as const, httpStatus: 200, checkedAt: at, version: 2 };
+    const after = { ...before, status: 'valid' as const, http_status: 200, checked_at: at, version: 2 };
     expect(feedChangesFor(change(before, after))).toEqual([]);
   });
 
   it('given a public link deleted, then followers get link_deleted dated after its last change', () => {
-    const before = aLink({ updatedAt: '2026-11-23T18:04:59.999Z' });
+    const before = aLink({ updated_at: '2026-11-23T18:04:59.999Z' });
     const [only] = feedChangesFor({ before, at: '2026-11-23T18:04:00.000Z' });
     expect(only).toMatchObject({
       kind: 'publish',
@@ -57,7 +57,7 @@ describe('what a link change means for followers', () => {
   });
 
   it('given a link turned private, then it is retracted from feeds at its new revision', () => {
-    const before = aLink({ username: 'bob', createdAt: '2026-11-23T18:00:00.000Z' });
+    const before = aLink({ username: 'bob', created_at: '2026-11-23T18:00:00.000Z' });
     const after = { ...before, private: true, version: 2 };
     expect(feedChangesFor(change(before, after))).toEqual([
       {
@@ -74,18 +74,18 @@ describe('what a link change means for followers', () => {
     const after = {
       ...before,
       private: false,
-      updatedAt: '2026-11-23T18:02:00.000Z',
-      publishedAt: '2026-11-23T18:02:00.000Z',
+      updated_at: '2026-11-23T18:02:00.000Z',
+      published_at: '2026-11-23T18:02:00.000Z',
     };
     expect(feedChangesFor(change(before, after))).toMatchObject([
-      { kind: 'publish', event: { type: 'link_added', timestamp: after.publishedAt } },
+      { kind: 'publish', event: { type: 'link_added', timestamp: after.published_at } },
     ]);
   });
 
   it('given changes to one link, then their revisions grow with the link, across a deletion and a new add', () => {
-    const added = aLink({ createdAt: '2026-11-23T18:00:00.000Z' });
-    const edited = { ...added, title: 'Go', updatedAt: '2026-11-23T18:01:00.000Z', version: 2 };
-    const again = aLink({ createdAt: '2026-11-23T18:03:00.000Z' });
+    const added = aLink({ created_at: '2026-11-23T18:00:00.000Z' });
+    const edited = { ...added, title: 'Go', updated_at: '2026-11-23T18:01:00.000Z', version: 2 };
+    const again = aLink({ created_at: '2026-11-23T18:03:00.000Z' });
     const revisions = [
       feedChangesFor(change(undefined, added)),
       feedChangesFor(change(added, edited)),

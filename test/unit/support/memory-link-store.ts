@@ -84,4 +84,4 @@ export class InMemoryLinkStore implements LinkStore {
 
 const keyOf = (username: string, url: string) => `${username} ${normalizeUrl(url)}`;
 /** Time-ordered and unique, like the adapter's `created` index key. */
-const order = (position: LinkPosition) => `${position.createdAt}#${normalizeUrl(position.url)}`;
+const order = (position: LinkPosition) => `${position.created_at}#${normalizeUrl(position.url)}`;

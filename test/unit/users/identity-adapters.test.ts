@@ -6,7 +6,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { DynamoLinkCounts } from '../../../shared/links/dynamodb.ts';
+import { DynamoLinkCounts } from '../../../shared/links/counts.ts';
 import {
   DynamoIdentityStore,
   DynamoLoginStateStore,

@@ -1,0 +1,116 @@
+/**
+ * The links table, the one module that knows its keys and items; the adapters that use it are named for who
+ * uses them: store.ts (the links API), published.ts (news), for-checker.ts (the link checker), counts.ts (profiles).
+ *
+ * The links table: each user's bookmarks, plus one counters item per user.
+ *
+ * | access pattern                          | key condition / write                                            |
+ * |-----------------------------------------|------------------------------------------------------------------|
+ * | a user's link by URL (get, update, delete) | pk = USER#<username>, sk = LINK#<sha256(normalized url)>      |
+ * | add a link unless duplicate or at limit | TransactWriteItems: Put link if attribute_not_exists(pk) +        |
+ * |                                         | Update counters if links_count < max (both or neither)            |
+ * | update a link                           | Put if version = <version read>; when `private` flips, in one     |
+ * |                                         | TransactWriteItems with the public counter's +1 or -1             |
+ * | delete a link                           | Get, then TransactWriteItems: Delete link if it exists and is as  |
+ * |                                         | private as read + decrement counters (again if it changed)        |
+ * | a user's links, newest first, paged     | LSI byCreated: pk = USER#<username>, ScanIndexForward = false      |
+ * | the tags of all a user's links          | pk = USER#<username> AND begins_with(sk, 'LINK#'), projecting tags |
+ * | a user's recent public links (backfill) | LSI byCreated, newest first, private ones skipped                 |
+ * | record a link check (the link checker)  | UpdateItem if the link exists and holds no later check; the title |
+ * |                                         | only if still empty (see recordCheck)                             |
+ * | links due for a re-check (daily)        | Scan of link items, filtered on checked_at / created_at           |
+ *
+ * Why these keys:
+ * - The sort key hashes the normalized URL: URLs run to 2,048 characters and a sort key is limited to 1,024
+ *   bytes, and the hash makes the duplicate check a plain key condition inside the insert transaction.
+ * - byCreated is a local index so that a listing right after an add is strongly consistent. Its sort key is
+ *   `<created_at>#<url hash>`, unique and time-ordered. A local index caps a user's items at 10 GB, far above
+ *   MAX_LINKS_PER_USER links of at most ~8 KB each. The counters item has no `created`, so it stays out of it.
+ * - The per-user limit is a counter updated in the same transaction as the insert: atomic under concurrency,
+ *   O(1) per add, never a count of the user's links. Beside it, `public_links_count` counts the links that are
+ *   not private (what other users see on a profile), kept in the same transactions as every add, delete and
+ *   change of `private`. Counters items written before it existed lack it until they are recounted.
+ *
+ * Item shapes:
+ * - link: { pk, sk, created, ...link }: the Link as model.ts's linkSchema declares it, attribute for attribute,
+ *   under its keys (published_at is absent while the link is private). A field added to the schema is stored
+ *   and read with no change here; only if items written before it lack it does storedLinkSchema need its default.
+ * - counters: { pk, sk: COUNTERS, links_count, public_links_count }
+ * The table streams new and old images; the news pipeline reads link items from it and ignores counters.
+ */
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { createHash } from 'node:crypto';
+import type { DocumentClient } from '../aws/dynamodb.ts';
+import { keyPrefixes } from '../keys.ts';
+import { linkSchema, normalizeUrl, type Link, type LinkPosition } from './model.ts';
+
+export const LINKS_BY_CREATED = 'byCreated';
+export const LINK_PREFIX = 'LINK#';
+const COUNTERS = 'COUNTERS';
+
+export const userPartition = (username: string) => `${keyPrefixes.links.owner}${username}`;
+export const urlHash = (url: string) => createHash('sha256').update(normalizeUrl(url)).digest('base64url');
+export const linkKey = (username: string, url: string) => ({
+  pk: userPartition(username),
+  sk: `${LINK_PREFIX}${urlHash(url)}`,
+});
+export const countersKey = (username: string) => ({ pk: userPartition(username), sk: COUNTERS });
+/** The byCreated index's sort key: unique and time-ordered. */
+const createdKey = (position: LinkPosition) => `${position.created_at}#${urlHash(position.url)}`;
+
+/** A link item: the link, attribute for attribute, under its keys. */
+export function linkToItem(link: Link) {
+  return { ...linkKey(link.username, link.url), created: createdKey(link), ...link };
+}
+
+/**
+ * A link item as the Link it holds. Items written before a field existed lack it and read as what it was then;
+ * the keys (pk, sk, created) are dropped.
+ */
+const storedLinkSchema = linkSchema
+  .extend({
+    title: linkSchema.shape.title.default(''),
+    description: linkSchema.shape.description.default(''),
+    tags: linkSchema.shape.tags.default([]),
+    private: linkSchema.shape.private.default(false),
+    http_status: linkSchema.shape.http_status.default(null),
+    checked_at: linkSchema.shape.checked_at.default(null),
+    version: linkSchema.shape.version.default(1),
+  })
+  .transform(({ check_reason, published_at, ...link }): Link => ({
+    ...link,
+    ...(check_reason ? { check_reason } : {}),
+    // Links written before published_at existed were public since their creation, at the latest.
+    ...(link.private ? {} : { published_at: published_at ?? link.created_at }),
+  }));
+
+export function linkFromItem(item: Record<string, unknown>): Link {
+  return storedLinkSchema.parse(item);
+}
+
+export function isLinkItem(item: Record<string, unknown>): boolean {
+  return typeof item.sk === 'string' && item.sk.startsWith(LINK_PREFIX);
+}
+
+/** One page of a user's links, newest first, starting after `after` (a strongly consistent read of byCreated). */
+export async function queryNewestFirst(
+  db: DocumentClient,
+  tableName: string,
+  username: string,
+  after: LinkPosition | undefined,
+  pageSize: number,
+): Promise<{ links: Link[]; hasMore: boolean }> {
+  const { Items = [], LastEvaluatedKey } = await db.send(
+    new QueryCommand({
+      TableName: tableName,
+      IndexName: LINKS_BY_CREATED,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': userPartition(username) },
+      ScanIndexForward: false,
+      ConsistentRead: true,
+      Limit: pageSize,
+      ExclusiveStartKey: after ? { ...linkKey(username, after.url), created: createdKey(after) } : undefined,
+    }),
+  );
+  return { links: Items.map(linkFromItem), hasMore: LastEvaluatedKey !== undefined };
+}
