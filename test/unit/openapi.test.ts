@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { openApiDocument } from '../../shared/openapi.ts';
+import { contextOperations, openApiDocument } from '../../shared/openapi.ts';
 import { routes } from '../../shared/wiring.ts';
 
 /** The OpenAPI document, as generated from the wiring and the schemas that validate requests. */
@@ -86,6 +86,17 @@ describe('the OpenAPI document', () => {
       }
     }
     expect(document.components.headers['RequestId']?.required).toBe(true);
+  });
+
+  it("given the contexts' operation maps, then every function that a route serves is described in exactly one, and each described function serves a route", () => {
+    const served = [...new Set(routes.map((route) => route.function))].sort();
+    const described = Object.values(contextOperations).flatMap((operations) => Object.keys(operations));
+
+    expect(
+      served.filter((fn) => described.filter((name) => name === fn).length !== 1),
+      'not described exactly once',
+    ).toEqual([]);
+    expect([...described].sort()).toEqual(served);
   });
 
   it('given every operation, then it has a description and a tag that the document defines', () => {

@@ -1,0 +1,68 @@
+import { answer, bodyOf, errorBody, failure, json, type Operations } from '../http/openapi-operation.ts';
+import {
+  addLinkRequest,
+  deleteLinkRequest,
+  linkEnvelope,
+  linkListing,
+  linkSchema,
+  listLinksQuery,
+  tagListing,
+  updateLinkRequest,
+} from './schemas.ts';
+
+/** The OpenAPI descriptions of the links context's routes: the caller's own bookmarks and tags. */
+export const linkOperations = {
+  listLinks: {
+    summary: "The caller's links, newest first",
+    description:
+      'With filters, one request examines at most 1,000 links and spends at most about 150 ms matching ' +
+      'regexes; it then answers the matches found so far with a `next_token` that continues after the last ' +
+      'link examined. Such a page may hold fewer links than `limit`, even none, and still carry a `next_token`: ' +
+      'follow it until it is `null`, and every match comes exactly once. A regex whose counted repetitions ' +
+      'exceed 100 (`{n,m}`, nested counts multiplied) or that compiles to more than 300 RE2 instructions is a ' +
+      '400 naming the field.',
+    query: listLinksQuery,
+    responses: { '200': answer('A page of links', { content: json(linkListing) }) },
+  },
+  addLink: {
+    summary: 'Add a link',
+    description:
+      'The link starts `pending`; the link checker then sets its status and, if empty, its title. Fields may ' +
+      'also come from the query string, for the original clients (the body wins).',
+    requestBody: bodyOf(addLinkRequest),
+    responses: {
+      '201': answer('Added', { content: json(linkEnvelope) }),
+      '403': failure('The caller already has MAX_LINKS_PER_USER links (`link_limit_reached`).'),
+      '409': answer(
+        'Duplicate URL (`already_exists`); the body carries the existing `link` beside the error.',
+        {
+          content: json(errorBody.extend({ link: linkSchema }).meta({ id: 'DuplicateLink' })),
+        },
+      ),
+    },
+  },
+  updateLink: {
+    summary: 'Change the given fields of a link',
+    description:
+      'Only the fields given change; `updated_at` moves. Fields may also come from the query string, for the ' +
+      'original clients (the body wins). `PUT` and `PATCH` do the same.',
+    requestBody: bodyOf(updateLinkRequest),
+    responses: {
+      '200': answer('Updated', { content: json(linkEnvelope) }),
+      '404': failure('No such link'),
+    },
+  },
+  deleteLink: {
+    summary: 'Delete a link',
+    description:
+      'The url comes from the query string or, for the original clients, from the body (the body wins).',
+    query: deleteLinkRequest,
+    requestBody: bodyOf(deleteLinkRequest, 'The url, instead of the query string.', false),
+    responses: { '204': answer('Deleted'), '404': failure('No such link') },
+  },
+  listTags: {
+    summary: "The caller's tags with their link counts",
+    description: "Every tag on any of the caller's links, with how many links carry it.",
+    responses: { '200': answer('Tags', { content: json(tagListing) }) },
+  },
+} satisfies Operations<'links'>;
