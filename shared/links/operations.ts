@@ -4,7 +4,7 @@ import {
   deleteLinkRequest,
   linkEnvelope,
   linkListing,
-  linkSchema,
+  linkResponseSchema,
   listLinksQuery,
   tagListing,
   updateLinkRequest,
@@ -36,7 +36,7 @@ export const linkOperations = {
       '409': answer(
         'Duplicate URL (`already_exists`); the body carries the existing `link` beside the error.',
         {
-          content: json(errorBody.extend({ link: linkSchema }).meta({ id: 'DuplicateLink' })),
+          content: json(errorBody.extend({ link: linkResponseSchema }).meta({ id: 'DuplicateLink' })),
         },
       ),
     },

@@ -20,9 +20,6 @@ export const linkResponseSchema = linkSchema
   .omit({ username: true, check_reason: true, published_at: true, version: true })
   .meta({ id: 'Link' });
 
-/** The name shared/openapi.ts imports the `Link` component by. */
-export { linkResponseSchema as linkSchema };
-
 export type LinkResponse = z.infer<typeof linkResponseSchema>;
 
 /** A link as the contract shows it: the response schema's fields of it, in the schema's order. */
