@@ -2,7 +2,8 @@ import { gitHubClientSecret } from '../aws/secrets.ts';
 import { config } from '../config.ts';
 import { Unavailable } from '../errors.ts';
 import { DynamoLinkCounts } from '../links/counts.ts';
-import { countsForProfiles } from '../social/counts-for-profiles.ts';
+import { CountsForProfiles } from '../social/counts-for-profiles.ts';
+import { DynamoFollowStore } from '../social/dynamodb.ts';
 import { DynamoIdentityStore, DynamoLoginStateStore, DynamoUserStore } from './dynamodb.ts';
 import { GitHubIdentityProvider, gitHubAppSettings, hasClientSecret } from './github.ts';
 import { GitHubLogin } from './login.ts';
@@ -19,7 +20,11 @@ let profileReader: Profiles | undefined;
 
 /** Profiles with their counts: links from the links context, follows from the social context. */
 export function profiles(): Profiles {
-  profileReader ??= new Profiles(new DynamoUserStore(), new DynamoLinkCounts(), countsForProfiles());
+  profileReader ??= new Profiles(
+    new DynamoUserStore(),
+    new DynamoLinkCounts(),
+    new CountsForProfiles(new DynamoFollowStore()),
+  );
   return profileReader;
 }
 

@@ -14,7 +14,8 @@ import {
   loginStateKey,
   userKey,
 } from '../../../shared/users/dynamodb.ts';
-import { countsForProfiles } from '../../../shared/social/counts-for-profiles.ts';
+import { CountsForProfiles } from '../../../shared/social/counts-for-profiles.ts';
+import { DynamoFollowStore } from '../../../shared/social/dynamodb.ts';
 import { aGitHubIdentity, aUser } from '../../support/builders.ts';
 import { conditionFailed, reason, transactionCancelled, useMockedDynamo } from '../support/dynamo.ts';
 
@@ -174,15 +175,10 @@ describe('the counts that profiles read from other contexts', () => {
     expect(await new DynamoLinkCounts('links-table', db).linksCount('alice')).toEqual({ all: 0, public: 0 });
   });
 
-  it('given no social table in the environment, then both social counts are 0 and nothing is read', async () => {
-    expect(await countsForProfiles({}).counts('alice')).toEqual({ followers: 0, following: 0 });
-    expect(dynamo.calls()).toHaveLength(0);
-  });
-
-  it("given a social table, then the social context's counters item (USER#<name>, COUNTERS) answers", async () => {
+  it("given the social table, then the social context's counters item (USER#<name>, COUNTERS) answers", async () => {
     dynamo.on(GetCommand).resolves({ Item: { followers_count: 2, following_count: 5 } });
 
-    expect(await countsForProfiles({ SOCIAL_TABLE: 'social-table' }).counts('alice')).toEqual({
+    expect(await new CountsForProfiles(new DynamoFollowStore('social-table', db)).counts('alice')).toEqual({
       followers: 2,
       following: 5,
     });
