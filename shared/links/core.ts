@@ -14,7 +14,7 @@ export interface NewLink {
   private: boolean;
 }
 
-export interface LinkChanges {
+interface LinkChanges {
   url: string;
   title?: string | undefined;
   description?: string | undefined;

@@ -5,7 +5,7 @@ import { repetitionOf } from './regex-repetition.ts';
 
 export { MAX_REGEX_LENGTH };
 /** The largest count of a counted repetition `{n,m}`, nested counts multiplied. */
-export const MAX_REGEX_REPETITION = 100;
+const MAX_REGEX_REPETITION = 100;
 /**
  * The largest compiled program, in RE2 instructions. Matching costs up to the program's size times the text's
  * length: at 300, about 30 to 50 ms on a 4 KB description in the worst case we found (see bench/regex.ts),

@@ -7,7 +7,7 @@
  * program's size (see filter.ts) still bounds the pattern's cost: this check is the clearer message, not the
  * only guard.
  */
-export interface Repetition {
+interface Repetition {
   /** The largest count of any one repetition (`m` in `{n,m}`, else `n`). */
   largestCount: number;
   /** The largest product of counts nested inside one another: `(?:a{0,50}){0,20}` is 1,000. */

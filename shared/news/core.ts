@@ -22,11 +22,11 @@ import type {
 } from './ports.ts';
 
 /** Followers read per fan-out step: one Lambda invocation never walks an unbounded list. */
-export const FOLLOWER_PAGE_SIZE = 1000;
+const FOLLOWER_PAGE_SIZE = 1000;
 /** Followers per feed-write message. */
-export const FOLLOWERS_PER_MESSAGE = 100;
+const FOLLOWERS_PER_MESSAGE = 100;
 /** Events a new follower receives from the followed user's recent links. */
-export const BACKFILL_EVENTS = 20;
+const BACKFILL_EVENTS = 20;
 
 const DAY_SECONDS = 24 * 60 * 60;
 

@@ -31,7 +31,7 @@ import type { LinkEvent, LinkEventType } from './model.ts';
 import type { FeedEntryRead, FeedPosition, FeedStore, SlotEntry, SlotRef, SlotTombstone } from './ports.ts';
 import { keyPrefixes } from '../keys.ts';
 
-export const FEED_BY_TIME = 'byTime';
+const FEED_BY_TIME = 'byTime';
 /** Conditional writes cannot be batched: this many are in flight at once. */
 const WRITES_IN_FLIGHT = 16;
 /** What an item holds while it has an entry; removed together when the entry goes. */

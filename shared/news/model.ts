@@ -10,7 +10,7 @@ export const linkEventTypeSchema = z.enum(['link_added', 'link_updated', 'link_d
 export type LinkEventType = z.infer<typeof linkEventTypeSchema>;
 
 /** Something a user did to a public link, as their followers' news shows it. */
-export const linkEventSchema = z.object({
+const linkEventSchema = z.object({
   id: z.string().min(1),
   type: linkEventTypeSchema,
   /** Who did it: the link's owner, never the reader. */
@@ -26,7 +26,7 @@ export type LinkEvent = z.infer<typeof linkEventSchema>;
  * as its changes happened: the version grows with every write of the link item, and a link deleted and added
  * again starts over with a later `created_at`. A deletion takes the version after the last one it removed.
  */
-export const linkRevisionSchema = z.string().min(1);
+const linkRevisionSchema = z.string().min(1);
 export type LinkRevision = z.infer<typeof linkRevisionSchema>;
 
 export function linkRevision(createdAt: string, version: number): LinkRevision {

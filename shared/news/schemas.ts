@@ -4,7 +4,7 @@ import { publicUsernameSchema } from '../users/model.ts';
 import { linkEventTypeSchema, type LinkEvent } from './model.ts';
 
 /** The public contract's NewsEvent: its names (`event_type`, `username`) differ from the domain's on purpose. */
-export const newsEventSchema = z
+const newsEventSchema = z
   .object({
     id: z.string(),
     event_type: linkEventTypeSchema,

@@ -30,8 +30,8 @@ import type { FollowPage, FollowStore } from './ports.ts';
 import { requiredEnv } from '../config.ts';
 import { keyPrefixes } from '../keys.ts';
 
-export const FOLLOWING_BY_SINCE = 'followingBySince';
-export const FOLLOWERS_BY_SINCE = 'followersBySince';
+const FOLLOWING_BY_SINCE = 'followingBySince';
+const FOLLOWERS_BY_SINCE = 'followersBySince';
 const EDGE_PREFIX = 'FOLLOWS#';
 /** BatchGetItem takes at most 100 keys per call; keys it leaves unprocessed are asked for again. */
 const BATCH_GET_LIMIT = 100;
@@ -47,7 +47,7 @@ const UNPROCESSED_KEYS_RETRY: RetryPolicy = {
 };
 
 /** An edge as stored: the follow, its key, and the attributes that place it in the two indexes. */
-export type FollowItem = Follow & { pk: string; sk: string; since_key: string; followed_pk: string };
+type FollowItem = Follow & { pk: string; sk: string; since_key: string; followed_pk: string };
 
 const userPartition = (username: string) => `${keyPrefixes.social.user}${username}`;
 export const edgeKey = (follower: string, followed: string) => ({

@@ -3,7 +3,7 @@ import type { AttributeValue, DynamoDBRecord } from 'aws-lambda';
 import type { Follow } from './model.ts';
 import { followFromItem, isFollowItem } from './dynamodb.ts';
 
-export type FollowChange = { kind: 'followed'; follow: Follow } | { kind: 'unfollowed'; follow: Follow };
+type FollowChange = { kind: 'followed'; follow: Follow } | { kind: 'unfollowed'; follow: Follow };
 
 /** The follow or unfollow a social stream record carries; undefined for counters and other items. */
 export function followChangeFromStreamRecord(record: DynamoDBRecord): FollowChange | undefined {
