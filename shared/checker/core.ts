@@ -1,4 +1,5 @@
 import type { LinkRef } from '../links/checks.ts';
+import type { RetryPolicy } from '../retry.ts';
 import type { LinkChange } from '../links/stream.ts';
 import type { CheckRequest, FetchedPage, Verdict } from './model.ts';
 import type {
@@ -50,14 +51,12 @@ const systemClock: Clock = {
   random: Math.random,
 };
 
-export interface RetryPolicy {
-  /** Tries in all, the first included. */
-  attempts: number;
-  /** The first backoff; it doubles per attempt. */
-  baseDelayMs: number;
-  /** No backoff (nor Retry-After) waits longer than this. */
-  maxDelayMs: number;
-}
+/**
+ * How a URL is probed again after a transient answer: the shared policy's numbers (attempts in all, the first
+ * backoff doubling per attempt, and a cap that no backoff nor Retry-After exceeds), without its `giveUp`: running
+ * out of attempts is a verdict here, not an error.
+ */
+export type ProbePolicy = Pick<RetryPolicy, 'attempts' | 'baseDelayMs' | 'maxDelayMs'>;
 
 /** Statuses worth asking again: rate limited, unavailable, gateway timeout. */
 const TRANSIENT_STATUSES = new Set([429, 503, 504]);
@@ -74,7 +73,7 @@ function isTransient(outcome: FetchOutcome): boolean {
 export class LinkChecker {
   constructor(
     private readonly fetcher: PageFetcher,
-    private readonly policy: RetryPolicy,
+    private readonly policy: ProbePolicy,
     private readonly clock: Clock = systemClock,
   ) {}
 

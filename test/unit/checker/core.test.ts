@@ -5,7 +5,7 @@ import {
   Rechecker,
   interleaveByUser,
   planForChange,
-  type RetryPolicy,
+  type ProbePolicy,
 } from '../../../shared/checker/core.ts';
 import { parseCheckMessage, toCheckMessage, type CheckRequest } from '../../../shared/checker/model.ts';
 import type { FetchOutcome } from '../../../shared/checker/ports.ts';
@@ -20,7 +20,7 @@ import {
   page,
 } from './fakes.ts';
 
-const POLICY: RetryPolicy = { attempts: 3, baseDelayMs: 1000, maxDelayMs: 8000 };
+const POLICY: ProbePolicy = { attempts: 3, baseDelayMs: 1000, maxDelayMs: 8000 };
 const HTML = '<html><head><title>The Go Programming Language</title></head><body>Go</body></html>';
 
 function checkerWith(fetcher: ScriptedFetcher, clock = new FakeClock()) {
