@@ -7,15 +7,15 @@ import {
   type FeedChange,
   type LinkEvent,
   type LinkRevision,
+  type Reader,
 } from './model.ts';
+import type { FeedWrite } from './messages.ts';
 import type {
   FeedQueue,
   FeedSlot,
   FeedStore,
-  FeedWrite,
   FollowCheck,
   FollowerDirectory,
-  Reader,
   RecentLinks,
   SlotEntry,
   SlotTombstone,

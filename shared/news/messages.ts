@@ -1,31 +1,23 @@
 import * as z from 'zod';
+import { followPositionSchema } from '../social/model.ts';
+import { feedChangeSchema, readerSchema } from './model.ts';
 
-/** The shapes of the pipeline's queue messages: anything else is malformed and goes to the dead-letter queue. */
+/**
+ * The shapes of the pipeline's queue messages: anything else is malformed and goes to the dead-letter queue.
+ * A message is its object as JSON (shared/news/sqs.ts), so a change to these shapes must still parse the
+ * messages in flight during a deploy.
+ */
 
-const linkEvent = z.object({
-  id: z.string().min(1),
-  type: z.enum(['link_added', 'link_updated', 'link_deleted']),
-  author: z.string().min(1),
-  url: z.string().min(1),
-  title: z.string(),
-  timestamp: z.iso.datetime(),
-});
-
-const revision = z.string().min(1);
-
-const feedChange = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('publish'), event: linkEvent, revision }),
-  z.object({ kind: z.literal('retract'), author: z.string().min(1), url: z.string().min(1), revision }),
-]);
-
-const reader = z.object({ username: z.string().min(1), since: z.string().min(1) });
-
+/** One change for a batch of its author's followers. */
 export const feedWriteMessage = z.object({
-  change: feedChange,
-  readers: z.array(reader).max(1000),
+  change: feedChangeSchema,
+  readers: z.array(readerSchema).max(1000),
 });
+export type FeedWrite = z.infer<typeof feedWriteMessage>;
 
+/** The same change for the author's followers after `after`, in the next fan-out step. */
 export const fanOutContinuationMessage = z.object({
-  change: feedChange,
-  after: z.object({ since: z.string(), username: z.string() }),
+  change: feedChangeSchema,
+  after: followPositionSchema,
 });
+export type FanOutContinuation = z.infer<typeof fanOutContinuationMessage>;

@@ -1,35 +1,55 @@
 import { createHash } from 'node:crypto';
+import * as z from 'zod';
 
-export type LinkEventType = 'link_added' | 'link_updated' | 'link_deleted';
+/**
+ * The news context's entities, each written once as a zod schema with its type inferred from it; the queue
+ * messages (messages.ts) are built from the same schemas.
+ */
+
+export const linkEventTypeSchema = z.enum(['link_added', 'link_updated', 'link_deleted']);
+export type LinkEventType = z.infer<typeof linkEventTypeSchema>;
 
 /** Something a user did to a public link, as their followers' news shows it. */
-export interface LinkEvent {
-  id: string;
-  type: LinkEventType;
+export const linkEventSchema = z.object({
+  id: z.string().min(1),
+  type: linkEventTypeSchema,
   /** Who did it: the link's owner, never the reader. */
-  author: string;
-  url: string;
-  title: string;
-  timestamp: string;
-}
+  author: z.string().min(1),
+  url: z.string().min(1),
+  title: z.string(),
+  timestamp: z.iso.datetime(),
+});
+export type LinkEvent = z.infer<typeof linkEventSchema>;
 
 /**
  * Where a change stands in its link's history: `<created_at>#<version, 12 digits>`. Strings of one link compare
  * as its changes happened: the version grows with every write of the link item, and a link deleted and added
  * again starts over with a later `created_at`. A deletion takes the version after the last one it removed.
  */
-export type LinkRevision = string;
+export const linkRevisionSchema = z.string().min(1);
+export type LinkRevision = z.infer<typeof linkRevisionSchema>;
 
 export function linkRevision(createdAt: string, version: number): LinkRevision {
   return `${createdAt}#${String(version).padStart(12, '0')}`;
 }
 
 /** What a link change means for followers' feeds. */
-export type FeedChange =
+export const feedChangeSchema = z.discriminatedUnion('kind', [
   /** A visible change: link_added, link_updated, or link_deleted (which also hides what was added or updated). */
-  | { kind: 'publish'; event: LinkEvent; revision: LinkRevision }
+  z.object({ kind: z.literal('publish'), event: linkEventSchema, revision: linkRevisionSchema }),
   /** The link turned private at `revision`: what followers saw of it before goes. */
-  | { kind: 'retract'; author: string; url: string; revision: LinkRevision };
+  z.object({
+    kind: z.literal('retract'),
+    author: z.string().min(1),
+    url: z.string().min(1),
+    revision: linkRevisionSchema,
+  }),
+]);
+export type FeedChange = z.infer<typeof feedChangeSchema>;
+
+/** A follower and the time their follow began. */
+export const readerSchema = z.object({ username: z.string().min(1), since: z.string().min(1) });
+export type Reader = z.infer<typeof readerSchema>;
 
 /** Feed entries live this long. */
 export const FEED_RETENTION_DAYS = 90;

@@ -1,11 +1,6 @@
 import type { FollowPosition } from '../social/model.ts';
-import type { FeedChange, LinkEvent } from './model.ts';
-
-/** A follower and the time their follow began. */
-export interface Reader {
-  username: string;
-  since: string;
-}
+import type { FanOutContinuation, FeedWrite } from './messages.ts';
+import type { LinkEvent, Reader } from './model.ts';
 
 /** A page of an author's followers: implemented by the social context. */
 export interface FollowerDirectory {
@@ -28,17 +23,6 @@ export interface RecentLink {
   publishedAt: string;
   /** The link's revision when it was read (see LinkRevision). */
   revision: string;
-}
-
-/** One change for a batch of its author's followers. */
-export interface FeedWrite {
-  change: FeedChange;
-  readers: Reader[];
-}
-
-export interface FanOutContinuation {
-  change: FeedChange;
-  after: FollowPosition;
 }
 
 /**

@@ -1,12 +1,13 @@
 import * as z from 'zod';
 import { timestampSchema } from '../http/schemas.ts';
 import { publicUsernameSchema } from '../users/model.ts';
-import type { LinkEvent } from './model.ts';
+import { linkEventTypeSchema, type LinkEvent } from './model.ts';
 
+/** The public contract's NewsEvent: its names (`event_type`, `username`) differ from the domain's on purpose. */
 export const newsEventSchema = z
   .object({
     id: z.string(),
-    event_type: z.enum(['link_added', 'link_updated', 'link_deleted']),
+    event_type: linkEventTypeSchema,
     username: publicUsernameSchema.meta({ description: 'The author of the link, never the reader.' }),
     url: z.string(),
     title: z.string(),
@@ -18,6 +19,7 @@ export const newsPage = z
   .object({ events: z.array(newsEventSchema), next_token: z.string().nullable() })
   .meta({ id: 'NewsPage' });
 
+/** The one mapping from the domain's LinkEvent to the contract's NewsEvent. */
 export function toNewsEvent(event: LinkEvent): z.infer<typeof newsEventSchema> {
   return {
     id: event.id,

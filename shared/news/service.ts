@@ -3,35 +3,13 @@ import { DynamoLinkStore } from '../links/dynamodb.ts';
 import { linkRevision } from './model.ts';
 import { PageTokens } from '../pagination.ts';
 import { DynamoFollowStore } from '../social/dynamodb.ts';
+import { FollowersForNews } from '../social/followers-for-news.ts';
 import { FanOut, FeedWriter, News } from './core.ts';
 import { DynamoFeedStore } from './dynamodb.ts';
-import type { FollowCheck, FollowerDirectory, RecentLinks } from './ports.ts';
+import type { RecentLinks } from './ports.ts';
 import { SqsFeedQueue } from './sqs.ts';
 
 /** The news context's cores wired to their adapters, once per cold start. */
-
-/** The social context answers who follows an author, and since when. */
-function followerDirectory(): FollowerDirectory {
-  const follows = new DynamoFollowStore();
-  return {
-    async followers(author, after, pageSize) {
-      const page = await follows.followers(author, after, pageSize);
-      const last = page.follows.at(-1);
-      return {
-        readers: page.follows.map((follow) => ({ username: follow.follower, since: follow.since })),
-        ...(page.hasMore && last ? { next: { since: last.since, username: last.follower } } : {}),
-      };
-    },
-  };
-}
-
-/** The social context answers which readers still follow an author, under which follow. */
-function followCheck(): FollowCheck {
-  let follows: DynamoFollowStore | undefined;
-  return {
-    followedSince: (readers, author) => (follows ??= new DynamoFollowStore()).followedSince(readers, author),
-  };
-}
 
 /** The links context answers with an author's recent public links. */
 function recentLinks(): RecentLinks {
@@ -49,12 +27,15 @@ function recentLinks(): RecentLinks {
   };
 }
 
+/** The social context answers who follows an author, and who still does, through its adapter for news. */
+const followers = () => new FollowersForNews(new DynamoFollowStore());
+
 let fanOutInstance: FanOut | undefined;
-export const fanOut = () => (fanOutInstance ??= new FanOut(followerDirectory(), new SqsFeedQueue()));
+export const fanOut = () => (fanOutInstance ??= new FanOut(followers(), new SqsFeedQueue()));
 
 let writerInstance: FeedWriter | undefined;
 export const feedWriter = () =>
-  (writerInstance ??= new FeedWriter(new DynamoFeedStore(), recentLinks(), followCheck()));
+  (writerInstance ??= new FeedWriter(new DynamoFeedStore(), recentLinks(), followers()));
 
 let newsInstance: News | undefined;
 export const news = () => (newsInstance ??= new News(new DynamoFeedStore(), new PageTokens(pageTokenKey)));

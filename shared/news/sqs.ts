@@ -1,7 +1,8 @@
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { requiredEnv } from '../config.ts';
 import { type QueueClient, sendInBatches, sqsClient } from '../aws/sqs.ts';
-import type { FanOutContinuation, FeedQueue, FeedWrite } from './ports.ts';
+import type { FanOutContinuation, FeedWrite } from './messages.ts';
+import type { FeedQueue } from './ports.ts';
 
 /** The news pipeline's two queues: feed writes (an event and a batch of followers) and fan-out continuations. */
 export class SqsFeedQueue implements FeedQueue {

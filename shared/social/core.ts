@@ -1,13 +1,10 @@
 import { AlreadyFollowing, InvalidRequest, NotFound } from '../errors.ts';
-import * as z from 'zod';
 import type { PageTokens } from '../pagination.ts';
-import type { Follow, FollowPosition } from './model.ts';
+import { followPositionSchema, type Follow, type FollowPosition } from './model.ts';
 import type { FollowPage, FollowStore, UserDirectory } from './ports.ts';
 
-const followPosition = z.object({ since: z.string(), username: z.string() });
-
 export interface FollowListing {
-  users: { username: string; since: string }[];
+  users: FollowPosition[];
   nextToken: string | null;
 }
 
@@ -58,18 +55,16 @@ export class SocialGraph {
     fetch: (after: FollowPosition | undefined, pageSize: number) => Promise<FollowPage>,
   ): Promise<FollowListing> {
     const after = startToken
-      ? await this.pageTokens.open(startToken, list, owner, followPosition)
+      ? await this.pageTokens.open(startToken, list, owner, followPositionSchema)
       : undefined;
     const { follows } = await fetch(after, limit + 1);
     const page = follows.slice(0, limit);
     const other = (follow: Follow) => (list === 'following' ? follow.followed : follow.follower);
-    const last = page.at(-1);
+    const users = page.map((follow) => ({ username: other(follow), since: follow.since }));
+    const last = users.at(-1);
     return {
-      users: page.map((follow) => ({ username: other(follow), since: follow.since })),
-      nextToken:
-        follows.length > limit && last
-          ? await this.pageTokens.seal(list, owner, { since: last.since, username: other(last) })
-          : null,
+      users,
+      nextToken: follows.length > limit && last ? await this.pageTokens.seal(list, owner, last) : null,
     };
   }
 }

@@ -46,15 +46,8 @@ const UNPROCESSED_KEYS_RETRY: RetryPolicy = {
   giveUp: () => new Unavailable('The social graph is busy; try again.'),
 };
 
-export interface FollowItem {
-  pk: string;
-  sk: string;
-  follower: string;
-  followed: string;
-  since: string;
-  since_key: string;
-  followed_pk: string;
-}
+/** An edge as stored: the follow, its key, and the attributes that place it in the two indexes. */
+export type FollowItem = Follow & { pk: string; sk: string; since_key: string; followed_pk: string };
 
 const userPartition = (username: string) => `${keyPrefixes.social.user}${username}`;
 export const edgeKey = (follower: string, followed: string) => ({

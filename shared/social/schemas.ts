@@ -15,6 +15,7 @@ export const followRequest = z
 /** `DELETE /v1/following?username=`. */
 export const unfollowQuery = z.object({ username: usernameSchema });
 
+/** The public contract's listing: the core's FollowListing with the contract's names and formats. */
 export const followListing = z
   .object({
     users: z.array(z.object({ username: publicUsernameSchema, since: timestampSchema })),

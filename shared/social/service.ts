@@ -1,6 +1,7 @@
 import { pageTokenKey } from '../aws/secrets.ts';
 import { PageTokens } from '../pagination.ts';
 import { DynamoUserStore } from '../users/dynamodb.ts';
+import { UsersForSocial } from '../users/users-for-social.ts';
 import { SocialGraph } from './core.ts';
 import { DynamoFollowStore } from './dynamodb.ts';
 
@@ -9,10 +10,9 @@ let instance: SocialGraph | undefined;
 /** The social graph wired to its adapters, once per cold start. The users context answers who exists. */
 export function socialGraph(): SocialGraph {
   if (!instance) {
-    const users = new DynamoUserStore();
     instance = new SocialGraph(
       new DynamoFollowStore(),
-      { exists: async (username) => (await users.get(username)) !== undefined },
+      new UsersForSocial(new DynamoUserStore()),
       new PageTokens(pageTokenKey),
     );
   }

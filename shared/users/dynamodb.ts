@@ -42,7 +42,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { documentClient, type DocumentClient, transact } from '../aws/dynamodb.ts';
-import type { GitHubIdentity, Session, User } from './model.ts';
+import { userSchema, type GitHubIdentity, type Session, type User } from './model.ts';
 import type {
   IdentityStore,
   LoginStateStore,
@@ -61,16 +61,6 @@ const prefix = keyPrefixes.users;
 export const userKey = (username: string) => ({ pk: `${prefix.profile}${username}`, sk: PROFILE });
 export const sessionKey = (tokenHash: string) => ({ pk: `${prefix.session}${tokenHash}`, sk: SESSION });
 
-interface UserItem {
-  pk: string;
-  sk: string;
-  username: string;
-  name: string;
-  email: string | null;
-  avatar_url: string | null;
-  created_at: string;
-}
-
 interface SessionItem {
   pk: string;
   sk: string;
@@ -80,25 +70,31 @@ interface SessionItem {
   expires_at_epoch: number;
 }
 
-export function userToItem(user: User): UserItem {
-  return {
-    ...userKey(user.username),
-    username: user.username,
-    name: user.name,
-    email: user.email,
-    avatar_url: user.avatarUrl,
-    created_at: user.createdAt,
-  };
+/** A profile item: the user's fields beside the keys. github_id and github_login stay in the table. */
+export function userToItem(user: User) {
+  return { ...userKey(user.username), ...user };
 }
 
+/** A profile item as read: a field an item may lack (written before the field existed) gets its default. */
+const userItemSchema = userSchema.extend({
+  email: userSchema.shape.email.default(null),
+  avatar_url: userSchema.shape.avatar_url.default(null),
+});
+
+/** Reads a profile item (extra attributes such as the keys and github_id are left out). */
 export function userFromItem(item: Record<string, unknown>): User {
-  const row = item as unknown as UserItem;
+  return userItemSchema.parse(item);
+}
+
+/** `SET` clauses writing each of the user's fields; `created_at` only where the profile has none yet. */
+function setUserFields(user: User) {
+  const fields = Object.keys(user) as (keyof User)[];
   return {
-    username: row.username,
-    name: row.name,
-    email: row.email ?? null,
-    avatarUrl: row.avatar_url ?? null,
-    createdAt: row.created_at,
+    clauses: fields.map((field) =>
+      field === 'created_at' ? `#${field} = if_not_exists(#${field}, :${field})` : `#${field} = :${field}`,
+    ),
+    names: Object.fromEntries(fields.map((field) => [`#${field}`, field])),
+    values: Object.fromEntries(fields.map((field) => [`:${field}`, user[field]])),
   };
 }
 
@@ -190,6 +186,7 @@ export class DynamoIdentityStore implements IdentityStore {
   }
 
   async register(user: User, identity: GitHubIdentity): Promise<RegistrationResult> {
+    const profile = setUserFields(user);
     const reasons = await transact(
       this.db,
       new TransactWriteCommand({
@@ -201,7 +198,7 @@ export class DynamoIdentityStore implements IdentityStore {
                 ...identityKey(identity.id),
                 username: user.username,
                 github_id: identity.id,
-                created_at: user.createdAt,
+                created_at: user.created_at,
               },
               ConditionExpression: 'attribute_not_exists(pk)',
             },
@@ -210,26 +207,16 @@ export class DynamoIdentityStore implements IdentityStore {
             Update: {
               TableName: this.tableName,
               Key: userKey(user.username),
-              UpdateExpression:
-                'SET #username = :username, #name = :name, #email = :email, #avatar = :avatar, ' +
-                '#created = if_not_exists(#created, :created), #github_id = :github_id, #github_login = :login',
+              UpdateExpression: `SET ${[...profile.clauses, '#github_id = :github_id', '#github_login = :login'].join(', ')}`,
               // A new username, or a profile that POST /dev/login made (locally) without a GitHub account.
               ConditionExpression: 'attribute_not_exists(pk) OR attribute_not_exists(#github_id)',
               ExpressionAttributeNames: {
-                '#username': 'username',
-                '#name': 'name',
-                '#email': 'email',
-                '#avatar': 'avatar_url',
-                '#created': 'created_at',
+                ...profile.names,
                 '#github_id': 'github_id',
                 '#github_login': 'github_login',
               },
               ExpressionAttributeValues: {
-                ':username': user.username,
-                ':name': user.name,
-                ':email': user.email,
-                ':avatar': user.avatarUrl,
-                ':created': user.createdAt,
+                ...profile.values,
                 ':github_id': identity.id,
                 ':login': identity.login,
               },
@@ -268,7 +255,7 @@ export class DynamoIdentityStore implements IdentityStore {
           ExpressionAttributeValues: {
             ':name': fields.name,
             ':email': fields.email,
-            ':avatar': fields.avatarUrl,
+            ':avatar': fields.avatar_url,
             ':login': identity.login,
             ':github_id': identity.id,
           },

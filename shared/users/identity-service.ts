@@ -2,13 +2,13 @@ import { gitHubClientSecret } from '../aws/secrets.ts';
 import { config } from '../config.ts';
 import { Unavailable } from '../errors.ts';
 import { DynamoLinkCounts } from '../links/dynamodb.ts';
+import { countsForProfiles } from '../social/counts-for-profiles.ts';
 import { DynamoIdentityStore, DynamoLoginStateStore, DynamoUserStore } from './dynamodb.ts';
 import { GitHubIdentityProvider, gitHubAppSettings, hasClientSecret } from './github.ts';
 import { GitHubLogin } from './login.ts';
 import type { IdentityStore, LoginStateStore } from './ports.ts';
 import { Profiles } from './profiles.ts';
 import { sessions } from './service.ts';
-import { socialCounts } from './social-counts.ts';
 
 /**
  * The login and profile cores wired to their adapters. Apart from service.ts (which every HTTP function loads,
@@ -19,7 +19,7 @@ let profileReader: Profiles | undefined;
 
 /** Profiles with their counts: links from the links context, follows from the social context. */
 export function profiles(): Profiles {
-  profileReader ??= new Profiles(new DynamoUserStore(), new DynamoLinkCounts(), socialCounts());
+  profileReader ??= new Profiles(new DynamoUserStore(), new DynamoLinkCounts(), countsForProfiles());
   return profileReader;
 }
 

@@ -123,7 +123,7 @@ export class GitHubLogin {
     const fields: ProfileFields = {
       name: identity.name ?? identity.login,
       email: identity.email,
-      avatarUrl: identity.avatarUrl,
+      avatar_url: identity.avatarUrl,
     };
     return retry(REGISTRATION_RETRY, async () => {
       const known = await this.identities.usernameFor(identity.id);
@@ -134,7 +134,7 @@ export class GitHubLogin {
         return user;
       }
       const registration = await this.identities.register(
-        { username: username.data, ...fields, createdAt: this.now().toISOString() },
+        { username: username.data, ...fields, created_at: this.now().toISOString() },
         identity,
       );
       if (registration.outcome === 'registered') return registration.user;

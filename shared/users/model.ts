@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { timestampSchema } from '../http/schemas.ts';
 
 /** GitHub logins, lower-cased: the only usernames there are. */
 const USERNAME = /^[a-z0-9][a-z0-9-]{0,38}$/;
@@ -22,13 +23,20 @@ export const usernameSchema = z
       .regex(USERNAME, 'a username is 1 to 39 letters, digits or hyphens, not starting with a hyphen'),
   );
 
-export interface User {
-  username: string;
-  name: string;
-  email: string | null;
-  avatarUrl: string | null;
-  createdAt: string;
-}
+/**
+ * A user's profile: the one declaration of its fields, named as the users table stores them and the contract
+ * answers them. The responses are projections of it (shared/users/schemas.ts), the table's items a copy of it
+ * beside their keys (shared/users/dynamodb.ts).
+ */
+export const userSchema = z.object({
+  username: publicUsernameSchema,
+  name: z.string(),
+  email: z.string().nullable(),
+  avatar_url: z.string().nullable(),
+  created_at: timestampSchema,
+});
+
+export type User = z.infer<typeof userSchema>;
 
 export interface Session {
   tokenHash: string;

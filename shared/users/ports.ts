@@ -48,7 +48,7 @@ export interface IdentityStore {
   refresh(username: string, identity: GitHubIdentity, fields: ProfileFields): Promise<User | undefined>;
 }
 
-export type ProfileFields = Pick<User, 'name' | 'email' | 'avatarUrl'>;
+export type ProfileFields = Pick<User, 'name' | 'email' | 'avatar_url'>;
 
 /** A user's link counts: implemented by the links context, which owns its counters. */
 export interface LinkCounts {

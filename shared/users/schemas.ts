@@ -1,27 +1,23 @@
 import * as z from 'zod';
 import type { IssuedToken } from './sessions.ts';
 import { timestampSchema } from '../http/schemas.ts';
-import { publicUsernameSchema, usernameSchema, type Profile } from './model.ts';
+import { publicUsernameSchema, userSchema, usernameSchema, type Profile, type User } from './model.ts';
 
 export { publicUsernameSchema };
 
 export const devLoginRequest = z.object({ username: usernameSchema }).meta({ id: 'DevLoginRequest' });
 
-export const userSchema = z
-  .object({
-    username: publicUsernameSchema,
-    name: z.string(),
-    avatar_url: z.string().nullable(),
-    created_at: timestampSchema,
-  })
-  .meta({ id: 'User' });
+/** What anybody sees of a user: the profile without the email. */
+export const userResponse = userSchema.omit({ email: true }).meta({ id: 'User' });
+
+const toUserResponse = (user: User): z.infer<typeof userResponse> => userResponse.parse(user);
 
 export const tokenResponse = z
   .object({
     access_token: z.string(),
     token_type: z.literal('bearer'),
     expires_at: timestampSchema,
-    user: userSchema,
+    user: userResponse,
   })
   .meta({ id: 'AccessToken' });
 
@@ -30,12 +26,7 @@ export function toTokenResponse(issued: IssuedToken): z.infer<typeof tokenRespon
     access_token: issued.accessToken,
     token_type: 'bearer',
     expires_at: issued.expiresAt,
-    user: {
-      username: issued.user.username,
-      name: issued.user.name,
-      avatar_url: issued.user.avatarUrl,
-      created_at: issued.user.createdAt,
-    },
+    user: toUserResponse(issued.user),
   };
 }
 
@@ -61,12 +52,8 @@ export const loginCallbackQuery = z
 
 export const userPath = z.object({ username: usernameSchema });
 
-export const publicProfile = z
-  .object({
-    username: publicUsernameSchema,
-    name: z.string(),
-    avatar_url: z.string().nullable(),
-    created_at: timestampSchema,
+export const publicProfile = userResponse
+  .extend({
     followers_count: z.number().int(),
     following_count: z.number().int(),
     links_count: z.number().int().meta({
@@ -83,10 +70,7 @@ export const ownProfile = publicProfile
 /** What any user sees of a profile: private links are not counted. */
 export function toPublicProfile(profile: Profile): z.infer<typeof publicProfile> {
   return {
-    username: profile.user.username,
-    name: profile.user.name,
-    avatar_url: profile.user.avatarUrl,
-    created_at: profile.user.createdAt,
+    ...toUserResponse(profile.user),
     followers_count: profile.followersCount,
     following_count: profile.followingCount,
     links_count: profile.publicLinksCount,

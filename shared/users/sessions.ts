@@ -63,8 +63,8 @@ export class Sessions {
       username,
       name: username,
       email: null,
-      avatarUrl: null,
-      createdAt: this.now().toISOString(),
+      avatar_url: null,
+      created_at: this.now().toISOString(),
     });
     return this.issue(user);
   }

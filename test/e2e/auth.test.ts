@@ -1,19 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Runtime } from '../../local/runtime.ts';
+import { describe, expect, it } from 'vitest';
 import { routes } from '../../shared/wiring.ts';
-import { RawApiClient, startTestRuntime, type ApiResponse } from '../support/runtime.ts';
-import { TIMESTAMP, aUsername, expectError, expectJson, type LinkListing } from './helpers.ts';
+import { RawApiClient, type ApiResponse } from '../support/runtime.ts';
+import { TIMESTAMP, aUsername, expectError, expectJson, type LinkListing, useRuntime } from './helpers.ts';
 
 /** 401 unauthorized with `WWW-Authenticate: Bearer`, local dev login, and logout revoking the token. */
 
-let runtime: Runtime;
-
-beforeAll(async () => {
-  runtime = await startTestRuntime();
-});
-afterAll(() => runtime?.stop());
-
-const login = (base: string) => RawApiClient.loggedInRaw(runtime.url, aUsername(base));
+const api = useRuntime();
+const login = api.login;
 
 function expectUnauthorized(response: ApiResponse<unknown>): void {
   expectError(response, 401, 'unauthorized');
@@ -42,7 +35,7 @@ describe('401 unauthorized', () => {
   it.each(protectedRequests)(
     'given no token, when %s %s is called, then 401 with WWW-Authenticate',
     async (method, path, body) => {
-      const anonymous = new RawApiClient(runtime.url);
+      const anonymous = new RawApiClient(api.url);
 
       expectUnauthorized(await anonymous.send(method, path, body));
     },
@@ -51,7 +44,7 @@ describe('401 unauthorized', () => {
   it.each(protectedRequests)(
     'given an unknown token, when %s %s is called, then 401',
     async (method, path, body) => {
-      const stranger = new RawApiClient(runtime.url, 'dlk_thisTokenWasNeverIssuedByAnyoneAtAll0000000');
+      const stranger = new RawApiClient(api.url, 'dlk_thisTokenWasNeverIssuedByAnyoneAtAll0000000');
 
       expectUnauthorized(await stranger.send(method, path, body));
     },
@@ -64,7 +57,7 @@ describe('401 unauthorized', () => {
     ['an empty Access-Token', { 'access-token': '' }],
     ['an unknown Access-Token', { 'access-token': 'dlk_unknown' }],
   ])('given %s, when links are listed, then 401', async (_case, headers) => {
-    const anonymous = new RawApiClient(runtime.url);
+    const anonymous = new RawApiClient(api.url);
 
     expectUnauthorized(await anonymous.get('/v1/links', headers));
   });
@@ -74,13 +67,13 @@ describe('401 unauthorized', () => {
     const token = alice.token!;
     const changed = token.slice(0, -1) + (token.endsWith('A') ? 'B' : 'A');
 
-    expectUnauthorized(await new RawApiClient(runtime.url, changed).get('/v1/links'));
+    expectUnauthorized(await new RawApiClient(api.url, changed).get('/v1/links'));
     expectJson(await alice.get('/v1/links'), 200);
   });
 
   it('given a request refused for want of a token, when it was an add, then nothing was stored', async () => {
     const alice = await login('alice');
-    const anonymous = new RawApiClient(runtime.url);
+    const anonymous = new RawApiClient(api.url);
 
     expectUnauthorized(await anonymous.post('/v1/links', { url: 'https://sneaky.example/' }));
 
@@ -90,7 +83,7 @@ describe('401 unauthorized', () => {
 
 describe('dev login (local runtime only)', () => {
   it('given a username, when logging in, then a bearer token with an expiry and the user come back', async () => {
-    const response = await new RawApiClient(runtime.url).post('/dev/login', { username: 'Dave-1' });
+    const response = await new RawApiClient(api.url).post('/dev/login', { username: 'Dave-1' });
 
     const body = expectJson<{
       access_token: string;
@@ -107,8 +100,8 @@ describe('dev login (local runtime only)', () => {
 
   it('given two logins of the same user, when each token is used, then both work and see the same links', async () => {
     const username = aUsername('erin');
-    const first = await RawApiClient.loggedInRaw(runtime.url, username);
-    const second = await RawApiClient.loggedInRaw(runtime.url, username);
+    const first = await RawApiClient.loggedInRaw(api.url, username);
+    const second = await RawApiClient.loggedInRaw(api.url, username);
     expect(second.token).not.toBe(first.token);
 
     expectJson(await first.post('/v1/links', { url: 'https://shared.example/' }), 201);
@@ -121,7 +114,7 @@ describe('dev login (local runtime only)', () => {
     'given the invalid username %j, when logging in, then 400 names the username',
     async (username) => {
       const body = expectError(
-        await new RawApiClient(runtime.url).post('/dev/login', { username }),
+        await new RawApiClient(api.url).post('/dev/login', { username }),
         400,
         'invalid_request',
       );
@@ -167,8 +160,8 @@ describe('logout', () => {
 
   it('given two tokens of one user, when one logs out, then only that one is revoked', async () => {
     const username = aUsername('frank');
-    const laptop = await RawApiClient.loggedInRaw(runtime.url, username);
-    const phone = await RawApiClient.loggedInRaw(runtime.url, username);
+    const laptop = await RawApiClient.loggedInRaw(api.url, username);
+    const phone = await RawApiClient.loggedInRaw(api.url, username);
     expectJson(await phone.post('/v1/links', { url: 'https://kept.example/' }), 201);
 
     expect((await laptop.post('/logout')).status).toBe(204);
@@ -180,11 +173,11 @@ describe('logout', () => {
 
   it('given a user logged out, when they log in again, then a new token works and their links are still there', async () => {
     const username = aUsername('grace');
-    const before = await RawApiClient.loggedInRaw(runtime.url, username);
+    const before = await RawApiClient.loggedInRaw(api.url, username);
     expectJson(await before.post('/v1/links', { url: 'https://stays.example/' }), 201);
     expect((await before.get('/logout')).status).toBe(204);
 
-    const after = await RawApiClient.loggedInRaw(runtime.url, username);
+    const after = await RawApiClient.loggedInRaw(api.url, username);
 
     const listing = expectJson<LinkListing>(await after.get('/v1/links'), 200);
     expect(listing.links.map((l) => l.url)).toEqual(['https://stays.example/']);

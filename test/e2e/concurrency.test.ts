@@ -1,18 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Runtime } from '../../local/runtime.ts';
-import { RawApiClient, startTestRuntime } from '../support/runtime.ts';
-import { aUsername, expectError, expectJson, type LinkEnvelope, type LinkListing } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { expectError, expectJson, type LinkEnvelope, type LinkListing, useRuntime } from './helpers.ts';
 
 /** Concurrent requests over HTTP: the store's conditions, not luck, decide who wins. */
 
-let runtime: Runtime;
-
-beforeAll(async () => {
-  runtime = await startTestRuntime();
-});
-afterAll(() => runtime?.stop());
-
-const login = (base: string) => RawApiClient.loggedInRaw(runtime.url, aUsername(base));
+const api = useRuntime();
+const login = api.login;
 
 describe('concurrent adds', () => {
   it('given 20 concurrent POSTs of the same URL, when they land, then exactly one 201 and nineteen 409 with that link', async () => {

@@ -1,14 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Runtime } from '../../local/runtime.ts';
-import { RawApiClient, startTestRuntime } from '../support/runtime.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { RawApiClient } from '../support/runtime.ts';
 import {
-  aUsername,
   expectCommonHeaders,
   expectError,
   expectJson,
   query,
   type LinkEnvelope,
   type LinkListing,
+  useRuntime,
 } from './helpers.ts';
 
 /**
@@ -17,14 +16,8 @@ import {
  * and never a 500.
  */
 
-let runtime: Runtime;
-
-beforeAll(async () => {
-  runtime = await startTestRuntime();
-});
-afterAll(() => runtime?.stop());
-
-const login = (base: string) => RawApiClient.loggedInRaw(runtime.url, aUsername(base));
+const api = useRuntime();
+const login = api.login;
 
 describe('400 invalid_request', () => {
   let alice: RawApiClient;
@@ -350,7 +343,7 @@ describe('404 not_found', () => {
   });
 
   it('given no token, when an unknown route is called, then it is still 404, not 401', async () => {
-    expectError(await new RawApiClient(runtime.url).get('/v1/nowhere'), 404, 'not_found');
+    expectError(await new RawApiClient(api.url).get('/v1/nowhere'), 404, 'not_found');
   });
 
   it('given no such link, when it is updated (PUT or PATCH), then 404', async () => {
@@ -394,7 +387,7 @@ describe('405 method_not_allowed', () => {
     ['PUT', '/logout', 'POST, GET'],
     ['OPTIONS', '/v1/links', 'GET, POST, PUT, PATCH, DELETE'],
   ])('given %s %s, when called, then 405 with Allow: %s', async (method, path, allow) => {
-    const anonymous = new RawApiClient(runtime.url);
+    const anonymous = new RawApiClient(api.url);
 
     const response = await anonymous.raw(method, path);
 
@@ -551,7 +544,7 @@ describe('415 unsupported_media_type', () => {
 describe('headers on every answer', () => {
   it('given a mix of successes and failures, when each is answered, then each has its own x-request-id', async () => {
     const alice = await login('alice');
-    const anonymous = new RawApiClient(runtime.url);
+    const anonymous = new RawApiClient(api.url);
     const responses = [
       await anonymous.get('/healthz'),
       await alice.get('/v1/links'),

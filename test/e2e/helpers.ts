@@ -1,5 +1,6 @@
-import { expect } from 'vitest';
-import type { ApiResponse } from '../support/runtime.ts';
+import { afterAll, beforeAll, expect } from 'vitest';
+import type { Runtime } from '../../local/runtime.ts';
+import { RawApiClient, startTestRuntime, type ApiResponse } from '../support/runtime.ts';
 
 /** What the e2e tests read back from the API. */
 
@@ -77,3 +78,34 @@ export function aUsername(base: string): string {
 }
 
 export const pause = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
+
+/**
+ * The test file's own runtime: started before its tests (with `environment` set first, for the file alone, since
+ * vitest gives each file a module scope and configuration is read once per process) and stopped after them.
+ * `login` signs in a user no other test of the file uses.
+ */
+export function useRuntime(environment: Record<string, string> = {}) {
+  let runtime: Runtime | undefined;
+  const previous = Object.fromEntries(Object.keys(environment).map((name) => [name, process.env[name]]));
+  beforeAll(async () => {
+    Object.assign(process.env, environment);
+    runtime = await startTestRuntime();
+  });
+  afterAll(async () => {
+    await runtime?.stop();
+    for (const [name, value] of Object.entries(previous)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  });
+  const started = (): Runtime => {
+    if (!runtime) throw new Error('The runtime starts before the first test.');
+    return runtime;
+  };
+  return {
+    get url(): string {
+      return started().url;
+    },
+    login: (base: string) => RawApiClient.loggedInRaw(started().url, aUsername(base)),
+  };
+}

@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Runtime } from '../../local/runtime.ts';
-import { RawApiClient, startTestRuntime } from '../support/runtime.ts';
-import { aUsername, expectError, expectJson, query, type LinkListing } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { RawApiClient } from '../support/runtime.ts';
+import { expectError, expectJson, query, type LinkListing, useRuntime } from './helpers.ts';
 
 /**
  * 403 link_limit_reached. The limit is configuration, read once per process; vitest gives each test file a
@@ -9,20 +8,8 @@ import { aUsername, expectError, expectJson, query, type LinkListing } from './h
  */
 
 const LIMIT = 3;
-const previous = process.env.MAX_LINKS_PER_USER;
-let runtime: Runtime;
-
-beforeAll(async () => {
-  process.env.MAX_LINKS_PER_USER = String(LIMIT);
-  runtime = await startTestRuntime();
-});
-afterAll(async () => {
-  await runtime?.stop();
-  if (previous === undefined) delete process.env.MAX_LINKS_PER_USER;
-  else process.env.MAX_LINKS_PER_USER = previous;
-});
-
-const login = (base: string) => RawApiClient.loggedInRaw(runtime.url, aUsername(base));
+const api = useRuntime({ MAX_LINKS_PER_USER: String(LIMIT) });
+const login = api.login;
 
 async function count(client: RawApiClient): Promise<number> {
   return expectJson<LinkListing>(await client.get('/v1/links?limit=100'), 200).links.length;

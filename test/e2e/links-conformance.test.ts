@@ -1,15 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Runtime } from '../../local/runtime.ts';
-import { RawApiClient, startTestRuntime } from '../support/runtime.ts';
+import { describe, expect, it } from 'vitest';
+import { RawApiClient } from '../support/runtime.ts';
 import {
   TIMESTAMP,
-  aUsername,
   expectError,
   expectJson,
   pause,
   query,
   type LinkEnvelope,
   type LinkListing,
+  useRuntime,
 } from './helpers.ts';
 
 /**
@@ -18,14 +17,8 @@ import {
  * and the `Access-Token` header.
  */
 
-let runtime: Runtime;
-
-beforeAll(async () => {
-  runtime = await startTestRuntime();
-});
-afterAll(() => runtime?.stop());
-
-const login = (base: string) => RawApiClient.loggedInRaw(runtime.url, aUsername(base));
+const api = useRuntime();
+const login = api.login;
 
 async function listOf(client: RawApiClient, path = '/v1/links'): Promise<LinkListing> {
   return expectJson<LinkListing>(await client.get(path), 200);
@@ -310,7 +303,7 @@ describe('what the original clients send', () => {
     const listing = expectJson<LinkListing>(await alice.get('/v1/links', headers), 200);
 
     expect(listing.links.map((l) => l.url)).toEqual(['https://golang.org/']);
-    const anonymous = new RawApiClient(runtime.url);
+    const anonymous = new RawApiClient(api.url);
     expectJson(await anonymous.get('/v1/links', { 'access-token': alice.token! }), 200);
     expectJson(await anonymous.get('/v1/links', { authorization: `bearer ${alice.token!}` }), 200);
   });

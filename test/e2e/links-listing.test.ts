@@ -1,26 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Runtime } from '../../local/runtime.ts';
-import { RawApiClient, startTestRuntime } from '../support/runtime.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { RawApiClient } from '../support/runtime.ts';
 import {
-  aUsername,
   expectError,
   expectJson,
   pause,
   query,
   type LinkListing,
   type TagListing,
+  useRuntime,
 } from './helpers.ts';
 
 /** GET /v1/links (order, filters, paging) and GET /v1/tags. */
 
-let runtime: Runtime;
-
-beforeAll(async () => {
-  runtime = await startTestRuntime();
-});
-afterAll(() => runtime?.stop());
-
-const login = (base: string) => RawApiClient.loggedInRaw(runtime.url, aUsername(base));
+const api = useRuntime();
+const login = api.login;
 
 interface NewLink {
   url: string;

@@ -61,17 +61,17 @@ describe('DynamoIdentityStore on DynamoDB Local', () => {
 
   it('given a profile that /dev/login made, when its GitHub account registers, then it claims the profile and keeps created_at', async () => {
     await users.createIfAbsent(
-      aUser({ username: 'reg-dev', name: 'reg-dev', createdAt: '2026-01-01T00:00:00.000Z' }),
+      aUser({ username: 'reg-dev', name: 'reg-dev', created_at: '2026-01-01T00:00:00.000Z' }),
     );
 
     const result = await identities.register(
-      aUser({ username: 'reg-dev', name: 'From GitHub', createdAt: '2026-11-23T18:00:00.000Z' }),
+      aUser({ username: 'reg-dev', name: 'From GitHub', created_at: '2026-11-23T18:00:00.000Z' }),
       aGitHubIdentity({ id: 105 }),
     );
 
     expect(result).toMatchObject({
       outcome: 'registered',
-      user: { username: 'reg-dev', name: 'From GitHub', createdAt: '2026-01-01T00:00:00.000Z' },
+      user: { username: 'reg-dev', name: 'From GitHub', created_at: '2026-01-01T00:00:00.000Z' },
     });
   });
 
@@ -96,11 +96,11 @@ describe('DynamoIdentityStore on DynamoDB Local', () => {
       {
         name: 'New Name',
         email: 'new@example.com',
-        avatarUrl: null,
+        avatar_url: null,
       },
     );
 
-    expect(refreshed).toEqual({ ...user, name: 'New Name', email: 'new@example.com', avatarUrl: null });
+    expect(refreshed).toEqual({ ...user, name: 'New Name', email: 'new@example.com', avatar_url: null });
   });
 
   it('given a profile of another account, when refreshed with this one, then nothing changes', async () => {
@@ -110,7 +110,7 @@ describe('DynamoIdentityStore on DynamoDB Local', () => {
     const refreshed = await identities.refresh('reg-other', aGitHubIdentity({ id: 109 }), {
       name: 'Hijack',
       email: null,
-      avatarUrl: null,
+      avatar_url: null,
     });
 
     expect(refreshed).toBeUndefined();

@@ -32,7 +32,7 @@ describe('DynamoUserStore', () => {
     const alice = aUser({
       username: 'alice',
       email: 'alice@example.com',
-      avatarUrl: 'https://a.example/a.png',
+      avatar_url: 'https://a.example/a.png',
     });
 
     expect(await users.createIfAbsent(alice)).toEqual(alice);
@@ -41,11 +41,11 @@ describe('DynamoUserStore', () => {
   });
 
   it('given a user, when the same username is created again, then the first user is kept and returned', async () => {
-    const first = aUser({ username: 'bob', name: 'Bob the First', createdAt: '2026-11-23T18:00:00.000Z' });
+    const first = aUser({ username: 'bob', name: 'Bob the First', created_at: '2026-11-23T18:00:00.000Z' });
     await users.createIfAbsent(first);
 
     const second = await users.createIfAbsent(
-      aUser({ username: 'bob', name: 'Bob the Second', createdAt: '2026-11-24T18:00:00.000Z' }),
+      aUser({ username: 'bob', name: 'Bob the Second', created_at: '2026-11-24T18:00:00.000Z' }),
     );
 
     expect(second).toEqual(first);

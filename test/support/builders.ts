@@ -30,8 +30,8 @@ export function aUser(overrides: Partial<User> = {}): User {
     username: 'alice',
     name: 'Alice',
     email: null,
-    avatarUrl: null,
-    createdAt: '2026-11-23T18:00:00.000Z',
+    avatar_url: null,
+    created_at: '2026-11-23T18:00:00.000Z',
     ...overrides,
   };
 }

@@ -4,8 +4,9 @@ import type { Link } from '../../shared/links/model.ts';
 import type { LinkChange } from '../../shared/links/stream.ts';
 import { FanOut, FeedWriter } from '../../shared/news/core.ts';
 import { feedChangesFor } from '../../shared/news/events.ts';
-import { linkRevision } from '../../shared/news/model.ts';
-import type { FanOutContinuation, FeedStore, FeedWrite, Reader } from '../../shared/news/ports.ts';
+import type { FanOutContinuation, FeedWrite } from '../../shared/news/messages.ts';
+import { linkRevision, type Reader } from '../../shared/news/model.ts';
+import type { FeedStore } from '../../shared/news/ports.ts';
 import { aLink } from './builders.ts';
 
 /**

@@ -63,7 +63,7 @@ describe('GET /v1/me', () => {
       name: 'ALICE',
       email: 'alice@example.com',
       avatar_url: null,
-      created_at: alice.createdAt,
+      created_at: alice.created_at,
       followers_count: 2,
       following_count: 5,
       links_count: 3,

@@ -1,20 +1,11 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { DocumentClient } from '../../../shared/aws/dynamodb.ts';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, it } from 'vitest';
 import { Unavailable } from '../../../shared/errors.ts';
 import { DynamoRateLimitStore, rateKey } from '../../../shared/http/rate-limit-store.ts';
-import { conditionFailed, throttling } from '../support/dynamo.ts';
+import { conditionFailed, throttling, useMockedDynamo } from '../support/dynamo.ts';
 
 const TABLE = 'users-table';
-const dynamo = mockClient(DynamoDBDocumentClient);
-const db = new DocumentClient(new DynamoDBClient({}));
-
-beforeEach(() => dynamo.reset());
-afterAll(() => dynamo.restore());
-
-const updates = () => dynamo.commandCalls(UpdateCommand).map((call) => call.args[0].input);
+const { dynamo, db, updates } = useMockedDynamo();
 
 describe('DynamoRateLimitStore', () => {
   const store = () => new DynamoRateLimitStore(TABLE, db);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FeedWriter } from '../../../shared/news/core.ts';
-import { linkEvent, linkRevision, type FeedChange } from '../../../shared/news/model.ts';
-import type { Reader, RecentLink } from '../../../shared/news/ports.ts';
+import { linkEvent, linkRevision, type FeedChange, type Reader } from '../../../shared/news/model.ts';
+import type { RecentLink } from '../../../shared/news/ports.ts';
 import { MemoryFeedStore } from '../support/memory-feeds.ts';
 
 const created = '2026-11-23T18:00:00.000Z';

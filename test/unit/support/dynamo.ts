@@ -6,9 +6,29 @@ import {
   TransactionCanceledException,
   type CancellationReason,
 } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeEach } from 'vitest';
+import { DocumentClient } from '../../../shared/aws/dynamodb.ts';
 import { sessionKey } from '../../../shared/users/dynamodb.ts';
 import type { Session } from '../../../shared/users/model.ts';
+
+/**
+ * A mocked DynamoDB for an adapter's unit tests: `dynamo` answers every call (reset before each test, restored
+ * after the file), `db` is the client to hand the adapter, `updates()` the UpdateItem inputs sent so far.
+ */
+export function useMockedDynamo() {
+  const dynamo = mockClient(DynamoDBDocumentClient);
+  beforeEach(() => dynamo.reset());
+  afterAll(() => dynamo.restore());
+  return {
+    dynamo,
+    db: new DocumentClient(new DynamoDBClient({})),
+    updates: () => dynamo.commandCalls(UpdateCommand).map((call) => call.args[0].input),
+  };
+}
 
 /** DynamoDB's failures as the SDK raises them, for mocked clients to reject with. */
 

@@ -62,7 +62,7 @@ export class InMemoryUsers implements UserStore, IdentityStore {
     this.identities.set(identity.id, user.username);
     const stored = {
       ...user,
-      createdAt: existing?.createdAt ?? user.createdAt,
+      created_at: existing?.created_at ?? user.created_at,
       githubId: identity.id,
       githubLogin: identity.login,
     };

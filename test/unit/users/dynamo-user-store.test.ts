@@ -1,8 +1,5 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
-import { DocumentClient } from '../../../shared/aws/dynamodb.ts';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, it } from 'vitest';
 import { Unavailable } from '../../../shared/errors.ts';
 import {
   DynamoSessionStore,
@@ -12,14 +9,11 @@ import {
   userToItem,
 } from '../../../shared/users/dynamodb.ts';
 import { aSession, aUser } from '../../support/builders.ts';
-import { conditionFailed, sessionItem, throughputExceeded } from '../support/dynamo.ts';
+import { conditionFailed, sessionItem, throughputExceeded, useMockedDynamo } from '../support/dynamo.ts';
 
-const dynamo = mockClient(DynamoDBDocumentClient);
 const TABLE = 'users-table';
-const client = () => new DocumentClient(new DynamoDBClient({}));
-
-beforeEach(() => dynamo.reset());
-afterAll(() => dynamo.restore());
+const { dynamo, db } = useMockedDynamo();
+const client = () => db;
 
 describe('DynamoUserStore', () => {
   it('given a new user, when created if absent, then put only if no such user exists, and the user is returned', async () => {
@@ -37,7 +31,11 @@ describe('DynamoUserStore', () => {
   });
 
   it('given the user exists, when created if absent, then the stored user comes back, not the new one', async () => {
-    const stored = aUser({ username: 'alice', name: 'Alice Liddell', createdAt: '2020-01-01T00:00:00.000Z' });
+    const stored = aUser({
+      username: 'alice',
+      name: 'Alice Liddell',
+      created_at: '2020-01-01T00:00:00.000Z',
+    });
     dynamo.on(PutCommand).rejects(conditionFailed(userToItem(stored)));
 
     const user = await new DynamoUserStore(TABLE, client()).createIfAbsent(aUser({ username: 'alice' }));

@@ -187,8 +187,8 @@ describe('registration and later logins', () => {
       username: 'octocat',
       name: 'The Octocat',
       email: identity.email,
-      avatarUrl: identity.avatarUrl,
-      createdAt: now.toISOString(),
+      avatar_url: identity.avatarUrl,
+      created_at: now.toISOString(),
     });
     expect(users.identities.get(42)).toBe('octocat');
     expect(await sessions.authenticate(issued.accessToken)).toBe('octocat');
@@ -248,7 +248,7 @@ describe('registration and later logins', () => {
 
   it('given a profile that POST /dev/login made locally, when GitHub login of that name comes, then it claims it (created_at kept)', async () => {
     await users.createIfAbsent(
-      aUser({ username: 'octocat', name: 'octocat', createdAt: '2026-01-01T00:00:00.000Z' }),
+      aUser({ username: 'octocat', name: 'octocat', created_at: '2026-01-01T00:00:00.000Z' }),
     );
 
     const issued = await callback({ ...(await aStartedLogin()), code: github.authorizes(aGitHubIdentity()) });
@@ -256,7 +256,7 @@ describe('registration and later logins', () => {
     expect(issued.user).toMatchObject({
       username: 'octocat',
       name: 'The Octocat',
-      createdAt: '2026-01-01T00:00:00.000Z',
+      created_at: '2026-01-01T00:00:00.000Z',
     });
   });
 
@@ -264,12 +264,12 @@ describe('registration and later logins', () => {
     const identity = aGitHubIdentity({ id: 9 });
     users.beforeRegister = () => {
       users.beforeRegister = undefined;
-      void users.register(aUser({ username: 'octocat', createdAt: '2026-11-23T17:59:59.000Z' }), identity);
+      void users.register(aUser({ username: 'octocat', created_at: '2026-11-23T17:59:59.000Z' }), identity);
     };
 
     const issued = await callback({ ...(await aStartedLogin()), code: github.authorizes(identity) });
 
-    expect(issued.user).toMatchObject({ username: 'octocat', createdAt: '2026-11-23T17:59:59.000Z' });
+    expect(issued.user).toMatchObject({ username: 'octocat', created_at: '2026-11-23T17:59:59.000Z' });
   });
 
   it('given a GitHub login that is not a valid username, then 401', async () => {

@@ -1,15 +1,11 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
-  DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
-import { DocumentClient } from '../../../shared/aws/dynamodb.ts';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DynamoLinkCounts } from '../../../shared/links/dynamodb.ts';
 import {
   DynamoIdentityStore,
@@ -18,18 +14,12 @@ import {
   loginStateKey,
   userKey,
 } from '../../../shared/users/dynamodb.ts';
-import { socialCounts } from '../../../shared/users/social-counts.ts';
+import { countsForProfiles } from '../../../shared/social/counts-for-profiles.ts';
 import { aGitHubIdentity, aUser } from '../../support/builders.ts';
-import { conditionFailed, reason, transactionCancelled } from '../support/dynamo.ts';
+import { conditionFailed, reason, transactionCancelled, useMockedDynamo } from '../support/dynamo.ts';
 
 const TABLE = 'users-table';
-const dynamo = mockClient(DynamoDBDocumentClient);
-const db = new DocumentClient(new DynamoDBClient({}));
-
-beforeEach(() => dynamo.reset());
-afterAll(() => dynamo.restore());
-
-const updates = () => dynamo.commandCalls(UpdateCommand).map((call) => call.args[0].input);
+const { dynamo, db, updates } = useMockedDynamo();
 
 describe('DynamoLoginStateStore', () => {
   const store = () => new DynamoLoginStateStore(TABLE, db);
@@ -95,7 +85,7 @@ describe('DynamoIdentityStore', () => {
   it('given a new account, when registered, then the identity and the profile are written in one transaction, each conditional', async () => {
     dynamo.on(TransactWriteCommand).resolves({});
     dynamo.on(GetCommand, { Key: userKey('octocat') }).resolves({
-      Item: { ...userKey('octocat'), username: 'octocat', name: 'The Octocat', created_at: user.createdAt },
+      Item: { ...userKey('octocat'), username: 'octocat', name: 'The Octocat', created_at: user.created_at },
     });
 
     const result = await store().register(user, identity);
@@ -110,7 +100,9 @@ describe('DynamoIdentityStore', () => {
       Key: userKey('octocat'),
       ConditionExpression: 'attribute_not_exists(pk) OR attribute_not_exists(#github_id)',
     });
-    expect(update!.Update!.UpdateExpression).toContain('#created = if_not_exists(#created, :created)');
+    expect(update!.Update!.UpdateExpression).toContain(
+      '#created_at = if_not_exists(#created_at, :created_at)',
+    );
     expect(update!.Update!.ExpressionAttributeValues).toMatchObject({
       ':github_id': 42,
       ':login': 'OctoCat',
@@ -143,7 +135,7 @@ describe('DynamoIdentityStore', () => {
     const refreshed = await store().refresh('octocat', identity, {
       name: 'New',
       email: 'n@example.com',
-      avatarUrl: null,
+      avatar_url: null,
     });
 
     expect(refreshed).toMatchObject({ username: 'octocat', name: 'New', email: 'n@example.com' });
@@ -159,7 +151,7 @@ describe('DynamoIdentityStore', () => {
     dynamo.on(UpdateCommand).rejects(conditionFailed());
 
     expect(
-      await store().refresh('octocat', identity, { name: 'x', email: null, avatarUrl: null }),
+      await store().refresh('octocat', identity, { name: 'x', email: null, avatar_url: null }),
     ).toBeUndefined();
   });
 });
@@ -183,14 +175,14 @@ describe('the counts that profiles read from other contexts', () => {
   });
 
   it('given no social table in the environment, then both social counts are 0 and nothing is read', async () => {
-    expect(await socialCounts({}).counts('alice')).toEqual({ followers: 0, following: 0 });
+    expect(await countsForProfiles({}).counts('alice')).toEqual({ followers: 0, following: 0 });
     expect(dynamo.calls()).toHaveLength(0);
   });
 
   it("given a social table, then the social context's counters item (USER#<name>, COUNTERS) answers", async () => {
     dynamo.on(GetCommand).resolves({ Item: { followers_count: 2, following_count: 5 } });
 
-    expect(await socialCounts({ SOCIAL_TABLE: 'social-table' }).counts('alice')).toEqual({
+    expect(await countsForProfiles({ SOCIAL_TABLE: 'social-table' }).counts('alice')).toEqual({
       followers: 2,
       following: 5,
     });

@@ -106,17 +106,17 @@ describe('Sessions.devLogin', () => {
 
     expect(userStore.profiles.get('carol')).toMatchObject({
       username: 'carol',
-      createdAt: now.toISOString(),
+      created_at: now.toISOString(),
     });
     expect(await sessions.authenticate(issued.accessToken)).toBe('carol');
   });
 
   it('given a registered user, when they log in again, then their stored profile is kept', async () => {
-    userStore.profiles.set('alice', aUser({ name: 'Alice Liddell', createdAt: '2020-01-01T00:00:00.000Z' }));
+    userStore.profiles.set('alice', aUser({ name: 'Alice Liddell', created_at: '2020-01-01T00:00:00.000Z' }));
 
     const issued = await sessions.devLogin('alice');
 
-    expect(issued.user).toMatchObject({ name: 'Alice Liddell', createdAt: '2020-01-01T00:00:00.000Z' });
+    expect(issued.user).toMatchObject({ name: 'Alice Liddell', created_at: '2020-01-01T00:00:00.000Z' });
   });
 });
 

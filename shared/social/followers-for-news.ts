@@ -1,0 +1,32 @@
+import type { FollowCheck, FollowerDirectory } from '../news/ports.ts';
+import type { Reader } from '../news/model.ts';
+import type { FollowPosition } from './model.ts';
+import type { DynamoFollowStore } from './dynamodb.ts';
+
+/** What the news context reads of the social graph: an author's followers, and who follows them now. */
+export type FollowReads = Pick<DynamoFollowStore, 'followers' | 'followedSince'>;
+
+/**
+ * The social graph as the news context asks for it: a page of an author's followers as readers (the fan-out),
+ * and which readers still follow an author, since when (the feed writer's check after each write).
+ */
+export class FollowersForNews implements FollowerDirectory, FollowCheck {
+  constructor(private readonly follows: FollowReads) {}
+
+  async followers(
+    author: string,
+    after: FollowPosition | undefined,
+    pageSize: number,
+  ): Promise<{ readers: Reader[]; next?: FollowPosition }> {
+    const page = await this.follows.followers(author, after, pageSize);
+    const readers = page.follows.map((follow) => ({ username: follow.follower, since: follow.since }));
+    const last = readers.at(-1);
+    return page.hasMore && last
+      ? { readers, next: { since: last.since, username: last.username } }
+      : { readers };
+  }
+
+  followedSince(readers: string[], author: string): Promise<Map<string, string>> {
+    return this.follows.followedSince(readers, author);
+  }
+}

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { FollowersForNews, type FollowReads } from '../../../shared/social/followers-for-news.ts';
+import type { Follow } from '../../../shared/social/model.ts';
+
+/** The social graph's reads over a list of edges, newest first, paged as the followers index pages them. */
+function followReadsOf(edges: Follow[]): FollowReads & { asked: string[][] } {
+  const newestFirst = [...edges].sort((a, b) => b.since.localeCompare(a.since));
+  return {
+    asked: [],
+    async followers(followed, after, pageSize) {
+      const all = newestFirst.filter((edge) => edge.followed === followed);
+      const start = after
+        ? all.findIndex((edge) => edge.follower === after.username && edge.since === after.since) + 1
+        : 0;
+      return { follows: all.slice(start, start + pageSize), hasMore: start + pageSize < all.length };
+    },
+    async followedSince(readers, followed) {
+      this.asked.push(readers);
+      return new Map(
+        newestFirst
+          .filter((edge) => edge.followed === followed && readers.includes(edge.follower))
+          .map((edge) => [edge.follower, edge.since]),
+      );
+    },
+  };
+}
+
+const edges: Follow[] = [
+  { follower: 'ann', followed: 'bob', since: '2026-11-01T00:00:00.000Z' },
+  { follower: 'cat', followed: 'bob', since: '2026-11-02T00:00:00.000Z' },
+  { follower: 'dan', followed: 'bob', since: '2026-11-03T00:00:00.000Z' },
+  { follower: 'bob', followed: 'ann', since: '2026-11-04T00:00:00.000Z' },
+];
+
+describe('FollowersForNews', () => {
+  it('given an author with three followers, when news reads a page of two, then they come as readers with where the next page starts', async () => {
+    const directory = new FollowersForNews(followReadsOf(edges));
+
+    const page = await directory.followers('bob', undefined, 2);
+
+    expect(page).toEqual({
+      readers: [
+        { username: 'dan', since: '2026-11-03T00:00:00.000Z' },
+        { username: 'cat', since: '2026-11-02T00:00:00.000Z' },
+      ],
+      next: { since: '2026-11-02T00:00:00.000Z', username: 'cat' },
+    });
+  });
+
+  it('given the position after a first page, when news reads on, then the last follower comes and no next page', async () => {
+    const directory = new FollowersForNews(followReadsOf(edges));
+    const first = await directory.followers('bob', undefined, 2);
+
+    const rest = await directory.followers('bob', first.next, 2);
+
+    expect(rest).toEqual({ readers: [{ username: 'ann', since: '2026-11-01T00:00:00.000Z' }] });
+  });
+
+  it('given readers of whom some follow the author, when news checks them, then only those who follow answer, with since when', async () => {
+    const reads = followReadsOf(edges);
+
+    const since = await new FollowersForNews(reads).followedSince(['ann', 'eve', 'cat'], 'bob');
+
+    expect(since).toEqual(
+      new Map([
+        ['cat', '2026-11-02T00:00:00.000Z'],
+        ['ann', '2026-11-01T00:00:00.000Z'],
+      ]),
+    );
+    expect(reads.asked).toEqual([['ann', 'eve', 'cat']]);
+  });
+});
