@@ -24,16 +24,28 @@ import { MAX_BODY_BYTES } from './http/request.ts';
 import { timestampSchema } from './http/schemas.ts';
 import { pageQuery } from './http/paging.ts';
 import { followListing, followRequest, unfollowQuery } from './social/schemas.ts';
+import { MAX_PERSONAL_TOKENS } from './users/tokens.ts';
 import {
+  createdTokenResponse,
+  createTokenRequest,
   devLoginRequest,
   loginCallbackQuery,
+  logoutQuery,
   ownProfile,
   publicProfile,
   publicUsernameSchema,
+  tokenListing,
+  tokenPath,
   tokenResponse,
   userPath,
 } from './users/schemas.ts';
-import { functions, type FunctionName, type RouteDeclaration } from './wiring.ts';
+import {
+  functions,
+  needsToken,
+  type FunctionName,
+  type RouteAccess,
+  type RouteDeclaration,
+} from './wiring.ts';
 
 /**
  * The OpenAPI 3.1 document, generated from the same zod schemas that validate requests and from the wiring's
@@ -167,7 +179,10 @@ const unmatchedRequests = {
 };
 
 /** The schema of each path parameter, by name: routes declare only `{name}` in their paths. */
-const pathParameters: Record<string, z.ZodType> = { username: userPath.shape.username };
+const pathParameters: Record<string, z.ZodType> = {
+  username: userPath.shape.username,
+  id: tokenPath.shape.id,
+};
 
 /** What an operation is and answers, besides what the builder adds from its route. */
 interface OperationDescription {
@@ -237,10 +252,44 @@ const operations: Partial<Record<FunctionName, OperationDescription | DescribedF
     responses: { '200': answer('Token issued', { content: json(tokenResponse) }) },
   },
   logout: {
-    summary: 'Revoke the presented access token',
+    summary: "Revoke the presented access token, or all of the caller's",
     description:
-      'The token is dead at once: the same token then gets 401. `GET` works too, for the original clients.',
+      'The token is dead at once: the same token then gets 401. `GET` works too, for the original clients. ' +
+      'With `?everywhere=true`, every login session and personal token of the caller ends at once. Any valid ' +
+      'token may end itself, whatever its scope.',
+    query: logoutQuery,
     responses: { '204': answer('Revoked') },
+  },
+  createToken: {
+    summary: 'Create a personal token',
+    description:
+      'A token for a script, a browser extension or a feed reader, narrower than a login session: scope `read` ' +
+      'may only read (`GET`), `feed` only the news feed, `write` everything but managing tokens and deleting ' +
+      'the account. The secret (`token`) is shown only in this answer; the service keeps only its hash. ' +
+      `Optional expiry of 1 to 365 days; at most ${MAX_PERSONAL_TOKENS} live personal tokens per user (one more ` +
+      'is a 400). Needs a login session.',
+    requestBody: bodyOf(createTokenRequest),
+    responses: {
+      '201': answer('Created; the secret is shown only here', {
+        content: json(createdTokenResponse),
+        headers: { 'Cache-Control': z.literal('no-store') },
+      }),
+    },
+  },
+  listTokens: {
+    summary: "The caller's login sessions and personal tokens",
+    description:
+      'Live ones only, newest first, without secrets. `current` marks the credential that made this request; ' +
+      '`last_used_at` is noted at most once a minute. Needs a login session.',
+    responses: { '200': answer('Sessions and tokens', { content: json(tokenListing) }) },
+  },
+  deleteToken: {
+    summary: 'End a login session or a personal token',
+    description: 'Dead at once: the token then gets 401. Needs a login session.',
+    responses: {
+      '204': answer('Ended'),
+      '404': failure('The caller has no session or token of that id (`not_found`).'),
+    },
   },
   login: {
     summary: 'Log in with GitHub',
@@ -319,7 +368,10 @@ const operations: Partial<Record<FunctionName, OperationDescription | DescribedF
     requestBody: bodyOf(addLinkRequest),
     responses: {
       '201': answer('Added', { content: json(linkEnvelope) }),
-      '403': failure('The caller already has MAX_LINKS_PER_USER links (`link_limit_reached`).'),
+      '403': failure(
+        'The caller already has MAX_LINKS_PER_USER links (`link_limit_reached`), or the token is a `read` or ' +
+          '`feed` one (`insufficient_scope`).',
+      ),
       '409': answer(
         'Duplicate URL (`already_exists`); the body carries the existing `link` beside the error.',
         {
@@ -459,6 +511,17 @@ function pathParametersOf(path: string): z.ZodObject | undefined {
   );
 }
 
+/** The 403 of a token whose scope is narrower than what the route needs (scopes: feed < read < write < session). */
+function insufficientScope(access: RouteAccess) {
+  const who =
+    access === 'session'
+      ? 'a login session (personal tokens may not manage tokens)'
+      : access === 'write'
+        ? 'a `write` token or a login session'
+        : 'a `read` or `write` token or a login session';
+  return failure(`The token's scope does not allow this route, which needs ${who} (\`insufficient_scope\`).`);
+}
+
 function operationFor(route: RouteDeclaration): ZodOpenApiOperationObject {
   const described = operations[route.function];
   if (!described) throw new Error(`No OpenAPI operation is described for ${route.function}`);
@@ -474,10 +537,12 @@ function operationFor(route: RouteDeclaration): ZodOpenApiOperationObject {
     ...(query || path ? { requestParams: { ...(query ? { query } : {}), ...(path ? { path } : {}) } } : {}),
     ...(requestBody ? { requestBody } : {}),
     // Public routes say so: no token needed, whatever the document's default.
-    security: route.auth ? [{ bearer: [] }, { accessTokenHeader: [] }] : [],
+    security: needsToken(route) ? [{ bearer: [] }, { accessTokenHeader: [] }] : [],
     responses: {
       '400': invalid,
-      ...(route.auth ? { '401': unauthorized } : {}),
+      ...(needsToken(route) ? { '401': unauthorized } : {}),
+      // Any valid token may call a `feed` route; narrower tokens than the route's scope get a 403.
+      ...(needsToken(route) && route.access !== 'feed' ? { '403': insufficientScope(route.access) } : {}),
       ...rest,
       ...responses,
     },

@@ -22,6 +22,7 @@ import {
   httpFunctionNames,
   isDeployed,
   rateLimiting,
+  needsToken,
   routes,
   tables,
   type BucketName,
@@ -160,7 +161,7 @@ describe('least privilege, given the wiring', () => {
       .map((g) => ({ action: g.action, keys: leadingKeys(g) }))
       .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
   const authenticated = [
-    ...new Set(routes.filter((r) => r.auth && isDeployed(r)).map((r) => r.function)),
+    ...new Set(routes.filter((r) => needsToken(r) && isDeployed(r)).map((r) => r.function)),
   ] as FunctionName[];
 
   /** What the declaration says, written out grant by grant, independently of lib/permissions.ts. */
