@@ -218,6 +218,8 @@ export interface TableReach {
   delete?: KeyPrefixes;
   /** BatchWriteItem: puts and deletes of whole items, 25 a call. */
   batchWrite?: KeyPrefixes;
+  /** A transaction's ConditionCheck: tests an item without reading it back or writing it. */
+  conditionCheck?: KeyPrefixes;
   /**
    * With `update`: the only attributes that an UpdateItem may name besides the keys, to set them or to test them
    * in its condition (IAM `dynamodb:Attributes`); it may return no others (`dynamodb:ReturnValues` NONE,
@@ -232,7 +234,15 @@ export interface TableReach {
 }
 
 /** The kinds of item calls of a `TableReach`, each allowed on items by their key prefixes. */
-export const ITEM_CALLS = ['read', 'batchRead', 'put', 'update', 'delete', 'batchWrite'] as const;
+export const ITEM_CALLS = [
+  'read',
+  'batchRead',
+  'put',
+  'update',
+  'delete',
+  'batchWrite',
+  'conditionCheck',
+] as const;
 export type ItemCall = (typeof ITEM_CALLS)[number];
 
 /** What makes a reach impossible to grant as it says; none for a sound one. */
@@ -255,7 +265,8 @@ export function reachProblems(reach: TableReach): string[] {
 
 /** Whether a reach writes anything: a table's owning context is one that writes it. */
 export function writes(reach: TableReach): boolean {
-  return ITEM_CALLS.some((call) => call !== 'read' && call !== 'batchRead' && (reach[call]?.length ?? 0) > 0);
+  const reads: readonly ItemCall[] = ['read', 'batchRead', 'conditionCheck'];
+  return ITEM_CALLS.some((call) => !reads.includes(call) && (reach[call]?.length ?? 0) > 0);
 }
 
 /**
@@ -337,12 +348,16 @@ const readsProfiles = {
   social: { read: [socialKeys.user] },
 } as const;
 /**
- * Issuing a credential: its lookup item (SESSION#) and its owner's list item (in the user's partition, USER#) in
- * one transaction, with a condition check on the profile (live, not being deleted); ending the oldest sessions
- * past the cap, both items each. Reading the user's partition lists them.
+ * Issuing a session: its lookup item (SESSION#) and its owner's list item (in the user's partition, USER#) in one
+ * transaction, with a condition check on the profile (live, not being deleted); ending the oldest sessions past
+ * the cap, both items each. Listing the user's credentials (a query of her partition, then their lookup items)
+ * finds them. IAM limits items by partition key only: a put on USER# could name the profile's key too; only the
+ * credential adapter's list items are written there by these functions.
  */
-const issuesCredentials = {
+const issuesSessions = {
   read: [userKeys.session, userKeys.profile],
+  batchRead: [userKeys.session],
+  conditionCheck: [userKeys.profile],
   put: [userKeys.session, userKeys.profile],
   delete: [userKeys.session, userKeys.profile],
 } as const;
@@ -387,7 +402,7 @@ export const functions = {
     entry: 'users/dev-login',
     context: 'users',
     size: HTTP_SIZE,
-    tables: { users: issuesCredentials },
+    tables: { users: issuesSessions },
     localOnly: true,
   },
   /**
@@ -401,18 +416,30 @@ export const functions = {
     tables: {
       users: {
         read: [userKeys.session, userKeys.profile],
+        batchRead: [userKeys.session],
         update: [userKeys.session],
         delete: [userKeys.session, userKeys.profile],
         batchWrite: [userKeys.session, userKeys.profile],
       },
     },
   },
-  /** Issues a personal token (as a login issues a session, without a cap on sessions to apply). */
+  /**
+   * Issues a personal token as a login issues a session (both items, with the condition check on the profile),
+   * without ending anything; it lists the caller's credentials first, to count the live personal tokens.
+   */
   createToken: {
     entry: 'users/create-token',
     context: 'users',
     size: HTTP_SIZE,
-    tables: { users: { ...issuesCredentials, update: [userKeys.session] } },
+    tables: {
+      users: {
+        read: [userKeys.session, userKeys.profile],
+        batchRead: [userKeys.session],
+        conditionCheck: [userKeys.profile],
+        put: [userKeys.session, userKeys.profile],
+        update: [userKeys.session],
+      },
+    },
   },
   /** Lists the caller's credentials (the user's partition), then their lookup items for `last_used_at`. */
   listTokens: {
@@ -465,6 +492,8 @@ export const functions = {
     tables: {
       users: {
         read: [userKeys.gitHubIdentity, userKeys.profile, userKeys.session],
+        batchRead: [userKeys.session],
+        conditionCheck: [userKeys.profile],
         put: [userKeys.gitHubIdentity, userKeys.session, userKeys.profile],
         update: [userKeys.profile],
         delete: [userKeys.loginState, userKeys.session, userKeys.profile],
