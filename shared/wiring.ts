@@ -350,13 +350,11 @@ const readsProfiles = {
 /**
  * Issuing a session: its lookup item (SESSION#) and its owner's list item (in the user's partition, USER#) in one
  * transaction, with a condition check on the profile (live, not being deleted); ending the oldest sessions past
- * the cap, both items each. Listing the user's credentials (a query of her partition, then their lookup items)
- * finds them. IAM limits items by partition key only: a put on USER# could name the profile's key too; only the
+ * the cap, both items each. A query of the user's partition lists her credentials. IAM limits items by partition key only: a put on USER# could name the profile's key too; only the
  * credential adapter's list items are written there by these functions.
  */
 const issuesSessions = {
   read: [userKeys.session, userKeys.profile],
-  batchRead: [userKeys.session],
   conditionCheck: [userKeys.profile],
   put: [userKeys.session, userKeys.profile],
   delete: [userKeys.session, userKeys.profile],
@@ -416,7 +414,6 @@ export const functions = {
     tables: {
       users: {
         read: [userKeys.session, userKeys.profile],
-        batchRead: [userKeys.session],
         update: [userKeys.session],
         delete: [userKeys.session, userKeys.profile],
         batchWrite: [userKeys.session, userKeys.profile],
@@ -434,7 +431,6 @@ export const functions = {
     tables: {
       users: {
         read: [userKeys.session, userKeys.profile],
-        batchRead: [userKeys.session],
         conditionCheck: [userKeys.profile],
         put: [userKeys.session, userKeys.profile],
         update: [userKeys.session],
@@ -492,7 +488,6 @@ export const functions = {
     tables: {
       users: {
         read: [userKeys.gitHubIdentity, userKeys.profile, userKeys.session],
-        batchRead: [userKeys.session],
         conditionCheck: [userKeys.profile],
         put: [userKeys.gitHubIdentity, userKeys.session, userKeys.profile],
         update: [userKeys.profile],

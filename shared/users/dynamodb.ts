@@ -257,7 +257,7 @@ export class DynamoCredentialStore implements CredentialStore {
     return Item ? credentialFromListItem(username, Item) : undefined;
   }
 
-  async list(username: string): Promise<Credential[]> {
+  async list(username: string, withLastUse = false): Promise<Credential[]> {
     const listed: Credential[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
@@ -273,6 +273,7 @@ export class DynamoCredentialStore implements CredentialStore {
       listed.push(...(page.Items ?? []).map((item) => credentialFromListItem(username, item)));
       startKey = page.LastEvaluatedKey;
     } while (startKey);
+    if (!withLastUse) return listed;
     const lastUsed = await this.lastUsedOf(listed.map((credential) => credential.token_hash));
     return listed.map((credential) => ({
       ...credential,

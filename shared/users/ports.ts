@@ -17,8 +17,11 @@ export interface CredentialStore {
   get(tokenHash: string): Promise<Credential | undefined>;
   /** One of the user's credentials by its id; undefined when the user has none of that id. */
   find(username: string, tokenId: string): Promise<Credential | undefined>;
-  /** Every credential of the user, expired ones included (until the TTL removes them), any order. */
-  list(username: string): Promise<Credential[]>;
+  /**
+   * Every credential of the user, expired ones included (until the TTL removes them), any order. Their
+   * `last_used_at` is read only when asked for (it costs a batch read of the lookup items), else null.
+   */
+  list(username: string, withLastUse?: boolean): Promise<Credential[]>;
   /** Ends the credentials: afterwards none of them authenticates. */
   delete(credentials: readonly Credential[]): Promise<void>;
   /** Notes `at` as the credential's last use, unless a use after `notBefore` is already noted. */

@@ -73,7 +73,7 @@ export class Tokens {
   /** The user's live sessions and personal tokens, newest first, the caller's own marked `current`. */
   async list(username: string, currentTokenId: string): Promise<ListedCredential[]> {
     const now = this.now();
-    return (await this.credentials.list(username))
+    return (await this.credentials.list(username, true))
       .filter((credential) => isLive(credential, now))
       .sort((a, b) => b.created_at.localeCompare(a.created_at) || b.token_id.localeCompare(a.token_id))
       .map((credential) => ({ credential, current: credential.token_id === currentTokenId }));

@@ -105,7 +105,7 @@ describe('DynamoCredentialStore', () => {
     await credentials.create(aCredential({ username: 'gina' }), []);
     await credentials.markUsed(token.token_hash, '2026-11-23T19:00:00.000Z', '2026-11-23T18:59:00.000Z');
 
-    const listed = await credentials.list('frank');
+    const listed = await credentials.list('frank', true);
 
     expect(listed.sort((a, b) => a.scope.localeCompare(b.scope))).toEqual([
       { ...token, last_used_at: '2026-11-23T19:00:00.000Z' },

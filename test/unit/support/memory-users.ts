@@ -45,10 +45,10 @@ export class InMemorySessionStore implements CredentialStore {
   async find(username: string, tokenId: string): Promise<Credential | undefined> {
     return (await this.list(username)).find((credential) => credential.token_id === tokenId);
   }
-  async list(username: string): Promise<Credential[]> {
+  async list(username: string, withLastUse = false): Promise<Credential[]> {
     return [...this.byHash.values()]
       .filter((credential) => credential.username === username)
-      .map((credential) => ({ ...credential }));
+      .map((credential) => ({ ...credential, last_used_at: withLastUse ? credential.last_used_at : null }));
   }
   async delete(credentials: readonly Credential[]): Promise<void> {
     for (const credential of credentials) this.byHash.delete(credential.token_hash);

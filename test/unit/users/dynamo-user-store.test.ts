@@ -184,7 +184,7 @@ describe('DynamoCredentialStore', () => {
       Responses: { [TABLE]: [{ pk: sessionKey('hb').pk, last_used_at: '2026-11-23T19:00:00.000Z' }] },
     });
 
-    const listed = await store().list('alice');
+    const listed = await store().list('alice', true);
 
     expect(listed).toEqual([a, { ...b, last_used_at: '2026-11-23T19:00:00.000Z' }]);
     expect(dynamo.commandCalls(QueryCommand)[0]!.args[0].input).toMatchObject({
