@@ -7,8 +7,8 @@ import { expectError, pause } from './helpers.ts';
 
 /**
  * The contract's rate limits, enforced by the local runtime through the same code as deployed: 12 requests per
- * second per user (per client IP without a valid token), bursts up to 80, then 429 with Retry-After. This file runs its
- * runtime at the contract's numbers; the other e2e files run with limits far above what they send.
+ * second per user (per client IP without a valid token), bursts up to 80, then 429 with Retry-After. This file
+ * runs its runtime at the contract's numbers; the other e2e files run with limits far above what they send.
  *
  * The runtime runs on the real clock, so a burst that takes long (a busy machine) earns refills while it runs:
  * each check here bounds what passes by the time the burst measurably took, and expects 429s only when that time
