@@ -350,8 +350,9 @@ const readsProfiles = {
 /**
  * Issuing a session: its lookup item (SESSION#) and its owner's list item (in the user's partition, USER#) in one
  * transaction, with a condition check on the profile (live, not being deleted); ending the oldest sessions past
- * the cap, both items each. A query of the user's partition lists her credentials. IAM limits items by partition key only: a put on USER# could name the profile's key too; only the
- * credential adapter's list items are written there by these functions.
+ * the cap, both items each. A query of the user's partition lists her credentials. IAM limits items by partition
+ * key only: a put on USER# could name the profile's key too; these functions write only credentials' list items
+ * there (and the login callback the profile, by its own update).
  */
 const issuesSessions = {
   read: [userKeys.session, userKeys.profile],

@@ -97,8 +97,9 @@ async function authenticate(request: HttpRequest, needed: Scope): Promise<Caller
   // noted in the same round trip's time, so the usual path stays one lookup then one write.
   await Promise.all([rateLimiter?.enforce(rateKeyForUser(identity.username)), identity.recordUse()]);
   if (!scopeAllows(identity.scope, needed)) {
+    const what = needed === 'session' ? 'a login session' : `a token of scope ${needed} or wider`;
     throw new InsufficientScope(
-      `This token's scope (${identity.scope}) does not allow this; it needs ${needed === 'session' ? 'a login session' : `scope ${needed} or wider`}.`,
+      `This token's scope (${identity.scope}) does not allow this; it needs ${what}.`,
       { scope: identity.scope, needed },
     );
   }
