@@ -16,11 +16,13 @@ import {
  *
  * DynamoDB, per kind of item call (`TableReach`): GetCommand, QueryCommand (and paginateQuery); BatchGetCommand; PutCommand,
  * UpdateCommand, DeleteCommand, BatchWriteCommand; the Put, Update and Delete items of a TransactWriteCommand
- * need the same actions as alone (AWS: "Using IAM with DynamoDB transactions"), and the same LeadingKeys hold.
+ * need the same actions as alone (AWS: "Using IAM with DynamoDB transactions"), and the same LeadingKeys hold;
+ * its ConditionCheck items need dynamodb:ConditionCheckItem (`conditionCheck`).
  * Indexes are only ever queried. paginateScan needs dynamodb:Scan, granted only as `scannedAttributes` says.
  */
 export const ITEM_ACTIONS: Record<ItemCall, readonly string[]> = {
   read: ['dynamodb:GetItem', 'dynamodb:Query'],
+  conditionCheck: ['dynamodb:ConditionCheckItem'],
   batchRead: ['dynamodb:BatchGetItem'],
   put: ['dynamodb:PutItem'],
   update: ['dynamodb:UpdateItem'],

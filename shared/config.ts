@@ -1,7 +1,7 @@
 import * as z from 'zod';
 
 /**
- * The contract's per-client rate limit (shared/http/rate-limit.ts): 12 requests per second per token or client
+ * The contract's per-client rate limit (shared/http/rate-limit.ts): 12 requests per second per user or client
  * IP, bursts up to 80. Every stage deploys it (lib/stage.ts); a function whose environment names no other limit
  * (the local runtime, tests) uses it too.
  */
@@ -10,8 +10,10 @@ export const DEFAULT_RATE_LIMIT = { perSecond: 12, burst: 80 } as const;
 const settingsSchema = z.object({
   MAX_LINKS_PER_USER: z.coerce.number().int().positive().default(10_000),
   SESSION_LIFETIME_DAYS: z.coerce.number().positive().default(30),
+  /** Live login sessions per user at most: a login past it ends the user's oldest (keeps the table bounded). */
+  MAX_SESSIONS_PER_USER: z.coerce.number().int().positive().default(20),
   APP_VERSION: z.string().default('0.1.0'),
-  /** Per-client rate limit (shared/http/rate-limit.ts): sustained requests per second per token or client IP. */
+  /** Per-client rate limit (shared/http/rate-limit.ts): sustained requests per second per user or client IP. */
   RATE_LIMIT_PER_SECOND: z.coerce.number().positive().default(DEFAULT_RATE_LIMIT.perSecond),
   /** ...and the burst a client may send at once. */
   RATE_LIMIT_BURST: z.coerce.number().int().positive().default(DEFAULT_RATE_LIMIT.burst),

@@ -25,6 +25,11 @@ export class Unauthorized extends DomainError {
   readonly code = 'unauthorized';
 }
 
+/** The caller's token is valid, but its scope does not allow this route (a read-only token writing, ...). */
+export class InsufficientScope extends DomainError {
+  readonly code = 'insufficient_scope';
+}
+
 export class LinkLimitReached extends DomainError {
   readonly code = 'link_limit_reached';
 }

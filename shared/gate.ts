@@ -2,6 +2,7 @@ import { config, requiredEnv } from './config.ts';
 import type { Authenticator, Gate } from './http/gate.ts';
 import { RateLimiter } from './http/rate-limit.ts';
 import { DynamoRateLimitStore } from './http/rate-limit-store.ts';
+import { logger } from './logger.ts';
 import { sessions } from './users/service.ts';
 
 /**
@@ -10,9 +11,21 @@ import { sessions } from './users/service.ts';
  * folder imports the other.
  */
 
-/** Looks the sessions up on first use: public routes never need them, nor their table. */
+/**
+ * Looks the sessions up on first use: public routes never need them, nor their table. Noting a credential's last
+ * use is bookkeeping: when it fails (throttling), the request still goes on, and a later one notes it.
+ */
 const sessionAuthenticator: Authenticator = {
-  authenticate: (token) => sessions().authenticate(token),
+  authenticate: async (token) => {
+    const identity = await sessions().authenticate(token);
+    return {
+      ...identity,
+      recordUse: () =>
+        identity.recordUse().catch((error: unknown) => {
+          logger.warn('could not note the last use of a credential', { error: error as Error });
+        }),
+    };
+  },
 };
 
 let limiter: RateLimiter | undefined;

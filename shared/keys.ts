@@ -5,15 +5,18 @@
  */
 export const keyPrefixes = {
   users: {
-    /** A user's profile: USER#<username>, sk PROFILE. */
+    /**
+     * A user's partition: the profile (sk PROFILE) and the list of the user's credentials, one item per session
+     * or personal token (sk TOKEN#<token id>): USER#<username>.
+     */
     profile: 'USER#',
-    /** A session, by the hash of its access token: SESSION#<sha256(token)>, sk SESSION. */
+    /** A credential (session or personal token), by the hash of its secret: SESSION#<sha256(token)>, sk SESSION. */
     session: 'SESSION#',
     /** Which user a GitHub account is: GITHUB#<github id>, sk IDENTITY. */
     gitHubIdentity: 'GITHUB#',
     /** A login in progress, by the hash of its OAuth state: OAUTH_STATE#<sha256(state)>, sk OAUTH_STATE. */
     loginState: 'OAUTH_STATE#',
-    /** A client's request count: RATE#<sha256(token or ip)>, sk RATE. */
+    /** A client's request count: RATE#<sha256(user or ip)>, sk RATE. */
     rate: 'RATE#',
   },
   links: {

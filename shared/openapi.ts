@@ -12,9 +12,16 @@ import { linkOperations } from './links/operations.ts';
 import { newsOperations } from './news/operations.ts';
 import { opsOperations } from './ops/operations.ts';
 import { socialOperations } from './social/operations.ts';
-import { userPath } from './users/schemas.ts';
+import { tokenPath, userPath } from './users/schemas.ts';
 import { userOperations } from './users/operations.ts';
-import { functions, type ContextName, type FunctionName, type RouteDeclaration } from './wiring.ts';
+import {
+  functions,
+  needsToken,
+  type ContextName,
+  type FunctionName,
+  type RouteAccess,
+  type RouteDeclaration,
+} from './wiring.ts';
 
 /**
  * The OpenAPI 3.1 document, generated from the same zod schemas that validate requests and from the wiring's
@@ -95,7 +102,10 @@ const unmatchedRequests = {
 };
 
 /** The schema of each path parameter, by name: routes declare only `{name}` in their paths. */
-const pathParameters: Record<string, z.ZodType> = { username: userPath.shape.username };
+const pathParameters: Record<string, z.ZodType> = {
+  username: userPath.shape.username,
+  id: tokenPath.shape.id,
+};
 
 /**
  * Each context's descriptions of its HTTP functions; event-driven functions have none. A context's map can name
@@ -145,6 +155,17 @@ function pathParametersOf(path: string): z.ZodObject | undefined {
   );
 }
 
+/** The 403 of a token whose scope is narrower than what the route needs (scopes: feed < read < write < session). */
+function insufficientScope(access: RouteAccess) {
+  const who =
+    access === 'session'
+      ? 'a login session (personal tokens may not manage tokens)'
+      : access === 'write'
+        ? 'a `write` token or a login session'
+        : 'a `read` or `write` token or a login session';
+  return failure(`The token's scope does not allow this route, which needs ${who} (\`insufficient_scope\`).`);
+}
+
 function operationFor(route: RouteDeclaration): ZodOpenApiOperationObject {
   const described = operations[route.function];
   if (!described) throw new Error(`No OpenAPI operation is described for ${route.function}`);
@@ -160,10 +181,12 @@ function operationFor(route: RouteDeclaration): ZodOpenApiOperationObject {
     ...(query || path ? { requestParams: { ...(query ? { query } : {}), ...(path ? { path } : {}) } } : {}),
     ...(requestBody ? { requestBody } : {}),
     // Public routes say so: no token needed, whatever the document's default.
-    security: route.auth ? [{ bearer: [] }, { accessTokenHeader: [] }] : [],
+    security: needsToken(route) ? [{ bearer: [] }, { accessTokenHeader: [] }] : [],
     responses: {
       '400': invalid,
-      ...(route.auth ? { '401': unauthorized } : {}),
+      ...(needsToken(route) ? { '401': unauthorized } : {}),
+      // Any valid token may call a `feed` route; narrower tokens than the route's scope get a 403.
+      ...(needsToken(route) && route.access !== 'feed' ? { '403': insufficientScope(route.access) } : {}),
       ...rest,
       ...responses,
     },

@@ -218,6 +218,8 @@ export interface TableReach {
   delete?: KeyPrefixes;
   /** BatchWriteItem: puts and deletes of whole items, 25 a call. */
   batchWrite?: KeyPrefixes;
+  /** A transaction's ConditionCheck: tests an item without reading it back or writing it. */
+  conditionCheck?: KeyPrefixes;
   /**
    * With `update`: the only attributes that an UpdateItem may name besides the keys, to set them or to test them
    * in its condition (IAM `dynamodb:Attributes`); it may return no others (`dynamodb:ReturnValues` NONE,
@@ -232,7 +234,15 @@ export interface TableReach {
 }
 
 /** The kinds of item calls of a `TableReach`, each allowed on items by their key prefixes. */
-export const ITEM_CALLS = ['read', 'batchRead', 'put', 'update', 'delete', 'batchWrite'] as const;
+export const ITEM_CALLS = [
+  'read',
+  'batchRead',
+  'put',
+  'update',
+  'delete',
+  'batchWrite',
+  'conditionCheck',
+] as const;
 export type ItemCall = (typeof ITEM_CALLS)[number];
 
 /** What makes a reach impossible to grant as it says; none for a sound one. */
@@ -316,14 +326,33 @@ const { users: userKeys, links: linkKeys, social: socialKeys, feeds: feedKeys } 
 
 /**
  * An authenticated function finds its caller by the session item of the presented token's hash: of the users
- * table, it reads that, and no profile, e-mail, login state or identity (unless it says so).
+ * table, it reads that, and no profile, e-mail, login state or identity (unless it says so). It also notes when
+ * the credential was last used (`last_used_at`, at most once a minute), and may update nothing else.
  */
-const readsSessions = { read: [userKeys.session] } as const;
+const LAST_USED_ATTRIBUTES = ['last_used_at'] as const;
+const readsSessions = {
+  read: [userKeys.session],
+  update: [userKeys.session],
+  updatedAttributes: LAST_USED_ATTRIBUTES,
+} as const;
 /** Showing a profile: the caller's session, the profile, and the counts the links and social contexts keep. */
 const readsProfiles = {
-  users: { read: [userKeys.session, userKeys.profile] },
+  users: { ...readsSessions, read: [userKeys.session, userKeys.profile] },
   links: { read: [linkKeys.owner] },
   social: { read: [socialKeys.user] },
+} as const;
+/**
+ * Issuing a session: its lookup item (SESSION#) and its owner's list item (in the user's partition, USER#) in one
+ * transaction, with a condition check on the profile (live, not being deleted); ending the oldest sessions past
+ * the cap, both items each. A query of the user's partition lists her credentials. IAM limits items by partition
+ * key only: a put on USER# could name the profile's key too; these functions write only credentials' list items
+ * there (and the login callback the profile, by its own update).
+ */
+const issuesSessions = {
+  read: [userKeys.session, userKeys.profile],
+  conditionCheck: [userKeys.profile],
+  put: [userKeys.session, userKeys.profile],
+  delete: [userKeys.session, userKeys.profile],
 } as const;
 
 export const functions = {
@@ -366,15 +395,68 @@ export const functions = {
     entry: 'users/dev-login',
     context: 'users',
     size: HTTP_SIZE,
-    tables: { users: { put: [userKeys.profile, userKeys.session] } },
+    tables: { users: issuesSessions },
     localOnly: true,
   },
-  /** Deletes the caller's session. */
+  /**
+   * Deletes the caller's credential (both items, one transaction); with `?everywhere=true`, lists all the
+   * caller's credentials (the user's partition) and deletes them in batches.
+   */
   logout: {
     entry: 'users/logout',
     context: 'users',
     size: HTTP_SIZE,
-    tables: { users: { read: [userKeys.session], delete: [userKeys.session] } },
+    tables: {
+      users: {
+        read: [userKeys.session, userKeys.profile],
+        update: [userKeys.session],
+        delete: [userKeys.session, userKeys.profile],
+        batchWrite: [userKeys.session, userKeys.profile],
+      },
+    },
+  },
+  /**
+   * Issues a personal token as a login issues a session (both items, with the condition check on the profile),
+   * without ending anything; it lists the caller's credentials first, to count the live personal tokens.
+   */
+  createToken: {
+    entry: 'users/create-token',
+    context: 'users',
+    size: HTTP_SIZE,
+    tables: {
+      users: {
+        read: [userKeys.session, userKeys.profile],
+        conditionCheck: [userKeys.profile],
+        put: [userKeys.session, userKeys.profile],
+        update: [userKeys.session],
+      },
+    },
+  },
+  /** Lists the caller's credentials (the user's partition), then their lookup items for `last_used_at`. */
+  listTokens: {
+    entry: 'users/list-tokens',
+    context: 'users',
+    size: HTTP_SIZE,
+    tables: {
+      users: {
+        ...readsSessions,
+        read: [userKeys.session, userKeys.profile],
+        batchRead: [userKeys.session],
+      },
+    },
+  },
+  /** Deletes one of the caller's credentials, both items in one transaction. */
+  deleteToken: {
+    entry: 'users/delete-token',
+    context: 'users',
+    size: HTTP_SIZE,
+    tables: {
+      users: {
+        read: [userKeys.session, userKeys.profile],
+        update: [userKeys.session],
+        delete: [userKeys.session, userKeys.profile],
+      },
+    },
   },
   /** Writes the login's state (hashed, 10 minutes) to the users table: that, and nothing else. */
   login: {
@@ -400,10 +482,11 @@ export const functions = {
     },
     tables: {
       users: {
-        read: [userKeys.gitHubIdentity, userKeys.profile],
-        put: [userKeys.gitHubIdentity, userKeys.session],
+        read: [userKeys.gitHubIdentity, userKeys.profile, userKeys.session],
+        conditionCheck: [userKeys.profile],
+        put: [userKeys.gitHubIdentity, userKeys.session, userKeys.profile],
         update: [userKeys.profile],
-        delete: [userKeys.loginState],
+        delete: [userKeys.loginState, userKeys.session, userKeys.profile],
       },
     },
     githubApp: true,
@@ -465,7 +548,7 @@ export const functions = {
     context: 'social',
     size: HTTP_SIZE,
     tables: {
-      users: { read: [userKeys.session, userKeys.profile] },
+      users: { ...readsSessions, read: [userKeys.session, userKeys.profile] },
       social: { put: [socialKeys.user], update: [socialKeys.user] },
     },
   },
@@ -606,61 +689,88 @@ export type FunctionName = keyof typeof functions;
 
 type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
+/**
+ * Who may call a route, the least that a caller's credential must allow:
+ * - `public`: anyone, without a token;
+ * - `feed`: any valid token (a feed reader's `feed` token reads the news and nothing else);
+ * - `read`: a token of scope `read`, `write` or a login session: reads;
+ * - `write`: a token of scope `write` or a login session: changes;
+ * - `session`: a login session only: managing tokens and deleting the account.
+ * Credentials are ordered the same way (feed < read < write < session): one of scope S may call a route that
+ * needs R iff R <= S. The gate (`route` in shared/http/handler.ts) enforces it, the only place that does.
+ */
+export const SCOPE_ORDER = ['feed', 'read', 'write', 'session'] as const;
+export type Scope = (typeof SCOPE_ORDER)[number];
+export type RouteAccess = 'public' | Scope;
+
+/** Whether a credential of scope `held` may call a route that needs `needed`. */
+export function scopeAllows(held: Scope, needed: Scope): boolean {
+  return SCOPE_ORDER.indexOf(needed) <= SCOPE_ORDER.indexOf(held);
+}
+
 export interface RouteDeclaration {
   method: HttpMethod;
   /** API Gateway path syntax: `{name}` for a path parameter. */
   path: string;
   function: FunctionName;
   /**
-   * Needs an access token: the gate (`route` in shared/http/handler.ts) authenticates the caller before the
-   * function runs and answers 401 without one. The only place that says so; all routes of one function agree.
+   * Who may call it (`RouteAccess`): public, or the least scope of token it needs. The gate authenticates the
+   * caller before the function runs (401 without a valid token) and refuses a narrower token (403
+   * `insufficient_scope`). The only place that says so; all routes of one function agree.
    */
-  auth: boolean;
+  access: RouteAccess;
+}
+
+/** Whether a route needs a token. */
+export function needsToken(route: Pick<RouteDeclaration, 'access'>): boolean {
+  return route.access !== 'public';
 }
 
 /** The contract serves every versioned route under both `/v1` and `/v1.0` (the book's clients use `/v1.0`). */
 const API_VERSION_PREFIXES = ['/v1', '/v1.0'] as const;
 
-/** A route of the versioned API, under each prefix; every one of them needs a token. */
-function versioned<const Method extends HttpMethod, const Function extends FunctionName>(
-  method: Method,
-  path: string,
-  fn: Function,
-) {
-  return API_VERSION_PREFIXES.map((prefix) => ({
-    method,
-    path: `${prefix}${path}`,
-    function: fn,
-    auth: true as const,
-  }));
+/** A route of the versioned API, under each prefix; every one of them needs a token of at least `access`. */
+function versioned<
+  const Method extends HttpMethod,
+  const Function extends FunctionName,
+  const Access extends Scope,
+>(method: Method, path: string, fn: Function, access: Access) {
+  return API_VERSION_PREFIXES.map((prefix) => ({ method, path: `${prefix}${path}`, function: fn, access }));
 }
 
-/** As declared, with each route's function and `auth` as literal types, from which the route wrapper's types follow. */
+/**
+ * As declared, with each route's function and `access` as literal types, from which the route wrapper's types
+ * follow. Reads need `read`, changes `write`; the news feed only `feed`; ending one's own credentials (logout,
+ * also `?everywhere=true`) any valid token; managing tokens a login session.
+ */
 const declaredRoutes = [
-  { method: 'GET', path: '/healthz', function: 'healthz', auth: false },
-  { method: 'GET', path: '/openapi.json', function: 'openapi', auth: false },
-  { method: 'GET', path: '/docs', function: 'docs', auth: false },
-  { method: 'POST', path: '/dev/login', function: 'devLogin', auth: false },
-  { method: 'POST', path: '/logout', function: 'logout', auth: true },
-  { method: 'GET', path: '/logout', function: 'logout', auth: true },
-  { method: 'GET', path: '/login', function: 'login', auth: false },
-  { method: 'GET', path: '/login/authorized', function: 'loginCallback', auth: false },
-  ...versioned('GET', '/me', 'me'),
-  ...versioned('GET', '/users/{username}', 'getUser'),
-  ...versioned('GET', '/links', 'listLinks'),
-  ...versioned('POST', '/links', 'addLink'),
-  ...versioned('PUT', '/links', 'updateLink'),
-  ...versioned('PATCH', '/links', 'updateLink'),
-  ...versioned('DELETE', '/links', 'deleteLink'),
-  ...versioned('GET', '/links/snapshot', 'getSnapshot'),
-  ...versioned('GET', '/tags', 'listTags'),
-  ...versioned('POST', '/following', 'follow'),
-  ...versioned('DELETE', '/following/{username}', 'unfollow'),
-  ...versioned('DELETE', '/following', 'unfollow'),
-  ...versioned('GET', '/following', 'listFollowing'),
-  ...versioned('GET', '/followers', 'listFollowers'),
-  ...versioned('GET', '/news', 'getNews'),
-  { method: 'POST', path: '/dev/recheck', function: 'devRecheck', auth: true },
+  { method: 'GET', path: '/healthz', function: 'healthz', access: 'public' },
+  { method: 'GET', path: '/openapi.json', function: 'openapi', access: 'public' },
+  { method: 'GET', path: '/docs', function: 'docs', access: 'public' },
+  { method: 'POST', path: '/dev/login', function: 'devLogin', access: 'public' },
+  { method: 'POST', path: '/logout', function: 'logout', access: 'feed' },
+  { method: 'GET', path: '/logout', function: 'logout', access: 'feed' },
+  { method: 'GET', path: '/login', function: 'login', access: 'public' },
+  { method: 'GET', path: '/login/authorized', function: 'loginCallback', access: 'public' },
+  ...versioned('GET', '/me', 'me', 'read'),
+  ...versioned('GET', '/users/{username}', 'getUser', 'read'),
+  ...versioned('GET', '/links', 'listLinks', 'read'),
+  ...versioned('POST', '/links', 'addLink', 'write'),
+  ...versioned('PUT', '/links', 'updateLink', 'write'),
+  ...versioned('PATCH', '/links', 'updateLink', 'write'),
+  ...versioned('DELETE', '/links', 'deleteLink', 'write'),
+  ...versioned('GET', '/links/snapshot', 'getSnapshot', 'read'),
+  ...versioned('GET', '/tags', 'listTags', 'read'),
+  ...versioned('POST', '/following', 'follow', 'write'),
+  ...versioned('DELETE', '/following/{username}', 'unfollow', 'write'),
+  ...versioned('DELETE', '/following', 'unfollow', 'write'),
+  ...versioned('GET', '/following', 'listFollowing', 'read'),
+  ...versioned('GET', '/followers', 'listFollowers', 'read'),
+  ...versioned('GET', '/news', 'getNews', 'feed'),
+  ...versioned('POST', '/tokens', 'createToken', 'session'),
+  ...versioned('GET', '/tokens', 'listTokens', 'session'),
+  ...versioned('DELETE', '/tokens/{id}', 'deleteToken', 'session'),
+  { method: 'POST', path: '/dev/recheck', function: 'devRecheck', access: 'write' },
 ] as const satisfies readonly RouteDeclaration[];
 
 export const routes: RouteDeclaration[] = [...declaredRoutes];
@@ -673,25 +783,25 @@ export const fallbackFunction = 'notFound' as const satisfies FunctionName;
 /** The functions that serve HTTP: the targets of routes, and the fallback. */
 export type HttpFunctionName = DeclaredRoute['function'] | typeof fallbackFunction;
 /** The functions whose routes need a token: they learn who is calling. */
-export type AuthenticatedFunctionName = Extract<DeclaredRoute, { auth: true }>['function'];
+export type AuthenticatedFunctionName = Extract<DeclaredRoute, { access: Scope }>['function'];
 /** The functions of at least one public route; none of them may also be in `AuthenticatedFunctionName`. */
-export type PublicFunctionName = Extract<DeclaredRoute, { auth: false }>['function'];
+export type PublicFunctionName = Extract<DeclaredRoute, { access: 'public' }>['function'];
 
 /** What the gate must do before an HTTP function runs, read from its routes and its declaration. */
 interface HttpAccess {
-  /** Every route of the function needs a token (the fallback, which no route names, needs none). */
-  auth: boolean;
+  /** Who may call every route of the function (the fallback, which no route names, is public). */
+  access: RouteAccess;
   /** Exists only in the local runtime: elsewhere the gate answers 404 before counting or writing anything. */
   localOnly: boolean;
 }
 
-/** Throws for a function that serves no HTTP, or whose routes disagree on `auth`. */
+/** Throws for a function that serves no HTTP, or whose routes disagree on who may call them. */
 export function httpAccessOf(name: FunctionName): HttpAccess {
-  const auths = new Set(routes.filter((route) => route.function === name).map((route) => route.auth));
-  if (auths.size > 1) throw new Error(`the routes of ${name} disagree on whether a token is needed`);
-  if (auths.size === 0 && name !== fallbackFunction) throw new Error(`no route leads to ${name}`);
+  const accesses = new Set(routes.filter((route) => route.function === name).map((route) => route.access));
+  if (accesses.size > 1) throw new Error(`the routes of ${name} disagree on who may call them`);
+  if (accesses.size === 0 && name !== fallbackFunction) throw new Error(`no route leads to ${name}`);
   const declaration: FunctionDeclaration = functions[name];
-  return { auth: auths.has(true), localOnly: declaration.localOnly === true };
+  return { access: [...accesses][0] ?? 'public', localOnly: declaration.localOnly === true };
 }
 
 /** How a function is triggered other than by HTTP, with Lambda's event source mapping settings. */

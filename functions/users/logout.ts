@@ -1,8 +1,15 @@
 import { route } from '../../shared/http/handler.ts';
-import { sessions } from '../../shared/users/service.ts';
+import { validate } from '../../shared/http/validate.ts';
+import { logoutQuery } from '../../shared/users/schemas.ts';
+import { sessions, tokens } from '../../shared/users/service.ts';
 
-/** Revokes the presented token at once; the same token then gets 401. */
-export const handler = route('logout', async (_request, caller) => {
-  await sessions().revoke(caller.token);
+/**
+ * Revokes the presented token at once; the same token then gets 401. With `?everywhere=true`, every session and
+ * personal token of the caller.
+ */
+export const handler = route('logout', async (request, caller) => {
+  const { everywhere } = validate(logoutQuery, request.query);
+  if (everywhere) await tokens().revokeAll(caller.username);
+  else await sessions().revoke(caller.token);
   return { status: 204 };
 });

@@ -1,6 +1,7 @@
 import {
   AlreadyExists,
   DomainError,
+  InsufficientScope,
   InvalidRequest,
   LinkLimitReached,
   MethodNotAllowed,
@@ -26,6 +27,7 @@ interface HttpError {
 const STATUS_BY_ERROR: [new (...args: never[]) => DomainError, number][] = [
   [InvalidRequest, 400],
   [Unauthorized, 401],
+  [InsufficientScope, 403],
   [LinkLimitReached, 403],
   [NotFound, 404],
   [MethodNotAllowed, 405],

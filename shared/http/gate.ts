@@ -1,3 +1,4 @@
+import type { Scope } from '../wiring.ts';
 import type { RateLimiter } from './rate-limit.ts';
 
 /**
@@ -6,10 +7,19 @@ import type { RateLimiter } from './rate-limit.ts';
  * the limiter's DynamoDB store.
  */
 
-/** The username behind a presented access token. */
+/** Who is behind a presented access token, and what the token may do. */
+export interface Identity {
+  username: string;
+  scope: Scope;
+  /** The credential's public id (GET /v1/tokens marks it `current`). */
+  tokenId: string;
+  /** Notes this use of the credential (at most one write a minute); the gate runs it beside the rate limiter. */
+  recordUse(): Promise<void>;
+}
+
 export interface Authenticator {
   /** Unauthorized for a missing, unknown, expired or revoked token. */
-  authenticate(token: string | undefined): Promise<string>;
+  authenticate(token: string | undefined): Promise<Identity>;
 }
 
 export interface Gate {

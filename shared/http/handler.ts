@@ -1,21 +1,23 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { config } from '../config.ts';
-import { NotFound, Unauthorized } from '../errors.ts';
+import { InsufficientScope, NotFound, Unauthorized } from '../errors.ts';
 import { logger } from '../logger.ts';
 import { gate } from '../gate.ts';
 import { toHttpError } from './errors.ts';
 import { presentedToken } from './gate.ts';
 import { NOSNIFF, pageSecurityHeaders } from './page-security.ts';
-import { rateKeyForIp, rateKeyForToken } from './rate-limit.ts';
+import { rateKeyForIp, rateKeyForUser } from './rate-limit.ts';
 import { parseRequest, type HttpRequest } from './request.ts';
 import {
   httpAccessOf,
+  scopeAllows,
   type AuthenticatedFunctionName,
   type HttpFunctionName,
   type PublicFunctionName,
+  type Scope,
 } from '../wiring.ts';
 
-interface HttpResponse {
+export interface HttpResponse {
   status: number;
   /** Sent as JSON. */
   body?: unknown;
@@ -28,6 +30,10 @@ interface HttpResponse {
 interface Caller {
   username: string;
   token: string;
+  /** What the presented credential may do: `session` for a login, else the personal token's scope. */
+  scope: Scope;
+  /** The presented credential's public id. */
+  tokenId: string;
 }
 
 export type HttpHandler = (
@@ -52,39 +58,52 @@ type RouteRun<Name extends HttpFunctionName> = Name extends AuthenticatedFunctio
 
 /**
  * The handler of an HTTP function: the gate does what the function's routes declare in the wiring
- * (shared/wiring.ts `routes`), then `run` answers. A route that needs a token is rate-limited per token once the
- * token is valid, and per client IP before; a public one per client IP. A `localOnly` function answers 404
- * outside the local runtime, before anything is counted or written.
+ * (shared/wiring.ts `routes`, their `access`), then `run` answers. A route that needs a token is rate-limited
+ * per user once the token is valid (all the user's tokens share one budget), and per client IP before; a public
+ * one per client IP. A token whose scope is narrower than the route's gets 403 `insufficient_scope`: this is the
+ * only place where scopes are enforced. A `localOnly` function answers 404 outside the local runtime, before
+ * anything is counted or written.
  */
 export function route<Name extends HttpFunctionName>(name: Name, run: RouteRun<Name>): HttpHandler {
-  const access = httpAccessOf(name);
+  const { access, localOnly } = httpAccessOf(name);
   return (event, context) =>
     serve(event, context, async (request) => {
-      if (access.localOnly && !config().LOCAL_RUNTIME) throw new NotFound('No such route.');
-      if (!access.auth) {
+      if (localOnly && !config().LOCAL_RUNTIME) throw new NotFound('No such route.');
+      if (access === 'public') {
         await gate().rateLimiter.enforce(rateKeyForIp(request.sourceIp));
         return (run as PublicRun)(request);
       }
-      return (run as AuthenticatedRun)(request, await authenticate(request));
+      return (run as AuthenticatedRun)(request, await authenticate(request, access));
     });
 }
 
-/** The caller behind the request's token, counted against the rate limit; Unauthorized without a valid one. */
-async function authenticate(request: HttpRequest): Promise<Caller> {
+/**
+ * The caller behind the request's token, counted against the rate limit, allowed by its scope: Unauthorized
+ * without a valid token, InsufficientScope with one that may not call a route needing `needed`.
+ */
+async function authenticate(request: HttpRequest, needed: Scope): Promise<Caller> {
   const { authenticator, rateLimiter } = gate();
   const token = presentedToken(request.headers);
-  let username: string;
+  let identity: Awaited<ReturnType<typeof authenticator.authenticate>>;
   try {
-    username = await authenticator.authenticate(token);
+    identity = await authenticator.authenticate(token);
   } catch (error) {
     // Not logged in: counted per client IP, as requests before login are, so guessing tokens is slow too.
     if (error instanceof Unauthorized) await rateLimiter.enforce(rateKeyForIp(request.sourceIp));
     throw error;
   }
-  logger.appendKeys({ username });
-  // Per token, once it is known to be valid: unknown tokens never create rate items.
-  await rateLimiter.enforce(rateKeyForToken(token!));
-  return { username, token: token! };
+  logger.appendKeys({ username: identity.username });
+  // Per user, once the token is known to be valid (unknown tokens never create rate items); the last use is
+  // noted in the same round trip's time, so the usual path stays one lookup then one write.
+  await Promise.all([rateLimiter.enforce(rateKeyForUser(identity.username)), identity.recordUse()]);
+  if (!scopeAllows(identity.scope, needed)) {
+    const what = needed === 'session' ? 'a login session' : `a token of scope ${needed} or wider`;
+    throw new InsufficientScope(
+      `This token's scope (${identity.scope}) does not allow this; it needs ${what}.`,
+      { scope: identity.scope, needed },
+    );
+  }
+  return { username: identity.username, token: token!, scope: identity.scope, tokenId: identity.tokenId };
 }
 
 const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';

@@ -3,9 +3,9 @@
  *
  * | access pattern                        | write                                                          |
  * |---------------------------------------|----------------------------------------------------------------|
- * | count a client's request (GCRA)       | Update pk = RATE#<sha256(token or ip)>, sk = RATE, conditional |
+ * | count a client's request (GCRA)       | Update pk = RATE#<sha256(user or ip)>, sk = RATE, conditional  |
  *
- * Item: { pk: RATE#<sha256(token:<token> or ip:<ip>)>, sk: RATE, tat, expires_at_epoch }: a client's theoretical
+ * Item: { pk: RATE#<sha256(user:<username> or ip:<ip>)>, sk: RATE, tat, expires_at_epoch }: a client's theoretical
  * arrival time in epoch microseconds; the TTL removes it a minute after it stops limiting (see rate-limit.ts).
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';

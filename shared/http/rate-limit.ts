@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import { RateLimited } from '../errors.ts';
 
 /**
- * Per-client rate limits: 12 requests per second per access token (per client IP for requests without one),
- * bursts up to 80 (the contract's numbers; RATE_LIMIT_PER_SECOND and RATE_LIMIT_BURST configure them).
+ * Per-client rate limits: 12 requests per second per user (all of a user's sessions and personal tokens share one
+ * budget, so that more tokens buy no more requests), per client IP for requests without a valid token, bursts up
+ * to 80 (the contract's numbers; RATE_LIMIT_PER_SECOND and RATE_LIMIT_BURST configure them).
  *
  * Algorithm: GCRA, the generic cell rate algorithm, a token bucket kept as a single number per client: the
  * theoretical arrival time `tat` of its next request, in microseconds since the epoch.
@@ -30,8 +31,10 @@ import { RateLimited } from '../errors.ts';
  * that last saw the client idle, or another instance's writes in between) costs a second call; a failed
  * conditional write is still billed one write unit. A third attempt is made only when concurrent writers kept
  * changing the item between the first two; after that the request is limited. Authenticated requests also cost
- * the session lookup (one strongly consistent GetItem) before this: two DynamoDB calls in all, one after the
- * other, since only an authenticated caller's token may create a rate item.
+ * the credential lookup (one strongly consistent GetItem) before this: two DynamoDB calls in all, one after the
+ * other, since only an authenticated caller may create a rate item of its user. Once a minute per credential, a
+ * third call notes its last use (a conditional UpdateItem of the lookup item), sent at the same time as the
+ * rate-limit write, so it adds no round trip to the request's wait.
  *
  * Deployed, API Gateway's stage throttling is the outer bound on the whole API; this is the per-client limit.
  */
@@ -66,9 +69,9 @@ const ATTEMPTS = 3;
 /** Bounds the per-instance memory of recent clients; forgetting costs at most one extra call per client. */
 const MAX_REMEMBERED = 10_000;
 
-/** The limiter key of an access token: a hash, so neither tokens nor addresses are ever stored. */
-export function rateKeyForToken(token: string): string {
-  return createHash('sha256').update(`token:${token}`).digest('base64url');
+/** The limiter key of a user, shared by all the user's tokens: a hash, like the addresses' keys. */
+export function rateKeyForUser(username: string): string {
+  return createHash('sha256').update(`user:${username}`).digest('base64url');
 }
 
 export function rateKeyForIp(ip: string): string {

@@ -32,7 +32,10 @@ export const linkOperations = {
     requestBody: bodyOf(addLinkRequest),
     responses: {
       '201': answer('Added', { content: json(linkEnvelope) }),
-      '403': failure('The caller already has MAX_LINKS_PER_USER links (`link_limit_reached`).'),
+      '403': failure(
+        'The caller already has MAX_LINKS_PER_USER links (`link_limit_reached`), or the token is a `read` or ' +
+          '`feed` one (`insufficient_scope`).',
+      ),
       '409': answer(
         'Duplicate URL (`already_exists`); the body carries the existing `link` beside the error.',
         {

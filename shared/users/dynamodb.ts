@@ -1,13 +1,23 @@
 /**
- * The users table: people, their GitHub identities, their sessions and login states. The rate limiter's items
- * share the table and have their own adapter (shared/http/rate-limit-store.ts).
+ * The users table: people, their GitHub identities, their credentials (login sessions and personal tokens) and
+ * login states. The rate limiter's items share the table and have their own adapter
+ * (shared/http/rate-limit-store.ts).
  *
  * | access pattern                        | key condition / write                                          |
  * |---------------------------------------|----------------------------------------------------------------|
  * | get a user by username                | pk = USER#<username>, sk = PROFILE                             |
  * | create a user unless it exists        | Put, condition attribute_not_exists(pk)                        |
- * | find a session by token hash          | pk = SESSION#<sha256(token)>, sk = SESSION (consistent read)   |
- * | revoke a session                      | Delete pk = SESSION#<hash>, sk = SESSION                       |
+ * | find a credential by its secret's hash| pk = SESSION#<sha256(token)>, sk = SESSION (consistent read)   |
+ * | issue a credential (session or token) | TransactWriteItems: ConditionCheck profile attribute_exists(pk)|
+ * |                                       | AND attribute_not_exists(deleting_since) + Put lookup item +   |
+ * |                                       | Put list item (+ Delete both items of each session past cap)   |
+ * | list a user's credentials             | Query pk = USER#<username>, begins_with(sk, TOKEN#), consistent|
+ * |                                       | then BatchGetItem of their lookup items (last_used_at)         |
+ * | find one of them by id                | pk = USER#<username>, sk = TOKEN#<token id> (consistent read)  |
+ * | end a credential                      | TransactWriteItems: Delete lookup item + Delete list item      |
+ * | end all of a user's credentials       | the listing, then BatchWriteItem deletes of both items of each |
+ * | note a credential's use (1/minute)    | Update lookup item SET last_used_at if attribute_exists(pk)    |
+ * |                                       | AND (attribute_not_exists(last_used_at) OR last_used_at < :m)  |
  * | which user a GitHub account is        | pk = GITHUB#<github id>, sk = IDENTITY (consistent read)       |
  * | register a GitHub user                | TransactWriteItems: Put identity if attribute_not_exists(pk) + |
  * |                                       | Update profile if attribute_not_exists(pk) OR                  |
@@ -21,53 +31,122 @@
  *   who logged in with GitHub carry GitHub's numeric id and current login (not exposed by the API).
  *   Profiles made by the local runtime's POST /dev/login have no github_id; the first GitHub login of that
  *   name claims them.
- * - session: { pk, sk, username, created_at, expires_at, expires_at_epoch } where expires_at_epoch is the
- *   TTL attribute, so DynamoDB removes expired sessions by itself. Expiry is still checked on every read,
- *   since TTL deletion can lag by days.
+ * - credential, two items written and deleted together (one transaction), so that a user's credentials can be
+ *   listed and each one found by its secret:
+ *   - lookup item: { pk: SESSION#<sha256(token)>, sk: SESSION, username, token_id, scope, name, created_at,
+ *     expires_at, expires_at_epoch?, last_used_at? }: what the gate reads on every request (one consistent
+ *     GetItem). scope is `session` (a login) or `read`, `write`, `feed` (a personal token); expires_at is null
+ *     (and expires_at_epoch absent) for a personal token without expiry. expires_at_epoch is the TTL attribute,
+ *     so DynamoDB removes expired credentials by itself; expiry is still checked on every read, since TTL
+ *     deletion can lag by days. last_used_at is written at most once a minute per credential (a conditional
+ *     update beside the rate limiter's), never on every request. A lookup item without token_id (a session
+ *     issued before personal tokens existed) does not authenticate: its user signs in again.
+ *   - list item: { pk: USER#<username>, sk: TOKEN#<token id>, token_id, token_hash, scope, name, created_at,
+ *     expires_at, expires_at_epoch? }: in the owner's partition, beside the profile.
+ *   Creation is conditional on the profile (live, no `deleting_since`, which the account's deletion sets before
+ *   it ends every credential), so a credential exists only for a live user. MAX_SESSIONS_PER_USER live sessions
+ *   at most: a login past it ends the oldest in the same transaction. Personal tokens: at most
+ *   MAX_PERSONAL_TOKENS live ones (shared/users/tokens.ts).
  * - identity: { pk: GITHUB#<id>, sk: IDENTITY, username, github_id, created_at }: the GitHub id -> username
  *   mapping. A renamed GitHub account keeps its id, so it stays the same user with the same username; the
  *   username never changes, since links and follows are keyed by it.
  * - login state: { pk: OAUTH_STATE#<sha256(state)>, sk: OAUTH_STATE, created_at, expires_at_epoch }: the
  *   state of a login in progress, 10 minutes, deleted on use, so a callback cannot be replayed.
  * Raw access tokens, OAuth states, client IPs and GitHub tokens are never stored: only hashes, or nothing.
- * No index: every pattern is a direct key lookup.
+ * No index: every pattern is a direct key lookup or a query of one partition.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
+  BatchWriteCommand,
   DeleteCommand,
   GetCommand,
   PutCommand,
+  QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { documentClient, type DocumentClient, transact } from '../aws/dynamodb.ts';
-import { userSchema, type GitHubIdentity, type Session, type User } from './model.ts';
+import { credentialSchema, userSchema, type Credential, type GitHubIdentity, type User } from './model.ts';
 import type {
+  CredentialStore,
   IdentityStore,
   LoginStateStore,
   ProfileFields,
   RegistrationResult,
-  SessionStore,
   UserStore,
 } from './ports.ts';
 import { requiredEnv } from '../config.ts';
+import { Unavailable } from '../errors.ts';
 import { keyPrefixes } from '../keys.ts';
 
 const PROFILE = 'PROFILE';
 const SESSION = 'SESSION';
+const TOKEN = 'TOKEN#';
 const prefix = keyPrefixes.users;
 
 export const userKey = (username: string) => ({ pk: `${prefix.profile}${username}`, sk: PROFILE });
+/** A credential's lookup item, by its secret's hash (named for the sessions that came first). */
 export const sessionKey = (tokenHash: string) => ({ pk: `${prefix.session}${tokenHash}`, sk: SESSION });
+/** A credential's item in its owner's list. */
+export const tokenListKey = (username: string, tokenId: string) => ({
+  pk: userKey(username).pk,
+  sk: `${TOKEN}${tokenId}`,
+});
 
-interface SessionItem {
-  pk: string;
-  sk: string;
-  username: string;
-  created_at: string;
-  expires_at: string;
-  expires_at_epoch: number;
+/** The TTL attribute of an expiring credential; none for one without expiry. */
+function expiryOf(credential: Credential) {
+  return credential.expires_at === null
+    ? {}
+    : { expires_at_epoch: Math.ceil(Date.parse(credential.expires_at) / 1000) };
+}
+
+/** The lookup item: what the gate needs, found by the hash (which is its key, so not repeated). */
+export function credentialToLookupItem(credential: Credential) {
+  const { token_hash, last_used_at, ...fields } = credential;
+  return {
+    ...sessionKey(token_hash),
+    ...fields,
+    ...expiryOf(credential),
+    ...(last_used_at !== null ? { last_used_at } : {}),
+  };
+}
+
+/** The owner's list item: everything but the username (its partition) and the last use (on the lookup item). */
+export function credentialToListItem(credential: Credential) {
+  const { username, last_used_at: _lastUsed, ...fields } = credential;
+  return { ...tokenListKey(username, credential.token_id), ...fields, ...expiryOf(credential) };
+}
+
+const lookupItemSchema = credentialSchema.omit({ token_hash: true }).extend({
+  last_used_at: credentialSchema.shape.last_used_at.default(null),
+});
+const listItemSchema = credentialSchema.omit({ username: true, last_used_at: true });
+
+/** A lookup item as read; undefined for one that is not a credential's (a session from before token ids). */
+export function credentialFromLookupItem(
+  tokenHash: string,
+  item: Record<string, unknown>,
+): Credential | undefined {
+  const parsed = lookupItemSchema.safeParse(item);
+  return parsed.success ? { ...parsed.data, token_hash: tokenHash } : undefined;
+}
+
+function credentialFromListItem(username: string, item: Record<string, unknown>): Credential {
+  return { ...listItemSchema.parse(item), username, last_used_at: null };
+}
+
+/** BatchGetItem's limit of keys per call, and BatchWriteItem's of requests. */
+const BATCH_GET_LIMIT = 100;
+const BATCH_WRITE_LIMIT = 25;
+/** Rounds of retrying what a batch call left unprocessed (throttling) before giving up. */
+const BATCH_ROUNDS = 8;
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const result: T[][] = [];
+  for (let i = 0; i < items.length; i += size) result.push(items.slice(i, i + size));
+  return result;
 }
 
 /** A profile item: the user's fields beside the keys. github_id and github_login stay in the table. */
@@ -131,34 +210,156 @@ export class DynamoUserStore implements UserStore {
   }
 }
 
-export class DynamoSessionStore implements SessionStore {
+export class DynamoCredentialStore implements CredentialStore {
   constructor(
     private readonly tableName: string = requiredEnv('USERS_TABLE'),
     private readonly db: DocumentClient = documentClient(),
   ) {}
 
-  async put(session: Session): Promise<void> {
-    const item: SessionItem = {
-      ...sessionKey(session.tokenHash),
-      username: session.username,
-      created_at: session.createdAt,
-      expires_at: session.expiresAt,
-      expires_at_epoch: Math.ceil(Date.parse(session.expiresAt) / 1000),
-    };
-    await this.db.send(new PutCommand({ TableName: this.tableName, Item: item }));
+  async create(credential: Credential, ended: readonly Credential[]): Promise<boolean> {
+    const reasons = await transact(
+      this.db,
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            ConditionCheck: {
+              TableName: this.tableName,
+              Key: userKey(credential.username),
+              ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(deleting_since)',
+            },
+          },
+          { Put: { TableName: this.tableName, Item: credentialToLookupItem(credential) } },
+          { Put: { TableName: this.tableName, Item: credentialToListItem(credential) } },
+          ...ended.flatMap((old) =>
+            this.keysOf(old).map((Key) => ({ Delete: { TableName: this.tableName, Key } })),
+          ),
+        ],
+      }),
+    );
+    return reasons === undefined;
   }
 
-  async get(tokenHash: string): Promise<Session | undefined> {
+  async get(tokenHash: string): Promise<Credential | undefined> {
     const { Item } = await this.db.send(
       new GetCommand({ TableName: this.tableName, Key: sessionKey(tokenHash), ConsistentRead: true }),
     );
-    if (!Item) return undefined;
-    const row = Item as SessionItem;
-    return { tokenHash, username: row.username, createdAt: row.created_at, expiresAt: row.expires_at };
+    return Item ? credentialFromLookupItem(tokenHash, Item) : undefined;
   }
 
-  async delete(tokenHash: string): Promise<void> {
-    await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: sessionKey(tokenHash) }));
+  async find(username: string, tokenId: string): Promise<Credential | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: tokenListKey(username, tokenId),
+        ConsistentRead: true,
+      }),
+    );
+    return Item ? credentialFromListItem(username, Item) : undefined;
+  }
+
+  async list(username: string, withLastUse = false): Promise<Credential[]> {
+    const listed: Credential[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :token)',
+          ExpressionAttributeValues: { ':pk': userKey(username).pk, ':token': TOKEN },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      listed.push(...(page.Items ?? []).map((item) => credentialFromListItem(username, item)));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    if (!withLastUse) return listed;
+    const lastUsed = await this.lastUsedOf(listed.map((credential) => credential.token_hash));
+    return listed.map((credential) => ({
+      ...credential,
+      last_used_at: lastUsed.get(credential.token_hash) ?? null,
+    }));
+  }
+
+  /** The `last_used_at` of each lookup item that has one, by hash. */
+  private async lastUsedOf(tokenHashes: string[]): Promise<Map<string, string>> {
+    const found = new Map<string, string>();
+    for (const hashes of chunks(tokenHashes, BATCH_GET_LIMIT)) {
+      let keys: Record<string, unknown>[] = hashes.map(sessionKey);
+      for (let round = 0; keys.length > 0; round++) {
+        if (round === BATCH_ROUNDS) throw new Unavailable('The users table is busy; try again.');
+        const result = await this.db.send(
+          new BatchGetCommand({
+            RequestItems: {
+              [this.tableName]: {
+                Keys: keys,
+                ConsistentRead: true,
+                ProjectionExpression: 'pk, last_used_at',
+              },
+            },
+          }),
+        );
+        for (const item of result.Responses?.[this.tableName] ?? []) {
+          if (typeof item.last_used_at === 'string') {
+            found.set(String(item.pk).slice(prefix.session.length), item.last_used_at);
+          }
+        }
+        keys = result.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
+      }
+    }
+    return found;
+  }
+
+  async delete(credentials: readonly Credential[]): Promise<void> {
+    if (credentials.length === 1) {
+      // One credential: both items at once, so that it is never half there.
+      await transact(
+        this.db,
+        new TransactWriteCommand({
+          TransactItems: this.keysOf(credentials[0]!).map((Key) => ({
+            Delete: { TableName: this.tableName, Key },
+          })),
+        }),
+      );
+      return;
+    }
+    // Many (logout everywhere, the account's deletion): in batches; the lookup items go with their list items.
+    const keys = credentials.flatMap((credential) => this.keysOf(credential));
+    for (const batch of chunks(keys, BATCH_WRITE_LIMIT)) {
+      let requests: NonNullable<BatchWriteCommand['input']['RequestItems']>[string] = batch.map((Key) => ({
+        DeleteRequest: { Key },
+      }));
+      for (let round = 0; requests.length > 0; round++) {
+        if (round === BATCH_ROUNDS) throw new Unavailable('The users table is busy; try again.');
+        const result = await this.db.send(
+          new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }),
+        );
+        requests = result.UnprocessedItems?.[this.tableName] ?? [];
+      }
+    }
+  }
+
+  async markUsed(tokenHash: string, at: string, notBefore: string): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: sessionKey(tokenHash),
+          UpdateExpression: 'SET #last_used_at = :at',
+          ConditionExpression:
+            'attribute_exists(pk) AND (attribute_not_exists(#last_used_at) OR #last_used_at < :not_before)',
+          ExpressionAttributeNames: { '#last_used_at': 'last_used_at' },
+          ExpressionAttributeValues: { ':at': at, ':not_before': notBefore },
+        }),
+      );
+    } catch (error) {
+      // Another request noted a use within the minute, or the credential is gone: nothing to note.
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  private keysOf(credential: Credential) {
+    return [sessionKey(credential.token_hash), tokenListKey(credential.username, credential.token_id)];
   }
 }
 

@@ -106,7 +106,7 @@ export class GitHubLogin {
     }
     const identity = await this.provider.identify(callback.code);
     const user = await this.signIn(identity);
-    return this.sessions.issue(user);
+    return this.sessions.issue(user, 'GitHub login');
   }
 
   /** The user of this GitHub account: found by GitHub's id (so renames keep the user), else registered. */

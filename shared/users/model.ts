@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { timestampSchema } from '../http/schemas.ts';
+import { SCOPE_ORDER } from '../wiring.ts';
 
 /** GitHub logins, lower-cased: the only usernames there are. */
 const USERNAME = /^[a-z0-9][a-z0-9-]{0,38}$/;
@@ -38,12 +39,33 @@ export const userSchema = z.object({
 
 export type User = z.infer<typeof userSchema>;
 
-export interface Session {
-  tokenHash: string;
-  username: string;
-  createdAt: string;
-  expiresAt: string;
-}
+/** What a credential may do, least first (shared/wiring.ts `Scope`): a login session may do everything. */
+export const credentialScopeSchema = z.enum(SCOPE_ORDER);
+/** The scopes of personal tokens: a login session is only ever issued by a login. */
+export const personalScopeSchema = z.enum(['read', 'write', 'feed']);
+
+/**
+ * A credential: a login session or a personal token, the one declaration of its fields as the users table stores
+ * them (shared/users/dynamodb.ts) and, without the hash, as GET /v1/tokens shows them (shared/users/schemas.ts).
+ * The secret itself is never stored: only its hash.
+ */
+export const credentialSchema = z.object({
+  /** 16 random bytes, base64url: public, the `id` of the contract. */
+  token_id: z.string().min(1),
+  token_hash: z.string().min(1),
+  username: publicUsernameSchema,
+  scope: credentialScopeSchema,
+  /** The person's name for a personal token; what issued it for a session ("GitHub login", "dev login"). */
+  name: z.string(),
+  created_at: timestampSchema,
+  /** Null: a personal token without expiry. */
+  expires_at: timestampSchema.nullable(),
+  /** Noted at most once a minute (shared/users/sessions.ts). */
+  last_used_at: timestampSchema.nullable(),
+});
+
+export type Credential = z.infer<typeof credentialSchema>;
+export type CredentialScope = Credential['scope'];
 
 /** Who GitHub says a person is, as read during login. The GitHub access token itself is never kept. */
 export interface GitHubIdentity {

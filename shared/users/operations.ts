@@ -1,6 +1,17 @@
 import * as z from 'zod';
 import { answer, bodyOf, failure, json, type Operations } from '../http/openapi-operation.ts';
-import { devLoginRequest, loginCallbackQuery, ownProfile, publicProfile, tokenResponse } from './schemas.ts';
+import {
+  createdTokenResponse,
+  createTokenRequest,
+  devLoginRequest,
+  loginCallbackQuery,
+  logoutQuery,
+  ownProfile,
+  publicProfile,
+  tokenListing,
+  tokenResponse,
+} from './schemas.ts';
+import { MAX_PERSONAL_TOKENS } from './tokens.ts';
 
 /** The OpenAPI descriptions of the users context's routes: login, tokens and profiles. */
 export const userOperations = {
@@ -13,10 +24,44 @@ export const userOperations = {
     responses: { '200': answer('Token issued', { content: json(tokenResponse) }) },
   },
   logout: {
-    summary: 'Revoke the presented access token',
+    summary: "Revoke the presented access token, or all of the caller's",
     description:
-      'The token is dead at once: the same token then gets 401. `GET` works too, for the original clients.',
+      'The token is dead at once: the same token then gets 401. `GET` works too, for the original clients. ' +
+      'With `?everywhere=true`, every login session and personal token of the caller ends at once. Any valid ' +
+      'token may end itself, whatever its scope.',
+    query: logoutQuery,
     responses: { '204': answer('Revoked') },
+  },
+  createToken: {
+    summary: 'Create a personal token',
+    description:
+      'A token for a script, a browser extension or a feed reader, narrower than a login session: scope `read` ' +
+      'may only read (`GET`), `feed` only the news feed, `write` everything but managing tokens and deleting ' +
+      'the account. The secret (`token`) is shown only in this answer; the service keeps only its hash. ' +
+      `Optional expiry of 1 to 365 days; at most ${MAX_PERSONAL_TOKENS} live personal tokens per user (one more ` +
+      'is a 400). Needs a login session.',
+    requestBody: bodyOf(createTokenRequest),
+    responses: {
+      '201': answer('Created; the secret is shown only here', {
+        content: json(createdTokenResponse),
+        headers: { 'Cache-Control': z.literal('no-store') },
+      }),
+    },
+  },
+  listTokens: {
+    summary: "The caller's login sessions and personal tokens",
+    description:
+      'Live ones only, newest first, without secrets. `current` marks the credential that made this request; ' +
+      '`last_used_at` is noted at most once a minute. Needs a login session.',
+    responses: { '200': answer('Sessions and tokens', { content: json(tokenListing) }) },
+  },
+  deleteToken: {
+    summary: 'End a login session or a personal token',
+    description: 'Dead at once: the token then gets 401. Needs a login session.',
+    responses: {
+      '204': answer('Ended'),
+      '404': failure('The caller has no session or token of that id (`not_found`).'),
+    },
   },
   login: {
     summary: 'Log in with GitHub',

@@ -1,4 +1,4 @@
-import type { GitHubIdentity, Session, User } from './model.ts';
+import type { Credential, GitHubIdentity, User } from './model.ts';
 
 export interface UserStore {
   /** Stores the user unless one with that username exists; returns whichever is stored. */
@@ -6,11 +6,26 @@ export interface UserStore {
   get(username: string): Promise<User | undefined>;
 }
 
-export interface SessionStore {
-  put(session: Session): Promise<void>;
-  /** Strongly consistent, so that a revoked token stops working at once. */
-  get(tokenHash: string): Promise<Session | undefined>;
-  delete(tokenHash: string): Promise<void>;
+/** Sessions and personal tokens: each one findable by its secret's hash, and listed under its owner. */
+export interface CredentialStore {
+  /**
+   * Stores the credential, and ends `ended` (the sessions past the cap), all at once, only while its owner's
+   * profile exists and no deletion of the account has started; false when it does not.
+   */
+  create(credential: Credential, ended: readonly Credential[]): Promise<boolean>;
+  /** By the secret's hash, strongly consistent, so that a revoked token stops working at once. */
+  get(tokenHash: string): Promise<Credential | undefined>;
+  /** One of the user's credentials by its id; undefined when the user has none of that id. */
+  find(username: string, tokenId: string): Promise<Credential | undefined>;
+  /**
+   * Every credential of the user, expired ones included (until the TTL removes them), any order. Their
+   * `last_used_at` is read only when asked for (it costs a batch read of the lookup items), else null.
+   */
+  list(username: string, withLastUse?: boolean): Promise<Credential[]>;
+  /** Ends the credentials: afterwards none of them authenticates. */
+  delete(credentials: readonly Credential[]): Promise<void>;
+  /** Notes `at` as the credential's last use, unless a use after `notBefore` is already noted. */
+  markUsed(tokenHash: string, at: string, notBefore: string): Promise<void>;
 }
 
 /** The identity provider (GitHub) as the login core sees it: an authorize URL, and a code turned into an identity. */

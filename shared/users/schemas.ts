@@ -1,7 +1,17 @@
 import * as z from 'zod';
 import type { IssuedToken } from './sessions.ts';
+import type { CreatedToken, ListedCredential } from './tokens.ts';
 import { timestampSchema } from '../http/schemas.ts';
-import { publicUsernameSchema, userSchema, usernameSchema, type Profile, type User } from './model.ts';
+import {
+  credentialSchema,
+  personalScopeSchema,
+  publicUsernameSchema,
+  userSchema,
+  usernameSchema,
+  type Credential,
+  type Profile,
+  type User,
+} from './model.ts';
 
 export { publicUsernameSchema };
 
@@ -81,4 +91,85 @@ export function toPublicProfile(profile: Profile): z.infer<typeof publicProfile>
 export function toOwnProfile(profile: Profile): z.infer<typeof ownProfile> {
   const { username, name, ...rest } = toPublicProfile(profile);
   return { username, name, email: profile.user.email, ...rest, links_count: profile.linksCount };
+}
+
+/** POST /v1/tokens: a personal token's name, scope and optional lifetime. */
+export const createTokenRequest = z
+  .object({
+    name: z
+      .string()
+      .transform((value) => value.trim())
+      .pipe(z.string().min(1, 'name is 1 to 100 characters').max(100, 'name is 1 to 100 characters'))
+      .meta({ description: 'What the token is for, 1 to 100 characters.', example: 'feed reader' }),
+    scope: personalScopeSchema.meta({
+      description:
+        '`read`: only reads (GET); `feed`: only the news feed; `write`: everything but managing tokens and ' +
+        'deleting the account.',
+    }),
+    expires_in_days: z.coerce
+      .number()
+      .int('expires_in_days is a whole number')
+      .min(1, 'expires_in_days is 1 to 365')
+      .max(365, 'expires_in_days is 1 to 365')
+      .optional()
+      .meta({ description: 'Days until the token expires, 1 to 365; without it, it never expires.' }),
+  })
+  .meta({ id: 'CreateTokenRequest' });
+
+export const tokenPath = z.object({
+  id: z.string().min(1).max(64).meta({ example: 'q3Zp0v6mYJ2cB0mS9kQe1A' }),
+});
+
+/** A credential as its owner sees it: never its secret nor the secret's hash. */
+const credentialView = credentialSchema
+  .pick({ name: true, scope: true, created_at: true, expires_at: true, last_used_at: true })
+  .extend({ id: credentialSchema.shape.token_id });
+
+/** POST /v1/tokens's answer: the credential, and its secret, shown only here. */
+export const createdTokenResponse = credentialView
+  .extend({
+    scope: personalScopeSchema,
+    token: z
+      .string()
+      .meta({ description: 'The secret: shown only in this answer. Send it as a bearer token.' }),
+  })
+  .meta({ id: 'CreatedToken' });
+
+export const listedToken = credentialView
+  .extend({
+    current: z.boolean().meta({ description: 'The credential that made this request.' }),
+  })
+  .meta({
+    id: 'Token',
+    description: 'A login session (scope `session`) or a personal token, without its secret.',
+  });
+
+export const tokenListing = z.object({ tokens: z.array(listedToken) }).meta({ id: 'TokenListing' });
+
+/** POST /logout: `?everywhere=true` ends every session and token of the caller. */
+export const logoutQuery = z
+  .object({
+    everywhere: z
+      .enum(['true', 'false'])
+      .default('false')
+      .transform((value) => value === 'true')
+      .meta({
+        description: '`true`: end every session and personal token of the caller, not only this one.',
+      }),
+  })
+  .meta({ id: 'LogoutQuery' });
+
+function toCredentialView(credential: Credential): z.infer<typeof credentialView> {
+  const { token_id, name, scope, created_at, expires_at, last_used_at } = credential;
+  return { id: token_id, name, scope, created_at, expires_at, last_used_at };
+}
+
+export function toCreatedTokenResponse(created: CreatedToken): z.infer<typeof createdTokenResponse> {
+  return createdTokenResponse.parse({ ...toCredentialView(created.credential), token: created.token });
+}
+
+export function toTokenListing(listed: ListedCredential[]): z.infer<typeof tokenListing> {
+  return {
+    tokens: listed.map(({ credential, current }) => ({ ...toCredentialView(credential), current })),
+  };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { routes } from '../../shared/wiring.ts';
+import { needsToken, routes } from '../../shared/wiring.ts';
 import { RawApiClient, type ApiResponse } from '../support/runtime.ts';
 import { TIMESTAMP, aUsername, expectError, expectJson, type LinkListing, useRuntime } from './helpers.ts';
 
@@ -18,7 +18,7 @@ function expectUnauthorized(response: ApiResponse<unknown>): void {
  * function validates anything, so one body serves every route that takes one.
  */
 const protectedRequests: [method: string, path: string, body?: unknown][] = routes
-  .filter((route) => route.auth)
+  .filter((route) => needsToken(route))
   .map((route) => [
     route.method,
     route.path.replace(/\{[^}]+\}/g, 'bob'),

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Runtime } from '../../local/runtime.ts';
-import { routes } from '../../shared/wiring.ts';
+import { needsToken, routes } from '../../shared/wiring.ts';
 import { RawApiClient, startTestRuntime } from '../support/runtime.ts';
 import { expectStrictPagePolicy } from '../support/page-policy.ts';
 import { expectCommonHeaders, expectJson } from './helpers.ts';
@@ -96,7 +96,7 @@ describe('GET /openapi.json', () => {
   it('given routes that need a token, when the document is read, then they declare a security requirement and public routes an empty one', async () => {
     for (const route of routes) {
       const operation = document.paths[route.path]![route.method.toLowerCase()]!;
-      if (route.auth) expect(operation.security, `${route.method} ${route.path}`).not.toEqual([]);
+      if (needsToken(route)) expect(operation.security, `${route.method} ${route.path}`).not.toEqual([]);
       else expect(operation.security, `${route.method} ${route.path}`).toEqual([]);
     }
     expect(Object.keys(document.components?.securitySchemes ?? {}).length).toBeGreaterThan(0);

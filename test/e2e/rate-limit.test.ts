@@ -7,8 +7,8 @@ import { expectError, pause } from './helpers.ts';
 
 /**
  * The contract's rate limits, enforced by the local runtime through the same code as deployed: 12 requests per
- * second per token (per client IP without one), bursts up to 80, then 429 with Retry-After. This file runs its
- * runtime at the contract's numbers; the other e2e files run with limits far above what they send.
+ * second per user (per client IP without a valid token), bursts up to 80, then 429 with Retry-After. This file
+ * runs its runtime at the contract's numbers; the other e2e files run with limits far above what they send.
  *
  * The runtime runs on the real clock, so a burst that takes long (a busy machine) earns refills while it runs:
  * each check here bounds what passes by the time the burst measurably took, and expects 429s only when that time
@@ -131,7 +131,7 @@ describe('per client IP, for requests without a token', () => {
   });
 });
 
-describe('per access token', () => {
+describe('per user, for requests with a valid token', () => {
   it('given 100 requests with one token in one burst, then at least 80 succeed, then 429s with Retry-After beyond what refilled meanwhile; a second later it recovers', async () => {
     await pause(1000); // This IP's bucket refills after the tests above: logging in is a public request.
     const alice = await ApiClient.loggedIn(runtime.url, 'alice');
@@ -147,7 +147,7 @@ describe('per access token', () => {
     for (let i = 0; i < 10; i++) expect((await alice.get('/v1/me')).status).toBe(200);
   });
 
-  it("given one token over its limit, then another user's token is unaffected", async () => {
+  it("given one user's token over its limit, then another user's token is unaffected", async () => {
     await pause(1000);
     const [bob, carol] = [
       await ApiClient.loggedIn(runtime.url, 'bob'),

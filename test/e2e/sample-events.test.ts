@@ -59,6 +59,10 @@ const expectedStatus: Record<FunctionName, number | typeof NO_FAILURES | typeof 
   checkLink: NO_FAILURES,
   recheckStaleLinks: REPORTS,
   devRecheck: 200,
+  createToken: 201,
+  listTokens: 200,
+  // An id that is none of the caller's tokens.
+  deleteToken: 404,
   logout: 204,
 };
 

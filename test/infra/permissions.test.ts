@@ -21,6 +21,7 @@ import {
   httpFunctionNames,
   isDeployed,
   rateLimiting,
+  needsToken,
   routes,
   tables,
   type BucketName,
@@ -162,7 +163,7 @@ describe('least privilege, given the wiring', () => {
       .map((g) => ({ action: g.action, keys: leadingKeys(g) }))
       .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
   const authenticated = [
-    ...new Set(routes.filter((r) => r.auth && isDeployed(r)).map((r) => r.function)),
+    ...new Set(routes.filter((r) => needsToken(r) && isDeployed(r)).map((r) => r.function)),
   ] as FunctionName[];
 
   /** What the declaration says, written out grant by grant, independently of lib/permissions.ts. */
@@ -255,26 +256,52 @@ describe('least privilege, given the wiring', () => {
     }
   });
 
+  /** The functions that manage credentials: they list the caller's (her partition) and end or issue some. */
+  const managesCredentials: FunctionName[] = ['logout', 'createToken', 'listTokens', 'deleteToken'];
+  const lastUsedOnly = {
+    'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['SESSION#*'] },
+    'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['pk', 'sk', 'last_used_at'] },
+    StringEquals: { 'dynamodb:ReturnValues': ['NONE', 'UPDATED_OLD', 'UPDATED_NEW'] },
+  };
+
   it.each(authenticated)(
-    "lets %s read, of the users table, the caller's session item, and profiles only where it shows or checks one",
+    "lets %s read, of the users table, the caller's session item, and profiles only where it shows, checks or lists one",
     (name) => {
-      const showsProfiles = ['me', 'getUser', 'follow'].includes(name);
+      const readsUserPartition = ['me', 'getUser', 'follow', ...managesCredentials].includes(name);
 
       expect(reachOn(name, 'dynamodb:GetItem', 'table:users')).toEqual(
-        showsProfiles ? ['SESSION#*', 'USER#*'] : ['SESSION#*'],
+        readsUserPartition ? ['SESSION#*', 'USER#*'] : ['SESSION#*'],
       );
       expect(reachOn(name, 'dynamodb:Query', 'table:users')).toEqual(
         reachOn(name, 'dynamodb:GetItem', 'table:users'),
       );
+    },
+  );
+
+  it.each(authenticated.filter((name) => !managesCredentials.includes(name)))(
+    "lets %s write nothing of the users table but its rate item and its credential's last use",
+    (name) => {
       const writes = grants(name).filter(
         (g) => g.target === 'table:users' && g.action !== 'dynamodb:GetItem' && g.action !== 'dynamodb:Query',
       );
-      const expectedWrites = [{ action: 'dynamodb:UpdateItem', keys: ['RATE#*'] }];
-      if (name === 'logout') expectedWrites.push({ action: 'dynamodb:DeleteItem', keys: ['SESSION#*'] });
-      expect(writes.map((g) => ({ action: g.action, keys: leadingKeys(g) }))).toEqual(
-        expect.arrayContaining(expectedWrites),
+
+      expect(writes.map((g) => g.action)).toEqual(['dynamodb:UpdateItem', 'dynamodb:UpdateItem']);
+      expect(writes.map((g) => g.condition)).toEqual(
+        expect.arrayContaining([
+          { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['RATE#*'] } },
+          lastUsedOnly,
+        ]),
       );
-      expect(writes).toHaveLength(expectedWrites.length);
+    },
+  );
+
+  it.each(managesCredentials)(
+    'lets %s write, of the users table, only credentials (and their list items in the users partitions) and its rate item',
+    (name) => {
+      for (const grant of grants(name).filter((g) => g.target === 'table:users')) {
+        expect(['SESSION#*', 'USER#*', 'RATE#*']).toEqual(expect.arrayContaining(leadingKeys(grant)!));
+      }
+      expect(reachOn(name, 'dynamodb:UpdateItem', 'table:users')).not.toContain('USER#*');
     },
   );
 
@@ -285,18 +312,19 @@ describe('least privilege, given the wiring', () => {
     ]);
   });
 
-  it('lets the login callback use up a state, find or register the identity and profile, and issue a session', () => {
+  it('lets the login callback use up a state, find or register the identity and profile, and issue a session (ending the oldest past the cap)', () => {
     expect(actionsOnUsers('loginCallback')).toEqual([
-      { action: 'dynamodb:DeleteItem', keys: ['OAUTH_STATE#*'] },
-      { action: 'dynamodb:GetItem', keys: ['GITHUB#*', 'USER#*'] },
-      { action: 'dynamodb:PutItem', keys: ['GITHUB#*', 'SESSION#*'] },
-      { action: 'dynamodb:Query', keys: ['GITHUB#*', 'USER#*'] },
+      { action: 'dynamodb:ConditionCheckItem', keys: ['USER#*'] },
+      { action: 'dynamodb:DeleteItem', keys: ['OAUTH_STATE#*', 'SESSION#*', 'USER#*'] },
+      { action: 'dynamodb:GetItem', keys: ['GITHUB#*', 'SESSION#*', 'USER#*'] },
+      { action: 'dynamodb:PutItem', keys: ['GITHUB#*', 'SESSION#*', 'USER#*'] },
+      { action: 'dynamodb:Query', keys: ['GITHUB#*', 'SESSION#*', 'USER#*'] },
       { action: 'dynamodb:UpdateItem', keys: ['RATE#*'] },
       { action: 'dynamodb:UpdateItem', keys: ['USER#*'] },
     ]);
   });
 
-  it('lets only the login functions touch login states and GitHub identities, and only logout delete sessions', () => {
+  it('lets only the login functions touch login states and GitHub identities, and only those that end or issue credentials delete or put them', () => {
     const reaching = (prefix: string, action?: string) =>
       deployed.filter((name) =>
         grants(name).some(
@@ -309,10 +337,20 @@ describe('least privilege, given the wiring', () => {
 
     expect(reaching('OAUTH_STATE#*')).toEqual(['login', 'loginCallback']);
     expect(reaching('GITHUB#*')).toEqual(['loginCallback']);
-    expect(reaching('SESSION#*', 'dynamodb:DeleteItem')).toEqual(['logout']);
-    expect(reaching('SESSION#*', 'dynamodb:PutItem')).toEqual(['loginCallback']);
+    expect(reaching('SESSION#*', 'dynamodb:DeleteItem').sort()).toEqual([
+      'deleteToken',
+      'loginCallback',
+      'logout',
+    ]);
+    expect(reaching('SESSION#*', 'dynamodb:BatchWriteItem')).toEqual(['logout']);
+    expect(reaching('SESSION#*', 'dynamodb:PutItem').sort()).toEqual(['createToken', 'loginCallback']);
     expect(reaching('USER#*', 'dynamodb:UpdateItem')).toEqual(['loginCallback']);
-    expect(reaching('USER#*', 'dynamodb:PutItem')).toEqual([]);
+    // The credentials' list items live in the users' partitions: only the functions that issue one put there.
+    expect(reaching('USER#*', 'dynamodb:PutItem').sort()).toEqual(['createToken', 'loginCallback']);
+    expect(reaching('USER#*', 'dynamodb:ConditionCheckItem').sort()).toEqual([
+      'createToken',
+      'loginCallback',
+    ]);
   });
 
   it("never lets the link checker put, delete or batch-write links; it updates only the check's attributes", () => {

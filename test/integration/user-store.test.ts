@@ -1,29 +1,41 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Session } from '../../shared/users/model.ts';
-import { DynamoSessionStore, DynamoUserStore, sessionKey } from '../../shared/users/dynamodb.ts';
-import { aUser } from '../support/builders.ts';
+import type { Credential } from '../../shared/users/model.ts';
+import {
+  DynamoCredentialStore,
+  DynamoUserStore,
+  sessionKey,
+  tokenListKey,
+  userKey,
+} from '../../shared/users/dynamodb.ts';
+import { newTokenId } from '../../shared/users/sessions.ts';
+import { Tokens } from '../../shared/users/tokens.ts';
+import { aSession, aUser } from '../support/builders.ts';
 import { createTestTables, type TestTables } from '../support/tables.ts';
 
 let tables: TestTables;
 let users: DynamoUserStore;
-let sessions: DynamoSessionStore;
+let credentials: DynamoCredentialStore;
 
-function aSession(overrides: Partial<Session> = {}): Session {
-  return {
-    tokenHash: randomBytes(32).toString('base64url'),
-    username: 'alice',
-    createdAt: '2026-11-23T18:00:00.000Z',
-    expiresAt: '2026-12-23T18:00:00.000Z',
+/** A credential with a random hash and id, as the cores make them. */
+function aCredential(overrides: Partial<Credential> = {}): Credential {
+  return aSession({
+    token_hash: randomBytes(32).toString('base64url'),
+    token_id: newTokenId(),
     ...overrides,
-  };
+  });
 }
+
+const itemAt = async (key: { pk: string; sk: string }) =>
+  (await tables.db.send(new GetCommand({ TableName: tables.names.users, Key: key, ConsistentRead: true })))
+    .Item;
 
 beforeAll(async () => {
   tables = await createTestTables(inject('dynamoDbEndpoint'), 'users');
   users = new DynamoUserStore(tables.names.users, tables.db);
-  sessions = new DynamoSessionStore(tables.names.users, tables.db);
+  credentials = new DynamoCredentialStore(tables.names.users, tables.db);
+  await users.createIfAbsent(aUser({ username: 'kate' }));
 });
 afterAll(() => tables?.destroy());
 
@@ -68,56 +80,125 @@ describe('DynamoUserStore', () => {
   });
 });
 
-describe('DynamoSessionStore', () => {
-  it('given a stored session, then get returns it and the TTL attribute holds its expiry in epoch seconds', async () => {
-    const session = aSession({ expiresAt: '2026-12-23T18:00:00.500Z' });
+describe('DynamoCredentialStore', () => {
+  it('given a stored session, then get returns it, its two items are there, and the TTL attribute holds its expiry in epoch seconds', async () => {
+    const session = aCredential({ username: 'kate', expires_at: '2026-12-23T18:00:00.500Z' });
 
-    await sessions.put(session);
+    expect(await credentials.create(session, [])).toBe(true);
 
-    expect(await sessions.get(session.tokenHash)).toEqual(session);
-    const { Item } = await tables.db.send(
-      new GetCommand({ TableName: tables.names.users, Key: sessionKey(session.tokenHash) }),
+    expect(await credentials.get(session.token_hash)).toEqual(session);
+    const lookup = await itemAt(sessionKey(session.token_hash));
+    expect(lookup?.expires_at_epoch).toBe(Math.ceil(Date.parse('2026-12-23T18:00:00.500Z') / 1000));
+    expect(await itemAt(tokenListKey('kate', session.token_id))).toMatchObject({
+      token_hash: session.token_hash,
+      scope: 'session',
+    });
+  });
+
+  it("given a user's sessions and tokens, when listed, then all of them with their last use, and no one else's", async () => {
+    await users.createIfAbsent(aUser({ username: 'frank' }));
+    await users.createIfAbsent(aUser({ username: 'gina' }));
+    const session = aCredential({ username: 'frank' });
+    const token = aCredential({ username: 'frank', scope: 'feed', expires_at: null });
+    await credentials.create(session, []);
+    await credentials.create(token, []);
+    await credentials.create(aCredential({ username: 'gina' }), []);
+    await credentials.markUsed(token.token_hash, '2026-11-23T19:00:00.000Z', '2026-11-23T18:59:00.000Z');
+
+    const listed = await credentials.list('frank', true);
+
+    expect(listed.sort((a, b) => a.scope.localeCompare(b.scope))).toEqual([
+      { ...token, last_used_at: '2026-11-23T19:00:00.000Z' },
+      session,
+    ]);
+    expect(await credentials.find('frank', token.token_id)).toEqual(token);
+    expect(await credentials.find('gina', token.token_id)).toBeUndefined();
+  });
+
+  it('given a use noted within the minute, when another is noted, then the first stays; after the minute, the new one', async () => {
+    const session = aCredential({ username: 'kate' });
+    await credentials.create(session, []);
+
+    await credentials.markUsed(session.token_hash, '2026-11-23T19:00:00.000Z', '2026-11-23T18:59:00.000Z');
+    await credentials.markUsed(session.token_hash, '2026-11-23T19:00:30.000Z', '2026-11-23T18:59:30.000Z');
+    expect((await credentials.get(session.token_hash))?.last_used_at).toBe('2026-11-23T19:00:00.000Z');
+
+    await credentials.markUsed(session.token_hash, '2026-11-23T19:01:01.000Z', '2026-11-23T19:00:01.000Z');
+    expect((await credentials.get(session.token_hash))?.last_used_at).toBe('2026-11-23T19:01:01.000Z');
+  });
+
+  it('given a deleted credential, then get is undefined at once and neither item is left', async () => {
+    const session = aCredential({ username: 'kate' });
+    await credentials.create(session, []);
+
+    await credentials.delete([session]);
+
+    expect(await credentials.get(session.token_hash)).toBeUndefined();
+    expect(await itemAt(tokenListKey('kate', session.token_id))).toBeUndefined();
+  });
+
+  it('given sessions past the cap, when one is created with them to end, then they are gone with it', async () => {
+    const old = aCredential({ username: 'kate' });
+    await credentials.create(old, []);
+    const fresh = aCredential({ username: 'kate' });
+
+    await credentials.create(fresh, [old]);
+
+    expect(await credentials.get(old.token_hash)).toBeUndefined();
+    expect(await itemAt(tokenListKey('kate', old.token_id))).toBeUndefined();
+    expect(await credentials.get(fresh.token_hash)).toEqual(fresh);
+  });
+
+  it('given 60 credentials of a user, when all are revoked, then none is left in the table, and another user keeps hers', async () => {
+    await users.createIfAbsent(aUser({ username: 'hugo' }));
+    await users.createIfAbsent(aUser({ username: 'iris' }));
+    const hugos = Array.from({ length: 60 }, (_, i) =>
+      aCredential({ username: 'hugo', scope: i % 2 ? 'read' : 'session' }),
     );
-    expect(Item?.expires_at_epoch).toBe(Math.ceil(Date.parse('2026-12-23T18:00:00.500Z') / 1000));
+    for (const credential of hugos) await credentials.create(credential, []);
+    const iris = aCredential({ username: 'iris' });
+    await credentials.create(iris, []);
+
+    await new Tokens(credentials).revokeAll('hugo');
+
+    expect(await credentials.list('hugo')).toEqual([]);
+    for (const credential of hugos) expect(await credentials.get(credential.token_hash)).toBeUndefined();
+    expect(await credentials.get(iris.token_hash)).toEqual(iris);
+    expect(await users.get('hugo')).toBeDefined();
   });
 
-  it('given a stored session, when it is deleted, then get is undefined at once', async () => {
-    const session = aSession();
-    await sessions.put(session);
-    expect(await sessions.get(session.tokenHash)).toBeDefined();
+  it('given a user whose deletion has started, when a credential is created, then it is refused and nothing is written', async () => {
+    await users.createIfAbsent(aUser({ username: 'jack' }));
+    await tables.db.send(
+      new UpdateCommand({
+        TableName: tables.names.users,
+        Key: userKey('jack'),
+        UpdateExpression: 'SET deleting_since = :now',
+        ExpressionAttributeValues: { ':now': '2026-11-23T18:00:00.000Z' },
+      }),
+    );
+    const refused = aCredential({ username: 'jack' });
 
-    await sessions.delete(session.tokenHash);
+    expect(await credentials.create(refused, [])).toBe(false);
 
-    expect(await sessions.get(session.tokenHash)).toBeUndefined();
+    expect(await credentials.get(refused.token_hash)).toBeUndefined();
+    expect(await credentials.list('jack')).toEqual([]);
   });
 
-  it('given two sessions of one user, when one is deleted, then the other still works', async () => {
-    const kept = aSession({ username: 'dave' });
-    const revoked = aSession({ username: 'dave' });
-    await sessions.put(kept);
-    await sessions.put(revoked);
+  it('given no profile of that name, when a credential is created, then it is refused', async () => {
+    const refused = aCredential({ username: 'nobody' });
 
-    await sessions.delete(revoked.tokenHash);
-
-    expect(await sessions.get(kept.tokenHash)).toEqual(kept);
-    expect(await sessions.get(revoked.tokenHash)).toBeUndefined();
-  });
-
-  it('given no session, when an unknown token hash is deleted or read, then nothing fails and get is undefined', async () => {
-    const unknown = aSession().tokenHash;
-
-    await expect(sessions.delete(unknown)).resolves.toBeUndefined();
-
-    expect(await sessions.get(unknown)).toBeUndefined();
+    expect(await credentials.create(refused, [])).toBe(false);
+    expect(await credentials.get(refused.token_hash)).toBeUndefined();
   });
 
   it('given a session and a user of the same name, then neither overwrites the other', async () => {
     const erin = aUser({ username: 'erin' });
-    const session = aSession({ username: 'erin' });
+    const session = aCredential({ username: 'erin' });
     await users.createIfAbsent(erin);
-    await sessions.put(session);
+    await credentials.create(session, []);
 
     expect(await users.get('erin')).toEqual(erin);
-    expect(await sessions.get(session.tokenHash)).toEqual(session);
+    expect(await credentials.get(session.token_hash)).toEqual(session);
   });
 });

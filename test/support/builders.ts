@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
 import type { Link } from '../../shared/links/model.ts';
-import type { GitHubIdentity, Session, User } from '../../shared/users/model.ts';
+import type { Credential, GitHubIdentity, User } from '../../shared/users/model.ts';
 
 /** Test data builders: sensible defaults, and only what a test cares about spelled out. */
 
@@ -115,15 +115,27 @@ export function aLambdaContext(): Context {
   };
 }
 
-/** A session as the users table keeps it: the hash of a token, never the token. */
-export function aSession(overrides: Partial<Session> = {}): Session {
+let credentials = 0;
+
+/** A login session as the users table keeps it: the hash of a token, never the token; a fresh id each. */
+export function aSession(overrides: Partial<Credential> = {}): Credential {
+  credentials++;
   return {
-    tokenHash: 'sha256-of-the-access-token',
+    token_id: `token-id-${credentials}`,
+    token_hash: `sha256-of-access-token-${credentials}`,
     username: 'alice',
-    createdAt: '2026-11-23T18:00:00.000Z',
-    expiresAt: '2026-12-23T18:00:00.000Z',
+    scope: 'session',
+    name: 'dev login',
+    created_at: '2026-11-23T18:00:00.000Z',
+    expires_at: '2026-12-23T18:00:00.000Z',
+    last_used_at: null,
     ...overrides,
   };
+}
+
+/** A personal token (scope `read` unless the test says otherwise), without expiry. */
+export function aPersonalToken(overrides: Partial<Credential> = {}): Credential {
+  return aSession({ scope: 'read', name: 'a script', expires_at: null, ...overrides });
 }
 
 /** Who GitHub says logged in: a public, verified email unless the test says otherwise. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { contextOperations, openApiDocument } from '../../shared/openapi.ts';
-import { routes } from '../../shared/wiring.ts';
+import { needsToken, routes } from '../../shared/wiring.ts';
 
 /** The OpenAPI document, as generated from the wiring and the schemas that validate requests. */
 
@@ -63,7 +63,7 @@ describe('the OpenAPI document', () => {
 
   it('given public routes, then they declare an empty security requirement and no 401; the others a token and 401 with WWW-Authenticate', () => {
     for (const { route, name, operation } of operations) {
-      if (route.auth) {
+      if (needsToken(route)) {
         expect(operation.security, name).toEqual([{ bearer: [] }, { accessTokenHeader: [] }]);
         expect(headerNamesOf(operation, '401'), name).toContain('www-authenticate');
       } else {

@@ -23,7 +23,9 @@ import {
 const functionNames = Object.keys(functions) as FunctionName[];
 /** Whether a reach writes anything: a table's owning context is one that writes it. */
 const writes = (reach: TableReach) =>
-  ITEM_CALLS.some((call) => call !== 'read' && call !== 'batchRead' && (reach[call]?.length ?? 0) > 0);
+  ITEM_CALLS.some(
+    (call) => !['read', 'batchRead', 'conditionCheck'].includes(call) && (reach[call]?.length ?? 0) > 0,
+  );
 const declared = (name: FunctionName): FunctionDeclaration => functions[name];
 const contextsOf = (names: FunctionName[]) =>
   new Set<ContextName>(names.map((name) => functions[name].context));

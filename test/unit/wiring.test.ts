@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { rateKeyForIp } from '../../shared/http/rate-limit.ts';
-import { fallbackFunction, functions, httpAccessOf, routes, type FunctionName } from '../../shared/wiring.ts';
+import {
+  fallbackFunction,
+  functions,
+  httpAccessOf,
+  needsToken,
+  routes,
+  type FunctionName,
+} from '../../shared/wiring.ts';
 import { call, expectError, importHandler, stubFunctionEnvironment } from './support/http.ts';
 import { useInMemoryServices } from './support/services.ts';
 
@@ -18,7 +25,7 @@ const routesOf = (name: FunctionName) => routes.filter((route) => route.function
 const httpFunctions = (Object.keys(functions) as FunctionName[]).filter(
   (name) => name === fallbackFunction || routesOf(name).length > 0,
 );
-const authenticatedRoutes = routes.filter((route) => route.auth);
+const authenticatedRoutes = routes.filter((route) => needsToken(route));
 /** A concrete path of a route: each `{name}` segment filled in. */
 const pathOf = (pattern: string) => pattern.replace(/\{[^}]+\}/g, 'bob');
 
@@ -26,11 +33,11 @@ describe('which routes need a token, as the wiring declares it', () => {
   it('given the wiring, then the fallback is an HTTP function that no route leads to, and public', () => {
     expect(httpFunctions).toContain(fallbackFunction);
     expect(routesOf(fallbackFunction)).toEqual([]);
-    expect(httpAccessOf(fallbackFunction).auth).toBe(false);
+    expect(httpAccessOf(fallbackFunction).access).toBe('public');
   });
 
   it.each(httpFunctions)('given %s, then all its routes agree on whether a token is needed', (name) => {
-    expect(new Set(routesOf(name).map((route) => route.auth)).size).toBeLessThanOrEqual(1);
+    expect(new Set(routesOf(name).map((route) => needsToken(route))).size).toBeLessThanOrEqual(1);
     expect(() => httpAccessOf(name)).not.toThrow();
   });
 
@@ -42,7 +49,7 @@ describe('which routes need a token, as the wiring declares it', () => {
     const versioned = routes.filter((route) => /^\/v1(\.0)?\//.test(route.path));
 
     expect(versioned.length).toBeGreaterThan(0);
-    expect(versioned.filter((route) => !route.auth)).toEqual([]);
+    expect(versioned.filter((route) => !needsToken(route))).toEqual([]);
   });
 });
 
@@ -68,7 +75,7 @@ describe('the gate, on routes that need a token', () => {
 });
 
 describe('the gate, on public functions', () => {
-  it.each(httpFunctions.filter((name) => !httpAccessOf(name).auth))(
+  it.each(httpFunctions.filter((name) => httpAccessOf(name).access === 'public'))(
     'given %s, which is public, when called without a token, then it does not answer 401',
     async (name) => {
       const handler = await importHandler(functions[name].entry);

@@ -41,7 +41,7 @@ describe('authenticating a caller', () => {
   });
 
   it('given a session that expired a second ago, when its token is presented, then 401', async () => {
-    services.givenSession(TOKEN, { expiresAt: new Date(services.now - 1000).toISOString() });
+    services.givenSession(TOKEN, { expires_at: new Date(services.now - 1000).toISOString() });
 
     expectError(await getTags({ authorization: `Bearer ${TOKEN}` }), 401, 'unauthorized');
   });

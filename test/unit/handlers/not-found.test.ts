@@ -112,7 +112,7 @@ describe('POST /dev/login', () => {
     expect(answer.body.access_token).toMatch(/^dlk_/);
     expect([...services.users.profiles.keys()]).toEqual(['alice']);
     expect([...services.sessions.byHash.values()]).toEqual([
-      expect.objectContaining({ tokenHash: hashToken(answer.body.access_token), username: 'alice' }),
+      expect.objectContaining({ token_hash: hashToken(answer.body.access_token), username: 'alice' }),
     ]);
   });
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { HttpHandler } from '../../../shared/http/handler.ts';
-import { rateKeyForIp, rateKeyForToken } from '../../../shared/http/rate-limit.ts';
+import { rateKeyForIp, rateKeyForUser } from '../../../shared/http/rate-limit.ts';
 import { aLink, aUser } from '../../support/builders.ts';
 import { call, expectError, importHandler, stubFunctionEnvironment } from '../support/http.ts';
 import { useInMemoryServices } from '../support/services.ts';
@@ -112,19 +112,19 @@ describe('GET /v1/users/{username}', () => {
   });
 });
 
-describe('the per-token rate limit of authenticated routes', () => {
-  it('given a valid token, then one write counts the request under a hash of the token', async () => {
+describe('the per-user rate limit of authenticated routes', () => {
+  it("given a valid token, then one write counts the request under a hash of the token's user", async () => {
     await givenUser('alice', { links: 0, followers: 0, following: 0 });
 
     await get(me, '/v1/me');
 
     expect(services.rates.writes).toBe(1);
-    expect([...services.rates.tats.keys()]).toEqual([rateKeyForToken(TOKEN)]);
+    expect([...services.rates.tats.keys()]).toEqual([rateKeyForUser('alice')]);
     expect([...services.rates.tats.keys()].join()).not.toContain(TOKEN);
   });
 
   it('given a token over its limit, then 429 rate_limited with Retry-After, and the route does not run', async () => {
-    services.rates.tats.set(rateKeyForToken(TOKEN), (services.now + 30_000) * 1000);
+    services.rates.tats.set(rateKeyForUser('alice'), (services.now + 30_000) * 1000);
     const profileReads = vi.spyOn(services.users, 'get');
 
     const answer = await get(me, '/v1/me');

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { RateLimited } from '../../../shared/errors.ts';
-import { RateLimiter, rateKeyForIp, rateKeyForToken } from '../../../shared/http/rate-limit.ts';
+import { RateLimiter, rateKeyForIp, rateKeyForUser } from '../../../shared/http/rate-limit.ts';
 import { InMemoryRateStore } from '../support/memory-users.ts';
 
 const CONTRACT = { perSecond: 12, burst: 80 };
@@ -162,12 +162,10 @@ describe('the cost per request', () => {
 });
 
 describe('rate keys', () => {
-  it('given a token and an IP, then their keys are SHA-256 hashes that reveal neither, and never collide', () => {
-    const token = 'dlk_some-secret-token';
-
-    expect(rateKeyForToken(token)).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    expect(rateKeyForToken(token)).not.toContain(token);
+  it('given a user and an IP, then their keys are SHA-256 hashes that reveal neither, and never collide', () => {
+    expect(rateKeyForUser('alice')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(rateKeyForUser('alice')).not.toContain('alice');
     expect(rateKeyForIp('203.0.113.7')).not.toContain('203.0.113.7');
-    expect(rateKeyForToken('203.0.113.7')).not.toBe(rateKeyForIp('203.0.113.7'));
+    expect(rateKeyForUser('203.0.113.7')).not.toBe(rateKeyForIp('203.0.113.7'));
   });
 });

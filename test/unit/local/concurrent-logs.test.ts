@@ -43,6 +43,9 @@ function givenStorageThatFailsOnceAllRequestsAreInFlight(members: string[]) {
       ? {
           Item: {
             username: member,
+            token_id: `id-of-${member}`,
+            scope: 'session',
+            name: 'dev login',
             created_at: '2026-11-01T00:00:00.000Z',
             expires_at: '2999-01-01T00:00:00.000Z',
           },

@@ -12,8 +12,8 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach } from 'vitest';
 import { DocumentClient } from '../../../shared/aws/dynamodb.ts';
-import { sessionKey } from '../../../shared/users/dynamodb.ts';
-import type { Session } from '../../../shared/users/model.ts';
+import { credentialToLookupItem } from '../../../shared/users/dynamodb.ts';
+import type { Credential } from '../../../shared/users/model.ts';
 
 /**
  * A mocked DynamoDB for an adapter's unit tests: `dynamo` answers every call (reset before each test, restored
@@ -89,15 +89,9 @@ export function validationError(message: string): DynamoDBServiceException {
   });
 }
 
-/** A session item of the users table, as DynamoSessionStore writes it. */
-export function sessionItem(session: Session): Record<string, unknown> {
-  return {
-    ...sessionKey(session.tokenHash),
-    username: session.username,
-    created_at: session.createdAt,
-    expires_at: session.expiresAt,
-    expires_at_epoch: Math.ceil(Date.parse(session.expiresAt) / 1000),
-  };
+/** A credential's lookup item of the users table, as DynamoCredentialStore writes it. */
+export function sessionItem(credential: Credential): Record<string, unknown> {
+  return credentialToLookupItem(credential);
 }
 
 const EXPRESSION_WORDS = new Set([

@@ -1,12 +1,12 @@
 import type { RateLimitStore, RateWrite } from '../../../shared/http/rate-limit.ts';
-import type { GitHubIdentity, Session, User } from '../../../shared/users/model.ts';
+import type { Credential, GitHubIdentity, User } from '../../../shared/users/model.ts';
 import type {
+  CredentialStore,
   IdentityProvider,
   IdentityStore,
   LoginStateStore,
   ProfileFields,
   RegistrationResult,
-  SessionStore,
   UserStore,
 } from '../../../shared/users/ports.ts';
 
@@ -15,19 +15,50 @@ import type {
  * conditional writes, single-use states with an expiry, the GitHub id -> username mapping.
  */
 
-export class InMemorySessionStore implements SessionStore {
-  readonly byHash = new Map<string, Session>();
+/**
+ * Sessions and personal tokens by their hash, with the DynamoDB adapter's condition on creation: the owner's
+ * profile exists (in `users`, when given) and is not being deleted (`deleting`).
+ */
+export class InMemorySessionStore implements CredentialStore {
+  readonly byHash = new Map<string, Credential>();
   /** The token hashes looked up, in order. */
   readonly lookups: string[] = [];
-  async put(session: Session): Promise<void> {
-    this.byHash.set(session.tokenHash, { ...session });
+  /** The last-use notes written, in order. */
+  readonly lastUseWrites: { tokenHash: string; at: string }[] = [];
+  /** Usernames whose account deletion has started (the profile's `deleting_since`). */
+  readonly deleting = new Set<string>();
+
+  constructor(private readonly users?: InMemoryUsers) {}
+
+  async create(credential: Credential, ended: readonly Credential[]): Promise<boolean> {
+    const profileLive = !this.users || this.users.profiles.has(credential.username);
+    if (!profileLive || this.deleting.has(credential.username)) return false;
+    for (const old of ended) this.byHash.delete(old.token_hash);
+    this.byHash.set(credential.token_hash, { ...credential });
+    return true;
   }
-  async get(tokenHash: string): Promise<Session | undefined> {
+  async get(tokenHash: string): Promise<Credential | undefined> {
     this.lookups.push(tokenHash);
-    return this.byHash.get(tokenHash);
+    const credential = this.byHash.get(tokenHash);
+    return credential && { ...credential };
   }
-  async delete(tokenHash: string): Promise<void> {
-    this.byHash.delete(tokenHash);
+  async find(username: string, tokenId: string): Promise<Credential | undefined> {
+    return (await this.list(username)).find((credential) => credential.token_id === tokenId);
+  }
+  async list(username: string, withLastUse = false): Promise<Credential[]> {
+    return [...this.byHash.values()]
+      .filter((credential) => credential.username === username)
+      .map((credential) => ({ ...credential, last_used_at: withLastUse ? credential.last_used_at : null }));
+  }
+  async delete(credentials: readonly Credential[]): Promise<void> {
+    for (const credential of credentials) this.byHash.delete(credential.token_hash);
+  }
+  async markUsed(tokenHash: string, at: string, notBefore: string): Promise<void> {
+    const credential = this.byHash.get(tokenHash);
+    if (!credential) return;
+    if (credential.last_used_at !== null && credential.last_used_at >= notBefore) return;
+    credential.last_used_at = at;
+    this.lastUseWrites.push({ tokenHash, at });
   }
 }
 

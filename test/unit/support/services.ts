@@ -1,5 +1,5 @@
 import { afterAll, beforeEach } from 'vitest';
-import type { Session } from '../../../shared/users/model.ts';
+import type { Credential } from '../../../shared/users/model.ts';
 import type { SocialCounts } from '../../../shared/users/ports.ts';
 import { hashToken } from '../../../shared/users/sessions.ts';
 import { aSession } from '../../support/builders.ts';
@@ -29,13 +29,14 @@ export interface InMemoryServices {
   /** The time every core sees, in milliseconds since the epoch; tests may move it. */
   now: number;
   /** Opens a live session for `token` (alice's unless the overrides say otherwise). */
-  givenSession(token: string, overrides?: Partial<Session>): Session;
+  givenSession(token: string, overrides?: Partial<Credential>): Credential;
   /** Installs these stores again, into the modules imported since: call after a cold start. */
   reinstall(): Promise<void>;
 }
 
 export const NOW = Date.parse('2026-11-24T09:00:00.000Z');
 const SESSION_LIFETIME_DAYS = 30;
+const MAX_SESSIONS_PER_USER = 20;
 const MAX_LINKS_PER_USER = 1000;
 const PAGE_TOKEN_SECRET = 'a-unit-test-key-of-at-least-thirty-two-characters';
 
@@ -46,8 +47,8 @@ export function useInMemoryServices(
   const services = {} as InMemoryServices;
   beforeEach(async () => {
     const clock = () => services.now;
-    const sessions = new InMemorySessionStore();
     const users = new InMemoryUsers();
+    const sessions = new InMemorySessionStore(users);
     const loginStates = new InMemoryLoginStates();
     const links = new InMemoryLinkStore();
     const rates = new InMemoryRateStore();
@@ -61,10 +62,11 @@ export function useInMemoryServices(
       const sessionsCore = new seams.Sessions(
         sessions,
         users,
-        SESSION_LIFETIME_DAYS,
+        { lifetimeDays: SESSION_LIFETIME_DAYS, maxSessionsPerUser: MAX_SESSIONS_PER_USER },
         () => new Date(clock()),
       );
       seams.setSessionsForTests(sessionsCore);
+      seams.setTokensForTests(new seams.Tokens(sessions, () => new Date(clock())));
       seams.setGateForTests({
         authenticator: sessionsCore,
         rateLimiter: new seams.RateLimiter(rates, settings.rateLimit ?? { perSecond: 12, burst: 80 }, clock),
@@ -90,13 +92,13 @@ export function useInMemoryServices(
       followCounts,
       now: NOW,
       reinstall,
-      givenSession(token: string, overrides: Partial<Session> = {}): Session {
+      givenSession(token: string, overrides: Partial<Credential> = {}): Credential {
         const session = aSession({
-          tokenHash: hashToken(token),
-          expiresAt: new Date(services.now + 24 * 60 * 60 * 1000).toISOString(),
+          token_hash: hashToken(token),
+          expires_at: new Date(services.now + 24 * 60 * 60 * 1000).toISOString(),
           ...overrides,
         });
-        sessions.byHash.set(session.tokenHash, session);
+        sessions.byHash.set(session.token_hash, session);
         return session;
       },
     });
@@ -105,6 +107,7 @@ export function useInMemoryServices(
   afterAll(async () => {
     const seams = await importSeams();
     seams.setSessionsForTests(undefined);
+    seams.setTokensForTests(undefined);
     seams.setGateForTests(undefined);
     seams.setLinkServiceForTests(undefined);
     seams.setProfilesForTests(undefined);
@@ -125,6 +128,7 @@ async function importSeams() {
     profiles,
     usersService,
     sessions,
+    tokens,
   ] = await Promise.all([
     import('../../../shared/gate.ts'),
     import('../../../shared/http/rate-limit.ts'),
@@ -135,6 +139,7 @@ async function importSeams() {
     import('../../../shared/users/profiles.ts'),
     import('../../../shared/users/service.ts'),
     import('../../../shared/users/sessions.ts'),
+    import('../../../shared/users/tokens.ts'),
   ]);
   return {
     setGateForTests: gate.setGateForTests,
@@ -146,6 +151,8 @@ async function importSeams() {
     setLoginStoresForTests: identityService.setLoginStoresForTests,
     Profiles: profiles.Profiles,
     setSessionsForTests: usersService.setSessionsForTests,
+    setTokensForTests: usersService.setTokensForTests,
     Sessions: sessions.Sessions,
+    Tokens: tokens.Tokens,
   };
 }

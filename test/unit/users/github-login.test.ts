@@ -25,7 +25,7 @@ beforeEach(() => {
   states = new InMemoryLoginStates();
   users = new InMemoryUsers();
   sessionStore = new InMemorySessionStore();
-  sessions = new Sessions(sessionStore, users, 30, () => now);
+  sessions = new Sessions(sessionStore, users, { lifetimeDays: 30, maxSessionsPerUser: 20 }, () => now);
   login = new GitHubLogin(github, states, users, sessions, () => now);
 });
 
@@ -191,7 +191,7 @@ describe('registration and later logins', () => {
       created_at: now.toISOString(),
     });
     expect(users.identities.get(42)).toBe('octocat');
-    expect(await sessions.authenticate(issued.accessToken)).toBe('octocat');
+    expect((await sessions.authenticate(issued.accessToken)).username).toBe('octocat');
   });
 
   it('given a GitHub account without a display name, then the name is the login', async () => {
@@ -211,8 +211,8 @@ describe('registration and later logins', () => {
 
     expect(second.user).toEqual(first.user);
     expect(second.accessToken).not.toBe(first.accessToken);
-    expect(await sessions.authenticate(first.accessToken)).toBe('octocat');
-    expect(await sessions.authenticate(second.accessToken)).toBe('octocat');
+    expect((await sessions.authenticate(first.accessToken)).username).toBe('octocat');
+    expect((await sessions.authenticate(second.accessToken)).username).toBe('octocat');
     expect(users.profiles.size).toBe(1);
   });
 
@@ -293,7 +293,7 @@ describe('the token after login', () => {
     expect(issued.expiresAt).toBe(new Date(now.getTime() + 30 * DAY_MS).toISOString());
 
     later(30 * DAY_MS - 1);
-    expect(await sessions.authenticate(issued.accessToken)).toBe('octocat');
+    expect((await sessions.authenticate(issued.accessToken)).username).toBe('octocat');
     later(1);
 
     await expect(sessions.authenticate(issued.accessToken)).rejects.toBeInstanceOf(Unauthorized);

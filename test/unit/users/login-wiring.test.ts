@@ -28,8 +28,8 @@ describe('the wiring of login, profiles and rate limits', () => {
     expect(declared('login').githubApp).toBe(true);
     expect(declared('loginCallback').githubApp).toBe(true);
     expect(routes.filter((r) => r.function === 'login' || r.function === 'loginCallback')).toEqual([
-      { method: 'GET', path: '/login', function: 'login', auth: false },
-      { method: 'GET', path: '/login/authorized', function: 'loginCallback', auth: false },
+      { method: 'GET', path: '/login', function: 'login', access: 'public' },
+      { method: 'GET', path: '/login/authorized', function: 'loginCallback', access: 'public' },
     ]);
   });
 
@@ -38,7 +38,7 @@ describe('the wiring of login, profiles and rate limits', () => {
 
     expect(paths.sort()).toEqual(['/v1.0/me', '/v1.0/users/{username}', '/v1/me', '/v1/users/{username}']);
     const profileReach = {
-      users: { read: ['SESSION#', 'USER#'] },
+      users: { read: ['SESSION#', 'USER#'], update: ['SESSION#'], updatedAttributes: ['last_used_at'] },
       links: { read: ['USER#'] },
       social: { read: ['USER#'] },
     };
