@@ -1,5 +1,6 @@
 import {
   MAX_DESCRIPTION_LENGTH,
+  MAX_URL_LENGTH,
   MAX_TAG_LENGTH,
   MAX_TAGS,
   MAX_TITLE_LENGTH,
@@ -72,7 +73,7 @@ function cut(text: string, max: number): string {
 }
 
 /** The URL as a reason can quote it: bounded, so that an adversarial file cannot blow up the report. */
-const quotedUrl = (href: string) => href.slice(0, 2048);
+const quotedUrl = (href: string) => href.slice(0, MAX_URL_LENGTH);
 
 /**
  * Checks raw bookmarks in file order and turns them into items: an entry, an error with its line, or a duplicate
@@ -84,6 +85,11 @@ export class EntryChecker {
   check(raw: RawBookmark): ParsedItem {
     if (raw.href === undefined || raw.href.trim() === '') {
       return { kind: 'error', error: { line: raw.line, reason: 'the bookmark has no URL' } };
+    }
+    // Refused before the schema sees it, which would walk every character of a URL of megabytes.
+    if (raw.href.trim().length > MAX_URL_LENGTH) {
+      const reason = `url: at most ${MAX_URL_LENGTH} characters`;
+      return { kind: 'error', error: { line: raw.line, url: quotedUrl(raw.href), reason } };
     }
     const url = urlSchema.safeParse(raw.href);
     if (!url.success) {

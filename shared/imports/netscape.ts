@@ -22,8 +22,9 @@ import type { ParsedItem } from './model.ts';
  * named and numeric ones of HTML only: no file can define its own, so there is nothing to expand into a bomb).
  *
  * - Each folder (`<H3>` followed by its `<DL>`) gives its name as a tag (lower-cased, spaces to hyphens) to every
- *   bookmark inside it, at any depth, except the browsers' own roots (`PERSONAL_TOOLBAR_FOLDER` or
- *   `UNFILED_BOOKMARKS_FOLDER`: "Bookmarks bar", "Other bookmarks"), which say nothing about the bookmark.
+ *   bookmark inside it, at any depth, except the browsers' own roots, which say nothing about the bookmark:
+ *   folders marked `PERSONAL_TOOLBAR_FOLDER` or `UNFILED_BOOKMARKS_FOLDER`, and top-level folders named as
+ *   browsers name their roots (`BROWSER_ROOT_FOLDERS`: "Bookmarks bar", "Other bookmarks", "Favorites", ...).
  * - `TAGS` is split on commas; Pocket's `<a time_added=... tags=...>` in a `<ul>` list reads the same way.
  * - `ADD_DATE` / `LAST_MODIFIED` (Pocket: `time_added`) are epoch seconds (see `dateFromEpoch` for others).
  * - `PRIVATE="1"` is private, `PRIVATE="0"` public; a file that does not say (a browser's) is private: the
@@ -50,6 +51,24 @@ const CHUNK_LENGTH = 64 * 1024;
  * Real files nest folders a few levels deep; 10,000 folders nested still read.
  */
 export const MAX_OPEN_ELEMENTS = 40_000;
+
+/** The names browsers give their own top-level folders, lower-cased (Chrome, Edge, Firefox, Safari). */
+export const BROWSER_ROOT_FOLDERS: ReadonlySet<string> = new Set([
+  'bookmarks bar',
+  'bookmarks toolbar',
+  'bookmarks menu',
+  'other bookmarks',
+  'mobile bookmarks',
+  'favorites',
+  'favourites',
+  'favorites bar',
+  'favourites bar',
+  'other favorites',
+  'other favourites',
+  'mobile favorites',
+  'bookmarksbar',
+  'bookmarksmenu',
+]);
 
 interface Folder {
   /** Tags of this folder and its ancestors, at most the API's limit. */
@@ -82,6 +101,7 @@ class NetscapeReader {
   private folderName: TextCapture | undefined;
   private pendingFolder: { tag: string } | undefined;
   private folderIsRoot = false;
+  private folderIsTopLevel = false;
 
   /** The bookmark being read: its `<A>` text, then maybe a `<DD>`. */
   private bookmark: RawBookmark | undefined;
@@ -148,6 +168,7 @@ class NetscapeReader {
         this.folderName = new TextCapture(MAX_TITLE_LENGTH);
         this.folderIsRoot =
           attributes.personal_toolbar_folder === 'true' || attributes.unfiled_bookmarks_folder === 'true';
+        this.folderIsTopLevel = this.folders.length <= 1;
         break;
       case 'dl':
         this.finishBookmark();
@@ -171,7 +192,9 @@ class NetscapeReader {
         break;
       case 'h3':
         if (this.folderName) {
-          const tag = this.folderIsRoot ? '' : tagOf(this.folderName.value);
+          const name = this.folderName.value.trim().toLowerCase();
+          const isRoot = this.folderIsRoot || (this.folderIsTopLevel && BROWSER_ROOT_FOLDERS.has(name));
+          const tag = isRoot ? '' : tagOf(name);
           this.pendingFolder = { tag };
           this.folderName = undefined;
         }

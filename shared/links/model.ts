@@ -43,7 +43,7 @@ export class DuplicateLink extends AlreadyExists {
   }
 }
 
-const MAX_URL_LENGTH = 2048;
+export const MAX_URL_LENGTH = 2048;
 export const MAX_TITLE_LENGTH = 512;
 export const MAX_DESCRIPTION_LENGTH = 4096;
 export const MAX_TAGS = 100;
