@@ -2,14 +2,15 @@ import { startRuntime } from '../local/runtime.ts';
 import { benchCheckerFairness } from './checker-fairness.ts';
 import { benchFanOut } from './fanout.ts';
 import { benchLinks } from './links.ts';
+import { benchParsers } from './parsers.ts';
 import { benchRegexBudget } from './regex.ts';
 
 /**
  * `npm run bench`: benchmarks on the local runtime (in memory, free ports), printing numbers.
  * ITERATIONS (300) sets the samples of the links benchmark, ADD_SAMPLES (20) those of the adds beside the
  * fan-out, CHECK_BACKLOG (2000) the checks queued ahead in the checker's fairness benchmark, REGEX_REQUESTS
- * (200) the listings per pattern of the regex budget, and ONLY=links, ONLY=fanout, ONLY=fairness or ONLY=regex
- * runs one of them. Never part of `npm test`.
+ * (200) the listings per pattern of the regex budget, and ONLY=links, ONLY=fanout, ONLY=fairness, ONLY=regex or
+ * ONLY=parsers runs one of them. Never part of `npm test`.
  */
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 // The benchmark sends far more than a client may; the limiter still does its one write per request.
@@ -39,3 +40,4 @@ if (!only || only === 'links' || only === 'fanout' || only === 'fairness') {
 }
 // On the links core alone: no runtime needed.
 if (!only || only === 'regex') await benchRegexBudget(regexRequests);
+if (!only || only === 'parsers') benchParsers();

@@ -125,12 +125,13 @@ export function tableStatements(
 /**
  * S3, on the objects under the bucket's prefix (see `BucketAccess` in the wiring): GetObjectCommand and
  * presigned downloads (s3:GetObject), PutObjectCommand (s3:PutObject), DeleteObject(s)Command (s3:DeleteObject,
- * per key); ListObjectsV2Command needs s3:ListBucket on the bucket, limited to listings under the prefix.
+ * per key), multipart uploads (s3:PutObject; AbortMultipartUpload its own action); ListObjectsV2Command needs s3:ListBucket on the bucket, limited to listings under the prefix.
  */
 export const BUCKET_OBJECT_ACTIONS: Record<BucketAccess, readonly string[]> = {
   read: ['s3:GetObject'],
   readwrite: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
   delete: ['s3:DeleteObject'],
+  write: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:GetObject'],
 };
 export const BUCKET_LIST_ACTIONS = ['s3:ListBucket'] as const;
 

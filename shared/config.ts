@@ -17,6 +17,8 @@ const settingsSchema = z.object({
   RATE_LIMIT_PER_SECOND: z.coerce.number().positive().default(DEFAULT_RATE_LIMIT.perSecond),
   /** ...and the burst a client may send at once. */
   RATE_LIMIT_BURST: z.coerce.number().int().positive().default(DEFAULT_RATE_LIMIT.burst),
+  /** An export larger than this many bytes goes to the exports bucket and is answered with a 302 to it. */
+  EXPORT_INLINE_LIMIT_BYTES: z.coerce.number().int().positive().default(5_000_000),
   /** Set by the local runtime; unlocks local-only routes such as POST /dev/login. */
   LOCAL_RUNTIME: z
     .enum(['true', 'false'])

@@ -184,6 +184,16 @@ export const buckets = {
     keyPrefix: 'snapshots/',
     lifecycle: { abortIncompleteUploadsAfterDays: 1, intelligentTieringAfterDays: 30 },
   },
+  /**
+   * Exports too large for an HTTP answer (over ~5 MB): `exports/<username>/<time>.html|json`, downloaded through
+   * a presigned URL valid for 15 minutes. A download is all they are for, so they expire after a day.
+   */
+  exports: {
+    context: 'links',
+    envVar: 'EXPORTS_BUCKET',
+    keyPrefix: 'exports/',
+    lifecycle: { abortIncompleteUploadsAfterDays: 1, expireAfterDays: 1 },
+  },
 } as const satisfies Record<string, BucketDeclaration>;
 
 export type BucketName = keyof typeof buckets;
@@ -192,10 +202,12 @@ export type BucketName = keyof typeof buckets;
  * What a function may do with a bucket's objects under its prefix:
  * - `read`: s3:GetObject and s3:ListBucket (presigned downloads are signed with the function's own rights);
  * - `readwrite`: s3:GetObject, s3:PutObject, s3:DeleteObject and s3:ListBucket;
- * - `delete`: s3:DeleteObject and s3:ListBucket (to find what to delete).
+ * - `delete`: s3:DeleteObject and s3:ListBucket (to find what to delete);
+ * - `write`: s3:PutObject (multipart uploads too) and s3:AbortMultipartUpload, and s3:GetObject to presign the
+ *   download of what it wrote; no delete.
  * s3:ListBucket is conditioned on `s3:prefix` starting with the bucket's prefix.
  */
-export type BucketAccess = 'read' | 'readwrite' | 'delete';
+export type BucketAccess = 'read' | 'readwrite' | 'delete' | 'write';
 
 /** Items of a table, named by the prefix that their partition key starts with (shared/keys.ts). */
 export type KeyPrefixes = readonly string[];
@@ -536,6 +548,23 @@ export const functions = {
     size: HTTP_SIZE,
     tables: { users: readsSessions, links: { update: [linkKeys.owner], delete: [linkKeys.owner] } },
   },
+  /**
+   * All the caller's links as one file, read a page at a time; past ~5 MB the file goes to the exports bucket
+   * and the answer is a 302 to its download.
+   */
+  exportLinks: {
+    entry: 'links/export-links',
+    context: 'links',
+    size: {
+      memoryMb: 1024,
+      timeoutSeconds: 29,
+      why:
+        "reads every one of the caller's links (10,000 at the default limit: 100 queries of 100) and writes " +
+        "the file; more memory is more CPU and network, and API Gateway's 30 s bounds the wait",
+    },
+    tables: { users: readsSessions, links: { read: [linkKeys.owner] } },
+    buckets: { exports: 'write' },
+  },
   listTags: {
     entry: 'links/list-tags',
     context: 'links',
@@ -761,6 +790,7 @@ const declaredRoutes = [
   ...versioned('DELETE', '/links', 'deleteLink', 'write'),
   ...versioned('GET', '/links/snapshot', 'getSnapshot', 'read'),
   ...versioned('GET', '/tags', 'listTags', 'read'),
+  ...versioned('GET', '/export', 'exportLinks', 'read'),
   ...versioned('POST', '/following', 'follow', 'write'),
   ...versioned('DELETE', '/following/{username}', 'unfollow', 'write'),
   ...versioned('DELETE', '/following', 'unfollow', 'write'),

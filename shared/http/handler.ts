@@ -23,6 +23,8 @@ export interface HttpResponse {
   body?: unknown;
   /** Sent as a page instead of JSON; with no Content-Security-Policy of its own, it gets the strictest one. */
   html?: string;
+  /** Sent as it is, a file to download: `headers` give its `content-type`. */
+  file?: string;
   headers?: Record<string, string>;
   cookies?: string[];
 }
@@ -138,7 +140,10 @@ async function serve(
 function toResult(response: HttpResponse, requestId: string): APIGatewayProxyStructuredResultV2 {
   const headers: Record<string, string> = { 'x-request-id': requestId, ...response.headers, ...NOSNIFF };
   let body: string | undefined;
-  if (response.html !== undefined) {
+  if (response.file !== undefined) {
+    headers['content-type'] ??= 'application/octet-stream';
+    body = response.file;
+  } else if (response.html !== undefined) {
     headers['content-type'] ??= 'text/html; charset=utf-8';
     if (!headers['content-security-policy']) Object.assign(headers, pageSecurityHeaders());
     body = response.html;

@@ -43,9 +43,9 @@ export class DuplicateLink extends AlreadyExists {
   }
 }
 
-const MAX_URL_LENGTH = 2048;
+export const MAX_URL_LENGTH = 2048;
 export const MAX_TITLE_LENGTH = 512;
-const MAX_DESCRIPTION_LENGTH = 4096;
+export const MAX_DESCRIPTION_LENGTH = 4096;
 export const MAX_TAGS = 100;
 export const MAX_TAG_LENGTH = 64;
 /** The longest regex a listing filter takes (shared/links/filter.ts). */

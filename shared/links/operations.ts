@@ -1,7 +1,9 @@
+import * as z from 'zod';
 import { answer, bodyOf, errorBody, failure, json, type Operations } from '../http/openapi-operation.ts';
 import {
   addLinkRequest,
   deleteLinkRequest,
+  exportQuery,
   linkEnvelope,
   linkListing,
   linkResponseSchema,
@@ -67,5 +69,32 @@ export const linkOperations = {
     summary: "The caller's tags with their link counts",
     description: "Every tag on any of the caller's links, with how many links carry it.",
     responses: { '200': answer('Tags', { content: json(tagListing) }) },
+  },
+  exportLinks: {
+    summary: "All the caller's links as a file: the Netscape bookmark file or JSON",
+    description:
+      '`netscape` (the default) is the bookmark file every browser and bookmark service imports: one ' +
+      '`<DT><A HREF ADD_DATE LAST_MODIFIED PRIVATE TAGS>` per link (dates in epoch seconds, tags separated by ' +
+      'commas), its description in a `<DD>`, everything HTML-escaped. `json` is `{"links": [Link...]}`. Newest ' +
+      'first; an attachment named `delinkcious-<username>-<date>.html|json`. A file over about 5 MB (API ' +
+      "Gateway's answers stop at 6 MB) is answered with a 302 to a download of it valid for 15 minutes.",
+    query: exportQuery,
+    responses: {
+      '200': answer('The file', {
+        content: {
+          'text/html': { schema: z.string().meta({ description: 'The Netscape bookmark file.' }) },
+          ...json(z.object({ links: z.array(linkResponseSchema) }).meta({ id: 'LinkExport' })),
+        },
+        headers: {
+          'Content-Disposition': z
+            .string()
+            .meta({ example: 'attachment; filename="delinkcious-alice-2026-12-02.html"' }),
+          'Cache-Control': z.literal('no-store'),
+        },
+      }),
+      '302': answer('A file over about 5 MB: to a download of it valid for 15 minutes', {
+        headers: { Location: z.string(), 'Cache-Control': z.literal('no-store') },
+      }),
+    },
   },
 } satisfies Operations<'links'>;

@@ -27,3 +27,18 @@ export interface LinkStore {
   /** The tags of each of the user's links. */
   tagsOfAllLinks(username: string): AsyncIterable<string[]>;
 }
+
+/** How an exported file is stored and downloaded. */
+export interface ExportFileMeta {
+  contentType: string;
+  /** The `Content-Disposition` the download answers with: an attachment and its file name. */
+  disposition: string;
+}
+
+/** Where exports too large for an HTTP answer go: a file store with short-lived download URLs. */
+export interface ExportFiles {
+  /** Writes the file from its chunks, in order, holding only a bounded part of it at a time. */
+  write(key: string, meta: ExportFileMeta, chunks: AsyncIterable<string>): Promise<void>;
+  /** A URL that downloads the file for `expiresInSeconds`. */
+  downloadUrl(key: string, meta: ExportFileMeta, expiresInSeconds: number): Promise<string>;
+}

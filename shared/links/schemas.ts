@@ -89,3 +89,9 @@ export const linkListing = z
 export const tagListing = z
   .object({ tags: z.array(z.object({ name: z.string(), count: z.number().int() })) })
   .meta({ id: 'TagListing' });
+
+export const exportQuery = z.object({
+  format: z.enum(['netscape', 'json']).default('netscape').meta({
+    description: '`netscape`: the bookmark file browsers import (HTML); `json`: `{"links": [Link...]}`.',
+  }),
+});

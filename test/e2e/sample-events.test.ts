@@ -41,6 +41,7 @@ const expectedStatus: Record<FunctionName, number | typeof NO_FAILURES | typeof 
   listLinks: 200,
   updateLink: 200,
   listTags: 200,
+  exportLinks: 200,
   // The added link has no snapshot: none is taken while this runtime's link checks are off.
   getSnapshot: 404,
   deleteLink: 204,

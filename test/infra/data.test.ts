@@ -189,6 +189,15 @@ describe('the buckets, given the wiring', () => {
     },
   );
 
+  it('expires exports a day after they are written, and keeps snapshots', () => {
+    const expiryOf = (name: BucketName) =>
+      (bucketResource(name).Properties.LifecycleConfiguration as { Rules: { ExpirationInDays?: number }[] })
+        .Rules[0]!.ExpirationInDays;
+
+    expect(expiryOf('exports')).toBe(1);
+    expect(expiryOf('snapshots')).toBeUndefined();
+  });
+
   it('in prod, retains the buckets with their objects; in dev, empties and deletes them', () => {
     const prod = synthesize('prod');
     for (const [name] of declaredBuckets) {

@@ -476,6 +476,16 @@ describe('least privilege, given the wiring', () => {
     expect(targetsWith('addLink', 'bucket')).toEqual(new Set());
   });
 
+  it('lets the export route write exports (multipart included) and presign their download, never delete, and nothing else of S3', () => {
+    expect(actionsOn('exportLinks', 'bucket-objects:exports/exports/*')).toEqual([
+      's3:AbortMultipartUpload',
+      's3:GetObject',
+      's3:PutObject',
+    ]);
+    expect(targetsWith('exportLinks', 'bucket-objects:snapshots')).toEqual(new Set());
+    expect(targetsWith('listLinks', 'bucket-objects:exports')).toEqual(new Set());
+  });
+
   it.each(deployed)('lets %s send only to the queues it declares and its streams fail to', (name) => {
     const sendsTo = new Set(
       grants(name)

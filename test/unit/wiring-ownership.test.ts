@@ -46,7 +46,9 @@ describe('every declaration names the context that owns it', () => {
   it.each(Object.keys(buckets) as BucketName[])(
     'given the bucket %s, then the functions that write it are all of its context',
     (bucket) => {
-      const writers = functionNames.filter((name) => declared(name).buckets?.[bucket] === 'readwrite');
+      const writers = functionNames.filter((name) =>
+        ['readwrite', 'write'].includes(declared(name).buckets?.[bucket] ?? ''),
+      );
 
       expect([...contextsOf(writers)]).toEqual([buckets[bucket].context]);
     },

@@ -3,6 +3,7 @@ import type { Credential } from '../../../shared/users/model.ts';
 import type { SocialCounts } from '../../../shared/users/ports.ts';
 import { hashToken } from '../../../shared/users/sessions.ts';
 import { aSession } from '../../support/builders.ts';
+import { InMemoryExportFiles } from './memory-export-files.ts';
 import { InMemoryLinkStore } from './memory-link-store.ts';
 import {
   InMemoryLoginStates,
@@ -20,6 +21,8 @@ import {
  */
 export interface InMemoryServices {
   links: InMemoryLinkStore;
+  /** Where exports over `exportInlineLimitBytes` go. */
+  exportFiles: InMemoryExportFiles;
   sessions: InMemorySessionStore;
   users: InMemoryUsers;
   loginStates: InMemoryLoginStates;
@@ -42,7 +45,11 @@ const PAGE_TOKEN_SECRET = 'a-unit-test-key-of-at-least-thirty-two-characters';
 
 /** Fresh stores before each test of the file; the DynamoDB wiring back after it. */
 export function useInMemoryServices(
-  settings: { maxLinksPerUser?: number; rateLimit?: { perSecond: number; burst: number } } = {},
+  settings: {
+    maxLinksPerUser?: number;
+    rateLimit?: { perSecond: number; burst: number };
+    exportInlineLimitBytes?: number;
+  } = {},
 ): InMemoryServices {
   const services = {} as InMemoryServices;
   beforeEach(async () => {
@@ -51,6 +58,7 @@ export function useInMemoryServices(
     const sessions = new InMemorySessionStore(users);
     const loginStates = new InMemoryLoginStates();
     const links = new InMemoryLinkStore();
+    const exportFiles = new InMemoryExportFiles();
     const rates = new InMemoryRateStore();
     const followCounts = new Map<string, { followers: number; following: number }>();
     const socialCounts: SocialCounts = {
@@ -79,6 +87,18 @@ export function useInMemoryServices(
           () => new Date(clock()),
         ),
       );
+      seams.setLinkExportForTests(
+        new seams.LinkExport(
+          links,
+          exportFiles,
+          {
+            ...seams.DEFAULT_EXPORT_SETTINGS,
+            inlineLimitBytes:
+              settings.exportInlineLimitBytes ?? seams.DEFAULT_EXPORT_SETTINGS.inlineLimitBytes,
+          },
+          () => new Date(clock()),
+        ),
+      );
       seams.setProfilesForTests(new seams.Profiles(users, links, socialCounts));
       seams.setLoginStoresForTests({ states: loginStates, identities: users, now: () => new Date(clock()) });
     }
@@ -88,6 +108,7 @@ export function useInMemoryServices(
       users,
       loginStates,
       links,
+      exportFiles,
       rates,
       followCounts,
       now: NOW,
@@ -110,6 +131,7 @@ export function useInMemoryServices(
     seams.setTokensForTests(undefined);
     seams.setGateForTests(undefined);
     seams.setLinkServiceForTests(undefined);
+    seams.setLinkExportForTests(undefined);
     seams.setProfilesForTests(undefined);
     seams.setLoginStoresForTests(undefined);
   });
@@ -122,6 +144,7 @@ async function importSeams() {
     gate,
     rateLimit,
     linksCore,
+    linksExport,
     linksService,
     pagination,
     identityService,
@@ -133,6 +156,7 @@ async function importSeams() {
     import('../../../shared/gate.ts'),
     import('../../../shared/http/rate-limit.ts'),
     import('../../../shared/links/core.ts'),
+    import('../../../shared/links/export.ts'),
     import('../../../shared/links/service.ts'),
     import('../../../shared/pagination.ts'),
     import('../../../shared/users/identity-service.ts'),
@@ -146,6 +170,9 @@ async function importSeams() {
     RateLimiter: rateLimit.RateLimiter,
     LinkService: linksCore.LinkService,
     setLinkServiceForTests: linksService.setLinkServiceForTests,
+    LinkExport: linksExport.LinkExport,
+    DEFAULT_EXPORT_SETTINGS: linksExport.DEFAULT_EXPORT_SETTINGS,
+    setLinkExportForTests: linksService.setLinkExportForTests,
     PageTokens: pagination.PageTokens,
     setProfilesForTests: identityService.setProfilesForTests,
     setLoginStoresForTests: identityService.setLoginStoresForTests,
