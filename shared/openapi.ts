@@ -25,6 +25,8 @@ import { timestampSchema } from './http/schemas.ts';
 import { pageQuery } from './http/paging.ts';
 import { followListing, followRequest, unfollowQuery } from './social/schemas.ts';
 import {
+  deleteAccountRequest,
+  deletionResponse,
   devLoginRequest,
   loginCallbackQuery,
   ownProfile,
@@ -290,6 +292,19 @@ const operations: Partial<Record<FunctionName, OperationDescription | DescribedF
     summary: "The caller's profile, with the email and the counts",
     description: "`links_count` counts all the caller's links, private ones included.",
     responses: { '200': answer('The profile', { content: json(ownProfile) }) },
+  },
+  deleteAccount: {
+    summary: "Delete the caller's account and everything of it",
+    description:
+      "Confirmed with the caller's own username. The account is gone for everybody at once (its profile is 404, " +
+      'nobody can follow it) and its sessions and tokens are dead; then, asynchronously (seconds, a few minutes ' +
+      "for tens of thousands of links), its follows both ways (the others' counts corrected), its events in " +
+      "others' news, its links, snapshots and own news, and its GitHub sign-in go. Signing in again with the " +
+      'same GitHub account afterwards creates a new, empty account.',
+    requestBody: bodyOf(deleteAccountRequest),
+    responses: {
+      '202': answer('Deleting', { content: json(deletionResponse) }),
+    },
   },
   getUser: {
     summary: "A user's public profile, with the counts",

@@ -82,3 +82,16 @@ export function toOwnProfile(profile: Profile): z.infer<typeof ownProfile> {
   const { username, name, ...rest } = toPublicProfile(profile);
   return { username, name, email: profile.user.email, ...rest, links_count: profile.linksCount };
 }
+
+/** DELETE /v1/me: the caller's own username, in any case, confirms that the account is to go. */
+export const deleteAccountRequest = z
+  .object({
+    confirm: z
+      .string()
+      .meta({ description: 'Your username, to confirm the deletion.', example: 'alice' })
+      .transform((value) => value.trim().toLowerCase()),
+  })
+  .meta({ id: 'DeleteAccountRequest' });
+
+/** The answer to DELETE /v1/me: the erasure runs on, asynchronously. */
+export const deletionResponse = z.object({ status: z.literal('deleting') }).meta({ id: 'AccountDeletion' });

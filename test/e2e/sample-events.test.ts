@@ -59,6 +59,9 @@ const expectedStatus: Record<FunctionName, number | typeof NO_FAILURES | typeof 
   checkLink: NO_FAILURES,
   recheckStaleLinks: REPORTS,
   devRecheck: 200,
+  // dora signs up and deletes her account; the erasure's message then erases it.
+  deleteAccount: 202,
+  eraseAccount: NO_FAILURES,
   logout: 204,
 };
 
