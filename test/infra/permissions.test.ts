@@ -269,6 +269,13 @@ describe('least privilege, given the wiring', () => {
       );
       const expectedWrites = [{ action: 'dynamodb:UpdateItem', keys: ['RATE#*'] }];
       if (name === 'logout') expectedWrites.push({ action: 'dynamodb:DeleteItem', keys: ['SESSION#*'] });
+      // Deleting an account marks the profile and ends the caller's session.
+      if (name === 'deleteAccount') {
+        expectedWrites.push(
+          { action: 'dynamodb:UpdateItem', keys: ['USER#*'] },
+          { action: 'dynamodb:DeleteItem', keys: ['SESSION#*'] },
+        );
+      }
       expect(writes.map((g) => ({ action: g.action, keys: leadingKeys(g) }))).toEqual(
         expect.arrayContaining(expectedWrites),
       );
@@ -294,7 +301,7 @@ describe('least privilege, given the wiring', () => {
     ]);
   });
 
-  it('lets only the login functions touch login states and GitHub identities, and only logout delete sessions', () => {
+  it('lets only the login functions touch login states and GitHub identities (the erasure deletes them), and only logout and deletion delete sessions', () => {
     const reaching = (prefix: string, action?: string) =>
       deployed.filter((name) =>
         grants(name).some(
@@ -306,10 +313,11 @@ describe('least privilege, given the wiring', () => {
       );
 
     expect(reaching('OAUTH_STATE#*')).toEqual(['login', 'loginCallback']);
-    expect(reaching('GITHUB#*')).toEqual(['loginCallback']);
-    expect(reaching('SESSION#*', 'dynamodb:DeleteItem')).toEqual(['logout']);
+    expect(reaching('GITHUB#*')).toEqual(['loginCallback', 'eraseAccount']);
+    expect(reaching('GITHUB#*', 'dynamodb:PutItem')).toEqual(['loginCallback']);
+    expect(reaching('SESSION#*', 'dynamodb:DeleteItem')).toEqual(['logout', 'deleteAccount']);
     expect(reaching('SESSION#*', 'dynamodb:PutItem')).toEqual(['loginCallback']);
-    expect(reaching('USER#*', 'dynamodb:UpdateItem')).toEqual(['loginCallback']);
+    expect(reaching('USER#*', 'dynamodb:UpdateItem')).toEqual(['loginCallback', 'deleteAccount']);
     expect(reaching('USER#*', 'dynamodb:PutItem')).toEqual([]);
   });
 
