@@ -1,6 +1,6 @@
 import type { FollowsErasure } from '../users/ports.ts';
 import { followPositionSchema } from './model.ts';
-import type { FollowStore } from './ports.ts';
+import type { DynamoFollowStore } from './dynamodb.ts';
 
 /**
  * The social graph as an account's erasure asks for it: the user's follows both ways, and the end of each through
@@ -8,7 +8,9 @@ import type { FollowStore } from './ports.ts';
  * The social stream then carries each unfollow to the news context like any other.
  */
 export class SocialErasure implements FollowsErasure {
-  constructor(private readonly store: Pick<FollowStore, 'following' | 'followers' | 'remove'>) {}
+  constructor(
+    private readonly store: Pick<DynamoFollowStore, 'following' | 'followers' | 'remove' | 'removeCounters'>,
+  ) {}
 
   async following(username: string, limit: number): Promise<string[]> {
     const page = await this.store.following(username, undefined, limit);
@@ -32,5 +34,9 @@ export class SocialErasure implements FollowsErasure {
 
   unfollow(follower: string, followed: string): Promise<boolean> {
     return this.store.remove(follower, followed);
+  }
+
+  forgetCounters(username: string): Promise<void> {
+    return this.store.removeCounters(username);
   }
 }

@@ -12,6 +12,8 @@ import type {
 
 /** Follows ended per chunk: each is one small transaction. */
 export const FOLLOWS_PER_CHUNK = 100;
+/** Follows ended at once within a chunk. */
+const UNFOLLOWS_IN_FLIGHT = 8;
 /**
  * A run stops taking chunks when less than this is left of its time, and queues the rest: far more than one
  * chunk takes (a few hundred deletes, or a hundred follows), so that no run reaches its timeout.
@@ -121,16 +123,17 @@ export class AccountErasure {
     const { follows, news } = this.ports;
     const followed = await follows.following(username, FOLLOWS_PER_CHUNK);
     if (followed.length > 0) {
-      for (const other of followed) await follows.unfollow(username, other);
+      await eachAtOnce(followed, (other) => follows.unfollow(username, other));
       return { done: false };
     }
     const page = await follows.followers(username, cursor, FOLLOWS_PER_CHUNK);
     await news.forgetAuthor(page.usernames, username);
-    let ended = 0;
-    for (const follower of page.usernames) if (await follows.unfollow(follower, username)) ended++;
+    const ended = await eachAtOnce(page.usernames, (follower) => follows.unfollow(follower, username));
     if (page.next !== undefined) return { done: false, cursor: page.next };
-    if (cursor === undefined && ended === 0) return { done: true };
-    return { done: false };
+    if (cursor !== undefined || ended.some(Boolean)) return { done: false };
+    // No follow left either way: the user's own counters go too.
+    await follows.forgetCounters(username);
+    return { done: true };
   }
 
   /**
@@ -141,4 +144,18 @@ export class AccountErasure {
     await this.ports.credentials.revokeAll(username);
     return this.ports.accounts.eraseChunk(username);
   }
+}
+
+/** Runs `work` on every item, at most UNFOLLOWS_IN_FLIGHT at once; the results in the items' order. */
+async function eachAtOnce<T, R>(items: T[], work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(UNFOLLOWS_IN_FLIGHT, items.length) }, worker));
+  return results;
 }

@@ -94,6 +94,8 @@ export interface FollowsErasure {
   ): Promise<{ usernames: string[]; next?: string }>;
   /** Ends a follow, both counters corrected with it; false when there was no such follow. */
   unfollow(follower: string, followed: string): Promise<boolean>;
+  /** Deletes the user's own follow counters, once no follow of theirs is left. */
+  forgetCounters(username: string): Promise<void>;
 }
 
 /** The news as an erasure needs it: implemented by the news context (shared/news/erasure.ts). */

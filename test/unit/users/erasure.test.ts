@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { InvalidRequest, NotFound } from '../../../shared/errors.ts';
 import { AccountDeletion, AccountErasure, RESERVE_MS } from '../../../shared/users/erasure.ts';
 import type { ErasureProgress } from '../../../shared/users/model.ts';
-import type { ChunkOutcome, ErasurePorts } from '../../../shared/users/erasure.ts';
+import type { ErasurePorts } from '../../../shared/users/erasure.ts';
+import type { ChunkOutcome } from '../../../shared/users/ports.ts';
 
 /**
  * The erasure's core over an in-memory world of every context: what a user holds in each, and the others'
@@ -108,6 +109,10 @@ class World {
           this.count(followed).followers--;
           return true;
         },
+        forgetCounters: async (username) => {
+          this.step();
+          this.counters.delete(username);
+        },
       },
       news: {
         forgetAuthor: async (readers, author) => {
@@ -152,6 +157,7 @@ class World {
       profile: this.profiles.has(username),
       identities: [...this.identities.values()].filter((name) => name === username),
       edges: [...this.edges].filter((edge) => edge.split('>').includes(username)),
+      counters: this.counters.has(username),
       links: this.links.get(username) ?? 0,
       snapshots: this.snapshots.get(username) ?? 0,
       ownNews: this.feeds.has(username),
@@ -164,6 +170,7 @@ const NOTHING_LEFT = {
   profile: false,
   identities: [],
   edges: [],
+  counters: false,
   links: 0,
   snapshots: 0,
   ownNews: false,
