@@ -38,11 +38,7 @@ export const followedName = (owner: string, i: number) => `${owner}-idol-${i}`;
 export const linkUrl = (owner: string, i: number) => `https://example.com/${owner}/${i}`;
 
 /** Puts the items, 25 per BatchWriteItem, a few calls at once. */
-async function putAll(
-  db: DocumentClient,
-  tableName: string,
-  items: object[],
-): Promise<void> {
+async function putAll(db: DocumentClient, tableName: string, items: object[]): Promise<void> {
   const batches: object[][] = [];
   for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
   let next = 0;
@@ -84,11 +80,15 @@ function feedItem(reader: string, author: string, url: string) {
   });
 }
 
-/** Seeds `owner`'s account, marked as being deleted unless `marked` is false; `githubId` maps to it. */
+/**
+ * Seeds `owner`'s account, marked as being deleted unless `marked` is false; `githubId` maps to it. With the
+ * pollers on, `afterLinks` waits for the links stream to settle before the follows come, so that the fan-out
+ * of the seeded (public) links finds no follower to write to.
+ */
 export async function seedAccount(
   owner: string,
   sizes: AccountSizes,
-  options: { githubId: number; marked?: boolean },
+  options: { githubId: number; marked?: boolean; afterLinks?: () => Promise<void> },
 ): Promise<void> {
   const db = documentClient();
   await db.send(
@@ -119,6 +119,7 @@ export async function seedAccount(
     ...links,
     { ...countersKey(owner), links_count: sizes.links, public_links_count: sizes.links },
   ]);
+  await options.afterLinks?.();
   const follows = new DynamoFollowStore(table('social'));
   await inParallel(
     Array.from({ length: sizes.followers }, (_, i) => followerName(owner, i)),
