@@ -128,6 +128,16 @@ export const queues = {
     maxReceiveCount: 3,
     fairBy: 'username',
   },
+  /**
+   * One step of an account's erasure (shared/users/erasure.ts): `{username, step, cursor?}`. The first message
+   * comes from DELETE /v1/me; each run that nears its time limit sends the next. Six times eraseAccount's timeout.
+   */
+  accountErasures: {
+    context: 'users',
+    envVar: 'ACCOUNT_ERASURES_QUEUE_URL',
+    visibilityTimeoutSeconds: 720,
+    maxReceiveCount: 5,
+  },
 } as const satisfies Record<string, QueueDeclaration>;
 
 export type QueueName = keyof typeof queues;
@@ -511,6 +521,53 @@ export const functions = {
     size: HTTP_SIZE,
     tables: readsProfiles,
   },
+  /**
+   * DELETE /v1/me: marks the caller's profile as being deleted (`deleting_since`, only if it exists), queues its
+   * erasure and ends every session and token of the caller.
+   */
+  deleteAccount: {
+    entry: 'users/delete-account',
+    context: 'users',
+    size: HTTP_SIZE,
+    // Marks the profile (`deleting_since`), then ends every credential of the caller (tokens().revokeAll).
+    tables: {
+      users: {
+        read: [userKeys.session, userKeys.profile],
+        update: [userKeys.session, userKeys.profile],
+        delete: [userKeys.session, userKeys.profile],
+        batchWrite: [userKeys.session, userKeys.profile],
+      },
+    },
+    sendsTo: ['accountErasures'],
+  },
+  /**
+   * Erases a deleted account, step by step (shared/users/erasure.ts): its follows both ways through the social
+   * graph's own transaction, its links with their counters, its snapshots, its own news and other readers'
+   * entries of it, then its identity mapping and profile. Sends itself the next step when time runs low.
+   */
+  eraseAccount: {
+    entry: 'users/erase-account',
+    context: 'users',
+    size: {
+      ...EVENT_SIZE,
+      timeoutSeconds: 120,
+      why:
+        'erases an account in bounded chunks (a few hundred items or follows each) until 20 s are left, then ' +
+        'queues the rest: any account fits, and a chunk never nears the timeout',
+    },
+    tables: {
+      users: {
+        read: [userKeys.profile],
+        delete: [userKeys.session, userKeys.profile, userKeys.gitHubIdentity],
+        batchWrite: [userKeys.session, userKeys.profile],
+      },
+      social: { read: [socialKeys.user], update: [socialKeys.user], delete: [socialKeys.user] },
+      links: { read: [linkKeys.owner], batchWrite: [linkKeys.owner] },
+      feeds: { read: [feedKeys.reader], batchWrite: [feedKeys.reader] },
+    },
+    buckets: { snapshots: 'delete' },
+    sendsTo: ['accountErasures'],
+  },
   getUser: {
     entry: 'users/get-user',
     context: 'users',
@@ -782,6 +839,7 @@ const declaredRoutes = [
   { method: 'GET', path: '/login', function: 'login', access: 'public' },
   { method: 'GET', path: '/login/authorized', function: 'loginCallback', access: 'public' },
   ...versioned('GET', '/me', 'me', 'read'),
+  ...versioned('DELETE', '/me', 'deleteAccount', 'session'),
   ...versioned('GET', '/users/{username}', 'getUser', 'read'),
   ...versioned('GET', '/links', 'listLinks', 'read'),
   ...versioned('POST', '/links', 'addLink', 'write'),
@@ -910,6 +968,15 @@ export const eventSources: EventSourceDeclaration[] = [
     queue: 'linkChecks',
     function: 'checkLink',
     batchSize: 5,
+    maxBatchingWindowSeconds: 0,
+    maxConcurrency: 5,
+  },
+  // One erasure step per invocation; a handful at once keeps erasures from crowding out the API's capacity.
+  {
+    kind: 'queue',
+    queue: 'accountErasures',
+    function: 'eraseAccount',
+    batchSize: 1,
     maxBatchingWindowSeconds: 0,
     maxConcurrency: 5,
   },

@@ -1,9 +1,15 @@
-import { streamHandler } from '../../shared/events/batch.ts';
+import { streamBatchHandler } from '../../shared/events/batch.ts';
 import { linkChangeFromStreamRecord } from '../../shared/links/stream.ts';
 import { feedChangesFor } from '../../shared/news/events.ts';
 import { fanOut } from '../../shared/news/service.ts';
 
-/** The links table's stream: each visible change to a public link fans out to its author's followers. */
-export const handler = streamHandler(linkChangeFromStreamRecord, async (change) => {
-  for (const feedChange of feedChangesFor(change)) await fanOut().run(feedChange);
+/**
+ * The links table's stream: each visible change to a public link fans out to its author's followers, whose
+ * first page is read once per author and batch (see FanOut.forBatch).
+ */
+export const handler = streamBatchHandler(linkChangeFromStreamRecord, () => {
+  const run = fanOut().forBatch();
+  return async (change) => {
+    for (const feedChange of feedChangesFor(change)) await run(feedChange);
+  };
 });

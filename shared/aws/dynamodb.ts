@@ -1,5 +1,10 @@
 import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, type TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchWriteCommand,
+  DynamoDBDocumentClient,
+  QueryCommand,
+  type TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { Unavailable } from '../errors.ts';
 import { translatingSend } from './errors.ts';
 import { retry, TRY_AGAIN, type RetryPolicy } from '../retry.ts';
@@ -67,4 +72,79 @@ export function transact(
       return TRY_AGAIN;
     }
   });
+}
+
+/** BatchWriteItem takes at most 25 requests per call. */
+export const BATCH_WRITE_LIMIT = 25;
+/** Batch writes in flight at once while deleting a chunk. */
+const BATCH_WRITES_IN_FLIGHT = 4;
+/**
+ * BatchWrite answers what it could not write now as UnprocessedItems: the call succeeded, so the SDK's retry
+ * strategy does not see them; they are written again with the shared policy.
+ */
+const UNPROCESSED_ITEMS_RETRY: RetryPolicy = {
+  attempts: 10,
+  baseDelayMs: 50,
+  maxDelayMs: 2000,
+  giveUp: () => new Unavailable('The database keeps refusing deletes; try again.'),
+};
+
+export type ItemKey = Record<string, string>;
+
+/** Deletes the items by key, 25 per BatchWriteItem, a few calls at once; unprocessed ones are sent again. */
+export async function batchDelete(db: DocumentClient, tableName: string, keys: ItemKey[]): Promise<void> {
+  const batches: ItemKey[][] = [];
+  for (let i = 0; i < keys.length; i += BATCH_WRITE_LIMIT) batches.push(keys.slice(i, i + BATCH_WRITE_LIMIT));
+  let next = 0;
+  const worker = async () => {
+    while (next < batches.length) {
+      let requests = batches[next++]!.map((Key) => ({ DeleteRequest: { Key } }));
+      await retry(UNPROCESSED_ITEMS_RETRY, async () => {
+        const { UnprocessedItems } = await db.send(
+          new BatchWriteCommand({ RequestItems: { [tableName]: requests } }),
+        );
+        requests = (UnprocessedItems?.[tableName] ?? []).flatMap((request) =>
+          request.DeleteRequest?.Key
+            ? [{ DeleteRequest: { Key: request.DeleteRequest.Key as ItemKey } }]
+            : [],
+        );
+        return requests.length > 0 ? TRY_AGAIN : undefined;
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(BATCH_WRITES_IN_FLIGHT, batches.length) }, worker));
+}
+
+/**
+ * Deletes one chunk of a partition's items (at most `limit`, read strongly consistent, keys only, optionally only
+ * those whose sort key starts with `sortKeyPrefix`); true once nothing of it is left. Each chunk starts from the
+ * partition's beginning, since what the last one read is gone: a repeated chunk deletes what is there, so it is
+ * idempotent and needs no cursor.
+ */
+export async function deletePartitionChunk(
+  db: DocumentClient,
+  tableName: string,
+  partitionKey: string,
+  limit: number,
+  sortKeyPrefix?: string,
+): Promise<boolean> {
+  const { Items = [], LastEvaluatedKey } = await db.send(
+    new QueryCommand({
+      TableName: tableName,
+      KeyConditionExpression: sortKeyPrefix ? 'pk = :pk AND begins_with(sk, :prefix)' : 'pk = :pk',
+      ExpressionAttributeValues: {
+        ':pk': partitionKey,
+        ...(sortKeyPrefix ? { ':prefix': sortKeyPrefix } : {}),
+      },
+      ProjectionExpression: 'pk, sk',
+      ConsistentRead: true,
+      Limit: limit,
+    }),
+  );
+  await batchDelete(
+    db,
+    tableName,
+    Items.map((item) => ({ pk: item.pk as string, sk: item.sk as string })),
+  );
+  return LastEvaluatedKey === undefined;
 }

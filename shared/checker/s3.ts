@@ -39,7 +39,7 @@ let client: SnapshotClient | undefined;
  * (whose virtual-hosted names would not resolve). Presigned URLs follow the same settings, so locally they point
  * at the emulator.
  */
-const s3Client = () =>
+export const s3Client = () =>
   (client ??= new SnapshotClient({ forcePathStyle: process.env.S3_FORCE_PATH_STYLE === 'true' }));
 
 /** DeleteObjects takes at most 1,000 keys. */

@@ -13,7 +13,7 @@ import { buckets } from '../wiring.ts';
  * oldest first, so the last key under a prefix is the latest snapshot.
  */
 
-const SNAPSHOT_KEY_PREFIX = buckets.snapshots.keyPrefix;
+export const SNAPSHOT_KEY_PREFIX = buckets.snapshots.keyPrefix;
 const SUFFIX = '.html.gz';
 
 export function snapshotPrefix(link: LinkRef): string {

@@ -23,8 +23,19 @@ export function streamHandler<Change>(
   parse: (record: DynamoDBRecord) => Change | undefined,
   handleChange: (change: Change) => Promise<void>,
 ): (event: DynamoDBStreamEvent, context: Context) => Promise<DynamoDBBatchResponse> {
+  return streamBatchHandler(parse, () => handleChange);
+}
+
+/**
+ * A stream consumer whose change handler is made anew for each batch (`startBatch`), so that it can share work
+ * between the batch's records, such as a read that all of them need.
+ */
+export function streamBatchHandler<Change>(
+  parse: (record: DynamoDBRecord) => Change | undefined,
+  startBatch: () => (change: Change) => Promise<void>,
+): (event: DynamoDBStreamEvent, context: Context) => Promise<DynamoDBBatchResponse> {
   const processor = new BatchProcessor(EventType.DynamoDBStreams);
-  const handleRecord = async (record: DynamoDBRecord) => {
+  const handleRecord = async (record: DynamoDBRecord, handleChange: (change: Change) => Promise<void>) => {
     let change: Change | undefined;
     try {
       change = parse(record);
@@ -40,16 +51,25 @@ export function streamHandler<Change>(
   };
   return async (event, context) => {
     logger.addContext(context);
-    return processPartialResponse(event, handleRecord, processor, { context });
+    const handleChange = startBatch();
+    return processPartialResponse(
+      event,
+      (record: DynamoDBRecord) => handleRecord(record, handleChange),
+      processor,
+      { context },
+    );
   };
 }
 
+/** A queue consumer; each record's handler also gets the invocation's context (its remaining time). */
 export function queueHandler(
-  handleRecord: (record: SQSRecord) => Promise<void>,
+  handleRecord: (record: SQSRecord, context: Context) => Promise<void>,
 ): (event: SQSEvent, context: Context) => Promise<SQSBatchResponse> {
   const processor = new BatchProcessor(EventType.SQS);
   return async (event, context) => {
     logger.addContext(context);
-    return processPartialResponse(event, handleRecord, processor, { context });
+    return processPartialResponse(event, (record: SQSRecord) => handleRecord(record, context), processor, {
+      context,
+    });
   };
 }

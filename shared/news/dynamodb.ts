@@ -66,8 +66,8 @@ interface EntryItem {
   expires_at_epoch: number;
 }
 
-const feedPartition = (reader: string) => `${keyPrefixes.feeds.reader}${reader}`;
-const authorPrefix = (author: string) => `SLOT#${author}#`;
+export const feedPartition = (reader: string) => `${keyPrefixes.feeds.reader}${reader}`;
+export const authorPrefix = (author: string) => `SLOT#${author}#`;
 const urlHash = (url: string) => createHash('sha256').update(url).digest('base64url').slice(0, 16);
 const slotKey = (ref: SlotRef) => ({
   pk: feedPartition(ref.reader),

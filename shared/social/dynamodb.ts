@@ -10,6 +10,7 @@
  * | whom a user follows, newest first   | LSI followingBySince: pk = USER#<follower>, descending             |
  * | who follows a user, newest first    | GSI followersBySince: followed_pk = FOLLOWED#<followed>, descending |
  * | a user's counts                     | pk = USER#<username>, sk = COUNTERS                                |
+ * | an erased user's counters go        | Delete pk = USER#<username>, sk = COUNTERS                         |
  * | since when do readers follow B      | BatchGetItem of their edges, consistent, 100 keys per call          |
  *
  * Item shapes:
@@ -21,7 +22,13 @@
  * followed_pk, so it stays out of both indexes. The table streams edge changes to the news context, which
  * backfills a new follower's feed and clears it on unfollow.
  */
-import { BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  DeleteCommand,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { documentClient, type DocumentClient, transact } from '../aws/dynamodb.ts';
 import { Unavailable } from '../errors.ts';
 import { retry, TRY_AGAIN, type RetryPolicy } from '../retry.ts';
@@ -189,6 +196,10 @@ export class DynamoFollowStore implements FollowStore {
       followers: Math.max(0, Number(Item?.followers_count ?? 0)),
       following: Math.max(0, Number(Item?.following_count ?? 0)),
     };
+  }
+
+  async removeCounters(username: string): Promise<void> {
+    await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: countersKey(username) }));
   }
 
   private async query(input: Omit<QueryCommand['input'], 'TableName'>): Promise<FollowPage> {

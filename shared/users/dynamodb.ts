@@ -25,12 +25,16 @@
  * | refresh a GitHub user's profile       | Update profile if github_id = <id>                             |
  * | remember an OAuth state               | Put pk = OAUTH_STATE#<sha256(state)>, sk = OAUTH_STATE         |
  * | use an OAuth state (once)             | Delete if attribute_exists(pk) AND expires_at_epoch > <now>    |
+ * | mark a profile as being deleted       | Update SET deleting_since if absent, if attribute_exists(pk)   |
+ * | erase an account (erasure-store.ts)   | Delete identity if username = <username>; BatchWrite deletes of |
+ * |                                       | the rest of USER#<username>; Delete profile if deleting_since  |
  *
  * Item shapes:
  * - profile: { pk, sk, username, name, email, avatar_url, created_at, github_id?, github_login? }; users
  *   who logged in with GitHub carry GitHub's numeric id and current login (not exposed by the API).
  *   Profiles made by the local runtime's POST /dev/login have no github_id; the first GitHub login of that
- *   name claims them.
+ *   name claims them. A profile with `deleting_since` (when DELETE /v1/me began) is being erased: it reads as
+ *   absent, and the erasure deletes it last (shared/users/erasure.ts).
  * - credential, two items written and deleted together (one transaction), so that a user's credentials can be
  *   listed and each one found by its secret:
  *   - lookup item: { pk: SESSION#<sha256(token)>, sk: SESSION, username, token_id, scope, name, created_at,
@@ -206,7 +210,8 @@ export class DynamoUserStore implements UserStore {
     const { Item } = await this.db.send(
       new GetCommand({ TableName: this.tableName, Key: userKey(username) }),
     );
-    return Item ? userFromItem(Item) : undefined;
+    // An account being deleted is gone for everybody from the moment its deletion began.
+    return Item && Item.deleting_since === undefined ? userFromItem(Item) : undefined;
   }
 }
 

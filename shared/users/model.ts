@@ -89,3 +89,19 @@ export interface Profile {
   followersCount: number;
   followingCount: number;
 }
+
+/**
+ * The steps of an account's erasure, in the order they run (shared/users/erasure.ts). Follows go first, so that
+ * the links' deletions that follow find no reader to fan out to; the profile goes last, so that a half-erased
+ * account stays marked as being deleted. Imports (a later feature) will be one more step, before `account`.
+ */
+export const ERASURE_STEPS = ['follows', 'links', 'snapshots', 'news', 'account'] as const;
+export type ErasureStep = (typeof ERASURE_STEPS)[number];
+
+/** One message of the erasure queue: whose account, the step to run, and where in it the last run stopped. */
+export const erasureMessageSchema = z.object({
+  username: publicUsernameSchema,
+  step: z.enum(ERASURE_STEPS),
+  cursor: z.string().optional(),
+});
+export type ErasureProgress = z.infer<typeof erasureMessageSchema>;

@@ -3,6 +3,8 @@ import { answer, bodyOf, failure, json, type Operations } from '../http/openapi-
 import {
   createdTokenResponse,
   createTokenRequest,
+  deleteAccountRequest,
+  deletionResponse,
   devLoginRequest,
   loginCallbackQuery,
   logoutQuery,
@@ -31,6 +33,19 @@ export const userOperations = {
       'token may end itself, whatever its scope.',
     query: logoutQuery,
     responses: { '204': answer('Revoked') },
+  },
+  deleteAccount: {
+    summary: "Delete the caller's account and everything of it",
+    description:
+      "Confirmed with the caller's own username. The account is gone for everybody at once (its profile is 404, " +
+      'nobody can follow it) and its sessions and tokens are dead; then, asynchronously (seconds, a few minutes ' +
+      "for tens of thousands of links), its follows both ways (the others' counts corrected), its events in " +
+      "others' news, its links, snapshots and own news, and its GitHub sign-in go. Signing in again with the " +
+      'same GitHub account afterwards creates a new, empty account. Needs a login session.',
+    requestBody: bodyOf(deleteAccountRequest),
+    responses: {
+      '202': answer('Deleting', { content: json(deletionResponse) }),
+    },
   },
   createToken: {
     summary: 'Create a personal token',

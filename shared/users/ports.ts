@@ -1,4 +1,4 @@
-import type { Credential, GitHubIdentity, User } from './model.ts';
+import type { Credential, ErasureProgress, GitHubIdentity, User } from './model.ts';
 
 export interface UserStore {
   /** Stores the user unless one with that username exists; returns whichever is stored. */
@@ -74,4 +74,59 @@ export interface LinkCounts {
 /** A user's follower and following counts: implemented by the social context, which owns its counters. */
 export interface SocialCounts {
   counts(username: string): Promise<{ followers: number; following: number }>;
+}
+
+/** Every session and token of a user, which end at once (implemented with the personal tokens). */
+export interface Credentials {
+  revokeAll(username: string): Promise<void>;
+}
+
+/** What a bounded chunk of an erasure step left: nothing (`done`), or more, from `cursor` when it has one. */
+export type ChunkOutcome = { done: true } | { done: false; cursor?: string };
+
+/**
+ * The users table's side of a deletion: the profile's mark, and, last, the account's own items. Implemented by
+ * shared/users/erasure-store.ts.
+ */
+export interface AccountStore {
+  /** Sets `deleting_since` on the profile, keeping an earlier one; false when there is no profile. */
+  markDeleting(username: string, since: string): Promise<boolean>;
+  /** Whether the profile exists, and whether it is marked as being deleted. */
+  state(username: string): Promise<'active' | 'deleting' | 'absent'>;
+  /** Erases a chunk of the account's items: its GitHub identity mapping, its other items, its profile last. */
+  eraseChunk(username: string): Promise<ChunkOutcome>;
+}
+
+/** The social graph as an erasure needs it: implemented by the social context (shared/social/erasure.ts). */
+export interface FollowsErasure {
+  /** Whom the user follows: the first `limit`, strongly consistent. */
+  following(username: string, limit: number): Promise<string[]>;
+  /** Who follows the user, from `cursor` on; the index behind it may lag behind the latest unfollows. */
+  followers(
+    username: string,
+    cursor: string | undefined,
+    limit: number,
+  ): Promise<{ usernames: string[]; next?: string }>;
+  /** Ends a follow, both counters corrected with it; false when there was no such follow. */
+  unfollow(follower: string, followed: string): Promise<boolean>;
+  /** Deletes the user's own follow counters, once no follow of theirs is left. */
+  forgetCounters(username: string): Promise<void>;
+}
+
+/** The news as an erasure needs it: implemented by the news context (shared/news/erasure.ts). */
+export interface NewsErasure {
+  /** Removes every item of the author from each reader's news. */
+  forgetAuthor(readers: string[], author: string): Promise<void>;
+  /** Erases a chunk of the user's own news. */
+  eraseChunk(username: string): Promise<ChunkOutcome>;
+}
+
+/** A user's items in another context, erased a chunk at a time (links, snapshots). */
+export interface ChunkedErasure {
+  eraseChunk(username: string): Promise<ChunkOutcome>;
+}
+
+/** Where the next step of an erasure goes when a run ends before the erasure does. */
+export interface ErasureQueue {
+  send(progress: ErasureProgress): Promise<void>;
 }

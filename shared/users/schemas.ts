@@ -173,3 +173,16 @@ export function toTokenListing(listed: ListedCredential[]): z.infer<typeof token
     tokens: listed.map(({ credential, current }) => ({ ...toCredentialView(credential), current })),
   };
 }
+
+/** DELETE /v1/me: the caller's own username, in any case, confirms that the account is to go. */
+export const deleteAccountRequest = z
+  .object({
+    confirm: z
+      .string()
+      .meta({ description: 'Your username, to confirm the deletion.', example: 'alice' })
+      .transform((value) => value.trim().toLowerCase()),
+  })
+  .meta({ id: 'DeleteAccountRequest' });
+
+/** The answer to DELETE /v1/me: the erasure runs on, asynchronously. */
+export const deletionResponse = z.object({ status: z.literal('deleting') }).meta({ id: 'AccountDeletion' });

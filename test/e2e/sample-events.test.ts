@@ -64,6 +64,9 @@ const expectedStatus: Record<FunctionName, number | typeof NO_FAILURES | typeof 
   listTokens: 200,
   // An id that is none of the caller's tokens.
   deleteToken: 404,
+  // dora signs up and deletes her account; the erasure's message then erases it.
+  deleteAccount: 202,
+  eraseAccount: NO_FAILURES,
   logout: 204,
 };
 

@@ -256,8 +256,17 @@ describe('least privilege, given the wiring', () => {
     }
   });
 
-  /** The functions that manage credentials: they list the caller's (her partition) and end or issue some. */
-  const managesCredentials: FunctionName[] = ['logout', 'createToken', 'listTokens', 'deleteToken'];
+  /**
+   * The functions that manage credentials: they list the caller's (her partition) and end or issue some. Deleting
+   * the account ends them all too, after marking the profile.
+   */
+  const managesCredentials: FunctionName[] = [
+    'logout',
+    'createToken',
+    'listTokens',
+    'deleteToken',
+    'deleteAccount',
+  ];
   const lastUsedOnly = {
     'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['SESSION#*'] },
     'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['pk', 'sk', 'last_used_at'] },
@@ -301,9 +310,16 @@ describe('least privilege, given the wiring', () => {
       for (const grant of grants(name).filter((g) => g.target === 'table:users')) {
         expect(['SESSION#*', 'USER#*', 'RATE#*']).toEqual(expect.arrayContaining(leadingKeys(grant)!));
       }
-      expect(reachOn(name, 'dynamodb:UpdateItem', 'table:users')).not.toContain('USER#*');
     },
   );
+
+  it('lets only the login callback (registering) and the account deletion (its mark) update profiles', () => {
+    const updatingProfiles = deployed.filter((name) =>
+      reachOn(name, 'dynamodb:UpdateItem', 'table:users').includes('USER#*'),
+    );
+
+    expect(updatingProfiles.sort()).toEqual(['deleteAccount', 'loginCallback']);
+  });
 
   it('lets login write login states and nothing else of the users table, and read none of it', () => {
     expect(actionsOnUsers('login')).toEqual([
@@ -324,7 +340,7 @@ describe('least privilege, given the wiring', () => {
     ]);
   });
 
-  it('lets only the login functions touch login states and GitHub identities, and only those that end or issue credentials delete or put them', () => {
+  it('lets only the login functions touch login states and GitHub identities (the erasure deletes them), and only those that end or issue credentials delete or put them', () => {
     const reaching = (prefix: string, action?: string) =>
       deployed.filter((name) =>
         grants(name).some(
@@ -336,15 +352,22 @@ describe('least privilege, given the wiring', () => {
       );
 
     expect(reaching('OAUTH_STATE#*')).toEqual(['login', 'loginCallback']);
-    expect(reaching('GITHUB#*')).toEqual(['loginCallback']);
+    // The account's erasure deletes its identity mapping; only the login callback writes one.
+    expect(reaching('GITHUB#*').sort()).toEqual(['eraseAccount', 'loginCallback']);
+    expect(reaching('GITHUB#*', 'dynamodb:PutItem')).toEqual(['loginCallback']);
     expect(reaching('SESSION#*', 'dynamodb:DeleteItem').sort()).toEqual([
+      'deleteAccount',
       'deleteToken',
+      'eraseAccount',
       'loginCallback',
       'logout',
     ]);
-    expect(reaching('SESSION#*', 'dynamodb:BatchWriteItem')).toEqual(['logout']);
+    expect(reaching('SESSION#*', 'dynamodb:BatchWriteItem').sort()).toEqual([
+      'deleteAccount',
+      'eraseAccount',
+      'logout',
+    ]);
     expect(reaching('SESSION#*', 'dynamodb:PutItem').sort()).toEqual(['createToken', 'loginCallback']);
-    expect(reaching('USER#*', 'dynamodb:UpdateItem')).toEqual(['loginCallback']);
     // The credentials' list items live in the users' partitions: only the functions that issue one put there.
     expect(reaching('USER#*', 'dynamodb:PutItem').sort()).toEqual(['createToken', 'loginCallback']);
     expect(reaching('USER#*', 'dynamodb:ConditionCheckItem').sort()).toEqual([

@@ -59,6 +59,13 @@ describe('DynamoUserStore', () => {
     expect(user).toEqual(stored);
   });
 
+  it('given a profile marked as being deleted, when read by username, then it is absent', async () => {
+    const stored = { ...userToItem(aUser({ username: 'dora' })), deleting_since: '2026-12-01T10:00:00.000Z' };
+    dynamo.on(GetCommand, { Key: userKey('dora') }).resolves({ Item: stored });
+
+    expect(await new DynamoUserStore(TABLE, client()).get('dora')).toBeUndefined();
+  });
+
   it('given throttling, when created if absent, then Unavailable', async () => {
     dynamo.on(PutCommand).rejects(throughputExceeded());
 
