@@ -26,7 +26,7 @@ async function profileStored(username: string): Promise<boolean> {
 }
 
 describe('deleting an account, as a follower sees it', () => {
-  it('given dora and fan follow each other and fan reads her link, when dora deletes her account, then she is gone at once for fan, her token dies, and once erased fan has no trace of her; she may sign up afresh', async () => {
+  it('given dora and fan follow each other and fan reads her link, when dora deletes her account, then she is gone at once for fan, her session and personal tokens die, and once erased fan has no trace of her; she may sign up afresh', async () => {
     const dora = aUsername('dora');
     const fanName = aUsername('fan');
     const doraClient = await ApiClient.loggedIn(runtime.url, dora);
@@ -34,6 +34,10 @@ describe('deleting an account, as a follower sees it', () => {
     expect((await fan.post('/v1/following', { username: dora })).status).toBe(201);
     expect((await doraClient.post('/v1/following', { username: fanName })).status).toBe(201);
     expect((await doraClient.post('/v1/links', { url: 'https://go.dev/', title: 'Go' })).status).toBe(201);
+    const script = expectJson<{ token: string }>(
+      await doraClient.post('/v1/tokens', { name: 'backup script', scope: 'read' }),
+      201,
+    );
     await eventually(
       async () => (await fan.get<NewsPage>('/v1/news')).body,
       (news) => news.events.some((event) => event.username === dora),
@@ -43,6 +47,7 @@ describe('deleting an account, as a follower sees it', () => {
 
     expect(expectJson(answer, 202)).toEqual({ status: 'deleting' });
     expectError(await doraClient.get('/v1/me'), 401, 'unauthorized');
+    expectError(await new ApiClient(runtime.url, script.token).get('/v1/links'), 401, 'unauthorized');
     expectError(await fan.get(`/v1/users/${dora}`), 404, 'not_found');
     expectError(await fan.post('/v1/following', { username: dora }), 404, 'not_found');
     const counts = await eventually(
