@@ -1,6 +1,7 @@
 import { startRuntime } from '../local/runtime.ts';
 import { benchCheckerFairness } from './checker-fairness.ts';
 import { benchFanOut } from './fanout.ts';
+import { benchImport } from './imports.ts';
 import { benchLinks } from './links.ts';
 import { benchParsers } from './parsers.ts';
 import { benchRegexBudget } from './regex.ts';
@@ -9,8 +10,8 @@ import { benchRegexBudget } from './regex.ts';
  * `npm run bench`: benchmarks on the local runtime (in memory, free ports), printing numbers.
  * ITERATIONS (300) sets the samples of the links benchmark, ADD_SAMPLES (20) those of the adds beside the
  * fan-out, CHECK_BACKLOG (2000) the checks queued ahead in the checker's fairness benchmark, REGEX_REQUESTS
- * (200) the listings per pattern of the regex budget, and ONLY=links, ONLY=fanout, ONLY=fairness, ONLY=regex or
- * ONLY=parsers runs one of them. Never part of `npm test`.
+ * (200) the listings per pattern of the regex budget, IMPORT_BOOKMARKS (10000) the bookmarks of the import, and
+ * ONLY=links, ONLY=fanout, ONLY=fairness, ONLY=import, ONLY=regex or ONLY=parsers runs one of them. Never part of `npm test`.
  */
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 // The benchmark sends far more than a client may; the limiter still does its one write per request.
@@ -25,15 +26,17 @@ const iterations = Number(process.env.ITERATIONS ?? 300);
 const addSamples = Number(process.env.ADD_SAMPLES ?? 20);
 const checkBacklog = Number(process.env.CHECK_BACKLOG ?? 2000);
 const regexRequests = Number(process.env.REGEX_REQUESTS ?? 200);
+const importBookmarks = Number(process.env.IMPORT_BOOKMARKS ?? 10_000);
 const only = process.env.ONLY;
 
 console.log(`Delinkcious benchmarks on the local runtime`);
-if (!only || only === 'links' || only === 'fanout' || only === 'fairness') {
+if (!only || ['links', 'fanout', 'fairness', 'import'].includes(only)) {
   const runtime = await startRuntime({ port: 0, dynamoDbPort: 0, queuesPort: 0, prefix: 'bench-' });
   try {
     if (!only || only === 'links') await benchLinks(runtime, iterations);
     if (!only || only === 'fanout') await benchFanOut(runtime, addSamples);
     if (!only || only === 'fairness') await benchCheckerFairness(runtime, checkBacklog);
+    if (!only || only === 'import') await benchImport(runtime, importBookmarks);
   } finally {
     await runtime.stop();
   }

@@ -76,6 +76,7 @@ export interface ImportRunSettings {
   minimumRemainingMs: number;
 }
 
+/** 50 items a chunk: one BatchGetItem, one transaction of the new links and the counters, one checkpoint. */
 export const DEFAULT_RUN_SETTINGS = { chunkSize: 50, minimumRemainingMs: 60_000 } as const;
 
 /** What a delivery of an upload's notification did. */
