@@ -8,6 +8,7 @@ import type { Runtime } from '../../local/runtime.ts';
 import { documentClient } from '../../shared/aws/dynamodb.ts';
 import { DEFAULT_RUN_SETTINGS, ImportRunner, Imports } from '../../shared/imports/core.ts';
 import { DynamoImportStore } from '../../shared/imports/dynamodb.ts';
+import { ImportsErasure } from '../../shared/imports/service.ts';
 import { uploadsOfS3Event, type UploadedObject } from '../../shared/imports/model.ts';
 import { S3UploadedFiles } from '../../shared/imports/s3.ts';
 import { SqsImportContinuations } from '../../shared/imports/sqs.ts';
@@ -139,5 +140,19 @@ describe('an uploaded bookmark file on the local engines', () => {
       new GetCommand({ TableName: runtime.tableNames.links, Key: countersKey('gina') }),
     );
     expect(Item).toMatchObject({ links_count: 10 });
+  });
+
+  it("given a user's imports and an uploaded file, when the user is erased, then their records and files are gone and others' stay", async () => {
+    const mine = await uploaded('hana', aNetscapeFile(bookmarks(1)));
+    const theirs = await uploaded('ivan', aNetscapeFile(bookmarks(1)));
+    const store = new DynamoImportStore();
+    const files = new S3UploadedFiles();
+
+    await new ImportsErasure(store, files).eraseUser('hana');
+
+    expect(await store.newestFirst('hana', 10)).toEqual([]);
+    expect(await files.read(mine.upload.key, 1024)).toBeUndefined();
+    expect(await store.get('ivan', theirs.id)).toBeDefined();
+    expect(await files.read(theirs.upload.key, 1024)).toBeInstanceOf(Uint8Array);
   });
 });
