@@ -53,8 +53,8 @@ export const MAX_IMPORT_BYTES = 10 * 1024 * 1024;
  * item (400 KB at most), and a list this long already tells what went wrong.
  */
 export const MAX_STORED_ERRORS = 500;
-/** A stored error quotes at most this much of a URL or a reason, for the same bound. */
-export const MAX_STORED_ERROR_TEXT = 300;
+/** A stored error quotes at most this much of a URL or a reason: 500 errors stay under ~200 KB. */
+export const MAX_STORED_ERROR_TEXT = 200;
 
 export const bookmarkFormatSchema = z.enum(['netscape', 'pinboard']);
 
