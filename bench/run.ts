@@ -2,6 +2,7 @@ import { startRuntime } from '../local/runtime.ts';
 import { benchCheckerFairness } from './checker-fairness.ts';
 import { benchErasure } from './erasure.ts';
 import { benchFanOut } from './fanout.ts';
+import { benchImport } from './imports.ts';
 import { benchLinks } from './links.ts';
 import { benchParsers } from './parsers.ts';
 import { benchRegexBudget } from './regex.ts';
@@ -11,8 +12,9 @@ import { benchRegexBudget } from './regex.ts';
  * ITERATIONS (300) sets the samples of the links benchmark, ADD_SAMPLES (20) those of the adds beside the
  * fan-out, CHECK_BACKLOG (2000) the checks queued ahead in the checker's fairness benchmark, REGEX_REQUESTS
  * (200) the listings per pattern of the regex budget, ERASURE_LINKS (10000) and ERASURE_FOLLOWERS (1000) the
- * account that the erasure benchmark deletes, and ONLY=links, ONLY=fanout, ONLY=fairness, ONLY=erasure,
- * ONLY=regex or ONLY=parsers runs one of them. Never part of `npm test`.
+ * account that the erasure benchmark deletes, IMPORT_BOOKMARKS (10000) the bookmarks of the import, and
+ * ONLY=links, ONLY=fanout, ONLY=fairness, ONLY=erasure, ONLY=import, ONLY=regex or ONLY=parsers runs one of
+ * them. Never part of `npm test`.
  */
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 // The benchmark sends far more than a client may; the limiter still does its one write per request.
@@ -33,16 +35,18 @@ const erasureSizes = {
   following: 50,
   snapshots: 100,
 };
+const importBookmarks = Number(process.env.IMPORT_BOOKMARKS ?? 10_000);
 const only = process.env.ONLY;
 
 console.log(`Delinkcious benchmarks on the local runtime`);
-if (!only || ['links', 'fanout', 'fairness', 'erasure'].includes(only)) {
+if (!only || ['links', 'fanout', 'fairness', 'erasure', 'import'].includes(only)) {
   const runtime = await startRuntime({ port: 0, dynamoDbPort: 0, queuesPort: 0, prefix: 'bench-' });
   try {
     if (!only || only === 'links') await benchLinks(runtime, iterations);
     if (!only || only === 'fanout') await benchFanOut(runtime, addSamples);
     if (!only || only === 'fairness') await benchCheckerFairness(runtime, checkBacklog);
     if (!only || only === 'erasure') await benchErasure(runtime, erasureSizes);
+    if (!only || only === 'import') await benchImport(runtime, importBookmarks);
   } finally {
     await runtime.stop();
   }

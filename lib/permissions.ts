@@ -132,6 +132,8 @@ export const BUCKET_OBJECT_ACTIONS: Record<BucketAccess, readonly string[]> = {
   readwrite: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
   delete: ['s3:DeleteObject'],
   write: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:GetObject'],
+  upload: ['s3:PutObject'],
+  consume: ['s3:GetObject', 's3:DeleteObject'],
 };
 export const BUCKET_LIST_ACTIONS = ['s3:ListBucket'] as const;
 

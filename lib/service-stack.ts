@@ -4,7 +4,9 @@ import {
   CfnOutput,
   Stack,
   Tags,
+  Validations,
   aws_s3 as s3,
+  aws_s3_notifications as s3n,
   aws_sqs as sqs,
   type StackProps,
 } from 'aws-cdk-lib';
@@ -15,6 +17,7 @@ import {
   functions,
   httpFunctionNames,
   queues,
+  type BucketDeclaration,
   type BucketName,
   type FunctionName,
   type QueueName,
@@ -71,6 +74,8 @@ export class ServiceStack extends Stack {
         s3.Bucket.fromBucketName(this, `${name}Bucket`, physicalBucketName(settings.stage, name)),
       ]),
     ) as Record<BucketName, s3.IBucket>;
+
+    this.notifyObjectsCreated();
 
     const servesHttp = new Set(httpFunctionNames());
     for (const context of this.contexts) {
@@ -137,6 +142,36 @@ export class ServiceStack extends Stack {
         'delinkcious:githubClientId',
         'No GitHub OAuth app: pass -c githubClientId=<client ID>, or GitHub login answers 503.',
       );
+    }
+  }
+
+  /**
+   * S3's event notification of each object created under a bucket's prefix, to the queue the wiring names
+   * (`notifyCreatedTo`). The bucket lives in the data stack and the queue here, so the notification is set from
+   * here, on the bucket by name, through CDK's notifications custom resource (which adds only its own
+   * configuration, leaving any other in place); the queue's policy lets S3 send from that bucket alone.
+   */
+  private notifyObjectsCreated(): void {
+    for (const name of Object.keys(buckets) as BucketName[]) {
+      const declaration: BucketDeclaration = buckets[name];
+      if (!declaration.notifyCreatedTo) continue;
+      this.buckets[name].addEventNotification(
+        s3.EventType.OBJECT_CREATED,
+        new s3n.SqsDestination(this.queues[declaration.notifyCreatedTo]),
+        { prefix: declaration.keyPrefix },
+      );
+    }
+    const handler = this.node.children.find((child) =>
+      child.node.id.startsWith('BucketNotificationsHandler'),
+    );
+    const role = handler?.node.tryFindChild('Role');
+    if (role) {
+      Validations.of(role).acknowledge({
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        reason:
+          "CDK's own handler that sets bucket notifications at deploy time: it runs only then, and the " +
+          'managed policy lets it write its logs, nothing more; its other right is PutBucketNotification.',
+      });
     }
   }
 }

@@ -2,7 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
-import { queues, tableEnvironment, type QueueName, type TableName } from '../shared/wiring.ts';
+import {
+  buckets,
+  queues,
+  tableEnvironment,
+  type BucketName,
+  type QueueName,
+  type TableName,
+} from '../shared/wiring.ts';
+import { startBucketNotifications } from './bucket-notifications.ts';
 import { startPollers } from './pollers.ts';
 import {
   LOCAL_AWS,
@@ -108,6 +116,13 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         checkpointFile: dataDir && join(dataDir, 'stream-checkpoints.json'),
       });
       started.push({ endpoint: '', stop: () => pollers.stop() });
+      // The emulator sends no S3 event notifications: the runtime sends them (local/bucket-notifications.ts).
+      const notifications = startBucketNotifications({
+        queuesEndpoint: emulator.endpoint,
+        bucketNames: bucketNamesOf(resourceEnv),
+        queueUrls,
+      });
+      started.push({ endpoint: '', stop: () => notifications.stop() });
     }
 
     const server = createApiServer();
@@ -129,6 +144,12 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     await stopAll();
     throw error;
   }
+}
+
+function bucketNamesOf(resourceEnv: Record<string, string>): Record<BucketName, string> {
+  return Object.fromEntries(
+    (Object.keys(buckets) as BucketName[]).map((name) => [name, resourceEnv[buckets[name].envVar]!]),
+  ) as Record<BucketName, string>;
 }
 
 /** The key that signs pagination tokens: kept beside the data, so tokens stay valid across restarts. */

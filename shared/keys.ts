@@ -27,6 +27,10 @@ export const keyPrefixes = {
     /** A user's follow edges (sk FOLLOWS#<followed>) and follow counters (sk COUNTERS): USER#<username>. */
     user: 'USER#',
   },
+  imports: {
+    /** A user's imports, one item per import (sk IMPORT#<import id>): USER#<username>. */
+    owner: 'USER#',
+  },
   feeds: {
     /** A reader's news: one item per slot of a followed author's link, FEED#<reader>, sk SLOT#<author>#... */
     reader: 'FEED#',

@@ -8,6 +8,8 @@ import {
 import { checkerOperations } from './checker/operations.ts';
 import { failure, type DescribedOperation, type Operations } from './http/openapi-operation.ts';
 import { MAX_BODY_BYTES } from './http/request.ts';
+import { importOperations } from './imports/operations.ts';
+import { importPath } from './imports/schemas.ts';
 import { linkOperations } from './links/operations.ts';
 import { newsOperations } from './news/operations.ts';
 import { opsOperations } from './ops/operations.ts';
@@ -105,6 +107,7 @@ const unmatchedRequests = {
 const pathParameters: Record<string, z.ZodType> = {
   username: userPath.shape.username,
   id: tokenPath.shape.id,
+  import_id: importPath.shape.import_id,
 };
 
 /**
@@ -118,6 +121,7 @@ export const contextOperations = {
   social: socialOperations,
   news: newsOperations,
   checker: checkerOperations,
+  imports: importOperations,
 } satisfies { [Context in ContextName]?: Operations<Context> };
 
 const operations: Partial<Record<FunctionName, DescribedOperation>> = Object.assign(
@@ -133,6 +137,7 @@ const contextTags: Record<string, string> = {
   social: 'Whom the caller follows, and who follows them.',
   news: 'What the people the caller follows did to their public links.',
   checker: 'Link health and page snapshots.',
+  imports: 'Bringing bookmarks in from a bookmark file.',
 };
 
 function tagOf(fn: FunctionName): string {

@@ -14,7 +14,7 @@ import { LINK_CHECK_ATTRIBUTES, STALE_LINK_SCAN_ATTRIBUTES } from './links/check
  * lives in its context's folder under functions/; `ops` holds the service's own endpoints, and `shared` what
  * several contexts use alike (the streams' one failure queue).
  */
-export type ContextName = 'ops' | 'users' | 'links' | 'social' | 'news' | 'checker' | 'shared';
+export type ContextName = 'ops' | 'users' | 'links' | 'social' | 'news' | 'checker' | 'imports' | 'shared';
 
 export type AttributeType = 'S' | 'N';
 
@@ -79,6 +79,14 @@ export const tables = {
     localIndexes: [{ name: 'byTime', sortKey: { name: 'time_key', type: 'S' } }],
     ttlAttribute: 'expires_at_epoch',
   },
+  /** One item per import of a bookmark file (shared/imports/table.ts). */
+  imports: {
+    context: 'imports',
+    envVar: 'IMPORTS_TABLE',
+    partitionKey: { name: 'pk', type: 'S' },
+    sortKey: { name: 'sk', type: 'S' },
+    localIndexes: [],
+  },
 } as const satisfies Record<string, TableDeclaration>;
 
 export type TableName = keyof typeof tables;
@@ -138,6 +146,16 @@ export const queues = {
     visibilityTimeoutSeconds: 720,
     maxReceiveCount: 5,
   },
+  /**
+   * S3's notification of each bookmark file uploaded to the imports bucket (and an import's own continuation,
+   * the same message sent again when an invocation runs short of time). Six times runImport's timeout.
+   */
+  importUploads: {
+    context: 'imports',
+    envVar: 'IMPORT_UPLOADS_QUEUE_URL',
+    visibilityTimeoutSeconds: 1800,
+    maxReceiveCount: 5,
+  },
 } as const satisfies Record<string, QueueDeclaration>;
 
 export type QueueName = keyof typeof queues;
@@ -180,6 +198,11 @@ export interface BucketDeclaration {
     /** Objects expire after this many days (none: kept until their owner goes). */
     expireAfterDays?: number;
   };
+  /**
+   * S3 sends an event notification of every object created under the prefix to this queue (locally, the runtime
+   * sends the same message when it sees a new object: the emulator has no notifications).
+   */
+  notifyCreatedTo?: QueueName;
 }
 
 export const buckets = {
@@ -204,6 +227,18 @@ export const buckets = {
     keyPrefix: 'exports/',
     lifecycle: { abortIncompleteUploadsAfterDays: 1, expireAfterDays: 1 },
   },
+  /**
+   * Bookmark files to import: `imports/<username>/<import id>`, uploaded with a presigned PUT (15 minutes). Each
+   * new object is announced to the importUploads queue; the import deletes its file when it ends, and anything
+   * left expires after a day.
+   */
+  imports: {
+    context: 'imports',
+    envVar: 'IMPORTS_BUCKET',
+    keyPrefix: 'imports/',
+    lifecycle: { abortIncompleteUploadsAfterDays: 1, expireAfterDays: 1 },
+    notifyCreatedTo: 'importUploads',
+  },
 } as const satisfies Record<string, BucketDeclaration>;
 
 export type BucketName = keyof typeof buckets;
@@ -214,10 +249,12 @@ export type BucketName = keyof typeof buckets;
  * - `readwrite`: s3:GetObject, s3:PutObject, s3:DeleteObject and s3:ListBucket;
  * - `delete`: s3:DeleteObject and s3:ListBucket (to find what to delete);
  * - `write`: s3:PutObject (multipart uploads too) and s3:AbortMultipartUpload, and s3:GetObject to presign the
- *   download of what it wrote; no delete.
+ *   download of what it wrote; no delete;
+ * - `upload`: s3:PutObject only, to presign uploads that clients make;
+ * - `consume`: s3:GetObject and s3:DeleteObject: read what was uploaded, then remove it.
  * s3:ListBucket is conditioned on `s3:prefix` starting with the bucket's prefix.
  */
-export type BucketAccess = 'read' | 'readwrite' | 'delete' | 'write';
+export type BucketAccess = 'read' | 'readwrite' | 'delete' | 'write' | 'upload' | 'consume';
 
 /** Items of a table, named by the prefix that their partition key starts with (shared/keys.ts). */
 export type KeyPrefixes = readonly string[];
@@ -344,7 +381,13 @@ export interface FunctionDeclaration {
   githubSecret?: boolean;
 }
 
-const { users: userKeys, links: linkKeys, social: socialKeys, feeds: feedKeys } = keyPrefixes;
+const {
+  users: userKeys,
+  links: linkKeys,
+  social: socialKeys,
+  feeds: feedKeys,
+  imports: importKeys,
+} = keyPrefixes;
 
 /**
  * An authenticated function finds its caller by the session item of the presented token's hash: of the users
@@ -542,8 +585,9 @@ export const functions = {
   },
   /**
    * Erases a deleted account, step by step (shared/users/erasure.ts): its follows both ways through the social
-   * graph's own transaction, its links with their counters, its snapshots, its own news and other readers'
-   * entries of it, then its identity mapping and profile. Sends itself the next step when time runs low.
+   * graph's own transaction, its imports (records and files), its links with their counters, its snapshots, its
+   * own news and other readers' entries of it, then its identity mapping and profile. Sends itself the next step
+   * when time runs low.
    */
   eraseAccount: {
     entry: 'users/erase-account',
@@ -562,10 +606,11 @@ export const functions = {
         batchWrite: [userKeys.session, userKeys.profile],
       },
       social: { read: [socialKeys.user], update: [socialKeys.user], delete: [socialKeys.user] },
+      imports: { read: [importKeys.owner], delete: [importKeys.owner] },
       links: { read: [linkKeys.owner], batchWrite: [linkKeys.owner] },
       feeds: { read: [feedKeys.reader], batchWrite: [feedKeys.reader] },
     },
-    buckets: { snapshots: 'delete' },
+    buckets: { snapshots: 'delete', imports: 'delete' },
     sendsTo: ['accountErasures'],
   },
   getUser: {
@@ -756,6 +801,57 @@ export const functions = {
     tables: { users: readsSessions, links: { read: [linkKeys.owner] } },
     buckets: { snapshots: 'read' },
   },
+  /**
+   * The imports context (shared/imports/): a pending import and a presigned upload URL; reading how imports
+   * went; and the worker that runs an import once its file lands.
+   */
+  startImport: {
+    entry: 'imports/start-import',
+    context: 'imports',
+    size: HTTP_SIZE,
+    tables: { users: readsSessions, imports: { put: [importKeys.owner] } },
+    buckets: { imports: 'upload' },
+  },
+  getImport: {
+    entry: 'imports/get-import',
+    context: 'imports',
+    size: HTTP_SIZE,
+    tables: { users: readsSessions, imports: { read: [importKeys.owner] } },
+  },
+  listImports: {
+    entry: 'imports/list-imports',
+    context: 'imports',
+    size: HTTP_SIZE,
+    tables: { users: readsSessions, imports: { read: [importKeys.owner] } },
+  },
+  /**
+   * Reads an uploaded file (at most 10 MiB), parses it and adds its links in chunks (a BatchGetItem of the
+   * chunk's URLs, then one transaction of puts and the counters' update, or the links store's insert one by
+   * one), writing the import's checkpoint after each chunk.
+   */
+  runImport: {
+    entry: 'imports/run-import',
+    context: 'imports',
+    size: {
+      memoryMb: 1024,
+      timeoutSeconds: 300,
+      why:
+        'the worst case is a 10 MiB file: its bytes, its text and the parser (under 256 MB measured), and ' +
+        '10,000 links written in chunks; more memory is more CPU for the parse. It hands on to a fresh ' +
+        'invocation when a minute is left',
+    },
+    tables: {
+      imports: { read: [importKeys.owner], put: [importKeys.owner] },
+      links: {
+        read: [linkKeys.owner],
+        batchRead: [linkKeys.owner],
+        put: [linkKeys.owner],
+        update: [linkKeys.owner],
+      },
+    },
+    sendsTo: ['importUploads'],
+    buckets: { imports: 'consume' },
+  },
   /** Local runtime only: fires the daily re-check by hand (POST /dev/recheck). */
   devRecheck: {
     entry: 'checker/dev-recheck',
@@ -849,6 +945,9 @@ const declaredRoutes = [
   ...versioned('GET', '/links/snapshot', 'getSnapshot', 'read'),
   ...versioned('GET', '/tags', 'listTags', 'read'),
   ...versioned('GET', '/export', 'exportLinks', 'read'),
+  ...versioned('POST', '/imports', 'startImport', 'write'),
+  ...versioned('GET', '/imports', 'listImports', 'read'),
+  ...versioned('GET', '/imports/{import_id}', 'getImport', 'read'),
   ...versioned('POST', '/following', 'follow', 'write'),
   ...versioned('DELETE', '/following/{username}', 'unfollow', 'write'),
   ...versioned('DELETE', '/following', 'unfollow', 'write'),
@@ -976,6 +1075,15 @@ export const eventSources: EventSourceDeclaration[] = [
     kind: 'queue',
     queue: 'accountErasures',
     function: 'eraseAccount',
+    batchSize: 1,
+    maxBatchingWindowSeconds: 0,
+    maxConcurrency: 5,
+  },
+  // One upload per invocation: an import may take minutes, and each needs the function's memory to itself.
+  {
+    kind: 'queue',
+    queue: 'importUploads',
+    function: 'runImport',
     batchSize: 1,
     maxBatchingWindowSeconds: 0,
     maxConcurrency: 5,

@@ -5,6 +5,9 @@
  * entry becomes a link (the user's existing URLs, the link limit) is the importer's business.
  */
 
+import * as z from 'zod';
+import { timestampSchema } from '../http/schemas.ts';
+
 export type BookmarkFormat = 'netscape' | 'pinboard';
 
 /** A bookmark read from a file, ready to become a link: its URL checked as the API checks one. */
@@ -42,3 +45,135 @@ export type ParsedItem =
 export type ParseOutcome =
   | { kind: 'bookmarks'; format: BookmarkFormat; items: Iterable<ParsedItem> }
   | { kind: 'notABookmarkFile'; reason: string };
+
+/** The largest file an import takes: an object over it is refused when it lands, and deleted. */
+export const MAX_IMPORT_BYTES = 10 * 1024 * 1024;
+/**
+ * How many entry errors an import record keeps (beside the count of all of them): the record is one DynamoDB
+ * item (400 KB at most), and a list this long already tells what went wrong.
+ */
+export const MAX_STORED_ERRORS = 500;
+/** A stored error quotes at most this much of a URL or a reason: 500 errors stay under ~200 KB. */
+export const MAX_STORED_ERROR_TEXT = 200;
+
+export const bookmarkFormatSchema = z.enum(['netscape', 'pinboard']);
+
+export const entryErrorSchema = z.object({
+  line: z.number().int().optional(),
+  url: z.string().optional(),
+  reason: z.string(),
+});
+
+export const importStatusSchema = z.enum(['pending', 'running', 'done', 'failed']);
+export type ImportStatus = z.infer<typeof importStatusSchema>;
+
+/**
+ * One import of a bookmark file: the one declaration of an Import, as the imports table keeps it and the API
+ * shows it (schemas.ts omits the owner and the checkpoint).
+ */
+export const importSchema = z.object({
+  username: z.string(),
+  /** Time-ordered (see `newImportId`): newest-first listings sort by it. */
+  import_id: z.string(),
+  status: importStatusSchema,
+  /** As asked for, or as detected once the file is read; null until then. */
+  format: bookmarkFormatSchema.nullable(),
+  /** Items of the file processed so far: entries, errors and duplicates. */
+  total: z.number().int(),
+  imported: z.number().int(),
+  /** Entries whose URL the user already had, and repeats within the file. */
+  skipped_duplicates: z.number().int(),
+  /** The first MAX_STORED_ERRORS errors, in file order. */
+  errors: z.array(entryErrorSchema),
+  /** All errors, stored or not. */
+  error_count: z.number().int(),
+  created_at: timestampSchema,
+  finished_at: timestampSchema.nullable(),
+  /** Why the import failed as a whole (not a bookmark file, too large); absent otherwise. */
+  failure_reason: z.string().optional(),
+  /**
+   * Items of the file already processed and counted: a delivery resumes after them. Each chunk's checkpoint is
+   * written only over the one it started from, so two deliveries cannot both advance it.
+   */
+  checkpoint: z.number().int(),
+});
+
+export type Import = z.infer<typeof importSchema>;
+
+/**
+ * A new import's id: the creation time (milliseconds, base 36, fixed width) then 64 random bits, so ids sort by
+ * creation and cannot be guessed.
+ */
+export function newImportId(now: Date, randomHex: string): string {
+  return `${now.getTime().toString(36).padStart(9, '0')}${randomHex}`;
+}
+
+/** Import ids as `newImportId` makes them: what a path or an object key may carry. */
+export const importIdSchema = z.string().regex(/^[0-9a-z]{9}[0-9a-f]{16}$/, 'not an import id');
+
+/** Where an import's file is uploaded: `imports/<username>/<import id>`. */
+export const IMPORT_KEY_PREFIX = 'imports/';
+export const importObjectKey = (username: string, importId: string) =>
+  `${IMPORT_KEY_PREFIX}${username}/${importId}`;
+
+/** The owner and the import of an uploaded object's key; undefined for any other key. */
+export function importOfObjectKey(key: string): { username: string; importId: string } | undefined {
+  const match = /^imports\/([^/]+)\/([^/]+)$/.exec(key);
+  if (!match || !importIdSchema.safeParse(match[2]).success) return undefined;
+  return { username: match[1]!, importId: match[2]! };
+}
+
+/**
+ * The S3 event notification of an object created, as S3 sends it to a queue (and the local runtime sends it from
+ * the emulator's bucket): only what the import needs. Keys arrive URL-encoded, spaces as `+`. S3 also sends a
+ * one-off `s3:TestEvent` without Records when a notification is configured: it reads as no uploads.
+ */
+export const s3EventSchema = z.object({
+  Records: z
+    .array(
+      z.object({
+        s3: z.object({
+          bucket: z.object({ name: z.string() }),
+          object: z.object({
+            key: z.string().transform((key) => decodeURIComponent(key.replace(/\+/g, ' '))),
+            size: z.number().int().nonnegative(),
+          }),
+        }),
+      }),
+    )
+    .default([]),
+});
+
+export interface UploadedObject {
+  bucket: string;
+  key: string;
+  size: number;
+}
+
+export function uploadsOfS3Event(body: string): UploadedObject[] {
+  const event = s3EventSchema.parse(JSON.parse(body));
+  return event.Records.map(({ s3 }) => ({
+    bucket: s3.bucket.name,
+    key: s3.object.key,
+    size: s3.object.size,
+  }));
+}
+
+/** The S3 event message of one object created, as S3 writes it (the fields the import reads, and a few more). */
+export function s3EventFor(object: UploadedObject, at: Date): string {
+  return JSON.stringify({
+    Records: [
+      {
+        eventVersion: '2.1',
+        eventSource: 'aws:s3',
+        eventTime: at.toISOString(),
+        eventName: 'ObjectCreated:Put',
+        s3: {
+          s3SchemaVersion: '1.0',
+          bucket: { name: object.bucket, arn: `arn:aws:s3:::${object.bucket}` },
+          object: { key: encodeURIComponent(object.key).replace(/%2F/g, '/'), size: object.size },
+        },
+      },
+    ],
+  });
+}

@@ -28,6 +28,11 @@ export const linkSchema = z.object({
   published_at: timestampSchema.optional(),
   /** Bumped on every change; updates are conditional on it (optimistic concurrency). */
   version: z.number().int(),
+  /**
+   * The import that added the link (shared/imports/), absent for links added otherwise. Followers' news skips the
+   * insert of an imported link, and a resumed import knows the links it added before it stopped.
+   */
+  imported_by: z.string().optional(),
 });
 
 export type Link = z.infer<typeof linkSchema>;

@@ -5,7 +5,7 @@ import { linkEvent, linkRevision, type FeedChange } from './model.ts';
 /**
  * What a link change means for followers. Private links never reach a feed: a link turned private is
  * retracted from feeds, and one turned public arrives as added. Changes no reader can see (the link
- * checker's status) mean nothing.
+ * checker's status) mean nothing, and neither does the arrival of an imported link (a later edit of it is news).
  */
 export function feedChangesFor(change: LinkChange): FeedChange[] {
   const { before, after } = change;
@@ -16,8 +16,9 @@ export function feedChangesFor(change: LinkChange): FeedChange[] {
       revision: linkRevision(link.created_at, version),
     },
   ];
+  // An imported link is not news: an import of 2,000 links would flood every follower's feed.
   if (after && !before)
-    return after.private
+    return after.private || after.imported_by !== undefined
       ? []
       : publish('link_added', after, after.published_at ?? after.created_at, after.version);
   // A deletion is the link's next revision after the last one it had.

@@ -1,4 +1,5 @@
 import { SnapshotsErasure } from '../checker/erasure.ts';
+import { ImportsErasure } from '../imports/service.ts';
 import { LinksErasure } from '../links/erasure.ts';
 import { FeedsErasure } from '../news/erasure.ts';
 import { DynamoFollowStore } from '../social/dynamodb.ts';
@@ -31,6 +32,7 @@ export function accountErasure(): AccountErasure {
     credentials: tokens(),
     follows: new SocialErasure(new DynamoFollowStore()),
     news: new FeedsErasure(),
+    imports: new ImportsErasure(),
     links: new LinksErasure(),
     snapshots: new SnapshotsErasure(),
     queue: new SqsErasureQueue(),

@@ -54,6 +54,7 @@ export interface ErasurePorts {
   credentials: Credentials;
   follows: FollowsErasure;
   news: NewsErasure;
+  imports: ChunkedErasure;
   links: ChunkedErasure;
   snapshots: ChunkedErasure;
   queue: ErasureQueue;
@@ -102,6 +103,8 @@ export class AccountErasure {
     switch (step) {
       case 'follows':
         return this.followsChunk(username, cursor);
+      case 'imports':
+        return this.ports.imports.eraseChunk(username);
       case 'links':
         return this.ports.links.eraseChunk(username);
       case 'snapshots':

@@ -95,7 +95,11 @@ export interface Profile {
  * the links' deletions that follow find no reader to fan out to; the profile goes last, so that a half-erased
  * account stays marked as being deleted. Imports (a later feature) will be one more step, before `account`.
  */
-export const ERASURE_STEPS = ['follows', 'links', 'snapshots', 'news', 'account'] as const;
+/**
+ * The erasure's steps, in order. Imports go before links: a running import stops at its next checkpoint once its
+ * record is gone, and whatever it inserted before that the links step then deletes.
+ */
+export const ERASURE_STEPS = ['follows', 'imports', 'links', 'snapshots', 'news', 'account'] as const;
 export type ErasureStep = (typeof ERASURE_STEPS)[number];
 
 /** One message of the erasure queue: whose account, the step to run, and where in it the last run stopped. */

@@ -42,6 +42,12 @@ const expectedStatus: Record<FunctionName, number | typeof NO_FAILURES | typeof 
   updateLink: 200,
   listTags: 200,
   exportLinks: 200,
+  startImport: 202,
+  listImports: 200,
+  // An id that is none of the caller's imports.
+  getImport: 404,
+  // The upload of an import that does not exist: its object is deleted, and nothing else happens.
+  runImport: NO_FAILURES,
   // The added link has no snapshot: none is taken while this runtime's link checks are off.
   getSnapshot: 404,
   deleteLink: 204,

@@ -189,12 +189,13 @@ describe('the buckets, given the wiring', () => {
     },
   );
 
-  it('expires exports a day after they are written, and keeps snapshots', () => {
+  it('expires exports and uploaded imports a day after they are written, and keeps snapshots', () => {
     const expiryOf = (name: BucketName) =>
       (bucketResource(name).Properties.LifecycleConfiguration as { Rules: { ExpirationInDays?: number }[] })
         .Rules[0]!.ExpirationInDays;
 
     expect(expiryOf('exports')).toBe(1);
+    expect(expiryOf('imports')).toBe(1);
     expect(expiryOf('snapshots')).toBeUndefined();
   });
 

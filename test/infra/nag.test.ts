@@ -50,6 +50,7 @@ describe("cdk-nag's AwsSolutions rules", () => {
     expect([...rules].sort()).toEqual(
       [
         'AwsSolutions-APIG4', // the functions authenticate with the API's own tokens
+        'AwsSolutions-IAM4', // CDK's bucket-notifications handler writes its logs with the managed policy
         'AwsSolutions-IAM5', // X-Ray and ListStreams, and objects under a bucket's prefix
         'AwsSolutions-S1', // no server access logs
         'AwsSolutions-SMG4', // secrets that Secrets Manager cannot rotate

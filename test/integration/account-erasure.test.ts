@@ -1,3 +1,4 @@
+import { ImportsErasure } from '../../shared/imports/service.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { invoke } from '../../local/functions.ts';
 import type { Runtime } from '../../local/runtime.ts';
@@ -42,6 +43,7 @@ const realPorts = (): ErasurePorts => ({
   credentials: { revokeAll: async () => undefined },
   follows: new SocialErasure(new DynamoFollowStore()),
   news: new FeedsErasure(),
+  imports: new ImportsErasure(),
   links: new LinksErasure(),
   snapshots: new SnapshotsErasure(),
   queue: new SqsErasureQueue(),

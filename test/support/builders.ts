@@ -149,3 +149,35 @@ export function aGitHubIdentity(overrides: Partial<GitHubIdentity> = {}): GitHub
     ...overrides,
   };
 }
+
+/** A bookmark as a test writes it into a file. */
+export interface FileBookmark {
+  url: string;
+  title?: string;
+  tags?: string[];
+  /** Epoch seconds. */
+  addDate?: number;
+  private?: boolean;
+  description?: string;
+}
+
+/** A Netscape bookmark file of these bookmarks, one `<DT>` line each (its line is its index + 4). */
+export function aNetscapeFile(bookmarks: FileBookmark[]): string {
+  const lines = bookmarks.map((bookmark) => {
+    const attributes = [
+      `HREF="${bookmark.url}"`,
+      bookmark.addDate !== undefined ? `ADD_DATE="${bookmark.addDate}"` : '',
+      bookmark.tags ? `TAGS="${bookmark.tags.join(',')}"` : '',
+      `PRIVATE="${bookmark.private === false ? 0 : 1}"`,
+    ].filter(Boolean);
+    const description = bookmark.description ? `<DD>${bookmark.description}` : '';
+    return `<DT><A ${attributes.join(' ')}>${bookmark.title ?? bookmark.url}</A>${description}`;
+  });
+  return [
+    '<!DOCTYPE NETSCAPE-Bookmark-file-1>',
+    '<TITLE>Bookmarks</TITLE>',
+    '<DL><p>',
+    ...lines,
+    '</DL>',
+  ].join('\n');
+}

@@ -47,7 +47,7 @@ describe('every declaration names the context that owns it', () => {
     'given the bucket %s, then the functions that write it are all of its context',
     (bucket) => {
       const writers = functionNames.filter((name) =>
-        ['readwrite', 'write'].includes(declared(name).buckets?.[bucket] ?? ''),
+        ['readwrite', 'write', 'upload'].includes(declared(name).buckets?.[bucket] ?? ''),
       );
 
       expect([...contextsOf(writers)]).toEqual([buckets[bucket].context]);

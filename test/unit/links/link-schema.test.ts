@@ -22,6 +22,7 @@ const everyField: Link = aLink({
   updated_at: '2026-11-23T18:01:00.000Z',
   published_at: '2026-11-23T18:00:30.000Z',
   version: 3,
+  imported_by: 'mio5xk2a0f3c9b8e7d6a5b4c3',
 });
 
 describe('the links table item: the link under its keys', () => {
@@ -96,7 +97,7 @@ describe("the API's Link: the schema's projection of the link", () => {
   it('given the schema, then the response leaves out only what the service keeps to itself', () => {
     const hidden = Object.keys(linkSchema.shape).filter((field) => !(field in linkResponseSchema.shape));
 
-    expect(hidden).toEqual(['username', 'check_reason', 'published_at', 'version']);
+    expect(hidden).toEqual(['username', 'check_reason', 'published_at', 'version', 'imported_by']);
   });
 
   it('given a link, when serialized, then the bytes the contract has always carried', () => {

@@ -23,6 +23,16 @@ describe('what a link change means for followers', () => {
     });
   });
 
+  it('given a new public link that an import added, then nothing reaches followers; a later edit of it does', () => {
+    const imported = aLink({ username: 'bob', imported_by: 'mio5xk2a0f3c9b8e7d6a5b4c3' });
+    const edited = { ...imported, title: 'Edited', updated_at: '2026-11-23T18:01:00.000Z', version: 2 };
+
+    expect(feedChangesFor(change(undefined, imported))).toEqual([]);
+    expect(feedChangesFor(change(imported, edited))).toMatchObject([
+      { kind: 'publish', event: { type: 'link_updated', author: 'bob' } },
+    ]);
+  });
+
   it('given a new private link, then nothing reaches anybody', () => {
     expect(feedChangesFor(change(undefined, aLink({ private: true })))).toEqual([]);
   });

@@ -16,6 +16,7 @@ class World {
   /** follower -> followed */
   edges = new Set<string>();
   counters = new Map<string, { followers: number; following: number }>();
+  imports = new Map<string, number>();
   links = new Map<string, number>();
   snapshots = new Map<string, number>();
   /** reader -> the authors of their feed items, one entry per item */
@@ -130,6 +131,12 @@ class World {
           return { done: true };
         },
       },
+      imports: {
+        eraseChunk: async (username) => {
+          this.step();
+          return this.chunkOf(this.imports, username, Infinity);
+        },
+      },
       links: {
         eraseChunk: async (username) => {
           this.step();
@@ -158,6 +165,7 @@ class World {
       identities: [...this.identities.values()].filter((name) => name === username),
       edges: [...this.edges].filter((edge) => edge.split('>').includes(username)),
       counters: this.counters.has(username),
+      imports: this.imports.get(username) ?? 0,
       links: this.links.get(username) ?? 0,
       snapshots: this.snapshots.get(username) ?? 0,
       ownNews: this.feeds.has(username),
@@ -171,6 +179,7 @@ const NOTHING_LEFT = {
   identities: [],
   edges: [],
   counters: false,
+  imports: 0,
   links: 0,
   snapshots: 0,
   ownNews: false,
@@ -187,6 +196,8 @@ function givenDora(sizes: { links: number; snapshots: number; followers: number;
   world.identities.set(42, 'dora');
   world.identities.set(7, 'erin');
   world.profiles.set('erin', {});
+  world.imports.set('dora', 2);
+  world.imports.set('erin', 1);
   world.links.set('dora', sizes.links);
   world.links.set('erin', 3);
   world.snapshots.set('dora', sizes.snapshots);
@@ -223,6 +234,7 @@ function expectOthersIntact(world: World, followers: number) {
   expect(world.traces('erin').profile).toBe(true);
   expect(world.identities.get(7)).toBe('erin');
   expect(world.links.get('erin')).toBe(3);
+  expect(world.imports.get('erin')).toBe(1);
   expect(world.counters.get('erin')?.followers ?? 0).toBe(followers);
   for (let i = 0; i < followers; i++) {
     const reader = `reader-${String(i).padStart(4, '0')}`;

@@ -1,0 +1,90 @@
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  NoSuchKey,
+  PutObjectCommand,
+  S3Client,
+  type S3ClientConfig,
+} from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { translatingSend } from '../aws/errors.ts';
+import { requiredEnv } from '../config.ts';
+import { importObjectKey, IMPORT_KEY_PREFIX } from './model.ts';
+import type { UploadedFiles } from './ports.ts';
+
+/** The S3 client the upload store takes: its failures arrive as domain errors (see shared/aws/errors.ts). */
+export class UploadClient extends S3Client {
+  readonly translatesAwsErrors = true;
+
+  constructor(config: S3ClientConfig = {}) {
+    super(config);
+    const send = translatingSend((command, options) => super.send(command, options), 'The import store');
+    this.send = send as S3Client['send'];
+  }
+}
+
+let client: UploadClient | undefined;
+/** One per process; path-style for the local emulator (`S3_FORCE_PATH_STYLE`), as the other buckets'. */
+const s3Client = () =>
+  (client ??= new UploadClient({ forcePathStyle: process.env.S3_FORCE_PATH_STYLE === 'true' }));
+
+/**
+ * Uploaded bookmark files in the imports bucket, under `imports/<username>/<import id>` (expired by the bucket's
+ * lifecycle after a day; the import deletes its file once it ends). The upload is a presigned PUT.
+ */
+export class S3UploadedFiles implements UploadedFiles {
+  constructor(
+    private readonly bucket: string = requiredEnv('IMPORTS_BUCKET'),
+    private readonly s3: S3Client = s3Client(),
+  ) {}
+
+  uploadUrl(key: string, expiresInSeconds: number): Promise<string> {
+    return getSignedUrl(this.s3, new PutObjectCommand({ Bucket: this.bucket, Key: key }), {
+      expiresIn: expiresInSeconds,
+    });
+  }
+
+  /** Streams the body, and stops reading as soon as it passes `maxBytes`. */
+  async read(key: string, maxBytes: number): Promise<Uint8Array | 'tooLarge' | undefined> {
+    let body: AsyncIterable<Uint8Array>;
+    try {
+      const answer = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      if (!answer.Body) return undefined;
+      body = answer.Body as AsyncIterable<Uint8Array>;
+    } catch (error) {
+      if (error instanceof NoSuchKey || (error as { name?: string }).name === 'NoSuchKey') return undefined;
+      throw error;
+    }
+    const chunks: Uint8Array[] = [];
+    let length = 0;
+    for await (const chunk of body) {
+      length += chunk.byteLength;
+      if (length > maxBytes) {
+        (body as { destroy?: () => void }).destroy?.();
+        return 'tooLarge';
+      }
+      chunks.push(chunk);
+    }
+    return Buffer.concat(chunks, length);
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.s3.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
+  }
+
+  /** Deletes every uploaded file of the user (account deletion). */
+  async deleteAllOf(username: string): Promise<void> {
+    const prefix = importObjectKey(username, '');
+    let token: string | undefined;
+    do {
+      const page = await this.s3.send(
+        new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token }),
+      );
+      for (const object of page.Contents ?? []) {
+        if (object.Key?.startsWith(IMPORT_KEY_PREFIX)) await this.delete(object.Key);
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+  }
+}

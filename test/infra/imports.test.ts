@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { buckets } from '../../shared/wiring.ts';
+import { flat, resourcesOfType, synthesize, type Statement } from './support.ts';
+
+/** The imports bucket announces each uploaded file to the importUploads queue, as S3 event notifications. */
+describe('the notification of uploaded bookmark files', () => {
+  const { service, serviceTemplate, logicalId } = synthesize('dev');
+  const queueId = logicalId(service.queues.importUploads);
+
+  it('given the wiring, then S3 notifies the importUploads queue of every object created under imports/', () => {
+    const notifications = Object.values(resourcesOfType(serviceTemplate, 'Custom::S3BucketNotifications'));
+
+    expect(notifications).toHaveLength(1);
+    const properties = notifications[0]!.Properties as {
+      BucketName: unknown;
+      NotificationConfiguration: { QueueConfigurations: unknown[] };
+    };
+    expect(flat(properties.BucketName)).toContain('delinkcious-dev-imports-');
+    expect(properties.NotificationConfiguration.QueueConfigurations).toEqual([
+      {
+        Events: ['s3:ObjectCreated:*'],
+        Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: buckets.imports.keyPrefix }] } },
+        QueueArn: { 'Fn::GetAtt': [queueId, 'Arn'] },
+      },
+    ]);
+  });
+
+  it('given the queue, then its policy lets S3 send to it from the imports bucket alone', () => {
+    const policies = Object.values(resourcesOfType(serviceTemplate, 'AWS::SQS::QueuePolicy')).filter(
+      (policy) => JSON.stringify(policy.Properties.Queues).includes(queueId),
+    );
+    const statements = policies.flatMap(
+      (policy) => (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement,
+    );
+    const fromS3 = statements.filter((statement) =>
+      JSON.stringify(statement.Principal).includes('s3.amazonaws.com'),
+    );
+
+    expect(fromS3).toHaveLength(1);
+    expect(fromS3[0]!.Effect).toBe('Allow');
+    expect(flat(fromS3[0]!.Condition)).toContain('delinkcious-dev-imports-');
+  });
+});
