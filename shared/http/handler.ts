@@ -169,13 +169,19 @@ function conditional(
   const etag = `"${createHash('sha256')
     .update(result.body ?? '')
     .digest('base64url')}"`;
-  const headers = { ...result.headers, etag, 'cache-control': `${visibility}, max-age=${maxAgeSeconds}` };
+  const headers: Record<string, string | number | boolean> = {
+    ...result.headers,
+    etag,
+    'cache-control': `${visibility}, max-age=${maxAgeSeconds}`,
+  };
   const ifNoneMatch = Object.entries(requestHeaders ?? {}).find(
     ([name]) => name.toLowerCase() === 'if-none-match',
   )?.[1];
   if (ifNoneMatch !== undefined && matchesEtag(ifNoneMatch, etag)) {
+    // No body, so no content type: the client keeps the one it cached.
     const { body: _body, ...rest } = result;
-    return { ...rest, statusCode: 304, headers };
+    const { 'content-type': _type, ...notModifiedHeaders } = headers;
+    return { ...rest, statusCode: 304, headers: notModifiedHeaders };
   }
   return { ...result, headers };
 }
