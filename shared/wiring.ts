@@ -556,6 +556,20 @@ export const functions = {
       links: { read: [linkKeys.owner], batchRead: [linkKeys.owner] },
     },
   },
+  /**
+   * A user's public profile page: the profile and its counts (as getUser reads them), and the newest public
+   * links (as listPublicLinks reads them).
+   */
+  profilePage: {
+    entry: 'links/profile-page',
+    context: 'links',
+    size: HTTP_SIZE,
+    tables: {
+      users: { read: [userKeys.profile] },
+      links: { read: [linkKeys.owner], batchRead: [linkKeys.owner] },
+      social: { read: [socialKeys.user] },
+    },
+  },
   /** Puts the link and counts it (the counters item), in one transaction. */
   addLink: {
     entry: 'links/add-link',
@@ -831,6 +845,7 @@ const declaredRoutes = [
   { method: 'GET', path: '/users/{username}/feed.atom', function: 'linkFeed', access: 'public' },
   { method: 'GET', path: '/users/{username}/tags/{tag}/feed.atom', function: 'linkFeed', access: 'public' },
   { method: 'GET', path: '/feeds/news/{feed_file}', function: 'newsFeed', access: 'public' },
+  { method: 'GET', path: '/u/{username}', function: 'profilePage', access: 'public' },
   ...versioned('GET', '/links', 'listLinks', 'read'),
   ...versioned('POST', '/links', 'addLink', 'write'),
   ...versioned('PUT', '/links', 'updateLink', 'write'),

@@ -1,4 +1,5 @@
 import { Feed } from 'feed';
+import { escapeHtml } from './page-security.ts';
 import type { HttpRequest } from './request.ts';
 
 /**
@@ -84,8 +85,4 @@ export function baseUrlOf(request: HttpRequest): string {
 
 function later(a: string, b: string): string {
   return Date.parse(a) >= Date.parse(b) ? a : b;
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
 }

@@ -16,7 +16,7 @@ export function publicLinksFeed(
 ): string {
   const user = encodeURIComponent(author.username);
   const path = tag === undefined ? `users/${user}` : `users/${user}/tags/${encodeURIComponent(tag)}`;
-  const listing = `${baseUrl}/v1/users/${user}/links${tag === undefined ? '' : `?tag=${encodeURIComponent(tag)}`}`;
+  const profile = `${baseUrl}/u/${user}`;
   const who = author.name || author.username;
   return atomDocument({
     id: tagUri(baseUrl, path),
@@ -24,8 +24,8 @@ export function publicLinksFeed(
       tag === undefined ? `${who}'s links on Delinkcious` : `${who}'s links tagged ${tag} on Delinkcious`,
     emptyUpdated: author.created_at,
     selfUrl: `${baseUrl}/${path}/feed.atom`,
-    alternateUrl: listing,
-    author: { name: who, url: listing },
+    alternateUrl: profile,
+    author: { name: who, url: profile },
     entries: links.map((link) => ({
       id: tagUri(baseUrl, `users/${user}/links/${urlHash(link.url)}`),
       title: link.title || link.url,

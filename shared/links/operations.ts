@@ -39,6 +39,27 @@ export const linkOperations = {
       '404': failure('No such user'),
     },
   },
+  profilePage: {
+    summary: "A user's public profile page, for people and link previews",
+    description:
+      'HTML rendered on the server (crawlers run no script): the name, avatar, public counts and the newest 20 ' +
+      'public links, with Open Graph and Twitter card tags. No script; cacheable for 300 s; 304 on ' +
+      '`If-None-Match`.',
+    responses: {
+      '200': answer('The page', {
+        content: { 'text/html': { schema: z.string() } },
+        headers: {
+          ...cacheHeaders,
+          'Content-Security-Policy': z.string().meta({
+            description: "Only the page's own style block and the avatar's host; no script.",
+          }),
+          'X-Frame-Options': z.literal('DENY'),
+        },
+      }),
+      '304': notModified,
+      '404': failure('No such user'),
+    },
+  },
   linkFeed: {
     summary: "A user's newest 50 public links as an Atom feed (with a tag: those carrying it)",
     description:

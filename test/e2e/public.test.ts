@@ -163,3 +163,25 @@ describe('Atom feeds', () => {
     expectError(await anonymous().get(`/feeds/news/${await tokenOf('feed')}.rss`), 404, 'not_found');
   });
 });
+
+describe('GET /u/{username}', () => {
+  it("given alice's links, then anybody gets her page with preview tags and her public links only; 304 on its ETag", async () => {
+    const alice = await aUser('alice');
+    await alice.client.post('/v1/links', { url: 'https://shown.example/', title: 'Shown' });
+    await alice.client.post('/v1/links', { url: 'https://kept-private.example/', private: true });
+
+    const page = await anonymous().get(`/u/${alice.username}`);
+
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    const html = page.body as unknown as string;
+    expect(html).toContain(`<meta property="og:url" content="${runtime.url}/u/${alice.username}">`);
+    expect(html).toContain('https://shown.example/');
+    expect(html).not.toContain('kept-private');
+    const again = await anonymous().send('GET', `/u/${alice.username}`, undefined, {
+      'if-none-match': page.headers.get('etag')!,
+    });
+    expect(again.status).toBe(304);
+    expectError(await anonymous().get(`/u/${aUsername('nobody')}`), 404, 'not_found');
+  });
+});

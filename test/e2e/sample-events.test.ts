@@ -39,6 +39,7 @@ const expectedStatus: Record<FunctionName, number | typeof NO_FAILURES | typeof 
   getUser: 200,
   listPublicLinks: 200,
   linkFeed: 200,
+  profilePage: 200,
   addLink: 201,
   listLinks: 200,
   updateLink: 200,

@@ -13,12 +13,14 @@ const services = useInMemoryServices();
 let listPublicLinks: HttpHandler;
 let linkFeed: HttpHandler;
 let newsFeed: HttpHandler;
+let profilePage: HttpHandler;
 
 beforeAll(async () => {
   stubFunctionEnvironment();
   listPublicLinks = await importHandler('links/list-public-links');
   linkFeed = await importHandler('links/link-feed');
   newsFeed = await importHandler('news/news-feed');
+  profilePage = await importHandler('links/profile-page');
 });
 afterAll(() => {
   setNewsForTests(undefined);
@@ -109,5 +111,69 @@ describe('the Atom feeds', () => {
     expect(parseAtom(answer.text!).entries).toEqual([]);
     expectError(await news('dlk_unknown.atom'), 401, 'unauthorized');
     expectError(await news('dlk_feed-token'), 404, 'not_found');
+  });
+});
+
+describe('GET /u/{username}', () => {
+  const page = (username: string) =>
+    call(profilePage, {
+      method: 'GET',
+      path: `/u/${username}`,
+      pathParameters: { username },
+      headers: { host: 'api.example.com', 'x-forwarded-proto': 'https' },
+    });
+
+  it('given a user with a name and a link full of markup, then a page with Open Graph and Twitter tags, everything escaped, no script', async () => {
+    await services.users.createIfAbsent(
+      aUser({
+        username: 'mallory',
+        name: '"><script>alert(1)</script>',
+        avatar_url: 'https://avatars.example/m.png',
+      }),
+    );
+    await services.links.insert(
+      aLink({
+        username: 'mallory',
+        url: 'https://x.example/?a=1&b="2"',
+        title: '<img src=x onerror=alert(1)>',
+      }),
+      100,
+    );
+    await services.links.insert(
+      aLink({ username: 'mallory', url: 'https://hidden.example/', private: true }),
+      100,
+    );
+
+    const answer = await page('mallory');
+
+    expect(answer.status).toBe(200);
+    const html = answer.text!;
+    expect(html).not.toContain('<script>');
+    expect(html).not.toContain('<img src=x');
+    expect(html).not.toContain('hidden.example');
+    expect(html).toContain(
+      '<meta property="og:title" content="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;',
+    );
+    expect(html).toContain('<meta property="og:url" content="https://api.example.com/u/mallory">');
+    expect(html).toContain('<meta property="og:image" content="https://avatars.example/m.png">');
+    expect(html).toContain('<meta name="twitter:card" content="summary">');
+    expect(html).toContain('1 public link, 0 followers.');
+    expect(html).toContain('href="https://x.example/?a=1&amp;b=&quot;2&quot;"');
+    expect(answer.headers['content-security-policy']).toContain('img-src https://avatars.example');
+    expect(answer.headers['content-security-policy']).not.toContain('script-src');
+    expect(answer.headers['etag']).toBeDefined();
+  });
+
+  it('given an avatar URL that is not https, then no image at all', async () => {
+    await services.users.createIfAbsent(aUser({ username: 'eve', avatar_url: 'javascript:alert(1)' }));
+
+    const answer = await page('eve');
+
+    expect(answer.text).not.toContain('javascript:');
+    expect(answer.text).not.toContain('og:image');
+  });
+
+  it('given an unknown user, then 404', async () => {
+    expectError(await page('nobody'), 404, 'not_found');
   });
 });

@@ -22,7 +22,7 @@ describe('the Atom feed of public links', () => {
     expect(feed.links).toEqual(
       expect.arrayContaining([
         { rel: 'self', href: `${BASE}/users/alice/feed.atom` },
-        { rel: 'alternate', href: `${BASE}/v1/users/alice/links` },
+        { rel: 'alternate', href: `${BASE}/u/alice` },
       ]),
     );
     expect(feed.entries.map((entry) => entry.links[0]?.href)).toEqual([
