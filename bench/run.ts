@@ -3,14 +3,15 @@ import { benchCheckerFairness } from './checker-fairness.ts';
 import { benchFanOut } from './fanout.ts';
 import { benchLinks } from './links.ts';
 import { benchParsers } from './parsers.ts';
+import { benchPublic } from './public.ts';
 import { benchRegexBudget } from './regex.ts';
 
 /**
  * `npm run bench`: benchmarks on the local runtime (in memory, free ports), printing numbers.
  * ITERATIONS (300) sets the samples of the links benchmark, ADD_SAMPLES (20) those of the adds beside the
  * fan-out, CHECK_BACKLOG (2000) the checks queued ahead in the checker's fairness benchmark, REGEX_REQUESTS
- * (200) the listings per pattern of the regex budget, and ONLY=links, ONLY=fanout, ONLY=fairness, ONLY=regex or
- * ONLY=parsers runs one of them. Never part of `npm test`.
+ * (200) the listings per pattern of the regex budget, and ONLY=links, ONLY=public, ONLY=fanout, ONLY=fairness,
+ * ONLY=regex or ONLY=parsers runs one of them. Never part of `npm test`.
  */
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 // The benchmark sends far more than a client may; the limiter still does its one write per request.
@@ -28,10 +29,11 @@ const regexRequests = Number(process.env.REGEX_REQUESTS ?? 200);
 const only = process.env.ONLY;
 
 console.log(`Delinkcious benchmarks on the local runtime`);
-if (!only || only === 'links' || only === 'fanout' || only === 'fairness') {
+if (!only || only === 'links' || only === 'public' || only === 'fanout' || only === 'fairness') {
   const runtime = await startRuntime({ port: 0, dynamoDbPort: 0, queuesPort: 0, prefix: 'bench-' });
   try {
     if (!only || only === 'links') await benchLinks(runtime, iterations);
+    if (!only || only === 'public') await benchPublic(runtime, iterations);
     if (!only || only === 'fanout') await benchFanOut(runtime, addSamples);
     if (!only || only === 'fairness') await benchCheckerFairness(runtime, checkBacklog);
   } finally {

@@ -45,11 +45,13 @@ export class PublicLinks {
    * examined. NotFound for an unknown user.
    */
   async page(username: string, query: PublicQuery): Promise<PublicListing> {
-    const author = await this.author(username);
     const tag = query.tag?.trim().toLowerCase() || undefined;
     let cursor: PublicPosition | undefined = query.startToken
       ? await this.pageTokens.open(query.startToken, LIST_NAME, username, tokenPosition)
       : undefined;
+    // The user is looked up while the index is read (an unknown user's index is empty): one round trip less.
+    const lookup = this.author(username);
+    lookup.catch(() => undefined); // awaited below; a failure of the index read first must not leave it unhandled
     const shown: Link[] = [];
     let taken = 0;
     let examined = 0;
@@ -72,9 +74,9 @@ export class PublicLinks {
       const confirmed = candidates.length > 0 ? await this.index.stillPublic(candidates) : [];
       shown.push(...confirmed.filter((link) => tag === undefined || link.tags.includes(tag)));
       if (full || (page.hasMore && (tag === undefined || examined >= PUBLIC_TAG_SCAN_BUDGET))) {
-        return this.listing(author, shown, cursor);
+        return this.listing(await lookup, shown, cursor);
       }
-      if (!page.hasMore) return this.listing(author, shown, undefined);
+      if (!page.hasMore) return this.listing(await lookup, shown, undefined);
     }
   }
 
