@@ -5,6 +5,7 @@ import { benchFanOut } from './fanout.ts';
 import { benchImport } from './imports.ts';
 import { benchLinks } from './links.ts';
 import { benchParsers } from './parsers.ts';
+import { benchPublic } from './public.ts';
 import { benchRegexBudget } from './regex.ts';
 
 /**
@@ -13,8 +14,8 @@ import { benchRegexBudget } from './regex.ts';
  * fan-out, CHECK_BACKLOG (2000) the checks queued ahead in the checker's fairness benchmark, REGEX_REQUESTS
  * (200) the listings per pattern of the regex budget, ERASURE_LINKS (10000) and ERASURE_FOLLOWERS (1000) the
  * account that the erasure benchmark deletes, IMPORT_BOOKMARKS (10000) the bookmarks of the import, and
- * ONLY=links, ONLY=fanout, ONLY=fairness, ONLY=erasure, ONLY=import, ONLY=regex or ONLY=parsers runs one of
- * them. Never part of `npm test`.
+ * ONLY=links, ONLY=public, ONLY=fanout, ONLY=fairness, ONLY=erasure, ONLY=import, ONLY=regex or ONLY=parsers
+ * runs one of them. Never part of `npm test`.
  */
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 // The benchmark sends far more than a client may; the limiter still does its one write per request.
@@ -39,10 +40,11 @@ const importBookmarks = Number(process.env.IMPORT_BOOKMARKS ?? 10_000);
 const only = process.env.ONLY;
 
 console.log(`Delinkcious benchmarks on the local runtime`);
-if (!only || ['links', 'fanout', 'fairness', 'erasure', 'import'].includes(only)) {
+if (!only || ['links', 'public', 'fanout', 'fairness', 'erasure', 'import'].includes(only)) {
   const runtime = await startRuntime({ port: 0, dynamoDbPort: 0, queuesPort: 0, prefix: 'bench-' });
   try {
     if (!only || only === 'links') await benchLinks(runtime, iterations);
+    if (!only || only === 'public') await benchPublic(runtime, iterations);
     if (!only || only === 'fanout') await benchFanOut(runtime, addSamples);
     if (!only || only === 'fairness') await benchCheckerFairness(runtime, checkBacklog);
     if (!only || only === 'erasure') await benchErasure(runtime, erasureSizes);

@@ -108,6 +108,14 @@ const pathParameters: Record<string, z.ZodType> = {
   username: userPath.shape.username,
   id: tokenPath.shape.id,
   import_id: importPath.shape.import_id,
+  tag: z.string().min(1).meta({ description: 'An exact tag.', example: 'go' }),
+  feed_file: z
+    .string()
+    .regex(/\.atom$/)
+    .meta({
+      description: 'A token of scope `feed` (or wider), then `.atom`.',
+      example: 'dlk_feed_token.atom',
+    }),
 };
 
 /**

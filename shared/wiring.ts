@@ -46,6 +46,14 @@ export const tables = {
     partitionKey: { name: 'pk', type: 'S' },
     sortKey: { name: 'sk', type: 'S' },
     localIndexes: [{ name: 'byCreated', sortKey: { name: 'created', type: 'S' } }],
+    // Sparse: only public links carry its keys (shared/links/table.ts).
+    globalIndexes: [
+      {
+        name: 'byPublic',
+        partitionKey: { name: 'public_pk', type: 'S' },
+        sortKey: { name: 'public_created', type: 'S' },
+      },
+    ],
     stream: 'NEW_AND_OLD_IMAGES',
   },
   users: {
@@ -626,6 +634,44 @@ export const functions = {
     tables: { users: readsSessions, links: { read: [linkKeys.owner] } },
     pageTokens: true,
   },
+  /**
+   * Anyone's view of a user's public links: the user's profile (404 without one), a page of the links table's
+   * sparse byPublic index, and one consistent BatchGetItem that confirms the page's links are still public.
+   */
+  listPublicLinks: {
+    entry: 'links/list-public-links',
+    context: 'links',
+    size: HTTP_SIZE,
+    tables: {
+      users: { read: [userKeys.profile] },
+      links: { read: [linkKeys.owner], batchRead: [linkKeys.owner] },
+    },
+    pageTokens: true,
+  },
+  /** A user's public links (all, or those with a tag) as an Atom feed: the same reads as listPublicLinks. */
+  linkFeed: {
+    entry: 'links/link-feed',
+    context: 'links',
+    size: HTTP_SIZE,
+    tables: {
+      users: { read: [userKeys.profile] },
+      links: { read: [linkKeys.owner], batchRead: [linkKeys.owner] },
+    },
+  },
+  /**
+   * A user's public profile page: the profile and its counts (as getUser reads them), and the newest public
+   * links (as listPublicLinks reads them).
+   */
+  profilePage: {
+    entry: 'links/profile-page',
+    context: 'links',
+    size: HTTP_SIZE,
+    tables: {
+      users: { read: [userKeys.profile] },
+      links: { read: [linkKeys.owner], batchRead: [linkKeys.owner] },
+      social: { read: [socialKeys.user] },
+    },
+  },
   /** Puts the link and counts it (the counters item), in one transaction. */
   addLink: {
     entry: 'links/add-link',
@@ -709,6 +755,16 @@ export const functions = {
     size: HTTP_SIZE,
     tables: { users: readsSessions, feeds: { read: [feedKeys.reader] } },
     pageTokens: true,
+  },
+  /**
+   * A reader's news as an Atom feed, for feed readers: the credential in the path (its session item, and its
+   * last use), and a page of the feeds table.
+   */
+  newsFeed: {
+    entry: 'news/news-feed',
+    context: 'news',
+    size: HTTP_SIZE,
+    tables: { users: readsSessions, feeds: { read: [feedKeys.reader] } },
   },
   fanOutLinkEvents: {
     entry: 'news/fan-out-link-events',
@@ -911,11 +967,11 @@ export function needsToken(route: Pick<RouteDeclaration, 'access'>): boolean {
 /** The contract serves every versioned route under both `/v1` and `/v1.0` (the book's clients use `/v1.0`). */
 const API_VERSION_PREFIXES = ['/v1', '/v1.0'] as const;
 
-/** A route of the versioned API, under each prefix; every one of them needs a token of at least `access`. */
+/** A route of the versioned API, under each prefix; every one of them needs `access` (public: no token). */
 function versioned<
   const Method extends HttpMethod,
   const Function extends FunctionName,
-  const Access extends Scope,
+  const Access extends RouteAccess,
 >(method: Method, path: string, fn: Function, access: Access) {
   return API_VERSION_PREFIXES.map((prefix) => ({ method, path: `${prefix}${path}`, function: fn, access }));
 }
@@ -937,6 +993,13 @@ const declaredRoutes = [
   ...versioned('GET', '/me', 'me', 'read'),
   ...versioned('DELETE', '/me', 'deleteAccount', 'session'),
   ...versioned('GET', '/users/{username}', 'getUser', 'read'),
+  // The public side: anyone's view of a user's public links, and Atom feeds for feed readers. The news feed's
+  // token travels in the path (feed readers send no headers): the function checks it, so the route is public.
+  ...versioned('GET', '/users/{username}/links', 'listPublicLinks', 'public'),
+  { method: 'GET', path: '/users/{username}/feed.atom', function: 'linkFeed', access: 'public' },
+  { method: 'GET', path: '/users/{username}/tags/{tag}/feed.atom', function: 'linkFeed', access: 'public' },
+  { method: 'GET', path: '/feeds/news/{feed_file}', function: 'newsFeed', access: 'public' },
+  { method: 'GET', path: '/u/{username}', function: 'profilePage', access: 'public' },
   ...versioned('GET', '/links', 'listLinks', 'read'),
   ...versioned('POST', '/links', 'addLink', 'write'),
   ...versioned('PUT', '/links', 'updateLink', 'write'),

@@ -3,6 +3,7 @@ import { config } from '../config.ts';
 import { InsufficientScope, NotFound, Unauthorized } from '../errors.ts';
 import { logger } from '../logger.ts';
 import { gate } from '../gate.ts';
+import { createHash } from 'node:crypto';
 import { toHttpError } from './errors.ts';
 import { presentedToken } from './gate.ts';
 import { NOSNIFF, pageSecurityHeaders } from './page-security.ts';
@@ -27,6 +28,12 @@ export interface HttpResponse {
   file?: string;
   headers?: Record<string, string>;
   cookies?: string[];
+  /**
+   * A representation that caches may keep for `maxAgeSeconds` (`visibility` public: shared caches too; private:
+   * the client's own only). The answer gets a strong ETag (a hash of its body) and `Cache-Control`, and a
+   * request whose `If-None-Match` names that ETag gets 304 with no body.
+   */
+  cacheable?: { maxAgeSeconds: number; visibility: 'public' | 'private' };
 }
 
 interface Caller {
@@ -83,9 +90,12 @@ export function route<Name extends HttpFunctionName>(name: Name, run: RouteRun<N
  * The caller behind the request's token, counted against the rate limit, allowed by its scope: Unauthorized
  * without a valid token, InsufficientScope with one that may not call a route needing `needed`.
  */
-async function authenticate(request: HttpRequest, needed: Scope): Promise<Caller> {
+async function authenticate(
+  request: HttpRequest,
+  needed: Scope,
+  token: string | undefined = presentedToken(request.headers),
+): Promise<Caller> {
   const { authenticator, rateLimiter } = gate();
-  const token = presentedToken(request.headers);
   let identity: Awaited<ReturnType<typeof authenticator.authenticate>>;
   try {
     identity = await authenticator.authenticate(token);
@@ -106,6 +116,14 @@ async function authenticate(request: HttpRequest, needed: Scope): Promise<Caller
     );
   }
   return { username: identity.username, token: token!, scope: identity.scope, tokenId: identity.tokenId };
+}
+
+/**
+ * For a public route whose credential travels elsewhere than in the headers (a feed reader's URL holds it): the
+ * caller behind `token`, checked exactly as the gate checks a presented one (validity, rate limit, scope).
+ */
+export function authenticateToken(request: HttpRequest, token: string, needed: Scope): Promise<Caller> {
+  return authenticate(request, needed, token);
 }
 
 const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
@@ -134,7 +152,46 @@ async function serve(
     status: response.status,
     duration_ms: Math.round(performance.now() - started),
   });
-  return toResult(response, requestId);
+  return conditional(toResult(response, requestId), response, event.headers);
+}
+
+/**
+ * The one place where answers become cacheable: a strong ETag over the body (the same bytes give the same tag,
+ * whoever asks), `Cache-Control`, and 304 without a body when `If-None-Match` names the tag (or is `*`).
+ */
+function conditional(
+  result: APIGatewayProxyStructuredResultV2,
+  response: HttpResponse,
+  requestHeaders: Record<string, string | undefined> | undefined,
+): APIGatewayProxyStructuredResultV2 {
+  if (!response.cacheable || result.statusCode !== 200) return result;
+  const { maxAgeSeconds, visibility } = response.cacheable;
+  const etag = `"${createHash('sha256')
+    .update(result.body ?? '')
+    .digest('base64url')}"`;
+  const headers: Record<string, string | number | boolean> = {
+    ...result.headers,
+    etag,
+    'cache-control': `${visibility}, max-age=${maxAgeSeconds}`,
+  };
+  const ifNoneMatch = Object.entries(requestHeaders ?? {}).find(
+    ([name]) => name.toLowerCase() === 'if-none-match',
+  )?.[1];
+  if (ifNoneMatch !== undefined && matchesEtag(ifNoneMatch, etag)) {
+    // No body, so no content type: the client keeps the one it cached.
+    const { body: _body, ...rest } = result;
+    const { 'content-type': _type, ...notModifiedHeaders } = headers;
+    return { ...rest, statusCode: 304, headers: notModifiedHeaders };
+  }
+  return { ...result, headers };
+}
+
+/** Whether an `If-None-Match` list names `etag` (weak comparison, as RFC 9110 asks for If-None-Match). */
+function matchesEtag(ifNoneMatch: string, etag: string): boolean {
+  return ifNoneMatch
+    .split(',')
+    .map((tag) => tag.trim().replace(/^W\//, ''))
+    .some((tag) => tag === '*' || tag === etag);
 }
 
 function toResult(response: HttpResponse, requestId: string): APIGatewayProxyStructuredResultV2 {

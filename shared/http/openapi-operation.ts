@@ -98,3 +98,17 @@ type FunctionsOf<Context extends ContextName> = {
 export type Operations<Context extends ContextName> = Partial<
   Record<FunctionsOf<Context>, DescribedOperation>
 >;
+
+/** The headers of a cacheable answer (HttpResponse `cacheable`), and its 304. */
+export const cacheHeaders = {
+  ETag: z.string().meta({ description: 'A strong tag of this body; send it back in `If-None-Match`.' }),
+  'Cache-Control': z.string().meta({ example: 'public, max-age=60' }),
+};
+export const notModified = answer('Unchanged since the `If-None-Match` tag: no body.', {
+  headers: cacheHeaders,
+});
+
+/** An Atom 1.0 document (RFC 4287). */
+export const atom = () => ({
+  'application/atom+xml': { schema: z.string().meta({ description: 'An Atom 1.0 feed (RFC 4287).' }) },
+});

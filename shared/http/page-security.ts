@@ -20,6 +20,8 @@ interface PageResources {
   styles?: string[];
   /** Whether the page's script fetches from the service itself (`connect-src 'self'`). */
   connectToSelf?: boolean;
+  /** Origins the page's images come from (`img-src`), e.g. an avatar's host. */
+  imagesFrom?: string[];
 }
 
 /** The CSP of a page with these inline blocks; a page with none gets `default-src 'none'` and the rest. */
@@ -28,6 +30,7 @@ function contentSecurityPolicy(resources: PageResources = {}): string {
   if (resources.scripts?.length) directives.push(`script-src ${resources.scripts.map(hashSource).join(' ')}`);
   if (resources.styles?.length) directives.push(`style-src ${resources.styles.map(hashSource).join(' ')}`);
   if (resources.connectToSelf) directives.push("connect-src 'self'");
+  if (resources.imagesFrom?.length) directives.push(`img-src ${resources.imagesFrom.join(' ')}`);
   directives.push("frame-ancestors 'none'", "base-uri 'none'", "form-action 'self'");
   return directives.join('; ');
 }
@@ -40,4 +43,12 @@ export function pageSecurityHeaders(resources: PageResources = {}): Record<strin
 /** A CSP hash source: `'sha256-<base64>'` of the block's exact UTF-8 text. */
 function hashSource(block: string): string {
   return `'sha256-${createHash('sha256').update(block, 'utf8').digest('base64')}'`;
+}
+
+/** Text made safe for an HTML page, in element content and in quoted attribute values alike. */
+export function escapeHtml(value: string): string {
+  return value.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
 }

@@ -1,5 +1,15 @@
 import * as z from 'zod';
-import { answer, bodyOf, errorBody, failure, json, type Operations } from '../http/openapi-operation.ts';
+import {
+  answer,
+  atom,
+  bodyOf,
+  cacheHeaders,
+  errorBody,
+  failure,
+  json,
+  notModified,
+  type Operations,
+} from '../http/openapi-operation.ts';
 import {
   addLinkRequest,
   deleteLinkRequest,
@@ -8,12 +18,60 @@ import {
   linkListing,
   linkResponseSchema,
   listLinksQuery,
+  publicLinksQuery,
   tagListing,
   updateLinkRequest,
 } from './schemas.ts';
 
 /** The OpenAPI descriptions of the links context's routes: the caller's own bookmarks and tags. */
 export const linkOperations = {
+  listPublicLinks: {
+    summary: "A user's public links, newest published first",
+    description:
+      'Needs no token, and answers the same to everybody, the owner included: private links never appear. ' +
+      'A page may hold fewer links than `limit` (a link made private a moment ago is left out) and still carry ' +
+      'a `next_token`; with `tag`, a page examines at most 1,000 public links. Cacheable for 60 s; ' +
+      '`If-None-Match` with the `ETag` answers 304.',
+    query: publicLinksQuery,
+    responses: {
+      '200': answer('A page of public links', { content: json(linkListing), headers: cacheHeaders }),
+      '304': notModified,
+      '404': failure('No such user'),
+    },
+  },
+  profilePage: {
+    summary: "A user's public profile page, for people and link previews",
+    description:
+      'HTML rendered on the server (crawlers run no script): the name, avatar, public counts and the newest 20 ' +
+      'public links, with Open Graph and Twitter card tags. No script; cacheable for 300 s; 304 on ' +
+      '`If-None-Match`.',
+    responses: {
+      '200': answer('The page', {
+        content: { 'text/html': { schema: z.string() } },
+        headers: {
+          ...cacheHeaders,
+          'Content-Security-Policy': z.string().meta({
+            description: "Only the page's own style block and the avatar's host; no script.",
+          }),
+          'X-Frame-Options': z.literal('DENY'),
+        },
+      }),
+      '304': notModified,
+      '404': failure('No such user'),
+    },
+  },
+  linkFeed: {
+    summary: "A user's newest 50 public links as an Atom feed (with a tag: those carrying it)",
+    description:
+      'For feed readers: needs no token. Feed and entry ids are tag URIs that never change; an entry links to ' +
+      'the bookmarked page, its summary is the description, its categories the tags. Cacheable for 300 s ' +
+      'by shared caches; `If-None-Match` with the `ETag` answers 304.',
+    responses: {
+      '200': answer('The feed', { content: atom(), headers: cacheHeaders }),
+      '304': notModified,
+      '404': failure('No such user'),
+    },
+  },
   listLinks: {
     summary: "The caller's links, newest first",
     description:

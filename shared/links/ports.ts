@@ -42,3 +42,36 @@ export interface ExportFiles {
   /** A URL that downloads the file for `expiresInSeconds`. */
   downloadUrl(key: string, meta: ExportFileMeta, expiresInSeconds: number): Promise<string>;
 }
+
+/** Where a public link stands among its owner's public links: newest published first. */
+export interface PublicPosition {
+  published_at: string;
+  url: string;
+}
+
+/**
+ * A user's public links, as an eventually consistent index holds them (table.ts: byPublic), and the consistent
+ * read that confirms them before anyone sees them.
+ */
+export interface PublicLinkIndex {
+  /** A page of the user's public links, newest published first, after `after`; copies that may be stale. */
+  newestPublic(username: string, after: PublicPosition | undefined, pageSize: number): Promise<LinkPage>;
+  /**
+   * Of `links` (copies from the index), those that are still public at the same position, as the table holds
+   * them now (a consistent read), in the same order; the private and the gone are left out.
+   */
+  stillPublic(links: Link[]): Promise<Link[]>;
+}
+
+/** Whose public links a page shows: the users context's answer (shared/users/users-for-links.ts). */
+export interface Author {
+  username: string;
+  name: string;
+  avatar_url: string | null;
+  created_at: string;
+}
+
+export interface AuthorDirectory {
+  /** The user by username; undefined when there is no such user. */
+  find(username: string): Promise<Author | undefined>;
+}

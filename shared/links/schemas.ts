@@ -80,6 +80,13 @@ export const listLinksQuery = z.object({
   limit: limitSchema,
 });
 
+/** The public listing's query: a tag and the page; the regex filters are the owner's alone. */
+export const publicLinksQuery = z.object({
+  tag: z.string().optional().meta({ description: 'An exact tag.' }),
+  start_token: startTokenSchema,
+  limit: limitSchema,
+});
+
 export const linkEnvelope = z.object({ link: linkResponseSchema }).meta({ id: 'LinkEnvelope' });
 
 export const linkListing = z

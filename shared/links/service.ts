@@ -5,6 +5,10 @@ import { LinkService } from './core.ts';
 import { DEFAULT_EXPORT_SETTINGS, LinkExport } from './export.ts';
 import { S3ExportFiles } from './export-files.ts';
 import { DynamoLinkStore } from './store.ts';
+import { DynamoUserStore } from '../users/dynamodb.ts';
+import { UsersForLinks } from '../users/users-for-links.ts';
+import { DynamoPublicLinkIndex } from './public-index.ts';
+import { PublicLinks } from './public.ts';
 
 let instance: LinkService | undefined;
 
@@ -37,4 +41,21 @@ export function setLinkServiceForTests(service: LinkService | undefined): void {
 /** Tests install an export over in-memory stores here; undefined restores the AWS wiring. */
 export function setLinkExportForTests(exports: LinkExport | undefined): void {
   exportInstance = exports;
+}
+
+let publicInstance: PublicLinks | undefined;
+
+/** The public side wired to the links table's byPublic index and the users context, once per cold start. */
+export function publicLinks(): PublicLinks {
+  publicInstance ??= new PublicLinks(
+    new DynamoPublicLinkIndex(),
+    new UsersForLinks(new DynamoUserStore()),
+    new PageTokens(pageTokenKey),
+  );
+  return publicInstance;
+}
+
+/** Tests install the public side over in-memory stores here; undefined restores the DynamoDB wiring. */
+export function setPublicLinksForTests(service: PublicLinks | undefined): void {
+  publicInstance = service;
 }

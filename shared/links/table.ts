@@ -19,6 +19,8 @@
  * | record a link check (the link checker)  | UpdateItem if the link exists and holds no later check; the title |
  * |                                         | only if still empty (see recordCheck)                             |
  * | links due for a re-check (daily)        | Scan of link items, filtered on checked_at / created_at           |
+ * | a user's public links, newest first     | GSI byPublic: public_pk = USER#<username>, ScanIndexForward =     |
+ * | (public listing and Atom feeds)         | false; then one consistent BatchGetItem of the page's links       |
  *
  * Why these keys:
  * - The sort key hashes the normalized URL: URLs run to 2,048 characters and a sort key is limited to 1,024
@@ -26,13 +28,21 @@
  * - byCreated is a local index so that a listing right after an add is strongly consistent. Its sort key is
  *   `<created_at>#<url hash>`, unique and time-ordered. A local index caps a user's items at 10 GB, far above
  *   MAX_LINKS_PER_USER links of at most ~8 KB each. The counters item has no `created`, so it stays out of it.
+ * - byPublic is a sparse global index: a link item carries its keys, `public_pk` and `public_created`
+ *   (`<published_at>#<url hash>`), only while the link is public (linkToItem), so a private link is not in it and
+ *   a page of public links is one Query, never a scan that skips private ones. A global index is eventually
+ *   consistent: a link made private (or re-published, which moves its `public_created`) a moment ago may still
+ *   be there as it was. So each page's links are read again with one consistent BatchGetItem on the table, and
+ *   only those whose item still holds the same `public_created` are shown (stillPublic, public.ts): privacy
+ *   holds whatever the order of writes, and a page may hold fewer links than asked for. Items written before
+ *   the index existed lack its keys until they are written again (scripts/backfill-public-index.ts).
  * - The per-user limit is a counter updated in the same transaction as the insert: atomic under concurrency,
  *   O(1) per add, never a count of the user's links. Beside it, `public_links_count` counts the links that are
  *   not private (what other users see on a profile), kept in the same transactions as every add, delete and
  *   change of `private`. Counters items written before it existed lack it until they are recounted.
  *
  * Item shapes:
- * - link: { pk, sk, created, ...link }: the Link as model.ts's linkSchema declares it, attribute for attribute,
+ * - link: { pk, sk, created, public_pk?, public_created?, ...link }: the Link as model.ts's linkSchema declares it, attribute for attribute,
  *   under its keys (published_at is absent while the link is private). A field added to the schema is stored
  *   and read with no change here; only if items written before it lack it does storedLinkSchema need its default.
  * - counters: { pk, sk: COUNTERS, links_count, public_links_count }
@@ -43,8 +53,10 @@ import { createHash } from 'node:crypto';
 import type { DocumentClient } from '../aws/dynamodb.ts';
 import { keyPrefixes } from '../keys.ts';
 import { linkSchema, normalizeUrl, type Link, type LinkPosition } from './model.ts';
+import type { PublicPosition } from './ports.ts';
 
 export const LINKS_BY_CREATED = 'byCreated';
+export const PUBLIC_LINKS = 'byPublic';
 export const LINK_PREFIX = 'LINK#';
 const COUNTERS = 'COUNTERS';
 
@@ -58,9 +70,27 @@ export const countersKey = (username: string) => ({ pk: userPartition(username),
 /** The byCreated index's sort key: unique and time-ordered. */
 const createdKey = (position: LinkPosition) => `${position.created_at}#${urlHash(position.url)}`;
 
-/** A link item: the link, attribute for attribute, under its keys. */
+/** The byPublic index's sort key: unique and ordered by publication. */
+export const publicCreatedKey = (position: PublicPosition) =>
+  `${position.published_at}#${urlHash(position.url)}`;
+
+/** The byPublic index's keys of a public link; none for a private one, which keeps it out of the index. */
+export function publicIndexKeys(link: Link): { public_pk: string; public_created: string } | undefined {
+  if (link.private) return undefined;
+  return {
+    public_pk: userPartition(link.username),
+    public_created: publicCreatedKey({ published_at: link.published_at ?? link.created_at, url: link.url }),
+  };
+}
+
+/** A link item: the link, attribute for attribute, under its keys (and the byPublic keys while it is public). */
 export function linkToItem(link: Link) {
-  return { ...linkKey(link.username, link.url), created: createdKey(link), ...link };
+  return {
+    ...linkKey(link.username, link.url),
+    created: createdKey(link),
+    ...publicIndexKeys(link),
+    ...link,
+  };
 }
 
 /**

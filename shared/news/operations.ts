@@ -1,4 +1,12 @@
-import { answer, json, type Operations } from '../http/openapi-operation.ts';
+import {
+  answer,
+  atom,
+  cacheHeaders,
+  failure,
+  json,
+  notModified,
+  type Operations,
+} from '../http/openapi-operation.ts';
 import { pageQuery } from '../http/paging.ts';
 import { newsPage } from './schemas.ts';
 
@@ -11,5 +19,18 @@ export const newsOperations = {
       '90 days.',
     query: pageQuery,
     responses: { '200': answer('A page of events', { content: json(newsPage) }) },
+  },
+  newsFeed: {
+    summary: "The reader's newest 50 news events as an Atom feed",
+    description:
+      'For feed readers, which send no headers: the path is `/feeds/news/<token>.atom`, with a personal token ' +
+      'of scope `feed` (or wider) in place of `<token>`. Private to the reader: cacheable for 60 s by the ' +
+      "reader's client only; `If-None-Match` with the `ETag` answers 304.",
+    responses: {
+      '200': answer('The feed', { content: atom(), headers: cacheHeaders }),
+      '304': notModified,
+      '401': failure('The path holds no valid token (`unauthorized`)'),
+      '404': failure('The path does not end with `.atom`'),
+    },
   },
 } satisfies Operations<'news'>;

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { pageSecurityHeaders } from '../http/page-security.ts';
+import { escapeHtml, pageSecurityHeaders } from '../http/page-security.ts';
 import type { tokenResponse } from './schemas.ts';
 
 /** HTTP details of the login routes: the state cookie, content negotiation, and the page that shows a token. */
@@ -59,13 +59,6 @@ pre { background: #f4f4f4; padding: 1rem; overflow-wrap: anywhere; white-space: 
 
 /** Content-Security-Policy of the token page: its own style block, nothing else (no script, no images, no requests). */
 export const PAGE_SECURITY = pageSecurityHeaders({ styles: [TOKEN_PAGE_STYLE] });
-
-function escapeHtml(value: string): string {
-  return value.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
-  );
-}
 
 /** The same facts as the JSON answer, on a page from which a person can copy the token. */
 export function tokenPage(token: z.infer<typeof tokenResponse>): string {

@@ -31,12 +31,27 @@ describe('the links table item: the link under its keys', () => {
 
     expect(Object.keys(linkSchema.shape).every((field) => field in everyField)).toBe(true);
     expect(Object.keys(item).sort()).toEqual(
-      [...Object.keys(linkSchema.shape), 'pk', 'sk', 'created'].sort(),
+      [...Object.keys(linkSchema.shape), 'pk', 'sk', 'created', 'public_pk', 'public_created'].sort(),
     );
     for (const field of Object.keys(linkSchema.shape) as (keyof Link)[]) {
       expect(item[field]).toEqual(everyField[field]);
     }
     expect(item.created).toMatch(/^2026-11-23T18:00:00\.000Z#/);
+  });
+
+  it('given a public link, when written as an item, then it carries the byPublic keys, ordered by publication', () => {
+    const item = linkToItem(everyField);
+
+    expect(item.public_pk).toBe(item.pk);
+    expect(item.public_created).toMatch(/^2026-11-23T18:00:30\.000Z#/);
+  });
+
+  it('given a private link, when written as an item, then it lacks the byPublic keys and stays out of the index', () => {
+    const { published_at: _published, ...rest } = everyField;
+    const item: Record<string, unknown> = linkToItem({ ...rest, private: true });
+
+    expect('public_pk' in item).toBe(false);
+    expect('public_created' in item).toBe(false);
   });
 
   it('given a link with every field, when written as an item and read back, then the same link, and its item again', () => {

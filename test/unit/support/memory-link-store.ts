@@ -72,6 +72,11 @@ export class InMemoryLinkStore implements LinkStore {
     return { all: links.length, public: links.filter((link) => !link.private).length };
   }
 
+  /** Every link of the user as stored now (copies), in no order. */
+  allOf(username: string): Link[] {
+    return this.linksOf(username).map((link) => structuredClone(link));
+  }
+
   /** What is stored now, for assertions. */
   stored(username: string, url: string): Link | undefined {
     return this.links.get(keyOf(username, url));

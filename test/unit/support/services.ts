@@ -5,6 +5,7 @@ import { hashToken } from '../../../shared/users/sessions.ts';
 import { aSession } from '../../support/builders.ts';
 import { InMemoryExportFiles } from './memory-export-files.ts';
 import { InMemoryLinkStore } from './memory-link-store.ts';
+import { InMemoryPublicIndex } from './memory-public-index.ts';
 import {
   InMemoryLoginStates,
   InMemoryRateStore,
@@ -99,6 +100,13 @@ export function useInMemoryServices(
           () => new Date(clock()),
         ),
       );
+      seams.setPublicLinksForTests(
+        new seams.PublicLinks(
+          new InMemoryPublicIndex(links),
+          new seams.UsersForLinks(users),
+          new seams.PageTokens(async () => Buffer.from(PAGE_TOKEN_SECRET, 'utf8'), clock),
+        ),
+      );
       seams.setProfilesForTests(new seams.Profiles(users, links, socialCounts));
       seams.setLoginStoresForTests({ states: loginStates, identities: users, now: () => new Date(clock()) });
     }
@@ -132,6 +140,7 @@ export function useInMemoryServices(
     seams.setGateForTests(undefined);
     seams.setLinkServiceForTests(undefined);
     seams.setLinkExportForTests(undefined);
+    seams.setPublicLinksForTests(undefined);
     seams.setProfilesForTests(undefined);
     seams.setLoginStoresForTests(undefined);
   });
@@ -146,6 +155,8 @@ async function importSeams() {
     linksCore,
     linksExport,
     linksService,
+    linksPublic,
+    usersForLinks,
     pagination,
     identityService,
     profiles,
@@ -158,6 +169,8 @@ async function importSeams() {
     import('../../../shared/links/core.ts'),
     import('../../../shared/links/export.ts'),
     import('../../../shared/links/service.ts'),
+    import('../../../shared/links/public.ts'),
+    import('../../../shared/users/users-for-links.ts'),
     import('../../../shared/pagination.ts'),
     import('../../../shared/users/identity-service.ts'),
     import('../../../shared/users/profiles.ts'),
@@ -173,6 +186,9 @@ async function importSeams() {
     LinkExport: linksExport.LinkExport,
     DEFAULT_EXPORT_SETTINGS: linksExport.DEFAULT_EXPORT_SETTINGS,
     setLinkExportForTests: linksService.setLinkExportForTests,
+    PublicLinks: linksPublic.PublicLinks,
+    setPublicLinksForTests: linksService.setPublicLinksForTests,
+    UsersForLinks: usersForLinks.UsersForLinks,
     PageTokens: pagination.PageTokens,
     setProfilesForTests: identityService.setProfilesForTests,
     setLoginStoresForTests: identityService.setLoginStoresForTests,

@@ -1,0 +1,28 @@
+import * as z from 'zod';
+import { ATOM_CONTENT_TYPE, baseUrlOf } from '../../shared/http/atom.ts';
+import { route } from '../../shared/http/handler.ts';
+import { validate } from '../../shared/http/validate.ts';
+import { publicLinksFeed } from '../../shared/links/feeds.ts';
+import { publicLinks } from '../../shared/links/service.ts';
+import { usernameSchema } from '../../shared/users/model.ts';
+
+/** Feed readers poll; shared caches (a CDN) may answer them for five minutes. */
+const PUBLIC_FEED_MAX_AGE_SECONDS = 300;
+
+const feedPath = z.object({ username: usernameSchema, tag: z.string().min(1).optional() });
+
+/**
+ * GET /users/{username}/feed.atom and /users/{username}/tags/{tag}/feed.atom: the newest 50 public links (with
+ * the tag) as an Atom feed. 404 for an unknown user.
+ */
+export const handler = route('linkFeed', async (request) => {
+  const { username, tag } = validate(feedPath, request.pathParameters);
+  const normalizedTag = tag?.trim().toLowerCase();
+  const { author, links } = await publicLinks().newest(username, normalizedTag);
+  return {
+    status: 200,
+    file: publicLinksFeed(author, links, baseUrlOf(request), normalizedTag),
+    headers: { 'content-type': ATOM_CONTENT_TYPE },
+    cacheable: { maxAgeSeconds: PUBLIC_FEED_MAX_AGE_SECONDS, visibility: 'public' },
+  };
+});

@@ -1,0 +1,27 @@
+import { route } from '../../shared/http/handler.ts';
+import { validate } from '../../shared/http/validate.ts';
+import { publicLinksQuery, toLinkResponse } from '../../shared/links/schemas.ts';
+import { publicLinks } from '../../shared/links/service.ts';
+import { userPath } from '../../shared/users/schemas.ts';
+
+/** Public listings may be kept by any cache for a minute: what a link turning private risks, at most. */
+const PUBLIC_LISTING_MAX_AGE_SECONDS = 60;
+
+/**
+ * GET /v1/users/{username}/links: a user's public links, newest published first, the same for everybody (a
+ * presented token changes nothing: the owner sees the public view too). 404 for an unknown user.
+ */
+export const handler = route('listPublicLinks', async (request) => {
+  const { username } = validate(userPath, request.pathParameters);
+  const query = validate(publicLinksQuery, request.query);
+  const listing = await publicLinks().page(username, {
+    tag: query.tag,
+    startToken: query.start_token,
+    limit: query.limit,
+  });
+  return {
+    status: 200,
+    body: { links: listing.links.map(toLinkResponse), next_token: listing.nextToken },
+    cacheable: { maxAgeSeconds: PUBLIC_LISTING_MAX_AGE_SECONDS, visibility: 'public' },
+  };
+});

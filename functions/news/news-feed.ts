@@ -1,0 +1,39 @@
+import * as z from 'zod';
+import { NotFound } from '../../shared/errors.ts';
+import { ATOM_CONTENT_TYPE, baseUrlOf } from '../../shared/http/atom.ts';
+import { authenticateToken, route } from '../../shared/http/handler.ts';
+import { validate } from '../../shared/http/validate.ts';
+import { newsFeed } from '../../shared/news/feeds.ts';
+import { news } from '../../shared/news/service.ts';
+
+/** A reader's own news: only the reader's client may keep it, for a minute. */
+const NEWS_FEED_MAX_AGE_SECONDS = 60;
+/** The newest entries the feed carries. */
+const NEWS_FEED_ENTRIES = 50;
+
+const feedPath = z.object({ feed_file: z.string() });
+
+/**
+ * GET /feeds/news/{token}.atom: the reader's newest news as an Atom feed, for feed readers, which send no
+ * headers: the credential is the path's, checked as the gate checks any (401 if invalid), and it needs scope
+ * `feed` or wider.
+ */
+export const handler = route('newsFeed', async (request) => {
+  const { feed_file: file } = validate(feedPath, request.pathParameters);
+  const token = /^(.+)\.atom$/.exec(file)?.[1];
+  if (!token) throw new NotFound('No such feed.');
+  const reader = await authenticateToken(request, token, 'feed');
+  const page = await news().page(reader.username, NEWS_FEED_ENTRIES);
+  const baseUrl = baseUrlOf(request);
+  return {
+    status: 200,
+    file: newsFeed(
+      reader.username,
+      page.events,
+      baseUrl,
+      `${baseUrl}/feeds/news/${encodeURIComponent(file)}`,
+    ),
+    headers: { 'content-type': ATOM_CONTENT_TYPE },
+    cacheable: { maxAgeSeconds: NEWS_FEED_MAX_AGE_SECONDS, visibility: 'private' },
+  };
+});
