@@ -2,7 +2,7 @@ import { Unavailable } from '../errors.ts';
 
 /**
  * The one place where AWS failures become domain errors, used by the clients every adapter takes
- * (DocumentClient, QueueClient, SnapshotClient), so that adapters call `send` plainly.
+ * (DocumentClient, QueueClient, ObjectClient), so that adapters call `send` plainly.
  */
 
 const UNAVAILABLE_NAMES = new Set([

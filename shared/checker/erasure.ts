@@ -1,7 +1,8 @@
 import { DeleteObjectsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { requiredEnv } from '../config.ts';
 import type { ChunkedErasure, ChunkOutcome } from '../users/ports.ts';
-import { s3Client, type SnapshotClient } from './s3.ts';
+import type { ObjectClient } from '../aws/s3.ts';
+import { s3Client } from './s3.ts';
 import { SNAPSHOT_KEY_PREFIX } from './snapshots.ts';
 
 /** ListObjectsV2 answers, and DeleteObjects takes, at most 1,000 keys. */
@@ -15,7 +16,7 @@ const KEYS_PER_CHUNK = 1000;
 export class SnapshotsErasure implements ChunkedErasure {
   constructor(
     private readonly bucket: string = requiredEnv('SNAPSHOTS_BUCKET'),
-    private readonly s3: SnapshotClient = s3Client(),
+    private readonly s3: ObjectClient = s3Client(),
   ) {}
 
   async eraseChunk(username: string): Promise<ChunkOutcome> {

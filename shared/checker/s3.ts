@@ -4,8 +4,6 @@ import {
   GetObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
-  S3Client,
-  type S3ClientConfig,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { promisify } from 'node:util';
@@ -15,32 +13,12 @@ import type { FetchedPage } from './model.ts';
 import type { SnapshotStore } from './ports.ts';
 import { newestFirst, snapshotDisposition, snapshotKey, snapshotPrefix } from './snapshots.ts';
 import { requiredEnv } from '../config.ts';
-import { translatingSend } from '../aws/errors.ts';
+import { objectClient, type ObjectClient } from '../aws/s3.ts';
 
 const gzip = promisify(gzipCallback);
 
-/** The S3 client the snapshot store takes: its failures arrive as domain errors (see shared/aws/errors.ts). */
-export class SnapshotClient extends S3Client {
-  /** Sets the type apart, so that the store cannot be given a client that leaves its errors untranslated. */
-  readonly translatesAwsErrors = true;
-
-  constructor(config: S3ClientConfig = {}) {
-    super(config);
-    // Assigned rather than declared as an override: the inherited `send` has callback overloads not needed here.
-    const send = translatingSend((command, options) => super.send(command, options), 'The snapshot store');
-    this.send = send as S3Client['send'];
-  }
-}
-
-let client: SnapshotClient | undefined;
-/**
- * One S3 client per process. The endpoint comes from the SDK's own `AWS_ENDPOINT_URL_S3`; path-style URLs
- * (`<endpoint>/<bucket>/<key>`) when `S3_FORCE_PATH_STYLE=true`, which the local runtime sets for the emulator
- * (whose virtual-hosted names would not resolve). Presigned URLs follow the same settings, so locally they point
- * at the emulator.
- */
-export const s3Client = () =>
-  (client ??= new SnapshotClient({ forcePathStyle: process.env.S3_FORCE_PATH_STYLE === 'true' }));
+/** The snapshot store's S3 client. */
+export const s3Client = () => objectClient('The snapshot store');
 
 /** DeleteObjects takes at most 1,000 keys. */
 const DELETE_BATCH = 1000;
@@ -59,7 +37,7 @@ const DELETE_BATCH = 1000;
 export class S3SnapshotStore implements SnapshotStore {
   constructor(
     private readonly bucket: string = requiredEnv('SNAPSHOTS_BUCKET'),
-    private readonly s3: SnapshotClient = s3Client(),
+    private readonly s3: ObjectClient = s3Client(),
   ) {}
 
   async save(link: LinkRef, page: FetchedPage): Promise<string> {

@@ -4,30 +4,14 @@ import {
   ListObjectsV2Command,
   NoSuchKey,
   PutObjectCommand,
-  S3Client,
-  type S3ClientConfig,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { translatingSend } from '../aws/errors.ts';
+import { objectClient, type ObjectClient } from '../aws/s3.ts';
 import { requiredEnv } from '../config.ts';
 import { importObjectKey, IMPORT_KEY_PREFIX } from './model.ts';
 import type { UploadedFiles } from './ports.ts';
 
-/** The S3 client the upload store takes: its failures arrive as domain errors (see shared/aws/errors.ts). */
-export class UploadClient extends S3Client {
-  readonly translatesAwsErrors = true;
-
-  constructor(config: S3ClientConfig = {}) {
-    super(config);
-    const send = translatingSend((command, options) => super.send(command, options), 'The import store');
-    this.send = send as S3Client['send'];
-  }
-}
-
-let client: UploadClient | undefined;
-/** One per process; path-style for the local emulator (`S3_FORCE_PATH_STYLE`), as the other buckets'. */
-const s3Client = () =>
-  (client ??= new UploadClient({ forcePathStyle: process.env.S3_FORCE_PATH_STYLE === 'true' }));
+const s3Client = () => objectClient('The import store');
 
 /**
  * Uploaded bookmark files in the imports bucket, under `imports/<username>/<import id>` (expired by the bucket's
@@ -36,7 +20,7 @@ const s3Client = () =>
 export class S3UploadedFiles implements UploadedFiles {
   constructor(
     private readonly bucket: string = requiredEnv('IMPORTS_BUCKET'),
-    private readonly s3: S3Client = s3Client(),
+    private readonly s3: ObjectClient = s3Client(),
   ) {}
 
   uploadUrl(key: string, expiresInSeconds: number): Promise<string> {

@@ -3,31 +3,15 @@ import {
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
   GetObjectCommand,
-  S3Client,
   UploadPartCommand,
   type CompletedPart,
-  type S3ClientConfig,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { translatingSend } from '../aws/errors.ts';
+import { objectClient, type ObjectClient } from '../aws/s3.ts';
 import { requiredEnv } from '../config.ts';
 import type { ExportFileMeta, ExportFiles } from './ports.ts';
 
-/** The S3 client the export store takes: its failures arrive as domain errors (see shared/aws/errors.ts). */
-export class ExportFileClient extends S3Client {
-  readonly translatesAwsErrors = true;
-
-  constructor(config: S3ClientConfig = {}) {
-    super(config);
-    const send = translatingSend((command, options) => super.send(command, options), 'The export store');
-    this.send = send as S3Client['send'];
-  }
-}
-
-let client: ExportFileClient | undefined;
-/** One per process; path-style for the local emulator (`S3_FORCE_PATH_STYLE`), as the snapshot store's. */
-const s3Client = () =>
-  (client ??= new ExportFileClient({ forcePathStyle: process.env.S3_FORCE_PATH_STYLE === 'true' }));
+const s3Client = () => objectClient('The export store');
 
 /** Every part but the last must be at least 5 MiB; 8 MiB keeps the calls few and the memory bounded. */
 const PART_BYTES = 8 * 1024 * 1024;
@@ -40,7 +24,7 @@ const PART_BYTES = 8 * 1024 * 1024;
 export class S3ExportFiles implements ExportFiles {
   constructor(
     private readonly bucket: string = requiredEnv('EXPORTS_BUCKET'),
-    private readonly s3: ExportFileClient = s3Client(),
+    private readonly s3: ObjectClient = s3Client(),
   ) {}
 
   async write(key: string, meta: ExportFileMeta, chunks: AsyncIterable<string>): Promise<void> {

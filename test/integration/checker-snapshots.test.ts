@@ -1,16 +1,17 @@
+import { ObjectClient } from '../../shared/aws/s3.ts';
 import { HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { LOCAL_AWS } from '../../local/engines.ts';
 import { ensureQueuesAndBuckets } from '../../local/resources.ts';
 import type { FetchedPage } from '../../shared/checker/model.ts';
-import { S3SnapshotStore, SnapshotClient } from '../../shared/checker/s3.ts';
+import { S3SnapshotStore } from '../../shared/checker/s3.ts';
 import { snapshotPrefix } from '../../shared/checker/snapshots.ts';
 import { buckets } from '../../shared/wiring.ts';
 import { randomPrefix } from '../support/tables.ts';
 
 /** Page snapshots in the emulator's S3: stored compressed, found, downloaded through a presigned URL, deleted. */
 
-let s3: SnapshotClient;
+let s3: ObjectClient;
 let bucket: string;
 let store: S3SnapshotStore;
 
@@ -18,7 +19,7 @@ beforeAll(async () => {
   const endpoint = inject('queuesEndpoint');
   const env = await ensureQueuesAndBuckets(endpoint, randomPrefix('snapshots'));
   bucket = env[buckets.snapshots.envVar]!;
-  s3 = new SnapshotClient({ ...LOCAL_AWS, endpoint, forcePathStyle: true });
+  s3 = new ObjectClient({ ...LOCAL_AWS, endpoint, forcePathStyle: true });
   store = new S3SnapshotStore(bucket, s3);
 });
 afterAll(() => s3?.destroy());

@@ -1,14 +1,15 @@
+import { ObjectClient } from '../../shared/aws/s3.ts';
 import { ListMultipartUploadsCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { LOCAL_AWS } from '../../local/engines.ts';
 import { ensureQueuesAndBuckets } from '../../local/resources.ts';
-import { ExportFileClient, S3ExportFiles } from '../../shared/links/export-files.ts';
+import { S3ExportFiles } from '../../shared/links/export-files.ts';
 import { buckets } from '../../shared/wiring.ts';
 import { randomPrefix } from '../support/tables.ts';
 
 /** Large exports in the emulator's S3: written as a multipart upload chunk by chunk, downloaded presigned. */
 
-let s3: ExportFileClient;
+let s3: ObjectClient;
 let bucket: string;
 let files: S3ExportFiles;
 
@@ -16,7 +17,7 @@ beforeAll(async () => {
   const endpoint = inject('queuesEndpoint');
   const env = await ensureQueuesAndBuckets(endpoint, randomPrefix('exports'));
   bucket = env[buckets.exports.envVar]!;
-  s3 = new ExportFileClient({ ...LOCAL_AWS, endpoint, forcePathStyle: true });
+  s3 = new ObjectClient({ ...LOCAL_AWS, endpoint, forcePathStyle: true });
   files = new S3ExportFiles(bucket, s3);
 });
 afterAll(() => s3?.destroy());

@@ -3,7 +3,7 @@ import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { QueueClient } from '../../../shared/aws/sqs.ts';
-import { SnapshotClient } from '../../../shared/checker/s3.ts';
+import { ObjectClient } from '../../../shared/aws/s3.ts';
 import { Unavailable } from '../../../shared/errors.ts';
 
 const sqs = mockClient(SQSClient);
@@ -18,14 +18,14 @@ afterAll(() => {
 });
 
 const queue = new QueueClient({ region: 'us-east-1' });
-const objects = new SnapshotClient({ region: 'us-east-1' });
+const objects = new ObjectClient({ region: 'us-east-1' });
 const send = new SendMessageCommand({ QueueUrl: 'https://sqs/feeds', MessageBody: '{}' });
 const read = new GetObjectCommand({ Bucket: 'snapshots', Key: 'a' });
 
 const awsError = (name: string, fault: 'client' | 'server') =>
   Object.assign(new Error(name), { name, $fault: fault });
 
-describe('QueueClient and SnapshotClient: outages become Unavailable, like the DocumentClient', () => {
+describe('QueueClient and ObjectClient: outages become Unavailable, like the DocumentClient', () => {
   it.each([
     ['RequestThrottled', 'client'],
     ['ThrottlingException', 'client'],
