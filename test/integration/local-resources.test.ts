@@ -196,5 +196,6 @@ describe('ensureTables', () => {
     );
     expect(table.CreationDateTime).toEqual(created);
     expect(await new DynamoLinkStore(oldNames.links, clients.db).get('kept', link.url)).toEqual(link);
-  });
+    // Creates every declared table under a new prefix and builds an index: a bound against a hang, not a speed.
+  }, 180_000);
 });
