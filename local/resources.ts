@@ -4,10 +4,8 @@ import {
   DescribeTableCommand,
   DynamoDBClient,
   ResourceNotFoundException,
-  UpdateTableCommand,
   UpdateTimeToLiveCommand,
   type AttributeDefinition,
-  type TableDescription,
 } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -34,16 +32,13 @@ export async function ensureTables(endpoint: string, names: Record<TableName, st
   try {
     for (const [name, declaration] of Object.entries(tables) as [TableName, TableDeclaration][]) {
       const tableName = names[name];
-      const existing = await describe(client, tableName);
+      const existing = await existingIndexes(client, tableName);
       if (existing !== undefined) {
         const declared = declaredIndexes(declaration);
-        if (indexNames(existing) === declared) continue;
-        if (await addMissingGlobalIndexes(client, existing, declaration)) continue;
-        // Made by an earlier version of the declaration whose local indexes differ, which no table can change:
-        // local data of that table only.
+        if (existing === declared) continue;
+        // Made by an earlier version of the declaration (its indexes differ): local data of that table only.
         console.warn(
-          `Local table ${tableName} has indexes [${indexNames(existing)}], the declaration [${declared}]: ` +
-            'recreating it empty.',
+          `Local table ${tableName} has indexes [${existing}], the declaration [${declared}]: recreating it empty.`,
         );
         await client.send(new DeleteTableCommand({ TableName: tableName }));
       }
@@ -109,77 +104,18 @@ export async function ensureTables(endpoint: string, names: Record<TableName, st
   }
 }
 
-/** The table as it is; undefined when there is no such table. */
-async function describe(client: DynamoDBClient, tableName: string): Promise<TableDescription | undefined> {
+/** The table's index names, sorted and joined; undefined when there is no such table. */
+async function existingIndexes(client: DynamoDBClient, tableName: string): Promise<string | undefined> {
   try {
-    return (await client.send(new DescribeTableCommand({ TableName: tableName }))).Table;
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    return [...(Table?.LocalSecondaryIndexes ?? []), ...(Table?.GlobalSecondaryIndexes ?? [])]
+      .map((index) => index.IndexName)
+      .sort()
+      .join(',');
   } catch (error) {
     if (error instanceof ResourceNotFoundException) return undefined;
     throw error;
   }
-}
-
-/** The table's index names, sorted and joined. */
-function indexNames(table: TableDescription): string {
-  return [...(table.LocalSecondaryIndexes ?? []), ...(table.GlobalSecondaryIndexes ?? [])]
-    .map((index) => index.IndexName)
-    .sort()
-    .join(',');
-}
-
-/**
- * Adds the declared global indexes that the table lacks, in place, as a deployment does (UpdateTable, one index a
- * call, waiting until each is active), so that local data survives a new global index. False, changing nothing,
- * when the table's local indexes differ or it has a global index the declaration no longer has.
- */
-async function addMissingGlobalIndexes(
-  client: DynamoDBClient,
-  table: TableDescription,
-  declaration: TableDeclaration,
-): Promise<boolean> {
-  const sorted = (names: (string | undefined)[]) => names.sort().join(',');
-  const localNow = sorted((table.LocalSecondaryIndexes ?? []).map((index) => index.IndexName));
-  if (localNow !== sorted(declaration.localIndexes.map((index) => index.name))) return false;
-  const globalNow = new Set((table.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
-  const declaredGlobal = declaration.globalIndexes ?? [];
-  if ([...globalNow].some((name) => !declaredGlobal.some((index) => index.name === name))) return false;
-  for (const index of declaredGlobal.filter((declared) => !globalNow.has(declared.name))) {
-    console.warn(`Local table ${table.TableName}: adding the global index ${index.name} in place.`);
-    await client.send(
-      new UpdateTableCommand({
-        TableName: table.TableName,
-        AttributeDefinitions: [index.partitionKey, index.sortKey].map((key) => ({
-          AttributeName: key.name,
-          AttributeType: key.type,
-        })),
-        GlobalSecondaryIndexUpdates: [
-          {
-            Create: {
-              IndexName: index.name,
-              KeySchema: [
-                { AttributeName: index.partitionKey.name, KeyType: 'HASH' },
-                { AttributeName: index.sortKey.name, KeyType: 'RANGE' },
-              ],
-              Projection: { ProjectionType: 'ALL' },
-            },
-          },
-        ],
-      }),
-    );
-    await untilIndexActive(client, table.TableName!, index.name);
-  }
-  return true;
-}
-
-/** DynamoDB Local builds an index over local data in moments; a minute without it is an engine gone wrong. */
-async function untilIndexActive(client: DynamoDBClient, tableName: string, indexName: string): Promise<void> {
-  for (let attempt = 0; attempt < 600; attempt++) {
-    const table = await describe(client, tableName);
-    const status = table?.GlobalSecondaryIndexes?.find((index) => index.IndexName === indexName)?.IndexStatus;
-    if (status === 'ACTIVE') return;
-    await new Promise((done) => setTimeout(done, 100));
-  }
-  throw new Error(`The global index ${indexName} of ${tableName} did not become active.`);
 }
 
 function declaredIndexes(declaration: TableDeclaration): string {

@@ -155,47 +155,4 @@ describe('ensureTables', () => {
       tables.feeds.localIndexes.map((i) => i.name),
     );
   });
-
-  it('given a links table with a link but without a global index declared since, when ensureTables runs, then the index is added in place and the link stays', async () => {
-    const oldNames = localTableNames(randomPrefix('resources-gsi'));
-    const links = tables.links;
-    await clients.raw.send(
-      new CreateTableCommand({
-        TableName: oldNames.links,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [links.partitionKey, links.sortKey, links.localIndexes[0]!.sortKey].map(
-          (key) => ({
-            AttributeName: key.name,
-            AttributeType: key.type,
-          }),
-        ),
-        KeySchema: [
-          { AttributeName: links.partitionKey.name, KeyType: 'HASH' },
-          { AttributeName: links.sortKey.name, KeyType: 'RANGE' },
-        ],
-        LocalSecondaryIndexes: links.localIndexes.map((index) => ({
-          IndexName: index.name,
-          KeySchema: [
-            { AttributeName: links.partitionKey.name, KeyType: 'HASH' },
-            { AttributeName: index.sortKey.name, KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'ALL' },
-        })),
-        StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
-      }),
-    );
-    const link = aLink({ username: 'kept' });
-    await new DynamoLinkStore(oldNames.links, clients.db).insert(link, 10);
-    const created = (await describeTable(oldNames.links)).CreationDateTime;
-
-    await ensureTables(endpoint, oldNames);
-
-    const table = await describeTable(oldNames.links);
-    expect((table.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName).sort()).toEqual(
-      (links.globalIndexes ?? []).map((i) => i.name).sort(),
-    );
-    expect(table.CreationDateTime).toEqual(created);
-    expect(await new DynamoLinkStore(oldNames.links, clients.db).get('kept', link.url)).toEqual(link);
-    // Creates every declared table under a new prefix and builds an index: a bound against a hang, not a speed.
-  }, 180_000);
 });
