@@ -1,5 +1,6 @@
 import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
   BatchWriteCommand,
   DynamoDBDocumentClient,
   QueryCommand,
@@ -90,6 +91,51 @@ const UNPROCESSED_ITEMS_RETRY: RetryPolicy = {
 };
 
 export type ItemKey = Record<string, string>;
+
+/** BatchGetItem takes at most 100 keys per call. */
+export const BATCH_GET_LIMIT = 100;
+/** Keys BatchGet leaves unprocessed (throttling) are asked for again with the shared policy. */
+const UNPROCESSED_KEYS_RETRY: RetryPolicy = {
+  attempts: 8,
+  baseDelayMs: 50,
+  maxDelayMs: 2000,
+  giveUp: () => new Unavailable('The database is busy; try again.'),
+};
+
+/**
+ * Reads the items by key, strongly consistent, with only the named attributes: 100 keys per BatchGetItem, calls
+ * one after another, unprocessed keys asked for again. Missing items are simply absent; the order is the engine's.
+ */
+export async function batchGetConsistent(
+  db: DocumentClient,
+  tableName: string,
+  keys: readonly ItemKey[],
+  attributes: readonly string[],
+): Promise<Record<string, unknown>[]> {
+  const names = Object.fromEntries(attributes.map((name, i) => [`#a${i}`, name]));
+  const found: Record<string, unknown>[] = [];
+  for (let start = 0; start < keys.length; start += BATCH_GET_LIMIT) {
+    let pending: Record<string, unknown>[] = keys.slice(start, start + BATCH_GET_LIMIT);
+    await retry(UNPROCESSED_KEYS_RETRY, async () => {
+      const { Responses, UnprocessedKeys } = await db.send(
+        new BatchGetCommand({
+          RequestItems: {
+            [tableName]: {
+              Keys: pending,
+              ConsistentRead: true,
+              ProjectionExpression: Object.keys(names).join(', '),
+              ExpressionAttributeNames: names,
+            },
+          },
+        }),
+      );
+      found.push(...(Responses?.[tableName] ?? []));
+      pending = UnprocessedKeys?.[tableName]?.Keys ?? [];
+      return pending.length > 0 ? TRY_AGAIN : undefined;
+    });
+  }
+  return found;
+}
 
 /** Deletes the items by key, 25 per BatchWriteItem, a few calls at once; unprocessed ones are sent again. */
 export async function batchDelete(db: DocumentClient, tableName: string, keys: ItemKey[]): Promise<void> {

@@ -1,18 +1,13 @@
-import { BatchGetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { documentClient, type DocumentClient, transact } from '../aws/dynamodb.ts';
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { batchGetConsistent, documentClient, type DocumentClient, transact } from '../aws/dynamodb.ts';
 import { requiredEnv } from '../config.ts';
-import { Unavailable } from '../errors.ts';
 import type { ImportedLinkOutcome, LinksForImportPort } from '../imports/ports.ts';
 import type { Link } from './model.ts';
 import { DynamoLinkStore } from './store.ts';
 import { countersKey, linkKey, linkToItem } from './table.ts';
 
-/** BatchGetItem reads at most 100 keys a call. */
-const BATCH_GET_LIMIT = 100;
 /** A transaction holds at most 100 actions: the links' puts and the counters' update. */
 const PUTS_PER_TRANSACTION = 99;
-/** Rounds of BatchGetItem's unprocessed keys before giving up. */
-const UNPROCESSED_ROUNDS = 8;
 
 /**
  * The links context's side of an import (the imports core's LinksForImportPort), on the links table.
@@ -62,31 +57,9 @@ export class LinksForImport implements LinksForImportPort {
 
   /** The sort keys of the links the user already has among these, each with the import that added it (or ''). */
   private async importersOf(links: Link[]): Promise<Map<string, string>> {
-    const found = new Map<string, string>();
-    for (let start = 0; start < links.length; start += BATCH_GET_LIMIT) {
-      let keys: Record<string, unknown>[] = links
-        .slice(start, start + BATCH_GET_LIMIT)
-        .map((link) => linkKey(link.username, link.url));
-      for (let round = 0; keys.length > 0; round++) {
-        if (round === UNPROCESSED_ROUNDS) throw new Unavailable('The links table is busy; try again.');
-        const answer = await this.db.send(
-          new BatchGetCommand({
-            RequestItems: {
-              [this.tableName]: {
-                Keys: keys,
-                ConsistentRead: true,
-                ProjectionExpression: 'sk, imported_by',
-              },
-            },
-          }),
-        );
-        for (const item of answer.Responses?.[this.tableName] ?? []) {
-          found.set(item.sk as string, (item.imported_by as string | undefined) ?? '');
-        }
-        keys = answer.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
-      }
-    }
-    return found;
+    const keys = links.map((link) => linkKey(link.username, link.url));
+    const items = await batchGetConsistent(this.db, this.tableName, keys, ['sk', 'imported_by']);
+    return new Map(items.map((item) => [item.sk as string, (item.imported_by as string | undefined) ?? '']));
   }
 
   /** All the links and the counters in one transaction; false when it was cancelled by a condition. */

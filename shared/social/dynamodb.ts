@@ -22,16 +22,8 @@
  * followed_pk, so it stays out of both indexes. The table streams edge changes to the news context, which
  * backfills a new follower's feed and clears it on unfollow.
  */
-import {
-  BatchGetCommand,
-  DeleteCommand,
-  GetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-} from '@aws-sdk/lib-dynamodb';
-import { documentClient, type DocumentClient, transact } from '../aws/dynamodb.ts';
-import { Unavailable } from '../errors.ts';
-import { retry, TRY_AGAIN, type RetryPolicy } from '../retry.ts';
+import { DeleteCommand, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { batchGetConsistent, documentClient, type DocumentClient, transact } from '../aws/dynamodb.ts';
 import type { Follow, FollowCounts, FollowPosition } from './model.ts';
 import type { FollowPage, FollowStore } from './ports.ts';
 import { requiredEnv } from '../config.ts';
@@ -40,19 +32,6 @@ import { keyPrefixes } from '../keys.ts';
 const FOLLOWING_BY_SINCE = 'followingBySince';
 const FOLLOWERS_BY_SINCE = 'followersBySince';
 const EDGE_PREFIX = 'FOLLOWS#';
-/** BatchGetItem takes at most 100 keys per call; keys it leaves unprocessed are asked for again. */
-const BATCH_GET_LIMIT = 100;
-/**
- * BatchGet answers what it could not read now as UnprocessedKeys: the call succeeded, so the SDK's retry
- * strategy does not see them; they are read again with the shared policy.
- */
-const UNPROCESSED_KEYS_RETRY: RetryPolicy = {
-  attempts: 8,
-  baseDelayMs: 50,
-  maxDelayMs: 1000,
-  giveUp: () => new Unavailable('The social graph is busy; try again.'),
-};
-
 /** An edge as stored: the follow, its key, and the attributes that place it in the two indexes. */
 type FollowItem = Follow & { pk: string; sk: string; since_key: string; followed_pk: string };
 
@@ -161,31 +140,9 @@ export class DynamoFollowStore implements FollowStore {
 
   /** The readers who follow `followed` now, with the time their follow began (strongly consistent). */
   async followedSince(readers: string[], followed: string): Promise<Map<string, string>> {
-    const found = new Map<string, string>();
-    const unique = [...new Set(readers)];
-    for (let i = 0; i < unique.length; i += BATCH_GET_LIMIT) {
-      let keys: Record<string, unknown>[] = unique
-        .slice(i, i + BATCH_GET_LIMIT)
-        .map((reader) => edgeKey(reader, followed));
-      await retry(UNPROCESSED_KEYS_RETRY, async () => {
-        const { Responses, UnprocessedKeys } = await this.db.send(
-          new BatchGetCommand({
-            RequestItems: {
-              [this.tableName]: {
-                Keys: keys,
-                ConsistentRead: true,
-                ProjectionExpression: 'follower, since',
-              },
-            },
-          }),
-        );
-        for (const item of Responses?.[this.tableName] ?? [])
-          found.set(item.follower as string, item.since as string);
-        keys = UnprocessedKeys?.[this.tableName]?.Keys ?? [];
-        return keys.length > 0 ? TRY_AGAIN : undefined;
-      });
-    }
-    return found;
+    const keys = [...new Set(readers)].map((reader) => edgeKey(reader, followed));
+    const items = await batchGetConsistent(this.db, this.tableName, keys, ['follower', 'since']);
+    return new Map(items.map((item) => [item.follower as string, item.since as string]));
   }
 
   async counts(username: string): Promise<FollowCounts> {

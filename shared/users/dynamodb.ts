@@ -61,8 +61,6 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
-  BatchGetCommand,
-  BatchWriteCommand,
   DeleteCommand,
   GetCommand,
   PutCommand,
@@ -71,7 +69,13 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { documentClient, type DocumentClient, transact } from '../aws/dynamodb.ts';
+import {
+  batchDelete,
+  batchGetConsistent,
+  documentClient,
+  type DocumentClient,
+  transact,
+} from '../aws/dynamodb.ts';
 import { credentialSchema, userSchema, type Credential, type GitHubIdentity, type User } from './model.ts';
 import type {
   CredentialStore,
@@ -82,7 +86,6 @@ import type {
   UserStore,
 } from './ports.ts';
 import { requiredEnv } from '../config.ts';
-import { Unavailable } from '../errors.ts';
 import { keyPrefixes } from '../keys.ts';
 
 const PROFILE = 'PROFILE';
@@ -139,18 +142,6 @@ export function credentialFromLookupItem(
 
 function credentialFromListItem(username: string, item: Record<string, unknown>): Credential {
   return { ...listItemSchema.parse(item), username, last_used_at: null };
-}
-
-/** BatchGetItem's limit of keys per call, and BatchWriteItem's of requests. */
-const BATCH_GET_LIMIT = 100;
-const BATCH_WRITE_LIMIT = 25;
-/** Rounds of retrying what a batch call left unprocessed (throttling) before giving up. */
-const BATCH_ROUNDS = 8;
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const result: T[][] = [];
-  for (let i = 0; i < items.length; i += size) result.push(items.slice(i, i + size));
-  return result;
 }
 
 /** A profile item: the user's fields beside the keys. github_id and github_login stay in the table. */
@@ -288,31 +279,17 @@ export class DynamoCredentialStore implements CredentialStore {
 
   /** The `last_used_at` of each lookup item that has one, by hash. */
   private async lastUsedOf(tokenHashes: string[]): Promise<Map<string, string>> {
-    const found = new Map<string, string>();
-    for (const hashes of chunks(tokenHashes, BATCH_GET_LIMIT)) {
-      let keys: Record<string, unknown>[] = hashes.map(sessionKey);
-      for (let round = 0; keys.length > 0; round++) {
-        if (round === BATCH_ROUNDS) throw new Unavailable('The users table is busy; try again.');
-        const result = await this.db.send(
-          new BatchGetCommand({
-            RequestItems: {
-              [this.tableName]: {
-                Keys: keys,
-                ConsistentRead: true,
-                ProjectionExpression: 'pk, last_used_at',
-              },
-            },
-          }),
-        );
-        for (const item of result.Responses?.[this.tableName] ?? []) {
-          if (typeof item.last_used_at === 'string') {
-            found.set(String(item.pk).slice(prefix.session.length), item.last_used_at);
-          }
-        }
-        keys = result.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
-      }
-    }
-    return found;
+    const items = await batchGetConsistent(this.db, this.tableName, tokenHashes.map(sessionKey), [
+      'pk',
+      'last_used_at',
+    ]);
+    return new Map(
+      items.flatMap((item) =>
+        typeof item.last_used_at === 'string'
+          ? [[String(item.pk).slice(prefix.session.length), item.last_used_at] as const]
+          : [],
+      ),
+    );
   }
 
   async delete(credentials: readonly Credential[]): Promise<void> {
@@ -329,19 +306,11 @@ export class DynamoCredentialStore implements CredentialStore {
       return;
     }
     // Many (logout everywhere, the account's deletion): in batches; the lookup items go with their list items.
-    const keys = credentials.flatMap((credential) => this.keysOf(credential));
-    for (const batch of chunks(keys, BATCH_WRITE_LIMIT)) {
-      let requests: NonNullable<BatchWriteCommand['input']['RequestItems']>[string] = batch.map((Key) => ({
-        DeleteRequest: { Key },
-      }));
-      for (let round = 0; requests.length > 0; round++) {
-        if (round === BATCH_ROUNDS) throw new Unavailable('The users table is busy; try again.');
-        const result = await this.db.send(
-          new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }),
-        );
-        requests = result.UnprocessedItems?.[this.tableName] ?? [];
-      }
-    }
+    await batchDelete(
+      this.db,
+      this.tableName,
+      credentials.flatMap((credential) => this.keysOf(credential)),
+    );
   }
 
   async markUsed(tokenHash: string, at: string, notBefore: string): Promise<void> {
