@@ -1,4 +1,4 @@
-import { ImportRunner } from '../shared/imports/core.ts';
+import { DEFAULT_RUN_SETTINGS, ImportRunner } from '../shared/imports/core.ts';
 import { MAX_IMPORT_BYTES, type Import } from '../shared/imports/model.ts';
 import type { ImportStore, UploadedFiles } from '../shared/imports/ports.ts';
 
@@ -60,7 +60,7 @@ const runner = new ImportRunner(
   files,
   { addAll: async (links) => links.map(() => 'imported' as const) },
   { continueLater: async () => undefined },
-  { maxLinksPerUser: 1_000_000, chunkSize: 50, minimumRemainingMs: 0 },
+  { maxLinksPerUser: 1_000_000, chunkSize: DEFAULT_RUN_SETTINGS.chunkSize, minimumRemainingMs: 0 },
 );
 
 const rssBeforeMb = process.memoryUsage().rss / 2 ** 20;
