@@ -4,23 +4,14 @@ import {
   type GetObjectCommandOutput,
   ListObjectsV2Command,
   NoSuchKey,
-  S3Client,
 } from '@aws-sdk/client-s3';
-import { mockClient } from 'aws-sdk-client-mock';
 import { Readable } from 'node:stream';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { ObjectClient } from '../../../shared/aws/s3.ts';
+import { describe, expect, it } from 'vitest';
 import { importObjectKey } from '../../../shared/imports/model.ts';
 import { S3UploadedFiles } from '../../../shared/imports/s3.ts';
+import { useMockedS3 } from '../support/s3.ts';
 
-const s3 = new ObjectClient({
-  region: 'eu-west-1',
-  endpoint: 'https://s3.eu-west-1.amazonaws.com',
-  credentials: { accessKeyId: 'AKIAUNITTEST', secretAccessKey: 'unit-test-secret' },
-});
-const mocked = mockClient(S3Client);
-beforeEach(() => mocked.reset());
-afterAll(() => mocked.restore());
+const { s3: mocked, client: s3 } = useMockedS3();
 
 const BUCKET = 'imports-bucket';
 const files = () => new S3UploadedFiles(BUCKET, s3);
