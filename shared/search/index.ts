@@ -46,6 +46,9 @@ interface IndexedLink {
   text: string;
 }
 
+/** What the index keeps of a link, beside its URL (the id). */
+type StoredLink = Omit<IndexedLink, 'url'>;
+
 type TextField = 'title' | 'tags' | 'description' | 'address' | 'text';
 const TEXT_FIELDS: TextField[] = ['title', 'tags', 'description', 'address', 'text'];
 
@@ -168,9 +171,9 @@ export class LinkSearchIndex {
     const ranked = hasPositiveWords(query);
     const hits: { url: string; score: number; createdAt: string }[] = [];
     for (const url of candidates(query, lookups) ?? this.allUrls()) {
-      const link = this.stored(url);
+      const link = this.engine.getStoredFields(url) as StoredLink | undefined;
       if (!link || (options.publicOnly && link.private)) continue;
-      const score = scoreOf(query, link, lookups);
+      const score = scoreOf(query, url, link, lookups);
       if (score === undefined) continue;
       hits.push({ url, score: ranked ? score : 0, createdAt: link.created_at });
     }
@@ -246,23 +249,23 @@ function candidates(query: Query, lookups: Lookups): Iterable<string> | undefine
  * Whether a link matches: undefined if it does not, else the score its matching words give it (0 for a
  * filter; a negation matches with 0, so excluded words never raise a score).
  */
-function scoreOf(query: Query, link: IndexedLink, lookups: Lookups): number | undefined {
+function scoreOf(query: Query, url: string, link: StoredLink, lookups: Lookups): number | undefined {
   switch (query.kind) {
     case 'all':
       return 0;
     case 'word':
     case 'prefix':
     case 'phrase': {
-      const score = lookups.found(query).get(link.url);
+      const score = lookups.found(query).get(url);
       if (query.kind === 'phrase' && score !== undefined && !holdsPhrase(link, query.words)) return undefined;
       return score;
     }
     case 'not':
-      return scoreOf(query.query, link, lookups) === undefined ? 0 : undefined;
+      return scoreOf(query.query, url, link, lookups) === undefined ? 0 : undefined;
     case 'and': {
       let total = 0;
       for (const part of query.queries) {
-        const score = scoreOf(part, link, lookups);
+        const score = scoreOf(part, url, link, lookups);
         if (score === undefined) return undefined;
         total += score;
       }
@@ -270,7 +273,7 @@ function scoreOf(query: Query, link: IndexedLink, lookups: Lookups): number | un
     }
     case 'or': {
       // Each alternative that matches adds its words: a link matching both `a OR b` ranks above one with a.
-      const scores = query.queries.map((part) => scoreOf(part, link, lookups));
+      const scores = query.queries.map((part) => scoreOf(part, url, link, lookups));
       const matched = scores.filter((score) => score !== undefined);
       return matched.length === 0 ? undefined : matched.reduce((sum, score) => sum + score, 0);
     }
@@ -281,7 +284,7 @@ function scoreOf(query: Query, link: IndexedLink, lookups: Lookups): number | un
 
 function holdsFilter(
   query: Extract<Query, { kind: 'tag' | 'site' | 'is' | 'after' | 'before' }>,
-  link: IndexedLink,
+  link: StoredLink,
 ) {
   switch (query.kind) {
     case 'tag':
@@ -298,7 +301,7 @@ function holdsFilter(
   }
 }
 
-function matchesState(link: IndexedLink, state: LinkState): boolean {
+function matchesState(link: StoredLink, state: LinkState): boolean {
   switch (state) {
     case 'private':
       return link.private;
@@ -310,12 +313,20 @@ function matchesState(link: IndexedLink, state: LinkState): boolean {
 }
 
 /** The phrase's words side by side in one field (never across two fields). */
-function holdsPhrase(link: IndexedLink, words: string[]): boolean {
-  const phrase = ` ${words.join(' ')} `;
-  return TEXT_FIELDS.some((field) => {
-    const text = field === 'tags' ? joinedWords(link.tags.join(' ')) : link[field];
-    return ` ${text} `.includes(phrase);
-  });
+function holdsPhrase(link: StoredLink, words: string[]): boolean {
+  const phrase = words.join(' ');
+  return TEXT_FIELDS.some((field) =>
+    containsWords(field === 'tags' ? joinedWords(link.tags.join(' ')) : link[field], phrase),
+  );
+}
+
+/** Whether words joined by spaces hold the phrase as whole words; without copying the (up to 100 KB) text. */
+function containsWords(words: string, phrase: string): boolean {
+  for (let at = words.indexOf(phrase); at !== -1; at = words.indexOf(phrase, at + 1)) {
+    const end = at + phrase.length;
+    if ((at === 0 || words[at - 1] === ' ') && (end === words.length || words[end] === ' ')) return true;
+  }
+  return false;
 }
 
 /** Whether the ranking has words to go by: some word, prefix or phrase that is not negated. */

@@ -35,8 +35,8 @@ export const MAX_QUERY_LENGTH = 512;
 export const MAX_QUERY_TERMS = 32;
 /** Parentheses and negations inside each other. */
 export const MAX_QUERY_DEPTH = 8;
-/** A shorter last word is matched as it is: a one-letter prefix would expand to much of the vocabulary. */
-export const MIN_PREFIX_LENGTH = 2;
+/** A shorter last word is matched as it is: `go` means Go, and a prefix of two letters expands to much of the vocabulary. */
+export const MIN_PREFIX_LENGTH = 3;
 
 export const LINK_STATES = ['private', 'public', 'valid', 'invalid', 'pending'] as const;
 export type LinkState = (typeof LINK_STATES)[number];

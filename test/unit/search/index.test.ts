@@ -97,7 +97,9 @@ describe('LinkSearchIndex: matching', () => {
 
   it.each<[string, string[]]>([
     ['effec', [GO]],
-    ['programming ru', [RUST]],
+    ['programming rus', [RUST]],
+    // Too short for a prefix: the word `ru` itself.
+    ['programming ru', []],
     // Only the last word is a prefix.
     ['effec go', []],
     // A negated last word is no prefix: no link has the word `effec`.

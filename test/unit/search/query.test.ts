@@ -30,7 +30,7 @@ function failureOf(input: string): InvalidQuery {
 
 describe('parseQuery', () => {
   it.each<[string, Query]>([
-    ['go', prefix('go')],
+    ['golang', prefix('golang')],
     ['golang tutorial', and(word('golang'), prefix('tutorial'))],
     ['"effective go"', phrase('effective', 'go')],
     ['-java', not(word('java'))],
@@ -56,11 +56,11 @@ describe('parseQuery', () => {
   });
 
   it.each<[string, Query]>([
-    ['a b OR c dd', and(word('a'), or(word('b'), word('c')), prefix('dd'))],
-    ['a OR b OR c xy', and(or(word('a'), word('b'), word('c')), prefix('xy'))],
+    ['a b OR c ddd', and(word('a'), or(word('b'), word('c')), prefix('ddd'))],
+    ['a OR b OR c xyz', and(or(word('a'), word('b'), word('c')), prefix('xyz'))],
     ['(go OR rust) -tutorial', and(or(word('go'), word('rust')), not(word('tutorial')))],
     ['-(a b)', not(and(word('a'), word('b')))],
-    ['((a OR "b c") -d) ee', and(and(or(word('a'), phrase('b', 'c')), not(word('d'))), prefix('ee'))],
+    ['((a OR "b c") -d) eee', and(and(or(word('a'), phrase('b', 'c')), not(word('d'))), prefix('eee'))],
     ['--a', not(not(word('a')))],
     ['a OR -b', or(word('a'), not(word('b')))],
     [
@@ -81,10 +81,13 @@ describe('parseQuery', () => {
     ['()', { kind: 'all' }],
     ['-', { kind: 'all' }],
     ['& -&', { kind: 'all' }],
-    ['OR', prefix('or')],
-    ['OR go', and(word('or'), prefix('go'))],
-    ['go OR', and(word('go'), prefix('or'))],
-    ['a OR OR bb', and(word('a'), or(word('or'), prefix('bb')))],
+    ['OR', word('or')],
+    ['OR go', and(word('or'), word('go'))],
+    ['go OR', and(word('go'), word('or'))],
+    // Shorter than MIN_PREFIX_LENGTH: the word itself.
+    ['go', word('go')],
+    ['effective GO', and(word('effective'), word('go'))],
+    ['a OR OR bbb', and(word('a'), or(word('or'), prefix('bbb')))],
     ['cats or dogs', and(word('cats'), word('or'), prefix('dogs'))],
     ['e-mail', phrase('e', 'mail')],
     ['node.js', phrase('node', 'js')],
@@ -107,7 +110,7 @@ describe('parseQuery', () => {
     ['ﬁle', prefix('file')],
     ['tag:Café', { kind: 'tag', tag: 'cafe' }],
     ['site:bücher.de', { kind: 'site', host: 'xn--bcher-kva.de' }],
-    ['東京', prefix('東京')],
+    ['東京都', prefix('東京都')],
     ['İstanbul', prefix('istanbul')],
   ])('given unicode %j, when parsed, then it is normalized: %j', (input, expected) => {
     expect(parseQuery(input)).toEqual(expected);
