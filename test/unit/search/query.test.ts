@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidRequest } from '../../../shared/errors.ts';
+import { toHttpError } from '../../../shared/http/errors.ts';
 import {
   InvalidQuery,
   MAX_QUERY_DEPTH,
@@ -139,6 +140,17 @@ describe('parseQuery', () => {
       expect(error.details).toEqual({ q: `${problem} (at offset ${position})` });
     },
   );
+
+  it('given a malformed query, when its error becomes HTTP, then a 400 invalid_request whose details name q', () => {
+    const answer = toHttpError(failureOf('"open'));
+
+    expect(answer.status).toBe(400);
+    expect(answer.body.error).toEqual({
+      code: 'invalid_request',
+      message: 'Invalid query: unclosed quote (at offset 0).',
+      details: { q: 'unclosed quote (at offset 0)' },
+    });
+  });
 
   it('given a query at the length bound, when parsed, then it is accepted; one character more is refused', () => {
     const longest = 'a '.repeat(MAX_QUERY_LENGTH / 2 - 1) + 'ab';
