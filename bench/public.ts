@@ -142,6 +142,8 @@ export async function benchPublic(runtime: Runtime, iterations: number): Promise
     samples: [] as number[],
   };
   const bareFeedSequence = { name: `bare UpdateItem, then that Query`, samples: [] as number[] };
+  // The local runtime's floor for a public route: HTTP, the Lambda event, the gate's one limiter write.
+  const healthz = { name: 'GET /healthz (HTTP: the runtime and the limiter alone)', samples: [] as number[] };
   for (let i = 0; i < WARMUP + iterations; i++) {
     const samples = [
       await time(() => fetchOk(listingPath)),
@@ -150,9 +152,10 @@ export async function benchPublic(runtime: Runtime, iterations: number): Promise
       await time(async () => limiterWrite().then(() => query(PAGE + 1))),
       await time(() => query(FEED_ENTRIES + 1)),
       await time(async () => limiterWrite().then(() => query(FEED_ENTRIES + 1))),
+      await time(() => fetchOk('/healthz')),
     ];
     if (i < WARMUP) continue;
-    [listing, feed, bareQuery, bareSequence, bareFeedQuery, bareFeedSequence].forEach((row, n) =>
+    [listing, feed, bareQuery, bareSequence, bareFeedQuery, bareFeedSequence, healthz].forEach((row, n) =>
       row.samples.push(samples[n]!),
     );
   }
@@ -170,7 +173,7 @@ export async function benchPublic(runtime: Runtime, iterations: number): Promise
     `\nPublic side: ${LINKS} links, ${LINKS / PUBLIC_EVERY} public. DynamoDB requests, counted:` +
       `\n  listing page: ${listingCalls}\n  feed:         ${feedCalls}`,
   );
-  printComparison('Public listing page', listing, [bareQuery, bareSequence]);
+  printComparison('Public listing page', listing, [bareQuery, bareSequence, healthz]);
   printComparison('Public Atom feed', feed, [bareFeedQuery, bareFeedSequence]);
   console.log(
     `\nAtom XML of ${FEED_ENTRIES} entries (publicLinksFeed alone): p50 ${percentile(xml, 50).toFixed(2)} ms, ` +

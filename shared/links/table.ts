@@ -33,9 +33,10 @@
  *   a page of public links is one Query, never a scan that skips private ones. It is local, not global, so that
  *   the Query can be strongly consistent: a link made private (or re-published, which moves its
  *   `public_created`) is out of the index (or moved) for every read that starts after the write, whatever the
- *   order of writes, with no confirming read. Its items share the user's item collection with byCreated, under
- *   the same 10 GB limit. A local index can only be created with its table: stacks deployed before it had their
- *   links table replaced and the items copied over (scripts/copy-links-table.ts, README: Deploy).
+ *   order of writes, with no confirming read. Its copies join the user's item collection (the items and both
+ *   local indexes' copies, at most ~3 x 80 MB for MAX_LINKS_PER_USER links), far below the 10 GB limit. A local
+ *   index can only be created with its table: stacks deployed before it get a new links table and the items
+ *   copied over (scripts/copy-links-table.ts; README, Deploying).
  * - The per-user limit is a counter updated in the same transaction as the insert: atomic under concurrency,
  *   O(1) per add, never a count of the user's links. Beside it, `public_links_count` counts the links that are
  *   not private (what other users see on a profile), kept in the same transactions as every add, delete and
