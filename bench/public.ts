@@ -1,26 +1,57 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
-  BatchGetCommand,
   BatchWriteCommand,
   DynamoDBDocumentClient,
   QueryCommand,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { LOCAL_AWS } from '../local/engines.ts';
 import type { Runtime } from '../local/runtime.ts';
-import { linkKey, linkToItem, PUBLIC_LINKS, userPartition } from '../shared/links/table.ts';
+import { documentClient } from '../shared/aws/dynamodb.ts';
+import { publicLinksFeed } from '../shared/links/feeds.ts';
+import { linkFromItem, linkToItem, PUBLIC_LINKS, userPartition } from '../shared/links/table.ts';
 import { aLink } from '../test/support/builders.ts';
-import { printComparison, time } from './stats.ts';
+import { percentile, printComparison, time } from './stats.ts';
 
 const WARMUP = 30;
 const LINKS = 10_000;
 /** One link in ten is public. */
 const PUBLIC_EVERY = 10;
 const PAGE = 10;
+const FEED_ENTRIES = 50;
+
+/** The DynamoDB calls the functions make, by table and command, watched on the process-wide client they share. */
+function countCalls(): Map<string, number> {
+  const calls = new Map<string, number>();
+  documentClient().middlewareStack.add(
+    (next, context) => async (args) => {
+      const table = (args.input as { TableName?: string }).TableName ?? '(batch)';
+      const key = `${table} ${context.commandName ?? ''}`;
+      calls.set(key, (calls.get(key) ?? 0) + 1);
+      return next(args);
+    },
+    { step: 'initialize', name: 'benchCountPublicCalls' },
+  );
+  return calls;
+}
+
+/** Waits until the functions made no DynamoDB call for two seconds (the stream pollers are done), at most two minutes. */
+async function quiet(calls: Map<string, number>): Promise<void> {
+  const total = () => [...calls.values()].reduce((sum, count) => sum + count, 0);
+  const deadline = Date.now() + 120_000;
+  let last = -1;
+  while (total() !== last && Date.now() < deadline) {
+    last = total();
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+  }
+}
 
 /**
  * The public side on a user with 10,000 links of which 1,000 are public: a page of GET /v1/users/{username}/links
- * and the Atom feed (50 entries), against the bare Query of the same page on the sparse index, and that Query
- * plus the confirming BatchGetItem, interleaved so that all see the same machine noise.
+ * and the Atom feed (50 entries), against the bare strongly consistent Query of the same page on the sparse local
+ * index, and against the bare calls the request needs one after the other (the rate limiter's UpdateItem, then
+ * the Query), interleaved so that all see the same machine noise. It counts the DynamoDB requests each page
+ * makes, and times the feed's XML generation alone.
  */
 export async function benchPublic(runtime: Runtime, iterations: number): Promise<void> {
   const db = DynamoDBDocumentClient.from(
@@ -33,6 +64,8 @@ export async function benchPublic(runtime: Runtime, iterations: number): Promise
     body: JSON.stringify({ username }),
   });
   if (login.status !== 200) throw new Error(`dev login answered ${login.status}`);
+  // Counted from here: the stream pollers then handle the links written below, and go quiet before any request.
+  const calls = countCalls();
   const start = Date.parse('2026-01-01T00:00:00.000Z');
   const items = Array.from({ length: LINKS }, (_, i) => {
     const at = new Date(start + i * 60_000).toISOString();
@@ -63,54 +96,88 @@ export async function benchPublic(runtime: Runtime, iterations: number): Promise
       new QueryCommand({
         TableName: runtime.tableNames.links,
         IndexName: PUBLIC_LINKS,
-        KeyConditionExpression: 'public_pk = :pk',
+        KeyConditionExpression: 'pk = :pk',
         ExpressionAttributeValues: { ':pk': userPartition(username) },
         ScanIndexForward: false,
+        ConsistentRead: true,
         Limit: limit,
       }),
     );
-  const queryAndConfirm = async (limit: number) => {
-    const { Items = [] } = await query(limit + 1);
-    await db.send(
-      new BatchGetCommand({
-        RequestItems: {
-          [runtime.tableNames.links]: {
-            Keys: Items.slice(0, limit).map((item) => linkKey(username, String(item.url))),
-            ConsistentRead: true,
-          },
-        },
+  /** A stand-in for the rate limiter's one conditional write, on an item of the benchmark's own. */
+  const limiterWrite = () =>
+    db.send(
+      new UpdateCommand({
+        TableName: runtime.tableNames.users,
+        Key: { pk: 'BENCH#public', sk: 'BENCH#public' },
+        UpdateExpression: 'SET tat = if_not_exists(tat, :zero) + :one',
+        ExpressionAttributeValues: { ':zero': 0, ':one': 1 },
       }),
     );
-  };
   const fetchOk = async (path: string) => {
     const response = await fetch(`${runtime.url}${path}`);
     if (response.status !== 200) throw new Error(`GET ${path} answered ${response.status}`);
     await response.arrayBuffer();
   };
 
+  await quiet(calls);
+  const listingPath = `/v1/users/${username}/links?limit=${PAGE}`;
+  const feedPath = `/users/${username}/feed.atom`;
+  const callsOf = async (path: string) => {
+    calls.clear();
+    await fetchOk(path);
+    return [...calls.entries()].map(([key, count]) => `${count} × ${key}`).join(', ');
+  };
+  const listingCalls = await callsOf(listingPath);
+  const feedCalls = await callsOf(feedPath);
+
   const listing = { name: `GET /v1/users/{username}/links?limit=${PAGE} (HTTP)`, samples: [] as number[] };
-  const feed = { name: 'GET /users/{username}/feed.atom, 50 entries (HTTP)', samples: [] as number[] };
+  const feed = {
+    name: `GET /users/{username}/feed.atom, ${FEED_ENTRIES} entries (HTTP)`,
+    samples: [] as number[],
+  };
   const bareQuery = { name: `bare Query of byPublic, ${PAGE + 1} items`, samples: [] as number[] };
-  const bareConfirmed = { name: `bare Query + BatchGetItem of ${PAGE}`, samples: [] as number[] };
-  const bareFeedQuery = { name: 'bare Query of byPublic, 51 items', samples: [] as number[] };
+  const bareSequence = { name: `bare UpdateItem, then that Query`, samples: [] as number[] };
+  const bareFeedQuery = {
+    name: `bare Query of byPublic, ${FEED_ENTRIES + 1} items`,
+    samples: [] as number[],
+  };
+  const bareFeedSequence = { name: `bare UpdateItem, then that Query`, samples: [] as number[] };
+  // The local runtime's floor for a public route: HTTP, the Lambda event, the gate's one limiter write.
+  const healthz = { name: 'GET /healthz (HTTP: the runtime and the limiter alone)', samples: [] as number[] };
   for (let i = 0; i < WARMUP + iterations; i++) {
     const samples = [
-      await time(() => fetchOk(`/v1/users/${username}/links?limit=${PAGE}`)),
-      await time(() => fetchOk(`/users/${username}/feed.atom`)),
+      await time(() => fetchOk(listingPath)),
+      await time(() => fetchOk(feedPath)),
       await time(() => query(PAGE + 1)),
-      await time(() => queryAndConfirm(PAGE)),
-      await time(() => query(51)),
+      await time(async () => limiterWrite().then(() => query(PAGE + 1))),
+      await time(() => query(FEED_ENTRIES + 1)),
+      await time(async () => limiterWrite().then(() => query(FEED_ENTRIES + 1))),
+      await time(() => fetchOk('/healthz')),
     ];
     if (i < WARMUP) continue;
-    [listing, feed, bareQuery, bareConfirmed, bareFeedQuery].forEach((row, n) =>
+    [listing, feed, bareQuery, bareSequence, bareFeedQuery, bareFeedSequence, healthz].forEach((row, n) =>
       row.samples.push(samples[n]!),
     );
   }
+
+  // The feed's own CPU: the Atom document of the same 50 links, built from the items in memory.
+  const newest = (await query(FEED_ENTRIES)).Items!.map(linkFromItem);
+  const author = { username, name: 'Publisher', avatar_url: null, created_at: new Date(start).toISOString() };
+  const xml: number[] = [];
+  for (let i = 0; i < WARMUP + iterations; i++) {
+    const took = await time(async () => publicLinksFeed(author, newest, 'http://localhost:3000'));
+    if (i >= WARMUP) xml.push(took);
+  }
+
   console.log(
-    `\nPublic side: ${LINKS} links, ${LINKS / PUBLIC_EVERY} public. Per page, by construction: one Query of ` +
-      'byPublic and one BatchGetItem on the links table, beside the profile GetItem and the rate-limit update.',
+    `\nPublic side: ${LINKS} links, ${LINKS / PUBLIC_EVERY} public. DynamoDB requests, counted:` +
+      `\n  listing page: ${listingCalls}\n  feed:         ${feedCalls}`,
   );
-  printComparison('Public listing page', listing, [bareQuery, bareConfirmed]);
-  printComparison('Public Atom feed', feed, [bareFeedQuery]);
+  printComparison('Public listing page', listing, [bareQuery, bareSequence, healthz]);
+  printComparison('Public Atom feed', feed, [bareFeedQuery, bareFeedSequence]);
+  console.log(
+    `\nAtom XML of ${FEED_ENTRIES} entries (publicLinksFeed alone): p50 ${percentile(xml, 50).toFixed(2)} ms, ` +
+      `p99 ${percentile(xml, 99).toFixed(2)} ms`,
+  );
   db.destroy();
 }

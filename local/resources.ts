@@ -104,14 +104,26 @@ export async function ensureTables(endpoint: string, names: Record<TableName, st
   }
 }
 
-/** The table's index names, sorted and joined; undefined when there is no such table. */
+/**
+ * The table's indexes, each as its kind, name and key attributes, sorted and joined; undefined when there is no
+ * such table. The kind and keys count: an index that moved from global to local under the same name (the links
+ * table's byPublic) is a change that needs the table made again.
+ */
 async function existingIndexes(client: DynamoDBClient, tableName: string): Promise<string | undefined> {
   try {
     const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
-    return [...(Table?.LocalSecondaryIndexes ?? []), ...(Table?.GlobalSecondaryIndexes ?? [])]
-      .map((index) => index.IndexName)
+    const keysOf = (index: { KeySchema?: { AttributeName?: string }[] | undefined }) =>
+      (index.KeySchema ?? []).map((key) => key.AttributeName ?? '');
+    return [
+      ...(Table?.LocalSecondaryIndexes ?? []).map((index) =>
+        indexSignature('local', index.IndexName ?? '', keysOf(index)),
+      ),
+      ...(Table?.GlobalSecondaryIndexes ?? []).map((index) =>
+        indexSignature('global', index.IndexName ?? '', keysOf(index)),
+      ),
+    ]
       .sort()
-      .join(',');
+      .join(', ');
   } catch (error) {
     if (error instanceof ResourceNotFoundException) return undefined;
     throw error;
@@ -119,11 +131,20 @@ async function existingIndexes(client: DynamoDBClient, tableName: string): Promi
 }
 
 function declaredIndexes(declaration: TableDeclaration): string {
-  return [...declaration.localIndexes, ...(declaration.globalIndexes ?? [])]
-    .map((index) => index.name)
+  return [
+    ...declaration.localIndexes.map((index) =>
+      indexSignature('local', index.name, [declaration.partitionKey.name, index.sortKey.name]),
+    ),
+    ...(declaration.globalIndexes ?? []).map((index) =>
+      indexSignature('global', index.name, [index.partitionKey.name, index.sortKey.name]),
+    ),
+  ]
     .sort()
-    .join(',');
+    .join(', ');
 }
+
+const indexSignature = (kind: 'local' | 'global', name: string, keys: string[]) =>
+  `${kind} ${name}(${keys.join(', ')})`;
 
 /** Creates the declared queues (each with its dead-letter queue) and buckets; returns the variables naming them. */
 export async function ensureQueuesAndBuckets(

@@ -45,14 +45,10 @@ export const tables = {
     envVar: 'LINKS_TABLE',
     partitionKey: { name: 'pk', type: 'S' },
     sortKey: { name: 'sk', type: 'S' },
-    localIndexes: [{ name: 'byCreated', sortKey: { name: 'created', type: 'S' } }],
-    // Sparse: only public links carry its keys (shared/links/table.ts).
-    globalIndexes: [
-      {
-        name: 'byPublic',
-        partitionKey: { name: 'public_pk', type: 'S' },
-        sortKey: { name: 'public_created', type: 'S' },
-      },
+    localIndexes: [
+      { name: 'byCreated', sortKey: { name: 'created', type: 'S' } },
+      // Sparse: only public links carry its sort key (shared/links/table.ts).
+      { name: 'byPublic', sortKey: { name: 'public_created', type: 'S' } },
     ],
     stream: 'NEW_AND_OLD_IMAGES',
   },
@@ -635,8 +631,8 @@ export const functions = {
     pageTokens: true,
   },
   /**
-   * Anyone's view of a user's public links: the user's profile (404 without one), a page of the links table's
-   * sparse byPublic index, and one consistent BatchGetItem that confirms the page's links are still public.
+   * Anyone's view of a user's public links: the user's profile (404 without one) and one strongly consistent
+   * Query of the links table's sparse byPublic local index.
    */
   listPublicLinks: {
     entry: 'links/list-public-links',
@@ -644,7 +640,7 @@ export const functions = {
     size: HTTP_SIZE,
     tables: {
       users: { read: [userKeys.profile] },
-      links: { read: [linkKeys.owner], batchRead: [linkKeys.owner] },
+      links: { read: [linkKeys.owner] },
     },
     pageTokens: true,
   },
@@ -655,7 +651,7 @@ export const functions = {
     size: HTTP_SIZE,
     tables: {
       users: { read: [userKeys.profile] },
-      links: { read: [linkKeys.owner], batchRead: [linkKeys.owner] },
+      links: { read: [linkKeys.owner] },
     },
   },
   /**
@@ -668,7 +664,7 @@ export const functions = {
     size: HTTP_SIZE,
     tables: {
       users: { read: [userKeys.profile] },
-      links: { read: [linkKeys.owner], batchRead: [linkKeys.owner] },
+      links: { read: [linkKeys.owner] },
       social: { read: [socialKeys.user] },
     },
   },

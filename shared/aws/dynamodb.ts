@@ -77,7 +77,7 @@ export function transact(
 
 /** BatchWriteItem takes at most 25 requests per call. */
 export const BATCH_WRITE_LIMIT = 25;
-/** Batch writes in flight at once while deleting a chunk. */
+/** Batch writes in flight at once. */
 const BATCH_WRITES_IN_FLIGHT = 4;
 /**
  * BatchWrite answers what it could not write now as UnprocessedItems: the call succeeded, so the SDK's retry
@@ -87,7 +87,7 @@ const UNPROCESSED_ITEMS_RETRY: RetryPolicy = {
   attempts: 10,
   baseDelayMs: 50,
   maxDelayMs: 2000,
-  giveUp: () => new Unavailable('The database keeps refusing deletes; try again.'),
+  giveUp: () => new Unavailable('The database keeps refusing writes; try again.'),
 };
 
 export type ItemKey = Record<string, string>;
@@ -138,22 +138,47 @@ export async function batchGetConsistent(
 }
 
 /** Deletes the items by key, 25 per BatchWriteItem, a few calls at once; unprocessed ones are sent again. */
-export async function batchDelete(db: DocumentClient, tableName: string, keys: ItemKey[]): Promise<void> {
-  const batches: ItemKey[][] = [];
-  for (let i = 0; i < keys.length; i += BATCH_WRITE_LIMIT) batches.push(keys.slice(i, i + BATCH_WRITE_LIMIT));
+export function batchDelete(db: DocumentClient, tableName: string, keys: ItemKey[]): Promise<void> {
+  return batchWrite(
+    db,
+    tableName,
+    keys.map((Key) => ({ DeleteRequest: { Key } })),
+  );
+}
+
+/** Puts the items as they are (replacing any with the same keys), as batchDelete deletes. */
+export function batchPut(
+  db: DocumentClient,
+  tableName: string,
+  items: Record<string, unknown>[],
+): Promise<void> {
+  return batchWrite(
+    db,
+    tableName,
+    items.map((Item) => ({ PutRequest: { Item } })),
+  );
+}
+
+type WriteRequest =
+  { DeleteRequest: { Key: Record<string, unknown> } } | { PutRequest: { Item: Record<string, unknown> } };
+
+/** The requests, 25 per BatchWriteItem, a few calls at once; the unprocessed ones are sent again. */
+async function batchWrite(db: DocumentClient, tableName: string, all: WriteRequest[]): Promise<void> {
+  const batches: WriteRequest[][] = [];
+  for (let i = 0; i < all.length; i += BATCH_WRITE_LIMIT) batches.push(all.slice(i, i + BATCH_WRITE_LIMIT));
   let next = 0;
   const worker = async () => {
     while (next < batches.length) {
-      let requests = batches[next++]!.map((Key) => ({ DeleteRequest: { Key } }));
+      let requests = batches[next++]!;
       await retry(UNPROCESSED_ITEMS_RETRY, async () => {
         const { UnprocessedItems } = await db.send(
           new BatchWriteCommand({ RequestItems: { [tableName]: requests } }),
         );
-        requests = (UnprocessedItems?.[tableName] ?? []).flatMap((request) =>
-          request.DeleteRequest?.Key
-            ? [{ DeleteRequest: { Key: request.DeleteRequest.Key as ItemKey } }]
-            : [],
-        );
+        requests = (UnprocessedItems?.[tableName] ?? []).flatMap((request): WriteRequest[] => {
+          if (request.DeleteRequest?.Key) return [{ DeleteRequest: { Key: request.DeleteRequest.Key } }];
+          if (request.PutRequest?.Item) return [{ PutRequest: { Item: request.PutRequest.Item } }];
+          return [];
+        });
         return requests.length > 0 ? TRY_AGAIN : undefined;
       });
     }

@@ -65,25 +65,57 @@ type RouteRun<Name extends HttpFunctionName> = Name extends AuthenticatedFunctio
     : AuthenticatedRun
   : PublicRun;
 
+export interface RouteOptions {
+  /**
+   * The function's work only reads: it writes nothing, sends nothing and changes nothing another request could
+   * see. On a public route's GET or HEAD, the client IP's rate limit is then charged while the work runs rather
+   * than before it, which saves the request one round trip; a refused request still answers 429, and the work's
+   * answer is dropped. The work of a refused request is done all the same: reads only, bounded by the route.
+   */
+  readOnly?: boolean;
+}
+
+/** The methods that ask for a representation and change nothing (RFC 9110, safe methods). */
+const SAFE_METHODS = new Set(['GET', 'HEAD']);
+
 /**
  * The handler of an HTTP function: the gate does what the function's routes declare in the wiring
  * (shared/wiring.ts `routes`, their `access`), then `run` answers. A route that needs a token is rate-limited
  * per user once the token is valid (all the user's tokens share one budget), and per client IP before; a public
- * one per client IP. A token whose scope is narrower than the route's gets 403 `insufficient_scope`: this is the
- * only place where scopes are enforced. A `localOnly` function answers 404 outside the local runtime, before
- * anything is counted or written.
+ * one per client IP (before its work, or beside it: see `readOnly`). A token whose scope is narrower than the
+ * route's gets 403 `insufficient_scope`: this is the only place where scopes are enforced. A `localOnly`
+ * function answers 404 outside the local runtime, before anything is counted or written.
  */
-export function route<Name extends HttpFunctionName>(name: Name, run: RouteRun<Name>): HttpHandler {
+export function route<Name extends HttpFunctionName>(
+  name: Name,
+  run: RouteRun<Name>,
+  options: RouteOptions = {},
+): HttpHandler {
   const { access, localOnly } = httpAccessOf(name);
   return (event, context) =>
     serve(event, context, async (request) => {
       if (localOnly && !config().LOCAL_RUNTIME) throw new NotFound('No such route.');
       if (access === 'public') {
-        await gate().rateLimiter.enforce(rateKeyForIp(request.sourceIp));
-        return (run as PublicRun)(request);
+        const charge = gate().rateLimiter.enforce(rateKeyForIp(request.sourceIp));
+        if (!options.readOnly || !SAFE_METHODS.has(request.method)) {
+          await charge;
+          return (run as PublicRun)(request);
+        }
+        return chargedBeside(charge, (run as PublicRun)(request));
       }
       return (run as AuthenticatedRun)(request, await authenticate(request, access));
     });
+}
+
+/**
+ * The work's answer once the rate limit's charge has settled too: the limiter's refusal (or failure) first, so
+ * that a refused client gets 429 whatever the work found, then the work's own outcome.
+ */
+async function chargedBeside(charge: Promise<void>, work: Promise<HttpResponse>): Promise<HttpResponse> {
+  const [charged, answered] = await Promise.allSettled([charge, work]);
+  if (charged.status === 'rejected') throw charged.reason;
+  if (answered.status === 'rejected') throw answered.reason;
+  return answered.value;
 }
 
 /**

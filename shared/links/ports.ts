@@ -50,17 +50,12 @@ export interface PublicPosition {
 }
 
 /**
- * A user's public links, as an eventually consistent index holds them (table.ts: byPublic), and the consistent
- * read that confirms them before anyone sees them.
+ * A user's public links as the links table holds them now (table.ts: byPublic, a strongly consistent read): a link
+ * made private before the read began is not among them.
  */
 export interface PublicLinkIndex {
-  /** A page of the user's public links, newest published first, after `after`; copies that may be stale. */
+  /** A page of the user's public links, newest published first, after `after`. */
   newestPublic(username: string, after: PublicPosition | undefined, pageSize: number): Promise<LinkPage>;
-  /**
-   * Of `links` (copies from the index), those that are still public at the same position, as the table holds
-   * them now (a consistent read), in the same order; the private and the gone are left out.
-   */
-  stillPublic(links: Link[]): Promise<Link[]>;
 }
 
 /** Whose public links a page shows: the users context's answer (shared/users/users-for-links.ts). */

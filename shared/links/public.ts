@@ -27,8 +27,8 @@ export const FEED_ENTRIES = 50;
 
 /**
  * The public side of the links context: anyone may read a user's public links, newest published first. Plain
- * TypeScript: the index and the users context come in through ports. What the index returns is confirmed by a
- * consistent read before it is shown, so a link made private a moment ago never appears (table.ts: byPublic).
+ * TypeScript: the index and the users context come in through ports. The index is read strongly consistent, so a
+ * link made private a moment ago never appears (table.ts: byPublic).
  */
 export class PublicLinks {
   constructor(
@@ -39,10 +39,8 @@ export class PublicLinks {
 
   /**
    * A page of the user's public links. Without a tag: one query of `limit + 1` (the extra one tells whether
-   * another page follows) and one consistent read of the page. With a tag: queries of 100 until `limit` links
-   * carry it or PUBLIC_TAG_SCAN_BUDGET were examined. Links that turned private since the index saw them are
-   * dropped, so a page may hold fewer than `limit`; the next token still resumes right after the last link
-   * examined. NotFound for an unknown user.
+   * another page follows). With a tag: queries of 100 until `limit` links carry it or PUBLIC_TAG_SCAN_BUDGET were
+   * examined; the next token resumes right after the last link examined. NotFound for an unknown user.
    */
   async page(username: string, query: PublicQuery): Promise<PublicListing> {
     const tag = query.tag?.trim().toLowerCase() || undefined;
@@ -53,30 +51,20 @@ export class PublicLinks {
     const lookup = this.author(username);
     lookup.catch(() => undefined); // awaited below; a failure of the index read first must not leave it unhandled
     const shown: Link[] = [];
-    let taken = 0;
     let examined = 0;
     for (;;) {
       const page = await this.index.newestPublic(username, cursor, tag ? TAG_PAGE_SIZE : query.limit + 1);
-      const candidates: Link[] = [];
-      let full = false;
       for (const link of page.links) {
-        if (taken === query.limit) {
-          full = true; // one more public link follows the page
-          break;
-        }
+        // One more public link follows the full page: the token resumes after the last one shown.
+        if (shown.length === query.limit) return this.listing(await lookup, shown, cursor);
         examined++;
         cursor = { published_at: link.published_at ?? link.created_at, url: link.url };
-        if (tag === undefined || link.tags.includes(tag)) {
-          candidates.push(link);
-          taken++;
-        }
-      }
-      const confirmed = candidates.length > 0 ? await this.index.stillPublic(candidates) : [];
-      shown.push(...confirmed.filter((link) => tag === undefined || link.tags.includes(tag)));
-      if (full || (page.hasMore && (tag === undefined || examined >= PUBLIC_TAG_SCAN_BUDGET))) {
-        return this.listing(await lookup, shown, cursor);
+        if (tag === undefined || link.tags.includes(tag)) shown.push(link);
       }
       if (!page.hasMore) return this.listing(await lookup, shown, undefined);
+      if (tag === undefined || examined >= PUBLIC_TAG_SCAN_BUDGET) {
+        return this.listing(await lookup, shown, cursor);
+      }
     }
   }
 

@@ -15,12 +15,12 @@
  * |                                         | private as read + decrement counters (again if it changed)        |
  * | a user's links, newest first, paged     | LSI byCreated: pk = USER#<username>, ScanIndexForward = false      |
  * | the tags of all a user's links          | pk = USER#<username> AND begins_with(sk, 'LINK#'), projecting tags |
- * | a user's recent public links (backfill) | LSI byCreated, newest first, private ones skipped                 |
+ * | a user's recent public links (backfill) | LSI byPublic, newest published first, ConsistentRead             |
  * | record a link check (the link checker)  | UpdateItem if the link exists and holds no later check; the title |
  * |                                         | only if still empty (see recordCheck)                             |
  * | links due for a re-check (daily)        | Scan of link items, filtered on checked_at / created_at           |
- * | a user's public links, newest first     | GSI byPublic: public_pk = USER#<username>, ScanIndexForward =     |
- * | (public listing and Atom feeds)         | false; then one consistent BatchGetItem of the page's links       |
+ * | a user's public links, newest first     | LSI byPublic: pk = USER#<username>, ScanIndexForward = false,     |
+ * | (public listing and Atom feeds)         | ConsistentRead: one Query per page                                |
  *
  * Why these keys:
  * - The sort key hashes the normalized URL: URLs run to 2,048 characters and a sort key is limited to 1,024
@@ -28,21 +28,22 @@
  * - byCreated is a local index so that a listing right after an add is strongly consistent. Its sort key is
  *   `<created_at>#<url hash>`, unique and time-ordered. A local index caps a user's items at 10 GB, far above
  *   MAX_LINKS_PER_USER links of at most ~8 KB each. The counters item has no `created`, so it stays out of it.
- * - byPublic is a sparse global index: a link item carries its keys, `public_pk` and `public_created`
+ * - byPublic is a sparse local index: a link item carries its sort key, `public_created`
  *   (`<published_at>#<url hash>`), only while the link is public (linkToItem), so a private link is not in it and
- *   a page of public links is one Query, never a scan that skips private ones. A global index is eventually
- *   consistent: a link made private (or re-published, which moves its `public_created`) a moment ago may still
- *   be there as it was. So each page's links are read again with one consistent BatchGetItem on the table, and
- *   only those whose item still holds the same `public_created` are shown (stillPublic, public.ts): privacy
- *   holds whatever the order of writes, and a page may hold fewer links than asked for. Items written before
- *   the index existed lack its keys until they are written again (scripts/backfill-public-index.ts).
+ *   a page of public links is one Query, never a scan that skips private ones. It is local, not global, so that
+ *   the Query can be strongly consistent: a link made private (or re-published, which moves its
+ *   `public_created`) is out of the index (or moved) for every read that starts after the write, whatever the
+ *   order of writes, with no confirming read. Its copies join the user's item collection (the items and both
+ *   local indexes' copies, at most ~3 x 80 MB for MAX_LINKS_PER_USER links), far below the 10 GB limit. A local
+ *   index can only be created with its table: stacks deployed before it get a new links table and the items
+ *   copied over (scripts/copy-links-table.ts; README, Deploying).
  * - The per-user limit is a counter updated in the same transaction as the insert: atomic under concurrency,
  *   O(1) per add, never a count of the user's links. Beside it, `public_links_count` counts the links that are
  *   not private (what other users see on a profile), kept in the same transactions as every add, delete and
  *   change of `private`. Counters items written before it existed lack it until they are recounted.
  *
  * Item shapes:
- * - link: { pk, sk, created, public_pk?, public_created?, ...link }: the Link as model.ts's linkSchema declares it, attribute for attribute,
+ * - link: { pk, sk, created, public_created?, ...link }: the Link as model.ts's linkSchema declares it, attribute for attribute,
  *   under its keys (published_at is absent while the link is private). A field added to the schema is stored
  *   and read with no change here; only if items written before it lack it does storedLinkSchema need its default.
  * - counters: { pk, sk: COUNTERS, links_count, public_links_count }
@@ -71,24 +72,22 @@ export const countersKey = (username: string) => ({ pk: userPartition(username),
 const createdKey = (position: LinkPosition) => `${position.created_at}#${urlHash(position.url)}`;
 
 /** The byPublic index's sort key: unique and ordered by publication. */
-export const publicCreatedKey = (position: PublicPosition) =>
-  `${position.published_at}#${urlHash(position.url)}`;
+const publicCreatedKey = (position: PublicPosition) => `${position.published_at}#${urlHash(position.url)}`;
 
-/** The byPublic index's keys of a public link; none for a private one, which keeps it out of the index. */
-export function publicIndexKeys(link: Link): { public_pk: string; public_created: string } | undefined {
+/** The byPublic index's sort key of a public link; none for a private one, which keeps it out of the index. */
+function publicIndexKey(link: Link): { public_created: string } | undefined {
   if (link.private) return undefined;
   return {
-    public_pk: userPartition(link.username),
     public_created: publicCreatedKey({ published_at: link.published_at ?? link.created_at, url: link.url }),
   };
 }
 
-/** A link item: the link, attribute for attribute, under its keys (and the byPublic keys while it is public). */
+/** A link item: the link, attribute for attribute, under its keys (and byPublic's while it is public). */
 export function linkToItem(link: Link) {
   return {
     ...linkKey(link.username, link.url),
     created: createdKey(link),
-    ...publicIndexKeys(link),
+    ...publicIndexKey(link),
     ...link,
   };
 }
@@ -140,6 +139,34 @@ export async function queryNewestFirst(
       ConsistentRead: true,
       Limit: pageSize,
       ExclusiveStartKey: after ? { ...linkKey(username, after.url), created: createdKey(after) } : undefined,
+    }),
+  );
+  return { links: Items.map(linkFromItem), hasMore: LastEvaluatedKey !== undefined };
+}
+
+/**
+ * One page of a user's public links, newest published first, starting after `after`: a strongly consistent read
+ * of byPublic, so a link made private before the read began is not in it.
+ */
+export async function queryNewestPublic(
+  db: DocumentClient,
+  tableName: string,
+  username: string,
+  after: PublicPosition | undefined,
+  pageSize: number,
+): Promise<{ links: Link[]; hasMore: boolean }> {
+  const { Items = [], LastEvaluatedKey } = await db.send(
+    new QueryCommand({
+      TableName: tableName,
+      IndexName: PUBLIC_LINKS,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': userPartition(username) },
+      ScanIndexForward: false,
+      ConsistentRead: true,
+      Limit: pageSize,
+      ExclusiveStartKey: after
+        ? { ...linkKey(username, after.url), public_created: publicCreatedKey(after) }
+        : undefined,
     }),
   );
   return { links: Items.map(linkFromItem), hasMore: LastEvaluatedKey !== undefined };

@@ -86,6 +86,23 @@ describe('the tables, given the wiring', () => {
     });
   });
 
+  it('gives the links table byPublic as a sparse local index on (pk, public_created), and no global index', () => {
+    const { Properties } = tableResource('links');
+
+    expect(Properties.LocalSecondaryIndexes).toContainEqual({
+      IndexName: 'byPublic',
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'public_created', KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'ALL' },
+    });
+    expect(Properties.GlobalSecondaryIndexes).toBeUndefined();
+    expect(Properties.AttributeDefinitions).not.toContainEqual(
+      expect.objectContaining({ AttributeName: 'public_pk' }),
+    );
+  });
+
   it.each(declaredTables)(
     'bills %s on demand, with point-in-time recovery and encryption at rest',
     (name) => {

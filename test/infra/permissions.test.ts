@@ -417,6 +417,20 @@ describe('least privilege, given the wiring', () => {
     ]);
   });
 
+  it.each(['listPublicLinks', 'linkFeed', 'profilePage'] as const)(
+    'lets %s read public links with one Query of the byPublic local index, within user partitions, and no BatchGetItem',
+    (name) => {
+      expect(reachOn(name, 'dynamodb:Query', 'index:links/byPublic')).toEqual([
+        `${keyPrefixes.links.owner}*`,
+      ]);
+      expect(
+        grants(name)
+          .filter((g) => g.target === 'table:links')
+          .map((g) => g.action),
+      ).not.toContain('dynamodb:BatchGetItem');
+    },
+  );
+
   it('never lets a reader of the links table write it: list-tags only reads links and sessions', () => {
     expect(
       grants('listTags')

@@ -70,22 +70,34 @@ describe('ensureTables', () => {
     },
   );
 
-  it('given the links table, then it has the declared keys, the byCreated local index and a stream of new and old images', async () => {
+  it('given the links table, then it has the declared keys, the byCreated and byPublic local indexes and a stream of new and old images', async () => {
     const table = await describeTable(names.links);
 
     expect(table.KeySchema).toEqual([
       { AttributeName: 'pk', KeyType: 'HASH' },
       { AttributeName: 'sk', KeyType: 'RANGE' },
     ]);
-    expect(table.LocalSecondaryIndexes).toHaveLength(1);
-    expect(table.LocalSecondaryIndexes![0]).toMatchObject({
-      IndexName: 'byCreated',
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'created', KeyType: 'RANGE' },
-      ],
-      Projection: { ProjectionType: 'ALL' },
-    });
+    const byName = (a: { IndexName?: string }, b: { IndexName?: string }) =>
+      (a.IndexName ?? '').localeCompare(b.IndexName ?? '');
+    expect([...(table.LocalSecondaryIndexes ?? [])].sort(byName)).toMatchObject([
+      {
+        IndexName: 'byCreated',
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'created', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      },
+      {
+        IndexName: 'byPublic',
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'public_created', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      },
+    ]);
+    expect(table.GlobalSecondaryIndexes ?? []).toEqual([]);
     expect(table.StreamSpecification).toEqual({ StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' });
     expect(table.LatestStreamArn).toEqual(expect.any(String));
   });
@@ -154,5 +166,55 @@ describe('ensureTables', () => {
     expect((table.LocalSecondaryIndexes ?? []).map((i) => i.IndexName)).toEqual(
       tables.feeds.localIndexes.map((i) => i.name),
     );
+  });
+
+  it('given a links table whose byPublic was a global index, when ensureTables runs, then it is recreated with byPublic local', async () => {
+    const oldNames = localTableNames(randomPrefix('resources-gsi'));
+    await clients.raw.send(
+      new CreateTableCommand({
+        TableName: oldNames.links,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [
+          { AttributeName: 'pk', AttributeType: 'S' },
+          { AttributeName: 'sk', AttributeType: 'S' },
+          { AttributeName: 'created', AttributeType: 'S' },
+          { AttributeName: 'public_pk', AttributeType: 'S' },
+          { AttributeName: 'public_created', AttributeType: 'S' },
+        ],
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        LocalSecondaryIndexes: [
+          {
+            IndexName: 'byCreated',
+            KeySchema: [
+              { AttributeName: 'pk', KeyType: 'HASH' },
+              { AttributeName: 'created', KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'ALL' },
+          },
+        ],
+        GlobalSecondaryIndexes: [
+          {
+            IndexName: 'byPublic',
+            KeySchema: [
+              { AttributeName: 'public_pk', KeyType: 'HASH' },
+              { AttributeName: 'public_created', KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'ALL' },
+          },
+        ],
+      }),
+    );
+
+    await ensureTables(endpoint, oldNames);
+
+    const table = await describeTable(oldNames.links);
+    expect((table.LocalSecondaryIndexes ?? []).map((i) => i.IndexName).sort()).toEqual([
+      'byCreated',
+      'byPublic',
+    ]);
+    expect(table.GlobalSecondaryIndexes ?? []).toEqual([]);
   });
 });

@@ -51,19 +51,19 @@ describe('PublicLinks.page: anyone’s view of a user’s public links', () => {
     expect(index.pageCalls).toEqual([11]);
   });
 
-  it('given an index that has not seen a link turn private, when read, then the link is left out, and the token still moves on', async () => {
-    given([publicLink(1), publicLink(2), publicLink(3)]);
-    index.freeze(['alice']);
-    const link = store.stored('alice', 'https://p3.example/')!;
+  it('given a link turned private between two pages, when the next page is read, then it is left out and the token still moves on', async () => {
+    given([publicLink(1), publicLink(2), publicLink(3), publicLink(4)]);
+    const first = await service.page('alice', { limit: 2 });
+    const link = store.stored('alice', 'https://p2.example/')!;
     const { published_at: _published, ...rest } = link;
     await store.replace({ ...rest, private: true, version: 2 }, link);
 
-    const first = await service.page('alice', { limit: 2 });
     const second = await service.page('alice', { limit: 2, startToken: first.nextToken! });
 
-    expect(urls(first.links)).toEqual(['https://p2.example/']);
+    expect(urls(first.links)).toEqual(['https://p4.example/', 'https://p3.example/']);
     expect(urls(second.links)).toEqual(['https://p1.example/']);
     expect(second.nextToken).toBeNull();
+    expect(index.pageCalls).toEqual([3, 3]);
   });
 
   it('given a tag, when read, then only links carrying it, and a page stops after the scan budget with a token', async () => {
