@@ -433,7 +433,7 @@ export interface paths {
         };
         /**
          * Download the latest page snapshot of one of the caller's links
-         * @description The link checker keeps a snapshot of a link's page (HTML, as fetched on its first check). The answer is a redirect to a presigned download URL valid for 5 minutes; the object is gzip-encoded HTML (`Content-Encoding: gzip`, the page's own `Content-Type`), served as a download (`Content-Disposition: attachment; filename="snapshot-<fetch time>.html"`): a browser saves it and never renders the untrusted page.
+         * @description The link checker keeps a snapshot of a link's page (HTML, as fetched on its first check). The answer is a redirect to a presigned download URL valid for 5 minutes; the object is gzip-encoded HTML (`Content-Encoding: gzip`, the page's own `Content-Type`), served as a download (`Content-Disposition: attachment; filename="snapshot-<fetch time>.html"`): a browser saves it and never renders the untrusted page. A client that asks for JSON (`Accept: application/json`) gets the same URL in a 200 instead: a browser client whose credential is a header cannot follow the redirect itself.
          */
         get: operations["get_v1_links_snapshot"];
         put?: never;
@@ -453,7 +453,7 @@ export interface paths {
         };
         /**
          * Download the latest page snapshot of one of the caller's links
-         * @description The link checker keeps a snapshot of a link's page (HTML, as fetched on its first check). The answer is a redirect to a presigned download URL valid for 5 minutes; the object is gzip-encoded HTML (`Content-Encoding: gzip`, the page's own `Content-Type`), served as a download (`Content-Disposition: attachment; filename="snapshot-<fetch time>.html"`): a browser saves it and never renders the untrusted page.
+         * @description The link checker keeps a snapshot of a link's page (HTML, as fetched on its first check). The answer is a redirect to a presigned download URL valid for 5 minutes; the object is gzip-encoded HTML (`Content-Encoding: gzip`, the page's own `Content-Type`), served as a download (`Content-Disposition: attachment; filename="snapshot-<fetch time>.html"`): a browser saves it and never renders the untrusted page. A client that asks for JSON (`Accept: application/json`) gets the same URL in a 200 instead: a browser client whose credential is a header cannot follow the redirect itself.
          */
         get: operations["get_v1_0_links_snapshot"];
         put?: never;
@@ -1153,6 +1153,12 @@ export interface components {
                 };
             };
             link: components["schemas"]["Link"];
+        };
+        SnapshotDownload: {
+            /** @description A presigned download of the snapshot. */
+            download_url: string;
+            /** @description How long the URL works. */
+            expires_in_seconds: number;
         };
         TagListing: {
             tags: {
@@ -2931,6 +2937,17 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The download URL, to a client that asks for JSON */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "X-Content-Type-Options": components["headers"]["NoSniff"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SnapshotDownload"];
+                };
+            };
             /** @description To a download URL valid for 5 minutes */
             302: {
                 headers: {
@@ -2985,6 +3002,17 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The download URL, to a client that asks for JSON */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "X-Content-Type-Options": components["headers"]["NoSniff"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SnapshotDownload"];
+                };
+            };
             /** @description To a download URL valid for 5 minutes */
             302: {
                 headers: {
