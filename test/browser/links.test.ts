@@ -1,5 +1,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { toLinkResponse } from '../../shared/links/schemas.ts';
+import { aLink } from '../support/builders.ts';
 import {
   expectNoSeriousAccessibilityViolations,
   expectNoSidewaysScroll,
@@ -181,6 +183,39 @@ describe('my links', () => {
 
     await page.getByRole('alert').getByText('Too many requests: wait 7 seconds and retry.').waitFor();
     expect(await page.getByRole('button', { name: 'Retry' }).isDisabled()).toBe(true);
+  });
+});
+
+describe("links' health and snapshots", () => {
+  it('given checked links, when listed, then each shows its health in words, and a snapshot opens as a download', async () => {
+    const page = await client.open('/');
+    await signInWithForm(page, 'checked');
+    const listing = {
+      links: [
+        aLink({ url: 'https://example.com/fine', title: 'Fine', status: 'valid', http_status: 200 }),
+        aLink({ url: 'https://example.com/gone', title: 'Gone', status: 'invalid', http_status: 404 }),
+        aLink({ url: 'https://example.com/new', title: 'New' }),
+      ].map(toLinkResponse),
+      next_token: null,
+    };
+    // The checker is off in tests: the listing and the snapshot's download URL are the API's answers, as given.
+    await page.route('**/v1/links?*', (route) => route.fulfill({ json: listing }));
+    await page.route('**/v1/links/snapshot?*', (route) =>
+      route.fulfill({ json: { download_url: `${client.url()}/healthz?snapshot`, expires_in_seconds: 300 } }),
+    );
+    await page.reload();
+    await page.getByRole('heading', { level: 2, name: 'Fine' }).waitFor();
+
+    const health = (title: string) =>
+      page.locator('.link', { hasText: title }).locator('.badge').first().textContent();
+    expect(await health('Fine')).toBe('valid');
+    expect(await health('Gone')).toBe('invalid (HTTP 404)');
+    expect(await health('New')).toBe('pending');
+    expect(await page.getByRole('button', { name: 'Snapshot of New' }).count()).toBe(0);
+    await expectNoSeriousAccessibilityViolations(page);
+
+    await page.getByRole('button', { name: 'Snapshot of Fine' }).click();
+    await page.waitForURL(`${client.url()}/healthz?snapshot`);
   });
 });
 

@@ -91,6 +91,22 @@ export function Links(props: { tag: string }) {
     }
   };
 
+  const openSnapshot = async (link: SavedLink) => {
+    setProblem(undefined);
+    try {
+      const download = answer(
+        await api.GET('/v1/links/snapshot', {
+          params: { query: { url: link.url } },
+          headers: { accept: 'application/json' },
+        }),
+      );
+      // A download (the service serves snapshots as attachments): the page is saved, never rendered here.
+      location.assign(download.download_url);
+    } catch (error) {
+      setProblem(problemFrom(error));
+    }
+  };
+
   return (
     <section aria-labelledby="screen-title">
       <ScreenTitle>{tag ? `My links tagged ${tag}` : 'My links'}</ScreenTitle>
@@ -113,7 +129,12 @@ export function Links(props: { tag: string }) {
       )}
       <ul class="links" aria-busy={loading}>
         {links.map((link) => (
-          <LinkItem key={link.url} link={link} onDelete={() => void remove(link)} />
+          <LinkItem
+            key={link.url}
+            link={link}
+            onDelete={() => void remove(link)}
+            onOpenSnapshot={() => void openSnapshot(link)}
+          />
         ))}
       </ul>
       {loading && <p role="status">Loading…</p>}
@@ -162,7 +183,7 @@ function TagFilter(props: { tag: string }) {
   );
 }
 
-function LinkItem(props: { link: SavedLink; onDelete: () => void }) {
+function LinkItem(props: { link: SavedLink; onDelete: () => void; onOpenSnapshot: () => void }) {
   const { link } = props;
   const name = link.title || link.url;
   return (
@@ -191,6 +212,12 @@ function LinkItem(props: { link: SavedLink; onDelete: () => void }) {
         <button type="button" class="link-button" onClick={props.onDelete}>
           Delete<ForScreenReaders> {name}</ForScreenReaders>
         </button>
+        {link.status !== 'pending' && (
+          // The checker keeps a snapshot of the page from its first look.
+          <button type="button" class="link-button" onClick={props.onOpenSnapshot}>
+            Snapshot<ForScreenReaders> of {name}</ForScreenReaders>
+          </button>
+        )}
       </p>
     </li>
   );
