@@ -47,6 +47,23 @@ describe('signing in', () => {
     await expectNoSeriousAccessibilityViolations(page);
   });
 
+  it('given an access token (as the GitHub sign-in page shows one), when pasted, then the reader is signed in as its owner', async () => {
+    const login = await fetch(`${client.url()}/dev/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'pasted' }),
+    });
+    const { access_token: token } = (await login.json()) as { access_token: string };
+    const page = await client.open('/');
+    await screenTitle(page, 'Sign in');
+
+    await page.getByLabel('Access token').fill(token);
+    await page.getByRole('button', { name: 'Use token' }).click();
+
+    await screenTitle(page, 'My links');
+    await page.getByRole('button', { name: 'Sign out pasted' }).waitFor();
+  });
+
   it('given a signed-in reader whose token is revoked, when the client next calls the API (401), then it goes back to sign in', async () => {
     const page = await client.open('/');
     await signInWithForm(page, 'revoked');
@@ -113,6 +130,28 @@ describe('my links', () => {
     await item.waitFor();
     expect(await listedTitles(page)).toEqual(['Final title']);
     expect(await item.locator('.tag').allTextContents()).toEqual(['tag three', 'tag two']);
+  });
+
+  it('given a link beyond the first filtered page, when it is edited, then the client follows next_token to find it', async () => {
+    const page = await client.open('/');
+    await signInWithForm(page, 'far');
+    const far = toLinkResponse(aLink({ url: 'https://example.com/far', title: 'Far away', tags: ['old'] }));
+    // A filtered listing examines a bounded number of links per request: it may answer an empty page that goes on.
+    await page.route('**/v1/links?*', (route) => {
+      const startToken = new URL(route.request().url()).searchParams.get('start_token');
+      return route.fulfill({
+        json:
+          startToken === 'further'
+            ? { links: [far], next_token: null }
+            : { links: [], next_token: 'further' },
+      });
+    });
+
+    await page.goto(`${client.url()}/edit?url=${encodeURIComponent(far.url)}`);
+
+    await screenTitle(page, 'Edit link');
+    await page.getByLabel('Title').waitFor();
+    expect(await page.getByLabel('Title').inputValue()).toBe('Far away');
   });
 
   it('given a listed link, when it is deleted, then it leaves the list, and Undo (which takes the focus) brings it back', async () => {

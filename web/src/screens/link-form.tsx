@@ -61,10 +61,22 @@ export function EditLink(props: { url: string }) {
   const load = async () => {
     setProblem(undefined);
     try {
-      const page = answer(
-        await api.GET('/v1/links', { params: { query: { url_regex: exactly(props.url), limit: 1 } } }),
-      );
-      setLink(page.links[0] ?? null);
+      // A filtered page examines a bounded number of links: it may come back empty with a `next_token` when the
+      // link is further down, so follow the tokens until it shows or the list ends.
+      let startToken: string | undefined;
+      for (;;) {
+        const query = {
+          url_regex: exactly(props.url),
+          limit: 1,
+          ...(startToken ? { start_token: startToken } : {}),
+        };
+        const page = answer(await api.GET('/v1/links', { params: { query } }));
+        if (page.links[0] || !page.next_token) {
+          setLink(page.links[0] ?? null);
+          return;
+        }
+        startToken = page.next_token;
+      }
     } catch (error) {
       setProblem(problemFrom(error));
     }

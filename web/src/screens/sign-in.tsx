@@ -6,12 +6,13 @@ import { navigate } from '../router.tsx';
 import { startSession } from '../session.ts';
 
 /**
- * Sign in: GitHub (the service's /login), or on the local runtime a username over /dev/login, which issues a
- * token without GitHub. Afterwards the reader goes back where they were headed (`next`), e.g. a bookmarklet's
+ * Sign in: GitHub (the service's /login, whose last page shows a token to paste here until the cookie session
+ * comes), an access token, or on the local runtime a username over /dev/login, which issues one without GitHub. Afterwards the reader goes back where they were headed (`next`), e.g. a bookmarklet's
  * add form.
  */
 export function SignIn(props: { next: string | null }) {
   const [username, setUsername] = useState('');
+  const [token, setToken] = useState('');
   const [problem, setProblem] = useState<ApiProblem>();
   const [busy, setBusy] = useState(false);
 
@@ -22,6 +23,20 @@ export function SignIn(props: { next: string | null }) {
     try {
       const token = answer(await api.POST('/dev/login', { body: { username } }));
       startSession({ token: token.access_token, username: token.user.username });
+      navigate(safeReturnPath(props.next), { replace: true });
+    } catch (error) {
+      setProblem(problemFrom(error));
+      setBusy(false);
+    }
+  };
+
+  const signInWithToken = async (event: Event) => {
+    event.preventDefault();
+    setBusy(true);
+    setProblem(undefined);
+    try {
+      const me = answer(await api.GET('/v1/me', { headers: { authorization: `Bearer ${token.trim()}` } }));
+      startSession({ token: token.trim(), username: me.username });
       navigate(safeReturnPath(props.next), { replace: true });
     } catch (error) {
       setProblem(problemFrom(error));
@@ -56,6 +71,23 @@ export function SignIn(props: { next: string | null }) {
         </p>
         <button type="submit" disabled={busy}>
           Sign in
+        </button>
+      </form>
+      <h2>With an access token</h2>
+      <p>The page that GitHub sign-in ends on shows an access token: paste it here.</p>
+      <form onSubmit={signInWithToken}>
+        <label for="access-token">Access token</label>
+        <input
+          id="access-token"
+          name="access-token"
+          type="password"
+          autocomplete="off"
+          required
+          value={token}
+          onInput={(event) => setToken(event.currentTarget.value)}
+        />
+        <button type="submit" disabled={busy}>
+          Use token
         </button>
       </form>
       {problem && <ProblemNotice problem={problem} />}
