@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,12 +31,32 @@ export function webClientBuildIsStale(sources = WEB_CLIENT_SOURCES, build = WEB_
   return statSync(index).mtimeMs < newestSourceTime(sources);
 }
 
-/** Builds the client with Vite (web/vite.config.ts) unless its build is up to date; says whether it built. */
+/**
+ * Builds the client with Vite (web/vite.config.ts) unless its build is up to date; says whether it built. The
+ * build goes to a folder of its own and then takes build/web/'s place, so that two processes that build at once
+ * (a test run's setup and an `npm start`) never serve or leave a half-written folder.
+ */
 export async function ensureWebClientBuilt(): Promise<boolean> {
   if (!webClientBuildIsStale()) return false;
   // Loaded only when a build is needed: starting the runtime does not pay for Vite otherwise.
   const { build } = await import('vite');
-  await build({ configFile: join(WEB_CLIENT_SOURCES, 'vite.config.ts'), logLevel: 'warn' });
+  const fresh = `${WEB_CLIENT_BUILD}-${process.pid}-${randomUUID().slice(0, 8)}`;
+  try {
+    await build({
+      configFile: join(WEB_CLIENT_SOURCES, 'vite.config.ts'),
+      logLevel: 'warn',
+      build: { outDir: fresh, emptyOutDir: true },
+    });
+    rmSync(WEB_CLIENT_BUILD, { recursive: true, force: true });
+    try {
+      renameSync(fresh, WEB_CLIENT_BUILD);
+    } catch (error) {
+      // Another process's build of the same sources took the place first: it serves as well.
+      if (!['ENOTEMPTY', 'EEXIST'].includes((error as NodeJS.ErrnoException).code ?? '')) throw error;
+    }
+  } finally {
+    rmSync(fresh, { recursive: true, force: true });
+  }
   return true;
 }
 
