@@ -50,14 +50,14 @@ export async function benchErasure(runtime: Runtime, sizes: AccountSizes): Promi
   );
 
   const settle = () => quiet(() => calls);
-  await seedAccount('bench-raw', sizes, { githubId: 1, afterLinks: settle });
+  await seedAccount('bench-raw', sizes, { githubId: 1 });
   await settle();
   const traces = await tracesOf('bench-raw');
   const raw = await time(() => rawDelete('bench-raw', traces));
   console.log(`  raw BatchWriteItem of the same ${traces.items.length} items: ${raw.toFixed(0)} ms`);
   await quiet(() => calls);
 
-  await seedAccount('bench-erased', sizes, { githubId: 2, marked: false, afterLinks: settle });
+  await seedAccount('bench-erased', sizes, { githubId: 2, marked: false });
   const login = await fetch(`${runtime.url}/dev/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

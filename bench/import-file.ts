@@ -1,6 +1,7 @@
-import { ImportRunner } from '../shared/imports/core.ts';
+import { DEFAULT_RUN_SETTINGS, ImportRunner } from '../shared/imports/core.ts';
 import { MAX_IMPORT_BYTES, type Import } from '../shared/imports/model.ts';
 import type { ImportStore, UploadedFiles } from '../shared/imports/ports.ts';
+import { anImport } from '../test/support/builders.ts';
 
 /**
  * One import of a generated 10 MiB Netscape file (the worst case the import takes) through the import core, in
@@ -23,20 +24,11 @@ function generated(): Uint8Array {
   return Buffer.from(parts.join(''));
 }
 
-let record: Import = {
+let record: Import = anImport({
   username: 'bench',
   import_id: 'mio5xk2a0f3c9b8e7d6a5b4c3',
-  status: 'pending',
-  format: null,
-  total: 0,
-  imported: 0,
-  skipped_duplicates: 0,
-  errors: [],
-  error_count: 0,
   created_at: new Date().toISOString(),
-  finished_at: null,
-  checkpoint: 0,
-};
+});
 const store: ImportStore = {
   create: async () => undefined,
   get: async () => record,
@@ -60,7 +52,7 @@ const runner = new ImportRunner(
   files,
   { addAll: async (links) => links.map(() => 'imported' as const) },
   { continueLater: async () => undefined },
-  { maxLinksPerUser: 1_000_000, chunkSize: 50, minimumRemainingMs: 0 },
+  { maxLinksPerUser: 1_000_000, chunkSize: DEFAULT_RUN_SETTINGS.chunkSize, minimumRemainingMs: 0 },
 );
 
 const rssBeforeMb = process.memoryUsage().rss / 2 ** 20;

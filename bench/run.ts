@@ -7,6 +7,7 @@ import { benchLinks } from './links.ts';
 import { benchParsers } from './parsers.ts';
 import { benchPublic } from './public.ts';
 import { benchRegexBudget } from './regex.ts';
+import { benchSearch } from './search.ts';
 
 /**
  * `npm run bench`: benchmarks on the local runtime (in memory, free ports), printing numbers.
@@ -14,8 +15,8 @@ import { benchRegexBudget } from './regex.ts';
  * fan-out, CHECK_BACKLOG (2000) the checks queued ahead in the checker's fairness benchmark, REGEX_REQUESTS
  * (200) the listings per pattern of the regex budget, ERASURE_LINKS (10000) and ERASURE_FOLLOWERS (1000) the
  * account that the erasure benchmark deletes, IMPORT_BOOKMARKS (10000) the bookmarks of the import, and
- * ONLY=links, ONLY=public, ONLY=fanout, ONLY=fairness, ONLY=erasure, ONLY=import, ONLY=regex or ONLY=parsers
- * runs one of them. Never part of `npm test`.
+ * SEARCH_LINKS (10000) the links of the search core's index, and ONLY=links, ONLY=public, ONLY=fanout,
+ * ONLY=fairness, ONLY=erasure, ONLY=import, ONLY=regex, ONLY=parsers or ONLY=search runs one of them. Never part of `npm test`.
  */
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 // The benchmark sends far more than a client may; the limiter still does its one write per request.
@@ -37,6 +38,7 @@ const erasureSizes = {
   snapshots: 100,
 };
 const importBookmarks = Number(process.env.IMPORT_BOOKMARKS ?? 10_000);
+const searchLinks = Number(process.env.SEARCH_LINKS ?? 10_000);
 const only = process.env.ONLY;
 
 console.log(`Delinkcious benchmarks on the local runtime`);
@@ -56,3 +58,4 @@ if (!only || ['links', 'public', 'fanout', 'fairness', 'erasure', 'import'].incl
 // On the links core alone: no runtime needed.
 if (!only || only === 'regex') await benchRegexBudget(regexRequests);
 if (!only || only === 'parsers') benchParsers();
+if (!only || only === 'search') benchSearch(searchLinks);

@@ -1,4 +1,9 @@
-import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectsCommand,
+  ListObjectsV2Command,
+  S3Client,
+  type S3ClientConfig,
+} from '@aws-sdk/client-s3';
 import { translatingSend } from './errors.ts';
 
 /**
@@ -32,4 +37,40 @@ export function objectClient(store: string): ObjectClient {
     clients.set(store, client);
   }
   return client;
+}
+
+/** ListObjectsV2 answers, and DeleteObjects takes, at most 1,000 keys. */
+export const KEYS_PER_CALL = 1000;
+
+/** Deletes the objects, 1,000 keys per DeleteObjects; a key S3 could not delete is an error (retried by the caller). */
+export async function deleteObjects(
+  s3: ObjectClient,
+  bucket: string,
+  keys: readonly string[],
+): Promise<void> {
+  for (let start = 0; start < keys.length; start += KEYS_PER_CALL) {
+    const { Errors = [] } = await s3.send(
+      new DeleteObjectsCommand({
+        Bucket: bucket,
+        Delete: { Objects: keys.slice(start, start + KEYS_PER_CALL).map((Key) => ({ Key })), Quiet: true },
+      }),
+    );
+    if (Errors.length > 0) {
+      throw new Error(`Could not delete ${Errors.length} object(s): ${Errors[0]?.Code ?? 'unknown error'}`);
+    }
+  }
+}
+
+/**
+ * Deletes one chunk of the objects under `prefix` (one listing of up to 1,000 keys, one DeleteObjects); true once
+ * nothing is left. Each chunk lists from the prefix's start, since what the last one listed is gone: a repeated
+ * chunk deletes what is there, so it is idempotent and needs no cursor.
+ */
+export async function deletePrefixChunk(s3: ObjectClient, bucket: string, prefix: string): Promise<boolean> {
+  const listing = await s3.send(
+    new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, MaxKeys: KEYS_PER_CALL }),
+  );
+  const keys = (listing.Contents ?? []).flatMap((object) => (object.Key ? [object.Key] : []));
+  await deleteObjects(s3, bucket, keys);
+  return !listing.IsTruncated;
 }

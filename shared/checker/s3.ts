@@ -1,6 +1,5 @@
 import {
   DeleteObjectCommand,
-  DeleteObjectsCommand,
   GetObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
@@ -13,15 +12,12 @@ import type { FetchedPage } from './model.ts';
 import type { SnapshotStore } from './ports.ts';
 import { newestFirst, snapshotDisposition, snapshotKey, snapshotPrefix } from './snapshots.ts';
 import { requiredEnv } from '../config.ts';
-import { objectClient, type ObjectClient } from '../aws/s3.ts';
+import { deleteObjects, objectClient, type ObjectClient } from '../aws/s3.ts';
 
 const gzip = promisify(gzipCallback);
 
 /** The snapshot store's S3 client. */
 export const s3Client = () => objectClient('The snapshot store');
-
-/** DeleteObjects takes at most 1,000 keys. */
-const DELETE_BATCH = 1000;
 
 /**
  * Snapshots as gzip-compressed objects: `Content-Type` is the page's own, `Content-Encoding: gzip`, and metadata
@@ -81,12 +77,12 @@ export class S3SnapshotStore implements SnapshotStore {
 
   async removeAll(link: LinkRef): Promise<number> {
     const keys = await this.keys(link);
-    await this.removeKeys(keys);
+    await deleteObjects(this.s3, this.bucket, keys);
     return keys.length;
   }
 
   async prune(link: LinkRef, keep: number): Promise<void> {
-    await this.removeKeys(newestFirst(await this.keys(link)).slice(keep));
+    await deleteObjects(this.s3, this.bucket, newestFirst(await this.keys(link)).slice(keep));
   }
 
   private async keys(link: LinkRef): Promise<string[]> {
@@ -104,22 +100,5 @@ export class S3SnapshotStore implements SnapshotStore {
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
     return keys;
-  }
-
-  private async removeKeys(keys: string[]): Promise<void> {
-    for (let i = 0; i < keys.length; i += DELETE_BATCH) {
-      const batch = keys.slice(i, i + DELETE_BATCH);
-      const { Errors = [] } = await this.s3.send(
-        new DeleteObjectsCommand({
-          Bucket: this.bucket,
-          Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true },
-        }),
-      );
-      if (Errors.length > 0) {
-        throw new Error(
-          `Could not delete ${Errors.length} snapshot(s): ${Errors[0]?.Code ?? 'unknown error'}`,
-        );
-      }
-    }
   }
 }

@@ -1,10 +1,13 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
-import { documentClient, type DocumentClient } from '../aws/dynamodb.ts';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { deletePartitionChunk, documentClient, type DocumentClient } from '../aws/dynamodb.ts';
 import { requiredEnv } from '../config.ts';
 import type { Import } from './model.ts';
 import type { ImportStore } from './ports.ts';
 import { IMPORT_PREFIX, importFromItem, importKey, importsPartition, importToItem } from './table.ts';
+
+/** Import records deleted per chunk of an account's erasure: a chunk is one Query and four BatchWriteItems. */
+const ERASURE_CHUNK = 100;
 
 /** The ImportStore port on the imports table (its design: table.ts). */
 export class DynamoImportStore implements ImportStore {
@@ -61,26 +64,8 @@ export class DynamoImportStore implements ImportStore {
     }
   }
 
-  /** Deletes every import record of the user (account deletion); returns how many there were. */
-  async deleteAllOf(username: string): Promise<number> {
-    let deleted = 0;
-    const pages = paginateQuery(
-      { client: this.db },
-      {
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': importsPartition(username) },
-        ProjectionExpression: 'pk, sk',
-      },
-    );
-    for await (const page of pages) {
-      for (const item of page.Items ?? []) {
-        await this.db.send(
-          new DeleteCommand({ TableName: this.tableName, Key: { pk: item.pk, sk: item.sk } }),
-        );
-        deleted += 1;
-      }
-    }
-    return deleted;
+  /** Deletes a chunk of the user's import records (account deletion); true once none is left. */
+  deleteChunkOf(username: string): Promise<boolean> {
+    return deletePartitionChunk(this.db, this.tableName, importsPartition(username), ERASURE_CHUNK);
   }
 }

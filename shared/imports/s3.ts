@@ -1,14 +1,8 @@
-import {
-  DeleteObjectCommand,
-  GetObjectCommand,
-  ListObjectsV2Command,
-  NoSuchKey,
-  PutObjectCommand,
-} from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, NoSuchKey, PutObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { objectClient, type ObjectClient } from '../aws/s3.ts';
+import { deletePrefixChunk, objectClient, type ObjectClient } from '../aws/s3.ts';
 import { requiredEnv } from '../config.ts';
-import { importObjectKey, IMPORT_KEY_PREFIX } from './model.ts';
+import { importObjectKey } from './model.ts';
 import type { UploadedFiles } from './ports.ts';
 
 const s3Client = () => objectClient('The import store');
@@ -57,18 +51,8 @@ export class S3UploadedFiles implements UploadedFiles {
     await this.s3.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
   }
 
-  /** Deletes every uploaded file of the user (account deletion). */
-  async deleteAllOf(username: string): Promise<void> {
-    const prefix = importObjectKey(username, '');
-    let token: string | undefined;
-    do {
-      const page = await this.s3.send(
-        new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token }),
-      );
-      for (const object of page.Contents ?? []) {
-        if (object.Key?.startsWith(IMPORT_KEY_PREFIX)) await this.delete(object.Key);
-      }
-      token = page.IsTruncated ? page.NextContinuationToken : undefined;
-    } while (token);
+  /** Deletes a chunk of the user's uploaded files (account deletion); true once none is left. */
+  deleteChunkOf(username: string): Promise<boolean> {
+    return deletePrefixChunk(this.s3, this.bucket, importObjectKey(username, ''));
   }
 }

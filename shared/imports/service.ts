@@ -41,15 +41,11 @@ export class ImportsErasure implements ChunkedErasure {
     private readonly files = new S3UploadedFiles(),
   ) {}
 
-  async eraseUser(username: string): Promise<void> {
-    await this.files.deleteAllOf(username);
-    await this.store.deleteAllOf(username);
-  }
-
-  /** The account erasure's imports step: a user has few imports, so one chunk erases them all. */
+  /** The account erasure's imports step: the uploaded files first, then the records, a chunk of each at a time. */
   async eraseChunk(username: string): Promise<ChunkOutcome> {
-    await this.eraseUser(username);
-    return { done: true };
+    const filesGone = await this.files.deleteChunkOf(username);
+    if (!filesGone) return { done: false };
+    return { done: await this.store.deleteChunkOf(username) };
   }
 }
 

@@ -8,7 +8,7 @@
  * | a user's imports, newest first          | Query pk = USER#<username> AND begins_with(sk, 'IMPORT#'),         |
  * |                                         | ScanIndexForward = false                                           |
  * | record progress (a chunk, done, failed) | Put if status and checkpoint are still those the worker read       |
- * | erase a user's imports                  | Query the partition, then DeleteItem each                          |
+ * | erase a user's imports                  | Query the partition (keys, 100 at a time), BatchWriteItem deletes   |
  *
  * Why these keys: import ids begin with their creation time (newImportId), so one key serves both the lookup by
  * id (the API's path and the uploaded object's key carry it) and the newest-first listing. The owner's partition

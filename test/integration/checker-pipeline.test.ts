@@ -1,12 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { invoke } from '../../local/functions.ts';
-import type { Runtime } from '../../local/runtime.ts';
 import { parseCheckMessage } from '../../shared/checker/model.ts';
 import { S3SnapshotStore } from '../../shared/checker/s3.ts';
 import { DynamoLinkStore } from '../../shared/links/store.ts';
 import { aLink, anApiEvent } from '../support/builders.ts';
-import { PipelineProbe } from '../support/pipeline.ts';
-import { startTestRuntime } from '../support/runtime.ts';
+import { useDrivenRuntime } from '../support/pipeline.ts';
 import { onlyLoopback, TestSite } from '../support/test-site.ts';
 
 /**
@@ -18,10 +16,10 @@ import { onlyLoopback, TestSite } from '../support/test-site.ts';
 process.env.LINK_CHECKS_ENABLED = 'true';
 process.env.LINK_CHECKER_ALLOW_HOSTS = '127.0.0.1';
 
-let runtime: Runtime;
+const driven = useDrivenRuntime();
+
 let site: TestSite;
 let restoreNetwork: () => void;
-let probe: PipelineProbe;
 let links: DynamoLinkStore;
 let snapshots: S3SnapshotStore;
 
@@ -29,25 +27,21 @@ beforeAll(async () => {
   restoreNetwork = onlyLoopback();
   site = await TestSite.start();
   site.page('/go', '<html><head><title>Go &amp; Friends</title></head><body>Go</body></html>');
-  runtime = await startTestRuntime({ pollers: false });
-  probe = new PipelineProbe(runtime);
-  links = new DynamoLinkStore(runtime.tableNames.links);
+  links = new DynamoLinkStore(driven.runtime.tableNames.links);
   snapshots = new S3SnapshotStore();
 });
 afterAll(async () => {
-  probe?.destroy();
-  await runtime?.stop();
   await site?.stop();
   restoreNetwork?.();
 });
 
 /** The links stream's records of link items (not the counters). */
 async function streamRecords() {
-  const records = await probe.streamRecords(runtime.tableNames.links);
+  const records = await driven.probe.streamRecords(driven.runtime.tableNames.links);
   return records.filter((r) => String(r.dynamodb?.Keys?.sk?.S).startsWith('LINK#'));
 }
 
-const drainChecks = () => probe.drain(runtime.queueUrls.linkChecks);
+const drainChecks = () => driven.probe.drain(driven.runtime.queueUrls.linkChecks);
 
 const NO_FAILURES = { batchItemFailures: [] };
 

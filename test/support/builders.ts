@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
+import type { Import } from '../../shared/imports/model.ts';
 import type { Link } from '../../shared/links/model.ts';
 import type { Credential, GitHubIdentity, User } from '../../shared/users/model.ts';
 
@@ -21,6 +22,24 @@ export function aLink(overrides: Partial<Link> = {}): Link {
     updated_at: at,
     ...(overrides.private ? {} : { published_at: at }),
     version: 1,
+    ...overrides,
+  };
+}
+
+export function anImport(overrides: Partial<Import> = {}): Import {
+  return {
+    username: 'alice',
+    import_id: 'mhg6wqm0s0123456789abcdef',
+    status: 'pending',
+    format: null,
+    total: 0,
+    imported: 0,
+    skipped_duplicates: 0,
+    errors: [],
+    error_count: 0,
+    created_at: '2026-12-01T10:00:00.000Z',
+    finished_at: null,
+    checkpoint: 0,
     ...overrides,
   };
 }

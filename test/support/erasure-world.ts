@@ -64,6 +64,9 @@ async function inParallel<T>(items: T[], work: (item: T) => Promise<unknown>): P
   await Promise.all(Array.from({ length: WRITES_IN_FLIGHT }, worker));
 }
 
+/** The import id the seeded links carry. */
+const SEEDING_IMPORT = '0000000005eed000000000000';
+
 /** A feed entry of `author`'s link in `reader`'s news, as the fan-out writes it. */
 function feedItem(reader: string, author: string, url: string) {
   const at = '2026-11-30T12:00:00.000Z';
@@ -81,14 +84,14 @@ function feedItem(reader: string, author: string, url: string) {
 }
 
 /**
- * Seeds `owner`'s account, marked as being deleted unless `marked` is false; `githubId` maps to it. With the
- * pollers on, `afterLinks` waits for the links stream to settle before the follows come, so that the fan-out
- * of the seeded (public) links finds no follower to write to.
+ * Seeds `owner`'s account, marked as being deleted unless `marked` is false; `githubId` maps to it. The links
+ * are seeded as an import adds them (with `imported_by`), so that with the pollers on the fan-out leaves them out
+ * of the followers' news, whenever the links stream gets to them: the news items are seeded by hand instead.
  */
 export async function seedAccount(
   owner: string,
   sizes: AccountSizes,
-  options: { githubId: number; marked?: boolean; afterLinks?: () => Promise<void> },
+  options: { githubId: number; marked?: boolean },
 ): Promise<void> {
   const db = documentClient();
   await db.send(
@@ -113,13 +116,14 @@ export async function seedAccount(
     }),
   );
   const links = Array.from({ length: sizes.links }, (_, i) =>
-    linkToItem(aLink({ username: owner, url: linkUrl(owner, i), title: `Link ${i}` })),
+    linkToItem(
+      aLink({ username: owner, url: linkUrl(owner, i), title: `Link ${i}`, imported_by: SEEDING_IMPORT }),
+    ),
   );
   await putAll(db, table('links'), [
     ...links,
     { ...countersKey(owner), links_count: sizes.links, public_links_count: sizes.links },
   ]);
-  await options.afterLinks?.();
   const follows = new DynamoFollowStore(table('social'));
   await inParallel(
     Array.from({ length: sizes.followers }, (_, i) => followerName(owner, i)),

@@ -14,7 +14,9 @@ import {
 import type { DynamoDBRecord, SQSRecord } from 'aws-lambda';
 import { LOCAL_AWS } from '../../local/engines.ts';
 import { toLambdaSqsRecord, toLambdaStreamRecord } from '../../local/pollers.ts';
+import { afterAll, beforeAll } from 'vitest';
 import type { Runtime } from '../../local/runtime.ts';
+import { startTestRuntime } from './runtime.ts';
 
 /**
  * Drives the event pipeline by hand in tests, instead of the pollers: reads a table's stream records and a
@@ -81,6 +83,23 @@ export class PipelineProbe {
     this.streams.destroy();
     this.sqs.destroy();
   }
+}
+
+/**
+ * For a test file that drives the pipeline by hand: the local runtime without its pollers, started before the
+ * file's tests, and a probe on it; both stopped after them.
+ */
+export function useDrivenRuntime(): { readonly runtime: Runtime; readonly probe: PipelineProbe } {
+  const driven = {} as { runtime: Runtime; probe: PipelineProbe };
+  beforeAll(async () => {
+    driven.runtime = await startTestRuntime({ pollers: false });
+    driven.probe = new PipelineProbe(driven.runtime);
+  });
+  afterAll(async () => {
+    driven.probe?.destroy();
+    await driven.runtime?.stop();
+  });
+  return driven;
 }
 
 /**

@@ -1,21 +1,13 @@
-import { ObjectClient } from '../../../shared/aws/s3.ts';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { describe, expect, it } from 'vitest';
 import type { FetchedPage } from '../../../shared/checker/model.ts';
 import { S3SnapshotStore } from '../../../shared/checker/s3.ts';
 import { snapshotDisposition, snapshotKey } from '../../../shared/checker/snapshots.ts';
+import { useMockedS3 } from '../support/s3.ts';
 
 /** Snapshots are untrusted pages: stored and handed out as downloads, never as pages a browser renders. */
 
-const s3 = new ObjectClient({
-  region: 'eu-west-1',
-  endpoint: 'https://s3.eu-west-1.amazonaws.com',
-  credentials: { accessKeyId: 'AKIAUNITTEST', secretAccessKey: 'unit-test-secret' },
-});
-const mocked = mockClient(S3Client);
-beforeEach(() => mocked.reset());
-afterAll(() => mocked.restore());
+const { s3: mocked, client: s3 } = useMockedS3();
 
 const store = new S3SnapshotStore('snapshots-bucket', s3);
 const link = { username: 'alice', url: 'https://evil.example/' };

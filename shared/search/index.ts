@@ -1,0 +1,358 @@
+import MiniSearch, { type AsPlainObject, type Options } from 'minisearch';
+import type { Link, LinkStatus } from '../links/model.ts';
+import { type LinkState, normalizeText, type Query, wordsOf } from './query.ts';
+
+/**
+ * One user's search index over their links, on MiniSearch (BM25 over an in-memory radix tree): a word, prefix
+ * or phrase is a lookup in MiniSearch, the filters are predicates over each link's stored fields, and the
+ * query's tree (and, or, not) is evaluated over both here. Pure: no AWS, no clock; the caller stores toJSON()
+ * where it likes and keeps the index fresh (upsert, remove, setText) from the links stream and the checker.
+ *
+ * What each link keeps in the index (its stored fields, also the document MiniSearch indexed, so that a link
+ * is removed from the inverted index exactly, without a vacuum): the fields of the filters, and each text
+ * field as its normalized words joined by spaces, which phrases are checked against. The page text is cut at
+ * MAX_TEXT_LENGTH, so a link weighs at most about that much.
+ */
+
+/** The characters of a page's readable text that are indexed (about 100 KB); the rest is ignored. */
+export const MAX_TEXT_LENGTH = 100 * 1024;
+
+/**
+ * The version of what toJSON writes: bump it whenever the fields, the tokenization or the normalization
+ * change, so that an index written before is rebuilt rather than searched with other rules.
+ */
+export const INDEX_FORMAT = 1;
+
+/** What the index needs of a link. */
+export type SearchableLink = Pick<
+  Link,
+  'url' | 'title' | 'description' | 'tags' | 'private' | 'status' | 'created_at'
+>;
+
+/** A link as MiniSearch indexes and stores it: text fields are normalized words joined by one space. */
+interface IndexedLink {
+  url: string;
+  host: string;
+  private: boolean;
+  status: LinkStatus;
+  created_at: string;
+  /** Normalized (normalizeText), for `tag:` and for the tags field. */
+  tags: string[];
+  title: string;
+  description: string;
+  /** The URL's words: scheme, host and path. */
+  address: string;
+  /** The page's readable text (its first MAX_TEXT_LENGTH characters); empty until the checker has it. */
+  text: string;
+}
+
+/** What the index keeps of a link, beside its URL (the id). */
+type StoredLink = Omit<IndexedLink, 'url'>;
+
+type TextField = 'title' | 'tags' | 'description' | 'address' | 'text';
+const TEXT_FIELDS: TextField[] = ['title', 'tags', 'description', 'address', 'text'];
+
+/** Title and tags weigh most, then what the link says about itself, then the page. */
+const BOOST: Record<TextField, number> = { title: 4, tags: 4, description: 2, address: 2, text: 1 };
+
+const STORED_FIELDS: (keyof IndexedLink)[] = [
+  'host',
+  'private',
+  'status',
+  'created_at',
+  'tags',
+  'title',
+  'description',
+  'address',
+  'text',
+];
+
+const OPTIONS: Options<IndexedLink> = {
+  idField: 'url',
+  fields: TEXT_FIELDS,
+  storeFields: STORED_FIELDS,
+  // Every text field is already normalized words joined by spaces: splitting on spaces gives them back. Tags
+  // (an array, which becomes `a,b`) are split into words as any text is. Queries reach MiniSearch as
+  // normalized words.
+  tokenize: (text, field) => (field === 'tags' ? wordsOf(text) : text.split(' ')),
+  processTerm: (term) => term || null,
+  // Links are removed with the document they were added with (remove), never discarded: nothing to vacuum.
+  autoVacuum: false,
+  searchOptions: { boost: BOOST },
+};
+
+/** The serialized index was written in another format (INDEX_FORMAT) and must be rebuilt from the links. */
+export class IndexFormatMismatch extends Error {
+  constructor(found: unknown) {
+    super(`search index format ${String(found)}, expected ${INDEX_FORMAT}`);
+    this.name = 'IndexFormatMismatch';
+  }
+}
+
+interface SerializedIndex {
+  format: number;
+  index: AsPlainObject;
+}
+
+export interface SearchOptions {
+  /** Only public links: the public route's answer, whatever the query asks (`is:private` finds nothing). */
+  publicOnly: boolean;
+}
+
+export class LinkSearchIndex {
+  private constructor(private readonly engine: MiniSearch<IndexedLink>) {}
+
+  static empty(): LinkSearchIndex {
+    return new LinkSearchIndex(new MiniSearch(OPTIONS));
+  }
+
+  /** Loads what toJSON wrote; throws IndexFormatMismatch if it was written in another format. */
+  static fromJSON(json: string): LinkSearchIndex {
+    const serialized = JSON.parse(json) as Partial<SerializedIndex>;
+    if (serialized.format !== INDEX_FORMAT || !serialized.index)
+      throw new IndexFormatMismatch(serialized.format);
+    return new LinkSearchIndex(MiniSearch.loadJS(serialized.index, OPTIONS));
+  }
+
+  toJSON(): string {
+    const serialized: SerializedIndex = { format: INDEX_FORMAT, index: this.engine.toJSON() };
+    return JSON.stringify(serialized);
+  }
+
+  get size(): number {
+    return this.engine.documentCount;
+  }
+
+  has(url: string): boolean {
+    return this.engine.has(url);
+  }
+
+  /**
+   * Adds a link, or replaces what the index knows of it. Without `text`, a link already indexed keeps the
+   * page text it had (an edit from the links stream carries no page text); with it, the text is replaced.
+   */
+  upsert(link: SearchableLink, text?: string): void {
+    const current = this.stored(link.url);
+    if (current) this.engine.remove(current);
+    this.engine.add({
+      url: link.url,
+      host: hostOf(link.url),
+      private: link.private,
+      status: link.status,
+      created_at: link.created_at,
+      tags: link.tags.map(normalizeText),
+      title: joinedWords(link.title),
+      description: joinedWords(link.description),
+      address: joinedWords(link.url),
+      text: text === undefined ? (current?.text ?? '') : joinedWords(text.slice(0, MAX_TEXT_LENGTH)),
+    });
+  }
+
+  /** Sets the page text of a link the index has; false (and nothing changes) if it has no such link. */
+  setText(url: string, text: string): boolean {
+    const current = this.stored(url);
+    if (!current) return false;
+    this.engine.remove(current);
+    this.engine.add({ ...current, text: joinedWords(text.slice(0, MAX_TEXT_LENGTH)) });
+    return true;
+  }
+
+  remove(url: string): void {
+    const current = this.stored(url);
+    if (current) this.engine.remove(current);
+  }
+
+  /**
+   * The URLs of the links that match, best match first when the query has words to match (a link's score is
+   * the sum of its words' BM25 scores, field boosts included), else newest first; ties newest first, then by URL.
+   */
+  search(query: Query, options: SearchOptions): string[] {
+    const lookups = new Lookups(this.engine);
+    const ranked = hasPositiveWords(query);
+    const hits: { url: string; score: number; createdAt: string }[] = [];
+    for (const url of candidates(query, lookups) ?? this.allUrls()) {
+      const link = this.engine.getStoredFields(url) as StoredLink | undefined;
+      if (!link || (options.publicOnly && link.private)) continue;
+      const score = scoreOf(query, url, link, lookups);
+      if (score === undefined) continue;
+      hits.push({ url, score: ranked ? score : 0, createdAt: link.created_at });
+    }
+    hits.sort((a, b) => b.score - a.score || compare(b.createdAt, a.createdAt) || compare(a.url, b.url));
+    return hits.map((hit) => hit.url);
+  }
+
+  private stored(url: string): IndexedLink | undefined {
+    const fields = this.engine.getStoredFields(url) as Omit<IndexedLink, 'url'> | undefined;
+    return fields && { url, ...fields };
+  }
+
+  private allUrls(): string[] {
+    return this.engine.search(MiniSearch.wildcard).map((result) => result.id as string);
+  }
+}
+
+/**
+ * The MiniSearch lookups of one search: each word, prefix and phrase is looked up once (a phrase as all of
+ * its words, confirmed later on the stored fields), with the score of each link it found.
+ */
+class Lookups {
+  private readonly results = new Map<string, Map<string, number>>();
+
+  constructor(private readonly engine: MiniSearch<IndexedLink>) {}
+
+  /** The links a word, prefix or phrase's words are found in, with their scores. */
+  found(query: Extract<Query, { kind: 'word' | 'prefix' | 'phrase' }>): Map<string, number> {
+    const key = JSON.stringify(query);
+    let found = this.results.get(key);
+    if (!found) {
+      const terms = query.kind === 'word' ? query.word : query.kind === 'prefix' ? query.prefix : query.words;
+      const results = this.engine.search(
+        { queries: typeof terms === 'string' ? [terms] : terms, combineWith: 'AND' },
+        { prefix: query.kind === 'prefix' },
+      );
+      found = new Map(results.map((result) => [result.id as string, result.score]));
+      this.results.set(key, found);
+    }
+    return found;
+  }
+}
+
+/**
+ * The links that can match, from the index alone, or undefined when it cannot narrow them down (a filter or
+ * a negation alone, which any link may satisfy): then every link is a candidate.
+ */
+function candidates(query: Query, lookups: Lookups): Iterable<string> | undefined {
+  switch (query.kind) {
+    case 'word':
+    case 'prefix':
+    case 'phrase':
+      return lookups.found(query).keys();
+    case 'and': {
+      // Any narrowed part bounds the whole: the smallest one is enough.
+      const narrowed = query.queries
+        .map((part) => candidates(part, lookups))
+        .filter((part) => part !== undefined)
+        .map((part) => [...part]);
+      return narrowed.sort((a, b) => a.length - b.length)[0];
+    }
+    case 'or': {
+      const parts = query.queries.map((part) => candidates(part, lookups));
+      if (parts.some((part) => part === undefined)) return undefined;
+      return new Set(parts.flatMap((part) => [...part!]));
+    }
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Whether a link matches: undefined if it does not, else the score its matching words give it (0 for a
+ * filter; a negation matches with 0, so excluded words never raise a score).
+ */
+function scoreOf(query: Query, url: string, link: StoredLink, lookups: Lookups): number | undefined {
+  switch (query.kind) {
+    case 'all':
+      return 0;
+    case 'word':
+    case 'prefix':
+    case 'phrase': {
+      const score = lookups.found(query).get(url);
+      if (query.kind === 'phrase' && score !== undefined && !holdsPhrase(link, query.words)) return undefined;
+      return score;
+    }
+    case 'not':
+      return scoreOf(query.query, url, link, lookups) === undefined ? 0 : undefined;
+    case 'and': {
+      let total = 0;
+      for (const part of query.queries) {
+        const score = scoreOf(part, url, link, lookups);
+        if (score === undefined) return undefined;
+        total += score;
+      }
+      return total;
+    }
+    case 'or': {
+      // Each alternative that matches adds its words: a link matching both `a OR b` ranks above one with a.
+      const scores = query.queries.map((part) => scoreOf(part, url, link, lookups));
+      const matched = scores.filter((score) => score !== undefined);
+      return matched.length === 0 ? undefined : matched.reduce((sum, score) => sum + score, 0);
+    }
+    default:
+      return holdsFilter(query, link) ? 0 : undefined;
+  }
+}
+
+function holdsFilter(
+  query: Extract<Query, { kind: 'tag' | 'site' | 'is' | 'after' | 'before' }>,
+  link: StoredLink,
+) {
+  switch (query.kind) {
+    case 'tag':
+      return link.tags.includes(query.tag);
+    case 'site':
+      return link.host === query.host || link.host.endsWith(`.${query.host}`);
+    case 'is':
+      return matchesState(link, query.state);
+    case 'after':
+      // created_at is an ISO timestamp: it sorts as text, and `2026-01-01T...` is not before `2026-01-01`.
+      return link.created_at >= query.date;
+    case 'before':
+      return link.created_at < query.date;
+  }
+}
+
+function matchesState(link: StoredLink, state: LinkState): boolean {
+  switch (state) {
+    case 'private':
+      return link.private;
+    case 'public':
+      return !link.private;
+    default:
+      return link.status === state;
+  }
+}
+
+/** The phrase's words side by side in one field (never across two fields). */
+function holdsPhrase(link: StoredLink, words: string[]): boolean {
+  const phrase = words.join(' ');
+  return TEXT_FIELDS.some((field) =>
+    containsWords(field === 'tags' ? joinedWords(link.tags.join(' ')) : link[field], phrase),
+  );
+}
+
+/** Whether words joined by spaces hold the phrase as whole words; without copying the (up to 100 KB) text. */
+function containsWords(words: string, phrase: string): boolean {
+  for (let at = words.indexOf(phrase); at !== -1; at = words.indexOf(phrase, at + 1)) {
+    const end = at + phrase.length;
+    if ((at === 0 || words[at - 1] === ' ') && (end === words.length || words[end] === ' ')) return true;
+  }
+  return false;
+}
+
+/** Whether the ranking has words to go by: some word, prefix or phrase that is not negated. */
+function hasPositiveWords(query: Query): boolean {
+  switch (query.kind) {
+    case 'word':
+    case 'prefix':
+    case 'phrase':
+      return true;
+    case 'and':
+    case 'or':
+      return query.queries.some(hasPositiveWords);
+    default:
+      return false;
+  }
+}
+
+/** Code-unit order: ISO timestamps and URLs compare as stored, whatever the locale. */
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function joinedWords(text: string): string {
+  return wordsOf(text).join(' ');
+}
+
+function hostOf(url: string): string {
+  return URL.canParse(url) ? new URL(url).hostname.replace(/\.$/u, '') : '';
+}
