@@ -203,6 +203,7 @@ describe('my links', () => {
     await page.getByLabel('Tag').fill('even');
     await page.getByRole('button', { name: 'Filter' }).click();
     await screenTitle(page, 'My links tagged even');
+    await page.getByRole('heading', { level: 2, name: 'Link 23' }).waitFor({ state: 'detached' });
     await page.getByRole('heading', { level: 2, name: 'Link 22' }).waitFor();
     expect(await listedTitles(page)).toEqual(Array.from({ length: 11 }, (_, i) => `Link ${22 - 2 * i}`));
   });

@@ -26,6 +26,11 @@ export function Links(props: { tag: string }) {
   const load = async (startToken?: string) => {
     setLoading(true);
     setProblem(undefined);
+    // A first page (another tag, a retry) replaces the list: never the old list under the new heading.
+    if (!startToken) {
+      setLinks([]);
+      setNextToken(null);
+    }
     try {
       const page = answer(
         await api.GET('/v1/links', {
