@@ -271,6 +271,7 @@ describe('the bookmarklet', () => {
     expect(await page.getByLabel('Title').inputValue()).toBe('Read later');
     await page.getByRole('button', { name: 'Save link' }).click();
     await screenTitle(page, 'My links');
+    await page.getByRole('heading', { level: 2, name: 'Read later' }).waitFor();
     expect(await listedTitles(page)).toEqual(['Read later']);
   });
 
