@@ -41,6 +41,10 @@ export async function ensureWebClientBuilt(): Promise<boolean> {
   // Loaded only when a build is needed: starting the runtime does not pay for Vite otherwise.
   const { build } = await import('vite');
   const fresh = `${WEB_CLIENT_BUILD}-${process.pid}-${randomUUID().slice(0, 8)}`;
+  // Vite keeps a NODE_ENV that is set (a test run sets `test`), and the Preact preset then adds its debug build:
+  // this is the production build whoever asks for it.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
   try {
     await build({
       configFile: join(WEB_CLIENT_SOURCES, 'vite.config.ts'),
@@ -55,6 +59,8 @@ export async function ensureWebClientBuilt(): Promise<boolean> {
       if (!['ENOTEMPTY', 'EEXIST'].includes((error as NodeJS.ErrnoException).code ?? '')) throw error;
     }
   } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
     rmSync(fresh, { recursive: true, force: true });
   }
   return true;

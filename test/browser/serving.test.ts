@@ -34,6 +34,9 @@ describe('serving the web client beside the API', () => {
     const asset = await get(script!);
     expect(asset.status).toBe(200);
     expect(asset.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(await asset.text(), 'the production build, without Preact debug').not.toContain(
+      '__PREACT_DEVTOOLS__',
+    );
   });
 
   it('given a client path with a query (the bookmarklet), when asked, then it is the client page too', async () => {
