@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Four levels of tests:
+ * Five levels of tests:
  * - unit: cores, handlers and adapters, with the AWS SDK mocked (aws-sdk-client-mock);
  * - integration: storage code against real DynamoDB Local and the SQS/S3 emulator;
  * - e2e: HTTP against the local runtime;
