@@ -1,11 +1,12 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Four levels of tests:
+ * Five levels of tests:
  * - unit: cores, handlers and adapters, with the AWS SDK mocked (aws-sdk-client-mock);
  * - integration: storage code against real DynamoDB Local and the SQS/S3 emulator;
  * - e2e: HTTP against the local runtime;
  * - infra: CDK assertions on the synthesized template;
+ * - browser: the web client in a real browser (Debian's Chromium), against the local runtime;
  * and a project of their own for the slow tests that start and stop engines themselves (restarts, a killed
  * `npm start`): `npm test` runs them too, with timeouts that allow Java several slow starts.
  */
@@ -41,6 +42,20 @@ export default defineConfig({
           globalSetup: ['test/support/global-engines.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // The web client in Debian's Chromium (playwright-core), against the local runtime serving its build.
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          globalSetup: ['test/support/global-engines.ts', 'test/browser/support/build-web-client.ts'],
+          // axe alone takes seconds per page on a busy machine.
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          // One browser at a time: Chromium is the heaviest thing a test run starts.
+          fileParallelism: false,
         },
       },
       {

@@ -17,6 +17,7 @@ import {
   type RouteDeclaration,
 } from '../shared/wiring.ts';
 import { invoke } from './functions.ts';
+import { webClientAnswer } from './web-client.ts';
 
 /** API Gateway's own limit on a request payload; the handlers enforce the contract's smaller one. */
 const GATEWAY_PAYLOAD_LIMIT = 10 * 1024 * 1024;
@@ -102,10 +103,19 @@ export function requestTarget(target: string): URL | undefined {
   return URL.parse(`http://localhost${target}`) ?? undefined;
 }
 
-/** The local stand-in for API Gateway: routes each request from the wiring to the same handler modules. */
-export function createApiServer(): Server {
+interface ApiServerOptions {
+  /** The web client's built files (build/web/), served for GET paths that no API route takes. */
+  webClientBuild?: string | undefined;
+}
+
+/**
+ * The local stand-in for API Gateway: routes each request from the wiring to the same handler modules. With a
+ * web client build, it also stands in for the delivery tier in front of the API: the wiring's routes come
+ * first, then the client's own paths and files; anything else is the API's JSON 404.
+ */
+export function createApiServer(options: ApiServerOptions = {}): Server {
   const server = createServer((request, response) => {
-    void handle(request, response).catch((error: unknown) => {
+    void handle(request, response, options).catch((error: unknown) => {
       console.error('local API server:', error);
       if (!response.headersSent)
         writeJson(response, 500, { error: { code: 'internal', message: 'Internal error' } });
@@ -152,7 +162,11 @@ function answerUnparsableRequest(error: NodeJS.ErrnoException, socket: Duplex): 
   socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${head.join('')}\r\n${payload}`);
 }
 
-async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+async function handle(
+  request: IncomingMessage,
+  response: ServerResponse,
+  options: ApiServerOptions,
+): Promise<void> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request as AsyncIterable<Buffer>) {
@@ -171,7 +185,16 @@ async function handle(request: IncomingMessage, response: ServerResponse): Promi
     });
     return;
   }
-  const match = matchRoute((request.method ?? 'GET').toUpperCase(), url.pathname);
+  const method = (request.method ?? 'GET').toUpperCase();
+  const match = matchRoute(method, url.pathname);
+  if (match.function === fallbackFunction && method === 'GET' && options.webClientBuild) {
+    const file = await webClientAnswer(options.webClientBuild, url.pathname);
+    if (file) {
+      response.writeHead(file.status, file.headers);
+      response.end(file.body);
+      return;
+    }
+  }
   const event = toApiGatewayEvent(request, url, Buffer.concat(chunks), match);
   const result = (await invoke(match.function, event)) as APIGatewayProxyStructuredResultV2;
   // Like API Gateway, the stand-in passes the function's headers on as they are: the handlers set nosniff.

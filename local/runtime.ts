@@ -34,6 +34,8 @@ interface RuntimeOptions {
   prefix?: string;
   /** Run the stream and queue pollers (the event source mappings); on unless false. */
   pollers?: boolean;
+  /** The web client's build (build/web/) to serve beside the API; none when undefined. */
+  webClientBuild?: string | undefined;
   /** Engines that already run (tests share one pair); when given, none are started. */
   engines?: { dynamoDbEndpoint: string; queuesEndpoint: string };
 }
@@ -125,7 +127,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       started.push({ endpoint: '', stop: () => notifications.stop() });
     }
 
-    const server = createApiServer();
+    const server = createApiServer({ webClientBuild: options.webClientBuild });
     await new Promise<void>((done) => server.listen(apiPort, '127.0.0.1', done));
     started.push({
       endpoint: '',

@@ -1,6 +1,7 @@
 import { loadDotEnv } from './dotenv.ts';
 import { LocalSetupError } from './engines.ts';
 import { startRuntime } from './runtime.ts';
+import { ensureWebClientBuilt, WEB_CLIENT_BUILD } from './web-client.ts';
 
 /**
  * `npm start`: the whole service on localhost.
@@ -23,11 +24,13 @@ const number = (name: string, fallback: number) => {
 process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
 
 try {
+  if (await ensureWebClientBuilt()) console.log('Built the web client (web/ into build/web/).');
   const runtime = await startRuntime({
     port: number('PORT', 3000),
     dataDir,
     dynamoDbPort: number('DYNAMODB_PORT', 8000),
     queuesPort: number('FAUXQS_PORT', 4566),
+    webClientBuild: WEB_CLIENT_BUILD,
   });
   const url = runtime.url;
   console.log(
@@ -39,6 +42,7 @@ try {
   console.log(`
 Delinkcious is running.
 
+  Web client     ${url}   (sign in with any username on this local runtime)
   API            ${url}   (docs: ${url}/docs, OpenAPI: ${url}/openapi.json)
   DynamoDB Local ${runtime.dynamoDbEndpoint}   tables: ${Object.values(runtime.tableNames).join(', ')}
   SQS + S3       ${runtime.queuesEndpoint}

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { answer, failure, json, type Operations } from '../http/openapi-operation.ts';
-import { recheckReport, recheckRequest, snapshotQuery } from './schemas.ts';
+import { recheckReport, recheckRequest, snapshotDownload, snapshotQuery } from './schemas.ts';
 
 /** The OpenAPI descriptions of the link checker's routes: page snapshots and the re-check by hand. */
 export const checkerOperations = {
@@ -11,9 +11,11 @@ export const checkerOperations = {
       'redirect to a presigned download URL valid for 5 minutes; the object is gzip-encoded HTML ' +
       "(`Content-Encoding: gzip`, the page's own `Content-Type`), served as a download " +
       '(`Content-Disposition: attachment; filename="snapshot-<fetch time>.html"`): a browser saves it and never ' +
-      'renders the untrusted page.',
+      'renders the untrusted page. A client that asks for JSON (`Accept: application/json`) gets the same URL ' +
+      'in a 200 instead: a browser client whose credential is a header cannot follow the redirect itself.',
     query: snapshotQuery,
     responses: {
+      '200': answer('The download URL, to a client that asks for JSON', { content: json(snapshotDownload) }),
       '302': answer('To a download URL valid for 5 minutes', {
         headers: { Location: z.string(), 'Cache-Control': z.literal('no-store') },
       }),

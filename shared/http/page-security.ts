@@ -22,15 +22,21 @@ interface PageResources {
   connectToSelf?: boolean;
   /** Origins the page's images come from (`img-src`), e.g. an avatar's host. */
   imagesFrom?: string[];
+  /** Whether the page loads its scripts, styles and images as files from the service itself (`'self'`). */
+  filesFromSelf?: boolean;
 }
 
 /** The CSP of a page with these inline blocks; a page with none gets `default-src 'none'` and the rest. */
 function contentSecurityPolicy(resources: PageResources = {}): string {
   const directives = ["default-src 'none'"];
-  if (resources.scripts?.length) directives.push(`script-src ${resources.scripts.map(hashSource).join(' ')}`);
-  if (resources.styles?.length) directives.push(`style-src ${resources.styles.map(hashSource).join(' ')}`);
+  const self = resources.filesFromSelf ? ["'self'"] : [];
+  const scripts = [...self, ...(resources.scripts ?? []).map(hashSource)];
+  const styles = [...self, ...(resources.styles ?? []).map(hashSource)];
+  const images = [...self, ...(resources.imagesFrom ?? [])];
+  if (scripts.length) directives.push(`script-src ${scripts.join(' ')}`);
+  if (styles.length) directives.push(`style-src ${styles.join(' ')}`);
   if (resources.connectToSelf) directives.push("connect-src 'self'");
-  if (resources.imagesFrom?.length) directives.push(`img-src ${resources.imagesFrom.join(' ')}`);
+  if (images.length) directives.push(`img-src ${images.join(' ')}`);
   directives.push("frame-ancestors 'none'", "base-uri 'none'", "form-action 'self'");
   return directives.join('; ');
 }
@@ -38,6 +44,17 @@ function contentSecurityPolicy(resources: PageResources = {}): string {
 /** The headers of an HTML page with these inline blocks. */
 export function pageSecurityHeaders(resources: PageResources = {}): Record<string, string> {
   return { 'content-security-policy': contentSecurityPolicy(resources), 'x-frame-options': 'DENY' };
+}
+
+/**
+ * The headers of the web client's page (web/): its scripts and styles are the built files under /assets/, never
+ * inline blocks, and it calls the API on the same origin.
+ */
+export function webClientSecurityHeaders(): Record<string, string> {
+  return {
+    ...pageSecurityHeaders({ filesFromSelf: true, connectToSelf: true }),
+    'referrer-policy': 'same-origin',
+  };
 }
 
 /** A CSP hash source: `'sha256-<base64>'` of the block's exact UTF-8 text. */

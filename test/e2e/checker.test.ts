@@ -107,6 +107,15 @@ describe('the link checker on the local runtime', () => {
       /^attachment; filename="snapshot-\w+\.html"$/,
     );
     expect(await download.text()).toBe(HOME);
+
+    const asJson = await alice.raw('GET', `/v1/links/snapshot?url=${encodeURIComponent(url)}`, {
+      headers: { accept: 'application/json' },
+    });
+    expect(asJson.status).toBe(200);
+    expect(asJson.body).toEqual({
+      download_url: expect.stringMatching(/X-Amz-Expires=300/),
+      expires_in_seconds: 300,
+    });
   });
 
   it("the original's status test: pending -> valid -> valid again -> invalid", async () => {

@@ -21,7 +21,9 @@ export const TEST_GITHUB_APP = {
 };
 
 /** The local runtime on a free port, over the run's shared engines, with tables of its own. */
-export async function startTestRuntime(options: { pollers?: boolean } = {}): Promise<Runtime> {
+export async function startTestRuntime(
+  options: { pollers?: boolean; webClientBuild?: string } = {},
+): Promise<Runtime> {
   for (const [name, value] of Object.entries(TEST_RUNTIME_DEFAULTS)) process.env[name] ??= value;
   Object.assign(process.env, TEST_GITHUB_APP);
   delete process.env.GITHUB_CALLBACK_URL;
@@ -31,6 +33,7 @@ export async function startTestRuntime(options: { pollers?: boolean } = {}): Pro
     dynamoDbPort: 0,
     queuesPort: 0,
     pollers: options.pollers ?? true,
+    webClientBuild: options.webClientBuild,
     prefix: `e2e-${randomBytes(4).toString('hex')}-`,
     engines: { dynamoDbEndpoint: inject('dynamoDbEndpoint'), queuesEndpoint: inject('queuesEndpoint') },
   });

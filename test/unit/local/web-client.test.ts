@@ -1,0 +1,98 @@
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { webClientAnswer, webClientBuildIsStale } from '../../../local/web-client.ts';
+import { cspDirectives } from '../../support/page-policy.ts';
+
+/** The local runtime's side of the web client: which GET paths the built files answer, and when to rebuild. */
+
+let folder: string;
+let build: string;
+let sources: string;
+const INDEX =
+  '<!doctype html><title>Delinkcious</title><script type="module" src="/assets/index-abc.js"></script>';
+
+beforeEach(() => {
+  folder = mkdtempSync(join(tmpdir(), 'web-client-'));
+  build = join(folder, 'build');
+  sources = join(folder, 'web');
+  mkdirSync(join(build, 'assets'), { recursive: true });
+  mkdirSync(join(sources, 'src'), { recursive: true });
+  writeFileSync(join(build, 'index.html'), INDEX);
+  writeFileSync(join(build, 'assets', 'index-abc.js'), 'console.log(1)');
+  writeFileSync(join(folder, 'secret.txt'), 'not to be served');
+  writeFileSync(join(sources, 'src', 'main.tsx'), '');
+});
+afterEach(() => rmSync(folder, { recursive: true, force: true }));
+
+describe("answering the client's paths", () => {
+  it.each([['/'], ['/sign-in'], ['/add'], ['/edit'], ['/help']])(
+    "given the client's path %s, when asked, then its index.html is the answer, with the page's security headers",
+    async (path) => {
+      const answer = await webClientAnswer(build, path);
+
+      expect(answer?.status).toBe(200);
+      expect(answer?.body.toString()).toBe(INDEX);
+      expect(answer?.headers['content-type']).toBe('text/html; charset=utf-8');
+      expect(answer?.headers['x-content-type-options']).toBe('nosniff');
+      expect(answer?.headers['x-frame-options']).toBe('DENY');
+      const csp = cspDirectives(answer?.headers['content-security-policy'] ?? '');
+      expect(csp.get('default-src')).toEqual(["'none'"]);
+      expect(csp.get('script-src')).toEqual(["'self'"]);
+      expect(csp.get('style-src')).toEqual(["'self'"]);
+      expect(csp.get('connect-src')).toEqual(["'self'"]);
+      expect(csp.get('frame-ancestors')).toEqual(["'none'"]);
+    },
+  );
+
+  it('given a built script, when asked under /assets/, then it is served as JavaScript, cacheable for good', async () => {
+    const answer = await webClientAnswer(build, '/assets/index-abc.js');
+
+    expect(answer?.body.toString()).toBe('console.log(1)');
+    expect(answer?.headers['content-type']).toBe('text/javascript; charset=utf-8');
+    expect(answer?.headers['cache-control']).toContain('immutable');
+  });
+
+  it.each([
+    ['/assets/missing-abc.js'],
+    ['/assets/../../secret.txt'],
+    ['/assets/..%2F..%2Fsecret.txt'],
+    ['/secret.txt'],
+    ['/links/more'],
+    ['/v1/nothing'],
+  ])(
+    'given %s, which is neither a client path nor a built file, when asked, then nothing answers (the API 404 stays)',
+    async (path) => {
+      expect(await webClientAnswer(build, path)).toBeUndefined();
+    },
+  );
+
+  it('given no build, when a client path is asked, then nothing answers', async () => {
+    expect(await webClientAnswer(join(folder, 'nowhere'), '/')).toBeUndefined();
+  });
+});
+
+describe('deciding whether to build the client', () => {
+  const at = (file: string, seconds: number) => utimesSync(file, seconds, seconds);
+
+  it('given a build newer than every source, when checked, then it is up to date', () => {
+    at(join(sources, 'src', 'main.tsx'), 1_000);
+    at(join(build, 'index.html'), 2_000);
+
+    expect(webClientBuildIsStale(sources, build)).toBe(false);
+  });
+
+  it('given a source changed after the build, when checked, then the build is stale', () => {
+    at(join(build, 'index.html'), 2_000);
+    at(join(sources, 'src', 'main.tsx'), 3_000);
+
+    expect(webClientBuildIsStale(sources, build)).toBe(true);
+  });
+
+  it('given no build, when checked, then it is stale', () => {
+    rmSync(join(build, 'index.html'));
+
+    expect(webClientBuildIsStale(sources, build)).toBe(true);
+  });
+});

@@ -1,0 +1,229 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { answer, api, problemFrom, type ApiProblem, type Link as SavedLink } from '../api/client.ts';
+import { ForScreenReaders, HealthBadge, ProblemNotice, ScreenTitle } from '../components.tsx';
+import { Link, navigate } from '../router.tsx';
+
+const PAGE_SIZE = 20;
+/** How long a deleted link can be brought back with Undo. */
+export const UNDO_SECONDS = 8;
+
+interface Deleted {
+  link: SavedLink;
+  /** Where it stood in the list, to put it back there. */
+  index: number;
+}
+
+/** My links, newest first, a page at a time, optionally of one tag; each can be edited, or deleted with undo. */
+export function Links(props: { tag: string }) {
+  const { tag } = props;
+  const [links, setLinks] = useState<SavedLink[]>([]);
+  const [nextToken, setNextToken] = useState<string | null>(null);
+  const [loading, setLoading] = useState(true);
+  const [problem, setProblem] = useState<ApiProblem>();
+  const [deleted, setDeleted] = useState<Deleted>();
+  const undoButton = useRef<HTMLButtonElement>(null);
+
+  const load = async (startToken?: string) => {
+    setLoading(true);
+    setProblem(undefined);
+    // A first page (another tag, a retry) replaces the list: never the old list under the new heading.
+    if (!startToken) {
+      setLinks([]);
+      setNextToken(null);
+    }
+    try {
+      const page = answer(
+        await api.GET('/v1/links', {
+          params: {
+            query: {
+              limit: PAGE_SIZE,
+              ...(tag ? { tag } : {}),
+              ...(startToken ? { start_token: startToken } : {}),
+            },
+          },
+        }),
+      );
+      setLinks((shown) => (startToken ? [...shown, ...page.links] : page.links));
+      setNextToken(page.next_token);
+    } catch (error) {
+      setProblem(problemFrom(error));
+    } finally {
+      setLoading(false);
+    }
+  };
+
+  useEffect(() => {
+    void load();
+  }, [tag]);
+
+  useEffect(() => {
+    if (!deleted) return;
+    undoButton.current?.focus();
+    const timer = setTimeout(() => setDeleted(undefined), UNDO_SECONDS * 1000);
+    return () => clearTimeout(timer);
+  }, [deleted]);
+
+  const remove = async (link: SavedLink) => {
+    setProblem(undefined);
+    try {
+      answer(await api.DELETE('/v1/links', { params: { query: { url: link.url } } }));
+      setDeleted({ link, index: links.findIndex((shown) => shown.url === link.url) });
+      setLinks((shown) => shown.filter((other) => other.url !== link.url));
+    } catch (error) {
+      setProblem(problemFrom(error));
+    }
+  };
+
+  const undo = async () => {
+    if (!deleted) return;
+    const { link, index } = deleted;
+    setDeleted(undefined);
+    try {
+      const { link: restored } = answer(
+        await api.POST('/v1/links', {
+          body: {
+            url: link.url,
+            title: link.title,
+            description: link.description,
+            tags: link.tags,
+            private: link.private,
+          },
+        }),
+      );
+      setLinks((shown) => [...shown.slice(0, index), restored, ...shown.slice(index)]);
+    } catch (error) {
+      setProblem(problemFrom(error));
+    }
+  };
+
+  const openSnapshot = async (link: SavedLink) => {
+    setProblem(undefined);
+    try {
+      const download = answer(
+        await api.GET('/v1/links/snapshot', {
+          params: { query: { url: link.url } },
+          headers: { accept: 'application/json' },
+        }),
+      );
+      // A download (the service serves snapshots as attachments): the page is saved, never rendered here.
+      location.assign(download.download_url);
+    } catch (error) {
+      setProblem(problemFrom(error));
+    }
+  };
+
+  return (
+    <section aria-labelledby="screen-title">
+      <ScreenTitle>{tag ? `My links tagged ${tag}` : 'My links'}</ScreenTitle>
+      <TagFilter tag={tag} />
+      <div aria-live="polite">
+        {deleted && (
+          <div class="notice" role="status">
+            <p>Deleted “{deleted.link.title || deleted.link.url}”.</p>
+            <button type="button" ref={undoButton} onClick={() => void undo()}>
+              Undo
+            </button>
+          </div>
+        )}
+      </div>
+      {problem && <ProblemNotice problem={problem} onRetry={() => void load()} />}
+      {!loading && !problem && links.length === 0 && !nextToken && (
+        <p class="empty">
+          {tag ? `No links tagged ${tag}.` : 'No links yet.'} <Link href="/add">Add a link</Link>
+        </p>
+      )}
+      <ul class="links" aria-busy={loading}>
+        {links.map((link) => (
+          <LinkItem
+            key={link.url}
+            link={link}
+            onDelete={() => void remove(link)}
+            onOpenSnapshot={() => void openSnapshot(link)}
+          />
+        ))}
+      </ul>
+      {loading && <p role="status">Loading…</p>}
+      {!loading && nextToken && (
+        <button type="button" onClick={() => void load(nextToken)}>
+          More links
+        </button>
+      )}
+    </section>
+  );
+}
+
+function TagFilter(props: { tag: string }) {
+  const [tags, setTags] = useState<{ name: string; count: number }[]>([]);
+  const [typed, setTyped] = useState(props.tag);
+  useEffect(() => {
+    setTyped(props.tag);
+  }, [props.tag]);
+  useEffect(() => {
+    // Completion only: the filter works without it.
+    void api.GET('/v1/tags').then(({ data }) => setTags(data?.tags ?? []));
+  }, []);
+  const filter = (event: Event) => {
+    event.preventDefault();
+    const tag = typed.trim().toLowerCase();
+    navigate(tag ? `/?tag=${encodeURIComponent(tag)}` : '/');
+  };
+  return (
+    <form role="search" class="filter" onSubmit={filter}>
+      <label for="tag-filter">Tag</label>
+      <input
+        id="tag-filter"
+        name="tag"
+        list="tag-options"
+        value={typed}
+        onInput={(event) => setTyped(event.currentTarget.value)}
+      />
+      <datalist id="tag-options">
+        {tags.map((tag) => (
+          <option key={tag.name} value={tag.name}>{`${tag.name} (${tag.count})`}</option>
+        ))}
+      </datalist>
+      <button type="submit">Filter</button>
+      {props.tag && <Link href="/">Show all</Link>}
+    </form>
+  );
+}
+
+function LinkItem(props: { link: SavedLink; onDelete: () => void; onOpenSnapshot: () => void }) {
+  const { link } = props;
+  const name = link.title || link.url;
+  return (
+    <li class="link">
+      <h2>
+        <a href={link.url} target="_blank" rel="noopener noreferrer">
+          {name}
+        </a>
+      </h2>
+      <p class="url">{link.url}</p>
+      {link.description && <p>{link.description}</p>}
+      <p class="meta">
+        <HealthBadge link={link} />
+        {link.private && <span class="badge">private</span>}
+        {link.tags.map((tag) => (
+          <Link key={tag} class="tag" href={`/?tag=${encodeURIComponent(tag)}`}>
+            <ForScreenReaders>tag </ForScreenReaders>
+            {tag}
+          </Link>
+        ))}
+      </p>
+      <p class="actions">
+        <Link href={`/edit?url=${encodeURIComponent(link.url)}`}>
+          Edit<ForScreenReaders> {name}</ForScreenReaders>
+        </Link>
+        <button type="button" class="link-button" onClick={props.onDelete}>
+          Delete<ForScreenReaders> {name}</ForScreenReaders>
+        </button>
+        {link.status !== 'pending' && (
+          // The checker keeps a snapshot of the page from its first look.
+          <button type="button" class="link-button" onClick={props.onOpenSnapshot}>
+            Snapshot<ForScreenReaders> of {name}</ForScreenReaders>
+          </button>
+        )}
+      </p>
+    </li>
+  );
+}
