@@ -1,4 +1,9 @@
+import { pageTokenKey } from '../aws/secrets.ts';
 import { SnapshotTextsForSearch } from '../checker/texts-for-search.ts';
+import { PageTokens } from '../pagination.ts';
+import { DynamoUserStore } from '../users/dynamodb.ts';
+import { UsersForLinks } from '../users/users-for-links.ts';
+import { LinkSearch } from './core.ts';
 import { LinksForSearch } from '../links/for-search.ts';
 import { S3SearchIndexStore } from './s3.ts';
 import { SqsSearchUpdates } from './sqs.ts';
@@ -18,3 +23,23 @@ export const searchIndexUpdater = () =>
 
 let updates: SqsSearchUpdates | undefined;
 export const searchUpdates = () => (updates ??= new SqsSearchUpdates());
+
+let search: LinkSearch | undefined;
+/** The listings' search, with its cache of indexes, once per cold start. */
+export function linkSearch(): LinkSearch {
+  if (!search) {
+    const authors = new UsersForLinks(new DynamoUserStore());
+    search = new LinkSearch(
+      searchIndexStore(),
+      linksForSearch(),
+      new PageTokens(pageTokenKey),
+      async (username) => (await authors.find(username)) !== undefined,
+    );
+  }
+  return search;
+}
+
+/** Tests install a search over in-memory stores here; undefined restores the wiring. */
+export function setLinkSearchForTests(service: LinkSearch | undefined): void {
+  search = service;
+}
