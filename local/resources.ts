@@ -166,7 +166,8 @@ export async function ensureQueuesAndBuckets(
       env[declaration.envVar] = `${endpoint}${new URL(queue.QueueUrl!).pathname}`;
     }
     for (const [name, declaration] of Object.entries(buckets)) {
-      const bucket = `${prefix}${name}`;
+      // Bucket names are lower case: `searchIndexes` is `<prefix>search-indexes`, as in the CDK app.
+      const bucket = `${prefix}${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
       try {
         await s3.send(new CreateBucketCommand({ Bucket: bucket }));
       } catch (error) {
