@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { LinkSearchIndex } from '../shared/search/index.ts';
 import { aLink } from '../test/support/builders.ts';
 
@@ -114,6 +115,12 @@ export function benchSearch(links: number): void {
   console.log(
     `  toJSON ${(serializeMs / 1000).toFixed(1)} s wall, ${(serializeCpuMs / 1000).toFixed(1)} s CPU; ` +
       `${(Buffer.byteLength(json) / 2 ** 20).toFixed(0)} MB serialized`,
+  );
+  // What the S3 store writes and a cold search downloads (shared/search/s3.ts).
+  const gzipStarted = performance.now();
+  const gzipped = gzipSync(json).length;
+  console.log(
+    `  gzip ${(gzipped / 2 ** 20).toFixed(0)} MB stored in S3 (${((performance.now() - gzipStarted) / 1000).toFixed(1)} s)`,
   );
 
   const directory = mkdtempSync(join(tmpdir(), 'bench-search-'));
