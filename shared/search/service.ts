@@ -43,3 +43,8 @@ export function linkSearch(): LinkSearch {
 export function setLinkSearchForTests(service: LinkSearch | undefined): void {
   search = service;
 }
+
+/** Tests install an updater over in-memory stores here; undefined restores the wiring. */
+export function setSearchIndexUpdaterForTests(service: SearchIndexUpdater | undefined): void {
+  updater = service;
+}
