@@ -847,7 +847,8 @@ export const functions = {
   },
   /**
    * The link checker (shared/checker/). The links stream's second consumer queues a check for each new link
-   * and deletes the snapshots of each deleted one.
+   * and deletes the snapshots of each deleted one; as the stream's dispatcher (AWS advises at most two
+   * consumers per shard), it also sends each change that matters to search to the searchUpdates queue.
    */
   enqueueLinkChecks: {
     entry: 'checker/enqueue-link-checks',
