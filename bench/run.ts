@@ -63,4 +63,4 @@ if (!only || ['links', 'public', 'fanout', 'fairness', 'erasure', 'import', 'sea
 // On the links core alone: no runtime needed.
 if (!only || only === 'regex') await benchRegexBudget(regexRequests);
 if (!only || only === 'parsers') benchParsers();
-if (!only || only === 'search') benchSearch(searchLinks);
+if (!only || only === 'search') await benchSearch(searchLinks);

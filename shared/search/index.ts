@@ -165,11 +165,12 @@ export class LinkSearchIndex {
   }
 
   /**
-   * Sweeps what removed and replaced links left in the inverted index, once they are a tenth of it or more
-   * (MiniSearch's own threshold): call it before toJSON, so that a saved index carries no dead terms for long.
+   * Sweeps what removed and replaced links left in the inverted index. Call it before toJSON: a saved index must
+   * carry no dead terms, because MiniSearch also sweeps them lazily while it searches, which would change the
+   * scores (each term's document count) from one search to the next, and so the order that pages rely on.
    */
   async compact(): Promise<void> {
-    if (this.engine.dirtCount > 0 && this.engine.dirtFactor >= 0.1)
+    if (this.engine.dirtCount > 0)
       await this.engine.vacuum({ batchSize: Number.MAX_SAFE_INTEGER, batchWait: 0 });
   }
 
