@@ -8,6 +8,7 @@ import { benchParsers } from './parsers.ts';
 import { benchPublic } from './public.ts';
 import { benchRegexBudget } from './regex.ts';
 import { benchSearch } from './search.ts';
+import { benchSearchHttp } from './search-http.ts';
 
 /**
  * `npm run bench`: benchmarks on the local runtime (in memory, free ports), printing numbers.
@@ -15,8 +16,10 @@ import { benchSearch } from './search.ts';
  * fan-out, CHECK_BACKLOG (2000) the checks queued ahead in the checker's fairness benchmark, REGEX_REQUESTS
  * (200) the listings per pattern of the regex budget, ERASURE_LINKS (10000) and ERASURE_FOLLOWERS (1000) the
  * account that the erasure benchmark deletes, IMPORT_BOOKMARKS (10000) the bookmarks of the import, and
- * SEARCH_LINKS (10000) the links of the search core's index, and ONLY=links, ONLY=public, ONLY=fanout,
- * ONLY=fairness, ONLY=erasure, ONLY=import, ONLY=regex, ONLY=parsers or ONLY=search runs one of them. Never part of `npm test`.
+ * SEARCH_LINKS (10000) the links of the search core's index, SEARCH_HTTP_LINKS (1000) those added through the
+ * API for search over HTTP, and ONLY=links, ONLY=public, ONLY=fanout,
+ * ONLY=fairness, ONLY=erasure, ONLY=import, ONLY=regex, ONLY=parsers, ONLY=search or ONLY=search-http runs one
+ * of them. Never part of `npm test`.
  */
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 // The benchmark sends far more than a client may; the limiter still does its one write per request.
@@ -39,10 +42,11 @@ const erasureSizes = {
 };
 const importBookmarks = Number(process.env.IMPORT_BOOKMARKS ?? 10_000);
 const searchLinks = Number(process.env.SEARCH_LINKS ?? 10_000);
+const searchHttpLinks = Number(process.env.SEARCH_HTTP_LINKS ?? 1000);
 const only = process.env.ONLY;
 
 console.log(`Delinkcious benchmarks on the local runtime`);
-if (!only || ['links', 'public', 'fanout', 'fairness', 'erasure', 'import'].includes(only)) {
+if (!only || ['links', 'public', 'fanout', 'fairness', 'erasure', 'import', 'search-http'].includes(only)) {
   const runtime = await startRuntime({ port: 0, dynamoDbPort: 0, queuesPort: 0, prefix: 'bench-' });
   try {
     if (!only || only === 'links') await benchLinks(runtime, iterations);
@@ -51,6 +55,7 @@ if (!only || ['links', 'public', 'fanout', 'fairness', 'erasure', 'import'].incl
     if (!only || only === 'fairness') await benchCheckerFairness(runtime, checkBacklog);
     if (!only || only === 'erasure') await benchErasure(runtime, erasureSizes);
     if (!only || only === 'import') await benchImport(runtime, importBookmarks);
+    if (!only || only === 'search-http') await benchSearchHttp(runtime, searchHttpLinks, iterations);
   } finally {
     await runtime.stop();
   }
@@ -58,4 +63,4 @@ if (!only || ['links', 'public', 'fanout', 'fairness', 'erasure', 'import'].incl
 // On the links core alone: no runtime needed.
 if (!only || only === 'regex') await benchRegexBudget(regexRequests);
 if (!only || only === 'parsers') benchParsers();
-if (!only || only === 'search') benchSearch(searchLinks);
+if (!only || only === 'search') await benchSearch(searchLinks);

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { LinkSearchIndex } from '../shared/search/index.ts';
 import { aLink } from '../test/support/builders.ts';
 
@@ -78,7 +79,7 @@ function cpuMsSince(start: NodeJS.CpuUsage): number {
   return (used.user + used.system) / 1000;
 }
 
-export function benchSearch(links: number): void {
+export async function benchSearch(links: number): Promise<void> {
   console.log(
     `\nSearch core: one user, ${links} links with ${TEXT_BYTES / 1024} KB of page text each ` +
       `(vocabulary ${VOCABULARY} words, Zipf)`,
@@ -101,6 +102,16 @@ export function benchSearch(links: number): void {
   }
   const buildMs = performance.now() - started;
   const buildCpuMs = cpuMsSince(startedCpu);
+  // What the updater does before each save: a batch replaces a few links, and compact() sweeps their old terms.
+  for (let i = 0; i < 10; i++) {
+    index.upsert(aLink({ url: `https://replaced.example/${i}`, title: words(next, 6) }), pageText(next));
+    index.upsert(aLink({ url: `https://replaced.example/${i}`, title: words(next, 6) }), pageText(next));
+  }
+  const compactStarted = process.cpuUsage();
+  await index.compact();
+  console.log(
+    `  compact after a batch of 10 replaced links: ${(cpuMsSince(compactStarted) / 1000).toFixed(2)} s CPU`,
+  );
   const serializeStarted = performance.now();
   const serializeCpu = process.cpuUsage();
   const json = index.toJSON();
@@ -114,6 +125,12 @@ export function benchSearch(links: number): void {
   console.log(
     `  toJSON ${(serializeMs / 1000).toFixed(1)} s wall, ${(serializeCpuMs / 1000).toFixed(1)} s CPU; ` +
       `${(Buffer.byteLength(json) / 2 ** 20).toFixed(0)} MB serialized`,
+  );
+  // What the S3 store writes and a cold search downloads (shared/search/s3.ts).
+  const gzipStarted = performance.now();
+  const gzipped = gzipSync(json).length;
+  console.log(
+    `  gzip ${(gzipped / 2 ** 20).toFixed(0)} MB stored in S3 (${((performance.now() - gzipStarted) / 1000).toFixed(1)} s)`,
   );
 
   const directory = mkdtempSync(join(tmpdir(), 'bench-search-'));

@@ -16,7 +16,9 @@ interface DeclaredQueue {
  * `maxReceiveCount` gets its own dead-letter queue with a redrive policy; one without is where failures land
  * (a stream's on-failure destination): nothing consumes it, so it keeps messages as long as SQS allows.
  * A fair queue (`fairBy`) needs nothing here: SQS fair queues are standard queues, made fair by the
- * MessageGroupId that producers put on each message (shared/checker/sqs.ts).
+ * MessageGroupId that producers put on each message (shared/checker/sqs.ts). A FIFO queue (`fifoBy`) and its
+ * dead-letter queue are both FIFO (SQS requires it), without content-based deduplication: producers send their
+ * own deduplication ids (shared/search/sqs.ts).
  */
 export function createQueue(scope: Construct, name: QueueName, declaration: QueueDeclaration): DeclaredQueue {
   const common = { encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true };
@@ -34,12 +36,15 @@ export function createQueue(scope: Construct, name: QueueName, declaration: Queu
     });
     return { queue };
   }
+  const fifo = declaration.fifoBy !== undefined ? { fifo: true } : {};
   const deadLetterQueue = new sqs.Queue(scope, `${name}DeadLetters`, {
     ...common,
+    ...fifo,
     retentionPeriod: FAILURE_RETENTION,
   });
   const queue = new sqs.Queue(scope, name, {
     ...common,
+    ...fifo,
     visibilityTimeout: Duration.seconds(declaration.visibilityTimeoutSeconds),
     deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: declaration.maxReceiveCount },
   });

@@ -156,11 +156,21 @@ export async function ensureQueuesAndBuckets(
   const s3 = new S3Client({ ...LOCAL_AWS, endpoint, forcePathStyle: true });
   try {
     for (const [name, declaration] of Object.entries(queues) as [string, QueueDeclaration][]) {
+      // A FIFO queue's name ends in `.fifo` and its dead-letter queue is FIFO too, as in SQS.
+      const fifo = declaration.fifoBy !== undefined;
+      const suffix = fifo ? '.fifo' : '';
+      const fifoAttributes: Record<string, string> = fifo ? { FifoQueue: 'true' } : {};
       const attributes: Record<string, string> = {
         VisibilityTimeout: String(declaration.visibilityTimeoutSeconds),
+        ...fifoAttributes,
       };
       if (declaration.maxReceiveCount !== undefined) {
-        const dlq = await sqs.send(new CreateQueueCommand({ QueueName: deadLetterQueueName(prefix, name) }));
+        const dlq = await sqs.send(
+          new CreateQueueCommand({
+            QueueName: `${deadLetterQueueName(prefix, name)}${suffix}`,
+            Attributes: fifoAttributes,
+          }),
+        );
         const { Attributes } = await sqs.send(
           new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ['QueueArn'] }),
         );
@@ -170,14 +180,15 @@ export async function ensureQueuesAndBuckets(
         });
       }
       const queue = await sqs.send(
-        new CreateQueueCommand({ QueueName: `${prefix}${name}`, Attributes: attributes }),
+        new CreateQueueCommand({ QueueName: `${prefix}${name}${suffix}`, Attributes: attributes }),
       );
       // The emulator names queues by a virtual host (sqs.<region>.localhost); the same path on the endpoint
       // itself keeps the SDK's requests on 127.0.0.1, as the SDK's resolved endpoint and the URL then agree.
       env[declaration.envVar] = `${endpoint}${new URL(queue.QueueUrl!).pathname}`;
     }
     for (const [name, declaration] of Object.entries(buckets)) {
-      const bucket = `${prefix}${name}`;
+      // Bucket names are lower case: `searchIndexes` is `<prefix>search-indexes`, as in the CDK app.
+      const bucket = `${prefix}${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
       try {
         await s3.send(new CreateBucketCommand({ Bucket: bucket }));
       } catch (error) {

@@ -14,7 +14,8 @@ import { LINK_CHECK_ATTRIBUTES, STALE_LINK_SCAN_ATTRIBUTES } from './links/check
  * lives in its context's folder under functions/; `ops` holds the service's own endpoints, and `shared` what
  * several contexts use alike (the streams' one failure queue).
  */
-export type ContextName = 'ops' | 'users' | 'links' | 'social' | 'news' | 'checker' | 'imports' | 'shared';
+export type ContextName =
+  'ops' | 'users' | 'links' | 'social' | 'news' | 'checker' | 'imports' | 'search' | 'shared';
 
 export type AttributeType = 'S' | 'N';
 
@@ -111,6 +112,13 @@ export interface QueueDeclaration {
    * body and hands messages out round-robin by tenant. See `messageGroupOf`.
    */
   fairBy?: string;
+  /**
+   * A FIFO queue: the field of each message's JSON body that is its MessageGroupId. Messages of one group are
+   * delivered in order and one batch at a time (so their consumer is the group's only writer); each message's
+   * MessageDeduplicationId is the hash of its body, so a resend of the same message within five minutes is
+   * dropped. Its dead-letter queue is FIFO too.
+   */
+  fifoBy?: string;
 }
 
 export const queues = {
@@ -159,6 +167,18 @@ export const queues = {
     envVar: 'IMPORT_UPLOADS_QUEUE_URL',
     visibilityTimeoutSeconds: 1800,
     maxReceiveCount: 5,
+  },
+  /**
+   * Each change of a link for its owner's search index (shared/search/model.ts), from the links stream's
+   * dispatcher: FIFO by username, so that a user's changes apply in order and one updater writes a user's index
+   * at a time. Six times updateSearchIndex's timeout.
+   */
+  searchUpdates: {
+    context: 'search',
+    envVar: 'SEARCH_UPDATES_QUEUE_URL',
+    visibilityTimeoutSeconds: 360,
+    maxReceiveCount: 5,
+    fifoBy: 'username',
   },
 } as const satisfies Record<string, QueueDeclaration>;
 
@@ -242,6 +262,17 @@ export const buckets = {
     keyPrefix: 'imports/',
     lifecycle: { abortIncompleteUploadsAfterDays: 1, expireAfterDays: 1 },
     notifyCreatedTo: 'importUploads',
+  },
+  /**
+   * Each user's search index (shared/search/s3.ts): `indexes/<username>.json.gz`, written by the updater from the
+   * links stream, read (and cached, checked by ETag) by searches. Rebuilt from the links when missing; deleted
+   * with its account. Kept as long as its owner.
+   */
+  searchIndexes: {
+    context: 'search',
+    envVar: 'SEARCH_INDEXES_BUCKET',
+    keyPrefix: 'indexes/',
+    lifecycle: { abortIncompleteUploadsAfterDays: 1 },
   },
 } as const satisfies Record<string, BucketDeclaration>;
 
@@ -347,6 +378,19 @@ export const HTTP_SIZE = {
   why:
     'an HTTP handler: a few DynamoDB calls (the SDK retries throttling within the 10 s); no client should ' +
     'wait longer, and API Gateway gives up at 30 s',
+} as const satisfies FunctionSize;
+
+/**
+ * The listings that also search (`q`): they load the owner's index into memory, once per cold start and again
+ * when it changed.
+ */
+export const SEARCH_SIZE = {
+  memoryMb: 2048,
+  timeoutSeconds: 10,
+  why:
+    "an HTTP handler that may load one user's search index: for 10,000 links with 10 KB of page text each, " +
+    '520 MB of heap, 1.4 GB of peak RSS and about 9 s of CPU at a cold start (README, "Search"): more memory ' +
+    'is more CPU. Warm searches are in memory',
 } as const satisfies FunctionSize;
 
 /** Functions fed by a stream or a queue: batches of writes. */
@@ -614,7 +658,7 @@ export const functions = {
       links: { read: [linkKeys.owner], batchWrite: [linkKeys.owner] },
       feeds: { read: [feedKeys.reader], batchWrite: [feedKeys.reader] },
     },
-    buckets: { snapshots: 'delete', imports: 'delete' },
+    buckets: { snapshots: 'delete', imports: 'delete', searchIndexes: 'delete' },
     sendsTo: ['accountErasures'],
   },
   getUser: {
@@ -626,8 +670,9 @@ export const functions = {
   listLinks: {
     entry: 'links/list-links',
     context: 'links',
-    size: HTTP_SIZE,
-    tables: { users: readsSessions, links: { read: [linkKeys.owner] } },
+    size: SEARCH_SIZE,
+    tables: { users: readsSessions, links: { read: [linkKeys.owner], batchRead: [linkKeys.owner] } },
+    buckets: { searchIndexes: 'read' },
     pageTokens: true,
   },
   /**
@@ -637,11 +682,12 @@ export const functions = {
   listPublicLinks: {
     entry: 'links/list-public-links',
     context: 'links',
-    size: HTTP_SIZE,
+    size: SEARCH_SIZE,
     tables: {
       users: { read: [userKeys.profile] },
       links: { read: [linkKeys.owner] },
     },
+    buckets: { searchIndexes: 'read' },
     pageTokens: true,
   },
   /** A user's public links (all, or those with a tag) as an Atom feed: the same reads as listPublicLinks. */
@@ -797,14 +843,15 @@ export const functions = {
   },
   /**
    * The link checker (shared/checker/). The links stream's second consumer queues a check for each new link
-   * and deletes the snapshots of each deleted one.
+   * and deletes the snapshots of each deleted one; as the stream's dispatcher (AWS advises at most two
+   * consumers per shard), it also sends each change that matters to search to the searchUpdates queue.
    */
   enqueueLinkChecks: {
     entry: 'checker/enqueue-link-checks',
     context: 'checker',
     size: EVENT_SIZE,
     tables: {},
-    sendsTo: ['linkChecks'],
+    sendsTo: ['linkChecks', 'searchUpdates'],
     buckets: { snapshots: 'delete' },
   },
   /**
@@ -903,6 +950,24 @@ export const functions = {
     },
     sendsTo: ['importUploads'],
     buckets: { imports: 'consume' },
+  },
+  /**
+   * The search context (shared/search/): applies each user's link changes to their index, a batch at a time,
+   * reading the page texts the checker keeps; builds a missing index from all the user's links.
+   */
+  updateSearchIndex: {
+    entry: 'search/update-search-index',
+    context: 'search',
+    size: {
+      memoryMb: 2048,
+      timeoutSeconds: 60,
+      why:
+        "loads, updates and writes back one user's whole index per batch: for 10,000 links with 10 KB of page " +
+        'text each, about 9 s of CPU to load, 8 s to serialize and 6 s to gzip, and 1.4 GB of peak RSS ' +
+        '(README, "Search"); more memory is more CPU. Building a missing index reads every page text',
+    },
+    tables: { links: { read: [linkKeys.owner] } },
+    buckets: { searchIndexes: 'readwrite', snapshots: 'read' },
   },
   /** Local runtime only: fires the daily re-check by hand (POST /dev/recheck). */
   devRecheck: {
@@ -1135,6 +1200,15 @@ export const eventSources: EventSourceDeclaration[] = [
     queue: 'accountErasures',
     function: 'eraseAccount',
     batchSize: 1,
+    maxBatchingWindowSeconds: 0,
+    maxConcurrency: 5,
+  },
+  // A user's changes arrive in order (FIFO); ten per batch, each user's index written once per batch.
+  {
+    kind: 'queue',
+    queue: 'searchUpdates',
+    function: 'updateSearchIndex',
+    batchSize: 10,
     maxBatchingWindowSeconds: 0,
     maxConcurrency: 5,
   },

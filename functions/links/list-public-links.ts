@@ -2,6 +2,7 @@ import { route } from '../../shared/http/handler.ts';
 import { validate } from '../../shared/http/validate.ts';
 import { publicLinksQuery, toLinkResponse } from '../../shared/links/schemas.ts';
 import { publicLinks } from '../../shared/links/service.ts';
+import { linkSearch } from '../../shared/search/service.ts';
 import { userPath } from '../../shared/users/schemas.ts';
 
 /** Public listings may be kept by any cache for a minute: what a link turning private risks, at most. */
@@ -16,11 +17,15 @@ export const handler = route(
   async (request) => {
     const { username } = validate(userPath, request.pathParameters);
     const query = validate(publicLinksQuery, request.query);
-    const listing = await publicLinks().page(username, {
-      tag: query.tag,
-      startToken: query.start_token,
-      limit: query.limit,
-    });
+    const page = { startToken: query.start_token, limit: query.limit };
+    const listing = query.q?.trim()
+      ? await linkSearch().page(username, {
+          q: query.q,
+          publicOnly: true,
+          filter: { tag: query.tag },
+          ...page,
+        })
+      : await publicLinks().page(username, { tag: query.tag, ...page });
     return {
       status: 200,
       body: { links: listing.links.map(toLinkResponse), next_token: listing.nextToken },

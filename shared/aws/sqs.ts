@@ -41,6 +41,8 @@ export const sqsClient = () => (client ??= new QueueClient());
 interface SendOptions {
   /** A fair queue's tenant of each message, sent as its MessageGroupId (none when it answers undefined). */
   messageGroupOf?: ((body: string) => string | undefined) | undefined;
+  /** A FIFO queue's deduplication id of each message (a resend with the same id within 5 minutes is dropped). */
+  deduplicationIdOf?: ((body: string) => string) | undefined;
 }
 
 /**
@@ -52,7 +54,7 @@ export async function sendInBatches(
   client: QueueClient,
   queueUrl: string,
   bodies: string[],
-  { messageGroupOf }: SendOptions = {},
+  { messageGroupOf, deduplicationIdOf }: SendOptions = {},
 ): Promise<void> {
   for (let i = 0; i < bodies.length; i += SEND_BATCH_LIMIT) {
     let entries: SendMessageBatchRequestEntry[] = bodies.slice(i, i + SEND_BATCH_LIMIT).map((body, index) => {
@@ -61,6 +63,7 @@ export async function sendInBatches(
         Id: String(index),
         MessageBody: body,
         ...(group ? { MessageGroupId: group } : {}),
+        ...(deduplicationIdOf ? { MessageDeduplicationId: deduplicationIdOf(body) } : {}),
       };
     });
     await retry(REFUSED_ENTRIES_RETRY, async () => {

@@ -10,7 +10,8 @@ import { gzip as gzipCallback } from 'node:zlib';
 import type { LinkRef } from '../links/checks.ts';
 import type { FetchedPage } from './model.ts';
 import type { SnapshotStore } from './ports.ts';
-import { newestFirst, snapshotDisposition, snapshotKey, snapshotPrefix } from './snapshots.ts';
+import { textOfPage } from './page-text.ts';
+import { newestFirst, pageTextKey, snapshotDisposition, snapshotKey, snapshotPrefix } from './snapshots.ts';
 import { requiredEnv } from '../config.ts';
 import { deleteObjects, objectClient, type ObjectClient } from '../aws/s3.ts';
 
@@ -29,6 +30,10 @@ export const s3Client = () => objectClient('The snapshot store');
  * so that a browser saves it as a file and never renders it, whatever origin serves it. (S3's origin is not the
  * API's anyway; locally the emulator serves on another port of localhost, which shares the API's cookies, and it
  * answers with the stored disposition: it ignores the presigned override.)
+ *
+ * Saving an HTML page also keeps its readable text (page-text.ts) at pageTextKey, replacing the previous one,
+ * before the check is recorded: the link's change that the record makes reaches the search index's updater,
+ * which reads the text then. Removing all of a link's snapshots removes its text too.
  */
 export class S3SnapshotStore implements SnapshotStore {
   constructor(
@@ -55,6 +60,17 @@ export class S3SnapshotStore implements SnapshotStore {
         },
       }),
     );
+    const text = textOfPage(page.body, page.contentType);
+    if (text !== undefined) {
+      await this.s3.send(
+        new PutObjectCommand({
+          Bucket: this.bucket,
+          Key: pageTextKey(link),
+          Body: await gzip(text),
+          ContentType: 'application/gzip',
+        }),
+      );
+    }
     return key;
   }
 
@@ -77,7 +93,7 @@ export class S3SnapshotStore implements SnapshotStore {
 
   async removeAll(link: LinkRef): Promise<number> {
     const keys = await this.keys(link);
-    await deleteObjects(this.s3, this.bucket, keys);
+    await deleteObjects(this.s3, this.bucket, [...keys, pageTextKey(link)]);
     return keys.length;
   }
 

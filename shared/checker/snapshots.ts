@@ -11,14 +11,27 @@ import { buckets } from '../wiring.ts';
  *
  * Usernames are `[a-z0-9-]`; the hash keeps 2,048-character URLs out of keys; the compact time sorts keys
  * oldest first, so the last key under a prefix is the latest snapshot.
+ *
+ * Beside them, the readable text of each link's latest snapshot (for search), gzip-compressed:
+ *
+ *   snapshots/<username>/text/<sha256 of the normalized URL, base64url>.txt.gz
+ *
+ * `text` is never a hash (those are 43 characters), so no link's snapshot prefix holds it, and the user's prefix,
+ * which account erasure deletes, holds both.
  */
 
 export const SNAPSHOT_KEY_PREFIX = buckets.snapshots.keyPrefix;
 const SUFFIX = '.html.gz';
 
+const urlHash = (url: string) => createHash('sha256').update(normalizeUrl(url)).digest('base64url');
+
 export function snapshotPrefix(link: LinkRef): string {
-  const hash = createHash('sha256').update(normalizeUrl(link.url)).digest('base64url');
-  return `${SNAPSHOT_KEY_PREFIX}${link.username}/${hash}/`;
+  return `${SNAPSHOT_KEY_PREFIX}${link.username}/${urlHash(link.url)}/`;
+}
+
+/** Where the readable text of the link's latest snapshot is kept. */
+export function pageTextKey(link: LinkRef): string {
+  return `${SNAPSHOT_KEY_PREFIX}${link.username}/text/${urlHash(link.url)}.txt.gz`;
 }
 
 /** `2026-11-23T18:00:00.000Z` -> `20261123T180000000Z`. */

@@ -71,7 +71,20 @@ const regexParameter = (field: string) =>
         'repetitions at most 100 (nested ones multiplied), at most 300 RE2 instructions once compiled.',
     });
 
+/** `q`: the search query language of the contract (shared/search/query.ts). */
+const searchParameter = z
+  .string()
+  .optional()
+  .meta({
+    maxLength: 512,
+    description:
+      'A search query: words (the last also as a prefix), "phrases", -word, a OR b, tag:go or #go, -tag:go, ' +
+      'site:example.com, is:private|public|valid|invalid|pending, after:/before:YYYY-MM-DD. With words, best ' +
+      'match first; else newest first. A malformed query is a 400 naming the offset of the problem.',
+  });
+
 export const listLinksQuery = z.object({
+  q: searchParameter,
   url_regex: regexParameter('url'),
   title_regex: regexParameter('title'),
   description_regex: regexParameter('description'),
@@ -82,6 +95,7 @@ export const listLinksQuery = z.object({
 
 /** The public listing's query: a tag and the page; the regex filters are the owner's alone. */
 export const publicLinksQuery = z.object({
+  q: searchParameter,
   tag: z.string().optional().meta({ description: 'An exact tag.' }),
   start_token: startTokenSchema,
   limit: limitSchema,

@@ -8,10 +8,14 @@ import { type LinkState, normalizeText, type Query, wordsOf } from './query.ts';
  * query's tree (and, or, not) is evaluated over both here. Pure: no AWS, no clock; the caller stores toJSON()
  * where it likes and keeps the index fresh (upsert, remove, setText) from the links stream and the checker.
  *
- * What each link keeps in the index (its stored fields, also the document MiniSearch indexed, so that a link
- * is removed from the inverted index exactly, without a vacuum): the fields of the filters, and each text
- * field as its normalized words joined by spaces, which phrases are checked against. The page text is cut at
- * MAX_TEXT_LENGTH, so a link weighs at most about that much.
+ * What each link keeps in the index: its stored fields are the fields of the filters and each short text field
+ * (title, description, tags, URL words) as its normalized words joined by spaces, which phrases are checked
+ * against. The page text is indexed but not stored: it is about half of a serialized index of pages of 10 KB,
+ * and loading it is the cold search's cost. So a phrase counts as found in the page text when all of its words
+ * are in that text (a lookup of the index's own terms), not necessarily side by side; in the other fields it
+ * must be exact. Since the text is not kept, a link leaves the index by MiniSearch's discard, which needs only
+ * its id; the terms it leaves behind are ignored by searches and swept by compact() before the index is saved.
+ * The page text is cut at MAX_TEXT_LENGTH.
  */
 
 /** The characters of a page's readable text that are indexed (about 100 KB); the rest is ignored. */
@@ -21,7 +25,7 @@ export const MAX_TEXT_LENGTH = 100 * 1024;
  * The version of what toJSON writes: bump it whenever the fields, the tokenization or the normalization
  * change, so that an index written before is rebuilt rather than searched with other rules.
  */
-export const INDEX_FORMAT = 1;
+export const INDEX_FORMAT = 2;
 
 /** What the index needs of a link. */
 export type SearchableLink = Pick<
@@ -46,14 +50,17 @@ interface IndexedLink {
   text: string;
 }
 
-/** What the index keeps of a link, beside its URL (the id). */
-type StoredLink = Omit<IndexedLink, 'url'>;
+/** What the index keeps of a link, beside its URL (the id): all but the page text. */
+type StoredLink = Omit<IndexedLink, 'url' | 'text'>;
 
 type TextField = 'title' | 'tags' | 'description' | 'address' | 'text';
 const TEXT_FIELDS: TextField[] = ['title', 'tags', 'description', 'address', 'text'];
 
 /** Title and tags weigh most, then what the link says about itself, then the page. */
 const BOOST: Record<TextField, number> = { title: 4, tags: 4, description: 2, address: 2, text: 1 };
+
+/** The text fields kept in the stored fields, where phrases are checked exactly. */
+const STORED_TEXT_FIELDS = ['title', 'tags', 'description', 'address'] as const;
 
 const STORED_FIELDS: (keyof IndexedLink)[] = [
   'host',
@@ -64,7 +71,6 @@ const STORED_FIELDS: (keyof IndexedLink)[] = [
   'title',
   'description',
   'address',
-  'text',
 ];
 
 const OPTIONS: Options<IndexedLink> = {
@@ -76,7 +82,8 @@ const OPTIONS: Options<IndexedLink> = {
   // normalized words.
   tokenize: (text, field) => (field === 'tags' ? wordsOf(text) : text.split(' ')),
   processTerm: (term) => term || null,
-  // Links are removed with the document they were added with (remove), never discarded: nothing to vacuum.
+  // Links are discarded (their text is not kept to remove them with); compact() vacuums before a save, rather
+  // than a timer in the background that a Lambda invocation may freeze halfway.
   autoVacuum: false,
   searchOptions: { boost: BOOST },
 };
@@ -127,13 +134,9 @@ export class LinkSearchIndex {
     return this.engine.has(url);
   }
 
-  /**
-   * Adds a link, or replaces what the index knows of it. Without `text`, a link already indexed keeps the
-   * page text it had (an edit from the links stream carries no page text); with it, the text is replaced.
-   */
-  upsert(link: SearchableLink, text?: string): void {
-    const current = this.stored(link.url);
-    if (current) this.engine.remove(current);
+  /** Adds a link, or replaces what the index knows of it, with its page text (none yet: empty). */
+  upsert(link: SearchableLink, text = ''): void {
+    this.discard(link.url);
     this.engine.add({
       url: link.url,
       host: hostOf(link.url),
@@ -144,7 +147,7 @@ export class LinkSearchIndex {
       title: joinedWords(link.title),
       description: joinedWords(link.description),
       address: joinedWords(link.url),
-      text: text === undefined ? (current?.text ?? '') : joinedWords(text.slice(0, MAX_TEXT_LENGTH)),
+      text: joinedWords(text.slice(0, MAX_TEXT_LENGTH)),
     });
   }
 
@@ -152,14 +155,23 @@ export class LinkSearchIndex {
   setText(url: string, text: string): boolean {
     const current = this.stored(url);
     if (!current) return false;
-    this.engine.remove(current);
-    this.engine.add({ ...current, text: joinedWords(text.slice(0, MAX_TEXT_LENGTH)) });
+    this.engine.discard(url);
+    this.engine.add({ ...current, url, text: joinedWords(text.slice(0, MAX_TEXT_LENGTH)) });
     return true;
   }
 
   remove(url: string): void {
-    const current = this.stored(url);
-    if (current) this.engine.remove(current);
+    this.discard(url);
+  }
+
+  /**
+   * Sweeps what removed and replaced links left in the inverted index. Call it before toJSON: a saved index must
+   * carry no dead terms, because MiniSearch also sweeps them lazily while it searches, which would change the
+   * scores (each term's document count) from one search to the next, and so the order that pages rely on.
+   */
+  async compact(): Promise<void> {
+    if (this.engine.dirtCount > 0)
+      await this.engine.vacuum({ batchSize: Number.MAX_SAFE_INTEGER, batchWait: 0 });
   }
 
   /**
@@ -181,9 +193,12 @@ export class LinkSearchIndex {
     return hits.map((hit) => hit.url);
   }
 
-  private stored(url: string): IndexedLink | undefined {
-    const fields = this.engine.getStoredFields(url) as Omit<IndexedLink, 'url'> | undefined;
-    return fields && { url, ...fields };
+  private stored(url: string): StoredLink | undefined {
+    return this.engine.getStoredFields(url) as StoredLink | undefined;
+  }
+
+  private discard(url: string): void {
+    if (this.engine.has(url)) this.engine.discard(url);
   }
 
   private allUrls(): string[] {
@@ -210,6 +225,18 @@ class Lookups {
         { queries: typeof terms === 'string' ? [terms] : terms, combineWith: 'AND' },
         { prefix: query.kind === 'prefix' },
       );
+      found = new Map(results.map((result) => [result.id as string, result.score]));
+      this.results.set(key, found);
+    }
+    return found;
+  }
+
+  /** The links whose page text has all the words. */
+  inText(words: string[]): Map<string, number> {
+    const key = `text:${JSON.stringify(words)}`;
+    let found = this.results.get(key);
+    if (!found) {
+      const results = this.engine.search({ queries: words, combineWith: 'AND' }, { fields: ['text'] });
       found = new Map(results.map((result) => [result.id as string, result.score]));
       this.results.set(key, found);
     }
@@ -257,7 +284,8 @@ function scoreOf(query: Query, url: string, link: StoredLink, lookups: Lookups):
     case 'prefix':
     case 'phrase': {
       const score = lookups.found(query).get(url);
-      if (query.kind === 'phrase' && score !== undefined && !holdsPhrase(link, query.words)) return undefined;
+      if (query.kind === 'phrase' && score !== undefined && !holdsPhrase(url, link, query.words, lookups))
+        return undefined;
       return score;
     }
     case 'not':
@@ -312,12 +340,16 @@ function matchesState(link: StoredLink, state: LinkState): boolean {
   }
 }
 
-/** The phrase's words side by side in one field (never across two fields). */
-function holdsPhrase(link: StoredLink, words: string[]): boolean {
+/**
+ * The phrase's words side by side in one of the stored fields (never across two), or all of them in the page
+ * text, which is not stored (see the comment at the top).
+ */
+function holdsPhrase(url: string, link: StoredLink, words: string[], lookups: Lookups): boolean {
   const phrase = words.join(' ');
-  return TEXT_FIELDS.some((field) =>
+  const exact = STORED_TEXT_FIELDS.some((field) =>
     containsWords(field === 'tags' ? joinedWords(link.tags.join(' ')) : link[field], phrase),
   );
+  return exact || lookups.inText(words).has(url);
 }
 
 /** Whether words joined by spaces hold the phrase as whole words; without copying the (up to 100 KB) text. */

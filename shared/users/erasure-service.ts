@@ -1,6 +1,7 @@
 import { SnapshotsErasure } from '../checker/erasure.ts';
 import { ImportsErasure } from '../imports/service.ts';
 import { LinksErasure } from '../links/erasure.ts';
+import { SearchIndexErasure } from '../search/erasure.ts';
 import { FeedsErasure } from '../news/erasure.ts';
 import { DynamoFollowStore } from '../social/dynamodb.ts';
 import { SocialErasure } from '../social/erasure.ts';
@@ -35,6 +36,7 @@ export function accountErasure(): AccountErasure {
     imports: new ImportsErasure(),
     links: new LinksErasure(),
     snapshots: new SnapshotsErasure(),
+    searchIndex: new SearchIndexErasure(),
     queue: new SqsErasureQueue(),
   });
   return erasure;

@@ -57,6 +57,7 @@ export interface ErasurePorts {
   imports: ChunkedErasure;
   links: ChunkedErasure;
   snapshots: ChunkedErasure;
+  searchIndex: ChunkedErasure;
   queue: ErasureQueue;
 }
 
@@ -109,6 +110,8 @@ export class AccountErasure {
         return this.ports.links.eraseChunk(username);
       case 'snapshots':
         return this.ports.snapshots.eraseChunk(username);
+      case 'searchIndex':
+        return this.ports.searchIndex.eraseChunk(username);
       case 'news':
         return this.ports.news.eraseChunk(username);
       case 'account':

@@ -97,9 +97,18 @@ export interface Profile {
  */
 /**
  * The erasure's steps, in order. Imports go before links: a running import stops at its next checkpoint once its
- * record is gone, and whatever it inserted before that the links step then deletes.
+ * record is gone, and whatever it inserted before that the links step then deletes. The search index goes after
+ * the links: the updater deletes an index left empty, so the links' late removals cannot bring one back.
  */
-export const ERASURE_STEPS = ['follows', 'imports', 'links', 'snapshots', 'news', 'account'] as const;
+export const ERASURE_STEPS = [
+  'follows',
+  'imports',
+  'links',
+  'snapshots',
+  'searchIndex',
+  'news',
+  'account',
+] as const;
 export type ErasureStep = (typeof ERASURE_STEPS)[number];
 
 /** One message of the erasure queue: whose account, the step to run, and where in it the last run stopped. */

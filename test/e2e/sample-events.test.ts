@@ -70,6 +70,8 @@ const expectedStatus: Record<FunctionName, number | typeof NO_FAILURES | typeof 
   // A check request for a link that does not exist: skipped, without a fetch.
   checkLink: NO_FAILURES,
   recheckStaleLinks: REPORTS,
+  // An added link of alice's: her index is built from her links and saved.
+  updateSearchIndex: NO_FAILURES,
   devRecheck: 200,
   createToken: 201,
   listTokens: 200,

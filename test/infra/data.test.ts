@@ -130,7 +130,7 @@ describe('the buckets, given the wiring', () => {
     dataTemplate.resourceCountIs('AWS::S3::Bucket', declaredBuckets.length);
     for (const [name] of declaredBuckets) {
       expect(flat(bucketResource(name).Properties.BucketName)).toBe(
-        `delinkcious-dev-${name}-<AWS::AccountId>-<AWS::Region>`,
+        `delinkcious-dev-${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}-<AWS::AccountId>-<AWS::Region>`,
       );
     }
   });

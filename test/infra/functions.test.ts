@@ -11,6 +11,7 @@ import { GITHUB_CALLBACK_PATH, functionCode } from '../../lib/functions.ts';
 import {
   EVENT_SIZE,
   HTTP_SIZE,
+  SEARCH_SIZE,
   buckets,
   deployedFunctionNames,
   eventSources,
@@ -81,7 +82,9 @@ describe('the functions, given the wiring', () => {
   });
 
   it('sizes HTTP handlers for short requests and event consumers for batches', () => {
-    expect(functions.listLinks.size).toMatchObject({ memoryMb: HTTP_SIZE.memoryMb, timeoutSeconds: 10 });
+    expect(functions.addLink.size).toMatchObject({ memoryMb: HTTP_SIZE.memoryMb, timeoutSeconds: 10 });
+    // The listings that search hold a user's index in memory.
+    expect(functions.listLinks.size).toMatchObject({ memoryMb: SEARCH_SIZE.memoryMb, timeoutSeconds: 10 });
     expect(functions.writeFeeds.size).toMatchObject({ memoryMb: EVENT_SIZE.memoryMb, timeoutSeconds: 30 });
     expect(functions.openapi.size.memoryMb).toBeGreaterThan(HTTP_SIZE.memoryMb);
   });

@@ -83,7 +83,7 @@ describe('least privilege, given the wiring', () => {
   ]);
   const bucketArns = new Map(
     (Object.keys(buckets) as BucketName[]).map((name) => [
-      `arn:<AWS::Partition>:s3:::delinkcious-dev-${name}-<AWS::AccountId>-<AWS::Region>`,
+      `arn:<AWS::Partition>:s3:::delinkcious-dev-${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}-<AWS::AccountId>-<AWS::Region>`,
       name,
     ]),
   );

@@ -2,6 +2,7 @@ import { ImportsErasure } from '../../shared/imports/service.ts';
 import { describe, expect, it } from 'vitest';
 import { invoke } from '../../local/functions.ts';
 import { SnapshotsErasure } from '../../shared/checker/erasure.ts';
+import { SearchIndexErasure } from '../../shared/search/erasure.ts';
 import { LinksErasure } from '../../shared/links/erasure.ts';
 import { DynamoFeedStore } from '../../shared/news/dynamodb.ts';
 import { FeedsErasure } from '../../shared/news/erasure.ts';
@@ -34,6 +35,7 @@ const realPorts = (): ErasurePorts => ({
   imports: new ImportsErasure(),
   links: new LinksErasure(),
   snapshots: new SnapshotsErasure(),
+  searchIndex: new SearchIndexErasure(),
   queue: new SqsErasureQueue(),
 });
 

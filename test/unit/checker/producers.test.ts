@@ -19,6 +19,7 @@ beforeAll(() => {
   vi.stubEnv('LINKS_TABLE', 'links-table');
   vi.stubEnv('LINK_CHECKS_QUEUE_URL', 'link-checks');
   vi.stubEnv('LINK_CHECKS_ENABLED', 'true');
+  vi.stubEnv('SEARCH_UPDATES_QUEUE_URL', 'search-updates.fifo');
 });
 afterAll(() => {
   sqs.restore();
@@ -31,15 +32,19 @@ beforeEach(() => {
   sqs.on(SendMessageBatchCommand).resolves({ Failed: [] });
 });
 
-/** The queued checks: [owner in the body, MessageGroupId]. */
-const queued = () =>
+/** The messages sent to a queue. */
+const sentTo = (queueUrl: string) =>
   sqs
     .commandCalls(SendMessageBatchCommand)
-    .flatMap((call) => call.args[0].input.Entries!)
-    .map((entry) => [
-      (JSON.parse(entry.MessageBody!) as { username: string }).username,
-      entry.MessageGroupId,
-    ]);
+    .filter((call) => call.args[0].input.QueueUrl === queueUrl)
+    .flatMap((call) => call.args[0].input.Entries!);
+
+/** The queued checks: [owner in the body, MessageGroupId]. */
+const queued = () =>
+  sentTo('link-checks').map((entry) => [
+    (JSON.parse(entry.MessageBody!) as { username: string }).username,
+    entry.MessageGroupId,
+  ]);
 
 const insertRecord = (username: string, url: string): DynamoDBRecord => ({
   eventID: `${username}-${url}`,
@@ -65,6 +70,25 @@ describe('the producers of link checks', () => {
       ['alice', 'alice'],
       ['bob', 'bob'],
     ]);
+  });
+
+  it("given new links of two users on the stream, when enqueueLinkChecks handles them, then each goes to the search updates in its owner's FIFO group, deduplicated by content", async () => {
+    const { handler } = await import('../../../functions/checker/enqueue-link-checks.ts');
+    const records = [insertRecord('alice', 'https://a.example/'), insertRecord('bob', 'https://b.example/')];
+
+    await handler({ Records: records }, aLambdaContext());
+    // The stream hands the same batch again after a failure: the same deduplication ids.
+    await handler({ Records: records }, aLambdaContext());
+
+    const sent = sentTo('search-updates.fifo');
+    expect(sent.map((entry) => [JSON.parse(entry.MessageBody!), entry.MessageGroupId])).toMatchObject([
+      [{ username: 'alice', change: 'upsert', link: { url: 'https://a.example/' } }, 'alice'],
+      [{ username: 'bob', change: 'upsert', link: { url: 'https://b.example/' } }, 'bob'],
+      [{ username: 'alice' }, 'alice'],
+      [{ username: 'bob' }, 'bob'],
+    ]);
+    expect(sent[2]!.MessageDeduplicationId).toBe(sent[0]!.MessageDeduplicationId);
+    expect(sent[0]!.MessageDeduplicationId).not.toBe(sent[1]!.MessageDeduplicationId);
   });
 
   it('given stale links of two users, when the daily re-check runs, then each check carries its owner as group', async () => {

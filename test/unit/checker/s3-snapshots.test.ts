@@ -1,8 +1,9 @@
-import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { DeleteObjectsCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { FetchedPage } from '../../../shared/checker/model.ts';
 import { S3SnapshotStore } from '../../../shared/checker/s3.ts';
-import { snapshotDisposition, snapshotKey } from '../../../shared/checker/snapshots.ts';
+import { pageTextKey, snapshotDisposition, snapshotKey } from '../../../shared/checker/snapshots.ts';
 import { useMockedS3 } from '../support/s3.ts';
 
 /** Snapshots are untrusted pages: stored and handed out as downloads, never as pages a browser renders. */
@@ -53,5 +54,42 @@ describe('snapshot downloads', () => {
     ['snapshots/alice/odd-key', 'snapshot-page.html'],
   ])('given the key %s, then the download is named %s', (key, name) => {
     expect(snapshotDisposition(key)).toBe(`attachment; filename="${name}"`);
+  });
+});
+
+describe('page texts beside the snapshots', () => {
+  it("given an HTML page, when saved, then its readable text is kept at the link's text key, scripts left out", async () => {
+    mocked.on(PutObjectCommand).resolves({});
+
+    await store.save(link, { ...page, body: Buffer.from('<p>Hello</p><script>steal()</script>') });
+
+    const text = mocked
+      .commandCalls(PutObjectCommand)
+      .map((call) => call.args[0].input)
+      .find((input) => input.Key === pageTextKey(link))!;
+    expect(gunzipSync(text.Body as Uint8Array).toString('utf8')).toBe('Hello');
+  });
+
+  it('given a page that is not HTML, when saved, then no text is kept', async () => {
+    mocked.on(PutObjectCommand).resolves({});
+
+    await store.save(link, { ...page, contentType: 'application/pdf' });
+
+    expect(mocked.commandCalls(PutObjectCommand).map((call) => call.args[0].input.Key)).toEqual([
+      snapshotKey(link, page.fetchedAt),
+    ]);
+  });
+
+  it('given a deleted link, when all its snapshots are removed, then its text goes too', async () => {
+    mocked.on(ListObjectsV2Command).resolves({ Contents: [{ Key: snapshotKey(link, page.fetchedAt) }] });
+    mocked.on(DeleteObjectsCommand).resolves({});
+
+    await store.removeAll(link);
+
+    const deleted = mocked.commandCalls(DeleteObjectsCommand)[0]!.args[0].input.Delete!.Objects!;
+    expect(deleted.map((object) => object.Key)).toEqual([
+      snapshotKey(link, page.fetchedAt),
+      pageTextKey(link),
+    ]);
   });
 });

@@ -68,8 +68,7 @@ interface Entry {
 function modelOf(operations: Operation[]): Map<string, Entry> {
   const model = new Map<string, Entry>();
   for (const op of operations) {
-    if (op.kind === 'upsert')
-      model.set(op.link.url, { link: op.link, text: op.text ?? model.get(op.link.url)?.text ?? '' });
+    if (op.kind === 'upsert') model.set(op.link.url, { link: op.link, text: op.text ?? '' });
     if (op.kind === 'remove') model.delete(op.url);
     if (op.kind === 'setText') {
       const entry = model.get(op.url);

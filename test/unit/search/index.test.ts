@@ -201,16 +201,42 @@ describe('LinkSearchIndex: ranking', () => {
 });
 
 describe('LinkSearchIndex: updates', () => {
-  it('given a link indexed with page text, when it is edited without text, then it keeps its page text', () => {
+  it('given a link indexed with page text, when it is upserted again with its text, then both are searched anew', () => {
     const index = aSmallIndex();
 
-    index.upsert(aLink({ url: GO, title: 'Effective Go (revised)', tags: ['go'] }));
+    index.upsert(aLink({ url: GO, title: 'Effective Go (revised)', tags: ['go'] }), 'unusual properties');
 
     expect(search(index, 'unusual')).toEqual([GO]);
     expect(search(index, 'revised')).toEqual([GO]);
     expect(search(index, 'tips')).toEqual([]);
     expect(search(index, 'tag:programming')).toEqual([RUST]);
     expect(index.size).toBe(3);
+  });
+
+  it('given a link indexed with page text, when it is upserted without text, then its old text is not found', () => {
+    const index = aSmallIndex();
+
+    index.upsert(aLink({ url: GO, title: 'Effective Go' }));
+
+    expect(search(index, 'unusual')).toEqual([]);
+    expect(search(index, 'effective')).toEqual([GO]);
+  });
+
+  it('given a phrase whose words are all in the page text but apart, when searched, then it matches (the text is not stored)', () => {
+    expect(search(aSmallIndex(), '"language unusual"')).toEqual([GO]);
+    expect(search(aSmallIndex(), '"language absent"')).toEqual([]);
+  });
+
+  it('given many replaced links, when compacted and saved, then the loaded index answers as before', async () => {
+    const index = aSmallIndex();
+    for (let round = 0; round < 5; round++) index.upsert(aLink({ url: RUST, title: `Rust ${round}` }));
+
+    await index.compact();
+    const loaded = LinkSearchIndex.fromJSON(index.toJSON());
+
+    expect(search(loaded, 'rust')).toEqual([RUST]);
+    expect(search(loaded, 'effective')).toEqual([GO]);
+    expect(loaded.size).toBe(3);
   });
 
   it('given a link, when its page text arrives later, then its words are found and the old ones are not', () => {

@@ -19,6 +19,7 @@ class World {
   imports = new Map<string, number>();
   links = new Map<string, number>();
   snapshots = new Map<string, number>();
+  searchIndexes = new Set<string>();
   /** reader -> the authors of their feed items, one entry per item */
   feeds = new Map<string, string[]>();
   revoked: string[] = [];
@@ -149,6 +150,13 @@ class World {
           return this.chunkOf(this.snapshots, username, 1000);
         },
       },
+      searchIndex: {
+        eraseChunk: async (username) => {
+          this.step();
+          this.searchIndexes.delete(username);
+          return { done: true };
+        },
+      },
       queue: {
         send: async (progress) => {
           this.step();
@@ -168,6 +176,7 @@ class World {
       imports: this.imports.get(username) ?? 0,
       links: this.links.get(username) ?? 0,
       snapshots: this.snapshots.get(username) ?? 0,
+      searchIndex: this.searchIndexes.has(username),
       ownNews: this.feeds.has(username),
       inOthersNews: [...this.feeds.values()].flat().filter((author) => author === username).length,
     };
@@ -182,6 +191,7 @@ const NOTHING_LEFT = {
   imports: 0,
   links: 0,
   snapshots: 0,
+  searchIndex: false,
   ownNews: false,
   inOthersNews: 0,
 };
@@ -201,6 +211,7 @@ function givenDora(sizes: { links: number; snapshots: number; followers: number;
   world.links.set('dora', sizes.links);
   world.links.set('erin', 3);
   world.snapshots.set('dora', sizes.snapshots);
+  world.searchIndexes.add('dora');
   world.feeds.set('dora', ['erin']);
   for (let i = 0; i < sizes.followers; i++) {
     const reader = `reader-${String(i).padStart(4, '0')}`;

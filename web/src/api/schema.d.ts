@@ -2003,6 +2003,8 @@ export interface operations {
     get_v1_users_username_links: {
         parameters: {
             query?: {
+                /** @description A search query: words (the last also as a prefix), "phrases", -word, a OR b, tag:go or #go, -tag:go, site:example.com, is:private|public|valid|invalid|pending, after:/before:YYYY-MM-DD. With words, best match first; else newest first. A malformed query is a 400 naming the offset of the problem. */
+                q?: string;
                 /** @description An exact tag. */
                 tag?: string;
                 /** @description The next_token of the previous page. */
@@ -2066,6 +2068,8 @@ export interface operations {
     get_v1_0_users_username_links: {
         parameters: {
             query?: {
+                /** @description A search query: words (the last also as a prefix), "phrases", -word, a OR b, tag:go or #go, -tag:go, site:example.com, is:private|public|valid|invalid|pending, after:/before:YYYY-MM-DD. With words, best match first; else newest first. A malformed query is a 400 naming the offset of the problem. */
+                q?: string;
                 /** @description An exact tag. */
                 tag?: string;
                 /** @description The next_token of the previous page. */
@@ -2370,6 +2374,8 @@ export interface operations {
     get_v1_links: {
         parameters: {
             query?: {
+                /** @description A search query: words (the last also as a prefix), "phrases", -word, a OR b, tag:go or #go, -tag:go, site:example.com, is:private|public|valid|invalid|pending, after:/before:YYYY-MM-DD. With words, best match first; else newest first. A malformed query is a 400 naming the offset of the problem. */
+                q?: string;
                 /** @description Unanchored RE2 regular expression matched against the url, at most 256 characters, counted repetitions at most 100 (nested ones multiplied), at most 300 RE2 instructions once compiled. */
                 url_regex?: string;
                 /** @description Unanchored RE2 regular expression matched against the title, at most 256 characters, counted repetitions at most 100 (nested ones multiplied), at most 300 RE2 instructions once compiled. */
@@ -2649,6 +2655,8 @@ export interface operations {
     get_v1_0_links: {
         parameters: {
             query?: {
+                /** @description A search query: words (the last also as a prefix), "phrases", -word, a OR b, tag:go or #go, -tag:go, site:example.com, is:private|public|valid|invalid|pending, after:/before:YYYY-MM-DD. With words, best match first; else newest first. A malformed query is a 400 naming the offset of the problem. */
+                q?: string;
                 /** @description Unanchored RE2 regular expression matched against the url, at most 256 characters, counted repetitions at most 100 (nested ones multiplied), at most 300 RE2 instructions once compiled. */
                 url_regex?: string;
                 /** @description Unanchored RE2 regular expression matched against the title, at most 256 characters, counted repetitions at most 100 (nested ones multiplied), at most 300 RE2 instructions once compiled. */

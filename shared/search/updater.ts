@@ -1,0 +1,68 @@
+import type { Link } from '../links/model.ts';
+import { LinkSearchIndex } from './index.ts';
+import type { SearchUpdate } from './model.ts';
+import type { LinksForSearch, PageTexts, SearchIndexStore } from './ports.ts';
+
+/** Page texts read at once while an index is built from scratch. */
+const TEXT_READS_AT_ONCE = 32;
+
+/**
+ * Keeps each user's search index up to date: the changes of one batch for one user (in the order they were
+ * made: the queue is FIFO by user) are applied to the stored index, which is then written back once.
+ *
+ * - An upsert indexes the link as the message carries it, with the page text read from the checker's store
+ *   (the index does not keep texts, so each upsert reads it again: an edit keeps its text, a check brings it).
+ * - Only the last change of each link in a batch matters: earlier ones are skipped.
+ * - A user without a stored index (new, from before search existed, or an index of an older format) gets one
+ *   built from all their links as they are now, which already includes every change of the batch.
+ * - An index left empty is deleted rather than written, so that the removals that follow an account's erasure
+ *   do not bring back an object the erasure deleted.
+ * One writer per user at a time is the queue's doing (FIFO, one message group per user); nothing here locks.
+ */
+export class SearchIndexUpdater {
+  constructor(
+    private readonly store: SearchIndexStore,
+    private readonly texts: PageTexts,
+    private readonly links: LinksForSearch,
+  ) {}
+
+  /** Applies one user's changes, in order. */
+  async apply(username: string, updates: readonly SearchUpdate[]): Promise<void> {
+    const stored = await this.store.load(username);
+    const index = stored ? stored.index : await this.build(username);
+    if (stored) {
+      for (const update of lastChangeOfEachLink(updates)) {
+        if (update.change === 'remove') index.remove(update.link.url);
+        else index.upsert(update.link, await this.texts.textOf(username, update.link.url));
+      }
+    }
+    if (index.size === 0) {
+      await this.store.remove(username);
+      return;
+    }
+    await index.compact();
+    await this.store.save(username, index);
+  }
+
+  private async build(username: string): Promise<LinkSearchIndex> {
+    const index = LinkSearchIndex.empty();
+    for await (const page of this.links.all(username)) {
+      for (let start = 0; start < page.length; start += TEXT_READS_AT_ONCE) {
+        const chunk = page.slice(start, start + TEXT_READS_AT_ONCE);
+        const texts = await Promise.all(chunk.map((link) => this.texts.textOf(username, link.url)));
+        chunk.forEach((link: Link, i) => index.upsert(link, texts[i]));
+      }
+    }
+    return index;
+  }
+}
+
+/** The updates with only the last one of each URL kept, in the order of those last ones. */
+function lastChangeOfEachLink(updates: readonly SearchUpdate[]): SearchUpdate[] {
+  const last = new Map<string, SearchUpdate>();
+  for (const update of updates) {
+    last.delete(update.link.url);
+    last.set(update.link.url, update);
+  }
+  return [...last.values()];
+}

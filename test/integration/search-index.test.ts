@@ -1,0 +1,125 @@
+import type { DynamoDBRecord } from 'aws-lambda';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { invoke } from '../../local/functions.ts';
+import { S3SnapshotStore } from '../../shared/checker/s3.ts';
+import { LinksForChecker } from '../../shared/links/for-checker.ts';
+import type { Link } from '../../shared/links/model.ts';
+import { DynamoLinkStore } from '../../shared/links/store.ts';
+import { PageTokens } from '../../shared/pagination.ts';
+import { LinkSearch } from '../../shared/search/core.ts';
+import { S3SearchIndexStore } from '../../shared/search/s3.ts';
+import { linksForSearch } from '../../shared/search/service.ts';
+import { aLink } from '../support/builders.ts';
+import { useDrivenRuntime } from '../support/pipeline.ts';
+
+/**
+ * The search index kept up to date on the real engines, driven by hand: real writes of links, their real stream
+ * records through the dispatcher (enqueueLinkChecks), the real FIFO messages through updateSearchIndex, and
+ * searches through the real S3 store (with its conditional reads) and the consistent read of the links.
+ */
+
+const driven = useDrivenRuntime();
+
+let links: DynamoLinkStore;
+let search: LinkSearch;
+const delivered = new Set<string>();
+
+beforeAll(() => {
+  links = new DynamoLinkStore(driven.runtime.tableNames.links);
+  search = new LinkSearch(
+    new S3SearchIndexStore(),
+    linksForSearch(),
+    new PageTokens(async () => Buffer.alloc(32, 5)),
+    async () => true,
+  );
+});
+
+/** Hands the stream's new link records to the dispatcher, then the search updates to the updater. */
+async function deliver(): Promise<void> {
+  const records = (await driven.probe.streamRecords(driven.runtime.tableNames.links)).filter(
+    (record: DynamoDBRecord) =>
+      String(record.dynamodb?.Keys?.sk?.S).startsWith('LINK#') && !delivered.has(record.eventID!),
+  );
+  records.forEach((record) => delivered.add(record.eventID!));
+  expect(await invoke('enqueueLinkChecks', { Records: records })).toEqual({ batchItemFailures: [] });
+  const messages = await driven.probe.drain(driven.runtime.queueUrls.searchUpdates);
+  expect(await invoke('updateSearchIndex', { Records: messages })).toEqual({ batchItemFailures: [] });
+}
+
+async function found(username: string, q: string, publicOnly = false): Promise<string[]> {
+  const page = await search.page(username, { q, publicOnly, filter: {}, limit: 50 });
+  return page.links.map((link) => link.url);
+}
+
+async function added(link: Link): Promise<Link> {
+  await links.insert(link, 1000);
+  return link;
+}
+
+describe('the search index on DynamoDB Local and the S3 emulator', () => {
+  it('given a link added, then edited, then deleted, when each change is delivered, then search follows it', async () => {
+    const link = await added(aLink({ username: 'ivy', url: 'https://ivy.example/', title: 'ivy league' }));
+    await deliver();
+    expect(await found('ivy', 'league')).toEqual([link.url]);
+
+    const edited = { ...link, title: 'ivy garden', version: 2, updated_at: '2026-11-23T19:00:00.000Z' };
+    expect(await links.replace(edited, link)).toBe(true);
+    await deliver();
+    expect(await found('ivy', 'garden')).toEqual([link.url]);
+    expect(await found('ivy', 'league')).toEqual([]);
+
+    await links.delete('ivy', link.url);
+    await deliver();
+    expect(await found('ivy', 'garden')).toEqual([]);
+  });
+
+  it('given a link made private, when delivered, then the public search no longer finds it, the owner still does', async () => {
+    const link = await added(aLink({ username: 'jon', url: 'https://jon.example/', title: 'jonquil' }));
+    await deliver();
+    expect(await found('jon', 'jonquil', true)).toEqual([link.url]);
+
+    const { published_at: _, ...rest } = link;
+    expect(await links.replace({ ...rest, private: true, version: 2 }, link)).toBe(true);
+    // Before the index hears of it, the consistent read already keeps it off the public route.
+    expect(await found('jon', 'jonquil', true)).toEqual([]);
+    await deliver();
+    expect(await found('jon', 'jonquil', true)).toEqual([]);
+    expect(await found('jon', 'is:private jonquil')).toEqual([link.url]);
+  });
+
+  it('given a link whose page text arrives with its check, when delivered, then words of the page find it', async () => {
+    const link = await added(aLink({ username: 'kim', url: 'https://kim.example/', title: 'kim' }));
+    await deliver();
+    expect(await found('kim', 'marmalade')).toEqual([]);
+
+    await new S3SnapshotStore().save(link, {
+      url: link.url,
+      httpStatus: 200,
+      contentType: 'text/html; charset=utf-8',
+      body: Buffer.from('<html><body><script>hidden()</script><p>Orange marmalade recipes</p></body></html>'),
+      truncated: false,
+      fetchedAt: '2026-11-23T18:05:00.000Z',
+    });
+    await new LinksForChecker(driven.runtime.tableNames.links).recordCheck('kim', link.url, {
+      status: 'valid',
+      httpStatus: 200,
+      checkedAt: '2026-11-23T18:05:01.000Z',
+      reason: 'HTTP 200',
+    });
+    await deliver();
+
+    expect(await found('kim', 'marmalade')).toEqual([link.url]);
+    expect(await found('kim', 'hidden')).toEqual([]);
+    expect(await found('kim', 'is:valid')).toEqual([link.url]);
+  });
+
+  it('given an index unchanged since the last search, when searched again, then the store answers 304', async () => {
+    const link = await added(aLink({ username: 'lea', url: 'https://lea.example/', title: 'lea' }));
+    await deliver();
+    const store = new S3SearchIndexStore();
+    const first = await store.load('lea');
+
+    expect(await store.loadIfChanged('lea', first!.etag)).toBe('unchanged');
+    expect(await found('lea', 'lea')).toEqual([link.url]);
+  });
+});
