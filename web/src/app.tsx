@@ -1,10 +1,13 @@
 import { useEffect, useRef } from 'preact/hooks';
 import { api, onUnauthorized } from './api/client.ts';
-import { isClientPath } from './paths.ts';
+import { isFixedClientPath, profileUsername } from './paths.ts';
 import { Link, navigate, useLocation } from './router.tsx';
 import { AddLink, EditLink } from './screens/link-form.tsx';
 import { Help } from './screens/help.tsx';
 import { Links } from './screens/links.tsx';
+import { News } from './screens/news.tsx';
+import { People } from './screens/people.tsx';
+import { Profile } from './screens/profile.tsx';
 import { SignIn } from './screens/sign-in.tsx';
 import { currentSession, endSession } from './session.ts';
 
@@ -51,6 +54,8 @@ export function App() {
           <nav aria-label="Main">
             <Link href="/">My links</Link>
             <Link href="/add">Add</Link>
+            <Link href="/news">News</Link>
+            <Link href="/people">People</Link>
             <Link href="/help">Help</Link>
             <button type="button" class="link-button" onClick={() => void signOut()}>
               Sign out {session.username}
@@ -65,18 +70,24 @@ export function App() {
 
 function Screen(props: { url: URL }) {
   const { pathname: path, searchParams: query } = props.url;
-  if (!isClientPath(path)) return <NotFound />;
+  const profileOf = profileUsername(path);
+  if (profileOf !== undefined) return <Profile username={profileOf} query={query.get('q') ?? ''} />;
+  if (!isFixedClientPath(path)) return <NotFound />;
   switch (path) {
     case '/sign-in':
       return <SignIn next={query.get('next')} />;
     case '/':
-      return <Links tag={query.get('tag') ?? ''} />;
+      return <Links tag={query.get('tag') ?? ''} query={query.get('q') ?? ''} />;
     case '/add':
       return <AddLink url={query.get('url') ?? ''} title={query.get('title') ?? ''} />;
     case '/edit':
       return <EditLink url={query.get('url') ?? ''} />;
     case '/help':
       return <Help />;
+    case '/news':
+      return <News />;
+    case '/people':
+      return <People />;
   }
 }
 

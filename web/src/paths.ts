@@ -3,13 +3,38 @@
  * then shows the screen); any other path that is neither an API route nor a built file stays the API's JSON 404.
  * Plain data without browser or Node types: the local server imports it too.
  */
-export const CLIENT_PATHS = ['/', '/sign-in', '/add', '/edit', '/help'] as const;
+export const CLIENT_PATHS = ['/', '/sign-in', '/add', '/edit', '/help', '/news', '/people'] as const;
 export type ClientPath = (typeof CLIENT_PATHS)[number];
 
 /** Where the built client keeps its hashed scripts and styles (Vite's `build.assetsDir`). */
 export const ASSETS_PREFIX = '/assets/';
 
-export function isClientPath(path: string): path is ClientPath {
+/** A person's public profile in the client: `/people/<username>`. */
+const PROFILE_PREFIX = '/people/';
+
+export function profilePath(username: string): string {
+  return `${PROFILE_PREFIX}${encodeURIComponent(username)}`;
+}
+
+/** The username of a profile path, or undefined when `path` is not one (one non-empty segment after /people/). */
+export function profileUsername(path: string): string | undefined {
+  if (!path.startsWith(PROFILE_PREFIX)) return undefined;
+  const segment = path.slice(PROFILE_PREFIX.length);
+  if (segment === '' || segment.includes('/')) return undefined;
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    // A malformed escape (`%E0%A4%A`) names nobody.
+    return undefined;
+  }
+}
+
+/** Whether the client shows a screen at `path`: one of its fixed paths, or a profile. */
+export function isClientPath(path: string): boolean {
+  return isFixedClientPath(path) || profileUsername(path) !== undefined;
+}
+
+export function isFixedClientPath(path: string): path is ClientPath {
   return (CLIENT_PATHS as readonly string[]).includes(path);
 }
 

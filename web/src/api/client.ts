@@ -3,6 +3,7 @@ import { currentSession, endSession } from '../session.ts';
 import type { components, paths } from './schema';
 
 export type Link = components['schemas']['Link'];
+export type NewsEvent = components['schemas']['NewsEvent'];
 
 /** An answer of the API that is not a success, in the contract's error format. */
 export class ApiProblem extends Error {

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { answer, api, problemFrom, type ApiProblem, type Link as SavedLink } from '../api/client.ts';
 import { ForScreenReaders, HealthBadge, ProblemNotice, ScreenTitle } from '../components.tsx';
 import { Link, navigate } from '../router.tsx';
+import { SearchBox } from './search-box.tsx';
 
 const PAGE_SIZE = 20;
 /** How long a deleted link can be brought back with Undo. */
@@ -13,9 +14,12 @@ interface Deleted {
   index: number;
 }
 
-/** My links, newest first, a page at a time, optionally of one tag; each can be edited, or deleted with undo. */
-export function Links(props: { tag: string }) {
-  const { tag } = props;
+/**
+ * My links, newest first (best match first for a search), a page at a time, optionally of one tag or matching a
+ * query; each can be edited, or deleted with undo.
+ */
+export function Links(props: { tag: string; query: string }) {
+  const { tag, query } = props;
   const [links, setLinks] = useState<SavedLink[]>([]);
   const [nextToken, setNextToken] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
@@ -38,6 +42,7 @@ export function Links(props: { tag: string }) {
             query: {
               limit: PAGE_SIZE,
               ...(tag ? { tag } : {}),
+              ...(query ? { q: query } : {}),
               ...(startToken ? { start_token: startToken } : {}),
             },
           },
@@ -54,7 +59,7 @@ export function Links(props: { tag: string }) {
 
   useEffect(() => {
     void load();
-  }, [tag]);
+  }, [tag, query]);
 
   useEffect(() => {
     if (!deleted) return;
@@ -112,10 +117,19 @@ export function Links(props: { tag: string }) {
     }
   };
 
+  // A malformed query is shown next to the search box, not as a failure of the list.
+  const queryProblem = problem?.status === 400 && query ? problem : undefined;
+
   return (
     <section aria-labelledby="screen-title">
       <ScreenTitle>{tag ? `My links tagged ${tag}` : 'My links'}</ScreenTitle>
-      <TagFilter tag={tag} />
+      <SearchBox
+        label="Search my links"
+        query={query}
+        problem={queryProblem}
+        onSearch={(typed) => navigate(listingPath({ tag, query: typed }))}
+      />
+      <TagFilter tag={tag} query={query} />
       <div aria-live="polite">
         {deleted && (
           <div class="notice" role="status">
@@ -126,10 +140,11 @@ export function Links(props: { tag: string }) {
           </div>
         )}
       </div>
-      {problem && <ProblemNotice problem={problem} onRetry={() => void load()} />}
+      {problem && !queryProblem && <ProblemNotice problem={problem} onRetry={() => void load()} />}
       {!loading && !problem && links.length === 0 && !nextToken && (
         <p class="empty">
-          {tag ? `No links tagged ${tag}.` : 'No links yet.'} <Link href="/add">Add a link</Link>
+          {query ? 'No link matches.' : tag ? `No links tagged ${tag}.` : 'No links yet.'}{' '}
+          <Link href="/add">Add a link</Link>
         </p>
       )}
       <ul class="links" aria-busy={loading}>
@@ -152,7 +167,16 @@ export function Links(props: { tag: string }) {
   );
 }
 
-function TagFilter(props: { tag: string }) {
+/** The listing's address for a tag and a query, either optional. */
+function listingPath(filters: { tag: string; query: string }): string {
+  const search = new URLSearchParams();
+  if (filters.tag) search.set('tag', filters.tag);
+  if (filters.query) search.set('q', filters.query);
+  const encoded = search.toString();
+  return encoded ? `/?${encoded}` : '/';
+}
+
+function TagFilter(props: { tag: string; query: string }) {
   const [tags, setTags] = useState<{ name: string; count: number }[]>([]);
   const [typed, setTyped] = useState(props.tag);
   useEffect(() => {
@@ -165,10 +189,10 @@ function TagFilter(props: { tag: string }) {
   const filter = (event: Event) => {
     event.preventDefault();
     const tag = typed.trim().toLowerCase();
-    navigate(tag ? `/?tag=${encodeURIComponent(tag)}` : '/');
+    navigate(listingPath({ tag, query: props.query }));
   };
   return (
-    <form role="search" class="filter" onSubmit={filter}>
+    <form role="search" aria-label="Filter" class="filter" onSubmit={filter}>
       <label for="tag-filter">Tag</label>
       <input
         id="tag-filter"
@@ -183,7 +207,7 @@ function TagFilter(props: { tag: string }) {
         ))}
       </datalist>
       <button type="submit">Filter</button>
-      {props.tag && <Link href="/">Show all</Link>}
+      {(props.tag || props.query) && <Link href="/">Show all</Link>}
     </form>
   );
 }

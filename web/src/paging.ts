@@ -1,0 +1,66 @@
+import { useEffect, useState } from 'preact/hooks';
+import { problemFrom, type ApiProblem } from './api/client.ts';
+
+/** One page of a listing, as every paged route of the API answers it. */
+export interface Page<T> {
+  items: T[];
+  nextToken: string | null;
+}
+
+export interface PagedList<T> {
+  items: T[];
+  nextToken: string | null;
+  loading: boolean;
+  problem: ApiProblem | undefined;
+  /** Loads the first page again (a retry, or after a change), replacing what is shown. */
+  reload: () => void;
+  /** Appends the page after the last one shown. */
+  more: () => void;
+}
+
+/**
+ * A listing shown a page at a time: the first page loads whenever `key` changes (another user, another query),
+ * replacing the old list at once, so that no old list shows under a new heading.
+ */
+export function usePagedList<T>(
+  key: string,
+  fetchPage: (startToken: string | undefined) => Promise<Page<T>>,
+): PagedList<T> {
+  const [items, setItems] = useState<T[]>([]);
+  const [nextToken, setNextToken] = useState<string | null>(null);
+  const [loading, setLoading] = useState(true);
+  const [problem, setProblem] = useState<ApiProblem>();
+
+  const load = async (startToken?: string) => {
+    setLoading(true);
+    setProblem(undefined);
+    if (!startToken) {
+      setItems([]);
+      setNextToken(null);
+    }
+    try {
+      const page = await fetchPage(startToken);
+      setItems((shown) => (startToken ? [...shown, ...page.items] : page.items));
+      setNextToken(page.nextToken);
+    } catch (error) {
+      setProblem(problemFrom(error));
+    } finally {
+      setLoading(false);
+    }
+  };
+
+  useEffect(() => {
+    void load();
+  }, [key]);
+
+  return {
+    items,
+    nextToken,
+    loading,
+    problem,
+    reload: () => void load(),
+    more: () => {
+      if (nextToken) void load(nextToken);
+    },
+  };
+}
