@@ -27,7 +27,7 @@ beforeEach(() => {
 afterEach(() => rmSync(folder, { recursive: true, force: true }));
 
 describe("answering the client's paths", () => {
-  it.each([['/'], ['/sign-in'], ['/add'], ['/edit'], ['/help']])(
+  it.each([['/'], ['/sign-in'], ['/add'], ['/edit'], ['/help'], ['/news'], ['/people'], ['/people/alice']])(
     "given the client's path %s, when asked, then its index.html is the answer, with the page's security headers",
     async (path) => {
       const answer = await webClientAnswer(build, path);
@@ -61,6 +61,9 @@ describe("answering the client's paths", () => {
     ['/secret.txt'],
     ['/links/more'],
     ['/v1/nothing'],
+    ['/people/'],
+    ['/people/alice/links'],
+    ['/people/%E0%A4%A'],
   ])(
     'given %s, which is neither a client path nor a built file, when asked, then nothing answers (the API 404 stays)',
     async (path) => {
