@@ -126,6 +126,18 @@ describe('people, news and profiles', () => {
     expect(await page.locator('.links .link h2').allTextContents()).toEqual(['Rust ownership explained']);
   });
 
+  it('given an unknown username, when followed, then the failure is said and the typed name stays to correct', async () => {
+    const page = await client.open('/people');
+    await signInWithForm(page, 'mistyped', 'People');
+
+    await page.getByLabel('Username', { exact: true }).fill('nobody-by-this-name');
+    await page.getByRole('button', { name: 'Follow', exact: true }).click();
+
+    await page.getByRole('alert').waitFor();
+    expect(await page.getByLabel('Username', { exact: true }).inputValue()).toBe('nobody-by-this-name');
+    await page.getByText('You follow nobody yet.').waitFor();
+  });
+
   it('given an unknown username, when its profile opens, then the client says there is no such user', async () => {
     const page = await client.open('/people/nobody-here-at-all');
     await signInWithForm(page, 'curious', 'No such user');

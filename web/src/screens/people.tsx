@@ -68,15 +68,18 @@ export function People() {
   const [problem, setProblem] = useState<ApiProblem>();
   const [status, setStatus] = useState('');
 
-  const changeFollow = async (username: string, to: 'follow' | 'unfollow') => {
+  /** Says whether it worked: a failed follow keeps the typed name in the form, to correct it. */
+  const changeFollow = async (username: string, to: 'follow' | 'unfollow'): Promise<boolean> => {
     setProblem(undefined);
     setStatus('');
     try {
       await (to === 'follow' ? follow(username) : unfollow(username));
       setStatus(to === 'follow' ? `Following ${username}.` : `No longer following ${username}.`);
       setChanges((count) => count + 1);
+      return true;
     } catch (error) {
       setProblem(problemFrom(error));
+      return false;
     }
   };
 
@@ -109,14 +112,13 @@ export function People() {
   );
 }
 
-function FollowForm(props: { onFollow: (username: string) => Promise<void> }) {
+function FollowForm(props: { onFollow: (username: string) => Promise<boolean> }) {
   const [typed, setTyped] = useState('');
   const submit = async (event: Event) => {
     event.preventDefault();
     const username = typed.trim();
     if (!username) return;
-    await props.onFollow(username);
-    setTyped('');
+    if (await props.onFollow(username)) setTyped('');
   };
   return (
     <form class="filter" onSubmit={(event) => void submit(event)}>

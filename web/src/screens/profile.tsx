@@ -22,6 +22,8 @@ export function Profile(props: { username: string; query: string }) {
             ...(startToken ? { start_token: startToken } : {}),
           },
         },
+        // The route is cacheable for a minute: revalidate (a 304 with the ETag is cheap) to show the links as they are now.
+        cache: 'no-cache',
       }),
     );
     return { items: page.links, nextToken: page.next_token };
