@@ -19,6 +19,9 @@ import {
   buckets,
   functions,
   queues,
+  answersPosts,
+  idempotencyKeyPrefixOf,
+  idempotentRequests,
   rateLimiting,
   tables,
   type BucketAccess,
@@ -207,6 +210,16 @@ export class ServiceFunction extends Construct {
         }),
       );
     }
+    if (answersPosts(props.name)) {
+      // Its own idempotency records only: another function's answers stay out of its reach.
+      allow(
+        new iam.PolicyStatement({
+          actions: [...idempotentRequests.actions],
+          resources: [resources.tables[idempotentRequests.table].tableArn],
+          conditions: onItems([`${idempotencyKeyPrefixOf(props.name)}#`]),
+        }),
+      );
+    }
   }
 
   /** Names and settings only: the values behind them (items, objects, secrets) are read at run time. */
@@ -230,6 +243,7 @@ export class ServiceFunction extends Construct {
       env.RATE_LIMIT_PER_SECOND = String(settings.rateLimit.perSecond);
       env.RATE_LIMIT_BURST = String(settings.rateLimit.burst);
     }
+    if (answersPosts(props.name)) nameTable(idempotentRequests.table);
     if (declaration.pageTokens && resources.pageTokenSecret) {
       env.PAGE_TOKEN_SECRET_ARN = resources.pageTokenSecret.secretArn;
     }

@@ -55,7 +55,11 @@ export function onItems(prefixes: KeyPrefixes) {
 function onlyAttributes(declaration: TableDeclaration, attributes: readonly string[]) {
   return {
     'ForAllValues:StringEquals': {
-      'dynamodb:Attributes': [declaration.partitionKey.name, declaration.sortKey.name, ...attributes],
+      'dynamodb:Attributes': [
+        declaration.partitionKey.name,
+        ...(declaration.sortKey ? [declaration.sortKey.name] : []),
+        ...attributes,
+      ],
     },
   };
 }

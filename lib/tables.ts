@@ -21,7 +21,7 @@ export function createTable(
 ): dynamodb.Table {
   const table = new dynamodb.Table(scope, id, {
     partitionKey: key(declaration.partitionKey),
-    sortKey: key(declaration.sortKey),
+    ...(declaration.sortKey ? { sortKey: key(declaration.sortKey) } : {}),
     // On-demand: traffic is spiky and small; no capacity to plan, and nothing to pay while idle but storage.
     billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
     pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },

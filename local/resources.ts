@@ -46,7 +46,7 @@ export async function ensureTables(endpoint: string, names: Record<TableName, st
       const globalIndexes = declaration.globalIndexes ?? [];
       for (const key of [
         declaration.partitionKey,
-        declaration.sortKey,
+        ...(declaration.sortKey ? [declaration.sortKey] : []),
         ...declaration.localIndexes.map((i) => i.sortKey),
         ...globalIndexes.flatMap((i) => [i.partitionKey, i.sortKey]),
       ]) {
@@ -59,7 +59,9 @@ export async function ensureTables(endpoint: string, names: Record<TableName, st
           AttributeDefinitions: [...attributes.values()],
           KeySchema: [
             { AttributeName: declaration.partitionKey.name, KeyType: 'HASH' },
-            { AttributeName: declaration.sortKey.name, KeyType: 'RANGE' },
+            ...(declaration.sortKey
+              ? [{ AttributeName: declaration.sortKey.name, KeyType: 'RANGE' as const }]
+              : []),
           ],
           ...(declaration.localIndexes.length > 0
             ? {

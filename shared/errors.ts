@@ -81,6 +81,22 @@ export class RateLimited extends DomainError {
   }
 }
 
+/** An `Idempotency-Key` sent again with another request (body, query or path) than the one it first came with. */
+export class IdempotencyKeyReused extends DomainError {
+  readonly code = 'idempotency_key_reused';
+}
+
+/** A retry that arrived while the first request with its `Idempotency-Key` is still being answered. */
+export class IdempotencyKeyInProgress extends DomainError {
+  readonly code = 'idempotency_key_in_progress';
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}
+
 /** A dependency is down or throttling after retries. */
 export class Unavailable extends DomainError {
   readonly code = 'unavailable';

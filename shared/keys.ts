@@ -35,4 +35,11 @@ export const keyPrefixes = {
     /** A reader's news: one item per slot of a followed author's link, FEED#<reader>, sk SLOT#<author>#... */
     reader: 'FEED#',
   },
+  idempotency: {
+    /**
+     * The first answer of a POST with an Idempotency-Key, IDEMPOTENCY#<function>#<hash of the caller and key>
+     * (no sort key); each function may reach only its own, `IDEMPOTENCY#<function>#` (`idempotentRequests`).
+     */
+    request: 'IDEMPOTENCY#',
+  },
 } as const;

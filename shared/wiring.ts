@@ -30,7 +30,8 @@ export interface TableDeclaration {
   /** Environment variable through which functions learn the table's name. */
   envVar: string;
   partitionKey: KeyDeclaration;
-  sortKey: KeyDeclaration;
+  /** None for a table whose items are found by their partition key alone. */
+  sortKey?: KeyDeclaration;
   /** Local secondary indexes: same partition key, another sort key, strongly consistent reads. */
   localIndexes: { name: string; sortKey: KeyDeclaration }[];
   /** Global secondary indexes (all attributes projected). */
@@ -91,6 +92,20 @@ export const tables = {
     partitionKey: { name: 'pk', type: 'S' },
     sortKey: { name: 'sk', type: 'S' },
     localIndexes: [],
+  },
+  /**
+   * The first answer of each POST sent with an `Idempotency-Key` (shared/http/idempotency.ts), kept 24 hours for
+   * its retries: Powertools Idempotency's record, `id` = `<function>#<sha256 of the caller and the key>`, with its
+   * status, the hash of the request it answered, and the answer sealed with a key that only the client holds. The
+   * records of one function start with its name, and each POST function may touch only its own
+   * (`idempotentRequests`). Used by no context: the route wrapper keeps it, so the shared context owns it.
+   */
+  idempotency: {
+    context: 'shared',
+    envVar: 'IDEMPOTENCY_TABLE',
+    partitionKey: { name: 'id', type: 'S' },
+    localIndexes: [],
+    ttlAttribute: 'expiration',
   },
 } as const satisfies Record<string, TableDeclaration>;
 
@@ -1251,6 +1266,28 @@ export const rateLimiting = {
   keyPrefix: keyPrefixes.users.rate,
   actions: ['dynamodb:UpdateItem'],
 } as const satisfies { table: TableName; keyPrefix: string; actions: string[] };
+
+/**
+ * Idempotent retries (shared/http/idempotency.ts): a function with a POST route keeps the first answer to each
+ * `Idempotency-Key` in the idempotency table through Powertools Idempotency's DynamoDB layer, which puts the
+ * in-progress record (conditionally), reads an existing one (consistently), updates it with the answer, and
+ * deletes it when the work failed. Each such function needs IDEMPOTENCY_TABLE in its environment and these
+ * actions on its own records only: items whose partition key starts with `idempotencyKeyPrefixOf(name)#`.
+ */
+export const idempotentRequests = {
+  table: 'idempotency',
+  actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+} as const satisfies { table: TableName; actions: string[] };
+
+/** Whether a function serves a POST route, and so answers retries with an `Idempotency-Key` once. */
+export function answersPosts(name: FunctionName): boolean {
+  return routes.some((route) => route.function === name && route.method === 'POST');
+}
+
+/** The start of every idempotency record of a function: its records' ids are `<this>#<hash>`. */
+export function idempotencyKeyPrefixOf(name: FunctionName): string {
+  return `${keyPrefixes.idempotency.request}${name}`;
+}
 
 /** The functions that serve HTTP (the targets of routes, and the fallback): each one is rate-limited. */
 export function httpFunctionNames(): FunctionName[] {

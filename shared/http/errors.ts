@@ -1,6 +1,8 @@
 import {
   AlreadyExists,
   DomainError,
+  IdempotencyKeyInProgress,
+  IdempotencyKeyReused,
   InsufficientScope,
   InvalidRequest,
   LinkLimitReached,
@@ -32,8 +34,10 @@ const STATUS_BY_ERROR: [new (...args: never[]) => DomainError, number][] = [
   [NotFound, 404],
   [MethodNotAllowed, 405],
   [AlreadyExists, 409],
+  [IdempotencyKeyInProgress, 409],
   [PayloadTooLarge, 413],
   [UnsupportedMediaType, 415],
+  [IdempotencyKeyReused, 422],
   [RateLimited, 429],
   [Unavailable, 503],
 ];
@@ -54,7 +58,9 @@ export function toHttpError(error: unknown): HttpError {
   const headers: Record<string, string> = {};
   if (error instanceof Unauthorized) headers['www-authenticate'] = 'Bearer';
   if (error instanceof MethodNotAllowed) headers['allow'] = error.allow.join(', ');
-  if (error instanceof RateLimited) headers['retry-after'] = String(error.retryAfterSeconds);
+  if (error instanceof RateLimited || error instanceof IdempotencyKeyInProgress) {
+    headers['retry-after'] = String(error.retryAfterSeconds);
+  }
   if (error instanceof AlreadyExists && error.existing) {
     // The contract returns the duplicate beside the error, keyed by what it is (`link`, ...).
     Object.assign(body, error.existing);

@@ -6,6 +6,7 @@ import { gate } from '../gate.ts';
 import { createHash } from 'node:crypto';
 import { toHttpError } from './errors.ts';
 import { presentedToken } from './gate.ts';
+import { answerOnce } from './idempotency.ts';
 import { NOSNIFF, pageSecurityHeaders } from './page-security.ts';
 import { rateKeyForIp, rateKeyForUser } from './rate-limit.ts';
 import { parseRequest, type HttpRequest } from './request.ts';
@@ -84,7 +85,9 @@ const SAFE_METHODS = new Set(['GET', 'HEAD']);
  * per user once the token is valid (all the user's tokens share one budget), and per client IP before; a public
  * one per client IP (before its work, or beside it: see `readOnly`). A token whose scope is narrower than the
  * route's gets 403 `insufficient_scope`: this is the only place where scopes are enforced. A `localOnly`
- * function answers 404 outside the local runtime, before anything is counted or written.
+ * function answers 404 outside the local runtime, before anything is counted or written. A POST with an
+ * `Idempotency-Key` is answered once per key, caller and function (shared/http/idempotency.ts), once the caller
+ * is known and counted: retries get the first answer again.
  */
 export function route<Name extends HttpFunctionName>(
   name: Name,
@@ -99,11 +102,16 @@ export function route<Name extends HttpFunctionName>(
         const charge = gate().rateLimiter.enforce(rateKeyForIp(request.sourceIp));
         if (!options.readOnly || !SAFE_METHODS.has(request.method)) {
           await charge;
-          return (run as PublicRun)(request);
+          return answerOnce(name, request, `ip:${request.sourceIp}`, context, () =>
+            (run as PublicRun)(request),
+          );
         }
         return chargedBeside(charge, (run as PublicRun)(request));
       }
-      return (run as AuthenticatedRun)(request, await authenticate(request, access));
+      const caller = await authenticate(request, access);
+      return answerOnce(name, request, `user:${caller.username}`, context, () =>
+        (run as AuthenticatedRun)(request, caller),
+      );
     });
 }
 

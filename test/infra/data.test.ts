@@ -29,12 +29,12 @@ describe('the tables, given the wiring', () => {
 
       expect(Properties.KeySchema).toEqual([
         { AttributeName: d.partitionKey.name, KeyType: 'HASH' },
-        { AttributeName: d.sortKey.name, KeyType: 'RANGE' },
+        ...(d.sortKey ? [{ AttributeName: d.sortKey.name, KeyType: 'RANGE' }] : []),
       ]);
       const globalIndexes = d.globalIndexes ?? [];
       const keys = [
         d.partitionKey,
-        d.sortKey,
+        ...(d.sortKey ? [d.sortKey] : []),
         ...d.localIndexes.map((index) => index.sortKey),
         ...globalIndexes.flatMap((index) => [index.partitionKey, index.sortKey]),
       ];

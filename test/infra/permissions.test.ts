@@ -142,7 +142,10 @@ describe('least privilege, given the wiring', () => {
   const byItems = (prefixes: readonly string[]) => ({
     'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...prefixes].sort().map((p) => `${p}*`) },
   });
-  const keyAttributes = (table: TableName) => [tables[table].partitionKey.name, tables[table].sortKey.name];
+  const keyAttributes = (table: TableName) => {
+    const declaration: TableDeclaration = tables[table];
+    return [declaration.partitionKey.name, ...(declaration.sortKey ? [declaration.sortKey.name] : [])];
+  };
   const isTableGrant = (g: { target: Target }) =>
     g.target.startsWith('table:') || g.target.startsWith('index:');
   const sortGrants = (list: TableGrant[]) =>

@@ -54,7 +54,7 @@ describe('ensureTables', () => {
 
       expect(table.KeySchema).toEqual([
         { AttributeName: declaration.partitionKey.name, KeyType: 'HASH' },
-        { AttributeName: declaration.sortKey.name, KeyType: 'RANGE' },
+        ...(declaration.sortKey ? [{ AttributeName: declaration.sortKey.name, KeyType: 'RANGE' }] : []),
       ]);
       expect((table.LocalSecondaryIndexes ?? []).map((i) => i.IndexName).sort()).toEqual(
         declaration.localIndexes.map((i) => i.name).sort(),

@@ -5,6 +5,8 @@ import {
   functions,
   queues,
   tables,
+  answersPosts,
+  idempotentRequests,
   ITEM_CALLS,
   type BucketName,
   type ContextName,
@@ -34,6 +36,7 @@ describe('every declaration names the context that owns it', () => {
   it.each(Object.keys(tables) as TableName[])(
     'given the table %s, then a function of its context writes it',
     (table) => {
+      if (table === idempotentRequests.table) return;
       const writers = functionNames.filter((name) => {
         const reach = declared(name).tables[table];
         return reach !== undefined && writes(reach);
@@ -42,6 +45,13 @@ describe('every declaration names the context that owns it', () => {
       expect(contextsOf(writers)).toContain(tables[table].context);
     },
   );
+
+  it('given the idempotency table, which the route wrapper writes for every POST function, then it is shared', () => {
+    const writers = functionNames.filter(answersPosts);
+
+    expect(contextsOf(writers).size).toBeGreaterThan(1);
+    expect(tables[idempotentRequests.table].context).toBe('shared');
+  });
 
   it.each(Object.keys(buckets) as BucketName[])(
     'given the bucket %s, then the functions that write it are all of its context',

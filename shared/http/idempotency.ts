@@ -1,0 +1,220 @@
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import {
+  IdempotencyAlreadyInProgressError,
+  IdempotencyConfig,
+  IdempotencyValidationError,
+  makeIdempotent,
+} from '@aws-lambda-powertools/idempotency';
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { Context } from 'aws-lambda';
+import { requiredEnv } from '../config.ts';
+import { IdempotencyKeyInProgress, IdempotencyKeyReused, InvalidRequest, Unavailable } from '../errors.ts';
+import { logger } from '../logger.ts';
+import { idempotencyKeyPrefixOf, tables, type FunctionName } from '../wiring.ts';
+import { toHttpError } from './errors.ts';
+import type { HttpResponse } from './handler.ts';
+import type { HttpRequest } from './request.ts';
+
+/**
+ * Idempotent retries of POST requests (the contract's `Idempotency-Key`), with Powertools Idempotency and its
+ * DynamoDB persistence layer on the idempotency table (shared/wiring.ts `tables.idempotency`).
+ *
+ * - The record of a request is found by the function, the caller (`scope`: the user, or the client IP on a
+ *   public route) and the key, hashed: two users', or two routes', keys never meet.
+ * - It holds the hash of the request (its path parameters, query and body, parsed, so that JSON's spacing and
+ *   key order do not count): the same key with another request is IdempotencyKeyReused (422).
+ * - The first request puts an in-progress record (conditionally), does the work, then stores its answer: a retry
+ *   meanwhile is IdempotencyKeyInProgress (409, `Retry-After: 1`), so the work is done once; a retry after it gets
+ *   the answer again, status, headers and body, with `Idempotent-Replayed: true`, for 24 hours.
+ * - Kept: every answer the request itself decided, successes and 4xx alike. Not kept (the record is deleted, so a
+ *   retry does the work): 5xx, 429 and 401, which say nothing about the request, only about that moment.
+ * - The answer is stored sealed (AES-256-GCM) with a key derived from the Idempotency-Key, which the table keeps
+ *   only as a hash: answers that carry a new credential (a personal token, a login) or private links are of no use
+ *   to whoever reads the table.
+ * - No in-process cache: records are read from the table, so every instance of a function (and a retry after the
+ *   record expired) sees the same thing; a replay is rare, and the cache would not spare a first request anything.
+ */
+
+export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
+export const REPLAYED_HEADER = 'idempotent-replayed';
+/** How long a key's first answer is kept for its retries (the contract's 24 hours); DynamoDB's TTL then deletes it. */
+export const IDEMPOTENCY_WINDOW_SECONDS = 24 * 60 * 60;
+/** Seconds a retry that found its first request still in progress should wait. */
+const IN_PROGRESS_RETRY_AFTER_SECONDS = 1;
+/** The contract's keys: 1 to 255 printable ASCII characters. */
+const VALID_KEY = /^[\x20-\x7e]{1,255}$/;
+
+/**
+ * `work`'s answer, done at most once per `Idempotency-Key` of a POST: a retry gets the first answer again.
+ * Without the header (or on another method) it is simply `work`'s answer; a malformed key is InvalidRequest.
+ */
+export async function answerOnce(
+  name: FunctionName,
+  request: HttpRequest,
+  scope: string,
+  context: Context,
+  work: () => Promise<HttpResponse>,
+): Promise<HttpResponse> {
+  if (request.method !== 'POST') return work();
+  const key = idempotencyKeyOf(request);
+  if (key === undefined) return work();
+
+  let answered: HttpResponse | undefined;
+  const sealing = sealingFor(name, scope, key);
+  const doOnce = makeIdempotent(
+    async (_payload: IdempotentPayload): Promise<SealedAnswer> => {
+      answered = await settled(work);
+      return sealing.seal(answered);
+    },
+    {
+      persistenceStore: persistenceFor(name),
+      keyPrefix: idempotencyKeyPrefixOf(name),
+      // One configuration per request: it holds this invocation's context, whose remaining time bounds how long
+      // the in-progress record blocks retries if this invocation dies.
+      config: new IdempotencyConfig({
+        eventKeyJmesPath: 'caller',
+        payloadValidationJmesPath: 'request',
+        expiresAfterSeconds: IDEMPOTENCY_WINDOW_SECONDS,
+        hashFunction: 'sha256',
+        throwOnNoIdempotencyKey: true,
+        lambdaContext: context,
+      }),
+    },
+  );
+  try {
+    const sealed = await doOnce({
+      caller: { scope, key },
+      request: { path: request.pathParameters, query: request.query, body: request.body ?? null },
+    });
+    if (answered) return answered;
+    logger.info('idempotent replay', { function: name });
+    const replayed = sealing.open(sealed);
+    return { ...replayed, headers: { ...replayed.headers, [REPLAYED_HEADER]: 'true' } };
+  } catch (error) {
+    if (error instanceof NotKept) {
+      if (error.outcome.answered) return error.outcome.answer;
+      throw error.outcome.error;
+    }
+    if (error instanceof IdempotencyValidationError) {
+      throw new IdempotencyKeyReused(
+        'This Idempotency-Key was first sent with another request; use a new key for a new request.',
+      );
+    }
+    if (error instanceof IdempotencyAlreadyInProgressError) {
+      throw new IdempotencyKeyInProgress(
+        'The first request with this Idempotency-Key is still being answered; retry shortly.',
+        IN_PROGRESS_RETRY_AFTER_SECONDS,
+      );
+    }
+    // The work was done, only its answer could not be kept: the caller gets it all the same.
+    if (answered) {
+      logger.warn('could not keep an idempotent answer', { error: error as Error });
+      return answered;
+    }
+    logger.error('idempotency store failed', { error: error as Error });
+    throw new Unavailable('Retries could not be checked just now; try again shortly.');
+  }
+}
+
+function idempotencyKeyOf(request: HttpRequest): string | undefined {
+  const key = request.headers[IDEMPOTENCY_KEY_HEADER];
+  if (key === undefined) return undefined;
+  if (!VALID_KEY.test(key)) {
+    throw new InvalidRequest('Idempotency-Key must be 1 to 255 printable ASCII characters.', {
+      'Idempotency-Key': 'must be 1 to 255 printable ASCII characters',
+    });
+  }
+  return key;
+}
+
+interface IdempotentPayload {
+  caller: { scope: string; key: string };
+  request: Record<string, unknown>;
+}
+
+/** An HTTP answer as the record keeps it: JSON, sealed. */
+interface SealedAnswer {
+  sealed: string;
+}
+
+/**
+ * The work's outcome when it is not the request's own (5xx, 429, 401): thrown through Powertools, which then
+ * deletes the in-progress record so that a retry does the work, and given to this caller as it was.
+ */
+class NotKept extends Error {
+  constructor(
+    readonly outcome: { answered: true; answer: HttpResponse } | { answered: false; error: unknown },
+  ) {
+    super('an answer not kept for retries');
+  }
+}
+
+function isKept(status: number): boolean {
+  return status < 500 && status !== 429 && status !== 401;
+}
+
+/** The work's answer, its failures too, as the client would get them; NotKept for those not kept. */
+async function settled(work: () => Promise<HttpResponse>): Promise<HttpResponse> {
+  let answer: HttpResponse;
+  try {
+    answer = await work();
+  } catch (error) {
+    const failure = toHttpError(error);
+    // Failures that are not kept go on as they were, so that the route logs them as it logs any other.
+    if (!isKept(failure.status)) throw new NotKept({ answered: false, error });
+    return { status: failure.status, headers: failure.headers, body: failure.body };
+  }
+  if (!isKept(answer.status)) throw new NotKept({ answered: true, answer });
+  return answer;
+}
+
+const SEAL_IV_BYTES = 12;
+const SEAL_TAG_BYTES = 16;
+
+/** AES-256-GCM with a key derived (HKDF-SHA256) from the Idempotency-Key, bound to the function and the caller. */
+function sealingFor(name: FunctionName, scope: string, idempotencyKey: string) {
+  const key = Buffer.from(
+    hkdfSync('sha256', idempotencyKey, `${name}\n${scope}`, 'delinkcious idempotent answer', 32),
+  );
+  return {
+    seal(answer: HttpResponse): SealedAnswer {
+      const iv = randomBytes(SEAL_IV_BYTES);
+      const cipher = createCipheriv('aes-256-gcm', key, iv);
+      const text = Buffer.concat([cipher.update(JSON.stringify(answer), 'utf8'), cipher.final()]);
+      return { sealed: Buffer.concat([iv, cipher.getAuthTag(), text]).toString('base64') };
+    },
+    open({ sealed }: SealedAnswer): HttpResponse {
+      const bytes = Buffer.from(sealed, 'base64');
+      const decipher = createDecipheriv('aes-256-gcm', key, bytes.subarray(0, SEAL_IV_BYTES));
+      decipher.setAuthTag(bytes.subarray(SEAL_IV_BYTES, SEAL_IV_BYTES + SEAL_TAG_BYTES));
+      const text = Buffer.concat([
+        decipher.update(bytes.subarray(SEAL_IV_BYTES + SEAL_TAG_BYTES)),
+        decipher.final(),
+      ]);
+      return JSON.parse(text.toString('utf8')) as HttpResponse;
+    },
+  };
+}
+
+let client: DynamoDBClient | undefined;
+const persistenceLayers = new Map<FunctionName, DynamoDBPersistenceLayer>();
+
+/**
+ * One persistence layer per function, created on first use: a layer remembers its key prefix, and the local
+ * runtime serves every function in one process.
+ */
+function persistenceFor(name: FunctionName): DynamoDBPersistenceLayer {
+  let layer = persistenceLayers.get(name);
+  if (!layer) {
+    client ??= new DynamoDBClient({});
+    layer = new DynamoDBPersistenceLayer({
+      tableName: requiredEnv(tables.idempotency.envVar),
+      keyAttr: tables.idempotency.partitionKey.name,
+      expiryAttr: tables.idempotency.ttlAttribute,
+      awsSdkV3Client: client,
+    });
+    persistenceLayers.set(name, layer);
+  }
+  return layer;
+}
