@@ -9,6 +9,7 @@ import { identityKey, loginStateKey, sessionKey, userKey } from '../../shared/us
 import {
   ITEM_CALLS,
   functions,
+  idempotencyKeyPrefixOf,
   reachProblems,
   tables,
   type FunctionName,
@@ -52,6 +53,8 @@ describe('the key prefixes that the adapters build and the wiring grants', () =>
       ['links', linkToItem(link).pk],
       ['links', countersKey('alice').pk],
       ['social', edgeKey('alice', 'bob').pk],
+      // Powertools Idempotency's record id: the function's prefix, '#', the hash of the caller and the key.
+      ['idempotency', `${idempotencyKeyPrefixOf('addLink')}#c2hhMjU2`],
       ['social', followToItem({ follower: 'alice', followed: 'bob', since: '2026-01-01T00:00:00.000Z' }).pk],
       [
         'feeds',
