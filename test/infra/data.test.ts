@@ -73,6 +73,16 @@ describe('the tables, given the wiring', () => {
     );
   });
 
+  it('keeps idempotent answers by their id alone, expired by DynamoDB after 24 hours (Powertools expiration), unstreamed', () => {
+    const { Properties } = tableResource('idempotency');
+
+    expect(Properties.KeySchema).toEqual([{ AttributeName: 'id', KeyType: 'HASH' }]);
+    expect(Properties.TimeToLiveSpecification).toEqual({ AttributeName: 'expiration', Enabled: true });
+    expect(Properties.BillingMode).toBe('PAY_PER_REQUEST');
+    expect(Properties.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+    expect(Properties.StreamSpecification).toBeUndefined();
+  });
+
   it('streams the tables whose changes feed the pipeline: links (news, link checks) and social (follows)', () => {
     expect(tableResource('links').Properties.StreamSpecification).toEqual({
       StreamViewType: 'NEW_AND_OLD_IMAGES',

@@ -19,6 +19,8 @@ import {
   httpFunctionNames,
   isDeployed,
   queues,
+  answersPosts,
+  idempotentRequests,
   rateLimiting,
   routes,
   tables,
@@ -100,6 +102,7 @@ describe('the functions, given the wiring', () => {
     const own = declaration(name);
     const ownTables = new Set(Object.keys(own.tables) as TableName[]);
     if (servesHttp(name)) ownTables.add(rateLimiting.table);
+    if (answersPosts(name)) ownTables.add(idempotentRequests.table);
     const ownQueues = own.sendsTo ?? [];
     const ownBuckets = Object.keys(own.buckets ?? {}) as BucketName[];
 

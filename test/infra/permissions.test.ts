@@ -20,6 +20,9 @@ import {
   functions,
   httpFunctionNames,
   isDeployed,
+  answersPosts,
+  idempotencyKeyPrefixOf,
+  idempotentRequests,
   rateLimiting,
   needsToken,
   routes,
@@ -225,8 +228,28 @@ describe('least privilege, given the wiring', () => {
         condition: byItems([rateLimiting.keyPrefix]),
       });
     }
+    if (answersPosts(name)) {
+      for (const action of idempotentRequests.actions) {
+        expected.push({
+          action,
+          target: `table:${idempotentRequests.table}`,
+          condition: byItems([`${idempotencyKeyPrefixOf(name)}#`]),
+        });
+      }
+    }
     return sortGrants(expected);
   };
+
+  it('lets only the functions with a POST route touch the idempotency table, each its own records', () => {
+    const touching = deployed.filter((name) =>
+      grants(name).some((g) => g.target === `table:${idempotentRequests.table}`),
+    );
+
+    expect(touching.sort()).toEqual(['addLink', 'createToken', 'follow', 'logout', 'startImport']);
+    expect(reachOn('addLink', 'dynamodb:PutItem', `table:${idempotentRequests.table}`)).toEqual([
+      'IDEMPOTENCY#addLink#*',
+    ]);
+  });
 
   it.each(deployed)(
     'lets %s reach exactly the items its declaration names, by key prefix and attribute',
