@@ -6,7 +6,19 @@ import {
   type ZodOpenApiResponsesObject,
 } from 'zod-openapi';
 import { checkerOperations } from './checker/operations.ts';
-import { failure, type DescribedOperation, type Operations } from './http/openapi-operation.ts';
+import {
+  IDEMPOTENCY_KEY_HEADER_NAME,
+  IDEMPOTENCY_KEY_PATTERN,
+  IDEMPOTENCY_WINDOW_SECONDS,
+  REPLAYED_HEADER_NAME,
+} from './http/idempotency.ts';
+import {
+  errorBody,
+  failure,
+  json,
+  type DescribedOperation,
+  type Operations,
+} from './http/openapi-operation.ts';
 import { MAX_BODY_BYTES } from './http/request.ts';
 import { importOperations } from './imports/operations.ts';
 import { importPath } from './imports/schemas.ts';
@@ -87,6 +99,65 @@ const commonFailures = {
     id: 'Unavailable',
   },
 } satisfies ZodOpenApiResponsesObject;
+
+/**
+ * What every POST adds (shared/http/idempotency.ts): the optional `Idempotency-Key`, the 422 of a key reused with
+ * another request, the 409 of a retry while the first request is at work, and the header of a replayed answer.
+ */
+const idempotencyKey = z
+  .string()
+  .regex(IDEMPOTENCY_KEY_PATTERN)
+  .optional()
+  .meta({
+    description:
+      `Makes retries of this request safe: a retry with the same key and the same request (path, query and ` +
+      `body) within ${IDEMPOTENCY_WINDOW_SECONDS / 3600} hours gets the first answer again, status, headers and body, with ` +
+      `\`${REPLAYED_HEADER_NAME}: true\`, and changes nothing. 1 to 255 printable ASCII characters, unique per request ` +
+      '(a UUID); keys are per user (per client IP on public routes) and per operation. Answers 5xx, 429 and 401 are ' +
+      'not kept: a retry does the work again.',
+    example: '2f1b6c1e-7d3a-4c1e-9f0a-1b2c3d4e5f60',
+  });
+const idempotencyKeyReused = {
+  ...failure(
+    'The `Idempotency-Key` was first sent with another request (`idempotency_key_reused`): use a new key.',
+  ),
+  id: 'IdempotencyKeyReused',
+};
+const IN_PROGRESS =
+  'The first request with this `Idempotency-Key` is still being answered (`idempotency_key_in_progress`): ' +
+  'retry after `Retry-After` seconds.';
+const retryAfter = z.number().int().min(1).meta({ description: 'Seconds to wait before trying again.' });
+const replayedHeader = {
+  [REPLAYED_HEADER_NAME]: z
+    .literal('true')
+    .optional()
+    .meta({ description: `A retry's answer: the first answer to this \`${IDEMPOTENCY_KEY_HEADER_NAME}\`.` }),
+};
+
+/** A POST's own responses with what idempotent retries add: the replay header on successes, the 409 and 422. */
+function withIdempotentRetries(responses: ZodOpenApiResponsesObject): ZodOpenApiResponsesObject {
+  const described = Object.fromEntries(
+    Object.entries(responses).map(([status, response]) => {
+      if (!status.startsWith('2') || !('headers' in response) || !(response.headers instanceof z.ZodObject)) {
+        return [status, response];
+      }
+      return [status, { ...response, headers: response.headers.extend(replayedHeader) }];
+    }),
+  ) as ZodOpenApiResponsesObject;
+  const own409 = responses['409'];
+  let conflict = failure(IN_PROGRESS, { 'Retry-After': retryAfter });
+  if (own409 && 'content' in own409) {
+    const ownSchema = own409.content!['application/json']!.schema as z.ZodType;
+    conflict = {
+      ...own409,
+      description: `${own409.description} Or: ${IN_PROGRESS}`,
+      headers: (own409.headers as z.ZodObject).extend({ 'Retry-After': retryAfter.optional() }),
+      // The operation's own conflict may carry more than the error (the existing link); the retry's does not.
+      content: json(ownSchema === errorBody ? errorBody : z.union([ownSchema, errorBody])),
+    };
+  }
+  return { ...described, '409': conflict, '422': idempotencyKeyReused };
+}
 
 /** Answers to requests that match no operation; every path answers them for the methods it does not list. */
 const unmatchedRequests = {
@@ -185,13 +256,23 @@ function operationFor(route: RouteDeclaration): ZodOpenApiOperationObject {
   const { summary, description, query, requestBody, responses } =
     typeof described === 'function' ? described(route) : described;
   const path = pathParametersOf(route.path);
+  const header =
+    route.method === 'POST' ? z.object({ [IDEMPOTENCY_KEY_HEADER_NAME]: idempotencyKey }) : undefined;
   const { '400': invalid, '401': unauthorized, ...rest } = commonFailures;
   return {
     operationId: `${route.method}${route.path}`.toLowerCase().replace(/[^a-z0-9]+/g, '_'),
     tags: [tagOf(route.function)],
     summary,
     description,
-    ...(query || path ? { requestParams: { ...(query ? { query } : {}), ...(path ? { path } : {}) } } : {}),
+    ...(query || path || header
+      ? {
+          requestParams: {
+            ...(query ? { query } : {}),
+            ...(path ? { path } : {}),
+            ...(header ? { header } : {}),
+          },
+        }
+      : {}),
     ...(requestBody ? { requestBody } : {}),
     // Public routes say so: no token needed, whatever the document's default.
     security: needsToken(route) ? [{ bearer: [] }, { accessTokenHeader: [] }] : [],
@@ -201,7 +282,7 @@ function operationFor(route: RouteDeclaration): ZodOpenApiOperationObject {
       // Any valid token may call a `feed` route; narrower tokens than the route's scope get a 403.
       ...(needsToken(route) && route.access !== 'feed' ? { '403': insufficientScope(route.access) } : {}),
       ...rest,
-      ...responses,
+      ...(route.method === 'POST' ? withIdempotentRetries(responses) : responses),
     },
   };
 }

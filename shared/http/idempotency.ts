@@ -36,14 +36,18 @@ import type { HttpRequest } from './request.ts';
  *   record expired) sees the same thing; a replay is rare, and the cache would not spare a first request anything.
  */
 
-export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
-export const REPLAYED_HEADER = 'idempotent-replayed';
+/** The request header, as the contract names it; requests' header names are lower-cased when parsed. */
+export const IDEMPOTENCY_KEY_HEADER_NAME = 'Idempotency-Key';
+/** The header that marks a replayed answer. */
+export const REPLAYED_HEADER_NAME = 'Idempotent-Replayed';
+const IDEMPOTENCY_KEY_HEADER = IDEMPOTENCY_KEY_HEADER_NAME.toLowerCase();
+const REPLAYED_HEADER = REPLAYED_HEADER_NAME.toLowerCase();
 /** How long a key's first answer is kept for its retries (the contract's 24 hours); DynamoDB's TTL then deletes it. */
 export const IDEMPOTENCY_WINDOW_SECONDS = 24 * 60 * 60;
 /** Seconds a retry that found its first request still in progress should wait. */
 const IN_PROGRESS_RETRY_AFTER_SECONDS = 1;
 /** The contract's keys: 1 to 255 printable ASCII characters. */
-const VALID_KEY = /^[\x20-\x7e]{1,255}$/;
+export const IDEMPOTENCY_KEY_PATTERN = /^[\x20-\x7e]{1,255}$/;
 
 /**
  * `work`'s answer, done at most once per `Idempotency-Key` of a POST: a retry gets the first answer again.
@@ -120,7 +124,7 @@ export async function answerOnce(
 function idempotencyKeyOf(request: HttpRequest): string | undefined {
   const key = request.headers[IDEMPOTENCY_KEY_HEADER];
   if (key === undefined) return undefined;
-  if (!VALID_KEY.test(key)) {
+  if (!IDEMPOTENCY_KEY_PATTERN.test(key)) {
     throw new InvalidRequest('Idempotency-Key must be 1 to 255 printable ASCII characters.', {
       'Idempotency-Key': 'must be 1 to 255 printable ASCII characters',
     });

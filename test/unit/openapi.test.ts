@@ -182,3 +182,26 @@ describe('the OpenAPI document', () => {
     });
   });
 });
+
+describe('idempotent retries in the document', () => {
+  it.each(operations.filter(({ route }) => route.method === 'POST'))(
+    'given the POST $name, then it takes an optional Idempotency-Key and answers 409 and 422 for retries',
+    ({ operation }) => {
+      const header = operation.parameters?.find((p) => p.in === 'header' && p.name === 'Idempotency-Key');
+
+      expect(header).toBeDefined();
+      expect(header!.required).not.toBe(true);
+      expect(header!.schema).toMatchObject({ type: 'string' });
+      expect(operation.responses['422']).toEqual({ $ref: '#/components/responses/IdempotencyKeyReused' });
+      expect(operation.responses['409']).toBeDefined();
+    },
+  );
+
+  it.each(operations.filter(({ route }) => route.method !== 'POST'))(
+    'given the $name, which is not a POST, then it takes no Idempotency-Key',
+    ({ operation }) => {
+      expect((operation.parameters ?? []).map((p) => p.name)).not.toContain('Idempotency-Key');
+      expect(operation.responses['422']).toBeUndefined();
+    },
+  );
+});

@@ -1,5 +1,15 @@
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
+import {
+  afterAll,
+  afterEach,
+  beforeAll,
+  beforeEach,
+  describe,
+  expect,
+  it,
+  vi,
+  type MockInstance,
+} from 'vitest';
 import { Unavailable } from '../../../shared/errors.ts';
 import type { HttpHandler } from '../../../shared/http/handler.ts';
 import { IDEMPOTENCY_WINDOW_SECONDS } from '../../../shared/http/idempotency.ts';
@@ -89,7 +99,9 @@ describe('POST with an Idempotency-Key: retries are answered once', () => {
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
     // The store's own insert, not the spy that counts calls.
-    const insert = (Object.getPrototypeOf(services.links) as typeof services.links).insert.bind(services.links);
+    const insert = (Object.getPrototypeOf(services.links) as typeof services.links).insert.bind(
+      services.links,
+    );
     inserts.mockImplementationOnce(async (...args: Parameters<typeof insert>) => {
       await held;
       return insert(...args);

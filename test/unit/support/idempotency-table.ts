@@ -46,24 +46,26 @@ export function useMockedIdempotencyTable() {
       const item = items.get(idOf(input.Key));
       return item ? { Item: marshall(item) } : {};
     });
-    dynamo.on(UpdateItemCommand).callsFake(
-      (input: {
-        Key: Values;
-        UpdateExpression: string;
-        ExpressionAttributeNames: Record<string, string>;
-        ExpressionAttributeValues: Values;
-      }) => {
-        const id = idOf(input.Key);
-        const values = unmarshall(input.ExpressionAttributeValues);
-        const item: Item = { ...items.get(id), id };
-        for (const assignment of input.UpdateExpression.replace(/^SET /, '').split(', ')) {
-          const [name, value] = assignment.split(' = ') as [string, string];
-          item[input.ExpressionAttributeNames[name]!] = values[value];
-        }
-        items.set(id, item);
-        return {};
-      },
-    );
+    dynamo
+      .on(UpdateItemCommand)
+      .callsFake(
+        (input: {
+          Key: Values;
+          UpdateExpression: string;
+          ExpressionAttributeNames: Record<string, string>;
+          ExpressionAttributeValues: Values;
+        }) => {
+          const id = idOf(input.Key);
+          const values = unmarshall(input.ExpressionAttributeValues);
+          const item: Item = { ...items.get(id), id };
+          for (const assignment of input.UpdateExpression.replace(/^SET /, '').split(', ')) {
+            const [name, value] = assignment.split(' = ') as [string, string];
+            item[input.ExpressionAttributeNames[name]!] = values[value];
+          }
+          items.set(id, item);
+          return {};
+        },
+      );
     dynamo.on(DeleteItemCommand).callsFake((input: { Key: Values }) => {
       items.delete(idOf(input.Key));
       return {};

@@ -1386,6 +1386,17 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
+        /** @description The `Idempotency-Key` was first sent with another request (`idempotency_key_reused`): use a new key. */
+        IdempotencyKeyReused: {
+            headers: {
+                "x-request-id": components["headers"]["RequestId"];
+                "X-Content-Type-Options": components["headers"]["NoSniff"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
         /** @description Missing, unknown, expired or revoked access token (`unauthorized`). */
         Unauthorized: {
             headers: {
@@ -1512,7 +1523,10 @@ export interface operations {
     post_dev_login: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes retries of this request safe: a retry with the same key and the same request (path, query and body) within 24 hours gets the first answer again, status, headers and body, with `Idempotent-Replayed: true`, and changes nothing. 1 to 255 printable ASCII characters, unique per request (a UUID); keys are per user (per client IP on public routes) and per operation. Answers 5xx, 429 and 401 are not kept: a retry does the work again. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1528,6 +1542,8 @@ export interface operations {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
                     "X-Content-Type-Options": components["headers"]["NoSniff"];
+                    /** @description A retry's answer: the first answer to this `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -1535,8 +1551,22 @@ export interface operations {
                 };
             };
             400: components["responses"]["InvalidRequest"];
+            /** @description The first request with this `Idempotency-Key` is still being answered (`idempotency_key_in_progress`): retry after `Retry-After` seconds. */
+            409: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "X-Content-Type-Options": components["headers"]["NoSniff"];
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["IdempotencyKeyReused"];
             429: components["responses"]["RateLimited"];
             431: components["responses"]["RequestHeaderFieldsTooLarge"];
             503: components["responses"]["Unavailable"];
@@ -1578,7 +1608,10 @@ export interface operations {
                 /** @description `true`: end every session and personal token of the caller, not only this one. */
                 everywhere?: "true" | "false";
             };
-            header?: never;
+            header?: {
+                /** @description Makes retries of this request safe: a retry with the same key and the same request (path, query and body) within 24 hours gets the first answer again, status, headers and body, with `Idempotent-Replayed: true`, and changes nothing. 1 to 255 printable ASCII characters, unique per request (a UUID); keys are per user (per client IP on public routes) and per operation. Answers 5xx, 429 and 401 are not kept: a retry does the work again. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1589,14 +1622,30 @@ export interface operations {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
                     "X-Content-Type-Options": components["headers"]["NoSniff"];
+                    /** @description A retry's answer: the first answer to this `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content?: never;
             };
             400: components["responses"]["InvalidRequest"];
             401: components["responses"]["Unauthorized"];
+            /** @description The first request with this `Idempotency-Key` is still being answered (`idempotency_key_in_progress`): retry after `Retry-After` seconds. */
+            409: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "X-Content-Type-Options": components["headers"]["NoSniff"];
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["IdempotencyKeyReused"];
             429: components["responses"]["RateLimited"];
             431: components["responses"]["RequestHeaderFieldsTooLarge"];
             503: components["responses"]["Unavailable"];
@@ -2485,7 +2534,10 @@ export interface operations {
     post_v1_links: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes retries of this request safe: a retry with the same key and the same request (path, query and body) within 24 hours gets the first answer again, status, headers and body, with `Idempotent-Replayed: true`, and changes nothing. 1 to 255 printable ASCII characters, unique per request (a UUID); keys are per user (per client IP on public routes) and per operation. Answers 5xx, 429 and 401 are not kept: a retry does the work again. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2501,6 +2553,8 @@ export interface operations {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
                     "X-Content-Type-Options": components["headers"]["NoSniff"];
+                    /** @description A retry's answer: the first answer to this `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2520,19 +2574,21 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Duplicate URL (`already_exists`); the body carries the existing `link` beside the error. */
+            /** @description Duplicate URL (`already_exists`); the body carries the existing `link` beside the error. Or: The first request with this `Idempotency-Key` is still being answered (`idempotency_key_in_progress`): retry after `Retry-After` seconds. */
             409: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
                     "X-Content-Type-Options": components["headers"]["NoSniff"];
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DuplicateLink"];
+                    "application/json": components["schemas"]["DuplicateLink"] | components["schemas"]["Error"];
                 };
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["IdempotencyKeyReused"];
             429: components["responses"]["RateLimited"];
             431: components["responses"]["RequestHeaderFieldsTooLarge"];
             503: components["responses"]["Unavailable"];
@@ -2766,7 +2822,10 @@ export interface operations {
     post_v1_0_links: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes retries of this request safe: a retry with the same key and the same request (path, query and body) within 24 hours gets the first answer again, status, headers and body, with `Idempotent-Replayed: true`, and changes nothing. 1 to 255 printable ASCII characters, unique per request (a UUID); keys are per user (per client IP on public routes) and per operation. Answers 5xx, 429 and 401 are not kept: a retry does the work again. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2782,6 +2841,8 @@ export interface operations {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
                     "X-Content-Type-Options": components["headers"]["NoSniff"];
+                    /** @description A retry's answer: the first answer to this `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2801,19 +2862,21 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Duplicate URL (`already_exists`); the body carries the existing `link` beside the error. */
+            /** @description Duplicate URL (`already_exists`); the body carries the existing `link` beside the error. Or: The first request with this `Idempotency-Key` is still being answered (`idempotency_key_in_progress`): retry after `Retry-After` seconds. */
             409: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
                     "X-Content-Type-Options": components["headers"]["NoSniff"];
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DuplicateLink"];
+                    "application/json": components["schemas"]["DuplicateLink"] | components["schemas"]["Error"];
                 };
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["IdempotencyKeyReused"];
             429: components["responses"]["RateLimited"];
             431: components["responses"]["RequestHeaderFieldsTooLarge"];
             503: components["responses"]["Unavailable"];
@@ -3300,7 +3363,10 @@ export interface operations {
     post_v1_imports: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes retries of this request safe: a retry with the same key and the same request (path, query and body) within 24 hours gets the first answer again, status, headers and body, with `Idempotent-Replayed: true`, and changes nothing. 1 to 255 printable ASCII characters, unique per request (a UUID); keys are per user (per client IP on public routes) and per operation. Answers 5xx, 429 and 401 are not kept: a retry does the work again. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -3329,6 +3395,8 @@ export interface operations {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
                     "X-Content-Type-Options": components["headers"]["NoSniff"];
+                    /** @description A retry's answer: the first answer to this `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3348,8 +3416,22 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The first request with this `Idempotency-Key` is still being answered (`idempotency_key_in_progress`): retry after `Retry-After` seconds. */
+            409: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "X-Content-Type-Options": components["headers"]["NoSniff"];
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["IdempotencyKeyReused"];
             429: components["responses"]["RateLimited"];
             431: components["responses"]["RequestHeaderFieldsTooLarge"];
             503: components["responses"]["Unavailable"];
@@ -3398,7 +3480,10 @@ export interface operations {
     post_v1_0_imports: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes retries of this request safe: a retry with the same key and the same request (path, query and body) within 24 hours gets the first answer again, status, headers and body, with `Idempotent-Replayed: true`, and changes nothing. 1 to 255 printable ASCII characters, unique per request (a UUID); keys are per user (per client IP on public routes) and per operation. Answers 5xx, 429 and 401 are not kept: a retry does the work again. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -3427,6 +3512,8 @@ export interface operations {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
                     "X-Content-Type-Options": components["headers"]["NoSniff"];
+                    /** @description A retry's answer: the first answer to this `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3446,8 +3533,22 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The first request with this `Idempotency-Key` is still being answered (`idempotency_key_in_progress`): retry after `Retry-After` seconds. */
+            409: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "X-Content-Type-Options": components["headers"]["NoSniff"];
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["IdempotencyKeyReused"];
             429: components["responses"]["RateLimited"];
             431: components["responses"]["RequestHeaderFieldsTooLarge"];
             503: components["responses"]["Unavailable"];
@@ -3607,7 +3708,10 @@ export interface operations {
     post_v1_following: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes retries of this request safe: a retry with the same key and the same request (path, query and body) within 24 hours gets the first answer again, status, headers and body, with `Idempotent-Replayed: true`, and changes nothing. 1 to 255 printable ASCII characters, unique per request (a UUID); keys are per user (per client IP on public routes) and per operation. Answers 5xx, 429 and 401 are not kept: a retry does the work again. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -3623,6 +3727,8 @@ export interface operations {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
                     "X-Content-Type-Options": components["headers"]["NoSniff"];
+                    /** @description A retry's answer: the first answer to this `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3653,11 +3759,12 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Already following (`already_following`) */
+            /** @description Already following (`already_following`) Or: The first request with this `Idempotency-Key` is still being answered (`idempotency_key_in_progress`): retry after `Retry-After` seconds. */
             409: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
                     "X-Content-Type-Options": components["headers"]["NoSniff"];
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3666,6 +3773,7 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["IdempotencyKeyReused"];
             429: components["responses"]["RateLimited"];
             431: components["responses"]["RequestHeaderFieldsTooLarge"];
             503: components["responses"]["Unavailable"];
@@ -3776,7 +3884,10 @@ export interface operations {
     post_v1_0_following: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes retries of this request safe: a retry with the same key and the same request (path, query and body) within 24 hours gets the first answer again, status, headers and body, with `Idempotent-Replayed: true`, and changes nothing. 1 to 255 printable ASCII characters, unique per request (a UUID); keys are per user (per client IP on public routes) and per operation. Answers 5xx, 429 and 401 are not kept: a retry does the work again. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -3792,6 +3903,8 @@ export interface operations {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
                     "X-Content-Type-Options": components["headers"]["NoSniff"];
+                    /** @description A retry's answer: the first answer to this `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3822,11 +3935,12 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Already following (`already_following`) */
+            /** @description Already following (`already_following`) Or: The first request with this `Idempotency-Key` is still being answered (`idempotency_key_in_progress`): retry after `Retry-After` seconds. */
             409: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
                     "X-Content-Type-Options": components["headers"]["NoSniff"];
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3835,6 +3949,7 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["IdempotencyKeyReused"];
             429: components["responses"]["RateLimited"];
             431: components["responses"]["RequestHeaderFieldsTooLarge"];
             503: components["responses"]["Unavailable"];
@@ -4200,7 +4315,10 @@ export interface operations {
     post_v1_tokens: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes retries of this request safe: a retry with the same key and the same request (path, query and body) within 24 hours gets the first answer again, status, headers and body, with `Idempotent-Replayed: true`, and changes nothing. 1 to 255 printable ASCII characters, unique per request (a UUID); keys are per user (per client IP on public routes) and per operation. Answers 5xx, 429 and 401 are not kept: a retry does the work again. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -4217,6 +4335,8 @@ export interface operations {
                     "x-request-id": components["headers"]["RequestId"];
                     "X-Content-Type-Options": components["headers"]["NoSniff"];
                     "Cache-Control": "no-store";
+                    /** @description A retry's answer: the first answer to this `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4236,8 +4356,22 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The first request with this `Idempotency-Key` is still being answered (`idempotency_key_in_progress`): retry after `Retry-After` seconds. */
+            409: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "X-Content-Type-Options": components["headers"]["NoSniff"];
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["IdempotencyKeyReused"];
             429: components["responses"]["RateLimited"];
             431: components["responses"]["RequestHeaderFieldsTooLarge"];
             503: components["responses"]["Unavailable"];
@@ -4286,7 +4420,10 @@ export interface operations {
     post_v1_0_tokens: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes retries of this request safe: a retry with the same key and the same request (path, query and body) within 24 hours gets the first answer again, status, headers and body, with `Idempotent-Replayed: true`, and changes nothing. 1 to 255 printable ASCII characters, unique per request (a UUID); keys are per user (per client IP on public routes) and per operation. Answers 5xx, 429 and 401 are not kept: a retry does the work again. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -4303,6 +4440,8 @@ export interface operations {
                     "x-request-id": components["headers"]["RequestId"];
                     "X-Content-Type-Options": components["headers"]["NoSniff"];
                     "Cache-Control": "no-store";
+                    /** @description A retry's answer: the first answer to this `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4322,8 +4461,22 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The first request with this `Idempotency-Key` is still being answered (`idempotency_key_in_progress`): retry after `Retry-After` seconds. */
+            409: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "X-Content-Type-Options": components["headers"]["NoSniff"];
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["IdempotencyKeyReused"];
             429: components["responses"]["RateLimited"];
             431: components["responses"]["RequestHeaderFieldsTooLarge"];
             503: components["responses"]["Unavailable"];
@@ -4437,7 +4590,10 @@ export interface operations {
                 /** @description Re-check links checked longer ago than this; 0 re-checks every link. Default: 7 days. */
                 stale_after_seconds?: number;
             };
-            header?: never;
+            header?: {
+                /** @description Makes retries of this request safe: a retry with the same key and the same request (path, query and body) within 24 hours gets the first answer again, status, headers and body, with `Idempotent-Replayed: true`, and changes nothing. 1 to 255 printable ASCII characters, unique per request (a UUID); keys are per user (per client IP on public routes) and per operation. Answers 5xx, 429 and 401 are not kept: a retry does the work again. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -4448,6 +4604,8 @@ export interface operations {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
                     "X-Content-Type-Options": components["headers"]["NoSniff"];
+                    /** @description A retry's answer: the first answer to this `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4467,8 +4625,22 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The first request with this `Idempotency-Key` is still being answered (`idempotency_key_in_progress`): retry after `Retry-After` seconds. */
+            409: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "X-Content-Type-Options": components["headers"]["NoSniff"];
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["IdempotencyKeyReused"];
             429: components["responses"]["RateLimited"];
             431: components["responses"]["RequestHeaderFieldsTooLarge"];
             503: components["responses"]["Unavailable"];
