@@ -54,6 +54,18 @@ export async function benchLinks(runtime: Runtime, iterations: number): Promise<
   };
 
   const post = { name: 'POST /v1/links (HTTP)', samples: [] as number[] };
+  const keyedPost = { name: 'POST /v1/links with an Idempotency-Key (HTTP)', samples: [] as number[] };
+  const replay = { name: 'its retry, replayed (HTTP)', samples: [] as number[] };
+  const postWithKey = (url: string, key: string) =>
+    time(async () => {
+      const response = await fetch(`${runtime.url}/v1/links`, {
+        method: 'POST',
+        headers: { ...headers, 'idempotency-key': key },
+        body: JSON.stringify({ url, title: 'Keyed', tags: ['bench'] }),
+      });
+      if (response.status !== 201) throw new Error(`POST with a key answered ${response.status}`);
+      await response.arrayBuffer();
+    });
   const bareInsert = { name: 'bare GetItem + UpdateItem + TransactWriteItems', samples: [] as number[] };
   const bareInsertOnly = { name: 'bare TransactWriteItems alone', samples: [] as number[] };
   for (let i = 0; i < WARMUP + iterations; i++) {
@@ -67,6 +79,8 @@ export async function benchLinks(runtime: Runtime, iterations: number): Promise<
       if (response.status !== 201) throw new Error(`POST answered ${response.status}`);
       await response.arrayBuffer();
     });
+    const keyedTime = await postWithKey(`https://example.com/keyed/${i}`, `bench-${i}`);
+    const replayTime = await postWithKey(`https://example.com/keyed/${i}`, `bench-${i}`);
     const at = new Date().toISOString();
     const item = linkToItem(
       aLink({
@@ -124,11 +138,15 @@ export async function benchLinks(runtime: Runtime, iterations: number): Promise<
     );
     if (record) {
       post.samples.push(httpTime);
+      keyedPost.samples.push(keyedTime);
+      replay.samples.push(replayTime);
       bareInsert.samples.push(bareTime);
       bareInsertOnly.samples.push(transactTime);
     }
   }
   printComparison('Add a link', post, [bareInsert, bareInsertOnly]);
+  printComparison('Add a link with an Idempotency-Key', keyedPost, [post]);
+  printComparison('Retry an added link with its Idempotency-Key', replay, [post]);
 
   const get = { name: 'GET /v1/links?limit=10 (HTTP)', samples: [] as number[] };
   const bareList = { name: 'bare GetItem + UpdateItem + Query', samples: [] as number[] };
