@@ -71,14 +71,18 @@ export class UnsupportedMediaType extends DomainError {
   readonly code = 'unsupported_media_type';
 }
 
-export class RateLimited extends DomainError {
-  readonly code = 'rate_limited';
+/** A refusal that passes: the caller may try again after `retryAfterSeconds` (the answer's `Retry-After`). */
+export abstract class TryAgainLater extends DomainError {
   constructor(
     message: string,
     readonly retryAfterSeconds: number,
   ) {
     super(message);
   }
+}
+
+export class RateLimited extends TryAgainLater {
+  readonly code = 'rate_limited';
 }
 
 /** An `Idempotency-Key` sent again with another request (body, query or path) than the one it first came with. */
@@ -87,14 +91,8 @@ export class IdempotencyKeyReused extends DomainError {
 }
 
 /** A retry that arrived while the first request with its `Idempotency-Key` is still being answered. */
-export class IdempotencyKeyInProgress extends DomainError {
+export class IdempotencyKeyInProgress extends TryAgainLater {
   readonly code = 'idempotency_key_in_progress';
-  constructor(
-    message: string,
-    readonly retryAfterSeconds: number,
-  ) {
-    super(message);
-  }
 }
 
 /** A dependency is down or throttling after retries. */

@@ -10,6 +10,7 @@ import {
   NotFound,
   PayloadTooLarge,
   RateLimited,
+  TryAgainLater,
   Unauthorized,
   Unavailable,
   UnsupportedMediaType,
@@ -58,9 +59,7 @@ export function toHttpError(error: unknown): HttpError {
   const headers: Record<string, string> = {};
   if (error instanceof Unauthorized) headers['www-authenticate'] = 'Bearer';
   if (error instanceof MethodNotAllowed) headers['allow'] = error.allow.join(', ');
-  if (error instanceof RateLimited || error instanceof IdempotencyKeyInProgress) {
-    headers['retry-after'] = String(error.retryAfterSeconds);
-  }
+  if (error instanceof TryAgainLater) headers['retry-after'] = String(error.retryAfterSeconds);
   if (error instanceof AlreadyExists && error.existing) {
     // The contract returns the duplicate beside the error, keyed by what it is (`link`, ...).
     Object.assign(body, error.existing);
