@@ -2,7 +2,14 @@ import { Validations, type App } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { DataStack } from './data-stack.ts';
 import { ServiceStack } from './service-stack.ts';
-import { parseCorsOrigins, parseSiteDomain, parseStage, stageSettings, type SiteDomain, type Stage } from './stage.ts';
+import {
+  parseCorsOrigins,
+  parseSiteDomain,
+  parseStage,
+  stageSettings,
+  type SiteDomain,
+  type Stage,
+} from './stage.ts';
 
 const CROSS_STACK_REFERENCES = '@aws-cdk/core:defaultCrossStackReferences';
 

@@ -18,7 +18,8 @@ export const EDGE_RATE_LIMITED_BODY = {
 export const COUNTED_COMMON_RULES: Record<string, string> = {
   SizeRestrictions_BODY:
     'bodies above 8 KB: the contract allows 64 KiB and answers 413 in its own format beyond it',
-  GenericRFI_QUERYARGUMENTS: 'a URL with an IP address in the query string is a bookmark (`?url=`), not an attack',
+  GenericRFI_QUERYARGUMENTS:
+    'a URL with an IP address in the query string is a bookmark (`?url=`), not an attack',
   GenericRFI_BODY: 'a URL with an IP address in a body is a bookmark',
   CrossSiteScripting_BODY: 'a description may quote markup; every page and the client escape it',
 };
@@ -100,7 +101,11 @@ export class EdgeFirewall extends Construct {
           arnFormat: ArnFormat.COLON_RESOURCE_NAME,
         }),
       ],
-      redactedFields: [{ singleHeader: { Name: 'authorization' } }, { singleHeader: { Name: 'access-token' } }, { singleHeader: { Name: 'cookie' } }],
+      redactedFields: [
+        { singleHeader: { Name: 'authorization' } },
+        { singleHeader: { Name: 'access-token' } },
+        { singleHeader: { Name: 'cookie' } },
+      ],
       loggingFilter: {
         DefaultBehavior: 'DROP',
         Filters: [
@@ -115,7 +120,11 @@ export class EdgeFirewall extends Construct {
   }
 }
 
-function managedRuleGroup(name: string, priority: number, counted: string[] = []): wafv2.CfnWebACL.RuleProperty {
+function managedRuleGroup(
+  name: string,
+  priority: number,
+  counted: string[] = [],
+): wafv2.CfnWebACL.RuleProperty {
   return {
     name,
     priority,

@@ -76,11 +76,14 @@ export function edgeBehaviours(): { pattern: string; target: 'api' | 'cachedApi'
       throw new Error(`${route.method} ${route.path} reaches no API behaviour of the distribution.`);
     }
     if (target === 'cachedApi' && (route.access !== 'public' || route.method !== 'GET')) {
-      throw new Error(`${route.method} ${route.path} needs a token, or changes things, behind a shared cache.`);
+      throw new Error(
+        `${route.method} ${route.path} needs a token, or changes things, behind a shared cache.`,
+      );
     }
   }
   for (const path of [...CLIENT_PATHS, `${PROFILE_PREFIX}sample`]) {
-    if (behaviourOf(path)) throw new Error(`The client's path ${path} is taken by the ${behaviourOf(path)?.pattern} behaviour.`);
+    if (behaviourOf(path))
+      throw new Error(`The client's path ${path} is taken by the ${behaviourOf(path)?.pattern} behaviour.`);
   }
   return behaviours;
 }

@@ -60,6 +60,7 @@ export const DELIVERY_REGION = 'us-east-1';
  * there, and the distribution refers to it, to the API and to the functions' site URL within one stack.
  */
 export class ServiceStack extends Stack {
+  readonly settings: StageSettings;
   readonly contexts: ContextService[];
   readonly functions: ReadonlyMap<FunctionName, ServiceFunction>;
   readonly queues: Record<QueueName, sqs.Queue>;
@@ -72,6 +73,7 @@ export class ServiceStack extends Stack {
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
     super(scope, id, { ...props, terminationProtection: props.settings.terminationProtection });
     const { settings, data } = props;
+    this.settings = settings;
     Tags.of(this).add('app', 'delinkcious');
     Tags.of(this).add('stage', settings.stage);
     this.addStackDependency(data, 'the functions use its tables, buckets and secrets');

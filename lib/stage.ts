@@ -119,8 +119,15 @@ export interface SiteDomain {
 export function parseSiteDomain(domainName: unknown, certificateArn: unknown): SiteDomain | undefined {
   const given = (value: unknown) => value !== undefined && value !== '';
   if (!given(domainName) && !given(certificateArn)) return undefined;
-  if (typeof domainName !== 'string' || typeof certificateArn !== 'string' || !given(domainName) || !given(certificateArn)) {
-    throw new Error('A custom domain needs both -c domainName=<host> and -c certificateArn=<ACM certificate ARN>.');
+  if (
+    typeof domainName !== 'string' ||
+    typeof certificateArn !== 'string' ||
+    !given(domainName) ||
+    !given(certificateArn)
+  ) {
+    throw new Error(
+      'A custom domain needs both -c domainName=<host> and -c certificateArn=<ACM certificate ARN>.',
+    );
   }
   if (!/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(domainName)) {
     throw new Error(`domainName: "${domainName}" is not a host name (lower case, no scheme, no path).`);
