@@ -2,7 +2,14 @@ import { Validations, type App } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { DataStack } from './data-stack.ts';
 import { ServiceStack } from './service-stack.ts';
-import { parseCorsOrigins, parseStage, stageSettings, type Stage } from './stage.ts';
+import {
+  parseCorsOrigins,
+  parseSiteDomain,
+  parseStage,
+  stageSettings,
+  type SiteDomain,
+  type Stage,
+} from './stage.ts';
 
 const CROSS_STACK_REFERENCES = '@aws-cdk/core:defaultCrossStackReferences';
 
@@ -16,6 +23,8 @@ interface DelinkciousOptions {
   alarmEmail?: string;
   /** Narrows CORS to these origins (default: any origin; see lib/stage.ts). */
   corsOrigins?: string[];
+  /** The site's own domain with its ACM certificate (us-east-1); default: the distribution's domain. */
+  siteDomain?: SiteDomain;
 }
 
 export interface Delinkcious {
@@ -26,8 +35,8 @@ export interface Delinkcious {
 /**
  * The two stacks of a stage: `Delinkcious-<stage>-Data` (stateful: tables, buckets, secrets) and
  * `Delinkcious-<stage>-Service` (stateless: queues, functions, API, alarms), which depends on the first.
- * No `env`: the stacks synthesize offline, without credentials or lookups, and deploy to whichever account and
- * region the CLI is pointed at.
+ * No `env`: the stacks synthesize offline, without credentials or lookups, and deploy to whichever account the
+ * CLI is pointed at, in us-east-1 (the service stack refuses another region: see lib/service-stack.ts).
  */
 export function defineDelinkcious(app: App, options: DelinkciousOptions): Delinkcious {
   // The service stack imports the tables' names and ARNs and the secrets' ARNs as CloudFormation exports, which
@@ -47,7 +56,8 @@ export function defineDelinkcious(app: App, options: DelinkciousOptions): Delink
     appVersion: options.appVersion,
     githubClientId: options.githubClientId,
     alarmEmail: options.alarmEmail,
-    description: `Delinkcious social bookmarking (${options.stage}): API, functions, queues and alarms`,
+    siteDomain: options.siteDomain,
+    description: `Delinkcious social bookmarking (${options.stage}): site, API, functions, queues and alarms`,
   });
   return { data, service };
 }
@@ -64,6 +74,7 @@ export function optionsFromContext(app: App, appVersion: string): DelinkciousOpt
     githubClientId: text('githubClientId'),
     alarmEmail: text('alarmEmail'),
     corsOrigins: parseCorsOrigins(text('corsOrigins')),
+    siteDomain: parseSiteDomain(text('domainName'), text('certificateArn')),
   };
 }
 

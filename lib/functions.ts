@@ -102,12 +102,14 @@ export class ServiceFunction extends Construct {
   readonly function: NodejsFunction;
   readonly role: iam.Role;
   readonly logGroup: logs.LogGroup;
+  private readonly servesHttp: boolean;
 
   constructor(scope: Construct, props: ServiceFunctionProps) {
     super(scope, props.name);
     const { name, settings } = props;
     const declaration = functions[name] as FunctionDeclaration;
     this.name = name;
+    this.servesHttp = props.servesHttp;
     this.declaration = declaration;
     const size = declaration.size;
 
@@ -144,11 +146,15 @@ export class ServiceFunction extends Construct {
     });
   }
 
-  /** Tells a GitHub login function the callback URL, known only once the API exists. */
-  useApiUrl(apiUrl: string): void {
-    if (!this.declaration.githubApp) return;
-    // The URL ends with a slash; the callback path starts with one.
-    this.function.addEnvironment('GITHUB_CALLBACK_URL', `${apiUrl}${GITHUB_CALLBACK_PATH.slice(1)}`);
+  /**
+   * Tells the function the site's public URL (`https://<domain>`, no trailing slash), known only once the
+   * distribution exists: where feeds and pages link to (SERVICE_URL), and a GitHub login function's callback.
+   */
+  useSiteUrl(siteUrl: string): void {
+    if (this.servesHttp) this.function.addEnvironment('SERVICE_URL', siteUrl);
+    if (this.declaration.githubApp) {
+      this.function.addEnvironment('GITHUB_CALLBACK_URL', `${siteUrl}${GITHUB_CALLBACK_PATH}`);
+    }
   }
 
   private grant(props: ServiceFunctionProps): void {

@@ -2,6 +2,8 @@ import {
   Annotations,
   Aws,
   CfnOutput,
+  CfnRule,
+  Fn,
   Stack,
   Tags,
   Validations,
@@ -25,11 +27,12 @@ import {
 import { Api } from './api.ts';
 import { physicalBucketName } from './buckets.ts';
 import { ContextService } from './context-service.ts';
+import { Delivery } from './delivery.ts';
 import { boundedContexts } from './contexts.ts';
 import type { DataStack } from './data-stack.ts';
 import { GITHUB_CALLBACK_PATH, type ServiceFunction } from './functions.ts';
 import { Monitoring } from './monitoring.ts';
-import type { StageSettings } from './stage.ts';
+import type { SiteDomain, StageSettings } from './stage.ts';
 
 interface ServiceStackProps extends StackProps {
   settings: StageSettings;
@@ -40,28 +43,48 @@ interface ServiceStackProps extends StackProps {
   githubClientId?: string;
   /** Subscribed to the alarm topic (`-c alarmEmail=...`). */
   alarmEmail?: string;
+  /** The site's own domain and certificate (`-c domainName=... -c certificateArn=...`). */
+  siteDomain?: SiteDomain;
 }
+
+/** CloudFront takes its web ACL and certificate from this region only. */
+export const DELIVERY_REGION = 'us-east-1';
 
 /**
  * The stateless stack: everything that can be replaced by deploying again. One construct per bounded context
- * with its queues, its functions and what triggers them; the HTTP API in front of them; alarms and a dashboard.
- * It reads the stateful stack's tables and secrets (CloudFormation exports) and names its buckets.
+ * with its queues, its functions and what triggers them; the HTTP API in front of them; the delivery tier
+ * (CloudFront, the web client's bucket, the web ACL) in front of both; alarms and a dashboard. It reads the
+ * stateful stack's tables and secrets (CloudFormation exports) and names its buckets.
+ *
+ * It deploys to us-east-1 only (a CloudFormation rule refuses any other region): CloudFront's web ACL must be
+ * there, and the distribution refers to it, to the API and to the functions' site URL within one stack.
  */
 export class ServiceStack extends Stack {
+  readonly settings: StageSettings;
   readonly contexts: ContextService[];
   readonly functions: ReadonlyMap<FunctionName, ServiceFunction>;
   readonly queues: Record<QueueName, sqs.Queue>;
   readonly deadLetterQueues: Partial<Record<QueueName, sqs.Queue>>;
   readonly buckets: Record<BucketName, s3.IBucket>;
   readonly api: Api;
+  readonly delivery: Delivery;
   readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
     super(scope, id, { ...props, terminationProtection: props.settings.terminationProtection });
     const { settings, data } = props;
+    this.settings = settings;
     Tags.of(this).add('app', 'delinkcious');
     Tags.of(this).add('stage', settings.stage);
     this.addStackDependency(data, 'the functions use its tables, buckets and secrets');
+    new CfnRule(this, 'DeliveryRegion', {
+      assertions: [
+        {
+          assert: Fn.conditionEquals(Aws.REGION, DELIVERY_REGION),
+          assertDescription: `Deploy Delinkcious to ${DELIVERY_REGION}: CloudFront's web ACL and certificate live there.`,
+        },
+      ],
+    });
 
     this.contexts = boundedContexts()
       .filter((context) => context.functions.length + context.queues.length > 0)
@@ -100,7 +123,8 @@ export class ServiceStack extends Stack {
       settings,
       functions: new Map([...this.functions].map(([name, fn]) => [name, fn.function])),
     });
-    for (const fn of this.functions.values()) fn.useApiUrl(this.api.url);
+    this.delivery = new Delivery(this, 'Delivery', { settings, api: this.api, siteDomain: props.siteDomain });
+    for (const fn of this.functions.values()) fn.useSiteUrl(this.delivery.siteUrl);
 
     const failureQueues = new Map<string, sqs.IQueue>();
     const workQueues = new Map<string, sqs.IQueue>();
@@ -124,9 +148,20 @@ export class ServiceStack extends Stack {
       alarmEmail: props.alarmEmail,
     });
 
-    new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the HTTP API' });
+    new CfnOutput(this, 'SiteUrl', {
+      value: this.delivery.siteUrl,
+      description: 'The site: the web client and the API, through CloudFront',
+    });
+    new CfnOutput(this, 'DistributionDomainName', {
+      value: this.delivery.distribution.distributionDomainName,
+      description: "Point the custom domain's DNS record (CNAME or alias) here",
+    });
+    new CfnOutput(this, 'ApiUrl', {
+      value: this.api.url,
+      description: 'The HTTP API itself, without the web ACL: use the site URL',
+    });
     new CfnOutput(this, 'GitHubCallbackUrl', {
-      value: `${this.api.url}${GITHUB_CALLBACK_PATH.slice(1)}`,
+      value: `${this.delivery.siteUrl}${GITHUB_CALLBACK_PATH}`,
       description: "The GitHub OAuth app's authorization callback URL",
     });
     new CfnOutput(this, 'AlarmTopicArn', {

@@ -38,7 +38,9 @@ export const CORS_EXPOSE_HEADERS = ['x-request-id', 'retry-after', 'www-authenti
  * What a stage decides. prod keeps its data when a stack or resource goes away (tables, buckets, secrets and
  * logs are retained, tables refuse deletion, the stacks have termination protection); dev goes away cleanly
  * with `cdk destroy` (buckets are emptied first). Both limit each client to the contract's rate
- * (`DEFAULT_RATE_LIMIT`: 12 requests per second, bursts up to 80), below API Gateway's outer bound.
+ * (`DEFAULT_RATE_LIMIT`: 12 requests per second, bursts up to 80); the web ACL in front of the distribution
+ * stops a client IP far above it at the edge (`edgeRateLimit`), so that API Gateway's outer bound is shared by
+ * many clients and no single one can exhaust it.
  */
 export interface StageSettings {
   stage: Stage;
@@ -49,10 +51,17 @@ export interface StageSettings {
   logRetention: logs.RetentionDays;
   rateLimit: { perSecond: number; burst: number };
   /**
+   * The web ACL's rate-based rule: requests per client IP in a sliding window, counted at CloudFront (the client's
+   * files and cached answers count too). Above the contract's own limit (12 per second, 720 a minute, plus a
+   * burst of 80): a client that keeps to the contract never meets it, and the functions answer its excess with
+   * their precise `Retry-After`; a flood from one address is refused at the edge, before API Gateway's throttle.
+   */
+  edgeRateLimit: { requests: number; windowSeconds: 60 | 120 | 300 | 600 };
+  /**
    * The outer bound on the whole API (API Gateway answers 429 beyond it without invoking anything): it caps
-   * what a flood from many clients can cost in Lambda concurrency and DynamoDB on-demand spend. The burst is one
-   * client's burst; the rate is about four clients at full rate, sustained, far above what a bookmarking service
-   * of this size sees.
+   * what a flood from many clients can cost in Lambda concurrency and DynamoDB on-demand spend. With one address
+   * held to `edgeRateLimit` at the edge (20 requests per second), the rate takes a dozen addresses flooding at
+   * once to reach, and the burst is six clients' bursts.
    */
   apiThrottle: { burstLimit: number; rateLimit: number };
   cors: CorsSettings;
@@ -67,7 +76,8 @@ export function stageSettings(stage: Stage, options: { corsOrigins?: string[] } 
     terminationProtection: prod,
     logRetention: prod ? logs.RetentionDays.THREE_MONTHS : logs.RetentionDays.TWO_WEEKS,
     rateLimit: { ...DEFAULT_RATE_LIMIT },
-    apiThrottle: { burstLimit: DEFAULT_RATE_LIMIT.burst, rateLimit: 50 },
+    edgeRateLimit: { requests: 1200, windowSeconds: 60 },
+    apiThrottle: { burstLimit: 500, rateLimit: 250 },
     cors: {
       allowOrigins: options.corsOrigins && options.corsOrigins.length > 0 ? options.corsOrigins : ['*'],
       allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
@@ -93,4 +103,39 @@ export function parseCorsOrigins(value: unknown): string[] | undefined {
     }
   }
   return origins;
+}
+
+/**
+ * The site's own domain (`-c domainName=links.example.com -c certificateArn=arn:aws:acm:us-east-1:...`): the
+ * distribution answers on it with that ACM certificate, which CloudFront takes from us-east-1 only. Without
+ * it, the site is on the distribution's own `*.cloudfront.net` domain.
+ */
+export interface SiteDomain {
+  domainName: string;
+  certificateArn: string;
+}
+
+/** Reads the two context values: both or neither, a host name and an ACM certificate ARN in us-east-1. */
+export function parseSiteDomain(domainName: unknown, certificateArn: unknown): SiteDomain | undefined {
+  const given = (value: unknown) => value !== undefined && value !== '';
+  if (!given(domainName) && !given(certificateArn)) return undefined;
+  if (
+    typeof domainName !== 'string' ||
+    typeof certificateArn !== 'string' ||
+    !given(domainName) ||
+    !given(certificateArn)
+  ) {
+    throw new Error(
+      'A custom domain needs both -c domainName=<host> and -c certificateArn=<ACM certificate ARN>.',
+    );
+  }
+  if (!/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(domainName)) {
+    throw new Error(`domainName: "${domainName}" is not a host name (lower case, no scheme, no path).`);
+  }
+  if (!/^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[\w-]+$/.test(certificateArn)) {
+    throw new Error(
+      `certificateArn: "${certificateArn}" is not an ACM certificate in us-east-1, where CloudFront takes certificates from.`,
+    );
+  }
+  return { domainName, certificateArn };
 }

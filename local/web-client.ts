@@ -8,8 +8,8 @@ import { ASSETS_PREFIX, isClientPath } from '../web/src/paths.ts';
 
 /**
  * The web client (web/) on the local runtime: built once by Vite when its build is missing or older than its
- * sources, and served from build/web/ on the API's own origin. In AWS the delivery tier (CloudFront and S3)
- * will serve the same files; the client never runs in a Lambda function.
+ * sources, and served from build/web/ on the API's own origin. On AWS the delivery tier (lib/delivery.ts:
+ * CloudFront and S3) serves the same build; the client never runs in a Lambda function.
  */
 export const WEB_CLIENT_SOURCES = fileURLToPath(new URL('../web', import.meta.url));
 export const WEB_CLIENT_BUILD = fileURLToPath(new URL('../build/web', import.meta.url));

@@ -19,6 +19,14 @@ const settingsSchema = z.object({
   RATE_LIMIT_BURST: z.coerce.number().int().positive().default(DEFAULT_RATE_LIMIT.burst),
   /** An export larger than this many bytes goes to the exports bucket and is answered with a 302 to it. */
   EXPORT_INLINE_LIMIT_BYTES: z.coerce.number().int().positive().default(5_000_000),
+  /**
+   * The site's public URL (`https://links.example.com`), set by the deployment: feeds and pages link there, not
+   * to the host a request reached (behind CloudFront, that is API Gateway's own). Unset, the request's host.
+   */
+  SERVICE_URL: z
+    .url({ protocol: /^https?$/ })
+    .transform((url) => url.replace(/\/+$/, ''))
+    .optional(),
   /** Set by the local runtime; unlocks local-only routes such as POST /dev/login. */
   LOCAL_RUNTIME: z
     .enum(['true', 'false'])

@@ -1041,7 +1041,7 @@ export function needsToken(route: Pick<RouteDeclaration, 'access'>): boolean {
 }
 
 /** The contract serves every versioned route under both `/v1` and `/v1.0` (the book's clients use `/v1.0`). */
-const API_VERSION_PREFIXES = ['/v1', '/v1.0'] as const;
+export const API_VERSION_PREFIXES = ['/v1', '/v1.0'] as const;
 
 /** A route of the versioned API, under each prefix; every one of them needs `access` (public: no token). */
 function versioned<

@@ -1,4 +1,5 @@
 import { Feed } from 'feed';
+import { config } from '../config.ts';
 import { escapeHtml } from './page-security.ts';
 import type { HttpRequest } from './request.ts';
 
@@ -75,10 +76,12 @@ export function tagUri(baseUrl: string, path: string): string {
 }
 
 /**
- * The service's public URL, as the request reached it: API Gateway passes the `Host` the client used and
+ * The service's public URL: the deployment's SERVICE_URL (the site's domain, which CloudFront does not pass on
+ * as the `Host`), else as the request reached it: API Gateway passes the `Host` the client used and
  * `X-Forwarded-Proto` (https); the local runtime passes the host only, and serves plain http.
  */
-export function baseUrlOf(request: HttpRequest): string {
+export function baseUrlOf(request: HttpRequest, serviceUrl = config().SERVICE_URL): string {
+  if (serviceUrl) return serviceUrl;
   const proto = request.headers['x-forwarded-proto'] === 'https' ? 'https' : 'http';
   return `${proto}://${request.headers['host'] ?? 'localhost'}`;
 }

@@ -69,8 +69,20 @@ describe('the HTTP API, given the wiring', () => {
     serviceTemplate.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: '$default',
       AutoDeploy: true,
-      DefaultRouteSettings: { ThrottlingBurstLimit: 80, ThrottlingRateLimit: 50 },
+      DefaultRouteSettings: { ThrottlingBurstLimit: 500, ThrottlingRateLimit: 250 },
     });
+  });
+
+  it("shares the stage's throttle among many clients: one client IP is held far below it at the edge", () => {
+    const { edgeRateLimit, apiThrottle, rateLimit } = service.settings;
+    const edgePerSecond = edgeRateLimit.requests / edgeRateLimit.windowSeconds;
+
+    expect(apiThrottle.rateLimit).toBeGreaterThanOrEqual(10 * edgePerSecond);
+    expect(apiThrottle.burstLimit).toBeGreaterThanOrEqual(5 * rateLimit.burst);
+    // The edge lets a client that keeps to the contract's own limit through.
+    expect(edgeRateLimit.requests).toBeGreaterThan(
+      rateLimit.burst + rateLimit.perSecond * edgeRateLimit.windowSeconds,
+    );
   });
 
   it('writes an access log line per request, in JSON, without headers or query strings', () => {

@@ -29,7 +29,14 @@ import {
   type FunctionName,
   type TableName,
 } from '../../shared/wiring.ts';
-import { TEST_APP_VERSION, TEST_GITHUB_CLIENT_ID, resource, resourcesOfType, synthesize } from './support.ts';
+import {
+  flat,
+  resource,
+  resourcesOfType,
+  synthesize,
+  TEST_APP_VERSION,
+  TEST_GITHUB_CLIENT_ID,
+} from './support.ts';
 
 const deployed = deployedFunctionNames();
 const declaration = (name: FunctionName): FunctionDeclaration => functions[name];
@@ -42,10 +49,19 @@ describe('the functions, given the wiring', () => {
   const variables = (name: FunctionName) =>
     (lambda(name).Properties.Environment as { Variables: Record<string, unknown> }).Variables;
 
-  it("deploys one Lambda function per deployed function, and else only CDK's handler of bucket notifications", () => {
+  it("deploys one Lambda function per deployed function, and else only CDK's handlers of deployment tasks", () => {
     const lambdas = Object.keys(resourcesOfType(serviceTemplate, 'AWS::Lambda::Function'));
-    expect(lambdas.filter((id) => id.startsWith('BucketNotificationsHandler'))).toHaveLength(1);
-    expect(lambdas).toHaveLength(deployed.length + 1);
+    const cdkHandlers = [
+      /^BucketNotificationsHandler/, // S3 notifications to queues
+      /^CustomCDKBucketDeployment/, // the web client into its bucket
+      /^CustomS3AutoDeleteObjectsCustomResourceProviderHandler/, // emptying the client's bucket on removal
+    ];
+    for (const handler of cdkHandlers)
+      expect(
+        lambdas.filter((id) => handler.test(id)),
+        String(handler),
+      ).toHaveLength(1);
+    expect(lambdas).toHaveLength(deployed.length + cdkHandlers.length);
     expect([...service.functions.keys()].sort()).toEqual([...deployed].sort());
   });
 
@@ -114,7 +130,7 @@ describe('the functions, given the wiring', () => {
         ...[...ownTables].map((table) => tables[table].envVar),
         ...ownQueues.map((queue) => queues[queue].envVar),
         ...ownBuckets.map((bucket) => buckets[bucket].envVar),
-        ...(servesHttp(name) ? ['RATE_LIMIT_PER_SECOND', 'RATE_LIMIT_BURST'] : []),
+        ...(servesHttp(name) ? ['RATE_LIMIT_PER_SECOND', 'RATE_LIMIT_BURST', 'SERVICE_URL'] : []),
         ...(own.pageTokens ? ['PAGE_TOKEN_SECRET_ARN'] : []),
         ...(own.githubApp ? ['GITHUB_CLIENT_ID', 'GITHUB_CALLBACK_URL'] : []),
         ...(own.githubSecret ? ['GITHUB_CLIENT_SECRET_ARN'] : []),
@@ -158,15 +174,24 @@ describe('the functions, given the wiring', () => {
     }
   });
 
-  it('tells the GitHub login functions the client ID and the callback URL on this API', () => {
+  it('tells the GitHub login functions the client ID and the callback URL on the site', () => {
     const gitHub = deployed.filter((name) => declaration(name).githubApp);
 
     expect(gitHub).toEqual(expect.arrayContaining(['login', 'loginCallback']));
     for (const name of gitHub) {
-      const callbackUrl = variables(name).GITHUB_CALLBACK_URL as { 'Fn::Join': [string, unknown[]] };
+      const callbackUrl = variables(name).GITHUB_CALLBACK_URL;
       expect(variables(name).GITHUB_CLIENT_ID).toBe(TEST_GITHUB_CLIENT_ID);
-      expect(references(callbackUrl)).toContain(logicalId(service.api.httpApi));
-      expect(callbackUrl['Fn::Join'][1].at(-1)).toMatch(new RegExp(`${GITHUB_CALLBACK_PATH}$`));
+      expect(flat(callbackUrl)).toBe(
+        `https://<${logicalId(service.delivery.distribution)}.DomainName>${GITHUB_CALLBACK_PATH}`,
+      );
+    }
+  });
+
+  it("tells every HTTP function the site's URL, where feeds and pages link to", () => {
+    for (const name of deployed.filter(servesHttp)) {
+      expect(flat(variables(name).SERVICE_URL), name).toBe(
+        `https://<${logicalId(service.delivery.distribution)}.DomainName>`,
+      );
     }
   });
 

@@ -18,6 +18,11 @@ function acknowledgments(app: ReturnType<typeof synthesize>['app']) {
   );
 }
 
+/** CDK's handler that copies the built web client into its bucket while deploying. */
+function isDeploymentHandler(path: string): boolean {
+  return /\/Custom::CDKBucketDeployment[0-9A-F]+$/.test(path);
+}
+
 describe("cdk-nag's AwsSolutions rules", () => {
   it.each(['dev', 'prod'] as const)('find nothing unacknowledged in %s', (stage) => {
     const report = new AwsSolutionsChecks().validateScope(synthesize(stage).app);
@@ -50,7 +55,10 @@ describe("cdk-nag's AwsSolutions rules", () => {
     expect([...rules].sort()).toEqual(
       [
         'AwsSolutions-APIG4', // the functions authenticate with the API's own tokens
-        'AwsSolutions-IAM4', // CDK's bucket-notifications handler writes its logs with the managed policy
+        'AwsSolutions-CFR1', // no geographic restriction
+        'AwsSolutions-CFR4', // the default cloudfront.net certificate, without a custom domain
+        'AwsSolutions-IAM4', // CDK's bucket-notifications and bucket-deployment handlers log with the managed policy
+        'AwsSolutions-L1', // CDK's bucket-deployment handler has the runtime CDK chooses
         'AwsSolutions-IAM5', // X-Ray and ListStreams, and objects under a bucket's prefix
         'AwsSolutions-S1', // no server access logs
         'AwsSolutions-SMG4', // secrets that Secrets Manager cannot rotate
@@ -94,7 +102,7 @@ describe("cdk-nag's AwsSolutions rules", () => {
 
   it('acknowledge wildcard resources only for X-Ray, ListStreams and bucket prefixes', () => {
     const wildcards = acknowledgments(synthesize('dev').app)
-      .filter((a) => a.rule.startsWith('AwsSolutions-IAM5'))
+      .filter((a) => a.rule.startsWith('AwsSolutions-IAM5') && !isDeploymentHandler(a.path))
       .map((a) => a.rule);
 
     for (const rule of wildcards) {
@@ -102,5 +110,20 @@ describe("cdk-nag's AwsSolutions rules", () => {
         /^AwsSolutions-IAM5\[Resource::(\*|arn:<AWS::Partition>:s3:::delinkcious-[^\]]+\/\*)\]$/,
       );
     }
+  });
+
+  it("acknowledge the deployment handler's wildcards only for the asset bucket, the client's bucket and invalidations", () => {
+    const { service, logicalId } = synthesize('dev');
+    const handler = acknowledgments(synthesize('dev').app).filter(
+      (a) => isDeploymentHandler(a.path) && a.rule.startsWith('AwsSolutions-IAM5[Resource::'),
+    );
+
+    expect(handler.map((a) => a.rule).sort()).toEqual(
+      [
+        'AwsSolutions-IAM5[Resource::*]',
+        'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*]',
+        `AwsSolutions-IAM5[Resource::<${logicalId(service.delivery.bucket)}.Arn>/*]`,
+      ].sort(),
+    );
   });
 });

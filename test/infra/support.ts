@@ -2,7 +2,7 @@ import { App, Stack, type CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { defineDelinkcious, type Delinkcious } from '../../lib/app.ts';
-import type { Stage } from '../../lib/stage.ts';
+import type { SiteDomain, Stage } from '../../lib/stage.ts';
 
 export interface Synthesized extends Delinkcious {
   app: App;
@@ -23,22 +23,28 @@ export interface Synthesized extends Delinkcious {
 
 export const TEST_GITHUB_CLIENT_ID = 'Iv1.test-client-id';
 export const TEST_APP_VERSION = '9.9.9-test';
+export const TEST_SITE_DOMAIN: SiteDomain = {
+  domainName: 'links.example.com',
+  certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789',
+};
 
-const synthesized = new Map<Stage, Synthesized>();
+const synthesized = new Map<string, Synthesized>();
 
 /**
  * The two stacks of a stage, synthesized once per test run (the infra project shares modules between files).
  * An empty `aws:cdk:bundling-stacks` list skips bundling: these tests read the templates, not the code, and
  * esbuild for every function would make each synthesis several times slower. `npx cdk synth` bundles for real.
  */
-export function synthesize(stage: Stage): Synthesized {
-  const cached = synthesized.get(stage);
+export function synthesize(stage: Stage, siteDomain?: SiteDomain): Synthesized {
+  const key = `${stage} ${siteDomain?.domainName ?? ''}`;
+  const cached = synthesized.get(key);
   if (cached) return cached;
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
   const stacks = defineDelinkcious(app, {
     stage,
     appVersion: TEST_APP_VERSION,
     githubClientId: TEST_GITHUB_CLIENT_ID,
+    siteDomain,
   });
   const dataTemplate = Template.fromStack(stacks.data);
   const serviceTemplate = Template.fromStack(stacks.service);
@@ -60,7 +66,7 @@ export function synthesize(stage: Stage): Synthesized {
     references,
     referencedLogicalIds: (value) => new Set([...references(value)].map((ref) => ref.split('.')[0]!)),
   };
-  synthesized.set(stage, result);
+  synthesized.set(key, result);
   return result;
 }
 

@@ -10,7 +10,7 @@ export type ClientPath = (typeof CLIENT_PATHS)[number];
 export const ASSETS_PREFIX = '/assets/';
 
 /** A person's public profile in the client: `/people/<username>`. */
-const PROFILE_PREFIX = '/people/';
+export const PROFILE_PREFIX = '/people/';
 
 export function profilePath(username: string): string {
   return `${PROFILE_PREFIX}${encodeURIComponent(username)}`;
