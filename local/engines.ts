@@ -272,9 +272,12 @@ async function listeningOnLoopback<T>(
     if (typeof first === 'object' && first !== null && (first as ListenOptions).port === port) {
       const options = first as ListenOptions;
       if (options.host === '0.0.0.0' || options.host === '::') args[0] = { ...options, host: LOOPBACK };
-      listener = this;
     }
-    return (listen as (...a: unknown[]) => NetServer).apply(this, args);
+    const listening = (listen as (...a: unknown[]) => NetServer).apply(this, args);
+    if (typeof first === 'object' && first !== null && (first as ListenOptions).port === port) {
+      listener = listening;
+    }
+    return listening;
   } as typeof listen;
   try {
     return { started: await start(), listener };
