@@ -7,6 +7,7 @@ import {
   expectNoSidewaysScroll,
   screenTitle,
   signInWithForm,
+  tokenOf,
   useBrowserRuntime,
 } from './helpers.ts';
 
@@ -67,7 +68,7 @@ describe('signing in', () => {
   it('given a signed-in reader whose token is revoked, when the client next calls the API (401), then it goes back to sign in', async () => {
     const page = await client.open('/');
     await signInWithForm(page, 'revoked');
-    const token = await page.evaluate(() => sessionStorage.getItem('delinkcious.token'));
+    const token = await tokenOf(page);
     const logout = await fetch(`${client.url()}/logout`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}` },
@@ -178,7 +179,7 @@ describe('my links', () => {
   it('given more links than a page, when More is pressed, then the next page follows; a tag shows only its links', async () => {
     const page = await client.open('/');
     const username = await signInWithForm(page, 'pager');
-    const token = await page.evaluate(() => sessionStorage.getItem('delinkcious.token'));
+    const token = await tokenOf(page);
     for (let n = 1; n <= 23; n++) {
       const response = await fetch(`${client.url()}/v1/links`, {
         method: 'POST',
