@@ -74,6 +74,16 @@ export function useBrowserRuntime() {
   };
 }
 
+/** A login token for `username` from the local runtime's dev login, without the browser. */
+export async function devLoginToken(base: string, username: string): Promise<string> {
+  const login = await fetch(`${base}/dev/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username }),
+  });
+  return ((await login.json()) as { access_token: string }).access_token;
+}
+
 /** The signed-in reader's bearer token, to prepare data or call the API directly as the reader. */
 export async function tokenOf(page: Page): Promise<string> {
   const token = await page.evaluate(() => sessionStorage.getItem('delinkcious.token'));

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { toLinkResponse } from '../../shared/links/schemas.ts';
 import { aLink } from '../support/builders.ts';
 import {
+  devLoginToken,
   expectNoSeriousAccessibilityViolations,
   expectNoSidewaysScroll,
   screenTitle,
@@ -49,12 +50,7 @@ describe('signing in', () => {
   });
 
   it('given an access token (as the GitHub sign-in page shows one), when pasted, then the reader is signed in as its owner', async () => {
-    const login = await fetch(`${client.url()}/dev/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'pasted' }),
-    });
-    const { access_token: token } = (await login.json()) as { access_token: string };
+    const token = await devLoginToken(client.url(), 'pasted');
     const page = await client.open('/');
     await screenTitle(page, 'Sign in');
 

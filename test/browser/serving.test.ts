@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cspDirectives } from '../support/page-policy.ts';
-import { useClientRuntime } from './helpers.ts';
+import { devLoginToken, useClientRuntime } from './helpers.ts';
 
 /** The local runtime serves the built client on the API's origin; the API's routes and errors stay as they are. */
 
@@ -67,12 +67,7 @@ describe('serving the web client beside the API', () => {
 
 describe("the import's upload from the page", () => {
   it("given an import's upload URL, then the page's CSP admits its origin, and the bucket admits the page's PUT (CORS) and nothing else", async () => {
-    const login = await fetch(`${runtime.url()}/dev/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'uploader' }),
-    });
-    const { access_token: token } = (await login.json()) as { access_token: string };
+    const token = await devLoginToken(runtime.url(), 'uploader');
     const started = await fetch(`${runtime.url()}/v1/imports`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },

@@ -3,6 +3,7 @@ import { answer, api, problemFrom, type ApiProblem } from '../../api/client.ts';
 import type { components } from '../../api/schema';
 import { ProblemNotice, ScreenTitle } from '../../components.tsx';
 import { fileProblem, hasMoved, importSummary, isFinished, nextPollDelay } from '../../imports.ts';
+import { usePagedList } from '../../paging.ts';
 import { Link, navigate } from '../../router.tsx';
 
 type Import = components['schemas']['Import'];
@@ -205,29 +206,20 @@ function ImportDetails(props: { record: Import }) {
   );
 }
 
-/** The caller's imports, newest first (the service keeps the latest 100). */
+/** The caller's imports, newest first (the service keeps the latest 100, in one answer: a single page). */
 function PastImports(props: { shown: string }) {
-  const [imports, setImports] = useState<Import[]>();
-  const [problem, setProblem] = useState<ApiProblem>();
-  const load = async () => {
-    setProblem(undefined);
-    try {
-      setImports(answer(await api.GET('/v1/imports')).imports);
-    } catch (error) {
-      setProblem(problemFrom(error));
-    }
-  };
-  useEffect(() => {
-    void load();
-  }, []);
+  const list = usePagedList<Import>('imports', async () => ({
+    items: answer(await api.GET('/v1/imports')).imports,
+    nextToken: null,
+  }));
   return (
     <section aria-labelledby="past-imports">
       <h2 id="past-imports">Past imports</h2>
-      {problem && <ProblemNotice problem={problem} onRetry={() => void load()} />}
-      {!imports && !problem && <p role="status">Loading…</p>}
-      {imports?.length === 0 && <p class="empty">No imports yet.</p>}
+      {list.problem && <ProblemNotice problem={list.problem} onRetry={list.reload} />}
+      {list.loading && <p role="status">Loading…</p>}
+      {!list.loading && !list.problem && list.items.length === 0 && <p class="empty">No imports yet.</p>}
       <ul class="imports" aria-labelledby="past-imports">
-        {imports?.map((record) => (
+        {list.items.map((record) => (
           <li key={record.import_id}>
             <Link
               href={`/account/import?id=${encodeURIComponent(record.import_id)}`}

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { answer, api, problemFrom, type ApiProblem } from '../../api/client.ts';
 import type { components } from '../../api/schema';
 import { ForScreenReaders, ProblemNotice, ScreenTitle } from '../../components.tsx';
+import { usePagedList } from '../../paging.ts';
 import { navigate } from '../../router.tsx';
 import { endSession } from '../../session.ts';
 
@@ -24,22 +25,15 @@ const when = (timestamp: string | null, otherwise: string) =>
  * gets the service's 403, shown as it is.
  */
 export function Tokens() {
-  const [tokens, setTokens] = useState<Token[]>();
+  // Sessions and tokens come in one answer: a single page.
+  const list = usePagedList<Token>('tokens', async () => ({
+    items: answer(await api.GET('/v1/tokens')).tokens,
+    nextToken: null,
+  }));
+  /** A failed revoke or log out: the list stays as it is. */
   const [problem, setProblem] = useState<ApiProblem>();
   const [created, setCreated] = useState<CreatedToken>();
   const [status, setStatus] = useState('');
-
-  const load = async () => {
-    setProblem(undefined);
-    try {
-      setTokens(answer(await api.GET('/v1/tokens')).tokens);
-    } catch (error) {
-      setProblem(problemFrom(error));
-    }
-  };
-  useEffect(() => {
-    void load();
-  }, []);
 
   const revoke = async (token: Token) => {
     setProblem(undefined);
@@ -48,7 +42,7 @@ export function Tokens() {
       answer(await api.DELETE('/v1/tokens/{id}', { params: { path: { id: token.id } } }));
       setStatus(`Revoked “${token.name}”.`);
       if (created?.id === token.id) setCreated(undefined);
-      await load();
+      list.update((shown) => shown.filter((other) => other.id !== token.id));
     } catch (error) {
       setProblem(problemFrom(error));
     }
@@ -65,8 +59,8 @@ export function Tokens() {
     }
   };
 
-  const personal = tokens?.filter((token) => token.scope !== 'session') ?? [];
-  const sessions = tokens?.filter((token) => token.scope === 'session') ?? [];
+  const personal = list.items.filter((token) => token.scope !== 'session');
+  const sessions = list.items.filter((token) => token.scope === 'session');
 
   return (
     <section aria-labelledby="screen-title">
@@ -79,16 +73,19 @@ export function Tokens() {
         onCreated={(token) => {
           setCreated(token);
           setStatus('');
-          void load();
+          list.reload();
         }}
       />
       {created && <NewTokenSecret token={created} onDone={() => setCreated(undefined)} />}
       <div aria-live="polite">{status && <p role="status">{status}</p>}</div>
-      {problem && <ProblemNotice problem={problem} onRetry={() => void load()} />}
+      {problem && <ProblemNotice problem={problem} />}
+      {list.problem && <ProblemNotice problem={list.problem} onRetry={list.reload} />}
 
       <h2 id="tokens-heading">Personal tokens</h2>
-      {!tokens && !problem && <p role="status">Loading…</p>}
-      {tokens && personal.length === 0 && <p class="empty">No personal tokens yet.</p>}
+      {list.loading && <p role="status">Loading…</p>}
+      {!list.loading && !list.problem && personal.length === 0 && (
+        <p class="empty">No personal tokens yet.</p>
+      )}
       <ul class="tokens" aria-labelledby="tokens-heading">
         {personal.map((token) => (
           <TokenItem key={token.id} token={token} onRevoke={() => revoke(token)} />
