@@ -88,7 +88,8 @@ describe('import', () => {
     await page.getByLabel('Bookmark file').setInputFiles(PINBOARD_JSON);
     await page.getByRole('button', { name: 'Import', exact: true }).click();
 
-    await page.getByText(/^Done: /).waitFor();
+    // The import runs asynchronously (bucket notification, queue, function): longer than one step of the page.
+    await page.getByText(/^Done: /).waitFor({ timeout: 60_000 });
     const seen = await statuses();
     expect(seen[0], 'the first state shown is progress, not the end').toMatch(
       /^(Waiting for the file|Importing)/,
