@@ -242,6 +242,14 @@ export interface BucketDeclaration {
    * sends the same message when it sees a new object: the emulator has no notifications).
    */
   notifyCreatedTo?: QueueName;
+  /**
+   * What a browser page may send straight to the bucket, with a URL a function presigned (the URL is the
+   * permission; CORS only lets the page read the answer): S3 answers the preflight of these methods and request
+   * headers. The origins are the stage's (the API's CORS origins); locally any, as the emulator listens on
+   * 127.0.0.1 only. The CDK app declares it on the bucket, the local runtime puts it with PutBucketCors, and the web
+   * client's CSP admits the bucket's origin in `connect-src` (shared/http/page-security.ts).
+   */
+  browserAccess?: { methods: readonly 'PUT'[]; headers: readonly string[]; maxAgeSeconds: number };
 }
 
 export const buckets = {
@@ -277,6 +285,8 @@ export const buckets = {
     keyPrefix: 'imports/',
     lifecycle: { abortIncompleteUploadsAfterDays: 1, expireAfterDays: 1 },
     notifyCreatedTo: 'importUploads',
+    // The web client uploads the chosen file itself; fetch sends the file's type as its Content-Type.
+    browserAccess: { methods: ['PUT'], headers: ['content-type'], maxAgeSeconds: 3600 },
   },
   /**
    * Each user's search index (shared/search/s3.ts): `indexes/<username>.json.gz`, written by the updater from the

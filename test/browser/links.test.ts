@@ -3,10 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { toLinkResponse } from '../../shared/links/schemas.ts';
 import { aLink } from '../support/builders.ts';
 import {
+  devLoginToken,
   expectNoSeriousAccessibilityViolations,
   expectNoSidewaysScroll,
   screenTitle,
   signInWithForm,
+  tokenOf,
   useBrowserRuntime,
 } from './helpers.ts';
 
@@ -48,12 +50,7 @@ describe('signing in', () => {
   });
 
   it('given an access token (as the GitHub sign-in page shows one), when pasted, then the reader is signed in as its owner', async () => {
-    const login = await fetch(`${client.url()}/dev/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'pasted' }),
-    });
-    const { access_token: token } = (await login.json()) as { access_token: string };
+    const token = await devLoginToken(client.url(), 'pasted');
     const page = await client.open('/');
     await screenTitle(page, 'Sign in');
 
@@ -67,7 +64,7 @@ describe('signing in', () => {
   it('given a signed-in reader whose token is revoked, when the client next calls the API (401), then it goes back to sign in', async () => {
     const page = await client.open('/');
     await signInWithForm(page, 'revoked');
-    const token = await page.evaluate(() => sessionStorage.getItem('delinkcious.token'));
+    const token = await tokenOf(page);
     const logout = await fetch(`${client.url()}/logout`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}` },
@@ -178,7 +175,7 @@ describe('my links', () => {
   it('given more links than a page, when More is pressed, then the next page follows; a tag shows only its links', async () => {
     const page = await client.open('/');
     const username = await signInWithForm(page, 'pager');
-    const token = await page.evaluate(() => sessionStorage.getItem('delinkcious.token'));
+    const token = await tokenOf(page);
     for (let n = 1; n <= 23; n++) {
       const response = await fetch(`${client.url()}/v1/links`, {
         method: 'POST',

@@ -513,7 +513,7 @@ export interface paths {
         };
         /**
          * All the caller's links as a file: the Netscape bookmark file or JSON
-         * @description `netscape` (the default) is the bookmark file every browser and bookmark service imports: one `<DT><A HREF ADD_DATE LAST_MODIFIED PRIVATE TAGS>` per link (dates in epoch seconds, tags separated by commas), its description in a `<DD>`, everything HTML-escaped. `json` is `{"links": [Link...]}`. Newest first; an attachment named `delinkcious-<username>-<date>.html|json`. A file over about 5 MB (API Gateway's answers stop at 6 MB) is answered with a 302 to a download of it valid for 15 minutes.
+         * @description `netscape` (the default) is the bookmark file every browser and bookmark service imports: one `<DT><A HREF ADD_DATE LAST_MODIFIED PRIVATE TAGS>` per link (dates in epoch seconds, tags separated by commas), its description in a `<DD>`, everything HTML-escaped. `json` is `{"links": [Link...]}`. Newest first; an attachment named `delinkcious-<username>-<date>.html|json`. A file over about 5 MB (API Gateway's answers stop at 6 MB) is answered with a 302 to a download of it valid for 15 minutes. With `delivery=url` the file is always stored and the answer is that download as JSON.
          */
         get: operations["get_v1_export"];
         put?: never;
@@ -533,7 +533,7 @@ export interface paths {
         };
         /**
          * All the caller's links as a file: the Netscape bookmark file or JSON
-         * @description `netscape` (the default) is the bookmark file every browser and bookmark service imports: one `<DT><A HREF ADD_DATE LAST_MODIFIED PRIVATE TAGS>` per link (dates in epoch seconds, tags separated by commas), its description in a `<DD>`, everything HTML-escaped. `json` is `{"links": [Link...]}`. Newest first; an attachment named `delinkcious-<username>-<date>.html|json`. A file over about 5 MB (API Gateway's answers stop at 6 MB) is answered with a 302 to a download of it valid for 15 minutes.
+         * @description `netscape` (the default) is the bookmark file every browser and bookmark service imports: one `<DT><A HREF ADD_DATE LAST_MODIFIED PRIVATE TAGS>` per link (dates in epoch seconds, tags separated by commas), its description in a `<DD>`, everything HTML-escaped. `json` is `{"links": [Link...]}`. Newest first; an attachment named `delinkcious-<username>-<date>.html|json`. A file over about 5 MB (API Gateway's answers stop at 6 MB) is answered with a 302 to a download of it valid for 15 minutes. With `delivery=url` the file is always stored and the answer is that download as JSON.
          */
         get: operations["get_v1_0_export"];
         put?: never;
@@ -1154,8 +1154,8 @@ export interface components {
             };
             link: components["schemas"]["Link"];
         };
-        SnapshotDownload: {
-            /** @description A presigned download of the snapshot. */
+        DownloadLink: {
+            /** @description A presigned download of the file; needs no token. */
             download_url: string;
             /** @description How long the URL works. */
             expires_in_seconds: number;
@@ -3016,7 +3016,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SnapshotDownload"];
+                    "application/json": components["schemas"]["DownloadLink"];
                 };
             };
             /** @description To a download URL valid for 5 minutes */
@@ -3081,7 +3081,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SnapshotDownload"];
+                    "application/json": components["schemas"]["DownloadLink"];
                 };
             };
             /** @description To a download URL valid for 5 minutes */
@@ -3211,6 +3211,8 @@ export interface operations {
             query?: {
                 /** @description `netscape`: the bookmark file browsers import (HTML); `json`: `{"links": [Link...]}`. */
                 format?: "netscape" | "json";
+                /** @description `file`: the file itself (a 302 to its download past about 5 MB); `url`: always a 200 `{"download_url", "expires_in_seconds"}` to open, for a browser page that sends its token as a header and so cannot follow the 302 into a download. */
+                delivery?: "file" | "url";
             };
             header?: never;
             path?: never;
@@ -3218,18 +3220,19 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The file */
+            /** @description The file; with `delivery=url`, its download (`DownloadLink`) */
             200: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
                     "X-Content-Type-Options": components["headers"]["NoSniff"];
-                    "Content-Disposition": string;
+                    /** @description The file's name (not with `delivery=url`). */
+                    "Content-Disposition"?: string;
                     "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
                     "text/html": string;
-                    "application/json": components["schemas"]["LinkExport"];
+                    "application/json": components["schemas"]["LinkExport"] | components["schemas"]["DownloadLink"];
                 };
             };
             /** @description A file over about 5 MB: to a download of it valid for 15 minutes */
@@ -3268,6 +3271,8 @@ export interface operations {
             query?: {
                 /** @description `netscape`: the bookmark file browsers import (HTML); `json`: `{"links": [Link...]}`. */
                 format?: "netscape" | "json";
+                /** @description `file`: the file itself (a 302 to its download past about 5 MB); `url`: always a 200 `{"download_url", "expires_in_seconds"}` to open, for a browser page that sends its token as a header and so cannot follow the 302 into a download. */
+                delivery?: "file" | "url";
             };
             header?: never;
             path?: never;
@@ -3275,18 +3280,19 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The file */
+            /** @description The file; with `delivery=url`, its download (`DownloadLink`) */
             200: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
                     "X-Content-Type-Options": components["headers"]["NoSniff"];
-                    "Content-Disposition": string;
+                    /** @description The file's name (not with `delivery=url`). */
+                    "Content-Disposition"?: string;
                     "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
                     "text/html": string;
-                    "application/json": components["schemas"]["LinkExport"];
+                    "application/json": components["schemas"]["LinkExport"] | components["schemas"]["DownloadLink"];
                 };
             };
             /** @description A file over about 5 MB: to a download of it valid for 15 minutes */
