@@ -25,6 +25,7 @@ import {
   type QueueName,
 } from '../shared/wiring.ts';
 import { Api } from './api.ts';
+import { presignedUrlOrigin } from '../shared/aws/s3.ts';
 import { physicalBucketName } from './buckets.ts';
 import { ContextService } from './context-service.ts';
 import { Delivery } from './delivery.ts';
@@ -123,7 +124,12 @@ export class ServiceStack extends Stack {
       settings,
       functions: new Map([...this.functions].map(([name, fn]) => [name, fn.function])),
     });
-    this.delivery = new Delivery(this, 'Delivery', { settings, api: this.api, siteDomain: props.siteDomain });
+    this.delivery = new Delivery(this, 'Delivery', {
+      settings,
+      api: this.api,
+      siteDomain: props.siteDomain,
+      uploadOrigins: browserUploadOrigins(settings),
+    });
     for (const fn of this.functions.values()) fn.useSiteUrl(this.delivery.siteUrl);
 
     const failureQueues = new Map<string, sqs.IQueue>();
@@ -227,4 +233,11 @@ function checkVisibilityTimeouts(): void {
       );
     }
   }
+}
+
+/** The origins of the presigned URLs of the buckets browsers upload to (`browserAccess`), as the SDK presigns them. */
+export function browserUploadOrigins(settings: StageSettings): string[] {
+  return (Object.keys(buckets) as BucketName[])
+    .filter((name) => buckets[name].browserAccess)
+    .map((name) => presignedUrlOrigin(physicalBucketName(settings.stage, name), { AWS_REGION: Aws.REGION }));
 }

@@ -10,7 +10,7 @@ import {
   matchesPathPattern,
   samplePath,
 } from '../../lib/edge-routing.ts';
-import { DELIVERY_REGION } from '../../lib/service-stack.ts';
+import { browserUploadOrigins, DELIVERY_REGION } from '../../lib/service-stack.ts';
 import { parseSiteDomain } from '../../lib/stage.ts';
 import { webClientSecurityHeaders } from '../../shared/http/page-security.ts';
 import { isDeployed, routes } from '../../shared/wiring.ts';
@@ -336,10 +336,11 @@ describe('the delivery tier, given the wiring and the web client', () => {
       ).SecurityHeadersConfig as Record<string, Record<string, unknown>>;
 
     it("give the client's page and files the CSP of shared/http/page-security.ts, HSTS and nosniff", () => {
-      const expected = webClientSecurityHeaders();
+      const expected = webClientSecurityHeaders(browserUploadOrigins(service.settings));
+      const csp = service.resolve(expected['content-security-policy']) as unknown;
 
       expect(policyOf(service.delivery.clientHeaders)).toEqual({
-        ContentSecurityPolicy: { ContentSecurityPolicy: expected['content-security-policy'], Override: true },
+        ContentSecurityPolicy: { ContentSecurityPolicy: csp, Override: true },
         FrameOptions: { FrameOption: 'DENY', Override: true },
         ReferrerPolicy: { ReferrerPolicy: expected['referrer-policy'], Override: true },
         StrictTransportSecurity: {
@@ -350,6 +351,8 @@ describe('the delivery tier, given the wiring and the web client', () => {
         ContentTypeOptions: { Override: true },
       });
       expect(expected['content-security-policy']).toMatch(/frame-ancestors 'none'/);
+      // The import's upload goes from the page straight to the imports bucket's presigned URL.
+      expect(JSON.stringify(csp)).toContain("connect-src 'self' https://delinkcious-dev-imports-");
       expect(
         [config.DefaultCacheBehavior, behaviourFor(config, '/assets/a.js')].map((b) => [
           ...referencedLogicalIds(b.ResponseHeadersPolicyId),
