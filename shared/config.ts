@@ -19,6 +19,12 @@ const settingsSchema = z.object({
   RATE_LIMIT_BURST: z.coerce.number().int().positive().default(DEFAULT_RATE_LIMIT.burst),
   /** An export larger than this many bytes goes to the exports bucket and is answered with a 302 to it. */
   EXPORT_INLINE_LIMIT_BYTES: z.coerce.number().int().positive().default(5_000_000),
+  /**
+   * Authors with at least this many followers are not fanned out: their followers read their events from the
+   * author's timeline at news time (shared/news/core.ts, LargeAudiences). They stay large until their followers
+   * fall below 90% of it.
+   */
+  NEWS_LARGE_AUTHOR_FOLLOWERS: z.coerce.number().int().positive().default(10_000),
   /** Set by the local runtime; unlocks local-only routes such as POST /dev/login. */
   LOCAL_RUNTIME: z
     .enum(['true', 'false'])

@@ -438,6 +438,15 @@ const {
 } = keyPrefixes;
 
 /**
+ * A news page: the reader's feed, the large authors, their timelines, and the slots of those timelines that the
+ * page's backfilled entries came from.
+ */
+const newsReads: TableReach = {
+  read: [feedKeys.reader, feedKeys.timeline, feedKeys.largeAuthors],
+  batchRead: [feedKeys.timeline],
+};
+
+/**
  * An authenticated function finds its caller by the session item of the presented token's hash: of the users
  * table, it reads that, and no profile, e-mail, login state or identity (unless it says so). It also notes when
  * the credential was last used (`last_used_at`, at most once a minute), and may update nothing else.
@@ -795,7 +804,7 @@ export const functions = {
     entry: 'news/get-news',
     context: 'news',
     size: HTTP_SIZE,
-    tables: { users: readsSessions, feeds: { read: [feedKeys.reader] } },
+    tables: { users: readsSessions, feeds: newsReads, social: { batchRead: [socialKeys.user] } },
     pageTokens: true,
   },
   /**
@@ -806,13 +815,23 @@ export const functions = {
     entry: 'news/news-feed',
     context: 'news',
     size: HTTP_SIZE,
-    tables: { users: readsSessions, feeds: { read: [feedKeys.reader] } },
+    tables: { users: readsSessions, feeds: newsReads, social: { batchRead: [socialKeys.user] } },
   },
+  /**
+   * Records each change in its author's timeline, and lists or ends a large author (shared/news/core.ts,
+   * LargeAudiences) before it decides whom to push to.
+   */
   fanOutLinkEvents: {
     entry: 'news/fan-out-link-events',
     context: 'news',
     size: EVENT_SIZE,
-    tables: { social: { read: [socialKeys.user] } },
+    tables: {
+      social: { read: [socialKeys.user] },
+      feeds: {
+        read: [feedKeys.timeline, feedKeys.largeAuthors],
+        update: [feedKeys.timeline, feedKeys.largeAuthors],
+      },
+    },
     sendsTo: ['fanOut', 'feedWrites'],
   },
   continueFanOut: {

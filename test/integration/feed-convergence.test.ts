@@ -31,7 +31,8 @@ function storeOfItsOwn(step: () => void): FeedStore {
       step(),
       store.removeFollowedUntil(prefix + reader, author, since)
     ),
-    page: (reader, after, pageSize) => store.page(prefix + reader, after, pageSize),
+    newest: (reader, range, pageSize) => store.newest(prefix + reader, range, pageSize),
+    slotStates: (slots) => store.slotStates(own(slots)),
   };
 }
 
