@@ -665,7 +665,11 @@ export const functions = {
       social: { read: [socialKeys.user], update: [socialKeys.user], delete: [socialKeys.user] },
       imports: { read: [importKeys.owner], delete: [importKeys.owner] },
       links: { read: [linkKeys.owner], batchWrite: [linkKeys.owner] },
-      feeds: { read: [feedKeys.reader], batchWrite: [feedKeys.reader] },
+      feeds: {
+        read: [feedKeys.reader, feedKeys.timeline],
+        batchWrite: [feedKeys.reader, feedKeys.timeline],
+        update: [feedKeys.largeAuthors],
+      },
     },
     buckets: { snapshots: 'delete', imports: 'delete', searchIndexes: 'delete' },
     sendsTo: ['accountErasures'],

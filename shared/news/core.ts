@@ -50,8 +50,10 @@ export class FanOut {
    */
   async run(change: FeedChange, after?: FollowPosition): Promise<void> {
     if (!after && this.largeAudiences) {
+      const audience = await this.largeAudiences.audienceOf(authorOf(change));
+      if (audience === 'nobody') return;
       await this.largeAudiences.record(change);
-      if (await this.largeAudiences.isLarge(authorOf(change))) return;
+      if (audience === 'large') return;
     }
     await this.send(change, await this.followers.followers(authorOf(change), after, this.pageSize));
   }
@@ -65,18 +67,19 @@ export class FanOut {
    */
   forBatch(): (change: FeedChange) => Promise<void> {
     const firstPages = new Map<string, Promise<FollowerPage>>();
-    const large = new Map<string, Promise<boolean>>();
+    const audiences = new Map<string, Promise<Audience>>();
     return async (change) => {
       const author = authorOf(change);
       if (this.largeAudiences) {
-        await this.largeAudiences.record(change);
-        let decision = large.get(author);
-        if (!decision) {
-          decision = this.largeAudiences.isLarge(author);
-          large.set(author, decision);
-          decision.catch(() => large.delete(author));
+        let audience = audiences.get(author);
+        if (!audience) {
+          audience = this.largeAudiences.audienceOf(author);
+          audiences.set(author, audience);
+          audience.catch(() => audiences.delete(author));
         }
-        if (await decision) return;
+        if ((await audience) === 'nobody') return;
+        await this.largeAudiences.record(change);
+        if ((await audience) === 'large') return;
       }
       let page = firstPages.get(author);
       if (!page) {
@@ -364,6 +367,8 @@ export class News {
   }
 }
 
+type Audience = 'nobody' | 'large' | 'pushed';
+
 /** The most authors read at news time (k): a news page costs at most 1 + k Queries. */
 export const LARGE_AUTHORS_MAX = 20;
 /** A large author stays large until their followers fall below this share of the threshold. */
@@ -380,7 +385,7 @@ const NO_BACKFILL: RecentLinks = { recentPublic: async () => [] };
 /**
  * Which authors are not fanned out, and the timelines that their followers read instead.
  *
- * Every change of every author is recorded once in the author's timeline (a feed with the same slots and
+ * Every change of every author with followers is recorded once in the author's timeline (a feed with the same slots and
  * conditional writes as a reader's: see FeedWriter), so that when an author becomes large their timeline already
  * holds what their followers saw. An author becomes large at the fan-out of a change when their follower count
  * reaches the threshold: the registry lists them first, then the change is not pushed; they stay large until the
@@ -410,21 +415,26 @@ export class LargeAudiences {
     return this.timeline.apply({ change, readers: [{ username: authorOf(change), since: TIMELINE_SINCE }] });
   }
 
-  /** Whether the author's changes are read from the timeline (true) or pushed; moves the listing on a crossing. */
-  async isLarge(author: string): Promise<boolean> {
+  /**
+   * Who receives the author's changes now, moving the listing when the audience crossed the threshold: nobody
+   * (no follower: nothing is recorded or pushed, so an erased account, whose follows go first, leaves no
+   * timeline behind), the large audience (read from the timeline), or followers whose feeds are pushed to.
+   */
+  async audienceOf(author: string): Promise<Audience> {
     const [followers, listed] = await Promise.all([
       this.audiences.followerCount(author),
       this.registry.list().then((all) => all.find((large) => large.author === author)),
     ]);
     const active = listed !== undefined && listed.endedAt === undefined;
-    if (active && followers >= this.threshold * STAYS_LARGE_FRACTION) return true;
-    if (!active && followers >= this.threshold) return this.registry.enlist(author, LARGE_AUTHORS_MAX);
+    if (active && followers >= this.threshold * STAYS_LARGE_FRACTION) return 'large';
+    if (!active && followers >= this.threshold && (await this.registry.enlist(author, LARGE_AUTHORS_MAX)))
+      return 'large';
     if (active) await this.registry.end(author, this.now().toISOString());
     else if (
       listed?.endedAt !== undefined &&
       Date.parse(listed.endedAt) + LISTING_OUTLIVES_DAYS * DAY_SECONDS * 1000 < this.now().getTime()
     )
       await this.registry.drop(author, listed.endedAt);
-    return false;
+    return followers === 0 ? 'nobody' : 'pushed';
   }
 }

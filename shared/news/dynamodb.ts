@@ -340,6 +340,19 @@ export class DynamoLargeAuthors implements LargeAuthorRegistry {
     );
   }
 
+  /** An erased account leaves the registry whatever its listing. */
+  async forget(author: string): Promise<void> {
+    await this.conditionally(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: LARGE_AUTHORS_KEY,
+        UpdateExpression: 'REMOVE authors.#author',
+        ConditionExpression: 'attribute_exists(authors)',
+        ExpressionAttributeNames: { '#author': author },
+      }),
+    );
+  }
+
   private conditionally(command: UpdateCommand): Promise<void> {
     return sendConditionally(this.db, command);
   }

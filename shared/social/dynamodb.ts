@@ -155,7 +155,8 @@ export class DynamoFollowStore implements FollowStore {
 
   async counts(username: string): Promise<FollowCounts> {
     const { Item } = await this.db.send(
-      new GetCommand({ TableName: this.tableName, Key: countersKey(username) }),
+      // Consistent: the fan-out decides by it whether anybody, and how large an audience, follows the author.
+      new GetCommand({ TableName: this.tableName, Key: countersKey(username), ConsistentRead: true }),
     );
     return {
       followers: Math.max(0, Number(Item?.followers_count ?? 0)),
