@@ -442,7 +442,7 @@ const {
  * page's backfilled entries came from.
  */
 const newsReads: TableReach = {
-  read: [feedKeys.reader, feedKeys.timeline, feedKeys.largeAuthors],
+  read: [feedKeys.reader, feedKeys.largeAuthors, feedKeys.timeline],
   batchRead: [feedKeys.timeline],
 };
 
@@ -832,8 +832,8 @@ export const functions = {
     tables: {
       social: { read: [socialKeys.user] },
       feeds: {
-        read: [feedKeys.timeline, feedKeys.largeAuthors],
-        update: [feedKeys.timeline, feedKeys.largeAuthors],
+        read: [feedKeys.largeAuthors, feedKeys.timeline],
+        update: [feedKeys.largeAuthors, feedKeys.timeline],
       },
     },
     sendsTo: ['fanOut', 'feedWrites'],
