@@ -45,4 +45,13 @@ describe('news converges on DynamoDB Local', () => {
       { numRuns: Number(process.env.NEWS_PROPERTY_RUNS ?? 15) },
     );
   }, 300_000);
+
+  it('given authors that cross a threshold of two followers both ways, then the merged news equals the pure push model event for event and leaks nothing', async () => {
+    await fc.assert(
+      fc.asyncProperty(newsOperations, settleOrders, (operations, settle) =>
+        expectConvergence(storeOfItsOwn, operations, settle, { largeAt: 2 }),
+      ),
+      { numRuns: Number(process.env.NEWS_PROPERTY_RUNS ?? 15) },
+    );
+  }, 300_000);
 });
