@@ -2,6 +2,7 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Runtime } from '../local/runtime.ts';
 import { documentClient } from '../shared/aws/dynamodb.ts';
 import { config } from '../shared/config.ts';
+import { login } from './fanout.ts';
 import { percentile, printComparison, time } from './stats.ts';
 
 /**
@@ -13,16 +14,6 @@ import { percentile, printComparison, time } from './stats.ts';
  * follows the 100 ordinary ones only (target: at most 2x), with the DynamoDB calls each page makes.
  */
 const LARGE_FOLLOWERS = 100_000;
-
-async function login(runtime: Runtime, username: string): Promise<Record<string, string>> {
-  const response = await fetch(`${runtime.url}/dev/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username }),
-  });
-  const { access_token: token } = (await response.json()) as { access_token: string };
-  return { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-}
 
 async function post(runtime: Runtime, path: string, headers: Record<string, string>, body: unknown) {
   const response = await fetch(`${runtime.url}${path}`, {
