@@ -49,7 +49,7 @@ function countCalls(pipelineQueues: string[], feedsTable: string): Counters {
   return counters;
 }
 
-async function login(runtime: Runtime, username: string): Promise<Record<string, string>> {
+export async function login(runtime: Runtime, username: string): Promise<Record<string, string>> {
   const response = await fetch(`${runtime.url}/dev/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

@@ -463,6 +463,15 @@ const {
 } = keyPrefixes;
 
 /**
+ * A news page: the reader's feed, the large authors, their timelines, and the slots of those timelines that the
+ * page's backfilled entries came from.
+ */
+const newsReads: TableReach = {
+  read: [feedKeys.reader, feedKeys.largeAuthors, feedKeys.timeline],
+  batchRead: [feedKeys.timeline],
+};
+
+/**
  * An authenticated function finds its caller by the session item of the presented token's hash: of the users
  * table, it reads that, and no profile, e-mail, login state or identity (unless it says so). It also notes when
  * the credential was last used (`last_used_at`, at most once a minute), and may update nothing else.
@@ -681,7 +690,11 @@ export const functions = {
       social: { read: [socialKeys.user], update: [socialKeys.user], delete: [socialKeys.user] },
       imports: { read: [importKeys.owner], delete: [importKeys.owner] },
       links: { read: [linkKeys.owner], batchWrite: [linkKeys.owner] },
-      feeds: { read: [feedKeys.reader], batchWrite: [feedKeys.reader] },
+      feeds: {
+        read: [feedKeys.reader, feedKeys.timeline],
+        batchWrite: [feedKeys.reader, feedKeys.timeline],
+        update: [feedKeys.largeAuthors],
+      },
     },
     buckets: { snapshots: 'delete', imports: 'delete', searchIndexes: 'delete' },
     sendsTo: ['accountErasures'],
@@ -820,7 +833,7 @@ export const functions = {
     entry: 'news/get-news',
     context: 'news',
     size: HTTP_SIZE,
-    tables: { users: readsSessions, feeds: { read: [feedKeys.reader] } },
+    tables: { users: readsSessions, feeds: newsReads, social: { batchRead: [socialKeys.user] } },
     pageTokens: true,
   },
   /**
@@ -831,13 +844,23 @@ export const functions = {
     entry: 'news/news-feed',
     context: 'news',
     size: HTTP_SIZE,
-    tables: { users: readsSessions, feeds: { read: [feedKeys.reader] } },
+    tables: { users: readsSessions, feeds: newsReads, social: { batchRead: [socialKeys.user] } },
   },
+  /**
+   * Records each change in its author's timeline, and lists or ends a large author (shared/news/core.ts,
+   * LargeAudiences) before it decides whom to push to.
+   */
   fanOutLinkEvents: {
     entry: 'news/fan-out-link-events',
     context: 'news',
     size: EVENT_SIZE,
-    tables: { social: { read: [socialKeys.user] } },
+    tables: {
+      social: { read: [socialKeys.user] },
+      feeds: {
+        read: [feedKeys.largeAuthors, feedKeys.timeline],
+        update: [feedKeys.largeAuthors, feedKeys.timeline],
+      },
+    },
     sendsTo: ['fanOut', 'feedWrites'],
   },
   continueFanOut: {
