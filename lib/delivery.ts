@@ -251,7 +251,7 @@ export class Delivery extends Construct {
     // One log group for CDK's deployment handler, which both deployments share.
     const logGroup = new logs.LogGroup(this, 'DeploymentLogs', {
       retention: settings.logRetention,
-      removalPolicy: RemovalPolicy.DESTROY,
+      removalPolicy: settings.removalPolicy,
     });
     const build = s3deploy.Source.asset(WEB_CLIENT_SOURCES, {
       // The sources' hash names the build: an unchanged client is not built again.
