@@ -238,6 +238,6 @@ function checkVisibilityTimeouts(): void {
 /** The origins of the presigned URLs of the buckets browsers upload to (`browserAccess`), as the SDK presigns them. */
 export function browserUploadOrigins(settings: StageSettings): string[] {
   return (Object.keys(buckets) as BucketName[])
-    .filter((name) => buckets[name].browserAccess)
+    .filter((name) => (buckets[name] as BucketDeclaration).browserAccess)
     .map((name) => presignedUrlOrigin(physicalBucketName(settings.stage, name), { AWS_REGION: Aws.REGION }));
 }
