@@ -40,7 +40,6 @@ export class SearchIndexUpdater {
       await this.store.remove(username);
       return;
     }
-    await index.compact();
     await this.store.save(username, index);
   }
 

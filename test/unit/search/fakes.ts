@@ -7,10 +7,10 @@ import type {
   StoredIndex,
 } from '../../../shared/search/ports.ts';
 
-/** In-memory adapters of the search core's ports; the store keeps what toJSON wrote, as S3 would. */
+/** In-memory adapters of the search core's ports; the store keeps what toBytes wrote, as S3 would. */
 
 export class InMemoryIndexStore implements SearchIndexStore {
-  readonly objects = new Map<string, { json: string; etag: string }>();
+  readonly objects = new Map<string, { bytes: Uint8Array; etag: string }>();
   saves = 0;
   loads = 0;
   private version = 0;
@@ -18,7 +18,7 @@ export class InMemoryIndexStore implements SearchIndexStore {
   load(username: string): Promise<StoredIndex | undefined> {
     this.loads++;
     const object = this.objects.get(username);
-    return Promise.resolve(object && { index: LinkSearchIndex.fromJSON(object.json), etag: object.etag });
+    return Promise.resolve(object && { index: LinkSearchIndex.fromBytes(object.bytes), etag: object.etag });
   }
 
   async loadIfChanged(username: string, etag: string): Promise<StoredIndex | 'unchanged' | undefined> {
@@ -28,7 +28,7 @@ export class InMemoryIndexStore implements SearchIndexStore {
 
   save(username: string, index: LinkSearchIndex): Promise<void> {
     this.saves++;
-    this.objects.set(username, { json: index.toJSON(), etag: `"${++this.version}"` });
+    this.objects.set(username, { bytes: index.toBytes(), etag: `"${++this.version}"` });
     return Promise.resolve();
   }
 

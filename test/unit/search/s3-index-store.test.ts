@@ -29,18 +29,19 @@ function anIndex(): LinkSearchIndex {
 }
 
 describe('S3SearchIndexStore', () => {
-  it('given an index, when saved, then it is one gzip object under indexes/<username>.json.gz', async () => {
+  it('given an index, when saved, then it is one object in its stored form under indexes/<username>.idx', async () => {
     mocked.on(PutObjectCommand).resolves({});
 
     await store.save('alice', anIndex());
 
     const input = mocked.commandCalls(PutObjectCommand)[0]!.args[0].input;
-    expect(input).toMatchObject({ Bucket: 'indexes-bucket', Key: 'indexes/alice.json.gz' });
+    expect(input).toMatchObject({ Bucket: 'indexes-bucket', Key: 'indexes/alice.idx' });
     expect(input.ContentEncoding).toBeUndefined();
+    expect(LinkSearchIndex.fromBytes(input.Body as Uint8Array).size).toBe(1);
   });
 
   it('given a stored index, when loaded, then it searches as saved and carries the ETag', async () => {
-    mocked.on(GetObjectCommand).resolves({ Body: body(gzipSync(anIndex().toJSON())), ETag: '"v1"' });
+    mocked.on(GetObjectCommand).resolves({ Body: body(Buffer.from(anIndex().toBytes())), ETag: '"v1"' });
 
     const loaded = await store.load('alice');
 
