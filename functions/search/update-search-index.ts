@@ -1,6 +1,6 @@
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { logger } from '../../shared/logger.ts';
-import { type SearchUpdate, searchMessageSchema } from '../../shared/search/model.ts';
+import { type SearchMessage, type SearchUpdate, searchMessageSchema } from '../../shared/search/model.ts';
 import { searchIndexUpdater } from '../../shared/search/service.ts';
 
 /**
@@ -20,11 +20,10 @@ export async function handler(event: SQSEvent, context: Context): Promise<SQSBat
       logger.warn('dropping an unreadable search update', { messageId: record.messageId });
       continue;
     }
-    const username = parsed[0]!.username;
-    const group = byUser.get(username) ?? { records: [], updates: [] };
+    const group = byUser.get(parsed.username) ?? { records: [], updates: [] };
     group.records.push(record);
-    group.updates.push(...parsed);
-    byUser.set(username, group);
+    group.updates.push(...parsed.updates);
+    byUser.set(parsed.username, group);
   }
   const failed: string[] = [];
   for (const [username, { records, updates }] of byUser) {
@@ -38,7 +37,7 @@ export async function handler(event: SQSEvent, context: Context): Promise<SQSBat
   return { batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) };
 }
 
-function safeParse(body: string): SearchUpdate[] | undefined {
+function safeParse(body: string): SearchMessage | undefined {
   try {
     const parsed = searchMessageSchema.safeParse(JSON.parse(body));
     return parsed.success ? parsed.data : undefined;

@@ -98,6 +98,18 @@ export class IndexFormatMismatch extends Error {
   }
 }
 
+/** A link found, with what places it in the order of results. */
+export interface RankedLink {
+  url: string;
+  score: number;
+  createdAt: string;
+}
+
+/** The order of results: best score first, ties newest first, then by URL. */
+export function rankOrder(a: RankedLink, b: RankedLink): number {
+  return b.score - a.score || compare(b.createdAt, a.createdAt) || compare(a.url, b.url);
+}
+
 export interface SearchOptions {
   /** Only public links: the public route's answer, whatever the query asks (`is:private` finds nothing). */
   publicOnly: boolean;
@@ -181,9 +193,14 @@ export class LinkSearchIndex {
    * the sum of its words' BM25 scores, field boosts included), else newest first; ties newest first, then by URL.
    */
   search(query: Query, options: SearchOptions): string[] {
+    return this.ranked(query, options).map((hit) => hit.url);
+  }
+
+  /** As search, with each link's place in the order: its score and created_at. */
+  ranked(query: Query, options: SearchOptions): RankedLink[] {
     const lookups = new Lookups(this.engine);
     const ranked = hasPositiveWords(query);
-    const hits: { url: string; score: number; createdAt: string }[] = [];
+    const hits: RankedLink[] = [];
     for (const url of candidates(query, lookups) ?? this.allUrls()) {
       const link = this.engine.getStoredFields(url) as StoredLink | undefined;
       if (!link || (options.publicOnly && link.private)) continue;
@@ -191,8 +208,8 @@ export class LinkSearchIndex {
       if (score === undefined) continue;
       hits.push({ url, score: ranked ? score : 0, createdAt: link.created_at });
     }
-    hits.sort((a, b) => b.score - a.score || compare(b.createdAt, a.createdAt) || compare(a.url, b.url));
-    return hits.map((hit) => hit.url);
+    hits.sort(rankOrder);
+    return hits;
   }
 
   private stored(url: string): StoredLink | undefined {

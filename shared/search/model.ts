@@ -18,8 +18,9 @@ export const SEARCH_MESSAGE_MAX_BYTES = 200 * 1024;
 
 /**
  * One message of the searchUpdates queue: one user's changes, in order, as many as fit (a stream batch's worth;
- * an import's links arrive in batches of 100), so that a burst of changes costs few index writes. A message of
- * one bare change (what was sent before) is read as a list of one.
+ * an import's links arrive in batches of 100), so that a burst of changes costs few index writes; or a request
+ * to build the user's index if it is missing or outdated (`rebuild`: no changes). A message of one bare change
+ * (what was sent before) is read as a list of one.
  */
 export const searchMessageSchema = z.union([
   z
@@ -27,9 +28,14 @@ export const searchMessageSchema = z.union([
     .refine(({ updates }) => updates.every((update) => update.username === updates[0]!.username), {
       message: 'the updates of one message are of one user',
     })
-    .transform(({ updates }) => updates),
-  searchUpdateSchema.transform((update) => [update]),
+    .transform(({ updates }) => ({ username: updates[0]!.username, updates })),
+  z.object({ rebuild: z.string().min(1) }).transform(({ rebuild }) => ({ username: rebuild, updates: [] })),
+  searchUpdateSchema.transform((update) => ({ username: update.username, updates: [update] })),
 ]);
+export type SearchMessage = z.infer<typeof searchMessageSchema>;
+
+/** The body of a request to build a user's index if it is missing or outdated. */
+export const rebuildRequestBody = (username: string) => JSON.stringify({ rebuild: username });
 
 const ENVELOPE_BYTES = '{"updates":[]}'.length;
 

@@ -29,11 +29,11 @@ export class S3SearchIndexStore implements SearchIndexStore {
     private readonly s3: ObjectClient = s3Client(),
   ) {}
 
-  load(username: string): Promise<StoredIndex | undefined> {
-    return this.get(username, undefined) as Promise<StoredIndex | undefined>;
+  load(username: string): Promise<StoredIndex | 'outdated' | undefined> {
+    return this.get(username, undefined) as Promise<StoredIndex | 'outdated' | undefined>;
   }
 
-  loadIfChanged(username: string, etag: string): Promise<StoredIndex | 'unchanged' | undefined> {
+  loadIfChanged(username: string, etag: string): Promise<StoredIndex | 'unchanged' | 'outdated' | undefined> {
     return this.get(username, etag);
   }
 
@@ -55,7 +55,7 @@ export class S3SearchIndexStore implements SearchIndexStore {
   private async get(
     username: string,
     etag: string | undefined,
-  ): Promise<StoredIndex | 'unchanged' | undefined> {
+  ): Promise<StoredIndex | 'unchanged' | 'outdated' | undefined> {
     let body: Uint8Array;
     let current: string;
     try {
@@ -72,7 +72,7 @@ export class S3SearchIndexStore implements SearchIndexStore {
     try {
       return { index: LinkSearchIndex.fromBytes(body), etag: current };
     } catch (error) {
-      if (error instanceof IndexFormatMismatch) return undefined;
+      if (error instanceof IndexFormatMismatch) return 'outdated';
       throw error;
     }
   }

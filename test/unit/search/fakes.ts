@@ -4,6 +4,7 @@ import type {
   LinksForSearch,
   PageTexts,
   SearchIndexStore,
+  SearchRebuilds,
   StoredIndex,
 } from '../../../shared/search/ports.ts';
 
@@ -11,29 +12,46 @@ import type {
 
 export class InMemoryIndexStore implements SearchIndexStore {
   readonly objects = new Map<string, { bytes: Uint8Array; etag: string }>();
+  /** Users whose stored index is of an older format. */
+  readonly outdated = new Set<string>();
   saves = 0;
   loads = 0;
   private version = 0;
 
-  load(username: string): Promise<StoredIndex | undefined> {
+  load(username: string): Promise<StoredIndex | 'outdated' | undefined> {
     this.loads++;
+    if (this.outdated.has(username)) return Promise.resolve('outdated');
     const object = this.objects.get(username);
     return Promise.resolve(object && { index: LinkSearchIndex.fromBytes(object.bytes), etag: object.etag });
   }
 
-  async loadIfChanged(username: string, etag: string): Promise<StoredIndex | 'unchanged' | undefined> {
+  async loadIfChanged(
+    username: string,
+    etag: string,
+  ): Promise<StoredIndex | 'unchanged' | 'outdated' | undefined> {
     if (this.objects.get(username)?.etag === etag) return 'unchanged';
     return this.load(username);
   }
 
   save(username: string, index: LinkSearchIndex): Promise<void> {
     this.saves++;
+    this.outdated.delete(username);
     this.objects.set(username, { bytes: index.toBytes(), etag: `"${++this.version}"` });
     return Promise.resolve();
   }
 
   remove(username: string): Promise<void> {
+    this.outdated.delete(username);
     this.objects.delete(username);
+    return Promise.resolve();
+  }
+}
+
+export class InMemoryRebuilds implements SearchRebuilds {
+  readonly requested: string[] = [];
+
+  request(username: string): Promise<void> {
+    this.requested.push(username);
     return Promise.resolve();
   }
 }
