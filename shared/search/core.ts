@@ -3,7 +3,7 @@ import { NotFound, Unavailable } from '../errors.ts';
 import { LinkFilter, RegexBudget, type LinkFilterInput } from '../links/filter.ts';
 import type { Link } from '../links/model.ts';
 import type { PageTokens } from '../pagination.ts';
-import { type LinkSearchIndex, type RankedLink, rankOrder } from './index.ts';
+import { type RankedLink, rankOrder } from './index.ts';
 import { parseQuery } from './query.ts';
 import type { LinksForSearch, SearchIndexStore, SearchRebuilds, StoredIndex } from './ports.ts';
 
