@@ -1138,13 +1138,21 @@ export type EventSourceDeclaration =
       maxConcurrency: number;
     };
 
+/**
+ * Batching windows: a window is staleness added to every record it holds, so where a person waits for the result
+ * (news, follows) it is 0 and a batch is whatever has arrived when the poller looks (Lambda reads a stream shard
+ * about four times a second, and an SQS long poll returns as soon as a message arrives). Only the link checker's
+ * dispatcher keeps a window: nobody waits on a check, and a second's window turns an import's or a busy
+ * minute's records into full batches of 100, a hundredth of the invocations (it also feeds search, whose
+ * freshness therefore includes that second).
+ */
 export const eventSources: EventSourceDeclaration[] = [
   {
     kind: 'stream',
     table: 'links',
     function: 'fanOutLinkEvents',
     batchSize: 100,
-    maxBatchingWindowSeconds: 1,
+    maxBatchingWindowSeconds: 0,
     retryAttempts: 5,
     bisectBatchOnError: true,
     onFailure: 'streamFailures',
@@ -1154,7 +1162,7 @@ export const eventSources: EventSourceDeclaration[] = [
     table: 'social',
     function: 'applyFollowChanges',
     batchSize: 25,
-    maxBatchingWindowSeconds: 1,
+    maxBatchingWindowSeconds: 0,
     retryAttempts: 5,
     bisectBatchOnError: true,
     onFailure: 'streamFailures',
@@ -1175,6 +1183,7 @@ export const eventSources: EventSourceDeclaration[] = [
     maxBatchingWindowSeconds: 0,
     maxConcurrency: 20,
   },
+  // Latency does not matter here (see above): the window buys full batches.
   {
     kind: 'stream',
     table: 'links',
