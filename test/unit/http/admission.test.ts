@@ -17,8 +17,6 @@ const NOW = Date.parse('2026-11-24T09:00:00.000Z');
 const { dynamo, db } = useMockedDynamo();
 
 const aliceRateItem = rateItemKey(rateKeyForUser('alice'));
-const isLookup = (input: { Key?: Record<string, unknown> }) =>
-  input.Key?.pk === sessionKey(hashToken(TOKEN)).pk;
 
 /** The gate's admission over the real DynamoDB adapters and a mocked client; time is `clock.now`. */
 function anAdmission() {
