@@ -5,7 +5,7 @@ import { Admission } from '../../../shared/http/admission.ts';
 import { RateLimiter } from '../../../shared/http/rate-limit.ts';
 import { DynamoRateLimitStore } from '../../../shared/http/rate-limit-store.ts';
 import { CREDENTIALS_MARK, rateItemKey, rateKeyForUser } from '../../../shared/rate-keys.ts';
-import { credentialToLookupItem, DynamoCredentialStore, sessionKey } from '../../../shared/users/dynamodb.ts';
+import { credentialToLookupItem, DynamoCredentialStore } from '../../../shared/users/dynamodb.ts';
 import type { UserStore } from '../../../shared/users/ports.ts';
 import { hashToken, Sessions } from '../../../shared/users/sessions.ts';
 import { aSession } from '../../support/builders.ts';
