@@ -652,6 +652,8 @@ export const functions = {
         read: [userKeys.profile],
         delete: [userKeys.session, userKeys.profile, userKeys.gitHubIdentity],
         batchWrite: [userKeys.session, userKeys.profile],
+        // Ending credentials left by a race with the deletion changes the user's credentials mark.
+        update: [userKeys.rate],
       },
       social: { read: [socialKeys.user], update: [socialKeys.user], delete: [socialKeys.user] },
       imports: { read: [importKeys.owner], delete: [importKeys.owner] },
