@@ -686,6 +686,8 @@ export const functions = {
         read: [userKeys.profile],
         delete: [userKeys.session, userKeys.profile, userKeys.gitHubIdentity],
         batchWrite: [userKeys.session, userKeys.profile],
+        // Ending credentials left by a race with the deletion changes the user's credentials mark.
+        update: [userKeys.rate],
       },
       social: { read: [socialKeys.user], update: [socialKeys.user], delete: [socialKeys.user] },
       imports: { read: [importKeys.owner], delete: [importKeys.owner] },
@@ -1189,13 +1191,21 @@ export type EventSourceDeclaration =
       maxConcurrency: number;
     };
 
+/**
+ * Batching windows: a window is staleness added to every record it holds, so where a person waits for the result
+ * (news, follows) it is 0 and a batch is whatever has arrived when the poller looks (Lambda reads a stream shard
+ * about four times a second, and an SQS long poll returns as soon as a message arrives). Only the link checker's
+ * dispatcher keeps a window: nobody waits on a check, and a second's window turns an import's or a busy
+ * minute's records into full batches of 100, a hundredth of the invocations (it also feeds search, whose
+ * freshness therefore includes that second).
+ */
 export const eventSources: EventSourceDeclaration[] = [
   {
     kind: 'stream',
     table: 'links',
     function: 'fanOutLinkEvents',
     batchSize: 100,
-    maxBatchingWindowSeconds: 1,
+    maxBatchingWindowSeconds: 0,
     retryAttempts: 5,
     bisectBatchOnError: true,
     onFailure: 'streamFailures',
@@ -1205,7 +1215,7 @@ export const eventSources: EventSourceDeclaration[] = [
     table: 'social',
     function: 'applyFollowChanges',
     batchSize: 25,
-    maxBatchingWindowSeconds: 1,
+    maxBatchingWindowSeconds: 0,
     retryAttempts: 5,
     bisectBatchOnError: true,
     onFailure: 'streamFailures',
@@ -1226,6 +1236,7 @@ export const eventSources: EventSourceDeclaration[] = [
     maxBatchingWindowSeconds: 0,
     maxConcurrency: 20,
   },
+  // Latency does not matter here (see above): the window buys full batches.
   {
     kind: 'stream',
     table: 'links',

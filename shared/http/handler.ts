@@ -8,7 +8,7 @@ import { toHttpError } from './errors.ts';
 import { presentedToken } from './gate.ts';
 import { answerOnce } from './idempotency.ts';
 import { NOSNIFF, pageSecurityHeaders } from './page-security.ts';
-import { rateKeyForIp, rateKeyForUser } from './rate-limit.ts';
+import { rateKeyForIp } from './rate-limit.ts';
 import { parseRequest, type HttpRequest } from './request.ts';
 import {
   httpAccessOf,
@@ -135,19 +135,18 @@ async function authenticate(
   needed: Scope,
   token: string | undefined = presentedToken(request.headers),
 ): Promise<Caller> {
-  const { authenticator, rateLimiter } = gate();
-  let identity: Awaited<ReturnType<typeof authenticator.authenticate>>;
+  const { admission, rateLimiter } = gate();
+  let identity: Awaited<ReturnType<typeof admission.admit>>;
   try {
-    identity = await authenticator.authenticate(token);
+    // Valid, live and within its user's budget (all the user's tokens share one), in one round trip once this
+    // instance knows the credential (shared/http/admission.ts); unknown tokens never create rate items.
+    identity = await admission.admit(token);
   } catch (error) {
     // Not logged in: counted per client IP, as requests before login are, so guessing tokens is slow too.
     if (error instanceof Unauthorized) await rateLimiter.enforce(rateKeyForIp(request.sourceIp));
     throw error;
   }
   logger.appendKeys({ username: identity.username });
-  // Per user, once the token is known to be valid (unknown tokens never create rate items); the last use is
-  // noted in the same round trip's time, so the usual path stays one lookup then one write.
-  await Promise.all([rateLimiter.enforce(rateKeyForUser(identity.username)), identity.recordUse()]);
   if (!scopeAllows(identity.scope, needed)) {
     const what = needed === 'session' ? 'a login session' : `a token of scope ${needed} or wider`;
     throw new InsufficientScope(
