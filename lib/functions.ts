@@ -217,6 +217,8 @@ export class ServiceFunction extends Construct {
       APP_VERSION: props.appVersion,
       NODE_OPTIONS: FUNCTION_NODE_OPTIONS,
       POWERTOOLS_SERVICE_NAME: 'delinkcious',
+      // The `stage` dimension of the business metrics (shared/metrics.ts).
+      STAGE: settings.stage,
     };
     const nameTable = (table: TableName) => (env[tables[table].envVar] = resources.tables[table].tableName);
     (Object.keys(declaration.tables) as TableName[]).forEach(nameTable);
