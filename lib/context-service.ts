@@ -50,14 +50,14 @@ export class ContextService extends Construct {
       this.functions.set(name, fn);
     }
     for (const source of eventSourcesOf(this.context)) {
-      connectEventSource(this.functions.get(source.function)!.function, source, props.resources);
+      connectEventSource(this.functions.get(source.function)!.alias, source, props.resources);
     }
     for (const schedule of schedulesOf(this.context)) {
       const owner = this.functions.get(schedule.function)!;
       const index = schedulesOf(this.context)
         .filter((s) => s.function === schedule.function)
         .indexOf(schedule);
-      connectSchedule(owner, index === 0 ? 'Schedule' : `Schedule${index + 1}`, owner.function, schedule);
+      connectSchedule(owner, index === 0 ? 'Schedule' : `Schedule${index + 1}`, owner.alias, schedule);
     }
   }
 }

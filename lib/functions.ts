@@ -4,6 +4,7 @@ import {
   Duration,
   Stack,
   Validations,
+  aws_codedeploy as codedeploy,
   aws_dynamodb as dynamodb,
   aws_iam as iam,
   aws_lambda as lambda,
@@ -41,6 +42,9 @@ import type { StageSettings } from './stage.ts';
 
 /** The repository root: entries, the lockfile and node_modules are found from here, whatever the cwd. */
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** The alias every trigger invokes, moved to each new version by CodeDeploy. */
+export const LIVE_ALIAS = 'live';
 
 /** Where GitHub sends the browser back after a login: the route of the function that exchanges the code. */
 export const GITHUB_CALLBACK_PATH = '/login/authorized';
@@ -97,6 +101,13 @@ export class ServiceFunction extends Construct {
   readonly name: FunctionName;
   readonly declaration: FunctionDeclaration;
   readonly function: NodejsFunction;
+  /**
+   * What everything invokes (API routes, event sources, schedules): the `live` alias of the function's latest
+   * published version, which CodeDeploy moves to each new version (see `deployment`).
+   */
+  readonly alias: lambda.Alias;
+  /** Shifts the alias to a new version: a canary in prod, all at once in dev; rolls back on its alarms. */
+  readonly deployment: codedeploy.LambdaDeploymentGroup;
   readonly role: iam.Role;
   readonly logGroup: logs.LogGroup;
 
@@ -129,6 +140,25 @@ export class ServiceFunction extends Construct {
       // An explicit log group rather than `logRetention`, which would add a custom-resource Lambda.
       logGroup: this.logGroup,
       environment: this.environment(props),
+    });
+
+    this.alias = new lambda.Alias(this, 'Live', {
+      aliasName: LIVE_ALIAS,
+      version: this.function.currentVersion,
+    });
+    this.deployment = new codedeploy.LambdaDeploymentGroup(this, 'Deployment', {
+      alias: this.alias,
+      deploymentConfig: settings.deployment.canary
+        ? codedeploy.LambdaDeploymentConfig.CANARY_10PERCENT_5MINUTES
+        : codedeploy.LambdaDeploymentConfig.ALL_AT_ONCE,
+      // Rolls back when an alarm added by lib/monitoring.ts fires during the shift, or the deployment fails.
+      autoRollback: { failedDeployment: true, deploymentInAlarm: true, stoppedDeployment: true },
+    });
+    Validations.of(this.deployment).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSCodeDeployRoleForLambdaLimited]',
+      reason:
+        "CodeDeploy's own role for Lambda deployments: the AWS-managed policy lets it shift this stack's aliases " +
+        'and read the alarms; CodeDeploy needs nothing else.',
     });
 
     this.grant(props);

@@ -98,7 +98,8 @@ export class ServiceStack extends Stack {
 
     this.api = new Api(this, 'Api', {
       settings,
-      functions: new Map([...this.functions].map(([name, fn]) => [name, fn.function])),
+      // The routes invoke each function's live alias, which CodeDeploy shifts.
+      functions: new Map([...this.functions].map(([name, fn]) => [name, fn.alias])),
     });
     for (const fn of this.functions.values()) fn.useApiUrl(this.api.url);
 

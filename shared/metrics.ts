@@ -7,7 +7,8 @@ import { SERVICE_NAME } from './logger.ts';
  * stay free of them. Published once per invocation, at its end (the HTTP gate and the batch handlers do it).
  *
  * Dimensions are few, so that each metric is a handful of time series: `service` and `stage` on every one, and
- * `verdict` or `outcome` where a metric declares it. Never a username, a URL or an id.
+ * `verdict`, `outcome` or `route_group` (a context: ops, users, links, ...) where a metric declares it. Never a
+ * username, a URL or an id.
  */
 export const METRICS_NAMESPACE = 'Delinkcious';
 
@@ -30,11 +31,21 @@ export const BUSINESS_METRICS = {
   /** The size of each imported file, counted once, when its import ends. */
   importFileSize: { name: 'ImportFileSize', unit: 'Bytes' },
   importsStarted: { name: 'ImportsStarted', unit: 'Count' },
+  /**
+   * Each HTTP request's time in its function, by route group (the function's context in the wiring): its p99 and
+   * its sample count (the requests) feed the service-level alarms.
+   */
+  requestLatency: { name: 'RequestLatency', unit: 'Milliseconds', dimension: 'route_group' },
+  /** 1 for each HTTP request answered 5xx, 0 for the others: its average is the route group's 5xx rate. */
+  serverErrors: { name: 'ServerErrors', unit: 'Count', dimension: 'route_group' },
   /** Requests answered 429 by the functions' own per-client limit. */
   requestsRateLimited: { name: 'RequestsRateLimited', unit: 'Count' },
   /** Requests answered 401: no token, or an unknown, expired or revoked one. */
   authenticationFailures: { name: 'AuthenticationFailures', unit: 'Count' },
-} as const satisfies Record<string, { name: string; unit: (typeof MetricUnit)[keyof typeof MetricUnit]; dimension?: string }>;
+} as const satisfies Record<
+  string,
+  { name: string; unit: (typeof MetricUnit)[keyof typeof MetricUnit]; dimension?: string }
+>;
 
 export type BusinessMetric = keyof typeof BUSINESS_METRICS;
 type DimensionedMetric = {
@@ -48,6 +59,8 @@ export function defaultDimensions(stage: string): Record<string, string> {
 }
 
 let instance: Metrics | undefined;
+/** One instance per dimension value (a handful: verdicts, outcomes, route groups), each flushed as it is used. */
+const lines = new Map<string, Metrics>();
 
 const stage = () => process.env.STAGE || 'local';
 
@@ -77,11 +90,17 @@ export function emit(metric: PlainMetric, value = 1): void {
 export function emitBy(dimensionValue: string, values: Partial<Record<DimensionedMetric, number>>): void {
   const entries = Object.entries(values) as [DimensionedMetric, number][];
   if (entries.length === 0) return;
-  const line = new Metrics({
-    namespace: METRICS_NAMESPACE,
-    serviceName: SERVICE_NAME,
-    defaultDimensions: { stage: stage(), [BUSINESS_METRICS[entries[0]![0]].dimension]: dimensionValue },
-  });
+  const dimension = BUSINESS_METRICS[entries[0]![0]].dimension;
+  const key = `${dimension}=${dimensionValue}`;
+  let line = lines.get(key);
+  if (!line) {
+    line = new Metrics({
+      namespace: METRICS_NAMESPACE,
+      serviceName: SERVICE_NAME,
+      defaultDimensions: { stage: stage(), [dimension]: dimensionValue },
+    });
+    lines.set(key, line);
+  }
   for (const [metric, value] of entries) {
     const { name, unit } = BUSINESS_METRICS[metric];
     line.addMetric(name, unit, value);
@@ -98,4 +117,5 @@ export function publishMetrics(): void {
 /** Tests read the environment again (POWERTOOLS_METRICS_DISABLED, STAGE) with a fresh instance. */
 export function resetMetricsForTests(): void {
   instance = undefined;
+  lines.clear();
 }

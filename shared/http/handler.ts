@@ -3,7 +3,7 @@ import { config } from '../config.ts';
 import { InsufficientScope, NotFound, Unauthorized } from '../errors.ts';
 import { correlationIdOfRequest, withCorrelationId } from '../correlation.ts';
 import { logger } from '../logger.ts';
-import { emit, publishMetrics } from '../metrics.ts';
+import { emit, emitBy, publishMetrics } from '../metrics.ts';
 import { inHandlerSegment } from '../tracing.ts';
 import { gate } from '../gate.ts';
 import { createHash } from 'node:crypto';
@@ -13,6 +13,7 @@ import { NOSNIFF, pageSecurityHeaders } from './page-security.ts';
 import { rateKeyForIp, rateKeyForUser } from './rate-limit.ts';
 import { parseRequest, type HttpRequest } from './request.ts';
 import {
+  functions,
   httpAccessOf,
   scopeAllows,
   type AuthenticatedFunctionName,
@@ -95,8 +96,9 @@ export function route<Name extends HttpFunctionName>(
   options: RouteOptions = {},
 ): HttpHandler {
   const { access, localOnly } = httpAccessOf(name);
+  const routeGroup = functions[name].context;
   return (event, context) =>
-    serve(event, context, async (request) => {
+    serve(event, context, routeGroup, async (request) => {
       if (localOnly && !config().LOCAL_RUNTIME) throw new NotFound('No such route.');
       if (access === 'public') {
         const charge = gate().rateLimiter.enforce(rateKeyForIp(request.sourceIp));
@@ -166,6 +168,7 @@ const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 async function serve(
   event: APIGatewayProxyEventV2,
   context: Context,
+  routeGroup: string,
   run: (request: HttpRequest) => Promise<HttpResponse>,
 ): Promise<APIGatewayProxyStructuredResultV2> {
   const started = performance.now();
@@ -191,14 +194,18 @@ async function serve(
         status: response.status,
         duration_ms: Math.round(performance.now() - started),
       });
-      emitRequestMetrics(response.status);
+      emitRequestMetrics(routeGroup, response.status, performance.now() - started);
       return conditional(toResult(response, correlationId), response, event.headers);
     }),
   );
 }
 
-/** The gate's own metrics (refusals), then everything the request emitted, as one EMF line. */
-function emitRequestMetrics(status: number): void {
+/**
+ * The gate's own metrics: the request's latency and whether it failed (5xx) by route group (the function's
+ * context), for the service-level alarms, and refusals; then everything the request emitted, as one EMF line.
+ */
+function emitRequestMetrics(routeGroup: string, status: number, durationMs: number): void {
+  emitBy(routeGroup, { requestLatency: Math.round(durationMs), serverErrors: status >= 500 ? 1 : 0 });
   if (status === 401) emit('authenticationFailures');
   if (status === 429) emit('requestsRateLimited');
   publishMetrics();
