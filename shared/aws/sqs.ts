@@ -32,15 +32,11 @@ export class QueueClient extends SQSClient {
   constructor(config: SQSClientConfig = {}) {
     super(config);
     // Assigned rather than declared as an override: the inherited `send` has callback overloads not needed here.
-    const send = translatingSend((command, options) => super.send(command, options), 'The queue');
+    const send = translatingSend((command, options) => {
+      withCorrelationAttribute((command as { input: SentMessages }).input);
+      return super.send(command, options);
+    }, 'The queue');
     this.send = send as SQSClient['send'];
-    this.middlewareStack.add(
-      (next) => (args) => {
-        withCorrelationAttribute(args.input as SentMessages);
-        return next(args);
-      },
-      { step: 'initialize', name: 'correlationIdAttribute' },
-    );
     traced(this);
   }
 }
