@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { queues, type FunctionName, type QueueName } from '../shared/wiring.ts';
 import { eventSourcesOf, schedulesOf, type BoundedContext } from './contexts.ts';
 import { connectEventSource, connectSchedule } from './event-sources.ts';
-import { ServiceFunction, type FunctionResources } from './functions.ts';
+import { ServiceFunction, type Deployments, type FunctionResources } from './functions.ts';
 import { createQueue } from './queues.ts';
 import type { StageSettings } from './stage.ts';
 
@@ -14,6 +14,7 @@ interface ContextFunctionsProps {
   /** The functions that serve HTTP, and so are rate-limited. */
   servesHttp: ReadonlySet<FunctionName>;
   resources: FunctionResources;
+  deployments: Deployments;
 }
 
 /**
@@ -46,6 +47,7 @@ export class ContextService extends Construct {
         githubClientId: props.githubClientId,
         servesHttp: props.servesHttp.has(name),
         resources: props.resources,
+        deployments: props.deployments,
       });
       this.functions.set(name, fn);
     }

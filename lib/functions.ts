@@ -46,6 +46,34 @@ const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** The alias every trigger invokes, moved to each new version by CodeDeploy. */
 export const LIVE_ALIAS = 'live';
 
+/**
+ * One CodeDeploy application and one role for all of a stack's deployment groups (one each would cost two
+ * resources per function of the stack's 500).
+ */
+export class Deployments extends Construct {
+  readonly application: codedeploy.LambdaApplication;
+  readonly role: iam.Role;
+
+  constructor(scope: Construct, id: string, stage: string) {
+    super(scope, id);
+    this.application = new codedeploy.LambdaApplication(this, 'Application', {
+      applicationName: `delinkcious-${stage}`,
+    });
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('codedeploy.amazonaws.com'),
+      managedPolicies: [
+        iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSCodeDeployRoleForLambdaLimited'),
+      ],
+    });
+    Validations.of(this.role).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSCodeDeployRoleForLambdaLimited]',
+      reason:
+        "CodeDeploy's role for Lambda deployments: the AWS-managed policy lets it shift the aliases and read " +
+        'the alarms, which is all it does.',
+    });
+  }
+}
+
 /** Where GitHub sends the browser back after a login: the route of the function that exchanges the code. */
 export const GITHUB_CALLBACK_PATH = '/login/authorized';
 
@@ -82,6 +110,8 @@ interface ServiceFunctionProps {
   githubClientId: string | undefined;
   /** Serves HTTP, and so counts each request in the users table's rate-limit items. */
   servesHttp: boolean;
+  /** The stack's one CodeDeploy application and role, shared by every function's deployment group. */
+  deployments: Deployments;
   resources: FunctionResources;
 }
 
@@ -148,17 +178,13 @@ export class ServiceFunction extends Construct {
     });
     this.deployment = new codedeploy.LambdaDeploymentGroup(this, 'Deployment', {
       alias: this.alias,
+      application: props.deployments.application,
+      role: props.deployments.role,
       deploymentConfig: settings.deployment.canary
         ? codedeploy.LambdaDeploymentConfig.CANARY_10PERCENT_5MINUTES
         : codedeploy.LambdaDeploymentConfig.ALL_AT_ONCE,
       // Rolls back when an alarm added by lib/monitoring.ts fires during the shift, or the deployment fails.
       autoRollback: { failedDeployment: true, deploymentInAlarm: true, stoppedDeployment: true },
-    });
-    Validations.of(this.deployment).acknowledge({
-      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSCodeDeployRoleForLambdaLimited]',
-      reason:
-        "CodeDeploy's own role for Lambda deployments: the AWS-managed policy lets it shift this stack's aliases " +
-        'and read the alarms; CodeDeploy needs nothing else.',
     });
 
     this.grant(props);

@@ -2,6 +2,7 @@ import {
   Annotations,
   Aws,
   CfnOutput,
+  NestedStack,
   Stack,
   Tags,
   Validations,
@@ -27,7 +28,7 @@ import { physicalBucketName } from './buckets.ts';
 import { ContextService } from './context-service.ts';
 import { boundedContexts } from './contexts.ts';
 import type { DataStack } from './data-stack.ts';
-import { GITHUB_CALLBACK_PATH, type ServiceFunction } from './functions.ts';
+import { Deployments, GITHUB_CALLBACK_PATH, type ServiceFunction } from './functions.ts';
 import { Monitoring } from './monitoring.ts';
 import type { StageSettings } from './stage.ts';
 
@@ -78,12 +79,14 @@ export class ServiceStack extends Stack {
     this.notifyObjectsCreated();
 
     const servesHttp = new Set(httpFunctionNames());
+    const deployments = new Deployments(this, 'Deployments', settings.stage);
     for (const context of this.contexts) {
       context.addFunctions({
         settings,
         appVersion: props.appVersion,
         githubClientId: props.githubClientId,
         servesHttp,
+        deployments,
         resources: {
           tables: data.tables,
           buckets: this.buckets,
@@ -114,7 +117,9 @@ export class ServiceStack extends Stack {
         failureQueues.set(name, this.queues[name]);
       }
     }
-    this.monitoring = new Monitoring(this, 'Monitoring', {
+    // A nested stack of its own: the alarms and the dashboard would take the service stack past CloudFormation's
+    // 500 resources, now that each function also has a version, an alias and a deployment group.
+    this.monitoring = new Monitoring(new NestedStack(this, 'Monitoring'), 'Monitoring', {
       settings,
       api: this.api,
       functions: this.functions,
