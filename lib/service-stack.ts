@@ -4,6 +4,7 @@ import {
   CfnOutput,
   CfnRule,
   Fn,
+  NestedStack,
   Stack,
   Tags,
   Validations,
@@ -31,7 +32,7 @@ import { ContextService } from './context-service.ts';
 import { Delivery } from './delivery.ts';
 import { boundedContexts } from './contexts.ts';
 import type { DataStack } from './data-stack.ts';
-import { GITHUB_CALLBACK_PATH, type ServiceFunction } from './functions.ts';
+import { Deployments, GITHUB_CALLBACK_PATH, type ServiceFunction } from './functions.ts';
 import { Monitoring } from './monitoring.ts';
 import type { SiteDomain, StageSettings } from './stage.ts';
 
@@ -102,12 +103,14 @@ export class ServiceStack extends Stack {
     this.notifyObjectsCreated();
 
     const servesHttp = new Set(httpFunctionNames());
+    const deployments = new Deployments(this, 'Deployments', settings.stage);
     for (const context of this.contexts) {
       context.addFunctions({
         settings,
         appVersion: props.appVersion,
         githubClientId: props.githubClientId,
         servesHttp,
+        deployments,
         resources: {
           tables: data.tables,
           buckets: this.buckets,
@@ -122,7 +125,8 @@ export class ServiceStack extends Stack {
 
     this.api = new Api(this, 'Api', {
       settings,
-      functions: new Map([...this.functions].map(([name, fn]) => [name, fn.function])),
+      // The routes invoke each function's live alias, which CodeDeploy shifts.
+      functions: new Map([...this.functions].map(([name, fn]) => [name, fn.alias])),
     });
     this.delivery = new Delivery(this, 'Delivery', {
       settings,
@@ -143,7 +147,9 @@ export class ServiceStack extends Stack {
         failureQueues.set(name, this.queues[name]);
       }
     }
-    this.monitoring = new Monitoring(this, 'Monitoring', {
+    // A nested stack of its own: the alarms and the dashboard would take the service stack past CloudFormation's
+    // 500 resources, now that each function also has a version, an alias and a deployment group.
+    this.monitoring = new Monitoring(new NestedStack(this, 'Monitoring'), 'Monitoring', {
       settings,
       api: this.api,
       functions: this.functions,

@@ -65,6 +65,12 @@ export interface StageSettings {
    */
   apiThrottle: { burstLimit: number; rateLimit: number };
   cors: CorsSettings;
+  /**
+   * How a new version of a function takes traffic (CodeDeploy, on each function's `live` alias). prod: a canary,
+   * 10% for 5 minutes, then all, rolled back if the function's alarms fire meanwhile. dev: all at once (still
+   * rolled back on alarm), so that a deploy takes no 5-minute wait per function.
+   */
+  deployment: { canary: boolean };
 }
 
 export function stageSettings(stage: Stage, options: { corsOrigins?: string[] } = {}): StageSettings {
@@ -78,6 +84,7 @@ export function stageSettings(stage: Stage, options: { corsOrigins?: string[] } 
     rateLimit: { ...DEFAULT_RATE_LIMIT },
     edgeRateLimit: { requests: 1200, windowSeconds: 60 },
     apiThrottle: { burstLimit: 500, rateLimit: 250 },
+    deployment: { canary: prod },
     cors: {
       allowOrigins: options.corsOrigins && options.corsOrigins.length > 0 ? options.corsOrigins : ['*'],
       allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],

@@ -1,7 +1,10 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { config } from '../config.ts';
 import { InsufficientScope, NotFound, Unauthorized } from '../errors.ts';
+import { correlationIdOfRequest, withCorrelationId } from '../correlation.ts';
 import { logger } from '../logger.ts';
+import { emit, emitBy, publishMetrics } from '../metrics.ts';
+import { inHandlerSegment } from '../tracing.ts';
 import { gate } from '../gate.ts';
 import { createHash } from 'node:crypto';
 import { toHttpError } from './errors.ts';
@@ -11,6 +14,7 @@ import { NOSNIFF, pageSecurityHeaders } from './page-security.ts';
 import { rateKeyForIp } from './rate-limit.ts';
 import { parseRequest, type HttpRequest } from './request.ts';
 import {
+  functions,
   httpAccessOf,
   scopeAllows,
   type AuthenticatedFunctionName,
@@ -95,8 +99,9 @@ export function route<Name extends HttpFunctionName>(
   options: RouteOptions = {},
 ): HttpHandler {
   const { access, localOnly } = httpAccessOf(name);
+  const routeGroup = functions[name].context;
   return (event, context) =>
-    serve(event, context, async (request) => {
+    serve(event, context, routeGroup, async (request) => {
       if (localOnly && !config().LOCAL_RUNTIME) throw new NotFound('No such route.');
       if (access === 'public') {
         const charge = gate().rateLimiter.enforce(rateKeyForIp(request.sourceIp));
@@ -170,28 +175,47 @@ const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 async function serve(
   event: APIGatewayProxyEventV2,
   context: Context,
+  routeGroup: string,
   run: (request: HttpRequest) => Promise<HttpResponse>,
 ): Promise<APIGatewayProxyStructuredResultV2> {
   const started = performance.now();
   const requestId = event.requestContext.requestId;
+  // Answered as x-request-id, and carried to whatever the request sets going (shared/correlation.ts).
+  const correlationId = correlationIdOfRequest(event.headers, requestId);
   logger.addContext(context);
   logger.removeKeys(['username']);
   logger.appendKeys({ request_id: requestId });
-  let response: HttpResponse;
-  try {
-    response = await run(parseRequest(event));
-  } catch (error) {
-    const answer = toHttpError(error);
-    if (answer.status >= 500) logger.error('request failed', { error: error as Error });
-    response = { status: answer.status, body: answer.body, headers: answer.headers };
-  }
-  logger.info('request', {
-    method: event.requestContext.http.method,
-    route: event.routeKey,
-    status: response.status,
-    duration_ms: Math.round(performance.now() - started),
-  });
-  return conditional(toResult(response, requestId), response, event.headers);
+  return withCorrelationId(correlationId, () =>
+    inHandlerSegment(context.functionName, async () => {
+      let response: HttpResponse;
+      try {
+        response = await run(parseRequest(event));
+      } catch (error) {
+        const answer = toHttpError(error);
+        if (answer.status >= 500) logger.error('request failed', { error: error as Error });
+        response = { status: answer.status, body: answer.body, headers: answer.headers };
+      }
+      logger.info('request', {
+        method: event.requestContext.http.method,
+        route: event.routeKey,
+        status: response.status,
+        duration_ms: Math.round(performance.now() - started),
+      });
+      emitRequestMetrics(routeGroup, response.status, performance.now() - started);
+      return conditional(toResult(response, correlationId), response, event.headers);
+    }),
+  );
+}
+
+/**
+ * The gate's own metrics: the request's latency and whether it failed (5xx) by route group (the function's
+ * context), for the service-level alarms, and refusals; then everything the request emitted, as one EMF line.
+ */
+function emitRequestMetrics(routeGroup: string, status: number, durationMs: number): void {
+  emitBy(routeGroup, { requestLatency: Math.round(durationMs), serverErrors: status >= 500 ? 1 : 0 });
+  if (status === 401) emit('authenticationFailures');
+  if (status === 429) emit('requestsRateLimited');
+  publishMetrics();
 }
 
 /**
@@ -233,8 +257,8 @@ function matchesEtag(ifNoneMatch: string, etag: string): boolean {
     .some((tag) => tag === '*' || tag === etag);
 }
 
-function toResult(response: HttpResponse, requestId: string): APIGatewayProxyStructuredResultV2 {
-  const headers: Record<string, string> = { 'x-request-id': requestId, ...response.headers, ...NOSNIFF };
+function toResult(response: HttpResponse, correlationId: string): APIGatewayProxyStructuredResultV2 {
+  const headers: Record<string, string> = { 'x-request-id': correlationId, ...response.headers, ...NOSNIFF };
   let body: string | undefined;
   if (response.file !== undefined) {
     headers['content-type'] ??= 'application/octet-stream';

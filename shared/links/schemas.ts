@@ -17,7 +17,14 @@ import {
 
 /** The contract's Link: the domain's Link without what only the service keeps. */
 export const linkResponseSchema = linkSchema
-  .omit({ username: true, check_reason: true, published_at: true, version: true, imported_by: true })
+  .omit({
+    username: true,
+    check_reason: true,
+    published_at: true,
+    version: true,
+    imported_by: true,
+    correlation_id: true,
+  })
   .meta({ id: 'Link' });
 
 export type LinkResponse = z.infer<typeof linkResponseSchema>;

@@ -156,10 +156,11 @@ export class FeedWriter {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  async apply({ change, readers }: FeedWrite): Promise<void> {
+  /** Applies a feed write; answers how many entries it wrote into readers' feeds. */
+  async apply({ change, readers }: FeedWrite): Promise<number> {
     if (change.kind === 'retract') {
       await this.feeds.hide(readers.flatMap((reader) => this.tombstones(reader.username, change)));
-      return;
+      return 0;
     }
     const { event, revision } = change;
     if (event.type === 'link_deleted') {
@@ -173,6 +174,7 @@ export class FeedWriter {
       .filter((entry) => entry !== undefined);
     await this.feeds.writeEntries(entries);
     await this.sweepUnfollowed(event.author, receiving);
+    return entries.length;
   }
 
   /** A new follower gets the followed user's recent public links, as they are now. */

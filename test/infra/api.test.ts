@@ -14,7 +14,8 @@ describe('the HTTP API, given the wiring', () => {
     const [integrationId] = [...referencedLogicalIds(route.Properties.Target)];
     const integration = resource(serviceTemplate, integrationId!);
     const [functionId] = [...referencedLogicalIds(integration.Properties.IntegrationUri)];
-    return [...service.functions].find(([, fn]) => logicalId(fn.function) === functionId)?.[0];
+    // Routes invoke the function's live alias, which CodeDeploy shifts to each new version.
+    return [...service.functions].find(([, fn]) => logicalId(fn.alias) === functionId)?.[0];
   }
 
   it('has exactly one route per deployed route declaration, plus $default', () => {
@@ -116,7 +117,7 @@ describe('the HTTP API, given the wiring', () => {
     );
 
     for (const name of new Set([...routes.filter(isDeployed).map((r) => r.function), fallbackFunction])) {
-      const functionId = logicalId(service.functions.get(name)!.function);
+      const functionId = logicalId(service.functions.get(name)!.alias);
       const granted = permissions.filter((p) =>
         referencedLogicalIds(p.Properties.FunctionName).has(functionId),
       );

@@ -223,7 +223,8 @@ export class NewsWorld {
       case 'continuation':
         return this.fanOut.run(delivery.continuation.change, delivery.continuation.after);
       case 'feed write':
-        return this.writer.apply(delivery.write);
+        await this.writer.apply(delivery.write);
+        return;
       case 'social stream':
         return delivery.followed
           ? this.writer.followed(delivery.reader, delivery.author)
