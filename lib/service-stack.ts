@@ -128,7 +128,9 @@ export class ServiceStack extends Stack {
       // The routes invoke each function's live alias, which CodeDeploy shifts.
       functions: new Map([...this.functions].map(([name, fn]) => [name, fn.alias])),
     });
-    this.delivery = new Delivery(this, 'Delivery', {
+    // The delivery tier is a nested stack of its own: with a version, an alias and a deployment group per function,
+    // the service stack would pass CloudFormation's 500 resources.
+    this.delivery = new Delivery(new NestedStack(this, 'DeliveryTier'), 'Delivery', {
       settings,
       api: this.api,
       siteDomain: props.siteDomain,

@@ -413,8 +413,8 @@ export class LargeAudiences {
   }
 
   /** Records the change in its author's timeline. */
-  record(change: FeedChange): Promise<void> {
-    return this.timeline.apply({ change, readers: [{ username: authorOf(change), since: TIMELINE_SINCE }] });
+  async record(change: FeedChange): Promise<void> {
+    await this.timeline.apply({ change, readers: [{ username: authorOf(change), since: TIMELINE_SINCE }] });
   }
 
   /**
