@@ -9,8 +9,8 @@ import { originOf, type HttpRequest } from './request.ts';
  * The cookie: `HttpOnly` (no script reads it), `SameSite=Lax` (sent on top-level navigations from elsewhere, never
  * on another site's sub-requests or form posts), `Path=/`. Over HTTPS it is `__Host-delinkcious_session` and
  * `Secure`: the prefix makes browsers refuse it unless it is Secure, host-only and for `/`, so neither a sibling
- * domain nor a plain-http page can plant one. Over http (the local runtime on localhost) browsers would drop a
- * `__Host-` cookie from an insecure origin in general, so it has a plain name there. The gate reads only the
+ * domain nor a plain-http page can plant one. Over http (the local runtime) it has a plain name: Chromium keeps a
+ * Secure cookie from http://localhost, which it counts as a secure context, but not from any other http address. The gate reads only the
  * name that fits the request's scheme.
  *
  * Cross-site request forgery: SameSite=Lax keeps the cookie off other sites' requests, but not off other origins
