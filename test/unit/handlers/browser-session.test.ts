@@ -131,7 +131,8 @@ describe('the session cookie and the same-origin rule', () => {
     const answer = await attempt({ method: 'POST', credential: 'both' });
 
     expect(answer.status).toBe(201);
-    expect(services.sessions.lookups).toEqual([hashToken(BOB)]);
+    expect(services.sessions.lookups).toContain(hashToken(BOB));
+    expect(services.sessions.lookups).not.toContain(hashToken(ALICE));
     expect(services.links.allOf('bob').length).toBe(1);
     expect(services.links.allOf('alice').length).toBe(0);
   });
