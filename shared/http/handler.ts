@@ -1,14 +1,14 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { config } from '../config.ts';
-import { InsufficientScope, NotFound, Unauthorized } from '../errors.ts';
+import { Forbidden, InsufficientScope, NotFound, Unauthorized } from '../errors.ts';
 import { correlationIdOfRequest, withCorrelationId } from '../correlation.ts';
 import { logger } from '../logger.ts';
 import { emit, emitBy, publishMetrics } from '../metrics.ts';
 import { inHandlerSegment } from '../tracing.ts';
 import { gate } from '../gate.ts';
 import { createHash } from 'node:crypto';
+import { presentedCredential, requireOwnOrigin, type PresentedCredential } from './browser-session.ts';
 import { toHttpError } from './errors.ts';
-import { presentedToken } from './gate.ts';
 import { answerOnce } from './idempotency.ts';
 import { NOSNIFF, pageSecurityHeaders } from './page-security.ts';
 import { rateKeyForIp } from './rate-limit.ts';
@@ -78,6 +78,11 @@ export interface RouteOptions {
    * answer is dropped. The work of a refused request is done all the same: reads only, bounded by the route.
    */
   readOnly?: boolean;
+  /**
+   * The function changes state on every method, GET included (the original clients' `GET /logout`): a request
+   * signed in by the session cookie must then come from the service's own pages whatever its method.
+   */
+  changesStateOnGet?: boolean;
 }
 
 /** The methods that ask for a representation and change nothing (RFC 9110, safe methods). */
@@ -113,7 +118,9 @@ export function route<Name extends HttpFunctionName>(
         }
         return chargedBeside(charge, (run as PublicRun)(request));
       }
-      const caller = await authenticate(request, access);
+      const credential = presentedCredential(request);
+      const unsafe = !SAFE_METHODS.has(request.method) || options.changesStateOnGet === true;
+      const caller = await authenticate(request, access, credential, unsafe);
       return answerOnce(name, request, `user:${caller.username}`, context, () =>
         (run as AuthenticatedRun)(request, caller),
       );
@@ -132,23 +139,30 @@ async function chargedBeside(charge: Promise<void>, work: Promise<HttpResponse>)
 }
 
 /**
- * The caller behind the request's token, counted against the rate limit, allowed by its scope: Unauthorized
- * without a valid token, InsufficientScope with one that may not call a route needing `needed`.
+ * The caller behind the request's token (a header's, else the session cookie's), counted against the rate
+ * limit, allowed by its scope: Unauthorized without a valid token, InsufficientScope with one that may not call a
+ * route needing `needed`, Forbidden for an `unsafe` request signed in by the cookie that does not come from the
+ * service's own pages (shared/http/browser-session.ts), before the token is even looked up.
  */
 async function authenticate(
   request: HttpRequest,
   needed: Scope,
-  token: string | undefined = presentedToken(request.headers),
+  credential: PresentedCredential,
+  unsafe: boolean,
 ): Promise<Caller> {
   const { admission, rateLimiter } = gate();
+  const { token } = credential;
   let identity: Awaited<ReturnType<typeof admission.admit>>;
   try {
+    if (credential.via === 'cookie' && unsafe) requireOwnOrigin(request);
     // Valid, live and within its user's budget (all the user's tokens share one), in one round trip once this
     // instance knows the credential (shared/http/admission.ts); unknown tokens never create rate items.
     identity = await admission.admit(token);
   } catch (error) {
     // Not logged in: counted per client IP, as requests before login are, so guessing tokens is slow too.
-    if (error instanceof Unauthorized) await rateLimiter.enforce(rateKeyForIp(request.sourceIp));
+    if (error instanceof Unauthorized || error instanceof Forbidden) {
+      await rateLimiter.enforce(rateKeyForIp(request.sourceIp));
+    }
     throw error;
   }
   logger.appendKeys({ username: identity.username });
@@ -167,7 +181,8 @@ async function authenticate(
  * caller behind `token`, checked exactly as the gate checks a presented one (validity, rate limit, scope).
  */
 export function authenticateToken(request: HttpRequest, token: string, needed: Scope): Promise<Caller> {
-  return authenticate(request, needed, token);
+  // Like a header, a token in a URL is never added by a browser on its own: no cookie rules apply.
+  return authenticate(request, needed, { via: 'header', token }, false);
 }
 
 const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';

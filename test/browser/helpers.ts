@@ -84,11 +84,15 @@ export async function devLoginToken(base: string, username: string): Promise<str
   return ((await login.json()) as { access_token: string }).access_token;
 }
 
-/** The signed-in reader's bearer token, to prepare data or call the API directly as the reader. */
+/**
+ * The token of the page's browser session, read from its HttpOnly cookie as only the browser itself can (no script
+ * of the page sees it): to prepare data or call the API directly as the reader, or end the session behind its back.
+ */
 export async function tokenOf(page: Page): Promise<string> {
-  const token = await page.evaluate(() => sessionStorage.getItem('delinkcious.token'));
-  if (!token) throw new Error('not signed in');
-  return token;
+  const cookies = await page.context().cookies();
+  const session = cookies.find((cookie) => cookie.name === 'delinkcious_session');
+  if (!session) throw new Error('not signed in: no session cookie');
+  return decodeURIComponent(session.value);
 }
 
 /** The screen's main heading, once it shows. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ACCESS_LOG_FIELDS } from '../../lib/api.ts';
 import { CORS_ALLOW_HEADERS, CORS_EXPOSE_HEADERS } from '../../lib/stage.ts';
+import { CSRF_HEADER } from '../../shared/http/browser-session.ts';
 import { fallbackFunction, isDeployed, routes } from '../../shared/wiring.ts';
 import { resource, resourcesOfType, synthesize } from './support.ts';
 
@@ -108,6 +109,10 @@ describe('the HTTP API, given the wiring', () => {
         MaxAge: 86400,
       },
     });
+  });
+
+  it("never lets another origin send the session cookie's CSRF header: only the service's own pages can", () => {
+    expect(CORS_ALLOW_HEADERS.map((name) => name.toLowerCase())).not.toContain(CSRF_HEADER.toLowerCase());
   });
 
   it('lets API Gateway invoke each routed function, scoped to this API', () => {
