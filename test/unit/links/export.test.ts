@@ -186,6 +186,7 @@ describe('reading and writing with bounded memory', () => {
         disposition: 'attachment; filename="delinkcious-alice-2026-12-02.html"',
       }),
       downloadUrl: 'https://exports.example/exports/alice/2026-12-02T04:30:00.000Z.html?expires-in=900',
+      expiresInSeconds: 900,
     });
     const stored = files.files.get('exports/alice/2026-12-02T04:30:00.000Z.html')!;
     expect(parsedEntries(stored.body)).toHaveLength(250);
