@@ -179,10 +179,10 @@ export async function seedDemoData(runtime: Runtime): Promise<DemoData> {
     const readerFollows = PEOPLE.find((p) => p.username === DEMO_READER)?.follows.includes(person.username);
     for (const link of LINKS[person.username] ?? []) {
       const { checked, ...fields } = link;
-      const added = await call(origin, 'POST', '/v1/links', fields, tokens.get(person.username));
+      const { link: added } = await call(origin, 'POST', '/v1/links', fields, tokens.get(person.username));
       if (readerFollows && !link.private) expectedNews++;
       if (checked === undefined) continue;
-      await checks.recordCheck(person.username, added.url as string, {
+      await checks.recordCheck(person.username, (added as { url: string }).url, {
         status: checked < 400 ? 'valid' : 'invalid',
         httpStatus: checked,
         checkedAt: new Date().toISOString(),
