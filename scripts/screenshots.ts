@@ -41,7 +41,7 @@ try {
           await page.evaluate('document.activeElement?.blur()');
           const file = `${screen.name}-${device}.png` as const;
           await page.screenshot({ path: `${OUT}${file}` });
-          console.log(`docs/screenshots/${file}: ${screen.path} at ${viewport.width} px`);
+          process.stdout.write(`docs/screenshots/${file}: ${screen.path} at ${viewport.width} px\n`);
         }
       } finally {
         await context.close();
