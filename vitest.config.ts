@@ -14,6 +14,9 @@ export default defineConfig({
   test: {
     env: {
       POWERTOOLS_LOG_LEVEL: 'SILENT',
+      // No EMF lines among the test output (test/unit/observability turns them on to read them); no tracing.
+      POWERTOOLS_METRICS_DISABLED: 'true',
+      POWERTOOLS_TRACE_ENABLED: 'false',
       AWS_REGION: 'us-east-1',
       // The link checker in tests: new links are not queued for checks (so that tests see their links stay
       // `pending`), and it never leaves the machine, even where a test turns checks on: it fetches only addresses

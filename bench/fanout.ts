@@ -3,6 +3,7 @@ import type { Runtime } from '../local/runtime.ts';
 import { documentClient } from '../shared/aws/dynamodb.ts';
 import { sqsClient } from '../shared/aws/sqs.ts';
 import { followToItem } from '../shared/social/dynamodb.ts';
+import { eventSources, type EventSourceDeclaration } from '../shared/wiring.ts';
 import { percentile, printComparison, time } from './stats.ts';
 
 /**
@@ -30,7 +31,12 @@ function countCalls(pipelineQueues: string[], feedsTable: string): Counters {
       const input = args.input as { TableName?: string };
       // The document client's commands reach this stack under the low-level names (UpdateItemCommand, ...).
       const command = context.commandName ?? '';
-      if (/^Update/.test(command) && input.TableName === feedsTable) counters.feedWrites++;
+      if (
+        /^(Update|BatchWrite)/.test(command) &&
+        (input.TableName === feedsTable ||
+          JSON.stringify((input as { RequestItems?: object }).RequestItems ?? {}).includes(feedsTable))
+      )
+        counters.feedWrites++;
       if (/^BatchGet/.test(command)) counters.followChecks++;
       return next(args);
     },
@@ -49,7 +55,7 @@ function countCalls(pipelineQueues: string[], feedsTable: string): Counters {
   return counters;
 }
 
-async function login(runtime: Runtime, username: string): Promise<Record<string, string>> {
+export async function login(runtime: Runtime, username: string): Promise<Record<string, string>> {
   const response = await fetch(`${runtime.url}/dev/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -100,7 +106,102 @@ async function feedEntriesFor(db: DynamoDBDocumentClient, table: string, url: st
   return count;
 }
 
-export async function benchFanOut(runtime: Runtime, addSamples: number): Promise<void> {
+/** The feed writers' declared concurrency: the raw baseline runs as many requests at once. */
+const writersInFlight = eventSources.find(
+  (source): source is Extract<EventSourceDeclaration, { kind: 'queue' }> =>
+    source.kind === 'queue' && source.function === 'writeFeeds',
+)!.maxConcurrency;
+
+/** Writes `count` feed-shaped items with BatchWriteItem, 25 a request, `inFlight` requests at once: ms taken. */
+async function rawBatchWrite(
+  db: DynamoDBDocumentClient,
+  table: string,
+  prefix: string,
+  count: number,
+  inFlight: number,
+): Promise<number> {
+  const requests = Math.ceil(count / 25);
+  let next = 0;
+  return time(() =>
+    Promise.all(
+      Array.from({ length: Math.min(inFlight, requests) }, async () => {
+        while (next < requests) {
+          const first = next++ * 25;
+          const items = Array.from({ length: Math.min(25, count - first) }, (_, j) => ({
+            pk: `FEED#${prefix}-${first + j}`,
+            sk: 'SLOT#raw#0000000000000000#added',
+            entry_order: '2026-01-01T00:00:00.000Z#r#1',
+            entry_revision: 'r',
+            followed_since: '2026-01-01T00:00:00.000Z',
+            time_key: `2026-01-01T00:00:00.000Z#${first + j}`,
+            event_id: `raw-${first + j}`,
+            event_type: 'link_added',
+            author: 'raw',
+            url: 'https://example.com/raw',
+            title: '',
+            timestamp: '2026-01-01T00:00:00.000Z',
+            expires_at_epoch: 1_900_000_000,
+          }));
+          let unprocessed: Record<string, unknown>[] | undefined = items.map((Item) => ({
+            PutRequest: { Item },
+          }));
+          while (unprocessed && unprocessed.length > 0) {
+            const result = await db.send(
+              new BatchWriteCommand({ RequestItems: { [table]: unprocessed as never } }),
+            );
+            unprocessed = result.UnprocessedItems?.[table] as Record<string, unknown>[] | undefined;
+          }
+        }
+      }),
+    ),
+  );
+}
+
+/**
+ * Event to news for one follower, as a person sees it: from sending the add until the follower's GET /v1/news
+ * (polled every 10 ms) shows it.
+ */
+async function benchFreshness(runtime: Runtime, samples: number): Promise<void> {
+  const author = await login(runtime, 'fresh-author');
+  const reader = await login(runtime, 'fresh-reader');
+  const follow = await fetch(`${runtime.url}/v1/following`, {
+    method: 'POST',
+    headers: reader,
+    body: JSON.stringify({ username: 'fresh-author' }),
+  });
+  if (follow.status !== 201 && follow.status !== 200) throw new Error(`follow answered ${follow.status}`);
+  const delays: number[] = [];
+  for (let i = 0; i < samples + 2; i++) {
+    const url = `https://example.com/fresh/${i}`;
+    const started = performance.now();
+    const response = await fetch(`${runtime.url}/v1/links`, {
+      method: 'POST',
+      headers: author,
+      body: JSON.stringify({ url }),
+    });
+    if (response.status !== 201) throw new Error(`POST answered ${response.status}`);
+    await response.arrayBuffer();
+    for (;;) {
+      const news = await fetch(`${runtime.url}/v1/news?limit=5`, { headers: reader });
+      const body = (await news.json()) as { events: { url: string }[] };
+      if (body.events.some((event) => event.url === url)) break;
+      if (performance.now() - started > 60_000) throw new Error('the event did not reach the news in 60 s');
+      await new Promise((done) => setTimeout(done, 10));
+    }
+    // The first two warm the functions up.
+    if (i >= 2) delays.push(performance.now() - started);
+  }
+  console.log(
+    `\nFreshness, one follower: from POST /v1/links until GET /v1/news shows it (n=${delays.length})\n` +
+      `  p50 ${(percentile(delays, 50) / 1000).toFixed(3)} s   p99 ${(percentile(delays, 99) / 1000).toFixed(3)} s   max ${(Math.max(...delays) / 1000).toFixed(3)} s`,
+  );
+}
+
+export async function benchFanOut(
+  runtime: Runtime,
+  addSamples: number,
+  freshnessSamples = 20,
+): Promise<void> {
   const db = documentClient();
   const counters = countCalls(
     [runtime.queueUrls.feedWrites, runtime.queueUrls.fanOut],
@@ -108,14 +209,25 @@ export async function benchFanOut(runtime: Runtime, addSamples: number): Promise
   );
   console.log('\nFan-out of one link_added event');
   console.log(
-    '  followers  feed writes (min)  follow checks (min)  SQS messages  until the last follower has it',
+    '  followers  feed write calls (min)  follow checks (min)  SQS messages  until the last follower has it',
   );
+  const rawRows: string[] = [];
   for (const followers of [1, 100, 10_000]) {
     const author = `author${followers}`;
     const headers = await login(runtime, author);
     await addFollowers(db, runtime.tableNames.social, author, followers);
     // New followers get a backfill of the author's recent links; let that finish so it is not counted.
     await quiet(counters);
+    // The floor: the same number of items written raw on the same engine, one request in flight and as many
+    // as the feed writers may run at once, just before the fan-out.
+    const raw1 = await rawBatchWrite(db, runtime.tableNames.feeds, `raw1-${followers}`, followers, 1);
+    const rawN = await rawBatchWrite(
+      db,
+      runtime.tableNames.feeds,
+      `rawN-${followers}`,
+      followers,
+      writersInFlight,
+    );
     const before = { ...counters };
     const url = `https://example.com/fanout/${followers}`;
     const started = performance.now();
@@ -134,9 +246,19 @@ export async function benchFanOut(runtime: Runtime, addSamples: number): Promise
     const checks = counters.followChecks - before.followChecks;
     const messages = counters.messages - before.messages;
     console.log(
-      `  ${String(followers).padStart(9)}  ${String(writes).padStart(11)} (${followers})  ${String(checks).padStart(13)} (${Math.ceil(followers / 100)})  ${String(messages).padStart(12)}  ${(elapsed / 1000).toFixed(2)} s`,
+      `  ${String(followers).padStart(9)}  ${String(writes).padStart(11)} (${Math.ceil(followers / 25)})  ${String(checks).padStart(13)} (${Math.ceil(followers / 100)})  ${String(messages).padStart(12)}  ${(elapsed / 1000).toFixed(2)} s`,
+    );
+    rawRows.push(
+      `  ${String(followers).padStart(9)}  ${(elapsed / 1000).toFixed(2).padStart(7)} s  ${(raw1 / 1000).toFixed(2).padStart(7)} s  ${(rawN / 1000).toFixed(2).padStart(7)} s  ${(elapsed / rawN).toFixed(2).padStart(6)}`,
     );
   }
+  console.log(
+    `\nFan-out beside a raw BatchWriteItem of as many items on the same engine (25 a request; ${writersInFlight} in flight is the feed writers' maxConcurrency)`,
+  );
+  console.log(`  followers  fan-out   raw x1    raw x${writersInFlight}   fan-out / raw x${writersInFlight}`);
+  for (const row of rawRows) console.log(row);
+
+  await benchFreshness(runtime, freshnessSamples);
 
   // Adds by an author with 10,000 followers beside adds by one with none, alternating.
   const famous = await login(runtime, 'author10000');

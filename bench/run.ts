@@ -2,6 +2,7 @@ import { startRuntime } from '../local/runtime.ts';
 import { benchCheckerFairness } from './checker-fairness.ts';
 import { benchErasure } from './erasure.ts';
 import { benchFanOut } from './fanout.ts';
+import { benchHybridNews } from './hybrid-news.ts';
 import { benchImport } from './imports.ts';
 import { benchLinks } from './links.ts';
 import { benchParsers } from './parsers.ts';
@@ -17,7 +18,7 @@ import { benchSearchHttp } from './search-http.ts';
  * (200) the listings per pattern of the regex budget, ERASURE_LINKS (10000) and ERASURE_FOLLOWERS (1000) the
  * account that the erasure benchmark deletes, IMPORT_BOOKMARKS (10000) the bookmarks of the import, and
  * SEARCH_LINKS (10000) the links of the search core's index, SEARCH_HTTP_LINKS (1000) those added through the
- * API for search over HTTP, and ONLY=links, ONLY=public, ONLY=fanout,
+ * API for search over HTTP, and ONLY=links, ONLY=public, ONLY=fanout, ONLY=hybrid,
  * ONLY=fairness, ONLY=erasure, ONLY=import, ONLY=regex, ONLY=parsers, ONLY=search or ONLY=search-http runs one
  * of them. Never part of `npm test`.
  */
@@ -46,12 +47,16 @@ const searchHttpLinks = Number(process.env.SEARCH_HTTP_LINKS ?? 1000);
 const only = process.env.ONLY;
 
 console.log(`Delinkcious benchmarks on the local runtime`);
-if (!only || ['links', 'public', 'fanout', 'fairness', 'erasure', 'import', 'search-http'].includes(only)) {
+if (
+  !only ||
+  ['links', 'public', 'fanout', 'hybrid', 'fairness', 'erasure', 'import', 'search-http'].includes(only)
+) {
   const runtime = await startRuntime({ port: 0, dynamoDbPort: 0, queuesPort: 0, prefix: 'bench-' });
   try {
     if (!only || only === 'links') await benchLinks(runtime, iterations);
     if (!only || only === 'public') await benchPublic(runtime, iterations);
     if (!only || only === 'fanout') await benchFanOut(runtime, addSamples);
+    if (!only || only === 'hybrid') await benchHybridNews(runtime, addSamples);
     if (!only || only === 'fairness') await benchCheckerFairness(runtime, checkBacklog);
     if (!only || only === 'erasure') await benchErasure(runtime, erasureSizes);
     if (!only || only === 'import') await benchImport(runtime, importBookmarks);

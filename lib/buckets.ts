@@ -22,7 +22,8 @@ export function physicalBucketName(stage: string, bucket: string): string {
 /**
  * An S3 bucket as declared: private (all public access blocked, objects owned by the bucket owner, so no ACL
  * can share one), encrypted at rest with S3-managed keys, refusing any request without TLS 1.2 or later, and
- * with the declaration's lifecycle applied to the objects under its prefix. prod keeps the bucket when the
+ * with the declaration's lifecycle applied to the objects under its prefix, and its CORS rule for browsers (the
+ * stage's origins) when it declares one. prod keeps the bucket when the
  * stack goes; dev empties and deletes it, so that `cdk destroy` leaves nothing behind.
  */
 export function createBucket(
@@ -61,6 +62,18 @@ export function createBucket(
           : {}),
       },
     ],
+    ...(declaration.browserAccess
+      ? {
+          cors: [
+            {
+              allowedOrigins: [...settings.cors.allowOrigins],
+              allowedMethods: declaration.browserAccess.methods.map((method) => s3.HttpMethods[method]),
+              allowedHeaders: [...declaration.browserAccess.headers],
+              maxAge: declaration.browserAccess.maxAgeSeconds,
+            },
+          ],
+        }
+      : {}),
     removalPolicy: settings.removalPolicy,
     autoDeleteObjects: !retain,
   });

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { queues, type FunctionName, type QueueName } from '../shared/wiring.ts';
 import { eventSourcesOf, schedulesOf, type BoundedContext } from './contexts.ts';
 import { connectEventSource, connectSchedule } from './event-sources.ts';
-import { ServiceFunction, type FunctionResources } from './functions.ts';
+import { ServiceFunction, type Deployments, type FunctionResources } from './functions.ts';
 import { createQueue } from './queues.ts';
 import type { StageSettings } from './stage.ts';
 
@@ -14,6 +14,7 @@ interface ContextFunctionsProps {
   /** The functions that serve HTTP, and so are rate-limited. */
   servesHttp: ReadonlySet<FunctionName>;
   resources: FunctionResources;
+  deployments: Deployments;
 }
 
 /**
@@ -46,18 +47,19 @@ export class ContextService extends Construct {
         githubClientId: props.githubClientId,
         servesHttp: props.servesHttp.has(name),
         resources: props.resources,
+        deployments: props.deployments,
       });
       this.functions.set(name, fn);
     }
     for (const source of eventSourcesOf(this.context)) {
-      connectEventSource(this.functions.get(source.function)!.function, source, props.resources);
+      connectEventSource(this.functions.get(source.function)!.alias, source, props.resources);
     }
     for (const schedule of schedulesOf(this.context)) {
       const owner = this.functions.get(schedule.function)!;
       const index = schedulesOf(this.context)
         .filter((s) => s.function === schedule.function)
         .indexOf(schedule);
-      connectSchedule(owner, index === 0 ? 'Schedule' : `Schedule${index + 1}`, owner.function, schedule);
+      connectSchedule(owner, index === 0 ? 'Schedule' : `Schedule${index + 1}`, owner.alias, schedule);
     }
   }
 }

@@ -40,6 +40,8 @@ interface DeliveryProps {
   settings: StageSettings;
   api: Api;
   siteDomain?: SiteDomain;
+  /** Origins the client's page sends presigned uploads to (its CSP's `connect-src`): the browser-writable buckets. */
+  uploadOrigins: readonly string[];
 }
 
 /**
@@ -66,7 +68,7 @@ export class Delivery extends Construct {
 
   constructor(scope: Construct, id: string, props: DeliveryProps) {
     super(scope, id);
-    const { settings, api, siteDomain } = props;
+    const { settings, api, siteDomain, uploadOrigins } = props;
     const stack = Stack.of(this);
 
     // The built client is made again from the sources at every deployment: nothing here needs keeping.
@@ -119,7 +121,7 @@ export class Delivery extends Construct {
     this.clientHeaders = new cloudfront.ResponseHeadersPolicy(this, 'ClientHeaders', {
       comment: "The web client's security headers (shared/http/page-security.ts)",
       securityHeadersBehavior: {
-        ...clientSecurityHeaders(),
+        ...clientSecurityHeaders(uploadOrigins),
         strictTransportSecurity: hsts,
         contentTypeOptions: { override: true },
       },
@@ -249,7 +251,7 @@ export class Delivery extends Construct {
     // One log group for CDK's deployment handler, which both deployments share.
     const logGroup = new logs.LogGroup(this, 'DeploymentLogs', {
       retention: settings.logRetention,
-      removalPolicy: RemovalPolicy.DESTROY,
+      removalPolicy: settings.removalPolicy,
     });
     const build = s3deploy.Source.asset(WEB_CLIENT_SOURCES, {
       // The sources' hash names the build: an unchanged client is not built again.
@@ -333,8 +335,8 @@ function buildWebClient(outputDir: string): boolean {
  * webClientSecurityHeaders() as CloudFront's security headers, overriding whatever S3 would say. A header this
  * does not know stops the synthesis rather than go missing on AWS.
  */
-function clientSecurityHeaders(): cloudfront.ResponseSecurityHeadersBehavior {
-  const headers = { ...webClientSecurityHeaders() };
+function clientSecurityHeaders(uploadOrigins: readonly string[]): cloudfront.ResponseSecurityHeadersBehavior {
+  const headers = { ...webClientSecurityHeaders(uploadOrigins) };
   const take = (name: string): string => {
     const value = headers[name];
     if (value === undefined) throw new Error(`The web client's headers no longer include ${name}.`);

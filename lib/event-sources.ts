@@ -24,7 +24,7 @@ interface EventSourceTargets {
  * stream, consuming the queue, and sending to the on-failure queue.
  */
 export function connectEventSource(
-  fn: lambda.Function,
+  fn: lambda.IFunction,
   source: EventSourceDeclaration,
   { tables, queues }: EventSourceTargets,
 ): void {

@@ -4,6 +4,7 @@ import {
   Duration,
   Stack,
   Validations,
+  aws_codedeploy as codedeploy,
   aws_dynamodb as dynamodb,
   aws_iam as iam,
   aws_lambda as lambda,
@@ -45,6 +46,37 @@ import type { StageSettings } from './stage.ts';
 /** The repository root: entries, the lockfile and node_modules are found from here, whatever the cwd. */
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
+/** The alias every trigger invokes, moved to each new version by CodeDeploy. */
+export const LIVE_ALIAS = 'live';
+
+/**
+ * One CodeDeploy application and one role for all of a stack's deployment groups (one each would cost two
+ * resources per function of the stack's 500).
+ */
+export class Deployments extends Construct {
+  readonly application: codedeploy.LambdaApplication;
+  readonly role: iam.Role;
+
+  constructor(scope: Construct, id: string, stage: string) {
+    super(scope, id);
+    this.application = new codedeploy.LambdaApplication(this, 'Application', {
+      applicationName: `delinkcious-${stage}`,
+    });
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('codedeploy.amazonaws.com'),
+      managedPolicies: [
+        iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSCodeDeployRoleForLambdaLimited'),
+      ],
+    });
+    Validations.of(this.role).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSCodeDeployRoleForLambdaLimited]',
+      reason:
+        "CodeDeploy's role for Lambda deployments: the AWS-managed policy lets it shift the aliases and read " +
+        'the alarms, which is all it does.',
+    });
+  }
+}
+
 /** Where GitHub sends the browser back after a login: the route of the function that exchanges the code. */
 export const GITHUB_CALLBACK_PATH = '/login/authorized';
 
@@ -81,6 +113,8 @@ interface ServiceFunctionProps {
   githubClientId: string | undefined;
   /** Serves HTTP, and so counts each request in the users table's rate-limit items. */
   servesHttp: boolean;
+  /** The stack's one CodeDeploy application and role, shared by every function's deployment group. */
+  deployments: Deployments;
   resources: FunctionResources;
 }
 
@@ -100,6 +134,13 @@ export class ServiceFunction extends Construct {
   readonly name: FunctionName;
   readonly declaration: FunctionDeclaration;
   readonly function: NodejsFunction;
+  /**
+   * What everything invokes (API routes, event sources, schedules): the `live` alias of the function's latest
+   * published version, which CodeDeploy moves to each new version (see `deployment`).
+   */
+  readonly alias: lambda.Alias;
+  /** Shifts the alias to a new version: a canary in prod, all at once in dev; rolls back on its alarms. */
+  readonly deployment: codedeploy.LambdaDeploymentGroup;
   readonly role: iam.Role;
   readonly logGroup: logs.LogGroup;
   private readonly servesHttp: boolean;
@@ -134,6 +175,21 @@ export class ServiceFunction extends Construct {
       // An explicit log group rather than `logRetention`, which would add a custom-resource Lambda.
       logGroup: this.logGroup,
       environment: this.environment(props),
+    });
+
+    this.alias = new lambda.Alias(this, 'Live', {
+      aliasName: LIVE_ALIAS,
+      version: this.function.currentVersion,
+    });
+    this.deployment = new codedeploy.LambdaDeploymentGroup(this, 'Deployment', {
+      alias: this.alias,
+      application: props.deployments.application,
+      role: props.deployments.role,
+      deploymentConfig: settings.deployment.canary
+        ? codedeploy.LambdaDeploymentConfig.CANARY_10PERCENT_5MINUTES
+        : codedeploy.LambdaDeploymentConfig.ALL_AT_ONCE,
+      // Rolls back when an alarm added by lib/monitoring.ts fires during the shift, or the deployment fails.
+      autoRollback: { failedDeployment: true, deploymentInAlarm: true, stoppedDeployment: true },
     });
 
     this.grant(props);
@@ -236,6 +292,8 @@ export class ServiceFunction extends Construct {
       APP_VERSION: props.appVersion,
       NODE_OPTIONS: FUNCTION_NODE_OPTIONS,
       POWERTOOLS_SERVICE_NAME: 'delinkcious',
+      // The `stage` dimension of the business metrics (shared/metrics.ts).
+      STAGE: settings.stage,
     };
     const nameTable = (table: TableName) => (env[tables[table].envVar] = resources.tables[table].tableName);
     (Object.keys(declaration.tables) as TableName[]).forEach(nameTable);

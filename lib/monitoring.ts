@@ -10,7 +10,19 @@ import {
   aws_sqs as sqs,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import type { FunctionName, TableName } from '../shared/wiring.ts';
+import {
+  BUSINESS_METRICS,
+  METRICS_NAMESPACE,
+  defaultDimensions,
+  type BusinessMetric,
+} from '../shared/metrics.ts';
+import {
+  functions,
+  httpFunctionNames,
+  type ContextName,
+  type FunctionName,
+  type TableName,
+} from '../shared/wiring.ts';
 import type { Api } from './api.ts';
 import type { ServiceFunction } from './functions.ts';
 import type { StageSettings } from './stage.ts';
@@ -31,6 +43,16 @@ export const THRESHOLDS = {
   functionErrors: 0,
   /** The oldest stream record waiting, in ms: news and link checks are that late. */
   iteratorAgeMs: 60_000,
+  /** Percent of a route group's requests answered 5xx over 5 minutes, once there are `minRequests`. */
+  routeGroupServerErrorPercent: 1,
+  /** A route group's p99 time in its functions (ms) over 5 minutes, once there are `minLatencySamples`. */
+  routeGroupLatencyP99Ms: 3_000,
+  minLatencySamples: 20,
+  /** p99 of the fan-out lag (ms): from a link's change to its followers' feeds. */
+  fanOutLagP99Ms: 60_000,
+  /** Percent of link checks that found the link invalid over 5 minutes, once there are `minChecks`. */
+  checkerFailurePercent: 50,
+  minChecks: 20,
 } as const;
 
 const PERIOD = Duration.minutes(5);
@@ -154,17 +176,204 @@ export class Monitoring extends Construct {
       );
     }
 
+    const routeGroups = this.routeGroupAlarms(props, alarm);
+    alarm(
+      'FanOutLagP99',
+      this.business(stage, 'fanOutLag', { statistic: 'p99' }),
+      THRESHOLDS.fanOutLagP99Ms,
+      `news reaches followers more than ${THRESHOLDS.fanOutLagP99Ms / 1000} s after the change (p99): the ` +
+        'links stream, the fan-out or the feed writes are behind',
+    );
+    const checks = (verdict: string) =>
+      this.business(stage, 'linkChecks', { statistic: 'Sum', dimensions: { verdict } });
+    alarm(
+      'CheckerFailureRate',
+      new cloudwatch.MathExpression({
+        expression:
+          `IF(FILL(valid, 0) + FILL(invalid, 0) >= ${THRESHOLDS.minChecks}, ` +
+          '100 * FILL(invalid, 0) / (FILL(valid, 0) + FILL(invalid, 0)), 0)',
+        usingMetrics: { valid: checks('valid'), invalid: checks('invalid') },
+        period: PERIOD,
+        label: 'invalid %',
+      }),
+      THRESHOLDS.checkerFailurePercent,
+      `more than ${THRESHOLDS.checkerFailurePercent}% of link checks find the link invalid: the checker may ` +
+        'not reach the web',
+    );
+    this.rollBackOn(props, routeGroups);
+
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
       dashboardName: `Delinkcious-${stage}`,
       defaultInterval: Duration.hours(3),
     });
     this.dashboard.addWidgets(this.apiWidgets(props, requests, serverErrors));
+    this.dashboard.addWidgets(...this.routeGroupWidgets(stage, [...routeGroups.keys()]));
+    this.dashboard.addWidgets(...this.businessWidgets(stage));
     this.dashboard.addWidgets(...this.functionWidgets(props));
     this.dashboard.addWidgets(...this.pipelineWidgets(props));
     this.dashboard.addWidgets(...this.tableWidgets(props));
     this.dashboard.addWidgets(
       new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 24, height: 6 }),
     );
+  }
+
+  /** A business metric of shared/metrics.ts, as the functions emit it (namespace, name and dimensions). */
+  private business(
+    stage: string,
+    key: BusinessMetric,
+    options: { statistic: string; dimensions?: Record<string, string>; label?: string },
+  ): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: METRICS_NAMESPACE,
+      metricName: BUSINESS_METRICS[key].name,
+      dimensionsMap: { ...defaultDimensions(stage), ...options.dimensions },
+      period: PERIOD,
+      statistic: options.statistic,
+      ...(options.label ? { label: options.label } : {}),
+    });
+  }
+
+  /**
+   * Per route group (the contexts of the deployed HTTP functions): the share of 5xx answers and the p99 time in the
+   * functions, from the gate's own metrics (shared/http/handler.ts), each alarmed once there is enough traffic.
+   */
+  private routeGroupAlarms(
+    props: MonitoringProps,
+    alarm: (
+      id: string,
+      metric: cloudwatch.IMetric,
+      threshold: number,
+      description: string,
+    ) => cloudwatch.Alarm,
+  ): Map<ContextName, cloudwatch.Alarm[]> {
+    const stage = props.settings.stage;
+    const groups = new Map<ContextName, cloudwatch.Alarm[]>();
+    for (const group of routeGroupsOf(props.functions)) {
+      const route_group = group;
+      const requests = this.business(stage, 'requestLatency', {
+        statistic: 'SampleCount',
+        dimensions: { route_group },
+      });
+      const errors = this.business(stage, 'serverErrors', { statistic: 'Sum', dimensions: { route_group } });
+      const latency = this.business(stage, 'requestLatency', {
+        statistic: 'p99',
+        dimensions: { route_group },
+      });
+      groups.set(group, [
+        alarm(
+          `${group}RoutesServerErrorRate`,
+          new cloudwatch.MathExpression({
+            expression: `IF(requests >= ${THRESHOLDS.minRequests}, 100 * errors / requests, 0)`,
+            usingMetrics: { errors, requests },
+            period: PERIOD,
+            label: `${group} 5xx %`,
+          }),
+          THRESHOLDS.routeGroupServerErrorPercent,
+          `more than ${THRESHOLDS.routeGroupServerErrorPercent}% of the ${group} routes' answers are 5xx`,
+        ),
+        alarm(
+          `${group}RoutesLatencyP99`,
+          new cloudwatch.MathExpression({
+            expression: `IF(requests >= ${THRESHOLDS.minLatencySamples}, latency, 0)`,
+            usingMetrics: { latency, requests },
+            period: PERIOD,
+            label: `${group} p99 ms`,
+          }),
+          THRESHOLDS.routeGroupLatencyP99Ms,
+          `the ${group} routes take more than ${THRESHOLDS.routeGroupLatencyP99Ms} ms (p99)`,
+        ),
+      ]);
+    }
+    return groups;
+  }
+
+  /**
+   * What makes CodeDeploy roll a function's new version back while traffic shifts to it: the function's own errors,
+   * and for an HTTP function its route group's 5xx rate and latency.
+   */
+  private rollBackOn(
+    props: MonitoringProps,
+    routeGroups: ReadonlyMap<ContextName, cloudwatch.Alarm[]>,
+  ): void {
+    for (const [name, fn] of props.functions) {
+      const own = this.alarms.find((candidate) => candidate.node.id === `${name}Errors`);
+      if (own) fn.deployment.addAlarm(own);
+      if (!HTTP_FUNCTIONS.has(name)) continue;
+      for (const groupAlarm of routeGroups.get(functions[name].context) ?? [])
+        fn.deployment.addAlarm(groupAlarm);
+    }
+  }
+
+  private routeGroupWidgets(stage: string, groups: ContextName[]): cloudwatch.IWidget[] {
+    const each = (key: BusinessMetric, statistic: string) =>
+      groups.map((route_group) =>
+        this.business(stage, key, { statistic, dimensions: { route_group }, label: route_group }),
+      );
+    return [
+      new cloudwatch.GraphWidget({
+        title: 'Route groups: 5xx answers and requests',
+        width: 12,
+        left: each('serverErrors', 'Sum'),
+        right: each('requestLatency', 'SampleCount'),
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Route groups: time in the functions, p99 (ms)',
+        width: 12,
+        left: each('requestLatency', 'p99'),
+      }),
+    ];
+  }
+
+  /** What the service did: the business metrics beside the service metrics. */
+  private businessWidgets(stage: string): cloudwatch.IWidget[] {
+    const sum = (key: BusinessMetric, label: string, dimensions?: Record<string, string>) =>
+      this.business(stage, key, { statistic: 'Sum', label, ...(dimensions ? { dimensions } : {}) });
+    return [
+      new cloudwatch.GraphWidget({
+        title: 'Links and follows',
+        width: 6,
+        left: [
+          sum('linksAdded', 'added'),
+          sum('linksUpdated', 'updated'),
+          sum('linksDeleted', 'deleted'),
+          sum('follows', 'follows'),
+          sum('unfollows', 'unfollows'),
+        ],
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'News: feed entries written, fan-out lag (ms)',
+        width: 6,
+        left: [sum('feedEntriesWritten', 'entries')],
+        right: [
+          this.business(stage, 'fanOutLag', { statistic: 'p50', label: 'lag p50' }),
+          this.business(stage, 'fanOutLag', { statistic: 'p99', label: 'lag p99' }),
+        ],
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Link checks by verdict, duration p99 (ms)',
+        width: 6,
+        left: ['valid', 'invalid', 'skipped'].map((verdict) => sum('linkChecks', verdict, { verdict })),
+        right: ['valid', 'invalid'].map((verdict) =>
+          this.business(stage, 'linkCheckDuration', {
+            statistic: 'p99',
+            dimensions: { verdict },
+            label: `${verdict} p99`,
+          }),
+        ),
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Imports, file size (bytes); refusals',
+        width: 6,
+        left: [
+          sum('importsStarted', 'imports started'),
+          sum('importsFinished', 'done', { outcome: 'done' }),
+          sum('importsFinished', 'failed', { outcome: 'failed' }),
+          sum('requestsRateLimited', 'rate-limited (429)'),
+          sum('authenticationFailures', 'authentication failures (401)'),
+        ],
+        right: [this.business(stage, 'importFileSize', { statistic: 'Maximum', label: 'largest file' })],
+      }),
+    ];
   }
 
   private apiWidgets(props: MonitoringProps, requests: cloudwatch.IMetric, errors: cloudwatch.IMetric) {
@@ -254,4 +463,15 @@ export class Monitoring extends Construct {
       }),
     ];
   }
+}
+
+const HTTP_FUNCTIONS: ReadonlySet<FunctionName> = new Set(httpFunctionNames());
+
+/** The route groups: the contexts of the deployed functions that serve HTTP. */
+function routeGroupsOf(deployed: ReadonlyMap<FunctionName, ServiceFunction>): ContextName[] {
+  return [
+    ...new Set(
+      [...deployed.keys()].filter((name) => HTTP_FUNCTIONS.has(name)).map((name) => functions[name].context),
+    ),
+  ];
 }

@@ -4,6 +4,7 @@ import {
   CfnOutput,
   CfnRule,
   Fn,
+  NestedStack,
   Stack,
   Tags,
   Validations,
@@ -25,12 +26,13 @@ import {
   type QueueName,
 } from '../shared/wiring.ts';
 import { Api } from './api.ts';
+import { presignedUrlOrigin } from '../shared/aws/s3.ts';
 import { physicalBucketName } from './buckets.ts';
 import { ContextService } from './context-service.ts';
 import { Delivery } from './delivery.ts';
 import { boundedContexts } from './contexts.ts';
 import type { DataStack } from './data-stack.ts';
-import { GITHUB_CALLBACK_PATH, type ServiceFunction } from './functions.ts';
+import { Deployments, GITHUB_CALLBACK_PATH, type ServiceFunction } from './functions.ts';
 import { Monitoring } from './monitoring.ts';
 import type { SiteDomain, StageSettings } from './stage.ts';
 
@@ -101,12 +103,14 @@ export class ServiceStack extends Stack {
     this.notifyObjectsCreated();
 
     const servesHttp = new Set(httpFunctionNames());
+    const deployments = new Deployments(this, 'Deployments', settings.stage);
     for (const context of this.contexts) {
       context.addFunctions({
         settings,
         appVersion: props.appVersion,
         githubClientId: props.githubClientId,
         servesHttp,
+        deployments,
         resources: {
           tables: data.tables,
           buckets: this.buckets,
@@ -121,9 +125,17 @@ export class ServiceStack extends Stack {
 
     this.api = new Api(this, 'Api', {
       settings,
-      functions: new Map([...this.functions].map(([name, fn]) => [name, fn.function])),
+      // The routes invoke each function's live alias, which CodeDeploy shifts.
+      functions: new Map([...this.functions].map(([name, fn]) => [name, fn.alias])),
     });
-    this.delivery = new Delivery(this, 'Delivery', { settings, api: this.api, siteDomain: props.siteDomain });
+    // The delivery tier is a nested stack of its own: with a version, an alias and a deployment group per function,
+    // the service stack would pass CloudFormation's 500 resources.
+    this.delivery = new Delivery(new NestedStack(this, 'DeliveryTier'), 'Delivery', {
+      settings,
+      api: this.api,
+      siteDomain: props.siteDomain,
+      uploadOrigins: browserUploadOrigins(settings),
+    });
     for (const fn of this.functions.values()) fn.useSiteUrl(this.delivery.siteUrl);
 
     const failureQueues = new Map<string, sqs.IQueue>();
@@ -137,7 +149,9 @@ export class ServiceStack extends Stack {
         failureQueues.set(name, this.queues[name]);
       }
     }
-    this.monitoring = new Monitoring(this, 'Monitoring', {
+    // A nested stack of its own: the alarms and the dashboard would take the service stack past CloudFormation's
+    // 500 resources, now that each function also has a version, an alias and a deployment group.
+    this.monitoring = new Monitoring(new NestedStack(this, 'Monitoring'), 'Monitoring', {
       settings,
       api: this.api,
       functions: this.functions,
@@ -227,4 +241,11 @@ function checkVisibilityTimeouts(): void {
       );
     }
   }
+}
+
+/** The origins of the presigned URLs of the buckets browsers upload to (`browserAccess`), as the SDK presigns them. */
+export function browserUploadOrigins(settings: StageSettings): string[] {
+  return (Object.keys(buckets) as BucketName[])
+    .filter((name) => (buckets[name] as BucketDeclaration).browserAccess)
+    .map((name) => presignedUrlOrigin(physicalBucketName(settings.stage, name), { AWS_REGION: Aws.REGION }));
 }

@@ -15,10 +15,12 @@ export function parseStage(value: unknown): Stage {
 }
 
 /**
- * CORS, written down: the API authenticates with a bearer token in a header (`Authorization` or the original's
- * `Access-Token`), never with a cookie on an API route, so a page on another origin can do nothing that a
- * script outside the browser could not, and browsers attach no cookies (credentials are not allowed).
- * Any origin may therefore call it, unless `-c corsOrigins=https://a.example,https://b.example` narrows it.
+ * CORS, written down: API clients authenticate with a bearer token in a header (`Authorization` or the original's
+ * `Access-Token`), so any origin may call the API, unless `-c corsOrigins=https://a.example,https://b.example`
+ * narrows it; a page elsewhere can do nothing with it that a script outside the browser could not. Credentials are
+ * never allowed, so no other origin reads an answer to a request that carried the web client's session cookie;
+ * and the cookie's CSRF header (`X-Requested-With`, shared/http/browser-session.ts) is never an allowed header, so
+ * no other origin can send it: a cookie-signed change must come from the service's own pages.
  * API Gateway answers the preflight itself and adds the headers to every response.
  */
 interface CorsSettings {
@@ -65,6 +67,12 @@ export interface StageSettings {
    */
   apiThrottle: { burstLimit: number; rateLimit: number };
   cors: CorsSettings;
+  /**
+   * How a new version of a function takes traffic (CodeDeploy, on each function's `live` alias). prod: a canary,
+   * 10% for 5 minutes, then all, rolled back if the function's alarms fire meanwhile. dev: all at once (still
+   * rolled back on alarm), so that a deploy takes no 5-minute wait per function.
+   */
+  deployment: { canary: boolean };
 }
 
 export function stageSettings(stage: Stage, options: { corsOrigins?: string[] } = {}): StageSettings {
@@ -78,6 +86,7 @@ export function stageSettings(stage: Stage, options: { corsOrigins?: string[] } 
     rateLimit: { ...DEFAULT_RATE_LIMIT },
     edgeRateLimit: { requests: 1200, windowSeconds: 60 },
     apiThrottle: { burstLimit: 500, rateLimit: 250 },
+    deployment: { canary: prod },
     cors: {
       allowOrigins: options.corsOrigins && options.corsOrigins.length > 0 ? options.corsOrigins : ['*'],
       allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],

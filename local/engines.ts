@@ -4,10 +4,12 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { Server as HttpServer } from 'node:http';
 import { createServer, Server as NetServer, type ListenOptions } from 'node:net';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { withBucketCors } from './bucket-cors.ts';
 
 /** A problem the developer can fix, reported as a sentence rather than a stack trace. */
 export class LocalSetupError extends Error {}
@@ -233,9 +235,15 @@ export async function startQueuesAndBuckets(options: {
     dataDir = resolve(options.dataDir);
     mkdirSync(dataDir, { recursive: true });
   }
-  const server = await listeningOnLoopback(port, () =>
+  const { started: server, listener } = await listeningOnLoopback(port, () =>
     startFauxqs({ port, logger: false, ...(dataDir ? { dataDir } : {}) }),
   );
+  // The emulator has no bucket CORS; browsers upload imports straight to it, as they do to S3.
+  if (!(listener instanceof HttpServer)) {
+    await server.stop();
+    throw new LocalSetupError('The SQS/S3 emulator did not listen with an HTTP server of its own.');
+  }
+  withBucketCors(listener);
   const address = new URL(server.address);
   if (address.hostname !== LOOPBACK) {
     await server.stop();
@@ -251,19 +259,28 @@ export async function startQueuesAndBuckets(options: {
  * 127.0.0.1 instead. fauxqs has no option for its address: it always asks for 0.0.0.0, through Node's
  * `net.Server.listen`. Only that one port is redirected, and only until `start` settles; the caller checks the
  * address it got, so a fauxqs that listened another way fails to start rather than listen on the network.
+ * Answers the server that listened there too, for the CORS in front of it.
  */
-async function listeningOnLoopback<T>(port: number, start: () => Promise<T>): Promise<T> {
+async function listeningOnLoopback<T>(
+  port: number,
+  start: () => Promise<T>,
+): Promise<{ started: T; listener: NetServer | undefined }> {
   const listen = NetServer.prototype.listen;
+  let listener: NetServer | undefined;
   NetServer.prototype.listen = function (this: NetServer, ...args: unknown[]) {
     const [first] = args;
     if (typeof first === 'object' && first !== null && (first as ListenOptions).port === port) {
       const options = first as ListenOptions;
       if (options.host === '0.0.0.0' || options.host === '::') args[0] = { ...options, host: LOOPBACK };
     }
-    return (listen as (...a: unknown[]) => NetServer).apply(this, args);
+    const listening = (listen as (...a: unknown[]) => NetServer).apply(this, args);
+    if (typeof first === 'object' && first !== null && (first as ListenOptions).port === port) {
+      listener = listening;
+    }
+    return listening;
   } as typeof listen;
   try {
-    return await start();
+    return { started: await start(), listener };
   } finally {
     NetServer.prototype.listen = listen;
   }

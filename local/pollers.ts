@@ -61,7 +61,10 @@ export interface Pollers {
   stop(): Promise<void>;
 }
 
+/** Lambda reads each stream shard about four times a second: an idle shard is read again after this. */
 const STREAM_IDLE_MS = 250;
+/** The shard list is read again this often (shards roll over every few hours; a closed one triggers it too). */
+const SHARD_LIST_REFRESH_MS = 10_000;
 const RETRY_BACKOFF_MS = 200;
 
 export function startPollers(env: PollerEnvironment): Pollers {
@@ -93,8 +96,9 @@ export function startPollers(env: PollerEnvironment): Pollers {
       const fair = declaration.fairBy !== undefined && env.fairQueues !== false;
       const feed = fair ? new FairQueueFeed(sqs, queueUrl, declaration, source.batchSize) : undefined;
       if (feed) fairFeeds.push(feed);
-      // A few concurrent pollers, as Lambda scales its queue pollers (bounded by the source's maxConcurrency).
-      for (let i = 0; i < Math.min(source.maxConcurrency, 2); i++) {
+      // As many concurrent consumers as the mapping's maxConcurrency allows, as Lambda scales its queue pollers up
+      // to it under load: each long-polls, so an idle one costs nothing but a waiting request.
+      for (let i = 0; i < source.maxConcurrency; i++) {
         loops.push(
           supervise(
             () => (feed ? pollFairQueue(source, env, feed, sqs, state) : pollQueue(source, env, sqs, state)),
@@ -190,8 +194,18 @@ async function pollStream(
   const streamArn = Table?.LatestStreamArn;
   if (!streamArn) throw new Error(`Table ${source.table} has no stream`);
   const iterators = new Map<string, string | null>(); // null: the shard is closed and fully read
+  let shards: Shard[] = [];
+  let listedAt = -Infinity;
+  let closedWhenListed = 0;
   while (!state.stopped) {
-    const shards = await listShards(clients.streams, streamArn);
+    // Listing shards is a call of its own: done now and then, not before every read, so reads keep Lambda's pace.
+    // A shard that has just closed has children to read: list again at once.
+    const closed = [...iterators.values()].filter((iterator) => iterator === null).length;
+    if (Date.now() - listedAt >= SHARD_LIST_REFRESH_MS || closed !== closedWhenListed) {
+      shards = await listShards(clients.streams, streamArn);
+      listedAt = Date.now();
+      closedWhenListed = closed;
+    }
     const known = new Set(shards.map((s) => s.ShardId));
     let worked = false;
     for (const shard of shards) {
@@ -611,7 +625,18 @@ export function toLambdaSqsRecord(message: Message, queueUrl: string): SQSRecord
       SenderId: attributes.SenderId ?? '000000000000',
       ApproximateFirstReceiveTimestamp: attributes.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
     },
-    messageAttributes: {},
+    // As Lambda hands them over: the correlation id travels here (shared/aws/sqs.ts).
+    messageAttributes: Object.fromEntries(
+      Object.entries(message.MessageAttributes ?? {}).map(([name, value]) => [
+        name,
+        {
+          dataType: value.DataType ?? 'String',
+          ...(value.StringValue !== undefined ? { stringValue: value.StringValue } : {}),
+          stringListValues: [],
+          binaryListValues: [],
+        },
+      ]),
+    ),
     md5OfBody: message.MD5OfBody ?? '',
     eventSource: 'aws:sqs',
     eventSourceARN: `arn:aws:sqs:${LOCAL_AWS.region}:000000000000:${queueName}`,

@@ -7,12 +7,13 @@ import {
   UpdateTimeToLiveCommand,
   type AttributeDefinition,
 } from '@aws-sdk/client-dynamodb';
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, PutBucketCorsCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import {
   buckets,
   queues,
   tables,
+  type BucketDeclaration,
   type QueueDeclaration,
   type TableDeclaration,
   type TableName,
@@ -188,13 +189,28 @@ export async function ensureQueuesAndBuckets(
       // itself keeps the SDK's requests on 127.0.0.1, as the SDK's resolved endpoint and the URL then agree.
       env[declaration.envVar] = `${endpoint}${new URL(queue.QueueUrl!).pathname}`;
     }
-    for (const [name, declaration] of Object.entries(buckets)) {
+    for (const [name, declaration] of Object.entries(buckets) as [string, BucketDeclaration][]) {
       // Bucket names are lower case: `searchIndexes` is `<prefix>search-indexes`, as in the CDK app.
       const bucket = `${prefix}${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
       try {
         await s3.send(new CreateBucketCommand({ Bucket: bucket }));
       } catch (error) {
         if ((error as Error).name !== 'BucketAlreadyOwnedByYou') throw error;
+      }
+      const access = declaration.browserAccess;
+      if (access) {
+        // Any origin: the emulator listens on 127.0.0.1 only, and a presigned URL is the permission anyway.
+        const rule = {
+          AllowedOrigins: ['*'],
+          AllowedMethods: [...access.methods],
+          AllowedHeaders: [...access.headers],
+        };
+        await s3.send(
+          new PutBucketCorsCommand({
+            Bucket: bucket,
+            CORSConfiguration: { CORSRules: [{ ...rule, MaxAgeSeconds: access.maxAgeSeconds }] },
+          }),
+        );
       }
       env[declaration.envVar] = bucket;
     }

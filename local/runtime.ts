@@ -97,6 +97,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       // The emulator serves buckets by path (<endpoint>/<bucket>/<key>), presigned snapshot URLs included.
       S3_FORCE_PATH_STYLE: 'true',
       LOCAL_RUNTIME: 'true',
+      // Metrics are printed as EMF lines, as Lambda writes them to its log; nothing traces locally.
+      STAGE: 'local',
+      POWERTOOLS_TRACE_ENABLED: 'false',
       PAGE_TOKEN_SECRET: pageTokenSecret(dataDir),
       // GitHub sends the browser back here; GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET come from the environment.
       GITHUB_CALLBACK_URL: process.env.GITHUB_CALLBACK_URL || `http://localhost:${apiPort}/login/authorized`,

@@ -4,7 +4,9 @@ import { readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
+import { presignedUrlOrigin } from '../shared/aws/s3.ts';
 import { NOSNIFF, webClientSecurityHeaders } from '../shared/http/page-security.ts';
+import { buckets, type BucketDeclaration } from '../shared/wiring.ts';
 import { ASSETS_PREFIX, isClientPath } from '../web/src/paths.ts';
 
 /**
@@ -129,7 +131,7 @@ async function uncompressedAnswer(build: string, path: string): Promise<StaticAn
     if (!body) return undefined;
     const headers = {
       ...common,
-      ...webClientSecurityHeaders(),
+      ...webClientSecurityHeaders(browserUploadOrigins()),
       'content-type': 'text/html; charset=utf-8',
       // The page names the current build's files: always revalidated, so a new build shows at once.
       'cache-control': 'no-cache',
@@ -149,6 +151,16 @@ async function uncompressedAnswer(build: string, path: string): Promise<StaticAn
     'cache-control': 'public, max-age=31536000, immutable',
   };
   return { status: 200, headers, body };
+}
+
+/** Where the page may send files itself: the buckets that declare browser access (the import's uploads). */
+function browserUploadOrigins(): string[] {
+  return Object.values(buckets as Record<string, BucketDeclaration>)
+    .filter((bucket) => bucket.browserAccess)
+    .flatMap((bucket) => {
+      const name = process.env[bucket.envVar];
+      return name ? [presignedUrlOrigin(name)] : [];
+    });
 }
 
 async function readIfPresent(file: string): Promise<Buffer | undefined> {

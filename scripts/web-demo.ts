@@ -252,6 +252,15 @@ export const DEMO_SCREENS: DemoScreen[] = [
     signedIn: true,
     lighthouse: true,
   },
+  { name: 'account', path: '/account', title: 'Account', signedIn: true, lighthouse: false },
+  { name: 'import', path: '/account/import', title: 'Import', signedIn: true, lighthouse: false },
+  {
+    name: 'tokens',
+    path: '/account/tokens',
+    title: 'Tokens and sessions',
+    signedIn: true,
+    lighthouse: false,
+  },
 ];
 
 /** Waits until the client shows the screen whose main heading is `title`. */

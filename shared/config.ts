@@ -27,6 +27,12 @@ const settingsSchema = z.object({
     .url({ protocol: /^https?$/ })
     .transform((url) => url.replace(/\/+$/, ''))
     .optional(),
+  /**
+   * Authors with at least this many followers are not fanned out: their followers read their events from the
+   * author's timeline at news time (shared/news/core.ts, LargeAudiences). They stay large until their followers
+   * fall below 90% of it.
+   */
+  NEWS_LARGE_AUTHOR_FOLLOWERS: z.coerce.number().int().positive().default(10_000),
   /** Set by the local runtime; unlocks local-only routes such as POST /dev/login. */
   LOCAL_RUNTIME: z
     .enum(['true', 'false'])

@@ -30,6 +30,11 @@ export class InsufficientScope extends DomainError {
   readonly code = 'insufficient_scope';
 }
 
+/** The request may not do this whatever its credential: a cookie-signed request from another origin. */
+export class Forbidden extends DomainError {
+  readonly code = 'forbidden';
+}
+
 export class LinkLimitReached extends DomainError {
   readonly code = 'link_limit_reached';
 }

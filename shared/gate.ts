@@ -1,5 +1,6 @@
 import { config, requiredEnv } from './config.ts';
 import type { Authenticator, Gate } from './http/gate.ts';
+import { Admission } from './http/admission.ts';
 import { RateLimiter } from './http/rate-limit.ts';
 import { DynamoRateLimitStore } from './http/rate-limit-store.ts';
 import { logger } from './logger.ts';
@@ -29,11 +30,14 @@ const sessionAuthenticator: Authenticator = {
 };
 
 let limiter: RateLimiter | undefined;
+let built: Gate | undefined;
 let replacement: Gate | undefined;
 
 /** The gate of this process: its parts are built on first use, once per cold start. */
 export function gate(): Gate {
-  return replacement ?? { authenticator: sessionAuthenticator, rateLimiter: rateLimiter() };
+  if (replacement) return replacement;
+  built ??= { admission: new Admission(sessionAuthenticator, rateLimiter()), rateLimiter: rateLimiter() };
+  return built;
 }
 
 /** Tests install a gate over in-memory stores here; undefined restores the DynamoDB wiring. */

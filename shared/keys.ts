@@ -34,6 +34,13 @@ export const keyPrefixes = {
   feeds: {
     /** A reader's news: one item per slot of a followed author's link, FEED#<reader>, sk SLOT#<author>#... */
     reader: 'FEED#',
+    /**
+     * An author's timeline: every event of theirs once, as a follower since forever would hold it, read at news
+     * time for authors with large audiences: TIMELINE#<author>, sk SLOT#<author>#...
+     */
+    timeline: 'TIMELINE#',
+    /** The authors whose events are read from their timelines instead of pushed: one item, LARGE_AUTHORS. */
+    largeAuthors: 'LARGE_AUTHORS',
   },
   idempotency: {
     /**

@@ -1,4 +1,35 @@
-import { Logger } from '@aws-lambda-powertools/logger';
+import { LogFormatter, LogItem, Logger } from '@aws-lambda-powertools/logger';
+import type { LogAttributes, UnformattedAttributes } from '@aws-lambda-powertools/logger/types';
+import { CORRELATION_ID, currentCorrelationId } from './correlation.ts';
+
+/** The service's name in logs, metrics (the `service` dimension) and traces. */
+export const SERVICE_NAME = 'delinkcious';
+
+/**
+ * Powertools' JSON log line, plus the correlation id of the work in progress (shared/correlation.ts): scoped to
+ * the record a batch handler is working on, which the Logger's own keys (one set per invocation) cannot be.
+ */
+class CorrelatedLogFormatter extends LogFormatter {
+  formatAttributes(attributes: UnformattedAttributes, additional: LogAttributes): LogItem {
+    const correlationId = currentCorrelationId();
+    return new LogItem({
+      attributes: {
+        level: attributes.logLevel,
+        message: attributes.message,
+        timestamp: this.formatTimestamp(attributes.timestamp),
+        service: attributes.serviceName,
+        cold_start: attributes.lambdaContext?.coldStart,
+        function_arn: attributes.lambdaContext?.invokedFunctionArn,
+        function_memory_size: attributes.lambdaContext?.memoryLimitInMB,
+        function_name: attributes.lambdaContext?.functionName,
+        function_request_id: attributes.lambdaContext?.awsRequestId,
+        sampling_rate: attributes.sampleRateValue,
+        xray_trace_id: attributes.xRayTraceId,
+        ...(correlationId ? { [CORRELATION_ID]: correlationId } : {}),
+      },
+    }).addAttributes(additional);
+  }
+}
 
 /** Structured JSON logs. Request headers and bodies are never logged: they carry access tokens. */
-export const logger = new Logger({ serviceName: 'delinkcious' });
+export const logger = new Logger({ serviceName: SERVICE_NAME, logFormatter: new CorrelatedLogFormatter() });

@@ -6,6 +6,7 @@ import {
   type ZodOpenApiResponsesObject,
 } from 'zod-openapi';
 import { checkerOperations } from './checker/operations.ts';
+import { CSRF_HEADER, SESSION_COOKIES } from './http/browser-session.ts';
 import {
   IDEMPOTENCY_KEY_HEADER_NAME,
   IDEMPOTENCY_KEY_PATTERN,
@@ -13,6 +14,7 @@ import {
   REPLAYED_HEADER_NAME,
 } from './http/idempotency.ts';
 import {
+  FOREIGN_ORIGIN,
   errorBody,
   failure,
   json,
@@ -240,14 +242,23 @@ function pathParametersOf(path: string): z.ZodObject | undefined {
 }
 
 /** The 403 of a token whose scope is narrower than what the route needs (scopes: feed < read < write < session). */
-function insufficientScope(access: RouteAccess) {
+function insufficientScopeReason(access: RouteAccess): string {
   const who =
     access === 'session'
       ? 'a login session (personal tokens may not manage tokens)'
       : access === 'write'
         ? 'a `write` token or a login session'
         : 'a `read` or `write` token or a login session';
-  return failure(`The token's scope does not allow this route, which needs ${who} (\`insufficient_scope\`).`);
+  return `The token's scope does not allow this route, which needs ${who} (\`insufficient_scope\`).`;
+}
+
+/** The 403 of a route that needs a token, if it has one: a narrower scope, a cookie from another origin. */
+function forbiddenAnswer(route: RouteDeclaration) {
+  const reasons = [
+    ...(route.access !== 'feed' ? [insufficientScopeReason(route.access)] : []),
+    ...(route.method !== 'GET' ? [FOREIGN_ORIGIN] : []),
+  ];
+  return reasons.length > 0 ? failure(reasons.join(' Or: ')) : undefined;
 }
 
 function operationFor(route: RouteDeclaration): ZodOpenApiOperationObject {
@@ -259,6 +270,7 @@ function operationFor(route: RouteDeclaration): ZodOpenApiOperationObject {
   const header =
     route.method === 'POST' ? z.object({ [IDEMPOTENCY_KEY_HEADER_NAME]: idempotencyKey }) : undefined;
   const { '400': invalid, '401': unauthorized, ...rest } = commonFailures;
+  const forbidden = needsToken(route) ? forbiddenAnswer(route) : undefined;
   return {
     operationId: `${route.method}${route.path}`.toLowerCase().replace(/[^a-z0-9]+/g, '_'),
     tags: [tagOf(route.function)],
@@ -275,12 +287,13 @@ function operationFor(route: RouteDeclaration): ZodOpenApiOperationObject {
       : {}),
     ...(requestBody ? { requestBody } : {}),
     // Public routes say so: no token needed, whatever the document's default.
-    security: needsToken(route) ? [{ bearer: [] }, { accessTokenHeader: [] }] : [],
+    security: needsToken(route) ? [{ bearer: [] }, { accessTokenHeader: [] }, { sessionCookie: [] }] : [],
     responses: {
       '400': invalid,
       ...(needsToken(route) ? { '401': unauthorized } : {}),
-      // Any valid token may call a `feed` route; narrower tokens than the route's scope get a 403.
-      ...(needsToken(route) && route.access !== 'feed' ? { '403': insufficientScope(route.access) } : {}),
+      // Any valid token may call a `feed` route; narrower tokens than the route's scope get a 403, and so does an
+      // unsafe request signed in by the session cookie from another origin.
+      ...(forbidden ? { '403': forbidden } : {}),
       ...rest,
       ...(route.method === 'POST' ? withIdempotentRetries(responses) : responses),
     },
@@ -321,6 +334,16 @@ export function openApiDocument(
           in: 'header',
           name: 'Access-Token',
           description: "The same token, as the original clients' `Access-Token` header.",
+        },
+        sessionCookie: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: SESSION_COOKIES.https,
+          description:
+            `A browser's login session, set at sign-in: \`${SESSION_COOKIES.https}\` over HTTPS, ` +
+            `\`${SESSION_COOKIES.http}\` over http (the local runtime). Used only without a token header. ` +
+            `Unsafe methods signed in by it need an \`Origin\` of this service, or \`${CSRF_HEADER}\` ` +
+            'when the browser sends no `Origin`; else 403 `forbidden`.',
         },
       },
     },

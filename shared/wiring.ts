@@ -242,6 +242,14 @@ export interface BucketDeclaration {
    * sends the same message when it sees a new object: the emulator has no notifications).
    */
   notifyCreatedTo?: QueueName;
+  /**
+   * What a browser page may send straight to the bucket, with a URL a function presigned (the URL is the
+   * permission; CORS only lets the page read the answer): S3 answers the preflight of these methods and request
+   * headers. The origins are the stage's (the API's CORS origins); locally any, as the emulator listens on
+   * 127.0.0.1 only. The CDK app declares it on the bucket, the local runtime puts it with PutBucketCors, and the web
+   * client's CSP admits the bucket's origin in `connect-src` (shared/http/page-security.ts).
+   */
+  browserAccess?: { methods: readonly 'PUT'[]; headers: readonly string[]; maxAgeSeconds: number };
 }
 
 export const buckets = {
@@ -277,6 +285,8 @@ export const buckets = {
     keyPrefix: 'imports/',
     lifecycle: { abortIncompleteUploadsAfterDays: 1, expireAfterDays: 1 },
     notifyCreatedTo: 'importUploads',
+    // The web client uploads the chosen file itself; fetch sends the file's type as its Content-Type.
+    browserAccess: { methods: ['PUT'], headers: ['content-type'], maxAgeSeconds: 3600 },
   },
   /**
    * Each user's search index (shared/search/s3.ts): `indexes/<username>.json.gz`, written by the updater from the
@@ -404,8 +414,8 @@ export const SEARCH_SIZE = {
   timeoutSeconds: 10,
   why:
     "an HTTP handler that may load one user's search index: for 10,000 links with 10 KB of page text each, " +
-    '520 MB of heap, 1.4 GB of peak RSS and about 9 s of CPU at a cold start (README, "Search"): more memory ' +
-    'is more CPU. Warm searches are in memory',
+    'a 29 MB GET, under 1 s of CPU and 210 MB of peak RSS to load, up to 560 MB once searches decoded their ' +
+    'terms (README, "Search"); more memory is more CPU. Warm searches are in memory',
 } as const satisfies FunctionSize;
 
 /** Functions fed by a stream or a queue: batches of writes. */
@@ -451,6 +461,15 @@ const {
   feeds: feedKeys,
   imports: importKeys,
 } = keyPrefixes;
+
+/**
+ * A news page: the reader's feed, the large authors, their timelines, and the slots of those timelines that the
+ * page's backfilled entries came from.
+ */
+const newsReads: TableReach = {
+  read: [feedKeys.reader, feedKeys.largeAuthors, feedKeys.timeline],
+  batchRead: [feedKeys.timeline],
+};
 
 /**
  * An authenticated function finds its caller by the session item of the presented token's hash: of the users
@@ -667,11 +686,17 @@ export const functions = {
         read: [userKeys.profile],
         delete: [userKeys.session, userKeys.profile, userKeys.gitHubIdentity],
         batchWrite: [userKeys.session, userKeys.profile],
+        // Ending credentials left by a race with the deletion changes the user's credentials mark.
+        update: [userKeys.rate],
       },
       social: { read: [socialKeys.user], update: [socialKeys.user], delete: [socialKeys.user] },
       imports: { read: [importKeys.owner], delete: [importKeys.owner] },
       links: { read: [linkKeys.owner], batchWrite: [linkKeys.owner] },
-      feeds: { read: [feedKeys.reader], batchWrite: [feedKeys.reader] },
+      feeds: {
+        read: [feedKeys.reader, feedKeys.timeline],
+        batchWrite: [feedKeys.reader, feedKeys.timeline],
+        update: [feedKeys.largeAuthors],
+      },
     },
     buckets: { snapshots: 'delete', imports: 'delete', searchIndexes: 'delete' },
     sendsTo: ['accountErasures'],
@@ -688,6 +713,8 @@ export const functions = {
     size: SEARCH_SIZE,
     tables: { users: readsSessions, links: { read: [linkKeys.owner], batchRead: [linkKeys.owner] } },
     buckets: { searchIndexes: 'read' },
+    // An index of an older format: a rebuild request (shared/search/core.ts).
+    sendsTo: ['searchUpdates'],
     pageTokens: true,
   },
   /**
@@ -703,6 +730,7 @@ export const functions = {
       links: { read: [linkKeys.owner] },
     },
     buckets: { searchIndexes: 'read' },
+    sendsTo: ['searchUpdates'],
     pageTokens: true,
   },
   /** A user's public links (all, or those with a tag) as an Atom feed: the same reads as listPublicLinks. */
@@ -810,7 +838,7 @@ export const functions = {
     entry: 'news/get-news',
     context: 'news',
     size: HTTP_SIZE,
-    tables: { users: readsSessions, feeds: { read: [feedKeys.reader] } },
+    tables: { users: readsSessions, feeds: newsReads, social: { batchRead: [socialKeys.user] } },
     pageTokens: true,
   },
   /**
@@ -821,13 +849,23 @@ export const functions = {
     entry: 'news/news-feed',
     context: 'news',
     size: HTTP_SIZE,
-    tables: { users: readsSessions, feeds: { read: [feedKeys.reader] } },
+    tables: { users: readsSessions, feeds: newsReads, social: { batchRead: [socialKeys.user] } },
   },
+  /**
+   * Records each change in its author's timeline, and lists or ends a large author (shared/news/core.ts,
+   * LargeAudiences) before it decides whom to push to.
+   */
   fanOutLinkEvents: {
     entry: 'news/fan-out-link-events',
     context: 'news',
     size: EVENT_SIZE,
-    tables: { social: { read: [socialKeys.user] } },
+    tables: {
+      social: { read: [socialKeys.user] },
+      feeds: {
+        read: [feedKeys.largeAuthors, feedKeys.timeline],
+        update: [feedKeys.largeAuthors, feedKeys.timeline],
+      },
+    },
     sendsTo: ['fanOut', 'feedWrites'],
   },
   continueFanOut: {
@@ -978,8 +1016,8 @@ export const functions = {
       timeoutSeconds: 60,
       why:
         "loads, updates and writes back one user's whole index per batch: for 10,000 links with 10 KB of page " +
-        'text each, about 9 s of CPU to load, 8 s to serialize and 6 s to gzip, and 1.4 GB of peak RSS ' +
-        '(README, "Search"); more memory is more CPU. Building a missing index reads every page text',
+        'text each, about 4 s of CPU for a batch of ten (README, "Search"); more memory is more CPU. Building a ' +
+        'missing index reads every page text and holds all its postings',
     },
     tables: { links: { read: [linkKeys.owner] } },
     buckets: { searchIndexes: 'readwrite', snapshots: 'read' },
@@ -1153,13 +1191,21 @@ export type EventSourceDeclaration =
       maxConcurrency: number;
     };
 
+/**
+ * Batching windows: a window is staleness added to every record it holds, so where a person waits for the result
+ * (news, follows) it is 0 and a batch is whatever has arrived when the poller looks (Lambda reads a stream shard
+ * about four times a second, and an SQS long poll returns as soon as a message arrives). Only the link checker's
+ * dispatcher keeps a window: nobody waits on a check, and a second's window turns an import's or a busy
+ * minute's records into full batches of 100, a hundredth of the invocations (it also feeds search, whose
+ * freshness therefore includes that second).
+ */
 export const eventSources: EventSourceDeclaration[] = [
   {
     kind: 'stream',
     table: 'links',
     function: 'fanOutLinkEvents',
     batchSize: 100,
-    maxBatchingWindowSeconds: 1,
+    maxBatchingWindowSeconds: 0,
     retryAttempts: 5,
     bisectBatchOnError: true,
     onFailure: 'streamFailures',
@@ -1169,7 +1215,7 @@ export const eventSources: EventSourceDeclaration[] = [
     table: 'social',
     function: 'applyFollowChanges',
     batchSize: 25,
-    maxBatchingWindowSeconds: 1,
+    maxBatchingWindowSeconds: 0,
     retryAttempts: 5,
     bisectBatchOnError: true,
     onFailure: 'streamFailures',
@@ -1190,6 +1236,7 @@ export const eventSources: EventSourceDeclaration[] = [
     maxBatchingWindowSeconds: 0,
     maxConcurrency: 20,
   },
+  // Latency does not matter here (see above): the window buys full batches.
   {
     kind: 'stream',
     table: 'links',

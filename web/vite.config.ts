@@ -15,6 +15,8 @@ export default defineConfig({
     emptyOutDir: true,
     // Everything as files: the page's CSP allows scripts, styles and images from the origin only.
     assetsInlineLimit: 0,
+    // The lazy screens share no chunk or style with one another: nothing to preload, no helper or polyfill for it.
+    modulePreload: false,
   },
   logLevel: 'warn',
 });

@@ -1,3 +1,4 @@
+import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { streamHandler } from '../../shared/events/batch.ts';
 import { checkerConfig } from '../../shared/checker/config.ts';
 import { planForChange } from '../../shared/checker/core.ts';
@@ -12,10 +13,31 @@ import { searchUpdates } from '../../shared/search/service.ts';
  * consumers per stream shard): a new link (or one whose URL changed) is queued for a check; a deleted link's
  * snapshots are deleted; and every change that matters to search is sent to its owner's search index updater
  * (the searchUpdates queue), in the stream's order.
+ *
+ * The search updates go first, for the whole batch at once: each user's consecutive changes packed into few
+ * messages (an import's hundred links in one), so that the updater writes an index once per batch of them rather
+ * than once per ten links. If that fails, the whole batch is retried; if a record's check fails afterwards,
+ * the records from it on are retried and their updates sent again, which applies them again to the same effect.
  */
-export const handler = streamHandler(linkChangeFromStreamRecord, async (change) => {
-  const updates = searchUpdatesFor(change);
+export async function handler(event: DynamoDBStreamEvent, context: Context): Promise<DynamoDBBatchResponse> {
+  const updates = event.Records.flatMap((record) => {
+    const change = readableChange(record);
+    return change ? searchUpdatesFor(change) : [];
+  });
   if (updates.length > 0) await searchUpdates().send(updates);
+  return checkEach(event, context);
+}
+
+/** The change a record makes; undefined for one that cannot be read (checkEach logs and skips it). */
+function readableChange(record: DynamoDBStreamEvent['Records'][number]) {
+  try {
+    return linkChangeFromStreamRecord(record);
+  } catch {
+    return undefined;
+  }
+}
+
+const checkEach = streamHandler(linkChangeFromStreamRecord, async (change) => {
   const plan = planForChange(change);
   if (plan.check && checkerConfig().LINK_CHECKS_ENABLED) await checkQueue().send([plan.check]);
   if (plan.purgeSnapshots) {

@@ -1,6 +1,7 @@
 import * as z from 'zod';
-import { ATOM_CONTENT_TYPE, baseUrlOf } from '../../shared/http/atom.ts';
+import { ATOM_CONTENT_TYPE } from '../../shared/http/atom.ts';
 import { route } from '../../shared/http/handler.ts';
+import { originOf } from '../../shared/http/request.ts';
 import { validate } from '../../shared/http/validate.ts';
 import { publicLinksFeed } from '../../shared/links/feeds.ts';
 import { publicLinks } from '../../shared/links/service.ts';
@@ -23,7 +24,7 @@ export const handler = route(
     const { author, links } = await publicLinks().newest(username, normalizedTag);
     return {
       status: 200,
-      file: publicLinksFeed(author, links, baseUrlOf(request), normalizedTag),
+      file: publicLinksFeed(author, links, originOf(request), normalizedTag),
       headers: { 'content-type': ATOM_CONTENT_TYPE },
       cacheable: { maxAgeSeconds: PUBLIC_FEED_MAX_AGE_SECONDS, visibility: 'public' },
     };

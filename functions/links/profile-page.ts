@@ -1,5 +1,5 @@
-import { baseUrlOf } from '../../shared/http/atom.ts';
 import { route } from '../../shared/http/handler.ts';
+import { originOf } from '../../shared/http/request.ts';
 import { validate } from '../../shared/http/validate.ts';
 import { profilePage } from '../../shared/links/profile-page.ts';
 import { publicLinks } from '../../shared/links/service.ts';
@@ -29,7 +29,7 @@ export const handler = route(
         followersCount: profile.followersCount,
         links: listing.links,
       },
-      baseUrlOf(request),
+      originOf(request),
     );
     return {
       status: 200,

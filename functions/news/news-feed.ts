@@ -1,7 +1,8 @@
 import * as z from 'zod';
 import { NotFound } from '../../shared/errors.ts';
-import { ATOM_CONTENT_TYPE, baseUrlOf } from '../../shared/http/atom.ts';
+import { ATOM_CONTENT_TYPE } from '../../shared/http/atom.ts';
 import { authenticateToken, route } from '../../shared/http/handler.ts';
+import { originOf } from '../../shared/http/request.ts';
 import { validate } from '../../shared/http/validate.ts';
 import { newsFeed } from '../../shared/news/feeds.ts';
 import { news } from '../../shared/news/service.ts';
@@ -24,7 +25,7 @@ export const handler = route('newsFeed', async (request) => {
   if (!token) throw new NotFound('No such feed.');
   const reader = await authenticateToken(request, token, 'feed');
   const page = await news().page(reader.username, NEWS_FEED_ENTRIES);
-  const baseUrl = baseUrlOf(request);
+  const baseUrl = originOf(request);
   return {
     status: 200,
     file: newsFeed(

@@ -1,10 +1,11 @@
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { logger } from '../../shared/logger.ts';
-import { type SearchUpdate, searchUpdateSchema } from '../../shared/search/model.ts';
+import { type SearchMessage, type SearchUpdate, searchMessageSchema } from '../../shared/search/model.ts';
 import { searchIndexUpdater } from '../../shared/search/service.ts';
 
 /**
- * The searchUpdates queue (FIFO by user): each user's changes in the batch are applied to their index at once,
+ * The searchUpdates queue (FIFO by user; each message one user's changes): each user's changes in the batch are
+ * applied to their index at once,
  * which is written back once. A user whose update fails has all of their messages in the batch reported as
  * failed, so SQS delivers them again, in order, and nobody else's are held up. (Powertools' per-record batch
  * processor would write the index once per message; this is the same partial batch response, made per user.)
@@ -21,7 +22,7 @@ export async function handler(event: SQSEvent, context: Context): Promise<SQSBat
     }
     const group = byUser.get(parsed.username) ?? { records: [], updates: [] };
     group.records.push(record);
-    group.updates.push(parsed);
+    group.updates.push(...parsed.updates);
     byUser.set(parsed.username, group);
   }
   const failed: string[] = [];
@@ -36,9 +37,9 @@ export async function handler(event: SQSEvent, context: Context): Promise<SQSBat
   return { batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) };
 }
 
-function safeParse(body: string): SearchUpdate | undefined {
+function safeParse(body: string): SearchMessage | undefined {
   try {
-    const parsed = searchUpdateSchema.safeParse(JSON.parse(body));
+    const parsed = searchMessageSchema.safeParse(JSON.parse(body));
     return parsed.success ? parsed.data : undefined;
   } catch {
     return undefined;

@@ -39,6 +39,18 @@ export function objectClient(store: string): ObjectClient {
   return client;
 }
 
+/**
+ * The origin of the URLs `objectClient` presigns for `bucket`: the endpoint's own (`AWS_ENDPOINT_URL_S3`) with
+ * path-style URLs, else the bucket's virtual host on it or on S3's regional endpoint. A page that sends requests
+ * to such URLs admits this origin in its CSP.
+ */
+export function presignedUrlOrigin(bucket: string, env: NodeJS.ProcessEnv = process.env): string {
+  const endpoint = env.AWS_ENDPOINT_URL_S3 ? new URL(env.AWS_ENDPOINT_URL_S3) : undefined;
+  if (endpoint && env.S3_FORCE_PATH_STYLE === 'true') return endpoint.origin;
+  if (endpoint) return `${endpoint.protocol}//${bucket}.${endpoint.host}`;
+  return `https://${bucket}.s3.${env.AWS_REGION ?? 'us-east-1'}.amazonaws.com`;
+}
+
 /** ListObjectsV2 answers, and DeleteObjects takes, at most 1,000 keys. */
 export const KEYS_PER_CALL = 1000;
 

@@ -1,10 +1,13 @@
 import {
+  type MessageAttributeValue,
   SendMessageBatchCommand,
   SQSClient,
   type SendMessageBatchRequestEntry,
   type SQSClientConfig,
 } from '@aws-sdk/client-sqs';
+import { CORRELATION_ID, currentCorrelationId } from '../correlation.ts';
 import { Unavailable } from '../errors.ts';
+import { traced } from '../tracing.ts';
 import { retry, TRY_AGAIN, type RetryPolicy } from '../retry.ts';
 import { translatingSend } from './errors.ts';
 
@@ -29,9 +32,32 @@ export class QueueClient extends SQSClient {
   constructor(config: SQSClientConfig = {}) {
     super(config);
     // Assigned rather than declared as an override: the inherited `send` has callback overloads not needed here.
-    const send = translatingSend((command, options) => super.send(command, options), 'The queue');
+    const send = translatingSend((command, options) => {
+      withCorrelationAttribute((command as { input: SentMessages }).input);
+      return super.send(command, options);
+    }, 'The queue');
     this.send = send as SQSClient['send'];
+    traced(this);
   }
+}
+
+/** What SendMessage and SendMessageBatch take: one message, or entries of them. */
+interface SentMessages {
+  MessageBody?: string;
+  Entries?: { MessageAttributes?: Record<string, MessageAttributeValue> }[];
+  MessageAttributes?: Record<string, MessageAttributeValue>;
+}
+
+/**
+ * Every message sent while a correlation id is current carries it as its `correlation_id` attribute (one of the
+ * ten SQS allows), so the consumer's work goes on under the same id (shared/correlation.ts).
+ */
+function withCorrelationAttribute(input: SentMessages): void {
+  const id = currentCorrelationId();
+  if (!id) return;
+  const attribute = { [CORRELATION_ID]: { DataType: 'String', StringValue: id } };
+  const messages = input.Entries ?? (input.MessageBody !== undefined ? [input] : []);
+  for (const message of messages) message.MessageAttributes = { ...attribute, ...message.MessageAttributes };
 }
 
 let client: QueueClient | undefined;

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { answer, failure, json, type Operations } from '../http/openapi-operation.ts';
-import { recheckReport, recheckRequest, snapshotDownload, snapshotQuery } from './schemas.ts';
+import { downloadLinkSchema } from '../http/schemas.ts';
+import { recheckReport, recheckRequest, snapshotQuery } from './schemas.ts';
 
 /** The OpenAPI descriptions of the link checker's routes: page snapshots and the re-check by hand. */
 export const checkerOperations = {
@@ -15,7 +16,9 @@ export const checkerOperations = {
       'in a 200 instead: a browser client whose credential is a header cannot follow the redirect itself.',
     query: snapshotQuery,
     responses: {
-      '200': answer('The download URL, to a client that asks for JSON', { content: json(snapshotDownload) }),
+      '200': answer('The download URL, to a client that asks for JSON', {
+        content: json(downloadLinkSchema),
+      }),
       '302': answer('To a download URL valid for 5 minutes', {
         headers: { Location: z.string(), 'Cache-Control': z.literal('no-store') },
       }),

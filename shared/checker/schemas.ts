@@ -5,14 +5,6 @@ import { urlSchema } from '../links/model.ts';
 
 export const snapshotQuery = z.object({ url: urlSchema }).meta({ id: 'SnapshotQuery' });
 
-/** The snapshot's download for a client that asks for JSON (the web client opens the URL itself). */
-export const snapshotDownload = z
-  .object({
-    download_url: z.string().meta({ description: 'A presigned download of the snapshot.' }),
-    expires_in_seconds: z.number().int().meta({ description: 'How long the URL works.' }),
-  })
-  .meta({ id: 'SnapshotDownload' });
-
 /** Ten years: older than any link can be, and far inside the range of a date. */
 export const MAX_STALE_AFTER_SECONDS = 10 * 365 * 86_400;
 

@@ -8,7 +8,10 @@ import type {
   SQSEvent,
   SQSRecord,
 } from 'aws-lambda';
+import { CORRELATION_ID, withCorrelationId } from '../correlation.ts';
 import { logger } from '../logger.ts';
+import { publishMetrics } from '../metrics.ts';
+import { inHandlerSegment, inRecordSegment } from '../tracing.ts';
 
 /**
  * Handlers for event sources, with partial batch responses: a record that fails is reported alone, so Lambda
@@ -49,16 +52,19 @@ export function streamBatchHandler<Change>(
     }
     if (change !== undefined) await handleChange(change);
   };
-  return async (event, context) => {
-    logger.addContext(context);
-    const handleChange = startBatch();
-    return processPartialResponse(
-      event,
-      (record: DynamoDBRecord) => handleRecord(record, handleChange),
-      processor,
-      { context },
-    );
-  };
+  return (event, context) =>
+    observed(context, () => {
+      const handleChange = startBatch();
+      return processPartialResponse(
+        event,
+        (record: DynamoDBRecord) =>
+          withCorrelationId(correlationIdOfStreamRecord(record), () =>
+            inRecordSegment(() => handleRecord(record, handleChange)),
+          ),
+        processor,
+        { context },
+      );
+    });
 }
 
 /** A queue consumer; each record's handler also gets the invocation's context (its remaining time). */
@@ -66,10 +72,41 @@ export function queueHandler(
   handleRecord: (record: SQSRecord, context: Context) => Promise<void>,
 ): (event: SQSEvent, context: Context) => Promise<SQSBatchResponse> {
   const processor = new BatchProcessor(EventType.SQS);
-  return async (event, context) => {
-    logger.addContext(context);
-    return processPartialResponse(event, (record: SQSRecord) => handleRecord(record, context), processor, {
-      context,
-    });
-  };
+  return (event, context) =>
+    observed(context, () =>
+      processPartialResponse(
+        event,
+        (record: SQSRecord) =>
+          withCorrelationId(correlationIdOfMessage(record), () =>
+            inRecordSegment(() => handleRecord(record, context)),
+          ),
+        processor,
+        { context },
+      ),
+    );
+}
+
+/** An invocation of a batch handler: its logs name it, its trace has a handler subsegment, its metrics leave. */
+async function observed<T>(context: Context, work: () => Promise<T>): Promise<T> {
+  logger.addContext(context);
+  try {
+    return await inHandlerSegment(context.functionName, work);
+  } finally {
+    publishMetrics();
+  }
+}
+
+/**
+ * The correlation id a stream record carries: that of the request that wrote the item (its new image, or for a
+ * deletion the last write's, in the old one); else the record's own event id, so that the work it sets going can
+ * still be followed.
+ */
+function correlationIdOfStreamRecord(record: DynamoDBRecord): string | undefined {
+  const image = record.dynamodb?.NewImage ?? record.dynamodb?.OldImage;
+  return image?.[CORRELATION_ID]?.S ?? record.eventID;
+}
+
+/** The correlation id a message carries as its attribute (shared/aws/sqs.ts); else the message's own id. */
+function correlationIdOfMessage(record: SQSRecord): string {
+  return record.messageAttributes?.[CORRELATION_ID]?.stringValue ?? record.messageId;
 }

@@ -1,7 +1,5 @@
 import { Feed } from 'feed';
-import { config } from '../config.ts';
 import { escapeHtml } from './page-security.ts';
-import type { HttpRequest } from './request.ts';
 
 /**
  * Atom 1.0 feeds (RFC 4287), written by the `feed` library: it escapes text and attributes and wraps titles and
@@ -73,17 +71,6 @@ export function atomDocument(feed: AtomFeed): string {
  */
 export function tagUri(baseUrl: string, path: string): string {
   return `tag:${new URL(baseUrl).hostname},${TAG_URI_YEAR}:${path}`;
-}
-
-/**
- * The service's public URL: the deployment's SERVICE_URL (the site's domain, which CloudFront does not pass on
- * as the `Host`), else as the request reached it: API Gateway passes the `Host` the client used and
- * `X-Forwarded-Proto` (https); the local runtime passes the host only, and serves plain http.
- */
-export function baseUrlOf(request: HttpRequest, serviceUrl = config().SERVICE_URL): string {
-  if (serviceUrl) return serviceUrl;
-  const proto = request.headers['x-forwarded-proto'] === 'https' ? 'https' : 'http';
-  return `${proto}://${request.headers['host'] ?? 'localhost'}`;
 }
 
 function later(a: string, b: string): string {

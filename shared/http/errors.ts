@@ -1,6 +1,7 @@
 import {
   AlreadyExists,
   DomainError,
+  Forbidden,
   IdempotencyKeyInProgress,
   IdempotencyKeyReused,
   InsufficientScope,
@@ -31,6 +32,7 @@ const STATUS_BY_ERROR: [new (...args: never[]) => DomainError, number][] = [
   [InvalidRequest, 400],
   [Unauthorized, 401],
   [InsufficientScope, 403],
+  [Forbidden, 403],
   [LinkLimitReached, 403],
   [NotFound, 404],
   [MethodNotAllowed, 405],

@@ -1,4 +1,5 @@
 import type { Scope } from '../wiring.ts';
+import type { Admission } from './admission.ts';
 import type { RateLimiter } from './rate-limit.ts';
 
 /**
@@ -13,6 +14,8 @@ export interface Identity {
   scope: Scope;
   /** The credential's public id (GET /v1/tokens marks it `current`). */
   tokenId: string;
+  /** When the credential expires (ISO 8601); null for a personal token without expiry. */
+  expiresAt: string | null;
   /** Notes this use of the credential (at most one write a minute); the gate runs it beside the rate limiter. */
   recordUse(): Promise<void>;
 }
@@ -23,7 +26,8 @@ export interface Authenticator {
 }
 
 export interface Gate {
-  authenticator: Authenticator;
+  /** Authenticates a credential and charges its user, in one round trip once the instance knows it. */
+  admission: Admission;
   rateLimiter: RateLimiter;
 }
 

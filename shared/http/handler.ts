@@ -1,16 +1,20 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { config } from '../config.ts';
-import { InsufficientScope, NotFound, Unauthorized } from '../errors.ts';
+import { Forbidden, InsufficientScope, NotFound, Unauthorized } from '../errors.ts';
+import { correlationIdOfRequest, withCorrelationId } from '../correlation.ts';
 import { logger } from '../logger.ts';
+import { emit, emitBy, publishMetrics } from '../metrics.ts';
+import { inHandlerSegment } from '../tracing.ts';
 import { gate } from '../gate.ts';
 import { createHash } from 'node:crypto';
+import { presentedCredential, requireOwnOrigin, type PresentedCredential } from './browser-session.ts';
 import { toHttpError } from './errors.ts';
-import { presentedToken } from './gate.ts';
 import { answerOnce } from './idempotency.ts';
 import { NOSNIFF, pageSecurityHeaders } from './page-security.ts';
-import { rateKeyForIp, rateKeyForUser } from './rate-limit.ts';
+import { rateKeyForIp } from './rate-limit.ts';
 import { parseRequest, type HttpRequest } from './request.ts';
 import {
+  functions,
   httpAccessOf,
   scopeAllows,
   type AuthenticatedFunctionName,
@@ -74,6 +78,11 @@ export interface RouteOptions {
    * answer is dropped. The work of a refused request is done all the same: reads only, bounded by the route.
    */
   readOnly?: boolean;
+  /**
+   * The function changes state on every method, GET included (the original clients' `GET /logout`): a request
+   * signed in by the session cookie must then come from the service's own pages whatever its method.
+   */
+  changesStateOnGet?: boolean;
 }
 
 /** The methods that ask for a representation and change nothing (RFC 9110, safe methods). */
@@ -95,8 +104,9 @@ export function route<Name extends HttpFunctionName>(
   options: RouteOptions = {},
 ): HttpHandler {
   const { access, localOnly } = httpAccessOf(name);
+  const routeGroup = functions[name].context;
   return (event, context) =>
-    serve(event, context, async (request) => {
+    serve(event, context, routeGroup, async (request) => {
       if (localOnly && !config().LOCAL_RUNTIME) throw new NotFound('No such route.');
       if (access === 'public') {
         const charge = gate().rateLimiter.enforce(rateKeyForIp(request.sourceIp));
@@ -108,7 +118,9 @@ export function route<Name extends HttpFunctionName>(
         }
         return chargedBeside(charge, (run as PublicRun)(request));
       }
-      const caller = await authenticate(request, access);
+      const credential = presentedCredential(request);
+      const unsafe = !SAFE_METHODS.has(request.method) || options.changesStateOnGet === true;
+      const caller = await authenticate(request, access, credential, unsafe);
       return answerOnce(name, request, `user:${caller.username}`, context, () =>
         (run as AuthenticatedRun)(request, caller),
       );
@@ -127,27 +139,33 @@ async function chargedBeside(charge: Promise<void>, work: Promise<HttpResponse>)
 }
 
 /**
- * The caller behind the request's token, counted against the rate limit, allowed by its scope: Unauthorized
- * without a valid token, InsufficientScope with one that may not call a route needing `needed`.
+ * The caller behind the request's token (a header's, else the session cookie's), counted against the rate
+ * limit, allowed by its scope: Unauthorized without a valid token, InsufficientScope with one that may not call a
+ * route needing `needed`, Forbidden for an `unsafe` request signed in by the cookie that does not come from the
+ * service's own pages (shared/http/browser-session.ts), before the token is even looked up.
  */
 async function authenticate(
   request: HttpRequest,
   needed: Scope,
-  token: string | undefined = presentedToken(request.headers),
+  credential: PresentedCredential,
+  unsafe: boolean,
 ): Promise<Caller> {
-  const { authenticator, rateLimiter } = gate();
-  let identity: Awaited<ReturnType<typeof authenticator.authenticate>>;
+  const { admission, rateLimiter } = gate();
+  const { token } = credential;
+  let identity: Awaited<ReturnType<typeof admission.admit>>;
   try {
-    identity = await authenticator.authenticate(token);
+    if (credential.via === 'cookie' && unsafe) requireOwnOrigin(request);
+    // Valid, live and within its user's budget (all the user's tokens share one), in one round trip once this
+    // instance knows the credential (shared/http/admission.ts); unknown tokens never create rate items.
+    identity = await admission.admit(token);
   } catch (error) {
     // Not logged in: counted per client IP, as requests before login are, so guessing tokens is slow too.
-    if (error instanceof Unauthorized) await rateLimiter.enforce(rateKeyForIp(request.sourceIp));
+    if (error instanceof Unauthorized || error instanceof Forbidden) {
+      await rateLimiter.enforce(rateKeyForIp(request.sourceIp));
+    }
     throw error;
   }
   logger.appendKeys({ username: identity.username });
-  // Per user, once the token is known to be valid (unknown tokens never create rate items); the last use is
-  // noted in the same round trip's time, so the usual path stays one lookup then one write.
-  await Promise.all([rateLimiter.enforce(rateKeyForUser(identity.username)), identity.recordUse()]);
   if (!scopeAllows(identity.scope, needed)) {
     const what = needed === 'session' ? 'a login session' : `a token of scope ${needed} or wider`;
     throw new InsufficientScope(
@@ -163,7 +181,8 @@ async function authenticate(
  * caller behind `token`, checked exactly as the gate checks a presented one (validity, rate limit, scope).
  */
 export function authenticateToken(request: HttpRequest, token: string, needed: Scope): Promise<Caller> {
-  return authenticate(request, needed, token);
+  // Like a header, a token in a URL is never added by a browser on its own: no cookie rules apply.
+  return authenticate(request, needed, { via: 'header', token }, false);
 }
 
 const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
@@ -171,28 +190,47 @@ const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 async function serve(
   event: APIGatewayProxyEventV2,
   context: Context,
+  routeGroup: string,
   run: (request: HttpRequest) => Promise<HttpResponse>,
 ): Promise<APIGatewayProxyStructuredResultV2> {
   const started = performance.now();
   const requestId = event.requestContext.requestId;
+  // Answered as x-request-id, and carried to whatever the request sets going (shared/correlation.ts).
+  const correlationId = correlationIdOfRequest(event.headers, requestId);
   logger.addContext(context);
   logger.removeKeys(['username']);
   logger.appendKeys({ request_id: requestId });
-  let response: HttpResponse;
-  try {
-    response = await run(parseRequest(event));
-  } catch (error) {
-    const answer = toHttpError(error);
-    if (answer.status >= 500) logger.error('request failed', { error: error as Error });
-    response = { status: answer.status, body: answer.body, headers: answer.headers };
-  }
-  logger.info('request', {
-    method: event.requestContext.http.method,
-    route: event.routeKey,
-    status: response.status,
-    duration_ms: Math.round(performance.now() - started),
-  });
-  return conditional(toResult(response, requestId), response, event.headers);
+  return withCorrelationId(correlationId, () =>
+    inHandlerSegment(context.functionName, async () => {
+      let response: HttpResponse;
+      try {
+        response = await run(parseRequest(event));
+      } catch (error) {
+        const answer = toHttpError(error);
+        if (answer.status >= 500) logger.error('request failed', { error: error as Error });
+        response = { status: answer.status, body: answer.body, headers: answer.headers };
+      }
+      logger.info('request', {
+        method: event.requestContext.http.method,
+        route: event.routeKey,
+        status: response.status,
+        duration_ms: Math.round(performance.now() - started),
+      });
+      emitRequestMetrics(routeGroup, response.status, performance.now() - started);
+      return conditional(toResult(response, correlationId), response, event.headers);
+    }),
+  );
+}
+
+/**
+ * The gate's own metrics: the request's latency and whether it failed (5xx) by route group (the function's
+ * context), for the service-level alarms, and refusals; then everything the request emitted, as one EMF line.
+ */
+function emitRequestMetrics(routeGroup: string, status: number, durationMs: number): void {
+  emitBy(routeGroup, { requestLatency: Math.round(durationMs), serverErrors: status >= 500 ? 1 : 0 });
+  if (status === 401) emit('authenticationFailures');
+  if (status === 429) emit('requestsRateLimited');
+  publishMetrics();
 }
 
 /**
@@ -234,8 +272,8 @@ function matchesEtag(ifNoneMatch: string, etag: string): boolean {
     .some((tag) => tag === '*' || tag === etag);
 }
 
-function toResult(response: HttpResponse, requestId: string): APIGatewayProxyStructuredResultV2 {
-  const headers: Record<string, string> = { 'x-request-id': requestId, ...response.headers, ...NOSNIFF };
+function toResult(response: HttpResponse, correlationId: string): APIGatewayProxyStructuredResultV2 {
+  const headers: Record<string, string> = { 'x-request-id': correlationId, ...response.headers, ...NOSNIFF };
   let body: string | undefined;
   if (response.file !== undefined) {
     headers['content-type'] ??= 'application/octet-stream';

@@ -56,6 +56,11 @@ export function answer(
 
 export const json = (schema: z.ZodType) => ({ 'application/json': { schema } });
 
+/** The 403 of a request signed in by the session cookie that another origin sent (shared/http/browser-session.ts). */
+export const FOREIGN_ORIGIN =
+  "Signed in by the session cookie, but not sent by this service's own pages: its `Origin` is another, or it has " +
+  'neither `Origin` nor `X-Requested-With` (`forbidden`).';
+
 /** A response in the error format. */
 export const failure = (description: string, headers?: Record<string, z.ZodType>) =>
   answer(description, { content: json(errorBody), headers });

@@ -20,6 +20,8 @@ interface PageResources {
   styles?: string[];
   /** Whether the page's script fetches from the service itself (`connect-src 'self'`). */
   connectToSelf?: boolean;
+  /** Other origins the page's script sends requests to (`connect-src`), e.g. a bucket it uploads to. */
+  connectTo?: string[];
   /** Origins the page's images come from (`img-src`), e.g. an avatar's host. */
   imagesFrom?: string[];
   /** Whether the page loads its scripts, styles and images as files from the service itself (`'self'`). */
@@ -35,7 +37,8 @@ function contentSecurityPolicy(resources: PageResources = {}): string {
   const images = [...self, ...(resources.imagesFrom ?? [])];
   if (scripts.length) directives.push(`script-src ${scripts.join(' ')}`);
   if (styles.length) directives.push(`style-src ${styles.join(' ')}`);
-  if (resources.connectToSelf) directives.push("connect-src 'self'");
+  const connect = [...(resources.connectToSelf ? ["'self'"] : []), ...(resources.connectTo ?? [])];
+  if (connect.length) directives.push(`connect-src ${connect.join(' ')}`);
   if (images.length) directives.push(`img-src ${images.join(' ')}`);
   directives.push("frame-ancestors 'none'", "base-uri 'none'", "form-action 'self'");
   return directives.join('; ');
@@ -48,11 +51,12 @@ export function pageSecurityHeaders(resources: PageResources = {}): Record<strin
 
 /**
  * The headers of the web client's page (web/): its scripts and styles are the built files under /assets/, never
- * inline blocks, and it calls the API on the same origin.
+ * inline blocks, and it calls the API on the same origin, and `uploadOrigins` with presigned URLs (the import's
+ * file goes straight to its bucket).
  */
-export function webClientSecurityHeaders(): Record<string, string> {
+export function webClientSecurityHeaders(uploadOrigins: readonly string[] = []): Record<string, string> {
   return {
-    ...pageSecurityHeaders({ filesFromSelf: true, connectToSelf: true }),
+    ...pageSecurityHeaders({ filesFromSelf: true, connectToSelf: true, connectTo: [...uploadOrigins] }),
     'referrer-policy': 'same-origin',
   };
 }

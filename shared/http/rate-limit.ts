@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { RateLimited } from '../errors.ts';
 
 /**
@@ -44,23 +43,45 @@ interface RateLimitSettings {
   burst: number;
 }
 
-/** The outcome of one conditional write: applied (with the new tat), or not, with the tat found (if any). */
-export type RateWrite = { applied: true; tat: number } | { applied: false; tat: number | undefined };
+/**
+ * What a charge asks of a user's credentials mark (see shared/rate-keys.ts): `expect` charges only while the mark
+ * is still that value; `issue` gives the item this mark when it has none. Either way the write learns the mark.
+ */
+export type MarkCondition = { expect: string } | { issue: string };
+
+/**
+ * The outcome of one conditional write: applied (with the new tat), or not, with the tat found (if any); with
+ * the item's credentials mark when a mark condition was given.
+ */
+export type RateWrite =
+  | { applied: true; tat: number; mark?: string | undefined }
+  | { applied: false; tat: number | undefined; mark?: string | undefined };
 
 export interface RateLimitStore {
-  /** tat := now + interval, only when the key has no tat or tat < now. */
-  restart(key: string, now: number, interval: number, expiresAtEpoch: number): Promise<RateWrite>;
-  /** tat := tat + interval, only when now <= tat <= now + tolerance. */
+  /** tat := now + interval, only when the key has no tat or tat < now (and the mark condition holds). */
+  restart(
+    key: string,
+    now: number,
+    interval: number,
+    expiresAtEpoch: number,
+    mark?: MarkCondition,
+  ): Promise<RateWrite>;
+  /** tat := tat + interval, only when now <= tat <= now + tolerance (and the mark condition holds). */
   advance(
     key: string,
     now: number,
     interval: number,
     tolerance: number,
     expiresAtEpoch: number,
+    mark?: MarkCondition,
   ): Promise<RateWrite>;
 }
 
-type RateDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+/** A charge's outcome: allowed (with the mark, when one was asked about), limited, or refused by a changed mark. */
+export type RateDecision =
+  | { allowed: true; mark?: string | undefined }
+  | { allowed: false; retryAfterSeconds: number }
+  | { allowed: false; markChanged: true };
 
 const MICROS_PER_SECOND = 1_000_000;
 /** Rate items stay this long after they stop limiting anything, then DynamoDB's TTL removes them. */
@@ -69,14 +90,7 @@ const ATTEMPTS = 3;
 /** Bounds the per-instance memory of recent clients; forgetting costs at most one extra call per client. */
 const MAX_REMEMBERED = 10_000;
 
-/** The limiter key of a user, shared by all the user's tokens: a hash, like the addresses' keys. */
-export function rateKeyForUser(username: string): string {
-  return createHash('sha256').update(`user:${username}`).digest('base64url');
-}
-
-export function rateKeyForIp(ip: string): string {
-  return createHash('sha256').update(`ip:${ip}`).digest('base64url');
-}
+export { rateKeyForIp, rateKeyForUser } from '../rate-keys.ts';
 
 export class RateLimiter {
   private readonly interval: number;
@@ -96,10 +110,10 @@ export class RateLimiter {
     this.tolerance = this.interval * Math.max(0, Math.floor(settings.burst) - 1);
   }
 
-  async check(key: string): Promise<RateDecision> {
+  async check(key: string, mark?: MarkCondition): Promise<RateDecision> {
     this.inFlight.set(key, (this.inFlight.get(key) ?? 0) + 1);
     try {
-      return await this.decide(key, this.inFlight.get(key)! > 1);
+      return await this.decide(key, this.inFlight.get(key)! > 1, mark);
     } finally {
       const left = this.inFlight.get(key)! - 1;
       if (left > 0) this.inFlight.set(key, left);
@@ -107,7 +121,7 @@ export class RateLimiter {
     }
   }
 
-  private async decide(key: string, busy: boolean): Promise<RateDecision> {
+  private async decide(key: string, busy: boolean, mark: MarkCondition | undefined): Promise<RateDecision> {
     const now = Math.round(this.clock() * 1000);
     const expiresAtEpoch =
       Math.ceil((now + this.tolerance + this.interval) / MICROS_PER_SECOND) + EXPIRY_MARGIN_SECONDS;
@@ -115,12 +129,15 @@ export class RateLimiter {
     let restart = !busy && (seen === undefined || seen < now);
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       const write = restart
-        ? await this.store.restart(key, now, this.interval, expiresAtEpoch)
-        : await this.store.advance(key, now, this.interval, this.tolerance, expiresAtEpoch);
+        ? await this.store.restart(key, now, this.interval, expiresAtEpoch, mark)
+        : await this.store.advance(key, now, this.interval, this.tolerance, expiresAtEpoch, mark);
       if (write.applied) {
         this.remember(key, write.tat);
-        return { allowed: true };
+        return { allowed: true, mark: write.mark };
       }
+      // A credential of the user ended since the caller's was verified: that comes before any limit.
+      if (mark && 'expect' in mark && write.mark !== mark.expect)
+        return { allowed: false, markChanged: true };
       const tat = write.tat;
       if (tat !== undefined && tat > now + this.tolerance) {
         this.remember(key, tat);
@@ -136,16 +153,16 @@ export class RateLimiter {
   /** Throws RateLimited (429 with Retry-After) when the key is over its limit. */
   async enforce(key: string): Promise<void> {
     const decision = await this.check(key);
-    if (!decision.allowed) {
-      throw new RateLimited(
-        `Too many requests; try again in ${decision.retryAfterSeconds} s.`,
-        decision.retryAfterSeconds,
-      );
-    }
+    if (!decision.allowed && 'retryAfterSeconds' in decision) throw rateLimited(decision.retryAfterSeconds);
   }
 
   private remember(key: string, tat: number): void {
     if (this.lastSeen.size >= MAX_REMEMBERED) this.lastSeen.clear();
     this.lastSeen.set(key, tat);
   }
+}
+
+/** The 429 of a refused request. */
+export function rateLimited(retryAfterSeconds: number): RateLimited {
+  return new RateLimited(`Too many requests; try again in ${retryAfterSeconds} s.`, retryAfterSeconds);
 }

@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { config } from '../config.ts';
 import { InvalidRequest, PayloadTooLarge, UnsupportedMediaType } from '../errors.ts';
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -40,6 +41,18 @@ export function parseRequest(event: APIGatewayProxyEventV2): HttpRequest {
     requestId: event.requestContext.requestId,
     sourceIp: event.requestContext.http.sourceIp,
   };
+}
+
+/**
+ * The service's public URL: the deployment's SERVICE_URL (the site's domain, which CloudFront does not pass on
+ * as the `Host`), else as the request reached it: API Gateway passes the `Host` the client used and
+ * `X-Forwarded-Proto` (https); the local runtime passes the host only, and serves plain http. Feeds and pages
+ * build their links from it, and the session cookie's same-origin rule compares `Origin` with it.
+ */
+export function originOf(request: HttpRequest, serviceUrl = config().SERVICE_URL): string {
+  if (serviceUrl) return serviceUrl;
+  const proto = request.headers['x-forwarded-proto'] === 'https' ? 'https' : 'http';
+  return `${proto}://${request.headers['host'] ?? 'localhost'}`;
 }
 
 /** The fields of a query string or form: a string for a key sent once, the list of values for a repeated key. */

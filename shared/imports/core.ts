@@ -82,8 +82,8 @@ export interface ImportRunSettings {
  */
 export const DEFAULT_RUN_SETTINGS = { chunkSize: 99, minimumRemainingMs: 60_000 } as const;
 
-/** What a delivery of an upload's notification did. */
-export type RunOutcome = 'finished' | 'continued' | 'ignored' | 'overtaken';
+/** What a delivery of an upload's notification did: `finished` and `failed` end the import (done or failed). */
+export type RunOutcome = 'finished' | 'failed' | 'continued' | 'ignored' | 'overtaken';
 
 /**
  * Runs an import once its file has landed. The file is parsed from the start on every delivery (the parser is
@@ -200,7 +200,7 @@ export class ImportRunner {
     };
     if (!(await this.store.advance(failed, record))) return 'overtaken';
     await this.files.delete(key);
-    return 'finished';
+    return 'failed';
   }
 }
 

@@ -13,6 +13,8 @@ import { toLinkResponse } from './schemas.ts';
  */
 
 export type ExportFormat = 'netscape' | 'json';
+/** `file`: the file itself while it is small enough; `url`: always a stored file's download URL. */
+export type ExportDelivery = 'file' | 'url';
 
 export interface ExportSettings {
   /** Bytes of file past which it goes to the file store instead of the answer. */
@@ -31,7 +33,7 @@ export const DEFAULT_EXPORT_SETTINGS: ExportSettings = {
 
 export type ExportResult =
   | { kind: 'inline'; meta: ExportFileMeta; body: string }
-  | { kind: 'stored'; meta: ExportFileMeta; downloadUrl: string };
+  | { kind: 'stored'; meta: ExportFileMeta; downloadUrl: string; expiresInSeconds: number };
 
 const FORMATS: Record<ExportFormat, { extension: string; contentType: string }> = {
   netscape: { extension: 'html', contentType: 'text/html; charset=utf-8' },
@@ -57,7 +59,16 @@ export class LinkExport {
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
-  async export(username: string, format: ExportFormat): Promise<ExportResult> {
+  /**
+   * The file, inline while it stays under the limit; `delivery: 'url'` stores it whatever its size, for a client
+   * that opens the download itself.
+   */
+  async export(
+    username: string,
+    format: ExportFormat,
+    delivery: ExportDelivery = 'file',
+  ): Promise<ExportResult> {
+    const inlineLimitBytes = delivery === 'url' ? -1 : this.settings.inlineLimitBytes;
     const now = this.clock();
     const meta = exportMeta(username, format, now);
     const chunks = exportChunks(this.store, username, format, this.settings.pageSize)[Symbol.asyncIterator]();
@@ -66,11 +77,11 @@ export class LinkExport {
     for (let next = await chunks.next(); !next.done; next = await chunks.next()) {
       held.push(next.value);
       heldBytes += Buffer.byteLength(next.value);
-      if (heldBytes > this.settings.inlineLimitBytes) {
+      if (heldBytes > inlineLimitBytes) {
         const key = exportKey(username, format, now);
         await this.files.write(key, meta, heldThenRest(held, chunks));
         const downloadUrl = await this.files.downloadUrl(key, meta, this.settings.downloadUrlSeconds);
-        return { kind: 'stored', meta, downloadUrl };
+        return { kind: 'stored', meta, downloadUrl, expiresInSeconds: this.settings.downloadUrlSeconds };
       }
     }
     return { kind: 'inline', meta, body: held.join('') };

@@ -1,4 +1,6 @@
+import { paginateScan } from '@aws-sdk/lib-dynamodb';
 import { documentClient, type DocumentClient, batchGetConsistent } from '../aws/dynamodb.ts';
+import { keyPrefixes } from '../keys.ts';
 import { requiredEnv } from '../config.ts';
 import type { LinksForSearch as LinksForSearchPort } from '../search/ports.ts';
 import type { Link, LinkPosition } from './model.ts';
@@ -27,6 +29,29 @@ export class LinksForSearch implements LinksForSearchPort {
       const last = page.links.at(-1);
       if (!page.hasMore || !last) return;
       after = { created_at: last.created_at, url: last.url };
+    }
+  }
+
+  /**
+   * Every user with an item in the links table, a page of the Scan at a time (the backfill's list): a Scan returns
+   * a partition's items together, so each user comes once per page boundary at most; projecting the key only.
+   */
+  async *owners(): AsyncIterable<string[]> {
+    const pages = paginateScan(
+      { client: this.db },
+      { TableName: this.tableName, ProjectionExpression: 'pk', Select: 'SPECIFIC_ATTRIBUTES' },
+    );
+    let previous: string | undefined;
+    for await (const page of pages) {
+      const owners: string[] = [];
+      for (const item of page.Items ?? []) {
+        const pk = String(item.pk);
+        if (!pk.startsWith(keyPrefixes.links.owner)) continue;
+        const username = pk.slice(keyPrefixes.links.owner.length);
+        if (username !== previous) owners.push(username);
+        previous = username;
+      }
+      if (owners.length > 0) yield owners;
     }
   }
 

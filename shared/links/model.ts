@@ -33,6 +33,12 @@ export const linkSchema = z.object({
    * insert of an imported link, and a resumed import knows the links it added before it stopped.
    */
   imported_by: z.string().optional(),
+  /**
+   * The correlation id of the request that last wrote the link (shared/correlation.ts): the links stream's
+   * record carries it to the news fan-out and the checker, so that a change's journey is found in the logs by one
+   * id. Set by the links table's adapters as they write (table.ts `linkToItem`); never shown to clients.
+   */
+  correlation_id: z.string().optional(),
 });
 
 export type Link = z.infer<typeof linkSchema>;

@@ -10,6 +10,7 @@ import {
   notModified,
   type Operations,
 } from '../http/openapi-operation.ts';
+import { downloadLinkSchema } from '../http/schemas.ts';
 import {
   addLinkRequest,
   deleteLinkRequest,
@@ -135,18 +136,25 @@ export const linkOperations = {
       '`<DT><A HREF ADD_DATE LAST_MODIFIED PRIVATE TAGS>` per link (dates in epoch seconds, tags separated by ' +
       'commas), its description in a `<DD>`, everything HTML-escaped. `json` is `{"links": [Link...]}`. Newest ' +
       'first; an attachment named `delinkcious-<username>-<date>.html|json`. A file over about 5 MB (API ' +
-      "Gateway's answers stop at 6 MB) is answered with a 302 to a download of it valid for 15 minutes.",
+      "Gateway's answers stop at 6 MB) is answered with a 302 to a download of it valid for 15 minutes. With " +
+      '`delivery=url` the file is always stored and the answer is that download as JSON.',
     query: exportQuery,
     responses: {
-      '200': answer('The file', {
+      '200': answer('The file; with `delivery=url`, its download (`DownloadLink`)', {
         content: {
           'text/html': { schema: z.string().meta({ description: 'The Netscape bookmark file.' }) },
-          ...json(z.object({ links: z.array(linkResponseSchema) }).meta({ id: 'LinkExport' })),
+          ...json(
+            z.union([
+              z.object({ links: z.array(linkResponseSchema) }).meta({ id: 'LinkExport' }),
+              downloadLinkSchema,
+            ]),
+          ),
         },
         headers: {
-          'Content-Disposition': z
-            .string()
-            .meta({ example: 'attachment; filename="delinkcious-alice-2026-12-02.html"' }),
+          'Content-Disposition': z.string().optional().meta({
+            description: "The file's name (not with `delivery=url`).",
+            example: 'attachment; filename="delinkcious-alice-2026-12-02.html"',
+          }),
           'Cache-Control': z.literal('no-store'),
         },
       }),

@@ -17,7 +17,14 @@ import {
 
 /** The contract's Link: the domain's Link without what only the service keeps. */
 export const linkResponseSchema = linkSchema
-  .omit({ username: true, check_reason: true, published_at: true, version: true, imported_by: true })
+  .omit({
+    username: true,
+    check_reason: true,
+    published_at: true,
+    version: true,
+    imported_by: true,
+    correlation_id: true,
+  })
   .meta({ id: 'Link' });
 
 export type LinkResponse = z.infer<typeof linkResponseSchema>;
@@ -115,4 +122,13 @@ export const exportQuery = z.object({
   format: z.enum(['netscape', 'json']).default('netscape').meta({
     description: '`netscape`: the bookmark file browsers import (HTML); `json`: `{"links": [Link...]}`.',
   }),
+  delivery: z
+    .enum(['file', 'url'])
+    .default('file')
+    .meta({
+      description:
+        '`file`: the file itself (a 302 to its download past about 5 MB); `url`: always a 200 ' +
+        '`{"download_url", "expires_in_seconds"}` to open, for a browser page that sends its token as a header ' +
+        'and so cannot follow the 302 into a download.',
+    }),
 });

@@ -44,7 +44,8 @@
  *
  * Item shapes:
  * - link: { pk, sk, created, public_created?, ...link }: the Link as model.ts's linkSchema declares it, attribute for attribute,
- *   under its keys (published_at is absent while the link is private). A field added to the schema is stored
+ *   under its keys (published_at is absent while the link is private; correlation_id names the request that last
+ *   wrote it, for the stream's consumers). A field added to the schema is stored
  *   and read with no change here; only if items written before it lack it does storedLinkSchema need its default.
  * - counters: { pk, sk: COUNTERS, links_count, public_links_count }
  * The table streams new and old images; the news pipeline reads link items from it and ignores counters.
@@ -52,6 +53,7 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { createHash } from 'node:crypto';
 import type { DocumentClient } from '../aws/dynamodb.ts';
+import { currentCorrelationId } from '../correlation.ts';
 import { keyPrefixes } from '../keys.ts';
 import { linkSchema, normalizeUrl, type Link, type LinkPosition } from './model.ts';
 import type { PublicPosition } from './ports.ts';
@@ -82,13 +84,18 @@ function publicIndexKey(link: Link): { public_created: string } | undefined {
   };
 }
 
-/** A link item: the link, attribute for attribute, under its keys (and byPublic's while it is public). */
+/**
+ * A link item: the link, attribute for attribute, under its keys (and byPublic's while it is public), marked with
+ * the correlation id of the work that writes it, when there is one (else it keeps the link's own).
+ */
 export function linkToItem(link: Link) {
+  const correlationId = currentCorrelationId();
   return {
     ...linkKey(link.username, link.url),
     created: createdKey(link),
     ...publicIndexKey(link),
     ...link,
+    ...(correlationId ? { correlation_id: correlationId } : {}),
   };
 }
 

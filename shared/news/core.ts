@@ -4,6 +4,7 @@ import type { FollowPosition } from '../social/model.ts';
 import {
   FEED_RETENTION_DAYS,
   linkEvent,
+  timeKeyOf,
   type FeedChange,
   type LinkEvent,
   type LinkRevision,
@@ -11,11 +12,13 @@ import {
 } from './model.ts';
 import type { FeedWrite } from './messages.ts';
 import type {
+  Audiences,
   FeedQueue,
   FeedSlot,
   FeedStore,
   FollowCheck,
   FollowerDirectory,
+  LargeAuthorRegistry,
   RecentLinks,
   SlotEntry,
   SlotTombstone,
@@ -37,10 +40,21 @@ export class FanOut {
     private readonly queue: FeedQueue,
     private readonly pageSize = FOLLOWER_PAGE_SIZE,
     private readonly followersPerMessage = FOLLOWERS_PER_MESSAGE,
+    /** Without it every author is pushed (the pure push model, which tests compare the hybrid with). */
+    private readonly largeAudiences?: LargeAudiences,
   ) {}
 
-  /** Sends the feed writes for one page of followers, then, if more follow, a continuation for the rest. */
+  /**
+   * Sends the feed writes for one page of followers, then, if more follow, a continuation for the rest. The
+   * first step records the change in the author's timeline and sends nothing if the author's audience is large.
+   */
   async run(change: FeedChange, after?: FollowPosition): Promise<void> {
+    if (!after && this.largeAudiences) {
+      const audience = await this.largeAudiences.audienceOf(authorOf(change));
+      if (audience === 'nobody') return;
+      await this.largeAudiences.record(change);
+      if (audience === 'large') return;
+    }
     await this.send(change, await this.followers.followers(authorOf(change), after, this.pageSize));
   }
 
@@ -53,8 +67,20 @@ export class FanOut {
    */
   forBatch(): (change: FeedChange) => Promise<void> {
     const firstPages = new Map<string, Promise<FollowerPage>>();
+    const audiences = new Map<string, Promise<Audience>>();
     return async (change) => {
       const author = authorOf(change);
+      if (this.largeAudiences) {
+        let audience = audiences.get(author);
+        if (!audience) {
+          audience = this.largeAudiences.audienceOf(author);
+          audiences.set(author, audience);
+          audience.catch(() => audiences.delete(author));
+        }
+        if ((await audience) === 'nobody') return;
+        await this.largeAudiences.record(change);
+        if ((await audience) === 'large') return;
+      }
       let page = firstPages.get(author);
       if (!page) {
         page = this.followers.followers(author, undefined, this.pageSize);
@@ -130,10 +156,11 @@ export class FeedWriter {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  async apply({ change, readers }: FeedWrite): Promise<void> {
+  /** Applies a feed write; answers how many entries it wrote into readers' feeds. */
+  async apply({ change, readers }: FeedWrite): Promise<number> {
     if (change.kind === 'retract') {
       await this.feeds.hide(readers.flatMap((reader) => this.tombstones(reader.username, change)));
-      return;
+      return 0;
     }
     const { event, revision } = change;
     if (event.type === 'link_deleted') {
@@ -147,6 +174,7 @@ export class FeedWriter {
       .filter((entry) => entry !== undefined);
     await this.feeds.writeEntries(entries);
     await this.sweepUnfollowed(event.author, receiving);
+    return entries.length;
   }
 
   /** A new follower gets the followed user's recent public links, as they are now. */
@@ -231,26 +259,184 @@ export interface NewsPage {
 }
 
 const LIST_NAME = 'news';
-const feedPosition = z.object({ time: z.string(), key: z.string() });
+/** A page token holds the time key of the last event examined: every source of the merge resumes below it. */
+const newsPosition = z.object({ time: z.string() });
 
-/** A reader's news, newest first: one query per page. */
+/** What the news of readers following large authors reads besides their own feeds. */
+export interface LargeAuthorReads {
+  timelines: Pick<FeedStore, 'newest' | 'slotStates'>;
+  registry: Pick<LargeAuthorRegistry, 'list'>;
+  audiences: Pick<Audiences, 'followsOf'>;
+}
+
+/**
+ * A reader's news, newest first: their pushed feed merged with the timelines of the large authors they follow.
+ *
+ * For a large author followed since S, the timeline is the truth: it holds each of the author's slots as a
+ * follower since forever would, so its events after S are exactly what the push would have given this reader,
+ * whichever of them were pushed. The feed keeps what only the follow could give: its backfill, dated S or
+ * before, shown while the timeline's slot still holds that event, or was never written (an imported link is
+ * backfilled but never fanned out): not once a retraction or deletion hid it, nor a later event replaced it. Entries of the author after S in the feed were pushed before the author became
+ * large (or after it ended) and are the timeline's already: skipped. An event in two sources has one time key,
+ * so it is shown once.
+ *
+ * Cost of a page: 1 Query of the feed, 1 GetItem of the registry, and, when the reader follows some of the k
+ * listed authors, 1 BatchGetItem of those follow edges, k Queries of their timelines and at most 1 BatchGetItem of
+ * the timeline slots of the page's backfilled entries. k <= LARGE_AUTHORS_MAX, however many the reader follows.
+ * Each source is read `limit + 1` deep below the token's time key; events are handed out only down to the
+ * highest point where a source stopped short, so a source's unread events are never skipped.
+ */
 export class News {
   constructor(
     private readonly feeds: FeedStore,
     private readonly pageTokens: PageTokens,
+    private readonly large?: LargeAuthorReads,
   ) {}
 
   async page(reader: string, limit: number, startToken?: string): Promise<NewsPage> {
-    const after = startToken
-      ? await this.pageTokens.open(startToken, LIST_NAME, reader, feedPosition)
+    const below = startToken
+      ? (await this.pageTokens.open(startToken, LIST_NAME, reader, newsPosition)).time
       : undefined;
-    const entries = await this.feeds.page(reader, after, limit + 1);
-    const page = entries.slice(0, limit);
-    const last = page.at(-1);
+    const depth = limit + 1;
+    const [feed, largeFollows] = await Promise.all([
+      this.feeds.newest(reader, { below }, depth),
+      this.largeFollows(reader),
+    ]);
+    const timelines = await Promise.all(
+      [...largeFollows].map(([author, since]) =>
+        // The events after the follow began: what the follow received as they happened.
+        this.large!.timelines.newest(author, { below, above: `${since}#~` }, depth),
+      ),
+    );
+    const sources = [feed, ...timelines];
+    // Below the highest point where a source was cut short, its unread events could come first: stop there.
+    const floor = sources
+      .filter((events) => events.length === depth)
+      .map((events) => timeKeyOf(events.at(-1)!))
+      .reduce<string | undefined>((high, key) => (high === undefined || key > high ? key : high), undefined);
+    const shownFeed = await this.stillHeld(feed, largeFollows);
+    const byTime = new Map<string, LinkEvent>();
+    for (const event of [...shownFeed, ...timelines.flat()]) {
+      const key = timeKeyOf(event);
+      if (floor === undefined || key >= floor) byTime.set(key, event);
+    }
+    const events = [...byTime.entries()]
+      .sort(([a], [b]) => (a < b ? 1 : a > b ? -1 : 0))
+      .map(([, event]) => event);
+    const page = events.slice(0, limit);
+    // Resume below the last event shown, or, on a page cut short by skipped entries, below the floor.
+    const resumeAt = events.length > limit ? timeKeyOf(page.at(-1)!) : floor;
     return {
-      events: page.map((entry) => entry.event),
+      events: page,
       nextToken:
-        entries.length > limit && last ? await this.pageTokens.seal(LIST_NAME, reader, last.position) : null,
+        resumeAt === undefined ? null : await this.pageTokens.seal(LIST_NAME, reader, { time: resumeAt }),
     };
+  }
+
+  /** The listed large authors the reader follows, with since when. */
+  private async largeFollows(reader: string): Promise<Map<string, string>> {
+    if (!this.large) return new Map();
+    const listed = await this.large.registry.list();
+    if (listed.length === 0) return new Map();
+    return this.large.audiences.followsOf(
+      reader,
+      listed.map((large) => large.author),
+    );
+  }
+
+  /** The feed's events, less those of large authors that their timelines cover or no longer hold. */
+  private async stillHeld(feed: LinkEvent[], largeFollows: Map<string, string>): Promise<LinkEvent[]> {
+    if (largeFollows.size === 0) return feed;
+    const backfilled = feed.filter((event) => {
+      const since = largeFollows.get(event.author);
+      return since !== undefined && event.timestamp <= since;
+    });
+    const states =
+      backfilled.length > 0
+        ? await this.large!.timelines.slotStates(
+            backfilled.map((event) => ({
+              reader: event.author,
+              author: event.author,
+              url: event.url,
+              slot: SLOT_OF[event.type],
+            })),
+          )
+        : [];
+    const held = new Set(
+      backfilled.filter((event, i) => states[i] === undefined || states[i].eventId === event.id),
+    );
+    return feed.filter((event) => !largeFollows.has(event.author) || held.has(event));
+  }
+}
+
+type Audience = 'nobody' | 'large' | 'pushed';
+
+/** The most authors read at news time (k): a news page costs at most 1 + k Queries. */
+export const LARGE_AUTHORS_MAX = 20;
+/** A large author stays large until their followers fall below this share of the threshold. */
+const STAYS_LARGE_FRACTION = 0.9;
+/**
+ * A listing ended this long ago covers no event in any feed any more: every entry written before the end expires
+ * FEED_RETENTION_DAYS after its event, and DynamoDB's TTL deletes expired items within days.
+ */
+const LISTING_OUTLIVES_DAYS = FEED_RETENTION_DAYS + 7;
+/** The timeline is the feed of a follower since forever, who never leaves. */
+const TIMELINE_SINCE = '';
+const NO_BACKFILL: RecentLinks = { recentPublic: async () => [] };
+
+/**
+ * Which authors are not fanned out, and the timelines that their followers read instead.
+ *
+ * Every change of every author with followers is recorded once in the author's timeline (a feed with the same slots and
+ * conditional writes as a reader's: see FeedWriter), so that when an author becomes large their timeline already
+ * holds what their followers saw. An author becomes large at the fan-out of a change when their follower count
+ * reaches the threshold: the registry lists them first, then the change is not pushed; they stay large until the
+ * count falls below 90% of the threshold (no flapping around it), when the listing records its end and pushing
+ * resumes. Readers keep merging the timeline of an author whose listing ended until nothing skipped can still be
+ * in news (90 days): so no event is ever only in a feed that was not written. The registry holds at most
+ * LARGE_AUTHORS_MAX authors; beyond it, authors are pushed whatever their audience (correct, only costlier).
+ */
+export class LargeAudiences {
+  private readonly timeline: FeedWriter;
+
+  constructor(
+    timelines: FeedStore,
+    private readonly registry: LargeAuthorRegistry,
+    private readonly audiences: Pick<Audiences, 'followerCount'>,
+    private readonly threshold: number,
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    const forever: FollowCheck = {
+      followedSince: async (readers) => new Map(readers.map((reader) => [reader, TIMELINE_SINCE])),
+    };
+    this.timeline = new FeedWriter(timelines, NO_BACKFILL, forever, now);
+  }
+
+  /** Records the change in its author's timeline. */
+  async record(change: FeedChange): Promise<void> {
+    await this.timeline.apply({ change, readers: [{ username: authorOf(change), since: TIMELINE_SINCE }] });
+  }
+
+  /**
+   * Who receives the author's changes now, moving the listing when the audience crossed the threshold: nobody
+   * (no follower: nothing is recorded or pushed, so an erased account, whose follows go first, leaves no
+   * timeline behind), the large audience (read from the timeline), or followers whose feeds are pushed to.
+   */
+  async audienceOf(author: string): Promise<Audience> {
+    const [followers, listed] = await Promise.all([
+      this.audiences.followerCount(author),
+      this.registry.list().then((all) => all.find((large) => large.author === author)),
+    ]);
+    const active = listed !== undefined && listed.endedAt === undefined;
+    if (active && followers >= this.threshold * STAYS_LARGE_FRACTION) return 'large';
+    if (!active && followers >= this.threshold && (await this.registry.enlist(author, LARGE_AUTHORS_MAX)))
+      return 'large';
+    if (active) await this.registry.end(author, this.now().toISOString());
+    else if (
+      listed?.endedAt !== undefined &&
+      Date.parse(listed.endedAt) + LISTING_OUTLIVES_DAYS * DAY_SECONDS * 1000 < this.now().getTime()
+    )
+      await this.registry.drop(author, listed.endedAt);
+    return followers === 0 ? 'nobody' : 'pushed';
   }
 }

@@ -13,7 +13,12 @@
  * |                                             | UpdateItem REMOVE entry if entry_revision < :rev                 |
  * | a reader's entries by one author (unfollow) | pk = FEED#<reader>, begins_with(sk, SLOT#<author>#), consistent; |
  * |                                             | UpdateItem REMOVE entry if followed_since <= :since              |
- * | a reader's news, newest first, paged        | LSI byTime: pk = FEED#<reader>, ScanIndexForward = false         |
+ * | a reader's news, newest first, paged        | LSI byTime: pk = FEED#<reader>, time_key < :below (and > :above), |
+ * |                                             | ScanIndexForward = false                                         |
+ * | an author's timeline, the same way          | pk = TIMELINE#<author>: the same items, slots and queries        |
+ * | what timeline slots hold (news of backfill) | BatchGetItem, consistent, projecting event_id                    |
+ * | the large authors                           | one item LARGE_AUTHORS: a map author -> { ended_at? }; GetItem,  |
+ * |                                             | consistent; UpdateItem of one author if the map is small enough  |
  *
  * Item shape: { pk: FEED#<reader>, sk: SLOT#<author>#<url hash>#<slot>, hidden_revision?, expires_at_epoch,
  *   and, while it holds an entry: entry_order, entry_revision, followed_since, time_key: <timestamp>#<event id>,
@@ -23,12 +28,21 @@
  * TTL attribute: 90 days after the event for an entry, after the retraction for a hidden revision.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { QueryCommand, UpdateCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
 import { createHash } from 'node:crypto';
-import { documentClient, type DocumentClient } from '../aws/dynamodb.ts';
+import { batchGetConsistent, documentClient, type DocumentClient } from '../aws/dynamodb.ts';
 import { requiredEnv } from '../config.ts';
-import type { LinkEvent, LinkEventType } from './model.ts';
-import type { FeedEntryRead, FeedPosition, FeedStore, SlotEntry, SlotRef, SlotTombstone } from './ports.ts';
+import { timeKeyOf, type LinkEvent, type LinkEventType } from './model.ts';
+import type {
+  FeedStore,
+  LargeAuthor,
+  LargeAuthorRegistry,
+  SlotEntry,
+  SlotRef,
+  SlotState,
+  SlotTombstone,
+  TimeRange,
+} from './ports.ts';
 import { keyPrefixes } from '../keys.ts';
 
 const FEED_BY_TIME = 'byTime';
@@ -67,21 +81,23 @@ interface EntryItem {
 }
 
 export const feedPartition = (reader: string) => `${keyPrefixes.feeds.reader}${reader}`;
+/** An author's timeline is a feed whose `reader` is the author, under a partition of its own. */
+export const timelinePartition = (author: string) => `${keyPrefixes.feeds.timeline}${author}`;
 export const authorPrefix = (author: string) => `SLOT#${author}#`;
 const urlHash = (url: string) => createHash('sha256').update(url).digest('base64url').slice(0, 16);
-const slotKey = (ref: SlotRef) => ({
-  pk: feedPartition(ref.reader),
+const slotKey = (ref: SlotRef, partition = feedPartition) => ({
+  pk: partition(ref.reader),
   sk: `${authorPrefix(ref.author)}${urlHash(ref.url)}#${ref.slot}`,
 });
 
-export function slotEntryToItem(entry: SlotEntry): EntryItem {
+export function slotEntryToItem(entry: SlotEntry, partition = feedPartition): EntryItem {
   const { event } = entry;
   return {
-    ...slotKey(entry),
+    ...slotKey(entry, partition),
     entry_order: entry.order,
     entry_revision: entry.revision,
     followed_since: entry.followedSince,
-    time_key: `${event.timestamp}#${event.id}`,
+    time_key: timeKeyOf(event),
     event_id: event.id,
     event_type: event.type,
     author: event.author,
@@ -92,9 +108,9 @@ export function slotEntryToItem(entry: SlotEntry): EntryItem {
   };
 }
 
-function entryFromItem(item: Record<string, unknown>): FeedEntryRead {
+function eventFromItem(item: Record<string, unknown>): LinkEvent {
   const row = item as unknown as EntryItem;
-  const event: LinkEvent = {
+  return {
     id: row.event_id,
     type: row.event_type,
     author: row.author,
@@ -102,18 +118,19 @@ function entryFromItem(item: Record<string, unknown>): FeedEntryRead {
     title: row.title,
     timestamp: row.timestamp,
   };
-  return { event, position: { time: row.time_key, key: row.sk } };
 }
 
+/** Readers' feeds (FEED#<reader>), or, with timelinePartition, authors' timelines: the same items and writes. */
 export class DynamoFeedStore implements FeedStore {
   constructor(
     private readonly tableName: string = requiredEnv('FEEDS_TABLE'),
     private readonly db: DocumentClient = documentClient(),
+    private readonly partition: (owner: string) => string = feedPartition,
   ) {}
 
   async writeEntries(entries: SlotEntry[]): Promise<void> {
     await inFlight(entries, (entry) => {
-      const { pk, sk, ...attributes } = slotEntryToItem(entry);
+      const { pk, sk, ...attributes } = slotEntryToItem(entry, this.partition);
       const names = Object.keys(attributes);
       return this.conditionally(
         new UpdateCommand({
@@ -137,7 +154,7 @@ export class DynamoFeedStore implements FeedStore {
       await this.conditionally(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: slotKey(tombstone),
+          Key: slotKey(tombstone, this.partition),
           UpdateExpression: 'SET hidden_revision = :revision, expires_at_epoch = :expires',
           ConditionExpression: 'attribute_not_exists(hidden_revision) OR hidden_revision < :revision',
           ExpressionAttributeValues: {
@@ -159,7 +176,7 @@ export class DynamoFeedStore implements FeedStore {
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
         FilterExpression: 'followed_since <= :since',
         ExpressionAttributeValues: {
-          ':pk': feedPartition(reader),
+          ':pk': this.partition(reader),
           ':prefix': authorPrefix(author),
           ':since': since,
         },
@@ -177,21 +194,50 @@ export class DynamoFeedStore implements FeedStore {
     }
   }
 
-  async page(reader: string, after: FeedPosition | undefined, pageSize: number): Promise<FeedEntryRead[]> {
+  async newest(reader: string, range: TimeRange, pageSize: number): Promise<LinkEvent[]> {
+    const bounds = [
+      ...(range.below !== undefined ? ['time_key < :below'] : []),
+      ...(range.above !== undefined ? ['time_key > :above'] : []),
+    ];
     const { Items = [] } = await this.db.send(
       new QueryCommand({
         TableName: this.tableName,
         IndexName: FEED_BY_TIME,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': feedPartition(reader) },
+        KeyConditionExpression: [
+          'pk = :pk',
+          bounds.length === 2 ? 'time_key BETWEEN :above AND :below' : bounds[0],
+        ]
+          .filter((condition) => condition !== undefined)
+          .join(' AND '),
+        ExpressionAttributeValues: {
+          ':pk': this.partition(reader),
+          ...(range.below !== undefined ? { ':below': range.below } : {}),
+          ...(range.above !== undefined ? { ':above': range.above } : {}),
+        },
         ScanIndexForward: false,
-        Limit: pageSize,
-        ExclusiveStartKey: after
-          ? { pk: feedPartition(reader), sk: after.key, time_key: after.time }
-          : undefined,
+        // BETWEEN includes its ends, which the range excludes: two more, dropped below.
+        Limit: bounds.length === 2 ? pageSize + 2 : pageSize,
       }),
     );
-    return Items.map(entryFromItem);
+    return Items.map(eventFromItem)
+      .filter((event) => {
+        const key = timeKeyOf(event);
+        return (
+          (range.below === undefined || key < range.below) && (range.above === undefined || key > range.above)
+        );
+      })
+      .slice(0, pageSize);
+  }
+
+  async slotStates(slots: SlotRef[]): Promise<(SlotState | undefined)[]> {
+    const keys = slots.map((slot) => slotKey(slot, this.partition));
+    const items = await batchGetConsistent(this.db, this.tableName, keys, ['pk', 'sk', 'event_id']);
+    const found = new Map(items.map((item) => [`${String(item.pk)}\n${String(item.sk)}`, item]));
+    return keys.map((key) => {
+      const item = found.get(`${key.pk}\n${key.sk}`);
+      if (!item) return undefined;
+      return typeof item.event_id === 'string' ? { eventId: item.event_id } : {};
+    });
   }
 
   /** Removes the entry of a slot (the item stays, with its hidden revision, until its TTL) if `condition` holds. */
@@ -203,7 +249,7 @@ export class DynamoFeedStore implements FeedStore {
     return this.conditionally(
       new UpdateCommand({
         TableName: this.tableName,
-        Key: 'pk' in ref ? { pk: ref.pk, sk: ref.sk } : slotKey(ref),
+        Key: 'pk' in ref ? { pk: ref.pk, sk: ref.sk } : slotKey(ref, this.partition),
         UpdateExpression: `REMOVE ${ENTRY_ATTRIBUTES.map((name) => `#${name}`).join(', ')}`,
         ConditionExpression: condition,
         ExpressionAttributeNames: namesOf(ENTRY_ATTRIBUTES),
@@ -212,13 +258,112 @@ export class DynamoFeedStore implements FeedStore {
     );
   }
 
-  /** A write whose condition fails was superseded (or already applied): nothing to do. */
-  private async conditionally(command: UpdateCommand): Promise<void> {
+  private conditionally(command: UpdateCommand): Promise<void> {
+    return sendConditionally(this.db, command);
+  }
+}
+
+const LARGE_AUTHORS_KEY = { pk: keyPrefixes.feeds.largeAuthors, sk: keyPrefixes.feeds.largeAuthors };
+
+/**
+ * The large authors as one item (at most LARGE_AUTHORS_MAX of them, a few hundred bytes): a news page reads it
+ * with one consistent GetItem, and each change is one conditional UpdateItem of one author's entry in its map.
+ */
+export class DynamoLargeAuthors implements LargeAuthorRegistry {
+  constructor(
+    private readonly tableName: string = requiredEnv('FEEDS_TABLE'),
+    private readonly db: DocumentClient = documentClient(),
+  ) {}
+
+  async list(): Promise<LargeAuthor[]> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: LARGE_AUTHORS_KEY, ConsistentRead: true }),
+    );
+    const authors = (Item?.authors ?? {}) as Record<string, { ended_at?: string }>;
+    return Object.entries(authors).map(([author, listing]) =>
+      listing.ended_at === undefined ? { author } : { author, endedAt: listing.ended_at },
+    );
+  }
+
+  async enlist(author: string, max: number): Promise<boolean> {
+    // The map must exist before one of its entries can be set.
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: LARGE_AUTHORS_KEY,
+        UpdateExpression: 'SET authors = if_not_exists(authors, :none)',
+        ExpressionAttributeValues: { ':none': {} },
+      }),
+    );
     try {
-      await this.db.send(command);
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: LARGE_AUTHORS_KEY,
+          UpdateExpression: 'SET authors.#author = :listing',
+          ConditionExpression: 'attribute_exists(authors.#author) OR size(authors) < :max',
+          ExpressionAttributeNames: { '#author': author },
+          ExpressionAttributeValues: { ':listing': {}, ':max': max },
+        }),
+      );
+      return true;
     } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
     }
+  }
+
+  async end(author: string, at: string): Promise<void> {
+    await this.conditionally(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: LARGE_AUTHORS_KEY,
+        UpdateExpression: 'SET authors.#author.ended_at = :at',
+        ConditionExpression:
+          'attribute_exists(authors.#author) AND attribute_not_exists(authors.#author.ended_at)',
+        ExpressionAttributeNames: { '#author': author },
+        ExpressionAttributeValues: { ':at': at },
+      }),
+    );
+  }
+
+  async drop(author: string, endedAt: string): Promise<void> {
+    await this.conditionally(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: LARGE_AUTHORS_KEY,
+        UpdateExpression: 'REMOVE authors.#author',
+        ConditionExpression: 'authors.#author.ended_at = :ended',
+        ExpressionAttributeNames: { '#author': author },
+        ExpressionAttributeValues: { ':ended': endedAt },
+      }),
+    );
+  }
+
+  /** An erased account leaves the registry whatever its listing. */
+  async forget(author: string): Promise<void> {
+    await this.conditionally(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: LARGE_AUTHORS_KEY,
+        UpdateExpression: 'REMOVE authors.#author',
+        ConditionExpression: 'attribute_exists(authors)',
+        ExpressionAttributeNames: { '#author': author },
+      }),
+    );
+  }
+
+  private conditionally(command: UpdateCommand): Promise<void> {
+    return sendConditionally(this.db, command);
+  }
+}
+
+/** A write whose condition fails was superseded (or already applied): nothing to do. */
+async function sendConditionally(db: DocumentClient, command: UpdateCommand): Promise<void> {
+  try {
+    await db.send(command);
+  } catch (error) {
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
   }
 }
 

@@ -1,7 +1,7 @@
 import { deletePartitionChunk, documentClient, type DocumentClient } from '../aws/dynamodb.ts';
 import { requiredEnv } from '../config.ts';
 import type { ChunkOutcome, NewsErasure } from '../users/ports.ts';
-import { authorPrefix, feedPartition } from './dynamodb.ts';
+import { authorPrefix, DynamoLargeAuthors, feedPartition, timelinePartition } from './dynamodb.ts';
 
 /** Feed items deleted per chunk of a user's own news. */
 export const FEED_ITEMS_PER_CHUNK = 250;
@@ -11,7 +11,7 @@ const READERS_IN_FLIGHT = 8;
 /**
  * The feeds as an account's erasure clears them: the erased user's items in each former follower's news (every
  * slot of the author, entries and the hidden revisions alike, so that not even the name is left), and the
- * user's own news.
+ * user's own news, their timeline and their listing among the large authors.
  */
 export class FeedsErasure implements NewsErasure {
   constructor(
@@ -39,12 +39,11 @@ export class FeedsErasure implements NewsErasure {
   }
 
   async eraseChunk(username: string): Promise<ChunkOutcome> {
-    const done = await deletePartitionChunk(
-      this.db,
-      this.tableName,
-      feedPartition(username),
-      FEED_ITEMS_PER_CHUNK,
-    );
-    return done ? { done: true } : { done: false };
+    for (const partition of [feedPartition(username), timelinePartition(username)]) {
+      if (!(await deletePartitionChunk(this.db, this.tableName, partition, FEED_ITEMS_PER_CHUNK)))
+        return { done: false };
+    }
+    await new DynamoLargeAuthors(this.tableName, this.db).forget(username);
+    return { done: true };
   }
 }

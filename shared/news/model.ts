@@ -51,6 +51,12 @@ export type FeedChange = z.infer<typeof feedChangeSchema>;
 export const readerSchema = z.object({ username: z.string().min(1), since: z.string().min(1) });
 export type Reader = z.infer<typeof readerSchema>;
 
+/**
+ * Where an event stands in newest-first news: `<timestamp>#<event id>`. Unique in a feed (an id is one event), and
+ * the same in every feed that holds the event, so it positions a page across merged feeds.
+ */
+export const timeKeyOf = (event: LinkEvent) => `${event.timestamp}#${event.id}`;
+
 /** Feed entries live this long. */
 export const FEED_RETENTION_DAYS = 90;
 

@@ -33,6 +33,30 @@ export interface FollowCheck {
   followedSince(readers: string[], author: string): Promise<Map<string, string>>;
 }
 
+/** How large an author's audience is, and whom a reader follows among some authors: the social context. */
+export interface Audiences {
+  followerCount(author: string): Promise<number>;
+  /** Which of `authors` the reader follows now, and since when (a strongly consistent read). */
+  followsOf(reader: string, authors: string[]): Promise<Map<string, string>>;
+}
+
+/** An author whose events are read from their timeline; `endedAt` once they are pushed again. */
+export interface LargeAuthor {
+  author: string;
+  endedAt?: string;
+}
+
+/** The authors whose followers read their timeline at news time. */
+export interface LargeAuthorRegistry {
+  list(): Promise<LargeAuthor[]>;
+  /** Lists the author as large (again), unless `max` others are listed already: false then. */
+  enlist(author: string, max: number): Promise<boolean>;
+  /** The author is pushed again from `at` on; the listing stays while older events of theirs live. */
+  end(author: string, at: string): Promise<void>;
+  /** Forgets an author whose listing ended at `endedAt` (and not since). */
+  drop(author: string, endedAt: string): Promise<void>;
+}
+
 /** The queues between fan-out and feed writing. */
 export interface FeedQueue {
   sendFeedWrites(writes: FeedWrite[]): Promise<void>;
@@ -70,17 +94,6 @@ export interface SlotTombstone extends SlotRef {
   expiresAtEpoch: number;
 }
 
-/** Where a page of news stands: the last entry handed out, opaque to the core. */
-export interface FeedPosition {
-  time: string;
-  key: string;
-}
-
-export interface FeedEntryRead {
-  event: LinkEvent;
-  position: FeedPosition;
-}
-
 /** Per-reader feeds: each slot an item that every write moves forward only. */
 export interface FeedStore {
   /** Writes each entry unless its slot is hidden at its revision or later, or holds a higher order. */
@@ -89,6 +102,21 @@ export interface FeedStore {
   hide(tombstones: SlotTombstone[]): Promise<void>;
   /** Removes the reader's entries by the author that came under a follow begun at or before `since`. */
   removeFollowedUntil(reader: string, author: string, since: string): Promise<void>;
-  /** Entries, newest first. */
-  page(reader: string, after: FeedPosition | undefined, pageSize: number): Promise<FeedEntryRead[]>;
+  /**
+   * Events newest first whose time key (`<timestamp>#<event id>`, unique in a feed) lies strictly between
+   * `above` and `below` (either open): what the news merge reads of each source.
+   */
+  newest(reader: string, range: TimeRange, pageSize: number): Promise<LinkEvent[]>;
+  /** What each slot holds now, in the order asked (a consistent read); undefined for a slot never written. */
+  slotStates(slots: SlotRef[]): Promise<(SlotState | undefined)[]>;
+}
+
+/** A written slot: the id of the event it holds, if any (none once hidden or replaced and removed). */
+export interface SlotState {
+  eventId?: string;
+}
+
+export interface TimeRange {
+  below?: string | undefined;
+  above?: string | undefined;
 }

@@ -3,8 +3,9 @@ import { PublishedLinks } from '../links/published.ts';
 import { PageTokens } from '../pagination.ts';
 import { DynamoFollowStore } from '../social/dynamodb.ts';
 import { FollowersForNews } from '../social/followers-for-news.ts';
-import { FanOut, FeedWriter, News } from './core.ts';
-import { DynamoFeedStore } from './dynamodb.ts';
+import { config } from '../config.ts';
+import { FanOut, FeedWriter, LargeAudiences, News } from './core.ts';
+import { DynamoFeedStore, DynamoLargeAuthors, timelinePartition } from './dynamodb.ts';
 import { SqsFeedQueue } from './sqs.ts';
 
 /** The news context's cores wired to their adapters, once per cold start. */
@@ -12,15 +13,35 @@ import { SqsFeedQueue } from './sqs.ts';
 /** The social context answers who follows an author, and who still does, through its adapter for news. */
 const followers = () => new FollowersForNews(new DynamoFollowStore());
 
+/** Authors' timelines: the same table and items as readers' feeds, under partitions of their own. */
+const timelines = () => new DynamoFeedStore(undefined, undefined, timelinePartition);
+
 let fanOutInstance: FanOut | undefined;
-export const fanOut = () => (fanOutInstance ??= new FanOut(followers(), new SqsFeedQueue()));
+export const fanOut = () =>
+  (fanOutInstance ??= new FanOut(
+    followers(),
+    new SqsFeedQueue(),
+    undefined,
+    undefined,
+    new LargeAudiences(
+      timelines(),
+      new DynamoLargeAuthors(),
+      followers(),
+      config().NEWS_LARGE_AUTHOR_FOLLOWERS,
+    ),
+  ));
 
 let writerInstance: FeedWriter | undefined;
 export const feedWriter = () =>
   (writerInstance ??= new FeedWriter(new DynamoFeedStore(), new PublishedLinks(), followers()));
 
 let newsInstance: News | undefined;
-export const news = () => (newsInstance ??= new News(new DynamoFeedStore(), new PageTokens(pageTokenKey)));
+export const news = () =>
+  (newsInstance ??= new News(new DynamoFeedStore(), new PageTokens(pageTokenKey), {
+    timelines: timelines(),
+    registry: new DynamoLargeAuthors(),
+    audiences: followers(),
+  }));
 
 /** Tests install a service over in-memory stores here; undefined restores the DynamoDB wiring. */
 export function setNewsForTests(service: News | undefined): void {

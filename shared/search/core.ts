@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { NotFound } from '../errors.ts';
+import { NotFound, Unavailable } from '../errors.ts';
 import { LinkFilter, RegexBudget, type LinkFilterInput } from '../links/filter.ts';
 import type { Link } from '../links/model.ts';
 import type { PageTokens } from '../pagination.ts';
-import type { LinkSearchIndex } from './index.ts';
+import { type RankedLink, rankOrder } from './index.ts';
 import { parseQuery } from './query.ts';
-import type { LinksForSearch, SearchIndexStore, StoredIndex } from './ports.ts';
+import type { LinksForSearch, SearchIndexStore, SearchRebuilds, StoredIndex } from './ports.ts';
 
 /** A search examines at most this many ranked links per page, then hands back a token to go on from. */
 export const SEARCH_SCAN_BUDGET = 1000;
@@ -32,8 +32,16 @@ export interface SearchPage {
   nextToken: string | null;
 }
 
-/** The position a search token carries: how far into the ranked list the next page starts. */
-const searchPosition = z.object({ offset: z.number().int().min(0) });
+/**
+ * The position a search token carries: how far into the ranked list the next page starts, the version (ETag) of
+ * the index that ranked it, and the last link examined with its place in the order.
+ */
+const searchPosition = z.object({
+  offset: z.number().int().min(0),
+  etag: z.string(),
+  last: z.object({ url: z.string(), score: z.number(), createdAt: z.string() }),
+});
+type SearchPosition = z.infer<typeof searchPosition>;
 
 /**
  * Searches one user's links (`q` on GET /v1/links and GET /v1/users/{username}/links).
@@ -45,10 +53,19 @@ const searchPosition = z.object({ offset: z.number().int().min(0) });
  * still exist (and, on the public route, are still public) are shown: deletion and privacy hold whatever the
  * index's state. The listing's other filters (tag, regexes) are applied to what is read.
  *
- * Paging: the token seals the offset into the ranked list, bound to the query and filters (as the list's name)
- * and to the owner, so it cannot be replayed on another search. Between pages the index may change: a page
- * may then repeat or skip a link, which is the price of not keeping the ranked list anywhere. A page may hold
- * fewer links than asked for (dropped ones, filters, or the scan budget), and a token may lead to an empty page.
+ * Paging: the token seals the position in the ranked list, bound to the query and filters (as the list's name)
+ * and to the owner, so it cannot be replayed on another search: the offset, the ETag of the index that ranked
+ * it, and the last link examined with its score. While the index is unchanged, the next page starts at the
+ * offset of the same ranking. Once it changed, the next page starts right after that last link in the new
+ * ranking (or, if it is gone, after the place its score and date had): links added or removed between pages
+ * neither repeat nor skip the others, as long as the others keep their order (without words, newest first,
+ * always; with words, the scores move with the index's statistics, and links of close scores may swap). A page
+ * may hold fewer links than asked for (dropped ones, filters, or the scan budget), and a token may lead to an
+ * empty page.
+ *
+ * An index of an older format is rebuilt by the updater (a rebuild request, deduplicated by the queue); until
+ * it is, searches answer 503 rather than an empty list. A user without an index has no links yet, or their
+ * first changes are on their way: the search finds nothing.
  */
 export class LinkSearch {
   private readonly cache = new Map<string, StoredIndex>();
@@ -59,6 +76,7 @@ export class LinkSearch {
     private readonly pageTokens: PageTokens,
     /** Whether the user exists: the public route answers 404 for one who does not. */
     private readonly userExists: (username: string) => Promise<boolean>,
+    private readonly rebuilds: SearchRebuilds,
     private readonly clock: () => number = () => performance.now(),
   ) {}
 
@@ -66,21 +84,26 @@ export class LinkSearch {
     const query = parseQuery(request.q);
     const filter = await LinkFilter.compile(request.filter);
     const list = searchListName(request);
-    const start = request.startToken
-      ? (await this.pageTokens.open(request.startToken, list, username, searchPosition)).offset
-      : 0;
+    const from = request.startToken
+      ? await this.pageTokens.open(request.startToken, list, username, searchPosition)
+      : undefined;
     const exists = request.publicOnly ? this.userExists(username) : Promise.resolve(true);
-    const index = await this.index(username);
+    const stored = await this.index(username);
     if (!(await exists)) throw new NotFound('No such user.');
-    const ranked = index ? index.search(query, { publicOnly: request.publicOnly }) : [];
+    const ranked = stored ? stored.index.ranked(query, { publicOnly: request.publicOnly }) : [];
+    const start = from ? resume(ranked, from, stored?.etag) : 0;
 
     const budget = new RegexBudget(REGEX_TIME_BUDGET_MS, this.clock);
     const shown: Link[] = [];
     const next = async (offset: number | undefined): Promise<SearchPage> => ({
       links: shown,
       nextToken:
-        offset !== undefined && offset < ranked.length
-          ? await this.pageTokens.seal(list, username, { offset })
+        offset !== undefined && offset < ranked.length && offset > 0 && stored
+          ? await this.pageTokens.seal(list, username, {
+              offset,
+              etag: stored.etag,
+              last: ranked[offset - 1]!,
+            } satisfies SearchPosition)
           : null,
     });
     let position = start;
@@ -89,7 +112,7 @@ export class LinkSearch {
       if (examined >= SEARCH_SCAN_BUDGET || budget.exhausted) return next(position);
       // A few more than the page still needs, for links that turn out gone or filtered out.
       const wanted = Math.min(CONFIRMED_AT_ONCE, request.limit - shown.length + 5);
-      const chunk = ranked.slice(position, position + wanted);
+      const chunk = ranked.slice(position, position + wanted).map((hit) => hit.url);
       const current = new Map((await this.links.current(username, chunk)).map((link) => [link.url, link]));
       for (const url of chunk) {
         const link = current.get(url);
@@ -107,19 +130,32 @@ export class LinkSearch {
   }
 
   /** The user's index, fresh: the cached one when the store says it is unchanged. */
-  private async index(username: string): Promise<LinkSearchIndex | undefined> {
+  private async index(username: string): Promise<StoredIndex | undefined> {
     const cached = this.cache.get(username);
     const loaded = cached
       ? await this.store.loadIfChanged(username, cached.etag)
       : await this.store.load(username);
     this.cache.delete(username);
     if (loaded === undefined) return undefined;
+    if (loaded === 'outdated') {
+      await this.rebuilds.request(username);
+      throw new Unavailable('The search index of these links is being rebuilt; try again in a minute.');
+    }
     const fresh = loaded === 'unchanged' ? cached! : loaded;
     // Most recently used last; the least recently used goes first when the cache is full.
     this.cache.set(username, fresh);
     if (this.cache.size > CACHED_INDEXES) this.cache.delete(this.cache.keys().next().value!);
-    return fresh.index;
+    return fresh;
   }
+}
+
+/** Where the next page starts in the ranking: see LinkSearch's paging. */
+function resume(ranked: readonly RankedLink[], from: SearchPosition, etag: string | undefined): number {
+  if (etag === from.etag) return from.offset;
+  const last = ranked.findIndex((hit) => hit.url === from.last.url);
+  if (last !== -1) return last + 1;
+  const after = ranked.findIndex((hit) => rankOrder(from.last, hit) < 0);
+  return after === -1 ? ranked.length : after;
 }
 
 /** The token's list: the route, the query and the filters, so that a token only continues the same search. */

@@ -3,9 +3,9 @@ import type { ObjectClient } from '../aws/s3.ts';
 import { requiredEnv } from '../config.ts';
 import type { ChunkedErasure, ChunkOutcome } from '../users/ports.ts';
 import { buckets } from '../wiring.ts';
-import { indexKey, s3Client } from './s3.ts';
+import { indexKey, legacyIndexKey, s3Client } from './s3.ts';
 
-/** A user's search index as an account's erasure deletes it: one object, one call. */
+/** A user's search index as an account's erasure deletes it: its object, and the one of an older format. */
 export class SearchIndexErasure implements ChunkedErasure {
   constructor(
     private readonly bucket: string = requiredEnv(buckets.searchIndexes.envVar),
@@ -13,7 +13,8 @@ export class SearchIndexErasure implements ChunkedErasure {
   ) {}
 
   async eraseChunk(username: string): Promise<ChunkOutcome> {
-    await this.s3.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: indexKey(username) }));
+    for (const key of [indexKey(username), legacyIndexKey(username)])
+      await this.s3.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
     return { done: true };
   }
 }

@@ -1,12 +1,14 @@
-import MiniSearch, { type AsPlainObject, type Options } from 'minisearch';
+import MiniSearch, { type Options } from 'minisearch';
 import type { Link, LinkStatus } from '../links/model.ts';
 import { type LinkState, normalizeText, type Query, wordsOf } from './query.ts';
+import { readStoredForm, StoredFormMismatch, writeStoredForm } from './stored-form.ts';
 
 /**
  * One user's search index over their links, on MiniSearch (BM25 over an in-memory radix tree): a word, prefix
  * or phrase is a lookup in MiniSearch, the filters are predicates over each link's stored fields, and the
- * query's tree (and, or, not) is evaluated over both here. Pure: no AWS, no clock; the caller stores toJSON()
- * where it likes and keeps the index fresh (upsert, remove, setText) from the links stream and the checker.
+ * query's tree (and, or, not) is evaluated over both here. Pure: no AWS, no clock; the caller stores toBytes()
+ * (stored-form.ts: a form that loads without decoding the postings) where it likes and keeps the index fresh
+ * (upsert, remove, setText) from the links stream and the checker.
  *
  * What each link keeps in the index: its stored fields are the fields of the filters and each short text field
  * (title, description, tags, URL words) as its normalized words joined by spaces, which phrases are checked
@@ -14,7 +16,7 @@ import { type LinkState, normalizeText, type Query, wordsOf } from './query.ts';
  * and loading it is the cold search's cost. So a phrase counts as found in the page text when all of its words
  * are in that text (a lookup of the index's own terms), not necessarily side by side; in the other fields it
  * must be exact. Since the text is not kept, a link leaves the index by MiniSearch's discard, which needs only
- * its id; the terms it leaves behind are ignored by searches and swept by compact() before the index is saved.
+ * its id; the terms it leaves behind are ignored by searches and dropped when the index is written (toBytes).
  * The page text is cut at MAX_TEXT_LENGTH.
  */
 
@@ -25,7 +27,7 @@ export const MAX_TEXT_LENGTH = 100 * 1024;
  * The version of what toJSON writes: bump it whenever the fields, the tokenization or the normalization
  * change, so that an index written before is rebuilt rather than searched with other rules.
  */
-export const INDEX_FORMAT = 2;
+export const INDEX_FORMAT = 3;
 
 /** What the index needs of a link. */
 export type SearchableLink = Pick<
@@ -82,23 +84,30 @@ const OPTIONS: Options<IndexedLink> = {
   // normalized words.
   tokenize: (text, field) => (field === 'tags' ? wordsOf(text) : text.split(' ')),
   processTerm: (term) => term || null,
-  // Links are discarded (their text is not kept to remove them with); compact() vacuums before a save, rather
-  // than a timer in the background that a Lambda invocation may freeze halfway.
+  // Links are discarded (their text is not kept to remove them with); writing the index drops what they left,
+  // rather than a vacuum on a timer in the background that a Lambda invocation may freeze halfway.
   autoVacuum: false,
   searchOptions: { boost: BOOST },
 };
 
-/** The serialized index was written in another format (INDEX_FORMAT) and must be rebuilt from the links. */
+/** The stored index was written in another format (INDEX_FORMAT) and must be rebuilt from the links. */
 export class IndexFormatMismatch extends Error {
-  constructor(found: unknown) {
+  constructor(readonly found: number | undefined) {
     super(`search index format ${String(found)}, expected ${INDEX_FORMAT}`);
     this.name = 'IndexFormatMismatch';
   }
 }
 
-interface SerializedIndex {
-  format: number;
-  index: AsPlainObject;
+/** A link found, with what places it in the order of results. */
+export interface RankedLink {
+  url: string;
+  score: number;
+  createdAt: string;
+}
+
+/** The order of results: best score first, ties newest first, then by URL. */
+export function rankOrder(a: RankedLink, b: RankedLink): number {
+  return b.score - a.score || compare(b.createdAt, a.createdAt) || compare(a.url, b.url);
 }
 
 export interface SearchOptions {
@@ -113,17 +122,32 @@ export class LinkSearchIndex {
     return new LinkSearchIndex(new MiniSearch(OPTIONS));
   }
 
-  /** Loads what toJSON wrote; throws IndexFormatMismatch if it was written in another format. */
-  static fromJSON(json: string): LinkSearchIndex {
-    const serialized = JSON.parse(json) as Partial<SerializedIndex>;
-    if (serialized.format !== INDEX_FORMAT || !serialized.index)
-      throw new IndexFormatMismatch(serialized.format);
-    return new LinkSearchIndex(MiniSearch.loadJS(serialized.index, OPTIONS));
+  /**
+   * Loads what toBytes wrote, each term's postings decoded when a search first reads them; throws
+   * IndexFormatMismatch if it was written in another format (or by an older version, as JSON).
+   */
+  static fromBytes(bytes: Uint8Array): LinkSearchIndex {
+    try {
+      return new LinkSearchIndex(readStoredForm(bytes, INDEX_FORMAT, OPTIONS));
+    } catch (error) {
+      if (error instanceof StoredFormMismatch) throw new IndexFormatMismatch(error.found);
+      throw error;
+    }
   }
 
-  toJSON(): string {
-    const serialized: SerializedIndex = { format: INDEX_FORMAT, index: this.engine.toJSON() };
-    return JSON.stringify(serialized);
+  /** The index in its stored form, without what removed and replaced links left behind. */
+  toBytes(): Uint8Array {
+    return writeStoredForm(this.engine, INDEX_FORMAT);
+  }
+
+  /** MiniSearch's own serialization, the stored form of INDEX_FORMAT 2 (the benchmark compares the two). */
+  toMiniSearchJSON(): string {
+    return JSON.stringify(this.engine);
+  }
+
+  /** Loads what toMiniSearchJSON wrote (the benchmark's comparison). */
+  static fromMiniSearchJSON(json: string): LinkSearchIndex {
+    return new LinkSearchIndex(MiniSearch.loadJSON(json, OPTIONS));
   }
 
   get size(): number {
@@ -165,23 +189,18 @@ export class LinkSearchIndex {
   }
 
   /**
-   * Sweeps what removed and replaced links left in the inverted index. Call it before toJSON: a saved index must
-   * carry no dead terms, because MiniSearch also sweeps them lazily while it searches, which would change the
-   * scores (each term's document count) from one search to the next, and so the order that pages rely on.
-   */
-  async compact(): Promise<void> {
-    if (this.engine.dirtCount > 0)
-      await this.engine.vacuum({ batchSize: Number.MAX_SAFE_INTEGER, batchWait: 0 });
-  }
-
-  /**
    * The URLs of the links that match, best match first when the query has words to match (a link's score is
    * the sum of its words' BM25 scores, field boosts included), else newest first; ties newest first, then by URL.
    */
   search(query: Query, options: SearchOptions): string[] {
+    return this.ranked(query, options).map((hit) => hit.url);
+  }
+
+  /** As search, with each link's place in the order: its score and created_at. */
+  ranked(query: Query, options: SearchOptions): RankedLink[] {
     const lookups = new Lookups(this.engine);
     const ranked = hasPositiveWords(query);
-    const hits: { url: string; score: number; createdAt: string }[] = [];
+    const hits: RankedLink[] = [];
     for (const url of candidates(query, lookups) ?? this.allUrls()) {
       const link = this.engine.getStoredFields(url) as StoredLink | undefined;
       if (!link || (options.publicOnly && link.private)) continue;
@@ -189,8 +208,8 @@ export class LinkSearchIndex {
       if (score === undefined) continue;
       hits.push({ url, score: ranked ? score : 0, createdAt: link.created_at });
     }
-    hits.sort((a, b) => b.score - a.score || compare(b.createdAt, a.createdAt) || compare(a.url, b.url));
-    return hits.map((hit) => hit.url);
+    hits.sort(rankOrder);
+    return hits;
   }
 
   private stored(url: string): StoredLink | undefined {

@@ -11,12 +11,17 @@ export interface StoredIndex {
 
 /** One durable index per user. */
 export interface SearchIndexStore {
-  /** The user's index; undefined when there is none, or it was written in another format (rebuild it). */
-  load(username: string): Promise<StoredIndex | undefined>;
+  /** The user's index; undefined when there is none, 'outdated' when it was written in another format. */
+  load(username: string): Promise<StoredIndex | 'outdated' | undefined>;
   /** As load, but 'unchanged' (and nothing downloaded) when the stored index still has this ETag. */
-  loadIfChanged(username: string, etag: string): Promise<StoredIndex | 'unchanged' | undefined>;
+  loadIfChanged(username: string, etag: string): Promise<StoredIndex | 'unchanged' | 'outdated' | undefined>;
   save(username: string, index: LinkSearchIndex): Promise<void>;
   remove(username: string): Promise<void>;
+}
+
+/** Asks for a user's index to be built anew from their links, by the one writer of that user's index. */
+export interface SearchRebuilds {
+  request(username: string): Promise<void>;
 }
 
 /** The readable text of each link's latest page snapshot, which the link checker keeps. */

@@ -1,26 +1,27 @@
 import { DeleteObjectCommand, GetObjectCommand, NoSuchKey, PutObjectCommand } from '@aws-sdk/client-s3';
-import { promisify } from 'node:util';
-import { gunzip as gunzipCallback, gzip as gzipCallback } from 'node:zlib';
 import { objectClient, type ObjectClient } from '../aws/s3.ts';
 import { requiredEnv } from '../config.ts';
 import { buckets } from '../wiring.ts';
 import { IndexFormatMismatch, LinkSearchIndex } from './index.ts';
 import type { SearchIndexStore, StoredIndex } from './ports.ts';
 
-const gzip = promisify(gzipCallback);
-const gunzip = promisify(gunzipCallback);
-
 /** The search index store's S3 client. */
 export const s3Client = () => objectClient('The search index store');
 
-/** `indexes/<username>.json.gz`: usernames are `[a-z0-9-]`, so nobody's key is a prefix of another's. */
-export const indexKey = (username: string) => `${buckets.searchIndexes.keyPrefix}${username}.json.gz`;
+/** `indexes/<username>.idx`: usernames are `[a-z0-9-]`, so nobody's key is a prefix of another's. */
+export const indexKey = (username: string) => `${buckets.searchIndexes.keyPrefix}${username}.idx`;
 
 /**
- * Each user's index as one gzip-compressed JSON object (LinkSearchIndex.toJSON; the words compress about
- * fivefold). Stored as plain bytes, without Content-Encoding, so that no client inflates it on the way. A
- * search's freshness check is a conditional GET (If-None-Match with the ETag it holds): 304 and nothing
- * downloaded while the index is unchanged.
+ * Where indexes of format 2 and before were kept (gzip-compressed JSON): nothing reads them any more; the
+ * backfill (scripts/backfill-search.ts) and an account's erasure delete them.
+ */
+export const legacyIndexKey = (username: string) => `${buckets.searchIndexes.keyPrefix}${username}.json.gz`;
+
+/**
+ * Each user's index as one object in its stored form (LinkSearchIndex.toBytes, stored-form.ts), uncompressed:
+ * its postings are varints already, gzip would halve them at the cost of decompressing on every cold load,
+ * about what the larger GET costs. A search's freshness check is a conditional GET (If-None-Match with the
+ * ETag it holds): 304 and nothing downloaded while the index is unchanged.
  */
 export class S3SearchIndexStore implements SearchIndexStore {
   constructor(
@@ -28,11 +29,11 @@ export class S3SearchIndexStore implements SearchIndexStore {
     private readonly s3: ObjectClient = s3Client(),
   ) {}
 
-  load(username: string): Promise<StoredIndex | undefined> {
-    return this.get(username, undefined) as Promise<StoredIndex | undefined>;
+  load(username: string): Promise<StoredIndex | 'outdated' | undefined> {
+    return this.get(username, undefined) as Promise<StoredIndex | 'outdated' | undefined>;
   }
 
-  loadIfChanged(username: string, etag: string): Promise<StoredIndex | 'unchanged' | undefined> {
+  loadIfChanged(username: string, etag: string): Promise<StoredIndex | 'unchanged' | 'outdated' | undefined> {
     return this.get(username, etag);
   }
 
@@ -41,8 +42,8 @@ export class S3SearchIndexStore implements SearchIndexStore {
       new PutObjectCommand({
         Bucket: this.bucket,
         Key: indexKey(username),
-        Body: await gzip(index.toJSON()),
-        ContentType: 'application/gzip',
+        Body: index.toBytes(),
+        ContentType: 'application/octet-stream',
       }),
     );
   }
@@ -54,7 +55,7 @@ export class S3SearchIndexStore implements SearchIndexStore {
   private async get(
     username: string,
     etag: string | undefined,
-  ): Promise<StoredIndex | 'unchanged' | undefined> {
+  ): Promise<StoredIndex | 'unchanged' | 'outdated' | undefined> {
     let body: Uint8Array;
     let current: string;
     try {
@@ -69,9 +70,9 @@ export class S3SearchIndexStore implements SearchIndexStore {
       throw error;
     }
     try {
-      return { index: LinkSearchIndex.fromJSON((await gunzip(body)).toString('utf8')), etag: current };
+      return { index: LinkSearchIndex.fromBytes(body), etag: current };
     } catch (error) {
-      if (error instanceof IndexFormatMismatch) return undefined;
+      if (error instanceof IndexFormatMismatch) return 'outdated';
       throw error;
     }
   }

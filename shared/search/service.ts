@@ -34,6 +34,7 @@ export function linkSearch(): LinkSearch {
       linksForSearch(),
       new PageTokens(pageTokenKey),
       async (username) => (await authors.find(username)) !== undefined,
+      searchUpdates(),
     );
   }
   return search;

@@ -14,7 +14,8 @@ const TEXT_READS_AT_ONCE = 32;
  *   (the index does not keep texts, so each upsert reads it again: an edit keeps its text, a check brings it).
  * - Only the last change of each link in a batch matters: earlier ones are skipped.
  * - A user without a stored index (new, from before search existed, or an index of an older format) gets one
- *   built from all their links as they are now, which already includes every change of the batch.
+ *   built from all their links as they are now, which already includes every change of the batch. A rebuild
+ *   request is a batch without changes.
  * - An index left empty is deleted rather than written, so that the removals that follow an account's erasure
  *   do not bring back an object the erasure deleted.
  * One writer per user at a time is the queue's doing (FIFO, one message group per user); nothing here locks.
@@ -26,9 +27,15 @@ export class SearchIndexUpdater {
     private readonly links: LinksForSearch,
   ) {}
 
-  /** Applies one user's changes, in order. */
+  /**
+   * Applies one user's changes, in order; with none, builds the user's index if it is missing or of an older
+   * format (a rebuild request, from a search or the backfill).
+   */
   async apply(username: string, updates: readonly SearchUpdate[]): Promise<void> {
-    const stored = await this.store.load(username);
+    const loaded = await this.store.load(username);
+    const stored = loaded === 'outdated' ? undefined : loaded;
+    // A request to rebuild (no updates) of an index that is there, in the current format: nothing to do.
+    if (stored && updates.length === 0) return;
     const index = stored ? stored.index : await this.build(username);
     if (stored) {
       for (const update of lastChangeOfEachLink(updates)) {
@@ -40,7 +47,6 @@ export class SearchIndexUpdater {
       await this.store.remove(username);
       return;
     }
-    await index.compact();
     await this.store.save(username, index);
   }
 

@@ -12,6 +12,7 @@
  * | a user's counts                     | pk = USER#<username>, sk = COUNTERS                                |
  * | an erased user's counters go        | Delete pk = USER#<username>, sk = COUNTERS                         |
  * | since when do readers follow B      | BatchGetItem of their edges, consistent, 100 keys per call          |
+ * | since when does A follow B1..Bn     | the same, of A's edges to them                                     |
  *
  * Item shapes:
  * - edge: { pk: USER#<follower>, sk: FOLLOWS#<followed>, follower, followed, since,
@@ -145,9 +146,17 @@ export class DynamoFollowStore implements FollowStore {
     return new Map(items.map((item) => [item.follower as string, item.since as string]));
   }
 
+  /** Which of `followed` the follower follows now, with the time each follow began (strongly consistent). */
+  async followsOf(follower: string, followed: string[]): Promise<Map<string, string>> {
+    const keys = [...new Set(followed)].map((author) => edgeKey(follower, author));
+    const items = await batchGetConsistent(this.db, this.tableName, keys, ['followed', 'since']);
+    return new Map(items.map((item) => [item.followed as string, item.since as string]));
+  }
+
   async counts(username: string): Promise<FollowCounts> {
     const { Item } = await this.db.send(
-      new GetCommand({ TableName: this.tableName, Key: countersKey(username) }),
+      // Consistent: the fan-out decides by it whether anybody, and how large an audience, follows the author.
+      new GetCommand({ TableName: this.tableName, Key: countersKey(username), ConsistentRead: true }),
     );
     return {
       followers: Math.max(0, Number(Item?.followers_count ?? 0)),

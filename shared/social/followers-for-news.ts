@@ -1,16 +1,18 @@
-import type { FollowCheck, FollowerDirectory } from '../news/ports.ts';
+import type { Audiences, FollowCheck, FollowerDirectory } from '../news/ports.ts';
 import type { Reader } from '../news/model.ts';
 import type { FollowPosition } from './model.ts';
 import type { DynamoFollowStore } from './dynamodb.ts';
 
 /** What the news context reads of the social graph: an author's followers, and who follows them now. */
-export type FollowReads = Pick<DynamoFollowStore, 'followers' | 'followedSince'>;
+export type FollowReads = Pick<DynamoFollowStore, 'followers' | 'followedSince' | 'followsOf' | 'counts'>;
 
 /**
  * The social graph as the news context asks for it: a page of an author's followers as readers (the fan-out),
- * and which readers still follow an author, since when (the feed writer's check after each write).
+ * which readers still follow an author, since when (the feed writer's check after each write), how many follow
+ * an author (the counters item, which decides whether they are large) and which large authors a reader follows
+ * (their news page).
  */
-export class FollowersForNews implements FollowerDirectory, FollowCheck {
+export class FollowersForNews implements FollowerDirectory, FollowCheck, Audiences {
   constructor(private readonly follows: FollowReads) {}
 
   async followers(
@@ -28,5 +30,13 @@ export class FollowersForNews implements FollowerDirectory, FollowCheck {
 
   followedSince(readers: string[], author: string): Promise<Map<string, string>> {
     return this.follows.followedSince(readers, author);
+  }
+
+  async followerCount(author: string): Promise<number> {
+    return (await this.follows.counts(author)).followers;
+  }
+
+  followsOf(reader: string, authors: string[]): Promise<Map<string, string>> {
+    return this.follows.followsOf(reader, authors);
   }
 }

@@ -14,8 +14,10 @@
  * | list a user's credentials             | Query pk = USER#<username>, begins_with(sk, TOKEN#), consistent|
  * |                                       | then BatchGetItem of their lookup items (last_used_at)         |
  * | find one of them by id                | pk = USER#<username>, sk = TOKEN#<token id> (consistent read)  |
- * | end a credential                      | TransactWriteItems: Delete lookup item + Delete list item      |
- * | end all of a user's credentials       | the listing, then BatchWriteItem deletes of both items of each |
+ * | end a credential                      | TransactWriteItems: Delete lookup item + Delete list item +    |
+ * |                                       | Update the user's rate item SET credentials_mark = <random>    |
+ * | end all of a user's credentials       | the listing, then BatchWriteItem deletes of both items of each,|
+ * |                                       | then the same mark change (also in a login that ends sessions) |
  * | note a credential's use (1/minute)    | Update lookup item SET last_used_at if attribute_exists(pk)    |
  * |                                       | AND (attribute_not_exists(last_used_at) OR last_used_at < :m)  |
  * | which user a GitHub account is        | pk = GITHUB#<github id>, sk = IDENTITY (consistent read)       |
@@ -38,8 +40,9 @@
  * - credential, two items written and deleted together (one transaction), so that a user's credentials can be
  *   listed and each one found by its secret:
  *   - lookup item: { pk: SESSION#<sha256(token)>, sk: SESSION, username, token_id, scope, name, created_at,
- *     expires_at, expires_at_epoch?, last_used_at? }: what the gate reads on every request (one consistent
- *     GetItem). scope is `session` (a login) or `read`, `write`, `feed` (a personal token); expires_at is null
+ *     expires_at, expires_at_epoch?, last_used_at? }: what the gate reads on a credential's first request to
+ *     an instance (one consistent GetItem); after that the instance charges the user's rate item on condition
+ *     of the user's credentials mark, which every end of a credential changes (shared/http/admission.ts). scope is `session` (a login) or `read`, `write`, `feed` (a personal token); expires_at is null
  *     (and expires_at_epoch absent) for a personal token without expiry. expires_at_epoch is the TTL attribute,
  *     so DynamoDB removes expired credentials by itself; expiry is still checked on every read, since TTL
  *     deletion can lag by days. last_used_at is written at most once a minute per credential (a conditional
@@ -87,7 +90,11 @@ import type {
 } from './ports.ts';
 import { requiredEnv } from '../config.ts';
 import { keyPrefixes } from '../keys.ts';
+import { CREDENTIALS_MARK, rateItemKey, rateKeyForUser } from '../rate-keys.ts';
+import { randomBytes } from 'node:crypto';
 
+/** A mark written alone (no rate item yet) is kept this long; the limiter's writes set its TTL afterwards. */
+const MARK_KEPT_SECONDS = 24 * 60 * 60;
 const PROFILE = 'PROFILE';
 const SESSION = 'SESSION';
 const TOKEN = 'TOKEN#';
@@ -229,6 +236,7 @@ export class DynamoCredentialStore implements CredentialStore {
           ...ended.flatMap((old) =>
             this.keysOf(old).map((Key) => ({ Delete: { TableName: this.tableName, Key } })),
           ),
+          ...(ended.length > 0 ? [{ Update: this.markChange(credential.username) }] : []),
         ],
       }),
     );
@@ -294,23 +302,47 @@ export class DynamoCredentialStore implements CredentialStore {
 
   async delete(credentials: readonly Credential[]): Promise<void> {
     if (credentials.length === 1) {
-      // One credential: both items at once, so that it is never half there.
+      // One credential: both items and the mark at once, so that it is never half there.
+      const credential = credentials[0]!;
       await transact(
         this.db,
         new TransactWriteCommand({
-          TransactItems: this.keysOf(credentials[0]!).map((Key) => ({
-            Delete: { TableName: this.tableName, Key },
-          })),
+          TransactItems: [
+            ...this.keysOf(credential).map((Key) => ({ Delete: { TableName: this.tableName, Key } })),
+            { Update: this.markChange(credential.username) },
+          ],
         }),
       );
       return;
     }
-    // Many (logout everywhere, the account's deletion): in batches; the lookup items go with their list items.
+    // Many (logout everywhere, the account's deletion): in batches; the lookup items go with their list items,
+    // and the marks change after them, so that a gate that reads a new mark finds the credentials gone.
     await batchDelete(
       this.db,
       this.tableName,
       credentials.flatMap((credential) => this.keysOf(credential)),
     );
+    for (const username of new Set(credentials.map((credential) => credential.username))) {
+      await this.db.send(new UpdateCommand(this.markChange(username)));
+    }
+  }
+
+  /**
+   * A new random credentials mark on the user's rate item: every gate that remembered one of the user's
+   * credentials under the old mark looks it up again (shared/http/admission.ts). The item gets a TTL if it has
+   * none (a lone mark matters only while gates remember it; a removed one matches no remembered mark).
+   */
+  private markChange(username: string) {
+    return {
+      TableName: this.tableName,
+      Key: rateItemKey(rateKeyForUser(username)),
+      UpdateExpression: 'SET #mark = :mark, #expires = if_not_exists(#expires, :expires)',
+      ExpressionAttributeNames: { '#mark': CREDENTIALS_MARK, '#expires': 'expires_at_epoch' },
+      ExpressionAttributeValues: {
+        ':mark': randomBytes(12).toString('base64url'),
+        ':expires': Math.ceil(Date.now() / 1000) + MARK_KEPT_SECONDS,
+      },
+    };
   }
 
   async markUsed(tokenHash: string, at: string, notBefore: string): Promise<void> {

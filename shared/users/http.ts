@@ -1,8 +1,8 @@
-import type { z } from 'zod';
-import { escapeHtml, pageSecurityHeaders } from '../http/page-security.ts';
-import type { tokenResponse } from './schemas.ts';
+import { sessionCookie } from '../http/browser-session.ts';
+import type { HttpRequest } from '../http/request.ts';
+import type { IssuedToken } from './sessions.ts';
 
-/** HTTP details of the login routes: the state cookie, content negotiation, and the page that shows a token. */
+/** HTTP details of the login routes: the state cookie, content negotiation, and the session cookie they set. */
 
 export const STATE_COOKIE = 'delinkcious_oauth_state';
 /** The cookie goes back only to /login and /login/authorized. */
@@ -51,35 +51,7 @@ export function prefersHtml(accept: string | undefined): boolean {
   return qualityOf('text/html') > qualityOf('application/json');
 }
 
-const TOKEN_PAGE_STYLE = `
-body { font-family: system-ui, sans-serif; max-width: 46rem; margin: 3rem auto; padding: 0 1rem; line-height: 1.5; }
-code, pre { font-family: ui-monospace, monospace; }
-pre { background: #f4f4f4; padding: 1rem; overflow-wrap: anywhere; white-space: pre-wrap; user-select: all; }
-`;
-
-/** Content-Security-Policy of the token page: its own style block, nothing else (no script, no images, no requests). */
-export const PAGE_SECURITY = pageSecurityHeaders({ styles: [TOKEN_PAGE_STYLE] });
-
-/** The same facts as the JSON answer, on a page from which a person can copy the token. */
-export function tokenPage(token: z.infer<typeof tokenResponse>): string {
-  const e = escapeHtml;
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>Delinkcious: logged in</title>
-<style>${TOKEN_PAGE_STYLE}</style>
-</head>
-<body>
-<h1>Logged in as ${e(token.user.username)}</h1>
-<p>Your Delinkcious access token (a ${e(token.token_type)} token), valid until <time datetime="${e(token.expires_at)}">${e(token.expires_at)}</time>:</p>
-<pre id="access-token">${e(token.access_token)}</pre>
-<p>Send it with every request:</p>
-<pre>Authorization: Bearer ${e(token.access_token)}</pre>
-<p>Keep it secret. <code>POST /logout</code> with it revokes it.</p>
-</body>
-</html>
-`;
+/** The session cookie of a browser that just signed in, living as long as the session itself. */
+export function signedInCookie(request: HttpRequest, issued: IssuedToken, now: Date = new Date()): string {
+  return sessionCookie(request, issued.accessToken, (Date.parse(issued.expiresAt) - now.getTime()) / 1000);
 }

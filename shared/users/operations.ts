@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import { answer, bodyOf, failure, json, type Operations } from '../http/openapi-operation.ts';
+import { SESSION_COOKIES } from '../http/browser-session.ts';
+import { FOREIGN_ORIGIN, answer, bodyOf, failure, json, type Operations } from '../http/openapi-operation.ts';
 import {
   createdTokenResponse,
   createTokenRequest,
@@ -15,24 +16,48 @@ import {
 } from './schemas.ts';
 import { MAX_PERSONAL_TOKENS } from './tokens.ts';
 
+/** A `Set-Cookie` of the browser session (shared/http/browser-session.ts). */
+function sessionCookieHeader(description: string) {
+  return z.string().meta({
+    description:
+      `${description} \`${SESSION_COOKIES.https}\` over HTTPS (Secure), \`${SESSION_COOKIES.http}\` over http; ` +
+      'HttpOnly, SameSite=Lax, Path=/.',
+  });
+}
+
 /** The OpenAPI descriptions of the users context's routes: login, tokens and profiles. */
 export const userOperations = {
   devLogin: {
     summary: 'Issue a token without GitHub (local runtime only)',
     description:
       'Registers the user on first use and issues an access token, with no GitHub app and no network. ' +
-      'It does not exist on a deployed stack.',
+      "A request from the service's own pages (an `Origin` of this service, or `X-Requested-With` without " +
+      "one: the web client's sign-in form) also gets the session as the HttpOnly session cookie. It does not " +
+      'exist on a deployed stack (there, `GET /dev/login` is a 404; locally a 405).',
     requestBody: bodyOf(devLoginRequest),
-    responses: { '200': answer('Token issued', { content: json(tokenResponse) }) },
+    responses: {
+      '200': answer('Token issued', {
+        content: json(tokenResponse),
+        headers: {
+          'Set-Cookie': sessionCookieHeader('The session cookie, for a request from this origin.').optional(),
+        },
+      }),
+    },
   },
   logout: {
     summary: "Revoke the presented access token, or all of the caller's",
     description:
       'The token is dead at once: the same token then gets 401. `GET` works too, for the original clients. ' +
       'With `?everywhere=true`, every login session and personal token of the caller ends at once. Any valid ' +
-      'token may end itself, whatever its scope.',
+      'token may end itself, whatever its scope. A browser signed in by the session cookie gets it cleared; ' +
+      "such a request must come from the service's own pages, by `GET` too.",
     query: logoutQuery,
-    responses: { '204': answer('Revoked') },
+    responses: {
+      '204': answer('Revoked', {
+        headers: { 'Set-Cookie': sessionCookieHeader('Clears the session cookie.') },
+      }),
+      '403': failure(FOREIGN_ORIGIN),
+    },
   },
   deleteAccount: {
     summary: "Delete the caller's account and everything of it",
@@ -95,22 +120,27 @@ export const userOperations = {
     },
   },
   loginCallback: {
-    summary: "GitHub's redirect back: issue an access token",
+    summary: "GitHub's redirect back: sign the browser in, or issue an access token",
     description:
       'The `state` must equal the state cookie and be unused and under 10 minutes old. The code is exchanged, ' +
       "GitHub's user and primary verified email are read, the user is registered on first login (username: the " +
       "GitHub login, lower-cased; GitHub's numeric id keeps a renamed account the same user) and a token is issued. " +
-      'With `Accept: text/html`, the same facts come as a page. When the user declines, GitHub sends `error` ' +
-      'instead of `code`: that request is answered 401.',
+      'A browser (`Accept` preferring `text/html`) gets the session as the HttpOnly session cookie and a 302 into ' +
+      'the web client (`/`); any other client gets the token as JSON. When the user declines, GitHub sends ' +
+      '`error` instead of `code`: that request is answered 401.',
     query: loginCallbackQuery,
     responses: {
-      '200': answer('Logged in', {
-        content: {
-          'application/json': { schema: tokenResponse },
-          'text/html': { schema: z.string().meta({ description: 'A page showing the token' }) },
-        },
+      '200': answer('Logged in: the token, for clients that are not browsers', {
+        content: json(tokenResponse),
         headers: {
           'Set-Cookie': z.string().meta({ description: 'Clears the state cookie.' }),
+          'Cache-Control': z.literal('no-store'),
+        },
+      }),
+      '302': answer('A browser signed in: on into the web client', {
+        headers: {
+          Location: z.literal('/'),
+          'Set-Cookie': sessionCookieHeader('Clears the state cookie and sets the session cookie.'),
           'Cache-Control': z.literal('no-store'),
         },
       }),

@@ -41,6 +41,8 @@ export interface Authenticated {
   username: string;
   scope: CredentialScope;
   tokenId: string;
+  /** When the credential expires; null for a personal token without expiry. */
+  expiresAt: string | null;
   /** Notes this use, at most once a minute per credential; the gate runs it beside the rate limiter. */
   recordUse(): Promise<void>;
 }
@@ -105,6 +107,7 @@ export class Sessions {
       username: credential.username,
       scope: credential.scope,
       tokenId: credential.token_id,
+      expiresAt: credential.expires_at,
       recordUse: () => this.recordUse(credential),
     };
   }

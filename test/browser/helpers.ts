@@ -22,19 +22,35 @@ export const PHONE = { width: 375, height: 740 };
 /** How long a step may wait for the page; generous for a loaded machine, well under the test's own timeout. */
 const STEP_TIMEOUT_MS = 15_000;
 
+/** The test file's runtime, serving the built web client beside the API; its URL once it has started. */
+export function useClientRuntime(): { url: () => string } {
+  let runtime: Runtime | undefined;
+  beforeAll(async () => {
+    runtime = await startTestRuntime({ webClientBuild: WEB_CLIENT_BUILD });
+  });
+  afterAll(async () => {
+    await runtime?.stop();
+  });
+  return {
+    url: () => {
+      if (!runtime) throw new Error('The runtime starts before the first test.');
+      return runtime.url;
+    },
+  };
+}
+
 /**
- * The test file's runtime, serving the built web client, and one Chromium; each test gets a fresh browser
- * context (its own sessionStorage) on a phone-sized screen. A missing Chromium fails the file: a browser test
- * that skipped would prove nothing, and CI installs it (.ci/run).
+ * The test file's runtime (useClientRuntime) and one Chromium; each test gets a fresh browser context (its own
+ * sessionStorage) on a phone-sized screen. A missing Chromium fails the file: a browser test that skipped would
+ * prove nothing, and CI installs it (.ci/run).
  */
 export function useBrowserRuntime() {
-  let runtime: Runtime | undefined;
+  const { url } = useClientRuntime();
   let browser: Browser | undefined;
   const contexts: BrowserContext[] = [];
   beforeAll(async () => {
     if (!existsSync(CHROMIUM))
       throw new Error(`Chromium is missing at ${CHROMIUM}: install it with apt-get install -y chromium.`);
-    runtime = await startTestRuntime({ webClientBuild: WEB_CLIENT_BUILD });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   });
   afterEach(async () => {
@@ -42,12 +58,7 @@ export function useBrowserRuntime() {
   });
   afterAll(async () => {
     await browser?.close();
-    await runtime?.stop();
   });
-  const url = (): string => {
-    if (!runtime) throw new Error('The runtime starts before the first test.');
-    return runtime.url;
-  };
   return {
     url,
     /** A new page in a context of its own, at `path` of the client. */
@@ -61,6 +72,27 @@ export function useBrowserRuntime() {
       return page;
     },
   };
+}
+
+/** A login token for `username` from the local runtime's dev login, without the browser. */
+export async function devLoginToken(base: string, username: string): Promise<string> {
+  const login = await fetch(`${base}/dev/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username }),
+  });
+  return ((await login.json()) as { access_token: string }).access_token;
+}
+
+/**
+ * The token of the page's browser session, read from its HttpOnly cookie as only the browser itself can (no script
+ * of the page sees it): to prepare data or call the API directly as the reader, or end the session behind its back.
+ */
+export async function tokenOf(page: Page): Promise<string> {
+  const cookies = await page.context().cookies();
+  const session = cookies.find((cookie) => cookie.name === 'delinkcious_session');
+  if (!session) throw new Error('not signed in: no session cookie');
+  return decodeURIComponent(session.value);
 }
 
 /** The screen's main heading, once it shows. */

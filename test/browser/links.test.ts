@@ -3,10 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { toLinkResponse } from '../../shared/links/schemas.ts';
 import { aLink } from '../support/builders.ts';
 import {
+  devLoginToken,
   expectNoSeriousAccessibilityViolations,
   expectNoSidewaysScroll,
   screenTitle,
   signInWithForm,
+  tokenOf,
   useBrowserRuntime,
 } from './helpers.ts';
 
@@ -47,13 +49,48 @@ describe('signing in', () => {
     await expectNoSeriousAccessibilityViolations(page);
   });
 
-  it('given an access token (as the GitHub sign-in page shows one), when pasted, then the reader is signed in as its owner', async () => {
-    const login = await fetch(`${client.url()}/dev/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'pasted' }),
+  it('given the dev form, when it signs in, then the session is an HttpOnly cookie: no token in sessionStorage, a reload stays signed in, and Sign out ends it', async () => {
+    const page = await client.open('/');
+    const username = await signInWithForm(page, 'cookie');
+
+    const [cookie] = (await page.context().cookies()).filter((c) => c.name === 'delinkcious_session');
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/' });
+    expect(await page.evaluate(() => JSON.stringify(sessionStorage))).toBe('{}');
+    expect(await page.evaluate('document.cookie')).toBe('');
+
+    await page.reload();
+    await screenTitle(page, 'My links');
+    const token = await tokenOf(page);
+
+    await page.getByRole('button', { name: `Sign out ${username}` }).click();
+    await screenTitle(page, 'Sign in');
+    expect((await page.context().cookies()).map((c) => c.name)).not.toContain('delinkcious_session');
+    const afterSignOut = await fetch(`${client.url()}/v1/me`, {
+      headers: { authorization: `Bearer ${token}` },
     });
-    const { access_token: token } = (await login.json()) as { access_token: string };
+    expect(afterSignOut.status).toBe(401);
+    await page.goto(`${client.url()}/`);
+    await screenTitle(page, 'Sign in');
+  });
+
+  it('given a service without the local sign-in (a deployed stack: /dev/login is 404), then the sign-in screen offers no username form', async () => {
+    const page = await client.open('/sign-in');
+    await page.route('**/dev/login', (route) =>
+      route.fulfill({
+        status: 404,
+        contentType: 'application/json',
+        body: '{"error":{"code":"not_found","message":"No route."}}',
+      }),
+    );
+    await page.reload();
+
+    await screenTitle(page, 'Sign in');
+    await page.getByLabel('Access token').waitFor();
+    expect(await page.getByLabel('Username').count()).toBe(0);
+  });
+
+  it('given a personal token, when pasted, then the reader is signed in as its owner, for this tab', async () => {
+    const token = await devLoginToken(client.url(), 'pasted');
     const page = await client.open('/');
     await screenTitle(page, 'Sign in');
 
@@ -67,7 +104,7 @@ describe('signing in', () => {
   it('given a signed-in reader whose token is revoked, when the client next calls the API (401), then it goes back to sign in', async () => {
     const page = await client.open('/');
     await signInWithForm(page, 'revoked');
-    const token = await page.evaluate(() => sessionStorage.getItem('delinkcious.token'));
+    const token = await tokenOf(page);
     const logout = await fetch(`${client.url()}/logout`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}` },
@@ -178,7 +215,7 @@ describe('my links', () => {
   it('given more links than a page, when More is pressed, then the next page follows; a tag shows only its links', async () => {
     const page = await client.open('/');
     const username = await signInWithForm(page, 'pager');
-    const token = await page.evaluate(() => sessionStorage.getItem('delinkcious.token'));
+    const token = await tokenOf(page);
     for (let n = 1; n <= 23; n++) {
       const response = await fetch(`${client.url()}/v1/links`, {
         method: 'POST',

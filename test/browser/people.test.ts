@@ -1,4 +1,4 @@
-import type { Locator, Page } from 'playwright-core';
+import type { Locator } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { eventually } from '../support/eventually.ts';
 import {
@@ -6,19 +6,13 @@ import {
   expectNoSidewaysScroll,
   screenTitle,
   signInWithForm,
+  tokenOf,
   useBrowserRuntime,
 } from './helpers.ts';
 
 /** The web client's people, news and public profile flows, and searching my links, in Chromium. */
 
 const client = useBrowserRuntime();
-
-/** The signed-in reader's bearer token, to prepare data through the API directly. */
-async function tokenOf(page: Page): Promise<string> {
-  const token = await page.evaluate(() => sessionStorage.getItem('delinkcious.token'));
-  if (!token) throw new Error('not signed in');
-  return token;
-}
 
 async function saveLink(
   token: string,

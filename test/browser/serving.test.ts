@@ -1,20 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Runtime } from '../../local/runtime.ts';
-import { WEB_CLIENT_BUILD } from '../../local/web-client.ts';
+import { describe, expect, it } from 'vitest';
 import { cspDirectives } from '../support/page-policy.ts';
-import { startTestRuntime } from '../support/runtime.ts';
+import { devLoginToken, useClientRuntime } from './helpers.ts';
 
 /** The local runtime serves the built client on the API's origin; the API's routes and errors stay as they are. */
 
-let runtime: Runtime;
-beforeAll(async () => {
-  runtime = await startTestRuntime({ webClientBuild: WEB_CLIENT_BUILD });
-});
-afterAll(async () => {
-  await runtime.stop();
-});
+const runtime = useClientRuntime();
 
-const get = (path: string) => fetch(`${runtime.url}${path}`, { redirect: 'manual' });
+const get = (path: string) => fetch(`${runtime.url()}${path}`, { redirect: 'manual' });
 
 describe('serving the web client beside the API', () => {
   it('given the built client, when / is asked, then the page comes with a CSP that allows no inline script', async () => {
@@ -71,4 +63,34 @@ describe('serving the web client beside the API', () => {
       expect(((await response.json()) as { error: { code: string } }).error.code).toBe('not_found');
     },
   );
+});
+
+describe("the import's upload from the page", () => {
+  it("given an import's upload URL, then the page's CSP admits its origin, and the bucket admits the page's PUT (CORS) and nothing else", async () => {
+    const token = await devLoginToken(runtime.url(), 'uploader');
+    const started = await fetch(`${runtime.url()}/v1/imports`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    const uploadUrl = ((await started.json()) as { upload_url: string }).upload_url;
+    const preflight = (method: string) =>
+      fetch(uploadUrl, {
+        method: 'OPTIONS',
+        headers: {
+          origin: runtime.url(),
+          'access-control-request-method': method,
+          'access-control-request-headers': 'content-type',
+        },
+      });
+
+    const csp = cspDirectives((await get('/account/import')).headers.get('content-security-policy') ?? '');
+    expect(csp.get('connect-src')).toEqual(["'self'", new URL(uploadUrl).origin]);
+    const put = await preflight('PUT');
+    expect(put.status).toBe(200);
+    expect(put.headers.get('access-control-allow-origin')).toBe('*');
+    expect(put.headers.get('access-control-allow-methods')).toBe('PUT');
+    expect(put.headers.get('access-control-allow-headers')).toBe('content-type');
+    expect((await preflight('DELETE')).status).toBe(403);
+  });
 });

@@ -4,7 +4,6 @@ import type { Runtime } from '../../local/runtime.ts';
 import { STATE_COOKIE } from '../../shared/users/http.ts';
 import { contractFetch } from '../support/openapi-contract.ts';
 import { FakeGitHub, aGitHubAccount, type GitHubAccount } from '../support/github.ts';
-import { expectStrictPagePolicy } from '../support/page-policy.ts';
 import { ApiClient, startTestRuntime, TEST_GITHUB_APP, type ApiResponse } from '../support/runtime.ts';
 import { clientsFor } from '../support/tables.ts';
 import { expectError, expectJson, TIMESTAMP } from './helpers.ts';
@@ -62,6 +61,7 @@ async function callback(
   if (options.accept) headers['accept'] = options.accept;
   const response = await contractFetch(`${runtime.url}/login/authorized?${new URLSearchParams(query)}`, {
     headers,
+    redirect: 'manual',
   });
   const text = await response.text();
   const body = response.headers.get('content-type')?.startsWith('application/json') ? JSON.parse(text) : text;
@@ -139,21 +139,22 @@ describe('GET /login/authorized: success', () => {
     ]);
   });
 
-  it('given a browser that asks for HTML, then a page shows the token, and the token works', async () => {
+  it('given a browser that asks for HTML, then a 302 into the web client with the HttpOnly session cookie, which signs it in', async () => {
     const answer = await logInAs(
       aGitHubAccount({ login: 'html-viewer' }),
       'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8',
     );
 
-    expect(answer.status).toBe(200);
-    expect(answer.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(answer.status).toBe(302);
+    expect(answer.headers.get('location')).toBe('/');
     expect(answer.headers.get('cache-control')).toBe('no-store');
-    expectStrictPagePolicy(answer.body as string, answer.headers.get('content-security-policy'));
-    expect(answer.headers.get('x-content-type-options')).toBe('nosniff');
-    const token = /<pre id="access-token">([^<]+)<\/pre>/.exec(answer.body as string)?.[1];
-    expect(token).toMatch(/^dlk_/);
-    expect(answer.body).toContain('Logged in as html-viewer');
-    expect((await new ApiClient(runtime.url, token).get('/v1/me')).status).toBe(200);
+    const [clearedState, session] = answer.headers.getSetCookie();
+    expect(clearedState).toBe(`${STATE_COOKIE}=; Max-Age=0; Path=/login; HttpOnly; SameSite=Lax`);
+    expect(session).toMatch(
+      /^delinkcious_session=dlk_[A-Za-z0-9_-]{43}; Max-Age=\d+; Path=\/; HttpOnly; SameSite=Lax$/,
+    );
+    const me = await new ApiClient(runtime.url).get('/v1/me', { cookie: session!.split(';')[0]! });
+    expect(expectJson(me, 200)).toMatchObject({ username: 'html-viewer' });
   });
 
   it("given a profile that hides its email, then the primary verified email from /user/emails is the user's", async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ACCESS_LOG_FIELDS } from '../../lib/api.ts';
 import { CORS_ALLOW_HEADERS, CORS_EXPOSE_HEADERS } from '../../lib/stage.ts';
+import { CSRF_HEADER } from '../../shared/http/browser-session.ts';
 import { fallbackFunction, isDeployed, routes } from '../../shared/wiring.ts';
 import { resource, resourcesOfType, synthesize } from './support.ts';
 
@@ -14,7 +15,8 @@ describe('the HTTP API, given the wiring', () => {
     const [integrationId] = [...referencedLogicalIds(route.Properties.Target)];
     const integration = resource(serviceTemplate, integrationId!);
     const [functionId] = [...referencedLogicalIds(integration.Properties.IntegrationUri)];
-    return [...service.functions].find(([, fn]) => logicalId(fn.function) === functionId)?.[0];
+    // Routes invoke the function's live alias, which CodeDeploy shifts to each new version.
+    return [...service.functions].find(([, fn]) => logicalId(fn.alias) === functionId)?.[0];
   }
 
   it('has exactly one route per deployed route declaration, plus $default', () => {
@@ -109,6 +111,10 @@ describe('the HTTP API, given the wiring', () => {
     });
   });
 
+  it("never lets another origin send the session cookie's CSRF header: only the service's own pages can", () => {
+    expect(CORS_ALLOW_HEADERS.map((name) => name.toLowerCase())).not.toContain(CSRF_HEADER.toLowerCase());
+  });
+
   it('lets API Gateway invoke each routed function, scoped to this API', () => {
     const apiId = logicalId(service.api.httpApi);
     const permissions = Object.values(resourcesOfType(serviceTemplate, 'AWS::Lambda::Permission')).filter(
@@ -116,7 +122,7 @@ describe('the HTTP API, given the wiring', () => {
     );
 
     for (const name of new Set([...routes.filter(isDeployed).map((r) => r.function), fallbackFunction])) {
-      const functionId = logicalId(service.functions.get(name)!.function);
+      const functionId = logicalId(service.functions.get(name)!.alias);
       const granted = permissions.filter((p) =>
         referencedLogicalIds(p.Properties.FunctionName).has(functionId),
       );

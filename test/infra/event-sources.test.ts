@@ -144,7 +144,8 @@ describe('the event sources, given the wiring', () => {
   it.each(eventSources.map((s) => [`${s.kind} to ${s.function}`, s] as const))(
     'connects the %s with its declared batching, reporting failures per item',
     (_label, source) => {
-      const functionId = logicalId(service.functions.get(source.function)!.function);
+      // The mapping invokes the function's live alias.
+      const functionId = logicalId(service.functions.get(source.function)!.alias);
       const sourceReference =
         source.kind === 'stream'
           ? `${logicalId(data.tables[source.table])}.StreamArn`
@@ -186,7 +187,7 @@ describe('the event sources, given the wiring', () => {
 
     expect(rules).toHaveLength(schedules.length);
     for (const schedule of schedules) {
-      const functionId = logicalId(service.functions.get(schedule.function)!.function);
+      const functionId = logicalId(service.functions.get(schedule.function)!.alias);
       const rule = rules.find((r) =>
         (r.Properties.Targets as { Arn: unknown }[]).some((t) => referencedLogicalIds(t.Arn).has(functionId)),
       );

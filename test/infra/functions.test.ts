@@ -127,6 +127,7 @@ describe('the functions, given the wiring', () => {
         'APP_VERSION',
         'NODE_OPTIONS',
         'POWERTOOLS_SERVICE_NAME',
+        'STAGE',
         ...[...ownTables].map((table) => tables[table].envVar),
         ...ownQueues.map((queue) => queues[queue].envVar),
         ...ownBuckets.map((bucket) => buckets[bucket].envVar),

@@ -41,3 +41,28 @@ describe('the notification of uploaded bookmark files', () => {
     expect(flat(fromS3[0]!.Condition)).toContain('delinkcious-dev-imports-');
   });
 });
+
+describe("the browser's upload to the imports bucket", () => {
+  it.each(['dev', 'prod'] as const)(
+    'given the %s stage, then the imports bucket alone answers CORS, for PUT with a Content-Type from the API origins',
+    (stage) => {
+      const { dataTemplate } = synthesize(stage);
+      const withCors = Object.values(resourcesOfType(dataTemplate, 'AWS::S3::Bucket')).filter(
+        (bucket) => bucket.Properties.CorsConfiguration !== undefined,
+      );
+
+      expect(withCors).toHaveLength(1);
+      expect(flat(withCors[0]!.Properties.BucketName)).toContain(`delinkcious-${stage}-imports-`);
+      expect(withCors[0]!.Properties.CorsConfiguration).toEqual({
+        CorsRules: [
+          {
+            AllowedOrigins: ['*'],
+            AllowedMethods: ['PUT'],
+            AllowedHeaders: ['content-type'],
+            MaxAge: buckets.imports.browserAccess.maxAgeSeconds,
+          },
+        ],
+      });
+    },
+  );
+});

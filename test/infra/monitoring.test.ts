@@ -1,11 +1,39 @@
+import { Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { THRESHOLDS } from '../../lib/monitoring.ts';
-import { deployedFunctionNames, eventSources, queues, type QueueName } from '../../shared/wiring.ts';
+import { BUSINESS_METRICS } from '../../shared/metrics.ts';
+import {
+  deployedFunctionNames,
+  eventSources,
+  functions,
+  httpFunctionNames,
+  queues,
+  type QueueName,
+} from '../../shared/wiring.ts';
 import { resource, resourcesOfType, synthesize, type Resource } from './support.ts';
 
 describe('operations: alarms and a dashboard', () => {
-  const { service, serviceTemplate, logicalId, referencedLogicalIds } = synthesize('dev');
-  const alarms = Object.values(resourcesOfType(serviceTemplate, 'AWS::CloudWatch::Alarm'));
+  const { service, serviceTemplate, logicalId, referencedLogicalIds: parentReferences } = synthesize('dev');
+  // The alarms and the dashboard live in a nested stack: what they refer to in the service stack arrives as its
+  // parameters, whose values the service stack's nested-stack resource holds.
+  const monitoringTemplate = Template.fromStack(Stack.of(service.monitoring));
+  const nested = Object.values(resourcesOfType(serviceTemplate, 'AWS::CloudFormation::Stack'))[0]!;
+  const parameters = (nested.Properties.Parameters ?? {}) as Record<string, unknown>;
+  const throughParameters = (value: unknown): unknown =>
+    JSON.parse(JSON.stringify(value ?? null), (_key, inner: unknown) =>
+      inner && typeof inner === 'object' && 'Ref' in inner && parameters[(inner as { Ref: string }).Ref]
+        ? parameters[(inner as { Ref: string }).Ref]
+        : inner,
+    );
+  const referencedLogicalIds = (value: unknown) => {
+    const own = monitoringTemplate.toJSON() as { Resources: Record<string, unknown> };
+    const ids = new Set<string>();
+    for (const id of parentReferences(throughParameters(value))) ids.add(id);
+    for (const id of parentReferences(value)) if (id in own.Resources) ids.add(id);
+    return ids;
+  };
+  const alarms = Object.values(resourcesOfType(monitoringTemplate, 'AWS::CloudWatch::Alarm'));
   const topicId = logicalId(service.monitoring.topic);
   const metricOf = (alarm: Resource) => ({
     namespace: alarm.Properties.Namespace,
@@ -79,11 +107,14 @@ describe('operations: alarms and a dashboard', () => {
       expect([...referencedLogicalIds(alarm.Properties.OKActions)]).toEqual([topicId]);
       expect(alarm.Properties.TreatMissingData).toBe('notBreaching');
     }
-    serviceTemplate.hasOutput('AlarmTopicArn', { Value: { Ref: topicId } });
+    // The topic's ARN leaves the nested stack as one of its outputs, which the service stack outputs in turn.
+    const output = JSON.stringify(serviceTemplate.toJSON().Outputs.AlarmTopicArn.Value);
+    expect(output).toContain('MonitoringNestedStack');
+    expect(output).toContain('AlarmTopic');
   });
 
   it('lets CloudWatch publish to the alarm topic, over TLS only', () => {
-    const policy = Object.values(resourcesOfType(serviceTemplate, 'AWS::SNS::TopicPolicy'))[0]!;
+    const policy = Object.values(resourcesOfType(monitoringTemplate, 'AWS::SNS::TopicPolicy'))[0]!;
     const text = JSON.stringify(policy.Properties.PolicyDocument);
 
     expect(text).toMatch(/cloudwatch\.amazonaws\.com/);
@@ -91,18 +122,73 @@ describe('operations: alarms and a dashboard', () => {
   });
 
   it('has a dashboard of the API, the functions, the pipeline, the tables and the alarms', () => {
-    serviceTemplate.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
-    const dashboard = Object.values(resourcesOfType(serviceTemplate, 'AWS::CloudWatch::Dashboard'))[0]!;
+    monitoringTemplate.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    const dashboard = Object.values(resourcesOfType(monitoringTemplate, 'AWS::CloudWatch::Dashboard'))[0]!;
     const body = JSON.stringify(dashboard.Properties.DashboardBody);
-    for (const title of ['API', 'Functions', 'Queues', 'Dead letters', 'Streams', 'Tables', 'Alarms']) {
+    for (const title of [
+      'API',
+      'Route groups',
+      'Links and follows',
+      'News',
+      'Link checks',
+      'Imports',
+      'Functions',
+      'Queues',
+      'Dead letters',
+      'Streams',
+      'Tables',
+      'Alarms',
+    ]) {
       expect(body).toContain(title);
     }
-    expect(resource(serviceTemplate, logicalId(service.monitoring.dashboard)).Properties.DashboardName).toBe(
-      'Delinkcious-dev',
-    );
+    for (const metric of Object.values(BUSINESS_METRICS)) expect(body).toContain(metric.name);
+    expect(
+      resource(monitoringTemplate, logicalId(service.monitoring.dashboard)).Properties.DashboardName,
+    ).toBe('Delinkcious-dev');
   });
 
   it('subscribes the alarm e-mail when one is given, and nothing otherwise', () => {
-    serviceTemplate.resourceCountIs('AWS::SNS::Subscription', 0);
+    monitoringTemplate.resourceCountIs('AWS::SNS::Subscription', 0);
+  });
+
+  const alarmNamed = (id: string) => {
+    const alarm = Object.entries(resourcesOfType(monitoringTemplate, 'AWS::CloudWatch::Alarm')).find(
+      ([logical]) => logical.includes(id),
+    );
+    expect(alarm, id).toBeDefined();
+    return alarm![1];
+  };
+  const groups = [
+    ...new Set(
+      httpFunctionNames()
+        .filter((name) => deployedFunctionNames().includes(name))
+        .map((name) => functions[name].context),
+    ),
+  ];
+
+  it.each(groups)(
+    'fires when the %s routes answer more than 1% 5xx, or take more than 3 s at p99, from the gate’s own metrics',
+    (group) => {
+      const rate = JSON.stringify(alarmNamed(`${group}RoutesServerErrorRate`).Properties);
+      const latency = JSON.stringify(alarmNamed(`${group}RoutesLatencyP99`).Properties);
+
+      expect(rate).toContain('100 * errors / requests');
+      expect(rate).toContain('"Namespace":"Delinkcious"');
+      expect(rate).toContain(`"Value":"${group}"`);
+      expect(latency).toContain('"Stat":"p99"');
+      expect(latency).toContain(`"Threshold":${THRESHOLDS.routeGroupLatencyP99Ms}`);
+    },
+  );
+
+  it('fires when the fan-out lag passes a minute at p99, and when most link checks find links invalid', () => {
+    expect(alarmNamed('FanOutLagP99').Properties).toMatchObject({
+      Namespace: 'Delinkcious',
+      MetricName: 'FanOutLag',
+      ExtendedStatistic: 'p99',
+      Threshold: THRESHOLDS.fanOutLagP99Ms,
+    });
+    const checker = JSON.stringify(alarmNamed('CheckerFailureRate').Properties);
+    expect(checker).toContain('"Value":"invalid"');
+    expect(checker).toContain('"Value":"valid"');
   });
 });

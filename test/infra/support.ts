@@ -9,12 +9,14 @@ export interface Synthesized extends Delinkcious {
   /** The templates of the stateful and the stateless stack. */
   dataTemplate: Template;
   serviceTemplate: Template;
+  /** The template of the service stack's nested delivery tier (CloudFront, the client's bucket, the web ACL). */
+  deliveryTemplate: Template;
   /** The logical ID of a construct's CloudFormation resource, in its own stack's template. */
   logicalId(construct: IConstruct): string;
   /**
    * What a value in either template refers to, at any depth, seen through the stacks' exports: a `Ref` as the
    * logical ID, an `Fn::GetAtt` as `LogicalId.Attribute`, and an `Fn::ImportValue` as whatever the stateful
-   * stack exported under that name.
+   * stack exported under that name, and a nested stack's parameter as what the service stack passes to it.
    */
   references(value: unknown): Set<string>;
   /** The logical IDs that a value refers to, whatever the attribute. */
@@ -48,6 +50,7 @@ export function synthesize(stage: Stage, siteDomain?: SiteDomain): Synthesized {
   });
   const dataTemplate = Template.fromStack(stacks.data);
   const serviceTemplate = Template.fromStack(stacks.service);
+  const deliveryTemplate = Template.fromStack(Stack.of(stacks.service.delivery));
   const exports = new Map<string, unknown>();
   for (const output of Object.values(
     (dataTemplate.toJSON() as { Outputs?: Record<string, { Value: unknown; Export?: { Name: string } }> })
@@ -55,12 +58,19 @@ export function synthesize(stage: Stage, siteDomain?: SiteDomain): Synthesized {
   )) {
     if (output.Export) exports.set(output.Export.Name, output.Value);
   }
-  const references = (value: unknown) => referencesIn(value, exports);
+  // A nested stack sees the service stack's values as parameters: follow them to what the service stack passes.
+  const nestedParameters = new Map<string, unknown>();
+  for (const nested of Object.values(resourcesOfType(serviceTemplate, 'AWS::CloudFormation::Stack'))) {
+    const parameters = (nested.Properties.Parameters ?? {}) as Record<string, unknown>;
+    for (const [name, value] of Object.entries(parameters)) nestedParameters.set(name, value);
+  }
+  const references = (value: unknown) => referencesIn(value, exports, nestedParameters);
   const result: Synthesized = {
     ...stacks,
     app,
     dataTemplate,
     serviceTemplate,
+    deliveryTemplate,
     logicalId: (construct) =>
       Stack.of(construct).getLogicalId((construct.node.defaultChild ?? construct) as CfnElement),
     references,
@@ -92,14 +102,20 @@ export function resource(template: Template, logicalId: string): Resource {
   return found;
 }
 
-function referencesIn(value: unknown, exports: ReadonlyMap<string, unknown>): Set<string> {
+function referencesIn(
+  value: unknown,
+  exports: ReadonlyMap<string, unknown>,
+  nestedParameters: ReadonlyMap<string, unknown>,
+): Set<string> {
   const found = new Set<string>();
   const visit = (node: unknown): void => {
     if (Array.isArray(node)) {
       node.forEach(visit);
     } else if (node && typeof node === 'object') {
       for (const [key, child] of Object.entries(node)) {
-        if (key === 'Ref' && typeof child === 'string') found.add(child);
+        if (key === 'Ref' && typeof child === 'string' && nestedParameters.has(child))
+          visit(nestedParameters.get(child));
+        else if (key === 'Ref' && typeof child === 'string') found.add(child);
         else if (key === 'Fn::GetAtt' && Array.isArray(child)) found.add(child.join('.'));
         else if (key === 'Fn::ImportValue' && typeof child === 'string') {
           if (!exports.has(child))

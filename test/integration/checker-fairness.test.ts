@@ -23,8 +23,8 @@ import { startTestRuntime } from '../support/runtime.ts';
  */
 
 const checkLink = eventSources.find((s) => s.kind === 'queue' && s.function === 'checkLink')!;
-/** What the pollers can have in hand at once: two pollers (the local runtime's cap), a batch each. */
-const IN_HAND = 2 * checkLink.batchSize;
+/** What the pollers can have in hand at once: one poller per unit of the mapping's maxConcurrency, a batch each. */
+const IN_HAND = (checkLink.kind === 'queue' ? checkLink.maxConcurrency : 1) * checkLink.batchSize;
 
 /** A checkLink that notes each check's owner when it starts, then takes `delayMs` to check. */
 async function fakeChecker(delayMs = 0) {

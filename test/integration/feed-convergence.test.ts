@@ -31,7 +31,8 @@ function storeOfItsOwn(step: () => void): FeedStore {
       step(),
       store.removeFollowedUntil(prefix + reader, author, since)
     ),
-    page: (reader, after, pageSize) => store.page(prefix + reader, after, pageSize),
+    newest: (reader, range, pageSize) => store.newest(prefix + reader, range, pageSize),
+    slotStates: (slots) => store.slotStates(own(slots)),
   };
 }
 
@@ -40,6 +41,15 @@ describe('news converges on DynamoDB Local', () => {
     await fc.assert(
       fc.asyncProperty(newsOperations, settleOrders, (operations, settle) =>
         expectConvergence(storeOfItsOwn, operations, settle),
+      ),
+      { numRuns: Number(process.env.NEWS_PROPERTY_RUNS ?? 15) },
+    );
+  }, 300_000);
+
+  it('given authors that cross a threshold of two followers both ways, then the merged news equals the pure push model event for event and leaks nothing', async () => {
+    await fc.assert(
+      fc.asyncProperty(newsOperations, settleOrders, (operations, settle) =>
+        expectConvergence(storeOfItsOwn, operations, settle, { largeAt: 2 }),
       ),
       { numRuns: Number(process.env.NEWS_PROPERTY_RUNS ?? 15) },
     );

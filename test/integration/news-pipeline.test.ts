@@ -39,11 +39,11 @@ describe('the news pipeline on DynamoDB Local and the SQS emulator', () => {
 
     const feeds = new DynamoFeedStore(driven.runtime.tableNames.feeds);
     for (const reader of ['alice', 'carol']) {
-      const entries = await feeds.page(reader, undefined, 10);
-      expect(entries).toHaveLength(1);
-      expect(entries[0]!.event).toMatchObject({ type: 'link_added', author: 'bob', url: 'https://go.dev/' });
+      const events = await feeds.newest(reader, {}, 10);
+      expect(events).toHaveLength(1);
+      expect(events[0]).toMatchObject({ type: 'link_added', author: 'bob', url: 'https://go.dev/' });
     }
-    expect(await feeds.page('bob', undefined, 10)).toEqual([]);
+    expect(await feeds.newest('bob', {}, 10)).toEqual([]);
   });
 
   it('given a counters change only, then the fan-out sends nothing', async () => {

@@ -2,11 +2,12 @@ import fc from 'fast-check';
 import { expect } from 'vitest';
 import type { Link } from '../../shared/links/model.ts';
 import type { LinkChange } from '../../shared/links/stream.ts';
-import { FanOut, FeedWriter } from '../../shared/news/core.ts';
+import { FanOut, FeedWriter, LargeAudiences, News } from '../../shared/news/core.ts';
 import { feedChangesFor } from '../../shared/news/events.ts';
 import type { FanOutContinuation, FeedWrite } from '../../shared/news/messages.ts';
 import { linkRevision, type Reader } from '../../shared/news/model.ts';
-import type { FeedStore } from '../../shared/news/ports.ts';
+import type { FeedStore, LargeAuthor, LargeAuthorRegistry } from '../../shared/news/ports.ts';
+import { PageTokens } from '../../shared/pagination.ts';
 import { aLink } from './builders.ts';
 
 /**
@@ -50,13 +51,34 @@ export class NewsWorld {
   private fuse = Infinity;
   private readonly fanOut: FanOut;
   private readonly writer: FeedWriter;
+  private readonly reading: News;
 
-  /** `makeStore` receives the step function that its store calls before each single-item change. */
-  constructor(makeStore: (step: () => void) => FeedStore) {
+  /**
+   * `makeStore` receives the step function that its store calls before each single-item change. With
+   * `largeAt`, authors with that many followers are not fanned out (the hybrid); without, every author is pushed.
+   */
+  constructor(makeStore: (step: () => void) => FeedStore, options: { largeAt?: number } = {}) {
     const step = () => {
       if (--this.fuse < 0) throw new Crash('crashed');
     };
     this.feeds = makeStore(step);
+    const timelines = makeStore(step);
+    const registry = new MemoryLargeAuthors(step);
+    const audiences = {
+      followerCount: async (author: string) =>
+        [...this.follows.keys()].filter((key) => key.endsWith(` ${author}`)).length,
+      followsOf: async (reader: string, authors: string[]) =>
+        new Map(
+          authors.flatMap((author) => {
+            const since = this.follows.get(`${reader} ${author}`);
+            return since ? [[author, since] as const] : [];
+          }),
+        ),
+    };
+    const large =
+      options.largeAt === undefined
+        ? undefined
+        : new LargeAudiences(timelines, registry, audiences, options.largeAt, () => this.now());
     const queue = {
       sendFeedWrites: async (writes: FeedWrite[]) => {
         for (const write of writes) {
@@ -70,7 +92,7 @@ export class NewsWorld {
       },
     };
     // Small pages and one follower per message, so that continuations and many messages happen.
-    this.fanOut = new FanOut({ followers: async (...args) => this.followersOf(...args) }, queue, 2, 1);
+    this.fanOut = new FanOut({ followers: async (...args) => this.followersOf(...args) }, queue, 2, 1, large);
     this.writer = new FeedWriter(
       this.feeds,
       { recentPublic: async (author, count) => this.recentPublic(author, count) },
@@ -85,6 +107,11 @@ export class NewsWorld {
       },
       () => this.now(),
     );
+    const tokens = new PageTokens(
+      async () => Buffer.alloc(32, 7),
+      () => this.now().getTime(),
+    );
+    this.reading = new News(this.feeds, tokens, large && { timelines, registry, audiences });
   }
 
   now(): Date {
@@ -144,19 +171,21 @@ export class NewsWorld {
     }
   }
 
-  /** Every reader's news, read page by page as a client would: `<reader> <type> <author> <url> <id>`. */
+  /**
+   * Every reader's news, read page by page as a client would, in the order shown: `<reader> <type> <author>
+   * <url> <id>`.
+   */
   async news(): Promise<string[]> {
     const lines: string[] = [];
     for (const reader of USERS) {
-      let after;
-      for (;;) {
-        const page = await this.feeds.page(reader, after, 3);
-        lines.push(...page.map(({ event: e }) => `${reader} ${e.type} ${e.author} ${e.url} ${e.id}`));
-        if (page.length < 3) break;
-        after = page.at(-1)!.position;
-      }
+      let token: string | undefined;
+      do {
+        const page = await this.reading.page(reader, 3, token);
+        lines.push(...page.events.map((e) => `${reader} ${e.type} ${e.author} ${e.url} ${e.id}`));
+        token = page.nextToken ?? undefined;
+      } while (token);
     }
-    return lines.sort();
+    return lines;
   }
 
   /** What must never be seen: an add or update of a link now private or gone, or news of someone unfollowed. */
@@ -194,7 +223,8 @@ export class NewsWorld {
       case 'continuation':
         return this.fanOut.run(delivery.continuation.change, delivery.continuation.after);
       case 'feed write':
-        return this.writer.apply(delivery.write);
+        await this.writer.apply(delivery.write);
+        return;
       case 'social stream':
         return delivery.followed
           ? this.writer.followed(delivery.reader, delivery.author)
@@ -232,6 +262,35 @@ export class NewsWorld {
         publishedAt: link.published_at!,
         revision: linkRevision(link.created_at, link.version),
       }));
+  }
+}
+
+/** The registry of large authors in memory, each change one step (where a crash may strike). */
+class MemoryLargeAuthors implements LargeAuthorRegistry {
+  private readonly listed = new Map<string, LargeAuthor>();
+
+  constructor(private readonly step: () => void) {}
+
+  async list(): Promise<LargeAuthor[]> {
+    return [...this.listed.values()];
+  }
+
+  async enlist(author: string, max: number): Promise<boolean> {
+    this.step();
+    if (!this.listed.has(author) && this.listed.size >= max) return false;
+    this.listed.set(author, { author });
+    return true;
+  }
+
+  async end(author: string, at: string): Promise<void> {
+    this.step();
+    const listing = this.listed.get(author);
+    if (listing && listing.endedAt === undefined) this.listed.set(author, { author, endedAt: at });
+  }
+
+  async drop(author: string, endedAt: string): Promise<void> {
+    this.step();
+    if (this.listed.get(author)?.endedAt === endedAt) this.listed.delete(author);
   }
 }
 
@@ -273,15 +332,18 @@ export const settleOrders = fc.array(fc.record({ pick: fc.nat(), crashAfter }), 
 
 /**
  * Runs the operations twice over fresh stores: once with deliveries as the operations say, then settled in
- * the given order; once with every delivery made at once, in order, exactly once. The settled news must be
- * the same, and neither may show what it must not.
+ * the given order; once with every delivery made at once, in order, exactly once, every author pushed. The
+ * settled news must be the same, event for event and in the same order, and neither may show what it must not.
+ * With `largeAt`, the first world is the hybrid: authors with that many followers are read at news time, so
+ * that authors cross the threshold both ways as follows come and go.
  */
 export async function expectConvergence(
   makeStore: (step: () => void) => FeedStore,
   operations: Op[],
   settle: { pick: number; crashAfter: number | null }[],
+  options: { largeAt?: number } = {},
 ): Promise<void> {
-  const world = new NewsWorld(makeStore);
+  const world = new NewsWorld(makeStore, options);
   for (const op of operations) await world.apply(op);
   await world.settle(settle);
 

@@ -64,7 +64,11 @@ describe('the OpenAPI document', () => {
   it('given public routes, then they declare an empty security requirement and no 401; the others a token and 401 with WWW-Authenticate', () => {
     for (const { route, name, operation } of operations) {
       if (needsToken(route)) {
-        expect(operation.security, name).toEqual([{ bearer: [] }, { accessTokenHeader: [] }]);
+        expect(operation.security, name).toEqual([
+          { bearer: [] },
+          { accessTokenHeader: [] },
+          { sessionCookie: [] },
+        ]);
         expect(headerNamesOf(operation, '401'), name).toContain('www-authenticate');
       } else {
         expect(operation.security, name).toEqual([]);

@@ -1,6 +1,8 @@
 import { useEffect, useRef } from 'preact/hooks';
-import { api, onUnauthorized } from './api/client.ts';
-import { isFixedClientPath, profileUsername } from './paths.ts';
+import { api, ApiProblem, onUnauthorized } from './api/client.ts';
+import { ProblemNotice } from './components.tsx';
+import { useLazyModule } from './lazy.ts';
+import { isAccountPath, isFixedClientPath, profileUsername, type AccountPath } from './paths.ts';
 import { Link, navigate, useLocation } from './router.tsx';
 import { AddLink, EditLink } from './screens/link-form.tsx';
 import { Help } from './screens/help.tsx';
@@ -56,6 +58,7 @@ export function App() {
             <Link href="/add">Add</Link>
             <Link href="/news">News</Link>
             <Link href="/people">People</Link>
+            <Link href="/account">Account</Link>
             <Link href="/help">Help</Link>
             <button type="button" class="link-button" onClick={() => void signOut()}>
               Sign out {session.username}
@@ -73,6 +76,7 @@ function Screen(props: { url: URL }) {
   const profileOf = profileUsername(path);
   if (profileOf !== undefined) return <Profile username={profileOf} query={query.get('q') ?? ''} />;
   if (!isFixedClientPath(path)) return <NotFound />;
+  if (isAccountPath(path)) return <Account path={path} query={query} />;
   switch (path) {
     case '/sign-in':
       return <SignIn next={query.get('next')} />;
@@ -89,6 +93,23 @@ function Screen(props: { url: URL }) {
     case '/people':
       return <People />;
   }
+}
+
+const loadAccount = () => import('./screens/account/account.tsx');
+
+/** The account screens (import, export, tokens): a file of their own, loaded on the first visit. */
+function Account(props: { path: AccountPath; query: URLSearchParams }) {
+  const { module, failed, retry } = useLazyModule(loadAccount);
+  if (failed) {
+    const problem = new ApiProblem(
+      0,
+      'network',
+      'This screen could not be loaded. Check the connection and retry.',
+    );
+    return <ProblemNotice problem={problem} onRetry={retry} />;
+  }
+  if (!module) return <p role="status">Loading…</p>;
+  return <module.AccountScreen path={props.path} query={props.query} />;
 }
 
 function NotFound() {

@@ -16,6 +16,11 @@ export interface PagedList<T> {
   reload: () => void;
   /** Appends the page after the last one shown. */
   more: () => void;
+  /**
+   * Changes the items shown in place (an edit, a delete, an undo) without loading anything: the pages already
+   * shown, and where the next one starts, stay as they are.
+   */
+  update: (change: (items: T[]) => T[]) => void;
 }
 
 /**
@@ -62,5 +67,6 @@ export function usePagedList<T>(
     more: () => {
       if (nextToken) void load(nextToken);
     },
+    update: (change) => setItems((shown) => change(shown)),
   };
 }

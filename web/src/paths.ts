@@ -1,9 +1,26 @@
+/** The account area: an overview, and its screens for import, export, and personal tokens and sessions. */
+export const ACCOUNT_PATHS = ['/account', '/account/import', '/account/export', '/account/tokens'] as const;
+export type AccountPath = (typeof ACCOUNT_PATHS)[number];
+
+export function isAccountPath(path: string): path is AccountPath {
+  return (ACCOUNT_PATHS as readonly string[]).includes(path);
+}
+
 /**
  * The web client's own paths. The server answers a GET of one of them with the client's index.html (the client
  * then shows the screen); any other path that is neither an API route nor a built file stays the API's JSON 404.
  * Plain data without browser or Node types: the local server imports it too.
  */
-export const CLIENT_PATHS = ['/', '/sign-in', '/add', '/edit', '/help', '/news', '/people'] as const;
+export const CLIENT_PATHS = [
+  '/',
+  '/sign-in',
+  '/add',
+  '/edit',
+  '/help',
+  '/news',
+  '/people',
+  ...ACCOUNT_PATHS,
+] as const;
 export type ClientPath = (typeof CLIENT_PATHS)[number];
 
 /** Where the built client keeps its hashed scripts and styles (Vite's `build.assetsDir`). */

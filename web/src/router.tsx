@@ -26,14 +26,25 @@ export function useLocation(): URL {
 }
 
 /** A link to one of the client's screens: navigates in place, unless the reader asked for a new tab. */
-export function Link(props: { href: string; children: ComponentChildren; class?: string }) {
+export function Link(props: {
+  href: string;
+  children: ComponentChildren;
+  class?: string;
+  /** This link is to the screen shown (`aria-current="page"`). */
+  current?: boolean;
+}) {
   const onClick = (event: MouseEvent) => {
     if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
     event.preventDefault();
     navigate(props.href);
   };
   return (
-    <a href={props.href} class={props.class} onClick={onClick}>
+    <a
+      href={props.href}
+      class={props.class}
+      onClick={onClick}
+      aria-current={props.current ? 'page' : undefined}
+    >
       {props.children}
     </a>
   );

@@ -72,9 +72,13 @@ describe('the producers of link checks', () => {
     ]);
   });
 
-  it("given new links of two users on the stream, when enqueueLinkChecks handles them, then each goes to the search updates in its owner's FIFO group, deduplicated by content", async () => {
+  it("given new links of two users on the stream, when enqueueLinkChecks handles them, then each user's updates go to the search updates packed in one message in its owner's FIFO group, deduplicated by content", async () => {
     const { handler } = await import('../../../functions/checker/enqueue-link-checks.ts');
-    const records = [insertRecord('alice', 'https://a.example/'), insertRecord('bob', 'https://b.example/')];
+    const records = [
+      insertRecord('alice', 'https://a.example/1'),
+      insertRecord('alice', 'https://a.example/2'),
+      insertRecord('bob', 'https://b.example/'),
+    ];
 
     await handler({ Records: records }, aLambdaContext());
     // The stream hands the same batch again after a failure: the same deduplication ids.
@@ -82,10 +86,18 @@ describe('the producers of link checks', () => {
 
     const sent = sentTo('search-updates.fifo');
     expect(sent.map((entry) => [JSON.parse(entry.MessageBody!), entry.MessageGroupId])).toMatchObject([
-      [{ username: 'alice', change: 'upsert', link: { url: 'https://a.example/' } }, 'alice'],
-      [{ username: 'bob', change: 'upsert', link: { url: 'https://b.example/' } }, 'bob'],
-      [{ username: 'alice' }, 'alice'],
-      [{ username: 'bob' }, 'bob'],
+      [
+        {
+          updates: [
+            { username: 'alice', change: 'upsert', link: { url: 'https://a.example/1' } },
+            { username: 'alice', change: 'upsert', link: { url: 'https://a.example/2' } },
+          ],
+        },
+        'alice',
+      ],
+      [{ updates: [{ username: 'bob', change: 'upsert', link: { url: 'https://b.example/' } }] }, 'bob'],
+      [{ updates: [{ username: 'alice' }, { username: 'alice' }] }, 'alice'],
+      [{ updates: [{ username: 'bob' }] }, 'bob'],
     ]);
     expect(sent[2]!.MessageDeduplicationId).toBe(sent[0]!.MessageDeduplicationId);
     expect(sent[0]!.MessageDeduplicationId).not.toBe(sent[1]!.MessageDeduplicationId);

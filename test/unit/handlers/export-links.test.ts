@@ -67,6 +67,25 @@ describe('GET /v1/export', () => {
     );
   });
 
+  it('given delivery=url and a small file, when exported, then it is stored anyway and the answer is its download as JSON', async () => {
+    const answer = await exportAs({ format: 'json', delivery: 'url' });
+
+    expect(answer.status).toBe(200);
+    expect(answer.headers['cache-control']).toBe('no-store');
+    expect(answer.body).toEqual({
+      download_url: 'https://exports.example/exports/alice/2026-11-24T09:00:00.000Z.json?expires-in=900',
+      expires_in_seconds: 900,
+    });
+    const stored = services.exportFiles.files.get('exports/alice/2026-11-24T09:00:00.000Z.json');
+    expect(stored?.body).toContain('"url":"https://go.dev/"');
+  });
+
+  it('given an unknown delivery, when exported, then 400 names the field', async () => {
+    const answer = await exportAs({ delivery: 'email' });
+
+    expect(expectError(answer, 400, 'invalid_request').error.details).toHaveProperty('delivery');
+  });
+
   it('given an unknown format, when exported, then 400 names the field', async () => {
     const answer = await exportAs({ format: 'csv' });
 

@@ -1,8 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { route, type HttpHandler } from '../../../shared/http/handler.ts';
-import { PAGE_SECURITY, tokenPage } from '../../../shared/users/http.ts';
-import { toTokenResponse } from '../../../shared/users/schemas.ts';
-import { aUser } from '../../support/builders.ts';
 import { expectStrictPagePolicy } from '../../support/page-policy.ts';
 import { call, expectError, importHandler, stubFunctionEnvironment } from '../support/http.ts';
 import { useInMemoryServices } from '../support/services.ts';
@@ -56,16 +53,6 @@ describe('HTML pages', () => {
     expect(answer.headers['content-security-policy']).toMatch(/script-src 'sha256-[^']+'/);
     expect(answer.headers['content-security-policy']).toContain("connect-src 'self'");
     expect(answer.body).toContain("fetch('openapi.json')");
-  });
-
-  it('given the token page, then a strict policy that allows its style block and no script at all', () => {
-    const html = tokenPage(
-      toTokenResponse({ accessToken: 'dlk_token', expiresAt: '2026-12-01T00:00:00.000Z', user: aUser() }),
-    );
-
-    expectStrictPagePolicy(html, PAGE_SECURITY['content-security-policy']);
-    expect(PAGE_SECURITY['content-security-policy']).not.toContain('script-src');
-    expect(PAGE_SECURITY['x-frame-options']).toBe('DENY');
   });
 
   it('given a page that sets no policy of its own, then it gets the strictest one', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { baseUrlOf } from '../../../shared/http/atom.ts';
+import { originOf } from '../../../shared/http/request.ts';
 import { parseRequest } from '../../../shared/http/request.ts';
 import { anApiEvent } from '../../support/builders.ts';
 
@@ -11,12 +11,12 @@ describe("the service's public URL, where feeds and pages link to", () => {
   );
 
   it("given the deployment's SERVICE_URL, then that, whatever host the request reached", () => {
-    expect(baseUrlOf(behindCloudFront, 'https://links.example.com')).toBe('https://links.example.com');
+    expect(originOf(behindCloudFront, 'https://links.example.com')).toBe('https://links.example.com');
   });
 
   it('given no SERVICE_URL, then the scheme and host the request came with', () => {
-    expect(baseUrlOf(behindCloudFront, undefined)).toBe('https://abc123.execute-api.us-east-1.amazonaws.com');
-    expect(baseUrlOf(parseRequest(anApiEvent({ headers: { host: 'localhost:3000' } })), undefined)).toBe(
+    expect(originOf(behindCloudFront, undefined)).toBe('https://abc123.execute-api.us-east-1.amazonaws.com');
+    expect(originOf(parseRequest(anApiEvent({ headers: { host: 'localhost:3000' } })), undefined)).toBe(
       'http://localhost:3000',
     );
   });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { NotFound, RateLimited } from '../../../shared/errors.ts';
 import { setGateForTests } from '../../../shared/gate.ts';
 import { route, type HttpResponse } from '../../../shared/http/handler.ts';
+import type { Admission } from '../../../shared/http/admission.ts';
 import { rateKeyForIp, type RateLimiter } from '../../../shared/http/rate-limit.ts';
 import { call, expectError, stubFunctionEnvironment } from '../support/http.ts';
 import { useInMemoryServices } from '../support/services.ts';
@@ -26,7 +27,7 @@ function aPendingLimiter() {
   });
   const enforce = vi.fn(() => charged);
   setGateForTests({
-    authenticator: { authenticate: vi.fn() },
+    admission: { admit: vi.fn() } as unknown as Admission,
     rateLimiter: { enforce } as unknown as RateLimiter,
   });
   return { enforce, settle };

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { linkSchema, type Link } from '../../../shared/links/model.ts';
 import { linkResponseSchema, toLinkResponse } from '../../../shared/links/schemas.ts';
 import { linkFromItem, linkToItem } from '../../../shared/links/table.ts';
+import { withCorrelationId } from '../../../shared/correlation.ts';
 import { aLink } from '../../support/builders.ts';
 
 /** linkSchema (model.ts) is the one declaration of a Link: the table's items and the API's Link derive from it. */
@@ -23,6 +24,7 @@ const everyField: Link = aLink({
   published_at: '2026-11-23T18:00:30.000Z',
   version: 3,
   imported_by: 'mio5xk2a0f3c9b8e7d6a5b4c3',
+  correlation_id: 'req-add-1234',
 });
 
 describe('the links table item: the link under its keys', () => {
@@ -37,6 +39,12 @@ describe('the links table item: the link under its keys', () => {
       expect(item[field]).toEqual(everyField[field]);
     }
     expect(item.created).toMatch(/^2026-11-23T18:00:00\.000Z#/);
+  });
+
+  it('given a write under a correlation id, when the link is written as an item, then the item carries that id', () => {
+    const item = withCorrelationId('req-update-5678', () => linkToItem(everyField));
+
+    expect(item.correlation_id).toBe('req-update-5678');
   });
 
   it('given a public link, when written as an item, then it carries the byPublic sort key, ordered by publication', () => {
@@ -110,7 +118,14 @@ describe("the API's Link: the schema's projection of the link", () => {
   it('given the schema, then the response leaves out only what the service keeps to itself', () => {
     const hidden = Object.keys(linkSchema.shape).filter((field) => !(field in linkResponseSchema.shape));
 
-    expect(hidden).toEqual(['username', 'check_reason', 'published_at', 'version', 'imported_by']);
+    expect(hidden).toEqual([
+      'username',
+      'check_reason',
+      'published_at',
+      'version',
+      'imported_by',
+      'correlation_id',
+    ]);
   });
 
   it('given a link, when serialized, then the bytes the contract has always carried', () => {

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { acceptsGzip, webClientAnswer, webClientBuildIsStale } from '../../../local/web-client.ts';
 import { cspDirectives } from '../../support/page-policy.ts';
 
@@ -24,11 +24,29 @@ beforeEach(() => {
   writeFileSync(join(build, 'assets', 'index-abc.js'), 'console.log(1)');
   writeFileSync(join(folder, 'secret.txt'), 'not to be served');
   writeFileSync(join(sources, 'src', 'main.tsx'), '');
+  // No bucket to upload to unless a test names one.
+  vi.stubEnv('IMPORTS_BUCKET', '');
 });
-afterEach(() => rmSync(folder, { recursive: true, force: true }));
+afterEach(() => {
+  rmSync(folder, { recursive: true, force: true });
+  vi.unstubAllEnvs();
+});
 
 describe("answering the client's paths", () => {
-  it.each([['/'], ['/sign-in'], ['/add'], ['/edit'], ['/help'], ['/news'], ['/people'], ['/people/alice']])(
+  it.each([
+    ['/'],
+    ['/sign-in'],
+    ['/add'],
+    ['/edit'],
+    ['/help'],
+    ['/news'],
+    ['/people'],
+    ['/people/alice'],
+    ['/account'],
+    ['/account/import'],
+    ['/account/export'],
+    ['/account/tokens'],
+  ])(
     "given the client's path %s, when asked, then its index.html is the answer, with the page's security headers",
     async (path) => {
       const answer = await webClientAnswer(build, path);
@@ -46,6 +64,17 @@ describe("answering the client's paths", () => {
       expect(csp.get('frame-ancestors')).toEqual(["'none'"]);
     },
   );
+
+  it('given the imports bucket on the local S3, when the page is asked, then its CSP lets it upload there and nowhere else', async () => {
+    vi.stubEnv('IMPORTS_BUCKET', 'delinkcious-imports');
+    vi.stubEnv('AWS_ENDPOINT_URL_S3', 'http://127.0.0.1:4566');
+    vi.stubEnv('S3_FORCE_PATH_STYLE', 'true');
+
+    const answer = await webClientAnswer(build, '/account/import');
+
+    const csp = cspDirectives(answer?.headers['content-security-policy'] ?? '');
+    expect(csp.get('connect-src')).toEqual(["'self'", 'http://127.0.0.1:4566']);
+  });
 
   it('given a built script, when asked under /assets/, then it is served as JavaScript, cacheable for good', async () => {
     const answer = await webClientAnswer(build, '/assets/index-abc.js');

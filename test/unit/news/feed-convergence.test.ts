@@ -20,6 +20,15 @@ describe('news converges whatever the order of deliveries', () => {
     );
   }, 600_000);
 
+  it('given authors that cross a threshold of two followers both ways, when deliveries run out of order, twice, and crash midway, then the merged news equals the pure push model event for event and leaks nothing', async () => {
+    await fc.assert(
+      fc.asyncProperty(newsOperations, settleOrders, (operations, settle) =>
+        expectConvergence((step) => new MemoryFeedStore(step), operations, settle, { largeAt: 2 }),
+      ),
+      { numRuns: Number(process.env.NEWS_PROPERTY_RUNS ?? 300) },
+    );
+  }, 600_000);
+
   it('given bob follows alice, when she adds 12 links and makes each private right after, and each retraction lands before its add, then nothing remains', async () => {
     const world = new NewsWorld((step) => new MemoryFeedStore(step));
     await world.apply({ op: 'follow', user: 1, other: 0 });

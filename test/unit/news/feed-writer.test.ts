@@ -26,7 +26,7 @@ function writerWith(follows: Map<string, string>, recent: RecentLink[] = []) {
     { followedSince: async (readers) => new Map([...follows].filter(([r]) => readers.includes(r))) },
     () => new Date('2026-11-24T00:00:00.000Z'),
   );
-  const news = async () => (await feeds.page('alice', undefined, 100)).map((entry) => entry.event);
+  const news = () => feeds.newest('alice', {}, 100);
   return { writer, news };
 }
 

@@ -4,36 +4,54 @@ import type {
   LinksForSearch,
   PageTexts,
   SearchIndexStore,
+  SearchRebuilds,
   StoredIndex,
 } from '../../../shared/search/ports.ts';
 
-/** In-memory adapters of the search core's ports; the store keeps what toJSON wrote, as S3 would. */
+/** In-memory adapters of the search core's ports; the store keeps what toBytes wrote, as S3 would. */
 
 export class InMemoryIndexStore implements SearchIndexStore {
-  readonly objects = new Map<string, { json: string; etag: string }>();
+  readonly objects = new Map<string, { bytes: Uint8Array; etag: string }>();
+  /** Users whose stored index is of an older format. */
+  readonly outdated = new Set<string>();
   saves = 0;
   loads = 0;
   private version = 0;
 
-  load(username: string): Promise<StoredIndex | undefined> {
+  load(username: string): Promise<StoredIndex | 'outdated' | undefined> {
     this.loads++;
+    if (this.outdated.has(username)) return Promise.resolve('outdated');
     const object = this.objects.get(username);
-    return Promise.resolve(object && { index: LinkSearchIndex.fromJSON(object.json), etag: object.etag });
+    return Promise.resolve(object && { index: LinkSearchIndex.fromBytes(object.bytes), etag: object.etag });
   }
 
-  async loadIfChanged(username: string, etag: string): Promise<StoredIndex | 'unchanged' | undefined> {
+  async loadIfChanged(
+    username: string,
+    etag: string,
+  ): Promise<StoredIndex | 'unchanged' | 'outdated' | undefined> {
     if (this.objects.get(username)?.etag === etag) return 'unchanged';
     return this.load(username);
   }
 
   save(username: string, index: LinkSearchIndex): Promise<void> {
     this.saves++;
-    this.objects.set(username, { json: index.toJSON(), etag: `"${++this.version}"` });
+    this.outdated.delete(username);
+    this.objects.set(username, { bytes: index.toBytes(), etag: `"${++this.version}"` });
     return Promise.resolve();
   }
 
   remove(username: string): Promise<void> {
+    this.outdated.delete(username);
     this.objects.delete(username);
+    return Promise.resolve();
+  }
+}
+
+export class InMemoryRebuilds implements SearchRebuilds {
+  readonly requested: string[] = [];
+
+  request(username: string): Promise<void> {
+    this.requested.push(username);
     return Promise.resolve();
   }
 }

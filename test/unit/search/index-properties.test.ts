@@ -147,3 +147,38 @@ describe('LinkSearchIndex: properties', () => {
     );
   });
 });
+
+describe('LinkSearchIndex: its stored form (stored-form.ts)', () => {
+  it('given random operations, some applied to an index written and read back between them (as the updater does), when random queries are searched, then the same links in the same order as an index read back once at the end', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(operation, fc.boolean()), { maxLength: 30 }),
+        fc.array(query, { minLength: 1, maxLength: 5 }),
+        (steps, queries) => {
+          let reloaded = LinkSearchIndex.empty();
+          const straight = LinkSearchIndex.empty();
+          for (const [op, writeBefore] of steps) {
+            if (writeBefore) reloaded = LinkSearchIndex.fromBytes(reloaded.toBytes());
+            for (const index of [reloaded, straight]) {
+              if (op.kind === 'upsert') index.upsert(op.link, op.text);
+              if (op.kind === 'remove') index.remove(op.url);
+              if (op.kind === 'setText') index.setText(op.url, op.text);
+            }
+          }
+          const model = modelOf(steps.map(([op]) => op));
+          const reloadedAtTheEnd = LinkSearchIndex.fromBytes(reloaded.toBytes());
+          const straightAtTheEnd = LinkSearchIndex.fromBytes(straight.toBytes());
+
+          expect(reloadedAtTheEnd.size).toBe(model.size);
+          for (const q of queries) {
+            const expected = [...model.values()].filter((entry) => referenceMatches(q, entry));
+            const found = reloadedAtTheEnd.search(q, { publicOnly: false });
+            expect([...found].sort()).toEqual(expected.map((entry) => entry.link.url).sort());
+            expect(found).toEqual(straightAtTheEnd.search(q, { publicOnly: false }));
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});

@@ -5,7 +5,7 @@ import { PageTokens } from '../../../shared/pagination.ts';
 import { LinkSearch } from '../../../shared/search/core.ts';
 import { LinkSearchIndex } from '../../../shared/search/index.ts';
 import { aLink } from '../../support/builders.ts';
-import { InMemoryIndexStore, InMemoryLinks } from './fakes.ts';
+import { InMemoryIndexStore, InMemoryLinks, InMemoryRebuilds } from './fakes.ts';
 
 const tokens = new PageTokens(async () => Buffer.alloc(32, 9));
 const WORDS = ['alpha', 'beta', 'gamma'];
@@ -46,10 +46,8 @@ describe('LinkSearch: properties', () => {
             current.set(indexed.url, now);
           }
           table.put(...current.values());
-          // As the updater saves it.
-          await index.compact();
           await store.save('alice', index);
-          const search = new LinkSearch(store, table, tokens, async () => true);
+          const search = new LinkSearch(store, table, tokens, async () => true, new InMemoryRebuilds());
 
           const shown: Link[] = [];
           let token: string | undefined;

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { Unavailable } from '../../../shared/errors.ts';
 import { InvalidQuery } from '../../../shared/search/query.ts';
 import { PageTokens } from '../../../shared/pagination.ts';
 import { LinkSearch, type SearchRequest } from '../../../shared/search/core.ts';
 import { LinkSearchIndex } from '../../../shared/search/index.ts';
 import type { Link } from '../../../shared/links/model.ts';
 import { aLink } from '../../support/builders.ts';
-import { InMemoryIndexStore, InMemoryLinks } from './fakes.ts';
+import { InMemoryIndexStore, InMemoryLinks, InMemoryRebuilds } from './fakes.ts';
 
 const tokens = new PageTokens(async () => Buffer.alloc(32, 3));
 
@@ -13,16 +14,17 @@ const tokens = new PageTokens(async () => Buffer.alloc(32, 3));
 async function aSearch(links: Link[], { users = ['alice'] } = {}) {
   const store = new InMemoryIndexStore();
   const table = new InMemoryLinks();
+  const rebuilds = new InMemoryRebuilds();
   const index = LinkSearchIndex.empty();
   for (const link of links) {
     table.put(link);
     index.upsert(link);
   }
   await store.save('alice', index);
-  const search = new LinkSearch(store, table, tokens, async (username) => users.includes(username));
+  const search = new LinkSearch(store, table, tokens, async (username) => users.includes(username), rebuilds);
   const page = (request: Partial<SearchRequest> & { q: string }, username = 'alice') =>
     search.page(username, { publicOnly: false, filter: {}, limit: 10, ...request });
-  return { store, table, search, page };
+  return { store, table, search, page, rebuilds };
 }
 
 const link = (n: number, overrides: Partial<Link> = {}) =>
@@ -111,5 +113,54 @@ describe('LinkSearch', () => {
     await store.save('alice', index);
     expect(urls((await page({ q: 'renamed' })).links)).toEqual(['https://example.com/1']);
     expect(store.loads).toBe(loads + 1);
+  });
+
+  it('given an index of an older format, when searched, then a 503 and its rebuild requested (not an empty list)', async () => {
+    const { store, page, rebuilds } = await aSearch([aLink({ url: 'https://a.example/', title: 'go' })]);
+    store.outdated.add('alice');
+
+    await expect(page({ q: 'go' })).rejects.toBeInstanceOf(Unavailable);
+    expect(rebuilds.requested).toEqual(['alice']);
+  });
+
+  it('given pages of a search, when links are added and removed between pages, then no link of the first ranking repeats or is skipped', async () => {
+    const original = Array.from({ length: 25 }, (_, i) =>
+      aLink({
+        url: `https://a.example/${String(i).padStart(2, '0')}`,
+        title: 'golang notes',
+        created_at: `2026-01-${String(i + 1).padStart(2, '0')}T00:00:00.000Z`,
+      }),
+    );
+    for (const q of ['golang', 'tag:none OR is:pending', '']) {
+      const { store, table, page } = await aSearch(original);
+      const shown: string[] = [];
+      let token: string | undefined;
+      for (let round = 0; round < 10; round++) {
+        const result = await page({ q, limit: 4, ...(token ? { startToken: token } : {}) });
+        shown.push(...result.links.map((link) => link.url));
+        if (!result.nextToken) break;
+        token = result.nextToken;
+        // Between pages: one link that ranks first (newest, its title all the word), and one that ranks last.
+        const index = (await store.load('alice')) as { index: LinkSearchIndex };
+        const first = aLink({
+          url: `https://b.example/${round}`,
+          title: 'golang',
+          created_at: `2026-03-0${round + 1}T00:00:00.000Z`,
+        });
+        const last = aLink({
+          url: `https://c.example/${round}`,
+          title: 'golang notes and more',
+          created_at: '2025-01-01T00:00:00.000Z',
+        });
+        table.put(first, last);
+        index.index.upsert(first);
+        index.index.upsert(last);
+        await store.save('alice', index.index);
+      }
+
+      const originalShown = shown.filter((url) => url.startsWith('https://a.example/'));
+      expect(new Set(shown).size).toBe(shown.length);
+      expect([...originalShown].sort()).toEqual(original.map((link) => link.url).sort());
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Link } from '../../../shared/links/model.ts';
+import { LinkSearchIndex } from '../../../shared/search/index.ts';
 import type { SearchUpdate } from '../../../shared/search/model.ts';
 import { parseQuery } from '../../../shared/search/query.ts';
 import { SearchIndexUpdater } from '../../../shared/search/updater.ts';
@@ -15,7 +16,9 @@ function anUpdater() {
   const links = new InMemoryLinks();
   const updater = new SearchIndexUpdater(store, texts, links);
   const search = async (username: string, q: string) =>
-    (await store.load(username))?.index.search(parseQuery(q), { publicOnly: false }) ?? [];
+    (
+      (await store.objects.get(username)) && LinkSearchIndex.fromBytes(store.objects.get(username)!.bytes)
+    )?.search(parseQuery(q), { publicOnly: false }) ?? [];
   return { store, texts, links, updater, search };
 }
 

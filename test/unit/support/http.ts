@@ -32,6 +32,8 @@ export interface Answer<T = unknown> {
   body: T;
   /** The raw body, as sent. */
   text: string | undefined;
+  /** The cookies it sets (API Gateway's `cookies`, each a Set-Cookie). */
+  cookies: string[];
 }
 
 /**
@@ -52,6 +54,7 @@ export async function call<T = unknown>(handler: HttpHandler, input: ApiEventInp
     headers,
     body: (json ? JSON.parse(result.body!) : result.body) as T,
     text: result.body,
+    cookies: result.cookies ?? [],
   };
 }
 

@@ -1,10 +1,11 @@
+import { timeKeyOf, type LinkEvent } from '../../../shared/news/model.ts';
 import type {
-  FeedEntryRead,
-  FeedPosition,
   FeedStore,
   SlotEntry,
   SlotRef,
+  SlotState,
   SlotTombstone,
+  TimeRange,
 } from '../../../shared/news/ports.ts';
 
 interface Slot {
@@ -50,17 +51,25 @@ export class MemoryFeedStore implements FeedStore {
     }
   }
 
-  async page(reader: string, after: FeedPosition | undefined, pageSize: number): Promise<FeedEntryRead[]> {
-    const before = (a: FeedPosition, b: FeedPosition) =>
-      a.time === b.time ? a.key < b.key : a.time < b.time;
+  async newest(reader: string, range: TimeRange, pageSize: number): Promise<LinkEvent[]> {
     return this.entries(reader)
-      .map((entry) => ({
-        event: entry.event,
-        position: { time: `${entry.event.timestamp}#${entry.event.id}`, key: slotId(entry) },
-      }))
-      .sort((a, b) => (before(a.position, b.position) ? 1 : -1))
-      .filter((read) => !after || before(read.position, after))
+      .map((entry) => entry.event)
+      .filter((event) => {
+        const key = timeKeyOf(event);
+        return (
+          (range.below === undefined || key < range.below) && (range.above === undefined || key > range.above)
+        );
+      })
+      .sort((a, b) => (timeKeyOf(a) < timeKeyOf(b) ? 1 : -1))
       .slice(0, pageSize);
+  }
+
+  async slotStates(slots: SlotRef[]): Promise<(SlotState | undefined)[]> {
+    return slots.map((ref) => {
+      const slot = this.slots.get(slotId(ref));
+      if (!slot) return undefined;
+      return slot.entry ? { eventId: slot.entry.event.id } : {};
+    });
   }
 
   /** The entries of one reader's feed, or of every feed. */

@@ -1,4 +1,4 @@
-import type { RateLimitStore, RateWrite } from '../../../shared/http/rate-limit.ts';
+import type { MarkCondition, RateLimitStore, RateWrite } from '../../../shared/http/rate-limit.ts';
 import type { Credential, GitHubIdentity, User } from '../../../shared/users/model.ts';
 import type {
   CredentialStore,
@@ -28,12 +28,17 @@ export class InMemorySessionStore implements CredentialStore {
   /** Usernames whose account deletion has started (the profile's `deleting_since`). */
   readonly deleting = new Set<string>();
 
-  constructor(private readonly users?: InMemoryUsers) {}
+  constructor(
+    private readonly users?: InMemoryUsers,
+    /** Told of every user one of whose credentials ended (the DynamoDB store changes the credentials mark). */
+    private readonly onEnded: (username: string) => void = () => {},
+  ) {}
 
   async create(credential: Credential, ended: readonly Credential[]): Promise<boolean> {
     const profileLive = !this.users || this.users.profiles.has(credential.username);
     if (!profileLive || this.deleting.has(credential.username)) return false;
     for (const old of ended) this.byHash.delete(old.token_hash);
+    if (ended.length > 0) this.onEnded(credential.username);
     this.byHash.set(credential.token_hash, { ...credential });
     return true;
   }
@@ -52,6 +57,9 @@ export class InMemorySessionStore implements CredentialStore {
   }
   async delete(credentials: readonly Credential[]): Promise<void> {
     for (const credential of credentials) this.byHash.delete(credential.token_hash);
+    for (const username of new Set(credentials.map((credential) => credential.username))) {
+      this.onEnded(username);
+    }
   }
   async markUsed(tokenHash: string, at: string, notBefore: string): Promise<void> {
     const credential = this.byHash.get(tokenHash);
@@ -167,25 +175,63 @@ export class FakeIdentityProvider implements IdentityProvider {
  */
 export class InMemoryRateStore implements RateLimitStore {
   readonly tats = new Map<string, number>();
+  /** Each key's credentials mark, as the DynamoDB item holds it. */
+  readonly marks = new Map<string, string>();
   writes = 0;
   /** Runs before each write: a test's stand-in for another instance writing the same item. */
   beforeWrite: ((key: string) => void) | undefined;
 
-  async restart(key: string, now: number, interval: number): Promise<RateWrite> {
-    this.writes++;
-    this.beforeWrite?.(key);
-    const tat = this.tats.get(key);
-    if (tat !== undefined && tat >= now) return { applied: false, tat };
-    this.tats.set(key, now + interval);
-    return { applied: true, tat: now + interval };
+  /** What the users store does when one of the user's credentials ends. */
+  changeMark(key: string): void {
+    this.marks.set(key, `mark-${this.marks.size + 1}-${Math.random()}`);
   }
 
-  async advance(key: string, now: number, interval: number, tolerance: number): Promise<RateWrite> {
+  async restart(
+    key: string,
+    now: number,
+    interval: number,
+    _expires: number,
+    mark?: MarkCondition,
+  ): Promise<RateWrite> {
     this.writes++;
     this.beforeWrite?.(key);
     const tat = this.tats.get(key);
-    if (tat === undefined || tat < now || tat > now + tolerance) return { applied: false, tat };
+    if ((tat !== undefined && tat >= now) || !this.markHolds(key, mark)) {
+      return { applied: false, tat, ...this.markOf(key, mark) };
+    }
+    this.tats.set(key, now + interval);
+    this.issue(key, mark);
+    return { applied: true, tat: now + interval, ...this.markOf(key, mark) };
+  }
+
+  async advance(
+    key: string,
+    now: number,
+    interval: number,
+    tolerance: number,
+    _expires: number,
+    mark?: MarkCondition,
+  ): Promise<RateWrite> {
+    this.writes++;
+    this.beforeWrite?.(key);
+    const tat = this.tats.get(key);
+    if (tat === undefined || tat < now || tat > now + tolerance || !this.markHolds(key, mark)) {
+      return { applied: false, tat, ...this.markOf(key, mark) };
+    }
     this.tats.set(key, tat + interval);
-    return { applied: true, tat: tat + interval };
+    this.issue(key, mark);
+    return { applied: true, tat: tat + interval, ...this.markOf(key, mark) };
+  }
+
+  private markHolds(key: string, mark: MarkCondition | undefined): boolean {
+    return !mark || !('expect' in mark) || this.marks.get(key) === mark.expect;
+  }
+
+  private issue(key: string, mark: MarkCondition | undefined): void {
+    if (mark && 'issue' in mark && !this.marks.has(key)) this.marks.set(key, mark.issue);
+  }
+
+  private markOf(key: string, mark: MarkCondition | undefined) {
+    return mark ? { mark: this.marks.get(key) } : {};
   }
 }

@@ -1,6 +1,7 @@
 import { afterAll, beforeEach } from 'vitest';
 import type { Credential } from '../../../shared/users/model.ts';
 import type { SocialCounts } from '../../../shared/users/ports.ts';
+import { rateKeyForUser } from '../../../shared/rate-keys.ts';
 import { hashToken } from '../../../shared/users/sessions.ts';
 import { aSession } from '../../support/builders.ts';
 import { InMemoryExportFiles } from './memory-export-files.ts';
@@ -56,11 +57,13 @@ export function useInMemoryServices(
   beforeEach(async () => {
     const clock = () => services.now;
     const users = new InMemoryUsers();
-    const sessions = new InMemorySessionStore(users);
+    const rates = new InMemoryRateStore();
+    const sessions = new InMemorySessionStore(users, (username) =>
+      rates.changeMark(rateKeyForUser(username)),
+    );
     const loginStates = new InMemoryLoginStates();
     const links = new InMemoryLinkStore();
     const exportFiles = new InMemoryExportFiles();
-    const rates = new InMemoryRateStore();
     const followCounts = new Map<string, { followers: number; following: number }>();
     const socialCounts: SocialCounts = {
       counts: async (username) => followCounts.get(username) ?? { followers: 0, following: 0 },
@@ -76,9 +79,14 @@ export function useInMemoryServices(
       );
       seams.setSessionsForTests(sessionsCore);
       seams.setTokensForTests(new seams.Tokens(sessions, () => new Date(clock())));
+      const rateLimiter = new seams.RateLimiter(
+        rates,
+        settings.rateLimit ?? { perSecond: 12, burst: 80 },
+        clock,
+      );
       seams.setGateForTests({
-        authenticator: sessionsCore,
-        rateLimiter: new seams.RateLimiter(rates, settings.rateLimit ?? { perSecond: 12, burst: 80 }, clock),
+        admission: new seams.Admission(sessionsCore, rateLimiter, clock),
+        rateLimiter,
       });
       seams.setLinkServiceForTests(
         new seams.LinkService(
@@ -127,6 +135,9 @@ export function useInMemoryServices(
           expires_at: new Date(services.now + 24 * 60 * 60 * 1000).toISOString(),
           ...overrides,
         });
+        // A token stands for one credential for good: one given anew is the old one ended and another issued.
+        const replaced = sessions.byHash.get(session.token_hash);
+        if (replaced) rates.changeMark(rateKeyForUser(replaced.username));
         sessions.byHash.set(session.token_hash, session);
         return session;
       },
@@ -152,6 +163,7 @@ async function importSeams() {
   const [
     gate,
     rateLimit,
+    admission,
     linksCore,
     linksExport,
     linksService,
@@ -166,6 +178,7 @@ async function importSeams() {
   ] = await Promise.all([
     import('../../../shared/gate.ts'),
     import('../../../shared/http/rate-limit.ts'),
+    import('../../../shared/http/admission.ts'),
     import('../../../shared/links/core.ts'),
     import('../../../shared/links/export.ts'),
     import('../../../shared/links/service.ts'),
@@ -181,6 +194,7 @@ async function importSeams() {
   return {
     setGateForTests: gate.setGateForTests,
     RateLimiter: rateLimit.RateLimiter,
+    Admission: admission.Admission,
     LinkService: linksCore.LinkService,
     setLinkServiceForTests: linksService.setLinkServiceForTests,
     LinkExport: linksExport.LinkExport,

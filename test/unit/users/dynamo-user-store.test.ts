@@ -7,6 +7,7 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { rateItemKey, rateKeyForUser } from '../../../shared/rate-keys.ts';
 import { describe, expect, it } from 'vitest';
 import { Unavailable } from '../../../shared/errors.ts';
 import {
@@ -169,10 +170,11 @@ describe('DynamoCredentialStore', () => {
     await store().create(aSession(), [old]);
 
     const items = dynamo.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems!;
-    expect(items.slice(3).map((item) => item.Delete?.Key)).toEqual([
+    expect(items.slice(3, 5).map((item) => item.Delete?.Key)).toEqual([
       sessionKey('old'),
       tokenListKey('alice', 'old-id'),
     ]);
+    expectMarkChange(items[5]?.Update, 'alice');
   });
 
   it('given the profile is gone or being deleted, when a credential is stored, then false', async () => {
@@ -205,13 +207,32 @@ describe('DynamoCredentialStore', () => {
     ]);
   });
 
-  it('given one credential, when deleted, then both its items in one transaction', async () => {
+  it("given one credential, when deleted, then both its items and a new credentials mark on the user's rate item in one transaction", async () => {
     dynamo.on(TransactWriteCommand).resolves({});
 
     await store().delete([aSession({ token_hash: 'h1', token_id: 'id1' })]);
 
     const items = dynamo.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems!;
-    expect(items.map((item) => item.Delete?.Key)).toEqual([sessionKey('h1'), tokenListKey('alice', 'id1')]);
+    expect(items.slice(0, 2).map((item) => item.Delete?.Key)).toEqual([
+      sessionKey('h1'),
+      tokenListKey('alice', 'id1'),
+    ]);
+    expectMarkChange(items[2]?.Update, 'alice');
+  });
+
+  it('given two credentials, when both are deleted, then the mark changes after the deletions', async () => {
+    dynamo.on(BatchWriteCommand).resolves({});
+    dynamo.on(UpdateCommand).resolves({});
+
+    await store().delete([
+      aSession({ token_hash: 'h1', token_id: 'id1' }),
+      aSession({ token_hash: 'h2', token_id: 'id2' }),
+    ]);
+
+    expect(dynamo.commandCalls(BatchWriteCommand)).toHaveLength(1);
+    const marks = dynamo.commandCalls(UpdateCommand).map((call) => call.args[0].input);
+    expect(marks).toHaveLength(1);
+    expectMarkChange(marks[0], 'alice');
   });
 
   it('given 20 credentials, when all are deleted, then 40 items in batches of 25, retrying what was left unprocessed', async () => {
@@ -249,3 +270,15 @@ describe('DynamoCredentialStore', () => {
     });
   });
 });
+
+/** A change of the user's credentials mark: a new random value on the user's rate item. */
+function expectMarkChange(
+  update:
+    | { Key?: unknown; UpdateExpression?: string; ExpressionAttributeValues?: Record<string, unknown> }
+    | undefined,
+  username: string,
+) {
+  expect(update?.Key).toEqual(rateItemKey(rateKeyForUser(username)));
+  expect(update?.UpdateExpression).toContain('#mark = :mark');
+  expect(update?.ExpressionAttributeValues?.[':mark']).toMatch(/^[A-Za-z0-9_-]{16}$/);
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isClientPath, profilePath, profileUsername } from '../../../web/src/paths.ts';
+import { isAccountPath, isClientPath, profilePath, profileUsername } from '../../../web/src/paths.ts';
 
 describe("the client's profile paths", () => {
   it.each([['alice'], ['bob-42'], ['名前'], ['a b']])(
@@ -24,4 +24,21 @@ describe("the client's profile paths", () => {
   it('given a username with a slash, when made into a profile path, then the slash stays inside the one segment', () => {
     expect(profileUsername(profilePath('a/b'))).toBe('a/b');
   });
+});
+
+describe("the account's paths", () => {
+  it.each([['/account'], ['/account/import'], ['/account/export'], ['/account/tokens']])(
+    'given %s, then it is a client path of the account area',
+    (path) => {
+      expect(isClientPath(path)).toBe(true);
+      expect(isAccountPath(path)).toBe(true);
+    },
+  );
+
+  it.each([['/account/'], ['/account/other'], ['/']])(
+    'given %s, then it is not an account screen',
+    (path) => {
+      expect(isAccountPath(path)).toBe(false);
+    },
+  );
 });

@@ -1,5 +1,5 @@
 import createClient from 'openapi-fetch';
-import { currentSession, endSession } from '../session.ts';
+import { currentSession, endSession, pastedToken, startSession } from '../session.ts';
 import type { components, paths } from './schema';
 
 export type Link = components['schemas']['Link'];
@@ -27,13 +27,19 @@ export function onUnauthorized(listener: () => void): () => void {
   return () => unauthorizedListeners.delete(listener);
 }
 
-/** The typed API client (paths and bodies from the OpenAPI document), on the page's own origin. */
-export const api = createClient<paths>({ baseUrl: location.origin });
+/**
+ * The typed API client (paths and bodies from the OpenAPI document), on the page's own origin. It sends the
+ * session cookie (same origin only) and `X-Requested-With`, which the service takes as proof that its own page sent
+ * a cookie-signed change when a browser leaves `Origin` out; a pasted personal token goes as a bearer token.
+ */
+export const api = createClient<paths>({ baseUrl: location.origin, credentials: 'same-origin' });
 
 api.use({
   onRequest({ request }) {
-    const session = currentSession();
-    if (session) request.headers.set('authorization', `Bearer ${session.token}`);
+    request.headers.set('x-requested-with', 'delinkcious-web');
+    const token = pastedToken();
+    if (token && !request.headers.has('authorization'))
+      request.headers.set('authorization', `Bearer ${token}`);
     return request;
   },
   onResponse({ response }) {
@@ -44,6 +50,25 @@ api.use({
     return response;
   },
 });
+
+/**
+ * Whether anyone is signed in here, asked of the service when the page loads: `GET /v1/me` answers 200 for the
+ * session cookie (or this tab's pasted token) and 401 when there is none. A failure to ask counts as signed out.
+ */
+export async function restoreSession(): Promise<void> {
+  const result = await api.GET('/v1/me').catch(() => undefined);
+  if (result?.data) startSession({ username: result.data.username, token: pastedToken() });
+  else endSession();
+}
+
+/**
+ * Whether the service offers the local sign-in form (`POST /dev/login`): it exists on the local runtime only, so a
+ * deployed stack answers 404 for its path (locally a `GET` is 405: the path is there, for `POST`).
+ */
+export async function devSignInAvailable(): Promise<boolean> {
+  const response = await fetch('/dev/login', { credentials: 'omit' }).catch(() => undefined);
+  return response !== undefined && response.status !== 404;
+}
 
 /** The data of a successful answer; anything else becomes an `ApiProblem`. */
 export function answer<T>(result: { data?: T; error?: unknown; response: Response }): T {

@@ -71,7 +71,7 @@ export interface paths {
         put?: never;
         /**
          * Issue a token without GitHub (local runtime only)
-         * @description Registers the user on first use and issues an access token, with no GitHub app and no network. It does not exist on a deployed stack.
+         * @description Registers the user on first use and issues an access token, with no GitHub app and no network. A request from the service's own pages (an `Origin` of this service, or `X-Requested-With` without one: the web client's sign-in form) also gets the session as the HttpOnly session cookie. It does not exist on a deployed stack (there, `GET /dev/login` is a 404; locally a 405).
          */
         post: operations["post_dev_login"];
         delete?: never;
@@ -89,13 +89,13 @@ export interface paths {
         };
         /**
          * Revoke the presented access token, or all of the caller's
-         * @description The token is dead at once: the same token then gets 401. `GET` works too, for the original clients. With `?everywhere=true`, every login session and personal token of the caller ends at once. Any valid token may end itself, whatever its scope.
+         * @description The token is dead at once: the same token then gets 401. `GET` works too, for the original clients. With `?everywhere=true`, every login session and personal token of the caller ends at once. Any valid token may end itself, whatever its scope. A browser signed in by the session cookie gets it cleared; such a request must come from the service's own pages, by `GET` too.
          */
         get: operations["get_logout"];
         put?: never;
         /**
          * Revoke the presented access token, or all of the caller's
-         * @description The token is dead at once: the same token then gets 401. `GET` works too, for the original clients. With `?everywhere=true`, every login session and personal token of the caller ends at once. Any valid token may end itself, whatever its scope.
+         * @description The token is dead at once: the same token then gets 401. `GET` works too, for the original clients. With `?everywhere=true`, every login session and personal token of the caller ends at once. Any valid token may end itself, whatever its scope. A browser signed in by the session cookie gets it cleared; such a request must come from the service's own pages, by `GET` too.
          */
         post: operations["post_logout"];
         delete?: never;
@@ -132,8 +132,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * GitHub's redirect back: issue an access token
-         * @description The `state` must equal the state cookie and be unused and under 10 minutes old. The code is exchanged, GitHub's user and primary verified email are read, the user is registered on first login (username: the GitHub login, lower-cased; GitHub's numeric id keeps a renamed account the same user) and a token is issued. With `Accept: text/html`, the same facts come as a page. When the user declines, GitHub sends `error` instead of `code`: that request is answered 401.
+         * GitHub's redirect back: sign the browser in, or issue an access token
+         * @description The `state` must equal the state cookie and be unused and under 10 minutes old. The code is exchanged, GitHub's user and primary verified email are read, the user is registered on first login (username: the GitHub login, lower-cased; GitHub's numeric id keeps a renamed account the same user) and a token is issued. A browser (`Accept` preferring `text/html`) gets the session as the HttpOnly session cookie and a 302 into the web client (`/`); any other client gets the token as JSON. When the user declines, GitHub sends `error` instead of `code`: that request is answered 401.
          */
         get: operations["get_login_authorized"];
         put?: never;
@@ -513,7 +513,7 @@ export interface paths {
         };
         /**
          * All the caller's links as a file: the Netscape bookmark file or JSON
-         * @description `netscape` (the default) is the bookmark file every browser and bookmark service imports: one `<DT><A HREF ADD_DATE LAST_MODIFIED PRIVATE TAGS>` per link (dates in epoch seconds, tags separated by commas), its description in a `<DD>`, everything HTML-escaped. `json` is `{"links": [Link...]}`. Newest first; an attachment named `delinkcious-<username>-<date>.html|json`. A file over about 5 MB (API Gateway's answers stop at 6 MB) is answered with a 302 to a download of it valid for 15 minutes.
+         * @description `netscape` (the default) is the bookmark file every browser and bookmark service imports: one `<DT><A HREF ADD_DATE LAST_MODIFIED PRIVATE TAGS>` per link (dates in epoch seconds, tags separated by commas), its description in a `<DD>`, everything HTML-escaped. `json` is `{"links": [Link...]}`. Newest first; an attachment named `delinkcious-<username>-<date>.html|json`. A file over about 5 MB (API Gateway's answers stop at 6 MB) is answered with a 302 to a download of it valid for 15 minutes. With `delivery=url` the file is always stored and the answer is that download as JSON.
          */
         get: operations["get_v1_export"];
         put?: never;
@@ -533,7 +533,7 @@ export interface paths {
         };
         /**
          * All the caller's links as a file: the Netscape bookmark file or JSON
-         * @description `netscape` (the default) is the bookmark file every browser and bookmark service imports: one `<DT><A HREF ADD_DATE LAST_MODIFIED PRIVATE TAGS>` per link (dates in epoch seconds, tags separated by commas), its description in a `<DD>`, everything HTML-escaped. `json` is `{"links": [Link...]}`. Newest first; an attachment named `delinkcious-<username>-<date>.html|json`. A file over about 5 MB (API Gateway's answers stop at 6 MB) is answered with a 302 to a download of it valid for 15 minutes.
+         * @description `netscape` (the default) is the bookmark file every browser and bookmark service imports: one `<DT><A HREF ADD_DATE LAST_MODIFIED PRIVATE TAGS>` per link (dates in epoch seconds, tags separated by commas), its description in a `<DD>`, everything HTML-escaped. `json` is `{"links": [Link...]}`. Newest first; an attachment named `delinkcious-<username>-<date>.html|json`. A file over about 5 MB (API Gateway's answers stop at 6 MB) is answered with a 302 to a download of it valid for 15 minutes. With `delivery=url` the file is always stored and the answer is that download as JSON.
          */
         get: operations["get_v1_0_export"];
         put?: never;
@@ -1154,8 +1154,8 @@ export interface components {
             };
             link: components["schemas"]["Link"];
         };
-        SnapshotDownload: {
-            /** @description A presigned download of the snapshot. */
+        DownloadLink: {
+            /** @description A presigned download of the file; needs no token. */
             download_url: string;
             /** @description How long the URL works. */
             expires_in_seconds: number;
@@ -1542,6 +1542,7 @@ export interface operations {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
                     "X-Content-Type-Options": components["headers"]["NoSniff"];
+                    "Set-Cookie"?: string;
                     /** @description A retry's answer: the first answer to this `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
@@ -1589,12 +1590,25 @@ export interface operations {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
                     "X-Content-Type-Options": components["headers"]["NoSniff"];
+                    /** @description Clears the session cookie. `__Host-delinkcious_session` over HTTPS (Secure), `delinkcious_session` over http; HttpOnly, SameSite=Lax, Path=/. */
+                    "Set-Cookie": string;
                     [name: string]: unknown;
                 };
                 content?: never;
             };
             400: components["responses"]["InvalidRequest"];
             401: components["responses"]["Unauthorized"];
+            /** @description Signed in by the session cookie, but not sent by this service's own pages: its `Origin` is another, or it has neither `Origin` nor `X-Requested-With` (`forbidden`). */
+            403: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "X-Content-Type-Options": components["headers"]["NoSniff"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["RateLimited"];
@@ -1622,6 +1636,8 @@ export interface operations {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
                     "X-Content-Type-Options": components["headers"]["NoSniff"];
+                    /** @description Clears the session cookie. `__Host-delinkcious_session` over HTTPS (Secure), `delinkcious_session` over http; HttpOnly, SameSite=Lax, Path=/. */
+                    "Set-Cookie": string;
                     /** @description A retry's answer: the first answer to this `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
@@ -1630,6 +1646,17 @@ export interface operations {
             };
             400: components["responses"]["InvalidRequest"];
             401: components["responses"]["Unauthorized"];
+            /** @description Signed in by the session cookie, but not sent by this service's own pages: its `Origin` is another, or it has neither `Origin` nor `X-Requested-With` (`forbidden`). */
+            403: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "X-Content-Type-Options": components["headers"]["NoSniff"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description The first request with this `Idempotency-Key` is still being answered (`idempotency_key_in_progress`): retry after `Retry-After` seconds. */
             409: {
                 headers: {
@@ -1707,7 +1734,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Logged in */
+            /** @description Logged in: the token, for clients that are not browsers */
             200: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -1719,8 +1746,20 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AccessToken"];
-                    "text/html": string;
                 };
+            };
+            /** @description A browser signed in: on into the web client */
+            302: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "X-Content-Type-Options": components["headers"]["NoSniff"];
+                    Location: "/";
+                    /** @description Clears the state cookie and sets the session cookie. `__Host-delinkcious_session` over HTTPS (Secure), `delinkcious_session` over http; HttpOnly, SameSite=Lax, Path=/. */
+                    "Set-Cookie": string;
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Missing, mismatched, unknown, expired or reused state; or neither `code` nor `error`. */
             400: {
@@ -1840,7 +1879,7 @@ export interface operations {
             };
             400: components["responses"]["InvalidRequest"];
             401: components["responses"]["Unauthorized"];
-            /** @description The token's scope does not allow this route, which needs a login session (personal tokens may not manage tokens) (`insufficient_scope`). */
+            /** @description The token's scope does not allow this route, which needs a login session (personal tokens may not manage tokens) (`insufficient_scope`). Or: Signed in by the session cookie, but not sent by this service's own pages: its `Origin` is another, or it has neither `Origin` nor `X-Requested-With` (`forbidden`). */
             403: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -1925,7 +1964,7 @@ export interface operations {
             };
             400: components["responses"]["InvalidRequest"];
             401: components["responses"]["Unauthorized"];
-            /** @description The token's scope does not allow this route, which needs a login session (personal tokens may not manage tokens) (`insufficient_scope`). */
+            /** @description The token's scope does not allow this route, which needs a login session (personal tokens may not manage tokens) (`insufficient_scope`). Or: Signed in by the session cookie, but not sent by this service's own pages: its `Origin` is another, or it has neither `Origin` nor `X-Requested-With` (`forbidden`). */
             403: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -2502,7 +2541,7 @@ export interface operations {
             };
             400: components["responses"]["InvalidRequest"];
             401: components["responses"]["Unauthorized"];
-            /** @description The token's scope does not allow this route, which needs a `write` token or a login session (`insufficient_scope`). */
+            /** @description The token's scope does not allow this route, which needs a `write` token or a login session (`insufficient_scope`). Or: Signed in by the session cookie, but not sent by this service's own pages: its `Origin` is another, or it has neither `Origin` nor `X-Requested-With` (`forbidden`). */
             403: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -2623,7 +2662,7 @@ export interface operations {
             };
             400: components["responses"]["InvalidRequest"];
             401: components["responses"]["Unauthorized"];
-            /** @description The token's scope does not allow this route, which needs a `write` token or a login session (`insufficient_scope`). */
+            /** @description The token's scope does not allow this route, which needs a `write` token or a login session (`insufficient_scope`). Or: Signed in by the session cookie, but not sent by this service's own pages: its `Origin` is another, or it has neither `Origin` nor `X-Requested-With` (`forbidden`). */
             403: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -2679,7 +2718,7 @@ export interface operations {
             };
             400: components["responses"]["InvalidRequest"];
             401: components["responses"]["Unauthorized"];
-            /** @description The token's scope does not allow this route, which needs a `write` token or a login session (`insufficient_scope`). */
+            /** @description The token's scope does not allow this route, which needs a `write` token or a login session (`insufficient_scope`). Or: Signed in by the session cookie, but not sent by this service's own pages: its `Origin` is another, or it has neither `Origin` nor `X-Requested-With` (`forbidden`). */
             403: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -2790,7 +2829,7 @@ export interface operations {
             };
             400: components["responses"]["InvalidRequest"];
             401: components["responses"]["Unauthorized"];
-            /** @description The token's scope does not allow this route, which needs a `write` token or a login session (`insufficient_scope`). */
+            /** @description The token's scope does not allow this route, which needs a `write` token or a login session (`insufficient_scope`). Or: Signed in by the session cookie, but not sent by this service's own pages: its `Origin` is another, or it has neither `Origin` nor `X-Requested-With` (`forbidden`). */
             403: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -2911,7 +2950,7 @@ export interface operations {
             };
             400: components["responses"]["InvalidRequest"];
             401: components["responses"]["Unauthorized"];
-            /** @description The token's scope does not allow this route, which needs a `write` token or a login session (`insufficient_scope`). */
+            /** @description The token's scope does not allow this route, which needs a `write` token or a login session (`insufficient_scope`). Or: Signed in by the session cookie, but not sent by this service's own pages: its `Origin` is another, or it has neither `Origin` nor `X-Requested-With` (`forbidden`). */
             403: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -2967,7 +3006,7 @@ export interface operations {
             };
             400: components["responses"]["InvalidRequest"];
             401: components["responses"]["Unauthorized"];
-            /** @description The token's scope does not allow this route, which needs a `write` token or a login session (`insufficient_scope`). */
+            /** @description The token's scope does not allow this route, which needs a `write` token or a login session (`insufficient_scope`). Or: Signed in by the session cookie, but not sent by this service's own pages: its `Origin` is another, or it has neither `Origin` nor `X-Requested-With` (`forbidden`). */
             403: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -3016,7 +3055,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SnapshotDownload"];
+                    "application/json": components["schemas"]["DownloadLink"];
                 };
             };
             /** @description To a download URL valid for 5 minutes */
@@ -3081,7 +3120,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SnapshotDownload"];
+                    "application/json": components["schemas"]["DownloadLink"];
                 };
             };
             /** @description To a download URL valid for 5 minutes */
@@ -3211,6 +3250,8 @@ export interface operations {
             query?: {
                 /** @description `netscape`: the bookmark file browsers import (HTML); `json`: `{"links": [Link...]}`. */
                 format?: "netscape" | "json";
+                /** @description `file`: the file itself (a 302 to its download past about 5 MB); `url`: always a 200 `{"download_url", "expires_in_seconds"}` to open, for a browser page that sends its token as a header and so cannot follow the 302 into a download. */
+                delivery?: "file" | "url";
             };
             header?: never;
             path?: never;
@@ -3218,18 +3259,19 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The file */
+            /** @description The file; with `delivery=url`, its download (`DownloadLink`) */
             200: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
                     "X-Content-Type-Options": components["headers"]["NoSniff"];
-                    "Content-Disposition": string;
+                    /** @description The file's name (not with `delivery=url`). */
+                    "Content-Disposition"?: string;
                     "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
                     "text/html": string;
-                    "application/json": components["schemas"]["LinkExport"];
+                    "application/json": components["schemas"]["LinkExport"] | components["schemas"]["DownloadLink"];
                 };
             };
             /** @description A file over about 5 MB: to a download of it valid for 15 minutes */
@@ -3268,6 +3310,8 @@ export interface operations {
             query?: {
                 /** @description `netscape`: the bookmark file browsers import (HTML); `json`: `{"links": [Link...]}`. */
                 format?: "netscape" | "json";
+                /** @description `file`: the file itself (a 302 to its download past about 5 MB); `url`: always a 200 `{"download_url", "expires_in_seconds"}` to open, for a browser page that sends its token as a header and so cannot follow the 302 into a download. */
+                delivery?: "file" | "url";
             };
             header?: never;
             path?: never;
@@ -3275,18 +3319,19 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The file */
+            /** @description The file; with `delivery=url`, its download (`DownloadLink`) */
             200: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
                     "X-Content-Type-Options": components["headers"]["NoSniff"];
-                    "Content-Disposition": string;
+                    /** @description The file's name (not with `delivery=url`). */
+                    "Content-Disposition"?: string;
                     "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
                     "text/html": string;
-                    "application/json": components["schemas"]["LinkExport"];
+                    "application/json": components["schemas"]["LinkExport"] | components["schemas"]["DownloadLink"];
                 };
             };
             /** @description A file over about 5 MB: to a download of it valid for 15 minutes */
@@ -3405,7 +3450,7 @@ export interface operations {
             };
             400: components["responses"]["InvalidRequest"];
             401: components["responses"]["Unauthorized"];
-            /** @description The token's scope does not allow this route, which needs a `write` token or a login session (`insufficient_scope`). */
+            /** @description The token's scope does not allow this route, which needs a `write` token or a login session (`insufficient_scope`). Or: Signed in by the session cookie, but not sent by this service's own pages: its `Origin` is another, or it has neither `Origin` nor `X-Requested-With` (`forbidden`). */
             403: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -3522,7 +3567,7 @@ export interface operations {
             };
             400: components["responses"]["InvalidRequest"];
             401: components["responses"]["Unauthorized"];
-            /** @description The token's scope does not allow this route, which needs a `write` token or a login session (`insufficient_scope`). */
+            /** @description The token's scope does not allow this route, which needs a `write` token or a login session (`insufficient_scope`). Or: Signed in by the session cookie, but not sent by this service's own pages: its `Origin` is another, or it has neither `Origin` nor `X-Requested-With` (`forbidden`). */
             403: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -3737,7 +3782,7 @@ export interface operations {
             };
             400: components["responses"]["InvalidRequest"];
             401: components["responses"]["Unauthorized"];
-            /** @description The token's scope does not allow this route, which needs a `write` token or a login session (`insufficient_scope`). */
+            /** @description The token's scope does not allow this route, which needs a `write` token or a login session (`insufficient_scope`). Or: Signed in by the session cookie, but not sent by this service's own pages: its `Origin` is another, or it has neither `Origin` nor `X-Requested-With` (`forbidden`). */
             403: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -3807,7 +3852,7 @@ export interface operations {
             };
             400: components["responses"]["InvalidRequest"];
             401: components["responses"]["Unauthorized"];
-            /** @description The token's scope does not allow this route, which needs a `write` token or a login session (`insufficient_scope`). */
+            /** @description The token's scope does not allow this route, which needs a `write` token or a login session (`insufficient_scope`). Or: Signed in by the session cookie, but not sent by this service's own pages: its `Origin` is another, or it has neither `Origin` nor `X-Requested-With` (`forbidden`). */
             403: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -3913,7 +3958,7 @@ export interface operations {
             };
             400: components["responses"]["InvalidRequest"];
             401: components["responses"]["Unauthorized"];
-            /** @description The token's scope does not allow this route, which needs a `write` token or a login session (`insufficient_scope`). */
+            /** @description The token's scope does not allow this route, which needs a `write` token or a login session (`insufficient_scope`). Or: Signed in by the session cookie, but not sent by this service's own pages: its `Origin` is another, or it has neither `Origin` nor `X-Requested-With` (`forbidden`). */
             403: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -3983,7 +4028,7 @@ export interface operations {
             };
             400: components["responses"]["InvalidRequest"];
             401: components["responses"]["Unauthorized"];
-            /** @description The token's scope does not allow this route, which needs a `write` token or a login session (`insufficient_scope`). */
+            /** @description The token's scope does not allow this route, which needs a `write` token or a login session (`insufficient_scope`). Or: Signed in by the session cookie, but not sent by this service's own pages: its `Origin` is another, or it has neither `Origin` nor `X-Requested-With` (`forbidden`). */
             403: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -4034,7 +4079,7 @@ export interface operations {
             };
             400: components["responses"]["InvalidRequest"];
             401: components["responses"]["Unauthorized"];
-            /** @description The token's scope does not allow this route, which needs a `write` token or a login session (`insufficient_scope`). */
+            /** @description The token's scope does not allow this route, which needs a `write` token or a login session (`insufficient_scope`). Or: Signed in by the session cookie, but not sent by this service's own pages: its `Origin` is another, or it has neither `Origin` nor `X-Requested-With` (`forbidden`). */
             403: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -4085,7 +4130,7 @@ export interface operations {
             };
             400: components["responses"]["InvalidRequest"];
             401: components["responses"]["Unauthorized"];
-            /** @description The token's scope does not allow this route, which needs a `write` token or a login session (`insufficient_scope`). */
+            /** @description The token's scope does not allow this route, which needs a `write` token or a login session (`insufficient_scope`). Or: Signed in by the session cookie, but not sent by this service's own pages: its `Origin` is another, or it has neither `Origin` nor `X-Requested-With` (`forbidden`). */
             403: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -4345,7 +4390,7 @@ export interface operations {
             };
             400: components["responses"]["InvalidRequest"];
             401: components["responses"]["Unauthorized"];
-            /** @description The token's scope does not allow this route, which needs a login session (personal tokens may not manage tokens) (`insufficient_scope`). */
+            /** @description The token's scope does not allow this route, which needs a login session (personal tokens may not manage tokens) (`insufficient_scope`). Or: Signed in by the session cookie, but not sent by this service's own pages: its `Origin` is another, or it has neither `Origin` nor `X-Requested-With` (`forbidden`). */
             403: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -4450,7 +4495,7 @@ export interface operations {
             };
             400: components["responses"]["InvalidRequest"];
             401: components["responses"]["Unauthorized"];
-            /** @description The token's scope does not allow this route, which needs a login session (personal tokens may not manage tokens) (`insufficient_scope`). */
+            /** @description The token's scope does not allow this route, which needs a login session (personal tokens may not manage tokens) (`insufficient_scope`). Or: Signed in by the session cookie, but not sent by this service's own pages: its `Origin` is another, or it has neither `Origin` nor `X-Requested-With` (`forbidden`). */
             403: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -4504,7 +4549,7 @@ export interface operations {
             };
             400: components["responses"]["InvalidRequest"];
             401: components["responses"]["Unauthorized"];
-            /** @description The token's scope does not allow this route, which needs a login session (personal tokens may not manage tokens) (`insufficient_scope`). */
+            /** @description The token's scope does not allow this route, which needs a login session (personal tokens may not manage tokens) (`insufficient_scope`). Or: Signed in by the session cookie, but not sent by this service's own pages: its `Origin` is another, or it has neither `Origin` nor `X-Requested-With` (`forbidden`). */
             403: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -4555,7 +4600,7 @@ export interface operations {
             };
             400: components["responses"]["InvalidRequest"];
             401: components["responses"]["Unauthorized"];
-            /** @description The token's scope does not allow this route, which needs a login session (personal tokens may not manage tokens) (`insufficient_scope`). */
+            /** @description The token's scope does not allow this route, which needs a login session (personal tokens may not manage tokens) (`insufficient_scope`). Or: Signed in by the session cookie, but not sent by this service's own pages: its `Origin` is another, or it has neither `Origin` nor `X-Requested-With` (`forbidden`). */
             403: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -4614,7 +4659,7 @@ export interface operations {
             };
             400: components["responses"]["InvalidRequest"];
             401: components["responses"]["Unauthorized"];
-            /** @description The token's scope does not allow this route, which needs a `write` token or a login session (`insufficient_scope`). */
+            /** @description The token's scope does not allow this route, which needs a `write` token or a login session (`insufficient_scope`). Or: Signed in by the session cookie, but not sent by this service's own pages: its `Origin` is another, or it has neither `Origin` nor `X-Requested-With` (`forbidden`). */
             403: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];

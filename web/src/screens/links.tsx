@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { answer, api, problemFrom, type ApiProblem, type Link as SavedLink } from '../api/client.ts';
 import { ForScreenReaders, HealthBadge, ProblemNotice, ScreenTitle } from '../components.tsx';
+import { usePagedList } from '../paging.ts';
 import { Link, navigate } from '../router.tsx';
 import { SearchBox } from './search-box.tsx';
 
@@ -20,46 +21,27 @@ interface Deleted {
  */
 export function Links(props: { tag: string; query: string }) {
   const { tag, query } = props;
-  const [links, setLinks] = useState<SavedLink[]>([]);
-  const [nextToken, setNextToken] = useState<string | null>(null);
-  const [loading, setLoading] = useState(true);
-  const [problem, setProblem] = useState<ApiProblem>();
+  // Another tag or query (or a retry) loads the first page again, replacing the list.
+  const list = usePagedList<SavedLink>(JSON.stringify([tag, query]), async (startToken) => {
+    const page = answer(
+      await api.GET('/v1/links', {
+        params: {
+          query: {
+            limit: PAGE_SIZE,
+            ...(tag ? { tag } : {}),
+            ...(query ? { q: query } : {}),
+            ...(startToken ? { start_token: startToken } : {}),
+          },
+        },
+      }),
+    );
+    return { items: page.links, nextToken: page.next_token };
+  });
+  const links = list.items;
+  /** A failed delete, undo or snapshot: the list itself stays as it is. */
+  const [actionProblem, setActionProblem] = useState<ApiProblem>();
   const [deleted, setDeleted] = useState<Deleted>();
   const undoButton = useRef<HTMLButtonElement>(null);
-
-  const load = async (startToken?: string) => {
-    setLoading(true);
-    setProblem(undefined);
-    // A first page (another tag, a retry) replaces the list: never the old list under the new heading.
-    if (!startToken) {
-      setLinks([]);
-      setNextToken(null);
-    }
-    try {
-      const page = answer(
-        await api.GET('/v1/links', {
-          params: {
-            query: {
-              limit: PAGE_SIZE,
-              ...(tag ? { tag } : {}),
-              ...(query ? { q: query } : {}),
-              ...(startToken ? { start_token: startToken } : {}),
-            },
-          },
-        }),
-      );
-      setLinks((shown) => (startToken ? [...shown, ...page.links] : page.links));
-      setNextToken(page.next_token);
-    } catch (error) {
-      setProblem(problemFrom(error));
-    } finally {
-      setLoading(false);
-    }
-  };
-
-  useEffect(() => {
-    void load();
-  }, [tag, query]);
 
   useEffect(() => {
     if (!deleted) return;
@@ -69,13 +51,13 @@ export function Links(props: { tag: string; query: string }) {
   }, [deleted]);
 
   const remove = async (link: SavedLink) => {
-    setProblem(undefined);
+    setActionProblem(undefined);
     try {
       answer(await api.DELETE('/v1/links', { params: { query: { url: link.url } } }));
       setDeleted({ link, index: links.findIndex((shown) => shown.url === link.url) });
-      setLinks((shown) => shown.filter((other) => other.url !== link.url));
+      list.update((shown) => shown.filter((other) => other.url !== link.url));
     } catch (error) {
-      setProblem(problemFrom(error));
+      setActionProblem(problemFrom(error));
     }
   };
 
@@ -95,14 +77,14 @@ export function Links(props: { tag: string; query: string }) {
           },
         }),
       );
-      setLinks((shown) => [...shown.slice(0, index), restored, ...shown.slice(index)]);
+      list.update((shown) => [...shown.slice(0, index), restored, ...shown.slice(index)]);
     } catch (error) {
-      setProblem(problemFrom(error));
+      setActionProblem(problemFrom(error));
     }
   };
 
   const openSnapshot = async (link: SavedLink) => {
-    setProblem(undefined);
+    setActionProblem(undefined);
     try {
       const download = answer(
         await api.GET('/v1/links/snapshot', {
@@ -113,12 +95,13 @@ export function Links(props: { tag: string; query: string }) {
       // A download (the service serves snapshots as attachments): the page is saved, never rendered here.
       location.assign(download.download_url);
     } catch (error) {
-      setProblem(problemFrom(error));
+      setActionProblem(problemFrom(error));
     }
   };
 
   // A malformed query is shown next to the search box, not as a failure of the list.
-  const queryProblem = problem?.status === 400 && query ? problem : undefined;
+  const queryProblem = list.problem?.status === 400 && query ? list.problem : undefined;
+  const listProblem = queryProblem ? undefined : list.problem;
 
   return (
     <section aria-labelledby="screen-title">
@@ -140,14 +123,15 @@ export function Links(props: { tag: string; query: string }) {
           </div>
         )}
       </div>
-      {problem && !queryProblem && <ProblemNotice problem={problem} onRetry={() => void load()} />}
-      {!loading && !problem && links.length === 0 && !nextToken && (
+      {actionProblem && <ProblemNotice problem={actionProblem} />}
+      {listProblem && <ProblemNotice problem={listProblem} onRetry={list.reload} />}
+      {!list.loading && !list.problem && links.length === 0 && !list.nextToken && (
         <p class="empty">
           {query ? 'No link matches.' : tag ? `No links tagged ${tag}.` : 'No links yet.'}{' '}
           <Link href="/add">Add a link</Link>
         </p>
       )}
-      <ul class="links" aria-busy={loading}>
+      <ul class="links" aria-busy={list.loading}>
         {links.map((link) => (
           <LinkItem
             key={link.url}
@@ -157,9 +141,9 @@ export function Links(props: { tag: string; query: string }) {
           />
         ))}
       </ul>
-      {loading && <p role="status">Loading…</p>}
-      {!loading && nextToken && (
-        <button type="button" onClick={() => void load(nextToken)}>
+      {list.loading && <p role="status">Loading…</p>}
+      {!list.loading && list.nextToken && (
+        <button type="button" onClick={list.more}>
           More links
         </button>
       )}

@@ -1,0 +1,146 @@
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Runtime } from '../local/runtime.ts';
+import { documentClient } from '../shared/aws/dynamodb.ts';
+import { config } from '../shared/config.ts';
+import { login } from './fanout.ts';
+import { percentile, printComparison, time } from './stats.ts';
+
+/**
+ * The hybrid fan-out on the local runtime. An author counted at 100,000 followers (above
+ * NEWS_LARGE_AUTHOR_FOLLOWERS, 10,000 by default) adds links beside an author with none: the add's p50 and the
+ * feed writes spent (target: at most 1.2x, and none). The fan-out of a large author reads only the follower
+ * count, never the followers, so the count is set on the social table's counters item and no edges are
+ * written. Then a news page of a reader who follows 5 large and 100 ordinary authors beside one of a reader who
+ * follows the 100 ordinary ones only (target: at most 2x), with the DynamoDB calls each page makes.
+ */
+const LARGE_FOLLOWERS = 100_000;
+
+async function post(runtime: Runtime, path: string, headers: Record<string, string>, body: unknown) {
+  const response = await fetch(`${runtime.url}${path}`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify(body),
+  });
+  if (response.status !== 201) throw new Error(`POST ${path} answered ${response.status}`);
+  await response.arrayBuffer();
+}
+
+/** The counters item says `count` followers: all the fan-out reads of a large author's audience. */
+async function countFollowers(runtime: Runtime, author: string, count: number) {
+  await documentClient().send(
+    new UpdateCommand({
+      TableName: runtime.tableNames.social,
+      Key: { pk: `USER#${author}`, sk: 'COUNTERS' },
+      UpdateExpression: 'SET followers_count = :count',
+      ExpressionAttributeValues: { ':count': count },
+    }),
+  );
+}
+
+function countCalls(feedsTable: string) {
+  const counters = { feedWrites: 0, calls: 0 };
+  documentClient().middlewareStack.add(
+    (next, context) => async (args) => {
+      counters.calls++;
+      const input = args.input as { TableName?: string; Key?: { pk?: unknown } };
+      const command = context.commandName ?? '';
+      // Writes into readers' feeds only: the timeline and the registry are in the same table.
+      if (
+        /^Update/.test(command) &&
+        input.TableName === feedsTable &&
+        String(input.Key?.pk).startsWith('FEED#')
+      )
+        counters.feedWrites++;
+      return next(args);
+    },
+    { step: 'initialize', name: 'benchCountHybrid' },
+  );
+  return counters;
+}
+
+async function newsCount(runtime: Runtime, headers: Record<string, string>): Promise<number> {
+  const response = await fetch(`${runtime.url}/v1/news?limit=100`, { headers });
+  return ((await response.json()) as { events: unknown[] }).events.length;
+}
+
+async function until(what: string, done: () => Promise<boolean>) {
+  const started = performance.now();
+  while (!(await done())) {
+    if (performance.now() - started > 600_000) throw new Error(`${what}: not done in 10 minutes`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+export async function benchHybridNews(runtime: Runtime, samples: number): Promise<void> {
+  const counters = countCalls(runtime.tableNames.feeds);
+  console.log(`\nHybrid fan-out (large from ${config().NEWS_LARGE_AUTHOR_FOLLOWERS} followers)`);
+
+  const large = await login(runtime, 'hybrid-large');
+  const alone = await login(runtime, 'hybrid-alone');
+  await countFollowers(runtime, 'hybrid-large', LARGE_FOLLOWERS);
+  const withLarge = { name: `POST /v1/links, ${LARGE_FOLLOWERS} followers`, samples: [] as number[] };
+  const withNone = { name: 'POST /v1/links, 0 followers', samples: [] as number[] };
+  const writesBefore = counters.feedWrites;
+  for (let i = 0; i < samples + 5; i++) {
+    for (const [headers, row] of [
+      [large, withLarge],
+      [alone, withNone],
+    ] as const) {
+      const took = await time(() =>
+        post(runtime, '/v1/links', headers, { url: `https://example.com/h/${row.name.length}/${i}` }),
+      );
+      if (i >= 5) row.samples.push(took);
+    }
+  }
+  await new Promise((resolve) => setTimeout(resolve, 3000)); // the fan-out of the last adds
+  printComparison('Adding a link as a large author', withLarge, [withNone]);
+  console.log(
+    `  p50 ratio ${(percentile(withLarge.samples, 50) / percentile(withNone.samples, 50)).toFixed(2)} (target <= 1.2); feed writes for the large author's ${samples + 5} adds: ${counters.feedWrites - writesBefore} (target 0)`,
+  );
+
+  // A reader of 5 large and 100 ordinary authors, and one of the 100 ordinary ones only.
+  const hybridReader = await login(runtime, 'hybrid-reader');
+  const pushedReader = await login(runtime, 'pushed-reader');
+  const ordinary = Array.from({ length: 100 }, (_, i) => `ordinary-${String(i).padStart(3, '0')}`);
+  const famous = Array.from({ length: 5 }, (_, i) => `famous-${i}`);
+  for (const author of famous) await countFollowers(runtime, author, LARGE_FOLLOWERS);
+  for (const author of [...ordinary, ...famous]) {
+    const headers = await login(runtime, author);
+    await post(runtime, '/v1/following', hybridReader, { username: author });
+    if (ordinary.includes(author)) await post(runtime, '/v1/following', pushedReader, { username: author });
+    // The counters item was set above; the follows add to it.
+    for (let n = 0; n < (ordinary.includes(author) ? 1 : 10); n++)
+      await post(runtime, '/v1/links', headers, { url: `https://example.com/${author}/${n}` });
+  }
+  await until(
+    'the pushed reader has 100 events',
+    async () => (await newsCount(runtime, pushedReader)) >= 100,
+  );
+  await until(
+    'the hybrid reader has 100 events',
+    async () => (await newsCount(runtime, hybridReader)) >= 100,
+  );
+
+  const hybridPage = { name: 'GET /v1/news, 5 large + 100 ordinary', samples: [] as number[] };
+  const pushedPage = { name: 'GET /v1/news, 100 ordinary (pushed only)', samples: [] as number[] };
+  const calls = { hybrid: 0, pushed: 0 };
+  for (let i = 0; i < samples * 5 + 5; i++) {
+    for (const [headers, row, key] of [
+      [hybridReader, hybridPage, 'hybrid'],
+      [pushedReader, pushedPage, 'pushed'],
+    ] as const) {
+      const before = counters.calls;
+      const took = await time(async () => {
+        const response = await fetch(`${runtime.url}/v1/news?limit=20`, { headers });
+        if (response.status !== 200) throw new Error(`GET /v1/news answered ${response.status}`);
+        await response.arrayBuffer();
+      });
+      if (i >= 5) row.samples.push(took);
+      if (i === 5) calls[key] = counters.calls - before;
+    }
+  }
+  printComparison('A page of news, 20 events', hybridPage, [pushedPage]);
+  console.log(
+    `  p50 ratio ${(percentile(hybridPage.samples, 50) / percentile(pushedPage.samples, 50)).toFixed(2)} (target <= 2); DynamoDB calls per page, with the gate's: ${calls.hybrid} beside ${calls.pushed}`,
+  );
+}

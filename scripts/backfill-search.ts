@@ -1,0 +1,39 @@
+import { parseArgs } from 'node:util';
+import { LinksForSearch } from '../shared/links/for-search.ts';
+import { SqsSearchUpdates } from '../shared/search/sqs.ts';
+
+/**
+ * Builds the search index of every user whose index is missing or of an older INDEX_FORMAT (README: Deploying,
+ * "After a deploy that changes the search index's format"). It scans the links table for its owners and sends
+ * one rebuild request per user to the searchUpdates queue, in the user's FIFO group: the deployed updater builds
+ * the index from the user's links and page texts, in order with the user's other changes, so that the index
+ * keeps one writer. A user whose index is already current costs the updater one GET. Idempotent: run it again
+ * after an interruption (a request sent twice within 5 minutes is dropped by the queue), or with
+ * `--from <username>` to skip the owners the scan returned before that one.
+ *
+ *   LINKS_TABLE=<links table> SEARCH_UPDATES_QUEUE_URL=<queue URL> npm run search:backfill -- --stage dev
+ *
+ * Locally, against a running `npm start` (its DynamoDB Local and fauxqs ports and names):
+ *
+ *   AWS_ENDPOINT_URL_DYNAMODB=http://127.0.0.1:8000 AWS_ENDPOINT_URL_SQS=http://127.0.0.1:4566 \
+ *   LINKS_TABLE=links SEARCH_UPDATES_QUEUE_URL=<queue URL> npm run search:backfill -- --stage local
+ */
+const { values } = parseArgs({
+  options: { stage: { type: 'string' }, from: { type: 'string' } },
+  strict: true,
+});
+if (!values.stage) throw new Error('usage: npm run search:backfill -- --stage <stage> [--from <username>]');
+const links = new LinksForSearch();
+const rebuilds = new SqsSearchUpdates();
+let skipping = values.from !== undefined;
+let requested = 0;
+for await (const owners of links.owners()) {
+  const start = skipping ? owners.indexOf(values.from!) : 0;
+  if (skipping && start === -1) continue;
+  skipping = false;
+  const batch = owners.slice(start);
+  await rebuilds.requestAll(batch);
+  requested += batch.length;
+  process.stdout.write(`${values.stage}: rebuild requested for ${requested} users; last ${batch.at(-1)}\n`);
+}
+process.stdout.write(`${values.stage}: done, ${requested} users\n`);

@@ -1,0 +1,101 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Authenticator, Identity } from './gate.ts';
+import { rateKeyForUser, rateLimited, type RateLimiter } from './rate-limit.ts';
+
+/** A credential's last use is noted at most this often per instance (the store keeps it to once a minute). */
+const USE_NOTED_EVERY_MS = 60 * 1000;
+/** Bounds the per-instance memory of verified credentials; forgetting costs one lookup per credential. */
+const MAX_REMEMBERED = 10_000;
+
+interface Verified {
+  identity: Identity;
+  /** The user's credentials mark when the credential was last found live. */
+  mark: string;
+  /** When this instance last had the credential's use noted. */
+  notedAt: number;
+}
+
+/**
+ * Admits an authenticated request in one DynamoDB round trip: checks that its credential is still live and charges
+ * its user's rate limit with one conditional write of the user's rate item.
+ *
+ * What a credential is (its user, scope, id and expiry) never changes; only whether it still exists does. So an
+ * instance remembers the credentials it has verified, and with each one the user's credentials mark (a random
+ * value on the user's rate item that changes, in the same transaction, whenever one of the user's credentials
+ * ends: logout, a deleted token, logout everywhere, the account's deletion, a login past the session cap). A
+ * remembered credential's request is then one UpdateItem: the GCRA charge, conditional on the mark being
+ * unchanged. A changed mark means some credential of the user ended: the request forgets what it knew and looks
+ * its credential up again, so a revoked one is refused at once, and the others pay one lookup each.
+ *
+ * The first request of a credential on an instance looks it up (one strongly consistent GetItem), then charges
+ * while learning the mark (giving the item one if it has none): two calls, as before. The credential is
+ * remembered only after a second lookup, made after the charge and off the request's path, still finds it: a
+ * credential that ended between the first lookup and the charge changed the mark before that second lookup, so
+ * it is never remembered under a mark that postdates its end.
+ *
+ * The budget stays per user (all of a user's sessions and tokens share one item, as the contract says), at the
+ * price of the first-use lookup per credential and instance; the limiter's counter on each credential's own item
+ * would have made every request one call but given each token a budget of its own.
+ */
+export class Admission {
+  private readonly verified = new Map<string, Verified>();
+
+  constructor(
+    private readonly authenticator: Authenticator,
+    private readonly limiter: RateLimiter,
+    /** Milliseconds since the epoch. */
+    private readonly clock: () => number = () => Date.now(),
+    private readonly newMark: () => string = () => randomBytes(12).toString('base64url'),
+  ) {}
+
+  /** The caller behind `token`, charged: Unauthorized (missing, unknown, expired, revoked) or RateLimited. */
+  async admit(token: string | undefined): Promise<Identity> {
+    if (token === undefined) return this.authenticator.authenticate(token);
+    const key = createHash('sha256').update(token).digest('base64url');
+    const known = this.verified.get(key);
+    if (known) {
+      const now = this.clock();
+      if (known.identity.expiresAt !== null && Date.parse(known.identity.expiresAt) <= now) {
+        this.verified.delete(key);
+      } else {
+        const noted = this.noteUse(known, now);
+        const decision = await this.limiter.check(rateKeyForUser(known.identity.username), {
+          expect: known.mark,
+        });
+        await noted;
+        if (decision.allowed) return known.identity;
+        if ('retryAfterSeconds' in decision) throw rateLimited(decision.retryAfterSeconds);
+        // One of the user's credentials ended since: this one may be it.
+        this.verified.delete(key);
+      }
+    }
+    const identity = await this.authenticator.authenticate(token);
+    const [decision] = await Promise.all([
+      this.limiter.check(rateKeyForUser(identity.username), { issue: this.newMark() }),
+      identity.recordUse(),
+    ]);
+    if (!decision.allowed) {
+      throw rateLimited('retryAfterSeconds' in decision ? decision.retryAfterSeconds : 1);
+    }
+    if (decision.mark !== undefined) void this.remember(key, token, identity, decision.mark);
+    return identity;
+  }
+
+  /** Remembers the credential under `mark` once a lookup made after the mark was read still finds it. */
+  private async remember(key: string, token: string, identity: Identity, mark: string): Promise<void> {
+    try {
+      await this.authenticator.authenticate(token);
+    } catch {
+      return; // gone, or the lookup failed: the next request looks it up again
+    }
+    if (this.verified.size >= MAX_REMEMBERED) this.verified.clear();
+    this.verified.set(key, { identity, mark, notedAt: this.clock() });
+  }
+
+  /** Notes the credential's use, beside the charge, when this instance has not for a minute. */
+  private async noteUse(known: Verified, now: number): Promise<void> {
+    if (now - known.notedAt < USE_NOTED_EVERY_MS) return;
+    known.notedAt = now;
+    await known.identity.recordUse();
+  }
+}

@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { deployedFunctionNames, httpFunctionNames } from '../../shared/wiring.ts';
+import { resourcesOfType, synthesize } from './support.ts';
+
+describe('safe deploys: every function behind its live alias, shifted by CodeDeploy', () => {
+  const dev = synthesize('dev');
+  const prod = synthesize('prod');
+
+  it('publishes every deployed function behind a `live` alias of its latest version', () => {
+    const aliases = Object.values(resourcesOfType(dev.serviceTemplate, 'AWS::Lambda::Alias'));
+
+    expect(aliases).toHaveLength(deployedFunctionNames().length);
+    for (const name of deployedFunctionNames()) {
+      const alias = dev.service.functions.get(name)!.alias;
+      const properties = resourcesOfType(dev.serviceTemplate, 'AWS::Lambda::Alias')[dev.logicalId(alias)]!
+        .Properties;
+      expect(properties.Name).toBe('live');
+      expect([...dev.referencedLogicalIds(properties.FunctionName)]).toEqual([
+        dev.logicalId(dev.service.functions.get(name)!.function),
+      ]);
+    }
+  });
+
+  it('points the API routes, the event sources and the schedules at the aliases, never at $LATEST', () => {
+    const aliasIds = new Set(
+      deployedFunctionNames().map((n) => dev.logicalId(dev.service.functions.get(n)!.alias)),
+    );
+    const integrations = Object.values(
+      resourcesOfType(dev.serviceTemplate, 'AWS::ApiGatewayV2::Integration'),
+    );
+    const mappings = Object.values(resourcesOfType(dev.serviceTemplate, 'AWS::Lambda::EventSourceMapping'));
+    const rules = Object.values(resourcesOfType(dev.serviceTemplate, 'AWS::Events::Rule'));
+
+    for (const integration of integrations) {
+      expect(
+        [...dev.referencedLogicalIds(integration.Properties.IntegrationUri)].every((id) => aliasIds.has(id)),
+      ).toBe(true);
+    }
+    for (const mapping of mappings) {
+      expect(
+        [...dev.referencedLogicalIds(mapping.Properties.FunctionName)].every((id) => aliasIds.has(id)),
+      ).toBe(true);
+    }
+    for (const rule of rules) {
+      const targets = rule.Properties.Targets as { Arn: unknown }[];
+      for (const target of targets) {
+        expect([...dev.referencedLogicalIds(target.Arn)].every((id) => aliasIds.has(id))).toBe(true);
+      }
+    }
+    expect(integrations.length + mappings.length + rules.length).toBeGreaterThan(0);
+  });
+
+  it('shifts prod as a canary (10% for 5 minutes) and dev all at once, rolling back on alarms either way', () => {
+    const configOf = (template: typeof dev.serviceTemplate) =>
+      new Set(
+        Object.values(resourcesOfType(template, 'AWS::CodeDeploy::DeploymentGroup')).map((group) =>
+          JSON.stringify(group.Properties.DeploymentConfigName),
+        ),
+      );
+
+    expect([...configOf(prod.serviceTemplate)].join()).toContain(
+      'CodeDeployDefault.LambdaCanary10Percent5Minutes',
+    );
+    expect([...configOf(dev.serviceTemplate)].join()).toContain('CodeDeployDefault.LambdaAllAtOnce');
+    for (const group of Object.values(
+      resourcesOfType(prod.serviceTemplate, 'AWS::CodeDeploy::DeploymentGroup'),
+    )) {
+      expect(group.Properties.AutoRollbackConfiguration).toMatchObject({
+        Enabled: true,
+        Events: expect.arrayContaining(['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_ALARM']),
+      });
+      expect(group.Properties.AlarmConfiguration).toMatchObject({ Enabled: true });
+    }
+  });
+
+  it("rolls an HTTP function back on its own errors and its route group's 5xx rate and latency", () => {
+    const groups = resourcesOfType(prod.serviceTemplate, 'AWS::CodeDeploy::DeploymentGroup');
+    for (const name of httpFunctionNames().filter((n) => deployedFunctionNames().includes(n))) {
+      const group = groups[prod.logicalId(prod.service.functions.get(name)!.deployment)]!;
+      const alarms = (group.Properties.AlarmConfiguration as { Alarms: unknown[] }).Alarms;
+
+      expect(alarms, name).toHaveLength(3);
+    }
+  });
+
+  it('keeps the service stack under CloudFormation’s 500 resources', () => {
+    for (const template of [dev.serviceTemplate, prod.serviceTemplate]) {
+      expect(Object.keys((template.toJSON() as { Resources: object }).Resources).length).toBeLessThanOrEqual(
+        500,
+      );
+    }
+  });
+});

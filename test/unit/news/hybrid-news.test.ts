@@ -1,0 +1,213 @@
+import { describe, expect, it } from 'vitest';
+import { InvalidRequest } from '../../../shared/errors.ts';
+import { FanOut, FeedWriter, LARGE_AUTHORS_MAX, LargeAudiences, News } from '../../../shared/news/core.ts';
+import type { FeedWrite } from '../../../shared/news/messages.ts';
+import { linkEvent, linkRevision, type FeedChange, type LinkEvent } from '../../../shared/news/model.ts';
+import type { LargeAuthor, LargeAuthorRegistry, RecentLink } from '../../../shared/news/ports.ts';
+import { PageTokens } from '../../../shared/pagination.ts';
+import { MemoryFeedStore } from '../support/memory-feeds.ts';
+
+const NOW = new Date('2026-11-30T00:00:00.000Z');
+const aliceFollowsBobSince = '2026-11-20T00:00:00.000Z';
+
+class Registry implements LargeAuthorRegistry {
+  readonly listed = new Map<string, LargeAuthor>();
+  async list() {
+    return [...this.listed.values()];
+  }
+  async enlist(author: string, max: number) {
+    if (!this.listed.has(author) && this.listed.size >= max) return false;
+    this.listed.set(author, { author });
+    return true;
+  }
+  async end(author: string, at: string) {
+    this.listed.set(author, { author, endedAt: at });
+  }
+  async drop(author: string) {
+    this.listed.delete(author);
+  }
+}
+
+const added = (author: string, n: number, day: number): FeedChange => {
+  const at = `2026-11-${String(day).padStart(2, '0')}T00:00:00.000Z`;
+  return {
+    kind: 'publish',
+    event: linkEvent('link_added', author, `https://${author}.example/${n}`, `${author} ${n}`, at),
+    revision: linkRevision(at, 1),
+  };
+};
+const eventOf = (change: FeedChange) => (change.kind === 'publish' ? change.event : undefined)!;
+
+/** A world of one reader, alice, who follows bob (with `followers` followers) and carol (pushed). */
+function world(followers = 10, recent: RecentLink[] = []) {
+  const feeds = new MemoryFeedStore();
+  const timelines = new MemoryFeedStore();
+  const registry = new Registry();
+  const follows = new Map([
+    ['bob', aliceFollowsBobSince],
+    ['carol', '2026-11-01T00:00:00.000Z'],
+  ]);
+  const audiences = {
+    followerCount: async (author: string) => (author === 'bob' ? followers : 1),
+    followsOf: async (_reader: string, authors: string[]) =>
+      new Map([...follows].filter(([author]) => authors.includes(author))),
+  };
+  const large = new LargeAudiences(timelines, registry, audiences, 10, () => NOW);
+  const writer = new FeedWriter(
+    feeds,
+    { recentPublic: async () => recent },
+    { followedSince: async (_readers, author) => new Map([['alice', follows.get(author)!]]) },
+    () => NOW,
+  );
+  const pushed: FeedWrite[] = [];
+  const fanOut = new FanOut(
+    {
+      followers: async (author) => ({
+        readers: [{ username: 'alice', since: follows.get(author)! }],
+      }),
+    },
+    {
+      sendFeedWrites: async (writes) => void pushed.push(...writes),
+      sendContinuation: async () => {},
+    },
+    undefined,
+    undefined,
+    large,
+  );
+  const tokens = new PageTokens(
+    async () => Buffer.alloc(32, 1),
+    () => NOW.getTime(),
+  );
+  const news = new News(feeds, tokens, { timelines, registry, audiences });
+  /** Every page of alice's news, `limit` at a time. */
+  const read = async (limit: number) => {
+    const pages: LinkEvent[][] = [];
+    let token: string | undefined;
+    do {
+      const page = await news.page('alice', limit, token);
+      pages.push(page.events);
+      token = page.nextToken ?? undefined;
+    } while (token);
+    return pages;
+  };
+  /** Fans the change out and writes what was pushed. */
+  const publish = async (change: FeedChange) => {
+    await fanOut.run(change);
+    for (const write of pushed.splice(0)) await writer.apply(write);
+  };
+  return { feeds, timelines, registry, news, read, publish, writer };
+}
+
+describe('news of readers who follow large authors', () => {
+  it('given bob has 10 followers, when he adds a link, then nothing is pushed and alice reads it from his timeline', async () => {
+    const { feeds, read, publish } = world(10);
+
+    await publish(added('bob', 1, 21));
+
+    expect(await feeds.newest('alice', {}, 10)).toEqual([]);
+    expect(await read(10)).toEqual([[eventOf(added('bob', 1, 21))]]);
+  });
+
+  it('given events of large bob and pushed carol interleaved, when alice reads pages of two, then they merge newest first, each once, across pages', async () => {
+    const { read, publish } = world(10);
+    const changes = [
+      added('carol', 1, 21),
+      added('bob', 1, 22),
+      added('bob', 2, 23),
+      added('carol', 2, 24),
+      added('bob', 3, 25),
+    ];
+    for (const change of changes) await publish(change);
+
+    const pages = await read(2);
+
+    expect(pages.map((page) => page.length)).toEqual([2, 2, 1]);
+    expect(pages.flat()).toEqual(changes.map(eventOf).reverse());
+  });
+
+  it('given bob was large, when alice reads, then his events from before she followed stay out', async () => {
+    const { read, publish } = world(10);
+
+    await publish(added('bob', 1, 19));
+
+    expect(await read(10)).toEqual([[]]);
+  });
+
+  it('given a backfilled link of bob in her feed, when bob, large, makes it private, then it leaves her news', async () => {
+    const before = added('bob', 1, 10);
+    const link = eventOf(before);
+    const { read, publish, timelines, writer } = world(10, [
+      {
+        url: link.url,
+        title: link.title,
+        publishedAt: link.timestamp,
+        revision: linkRevision(link.timestamp, 1),
+      },
+    ]);
+    await publish(before);
+    await writer.followed({ username: 'alice', since: aliceFollowsBobSince }, 'bob');
+    expect(await read(10)).toEqual([[link]]);
+
+    await publish({
+      kind: 'retract',
+      author: 'bob',
+      url: link.url,
+      revision: linkRevision(link.timestamp, 2),
+    });
+
+    expect(await timelines.newest('bob', {}, 10)).toEqual([]);
+    expect(await read(10)).toEqual([[]]);
+  });
+
+  it('given a page token of another reader or edited, when alice uses it, then it is refused', async () => {
+    const { news, publish } = world(10);
+    for (let day = 21; day < 25; day++) await publish(added('bob', day, day));
+    const { nextToken } = await news.page('alice', 1);
+
+    await expect(news.page('bob', 1, nextToken!)).rejects.toBeInstanceOf(InvalidRequest);
+    await expect(news.page('alice', 1, `${nextToken!.slice(0, -2)}AA`)).rejects.toBeInstanceOf(
+      InvalidRequest,
+    );
+  });
+});
+
+describe('which authors are large', () => {
+  const audienceAt = async (registry: Registry, followers: number) =>
+    new LargeAudiences(
+      new MemoryFeedStore(),
+      registry,
+      { followerCount: async () => followers },
+      10,
+      () => NOW,
+    ).audienceOf('bob');
+
+  it('given the threshold of 10, when bob reaches it, then he is listed and large; at 9 he stays large; at 8 he is pushed again and the listing ends', async () => {
+    const registry = new Registry();
+
+    expect(await audienceAt(registry, 9)).toBe('pushed');
+    expect(await audienceAt(registry, 10)).toBe('large');
+    expect(await registry.list()).toEqual([{ author: 'bob' }]);
+    expect(await audienceAt(registry, 9)).toBe('large');
+    expect(await audienceAt(registry, 8)).toBe('pushed');
+    expect(await registry.list()).toEqual([{ author: 'bob', endedAt: NOW.toISOString() }]);
+  });
+
+  it('given nobody follows bob, then nothing is recorded or pushed', async () => {
+    expect(await audienceAt(new Registry(), 0)).toBe('nobody');
+  });
+
+  it('given the registry is full, when bob reaches the threshold, then he is pushed', async () => {
+    const registry = new Registry();
+    for (let i = 0; i < LARGE_AUTHORS_MAX; i++) await registry.enlist(`author${i}`, LARGE_AUTHORS_MAX);
+
+    expect(await audienceAt(registry, 50)).toBe('pushed');
+  });
+
+  it('given a listing that ended more than the retention ago, when bob is small, then it is dropped', async () => {
+    const registry = new Registry();
+    registry.listed.set('bob', { author: 'bob', endedAt: '2026-07-01T00:00:00.000Z' });
+
+    expect(await audienceAt(registry, 3)).toBe('pushed');
+    expect(await registry.list()).toEqual([]);
+  });
+});
