@@ -1,7 +1,6 @@
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { startRuntime, type Runtime } from '../local/runtime.ts';
 import { ensureWebClientBuilt, WEB_CLIENT_BUILD } from '../local/web-client.ts';
-import { LinksForChecker } from '../shared/links/for-checker.ts';
 
 /**
  * What `npm run bench:web` and `npm run docs:screenshots` share: the local runtime in memory serving the built
@@ -17,7 +16,9 @@ const NEWS_TIMEOUT_MS = 60_000;
 
 /** The runtime in memory on free ports, the client built first when its build is stale. */
 export async function startDemoRuntime(): Promise<Runtime> {
-  process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
+  // Quiet functions: no log or metric lines between the figures (set before the first handler module loads).
+  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+  process.env.POWERTOOLS_METRICS_DISABLED = 'true';
   // The demo's links point at real sites: nothing is fetched from them, their checks are recorded by hand.
   process.env.LINK_CHECKS_ENABLED = 'false';
   await ensureWebClientBuilt();
@@ -173,6 +174,8 @@ export async function seedDemoData(runtime: Runtime): Promise<DemoData> {
     for (const followee of person.follows)
       await call(origin, 'POST', '/v1/following', { username: followee }, tokens.get(person.username));
 
+  // Loaded here, after startDemoRuntime has set the functions' environment: the adapter's modules read it.
+  const { LinksForChecker } = await import('../shared/links/for-checker.ts');
   const checks = new LinksForChecker(runtime.tableNames.links);
   let expectedNews = 0;
   for (const person of PEOPLE) {
