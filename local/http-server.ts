@@ -188,7 +188,11 @@ async function handle(
   const method = (request.method ?? 'GET').toUpperCase();
   const match = matchRoute(method, url.pathname);
   if (match.function === fallbackFunction && method === 'GET' && options.webClientBuild) {
-    const file = await webClientAnswer(options.webClientBuild, url.pathname);
+    const file = await webClientAnswer(
+      options.webClientBuild,
+      url.pathname,
+      request.headers['accept-encoding'],
+    );
     if (file) {
       response.writeHead(file.status, file.headers);
       response.end(file.body);

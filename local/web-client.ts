@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { presignedUrlOrigin } from '../shared/aws/s3.ts';
 import { NOSNIFF, webClientSecurityHeaders } from '../shared/http/page-security.ts';
@@ -86,11 +87,44 @@ const CONTENT_TYPES: Record<string, string> = {
 /** A built asset's name: Vite's hashed file names, nothing that could climb out of the folder. */
 const ASSET_NAME = /^[\w-]+(\.[\w-]+)+$/;
 
+/** The types worth compressing: text. Images and fonts are compressed already. */
+const COMPRESSIBLE = /^(text\/|application\/json|image\/svg)/;
+
+/** Whether an Accept-Encoding header takes gzip (listed, or by `*`, and not with `q=0`). */
+export function acceptsGzip(acceptEncoding: string | undefined): boolean {
+  return (acceptEncoding ?? '').split(',').some((coding) => {
+    const [name = '', ...parameters] = coding.split(';').map((part) => part.trim().toLowerCase());
+    const zeroQuality = parameters.some((parameter) => /^q=0(\.0*)?$/.test(parameter));
+    return (name === 'gzip' || name === '*') && !zeroQuality;
+  });
+}
+
+/**
+ * Gzips a text answer for a client that takes it, as CloudFront does for the deployed site (`compress`), so that
+ * what the browser loads here, and what Lighthouse measures (`npm run bench:web`), is what a user gets there.
+ */
+function compressed(answer: StaticAnswer, acceptEncoding: string | undefined): StaticAnswer {
+  const headers = { ...answer.headers, vary: 'accept-encoding' };
+  if (!acceptsGzip(acceptEncoding) || !COMPRESSIBLE.test(answer.headers['content-type'] ?? ''))
+    return { ...answer, headers };
+  return { ...answer, headers: { ...headers, 'content-encoding': 'gzip' }, body: gzipSync(answer.body) };
+}
+
 /**
  * What the client's files answer a GET of `path` that no API route took: index.html for the client's own paths
  * (the client shows the screen), a built file under /assets/; otherwise undefined, and the API's JSON 404 stays.
+ * Text is gzipped when the request's Accept-Encoding takes it.
  */
-export async function webClientAnswer(build: string, path: string): Promise<StaticAnswer | undefined> {
+export async function webClientAnswer(
+  build: string,
+  path: string,
+  acceptEncoding?: string,
+): Promise<StaticAnswer | undefined> {
+  const answer = await uncompressedAnswer(build, path);
+  return answer && compressed(answer, acceptEncoding);
+}
+
+async function uncompressedAnswer(build: string, path: string): Promise<StaticAnswer | undefined> {
   const common = { 'x-request-id': randomUUID(), ...NOSNIFF };
   if (isClientPath(path)) {
     const body = await readIfPresent(join(build, 'index.html'));

@@ -1,8 +1,9 @@
 import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { webClientAnswer, webClientBuildIsStale } from '../../../local/web-client.ts';
+import { acceptsGzip, webClientAnswer, webClientBuildIsStale } from '../../../local/web-client.ts';
 import { cspDirectives } from '../../support/page-policy.ts';
 
 /** The local runtime's side of the web client: which GET paths the built files answer, and when to rebuild. */
@@ -81,6 +82,47 @@ describe("answering the client's paths", () => {
     expect(answer?.body.toString()).toBe('console.log(1)');
     expect(answer?.headers['content-type']).toBe('text/javascript; charset=utf-8');
     expect(answer?.headers['cache-control']).toContain('immutable');
+  });
+
+  it('given a browser that takes gzip, when it asks for a script or the page, then they come gzipped', async () => {
+    const script = await webClientAnswer(build, '/assets/index-abc.js', 'gzip, deflate, br, zstd');
+    const page = await webClientAnswer(build, '/', 'gzip');
+
+    expect(script?.headers['content-encoding']).toBe('gzip');
+    expect(script?.headers['vary']).toBe('accept-encoding');
+    expect(gunzipSync(script!.body).toString()).toBe('console.log(1)');
+    expect(page?.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(page!.body).toString()).toBe(INDEX);
+  });
+
+  it('given a client that does not take gzip, when it asks for a script, then it comes as it is', async () => {
+    const answer = await webClientAnswer(build, '/assets/index-abc.js');
+
+    expect(answer?.headers['content-encoding']).toBeUndefined();
+    expect(answer?.headers['vary']).toBe('accept-encoding');
+    expect(answer?.body.toString()).toBe('console.log(1)');
+  });
+
+  it('given a font, when a browser that takes gzip asks for it, then it comes as it is (compressed already)', async () => {
+    writeFileSync(join(build, 'assets', 'font-abc.woff2'), 'wOF2');
+
+    const answer = await webClientAnswer(build, '/assets/font-abc.woff2', 'gzip');
+
+    expect(answer?.headers['content-encoding']).toBeUndefined();
+    expect(answer?.body.toString()).toBe('wOF2');
+  });
+
+  it.each([
+    ['gzip', true],
+    ['deflate, GZIP;q=0.5', true],
+    ['*', true],
+    ['gzip;q=0', false],
+    ['gzip; q=0.000, br', false],
+    ['br, deflate', false],
+    ['', false],
+    [undefined, false],
+  ])('given Accept-Encoding %j, then gzip is taken: %s', (header, taken) => {
+    expect(acceptsGzip(header)).toBe(taken);
   });
 
   it.each([

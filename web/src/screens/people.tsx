@@ -186,7 +186,11 @@ export function FollowButton(props: { username: string }) {
   };
   return (
     <>
-      {following !== undefined && (
+      {following === undefined ? (
+        <button type="button" class="placeholder" disabled>
+          Unfollow {username}
+        </button>
+      ) : (
         <button type="button" onClick={() => void toggle()}>
           {following ? 'Unfollow' : 'Follow'} {username}
         </button>
