@@ -58,6 +58,24 @@ export function SignIn(props: { next: string | null }) {
           Sign in with GitHub
         </a>
       </p>
+      <h2>With a personal token</h2>
+      <p>A personal token signs in this tab only, until you sign out or close it.</p>
+      <form onSubmit={signInWithToken}>
+        <label for="access-token">Access token</label>
+        <input
+          id="access-token"
+          name="access-token"
+          type="password"
+          autocomplete="off"
+          required
+          value={token}
+          onInput={(event) => setToken(event.currentTarget.value)}
+        />
+        <button type="submit" disabled={busy}>
+          Use token
+        </button>
+      </form>
+      {/* Last, as it shows only once the service has said it offers it: nothing above it moves. */}
       {devSignIn && (
         <>
           <h2>Local development</h2>
@@ -83,23 +101,6 @@ export function SignIn(props: { next: string | null }) {
           </form>
         </>
       )}
-      <h2>With a personal token</h2>
-      <p>A personal token signs in this tab only, until you sign out or close it.</p>
-      <form onSubmit={signInWithToken}>
-        <label for="access-token">Access token</label>
-        <input
-          id="access-token"
-          name="access-token"
-          type="password"
-          autocomplete="off"
-          required
-          value={token}
-          onInput={(event) => setToken(event.currentTarget.value)}
-        />
-        <button type="submit" disabled={busy}>
-          Use token
-        </button>
-      </form>
       {problem && <ProblemNotice problem={problem} />}
     </section>
   );
