@@ -61,12 +61,18 @@ export class PipelineProbe {
     return records;
   }
 
-  /** Receives and deletes every message waiting in the queue. */
+  /** Receives and deletes every message waiting in the queue, with its attributes, as the pollers receive it. */
   async drain(queueUrl: string): Promise<SQSRecord[]> {
     const received: SQSRecord[] = [];
     for (;;) {
       const { Messages = [] } = await this.sqs.send(
-        new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
+        new ReceiveMessageCommand({
+          QueueUrl: queueUrl,
+          MaxNumberOfMessages: 10,
+          WaitTimeSeconds: 0,
+          MessageSystemAttributeNames: ['All'],
+          MessageAttributeNames: ['All'],
+        }),
       );
       if (Messages.length === 0) return received;
       for (const message of Messages) {
