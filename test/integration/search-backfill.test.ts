@@ -23,7 +23,10 @@ beforeAll(async () => {
   owners = new LinksForSearch(driven.runtime.tableNames.links);
   queue = new SqsSearchUpdates(driven.runtime.queueUrls.searchUpdates);
   const links = new DynamoLinkStore(driven.runtime.tableNames.links);
-  await links.insert(aLink({ username: 'nia', url: 'https://nia.example/1', title: 'nasturtium seeds' }), 1000);
+  await links.insert(
+    aLink({ username: 'nia', url: 'https://nia.example/1', title: 'nasturtium seeds' }),
+    1000,
+  );
   await links.insert(aLink({ username: 'nia', url: 'https://nia.example/2', title: 'nettle soup' }), 1000);
   await links.insert(aLink({ username: 'oto', url: 'https://oto.example/', title: 'oolong tea' }), 1000);
 });
@@ -31,7 +34,10 @@ beforeAll(async () => {
 /** The queue's requests, as the users they ask for, taken off the queue. */
 async function requested() {
   const messages = await driven.probe.drain(driven.runtime.queueUrls.searchUpdates);
-  return { messages, users: messages.map((message) => (JSON.parse(message.body) as { rebuild: string }).rebuild) };
+  return {
+    messages,
+    users: messages.map((message) => (JSON.parse(message.body) as { rebuild: string }).rebuild),
+  };
 }
 
 /** Passes the requests on to the queue and remembers which users each run asked for. */
@@ -58,7 +64,10 @@ describe('the search backfill on DynamoDB Local and the SQS emulator', () => {
     expect(users.toSorted()).toEqual(['nia', 'oto']);
     expect(await invoke('updateSearchIndex', { Records: messages })).toEqual({ batchItemFailures: [] });
     const store = new S3SearchIndexStore();
-    for (const [username, size] of [['nia', 2], ['oto', 1]] as const) {
+    for (const [username, size] of [
+      ['nia', 2],
+      ['oto', 1],
+    ] as const) {
       const built = await store.load(username);
       expect(built && built !== 'outdated' ? built.index.size : built).toBe(size);
     }
@@ -91,5 +100,4 @@ describe('the search backfill on DynamoDB Local and the SQS emulator', () => {
     expect(none).toEqual([]);
     await requested();
   });
-
 });

@@ -1,6 +1,4 @@
-import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { APIGatewayProxyStructuredResultV2, DynamoDBRecord } from 'aws-lambda';
-import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { invoke } from '../../local/functions.ts';
 import { S3SnapshotStore } from '../../shared/checker/s3.ts';
@@ -9,13 +7,12 @@ import type { Link } from '../../shared/links/model.ts';
 import { DynamoLinkStore } from '../../shared/links/store.ts';
 import { PageTokens } from '../../shared/pagination.ts';
 import { LinkSearch, REBUILD_RETRY_AFTER_SECONDS } from '../../shared/search/core.ts';
-import { indexKey, S3SearchIndexStore, s3Client } from '../../shared/search/s3.ts';
+import { S3SearchIndexStore } from '../../shared/search/s3.ts';
 import { linksForSearch, searchUpdates } from '../../shared/search/service.ts';
 import { sessions } from '../../shared/users/service.ts';
-import { requiredEnv } from '../../shared/config.ts';
-import { buckets } from '../../shared/wiring.ts';
 import { aLink, anApiEvent } from '../support/builders.ts';
 import { useDrivenRuntime } from '../support/pipeline.ts';
+import { putOlderSearchIndex } from '../support/search-index.ts';
 
 /**
  * The search index kept up to date on the real engines, driven by hand: real writes of links, their real stream
@@ -131,8 +128,10 @@ describe('the search index on DynamoDB Local and the S3 emulator', () => {
   });
 
   it('given an index of an older format, when searched, then 503 and a rebuild request; once the updater has it, the links are found', async () => {
-    const link = await added(aLink({ username: 'max', url: 'https://max.example/', title: 'maximal tomatoes' }));
-    await olderIndexOf('max');
+    const link = await added(
+      aLink({ username: 'max', url: 'https://max.example/', title: 'maximal tomatoes' }),
+    );
+    await putOlderSearchIndex('max');
     const token = (await sessions().devLogin('max')).accessToken;
 
     const refused = await searchOverHttp(token, 'tomatoes');
@@ -155,17 +154,6 @@ describe('the search index on DynamoDB Local and the S3 emulator', () => {
     expect(rebuilt && rebuilt !== 'outdated' ? rebuilt.index.size : rebuilt).toBe(1);
   });
 });
-
-/** Writes what format 2 stored (gzip-compressed JSON) where the user's index is read. */
-async function olderIndexOf(username: string): Promise<void> {
-  await s3Client().send(
-    new PutObjectCommand({
-      Bucket: requiredEnv(buckets.searchIndexes.envVar),
-      Key: indexKey(username),
-      Body: gzipSync(JSON.stringify({ format: 2, index: {} })),
-    }),
-  );
-}
 
 /** The owner's search through the listing's function, as API Gateway hands it a request. */
 async function searchOverHttp(token: string, q: string): Promise<APIGatewayProxyStructuredResultV2> {
