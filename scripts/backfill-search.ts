@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { LinksForSearch } from '../shared/links/for-search.ts';
+import { requestSearchRebuilds } from '../shared/search/backfill.ts';
 import { SqsSearchUpdates } from '../shared/search/sqs.ts';
 
 /**
@@ -13,27 +14,21 @@ import { SqsSearchUpdates } from '../shared/search/sqs.ts';
  *
  *   LINKS_TABLE=<links table> SEARCH_UPDATES_QUEUE_URL=<queue URL> npm run search:backfill -- --stage dev
  *
- * Locally, against a running `npm start` (its DynamoDB Local and fauxqs ports and names):
+ * Locally, against a running `npm start` (the endpoints it prints; its table and queue names):
  *
- *   AWS_ENDPOINT_URL_DYNAMODB=http://127.0.0.1:8000 AWS_ENDPOINT_URL_SQS=http://127.0.0.1:4566 \
- *   LINKS_TABLE=links SEARCH_UPDATES_QUEUE_URL=<queue URL> npm run search:backfill -- --stage local
+ *   AWS_ENDPOINT_URL_DYNAMODB=<DynamoDB Local> AWS_ENDPOINT_URL_SQS=<fauxqs> LINKS_TABLE=delinkcious-links \
+ *   SEARCH_UPDATES_QUEUE_URL=<delinkcious-searchUpdates.fifo URL> npm run search:backfill -- --stage local
+ *
+ * The work is requestSearchRebuilds (shared/search/backfill.ts); this reads the arguments and prints progress.
  */
 const { values } = parseArgs({
   options: { stage: { type: 'string' }, from: { type: 'string' } },
   strict: true,
 });
 if (!values.stage) throw new Error('usage: npm run search:backfill -- --stage <stage> [--from <username>]');
-const links = new LinksForSearch();
-const rebuilds = new SqsSearchUpdates();
-let skipping = values.from !== undefined;
-let requested = 0;
-for await (const owners of links.owners()) {
-  const start = skipping ? owners.indexOf(values.from!) : 0;
-  if (skipping && start === -1) continue;
-  skipping = false;
-  const batch = owners.slice(start);
-  await rebuilds.requestAll(batch);
-  requested += batch.length;
-  process.stdout.write(`${values.stage}: rebuild requested for ${requested} users; last ${batch.at(-1)}\n`);
-}
+const requested = await requestSearchRebuilds(new LinksForSearch().owners(), new SqsSearchUpdates(), {
+  from: values.from,
+  progress: (count, last) =>
+    process.stdout.write(`${values.stage}: rebuild requested for ${count} users; last ${last}\n`),
+});
 process.stdout.write(`${values.stage}: done, ${requested} users\n`);

@@ -104,3 +104,13 @@ export class IdempotencyKeyInProgress extends TryAgainLater {
 export class Unavailable extends DomainError {
   readonly code = 'unavailable';
 }
+
+/** Unavailable for a while that the service can tell: the caller may try again after `retryAfterSeconds`. */
+export class UnavailableForAWhile extends Unavailable {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}

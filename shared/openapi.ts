@@ -48,6 +48,9 @@ import {
  * a token is needed) and the headers that every response carries.
  */
 
+/** The Retry-After header of a refusal that passes (409 of a retry in progress, 503 of an index being rebuilt). */
+const retryAfter = z.number().int().min(1).meta({ description: 'Seconds to wait before trying again.' });
+
 /** Failures any route can answer; each is a component, referenced by every operation. */
 const commonFailures = {
   '400': {
@@ -97,7 +100,11 @@ const commonFailures = {
     id: 'RateLimited',
   },
   '503': {
-    ...failure('A dependency is down or throttling after retries (`unavailable`); try again shortly.'),
+    ...failure(
+      'A dependency is down or throttling after retries (`unavailable`); try again shortly, or after ' +
+        '`Retry-After` seconds when given (a search whose index is being rebuilt).',
+      { 'Retry-After': retryAfter.optional() },
+    ),
     id: 'Unavailable',
   },
 } satisfies ZodOpenApiResponsesObject;
@@ -128,7 +135,6 @@ const idempotencyKeyReused = {
 const IN_PROGRESS =
   'The first request with this `Idempotency-Key` is still being answered (`idempotency_key_in_progress`): ' +
   'retry after `Retry-After` seconds.';
-const retryAfter = z.number().int().min(1).meta({ description: 'Seconds to wait before trying again.' });
 const replayedHeader = {
   [REPLAYED_HEADER_NAME]: z
     .literal('true')

@@ -14,6 +14,7 @@ import {
   TryAgainLater,
   Unauthorized,
   Unavailable,
+  UnavailableForAWhile,
   UnsupportedMediaType,
 } from '../errors.ts';
 
@@ -61,7 +62,9 @@ export function toHttpError(error: unknown): HttpError {
   const headers: Record<string, string> = {};
   if (error instanceof Unauthorized) headers['www-authenticate'] = 'Bearer';
   if (error instanceof MethodNotAllowed) headers['allow'] = error.allow.join(', ');
-  if (error instanceof TryAgainLater) headers['retry-after'] = String(error.retryAfterSeconds);
+  if (error instanceof TryAgainLater || error instanceof UnavailableForAWhile) {
+    headers['retry-after'] = String(error.retryAfterSeconds);
+  }
   if (error instanceof AlreadyExists && error.existing) {
     // The contract returns the duplicate beside the error, keyed by what it is (`link`, ...).
     Object.assign(body, error.existing);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { NotFound, Unavailable } from '../errors.ts';
+import { NotFound, UnavailableForAWhile } from '../errors.ts';
 import { LinkFilter, RegexBudget, type LinkFilterInput } from '../links/filter.ts';
 import type { Link } from '../links/model.ts';
 import type { PageTokens } from '../pagination.ts';
@@ -15,6 +15,8 @@ const REGEX_TIME_BUDGET_MS = 150;
 const CONFIRMED_AT_ONCE = 100;
 /** Indexes kept in memory per process: a warm instance serves few users, and an index can be large. */
 export const CACHED_INDEXES = 4;
+/** When a search of an index being rebuilt may try again: the updater builds most indexes in a few seconds. */
+export const REBUILD_RETRY_AFTER_SECONDS = 10;
 
 export interface SearchRequest {
   /** The query (query.ts); a malformed one is a 400 with its position. */
@@ -139,7 +141,10 @@ export class LinkSearch {
     if (loaded === undefined) return undefined;
     if (loaded === 'outdated') {
       await this.rebuilds.request(username);
-      throw new Unavailable('The search index of these links is being rebuilt; try again in a minute.');
+      throw new UnavailableForAWhile(
+        'The search index of these links is being rebuilt; try again in a few seconds.',
+        REBUILD_RETRY_AFTER_SECONDS,
+      );
     }
     const fresh = loaded === 'unchanged' ? cached! : loaded;
     // Most recently used last; the least recently used goes first when the cache is full.

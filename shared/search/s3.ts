@@ -12,8 +12,8 @@ export const s3Client = () => objectClient('The search index store');
 export const indexKey = (username: string) => `${buckets.searchIndexes.keyPrefix}${username}.idx`;
 
 /**
- * Where indexes of format 2 and before were kept (gzip-compressed JSON): nothing reads them any more; the
- * backfill (scripts/backfill-search.ts) and an account's erasure delete them.
+ * Where indexes of format 2 and before were kept (gzip-compressed JSON): nothing reads them any more; an
+ * account's erasure deletes its own, the rest are deleted by hand once the backfill is done (README: Deploying).
  */
 export const legacyIndexKey = (username: string) => `${buckets.searchIndexes.keyPrefix}${username}.json.gz`;
 

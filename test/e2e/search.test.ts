@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../support/runtime.ts';
 import { eventually } from '../support/eventually.ts';
+import { putOlderSearchIndex } from '../support/search-index.ts';
 import {
   aUsername,
   expectError,
@@ -158,5 +159,29 @@ describe('GET /v1/users/{username}/links?q=', () => {
   it('given an unknown user, when searched, then 404', async () => {
     const response = await new ApiClient(runtime.url).get(`/v1/users/nobody-here/links?q=go`);
     expectError(response, 404, 'not_found');
+  });
+});
+
+describe('GET /v1/links?q= while the index is rebuilt', () => {
+  it('given an index of an older format, when searched, then 503 with Retry-After until the updater has rebuilt it, then found', async () => {
+    const owner = aUsername('rebuilt');
+    const client = await ApiClient.loggedIn(runtime.url, owner);
+    const url = 'https://quince.example/';
+    await client.post('/v1/links', { url, title: 'quince jelly' });
+    await eventually(
+      () => search(client, 'quince'),
+      (found) => found.length === 1,
+    );
+    await putOlderSearchIndex(owner);
+
+    const refused = await client.get(`/v1/links?${query({ q: 'quince' })}`);
+
+    expectError(refused, 503, 'unavailable');
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    const rebuilt = await eventually(
+      () => client.get(`/v1/links?${query({ q: 'quince' })}`),
+      (response) => response.status === 200,
+    );
+    expect(urlsOf(expectJson<LinkListing>(rebuilt, 200))).toEqual([url]);
   });
 });

@@ -1,4 +1,4 @@
-import type { DynamoDBRecord } from 'aws-lambda';
+import type { APIGatewayProxyStructuredResultV2, DynamoDBRecord } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { invoke } from '../../local/functions.ts';
 import { S3SnapshotStore } from '../../shared/checker/s3.ts';
@@ -6,11 +6,13 @@ import { LinksForChecker } from '../../shared/links/for-checker.ts';
 import type { Link } from '../../shared/links/model.ts';
 import { DynamoLinkStore } from '../../shared/links/store.ts';
 import { PageTokens } from '../../shared/pagination.ts';
-import { LinkSearch } from '../../shared/search/core.ts';
+import { LinkSearch, REBUILD_RETRY_AFTER_SECONDS } from '../../shared/search/core.ts';
 import { S3SearchIndexStore } from '../../shared/search/s3.ts';
 import { linksForSearch, searchUpdates } from '../../shared/search/service.ts';
-import { aLink } from '../support/builders.ts';
+import { sessions } from '../../shared/users/service.ts';
+import { aLink, anApiEvent } from '../support/builders.ts';
 import { useDrivenRuntime } from '../support/pipeline.ts';
+import { putOlderSearchIndex } from '../support/search-index.ts';
 
 /**
  * The search index kept up to date on the real engines, driven by hand: real writes of links, their real stream
@@ -124,4 +126,39 @@ describe('the search index on DynamoDB Local and the S3 emulator', () => {
     expect(await store.loadIfChanged('lea', first.etag)).toBe('unchanged');
     expect(await found('lea', 'lea')).toEqual([link.url]);
   });
+
+  it('given an index of an older format, when searched, then 503 and a rebuild request; once the updater has it, the links are found', async () => {
+    const link = await added(
+      aLink({ username: 'max', url: 'https://max.example/', title: 'maximal tomatoes' }),
+    );
+    await putOlderSearchIndex('max');
+    const token = (await sessions().devLogin('max')).accessToken;
+
+    const refused = await searchOverHttp(token, 'tomatoes');
+    expect(refused.statusCode).toBe(503);
+    expect(JSON.parse(String(refused.body))).toEqual({
+      error: { code: 'unavailable', message: expect.stringContaining('rebuilt') },
+    });
+    expect(refused.headers?.['retry-after']).toBe(String(REBUILD_RETRY_AFTER_SECONDS));
+
+    const requests = await driven.probe.drain(driven.runtime.queueUrls.searchUpdates);
+    expect(requests.map((message) => JSON.parse(message.body))).toEqual([{ rebuild: 'max' }]);
+    expect(await invoke('updateSearchIndex', { Records: requests })).toEqual({ batchItemFailures: [] });
+
+    const answered = await searchOverHttp(token, 'tomatoes');
+    expect(answered.statusCode).toBe(200);
+    expect((JSON.parse(String(answered.body)) as { links: Link[] }).links.map((found) => found.url)).toEqual([
+      link.url,
+    ]);
+    const rebuilt = await new S3SearchIndexStore().load('max');
+    expect(rebuilt && rebuilt !== 'outdated' ? rebuilt.index.size : rebuilt).toBe(1);
+  });
 });
+
+/** The owner's search through the listing's function, as API Gateway hands it a request. */
+async function searchOverHttp(token: string, q: string): Promise<APIGatewayProxyStructuredResultV2> {
+  return (await invoke(
+    'listLinks',
+    anApiEvent({ path: '/v1/links', query: { q }, token }),
+  )) as APIGatewayProxyStructuredResultV2;
+}

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { Unavailable } from '../../../shared/errors.ts';
+import { toHttpError } from '../../../shared/http/errors.ts';
 import { InvalidQuery } from '../../../shared/search/query.ts';
 import { PageTokens } from '../../../shared/pagination.ts';
-import { LinkSearch, type SearchRequest } from '../../../shared/search/core.ts';
+import { LinkSearch, REBUILD_RETRY_AFTER_SECONDS, type SearchRequest } from '../../../shared/search/core.ts';
 import { LinkSearchIndex } from '../../../shared/search/index.ts';
 import type { Link } from '../../../shared/links/model.ts';
 import { aLink } from '../../support/builders.ts';
@@ -119,7 +120,14 @@ describe('LinkSearch', () => {
     const { store, page, rebuilds } = await aSearch([aLink({ url: 'https://a.example/', title: 'go' })]);
     store.outdated.add('alice');
 
-    await expect(page({ q: 'go' })).rejects.toBeInstanceOf(Unavailable);
+    const refusal = await page({ q: 'go' }).catch((error: unknown) => error);
+
+    expect(refusal).toBeInstanceOf(Unavailable);
+    expect(toHttpError(refusal)).toMatchObject({
+      status: 503,
+      headers: { 'retry-after': String(REBUILD_RETRY_AFTER_SECONDS) },
+      body: { error: { code: 'unavailable' } },
+    });
     expect(rebuilds.requested).toEqual(['alice']);
   });
 

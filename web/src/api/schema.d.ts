@@ -1375,11 +1375,12 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description A dependency is down or throttling after retries (`unavailable`); try again shortly. */
+        /** @description A dependency is down or throttling after retries (`unavailable`); try again shortly, or after `Retry-After` seconds when given (a search whose index is being rebuilt). */
         Unavailable: {
             headers: {
                 "x-request-id": components["headers"]["RequestId"];
                 "X-Content-Type-Options": components["headers"]["NoSniff"];
+                "Retry-After"?: number;
                 [name: string]: unknown;
             };
             content: {
