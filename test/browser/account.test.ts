@@ -89,7 +89,11 @@ describe('import', () => {
     await page.getByRole('button', { name: 'Import', exact: true }).click();
 
     // The import runs asynchronously (bucket notification, queue, function): longer than one step of the page.
-    await page.getByText(/^Done: /).waitFor({ timeout: 60_000 });
+    // The import's own status, not the past imports' list, which may show the same words once it refreshes.
+    await page
+      .getByRole('status')
+      .getByText(/^Done: /)
+      .waitFor({ timeout: 60_000 });
     const seen = await statuses();
     expect(seen[0], 'the first state shown is progress, not the end').toMatch(
       /^(Waiting for the file|Importing)/,
