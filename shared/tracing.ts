@@ -35,12 +35,8 @@ export async function inHandlerSegment<T>(name: string, work: () => Promise<T>):
   active.addServiceNameAnnotation();
   annotateCorrelation(segment);
   try {
-    return await work();
-  } catch (error) {
-    segment.addError(error as Error);
-    throw error;
+    return await closingAfter(segment, work);
   } finally {
-    segment.close();
     active.setSegment(parent);
   }
 }
@@ -55,6 +51,14 @@ export async function inRecordSegment<T>(work: () => Promise<T>): Promise<T> {
   if (!parent) return work();
   const segment = parent.addNewSubsegment('### record');
   annotateCorrelation(segment);
+  return closingAfter(segment, work);
+}
+
+type Subsegment = ReturnType<Segment['addNewSubsegment']>;
+type Segment = NonNullable<ReturnType<Tracer['getSegment']>>;
+
+/** The work's result, its error recorded on the subsegment, which is closed either way. */
+async function closingAfter<T>(segment: Subsegment, work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
