@@ -1,7 +1,7 @@
+import './process-environment.ts';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { readFileSync } from 'node:fs';
 import { functions, type FunctionName } from '../shared/wiring.ts';
-import { loadDotEnv } from './dotenv.ts';
 import { LOCAL_AWS, LocalSetupError } from './engines.ts';
 import { invoke, withDevToken } from './functions.ts';
 import { startRuntime, type Runtime } from './runtime.ts';
@@ -20,8 +20,6 @@ if (!name || !eventFile || !(name in functions)) {
   );
   process.exit(2);
 }
-process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
-loadDotEnv();
 
 const dynamoDbPort = Number(process.env.DYNAMODB_PORT ?? 8000);
 const queuesPort = Number(process.env.FAUXQS_PORT ?? 4566);

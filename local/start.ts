@@ -1,4 +1,4 @@
-import { loadDotEnv } from './dotenv.ts';
+import './process-environment.ts';
 import { LocalSetupError } from './engines.ts';
 import { startRuntime } from './runtime.ts';
 import { ensureWebClientBuilt, WEB_CLIENT_BUILD } from './web-client.ts';
@@ -8,8 +8,6 @@ import { ensureWebClientBuilt, WEB_CLIENT_BUILD } from './web-client.ts';
  *   PORT (3000), DATA_DIR (.data), IN_MEMORY=true or --in-memory for a throwaway run,
  *   DYNAMODB_PORT (8000), FAUXQS_PORT (4566).
  */
-// GitHub login settings (GITHUB_CLIENT_ID, GITHUB_CLIENT_SECRET, ...) may come from a git-ignored .env.
-loadDotEnv();
 const inMemory = process.argv.includes('--in-memory') || process.env.IN_MEMORY === 'true';
 const dataDir = inMemory ? undefined : (process.env.DATA_DIR ?? '.data');
 const number = (name: string, fallback: number) => {
@@ -20,8 +18,6 @@ const number = (name: string, fallback: number) => {
   }
   return value;
 };
-
-process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
 
 try {
   if (await ensureWebClientBuilt()) console.log('Built the web client (web/ into build/web/).');
