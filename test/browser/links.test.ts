@@ -148,6 +148,30 @@ describe('my links', () => {
     await expectNoSidewaysScroll(page);
   });
 
+  it('given the answer of an add is lost on its way back, when the client sends it again, then the link is added once and shown, not refused as a duplicate', async () => {
+    const page = await client.open('/');
+    await signInWithForm(page, 'flaky');
+    const sent: { key: string | null; status?: number; replayed?: string | null }[] = [];
+    await page.route('**/v1/links', async (route) => {
+      if (route.request().method() !== 'POST') return route.continue();
+      const key = route.request().headers()['idempotency-key'] ?? null;
+      // The service does the work and answers; the connection then breaks before the answer reaches the page.
+      const response = await route.fetch();
+      sent.push({ key, status: response.status(), replayed: response.headers()['idempotent-replayed'] });
+      if (sent.length === 1) return route.abort('connectionreset');
+      return route.fulfill({ response });
+    });
+
+    await addLink(page, { url: 'https://example.com/flaky', title: 'Flaky network' });
+
+    expect(sent).toEqual([
+      { key: expect.stringMatching(/^[0-9a-f-]{36}$/), status: 201, replayed: undefined },
+      { key: sent[0]!.key, status: 201, replayed: 'true' },
+    ]);
+    expect(await listedTitles(page)).toEqual(['Flaky network']);
+    await expect(page.getByRole('alert').count()).resolves.toBe(0);
+  });
+
   it('given a listed link, when its title is edited, then the list shows the new title', async () => {
     const page = await client.open('/');
     await signInWithForm(page, 'editor');

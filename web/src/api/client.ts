@@ -1,5 +1,6 @@
 import createClient from 'openapi-fetch';
 import { currentSession, endSession, pastedToken, startSession } from '../session.ts';
+import { sendOnce } from './send-once.ts';
 import type { components, paths } from './schema';
 
 export type Link = components['schemas']['Link'];
@@ -32,7 +33,11 @@ export function onUnauthorized(listener: () => void): () => void {
  * session cookie (same origin only) and `X-Requested-With`, which the service takes as proof that its own page sent
  * a cookie-signed change when a browser leaves `Origin` out; a pasted personal token goes as a bearer token.
  */
-export const api = createClient<paths>({ baseUrl: location.origin, credentials: 'same-origin' });
+export const api = createClient<paths>({
+  baseUrl: location.origin,
+  credentials: 'same-origin',
+  fetch: (request) => sendOnce(request),
+});
 
 api.use({
   onRequest({ request }) {
