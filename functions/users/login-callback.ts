@@ -1,8 +1,11 @@
 import { route } from '../../shared/http/handler.ts';
 import { validate } from '../../shared/http/validate.ts';
+import { safeReturnPath } from '../../web/src/paths.ts';
 import {
   NO_STORE,
+  RETURN_COOKIE,
   STATE_COOKIE,
+  clearedReturnCookie,
   clearedStateCookie,
   prefersHtml,
   signedInCookie,
@@ -13,8 +16,8 @@ import { loginCallbackQuery, toTokenResponse } from '../../shared/users/schemas.
 /**
  * GET /login/authorized: GitHub's redirect back. The state is checked against the cookie and used up, the code
  * exchanged, the user registered or refreshed, and a Delinkcious session issued. A browser (it prefers HTML) gets
- * the session as the HttpOnly session cookie and goes on into the web client at `/`; any other client (curl)
- * gets the token as JSON.
+ * the session as the HttpOnly session cookie and goes on into the web client, where `GET /login?next=` asked (else
+ * `/`); any other client (curl) gets the token as JSON.
  */
 export const handler = route('loginCallback', async (request) => {
   const query = validate(loginCallbackQuery, request.query);
@@ -25,11 +28,14 @@ export const handler = route('loginCallback', async (request) => {
     code: query.code,
     error: query.error,
   });
+  const returnTo = request.cookies[RETURN_COOKIE];
   const cookies = [clearedStateCookie(login.secureCookies)];
+  if (returnTo !== undefined) cookies.push(clearedReturnCookie(login.secureCookies));
   if (prefersHtml(request.headers['accept'])) {
     return {
       status: 302,
-      headers: { location: '/', ...NO_STORE },
+      // Checked again: the cookie came back from the browser.
+      headers: { location: safeReturnPath(returnTo ?? null), ...NO_STORE },
       cookies: [...cookies, signedInCookie(request, issued)],
     };
   }

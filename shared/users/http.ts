@@ -8,10 +8,22 @@ export const STATE_COOKIE = 'delinkcious_oauth_state';
 /** The cookie goes back only to /login and /login/authorized. */
 const COOKIE_PATH = '/login';
 
+/** Where the browser goes once signed in (`GET /login?next=`), kept beside the state until the callback. */
+export const RETURN_COOKIE = 'delinkcious_oauth_next';
+
 /** HttpOnly (no script reads it), SameSite=Lax (sent on GitHub's top-level redirect back), Secure on HTTPS. */
 export function stateCookie(state: string, maxAgeSeconds: number, secure: boolean): string {
+  return loginCookie(STATE_COOKIE, state, maxAgeSeconds, secure);
+}
+
+/** The path to return to after GitHub, as the state cookie is kept. */
+export function returnCookie(next: string, maxAgeSeconds: number, secure: boolean): string {
+  return loginCookie(RETURN_COOKIE, next, maxAgeSeconds, secure);
+}
+
+function loginCookie(name: string, value: string, maxAgeSeconds: number, secure: boolean): string {
   return [
-    `${STATE_COOKIE}=${encodeURIComponent(state)}`,
+    `${name}=${encodeURIComponent(value)}`,
     `Max-Age=${maxAgeSeconds}`,
     `Path=${COOKIE_PATH}`,
     'HttpOnly',
@@ -23,6 +35,11 @@ export function stateCookie(state: string, maxAgeSeconds: number, secure: boolea
 /** Removes the state cookie once the callback has used it. */
 export function clearedStateCookie(secure: boolean): string {
   return stateCookie('', 0, secure);
+}
+
+/** Removes the return path's cookie once the callback has used it. */
+export function clearedReturnCookie(secure: boolean): string {
+  return returnCookie('', 0, secure);
 }
 
 /** Token answers must never be cached or leak through a Referer. */

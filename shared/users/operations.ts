@@ -8,6 +8,7 @@ import {
   deletionResponse,
   devLoginRequest,
   loginCallbackQuery,
+  loginQuery,
   logoutQuery,
   ownProfile,
   publicProfile,
@@ -107,12 +108,14 @@ export const userOperations = {
     summary: 'Log in with GitHub',
     description:
       "Redirects to GitHub's authorize page (scopes `read:user user:email`) with a fresh random `state`, also set " +
-      'in the HttpOnly, SameSite=Lax cookie `delinkcious_oauth_state` (Secure on HTTPS) for 10 minutes.',
+      'in the HttpOnly, SameSite=Lax cookie `delinkcious_oauth_state` (Secure on HTTPS) for 10 minutes; `next`, ' +
+      'where the browser lands once signed in, waits the same way in `delinkcious_oauth_next`.',
+    query: loginQuery,
     responses: {
       '302': answer("To GitHub's authorize page", {
         headers: {
           Location: z.string().meta({ description: "GitHub's authorize URL, with the state." }),
-          'Set-Cookie': z.string().meta({ description: 'The state cookie.' }),
+          'Set-Cookie': z.string().meta({ description: 'The state cookie (and the `next` cookie).' }),
           'Cache-Control': z.literal('no-store'),
         },
       }),
@@ -126,7 +129,7 @@ export const userOperations = {
       "GitHub's user and primary verified email are read, the user is registered on first login (username: the " +
       "GitHub login, lower-cased; GitHub's numeric id keeps a renamed account the same user) and a token is issued. " +
       'A browser (`Accept` preferring `text/html`) gets the session as the HttpOnly session cookie and a 302 into ' +
-      'the web client (`/`); any other client gets the token as JSON. When the user declines, GitHub sends ' +
+      'the web client (where `GET /login?next=` asked, else `/`); any other client gets the token as JSON. When the user declines, GitHub sends ' +
       '`error` instead of `code`: that request is answered 401.',
     query: loginCallbackQuery,
     responses: {
@@ -139,7 +142,7 @@ export const userOperations = {
       }),
       '302': answer('A browser signed in: on into the web client', {
         headers: {
-          Location: z.literal('/'),
+          Location: z.string().meta({ description: 'The `next` path given to GET /login, else `/`.' }),
           'Set-Cookie': sessionCookieHeader('Clears the state cookie and sets the session cookie.'),
           'Cache-Control': z.literal('no-store'),
         },

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { safeReturnPath } from '../../web/src/paths.ts';
 import type { IssuedToken } from './sessions.ts';
 import type { CreatedToken, ListedCredential } from './tokens.ts';
 import { timestampSchema } from '../http/schemas.ts';
@@ -39,6 +40,18 @@ export function toTokenResponse(issued: IssuedToken): z.infer<typeof tokenRespon
     user: toUserResponse(issued.user),
   };
 }
+
+/** GET /login: where the browser goes once signed in, a path of the site's own (never another origin). */
+export const loginQuery = z
+  .object({
+    next: z
+      .string()
+      .max(2048)
+      .refine((next) => safeReturnPath(next) === next, 'a path on this site, such as /add?url=...')
+      .optional()
+      .meta({ description: 'Where a browser lands once signed in (default `/`): a path on this site.' }),
+  })
+  .meta({ id: 'LoginQuery' });
 
 /** GitHub's redirect back to /login/authorized: a code, or GitHub's error; the state in both cases. */
 export const loginCallbackQuery = z

@@ -322,10 +322,13 @@ describe("links' health and snapshots", () => {
 
 describe('the bookmarklet', () => {
   it('given the bookmarklet address /add?url=&title= before signing in, when the reader signs in, then the add form is filled in, and one click saves it', async () => {
-    const page = await client.open(
-      `/add?url=${encodeURIComponent('https://example.com/read-later')}&title=${encodeURIComponent('Read later')}`,
-    );
+    const addForm = `/add?url=${encodeURIComponent('https://example.com/read-later')}&title=${encodeURIComponent('Read later')}`;
+    const page = await client.open(addForm);
 
+    // GitHub's sign-in would bring the browser back to the same form.
+    await screenTitle(page, 'Sign in');
+    const gitHub = await page.getByRole('link', { name: 'Sign in with GitHub' }).getAttribute('href');
+    expect(new URL(gitHub!, client.url()).searchParams.get('next')).toBe(addForm);
     await signInWithForm(page, 'bookmarker', 'Add a link');
 
     expect(await page.getByLabel('URL').inputValue()).toBe('https://example.com/read-later');

@@ -1,7 +1,7 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Runtime } from '../../local/runtime.ts';
-import { STATE_COOKIE } from '../../shared/users/http.ts';
+import { RETURN_COOKIE, STATE_COOKIE } from '../../shared/users/http.ts';
 import { contractFetch } from '../support/openapi-contract.ts';
 import { FakeGitHub, aGitHubAccount, type GitHubAccount } from '../support/github.ts';
 import { ApiClient, startTestRuntime, TEST_GITHUB_APP, type ApiResponse } from '../support/runtime.ts';
@@ -41,14 +41,20 @@ interface StartedLogin {
   cookie: string;
 }
 
-/** The browser opens /login: a redirect to GitHub, and the state cookie. */
-async function startLogin(): Promise<StartedLogin> {
-  const response = await contractFetch(`${runtime.url}/login`, { redirect: 'manual' });
+/** The browser opens /login (`?next=` when given): a redirect to GitHub, and the state cookie. */
+async function startLogin(next?: string): Promise<StartedLogin> {
+  const query = next === undefined ? '' : `?${new URLSearchParams({ next })}`;
+  const response = await contractFetch(`${runtime.url}/login${query}`, { redirect: 'manual' });
   expect(response.status).toBe(302);
   const location = new URL(response.headers.get('location')!);
-  const [setCookie] = response.headers.getSetCookie();
+  const cookies = response.headers.getSetCookie();
   const state = location.searchParams.get('state')!;
-  return { state, location, setCookie: setCookie!, cookie: setCookie!.split(';')[0]! };
+  return {
+    state,
+    location,
+    setCookie: cookies[0]!,
+    cookie: cookies.map((cookie) => cookie.split(';')[0]!).join('; '),
+  };
 }
 
 /** GitHub sends the browser back to the callback with these query fields and (unless left out) the cookie. */
@@ -93,6 +99,53 @@ describe('GET /login', () => {
     const { state, setCookie } = await startLogin();
 
     expect(setCookie).toBe(`${STATE_COOKIE}=${state}; Max-Age=600; Path=/login; HttpOnly; SameSite=Lax`);
+  });
+});
+
+describe('GET /login?next=: back where the browser was headed', () => {
+  const browser = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
+
+  it("given a browser sent to sign in from the bookmarklet's add form, when GitHub brings it back, then it lands on that form, signed in", async () => {
+    const next = '/add?url=https%3A%2F%2Fexample.com%2Fread&title=Read';
+    const login = await startLogin(next);
+    const code = github.authorizes(aGitHubAccount({ login: 'bookmarklet-user' }));
+
+    const answer = await callback({ code, state: login.state }, { cookie: login.cookie, accept: browser });
+
+    expect(answer.status).toBe(302);
+    expect(answer.headers.get('location')).toBe(next);
+    expect(answer.headers.getSetCookie().slice(0, 2)).toEqual([
+      `${STATE_COOKIE}=; Max-Age=0; Path=/login; HttpOnly; SameSite=Lax`,
+      `${RETURN_COOKIE}=; Max-Age=0; Path=/login; HttpOnly; SameSite=Lax`,
+    ]);
+  });
+
+  it.each(['//evil.example/', '/\\evil.example/', 'https://evil.example/', 'add'])(
+    'given next=%s, which is not a path on this site, then 400 naming next, and no state is issued',
+    async (next) => {
+      const response = await contractFetch(`${runtime.url}/login?${new URLSearchParams({ next })}`, {
+        redirect: 'manual',
+      });
+
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as { error: { details: object } }).error.details).toHaveProperty(
+        'next',
+      );
+      expect(response.headers.getSetCookie()).toEqual([]);
+    },
+  );
+
+  it('given a return cookie set by someone else to another origin, when GitHub brings the browser back, then it lands on / instead', async () => {
+    const login = await startLogin();
+    const code = github.authorizes(aGitHubAccount({ login: 'tampered' }));
+
+    const answer = await callback(
+      { code, state: login.state },
+      { cookie: `${login.cookie}; ${RETURN_COOKIE}=%2F%2Fevil.example%2F`, accept: browser },
+    );
+
+    expect(answer.status).toBe(302);
+    expect(answer.headers.get('location')).toBe('/');
   });
 });
 

@@ -113,7 +113,7 @@ export interface paths {
         };
         /**
          * Log in with GitHub
-         * @description Redirects to GitHub's authorize page (scopes `read:user user:email`) with a fresh random `state`, also set in the HttpOnly, SameSite=Lax cookie `delinkcious_oauth_state` (Secure on HTTPS) for 10 minutes.
+         * @description Redirects to GitHub's authorize page (scopes `read:user user:email`) with a fresh random `state`, also set in the HttpOnly, SameSite=Lax cookie `delinkcious_oauth_state` (Secure on HTTPS) for 10 minutes; `next`, where the browser lands once signed in, waits the same way in `delinkcious_oauth_next`.
          */
         get: operations["get_login"];
         put?: never;
@@ -133,7 +133,7 @@ export interface paths {
         };
         /**
          * GitHub's redirect back: sign the browser in, or issue an access token
-         * @description The `state` must equal the state cookie and be unused and under 10 minutes old. The code is exchanged, GitHub's user and primary verified email are read, the user is registered on first login (username: the GitHub login, lower-cased; GitHub's numeric id keeps a renamed account the same user) and a token is issued. A browser (`Accept` preferring `text/html`) gets the session as the HttpOnly session cookie and a 302 into the web client (`/`); any other client gets the token as JSON. When the user declines, GitHub sends `error` instead of `code`: that request is answered 401.
+         * @description The `state` must equal the state cookie and be unused and under 10 minutes old. The code is exchanged, GitHub's user and primary verified email are read, the user is registered on first login (username: the GitHub login, lower-cased; GitHub's numeric id keeps a renamed account the same user) and a token is issued. A browser (`Accept` preferring `text/html`) gets the session as the HttpOnly session cookie and a 302 into the web client (where `GET /login?next=` asked, else `/`); any other client gets the token as JSON. When the user declines, GitHub sends `error` instead of `code`: that request is answered 401.
          */
         get: operations["get_login_authorized"];
         put?: never;
@@ -1681,7 +1681,10 @@ export interface operations {
     };
     get_login: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Where a browser lands once signed in (default `/`): a path on this site. */
+                next?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -1695,7 +1698,7 @@ export interface operations {
                     "X-Content-Type-Options": components["headers"]["NoSniff"];
                     /** @description GitHub's authorize URL, with the state. */
                     Location: string;
-                    /** @description The state cookie. */
+                    /** @description The state cookie (and the `next` cookie). */
                     "Set-Cookie": string;
                     "Cache-Control": "no-store";
                     [name: string]: unknown;
@@ -1754,7 +1757,8 @@ export interface operations {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
                     "X-Content-Type-Options": components["headers"]["NoSniff"];
-                    Location: "/";
+                    /** @description The `next` path given to GET /login, else `/`. */
+                    Location: string;
                     /** @description Clears the state cookie and sets the session cookie. `__Host-delinkcious_session` over HTTPS (Secure), `delinkcious_session` over http; HttpOnly, SameSite=Lax, Path=/. */
                     "Set-Cookie": string;
                     "Cache-Control": "no-store";

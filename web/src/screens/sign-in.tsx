@@ -54,7 +54,7 @@ export function SignIn(props: { next: string | null }) {
     <section aria-labelledby="screen-title" class="narrow">
       <ScreenTitle>Sign in</ScreenTitle>
       <p>
-        <a class="button" href="/login">
+        <a class="button" href={gitHubSignIn(props.next)}>
           Sign in with GitHub
         </a>
       </p>
@@ -104,4 +104,10 @@ export function SignIn(props: { next: string | null }) {
       {problem && <ProblemNotice problem={problem} />}
     </section>
   );
+}
+
+/** The service's GitHub sign-in, which brings the browser back to `next` once signed in. */
+function gitHubSignIn(next: string | null): string {
+  const path = safeReturnPath(next);
+  return path === '/' ? '/login' : `/login?${new URLSearchParams({ next: path })}`;
 }
