@@ -144,7 +144,7 @@ function wholeTemplate(parent: Template, nested: ReadonlyMap<string, Template>):
       resources[id] = found;
     }
   }
-  return Template.fromJSON({ ...own, Resources: resources }, { skipCyclicalDependenciesCheck: true });
+  return Template.fromJSON({ ...own, Resources: resources });
 }
 
 interface Crossings {
@@ -168,7 +168,8 @@ function stackCrossings(
     const passed = (stackResources[resourceId]?.Properties.Parameters ?? {}) as Record<string, unknown>;
     const template = nestedTemplates.get(nested.node.id)!.toJSON() as TemplateJson;
     for (const name of Object.keys(template.Parameters ?? {})) {
-      if (!(name in passed)) continue; // CDK's own, such as the bootstrap version
+      if (!(name in passed))
+        throw new Error(`The service stack passes nothing for ${nested.node.id}'s ${name}.`);
       if (parameters.has(name) && JSON.stringify(parameters.get(name)) !== JSON.stringify(passed[name]))
         throw new Error(`The parameter ${name} has different values in two nested stacks.`);
       parameters.set(name, passed[name]);
