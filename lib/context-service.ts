@@ -19,8 +19,10 @@ interface ContextFunctionsProps {
 
 /**
  * A bounded context's behaviour: the queues it owns, its deployed functions, and what triggers them besides
- * HTTP (its streams, queues and schedules). Lives in the stateless stack. Built in two steps, because a
- * function may send to another context's queue: first every context's queues, then every context's functions.
+ * HTTP (its streams, queues and schedules). Lives in a nested stack of the stateless stack, one per context.
+ * Built in two steps, because a function may send to another context's queue: first every context's queues,
+ * then every context's functions (CDK turns such a reference into an output of the queue's stack and a parameter
+ * of the function's).
  */
 export class ContextService extends Construct {
   readonly context: BoundedContext;

@@ -50,8 +50,8 @@ const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const LIVE_ALIAS = 'live';
 
 /**
- * One CodeDeploy application and one role for all of a stack's deployment groups (one each would cost two
- * resources per function of the stack's 500).
+ * One CodeDeploy application and one role for all the deployment groups of the service stack's nested context
+ * stacks (one each would cost two resources per function of a stack's 500), in the service stack itself.
  */
 export class Deployments extends Construct {
   readonly application: codedeploy.LambdaApplication;

@@ -59,6 +59,8 @@ const PERIOD = Duration.minutes(5);
 
 interface MonitoringProps {
   settings: StageSettings;
+  /** Where every alarm sends its changes of state. */
+  topic: sns.ITopic;
   api: Api;
   functions: ReadonlyMap<FunctionName, ServiceFunction>;
   /** Dead-letter queues and failure queues, by a readable name. */
@@ -68,29 +70,24 @@ interface MonitoringProps {
   /** The functions that read a table's stream. */
   streamConsumers: readonly FunctionName[];
   tables: Record<TableName, dynamodb.ITable>;
-  /** Subscribed to the alarm topic when given (`-c alarmEmail=...`). */
-  alarmEmail: string | undefined;
+  /** The alarms that live beside the functions they roll back (`RollbackAlarms`), shown with the others. */
+  rollbackAlarms: readonly cloudwatch.IAlarm[];
 }
 
 /**
- * Alarms and a dashboard. The alarms, each on one or two metrics to keep their cost down (CloudWatch bills per
- * alarm metric): messages in any dead-letter or failure queue, the API's 5xx rate, Lambda throttles, each
- * function's errors, and the age of the oldest unread record of each stream consumer. They notify one SNS
- * topic; subscribe to it (or pass `-c alarmEmail=...`).
+ * The SNS topic every alarm notifies, when it fires and when it clears; subscribe to it (or pass
+ * `-c alarmEmail=...`). It lives in the service stack itself: the alarms of both the context stacks and the
+ * monitoring stack send to it, and those stacks refer to one another.
  */
-export class Monitoring extends Construct {
+export class AlarmTopic extends Construct {
   readonly topic: sns.Topic;
-  readonly alarms: cloudwatch.Alarm[] = [];
-  readonly dashboard: cloudwatch.Dashboard;
 
-  constructor(scope: Construct, id: string, props: MonitoringProps) {
+  constructor(scope: Construct, id: string, props: { stage: string; alarmEmail: string | undefined }) {
     super(scope, id);
-    const stage = props.settings.stage;
-
     // Not encrypted with KMS: alarm notifications carry no user data, only alarm names and states; CloudWatch
     // cannot publish to a topic under the AWS-managed SNS key, and a customer key would cost $1 a month at rest.
     this.topic = new sns.Topic(this, 'AlarmTopic', {
-      displayName: `Delinkcious ${stage} alarms`,
+      displayName: `Delinkcious ${props.stage} alarms`,
       enforceSSL: true,
     });
     this.topic.addToResourcePolicy(
@@ -102,19 +99,148 @@ export class Monitoring extends Construct {
       }),
     );
     if (props.alarmEmail) this.topic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
+  }
+}
 
-    const alarm = (alarmId: string, metric: cloudwatch.IMetric, threshold: number, description: string) => {
-      const created = new cloudwatch.Alarm(this, alarmId, {
-        alarmDescription: `Delinkcious ${stage}: ${description}`,
-        metric,
-        threshold,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-        datapointsToAlarm: 1,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      });
-      created.addAlarmAction(new actions.SnsAction(this.topic));
-      created.addOkAction(new actions.SnsAction(this.topic));
+interface AlarmProps {
+  stage: string;
+  topic: sns.ITopic;
+  metric: cloudwatch.IMetric;
+  threshold: number;
+  description: string;
+}
+
+/** Adds an alarm of the construct at hand, notifying the topic. */
+type AddAlarm = (
+  id: string,
+  metric: cloudwatch.IMetric,
+  threshold: number,
+  description: string,
+) => cloudwatch.Alarm;
+
+/** An alarm as every alarm here is: above its threshold for one period, missing data fine, the topic told both ways. */
+function alarmOn(scope: Construct, id: string, props: AlarmProps): cloudwatch.Alarm {
+  const alarm = new cloudwatch.Alarm(scope, id, {
+    alarmDescription: `Delinkcious ${props.stage}: ${props.description}`,
+    metric: props.metric,
+    threshold: props.threshold,
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+    evaluationPeriods: 1,
+    datapointsToAlarm: 1,
+    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+  });
+  alarm.addAlarmAction(new actions.SnsAction(props.topic));
+  alarm.addOkAction(new actions.SnsAction(props.topic));
+  return alarm;
+}
+
+/** A business metric of shared/metrics.ts, as the functions emit it (namespace, name and dimensions). */
+function business(
+  stage: string,
+  key: BusinessMetric,
+  options: { statistic: string; dimensions?: Record<string, string>; label?: string },
+): cloudwatch.Metric {
+  return new cloudwatch.Metric({
+    namespace: METRICS_NAMESPACE,
+    metricName: BUSINESS_METRICS[key].name,
+    dimensionsMap: { ...defaultDimensions(stage), ...options.dimensions },
+    period: PERIOD,
+    statistic: options.statistic,
+    ...(options.label ? { label: options.label } : {}),
+  });
+}
+
+interface RollbackAlarmsProps {
+  stage: string;
+  topic: sns.ITopic;
+  /** The bounded context, whose HTTP functions form its route group. */
+  context: ContextName;
+  functions: ReadonlyMap<FunctionName, ServiceFunction>;
+}
+
+/**
+ * The alarms that CodeDeploy watches while it shifts a context's functions to a new version, rolling back when
+ * one fires: each function's errors, and for an HTTP function its route group's 5xx rate and p99 latency (the
+ * gate's own metrics, shared/http/handler.ts). They live beside the functions, in the context's nested stack: a
+ * deployment group refers to its alarms and the monitoring stack to the functions, so alarms in the monitoring
+ * stack would make the two stacks depend on each other, which CloudFormation refuses.
+ */
+export class RollbackAlarms extends Construct {
+  readonly alarms: cloudwatch.Alarm[] = [];
+
+  constructor(scope: Construct, id: string, props: RollbackAlarmsProps) {
+    super(scope, id);
+    const { stage, topic, context } = props;
+    const alarm: AddAlarm = (alarmId, metric, threshold, description) => {
+      const created = alarmOn(this, alarmId, { stage, topic, metric, threshold, description });
+      this.alarms.push(created);
+      return created;
+    };
+
+    const http = [...props.functions.values()].filter((fn) => HTTP_FUNCTIONS.has(fn.name));
+    const routeGroup = http.length > 0 ? this.routeGroupAlarms(stage, context, alarm) : [];
+    for (const [name, fn] of props.functions) {
+      fn.deployment.addAlarm(
+        alarm(
+          `${name}Errors`,
+          fn.function.metricErrors({ period: PERIOD, statistic: 'Sum' }),
+          THRESHOLDS.functionErrors,
+          `${name} failed (a crash, a timeout or a whole batch)`,
+        ),
+      );
+    }
+    for (const fn of http) routeGroup.forEach((groupAlarm) => fn.deployment.addAlarm(groupAlarm));
+  }
+
+  /** The route group's share of 5xx answers and its p99 time in the functions, each once there is enough traffic. */
+  private routeGroupAlarms(stage: string, group: ContextName, alarm: AddAlarm): cloudwatch.Alarm[] {
+    const dimensions = { route_group: group };
+    const requests = business(stage, 'requestLatency', { statistic: 'SampleCount', dimensions });
+    const errors = business(stage, 'serverErrors', { statistic: 'Sum', dimensions });
+    const latency = business(stage, 'requestLatency', { statistic: 'p99', dimensions });
+    return [
+      alarm(
+        `${group}RoutesServerErrorRate`,
+        new cloudwatch.MathExpression({
+          expression: `IF(requests >= ${THRESHOLDS.minRequests}, 100 * errors / requests, 0)`,
+          usingMetrics: { errors, requests },
+          period: PERIOD,
+          label: `${group} 5xx %`,
+        }),
+        THRESHOLDS.routeGroupServerErrorPercent,
+        `more than ${THRESHOLDS.routeGroupServerErrorPercent}% of the ${group} routes' answers are 5xx`,
+      ),
+      alarm(
+        `${group}RoutesLatencyP99`,
+        new cloudwatch.MathExpression({
+          expression: `IF(requests >= ${THRESHOLDS.minLatencySamples}, latency, 0)`,
+          usingMetrics: { latency, requests },
+          period: PERIOD,
+          label: `${group} p99 ms`,
+        }),
+        THRESHOLDS.routeGroupLatencyP99Ms,
+        `the ${group} routes take more than ${THRESHOLDS.routeGroupLatencyP99Ms} ms (p99)`,
+      ),
+    ];
+  }
+}
+
+/**
+ * The alarms of the whole service and a dashboard. The alarms, each on one or two metrics to keep their cost down
+ * (CloudWatch bills per alarm metric): messages in any dead-letter or failure queue, the API's 5xx rate, Lambda
+ * throttles, the age of the oldest unread record of each stream consumer, the fan-out lag and the checker's
+ * failure rate. The alarms CodeDeploy rolls back on are each context's (`RollbackAlarms`); the dashboard shows all.
+ */
+export class Monitoring extends Construct {
+  readonly alarms: cloudwatch.Alarm[] = [];
+  readonly dashboard: cloudwatch.Dashboard;
+
+  constructor(scope: Construct, id: string, props: MonitoringProps) {
+    super(scope, id);
+    const stage = props.settings.stage;
+
+    const alarm: AddAlarm = (alarmId, metric, threshold, description) => {
+      const created = alarmOn(this, alarmId, { stage, topic: props.topic, metric, threshold, description });
       this.alarms.push(created);
       return created;
     };
@@ -154,15 +280,6 @@ export class Monitoring extends Construct {
       "Lambda throttles in this region: the account's concurrency is used up (these functions reserve none)",
     );
 
-    for (const [name, fn] of props.functions) {
-      alarm(
-        `${name}Errors`,
-        fn.function.metricErrors({ period: PERIOD, statistic: 'Sum' }),
-        THRESHOLDS.functionErrors,
-        `${name} failed (a crash, a timeout or a whole batch)`,
-      );
-    }
-
     for (const name of props.streamConsumers) {
       alarm(
         `${name}IteratorAge`,
@@ -176,16 +293,15 @@ export class Monitoring extends Construct {
       );
     }
 
-    const routeGroups = this.routeGroupAlarms(props, alarm);
     alarm(
       'FanOutLagP99',
-      this.business(stage, 'fanOutLag', { statistic: 'p99' }),
+      business(stage, 'fanOutLag', { statistic: 'p99' }),
       THRESHOLDS.fanOutLagP99Ms,
       `news reaches followers more than ${THRESHOLDS.fanOutLagP99Ms / 1000} s after the change (p99): the ` +
         'links stream, the fan-out or the feed writes are behind',
     );
     const checks = (verdict: string) =>
-      this.business(stage, 'linkChecks', { statistic: 'Sum', dimensions: { verdict } });
+      business(stage, 'linkChecks', { statistic: 'Sum', dimensions: { verdict } });
     alarm(
       'CheckerFailureRate',
       new cloudwatch.MathExpression({
@@ -200,114 +316,31 @@ export class Monitoring extends Construct {
       `more than ${THRESHOLDS.checkerFailurePercent}% of link checks find the link invalid: the checker may ` +
         'not reach the web',
     );
-    this.rollBackOn(props, routeGroups);
 
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
       dashboardName: `Delinkcious-${stage}`,
       defaultInterval: Duration.hours(3),
     });
     this.dashboard.addWidgets(this.apiWidgets(props, requests, serverErrors));
-    this.dashboard.addWidgets(...this.routeGroupWidgets(stage, [...routeGroups.keys()]));
+    this.dashboard.addWidgets(...this.routeGroupWidgets(stage, routeGroupsOf(props.functions)));
     this.dashboard.addWidgets(...this.businessWidgets(stage));
     this.dashboard.addWidgets(...this.functionWidgets(props));
     this.dashboard.addWidgets(...this.pipelineWidgets(props));
     this.dashboard.addWidgets(...this.tableWidgets(props));
     this.dashboard.addWidgets(
-      new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 24, height: 6 }),
+      new cloudwatch.AlarmStatusWidget({
+        title: 'Alarms',
+        alarms: [...props.rollbackAlarms, ...this.alarms],
+        width: 24,
+        height: 6,
+      }),
     );
-  }
-
-  /** A business metric of shared/metrics.ts, as the functions emit it (namespace, name and dimensions). */
-  private business(
-    stage: string,
-    key: BusinessMetric,
-    options: { statistic: string; dimensions?: Record<string, string>; label?: string },
-  ): cloudwatch.Metric {
-    return new cloudwatch.Metric({
-      namespace: METRICS_NAMESPACE,
-      metricName: BUSINESS_METRICS[key].name,
-      dimensionsMap: { ...defaultDimensions(stage), ...options.dimensions },
-      period: PERIOD,
-      statistic: options.statistic,
-      ...(options.label ? { label: options.label } : {}),
-    });
-  }
-
-  /**
-   * Per route group (the contexts of the deployed HTTP functions): the share of 5xx answers and the p99 time in the
-   * functions, from the gate's own metrics (shared/http/handler.ts), each alarmed once there is enough traffic.
-   */
-  private routeGroupAlarms(
-    props: MonitoringProps,
-    alarm: (
-      id: string,
-      metric: cloudwatch.IMetric,
-      threshold: number,
-      description: string,
-    ) => cloudwatch.Alarm,
-  ): Map<ContextName, cloudwatch.Alarm[]> {
-    const stage = props.settings.stage;
-    const groups = new Map<ContextName, cloudwatch.Alarm[]>();
-    for (const group of routeGroupsOf(props.functions)) {
-      const route_group = group;
-      const requests = this.business(stage, 'requestLatency', {
-        statistic: 'SampleCount',
-        dimensions: { route_group },
-      });
-      const errors = this.business(stage, 'serverErrors', { statistic: 'Sum', dimensions: { route_group } });
-      const latency = this.business(stage, 'requestLatency', {
-        statistic: 'p99',
-        dimensions: { route_group },
-      });
-      groups.set(group, [
-        alarm(
-          `${group}RoutesServerErrorRate`,
-          new cloudwatch.MathExpression({
-            expression: `IF(requests >= ${THRESHOLDS.minRequests}, 100 * errors / requests, 0)`,
-            usingMetrics: { errors, requests },
-            period: PERIOD,
-            label: `${group} 5xx %`,
-          }),
-          THRESHOLDS.routeGroupServerErrorPercent,
-          `more than ${THRESHOLDS.routeGroupServerErrorPercent}% of the ${group} routes' answers are 5xx`,
-        ),
-        alarm(
-          `${group}RoutesLatencyP99`,
-          new cloudwatch.MathExpression({
-            expression: `IF(requests >= ${THRESHOLDS.minLatencySamples}, latency, 0)`,
-            usingMetrics: { latency, requests },
-            period: PERIOD,
-            label: `${group} p99 ms`,
-          }),
-          THRESHOLDS.routeGroupLatencyP99Ms,
-          `the ${group} routes take more than ${THRESHOLDS.routeGroupLatencyP99Ms} ms (p99)`,
-        ),
-      ]);
-    }
-    return groups;
-  }
-
-  /**
-   * What makes CodeDeploy roll a function's new version back while traffic shifts to it: the function's own errors,
-   * and for an HTTP function its route group's 5xx rate and latency.
-   */
-  private rollBackOn(
-    props: MonitoringProps,
-    routeGroups: ReadonlyMap<ContextName, cloudwatch.Alarm[]>,
-  ): void {
-    for (const [name, fn] of props.functions) {
-      const own = this.alarms.find((candidate) => candidate.node.id === `${name}Errors`);
-      if (own) fn.deployment.addAlarm(own);
-      if (!HTTP_FUNCTIONS.has(name)) continue;
-      for (const groupAlarm of routeGroups.get(functions[name].context) ?? [])
-        fn.deployment.addAlarm(groupAlarm);
-    }
   }
 
   private routeGroupWidgets(stage: string, groups: ContextName[]): cloudwatch.IWidget[] {
     const each = (key: BusinessMetric, statistic: string) =>
       groups.map((route_group) =>
-        this.business(stage, key, { statistic, dimensions: { route_group }, label: route_group }),
+        business(stage, key, { statistic, dimensions: { route_group }, label: route_group }),
       );
     return [
       new cloudwatch.GraphWidget({
@@ -327,7 +360,7 @@ export class Monitoring extends Construct {
   /** What the service did: the business metrics beside the service metrics. */
   private businessWidgets(stage: string): cloudwatch.IWidget[] {
     const sum = (key: BusinessMetric, label: string, dimensions?: Record<string, string>) =>
-      this.business(stage, key, { statistic: 'Sum', label, ...(dimensions ? { dimensions } : {}) });
+      business(stage, key, { statistic: 'Sum', label, ...(dimensions ? { dimensions } : {}) });
     return [
       new cloudwatch.GraphWidget({
         title: 'Links and follows',
@@ -345,8 +378,8 @@ export class Monitoring extends Construct {
         width: 6,
         left: [sum('feedEntriesWritten', 'entries')],
         right: [
-          this.business(stage, 'fanOutLag', { statistic: 'p50', label: 'lag p50' }),
-          this.business(stage, 'fanOutLag', { statistic: 'p99', label: 'lag p99' }),
+          business(stage, 'fanOutLag', { statistic: 'p50', label: 'lag p50' }),
+          business(stage, 'fanOutLag', { statistic: 'p99', label: 'lag p99' }),
         ],
       }),
       new cloudwatch.GraphWidget({
@@ -354,7 +387,7 @@ export class Monitoring extends Construct {
         width: 6,
         left: ['valid', 'invalid', 'skipped'].map((verdict) => sum('linkChecks', verdict, { verdict })),
         right: ['valid', 'invalid'].map((verdict) =>
-          this.business(stage, 'linkCheckDuration', {
+          business(stage, 'linkCheckDuration', {
             statistic: 'p99',
             dimensions: { verdict },
             label: `${verdict} p99`,
@@ -371,7 +404,7 @@ export class Monitoring extends Construct {
           sum('requestsRateLimited', 'rate-limited (429)'),
           sum('authenticationFailures', 'authentication failures (401)'),
         ],
-        right: [this.business(stage, 'importFileSize', { statistic: 'Maximum', label: 'largest file' })],
+        right: [business(stage, 'importFileSize', { statistic: 'Maximum', label: 'largest file' })],
       }),
     ];
   }

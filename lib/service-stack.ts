@@ -33,7 +33,7 @@ import { Delivery } from './delivery.ts';
 import { boundedContexts } from './contexts.ts';
 import type { DataStack } from './data-stack.ts';
 import { Deployments, GITHUB_CALLBACK_PATH, type ServiceFunction } from './functions.ts';
-import { Monitoring } from './monitoring.ts';
+import { AlarmTopic, Monitoring, RollbackAlarms } from './monitoring.ts';
 import type { SiteDomain, StageSettings } from './stage.ts';
 
 interface ServiceStackProps extends StackProps {
@@ -53,10 +53,18 @@ interface ServiceStackProps extends StackProps {
 export const DELIVERY_REGION = 'us-east-1';
 
 /**
- * The stateless stack: everything that can be replaced by deploying again. One construct per bounded context
- * with its queues, its functions and what triggers them; the HTTP API in front of them; the delivery tier
- * (CloudFront, the web client's bucket, the web ACL) in front of both; alarms and a dashboard. It reads the
- * stateful stack's tables and secrets (CloudFormation exports) and names its buckets.
+ * The stateless stack: everything that can be replaced by deploying again. Each bounded context's queues,
+ * functions, triggers and rollback alarms; the HTTP API in front of them; the delivery tier (CloudFront, the web
+ * client's bucket, the web ACL) in front of both; alarms and a dashboard. It reads the stateful stack's tables and
+ * secrets (CloudFormation exports) and names its buckets.
+ *
+ * CloudFormation takes at most 500 resources per stack, and each function brings about ten (its role, policy,
+ * log group, version, alias, deployment group, alarm, permissions, mappings). So the stack itself keeps only what
+ * joins the parts (the HTTP API with its routes, integrations and invoke permissions, the buckets' notifications,
+ * the alarm topic, CodeDeploy's application, the outputs), and the parts are nested stacks: one per bounded
+ * context (`<Context>Context`), the delivery tier (`DeliveryTier`) and the monitoring (`Monitoring`). CDK passes
+ * what one refers to in another as the nested stacks' parameters and outputs. test/infra/stacks.test.ts keeps
+ * every template under the limits.
  *
  * It deploys to us-east-1 only (a CloudFormation rule refuses any other region): CloudFront's web ACL must be
  * there, and the distribution refers to it, to the API and to the functions' site URL within one stack.
@@ -70,6 +78,7 @@ export class ServiceStack extends Stack {
   readonly buckets: Record<BucketName, s3.IBucket>;
   readonly api: Api;
   readonly delivery: Delivery;
+  readonly alarmTopic: AlarmTopic;
   readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
@@ -88,9 +97,18 @@ export class ServiceStack extends Stack {
       ],
     });
 
+    // Each context in a nested stack of its own, built in two steps across them (see ContextService).
     this.contexts = boundedContexts()
       .filter((context) => context.functions.length + context.queues.length > 0)
-      .map((context) => new ContextService(this, context));
+      .map(
+        (context) =>
+          new ContextService(
+            new NestedStack(this, `${context.id}Context`, {
+              description: `Delinkcious ${settings.stage}: the ${context.name} context's queues, functions and triggers`,
+            }),
+            context,
+          ),
+      );
     this.queues = Object.assign({}, ...this.contexts.map((c) => c.queues)) as Record<QueueName, sqs.Queue>;
     this.deadLetterQueues = Object.assign({}, ...this.contexts.map((c) => c.deadLetterQueues));
     this.buckets = Object.fromEntries(
@@ -128,8 +146,6 @@ export class ServiceStack extends Stack {
       // The routes invoke each function's live alias, which CodeDeploy shifts.
       functions: new Map([...this.functions].map(([name, fn]) => [name, fn.alias])),
     });
-    // The delivery tier is a nested stack of its own: with a version, an alias and a deployment group per function,
-    // the service stack would pass CloudFormation's 500 resources.
     this.delivery = new Delivery(new NestedStack(this, 'DeliveryTier'), 'Delivery', {
       settings,
       api: this.api,
@@ -137,6 +153,17 @@ export class ServiceStack extends Stack {
       uploadOrigins: browserUploadOrigins(settings),
     });
     for (const fn of this.functions.values()) fn.useSiteUrl(this.delivery.siteUrl);
+
+    this.alarmTopic = new AlarmTopic(this, 'Alarms', { stage: settings.stage, alarmEmail: props.alarmEmail });
+    const rollbackAlarms = this.contexts.flatMap(
+      (context) =>
+        new RollbackAlarms(context, 'RollbackAlarms', {
+          stage: settings.stage,
+          topic: this.alarmTopic.topic,
+          context: context.context.name,
+          functions: context.functions,
+        }).alarms,
+    );
 
     const failureQueues = new Map<string, sqs.IQueue>();
     const workQueues = new Map<string, sqs.IQueue>();
@@ -149,17 +176,16 @@ export class ServiceStack extends Stack {
         failureQueues.set(name, this.queues[name]);
       }
     }
-    // A nested stack of its own: the alarms and the dashboard would take the service stack past CloudFormation's
-    // 500 resources, now that each function also has a version, an alias and a deployment group.
     this.monitoring = new Monitoring(new NestedStack(this, 'Monitoring'), 'Monitoring', {
       settings,
+      topic: this.alarmTopic.topic,
       api: this.api,
       functions: this.functions,
       failureQueues,
       workQueues,
       streamConsumers: [...new Set(eventSources.flatMap((s) => (s.kind === 'stream' ? [s.function] : [])))],
       tables: data.tables,
-      alarmEmail: props.alarmEmail,
+      rollbackAlarms,
     });
 
     new CfnOutput(this, 'SiteUrl', {
@@ -179,7 +205,7 @@ export class ServiceStack extends Stack {
       description: "The GitHub OAuth app's authorization callback URL",
     });
     new CfnOutput(this, 'AlarmTopicArn', {
-      value: this.monitoring.topic.topicArn,
+      value: this.alarmTopic.topic.topicArn,
       description: 'Subscribe to it to hear about alarms',
     });
     new CfnOutput(this, 'DashboardUrl', {

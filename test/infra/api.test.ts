@@ -6,14 +6,14 @@ import { fallbackFunction, isDeployed, routes } from '../../shared/wiring.ts';
 import { resource, resourcesOfType, synthesize } from './support.ts';
 
 describe('the HTTP API, given the wiring', () => {
-  const { service, serviceTemplate, logicalId, referencedLogicalIds } = synthesize('dev');
-  const routeResources = Object.values(resourcesOfType(serviceTemplate, 'AWS::ApiGatewayV2::Route'));
+  const { service, wholeServiceTemplate, logicalId, referencedLogicalIds } = synthesize('dev');
+  const routeResources = Object.values(resourcesOfType(wholeServiceTemplate, 'AWS::ApiGatewayV2::Route'));
   const routeKeys = routeResources.map((route) => route.Properties.RouteKey as string);
 
   /** The deployed function that a route invokes, found through its integration. */
   function functionBehind(route: { Properties: Record<string, unknown> }): string | undefined {
     const [integrationId] = [...referencedLogicalIds(route.Properties.Target)];
-    const integration = resource(serviceTemplate, integrationId!);
+    const integration = resource(wholeServiceTemplate, integrationId!);
     const [functionId] = [...referencedLogicalIds(integration.Properties.IntegrationUri)];
     // Routes invoke the function's live alias, which CodeDeploy shifts to each new version.
     return [...service.functions].find(([, fn]) => logicalId(fn.alias) === functionId)?.[0];
@@ -51,11 +51,13 @@ describe('the HTTP API, given the wiring', () => {
 
   it('leaves authentication to the functions: no route has an API Gateway authorizer', () => {
     for (const route of routeResources) expect(route.Properties.AuthorizationType ?? 'NONE').toBe('NONE');
-    serviceTemplate.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 0);
+    wholeServiceTemplate.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 0);
   });
 
   it('uses Lambda proxy integrations with payload format 2.0', () => {
-    const integrations = Object.values(resourcesOfType(serviceTemplate, 'AWS::ApiGatewayV2::Integration'));
+    const integrations = Object.values(
+      resourcesOfType(wholeServiceTemplate, 'AWS::ApiGatewayV2::Integration'),
+    );
 
     expect(integrations.length).toBeGreaterThan(0);
     for (const integration of integrations) {
@@ -67,8 +69,8 @@ describe('the HTTP API, given the wiring', () => {
   });
 
   it('deploys automatically to one $default stage, throttled as the outer rate bound', () => {
-    serviceTemplate.resourceCountIs('AWS::ApiGatewayV2::Stage', 1);
-    serviceTemplate.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+    wholeServiceTemplate.resourceCountIs('AWS::ApiGatewayV2::Stage', 1);
+    wholeServiceTemplate.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: '$default',
       AutoDeploy: true,
       DefaultRouteSettings: { ThrottlingBurstLimit: 500, ThrottlingRateLimit: 250 },
@@ -88,17 +90,19 @@ describe('the HTTP API, given the wiring', () => {
   });
 
   it('writes an access log line per request, in JSON, without headers or query strings', () => {
-    const stage = Object.values(resourcesOfType(serviceTemplate, 'AWS::ApiGatewayV2::Stage'))[0]!;
+    const stage = Object.values(resourcesOfType(wholeServiceTemplate, 'AWS::ApiGatewayV2::Stage'))[0]!;
     const settings = stage.Properties.AccessLogSettings as { DestinationArn: unknown; Format: string };
 
     expect([...referencedLogicalIds(settings.DestinationArn)]).toEqual([logicalId(service.api.accessLogs)]);
     expect(JSON.parse(settings.Format)).toEqual(ACCESS_LOG_FIELDS);
     expect(settings.Format).not.toMatch(/header|querystring|authorization/i);
-    expect(resource(serviceTemplate, logicalId(service.api.accessLogs)).Properties.RetentionInDays).toBe(14);
+    expect(resource(wholeServiceTemplate, logicalId(service.api.accessLogs)).Properties.RetentionInDays).toBe(
+      14,
+    );
   });
 
   it('allows any origin without credentials, the headers the API reads, and exposes what its answers carry', () => {
-    serviceTemplate.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+    wholeServiceTemplate.hasResourceProperties('AWS::ApiGatewayV2::Api', {
       ProtocolType: 'HTTP',
       CorsConfiguration: {
         AllowOrigins: ['*'],
@@ -117,9 +121,9 @@ describe('the HTTP API, given the wiring', () => {
 
   it('lets API Gateway invoke each routed function, scoped to this API', () => {
     const apiId = logicalId(service.api.httpApi);
-    const permissions = Object.values(resourcesOfType(serviceTemplate, 'AWS::Lambda::Permission')).filter(
-      (p) => p.Properties.Principal === 'apigateway.amazonaws.com',
-    );
+    const permissions = Object.values(
+      resourcesOfType(wholeServiceTemplate, 'AWS::Lambda::Permission'),
+    ).filter((p) => p.Properties.Principal === 'apigateway.amazonaws.com');
 
     for (const name of new Set([...routes.filter(isDeployed).map((r) => r.function), fallbackFunction])) {
       const functionId = logicalId(service.functions.get(name)!.alias);
@@ -134,7 +138,7 @@ describe('the HTTP API, given the wiring', () => {
   });
 
   it('outputs the stage URL and the GitHub callback URL on it', () => {
-    const outputs = serviceTemplate.findOutputs('*');
+    const outputs = wholeServiceTemplate.findOutputs('*');
     const stageId = logicalId(service.api.stage);
 
     expect(referencedLogicalIds(outputs.ApiUrl!.Value).has(logicalId(service.api.httpApi))).toBe(true);

@@ -514,9 +514,9 @@ describe('the delivery tier with a custom domain', () => {
   });
 
   it("puts the site's URL, the GitHub callback and the feeds' links on the domain", () => {
-    const { serviceTemplate } = synthesized;
+    const { serviceTemplate, wholeServiceTemplate } = synthesized;
     const login = synthesized.service.functions.get('loginCallback')!;
-    const variables = resource(serviceTemplate, synthesized.logicalId(login.function)).Properties
+    const variables = resource(wholeServiceTemplate, synthesized.logicalId(login.function)).Properties
       .Environment as {
       Variables: Record<string, unknown>;
     };

@@ -23,13 +23,13 @@ import {
 const declaredQueues = Object.entries(queues) as [QueueName, QueueDeclaration][];
 
 describe('the queues, given the wiring', () => {
-  const { service, serviceTemplate, logicalId, references, referencedLogicalIds } = synthesize('dev');
-  const queue = (name: QueueName) => resource(serviceTemplate, logicalId(service.queues[name]));
+  const { service, wholeServiceTemplate, logicalId, references, referencedLogicalIds } = synthesize('dev');
+  const queue = (name: QueueName) => resource(wholeServiceTemplate, logicalId(service.queues[name]));
 
   it('creates each declared queue, plus a dead-letter queue for each that declares a receive limit', () => {
     const withDeadLetters = declaredQueues.filter(([, d]) => d.maxReceiveCount !== undefined);
 
-    serviceTemplate.resourceCountIs('AWS::SQS::Queue', declaredQueues.length + withDeadLetters.length);
+    wholeServiceTemplate.resourceCountIs('AWS::SQS::Queue', declaredQueues.length + withDeadLetters.length);
   });
 
   it.each(declaredQueues)('gives %s its visibility timeout, redrive policy and encryption', (name, d) => {
@@ -46,7 +46,7 @@ describe('the queues, given the wiring', () => {
       const redrive = Properties.RedrivePolicy as { maxReceiveCount: number; deadLetterTargetArn: unknown };
       expect(redrive.maxReceiveCount).toBe(d.maxReceiveCount);
       const deadLetters = resource(
-        serviceTemplate,
+        wholeServiceTemplate,
         [...referencedLogicalIds(redrive.deadLetterTargetArn)][0]!,
       );
       expect(deadLetters.Properties).toMatchObject({
@@ -57,7 +57,7 @@ describe('the queues, given the wiring', () => {
   });
 
   it('refuses requests without TLS on every queue, dead-letter queues included', () => {
-    const policies = Object.values(resourcesOfType(serviceTemplate, 'AWS::SQS::QueuePolicy'));
+    const policies = Object.values(resourcesOfType(wholeServiceTemplate, 'AWS::SQS::QueuePolicy'));
     const protectedQueues = new Set(
       policies
         .filter((policy) =>
@@ -71,7 +71,7 @@ describe('the queues, given the wiring', () => {
     );
 
     expect(protectedQueues).toEqual(
-      new Set(Object.keys(resourcesOfType(serviceTemplate, 'AWS::SQS::Queue'))),
+      new Set(Object.keys(resourcesOfType(wholeServiceTemplate, 'AWS::SQS::Queue'))),
     );
   });
 
@@ -101,7 +101,7 @@ describe('the queues, given the wiring', () => {
       expect(producers.length).toBeGreaterThan(0);
       for (const producer of producers) {
         const role = service.functions.get(producer)!.function.role!;
-        const sends = statementsOfRole(serviceTemplate, logicalId(role)).filter(
+        const sends = statementsOfRole(wholeServiceTemplate, logicalId(role)).filter(
           (statement) =>
             statement.Effect === 'Allow' &&
             actionsOf(statement).includes('sqs:SendMessage') &&
@@ -123,8 +123,9 @@ describe('the queues, given the wiring', () => {
 });
 
 describe('the event sources, given the wiring', () => {
-  const { service, data, serviceTemplate, logicalId, references, referencedLogicalIds } = synthesize('dev');
-  const mappings = Object.values(resourcesOfType(serviceTemplate, 'AWS::Lambda::EventSourceMapping'));
+  const { service, data, wholeServiceTemplate, logicalId, references, referencedLogicalIds } =
+    synthesize('dev');
+  const mappings = Object.values(resourcesOfType(wholeServiceTemplate, 'AWS::Lambda::EventSourceMapping'));
 
   /** The one mapping from a source (a `Table.StreamArn` or a `Queue.Arn`) to a function. */
   const mapping = (sourceReference: string, functionId: string) => {
@@ -138,7 +139,7 @@ describe('the event sources, given the wiring', () => {
   };
 
   it('creates one mapping per declared event source and no other', () => {
-    serviceTemplate.resourceCountIs('AWS::Lambda::EventSourceMapping', eventSources.length);
+    wholeServiceTemplate.resourceCountIs('AWS::Lambda::EventSourceMapping', eventSources.length);
   });
 
   it.each(eventSources.map((s) => [`${s.kind} to ${s.function}`, s] as const))(
@@ -183,7 +184,7 @@ describe('the event sources, given the wiring', () => {
   });
 
   it('creates one schedule rule per declared schedule, invoking its function, and no other', () => {
-    const rules = Object.values(resourcesOfType(serviceTemplate, 'AWS::Events::Rule'));
+    const rules = Object.values(resourcesOfType(wholeServiceTemplate, 'AWS::Events::Rule'));
 
     expect(rules).toHaveLength(schedules.length);
     for (const schedule of schedules) {

@@ -43,19 +43,18 @@ const declaration = (name: FunctionName): FunctionDeclaration => functions[name]
 const servesHttp = (name: FunctionName) => httpFunctionNames().includes(name);
 
 describe('the functions, given the wiring', () => {
-  const { service, serviceTemplate, deliveryTemplate, logicalId, references, referencedLogicalIds, data } =
+  const { service, wholeServiceTemplate, acrossStacks, logicalId, references, referencedLogicalIds, data } =
     synthesize('dev');
-  // The site's URL, which the delivery tier's tests check is the distribution's domain (a nested stack's output).
-  const siteUrl = flat(serviceTemplate.findOutputs('SiteUrl').SiteUrl!.Value);
+  // The site's URL, which the delivery tier's tests check is the distribution's domain (a nested stack's output);
+  // the functions, in their contexts' nested stacks, are given it as a parameter.
+  const siteUrl = flat(acrossStacks(wholeServiceTemplate.findOutputs('SiteUrl').SiteUrl!.Value));
   const fn = (name: FunctionName) => service.functions.get(name)!;
-  const lambda = (name: FunctionName) => resource(serviceTemplate, logicalId(fn(name).function));
+  const lambda = (name: FunctionName) => resource(wholeServiceTemplate, logicalId(fn(name).function));
   const variables = (name: FunctionName) =>
     (lambda(name).Properties.Environment as { Variables: Record<string, unknown> }).Variables;
 
   it("deploys one Lambda function per deployed function, and else only CDK's handlers of deployment tasks", () => {
-    const lambdas = [serviceTemplate, deliveryTemplate].flatMap((template) =>
-      Object.keys(resourcesOfType(template, 'AWS::Lambda::Function')),
-    );
+    const lambdas = Object.keys(resourcesOfType(wholeServiceTemplate, 'AWS::Lambda::Function'));
     const cdkHandlers = [
       /^BucketNotificationsHandler/, // S3 notifications to queues
       /^CustomCDKBucketDeployment/, // the web client into its bucket (delivery tier)
@@ -77,8 +76,8 @@ describe('the functions, given the wiring', () => {
 
     expect(localOnly).toContain('devLogin');
     for (const name of localOnly) expect(service.functions.has(name)).toBe(false);
-    const descriptions = Object.values(resourcesOfType(serviceTemplate, 'AWS::Lambda::Function')).map((f) =>
-      String(f.Properties.Description),
+    const descriptions = Object.values(resourcesOfType(wholeServiceTemplate, 'AWS::Lambda::Function')).map(
+      (f) => String(f.Properties.Description),
     );
     for (const name of localOnly) {
       expect(descriptions.filter((d) => d.includes(` ${declaration(name).entry} `))).toEqual([]);
@@ -187,13 +186,13 @@ describe('the functions, given the wiring', () => {
     for (const name of gitHub) {
       const callbackUrl = variables(name).GITHUB_CALLBACK_URL;
       expect(variables(name).GITHUB_CLIENT_ID).toBe(TEST_GITHUB_CLIENT_ID);
-      expect(flat(callbackUrl)).toBe(`${siteUrl}${GITHUB_CALLBACK_PATH}`);
+      expect(flat(acrossStacks(callbackUrl))).toBe(`${siteUrl}${GITHUB_CALLBACK_PATH}`);
     }
   });
 
   it("tells every HTTP function the site's URL, where feeds and pages link to", () => {
     for (const name of deployed.filter(servesHttp)) {
-      expect(flat(variables(name).SERVICE_URL), name).toBe(siteUrl);
+      expect(flat(acrossStacks(variables(name).SERVICE_URL)), name).toBe(siteUrl);
     }
   });
 
@@ -208,14 +207,15 @@ describe('the functions, given the wiring', () => {
     const logGroupId = [...referencedLogicalIds(lambda(name).Properties.LoggingConfig)][0]!;
 
     expect(logGroupId).toBe(logicalId(fn(name).logGroup));
-    expect(resource(serviceTemplate, logGroupId).Properties.RetentionInDays).toBe(14);
+    expect(resource(wholeServiceTemplate, logGroupId).Properties.RetentionInDays).toBe(14);
   });
 
   it('keeps the logs three months in prod', () => {
     const prod = synthesize('prod');
-    for (const group of Object.values(resourcesOfType(prod.serviceTemplate, 'AWS::Logs::LogGroup'))) {
-      expect(group.Properties.RetentionInDays).toBe(90);
-    }
+    const groups = Object.entries(resourcesOfType(prod.wholeServiceTemplate, 'AWS::Logs::LogGroup'));
+
+    expect(groups.length).toBeGreaterThan(deployed.length);
+    for (const [id, group] of groups) expect(group.Properties.RetentionInDays, id).toBe(90);
   });
 
   it('triggers only the functions that the wiring connects to streams, queues and schedules', () => {

@@ -4,11 +4,13 @@ import { flat, resourcesOfType, synthesize, type Statement } from './support.ts'
 
 /** The imports bucket announces each uploaded file to the importUploads queue, as S3 event notifications. */
 describe('the notification of uploaded bookmark files', () => {
-  const { service, serviceTemplate, logicalId } = synthesize('dev');
+  const { service, wholeServiceTemplate, logicalId, acrossStacks } = synthesize('dev');
   const queueId = logicalId(service.queues.importUploads);
 
   it('given the wiring, then S3 notifies the importUploads queue of every object created under imports/', () => {
-    const notifications = Object.values(resourcesOfType(serviceTemplate, 'Custom::S3BucketNotifications'));
+    const notifications = Object.values(
+      resourcesOfType(wholeServiceTemplate, 'Custom::S3BucketNotifications'),
+    );
 
     expect(notifications).toHaveLength(1);
     const properties = notifications[0]!.Properties as {
@@ -16,7 +18,8 @@ describe('the notification of uploaded bookmark files', () => {
       NotificationConfiguration: { QueueConfigurations: unknown[] };
     };
     expect(flat(properties.BucketName)).toContain('delinkcious-dev-imports-');
-    expect(properties.NotificationConfiguration.QueueConfigurations).toEqual([
+    // The queue is in the imports context's nested stack, whose output the service stack reads.
+    expect(acrossStacks(properties.NotificationConfiguration.QueueConfigurations)).toEqual([
       {
         Events: ['s3:ObjectCreated:*'],
         Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: buckets.imports.keyPrefix }] } },
@@ -26,7 +29,7 @@ describe('the notification of uploaded bookmark files', () => {
   });
 
   it('given the queue, then its policy lets S3 send to it from the imports bucket alone', () => {
-    const policies = Object.values(resourcesOfType(serviceTemplate, 'AWS::SQS::QueuePolicy')).filter(
+    const policies = Object.values(resourcesOfType(wholeServiceTemplate, 'AWS::SQS::QueuePolicy')).filter(
       (policy) => JSON.stringify(policy.Properties.Queues).includes(queueId),
     );
     const statements = policies.flatMap(

@@ -1,5 +1,3 @@
-import { Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { THRESHOLDS } from '../../lib/monitoring.ts';
 import { BUSINESS_METRICS } from '../../shared/metrics.ts';
@@ -14,27 +12,18 @@ import {
 import { resource, resourcesOfType, synthesize, type Resource } from './support.ts';
 
 describe('operations: alarms and a dashboard', () => {
-  const { service, serviceTemplate, logicalId, referencedLogicalIds: parentReferences } = synthesize('dev');
-  // The alarms and the dashboard live in a nested stack: what they refer to in the service stack arrives as its
-  // parameters, whose values the service stack's nested-stack resource holds.
-  const monitoringTemplate = Template.fromStack(Stack.of(service.monitoring));
-  const nested = Object.values(resourcesOfType(serviceTemplate, 'AWS::CloudFormation::Stack'))[0]!;
-  const parameters = (nested.Properties.Parameters ?? {}) as Record<string, unknown>;
-  const throughParameters = (value: unknown): unknown =>
-    JSON.parse(JSON.stringify(value ?? null), (_key, inner: unknown) =>
-      inner && typeof inner === 'object' && 'Ref' in inner && parameters[(inner as { Ref: string }).Ref]
-        ? parameters[(inner as { Ref: string }).Ref]
-        : inner,
-    );
-  const referencedLogicalIds = (value: unknown) => {
-    const own = monitoringTemplate.toJSON() as { Resources: Record<string, unknown> };
-    const ids = new Set<string>();
-    for (const id of parentReferences(throughParameters(value))) ids.add(id);
-    for (const id of parentReferences(value)) if (id in own.Resources) ids.add(id);
-    return ids;
-  };
-  const alarms = Object.values(resourcesOfType(monitoringTemplate, 'AWS::CloudWatch::Alarm'));
-  const topicId = logicalId(service.monitoring.topic);
+  const {
+    service,
+    serviceTemplate,
+    wholeServiceTemplate,
+    monitoringTemplate,
+    logicalId,
+    referencedLogicalIds,
+  } = synthesize('dev');
+  // The service-wide alarms and the dashboard are in the monitoring stack, the alarms CodeDeploy rolls back on in
+  // each context's stack, beside the functions: all of them, wherever they are.
+  const alarms = Object.values(resourcesOfType(wholeServiceTemplate, 'AWS::CloudWatch::Alarm'));
+  const topicId = logicalId(service.alarmTopic.topic);
   const metricOf = (alarm: Resource) => ({
     namespace: alarm.Properties.Namespace,
     name: alarm.Properties.MetricName,
@@ -60,7 +49,7 @@ describe('operations: alarms and a dashboard', () => {
   });
 
   it('fires when more than 1% of API responses are 5xx', () => {
-    const rate = alarms.find((a) => JSON.stringify(a.Properties.Metrics ?? []).includes('5xx'))!;
+    const rate = alarmNamed('ApiServerErrorRate');
     const metrics = rate.Properties.Metrics as { Id: string; Expression?: string; MetricStat?: unknown }[];
 
     expect(rate.Properties).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanThreshold' });
@@ -107,14 +96,16 @@ describe('operations: alarms and a dashboard', () => {
       expect([...referencedLogicalIds(alarm.Properties.OKActions)]).toEqual([topicId]);
       expect(alarm.Properties.TreatMissingData).toBe('notBreaching');
     }
-    // The topic's ARN leaves the nested stack as one of its outputs, which the service stack outputs in turn.
-    const output = JSON.stringify(serviceTemplate.toJSON().Outputs.AlarmTopicArn.Value);
-    expect(output).toContain('MonitoringNestedStack');
-    expect(output).toContain('AlarmTopic');
+    // The topic is the service stack's own, which the nested stacks' alarms are given as a parameter.
+    expect(serviceTemplate.findOutputs('AlarmTopicArn').AlarmTopicArn!.Value).toEqual({ Ref: topicId });
+    expect(resource(serviceTemplate, topicId).Type).toBe('AWS::SNS::Topic');
   });
 
   it('lets CloudWatch publish to the alarm topic, over TLS only', () => {
-    const policy = Object.values(resourcesOfType(monitoringTemplate, 'AWS::SNS::TopicPolicy'))[0]!;
+    const policies = Object.values(resourcesOfType(wholeServiceTemplate, 'AWS::SNS::TopicPolicy'));
+    expect(policies).toHaveLength(1);
+    const policy = policies[0]!;
+    expect([...referencedLogicalIds(policy.Properties.Topics)]).toEqual([topicId]);
     const text = JSON.stringify(policy.Properties.PolicyDocument);
 
     expect(text).toMatch(/cloudwatch\.amazonaws\.com/);
@@ -147,12 +138,21 @@ describe('operations: alarms and a dashboard', () => {
     ).toBe('Delinkcious-dev');
   });
 
+  it("shows every alarm on the dashboard's alarm widget, the contexts' rollback alarms with the others", () => {
+    const dashboard = Object.values(resourcesOfType(monitoringTemplate, 'AWS::CloudWatch::Dashboard'))[0]!;
+    const shown = referencedLogicalIds(dashboard.Properties.DashboardBody);
+    const everyAlarm = Object.keys(resourcesOfType(wholeServiceTemplate, 'AWS::CloudWatch::Alarm'));
+
+    expect(everyAlarm.length).toBeGreaterThan(deployedFunctionNames().length);
+    for (const id of everyAlarm) expect(shown, id).toContain(id);
+  });
+
   it('subscribes the alarm e-mail when one is given, and nothing otherwise', () => {
-    monitoringTemplate.resourceCountIs('AWS::SNS::Subscription', 0);
+    wholeServiceTemplate.resourceCountIs('AWS::SNS::Subscription', 0);
   });
 
   const alarmNamed = (id: string) => {
-    const alarm = Object.entries(resourcesOfType(monitoringTemplate, 'AWS::CloudWatch::Alarm')).find(
+    const alarm = Object.entries(resourcesOfType(wholeServiceTemplate, 'AWS::CloudWatch::Alarm')).find(
       ([logical]) => logical.includes(id),
     );
     expect(alarm, id).toBeDefined();

@@ -74,7 +74,7 @@ const servesHttp = (name: FunctionName) => httpFunctionNames().includes(name);
 type Target = string;
 
 describe('least privilege, given the wiring', () => {
-  const { data, service, serviceTemplate, logicalId, references } = synthesize('dev');
+  const { data, service, wholeServiceTemplate, logicalId, references } = synthesize('dev');
   const invert = <T extends string>(constructs: Partial<Record<T, Parameters<typeof logicalId>[0]>>) =>
     new Map((Object.keys(constructs) as T[]).map((key) => [logicalId(constructs[key]!), key]));
   const tableIds = invert(data.tables);
@@ -116,7 +116,7 @@ describe('least privilege, given the wiring', () => {
   };
 
   const statementsOf = (name: FunctionName): Statement[] =>
-    statementsOfRole(serviceTemplate, logicalId(service.functions.get(name)!.role));
+    statementsOfRole(wholeServiceTemplate, logicalId(service.functions.get(name)!.role));
   /** Each (action, target) pair a function is allowed, with the statement's condition when it has one. */
   const grants = (name: FunctionName) =>
     statementsOf(name).flatMap((statement) =>
@@ -623,7 +623,7 @@ describe('least privilege, given the wiring', () => {
   );
 
   it.each(deployed)('attaches no managed policy to the role of %s, and allows only', (name) => {
-    const role = resource(serviceTemplate, logicalId(service.functions.get(name)!.role));
+    const role = resource(wholeServiceTemplate, logicalId(service.functions.get(name)!.role));
 
     expect(role.Properties.ManagedPolicyArns).toBeUndefined();
     expect(role.Properties.AssumeRolePolicyDocument).toEqual({

@@ -1,4 +1,4 @@
-import { App } from 'aws-cdk-lib';
+import { App, NestedStack, Stack } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
@@ -16,9 +16,22 @@ import {
   type QueueName,
   type TableName,
 } from '../../shared/wiring.ts';
-import { allResources, synthesize } from './support.ts';
+import { allResources, resourcesOfType, synthesize } from './support.ts';
+
+/** The logical IDs a value names with `Ref` or `Fn::GetAtt` in its own template, without following any stack. */
+function directReferences(value: unknown): Set<string> {
+  const found = new Set<string>();
+  JSON.stringify(value, (key, inner: unknown) => {
+    if (key === 'Ref' && typeof inner === 'string' && !inner.startsWith('AWS::')) found.add(inner);
+    if (key === 'Fn::GetAtt' && Array.isArray(inner)) found.add(String(inner[0]));
+    return inner;
+  });
+  return found;
+}
 
 const STATEFUL_TYPES = ['AWS::DynamoDB::Table', 'AWS::S3::Bucket', 'AWS::SecretsManager::Secret'];
+/** What CloudFormation takes at most in one template, nested stacks' included. */
+const CLOUDFORMATION_LIMITS = { Resources: 500, Parameters: 200, Outputs: 200 } as const;
 
 describe('the stacks of a stage', () => {
   it.each(['dev', 'prod'] as const)(
@@ -35,22 +48,22 @@ describe('the stacks of a stage', () => {
   );
 
   it('keeps the state in the data stack: every table, bucket and secret, and nothing that runs', () => {
-    const { dataTemplate, serviceTemplate } = synthesize('dev');
+    const { dataTemplate, serviceTemplate, nestedTemplates, deliveryTemplate, service, logicalId } =
+      synthesize('dev');
     const typesIn = (template: typeof dataTemplate) =>
       new Set(Object.values(allResources(template)).map((resource) => resource.Type));
 
-    for (const type of STATEFUL_TYPES) {
-      expect(typesIn(serviceTemplate), type).not.toContain(type);
+    for (const [name, template] of [['the service stack', serviceTemplate] as const, ...nestedTemplates]) {
+      if (template === deliveryTemplate) continue;
+      for (const type of STATEFUL_TYPES) expect(typesIn(template), `${type} in ${name}`).not.toContain(type);
     }
     // The only buckets beside the service are the nested delivery tier's: the client's build, made again at every
     // deployment, and the distribution's access logs, kept like the functions' logs.
-    const { delivery } = synthesize('dev').service;
-    const { deliveryTemplate } = synthesize('dev');
     for (const type of STATEFUL_TYPES.filter((t) => t !== 'AWS::S3::Bucket')) {
       expect(typesIn(deliveryTemplate), type).not.toContain(type);
     }
     expect(Object.keys(deliveryTemplate.findResources('AWS::S3::Bucket')).sort()).toEqual(
-      [delivery.bucket, delivery.logBucket].map((b) => synthesize('dev').logicalId(b)).sort(),
+      [service.delivery.bucket, service.delivery.logBucket].map((b) => logicalId(b)).sort(),
     );
     dataTemplate.resourceCountIs('AWS::DynamoDB::Table', Object.keys(tables).length);
     dataTemplate.resourceCountIs('AWS::S3::Bucket', Object.keys(buckets).length);
@@ -73,9 +86,72 @@ describe('the stacks of a stage', () => {
       const hasState = context.tables.length + context.buckets.length > 0;
       const hasBehaviour = context.functions.length + context.queues.length > 0;
       expect(ids(data).includes(context.id), `${context.name} in data`).toBe(hasState);
-      expect(ids(service).includes(context.id), `${context.name} in service`).toBe(hasBehaviour);
+      // In the service stack, inside a nested stack of the context's own.
+      const nested = service.node.tryFindChild(`${context.id}Context`);
+      expect(nested !== undefined && NestedStack.isNestedStack(nested), `${context.name} in service`).toBe(
+        hasBehaviour,
+      );
+      if (nested) expect(ids(nested)).toContain(context.id);
     }
   });
+
+  it("puts each context's queues, functions, triggers and rollback alarms in the context's nested stack", () => {
+    const { service, wholeServiceTemplate, templateOf, templateHolding, logicalId } = synthesize('dev');
+    const stackOf = (construct: IConstruct) => Stack.of(construct).node.id;
+
+    for (const context of service.contexts) {
+      const own = templateOf(context);
+      const expected = `${context.context.id}Context`;
+      expect(stackOf(context), context.context.name).toBe(expected);
+      for (const queue of Object.values(context.queues)) expect(stackOf(queue!)).toBe(expected);
+      for (const [name, fn] of context.functions) {
+        for (const part of [fn.function, fn.alias, fn.role, fn.logGroup, fn.deployment]) {
+          expect(own.toJSON().Resources, `${name}: ${part.node.id}`).toHaveProperty([logicalId(part)]);
+        }
+      }
+    }
+    // The mappings, the schedules and the deployment groups' alarms refer to their function's alias and alarms
+    // within one template, without a parameter: they are in the same stack.
+    for (const [type, property] of [
+      ['AWS::Lambda::EventSourceMapping', 'FunctionName'],
+      ['AWS::Events::Rule', 'Targets'],
+      ['AWS::CodeDeploy::DeploymentGroup', 'AlarmConfiguration'],
+    ] as const) {
+      const found = Object.entries(resourcesOfType(wholeServiceTemplate, type));
+      expect(found.length, type).toBeGreaterThan(0);
+      for (const [id, { Properties }] of found) {
+        const holder = allResources(templateHolding(id));
+        const referred = directReferences(Properties[property]);
+        expect(referred.size, id).toBeGreaterThan(0);
+        for (const other of referred) expect(holder, `${id} refers to ${other}`).toHaveProperty([other]);
+      }
+    }
+  });
+
+  it.each(['dev', 'prod'] as const)(
+    "keeps every template of %s within CloudFormation's limits: 500 resources, 200 parameters, 200 outputs",
+    (stage) => {
+      const { dataTemplate, serviceTemplate, nestedTemplates } = synthesize(stage);
+      const templates = [
+        ['the data stack', dataTemplate] as const,
+        ['the service stack', serviceTemplate] as const,
+        ...nestedTemplates,
+      ];
+
+      expect(nestedTemplates.size).toBeGreaterThan(boundedContexts().length / 2);
+      for (const [name, template] of templates) {
+        const json = template.toJSON() as Record<string, object | undefined>;
+        for (const [section, limit] of Object.entries(CLOUDFORMATION_LIMITS)) {
+          const count = Object.keys(json[section] ?? {}).length;
+          expect(
+            count,
+            `${name} holds ${count} of ${limit} ${section.toLowerCase()} (${limit - count} to spare): ` +
+              "split a context's functions over two nested stacks, or move a part of the service stack into one",
+          ).toBeLessThanOrEqual(limit);
+        }
+      }
+    },
+  );
 
   it('gives every table, bucket, queue and deployed function to exactly one context', () => {
     const contexts = boundedContexts();
@@ -179,21 +255,21 @@ describe('keeping data when a stack goes away', () => {
   });
 
   it('in prod, keeps the logs and protects both stacks from termination', () => {
-    const { data, service, serviceTemplate } = synthesize('prod');
+    const { data, service, wholeServiceTemplate } = synthesize('prod');
+    const logGroups = Object.entries(wholeServiceTemplate.findResources('AWS::Logs::LogGroup'));
 
     expect(data.terminationProtection).toBe(true);
     expect(service.terminationProtection).toBe(true);
-    for (const [id, group] of Object.entries(serviceTemplate.findResources('AWS::Logs::LogGroup'))) {
-      expect(group.DeletionPolicy, id).toBe('Retain');
-    }
+    expect(logGroups.length).toBeGreaterThan(deployedFunctionNames().length);
+    for (const [id, group] of logGroups) expect(group.DeletionPolicy, id).toBe('Retain');
   });
 
   it('in dev, deletes everything with the stacks, emptying the buckets first', () => {
-    const { data, service, dataTemplate, serviceTemplate } = synthesize('dev');
+    const { data, service, dataTemplate, wholeServiceTemplate } = synthesize('dev');
 
     expect(data.terminationProtection).toBe(false);
     expect(service.terminationProtection).toBe(false);
-    for (const template of [dataTemplate, serviceTemplate]) {
+    for (const template of [dataTemplate, wholeServiceTemplate]) {
       for (const [id, resource] of Object.entries(allResources(template))) {
         expect(resource.DeletionPolicy, id).not.toBe('Retain');
         expect(resource.Properties?.DeletionProtectionEnabled, id).not.toBe(true);
