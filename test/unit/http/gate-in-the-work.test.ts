@@ -14,6 +14,7 @@ import { hashToken } from '../../../shared/users/sessions.ts';
 import { aLink, aSession } from '../../support/builders.ts';
 import { conditionFailed, reason, transactionCancelled, useMockedDynamo } from '../support/dynamo.ts';
 import { call, expectError, stubFunctionEnvironment, TABLES } from '../support/http.ts';
+import { useMockedIdempotencyTable } from '../support/idempotency-table.ts';
 
 /**
  * The gate inside the work, over the real DynamoDB adapters and a mocked client: for a credential this instance
@@ -24,6 +25,7 @@ import { call, expectError, stubFunctionEnvironment, TABLES } from '../support/h
 const TOKEN = 'dlk_gate-in-the-work-token';
 const NOW = Date.parse('2026-11-24T09:00:00.000Z');
 const { dynamo, db } = useMockedDynamo();
+const idempotencyTable = useMockedIdempotencyTable();
 const aliceRateItem = rateItemKey(rateKeyForUser('alice'));
 const GOLANG = { url: 'https://golang.org/', title: 'Golang' };
 let addLink: HttpHandler;
@@ -32,7 +34,7 @@ let listLinks: HttpHandler;
 let installGate: () => void;
 
 beforeAll(async () => {
-  stubFunctionEnvironment();
+  stubFunctionEnvironment({ IDEMPOTENCY_TABLE: 'idempotency-table' });
   const { Sessions } = await import('../../../shared/users/sessions.ts');
   const { DynamoCredentialStore } = await import('../../../shared/users/dynamodb.ts');
   const { RateLimiter } = await import('../../../shared/http/rate-limit.ts');
@@ -96,8 +98,8 @@ beforeEach(async () => {
 });
 
 const list = () => call(listLinks, { method: 'GET', path: '/v1/links', token: TOKEN });
-const add = (body: unknown = GOLANG) =>
-  call(addLink, { method: 'POST', path: '/v1/links', token: TOKEN, body });
+const add = (body: unknown = GOLANG, headers: Record<string, string> = {}) =>
+  call(addLink, { method: 'POST', path: '/v1/links', token: TOKEN, body, headers });
 const calls = () => dynamo.calls().map((call) => call.args[0].constructor.name);
 const transactItems = () =>
   dynamo.commandCalls(TransactWriteCommand).map((call) => call.args[0].input.TransactItems ?? []);
@@ -263,5 +265,74 @@ describe('an add by a credential this instance has verified', () => {
 
     expect(input(0)![2]!.Update!.UpdateExpression).toContain('#tat + :interval');
     expect(input(1)![2]!.Update!.UpdateExpression).toContain('#tat = :next');
+  });
+});
+
+describe('an add with an Idempotency-Key: the answer kept within the same transaction', () => {
+  const KEY = { 'Idempotency-Key': 'a1b2c3d4-transactional' };
+
+  /** The record that a first keyed add wrote in its transaction, as the table now holds it. */
+  async function aFirstAnswer() {
+    dynamo.on(TransactWriteCommand).resolves({});
+    const first = await add(GOLANG, KEY);
+    const record = transactItems()[0]![3]!.Put!.Item!;
+    dynamo.resetHistory();
+    return { first, record };
+  }
+
+  it('given a new key, when a link is added, then the completed record, with the sealed answer, is one more item of the one transaction', async () => {
+    const { first, record } = await aFirstAnswer();
+
+    expect(first.status).toBe(201);
+    expect(first.headers['idempotent-replayed']).toBeUndefined();
+    expect(record).toMatchObject({ status: 'COMPLETED', data: { sealed: expect.any(String) } });
+    expect(record.id).toMatch(/^IDEMPOTENCY#addLink#/);
+    expect(record.validation).toEqual(expect.any(String));
+    expect(JSON.stringify(record)).not.toContain('golang');
+    expect(idempotencyTable.writes()).toBe(0);
+  });
+
+  it('given a first answer, when a retry with the key meets its record in the transaction, then that answer is replayed, once the caller is charged', async () => {
+    const { first, record } = await aFirstAnswer();
+    const link = linkToItem(aLink({ url: GOLANG.url }));
+    dynamo
+      .on(TransactWriteCommand)
+      .rejects(
+        transactionCancelled(
+          reason.conditionFailed(link),
+          reason.none,
+          reason.none,
+          reason.conditionFailed(record),
+        ),
+      );
+
+    const retry = await add(GOLANG, KEY);
+
+    expect(retry.status).toBe(201);
+    expect(retry.body).toEqual(first.body);
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    expect(calls()).toEqual(['TransactWriteCommand', 'UpdateCommand']);
+  });
+
+  it('given a first answer, when the key comes with another body, then 422 idempotency_key_reused', async () => {
+    const { record } = await aFirstAnswer();
+    dynamo
+      .on(TransactWriteCommand)
+      .rejects(transactionCancelled(reason.none, reason.none, reason.none, reason.conditionFailed(record)));
+
+    expectError(await add({ ...GOLANG, title: 'Another' }, KEY), 422, 'idempotency_key_reused');
+  });
+
+  it('given an answer decided before any transaction (400), when it is retried with the key, then it was kept by a conditional put alone, and is replayed', async () => {
+    const invalid = { url: 'not a url' };
+
+    const first = await add(invalid, KEY);
+    const retry = await add(invalid, KEY);
+
+    expectError(first, 400, 'invalid_request');
+    expect(retry.body).toEqual(first.body);
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    expect([...idempotencyTable.items.values()]).toMatchObject([{ status: 'COMPLETED' }]);
+    expect(dynamo.commandCalls(TransactWriteCommand)).toHaveLength(0);
   });
 });
