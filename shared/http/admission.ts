@@ -48,6 +48,11 @@ interface Verified {
  * unchanged. A changed mark means some credential of the user ended: the request forgets what it knew and looks
  * its credential up again, so a revoked one is refused at once, and the others pay one lookup each.
  *
+ * That write need not come before the work: `recall` gives a remembered credential's identity without a call, and
+ * the gate (shared/http/handler.ts) then charges it beside a read-only route's work (`charge`), or within the
+ * work's own transaction (`chargeInTransaction`), answering the refusal whatever the work found. Effects never
+ * precede the charge: a read-only work has none, and a transaction's commit is the charge's own.
+ *
  * The first request of a credential on an instance looks it up (one strongly consistent GetItem), then charges
  * while learning the mark (giving the item one if it has none): two calls, as before. The credential is
  * remembered only after a second lookup, made after the charge and off the request's path, still finds it: a

@@ -29,11 +29,11 @@ import { RateLimited } from '../errors.ts';
  * limited request costs one call too. Only a wrong prediction (the first request of a burst on an instance
  * that last saw the client idle, or another instance's writes in between) costs a second call; a failed
  * conditional write is still billed one write unit. A third attempt is made only when concurrent writers kept
- * changing the item between the first two; after that the request is limited. Authenticated requests also cost
- * the credential lookup (one strongly consistent GetItem) before this: two DynamoDB calls in all, one after the
- * other, since only an authenticated caller may create a rate item of its user. Once a minute per credential, a
- * third call notes its last use (a conditional UpdateItem of the lookup item), sent at the same time as the
- * rate-limit write, so it adds no round trip to the request's wait.
+ * changing the item between the first two; after that the request is limited. An authenticated request whose
+ * credential the instance knows is charged by this one write (shared/http/admission.ts), made beside a read-only
+ * route's work, or as one item of the work's own transaction (`inTransaction`: POST /v1/links), where a wrong
+ * prediction writes the transaction again. Once a minute per credential, another call notes its last use (a
+ * conditional UpdateItem of the lookup item), sent at the same time, so it adds no round trip to the request's wait.
  *
  * Deployed, API Gateway's stage throttling is the outer bound on the whole API; this is the per-client limit.
  */
