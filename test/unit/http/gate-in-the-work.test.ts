@@ -111,6 +111,9 @@ const revoked = () => {
   return rateItem(NOW * 1000, 'mark-2');
 };
 const overItsLimit = () => rateItem((NOW + 10_000) * 1000, 'mark-1');
+/** The add's transaction cancelled by its third item, the charge, on finding `item`. */
+const chargeRefused = (item: object) =>
+  transactionCancelled(reason.none, reason.none, reason.conditionFailed(item));
 
 describe('a listing by a credential this instance has verified', () => {
   it('given the charge still under way, when the listing is asked for, then the Query is already made and the answer waits for the charge', async () => {
@@ -167,18 +170,14 @@ describe('an add by a credential this instance has verified', () => {
   });
 
   it('given the credential revoked, when a link is added, then 401, and the one transaction was cancelled: nothing changed', async () => {
-    dynamo
-      .on(TransactWriteCommand)
-      .rejects(transactionCancelled(reason.none, reason.none, reason.conditionFailed(revoked())));
+    dynamo.on(TransactWriteCommand).rejects(chargeRefused(revoked()));
 
     expectError(await add(), 401, 'unauthorized');
     expect(dynamo.commandCalls(TransactWriteCommand)).toHaveLength(1);
   });
 
   it('given the user over the limit, when a link is added, then 429 with Retry-After from the same transaction', async () => {
-    dynamo
-      .on(TransactWriteCommand)
-      .rejects(transactionCancelled(reason.none, reason.none, reason.conditionFailed(overItsLimit())));
+    dynamo.on(TransactWriteCommand).rejects(chargeRefused(overItsLimit()));
 
     const answer = await add();
 
@@ -221,13 +220,7 @@ describe('an add by a credential this instance has verified', () => {
   it("given another of the user's credentials ended since (the mark changed, this session live), when a link is added, then it is looked up, charged, and the link added by a second transaction without the charge", async () => {
     dynamo
       .on(TransactWriteCommand)
-      .rejectsOnce(
-        transactionCancelled(
-          reason.none,
-          reason.none,
-          reason.conditionFailed(rateItem(NOW * 1000, 'mark-2')),
-        ),
-      )
+      .rejectsOnce(chargeRefused(rateItem(NOW * 1000, 'mark-2')))
       .resolves({});
 
     expect((await add()).status).toBe(201);
@@ -246,13 +239,7 @@ describe('an add by a credential this instance has verified', () => {
     const input = (n: number): TransactWriteCommandInput['TransactItems'] => transactItems()[n];
     dynamo
       .on(TransactWriteCommand)
-      .rejectsOnce(
-        transactionCancelled(
-          reason.none,
-          reason.none,
-          reason.conditionFailed(rateItem((NOW - 5000) * 1000, 'mark-1')),
-        ),
-      )
+      .rejectsOnce(chargeRefused(rateItem((NOW - 5000) * 1000, 'mark-1')))
       .resolves({});
     // A listing just before leaves the instance's last sight of the tat ahead of now: it predicts `advance`.
     dynamo
