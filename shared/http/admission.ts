@@ -7,6 +7,27 @@ const USE_NOTED_EVERY_MS = 60 * 1000;
 /** Bounds the per-instance memory of verified credentials; forgetting costs one lookup per credential. */
 const MAX_REMEMBERED = 10_000;
 
+/** A credential this instance has verified, recalled for a request (Admission.recall). */
+export interface Recalled {
+  readonly identity: Identity;
+  readonly token: string;
+  readonly key: string;
+  readonly verified: Verified;
+}
+
+/** A recalled credential's charge as an item of the request's transaction (see TransactionalCharge). */
+export interface ChargeInTransaction {
+  item(): unknown;
+  settle(reason: { Code?: string | undefined } | undefined): 'again' | 'passed' | 'committed';
+}
+
+/** The charge's transaction met a changed credentials mark: the credential is to be looked up again. */
+export class CredentialsChanged extends Error {
+  constructor() {
+    super("one of the user's credentials ended since this one was verified");
+  }
+}
+
 interface Verified {
   identity: Identity;
   /** The user's credentials mark when the credential was last found live. */
@@ -26,6 +47,11 @@ interface Verified {
  * remembered credential's request is then one UpdateItem: the GCRA charge, conditional on the mark being
  * unchanged. A changed mark means some credential of the user ended: the request forgets what it knew and looks
  * its credential up again, so a revoked one is refused at once, and the others pay one lookup each.
+ *
+ * That write need not come before the work: `recall` gives a remembered credential's identity without a call, and
+ * the gate (shared/http/handler.ts) then charges it beside a read-only route's work (`charge`), or within the
+ * work's own transaction (`chargeInTransaction`), answering the refusal whatever the work found. Effects never
+ * precede the charge: a read-only work has none, and a transaction's commit is the charge's own.
  *
  * The first request of a credential on an instance looks it up (one strongly consistent GetItem), then charges
  * while learning the mark (giving the item one if it has none): two calls, as before. The credential is
@@ -51,24 +77,75 @@ export class Admission {
   /** The caller behind `token`, charged: Unauthorized (missing, unknown, expired, revoked) or RateLimited. */
   async admit(token: string | undefined): Promise<Identity> {
     if (token === undefined) return this.authenticator.authenticate(token);
+    const recalled = this.recall(token);
+    return recalled ? this.charge(recalled) : this.lookUp(token);
+  }
+
+  /**
+   * The credential behind `token` when this instance has verified it (and it has not expired), known without a
+   * call: the request still has to be charged (`charge`, or `chargeInTransaction`) before any of its effects.
+   */
+  recall(token: string | undefined): Recalled | undefined {
+    if (token === undefined) return undefined;
     const key = createHash('sha256').update(token).digest('base64url');
     const known = this.verified.get(key);
-    if (known) {
-      const now = this.clock();
-      if (known.identity.expiresAt !== null && Date.parse(known.identity.expiresAt) <= now) {
-        this.verified.delete(key);
-      } else {
-        const noted = this.noteUse(known, now);
-        const decision = await this.limiter.check(rateKeyForUser(known.identity.username), {
-          expect: known.mark,
-        });
-        await noted;
-        if (decision.allowed) return known.identity;
-        if ('retryAfterSeconds' in decision) throw rateLimited(decision.retryAfterSeconds);
-        // One of the user's credentials ended since: this one may be it.
-        this.verified.delete(key);
-      }
+    if (!known) return undefined;
+    if (known.identity.expiresAt !== null && Date.parse(known.identity.expiresAt) <= this.clock()) {
+      this.verified.delete(key);
+      return undefined;
     }
+    return { identity: known.identity, token, key, verified: known };
+  }
+
+  /** Charges a recalled credential: one conditional write; a changed mark looks the credential up again. */
+  async charge(recalled: Recalled): Promise<Identity> {
+    const noted = this.noteUse(recalled.verified, this.clock());
+    const decision = await this.limiter.check(rateKeyForUser(recalled.identity.username), {
+      expect: recalled.verified.mark,
+    });
+    await noted;
+    if (decision.allowed) return recalled.identity;
+    if ('retryAfterSeconds' in decision) throw rateLimited(decision.retryAfterSeconds);
+    return this.lookUpAgain(recalled);
+  }
+
+  /**
+   * The charge of a recalled credential as one item of the request's own transaction, when the limiter's store
+   * can join one: its `settle` throws RateLimited for a spent budget and CredentialsChanged for a changed mark
+   * (then `lookUpAgain`). Undefined when the store cannot: the request is then charged before its work.
+   */
+  chargeInTransaction(recalled: Recalled): ChargeInTransaction | undefined {
+    const charge = this.limiter.inTransaction(rateKeyForUser(recalled.identity.username), {
+      expect: recalled.verified.mark,
+    });
+    if (!charge) return undefined;
+    let noted = false;
+    return {
+      item: () => {
+        // Noted beside the transaction, once, as beside the plain charge.
+        if (!noted) void this.noteUse(recalled.verified, this.clock());
+        noted = true;
+        return charge.item();
+      },
+      settle: (reason) => {
+        const outcome = charge.settle(reason);
+        if (typeof outcome === 'string') return outcome;
+        if (outcome.allowed) return 'committed';
+        if ('retryAfterSeconds' in outcome) throw rateLimited(outcome.retryAfterSeconds);
+        throw new CredentialsChanged();
+      },
+    };
+  }
+
+  /** After a changed mark: one of the user's credentials ended, maybe this one; forget it and look it up. */
+  lookUpAgain(recalled: Recalled): Promise<Identity> {
+    this.verified.delete(recalled.key);
+    return this.lookUp(recalled.token);
+  }
+
+  /** A credential this instance does not know: looked up, then charged while learning the user's mark. */
+  private async lookUp(token: string): Promise<Identity> {
+    const key = createHash('sha256').update(token).digest('base64url');
     const identity = await this.authenticator.authenticate(token);
     const [decision] = await Promise.all([
       this.limiter.check(rateKeyForUser(identity.username), { issue: this.newMark() }),

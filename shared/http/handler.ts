@@ -9,7 +9,11 @@ import { gate } from '../gate.ts';
 import { createHash } from 'node:crypto';
 import { presentedCredential, requireOwnOrigin, type PresentedCredential } from './browser-session.ts';
 import { toHttpError } from './errors.ts';
-import { answerOnce } from './idempotency.ts';
+import { CredentialsChanged, type ChargeInTransaction, type Recalled } from './admission.ts';
+import type { Identity } from './gate.ts';
+import { AnswerFound, AnswerInTransaction, answerOnce, idempotencyKeyOf, isKept } from './idempotency.ts';
+import { RequestGuard } from './transaction-guard.ts';
+import type { TransactionGuard } from '../transaction-guard.ts';
 import { NOSNIFF, pageSecurityHeaders } from './page-security.ts';
 import { rateKeyForIp } from './rate-limit.ts';
 import { parseRequest, type HttpRequest } from './request.ts';
@@ -48,6 +52,12 @@ interface Caller {
   scope: Scope;
   /** The presented credential's public id. */
   tokenId: string;
+  /**
+   * On a route declared `oneTransaction`: what the gate adds to the work's one transaction (the caller's charge,
+   * the record of an Idempotency-Key's answer), given the answer that committing `subject` gives; the work hands it
+   * to the store that writes the transaction. Undefined when there is nothing to add, and on other routes.
+   */
+  inTransaction<Subject>(answerOf: (subject: Subject) => HttpResponse): TransactionGuard<Subject> | undefined;
 }
 
 export type HttpHandler = (
@@ -73,11 +83,21 @@ type RouteRun<Name extends HttpFunctionName> = Name extends AuthenticatedFunctio
 export interface RouteOptions {
   /**
    * The function's work only reads: it writes nothing, sends nothing and changes nothing another request could
-   * see. On a public route's GET or HEAD, the client IP's rate limit is then charged while the work runs rather
-   * than before it, which saves the request one round trip; a refused request still answers 429, and the work's
-   * answer is dropped. The work of a refused request is done all the same: reads only, bounded by the route.
+   * see. On a GET or HEAD, the rate limit's charge (the client IP's on a public route; on one that needs a token,
+   * the user's, for a credential this instance has verified) is then made while the work runs rather than before
+   * it, which saves the request one round trip; a refused request still answers 401 or 429, and the work's answer
+   * is dropped. The work of a refused request is done all the same: reads only, bounded by the route. A credential
+   * new to the instance is still looked up first: an unknown token never starts any work.
    */
-  readOnly?: boolean;
+  readOnly?: boolean | ((request: HttpRequest) => boolean);
+  /**
+   * The function's effects are one transaction, which its store writes with `caller.inTransaction(...)`'s guard,
+   * and nothing it does before that transaction has an effect. The caller's charge (for a credential this
+   * instance has verified) and an Idempotency-Key's answer then commit in that same transaction, which saves the
+   * request a round trip (two with a key); when the work answers without it, the gate charges and keeps the
+   * answer before the answer leaves.
+   */
+  oneTransaction?: boolean;
   /**
    * The function changes state on every method, GET included (the original clients' `GET /logout`): a request
    * signed in by the session cookie must then come from the service's own pages whatever its method.
@@ -110,7 +130,7 @@ export function route<Name extends HttpFunctionName>(
       if (localOnly && !config().LOCAL_RUNTIME) throw new NotFound('No such route.');
       if (access === 'public') {
         const charge = gate().rateLimiter.enforce(rateKeyForIp(request.sourceIp));
-        if (!options.readOnly || !SAFE_METHODS.has(request.method)) {
+        if (!isReadOnly(options, request) || !SAFE_METHODS.has(request.method)) {
           await charge;
           return answerOnce(name, request, `ip:${request.sourceIp}`, context, () =>
             (run as PublicRun)(request),
@@ -120,18 +140,174 @@ export function route<Name extends HttpFunctionName>(
       }
       const credential = presentedCredential(request);
       const unsafe = !SAFE_METHODS.has(request.method) || options.changesStateOnGet === true;
+      const recalled = await recalledCaller(request, access, credential, unsafe);
+      if (recalled) {
+        if (isReadOnly(options, request) && !unsafe) return besideItsCharge(request, access, recalled, run);
+        const charge = options.oneTransaction ? gate().admission.chargeInTransaction(recalled) : undefined;
+        if (charge) {
+          return inOneTransaction(name, request, run, callerOf(recalled.identity, recalled.token), {
+            recalled,
+            charge,
+          });
+        }
+      }
       const caller = await authenticate(request, access, credential, unsafe);
-      return answerOnce(name, request, `user:${caller.username}`, context, () =>
-        (run as AuthenticatedRun)(request, caller),
-      );
+      if (options.oneTransaction) return inOneTransaction(name, request, run, caller, undefined);
+      return answerOnce(name, request, `user:${caller.username}`, context, () => run(request, caller));
     });
+}
+
+function isReadOnly(options: RouteOptions, request: HttpRequest): boolean {
+  return typeof options.readOnly === 'function' ? options.readOnly(request) : options.readOnly === true;
+}
+
+/**
+ * A read-only route's answer for a recalled credential: the work and the charge at once, the charge's refusal
+ * (401, 429) first. When the charge had to look the credential up again (another credential of the user ended),
+ * the work runs again as what the lookup found, so that no answer rests on a credential that was not confirmed.
+ */
+async function besideItsCharge(
+  request: HttpRequest,
+  needed: Scope,
+  recalled: Recalled,
+  run: AuthenticatedRun,
+): Promise<HttpResponse> {
+  const [charged, answered] = await Promise.allSettled([
+    refusedByIp(request, gate().admission.charge(recalled)),
+    run(request, callerOf(recalled.identity, recalled.token)),
+  ]);
+  if (charged.status === 'rejected') throw charged.reason;
+  if (charged.value !== recalled.identity) {
+    return run(request, allowedCaller(charged.value, recalled.token, needed));
+  }
+  if (answered.status === 'rejected') throw answered.reason;
+  return answered.value;
+}
+
+/** No transaction to join: routes that are not `oneTransaction`, and callers charged already. */
+const NOTHING_TO_ADD = () => undefined;
+
+function callerOf(identity: Identity, token: string): Caller {
+  return {
+    username: identity.username,
+    token,
+    scope: identity.scope,
+    tokenId: identity.tokenId,
+    inTransaction: NOTHING_TO_ADD,
+  };
+}
+
+/**
+ * A credential this instance has verified, whose scope allows the route: known without a call, to be charged
+ * still. Undefined otherwise (the gate then looks it up and charges it before the work). A cookie-signed change
+ * from another origin is refused first, as `authenticate` refuses it.
+ */
+async function recalledCaller(
+  request: HttpRequest,
+  needed: Scope,
+  credential: PresentedCredential,
+  unsafe: boolean,
+): Promise<Recalled | undefined> {
+  if (credential.via === 'cookie' && unsafe) {
+    await refusedByIp(
+      request,
+      Promise.resolve().then(() => requireOwnOrigin(request)),
+    );
+  }
+  const recalled = gate().admission.recall(credential.token);
+  if (!recalled || !scopeAllows(recalled.identity.scope, needed)) return undefined;
+  logger.appendKeys({ username: recalled.identity.username });
+  return recalled;
+}
+
+/**
+ * The answer of a `oneTransaction` route: the work runs with a guard that puts the caller's charge (when still to
+ * be made) and the record of an Idempotency-Key's answer in its transaction. Then, before anything leaves:
+ * - a changed credentials mark (some credential of the user ended): the credential is looked up again, and if it
+ *   stands, the work runs once more, charged first (its transaction was cancelled, so nothing happened);
+ * - the charge's refusal (429) is the answer, whatever the work found;
+ * - a charge that did not commit with the work (it answered early, or its own conditions cancelled the
+ *   transaction) is made now, and its refusal (401, 429) is the answer: a revoked token learns nothing;
+ * - a record met in the transaction is the first answer to the key: replayed; an answer decided without the
+ *   transaction is kept now, unless a record was there first.
+ */
+async function inOneTransaction(
+  name: HttpFunctionName,
+  request: HttpRequest,
+  run: AuthenticatedRun,
+  caller: Caller,
+  pending: { recalled: Recalled; charge: ChargeInTransaction } | undefined,
+): Promise<HttpResponse> {
+  const key = idempotencyKeyOf(request);
+  const record = key
+    ? await AnswerInTransaction.forRequest(name, request, `user:${caller.username}`, key)
+    : undefined;
+  let guard: RequestGuard<unknown> | undefined;
+  const guarded: Caller = {
+    ...caller,
+    inTransaction: <Subject>(answerOf: (subject: Subject) => HttpResponse) => {
+      if (!pending && !record) return undefined;
+      const made = new RequestGuard<Subject>(pending?.charge, record, answerOf);
+      guard = made as RequestGuard<unknown>;
+      return made;
+    },
+  };
+  let outcome: { answer: HttpResponse } | { error: unknown };
+  try {
+    outcome = { answer: await run(request, guarded) };
+  } catch (error) {
+    outcome = { error };
+  }
+  const { admission } = gate();
+  if (pending) {
+    const failure = 'error' in outcome ? outcome.error : undefined;
+    if (failure instanceof CredentialsChanged) {
+      const identity = await refusedByIp(request, admission.lookUpAgain(pending.recalled));
+      return inOneTransaction(
+        name,
+        request,
+        run,
+        { ...caller, ...callerOf(identity, caller.token) },
+        undefined,
+      );
+    }
+    if (guard?.refused) throw failure;
+    if (!guard?.charged) await refusedByIp(request, admission.charge(pending.recalled));
+  }
+  if (record) {
+    if ('error' in outcome && outcome.error instanceof AnswerFound) return record.firstAnswer(outcome.error);
+    const answer = 'answer' in outcome ? outcome.answer : keptFailure(outcome.error);
+    if (answer) return record.keep(answer);
+  }
+  if ('error' in outcome) throw outcome.error;
+  return outcome.answer;
+}
+
+/** A failure as the client gets it, when it is the request's own and so kept for retries. */
+function keptFailure(error: unknown): HttpResponse | undefined {
+  const failure = toHttpError(error);
+  if (!isKept(failure.status)) return undefined;
+  return { status: failure.status, headers: failure.headers, body: failure.body };
+}
+
+/** `admitting`'s outcome; when it is Unauthorized or Forbidden, the client IP is charged first. */
+async function refusedByIp<T>(request: HttpRequest, admitting: Promise<T>): Promise<T> {
+  try {
+    return await admitting;
+  } catch (error) {
+    // Not logged in: counted per client IP, as requests before login are, so guessing tokens is slow too.
+    if (error instanceof Unauthorized || error instanceof Forbidden) {
+      await gate().rateLimiter.enforce(rateKeyForIp(request.sourceIp));
+    }
+    throw error;
+  }
 }
 
 /**
  * The work's answer once the rate limit's charge has settled too: the limiter's refusal (or failure) first, so
  * that a refused client gets 429 whatever the work found, then the work's own outcome.
  */
-async function chargedBeside(charge: Promise<void>, work: Promise<HttpResponse>): Promise<HttpResponse> {
+async function chargedBeside(charge: Promise<unknown>, work: Promise<HttpResponse>): Promise<HttpResponse> {
   const [charged, answered] = await Promise.allSettled([charge, work]);
   if (charged.status === 'rejected') throw charged.reason;
   if (answered.status === 'rejected') throw answered.reason;
@@ -150,21 +326,22 @@ async function authenticate(
   credential: PresentedCredential,
   unsafe: boolean,
 ): Promise<Caller> {
-  const { admission, rateLimiter } = gate();
+  const { admission } = gate();
   const { token } = credential;
-  let identity: Awaited<ReturnType<typeof admission.admit>>;
-  try {
-    if (credential.via === 'cookie' && unsafe) requireOwnOrigin(request);
-    // Valid, live and within its user's budget (all the user's tokens share one), in one round trip once this
-    // instance knows the credential (shared/http/admission.ts); unknown tokens never create rate items.
-    identity = await admission.admit(token);
-  } catch (error) {
-    // Not logged in: counted per client IP, as requests before login are, so guessing tokens is slow too.
-    if (error instanceof Unauthorized || error instanceof Forbidden) {
-      await rateLimiter.enforce(rateKeyForIp(request.sourceIp));
-    }
-    throw error;
-  }
+  // Valid, live and within its user's budget (all the user's tokens share one), in one round trip once this
+  // instance knows the credential (shared/http/admission.ts); unknown tokens never create rate items.
+  const identity = await refusedByIp(
+    request,
+    Promise.resolve().then(() => {
+      if (credential.via === 'cookie' && unsafe) requireOwnOrigin(request);
+      return admission.admit(token);
+    }),
+  );
+  return allowedCaller(identity, token!, needed);
+}
+
+/** The caller, when its credential's scope allows a route that needs `needed`; else InsufficientScope. */
+function allowedCaller(identity: Identity, token: string, needed: Scope): Caller {
   logger.appendKeys({ username: identity.username });
   if (!scopeAllows(identity.scope, needed)) {
     const what = needed === 'session' ? 'a login session' : `a token of scope ${needed} or wider`;
@@ -173,7 +350,7 @@ async function authenticate(
       { scope: identity.scope, needed },
     );
   }
-  return { username: identity.username, token: token!, scope: identity.scope, tokenId: identity.tokenId };
+  return callerOf(identity, token);
 }
 
 /**

@@ -2,11 +2,20 @@ import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:cr
 import {
   IdempotencyAlreadyInProgressError,
   IdempotencyConfig,
+  IdempotencyRecordStatus,
   IdempotencyValidationError,
   makeIdempotent,
+  PERSISTENCE_ATTRIBUTE_KEY_MAPPINGS,
 } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { IdempotencyRecord } from '@aws-lambda-powertools/idempotency/persistence';
+import {
+  ConditionalCheckFailedException,
+  DynamoDBClient,
+  PutItemCommand,
+  type AttributeValue,
+} from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Context } from 'aws-lambda';
 import { requiredEnv } from '../config.ts';
 import { IdempotencyKeyInProgress, IdempotencyKeyReused, InvalidRequest, Unavailable } from '../errors.ts';
@@ -60,7 +69,6 @@ export async function answerOnce(
   context: Context,
   work: () => Promise<HttpResponse>,
 ): Promise<HttpResponse> {
-  if (request.method !== 'POST') return work();
   const key = idempotencyKeyOf(request);
   if (key === undefined) return work();
 
@@ -76,21 +84,11 @@ export async function answerOnce(
       keyPrefix: idempotencyKeyPrefixOf(name),
       // One configuration per request: it holds this invocation's context, whose remaining time bounds how long
       // the in-progress record blocks retries if this invocation dies.
-      config: new IdempotencyConfig({
-        eventKeyJmesPath: 'caller',
-        payloadValidationJmesPath: 'request',
-        expiresAfterSeconds: IDEMPOTENCY_WINDOW_SECONDS,
-        hashFunction: 'sha256',
-        throwOnNoIdempotencyKey: true,
-        lambdaContext: context,
-      }),
+      config: idempotencyConfig(context),
     },
   );
   try {
-    const sealed = await doOnce({
-      caller: { scope, key },
-      request: { path: request.pathParameters, query: request.query, body: request.body ?? null },
-    });
+    const sealed = await doOnce(payloadOf(request, scope, key));
     if (answered) return answered;
     logger.info('idempotent replay', { function: name });
     const replayed = sealing.open(sealed);
@@ -121,7 +119,33 @@ export async function answerOnce(
   }
 }
 
-function idempotencyKeyOf(request: HttpRequest): string | undefined {
+/** Powertools' settings, the same for both ways of keeping answers: the key and payload hashes agree. */
+function idempotencyConfig(context?: Context): IdempotencyConfig {
+  return new IdempotencyConfig({
+    eventKeyJmesPath: 'caller',
+    payloadValidationJmesPath: 'request',
+    expiresAfterSeconds: IDEMPOTENCY_WINDOW_SECONDS,
+    hashFunction: 'sha256',
+    throwOnNoIdempotencyKey: true,
+    ...(context ? { lambdaContext: context } : {}),
+  });
+}
+
+/** What Powertools hashes: the record's id from the caller and key, the payload check from the request. */
+function payloadOf(request: HttpRequest, scope: string, key: string): IdempotentPayload {
+  return {
+    caller: { scope, key },
+    request: {
+      path: request.pathParameters,
+      query: request.query,
+      body: (request.body ?? null) as JSONValue,
+    },
+  };
+}
+
+/** The request's Idempotency-Key (undefined without one, or on a method other than POST). */
+export function idempotencyKeyOf(request: HttpRequest): string | undefined {
+  if (request.method !== 'POST') return undefined;
   const key = request.headers[IDEMPOTENCY_KEY_HEADER];
   if (key === undefined) return undefined;
   if (!IDEMPOTENCY_KEY_PATTERN.test(key)) {
@@ -132,10 +156,10 @@ function idempotencyKeyOf(request: HttpRequest): string | undefined {
   return key;
 }
 
-interface IdempotentPayload {
+type IdempotentPayload = {
   caller: { scope: string; key: string };
-  request: Record<string, unknown>;
-}
+  request: { path: JSONValue; query: JSONValue; body: JSONValue };
+};
 
 /** An HTTP answer as the record keeps it: JSON, sealed. */
 interface SealedAnswer {
@@ -154,7 +178,7 @@ class NotKept extends Error {
   }
 }
 
-function isKept(status: number): boolean {
+export function isKept(status: number): boolean {
   return status < 500 && status !== 429 && status !== 401;
 }
 
@@ -221,4 +245,222 @@ function persistenceFor(name: FunctionName): DynamoDBPersistenceLayer {
     persistenceLayers.set(name, layer);
   }
   return layer;
+}
+
+/**
+ * An `Idempotency-Key`'s answer kept within the work's own transaction, for a route whose effects are that one
+ * transaction (`oneTransaction` in shared/http/handler.ts: POST /v1/links). The record is written completed, with
+ * the sealed answer, as one more item of the transaction, on condition that no live record holds the key:
+ *
+ * - the first request does the work and keeps its answer in one write, instead of Powertools' three steps (an
+ *   in-progress record, the work, the answer): nothing is ever in progress, and a crash leaves nothing behind;
+ * - of concurrent retries, one transaction commits; the others fail on the record (DynamoDB serializes
+ *   transactions on an item) and replay the winner's answer, so the work is done once;
+ * - an answer decided without the transaction (a validation error, the duplicate the transaction found) is kept
+ *   afterwards with the same conditional put, alone; if a record was there first, its answer is the one given.
+ *
+ * The record is Powertools' own (same table, id, payload hash, attributes, status COMPLETED), drafted by its
+ * persistence layer (`AnswerRecords`), so the Powertools path reads it as one of its own and the other POSTs keep
+ * using it unchanged.
+ */
+export class AnswerInTransaction {
+  private committed = false;
+
+  private constructor(
+    private readonly name: FunctionName,
+    private readonly payload: IdempotentPayload,
+    private readonly draft: IdempotencyRecord,
+    private readonly sealing: ReturnType<typeof sealingFor>,
+  ) {}
+
+  /** For a keyed POST: drafts the record (its id, payload hash and expiry) before the work runs. */
+  static async forRequest(
+    name: FunctionName,
+    request: HttpRequest,
+    scope: string,
+    key: string,
+  ): Promise<AnswerInTransaction> {
+    const payload = payloadOf(request, scope, key);
+    const draft = await answerRecordsFor(name).draft(payload);
+    return new AnswerInTransaction(name, payload, draft, sealingFor(name, scope, key));
+  }
+
+  /** Whether the answer was kept by the work's transaction. */
+  get kept(): boolean {
+    return this.committed;
+  }
+
+  /** The record, completed with `answer` (what the transaction's commit answers), as a conditional Put. */
+  itemFor(answer: HttpResponse): unknown {
+    return { Put: answerRecordsFor(this.name).completedPut(this.draft, this.sealing.seal(answer)) };
+  }
+
+  /** The transaction's outcome for the record: committed (undefined), or its cancellation reason. */
+  settle(reason: { Code?: string | undefined; Item?: Record<string, AttributeValue> } | undefined): void {
+    if (reason === undefined) {
+      this.committed = true;
+      return;
+    }
+    if (reason.Code === 'ConditionalCheckFailed') throw new AnswerFound(reason.Item);
+  }
+
+  /**
+   * The answer to send for `answer`, which the work decided without its transaction: kept now when it is the
+   * request's own (not 5xx, 429 or 401), unless a record holds the key already, whose answer is then the one.
+   */
+  async keep(answer: HttpResponse): Promise<HttpResponse> {
+    if (this.committed || !isKept(answer.status)) return answer;
+    const put = answerRecordsFor(this.name).completedPut(this.draft, this.sealing.seal(answer));
+    try {
+      client ??= new DynamoDBClient({});
+      await client.send(
+        new PutItemCommand({
+          ...put,
+          Item: marshall(put.Item),
+          ExpressionAttributeValues: marshall(put.ExpressionAttributeValues),
+        }),
+      );
+      this.committed = true;
+      return answer;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException)
+        return this.firstAnswer(new AnswerFound(error.Item));
+      // The work was done; only its answer could not be kept: the caller gets it all the same.
+      logger.warn('could not keep an idempotent answer', { error: error as Error });
+      return answer;
+    }
+  }
+
+  /**
+   * The first answer to this key, which a record held when this request's transaction (or put) met it: replayed;
+   * IdempotencyKeyReused when it answered another request; IdempotencyKeyInProgress while Powertools' path has it.
+   */
+  async firstAnswer(found: AnswerFound): Promise<HttpResponse> {
+    const records = answerRecordsFor(this.name);
+    let record: IdempotencyRecord;
+    try {
+      record = found.item
+        ? records.processExistingRecord(records.recordOf(found.item), this.payload)
+        : await records.getRecord(this.payload);
+    } catch (error) {
+      if (error instanceof IdempotencyValidationError) {
+        throw new IdempotencyKeyReused(
+          'This Idempotency-Key was first sent with another request; use a new key for a new request.',
+        );
+      }
+      throw error;
+    }
+    if (record.getStatus() !== IdempotencyRecordStatus.COMPLETED) {
+      throw new IdempotencyKeyInProgress(
+        'The first request with this Idempotency-Key is still being answered; retry shortly.',
+        IN_PROGRESS_RETRY_AFTER_SECONDS,
+      );
+    }
+    logger.info('idempotent replay', { function: this.name });
+    const replayed = this.sealing.open(record.getResponse() as unknown as SealedAnswer);
+    return { ...replayed, headers: { ...replayed.headers, [REPLAYED_HEADER]: 'true' } };
+  }
+}
+
+/** A live record met by the request's write: `item` is the record as DynamoDB returned it, when it did. */
+export class AnswerFound extends Error {
+  constructor(readonly item: Record<string, AttributeValue> | undefined) {
+    super('an idempotency record holds this key');
+  }
+}
+
+/** What Powertools hashes and stores, as its persistence layer types it. */
+type JSONValue = Parameters<DynamoDBPersistenceLayer['getRecord']>[0];
+
+const { statusAttr, dataAttr, validationKeyAttr, inProgressExpiryAttr } = PERSISTENCE_ATTRIBUTE_KEY_MAPPINGS;
+
+/**
+ * Powertools' DynamoDB persistence layer, asked to draft records rather than write them: `draft` runs its own
+ * `saveInProgress`, whose record (id, payload hash and expiry, by its helpers) is kept instead of put, so that a
+ * record written here is one that Powertools computed. Only the transactional path uses this layer.
+ */
+class AnswerRecords extends DynamoDBPersistenceLayer {
+  private readonly drafts = new Map<string, IdempotencyRecord>();
+
+  constructor(
+    private readonly table: string,
+    awsSdkV3Client: DynamoDBClient,
+  ) {
+    super({
+      tableName: table,
+      keyAttr: tables.idempotency.partitionKey.name,
+      expiryAttr: tables.idempotency.ttlAttribute,
+      awsSdkV3Client,
+    });
+  }
+
+  async draft(payload: IdempotentPayload): Promise<IdempotencyRecord> {
+    const id = this.getHashedIdempotencyKey(payload);
+    await this.saveInProgress(payload, 1);
+    const record = this.drafts.get(id);
+    this.drafts.delete(id);
+    if (!record) throw new Error('Powertools drafted no idempotency record');
+    return record;
+  }
+
+  protected override _putRecord(record: IdempotencyRecord): Promise<void> {
+    this.drafts.set(record.idempotencyKey, record);
+    return Promise.resolve();
+  }
+
+  /** The completed record as a Put, on Powertools' own condition: no record, or only an expired one. */
+  completedPut(draft: IdempotencyRecord, answer: SealedAnswer) {
+    const now = Date.now();
+    return {
+      TableName: this.table,
+      Item: {
+        ...unmarshall(this.getKey(draft.idempotencyKey)),
+        [tables.idempotency.ttlAttribute]: draft.expiryTimestamp,
+        [statusAttr]: IdempotencyRecordStatus.COMPLETED,
+        [dataAttr]: answer,
+        [validationKeyAttr]: draft.payloadHash,
+      },
+      ConditionExpression:
+        'attribute_not_exists(#id) OR #expiry < :now OR ' +
+        '(#status = :inprogress AND attribute_exists(#in_progress_expiry) AND #in_progress_expiry < :now_in_millis)',
+      ExpressionAttributeNames: {
+        '#id': tables.idempotency.partitionKey.name,
+        '#expiry': tables.idempotency.ttlAttribute,
+        '#status': statusAttr,
+        '#in_progress_expiry': inProgressExpiryAttr,
+      },
+      ExpressionAttributeValues: {
+        ':now': now / 1000,
+        ':now_in_millis': now,
+        ':inprogress': IdempotencyRecordStatus.INPROGRESS,
+      },
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+    };
+  }
+
+  /** A record as DynamoDB returned it. */
+  recordOf(item: Record<string, AttributeValue>): IdempotencyRecord {
+    const stored = unmarshall(item);
+    return new IdempotencyRecord({
+      idempotencyKey: stored[tables.idempotency.partitionKey.name] as string,
+      status: stored[statusAttr] as (typeof IdempotencyRecordStatus)[keyof typeof IdempotencyRecordStatus],
+      expiryTimestamp: stored[tables.idempotency.ttlAttribute] as number,
+      inProgressExpiryTimestamp: stored[inProgressExpiryAttr] as number | undefined,
+      responseData: stored[dataAttr] as JSONValue,
+      payloadHash: stored[validationKeyAttr] as string | undefined,
+    });
+  }
+}
+
+const answerRecords = new Map<FunctionName, AnswerRecords>();
+
+function answerRecordsFor(name: FunctionName): AnswerRecords {
+  let records = answerRecords.get(name);
+  if (!records) {
+    client ??= new DynamoDBClient({});
+    records = new AnswerRecords(requiredEnv(tables.idempotency.envVar), client);
+    records.configure({ config: idempotencyConfig(), keyPrefix: idempotencyKeyPrefixOf(name) });
+    answerRecords.set(name, records);
+  }
+  return records;
 }

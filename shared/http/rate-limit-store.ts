@@ -14,12 +14,16 @@
  * (see rate-limit.ts). A user's item also holds the credentials mark (shared/http/admission.ts): a removed item
  * has none, which matches no remembered mark, so its removal only costs the next request a lookup.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  type AttributeValue,
+  type CancellationReason,
+} from '@aws-sdk/client-dynamodb';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { documentClient, type DocumentClient } from '../aws/dynamodb.ts';
 import { CREDENTIALS_MARK, rateItemKey } from '../rate-keys.ts';
-import type { MarkCondition, RateLimitStore, RateWrite } from './rate-limit.ts';
+import type { MarkCondition, RateLimitStore, RatePlan, RateWrite } from './rate-limit.ts';
 
 export const rateKey = rateItemKey;
 
@@ -40,28 +44,27 @@ export class DynamoRateLimitStore implements RateLimitStore {
     private readonly tableName: string,
     private readonly db: DocumentClient = documentClient(),
   ) {}
-  async restart(
+
+  restart(
     key: string,
     now: number,
     interval: number,
     expiresAtEpoch: number,
     mark?: MarkCondition,
   ): Promise<RateWrite> {
-    const clauses = markClauses(mark);
-    return this.update(key, mark, {
-      UpdateExpression: `SET #tat = :next, #expires = :expires${clauses.set}`,
-      ConditionExpression: withMark('attribute_not_exists(#tat) OR #tat < :now', clauses.condition),
-      ExpressionAttributeValues: {
-        ':next': now + interval,
-        ':now': now,
-        ':expires': expiresAtEpoch,
-        ...clauses.values,
-      },
-      fallbackTat: now + interval,
+    return this.update({
+      kind: 'restart',
+      key,
+      now,
+      interval,
+      tolerance: 0,
+      expiresAtEpoch,
+      mark,
+      attempt: 0,
     });
   }
 
-  async advance(
+  advance(
     key: string,
     now: number,
     interval: number,
@@ -69,66 +72,78 @@ export class DynamoRateLimitStore implements RateLimitStore {
     expiresAtEpoch: number,
     mark?: MarkCondition,
   ): Promise<RateWrite> {
-    const clauses = markClauses(mark);
-    return this.update(key, mark, {
-      UpdateExpression: `SET #tat = #tat + :interval, #expires = :expires${clauses.set}`,
-      ConditionExpression: withMark('#tat BETWEEN :now AND :latest', clauses.condition),
-      ExpressionAttributeValues: {
-        ':interval': interval,
-        ':now': now,
-        ':latest': now + tolerance,
-        ':expires': expiresAtEpoch,
-        ...clauses.values,
-      },
-      fallbackTat: now + interval,
-    });
+    return this.update({ kind: 'advance', key, now, interval, tolerance, expiresAtEpoch, mark, attempt: 0 });
   }
 
-  private async update(
-    key: string,
-    mark: MarkCondition | undefined,
-    input: {
-      UpdateExpression: string;
-      ConditionExpression: string;
-      ExpressionAttributeValues: Record<string, number | string>;
-      fallbackTat: number;
-    },
-  ): Promise<RateWrite> {
+  /** The same conditional update as an item of a transaction, which may span the request's own tables. */
+  inTransaction(plan: RatePlan): { item: unknown; refusal(reason: unknown): RateWrite } {
+    return {
+      item: { Update: this.updateOf(plan) },
+      refusal: (reason) => refusedWrite(plan, (reason as CancellationReason).Item),
+    };
+  }
+
+  /** The conditional UpdateItem of a plan: restart or advance the tat, and the mark's clause. */
+  private updateOf(plan: RatePlan) {
+    const { mark } = plan;
+    const clauses = markClauses(mark);
+    const restart = plan.kind === 'restart';
+    return {
+      TableName: this.tableName,
+      Key: rateKey(plan.key),
+      UpdateExpression: restart
+        ? `SET #tat = :next, #expires = :expires${clauses.set}`
+        : `SET #tat = #tat + :interval, #expires = :expires${clauses.set}`,
+      ConditionExpression: withMark(
+        restart ? 'attribute_not_exists(#tat) OR #tat < :now' : '#tat BETWEEN :now AND :latest',
+        clauses.condition,
+      ),
+      ExpressionAttributeNames: {
+        '#tat': 'tat',
+        '#expires': 'expires_at_epoch',
+        ...(mark ? { '#mark': CREDENTIALS_MARK } : {}),
+      },
+      ExpressionAttributeValues: {
+        ...(restart
+          ? { ':next': plan.now + plan.interval }
+          : { ':interval': plan.interval, ':latest': plan.now + plan.tolerance }),
+        ':now': plan.now,
+        ':expires': plan.expiresAtEpoch,
+        ...clauses.values,
+      },
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+    };
+  }
+
+  private async update(plan: RatePlan): Promise<RateWrite> {
+    const { mark } = plan;
     try {
       const result = await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: rateKey(key),
-          UpdateExpression: input.UpdateExpression,
-          ConditionExpression: input.ConditionExpression,
-          ExpressionAttributeNames: {
-            '#tat': 'tat',
-            '#expires': 'expires_at_epoch',
-            ...(mark ? { '#mark': CREDENTIALS_MARK } : {}),
-          },
-          ExpressionAttributeValues: input.ExpressionAttributeValues,
-          ReturnValues: 'UPDATED_NEW',
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        }),
+        new UpdateCommand({ ...this.updateOf(plan), ReturnValues: 'UPDATED_NEW' }),
       );
       const tat = result?.Attributes?.tat;
       return {
         applied: true,
-        tat: typeof tat === 'number' ? tat : input.fallbackTat,
+        tat: typeof tat === 'number' ? tat : plan.now + plan.interval,
         ...(mark
           ? { mark: markOf(result?.Attributes) ?? ('expect' in mark ? mark.expect : mark.issue) }
           : {}),
       };
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      const old = error.Item ? unmarshall(error.Item) : undefined;
-      return {
-        applied: false,
-        tat: typeof old?.tat === 'number' ? old.tat : undefined,
-        ...(mark ? { mark: markOf(old) } : {}),
-      };
+      return refusedWrite(plan, error.Item);
     }
   }
+}
+
+/** A write refused by its condition, with what the item held (DynamoDB's ALL_OLD, when it sent it). */
+function refusedWrite(plan: RatePlan, oldItem: Record<string, AttributeValue> | undefined): RateWrite {
+  const old = oldItem ? unmarshall(oldItem) : undefined;
+  return {
+    applied: false,
+    tat: typeof old?.tat === 'number' ? old.tat : undefined,
+    ...(plan.mark ? { mark: markOf(old) } : {}),
+  };
 }
 
 /** The limiter's condition, and the mark's after it when there is one. */

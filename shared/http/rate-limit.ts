@@ -29,11 +29,11 @@ import { RateLimited } from '../errors.ts';
  * limited request costs one call too. Only a wrong prediction (the first request of a burst on an instance
  * that last saw the client idle, or another instance's writes in between) costs a second call; a failed
  * conditional write is still billed one write unit. A third attempt is made only when concurrent writers kept
- * changing the item between the first two; after that the request is limited. Authenticated requests also cost
- * the credential lookup (one strongly consistent GetItem) before this: two DynamoDB calls in all, one after the
- * other, since only an authenticated caller may create a rate item of its user. Once a minute per credential, a
- * third call notes its last use (a conditional UpdateItem of the lookup item), sent at the same time as the
- * rate-limit write, so it adds no round trip to the request's wait.
+ * changing the item between the first two; after that the request is limited. An authenticated request whose
+ * credential the instance knows is charged by this one write (shared/http/admission.ts), made beside a read-only
+ * route's work, or as one item of the work's own transaction (`inTransaction`: POST /v1/links), where a wrong
+ * prediction writes the transaction again. Once a minute per credential, another call notes its last use (a
+ * conditional UpdateItem of the lookup item), sent at the same time, so it adds no round trip to the request's wait.
  *
  * Deployed, API Gateway's stage throttling is the outer bound on the whole API; this is the per-client limit.
  */
@@ -75,6 +75,38 @@ export interface RateLimitStore {
     expiresAtEpoch: number,
     mark?: MarkCondition,
   ): Promise<RateWrite>;
+  /**
+   * The write `plan` describes as one item of another write's transaction, and how to read that item's
+   * cancellation reason. Only a store whose items can join other tables' transactions offers it (DynamoDB).
+   */
+  inTransaction?(plan: RatePlan): { item: unknown; refusal(reason: unknown): RateWrite };
+}
+
+/** One conditional write the limiter means to make: `restart` or `advance` (see above), at `now`. */
+export interface RatePlan {
+  kind: 'restart' | 'advance';
+  key: string;
+  now: number;
+  interval: number;
+  tolerance: number;
+  expiresAtEpoch: number;
+  mark?: MarkCondition | undefined;
+  /** Writes tried before this one for the same request. */
+  attempt: number;
+}
+
+/**
+ * A charge that travels as one item of the request's own transaction (shared/http/transaction-guard.ts): the
+ * item of the current plan, and what the transaction's outcome means for it.
+ */
+export interface TransactionalCharge {
+  item(): unknown;
+  /**
+   * The outcome of the transaction that held `item()`: undefined when it committed (the charge is made), else the
+   * item's cancellation reason. A decision when the item refused; 'again' when the limiter predicted the wrong
+   * write and the transaction should be tried anew with `item()`; 'passed' when the item did not refuse.
+   */
+  settle(reason: { Code?: string | undefined } | undefined): RateDecision | 'again' | 'passed' | 'committed';
 }
 
 /** A charge's outcome: allowed (with the mark, when one was asked about), limited, or refused by a changed mark. */
@@ -121,33 +153,84 @@ export class RateLimiter {
     }
   }
 
+  /**
+   * The charge of `key` as one item of another write's transaction, when the store can do that: the same
+   * conditional writes as `check`, the request's own effects committing with it or not at all.
+   */
+  inTransaction(key: string, mark?: MarkCondition): TransactionalCharge | undefined {
+    const { store } = this;
+    if (!store.inTransaction) return undefined;
+    let plan = this.plan(key, this.inFlight.has(key), mark);
+    return {
+      item: () => store.inTransaction!(plan).item,
+      settle: (reason) => {
+        if (reason === undefined) {
+          // A transaction returns no values: the new tat is max(tat, now) + T with the tat last seen.
+          this.remember(key, Math.max(this.lastSeen.get(key) ?? plan.now, plan.now) + plan.interval);
+          return 'committed';
+        }
+        if (reason.Code !== 'ConditionalCheckFailed') return 'passed';
+        const outcome = this.settle(plan, store.inTransaction!(plan).refusal(reason));
+        if ('decision' in outcome) return outcome.decision;
+        plan = outcome.next;
+        return 'again';
+      },
+    };
+  }
+
   private async decide(key: string, busy: boolean, mark: MarkCondition | undefined): Promise<RateDecision> {
+    let plan = this.plan(key, busy, mark);
+    for (;;) {
+      const write =
+        plan.kind === 'restart'
+          ? await this.store.restart(key, plan.now, plan.interval, plan.expiresAtEpoch, mark)
+          : await this.store.advance(key, plan.now, plan.interval, plan.tolerance, plan.expiresAtEpoch, mark);
+      const outcome = this.settle(plan, write);
+      if ('decision' in outcome) return outcome.decision;
+      plan = outcome.next;
+    }
+  }
+
+  /** The first write of a request: the one this instance's last sight of the key predicts will apply. */
+  private plan(key: string, busy: boolean, mark: MarkCondition | undefined): RatePlan {
     const now = Math.round(this.clock() * 1000);
     const expiresAtEpoch =
       Math.ceil((now + this.tolerance + this.interval) / MICROS_PER_SECOND) + EXPIRY_MARGIN_SECONDS;
     const seen = this.lastSeen.get(key);
-    let restart = !busy && (seen === undefined || seen < now);
-    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-      const write = restart
-        ? await this.store.restart(key, now, this.interval, expiresAtEpoch, mark)
-        : await this.store.advance(key, now, this.interval, this.tolerance, expiresAtEpoch, mark);
-      if (write.applied) {
-        this.remember(key, write.tat);
-        return { allowed: true, mark: write.mark };
-      }
-      // A credential of the user ended since the caller's was verified: that comes before any limit.
-      if (mark && 'expect' in mark && write.mark !== mark.expect)
-        return { allowed: false, markChanged: true };
-      const tat = write.tat;
-      if (tat !== undefined && tat > now + this.tolerance) {
-        this.remember(key, tat);
-        const wait = (tat - this.tolerance - now) / MICROS_PER_SECOND;
-        return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(wait)) };
-      }
-      restart = tat === undefined || tat < now;
+    const restart = !busy && (seen === undefined || seen < now);
+    return {
+      kind: restart ? 'restart' : 'advance',
+      key,
+      now,
+      interval: this.interval,
+      tolerance: this.tolerance,
+      expiresAtEpoch,
+      mark,
+      attempt: 0,
+    };
+  }
+
+  /** What a write's outcome decides, or the next write to try. */
+  private settle(plan: RatePlan, write: RateWrite): { decision: RateDecision } | { next: RatePlan } {
+    const { key, now, mark } = plan;
+    if (write.applied) {
+      this.remember(key, write.tat);
+      return { decision: { allowed: true, mark: write.mark } };
+    }
+    // A credential of the user ended since the caller's was verified: that comes before any limit.
+    if (mark && 'expect' in mark && write.mark !== mark.expect) {
+      return { decision: { allowed: false, markChanged: true } };
+    }
+    const tat = write.tat;
+    if (tat !== undefined && tat > now + this.tolerance) {
+      this.remember(key, tat);
+      const wait = (tat - this.tolerance - now) / MICROS_PER_SECOND;
+      return { decision: { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(wait)) } };
     }
     // Other requests of the same client kept changing its item between our writes: it is that busy.
-    return { allowed: false, retryAfterSeconds: 1 };
+    if (plan.attempt + 1 >= ATTEMPTS) return { decision: { allowed: false, retryAfterSeconds: 1 } };
+    const restart = tat === undefined || tat < now;
+    return { next: { ...plan, kind: restart ? 'restart' : 'advance', attempt: plan.attempt + 1 } };
   }
 
   /** Throws RateLimited (429 with Retry-After) when the key is over its limit. */

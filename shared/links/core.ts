@@ -4,6 +4,7 @@ import type { PageTokens } from '../pagination.ts';
 import { realPause, retry, TRY_AGAIN, type Pause, type RetryPolicy } from '../retry.ts';
 import { LinkFilter, RegexBudget, type LinkFilterInput } from './filter.ts';
 import { DuplicateLink, MAX_TAGS, mergeTags, type Link, type LinkPosition } from './model.ts';
+import type { TransactionGuard } from '../transaction-guard.ts';
 import type { LinkStore } from './ports.ts';
 
 export interface NewLink {
@@ -77,7 +78,8 @@ export class LinkService {
     },
   ) {}
 
-  async add(username: string, input: NewLink): Promise<Link> {
+  /** `guard`: conditions of the caller's request that the insert's one write carries along (see LinkStore). */
+  async add(username: string, input: NewLink, guard?: TransactionGuard<Link>): Promise<Link> {
     const at = this.now().toISOString();
     const link: Link = {
       username,
@@ -90,7 +92,7 @@ export class LinkService {
       ...(input.private ? {} : { published_at: at }),
       version: 1,
     };
-    const result = await this.store.insert(link, this.maxLinksPerUser);
+    const result = await this.store.insert(link, this.maxLinksPerUser, guard);
     if (result.inserted) return link;
     if (result.reason === 'duplicate') throw new DuplicateLink(result.existing);
     throw new LinkLimitReached(`You already have ${this.maxLinksPerUser} links, the most one user can keep.`);

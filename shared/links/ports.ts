@@ -1,3 +1,4 @@
+import type { TransactionGuard } from '../transaction-guard.ts';
 import type { Link, LinkPosition } from './model.ts';
 
 export type InsertResult =
@@ -15,8 +16,12 @@ export interface LinkPage {
  * same write.
  */
 export interface LinkStore {
-  /** Adds the link unless the user has one with the same normalized URL or already holds `maxLinks`. */
-  insert(link: Link, maxLinks: number): Promise<InsertResult>;
+  /**
+   * Adds the link unless the user has one with the same normalized URL or already holds `maxLinks`, in one
+   * transaction that also holds `guard`'s conditions (the request's admission and answer record, opaque here):
+   * their refusal is thrown as it comes.
+   */
+  insert(link: Link, maxLinks: number, guard?: TransactionGuard<Link>): Promise<InsertResult>;
   get(username: string, url: string): Promise<Link | undefined>;
   /** Writes the changed link if it still is `previous` (same version); false when it changed or vanished meanwhile. */
   replace(link: Link, previous: Link): Promise<boolean>;

@@ -1,5 +1,11 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, TransactWriteCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  TransactWriteCommand,
+  paginateQuery,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { documentClient, type DocumentClient, transact } from '../aws/dynamodb.ts';
 import { requiredEnv } from '../config.ts';
@@ -7,6 +13,7 @@ import { Unavailable } from '../errors.ts';
 import { retry, TRY_AGAIN, type RetryPolicy } from '../retry.ts';
 import type { Link, LinkPosition } from './model.ts';
 import type { InsertResult, LinkPage, LinkStore } from './ports.ts';
+import type { TransactionGuard } from '../transaction-guard.ts';
 import {
   countersKey,
   LINK_PREFIX,
@@ -18,6 +25,8 @@ import {
 } from './table.ts';
 
 /** The links API's storage (the LinkStore port) on the links table (its design: table.ts). */
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 /**
  * A delete reads the link and deletes it only if it is still as private as read; a writer that flips `private`
@@ -36,36 +45,44 @@ export class DynamoLinkStore implements LinkStore {
     private readonly db: DocumentClient = documentClient(),
   ) {}
 
-  async insert(link: Link, maxLinks: number): Promise<InsertResult> {
-    const command = new TransactWriteCommand({
-      TransactItems: [
-        {
-          Put: {
-            TableName: this.tableName,
-            Item: linkToItem(link),
-            ConditionExpression: 'attribute_not_exists(pk)',
-            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+  /**
+   * One transaction: the link (unless its URL is there), the user's counters (unless at the limit), and the
+   * guard's items after them. The guard reads its own items' outcome first: its refusal wins, and it may ask for
+   * the transaction again (fresh items, as when the rate limiter predicted the other of its two writes).
+   */
+  async insert(link: Link, maxLinks: number, guard?: TransactionGuard<Link>): Promise<InsertResult> {
+    const own = [
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: linkToItem(link),
+          ConditionExpression: 'attribute_not_exists(pk)',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+        },
+      },
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: countersKey(link.username),
+          UpdateExpression:
+            'SET links_count = if_not_exists(links_count, :zero) + :one, ' +
+            'public_links_count = if_not_exists(public_links_count, :zero) + :public',
+          ConditionExpression: 'attribute_not_exists(links_count) OR links_count < :max',
+          ExpressionAttributeValues: {
+            ':zero': 0,
+            ':one': 1,
+            ':public': link.private ? 0 : 1,
+            ':max': maxLinks,
           },
         },
-        {
-          Update: {
-            TableName: this.tableName,
-            Key: countersKey(link.username),
-            UpdateExpression:
-              'SET links_count = if_not_exists(links_count, :zero) + :one, ' +
-              'public_links_count = if_not_exists(public_links_count, :zero) + :public',
-            ConditionExpression: 'attribute_not_exists(links_count) OR links_count < :max',
-            ExpressionAttributeValues: {
-              ':zero': 0,
-              ':one': 1,
-              ':public': link.private ? 0 : 1,
-              ':max': maxLinks,
-            },
-          },
-        },
-      ],
-    });
-    const reasons = await transact(this.db, command);
+      },
+    ];
+    let reasons: Awaited<ReturnType<typeof transact>>;
+    for (;;) {
+      const guardItems = (guard?.itemsFor(link) ?? []) as TransactItem[];
+      reasons = await transact(this.db, new TransactWriteCommand({ TransactItems: [...own, ...guardItems] }));
+      if (!guard || guard.settle(reasons?.slice(own.length)) === 'passed') break;
+    }
     if (!reasons) return { inserted: true };
     if (reasons[0]?.Code === 'ConditionalCheckFailed') {
       const existing = reasons[0].Item
@@ -75,7 +92,8 @@ export class DynamoLinkStore implements LinkStore {
       if (existing) return { inserted: false, reason: 'duplicate', existing };
       throw new Unavailable('The link changed while it was being added; try again.');
     }
-    return { inserted: false, reason: 'limit' };
+    if (reasons[1]?.Code === 'ConditionalCheckFailed') return { inserted: false, reason: 'limit' };
+    throw new Unavailable('The link could not be added just now; try again.');
   }
 
   async get(username: string, url: string): Promise<Link | undefined> {

@@ -28,9 +28,22 @@ const table = useMockedIdempotencyTable();
 let addLink: HttpHandler;
 let inserts: MockInstance;
 
+/**
+ * Powertools' path, which every POST but the add of a link takes (that one keeps its answer within its own
+ * transaction: idempotency-transaction.test.ts): here the add, as a route not declared `oneTransaction`.
+ */
 beforeAll(async () => {
   stubFunctionEnvironment({ IDEMPOTENCY_TABLE: 'idempotency-table' });
-  ({ handler: addLink } = await import('../../../functions/links/add-link.ts'));
+  const { route } = await import('../../../shared/http/handler.ts');
+  const { fieldsOf, validate } = await import('../../../shared/http/validate.ts');
+  const { addLinkRequest, toLinkResponse, withExistingLink } =
+    await import('../../../shared/links/schemas.ts');
+  const { linkService } = await import('../../../shared/links/service.ts');
+  addLink = route('addLink', async (request, caller) => {
+    const input = validate(addLinkRequest, fieldsOf(request.query, request.body));
+    const link = await linkService().add(caller.username, input).catch(withExistingLink);
+    return { status: 201, body: { link: toLinkResponse(link) } };
+  });
 });
 afterAll(() => vi.unstubAllEnvs());
 beforeEach(() => {

@@ -23,6 +23,10 @@ export class InMemoryLinkStore implements LinkStore {
     for (const link of links) this.links.set(keyOf(link.username, link.url), structuredClone(link));
   }
 
+  /**
+   * A request's guard (the gate's conditions) is not written here, as no DynamoDB transaction is: the gate then
+   * charges the caller and keeps the answer after the work, as for a work that answered without its transaction.
+   */
   async insert(link: Link, maxLinks: number): Promise<InsertResult> {
     const existing = this.links.get(keyOf(link.username, link.url));
     if (existing) return { inserted: false, reason: 'duplicate', existing: structuredClone(existing) };
