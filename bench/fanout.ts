@@ -1,8 +1,14 @@
-import { ScanCommand, BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchWriteCommand,
+  ScanCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import type { Runtime } from '../local/runtime.ts';
 import { documentClient } from '../shared/aws/dynamodb.ts';
 import { sqsClient } from '../shared/aws/sqs.ts';
-import { followToItem } from '../shared/social/dynamodb.ts';
+import { countersKey, followToItem } from '../shared/social/dynamodb.ts';
+import { feedPartition } from '../shared/news/dynamodb.ts';
 import { eventSources, type EventSourceDeclaration } from '../shared/wiring.ts';
 import { percentile, printComparison, time } from './stats.ts';
 
@@ -65,7 +71,10 @@ export async function login(runtime: Runtime, username: string): Promise<Record<
   return { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
 }
 
-/** Follow edges written straight into the social table, 25 per call: setup, not what is measured. */
+/**
+ * Follow edges written straight into the social table, 25 per call, and the author's follower count with them
+ * (the fan-out reads the count to tell whom to push to): setup, not what is measured.
+ */
 async function addFollowers(db: DynamoDBDocumentClient, table: string, author: string, count: number) {
   const since = new Date().toISOString();
   for (let i = 0; i < count; i += 25) {
@@ -76,6 +85,14 @@ async function addFollowers(db: DynamoDBDocumentClient, table: string, author: s
       new BatchWriteCommand({ RequestItems: { [table]: items.map((Item) => ({ PutRequest: { Item } })) } }),
     );
   }
+  await db.send(
+    new UpdateCommand({
+      TableName: table,
+      Key: countersKey(author),
+      UpdateExpression: 'ADD followers_count :count',
+      ExpressionAttributeValues: { ':count': count },
+    }),
+  );
 }
 
 /** Waits until the functions have made no DynamoDB call for a while (the follow backfills are done). */
@@ -86,6 +103,7 @@ async function quiet(counters: Counters, forMs = 2000): Promise<void> {
   }
 }
 
+/** Readers' feed entries of the link; the author's timeline holds one too, which is not a follower's. */
 async function feedEntriesFor(db: DynamoDBDocumentClient, table: string, url: string): Promise<number> {
   let count = 0;
   let start: Record<string, unknown> | undefined;
@@ -93,9 +111,9 @@ async function feedEntriesFor(db: DynamoDBDocumentClient, table: string, url: st
     const page = await db.send(
       new ScanCommand({
         TableName: table,
-        FilterExpression: '#url = :url',
+        FilterExpression: '#url = :url AND begins_with(pk, :feeds)',
         ExpressionAttributeNames: { '#url': 'url' },
-        ExpressionAttributeValues: { ':url': url },
+        ExpressionAttributeValues: { ':url': url, ':feeds': feedPartition('') },
         Select: 'COUNT',
         ExclusiveStartKey: start,
       }),

@@ -2,6 +2,7 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Runtime } from '../local/runtime.ts';
 import { documentClient } from '../shared/aws/dynamodb.ts';
 import { config } from '../shared/config.ts';
+import { countersKey } from '../shared/social/dynamodb.ts';
 import { login } from './fanout.ts';
 import { percentile, printComparison, time } from './stats.ts';
 
@@ -30,7 +31,7 @@ async function countFollowers(runtime: Runtime, author: string, count: number) {
   await documentClient().send(
     new UpdateCommand({
       TableName: runtime.tableNames.social,
-      Key: { pk: `USER#${author}`, sk: 'COUNTERS' },
+      Key: countersKey(author),
       UpdateExpression: 'SET followers_count = :count',
       ExpressionAttributeValues: { ':count': count },
     }),
