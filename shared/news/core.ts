@@ -375,6 +375,20 @@ type Audience = 'nobody' | 'large' | 'pushed';
 export const LARGE_AUTHORS_MAX = 20;
 /** A large author stays large until their followers fall below this share of the threshold. */
 const STAYS_LARGE_FRACTION = 0.9;
+
+/** Follower counts that move an author in and out of the large ones. */
+export interface AudienceBounds {
+  /** An author with more followers than this becomes large. */
+  largeAbove: number;
+  /** A large author with at least this many followers stays large. */
+  staysLargeFrom: number;
+}
+
+/** Large above the threshold, and large still down to 90% of it. */
+export const audienceBounds = (threshold: number): AudienceBounds => ({
+  largeAbove: threshold,
+  staysLargeFrom: Math.ceil(threshold * STAYS_LARGE_FRACTION),
+});
 /**
  * A listing ended this long ago covers no event in any feed any more: every entry written before the end expires
  * FEED_RETENTION_DAYS after its event, and DynamoDB's TTL deletes expired items within days.
@@ -390,7 +404,7 @@ const NO_BACKFILL: RecentLinks = { recentPublic: async () => [] };
  * Every change of every author with followers is recorded once in the author's timeline (a feed with the same slots and
  * conditional writes as a reader's: see FeedWriter), so that when an author becomes large their timeline already
  * holds what their followers saw. An author becomes large at the fan-out of a change when their follower count
- * reaches the threshold: the registry lists them first, then the change is not pushed; they stay large until the
+ * is above the threshold: the registry lists them first, then the change is not pushed; they stay large until the
  * count falls below 90% of the threshold (no flapping around it), when the listing records its end and pushing
  * resumes. Readers keep merging the timeline of an author whose listing ended until nothing skipped can still be
  * in news (90 days): so no event is ever only in a feed that was not written. The registry holds at most
@@ -403,7 +417,7 @@ export class LargeAudiences {
     timelines: FeedStore,
     private readonly registry: LargeAuthorRegistry,
     private readonly audiences: Pick<Audiences, 'followerCount'>,
-    private readonly threshold: number,
+    private readonly bounds: AudienceBounds,
     private readonly now: () => Date = () => new Date(),
   ) {
     const forever: FollowCheck = {
@@ -428,8 +442,12 @@ export class LargeAudiences {
       this.registry.list().then((all) => all.find((large) => large.author === author)),
     ]);
     const active = listed !== undefined && listed.endedAt === undefined;
-    if (active && followers >= this.threshold * STAYS_LARGE_FRACTION) return 'large';
-    if (!active && followers >= this.threshold && (await this.registry.enlist(author, LARGE_AUTHORS_MAX)))
+    if (active && followers >= this.bounds.staysLargeFrom) return 'large';
+    if (
+      !active &&
+      followers > this.bounds.largeAbove &&
+      (await this.registry.enlist(author, LARGE_AUTHORS_MAX))
+    )
       return 'large';
     if (active) await this.registry.end(author, this.now().toISOString());
     else if (

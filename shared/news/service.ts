@@ -4,7 +4,7 @@ import { PageTokens } from '../pagination.ts';
 import { DynamoFollowStore } from '../social/dynamodb.ts';
 import { FollowersForNews } from '../social/followers-for-news.ts';
 import { config } from '../config.ts';
-import { FanOut, FeedWriter, LargeAudiences, News } from './core.ts';
+import { audienceBounds, FanOut, FeedWriter, LargeAudiences, News } from './core.ts';
 import { DynamoFeedStore, DynamoLargeAuthors, timelinePartition } from './dynamodb.ts';
 import { SqsFeedQueue } from './sqs.ts';
 
@@ -27,7 +27,7 @@ export const fanOut = () =>
       timelines(),
       new DynamoLargeAuthors(),
       followers(),
-      config().NEWS_LARGE_AUTHOR_FOLLOWERS,
+      audienceBounds(config().NEWS_LARGE_AUTHOR_FOLLOWERS),
     ),
   ));
 

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { expect } from 'vitest';
 import type { Link } from '../../shared/links/model.ts';
 import type { LinkChange } from '../../shared/links/stream.ts';
-import { FanOut, FeedWriter, LargeAudiences, News } from '../../shared/news/core.ts';
+import { FanOut, FeedWriter, LargeAudiences, News, type AudienceBounds } from '../../shared/news/core.ts';
 import { feedChangesFor } from '../../shared/news/events.ts';
 import type { FanOutContinuation, FeedWrite } from '../../shared/news/messages.ts';
 import { linkRevision, type Reader } from '../../shared/news/model.ts';
@@ -17,6 +17,13 @@ import { aLink } from './builders.ts';
  */
 
 export const USERS = ['ann', 'bob', 'cat'] as const;
+
+/**
+ * The hybrid's bounds for three users, where an author has at most two followers: above a threshold of one
+ * (two followers) an author is large, and at one follower pushed again, so that authors cross both ways while
+ * followed.
+ */
+export const LARGE_AT_TWO_FOLLOWERS: AudienceBounds = { largeAbove: 1, staysLargeFrom: 2 };
 const TITLES = ['', 'Go', 'Rust', 'Zig'];
 
 export type Op =
@@ -54,10 +61,10 @@ export class NewsWorld {
   private readonly reading: News;
 
   /**
-   * `makeStore` receives the step function that its store calls before each single-item change. With
-   * `largeAt`, authors with that many followers are not fanned out (the hybrid); without, every author is pushed.
+   * `makeStore` receives the step function that its store calls before each single-item change. With `large`,
+   * authors whose followers pass its bounds are not fanned out (the hybrid); without, every author is pushed.
    */
-  constructor(makeStore: (step: () => void) => FeedStore, options: { largeAt?: number } = {}) {
+  constructor(makeStore: (step: () => void) => FeedStore, options: { large?: AudienceBounds } = {}) {
     const step = () => {
       if (--this.fuse < 0) throw new Crash('crashed');
     };
@@ -76,9 +83,9 @@ export class NewsWorld {
         ),
     };
     const large =
-      options.largeAt === undefined
+      options.large === undefined
         ? undefined
-        : new LargeAudiences(timelines, registry, audiences, options.largeAt, () => this.now());
+        : new LargeAudiences(timelines, registry, audiences, options.large, () => this.now());
     const queue = {
       sendFeedWrites: async (writes: FeedWrite[]) => {
         for (const write of writes) {
@@ -334,14 +341,14 @@ export const settleOrders = fc.array(fc.record({ pick: fc.nat(), crashAfter }), 
  * Runs the operations twice over fresh stores: once with deliveries as the operations say, then settled in
  * the given order; once with every delivery made at once, in order, exactly once, every author pushed. The
  * settled news must be the same, event for event and in the same order, and neither may show what it must not.
- * With `largeAt`, the first world is the hybrid: authors with that many followers are read at news time, so
- * that authors cross the threshold both ways as follows come and go.
+ * With `large`, the first world is the hybrid: authors whose followers pass its bounds are read at news time,
+ * so that authors cross them both ways as follows come and go.
  */
 export async function expectConvergence(
   makeStore: (step: () => void) => FeedStore,
   operations: Op[],
   settle: { pick: number; crashAfter: number | null }[],
-  options: { largeAt?: number } = {},
+  options: { large?: AudienceBounds } = {},
 ): Promise<void> {
   const world = new NewsWorld(makeStore, options);
   for (const op of operations) await world.apply(op);
