@@ -13,8 +13,8 @@ import { eventSources, type EventSourceDeclaration } from '../shared/wiring.ts';
 import { percentile, printComparison, time } from './stats.ts';
 
 /**
- * The news fan-out on the local runtime. For authors with 1, 100 and 10,000 followers: the feed writes (one
- * conditional UpdateItem per follower at least), the follow checks after them (BatchGetItem, one per 100
+ * The news fan-out on the local runtime. For authors with 1, 100 and 10,000 followers: the feed write calls (25
+ * entries per BatchExecuteStatement at best, and the author's timeline entry), the follow checks after them (BatchGetItem, one per 100
  * followers at least) and the SQS messages the pipeline spent, and the time until the last follower has the
  * event. Then POST /v1/links for an author with 10,000 followers beside one with none,
  * interleaved in the same run while the fan-out of the earlier adds is still running.
@@ -34,13 +34,13 @@ function countCalls(pipelineQueues: string[], feedsTable: string): Counters {
   documentClient().middlewareStack.add(
     (next, context) => async (args) => {
       counters.calls++;
-      const input = args.input as { TableName?: string };
+      const input = args.input as { TableName?: string; RequestItems?: object; Statements?: object };
       // The document client's commands reach this stack under the low-level names (UpdateItemCommand, ...).
       const command = context.commandName ?? '';
       if (
-        /^(Update|BatchWrite)/.test(command) &&
+        /^(Update|BatchWrite|BatchExecuteStatement)/.test(command) &&
         (input.TableName === feedsTable ||
-          JSON.stringify((input as { RequestItems?: object }).RequestItems ?? {}).includes(feedsTable))
+          JSON.stringify(input.RequestItems ?? input.Statements ?? {}).includes(feedsTable))
       )
         counters.feedWrites++;
       if (/^BatchGet/.test(command)) counters.followChecks++;
