@@ -18,6 +18,7 @@ import type {
   FeedStore,
   FollowCheck,
   FollowerDirectory,
+  LargeAuthor,
   LargeAuthorRegistry,
   RecentLinks,
   SlotEntry,
@@ -280,7 +281,8 @@ export interface LargeAuthorReads {
  * large (or after it ended) and are the timeline's already: skipped. An event in two sources has one time key,
  * so it is shown once.
  *
- * Cost of a page: 1 Query of the feed, 1 GetItem of the registry, and, when the reader follows some of the k
+ * Cost of a page: 1 Query of the feed, 1 GetItem of the registry (or none, while the instance's copy is fresh: see
+ * CachedLargeAuthorList), and, when the reader follows some of the k
  * listed authors, 1 BatchGetItem of those follow edges, k Queries of their timelines and at most 1 BatchGetItem of
  * the timeline slots of the page's backfilled entries. k <= LARGE_AUTHORS_MAX, however many the reader follows.
  * Each source is read `limit + 1` deep below the token's time key; events are handed out only down to the
@@ -413,12 +415,17 @@ const NO_BACKFILL: RecentLinks = { recentPublic: async () => [] };
 export class LargeAudiences {
   private readonly timeline: FeedWriter;
 
+  /**
+   * `listingTakesEffectMs`: how long a new listing is still pushed, so that every news page reads it before the
+   * first change that is not (see CachedLargeAuthorList); 0 where news pages read the registry itself.
+   */
   constructor(
     timelines: FeedStore,
     private readonly registry: LargeAuthorRegistry,
     private readonly audiences: Pick<Audiences, 'followerCount'>,
     private readonly bounds: AudienceBounds,
     private readonly now: () => Date = () => new Date(),
+    private readonly listingTakesEffectMs = 0,
   ) {
     const forever: FollowCheck = {
       followedSince: async (readers) => new Map(readers.map((reader) => [reader, TIMELINE_SINCE])),
@@ -442,19 +449,60 @@ export class LargeAudiences {
       this.registry.list().then((all) => all.find((large) => large.author === author)),
     ]);
     const active = listed !== undefined && listed.endedAt === undefined;
-    if (active && followers >= this.bounds.staysLargeFrom) return 'large';
+    const now = this.now();
+    if (active && followers >= this.bounds.staysLargeFrom)
+      return this.inEffect(listed, now) ? 'large' : 'pushed';
     if (
       !active &&
       followers > this.bounds.largeAbove &&
-      (await this.registry.enlist(author, LARGE_AUTHORS_MAX))
+      (await this.registry.enlist(author, LARGE_AUTHORS_MAX, now.toISOString()))
     )
-      return 'large';
-    if (active) await this.registry.end(author, this.now().toISOString());
+      return this.listingTakesEffectMs === 0 ? 'large' : 'pushed';
+    if (active) await this.registry.end(author, now.toISOString());
     else if (
       listed?.endedAt !== undefined &&
-      Date.parse(listed.endedAt) + LISTING_OUTLIVES_DAYS * DAY_SECONDS * 1000 < this.now().getTime()
+      Date.parse(listed.endedAt) + LISTING_OUTLIVES_DAYS * DAY_SECONDS * 1000 < now.getTime()
     )
       await this.registry.drop(author, listed.endedAt);
     return followers === 0 ? 'nobody' : 'pushed';
+  }
+
+  private inEffect(listing: LargeAuthor, now: Date): boolean {
+    return (
+      listing.listedAt === undefined ||
+      Date.parse(listing.listedAt) + this.listingTakesEffectMs <= now.getTime()
+    );
+  }
+}
+
+/** How long a news page may use the large authors it read before (per instance). */
+export const LARGE_AUTHORS_CACHE_MS = 5000;
+
+/**
+ * The registry's listing as news pages read it: read again once `lifetimeMs` have passed since the last read
+ * began (the copy is at least as new as that), so that a busy instance reads the hot item a few times a minute
+ * rather than on every page. Why a stale copy is sound is written above the feeds table (shared/news/dynamodb.ts);
+ * it holds as long as LargeAudiences delays each new listing by at least `lifetimeMs`. A failed read is not kept.
+ */
+export class CachedLargeAuthorList implements Pick<LargeAuthorRegistry, 'list'> {
+  private cached: { readAt: number; listing: Promise<LargeAuthor[]> } | undefined;
+
+  constructor(
+    private readonly registry: Pick<LargeAuthorRegistry, 'list'>,
+    private readonly now: () => number = () => Date.now(),
+    private readonly lifetimeMs = LARGE_AUTHORS_CACHE_MS,
+  ) {}
+
+  list(): Promise<LargeAuthor[]> {
+    const now = this.now();
+    if (this.cached === undefined || now - this.cached.readAt >= this.lifetimeMs) {
+      const listing = this.registry.list();
+      const cached = { readAt: now, listing };
+      this.cached = cached;
+      listing.catch(() => {
+        if (this.cached === cached) this.cached = undefined;
+      });
+    }
+    return this.cached.listing;
   }
 }

@@ -19,14 +19,26 @@
  * |                                             | ScanIndexForward = false                                         |
  * | an author's timeline, the same way          | pk = TIMELINE#<author>: the same items, slots and queries        |
  * | what timeline slots hold (news of backfill) | BatchGetItem, consistent, projecting event_id                    |
- * | the large authors                           | one item LARGE_AUTHORS: a map author -> { ended_at? }; GetItem,  |
- * |                                             | consistent; UpdateItem of one author if the map is small enough  |
+ * | the large authors                           | one item LARGE_AUTHORS: a map author -> { listed_at, ended_at? }; |
+ * |                                             | GetItem, consistent, kept a few seconds per instance for news    |
+ * |                                             | pages; UpdateItem of one author if the map is small enough       |
  *
  * Item shape: { pk: FEED#<reader>, sk: SLOT#<author>#<url hash>#<slot>, hidden_revision?, expires_at_epoch,
  *   and, while it holds an entry: entry_order, entry_revision, followed_since, time_key: <timestamp>#<event id>,
  *   event_id, event_type, author, url, title, timestamp }.
  * An item without an entry has no time_key, so the byTime index holds entries only. A redelivered write finds
  * its own order in the slot and changes nothing: at-least-once delivery, one entry.
+ * Why news pages may read the large authors from a copy up to LARGE_AUTHORS_CACHE_MS old (a hot key otherwise,
+ * read by every page): a stale copy can only lack a listing made since, or hold one ended or dropped since.
+ * - One ended or dropped: its timeline is merged as for any listed author. That is sound for any author, since
+ *   the timeline holds every change of theirs (readers already merge ended listings for 97 days), and a follow
+ *   erased with the account leaves nothing to merge.
+ * - One made since: the fan-out keeps pushing a newly listed author, retractions included, until
+ *   LARGE_AUTHORS_CACHE_MS plus the fan-out function's timeout (the longest the enlisting write can take) have
+ *   passed since `listed_at` (LargeAudiences). Any copy that lacks the listing was read before that write, so
+ *   it is older than LARGE_AUTHORS_CACHE_MS and discarded before the first change that is not pushed.
+ * So a stale copy neither hides an event (one that is not pushed is read from the timeline by every copy that
+ * can still be in use) nor shows a retracted one.
  * Why an INSERT first: the conditional UpdateItem cannot be batched, and a new event's slots are nearly always
  * empty. An INSERT lands only where no item has the key, where the update's condition holds too and would
  * write the very same item; where an item exists (an entry, or a hidden revision), it fails alone with
@@ -358,13 +370,15 @@ export class DynamoLargeAuthors implements LargeAuthorRegistry {
     const { Item } = await this.db.send(
       new GetCommand({ TableName: this.tableName, Key: LARGE_AUTHORS_KEY, ConsistentRead: true }),
     );
-    const authors = (Item?.authors ?? {}) as Record<string, { ended_at?: string }>;
-    return Object.entries(authors).map(([author, listing]) =>
-      listing.ended_at === undefined ? { author } : { author, endedAt: listing.ended_at },
-    );
+    const authors = (Item?.authors ?? {}) as Record<string, { listed_at?: string; ended_at?: string }>;
+    return Object.entries(authors).map(([author, listing]) => ({
+      author,
+      ...(listing.listed_at === undefined ? {} : { listedAt: listing.listed_at }),
+      ...(listing.ended_at === undefined ? {} : { endedAt: listing.ended_at }),
+    }));
   }
 
-  async enlist(author: string, max: number): Promise<boolean> {
+  async enlist(author: string, max: number, at: string): Promise<boolean> {
     // The map must exist before one of its entries can be set.
     await this.db.send(
       new UpdateCommand({
@@ -382,7 +396,7 @@ export class DynamoLargeAuthors implements LargeAuthorRegistry {
           UpdateExpression: 'SET authors.#author = :listing',
           ConditionExpression: 'attribute_exists(authors.#author) OR size(authors) < :max',
           ExpressionAttributeNames: { '#author': author },
-          ExpressionAttributeValues: { ':listing': {}, ':max': max },
+          ExpressionAttributeValues: { ':listing': { listed_at: at }, ':max': max },
         }),
       );
       return true;

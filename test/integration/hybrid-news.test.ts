@@ -78,7 +78,7 @@ describe('hybrid news on DynamoDB Local', () => {
 
     await follows.add({ follower: 'ben', followed: 'zed', since: at(2) });
     expect(await publish(adds('zed', 2, 3))).toBe(0);
-    expect(await registry.list()).toEqual([{ author: 'zed' }]);
+    expect(await registry.list()).toEqual([{ author: 'zed', listedAt: at(60) }]);
     expect(await feeds.newest('ben', {}, 10)).toEqual([]);
     expect(await newsOf('amy')).toEqual(['https://zed.example/2', 'https://zed.example/1']);
     expect(await newsOf('ben')).toEqual(['https://zed.example/2']);
@@ -86,7 +86,7 @@ describe('hybrid news on DynamoDB Local', () => {
     await follows.remove('amy', 'zed');
     await writer.unfollowed({ username: 'amy', since: at(0) }, 'zed'); // what the social stream runs
     expect(await publish(adds('zed', 3, 4))).toBe(1);
-    expect(await registry.list()).toEqual([{ author: 'zed', endedAt: at(60) }]);
+    expect(await registry.list()).toEqual([{ author: 'zed', listedAt: at(60), endedAt: at(60) }]);
     expect(await newsOf('ben')).toEqual(['https://zed.example/3', 'https://zed.example/2']);
     expect(await newsOf('amy')).toEqual([]);
   });

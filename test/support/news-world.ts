@@ -2,7 +2,14 @@ import fc from 'fast-check';
 import { expect } from 'vitest';
 import type { Link } from '../../shared/links/model.ts';
 import type { LinkChange } from '../../shared/links/stream.ts';
-import { FanOut, FeedWriter, LargeAudiences, News, type AudienceBounds } from '../../shared/news/core.ts';
+import {
+  CachedLargeAuthorList,
+  FanOut,
+  FeedWriter,
+  LargeAudiences,
+  News,
+  type AudienceBounds,
+} from '../../shared/news/core.ts';
 import { feedChangesFor } from '../../shared/news/events.ts';
 import type { FanOutContinuation, FeedWrite } from '../../shared/news/messages.ts';
 import { linkRevision, type Reader } from '../../shared/news/model.ts';
@@ -35,6 +42,8 @@ export type Op =
   | { op: 'delete'; user: number; link: number }
   | { op: 'follow'; user: number; other: number }
   | { op: 'unfollow'; user: number; other: number }
+  /** A reader opens the first page of their news (which may keep a copy of the registry). */
+  | { op: 'read'; user: number }
   /** Runs one pending delivery; `duplicate` leaves it pending to run again; `crashAfter` steps, it crashes. */
   | { op: 'deliver'; pick: number; duplicate: boolean; crashAfter: number | null };
 
@@ -47,6 +56,11 @@ type Delivery =
 class Crash extends Error {}
 
 const BASE_TIME = Date.parse('2026-11-01T00:00:00.000Z');
+/**
+ * How long a news page keeps its copy of the registry, on the world's clock (each operation one second): a few
+ * operations, so that news read at the end may come from a copy made before listings changed.
+ */
+const REGISTRY_COPY_LIFETIME_MS = 3000;
 
 export class NewsWorld {
   readonly links = new Map<string, Link>();
@@ -85,7 +99,14 @@ export class NewsWorld {
     const large =
       options.large === undefined
         ? undefined
-        : new LargeAudiences(timelines, registry, audiences, options.large, () => this.now());
+        : new LargeAudiences(
+            timelines,
+            registry,
+            audiences,
+            options.large,
+            () => this.now(),
+            REGISTRY_COPY_LIFETIME_MS,
+          );
     const queue = {
       sendFeedWrites: async (writes: FeedWrite[]) => {
         for (const write of writes) {
@@ -118,7 +139,9 @@ export class NewsWorld {
       async () => Buffer.alloc(32, 7),
       () => this.now().getTime(),
     );
-    this.reading = new News(this.feeds, tokens, large && { timelines, registry, audiences });
+    // News pages read the registry through a copy kept on the world's clock, as the service's instances do.
+    const copy = new CachedLargeAuthorList(registry, () => this.now().getTime(), REGISTRY_COPY_LIFETIME_MS);
+    this.reading = new News(this.feeds, tokens, large && { timelines, registry: copy, audiences });
   }
 
   now(): Date {
@@ -128,6 +151,7 @@ export class NewsWorld {
   /** Applies one operation; a change to a link or a follow leaves its stream record pending. */
   async apply(op: Op): Promise<void> {
     if (op.op === 'deliver') return this.deliver(op.pick, op.duplicate, op.crashAfter);
+    if (op.op === 'read') return void (await this.reading.page(USERS[op.user]!, 3));
     this.tick++;
     const at = this.now().toISOString();
     if (op.op === 'follow' || op.op === 'unfollow') {
@@ -282,17 +306,17 @@ class MemoryLargeAuthors implements LargeAuthorRegistry {
     return [...this.listed.values()];
   }
 
-  async enlist(author: string, max: number): Promise<boolean> {
+  async enlist(author: string, max: number, at: string): Promise<boolean> {
     this.step();
     if (!this.listed.has(author) && this.listed.size >= max) return false;
-    this.listed.set(author, { author });
+    this.listed.set(author, { author, listedAt: at });
     return true;
   }
 
   async end(author: string, at: string): Promise<void> {
     this.step();
     const listing = this.listed.get(author);
-    if (listing && listing.endedAt === undefined) this.listed.set(author, { author, endedAt: at });
+    if (listing && listing.endedAt === undefined) this.listed.set(author, { ...listing, endedAt: at });
   }
 
   async drop(author: string, endedAt: string): Promise<void> {
@@ -317,6 +341,7 @@ const worldOp = fc.oneof(
   { weight: 2, arbitrary: fc.record({ op: fc.constant('delete' as const), user, link }) },
   { weight: 3, arbitrary: fc.record({ op: fc.constant('follow' as const), user, other: user }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('unfollow' as const), user, other: user }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('read' as const), user }) },
 );
 const crashAfter = fc.option(fc.nat({ max: 6 }), { freq: 3 });
 const deliverOp = fc.record({

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { InvalidRequest } from '../../../shared/errors.ts';
 import {
   audienceBounds,
+  CachedLargeAuthorList,
   FanOut,
   FeedWriter,
   LARGE_AUTHORS_MAX,
@@ -22,13 +23,13 @@ class Registry implements LargeAuthorRegistry {
   async list() {
     return [...this.listed.values()];
   }
-  async enlist(author: string, max: number) {
+  async enlist(author: string, max: number, at: string) {
     if (!this.listed.has(author) && this.listed.size >= max) return false;
-    this.listed.set(author, { author });
+    this.listed.set(author, { author, listedAt: at });
     return true;
   }
   async end(author: string, at: string) {
-    this.listed.set(author, { author, endedAt: at });
+    this.listed.set(author, { ...this.listed.get(author), author, endedAt: at });
   }
   async drop(author: string) {
     this.listed.delete(author);
@@ -194,10 +195,12 @@ describe('which authors are large', () => {
     expect(await audienceAt(registry, 10)).toBe('pushed');
     expect(await registry.list()).toEqual([]);
     expect(await audienceAt(registry, 11)).toBe('large');
-    expect(await registry.list()).toEqual([{ author: 'bob' }]);
+    expect(await registry.list()).toEqual([{ author: 'bob', listedAt: NOW.toISOString() }]);
     expect(await audienceAt(registry, 9)).toBe('large');
     expect(await audienceAt(registry, 8)).toBe('pushed');
-    expect(await registry.list()).toEqual([{ author: 'bob', endedAt: NOW.toISOString() }]);
+    expect(await registry.list()).toEqual([
+      { author: 'bob', listedAt: NOW.toISOString(), endedAt: NOW.toISOString() },
+    ]);
   });
 
   it('given nobody follows bob, then nothing is recorded or pushed', async () => {
@@ -206,9 +209,29 @@ describe('which authors are large', () => {
 
   it('given the registry is full, when bob passes the threshold, then he is pushed', async () => {
     const registry = new Registry();
-    for (let i = 0; i < LARGE_AUTHORS_MAX; i++) await registry.enlist(`author${i}`, LARGE_AUTHORS_MAX);
+    for (let i = 0; i < LARGE_AUTHORS_MAX; i++)
+      await registry.enlist(`author${i}`, LARGE_AUTHORS_MAX, NOW.toISOString());
 
     expect(await audienceAt(registry, 50)).toBe('pushed');
+  });
+
+  it('given a new listing takes effect after 40 s, when bob passes the threshold, then he is listed but pushed until 40 s have passed', async () => {
+    const registry = new Registry();
+    const audienceOfBobAt = (seconds: number) =>
+      new LargeAudiences(
+        new MemoryFeedStore(),
+        registry,
+        { followerCount: async () => 11 },
+        audienceBounds(10),
+        () => new Date(NOW.getTime() + seconds * 1000),
+        40_000,
+      ).audienceOf('bob');
+
+    expect(await audienceOfBobAt(0)).toBe('pushed');
+    expect(await registry.list()).toEqual([{ author: 'bob', listedAt: NOW.toISOString() }]);
+    expect(await audienceOfBobAt(39.999)).toBe('pushed');
+    expect(await audienceOfBobAt(40)).toBe('large');
+    expect(await registry.list()).toEqual([{ author: 'bob', listedAt: NOW.toISOString() }]);
   });
 
   it('given a listing that ended more than the retention ago, when bob is small, then it is dropped', async () => {
@@ -217,5 +240,47 @@ describe('which authors are large', () => {
 
     expect(await audienceAt(registry, 3)).toBe('pushed');
     expect(await registry.list()).toEqual([]);
+  });
+});
+
+describe("a news page's copy of the large authors", () => {
+  /** A registry that counts its reads and answers what `listing` holds at the time. */
+  function counted() {
+    const registry = { reads: 0, listing: [] as LargeAuthor[], failing: false };
+    return Object.assign(registry, {
+      list: async () => {
+        registry.reads++;
+        if (registry.failing) throw new Error('unavailable');
+        return registry.listing;
+      },
+    });
+  }
+
+  it('given a copy read at 0 s, when pages read it until 5 s, then the registry is read once; at 5 s again, and the new listing shows', async () => {
+    const registry = counted();
+    let now = 0;
+    const copy = new CachedLargeAuthorList(registry, () => now, 5000);
+
+    expect(await copy.list()).toEqual([]);
+    registry.listing = [{ author: 'bob', listedAt: NOW.toISOString() }];
+    now = 4999;
+    expect(await copy.list()).toEqual([]);
+    expect(registry.reads).toBe(1);
+
+    now = 5000;
+    expect(await copy.list()).toEqual([{ author: 'bob', listedAt: NOW.toISOString() }]);
+    expect(registry.reads).toBe(2);
+  });
+
+  it('given a read that failed, when the next page asks, then the registry is read again', async () => {
+    const registry = counted();
+    const copy = new CachedLargeAuthorList(registry, () => 0, 5000);
+    registry.failing = true;
+
+    await expect(copy.list()).rejects.toThrow('unavailable');
+    registry.failing = false;
+
+    expect(await copy.list()).toEqual([]);
+    expect(registry.reads).toBe(2);
   });
 });
