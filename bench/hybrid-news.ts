@@ -2,6 +2,8 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Runtime } from '../local/runtime.ts';
 import { documentClient } from '../shared/aws/dynamodb.ts';
 import { config } from '../shared/config.ts';
+import { feedPartition } from '../shared/news/dynamodb.ts';
+import { countersKey } from '../shared/social/dynamodb.ts';
 import { login } from './fanout.ts';
 import { percentile, printComparison, time } from './stats.ts';
 
@@ -30,7 +32,7 @@ async function countFollowers(runtime: Runtime, author: string, count: number) {
   await documentClient().send(
     new UpdateCommand({
       TableName: runtime.tableNames.social,
-      Key: { pk: `USER#${author}`, sk: 'COUNTERS' },
+      Key: countersKey(author),
       UpdateExpression: 'SET followers_count = :count',
       ExpressionAttributeValues: { ':count': count },
     }),
@@ -42,15 +44,27 @@ function countCalls(feedsTable: string) {
   documentClient().middlewareStack.add(
     (next, context) => async (args) => {
       counters.calls++;
-      const input = args.input as { TableName?: string; Key?: { pk?: unknown } };
+      const input = args.input as {
+        TableName?: string;
+        Key?: { pk?: unknown };
+        Statements?: { Statement?: string; Parameters?: unknown[] }[];
+      };
       const command = context.commandName ?? '';
       // Writes into readers' feeds only: the timeline and the registry are in the same table.
+      const reader = feedPartition('');
       if (
         /^Update/.test(command) &&
         input.TableName === feedsTable &&
-        String(input.Key?.pk).startsWith('FEED#')
+        String(input.Key?.pk).startsWith(reader)
       )
         counters.feedWrites++;
+      // The feed store's inserts name the table in each statement and pass the partition key first.
+      for (const statement of input.Statements ?? [])
+        if (
+          statement.Statement?.includes(`"${feedsTable}"`) &&
+          String(statement.Parameters?.[0]).startsWith(reader)
+        )
+          counters.feedWrites++;
       return next(args);
     },
     { step: 'initialize', name: 'benchCountHybrid' },

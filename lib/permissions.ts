@@ -15,7 +15,7 @@ import {
  * command they send is covered, so a new kind of call cannot go unnoticed until it fails deployed).
  *
  * DynamoDB, per kind of item call (`TableReach`): GetCommand, QueryCommand (and paginateQuery); BatchGetCommand; PutCommand,
- * UpdateCommand, DeleteCommand, BatchWriteCommand; the Put, Update and Delete items of a TransactWriteCommand
+ * UpdateCommand, DeleteCommand, BatchWriteCommand; PartiQL INSERT statements; the Put, Update and Delete items of a TransactWriteCommand
  * need the same actions as alone (AWS: "Using IAM with DynamoDB transactions"), and the same LeadingKeys hold;
  * its ConditionCheck items need dynamodb:ConditionCheckItem (`conditionCheck`).
  * Indexes are only ever queried. paginateScan needs dynamodb:Scan, granted only as `scannedAttributes` says.
@@ -28,6 +28,8 @@ export const ITEM_ACTIONS: Record<ItemCall, readonly string[]> = {
   update: ['dynamodb:UpdateItem'],
   delete: ['dynamodb:DeleteItem'],
   batchWrite: ['dynamodb:BatchWriteItem'],
+  // BatchExecuteStatement has no action of its own: each statement needs its PartiQL action.
+  insert: ['dynamodb:PartiQLInsert'],
 };
 export const INDEX_ACTIONS = ['dynamodb:Query'] as const;
 export const SCAN_ACTIONS = ['dynamodb:Scan'] as const;

@@ -71,7 +71,17 @@ export function startPollers(env: PollerEnvironment): Pollers {
   const checkpoints = new Checkpoints(env.checkpointFile);
   const dynamo = new DynamoDBClient({ ...LOCAL_AWS, endpoint: env.dynamoDbEndpoint });
   const streams = new DynamoDBStreamsClient({ ...LOCAL_AWS, endpoint: env.dynamoDbEndpoint });
-  const sqs = new SQSClient({ ...LOCAL_AWS, endpoint: env.queuesEndpoint });
+  // Each queue consumer holds a connection for its long poll: with the SDK's default of 50 sockets, 50 consumers
+  // would leave none for deletes and sends, which would wait up to a poll's second for one.
+  const consumers = (env.sources ?? eventSources).reduce(
+    (sum, source) => sum + (source.kind === 'queue' ? source.maxConcurrency : 0),
+    0,
+  );
+  const sqs = new SQSClient({
+    ...LOCAL_AWS,
+    endpoint: env.queuesEndpoint,
+    requestHandler: { httpAgent: { keepAlive: true, maxSockets: 2 * consumers + 10 } },
+  });
   const state = { stopped: false };
   const loops: Promise<void>[] = [];
   const fairFeeds: FairQueueFeed[] = [];

@@ -28,7 +28,7 @@ const settingsSchema = z.object({
     .transform((url) => url.replace(/\/+$/, ''))
     .optional(),
   /**
-   * Authors with at least this many followers are not fanned out: their followers read their events from the
+   * Authors with more followers than this are not fanned out: their followers read their events from the
    * author's timeline at news time (shared/news/core.ts, LargeAudiences). They stay large until their followers
    * fall below 90% of it.
    */

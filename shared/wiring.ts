@@ -337,6 +337,11 @@ export interface TableReach {
   delete?: KeyPrefixes;
   /** BatchWriteItem: puts and deletes of whole items, 25 a call. */
   batchWrite?: KeyPrefixes;
+  /**
+   * PartiQL INSERT, alone or 25 a call in BatchExecuteStatement: creates a whole item only where none has its key
+   * (it never replaces one).
+   */
+  insert?: KeyPrefixes;
   /** A transaction's ConditionCheck: tests an item without reading it back or writing it. */
   conditionCheck?: KeyPrefixes;
   /**
@@ -360,6 +365,7 @@ export const ITEM_CALLS = [
   'update',
   'delete',
   'batchWrite',
+  'insert',
   'conditionCheck',
 ] as const;
 export type ItemCall = (typeof ITEM_CALLS)[number];
@@ -369,7 +375,7 @@ export function reachProblems(reach: TableReach): string[] {
   const problems: string[] = [];
   if (reach.updatedAttributes) {
     if (!reach.update?.length) problems.push('updatedAttributes without update');
-    for (const whole of ['put', 'delete', 'batchWrite'] as const) {
+    for (const whole of ['put', 'delete', 'batchWrite', 'insert'] as const) {
       if (reach[whole]?.length) problems.push(`updatedAttributes with ${whole}, which replaces whole items`);
     }
   }
@@ -864,6 +870,7 @@ export const functions = {
       feeds: {
         read: [feedKeys.largeAuthors, feedKeys.timeline],
         update: [feedKeys.largeAuthors, feedKeys.timeline],
+        insert: [feedKeys.timeline],
       },
     },
     sendsTo: ['fanOut', 'feedWrites'],
@@ -880,7 +887,7 @@ export const functions = {
     context: 'news',
     size: EVENT_SIZE,
     tables: {
-      feeds: { read: [feedKeys.reader], update: [feedKeys.reader] },
+      feeds: { read: [feedKeys.reader], update: [feedKeys.reader], insert: [feedKeys.reader] },
       social: { batchRead: [socialKeys.user] },
     },
   },
@@ -889,7 +896,7 @@ export const functions = {
     context: 'news',
     size: EVENT_SIZE,
     tables: {
-      feeds: { read: [feedKeys.reader], update: [feedKeys.reader] },
+      feeds: { read: [feedKeys.reader], update: [feedKeys.reader], insert: [feedKeys.reader] },
       links: { read: [linkKeys.owner] },
       social: { batchRead: [socialKeys.user] },
     },

@@ -18,6 +18,7 @@ import type {
   FeedStore,
   FollowCheck,
   FollowerDirectory,
+  LargeAuthor,
   LargeAuthorRegistry,
   RecentLinks,
   SlotEntry,
@@ -280,7 +281,8 @@ export interface LargeAuthorReads {
  * large (or after it ended) and are the timeline's already: skipped. An event in two sources has one time key,
  * so it is shown once.
  *
- * Cost of a page: 1 Query of the feed, 1 GetItem of the registry, and, when the reader follows some of the k
+ * Cost of a page: 1 Query of the feed, 1 GetItem of the registry (or none, while the instance's copy is fresh: see
+ * CachedLargeAuthorList), and, when the reader follows some of the k
  * listed authors, 1 BatchGetItem of those follow edges, k Queries of their timelines and at most 1 BatchGetItem of
  * the timeline slots of the page's backfilled entries. k <= LARGE_AUTHORS_MAX, however many the reader follows.
  * Each source is read `limit + 1` deep below the token's time key; events are handed out only down to the
@@ -375,6 +377,20 @@ type Audience = 'nobody' | 'large' | 'pushed';
 export const LARGE_AUTHORS_MAX = 20;
 /** A large author stays large until their followers fall below this share of the threshold. */
 const STAYS_LARGE_FRACTION = 0.9;
+
+/** Follower counts that move an author in and out of the large ones. */
+export interface AudienceBounds {
+  /** An author with more followers than this becomes large. */
+  largeAbove: number;
+  /** A large author with at least this many followers stays large. */
+  staysLargeFrom: number;
+}
+
+/** Large above the threshold, and large still down to 90% of it. */
+export const audienceBounds = (threshold: number): AudienceBounds => ({
+  largeAbove: threshold,
+  staysLargeFrom: Math.ceil(threshold * STAYS_LARGE_FRACTION),
+});
 /**
  * A listing ended this long ago covers no event in any feed any more: every entry written before the end expires
  * FEED_RETENTION_DAYS after its event, and DynamoDB's TTL deletes expired items within days.
@@ -390,7 +406,7 @@ const NO_BACKFILL: RecentLinks = { recentPublic: async () => [] };
  * Every change of every author with followers is recorded once in the author's timeline (a feed with the same slots and
  * conditional writes as a reader's: see FeedWriter), so that when an author becomes large their timeline already
  * holds what their followers saw. An author becomes large at the fan-out of a change when their follower count
- * reaches the threshold: the registry lists them first, then the change is not pushed; they stay large until the
+ * is above the threshold: the registry lists them first, then the change is not pushed; they stay large until the
  * count falls below 90% of the threshold (no flapping around it), when the listing records its end and pushing
  * resumes. Readers keep merging the timeline of an author whose listing ended until nothing skipped can still be
  * in news (90 days): so no event is ever only in a feed that was not written. The registry holds at most
@@ -399,12 +415,17 @@ const NO_BACKFILL: RecentLinks = { recentPublic: async () => [] };
 export class LargeAudiences {
   private readonly timeline: FeedWriter;
 
+  /**
+   * `listingTakesEffectMs`: how long a new listing is still pushed, so that every news page reads it before the
+   * first change that is not (see CachedLargeAuthorList); 0 where news pages read the registry itself.
+   */
   constructor(
     timelines: FeedStore,
     private readonly registry: LargeAuthorRegistry,
     private readonly audiences: Pick<Audiences, 'followerCount'>,
-    private readonly threshold: number,
+    private readonly bounds: AudienceBounds,
     private readonly now: () => Date = () => new Date(),
+    private readonly listingTakesEffectMs = 0,
   ) {
     const forever: FollowCheck = {
       followedSince: async (readers) => new Map(readers.map((reader) => [reader, TIMELINE_SINCE])),
@@ -428,15 +449,60 @@ export class LargeAudiences {
       this.registry.list().then((all) => all.find((large) => large.author === author)),
     ]);
     const active = listed !== undefined && listed.endedAt === undefined;
-    if (active && followers >= this.threshold * STAYS_LARGE_FRACTION) return 'large';
-    if (!active && followers >= this.threshold && (await this.registry.enlist(author, LARGE_AUTHORS_MAX)))
-      return 'large';
-    if (active) await this.registry.end(author, this.now().toISOString());
+    const now = this.now();
+    if (active && followers >= this.bounds.staysLargeFrom)
+      return this.inEffect(listed, now) ? 'large' : 'pushed';
+    if (
+      !active &&
+      followers > this.bounds.largeAbove &&
+      (await this.registry.enlist(author, LARGE_AUTHORS_MAX, now.toISOString()))
+    )
+      return this.listingTakesEffectMs === 0 ? 'large' : 'pushed';
+    if (active) await this.registry.end(author, now.toISOString());
     else if (
       listed?.endedAt !== undefined &&
-      Date.parse(listed.endedAt) + LISTING_OUTLIVES_DAYS * DAY_SECONDS * 1000 < this.now().getTime()
+      Date.parse(listed.endedAt) + LISTING_OUTLIVES_DAYS * DAY_SECONDS * 1000 < now.getTime()
     )
       await this.registry.drop(author, listed.endedAt);
     return followers === 0 ? 'nobody' : 'pushed';
+  }
+
+  private inEffect(listing: LargeAuthor, now: Date): boolean {
+    return (
+      listing.listedAt === undefined ||
+      Date.parse(listing.listedAt) + this.listingTakesEffectMs <= now.getTime()
+    );
+  }
+}
+
+/** How long a news page may use the large authors it read before (per instance). */
+export const LARGE_AUTHORS_CACHE_MS = 5000;
+
+/**
+ * The registry's listing as news pages read it: read again once `lifetimeMs` have passed since the last read
+ * began (the copy is at least as new as that), so that a busy instance reads the hot item a few times a minute
+ * rather than on every page. Why a stale copy is sound is written above the feeds table (shared/news/dynamodb.ts);
+ * it holds as long as LargeAudiences delays each new listing by at least `lifetimeMs`. A failed read is not kept.
+ */
+export class CachedLargeAuthorList implements Pick<LargeAuthorRegistry, 'list'> {
+  private cached: { readAt: number; listing: Promise<LargeAuthor[]> } | undefined;
+
+  constructor(
+    private readonly registry: Pick<LargeAuthorRegistry, 'list'>,
+    private readonly now: () => number = () => Date.now(),
+    private readonly lifetimeMs = LARGE_AUTHORS_CACHE_MS,
+  ) {}
+
+  list(): Promise<LargeAuthor[]> {
+    const now = this.now();
+    if (this.cached === undefined || now - this.cached.readAt >= this.lifetimeMs) {
+      const listing = this.registry.list();
+      const cached = { readAt: now, listing };
+      this.cached = cached;
+      listing.catch(() => {
+        if (this.cached === cached) this.cached = undefined;
+      });
+    }
+    return this.cached.listing;
   }
 }

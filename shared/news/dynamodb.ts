@@ -7,8 +7,10 @@
  *
  * | access pattern                              | key condition / write                                            |
  * |---------------------------------------------|------------------------------------------------------------------|
- * | write an entry into a slot                  | UpdateItem SET entry if hidden_revision < :rev (or absent) and   |
- * |                                             | entry_order < :order (or absent)                                 |
+ * | write an entry into a slot                  | PartiQL INSERT of the whole item, 25 per BatchExecuteStatement:  |
+ * |                                             | lands only where the slot has no item (DuplicateItem otherwise); |
+ * |                                             | for those that exist, UpdateItem SET entry if hidden_revision <  |
+ * |                                             | :rev (or absent) and entry_order < :order (or absent)            |
  * | hide a slot up to a revision                | UpdateItem SET hidden_revision if lower (or absent); then        |
  * |                                             | UpdateItem REMOVE entry if entry_revision < :rev                 |
  * | a reader's entries by one author (unfollow) | pk = FEED#<reader>, begins_with(sk, SLOT#<author>#), consistent; |
@@ -17,21 +19,46 @@
  * |                                             | ScanIndexForward = false                                         |
  * | an author's timeline, the same way          | pk = TIMELINE#<author>: the same items, slots and queries        |
  * | what timeline slots hold (news of backfill) | BatchGetItem, consistent, projecting event_id                    |
- * | the large authors                           | one item LARGE_AUTHORS: a map author -> { ended_at? }; GetItem,  |
- * |                                             | consistent; UpdateItem of one author if the map is small enough  |
+ * | the large authors                           | one item LARGE_AUTHORS: a map author -> { listed_at, ended_at? }; |
+ * |                                             | GetItem, consistent, kept a few seconds per instance for news    |
+ * |                                             | pages; UpdateItem of one author if the map is small enough       |
  *
  * Item shape: { pk: FEED#<reader>, sk: SLOT#<author>#<url hash>#<slot>, hidden_revision?, expires_at_epoch,
  *   and, while it holds an entry: entry_order, entry_revision, followed_since, time_key: <timestamp>#<event id>,
  *   event_id, event_type, author, url, title, timestamp }.
  * An item without an entry has no time_key, so the byTime index holds entries only. A redelivered write finds
- * its own order in the slot and changes nothing: at-least-once delivery, one entry. expires_at_epoch is the
+ * its own order in the slot and changes nothing: at-least-once delivery, one entry.
+ * Why news pages may read the large authors from a copy up to LARGE_AUTHORS_CACHE_MS old (a hot key otherwise,
+ * read by every page): a stale copy can only lack a listing made since, or hold one ended or dropped since.
+ * - One ended or dropped: its timeline is merged as for any listed author. That is sound for any author, since
+ *   the timeline holds every change of theirs (readers already merge ended listings for 97 days), and a follow
+ *   erased with the account leaves nothing to merge.
+ * - One made since: the fan-out keeps pushing a newly listed author, retractions included, until
+ *   LARGE_AUTHORS_CACHE_MS plus the fan-out function's timeout (the longest the enlisting write can take) have
+ *   passed since `listed_at` (LargeAudiences). Any copy that lacks the listing was read before that write, so
+ *   it is older than LARGE_AUTHORS_CACHE_MS and discarded before the first change that is not pushed.
+ * So a stale copy neither hides an event (one that is not pushed is read from the timeline by every copy that
+ * can still be in use) nor shows a retracted one.
+ * Why an INSERT first: the conditional UpdateItem cannot be batched, and a new event's slots are nearly always
+ * empty. An INSERT lands only where no item has the key, where the update's condition holds too and would
+ * write the very same item; where an item exists (an entry, or a hidden revision), it fails alone with
+ * DuplicateItem, and that slot takes the conditional update, whose answer decides. So the outcome of every
+ * write is the conditional update's, in about a twenty-fifth of the calls. expires_at_epoch is the
  * TTL attribute: 90 days after the event for an entry, after the retraction for a hidden revision.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, QueryCommand, UpdateCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchExecuteStatementCommand,
+  GetCommand,
+  QueryCommand,
+  UpdateCommand,
+  paginateQuery,
+} from '@aws-sdk/lib-dynamodb';
 import { createHash } from 'node:crypto';
 import { batchGetConsistent, documentClient, type DocumentClient } from '../aws/dynamodb.ts';
 import { requiredEnv } from '../config.ts';
+import { Unavailable } from '../errors.ts';
+import { retry, TRY_AGAIN, type RetryPolicy } from '../retry.ts';
 import { timeKeyOf, type LinkEvent, type LinkEventType } from './model.ts';
 import type {
   FeedStore,
@@ -46,8 +73,25 @@ import type {
 import { keyPrefixes } from '../keys.ts';
 
 const FEED_BY_TIME = 'byTime';
-/** Conditional writes cannot be batched: this many are in flight at once. */
+/** Single writes, or calls of 25 statements, in flight at once. */
 const WRITES_IN_FLIGHT = 16;
+/** BatchExecuteStatement takes at most 25 statements per call. */
+const STATEMENTS_PER_CALL = 25;
+/** A statement failing with one of these was not applied for want of capacity: it is sent again. */
+const RETRIED_STATEMENT_ERRORS: ReadonlySet<string> = new Set([
+  'ThrottlingError',
+  'ProvisionedThroughputExceeded',
+  'RequestLimitExceeded',
+  'InternalServerError',
+  'TransactionConflict',
+]);
+/** The call succeeded, so the SDK's retry strategy does not see a statement's own throttling: this does. */
+const THROTTLED_STATEMENTS_RETRY: RetryPolicy = {
+  attempts: 10,
+  baseDelayMs: 50,
+  maxDelayMs: 2000,
+  giveUp: () => new Unavailable('The database keeps refusing writes; try again.'),
+};
 /** What an item holds while it has an entry; removed together when the entry goes. */
 const ENTRY_ATTRIBUTES = [
   'entry_order',
@@ -129,8 +173,9 @@ export class DynamoFeedStore implements FeedStore {
   ) {}
 
   async writeEntries(entries: SlotEntry[]): Promise<void> {
-    await inFlight(entries, (entry) => {
-      const { pk, sk, ...attributes } = slotEntryToItem(entry, this.partition);
+    const items = entries.map((entry) => slotEntryToItem(entry, this.partition));
+    const taken = await this.insertWhereAbsent(items);
+    await inFlight(taken, ({ pk, sk, ...attributes }) => {
       const names = Object.keys(attributes);
       return this.conditionally(
         new UpdateCommand({
@@ -147,6 +192,52 @@ export class DynamoFeedStore implements FeedStore {
         }),
       );
     });
+  }
+
+  /**
+   * Inserts each item where its slot has no item yet, 25 statements a call; throttled statements are sent again.
+   * Answers the items not inserted: their slot has an item (DuplicateItem), the same slot came twice, or the
+   * statement failed otherwise; the conditional update decides those (and raises a real error as usual).
+   */
+  private async insertWhereAbsent(items: EntryItem[]): Promise<EntryItem[]> {
+    const taken: EntryItem[] = [];
+    const calls: EntryItem[][] = [];
+    const seen = new Set<string>();
+    for (const item of items) {
+      const key = `${item.pk}\n${item.sk}`;
+      if (seen.has(key)) taken.push(item);
+      else {
+        seen.add(key);
+        if ((calls.at(-1)?.length ?? STATEMENTS_PER_CALL) === STATEMENTS_PER_CALL) calls.push([]);
+        calls.at(-1)!.push(item);
+      }
+    }
+    await inFlight(calls, async (call) => {
+      let pending = call;
+      await retry(THROTTLED_STATEMENTS_RETRY, async () => {
+        const { Responses = [] } = await this.db.send(
+          new BatchExecuteStatementCommand({ Statements: pending.map((item) => this.insertStatement(item)) }),
+        );
+        const again: EntryItem[] = [];
+        pending.forEach((item, i) => {
+          const code = Responses[i]?.Error?.Code;
+          if (code !== undefined && RETRIED_STATEMENT_ERRORS.has(code)) again.push(item);
+          // A missing answer too: the conditional update is a no-op if the insert landed.
+          else if (code !== undefined || Responses[i] === undefined) taken.push(item);
+        });
+        pending = again;
+        return pending.length > 0 ? TRY_AGAIN : undefined;
+      });
+    });
+    return taken;
+  }
+
+  private insertStatement(item: EntryItem) {
+    const names = Object.keys(item);
+    return {
+      Statement: `INSERT INTO "${this.tableName}" VALUE {${names.map((name) => `'${name}': ?`).join(', ')}}`,
+      Parameters: Object.values(item),
+    };
   }
 
   async hide(tombstones: SlotTombstone[]): Promise<void> {
@@ -279,13 +370,15 @@ export class DynamoLargeAuthors implements LargeAuthorRegistry {
     const { Item } = await this.db.send(
       new GetCommand({ TableName: this.tableName, Key: LARGE_AUTHORS_KEY, ConsistentRead: true }),
     );
-    const authors = (Item?.authors ?? {}) as Record<string, { ended_at?: string }>;
-    return Object.entries(authors).map(([author, listing]) =>
-      listing.ended_at === undefined ? { author } : { author, endedAt: listing.ended_at },
-    );
+    const authors = (Item?.authors ?? {}) as Record<string, { listed_at?: string; ended_at?: string }>;
+    return Object.entries(authors).map(([author, listing]) => ({
+      author,
+      ...(listing.listed_at === undefined ? {} : { listedAt: listing.listed_at }),
+      ...(listing.ended_at === undefined ? {} : { endedAt: listing.ended_at }),
+    }));
   }
 
-  async enlist(author: string, max: number): Promise<boolean> {
+  async enlist(author: string, max: number, at: string): Promise<boolean> {
     // The map must exist before one of its entries can be set.
     await this.db.send(
       new UpdateCommand({
@@ -303,7 +396,7 @@ export class DynamoLargeAuthors implements LargeAuthorRegistry {
           UpdateExpression: 'SET authors.#author = :listing',
           ConditionExpression: 'attribute_exists(authors.#author) OR size(authors) < :max',
           ExpressionAttributeNames: { '#author': author },
-          ExpressionAttributeValues: { ':listing': {}, ':max': max },
+          ExpressionAttributeValues: { ':listing': { listed_at: at }, ':max': max },
         }),
       );
       return true;

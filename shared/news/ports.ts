@@ -43,14 +43,16 @@ export interface Audiences {
 /** An author whose events are read from their timeline; `endedAt` once they are pushed again. */
 export interface LargeAuthor {
   author: string;
+  /** When the listing was made (absent on listings older than the field: long since in effect). */
+  listedAt?: string;
   endedAt?: string;
 }
 
 /** The authors whose followers read their timeline at news time. */
 export interface LargeAuthorRegistry {
   list(): Promise<LargeAuthor[]>;
-  /** Lists the author as large (again), unless `max` others are listed already: false then. */
-  enlist(author: string, max: number): Promise<boolean>;
+  /** Lists the author as large (again) from `at`, unless `max` others are listed already: false then. */
+  enlist(author: string, max: number, at: string): Promise<boolean>;
   /** The author is pushed again from `at` on; the listing stays while older events of theirs live. */
   end(author: string, at: string): Promise<void>;
   /** Forgets an author whose listing ended at `endedAt` (and not since). */

@@ -4,7 +4,16 @@ import { PageTokens } from '../pagination.ts';
 import { DynamoFollowStore } from '../social/dynamodb.ts';
 import { FollowersForNews } from '../social/followers-for-news.ts';
 import { config } from '../config.ts';
-import { FanOut, FeedWriter, LargeAudiences, News } from './core.ts';
+import { functions } from '../wiring.ts';
+import {
+  audienceBounds,
+  CachedLargeAuthorList,
+  FanOut,
+  FeedWriter,
+  LARGE_AUTHORS_CACHE_MS,
+  LargeAudiences,
+  News,
+} from './core.ts';
 import { DynamoFeedStore, DynamoLargeAuthors, timelinePartition } from './dynamodb.ts';
 import { SqsFeedQueue } from './sqs.ts';
 
@@ -15,6 +24,13 @@ const followers = () => new FollowersForNews(new DynamoFollowStore());
 
 /** Authors' timelines: the same table and items as readers' feeds, under partitions of their own. */
 const timelines = () => new DynamoFeedStore(undefined, undefined, timelinePartition);
+
+/**
+ * A new large author is still pushed until every news page's copy of the registry lists them: the copies' lifetime,
+ * plus the longest the enlisting write can take (the fan-out function's timeout).
+ */
+const LISTING_TAKES_EFFECT_MS =
+  LARGE_AUTHORS_CACHE_MS + functions.fanOutLinkEvents.size.timeoutSeconds * 1000;
 
 let fanOutInstance: FanOut | undefined;
 export const fanOut = () =>
@@ -27,7 +43,9 @@ export const fanOut = () =>
       timelines(),
       new DynamoLargeAuthors(),
       followers(),
-      config().NEWS_LARGE_AUTHOR_FOLLOWERS,
+      audienceBounds(config().NEWS_LARGE_AUTHOR_FOLLOWERS),
+      undefined,
+      LISTING_TAKES_EFFECT_MS,
     ),
   ));
 
@@ -39,7 +57,7 @@ let newsInstance: News | undefined;
 export const news = () =>
   (newsInstance ??= new News(new DynamoFeedStore(), new PageTokens(pageTokenKey), {
     timelines: timelines(),
-    registry: new DynamoLargeAuthors(),
+    registry: new CachedLargeAuthorList(new DynamoLargeAuthors()),
     audiences: followers(),
   }));
 

@@ -2,7 +2,12 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, inject, it } from 'vitest';
 import { DynamoFeedStore } from '../../shared/news/dynamodb.ts';
 import type { FeedStore } from '../../shared/news/ports.ts';
-import { expectConvergence, newsOperations, settleOrders } from '../support/news-world.ts';
+import {
+  expectConvergence,
+  LARGE_AT_TWO_FOLLOWERS,
+  newsOperations,
+  settleOrders,
+} from '../support/news-world.ts';
 import { createTestTables, type TestTables } from '../support/tables.ts';
 
 /**
@@ -46,10 +51,10 @@ describe('news converges on DynamoDB Local', () => {
     );
   }, 300_000);
 
-  it('given authors that cross a threshold of two followers both ways, then the merged news equals the pure push model event for event and leaks nothing', async () => {
+  it('given authors that become large above a threshold of one follower and are pushed again at one, then the merged news equals the pure push model event for event and leaks nothing', async () => {
     await fc.assert(
       fc.asyncProperty(newsOperations, settleOrders, (operations, settle) =>
-        expectConvergence(storeOfItsOwn, operations, settle, { largeAt: 2 }),
+        expectConvergence(storeOfItsOwn, operations, settle, { large: LARGE_AT_TWO_FOLLOWERS }),
       ),
       { numRuns: Number(process.env.NEWS_PROPERTY_RUNS ?? 15) },
     );

@@ -6,10 +6,11 @@ import { linkEvent, linkRevision, type FeedChange } from '../../shared/news/mode
 import { PageTokens } from '../../shared/pagination.ts';
 import { DynamoFollowStore } from '../../shared/social/dynamodb.ts';
 import { FollowersForNews } from '../../shared/social/followers-for-news.ts';
+import { LARGE_AT_TWO_FOLLOWERS } from '../support/news-world.ts';
 import { createTestTables, type TestTables } from '../support/tables.ts';
 
 /**
- * The hybrid fan-out on DynamoDB Local with a threshold of two followers: the counters item decides, the
+ * The hybrid fan-out on DynamoDB Local, large above one follower: the counters item decides, the
  * registry item lists, the timeline partition records, and a news page merges it with the reader's feed.
  */
 let tables: TestTables;
@@ -29,7 +30,13 @@ function pipeline() {
   const feeds = new DynamoFeedStore(feedsTable, tables.db);
   const timelines = new DynamoFeedStore(feedsTable, tables.db, timelinePartition);
   const registry = new DynamoLargeAuthors(feedsTable, tables.db);
-  const large = new LargeAudiences(timelines, registry, audiences, 2, () => new Date(at(60)));
+  const large = new LargeAudiences(
+    timelines,
+    registry,
+    audiences,
+    LARGE_AT_TWO_FOLLOWERS,
+    () => new Date(at(60)),
+  );
   const writes: FeedWrite[] = [];
   const fanOut = new FanOut(
     audiences,
@@ -64,14 +71,14 @@ const adds = (author: string, n: number, minutes: number): FeedChange => ({
 });
 
 describe('hybrid news on DynamoDB Local', () => {
-  it('given zed reaches two followers, when he adds links, then no feed is written and both read them; when one leaves, then he is pushed again and the other still reads everything', async () => {
+  it('given zed has two followers, above the threshold of one, when he adds links, then no feed is written and both read them; when one leaves, then he is pushed again and the other still reads everything', async () => {
     const { follows, registry, publish, newsOf, feeds, writer } = pipeline();
     await follows.add({ follower: 'amy', followed: 'zed', since: at(0) });
     expect(await publish(adds('zed', 1, 1))).toBe(1);
 
     await follows.add({ follower: 'ben', followed: 'zed', since: at(2) });
     expect(await publish(adds('zed', 2, 3))).toBe(0);
-    expect(await registry.list()).toEqual([{ author: 'zed' }]);
+    expect(await registry.list()).toEqual([{ author: 'zed', listedAt: at(60) }]);
     expect(await feeds.newest('ben', {}, 10)).toEqual([]);
     expect(await newsOf('amy')).toEqual(['https://zed.example/2', 'https://zed.example/1']);
     expect(await newsOf('ben')).toEqual(['https://zed.example/2']);
@@ -79,7 +86,7 @@ describe('hybrid news on DynamoDB Local', () => {
     await follows.remove('amy', 'zed');
     await writer.unfollowed({ username: 'amy', since: at(0) }, 'zed'); // what the social stream runs
     expect(await publish(adds('zed', 3, 4))).toBe(1);
-    expect(await registry.list()).toEqual([{ author: 'zed', endedAt: at(60) }]);
+    expect(await registry.list()).toEqual([{ author: 'zed', listedAt: at(60), endedAt: at(60) }]);
     expect(await newsOf('ben')).toEqual(['https://zed.example/3', 'https://zed.example/2']);
     expect(await newsOf('amy')).toEqual([]);
   });

@@ -2,7 +2,14 @@ import fc from 'fast-check';
 import { expect } from 'vitest';
 import type { Link } from '../../shared/links/model.ts';
 import type { LinkChange } from '../../shared/links/stream.ts';
-import { FanOut, FeedWriter, LargeAudiences, News } from '../../shared/news/core.ts';
+import {
+  CachedLargeAuthorList,
+  FanOut,
+  FeedWriter,
+  LargeAudiences,
+  News,
+  type AudienceBounds,
+} from '../../shared/news/core.ts';
 import { feedChangesFor } from '../../shared/news/events.ts';
 import type { FanOutContinuation, FeedWrite } from '../../shared/news/messages.ts';
 import { linkRevision, type Reader } from '../../shared/news/model.ts';
@@ -17,6 +24,13 @@ import { aLink } from './builders.ts';
  */
 
 export const USERS = ['ann', 'bob', 'cat'] as const;
+
+/**
+ * The hybrid's bounds for three users, where an author has at most two followers: above a threshold of one
+ * (two followers) an author is large, and at one follower pushed again, so that authors cross both ways while
+ * followed.
+ */
+export const LARGE_AT_TWO_FOLLOWERS: AudienceBounds = { largeAbove: 1, staysLargeFrom: 2 };
 const TITLES = ['', 'Go', 'Rust', 'Zig'];
 
 export type Op =
@@ -28,6 +42,8 @@ export type Op =
   | { op: 'delete'; user: number; link: number }
   | { op: 'follow'; user: number; other: number }
   | { op: 'unfollow'; user: number; other: number }
+  /** A reader opens the first page of their news (which may keep a copy of the registry). */
+  | { op: 'read'; user: number }
   /** Runs one pending delivery; `duplicate` leaves it pending to run again; `crashAfter` steps, it crashes. */
   | { op: 'deliver'; pick: number; duplicate: boolean; crashAfter: number | null };
 
@@ -40,6 +56,11 @@ type Delivery =
 class Crash extends Error {}
 
 const BASE_TIME = Date.parse('2026-11-01T00:00:00.000Z');
+/**
+ * How long a news page keeps its copy of the registry, on the world's clock (each operation one second): a few
+ * operations, so that news read at the end may come from a copy made before listings changed.
+ */
+const REGISTRY_COPY_LIFETIME_MS = 3000;
 
 export class NewsWorld {
   readonly links = new Map<string, Link>();
@@ -54,10 +75,10 @@ export class NewsWorld {
   private readonly reading: News;
 
   /**
-   * `makeStore` receives the step function that its store calls before each single-item change. With
-   * `largeAt`, authors with that many followers are not fanned out (the hybrid); without, every author is pushed.
+   * `makeStore` receives the step function that its store calls before each single-item change. With `large`,
+   * authors whose followers pass its bounds are not fanned out (the hybrid); without, every author is pushed.
    */
-  constructor(makeStore: (step: () => void) => FeedStore, options: { largeAt?: number } = {}) {
+  constructor(makeStore: (step: () => void) => FeedStore, options: { large?: AudienceBounds } = {}) {
     const step = () => {
       if (--this.fuse < 0) throw new Crash('crashed');
     };
@@ -76,9 +97,16 @@ export class NewsWorld {
         ),
     };
     const large =
-      options.largeAt === undefined
+      options.large === undefined
         ? undefined
-        : new LargeAudiences(timelines, registry, audiences, options.largeAt, () => this.now());
+        : new LargeAudiences(
+            timelines,
+            registry,
+            audiences,
+            options.large,
+            () => this.now(),
+            REGISTRY_COPY_LIFETIME_MS,
+          );
     const queue = {
       sendFeedWrites: async (writes: FeedWrite[]) => {
         for (const write of writes) {
@@ -111,7 +139,9 @@ export class NewsWorld {
       async () => Buffer.alloc(32, 7),
       () => this.now().getTime(),
     );
-    this.reading = new News(this.feeds, tokens, large && { timelines, registry, audiences });
+    // News pages read the registry through a copy kept on the world's clock, as the service's instances do.
+    const copy = new CachedLargeAuthorList(registry, () => this.now().getTime(), REGISTRY_COPY_LIFETIME_MS);
+    this.reading = new News(this.feeds, tokens, large && { timelines, registry: copy, audiences });
   }
 
   now(): Date {
@@ -121,6 +151,7 @@ export class NewsWorld {
   /** Applies one operation; a change to a link or a follow leaves its stream record pending. */
   async apply(op: Op): Promise<void> {
     if (op.op === 'deliver') return this.deliver(op.pick, op.duplicate, op.crashAfter);
+    if (op.op === 'read') return void (await this.reading.page(USERS[op.user]!, 3));
     this.tick++;
     const at = this.now().toISOString();
     if (op.op === 'follow' || op.op === 'unfollow') {
@@ -275,17 +306,17 @@ class MemoryLargeAuthors implements LargeAuthorRegistry {
     return [...this.listed.values()];
   }
 
-  async enlist(author: string, max: number): Promise<boolean> {
+  async enlist(author: string, max: number, at: string): Promise<boolean> {
     this.step();
     if (!this.listed.has(author) && this.listed.size >= max) return false;
-    this.listed.set(author, { author });
+    this.listed.set(author, { author, listedAt: at });
     return true;
   }
 
   async end(author: string, at: string): Promise<void> {
     this.step();
     const listing = this.listed.get(author);
-    if (listing && listing.endedAt === undefined) this.listed.set(author, { author, endedAt: at });
+    if (listing && listing.endedAt === undefined) this.listed.set(author, { ...listing, endedAt: at });
   }
 
   async drop(author: string, endedAt: string): Promise<void> {
@@ -310,6 +341,7 @@ const worldOp = fc.oneof(
   { weight: 2, arbitrary: fc.record({ op: fc.constant('delete' as const), user, link }) },
   { weight: 3, arbitrary: fc.record({ op: fc.constant('follow' as const), user, other: user }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('unfollow' as const), user, other: user }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('read' as const), user }) },
 );
 const crashAfter = fc.option(fc.nat({ max: 6 }), { freq: 3 });
 const deliverOp = fc.record({
@@ -334,14 +366,14 @@ export const settleOrders = fc.array(fc.record({ pick: fc.nat(), crashAfter }), 
  * Runs the operations twice over fresh stores: once with deliveries as the operations say, then settled in
  * the given order; once with every delivery made at once, in order, exactly once, every author pushed. The
  * settled news must be the same, event for event and in the same order, and neither may show what it must not.
- * With `largeAt`, the first world is the hybrid: authors with that many followers are read at news time, so
- * that authors cross the threshold both ways as follows come and go.
+ * With `large`, the first world is the hybrid: authors whose followers pass its bounds are read at news time,
+ * so that authors cross them both ways as follows come and go.
  */
 export async function expectConvergence(
   makeStore: (step: () => void) => FeedStore,
   operations: Op[],
   settle: { pick: number; crashAfter: number | null }[],
-  options: { largeAt?: number } = {},
+  options: { large?: AudienceBounds } = {},
 ): Promise<void> {
   const world = new NewsWorld(makeStore, options);
   for (const op of operations) await world.apply(op);

@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { expectConvergence, NewsWorld, newsOperations, settleOrders } from '../../support/news-world.ts';
+import {
+  expectConvergence,
+  LARGE_AT_TWO_FOLLOWERS,
+  NewsWorld,
+  newsOperations,
+  settleOrders,
+} from '../../support/news-world.ts';
 import { MemoryFeedStore } from '../support/memory-feeds.ts';
 
 /**
@@ -20,10 +26,12 @@ describe('news converges whatever the order of deliveries', () => {
     );
   }, 600_000);
 
-  it('given authors that cross a threshold of two followers both ways, when deliveries run out of order, twice, and crash midway, then the merged news equals the pure push model event for event and leaks nothing', async () => {
+  it('given authors that become large above a threshold of one follower and are pushed again at one, when deliveries run out of order, twice, and crash midway, then the merged news equals the pure push model event for event and leaks nothing', async () => {
     await fc.assert(
       fc.asyncProperty(newsOperations, settleOrders, (operations, settle) =>
-        expectConvergence((step) => new MemoryFeedStore(step), operations, settle, { largeAt: 2 }),
+        expectConvergence((step) => new MemoryFeedStore(step), operations, settle, {
+          large: LARGE_AT_TWO_FOLLOWERS,
+        }),
       ),
       { numRuns: Number(process.env.NEWS_PROPERTY_RUNS ?? 300) },
     );

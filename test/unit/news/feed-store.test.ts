@@ -1,5 +1,11 @@
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchExecuteStatementCommand,
+  DynamoDBDocumentClient,
+  QueryCommand,
+  UpdateCommand,
+  type BatchExecuteStatementCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DocumentClient } from '../../../shared/aws/dynamodb.ts';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -25,34 +31,85 @@ const entryFor = (reader: string): SlotEntry => ({
 const conditionFailed = () =>
   new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
 
+type BatchInput = { Statements: NonNullable<BatchExecuteStatementCommandInput['Statements']> };
+/** The statements of each BatchExecuteStatement sent, in order. */
+const insertCalls = () =>
+  dynamo.commandCalls(BatchExecuteStatementCommand).map((call) => call.args[0].input.Statements!);
+
 beforeEach(() => dynamo.reset());
 
 describe('the feeds table adapter', () => {
-  it('given 40 readers, then it writes one conditional update per slot, none over a hidden revision or a higher order', async () => {
+  it('given 60 readers whose slots are empty, then it inserts every entry, 25 statements a call, and updates nothing', async () => {
+    dynamo.on(BatchExecuteStatementCommand).callsFake(({ Statements }: BatchInput) => ({
+      Responses: Statements.map(() => ({})),
+    }));
+    const store = new DynamoFeedStore('feeds', db);
+
+    await store.writeEntries(Array.from({ length: 60 }, (_, i) => entryFor(`reader${i}`)));
+
+    const calls = insertCalls();
+    expect(calls.map((call) => call.length)).toEqual([25, 25, 10]);
+    expect(new Set(calls.flat().map((statement) => statement.Parameters![0])).size).toBe(60);
+    expect(calls[0]![0]!.Statement).toMatch(/^INSERT INTO "feeds" VALUE \{'pk': \?, 'sk': \?, /);
+    expect(dynamo.commandCalls(UpdateCommand)).toHaveLength(0);
+  });
+
+  it('given some slots already hold an item, then only those take the conditional update, which lands only over a lower order and an older hidden revision', async () => {
+    const taken = new Set(['FEED#reader3', 'FEED#reader27']);
+    dynamo.on(BatchExecuteStatementCommand).callsFake(({ Statements }: BatchInput) => ({
+      Responses: Statements.map((statement) =>
+        taken.has(statement.Parameters![0] as string)
+          ? { Error: { Code: 'DuplicateItem', Message: 'Duplicate primary key exists in table' } }
+          : {},
+      ),
+    }));
     dynamo.on(UpdateCommand).resolves({});
     const store = new DynamoFeedStore('feeds', db);
 
-    await store.writeEntries(Array.from({ length: 40 }, (_, i) => entryFor(`reader${i}`)));
+    await store.writeEntries(Array.from({ length: 30 }, (_, i) => entryFor(`reader${i}`)));
 
     const updates = dynamo.commandCalls(UpdateCommand).map((call) => call.args[0].input);
-    expect(updates).toHaveLength(40);
-    expect(new Set(updates.map((u) => u.Key!.pk)).size).toBe(40);
+    expect(updates.map((update) => update.Key!.pk).sort()).toEqual([...taken].sort());
     expect(updates[0]!.ConditionExpression).toContain('hidden_revision < :entry_revision');
     expect(updates[0]!.ConditionExpression).toContain('entry_order < :entry_order');
   });
 
-  it('given the same entry written twice, then both writes aim at the same slot item', async () => {
-    dynamo.on(UpdateCommand).resolvesOnce({}).rejects(conditionFailed());
+  it('given statements throttled, then only those are sent again until they land', async () => {
+    dynamo
+      .on(BatchExecuteStatementCommand)
+      .callsFakeOnce(({ Statements }: BatchInput) => ({
+        Responses: Statements.map((_, i) =>
+          i % 2 === 0 ? { Error: { Code: 'ThrottlingError', Message: 'Throughput exceeds the limit' } } : {},
+        ),
+      }))
+      .callsFake(({ Statements }: BatchInput) => ({ Responses: Statements.map(() => ({})) }));
     const store = new DynamoFeedStore('feeds', db);
 
-    await store.writeEntries([entryFor('alice')]);
-    await store.writeEntries([entryFor('alice')]);
+    await store.writeEntries(Array.from({ length: 4 }, (_, i) => entryFor(`reader${i}`)));
 
-    const keys = dynamo.commandCalls(UpdateCommand).map((call) => JSON.stringify(call.args[0].input.Key));
-    expect(new Set(keys).size).toBe(1);
+    const [first, second] = insertCalls().map((call) => call.map((statement) => statement.Parameters![0]));
+    expect(first).toEqual(['FEED#reader0', 'FEED#reader1', 'FEED#reader2', 'FEED#reader3']);
+    expect(second).toEqual(['FEED#reader0', 'FEED#reader2']);
+    expect(dynamo.commandCalls(UpdateCommand)).toHaveLength(0);
+  });
+
+  it('given the same entry twice in one write, then one is inserted and the other takes the conditional update', async () => {
+    dynamo.on(BatchExecuteStatementCommand).callsFake(({ Statements }: BatchInput) => ({
+      Responses: Statements.map(() => ({})),
+    }));
+    dynamo.on(UpdateCommand).rejects(conditionFailed());
+    const store = new DynamoFeedStore('feeds', db);
+
+    await store.writeEntries([entryFor('alice'), entryFor('alice')]);
+
+    expect(insertCalls().flat()).toHaveLength(1);
+    expect(dynamo.commandCalls(UpdateCommand)).toHaveLength(1);
   });
 
   it('given a slot holding a newer write, then the failed condition is not an error', async () => {
+    dynamo.on(BatchExecuteStatementCommand).resolves({
+      Responses: [{ Error: { Code: 'DuplicateItem', Message: 'Duplicate primary key exists in table' } }],
+    });
     dynamo.on(UpdateCommand).rejects(conditionFailed());
     const store = new DynamoFeedStore('feeds', db);
 
@@ -91,7 +148,7 @@ describe('the feeds table adapter', () => {
   });
 
   it('given DynamoDB throttles past the SDK retries, then the failure is Unavailable', async () => {
-    dynamo.on(UpdateCommand).rejects(
+    dynamo.on(BatchExecuteStatementCommand).rejects(
       Object.assign(new Error('slow down'), {
         name: 'ProvisionedThroughputExceededException',
         $fault: 'client',

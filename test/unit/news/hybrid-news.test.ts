@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidRequest } from '../../../shared/errors.ts';
-import { FanOut, FeedWriter, LARGE_AUTHORS_MAX, LargeAudiences, News } from '../../../shared/news/core.ts';
+import {
+  audienceBounds,
+  CachedLargeAuthorList,
+  FanOut,
+  FeedWriter,
+  LARGE_AUTHORS_MAX,
+  LargeAudiences,
+  News,
+} from '../../../shared/news/core.ts';
 import type { FeedWrite } from '../../../shared/news/messages.ts';
 import { linkEvent, linkRevision, type FeedChange, type LinkEvent } from '../../../shared/news/model.ts';
 import type { LargeAuthor, LargeAuthorRegistry, RecentLink } from '../../../shared/news/ports.ts';
@@ -15,13 +23,13 @@ class Registry implements LargeAuthorRegistry {
   async list() {
     return [...this.listed.values()];
   }
-  async enlist(author: string, max: number) {
+  async enlist(author: string, max: number, at: string) {
     if (!this.listed.has(author) && this.listed.size >= max) return false;
-    this.listed.set(author, { author });
+    this.listed.set(author, { author, listedAt: at });
     return true;
   }
   async end(author: string, at: string) {
-    this.listed.set(author, { author, endedAt: at });
+    this.listed.set(author, { ...this.listed.get(author), author, endedAt: at });
   }
   async drop(author: string) {
     this.listed.delete(author);
@@ -39,7 +47,7 @@ const added = (author: string, n: number, day: number): FeedChange => {
 const eventOf = (change: FeedChange) => (change.kind === 'publish' ? change.event : undefined)!;
 
 /** A world of one reader, alice, who follows bob (with `followers` followers) and carol (pushed). */
-function world(followers = 10, recent: RecentLink[] = []) {
+function world(followers = 11, recent: RecentLink[] = []) {
   const feeds = new MemoryFeedStore();
   const timelines = new MemoryFeedStore();
   const registry = new Registry();
@@ -52,7 +60,7 @@ function world(followers = 10, recent: RecentLink[] = []) {
     followsOf: async (_reader: string, authors: string[]) =>
       new Map([...follows].filter(([author]) => authors.includes(author))),
   };
-  const large = new LargeAudiences(timelines, registry, audiences, 10, () => NOW);
+  const large = new LargeAudiences(timelines, registry, audiences, audienceBounds(10), () => NOW);
   const writer = new FeedWriter(
     feeds,
     { recentPublic: async () => recent },
@@ -99,8 +107,8 @@ function world(followers = 10, recent: RecentLink[] = []) {
 }
 
 describe('news of readers who follow large authors', () => {
-  it('given bob has 10 followers, when he adds a link, then nothing is pushed and alice reads it from his timeline', async () => {
-    const { feeds, read, publish } = world(10);
+  it('given bob has 11 followers, above the threshold of 10, when he adds a link, then nothing is pushed and alice reads it from his timeline', async () => {
+    const { feeds, read, publish } = world(11);
 
     await publish(added('bob', 1, 21));
 
@@ -109,7 +117,7 @@ describe('news of readers who follow large authors', () => {
   });
 
   it('given events of large bob and pushed carol interleaved, when alice reads pages of two, then they merge newest first, each once, across pages', async () => {
-    const { read, publish } = world(10);
+    const { read, publish } = world(11);
     const changes = [
       added('carol', 1, 21),
       added('bob', 1, 22),
@@ -126,7 +134,7 @@ describe('news of readers who follow large authors', () => {
   });
 
   it('given bob was large, when alice reads, then his events from before she followed stay out', async () => {
-    const { read, publish } = world(10);
+    const { read, publish } = world(11);
 
     await publish(added('bob', 1, 19));
 
@@ -136,7 +144,7 @@ describe('news of readers who follow large authors', () => {
   it('given a backfilled link of bob in her feed, when bob, large, makes it private, then it leaves her news', async () => {
     const before = added('bob', 1, 10);
     const link = eventOf(before);
-    const { read, publish, timelines, writer } = world(10, [
+    const { read, publish, timelines, writer } = world(11, [
       {
         url: link.url,
         title: link.title,
@@ -160,7 +168,7 @@ describe('news of readers who follow large authors', () => {
   });
 
   it('given a page token of another reader or edited, when alice uses it, then it is refused', async () => {
-    const { news, publish } = world(10);
+    const { news, publish } = world(11);
     for (let day = 21; day < 25; day++) await publish(added('bob', day, day));
     const { nextToken } = await news.page('alice', 1);
 
@@ -177,30 +185,53 @@ describe('which authors are large', () => {
       new MemoryFeedStore(),
       registry,
       { followerCount: async () => followers },
-      10,
+      audienceBounds(10),
       () => NOW,
     ).audienceOf('bob');
 
-  it('given the threshold of 10, when bob reaches it, then he is listed and large; at 9 he stays large; at 8 he is pushed again and the listing ends', async () => {
+  it('given the threshold of 10, when bob has 10 followers, then he is pushed; at 11 he is listed and large; at 9 he stays large; at 8 he is pushed again and the listing ends', async () => {
     const registry = new Registry();
 
-    expect(await audienceAt(registry, 9)).toBe('pushed');
-    expect(await audienceAt(registry, 10)).toBe('large');
-    expect(await registry.list()).toEqual([{ author: 'bob' }]);
+    expect(await audienceAt(registry, 10)).toBe('pushed');
+    expect(await registry.list()).toEqual([]);
+    expect(await audienceAt(registry, 11)).toBe('large');
+    expect(await registry.list()).toEqual([{ author: 'bob', listedAt: NOW.toISOString() }]);
     expect(await audienceAt(registry, 9)).toBe('large');
     expect(await audienceAt(registry, 8)).toBe('pushed');
-    expect(await registry.list()).toEqual([{ author: 'bob', endedAt: NOW.toISOString() }]);
+    expect(await registry.list()).toEqual([
+      { author: 'bob', listedAt: NOW.toISOString(), endedAt: NOW.toISOString() },
+    ]);
   });
 
   it('given nobody follows bob, then nothing is recorded or pushed', async () => {
     expect(await audienceAt(new Registry(), 0)).toBe('nobody');
   });
 
-  it('given the registry is full, when bob reaches the threshold, then he is pushed', async () => {
+  it('given the registry is full, when bob passes the threshold, then he is pushed', async () => {
     const registry = new Registry();
-    for (let i = 0; i < LARGE_AUTHORS_MAX; i++) await registry.enlist(`author${i}`, LARGE_AUTHORS_MAX);
+    for (let i = 0; i < LARGE_AUTHORS_MAX; i++)
+      await registry.enlist(`author${i}`, LARGE_AUTHORS_MAX, NOW.toISOString());
 
     expect(await audienceAt(registry, 50)).toBe('pushed');
+  });
+
+  it('given a new listing takes effect after 40 s, when bob passes the threshold, then he is listed but pushed until 40 s have passed', async () => {
+    const registry = new Registry();
+    const audienceOfBobAt = (seconds: number) =>
+      new LargeAudiences(
+        new MemoryFeedStore(),
+        registry,
+        { followerCount: async () => 11 },
+        audienceBounds(10),
+        () => new Date(NOW.getTime() + seconds * 1000),
+        40_000,
+      ).audienceOf('bob');
+
+    expect(await audienceOfBobAt(0)).toBe('pushed');
+    expect(await registry.list()).toEqual([{ author: 'bob', listedAt: NOW.toISOString() }]);
+    expect(await audienceOfBobAt(39.999)).toBe('pushed');
+    expect(await audienceOfBobAt(40)).toBe('large');
+    expect(await registry.list()).toEqual([{ author: 'bob', listedAt: NOW.toISOString() }]);
   });
 
   it('given a listing that ended more than the retention ago, when bob is small, then it is dropped', async () => {
@@ -209,5 +240,47 @@ describe('which authors are large', () => {
 
     expect(await audienceAt(registry, 3)).toBe('pushed');
     expect(await registry.list()).toEqual([]);
+  });
+});
+
+describe("a news page's copy of the large authors", () => {
+  /** A registry that counts its reads and answers what `listing` holds at the time. */
+  function counted() {
+    const registry = { reads: 0, listing: [] as LargeAuthor[], failing: false };
+    return Object.assign(registry, {
+      list: async () => {
+        registry.reads++;
+        if (registry.failing) throw new Error('unavailable');
+        return registry.listing;
+      },
+    });
+  }
+
+  it('given a copy read at 0 s, when pages read it until 5 s, then the registry is read once; at 5 s again, and the new listing shows', async () => {
+    const registry = counted();
+    let now = 0;
+    const copy = new CachedLargeAuthorList(registry, () => now, 5000);
+
+    expect(await copy.list()).toEqual([]);
+    registry.listing = [{ author: 'bob', listedAt: NOW.toISOString() }];
+    now = 4999;
+    expect(await copy.list()).toEqual([]);
+    expect(registry.reads).toBe(1);
+
+    now = 5000;
+    expect(await copy.list()).toEqual([{ author: 'bob', listedAt: NOW.toISOString() }]);
+    expect(registry.reads).toBe(2);
+  });
+
+  it('given a read that failed, when the next page asks, then the registry is read again', async () => {
+    const registry = counted();
+    const copy = new CachedLargeAuthorList(registry, () => 0, 5000);
+    registry.failing = true;
+
+    await expect(copy.list()).rejects.toThrow('unavailable');
+    registry.failing = false;
+
+    expect(await copy.list()).toEqual([]);
+    expect(registry.reads).toBe(2);
   });
 });

@@ -1,4 +1,9 @@
-import { BatchGetCommand, DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchExecuteStatementCommand,
+  BatchGetCommand,
+  DynamoDBDocumentClient,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -105,6 +110,10 @@ describe('the feed writer function', () => {
     vi.stubEnv('SOCIAL_TABLE', 'social');
     dynamo.reset();
     dynamo.on(UpdateCommand).resolves({});
+    // Every slot is empty: each entry's INSERT lands.
+    dynamo.on(BatchExecuteStatementCommand).callsFake((input: BatchExecuteStatementCommand['input']) => ({
+      Responses: input.Statements!.map(() => ({})),
+    }));
     dynamo.on(BatchGetCommand).callsFake((input: BatchGetCommand['input']) => ({
       Responses: {
         social: input.RequestItems!.social!.Keys!.map((key) => ({
@@ -143,11 +152,14 @@ describe('the feed writer function', () => {
     const result = await handler(sqsEvent([good, '{"not": "a feed write"', good]), aLambdaContext());
 
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'm1' }]);
-    expect(dynamo.commandCalls(UpdateCommand)).toHaveLength(4);
+    const inserted = dynamo
+      .commandCalls(BatchExecuteStatementCommand)
+      .flatMap((call) => call.args[0].input.Statements!);
+    expect(inserted).toHaveLength(4);
   });
 
   it('given every message of a batch fails, then the invocation fails and the whole batch is retried', async () => {
-    dynamo.on(UpdateCommand).rejects(new Error('boom'));
+    dynamo.on(BatchExecuteStatementCommand).rejects(new Error('boom'));
     const { handler } = await import('../../../functions/news/write-feeds.ts');
 
     const invocation = handler(

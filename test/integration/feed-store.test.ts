@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { DynamoFeedStore } from '../../shared/news/dynamodb.ts';
+import { linkEvent, linkRevision } from '../../shared/news/model.ts';
+import type { SlotEntry } from '../../shared/news/ports.ts';
+import { createTestTables, type TestTables } from '../support/tables.ts';
+
+/**
+ * The feed store's batched write on DynamoDB Local: PartiQL INSERTs where slots are empty, and the conditional
+ * update where they are not, as the engine evaluates them.
+ */
+let tables: TestTables;
+
+beforeAll(async () => {
+  tables = await createTestTables(inject('dynamoDbEndpoint'), 'feedstore');
+});
+afterAll(() => tables?.destroy());
+
+const T0 = Date.parse('2026-11-20T00:00:00.000Z');
+const at = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString();
+const FOLLOWED_SINCE = at(0);
+
+/** Bob's link added at `minutes` with `title`, as the writer makes it for `reader`. */
+function added(reader: string, minutes: number, title = 'Go', version = 1): SlotEntry {
+  const revision = linkRevision(at(minutes), version);
+  return {
+    reader,
+    author: 'bob',
+    url: 'https://go.dev/',
+    slot: 'added',
+    event: linkEvent('link_added', 'bob', 'https://go.dev/', title, at(minutes)),
+    revision,
+    followedSince: FOLLOWED_SINCE,
+    order: `${FOLLOWED_SINCE}#${revision}#1`,
+    expiresAtEpoch: Math.floor(T0 / 1000) + 90 * 24 * 3600,
+  };
+}
+
+const store = () => new DynamoFeedStore(tables.names.feeds, tables.db);
+const titles = async (reader: string) =>
+  (await store().newest(reader, {}, 10)).map((event) => `${event.title} ${event.timestamp}`);
+
+describe('the feed store on DynamoDB Local', () => {
+  it('given 60 readers with empty slots, when an event is written twice, then each feed holds it once', async () => {
+    const readers = Array.from({ length: 60 }, (_, i) => `fresh${i}`);
+    const entries = readers.map((reader) => added(reader, 1));
+
+    await store().writeEntries(entries);
+    await store().writeEntries(entries);
+
+    for (const reader of [readers[0]!, readers[24]!, readers[25]!, readers[59]!])
+      expect(await titles(reader)).toEqual([`Go ${at(1)}`]);
+  });
+
+  it('given slots holding entries, when a newer and an older revision arrive, then the newer replaces the entry and the older changes nothing', async () => {
+    await store().writeEntries([added('ann', 1, 'Go'), added('amy', 1, 'Go')]);
+
+    await store().writeEntries([added('ann', 2, 'Go 2', 2), added('amy', 0, 'Go 0', 1)]);
+
+    expect(await titles('ann')).toEqual([`Go 2 ${at(2)}`]);
+    expect(await titles('amy')).toEqual([`Go ${at(1)}`]);
+  });
+
+  it('given a slot hidden up to a revision and holding no entry, when an older add arrives, then it does not land; a later one does', async () => {
+    await store().hide([
+      {
+        reader: 'cy',
+        author: 'bob',
+        url: 'https://go.dev/',
+        slot: 'added',
+        revision: linkRevision(at(5), 2),
+        expiresAtEpoch: Math.floor(T0 / 1000) + 90 * 24 * 3600,
+      },
+    ]);
+
+    await store().writeEntries([added('cy', 4, 'Go 4', 1)]);
+    expect(await titles('cy')).toEqual([]);
+
+    await store().writeEntries([added('cy', 6, 'Go 6', 3)]);
+    expect(await titles('cy')).toEqual([`Go 6 ${at(6)}`]);
+  });
+});
