@@ -41,7 +41,7 @@ export const edgeKey = (follower: string, followed: string) => ({
   pk: userPartition(follower),
   sk: `${EDGE_PREFIX}${followed}`,
 });
-const countersKey = (username: string) => ({ pk: userPartition(username), sk: 'COUNTERS' });
+export const countersKey = (username: string) => ({ pk: userPartition(username), sk: 'COUNTERS' });
 const followedPartition = (followed: string) => `FOLLOWED#${followed}`;
 
 export function followToItem(follow: Follow): FollowItem {
