@@ -1,8 +1,15 @@
 import './cost/environment.ts';
-import { loadavg } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { observeInvocations } from '../local/functions.ts';
-import { startRuntime } from '../local/runtime.ts';
+import { startDynamoDbLocal, startQueuesAndBuckets } from '../local/engines.ts';
+import { checkpointStreamEnd } from '../local/pollers.ts';
+import { startRuntime, STREAM_CHECKPOINTS_FILE } from '../local/runtime.ts';
 import { documentClient } from '../shared/aws/dynamodb.ts';
+import { config } from '../shared/config.ts';
+import { keyPrefixes } from '../shared/keys.ts';
+import { DynamoLargeAuthors } from '../shared/news/dynamodb.ts';
 import { onEachObjectClient } from '../shared/aws/s3.ts';
 import { sqsClient } from '../shared/aws/sqs.ts';
 import { idempotencyClient } from '../shared/http/idempotency.ts';
@@ -96,7 +103,23 @@ const load = () =>
 
 print(`Cost of a million API requests, measured on the local runtime (load average ${load()})`);
 const site = await TestSite.start();
-const runtime = await startRuntime({ port: 0, dynamoDbPort: 0, queuesPort: 0, prefix: 'cost-' });
+const dynamoDb = await startDynamoDbLocal({ port: 0 });
+const emulator = await startQueuesAndBuckets({ port: 0 });
+const engines = { dynamoDbEndpoint: dynamoDb.endpoint, queuesEndpoint: emulator.endpoint };
+const dataDir = mkdtempSync(join(tmpdir(), 'delinkcious-cost-'));
+const local = { port: 0, dynamoDbPort: 0, queuesPort: 0, prefix: 'cost-', engines };
+const people = population(shape);
+let started = performance.now();
+// The follow edges are setup: written before any poller runs, and the social stream's consumers start after
+// them, as a backfill of each of the tens of thousands of new followers would be most of the setup's time.
+const setup = await startRuntime({ ...local, pollers: false });
+await seedFollows(setup, people);
+await setup.stop();
+await checkpointStreamEnd(
+  { ...engines, tableNames: setup.tableNames, checkpointFile: join(dataDir, STREAM_CHECKPOINTS_FILE) },
+  'social',
+);
+const runtime = await startRuntime({ ...local, dataDir });
 try {
   const capacity = noCapacity();
   meterCapacity(documentClient(), capacity);
@@ -105,6 +128,21 @@ try {
   meterSqs(sqsClient(), runtime.queueUrls, sqs);
   const s3 = noS3();
   onEachObjectClient((client) => meterS3(client, s3));
+  // Entries written into readers' feeds (the timelines of large authors are in the same table).
+  const feedEntries = { written: 0 };
+  documentClient().middlewareStack.add(
+    (next, context) => async (args) => {
+      const input = args.input as { TableName?: string; Key?: { pk?: unknown } };
+      if (
+        context.commandName === 'UpdateItemCommand' &&
+        input.TableName === runtime.tableNames.feeds &&
+        String(input.Key?.pk).startsWith(keyPrefixes.feeds.reader)
+      )
+        feedEntries.written++;
+      return next(args);
+    },
+    { step: 'initialize', name: 'costCountFeedEntries' },
+  );
   const invocations = noInvocations();
   const queueNames = queuesByName(runtime.queueUrls);
   let invoked = 0;
@@ -121,6 +159,7 @@ try {
     }
   };
   const reset = () => {
+    feedEntries.written = 0;
     Object.assign(capacity, noCapacity());
     Object.assign(sqs, noSqs());
     Object.assign(s3, noS3());
@@ -128,7 +167,6 @@ try {
     Object.assign(invocations.pollerSqs, noSqs());
   };
 
-  const people = population(shape);
   const workload = new Workload(runtime, site, people, shape.seed + 1);
   const large = people.authors.filter((author) => author.large);
   const counts = people.authors.filter((author) => !author.large).map((author) => author.followers.length);
@@ -138,10 +176,7 @@ try {
       `(max ${counts.at(-1)}), ${large.length} with ${shape.largeFollowers}; ${people.edges} follow edges; ` +
       `${shape.readers} readers`,
   );
-  let started = performance.now();
   await workload.signIn();
-  await seedFollows(runtime, people);
-  await quiet();
   await workload.addInitialLinks(shape.initialLinks, inFlight);
   await quiet();
   print(`  done in ${((performance.now() - started) / 1000).toFixed(0)} s (not measured)`);
@@ -172,6 +207,36 @@ try {
   }
   const failed = outcomes.filter((outcome) => outcome.status >= 500);
   if (failed.length > 0) throw new Error(`${failed.length} requests answered 5xx`);
+
+  // Whether the large authors were pushed or read at news time, and what pushing them costs.
+  const listed = new Set(
+    (await new DynamoLargeAuthors(runtime.tableNames.feeds).list())
+      .filter((listing) => listing.endedAt === undefined)
+      .map((listing) => listing.author),
+  );
+  const largeNames = new Set(large.map((author) => author.username));
+  const largeChanges = outcomes.filter(
+    (outcome) =>
+      largeNames.has(outcome.username) &&
+      ['add', 'update', 'delete'].includes(outcome.operation) &&
+      outcome.status < 300,
+  ).length;
+  const feedUnits = capacity.writeUnitsByTable.get(runtime.tableNames.feeds) ?? 0;
+  const unitsPerEntry = feedEntries.written === 0 ? 1 : feedUnits / feedEntries.written;
+  const pulled = large.filter((author) => listed.has(author.username)).length;
+  print(
+    `\nLarge authors: ${pulled} of ${large.length} read at news time (NEWS_LARGE_AUTHOR_FOLLOWERS=` +
+      `${config().NEWS_LARGE_AUTHOR_FOLLOWERS}), ${large.length - pulled} pushed; ${largeChanges} adds, updates ` +
+      `and deletes of theirs; ${feedEntries.written} feed entries written in all, ${unitsPerEntry.toFixed(2)} WRU ` +
+      `each (the feeds table's write units over them)`,
+  );
+  if (pulled > 0)
+    print(
+      `  pushed instead, each of their changes would write ${shape.largeFollowers} entries: about ` +
+        `${(largeChanges * shape.largeFollowers * unitsPerEntry).toFixed(0)} WRU more, ` +
+        `$${((largeChanges * shape.largeFollowers * unitsPerEntry * prices.dynamoDbWriteRequestUnit.dollars * 1e6) / requests).toFixed(2)} ` +
+        'per million requests more in DynamoDB alone (an estimate, not in the tables below)',
+    );
 
   const functionRows = [...invocations.byFunction].sort((a, b) => b[1].gbSeconds - a[1].gbSeconds);
   const lambdaInvocations = functionRows.reduce((sum, [, usage]) => sum + usage.invocations, 0);
@@ -214,7 +279,8 @@ try {
     `\nDynamoDB: ${capacity.calls} calls, ${capacity.reported} answered ConsumedCapacity; ` +
       `${capacity.readUnits.toFixed(1)} RRU, ${capacity.writeUnits.toFixed(1)} WRU, and ` +
       `${capacity.estimatedWriteUnits} WRU estimated for writes refused by a condition ` +
-      `(${(capacity.readUnits / requests).toFixed(2)} RRU and ${((capacity.writeUnits + capacity.estimatedWriteUnits) / requests).toFixed(2)} WRU per request)`,
+      `(${(capacity.readUnits / requests).toFixed(2)} RRU and ${((capacity.writeUnits + capacity.estimatedWriteUnits) / requests).toFixed(2)} WRU per request). ` +
+      'On-demand tables (lib/tables.ts); stream reads by the event source mappings are free on AWS and not counted',
   );
   print(
     `  by command: ${[...capacity.byCommand]
@@ -278,7 +344,10 @@ try {
     );
 } finally {
   await runtime.stop();
+  await dynamoDb.stop();
+  await emulator.stop();
   await site.stop();
+  rmSync(dataDir, { recursive: true, force: true });
   output.stop();
 }
 

@@ -34,6 +34,8 @@ export interface CapacityCount {
   reported: number;
   /** Calls and units by command (`TransactWriteItems`: 3 calls, 18 units). */
   byCommand: Map<string, { calls: number; units: number }>;
+  /** Write units by table, as ConsumedCapacity names them. */
+  writeUnitsByTable: Map<string, number>;
 }
 
 export const noCapacity = (): CapacityCount => ({
@@ -43,9 +45,11 @@ export const noCapacity = (): CapacityCount => ({
   estimatedWriteUnits: 0,
   reported: 0,
   byCommand: new Map(),
+  writeUnitsByTable: new Map(),
 });
 
 interface ConsumedCapacity {
+  TableName?: string;
   CapacityUnits?: number;
 }
 
@@ -91,10 +95,16 @@ export function meterCapacity<Input extends object, Output extends object>(
       count.calls++;
       try {
         const result = await next(args);
-        const units = consumedUnits(
-          (result.output as unknown as { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] })
-            .ConsumedCapacity,
-        );
+        const consumed = (
+          result.output as unknown as { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] }
+        ).ConsumedCapacity;
+        const units = consumedUnits(consumed);
+        if (writes)
+          for (const entry of [consumed ?? []].flat())
+            count.writeUnitsByTable.set(
+              entry.TableName ?? '',
+              (count.writeUnitsByTable.get(entry.TableName ?? '') ?? 0) + (entry.CapacityUnits ?? 0),
+            );
         const mine = count.byCommand.get(command) ?? { calls: 0, units: 0 };
         mine.calls++;
         mine.units += units ?? 0;

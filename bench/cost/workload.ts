@@ -102,6 +102,8 @@ export async function seedFollows(runtime: Runtime, people: Population): Promise
 
 export interface RequestOutcome {
   operation: Operation;
+  /** Who sent it. */
+  username: string;
   status: number;
   /** The answer's bytes: status line, headers and body, as they would leave the edge uncompressed. */
   bytes: number;
@@ -243,7 +245,7 @@ export class Workload {
     const payload = await response.arrayBuffer();
     let headerBytes = `HTTP/1.1 ${response.status}\r\n`.length;
     response.headers.forEach((value, name) => (headerBytes += name.length + value.length + 4));
-    return { operation, status: response.status, bytes: headerBytes + payload.byteLength };
+    return { operation, username, status: response.status, bytes: headerBytes + payload.byteLength };
   }
 }
 
