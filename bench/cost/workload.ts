@@ -237,11 +237,15 @@ export class Workload {
     path: string,
     body?: unknown,
   ): Promise<RequestOutcome> {
-    const response = await fetch(`${this.runtime.url}${path}`, {
-      method,
-      headers: this.tokens.get(username)!,
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
+    const request = () =>
+      fetch(`${this.runtime.url}${path}`, {
+        method,
+        headers: this.tokens.get(username)!,
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    // A kept-alive connection the server has just closed fails at once, on a busy machine now and then: sent
+    // again on a new one (an add that did land answers 409 then, which the outcome shows).
+    const response = await request().catch(request);
     const payload = await response.arrayBuffer();
     let headerBytes = `HTTP/1.1 ${response.status}\r\n`.length;
     response.headers.forEach((value, name) => (headerBytes += name.length + value.length + 4));
