@@ -62,11 +62,38 @@ function lambdaContext(name: FunctionName): Context {
   };
 }
 
+/** One invocation as Lambda would bill it: which function, on what event, for how long. */
+export interface Invocation {
+  name: FunctionName;
+  event: unknown;
+  /** From the handler's start to its answer (or throw); the module's first load is not included. */
+  durationMs: number;
+  failed: boolean;
+}
+
+const invocationObservers = new Set<(invocation: Invocation) => void>();
+
+/** Calls `observer` after every invocation of a function in this process; returns what stops it. */
+export function observeInvocations(observer: (invocation: Invocation) => void): () => void {
+  invocationObservers.add(observer);
+  return () => invocationObservers.delete(observer);
+}
+
 /** Runs a declared function on an event, as Lambda would. */
 export async function invoke(name: FunctionName, event: unknown): Promise<unknown> {
   const handler = await loadHandler(name);
   const context = lambdaContext(name);
-  return inInvokeContext(() => handler(event, context), context.awsRequestId);
+  const started = performance.now();
+  let failed = false;
+  try {
+    return await inInvokeContext(() => handler(event, context), context.awsRequestId);
+  } catch (error) {
+    failed = true;
+    throw error;
+  } finally {
+    const durationMs = performance.now() - started;
+    for (const observer of invocationObservers) observer({ name, event, durationMs, failed });
+  }
 }
 
 /**

@@ -40,6 +40,9 @@ interface RuntimeOptions {
   engines?: { dynamoDbEndpoint: string; queuesEndpoint: string };
 }
 
+/** The file under the data directory where the pollers keep their stream positions. */
+export const STREAM_CHECKPOINTS_FILE = 'stream-checkpoints.json';
+
 export interface Runtime {
   url: string;
   dynamoDbEndpoint: string;
@@ -118,7 +121,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         queuesEndpoint: emulator.endpoint,
         tableNames,
         queueUrls,
-        checkpointFile: dataDir && join(dataDir, 'stream-checkpoints.json'),
+        checkpointFile: dataDir && join(dataDir, STREAM_CHECKPOINTS_FILE),
       });
       started.push({ endpoint: '', stop: () => pollers.stop() });
       // The emulator sends no S3 event notifications: the runtime sends them (local/bucket-notifications.ts).

@@ -23,6 +23,17 @@ export class ObjectClient extends S3Client {
 }
 
 const clients = new Map<string, ObjectClient>();
+const clientObservers = new Set<(client: ObjectClient) => void>();
+
+/**
+ * Calls `observer` with every store's client, those made already and those made later (a benchmark adds its
+ * metering middleware to each); returns what stops it for clients made later.
+ */
+export function onEachObjectClient(observer: (client: ObjectClient) => void): () => void {
+  clients.forEach((client) => observer(client));
+  clientObservers.add(observer);
+  return () => clientObservers.delete(observer);
+}
 
 /**
  * One S3 client per store and process. The endpoint comes from the SDK's own `AWS_ENDPOINT_URL_S3`; path-style
@@ -35,6 +46,7 @@ export function objectClient(store: string): ObjectClient {
   if (!client) {
     client = new ObjectClient({ forcePathStyle: process.env.S3_FORCE_PATH_STYLE === 'true' }, store);
     clients.set(store, client);
+    for (const observer of clientObservers) observer(client);
   }
   return client;
 }

@@ -226,6 +226,12 @@ function sealingFor(name: FunctionName, scope: string, idempotencyKey: string) {
 }
 
 let client: DynamoDBClient | undefined;
+
+/**
+ * The persistence layers' DynamoDB client, one per process: Powertools sends its own commands on it, beside the
+ * adapters' document client (a benchmark meters both).
+ */
+export const idempotencyClient = (): DynamoDBClient => (client ??= new DynamoDBClient({}));
 const persistenceLayers = new Map<FunctionName, DynamoDBPersistenceLayer>();
 
 /**
@@ -235,12 +241,11 @@ const persistenceLayers = new Map<FunctionName, DynamoDBPersistenceLayer>();
 function persistenceFor(name: FunctionName): DynamoDBPersistenceLayer {
   let layer = persistenceLayers.get(name);
   if (!layer) {
-    client ??= new DynamoDBClient({});
     layer = new DynamoDBPersistenceLayer({
       tableName: requiredEnv(tables.idempotency.envVar),
       keyAttr: tables.idempotency.partitionKey.name,
       expiryAttr: tables.idempotency.ttlAttribute,
-      awsSdkV3Client: client,
+      awsSdkV3Client: idempotencyClient(),
     });
     persistenceLayers.set(name, layer);
   }

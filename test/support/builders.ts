@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
+import type { MeasuredRun } from '../../bench/cost/pricing.ts';
 import type { Import } from '../../shared/imports/model.ts';
 import type { Link } from '../../shared/links/model.ts';
 import type { Credential, GitHubIdentity, User } from '../../shared/users/model.ts';
@@ -199,4 +200,18 @@ export function aNetscapeFile(bookmarks: FileBookmark[]): string {
     ...lines,
     '</DL>',
   ].join('\n');
+}
+
+/** What a cost benchmark run counted: 1,000 API requests and nothing else, unless overridden. */
+export function aMeasuredRun(overrides: Partial<MeasuredRun> = {}): MeasuredRun {
+  return {
+    apiRequests: 1000,
+    dynamoDb: { readUnits: 0, writeUnits: 0 },
+    sqs: { standard: 0, fifo: 0, fair: 0 },
+    s3: { writeRequests: 0, readRequests: 0 },
+    lambda: { invocations: 0, gbSeconds: 0 },
+    edge: { responseBytes: 0 },
+    observability: { logBytes: 0, traces: 0 },
+    ...overrides,
+  };
 }

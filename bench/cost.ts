@@ -1,0 +1,385 @@
+import './cost/environment.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { observeInvocations } from '../local/functions.ts';
+import { startDynamoDbLocal, startQueuesAndBuckets } from '../local/engines.ts';
+import { checkpointStreamEnd } from '../local/pollers.ts';
+import { startRuntime, STREAM_CHECKPOINTS_FILE } from '../local/runtime.ts';
+import { documentClient } from '../shared/aws/dynamodb.ts';
+import { config } from '../shared/config.ts';
+import { keyPrefixes } from '../shared/keys.ts';
+import { DynamoLargeAuthors } from '../shared/news/dynamodb.ts';
+import { onEachObjectClient } from '../shared/aws/s3.ts';
+import { sqsClient } from '../shared/aws/sqs.ts';
+import { idempotencyClient } from '../shared/http/idempotency.ts';
+import { ACCESS_LOG_FIELDS } from '../lib/api.ts';
+import { functions, type FunctionName } from '../shared/wiring.ts';
+import { TestSite } from '../test/support/test-site.ts';
+import { atRestRows, formatDollars, prodResources } from './cost/at-rest.ts';
+import {
+  countInvocation,
+  meterCapacity,
+  meterS3,
+  meterSqs,
+  noCapacity,
+  noInvocations,
+  noS3,
+  noSqs,
+  queuesByName,
+} from './cost/meters.ts';
+import { FunctionOutput } from './cost/output.ts';
+import { prices } from './cost/prices.ts';
+import { costRows, perMillion, sampledShare, type CostRow, type MeasuredRun } from './cost/pricing.ts';
+import { OPERATIONS, population, seedFollows, Workload, type WorkloadShape } from './cost/workload.ts';
+
+/**
+ * `npm run bench:cost`: the cost of a million API requests, measured on the local runtime and priced at AWS's
+ * us-east-1 list prices (bench/cost/prices.ts), then the monthly cost of the stack at rest.
+ *
+ * REQUESTS (3000) sets the measured requests, IN_FLIGHT (4) how many are sent at once, AUTHORS (300) the
+ * ordinary authors, LARGE_AUTHORS (3) and LARGE_FOLLOWERS (10000) the large ones, READERS (100) the followers who
+ * sign in, TRAFFIC_RPS (10) the steady request rate assumed for X-Ray's sampling, TABLE_GB (1) and BUCKET_GB (1)
+ * the data assumed at rest. Never part of `npm test`.
+ */
+const requests = Number(process.env.REQUESTS ?? 3000);
+const inFlight = Number(process.env.IN_FLIGHT ?? 4);
+const trafficRps = Number(process.env.TRAFFIC_RPS ?? 10);
+const shape: WorkloadShape = {
+  ordinaryAuthors: Number(process.env.AUTHORS ?? 300),
+  largeAuthors: Number(process.env.LARGE_AUTHORS ?? 3),
+  largeFollowers: Number(process.env.LARGE_FOLLOWERS ?? 10_000),
+  readers: Number(process.env.READERS ?? 100),
+  initialLinks: 2,
+  seed: 20261202,
+};
+const TARGET_PER_MILLION = 2.0;
+
+/**
+ * What Lambda itself writes to a function's log for each invocation (START, END and REPORT with its X-Ray line),
+ * as it writes them; the functions' own lines are counted as they write them.
+ */
+const PLATFORM_LINES = [
+  'START RequestId: 8f5ad2b6-3c8e-4d55-9a1e-6c1f0b2f7e41 Version: 12',
+  'END RequestId: 8f5ad2b6-3c8e-4d55-9a1e-6c1f0b2f7e41',
+  'REPORT RequestId: 8f5ad2b6-3c8e-4d55-9a1e-6c1f0b2f7e41\tDuration: 23.45 ms\tBilled Duration: 24 ms\t' +
+    'Memory Size: 512 MB\tMax Memory Used: 112 MB\t\nXRAY TraceId: 1-6750a1b2-3c4d5e6f7a8b9c0d1e2f3a4b\t' +
+    'SegmentId: 0a1b2c3d4e5f6a7b\tSampled: true\t',
+];
+const PLATFORM_BYTES_PER_INVOCATION = PLATFORM_LINES.reduce((sum, line) => sum + line.length + 1, 0);
+/** One access log line of the HTTP API (lib/api.ts `ACCESS_LOG_FIELDS`), with typical values. */
+const ACCESS_LOG_BYTES = JSON.stringify(
+  Object.fromEntries(
+    Object.keys(ACCESS_LOG_FIELDS).map((field) => [
+      field,
+      {
+        requestId: 'Cx1AbjQjIAMEbxg=',
+        time: '02/Dec/2026:15:26:03 +0000',
+        ip: '203.0.113.42',
+        userAgent:
+          'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36',
+        method: 'GET',
+        routeKey: 'GET /v1/links',
+        path: '/v1/links',
+        protocol: 'HTTP/1.1',
+        status: '200',
+        responseLength: '4321',
+        latencyMs: '38',
+        integrationLatencyMs: '35',
+        integrationStatus: '200',
+        integrationError: '-',
+        error: '-',
+      }[field],
+    ]),
+  ),
+).length;
+
+const output = new FunctionOutput();
+const print = (line?: string) => output.print(line);
+const load = () =>
+  loadavg()
+    .map((value) => value.toFixed(2))
+    .join(' ');
+
+print(`Cost of a million API requests, measured on the local runtime (load average ${load()})`);
+const site = await TestSite.start();
+const dynamoDb = await startDynamoDbLocal({ port: 0 });
+const emulator = await startQueuesAndBuckets({ port: 0 });
+const engines = { dynamoDbEndpoint: dynamoDb.endpoint, queuesEndpoint: emulator.endpoint };
+const dataDir = mkdtempSync(join(tmpdir(), 'delinkcious-cost-'));
+const local = { port: 0, dynamoDbPort: 0, queuesPort: 0, prefix: 'cost-', engines };
+const people = population(shape);
+let started = performance.now();
+// The follow edges are setup: written before any poller runs, and the social stream's consumers start after
+// them, as a backfill of each of the tens of thousands of new followers would be most of the setup's time.
+const setup = await startRuntime({ ...local, pollers: false });
+await seedFollows(setup, people);
+await setup.stop();
+await checkpointStreamEnd(
+  { ...engines, tableNames: setup.tableNames, checkpointFile: join(dataDir, STREAM_CHECKPOINTS_FILE) },
+  'social',
+);
+const runtime = await startRuntime({ ...local, dataDir });
+try {
+  const capacity = noCapacity();
+  meterCapacity(documentClient(), capacity);
+  meterCapacity(idempotencyClient(), capacity);
+  const sqs = noSqs();
+  meterSqs(sqsClient(), runtime.queueUrls, sqs);
+  const s3 = noS3();
+  onEachObjectClient((client) => meterS3(client, s3));
+  // Entries written into readers' feeds (the timelines of large authors are in the same table).
+  const feedEntries = { written: 0 };
+  documentClient().middlewareStack.add(
+    (next, context) => async (args) => {
+      const input = args.input as { TableName?: string; Key?: { pk?: unknown } };
+      if (
+        context.commandName === 'UpdateItemCommand' &&
+        input.TableName === runtime.tableNames.feeds &&
+        String(input.Key?.pk).startsWith(keyPrefixes.feeds.reader)
+      )
+        feedEntries.written++;
+      return next(args);
+    },
+    { step: 'initialize', name: 'costCountFeedEntries' },
+  );
+  const invocations = noInvocations();
+  const queueNames = queuesByName(runtime.queueUrls);
+  let invoked = 0;
+  observeInvocations((invocation) => {
+    invoked++;
+    countInvocation(invocations, invocation, queueNames);
+  });
+  const activity = () => capacity.calls + invoked;
+  /** Until neither a DynamoDB call nor an invocation happened for `forMs`: the pipeline has drained. */
+  const quiet = async (forMs = 3000) => {
+    for (let last = -1; last !== activity();) {
+      last = activity();
+      await new Promise((done) => setTimeout(done, forMs));
+    }
+  };
+  const reset = () => {
+    feedEntries.written = 0;
+    Object.assign(capacity, noCapacity());
+    Object.assign(sqs, noSqs());
+    Object.assign(s3, noS3());
+    invocations.byFunction.clear();
+    Object.assign(invocations.pollerSqs, noSqs());
+  };
+
+  const workload = new Workload(runtime, site, people, shape.seed + 1);
+  const large = people.authors.filter((author) => author.large);
+  const counts = people.authors.filter((author) => !author.large).map((author) => author.followers.length);
+  counts.sort((a, b) => a - b);
+  print(
+    `Setup: ${shape.ordinaryAuthors} authors with a median of ${counts[Math.floor(counts.length / 2)]} followers ` +
+      `(max ${counts.at(-1)}), ${large.length} with ${shape.largeFollowers}; ${people.edges} follow edges; ` +
+      `${shape.readers} readers`,
+  );
+  await workload.signIn();
+  await workload.addInitialLinks(shape.initialLinks, inFlight);
+  await quiet();
+  print(`  done in ${((performance.now() - started) / 1000).toFixed(0)} s (not measured)`);
+
+  reset();
+  output.counting = true;
+  started = performance.now();
+  const outcomes = await workload.run(requests, inFlight);
+  const requestsSeconds = (performance.now() - started) / 1000;
+  await quiet();
+  const drainedSeconds = (performance.now() - started) / 1000;
+  output.counting = false;
+
+  print(
+    `\n${requests} requests, ${inFlight} at a time, in ${requestsSeconds.toFixed(0)} s; the pipeline drained ` +
+      `${drainedSeconds.toFixed(0)} s after the first (load average ${load()})`,
+  );
+  print('  operation   requests   statuses');
+  for (const operation of OPERATIONS) {
+    const mine = outcomes.filter((outcome) => outcome.operation === operation);
+    const statuses = new Map<number, number>();
+    for (const outcome of mine) statuses.set(outcome.status, (statuses.get(outcome.status) ?? 0) + 1);
+    print(
+      `  ${operation.padEnd(10)}  ${String(mine.length).padStart(8)}   ${[...statuses]
+        .map(([status, n]) => `${status} x${n}`)
+        .join(', ')}`,
+    );
+  }
+  const failed = outcomes.filter((outcome) => outcome.status >= 500);
+  if (failed.length > 0) throw new Error(`${failed.length} requests answered 5xx`);
+
+  // Whether the large authors were pushed or read at news time, and what pushing them costs.
+  const listed = new Set(
+    (await new DynamoLargeAuthors(runtime.tableNames.feeds).list())
+      .filter((listing) => listing.endedAt === undefined)
+      .map((listing) => listing.author),
+  );
+  const largeNames = new Set(large.map((author) => author.username));
+  const largeChanges = outcomes.filter(
+    (outcome) =>
+      largeNames.has(outcome.username) &&
+      ['add', 'update', 'delete'].includes(outcome.operation) &&
+      outcome.status < 300,
+  ).length;
+  const feedUnits = capacity.writeUnitsByTable.get(runtime.tableNames.feeds) ?? 0;
+  const unitsPerEntry = feedEntries.written === 0 ? 1 : feedUnits / feedEntries.written;
+  const pulled = large.filter((author) => listed.has(author.username)).length;
+  print(
+    `\nLarge authors: ${pulled} of ${large.length} read at news time (NEWS_LARGE_AUTHOR_FOLLOWERS=` +
+      `${config().NEWS_LARGE_AUTHOR_FOLLOWERS}), ${large.length - pulled} pushed; ${largeChanges} adds, updates ` +
+      `and deletes of theirs; ${feedEntries.written} feed entries written in all, ${unitsPerEntry.toFixed(2)} WRU ` +
+      `each (the feeds table's write units over them)`,
+  );
+  if (pulled > 0)
+    print(
+      `  pushed instead, each of their changes would write ${shape.largeFollowers} entries: about ` +
+        `${(largeChanges * shape.largeFollowers * unitsPerEntry).toFixed(0)} WRU more, ` +
+        `$${((largeChanges * shape.largeFollowers * unitsPerEntry * prices.dynamoDbWriteRequestUnit.dollars * 1e6) / requests).toFixed(2)} ` +
+        'per million requests more in DynamoDB alone (an estimate, not in the tables below)',
+    );
+
+  const functionRows = [...invocations.byFunction].sort((a, b) => b[1].gbSeconds - a[1].gbSeconds);
+  const lambdaInvocations = functionRows.reduce((sum, [, usage]) => sum + usage.invocations, 0);
+  const traces = functionRows.reduce(
+    (sum, [, usage]) => sum + usage.invocations * sampledShare((usage.invocations / requests) * trafficRps),
+    0,
+  );
+  const run: MeasuredRun = {
+    apiRequests: requests,
+    dynamoDb: {
+      readUnits: capacity.readUnits,
+      writeUnits: capacity.writeUnits + capacity.estimatedWriteUnits,
+    },
+    sqs: {
+      standard: sqs.standard + invocations.pollerSqs.standard,
+      fair: sqs.fair + invocations.pollerSqs.fair,
+      fifo: sqs.fifo + invocations.pollerSqs.fifo,
+    },
+    s3,
+    lambda: {
+      invocations: lambdaInvocations,
+      gbSeconds: functionRows.reduce((sum, [, usage]) => sum + usage.gbSeconds, 0),
+    },
+    edge: { responseBytes: outcomes.reduce((sum, outcome) => sum + outcome.bytes, 0) },
+    observability: {
+      logBytes:
+        output.bytes + lambdaInvocations * PLATFORM_BYTES_PER_INVOCATION + requests * ACCESS_LOG_BYTES,
+      traces,
+    },
+  };
+
+  print("\nLambda, by function (durations on this shared machine, not on Lambda's CPU)");
+  print('  function                  invocations   per request   mean ms      GB-s');
+  for (const [name, usage] of functionRows) {
+    print(
+      `  ${name.padEnd(24)}  ${String(usage.invocations).padStart(11)}   ${(usage.invocations / requests).toFixed(3).padStart(11)}   ${(usage.durationMs / usage.invocations).toFixed(1).padStart(7)}   ${usage.gbSeconds.toFixed(2).padStart(7)}`,
+    );
+  }
+  print(
+    `\nDynamoDB: ${capacity.calls} calls, ${capacity.reported} answered ConsumedCapacity; ` +
+      `${capacity.readUnits.toFixed(1)} RRU, ${capacity.writeUnits.toFixed(1)} WRU, and ` +
+      `${capacity.estimatedWriteUnits} WRU estimated for writes refused by a condition ` +
+      `(${(capacity.readUnits / requests).toFixed(2)} RRU and ${((capacity.writeUnits + capacity.estimatedWriteUnits) / requests).toFixed(2)} WRU per request). ` +
+      'On-demand tables (lib/tables.ts); stream reads by the event source mappings are free on AWS and not counted',
+  );
+  print(
+    `  by command: ${[...capacity.byCommand]
+      .sort((a, b) => b[1].units - a[1].units)
+      .map(([command, { calls, units }]) => `${command} ${calls} calls ${units.toFixed(1)} units`)
+      .join('; ')}`,
+  );
+  print(
+    `SQS: the functions' own requests ${sqs.standard} standard, ${sqs.fair} fair, ${sqs.fifo} FIFO; the event ` +
+      `source mappings' receives and deletes (from the deliveries) ${invocations.pollerSqs.standard} standard, ` +
+      `${invocations.pollerSqs.fair} fair, ${invocations.pollerSqs.fifo} FIFO`,
+  );
+  print(
+    `S3: ${s3.writeRequests} PUT/LIST, ${s3.readRequests} GET/HEAD. Logs: ${output.lines} lines, ` +
+      `${(output.bytes / 1024).toFixed(0)} KB written by the functions, plus ${PLATFORM_BYTES_PER_INVOCATION} bytes ` +
+      `of Lambda's own per invocation and ${ACCESS_LOG_BYTES} of API access log per request`,
+  );
+
+  // Durations here are this machine's, under its load, with DynamoDB Local answering: how much they weigh.
+  const gbPerInvocation =
+    functionRows.reduce(
+      (sum, [name, usage]) => sum + usage.invocations * functions[name as FunctionName].size.memoryMb,
+      0,
+    ) /
+    1024 /
+    lambdaInvocations;
+  const meanMs = functionRows.reduce((sum, [, usage]) => sum + usage.durationMs, 0) / lambdaInvocations;
+  print(
+    `Lambda: ${(lambdaInvocations / requests).toFixed(2)} invocations per request, ${meanMs.toFixed(0)} ms each on ` +
+      `average here; each 10 ms of mean duration is $${((lambdaInvocations / requests) * gbPerInvocation * 0.01 * prices.lambdaArmGbSecond.dollars * 1e6).toFixed(3)} per million requests`,
+  );
+
+  const rows = costRows(run, prices);
+  printCostTable(rows);
+
+  print('\nAt rest, a month with no traffic (prod stage, from its synthesized templates)');
+  const resources = prodResources();
+  const monthly = atRestRows(resources, prices, {
+    tableGb: Number(process.env.TABLE_GB ?? 1),
+    bucketGb: Number(process.env.BUCKET_GB ?? 1),
+    metricSeries: output.metricSeries.size,
+  });
+  for (const row of monthly)
+    print(
+      `  ${row.item.padEnd(66)} ${formatDollars(row.dollars).padStart(9)}${row.note ? `   ${row.note}` : ''}`,
+    );
+  print(
+    `  ${'total'.padEnd(66)} ${formatDollars(monthly.reduce((sum, row) => sum + row.dollars, 0)).padStart(9)}`,
+  );
+  print(
+    '  (free at rest: API Gateway, CloudFront, Lambda, on-demand DynamoDB capacity, SQS queues themselves, SNS,\n' +
+      '   CodeDeploy, the AWS managed KMS keys; stored logs cost $0.03 per GB-month as traffic leaves them)',
+  );
+
+  print(
+    '\nPrices (us-east-1 list prices; "known": the last list price known, not read from the page that day)',
+  );
+  for (const [name, price] of Object.entries(prices))
+    print(
+      `  ${name.padEnd(28)} $${price.dollars.toPrecision(4).padEnd(10)} per ${price.per}; ${price.source}, ${price.read}${'known' in price ? ', known' : ''}`,
+    );
+} finally {
+  await runtime.stop();
+  await dynamoDb.stop();
+  await emulator.stop();
+  await site.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+  output.stop();
+}
+
+function printCostTable(rows: CostRow[]) {
+  print(`\nCost per million API requests (TRAFFIC_RPS=${trafficRps} for X-Ray's sampling)`);
+  print(
+    '  component                        quantity in the run         $ in the run   $ per million requests',
+  );
+  const groupTitles = {
+    service: "the issue's components",
+    edge: 'the edge in front (CloudFront, WAF)',
+    observability: 'logs and traces',
+  } as const;
+  for (const group of ['service', 'edge', 'observability'] as const) {
+    print(`  -- ${groupTitles[group]}`);
+    for (const row of rows.filter((candidate) => candidate.group === group))
+      print(
+        `  ${row.component.padEnd(31)}  ${`${formatQuantity(row.quantity)} ${row.unit}`.padEnd(26)}  ${row.dollars.toFixed(5).padStart(12)}   ${row.perMillionRequests.toFixed(4).padStart(10)}`,
+      );
+  }
+  const issue = perMillion(rows, ['service']);
+  print(
+    `  total, the issue's components   ${`$${issue.toFixed(2)}`.padStart(63)}   target <= $${TARGET_PER_MILLION.toFixed(2)}: ${issue <= TARGET_PER_MILLION ? 'met' : 'NOT met'}`,
+  );
+  print(
+    `  total, with the edge             ${`$${perMillion(rows, ['service', 'edge']).toFixed(2)}`.padStart(63)}`,
+  );
+  print(
+    `  total, with the edge, logs and traces ${`$${perMillion(rows, ['service', 'edge', 'observability']).toFixed(2)}`.padStart(58)}`,
+  );
+}
+
+function formatQuantity(quantity: number): string {
+  return Number.isInteger(quantity) ? String(quantity) : quantity.toFixed(quantity < 10 ? 4 : 1);
+}

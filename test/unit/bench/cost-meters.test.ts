@@ -1,0 +1,109 @@
+import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { meterCapacity, noCapacity, s3RequestClass } from '../../../bench/cost/meters.ts';
+import { DocumentClient } from '../../../shared/aws/dynamodb.ts';
+
+/**
+ * The meter is middleware, which aws-sdk-client-mock's stubbed `send` would skip: these tests run the real client
+ * over a request handler that answers like DynamoDB, and read the request the client serialized.
+ */
+function aDynamoDb(status: number, answer: object) {
+  const sent: Record<string, unknown>[] = [];
+  const client = new DynamoDBClient({
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    maxAttempts: 1,
+    requestHandler: {
+      handle: async (request: { body?: string | Uint8Array }) => {
+        sent.push(
+          JSON.parse(
+            typeof request.body === 'string' ? request.body : new TextDecoder().decode(request.body),
+          ) as Record<string, unknown>,
+        );
+        return {
+          response: {
+            statusCode: status,
+            headers: { 'content-type': 'application/x-amz-json-1.0' },
+            body: Readable.from([Buffer.from(JSON.stringify(answer))]),
+          },
+        };
+      },
+    },
+  });
+  const count = noCapacity();
+  meterCapacity(client, count);
+  return { db: new DocumentClient(client), client, count, sent };
+}
+
+describe('the cost benchmark: the DynamoDB capacity meter', () => {
+  it('given an UpdateItem, when sent, then it asks for TOTAL consumed capacity and counts the answer as write units', async () => {
+    const { db, count, sent } = aDynamoDb(200, {
+      ConsumedCapacity: { TableName: 'links', CapacityUnits: 2 },
+    });
+
+    await db.send(
+      new UpdateCommand({
+        TableName: 'links',
+        Key: { pk: 'a' },
+        UpdateExpression: 'SET n = :n',
+        ExpressionAttributeValues: { ':n': 1 },
+      }),
+    );
+
+    expect(sent[0]!.ReturnConsumedCapacity).toBe('TOTAL');
+    expect(count).toMatchObject({ writeUnits: 2, readUnits: 0, calls: 1, reported: 1 });
+  });
+
+  it('given a BatchGetItem over two tables, when answered, then the units of each table are added as read units', async () => {
+    const { db, count } = aDynamoDb(200, {
+      Responses: { links: [], social: [] },
+      ConsumedCapacity: [
+        { TableName: 'links', CapacityUnits: 1.5 },
+        { TableName: 'social', CapacityUnits: 3 },
+      ],
+    });
+
+    await db.send(
+      new BatchGetCommand({
+        RequestItems: { links: { Keys: [{ pk: 'a' }] }, social: { Keys: [{ pk: 'b' }] } },
+      }),
+    );
+
+    expect(count).toMatchObject({ readUnits: 4.5, writeUnits: 0 });
+    expect(count.byCommand.get('BatchGetItem')).toEqual({ calls: 1, units: 4.5 });
+  });
+
+  it('given a transaction of three items refused by a condition, when sent, then two write units per item are estimated', async () => {
+    const { db, count } = aDynamoDb(400, {
+      __type: 'com.amazonaws.dynamodb.v20120810#TransactionCanceledException',
+      message: 'Transaction cancelled',
+      CancellationReasons: [{ Code: 'ConditionalCheckFailed' }, { Code: 'None' }, { Code: 'None' }],
+    });
+    const put = (pk: string) => ({ Put: { TableName: 'social', Item: { pk } } });
+
+    await expect(
+      db.send(new TransactWriteCommand({ TransactItems: [put('a'), put('b'), put('c')] })),
+    ).rejects.toThrow();
+
+    expect(count).toMatchObject({ estimatedWriteUnits: 6, writeUnits: 0, reported: 0 });
+  });
+
+  it('given a call that takes no ReturnConsumedCapacity, when sent, then it is neither changed nor counted', async () => {
+    const { client, count, sent } = aDynamoDb(200, { Table: { TableName: 'links' } });
+
+    await client.send(new DescribeTableCommand({ TableName: 'links' }));
+
+    expect(sent[0]!.ReturnConsumedCapacity).toBeUndefined();
+    expect(count.calls).toBe(0);
+  });
+
+  it('given S3 commands, when classed, then PUT and LIST are the dear requests, GET the cheap ones and DELETE free', () => {
+    expect(s3RequestClass('PutObjectCommand')).toBe('write');
+    expect(s3RequestClass('ListObjectsV2Command')).toBe('write');
+    expect(s3RequestClass('GetObjectCommand')).toBe('read');
+    expect(s3RequestClass('HeadObjectCommand')).toBe('read');
+    expect(s3RequestClass('DeleteObjectsCommand')).toBe('free');
+  });
+});
