@@ -4,7 +4,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Metafile, type Plugin } from 'esbuild';
-import { FUNCTION_NODE_OPTIONS, esbuildOptions } from '../lib/bundling.ts';
+import { esbuildOptions } from '../lib/bundling.ts';
 import { deployedFunctionNames, functions, type FunctionName } from '../shared/wiring.ts';
 import { percentile } from './stats.ts';
 
@@ -18,8 +18,8 @@ import { percentile } from './stats.ts';
  * and shared/metrics.ts swapped for modules of the same exports that do nothing (bench/without-observability/),
  * so the difference is what Powertools Tracer and Metrics cost.
  *
- * For each: the bundle's size and its cold module-load time, i.e. a fresh Node process (with the functions'
- * NODE_OPTIONS and a Lambda function's environment) importing the bundle, which runs everything a cold start
+ * For each: the bundle's size and its cold module-load time, i.e. a fresh Node process (with a Lambda function's
+ * environment) importing the bundle, which runs everything a cold start
  * runs before the first invocation. The three are measured in turns, REPS times (7) after one warm-up round,
  * rotating which goes first; the table shows medians, the ratio of the function's median to the bare handler's
  * (target: at most TARGET, 1.3) and to its own without observability; then the same ratios of the CPU time the
@@ -139,11 +139,7 @@ interface Load {
 }
 
 /** Imports the bundle in a fresh Node process. */
-function loadTime(
-  loader: string,
-  file: string,
-  flags = FUNCTION_NODE_OPTIONS.split(' ').filter(Boolean),
-): Load {
+function loadTime(loader: string, file: string, flags: string[] = []): Load {
   const output = execFileSync(process.execPath, [...flags, loader, file], {
     // What Lambda sets (tracing active; the X-Ray SDK and Powertools read these as their module loads), with no
     // invocation yet: no trace header.
@@ -243,7 +239,7 @@ async function main(): Promise<void> {
     }
 
     console.log(
-      `Loading each in a fresh Node process (${process.version}, ${FUNCTION_NODE_OPTIONS || 'no NODE_OPTIONS'}): 1 warm-up + ${REPS} rounds, the three in turns ...`,
+      `Loading each in a fresh Node process (${process.version}, the functions' NODE_OPTIONS: none): 1 warm-up + ${REPS} rounds, the three in turns ...`,
     );
     measure(loader, rows);
 
@@ -316,24 +312,6 @@ async function main(): Promise<void> {
   }
 }
 
-/**
- * The sources import zod as `import { z } from 'zod'`, which hands esbuild the namespace object of all of zod
- * (every check, every locale), so none of it is tree-shaken; `import * as z from 'zod'` (what zod's documentation
- * recommends) names each member statically and bundles only those used. Same members, same behaviour.
- */
-const zodNamespaceImports: Plugin = {
-  name: 'zod-namespace-imports',
-  setup(build) {
-    build.onLoad({ filter: /\/(shared|functions)\/.*\.ts$/ }, (args) => ({
-      loader: 'ts',
-      contents: readFileSync(args.path, 'utf8').replace(
-        /import \{ z \} from 'zod';/g,
-        "import * as z from 'zod';",
-      ),
-    }));
-  },
-};
-
 /** Where the bytes of each function come from beyond the SDK, and what the heaviest packages cost alone. */
 async function explain(dir: string, loader: string, rows: Row[]): Promise<void> {
   console.log('\nBytes beyond the bare handler, by package (largest first):');
@@ -347,13 +325,18 @@ async function explain(dir: string, loader: string, rows: Row[]): Promise<void> 
     console.log(`  ${row.name}: ${extra.map(([pkg, bytes]) => `${pkg} ${kb(bytes)}`).join(', ')}`);
   }
   const probes: Record<string, string> = {
-    'zod (import { z }, as the sources do)':
-      "import { z } from 'zod'; export const handler = () => z.object({ a: z.string() });",
-    'zod (import * as z)':
+    'zod (import * as z, as the sources do)':
       "import * as z from 'zod'; export const handler = () => z.object({ a: z.string() });",
+    'zod (import { z }, all of it)':
+      "import { z } from 'zod'; export const handler = () => z.object({ a: z.string() });",
     re2js: "import { RE2JS } from 're2js'; export const handler = (e: string) => RE2JS.compile(e);",
     '@aws-lambda-powertools/logger':
       "import { Logger } from '@aws-lambda-powertools/logger'; const logger = new Logger(); export const handler = () => logger;",
+    '@aws-lambda-powertools/metrics':
+      "import { Metrics } from '@aws-lambda-powertools/metrics'; const metrics = new Metrics(); export const handler = () => metrics;",
+    // What the first sampled invocation loads (shared/tracing.ts), on top of the cold start measured above.
+    '@aws-lambda-powertools/tracer':
+      "import { Tracer } from '@aws-lambda-powertools/tracer'; const tracer = new Tracer({ captureHTTPsRequests: false }); export const handler = () => tracer;",
     'zod-openapi':
       "import { createDocument } from 'zod-openapi'; export const handler = (e: never) => createDocument(e);",
     nothing: 'export const handler = () => 1;',
@@ -370,27 +353,16 @@ async function explain(dir: string, loader: string, rows: Row[]): Promise<void> 
   }
   console.log(`  (packages over 4 KB seen beyond the SDK: ${[...heavy.keys()].join(', ')})`);
 
-  console.log('\nWhat-ifs, measured the same way (ratio of medians per function):');
-  const withZodNamespace: Row[] = [];
-  for (const row of rows) {
-    const whatIfDir = join(dir, `zod-namespace-${row.name}`);
-    mkdirSync(whatIfDir);
-    const fn = await bundle(
-      whatIfDir,
-      { entry: join(ROOT, 'functions', `${functions[row.name].entry}.ts`) },
-      [zodNamespaceImports],
-    );
-    withZodNamespace.push({ ...row, fn, samples: emptySamples() });
-  }
-  measure(loader, withZodNamespace, undefined, ['fn', 'bare']);
-  const withoutSourceMaps = rows.map((row) => ({ ...row, samples: emptySamples() }));
-  measure(loader, withoutSourceMaps, [], ['fn', 'bare']);
+  console.log(
+    '\nWhat-if, measured the same way (ratio of medians per function, function over bare handler):',
+  );
+  const withSourceMaps = rows.map((row) => ({ ...row, samples: emptySamples() }));
+  measure(loader, withSourceMaps, ['--enable-source-maps'], ['fn', 'bare']);
   const width = Math.max(...rows.map((row) => row.name.length));
-  console.log(`  ${'function'.padEnd(width)}  deployed  zod as namespace (bundle)  no --enable-source-maps`);
+  console.log(`  ${'function'.padEnd(width)}  deployed  with --enable-source-maps (both)`);
   rows.forEach((row, i) => {
-    const zod = withZodNamespace[i]!;
     console.log(
-      `  ${row.name.padEnd(width)}  ${ratioOf(row).toFixed(2).padStart(8)}  ${`${ratioOf(zod).toFixed(2)} (${kb(zod.fn.bytes)})`.padStart(25)}  ${ratioOf(withoutSourceMaps[i]!).toFixed(2).padStart(23)}`,
+      `  ${row.name.padEnd(width)}  ${ratioOf(row).toFixed(2).padStart(8)}  ${ratioOf(withSourceMaps[i]!).toFixed(2).padStart(32)}`,
     );
   });
 }
