@@ -29,7 +29,7 @@ beforeAll(async () => {
     ...esbuildOptions(bundle),
     stdin: { contents: FAILING_HANDLER, resolveDir: ROOT, loader: 'ts', sourcefile: 'failing-handler.ts' },
   });
-});
+}, 60_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** The error of the one line the handler logs. */
@@ -42,7 +42,8 @@ function loggedError(): { location: string; stack: string } {
   return (JSON.parse(stderr.trim()) as { error: { location: string; stack: string } }).error;
 }
 
-describe('stack traces of a bundled function', () => {
+// A Node process of its own, which takes seconds on a busy machine.
+describe('stack traces of a bundled function', { timeout: 60_000 }, () => {
   it('given an error logged in a bundle, then its location and stack name the source file and line', () => {
     const error = loggedError();
 

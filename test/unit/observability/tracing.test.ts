@@ -87,7 +87,8 @@ async function subsegmentsOf(traceId: string): Promise<Subsegment[]> {
   return received.filter((s) => s.trace_id === traceId);
 }
 
-describe('tracing', () => {
+// The first sampled invocation loads the X-Ray SDK, which takes seconds on a busy machine.
+describe('tracing', { timeout: 60_000 }, () => {
   it('given a sampled invocation at a cold start, then its handler subsegment holds the AWS call, annotated', async () => {
     const invoke = await aColdFunction();
 
