@@ -9,6 +9,16 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-console': ['error', { allow: ['warn', 'error'] }],
+      // esbuild tree-shakes the members of a namespace import, but bundles all of `z` (every check, every locale):
+      // hundreds of KB more for a function to load at each cold start (`npm run bench:bundles`).
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            "ImportDeclaration[source.value='zod'][importKind!='type'] > ImportSpecifier[imported.name='z'][importKind!='type']",
+          message: "Use `import * as z from 'zod'`.",
+        },
+      ],
     },
   },
   {

@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { loadavg, tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Metafile, type Plugin } from 'esbuild';
-import { FUNCTION_NODE_OPTIONS, esbuildOptions } from '../lib/bundling.ts';
+import { esbuildOptions } from '../lib/bundling.ts';
 import { deployedFunctionNames, functions, type FunctionName } from '../shared/wiring.ts';
 import { percentile } from './stats.ts';
 
@@ -14,10 +14,16 @@ import { percentile } from './stats.ts';
  * the same AWS SDK symbols (those the function's sources import from `@aws-sdk/*`, and the client of any other
  * SDK package in the bundle) and does nothing else.
  *
- * For each: the bundle's size and its cold module-load time, i.e. a fresh Node process (with the functions'
- * NODE_OPTIONS) importing the bundle, which runs everything a cold start runs before the first invocation.
- * The function and its bare handler are measured in turns, REPS times (7) after one warm-up round, alternating
- * which goes first; the table shows medians and the ratio of the medians (target: at most TARGET, 1.3).
+ * Between the two, the same function without observability: bundled from the same entry with shared/tracing.ts
+ * and shared/metrics.ts swapped for modules of the same exports that do nothing (bench/without-observability/),
+ * so the difference is what Powertools Tracer and Metrics cost.
+ *
+ * For each: the bundle's size and its cold module-load time, i.e. a fresh Node process (with a Lambda function's
+ * environment) importing the bundle, which runs everything a cold start
+ * runs before the first invocation. The three are measured in turns, REPS times (7) after one warm-up round,
+ * rotating which goes first; the table shows medians, the ratio of the function's median to the bare handler's
+ * (target: at most TARGET, 1.3) and to its own without observability; then the same ratios of the CPU time the
+ * loading process spent, which a busy machine disturbs less than the wall clock.
  * ONLY=addLink,listLinks measures some functions; EXPLAIN=1 adds where each function's bytes come from and what
  * its heaviest packages cost to load on their own. Never part of `npm test`.
  */
@@ -55,6 +61,17 @@ async function bundle(
     metafile: result.metafile,
   };
 }
+
+/** The function with shared/tracing.ts and shared/metrics.ts replaced by bench/without-observability/. */
+const withoutObservability: Plugin = {
+  name: 'without-observability',
+  setup(build) {
+    build.onLoad({ filter: /\/shared\/(tracing|metrics)\.ts$/ }, (args) => {
+      const replacement = join(ROOT, 'bench', 'without-observability', basename(args.path));
+      return { loader: 'ts', contents: readFileSync(replacement, 'utf8'), resolveDir: dirname(replacement) };
+    });
+  },
+};
 
 /** The package an input of the bundle belongs to (`src` for the project's own files). */
 function packageOf(input: string): string {
@@ -115,45 +132,70 @@ function bareHandler(imports: Map<string, Set<string>>): string {
   return lines.join('\n');
 }
 
-/** Imports the bundle in a fresh Node process; the milliseconds that the import took. */
-function loadTime(loader: string, file: string, flags = FUNCTION_NODE_OPTIONS.split(' ')): number {
+/** A cold load: the milliseconds that the import took, and the process's CPU time meanwhile (all threads). */
+interface Load {
+  wall: number;
+  cpu: number;
+}
+
+/** Imports the bundle in a fresh Node process. */
+function loadTime(loader: string, file: string, flags: string[] = []): Load {
   const output = execFileSync(process.execPath, [...flags, loader, file], {
+    // What Lambda sets (tracing active; the X-Ray SDK and Powertools read these as their module loads), with no
+    // invocation yet: no trace header.
     env: {
       PATH: process.env.PATH,
       AWS_REGION: 'us-east-1',
+      AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
       AWS_LAMBDA_FUNCTION_NAME: 'bench',
+      LAMBDA_TASK_ROOT: dirname(file),
+      AWS_XRAY_CONTEXT_MISSING: 'LOG_ERROR',
+      AWS_XRAY_DAEMON_ADDRESS: '127.0.0.1:2000',
       POWERTOOLS_SERVICE_NAME: 'delinkcious',
       POWERTOOLS_LOG_LEVEL: 'SILENT',
     },
     encoding: 'utf8',
   });
-  return Number(output.trim());
+  const [wall, cpu] = output.trim().split(' ').map(Number);
+  return { wall: wall!, cpu: cpu! };
 }
 
-/** Loads each function and its bare handler in turns, round after round, alternating which goes first. */
-function measure(loader: string, rows: Row[], flags?: string[]): void {
+type Variant = 'fn' | 'plain' | 'bare';
+const VARIANTS: Variant[] = ['fn', 'plain', 'bare'];
+
+/** Loads each function, its plain variant and its bare handler in turns, round after round, rotating the order. */
+function measure(loader: string, rows: Row[], flags?: string[], variants: Variant[] = VARIANTS): void {
   for (let round = 0; round <= REPS; round++) {
     for (const row of rows) {
-      const pair = round % 2 === 0 ? (['fn', 'bare'] as const) : (['bare', 'fn'] as const);
-      for (const which of pair) {
+      const order = variants.map((_, i) => variants[(i + round) % variants.length]!);
+      for (const which of order) {
         const took = loadTime(loader, row[which].file, flags);
-        if (round > 0) (which === 'fn' ? row.fnSamples : row.bareSamples).push(took);
+        if (round > 0) row.samples[which].push(took);
       }
     }
   }
 }
 
-const ratioOf = (row: Row) => percentile(row.fnSamples, 50) / percentile(row.bareSamples, 50);
+const median = (row: Row, which: Variant, of: keyof Load = 'wall') =>
+  percentile(
+    row.samples[which].map((load) => load[of]),
+    50,
+  );
+const ratioOf = (row: Row, to: Variant = 'bare', of: keyof Load = 'wall') =>
+  median(row, 'fn', of) / median(row, to, of);
+const emptySamples = (): Record<Variant, Load[]> => ({ fn: [], plain: [], bare: [] });
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
 const ms = (value: number) => value.toFixed(1);
 
 interface Row {
   name: FunctionName;
+  /** The function as deployed. */
   fn: Bundle;
+  /** The same function without Powertools Tracer and Metrics. */
+  plain: Bundle;
   bare: Bundle;
-  fnSamples: number[];
-  bareSamples: number[];
+  samples: Record<Variant, Load[]>;
 }
 
 async function main(): Promise<void> {
@@ -165,19 +207,26 @@ async function main(): Promise<void> {
       [
         "import { pathToFileURL } from 'node:url';",
         'const started = performance.now();',
+        'const cpu = process.cpuUsage();',
         'const module = await import(pathToFileURL(process.argv[2]).href);',
+        'const { user, system } = process.cpuUsage(cpu);',
         "if (typeof module.handler !== 'function') throw new Error('no handler');",
-        'console.log(performance.now() - started);',
+        'console.log(performance.now() - started, (user + system) / 1000);',
       ].join('\n'),
     );
     const names = deployedFunctionNames().filter((name) => !ONLY || ONLY.includes(name));
-    console.log(`Bundling ${names.length} functions and their bare handlers into ${dir} ...`);
+    console.log(
+      `Bundling ${names.length} functions, each also without observability, and their bare handlers into ${dir} ...`,
+    );
     const rows: Row[] = [];
     const bareByContents = new Map<string, Bundle>();
     for (const name of names) {
       const fnDir = join(dir, name);
       mkdirSync(fnDir);
-      const fn = await bundle(fnDir, { entry: join(ROOT, 'functions', `${functions[name].entry}.ts`) });
+      const entry = join(ROOT, 'functions', `${functions[name].entry}.ts`);
+      const fn = await bundle(fnDir, { entry });
+      mkdirSync(join(fnDir, 'plain'));
+      const plain = await bundle(join(fnDir, 'plain'), { entry }, [withoutObservability]);
       const contents = bareHandler(await sdkImports(fn.metafile));
       let bare = bareByContents.get(contents);
       if (!bare) {
@@ -186,32 +235,75 @@ async function main(): Promise<void> {
         bare = await bundle(bareDir, { contents });
         bareByContents.set(contents, bare);
       }
-      rows.push({ name, fn, bare, fnSamples: [], bareSamples: [] });
+      rows.push({ name, fn, plain, bare, samples: emptySamples() });
     }
 
     console.log(
-      `Loading each in a fresh Node process (${process.version}, ${FUNCTION_NODE_OPTIONS}): 1 warm-up + ${REPS} rounds, function and bare handler in turns ...`,
+      `Loading each in a fresh Node process (${process.version}, the functions' NODE_OPTIONS: none): 1 warm-up + ${REPS} rounds, the three in turns ...`,
     );
     measure(loader, rows);
 
     const width = Math.max(...rows.map((row) => row.name.length));
-    console.log(
-      `\n${'function'.padEnd(width)}  ${'bundle'.padStart(8)}  ${'map'.padStart(8)}  ${'bare'.padStart(8)}  ${'load p50'.padStart(9)}  ${'bare p50'.padStart(9)}  ratio`,
-    );
-    const ratios: number[] = [];
+    const columns = [
+      'bundle',
+      'plain',
+      'bare',
+      'load p50',
+      'plain p50',
+      'bare p50',
+      '/bare',
+      '/plain',
+      'cpu /bare',
+      'cpu /plain',
+    ];
+    console.log(`\n${'function'.padEnd(width)}  ${columns.map((c) => c.padStart(9)).join('  ')}`);
     for (const row of rows) {
-      const fnMedian = percentile(row.fnSamples, 50);
-      const bareMedian = percentile(row.bareSamples, 50);
-      const ratio = ratioOf(row);
-      ratios.push(ratio);
+      const cells = [
+        kb(row.fn.bytes),
+        kb(row.plain.bytes),
+        kb(row.bare.bytes),
+        `${ms(median(row, 'fn'))} ms`,
+        `${ms(median(row, 'plain'))} ms`,
+        `${ms(median(row, 'bare'))} ms`,
+        ratioOf(row).toFixed(2),
+        ratioOf(row, 'plain').toFixed(2),
+        ratioOf(row, 'bare', 'cpu').toFixed(2),
+        ratioOf(row, 'plain', 'cpu').toFixed(2),
+      ];
       console.log(
-        `${row.name.padEnd(width)}  ${kb(row.fn.bytes).padStart(8)}  ${kb(row.fn.mapBytes).padStart(8)}  ${kb(row.bare.bytes).padStart(8)}  ${`${ms(fnMedian)} ms`.padStart(9)}  ${`${ms(bareMedian)} ms`.padStart(9)}  ${ratio.toFixed(2)}${ratio > TARGET ? '  over' : ''}`,
+        `${row.name.padEnd(width)}  ${cells.map((c) => c.padStart(9)).join('  ')}${ratioOf(row) > TARGET ? '  over' : ''}`,
       );
     }
-    const over = rows.filter((_, i) => ratios[i]! > TARGET).map((row) => row.name);
+    const summary = (label: string, ratios: number[]) =>
+      `${label}: median ${percentile(ratios, 50).toFixed(2)}, worst ${Math.max(...ratios).toFixed(2)}`;
+    const over = rows.filter((row) => ratioOf(row) > TARGET).map((row) => row.name);
     console.log(
-      `\nratio of medians: median ${percentile(ratios, 50).toFixed(2)}, worst ${Math.max(...ratios).toFixed(2)}; ` +
+      `\n${summary(
+        "/bare, the function's load over its bare handler's",
+        rows.map((row) => ratioOf(row)),
+      )}; ` +
         `target <= ${TARGET}: ${over.length === 0 ? 'met by every function' : `missed by ${over.length} of ${rows.length} (${over.join(', ')})`}`,
+    );
+    console.log(
+      summary(
+        '/plain, over the same function without Tracer and Metrics',
+        rows.map((row) => ratioOf(row, 'plain')),
+      ),
+    );
+    console.log(
+      `${summary(
+        'cpu /bare, the same in CPU time',
+        rows.map((row) => ratioOf(row, 'bare', 'cpu')),
+      )}; ` +
+        summary(
+          'cpu /plain',
+          rows.map((row) => ratioOf(row, 'plain', 'cpu')),
+        ),
+    );
+    console.log(
+      `load average ${loadavg()
+        .map((load) => load.toFixed(2))
+        .join(' ')}`,
     );
 
     if (EXPLAIN) await explain(dir, loader, rows);
@@ -219,24 +311,6 @@ async function main(): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
   }
 }
-
-/**
- * The sources import zod as `import { z } from 'zod'`, which hands esbuild the namespace object of all of zod
- * (every check, every locale), so none of it is tree-shaken; `import * as z from 'zod'` (what zod's documentation
- * recommends) names each member statically and bundles only those used. Same members, same behaviour.
- */
-const zodNamespaceImports: Plugin = {
-  name: 'zod-namespace-imports',
-  setup(build) {
-    build.onLoad({ filter: /\/(shared|functions)\/.*\.ts$/ }, (args) => ({
-      loader: 'ts',
-      contents: readFileSync(args.path, 'utf8').replace(
-        /import \{ z \} from 'zod';/g,
-        "import * as z from 'zod';",
-      ),
-    }));
-  },
-};
 
 /** Where the bytes of each function come from beyond the SDK, and what the heaviest packages cost alone. */
 async function explain(dir: string, loader: string, rows: Row[]): Promise<void> {
@@ -251,13 +325,18 @@ async function explain(dir: string, loader: string, rows: Row[]): Promise<void> 
     console.log(`  ${row.name}: ${extra.map(([pkg, bytes]) => `${pkg} ${kb(bytes)}`).join(', ')}`);
   }
   const probes: Record<string, string> = {
-    'zod (import { z }, as the sources do)':
-      "import { z } from 'zod'; export const handler = () => z.object({ a: z.string() });",
-    'zod (import * as z)':
+    'zod (import * as z, as the sources do)':
       "import * as z from 'zod'; export const handler = () => z.object({ a: z.string() });",
+    'zod (import { z }, all of it)':
+      "import { z } from 'zod'; export const handler = () => z.object({ a: z.string() });",
     re2js: "import { RE2JS } from 're2js'; export const handler = (e: string) => RE2JS.compile(e);",
     '@aws-lambda-powertools/logger':
       "import { Logger } from '@aws-lambda-powertools/logger'; const logger = new Logger(); export const handler = () => logger;",
+    '@aws-lambda-powertools/metrics':
+      "import { Metrics } from '@aws-lambda-powertools/metrics'; const metrics = new Metrics(); export const handler = () => metrics;",
+    // What the first sampled invocation loads (shared/tracing.ts), on top of the cold start measured above.
+    '@aws-lambda-powertools/tracer':
+      "import { Tracer } from '@aws-lambda-powertools/tracer'; const tracer = new Tracer({ captureHTTPsRequests: false }); export const handler = () => tracer;",
     'zod-openapi':
       "import { createDocument } from 'zod-openapi'; export const handler = (e: never) => createDocument(e);",
     nothing: 'export const handler = () => 1;',
@@ -267,34 +346,23 @@ async function explain(dir: string, loader: string, rows: Row[]): Promise<void> 
     const probeDir = join(dir, `probe-${label.replace(/\W+/g, '-')}`);
     mkdirSync(probeDir);
     const probe = await bundle(probeDir, { contents });
-    const samples = Array.from({ length: 8 }, () => loadTime(loader, probe.file)).slice(1);
+    const samples = Array.from({ length: 8 }, () => loadTime(loader, probe.file).wall).slice(1);
     console.log(
       `  ${label.padEnd(40)} ${kb(probe.bytes).padStart(8)}  ${ms(percentile(samples, 50)).padStart(6)} ms`,
     );
   }
   console.log(`  (packages over 4 KB seen beyond the SDK: ${[...heavy.keys()].join(', ')})`);
 
-  console.log('\nWhat-ifs, measured the same way (ratio of medians per function):');
-  const withZodNamespace: Row[] = [];
-  for (const row of rows) {
-    const whatIfDir = join(dir, `zod-namespace-${row.name}`);
-    mkdirSync(whatIfDir);
-    const fn = await bundle(
-      whatIfDir,
-      { entry: join(ROOT, 'functions', `${functions[row.name].entry}.ts`) },
-      [zodNamespaceImports],
-    );
-    withZodNamespace.push({ ...row, fn, fnSamples: [], bareSamples: [] });
-  }
-  measure(loader, withZodNamespace);
-  const withoutSourceMaps = rows.map((row) => ({ ...row, fnSamples: [], bareSamples: [] }));
-  measure(loader, withoutSourceMaps, []);
+  console.log(
+    '\nWhat-if, measured the same way (ratio of medians per function, function over bare handler):',
+  );
+  const withSourceMaps = rows.map((row) => ({ ...row, samples: emptySamples() }));
+  measure(loader, withSourceMaps, ['--enable-source-maps'], ['fn', 'bare']);
   const width = Math.max(...rows.map((row) => row.name.length));
-  console.log(`  ${'function'.padEnd(width)}  deployed  zod as namespace (bundle)  no --enable-source-maps`);
+  console.log(`  ${'function'.padEnd(width)}  deployed  with --enable-source-maps (both)`);
   rows.forEach((row, i) => {
-    const zod = withZodNamespace[i]!;
     console.log(
-      `  ${row.name.padEnd(width)}  ${ratioOf(row).toFixed(2).padStart(8)}  ${`${ratioOf(zod).toFixed(2)} (${kb(zod.fn.bytes)})`.padStart(25)}  ${ratioOf(withoutSourceMaps[i]!).toFixed(2).padStart(23)}`,
+      `  ${row.name.padEnd(width)}  ${ratioOf(row).toFixed(2).padStart(8)}  ${ratioOf(withSourceMaps[i]!).toFixed(2).padStart(32)}`,
     );
   });
 }

@@ -6,8 +6,9 @@ import { LogLevel, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-la
  * bundle benchmark (bench/bundles.ts, esbuild's API into a temporary directory) both derive their options from
  * these, so the benchmark measures what is deployed.
  *
- * - ES modules for Node 24 (the Lambda runtime), minified, with source maps without the sources' text (smaller
- *   files to read at cold start; stack traces still name files and lines).
+ * - ES modules for Node 24 (the Lambda runtime), minified, with a source map beside the bundle, without the
+ *   sources' text. Node is not asked to read it (`--enable-source-maps` parses the whole map at every cold
+ *   start); the logger maps an error's stack when it logs one (shared/stack-traces.ts).
  * - The AWS SDK is bundled, not taken from the runtime: the version is the lockfile's, the one the tests ran,
  *   and esbuild keeps only the clients and commands that the code imports.
  * - Some dependencies are still CommonJS and call `require`, which ES modules lack, so the banner defines it;
@@ -24,9 +25,6 @@ export const BUNDLE = {
   sourcesContent: false,
   externalModules: [] as string[],
 } as const;
-
-/** Node's options in every function: stack traces mapped back to the TypeScript sources. */
-export const FUNCTION_NODE_OPTIONS = '--enable-source-maps';
 
 /** The bundling options of a NodejsFunction. */
 export function functionBundling(): BundlingOptions {

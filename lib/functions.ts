@@ -33,7 +33,7 @@ import {
   type TableReach,
   type TableName,
 } from '../shared/wiring.ts';
-import { FUNCTION_NODE_OPTIONS, functionBundling } from './bundling.ts';
+import { functionBundling } from './bundling.ts';
 import {
   QUEUE_SEND_ACTIONS,
   SECRET_READ_ACTIONS,
@@ -290,7 +290,6 @@ export class ServiceFunction extends Construct {
     const declaration = this.declaration;
     const env: Record<string, string> = {
       APP_VERSION: props.appVersion,
-      NODE_OPTIONS: FUNCTION_NODE_OPTIONS,
       POWERTOOLS_SERVICE_NAME: 'delinkcious',
       // The `stage` dimension of the business metrics (shared/metrics.ts).
       STAGE: settings.stage,

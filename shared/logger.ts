@@ -1,15 +1,24 @@
 import { LogFormatter, LogItem, Logger } from '@aws-lambda-powertools/logger';
 import type { LogAttributes, UnformattedAttributes } from '@aws-lambda-powertools/logger/types';
 import { CORRELATION_ID, currentCorrelationId } from './correlation.ts';
+import { sourceMappedStack } from './stack-traces.ts';
 
 /** The service's name in logs, metrics (the `service` dimension) and traces. */
 export const SERVICE_NAME = 'delinkcious';
 
 /**
  * Powertools' JSON log line, plus the correlation id of the work in progress (shared/correlation.ts): scoped to
- * the record a batch handler is working on, which the Logger's own keys (one set per invocation) cannot be.
+ * the record a batch handler is working on, which the Logger's own keys (one set per invocation) cannot be. An
+ * error's stack and location name the TypeScript sources (shared/stack-traces.ts).
  */
 class CorrelatedLogFormatter extends LogFormatter {
+  override formatError(error: Error): LogAttributes {
+    const formatted = super.formatError(error);
+    if (typeof error.stack !== 'string') return formatted;
+    const stack = sourceMappedStack(error.stack);
+    return { ...formatted, location: this.getCodeLocation(stack), stack };
+  }
+
   formatAttributes(attributes: UnformattedAttributes, additional: LogAttributes): LogItem {
     const correlationId = currentCorrelationId();
     return new LogItem({

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { NotFound, UnavailableForAWhile } from '../errors.ts';
 import { LinkFilter, RegexBudget, type LinkFilterInput } from '../links/filter.ts';
 import type { Link } from '../links/model.ts';

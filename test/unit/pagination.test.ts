@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidRequest } from '../../shared/errors.ts';
 import { PAGE_TOKEN_LIFETIME_MS, PageTokens } from '../../shared/pagination.ts';
 
