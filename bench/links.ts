@@ -9,15 +9,18 @@ import { LOCAL_AWS } from '../local/engines.ts';
 import type { Runtime } from '../local/runtime.ts';
 import { countersKey, linkKey, linkToItem, LINKS_BY_CREATED, userPartition } from '../shared/links/table.ts';
 import { rateKey } from '../shared/http/rate-limit-store.ts';
-import { printComparison, time } from './stats.ts';
-import { aLink } from '../test/support/builders.ts';
+import { invoke } from '../local/functions.ts';
+import { printBreakdown, printComparison, time } from './stats.ts';
+import { aLink, anApiEvent } from '../test/support/builders.ts';
 
 const WARMUP = 50;
 
 /**
  * POST and GET /v1/links through the local runtime, interleaved with the bare DynamoDB calls each request
  * makes (the gate's one rate-limit update, then the transaction or the query), so both see the same
- * machine noise.
+ * machine noise. Then where each one's time goes, from the bare call up: its calls as the gate makes them (the
+ * charge within the add's transaction, beside the listing's Query), the same handler invoked without HTTP (as the
+ * local runtime invokes it), and the route over HTTP.
  */
 export async function benchLinks(runtime: Runtime, iterations: number): Promise<void> {
   const db = DynamoDBDocumentClient.from(
@@ -63,6 +66,25 @@ export async function benchLinks(runtime: Runtime, iterations: number): Promise<
     });
   const bareInsert = { name: 'bare UpdateItem + TransactWriteItems', samples: [] as number[] };
   const bareInsertOnly = { name: 'bare TransactWriteItems alone', samples: [] as number[] };
+  const bareInsertCharged = { name: 'bare TransactWriteItems with the rate item', samples: [] as number[] };
+  const invokedAdd = { name: 'the handler invoked without HTTP', samples: [] as number[] };
+  const addEvent = (i: number) =>
+    anApiEvent({
+      method: 'POST',
+      path: '/v1/links',
+      token,
+      body: { url: `https://example.com/invoked/${i}`, title: `Page ${i}`, tags: ['bench'] },
+    });
+  /** The gate's charge of a known credential, as one more item of the add's transaction. */
+  const rateItemUpdate = () => ({
+    Update: {
+      TableName: tables.users,
+      Key: rateKey('bench-bare-charged'),
+      UpdateExpression: 'SET tat = :tat, expires_at_epoch = :expires',
+      ConditionExpression: 'attribute_not_exists(tat) OR tat < :tat',
+      ExpressionAttributeValues: { ':tat': Date.now() * 1000, ':expires': Math.ceil(Date.now() / 1000) + 60 },
+    },
+  });
   for (let i = 0; i < WARMUP + iterations; i++) {
     const record = i >= WARMUP;
     const httpTime = await time(async () => {
@@ -131,7 +153,37 @@ export async function benchLinks(runtime: Runtime, iterations: number): Promise<
         }),
       ),
     );
+    const chargedTime = await time(() =>
+      db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: tables.links,
+                Item: { ...item, ...linkKey('bare-charged', item.url), pk: userPartition('bare-charged') },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            {
+              Update: {
+                TableName: tables.links,
+                Key: countersKey('bare-charged'),
+                UpdateExpression: 'SET links_count = if_not_exists(links_count, :zero) + :one',
+                ExpressionAttributeValues: { ':zero': 0, ':one': 1 },
+              },
+            },
+            rateItemUpdate(),
+          ],
+        }),
+      ),
+    );
+    const invokedTime = await time(async () => {
+      const result = (await invoke('addLink', addEvent(i))) as { statusCode?: number };
+      if (result.statusCode !== 201) throw new Error(`the invoked add answered ${result.statusCode}`);
+    });
     if (record) {
+      bareInsertCharged.samples.push(chargedTime);
+      invokedAdd.samples.push(invokedTime);
       post.samples.push(httpTime);
       keyedPost.samples.push(keyedTime);
       replay.samples.push(replayTime);
@@ -142,10 +194,19 @@ export async function benchLinks(runtime: Runtime, iterations: number): Promise<
   printComparison('Add a link', post, [bareInsert, bareInsertOnly]);
   printComparison('Add a link with an Idempotency-Key', keyedPost, [post]);
   printComparison('Retry an added link with its Idempotency-Key', replay, [post]);
+  printBreakdown("Where the add's time goes (p50, ratio to the bare transaction alone)", [
+    bareInsertOnly,
+    bareInsertCharged,
+    invokedAdd,
+    post,
+  ]);
 
   const get = { name: 'GET /v1/links?limit=10 (HTTP)', samples: [] as number[] };
   const bareList = { name: 'bare UpdateItem + Query', samples: [] as number[] };
   const bareQueryOnly = { name: 'bare Query alone', samples: [] as number[] };
+  const bareListBeside = { name: 'bare UpdateItem beside the Query, at once', samples: [] as number[] };
+  const invokedList = { name: 'the handler invoked without HTTP', samples: [] as number[] };
+  const listEvent = () => anApiEvent({ path: '/v1/links', query: { limit: '10' }, token });
   const query = () =>
     db.send(
       new QueryCommand({
@@ -169,12 +230,25 @@ export async function benchLinks(runtime: Runtime, iterations: number): Promise<
       await query();
     });
     const queryTime = await time(query);
+    const besideTime = await time(() => Promise.all([sessionAndRate(), query()]));
+    const invokedTime = await time(async () => {
+      const result = (await invoke('listLinks', listEvent())) as { statusCode?: number };
+      if (result.statusCode !== 200) throw new Error(`the invoked listing answered ${result.statusCode}`);
+    });
     if (i >= WARMUP) {
+      bareListBeside.samples.push(besideTime);
+      invokedList.samples.push(invokedTime);
       get.samples.push(httpTime);
       bareList.samples.push(bareTime);
       bareQueryOnly.samples.push(queryTime);
     }
   }
   printComparison('List links', get, [bareList, bareQueryOnly]);
+  printBreakdown("Where the listing's time goes (p50, ratio to the bare Query alone)", [
+    bareQueryOnly,
+    bareListBeside,
+    invokedList,
+    get,
+  ]);
   db.destroy();
 }

@@ -39,13 +39,25 @@ const searchHttpLinks = Number(process.env.SEARCH_HTTP_LINKS ?? 1000);
 const only = process.env.ONLY;
 
 console.log(`Delinkcious benchmarks on the local runtime`);
-if (
-  !only ||
-  ['links', 'public', 'fanout', 'hybrid', 'fairness', 'erasure', 'import', 'search-http'].includes(only)
-) {
+if (!only || only === 'links') {
+  // The request path alone. Deployed, the stream and queue consumers (search index, news, checks) run in
+  // instances of their own; the local runtime would run them in this process, between the requests measured.
+  const runtime = await startRuntime({
+    port: 0,
+    dynamoDbPort: 0,
+    queuesPort: 0,
+    prefix: 'bench-links-',
+    pollers: false,
+  });
+  try {
+    await benchLinks(runtime, iterations);
+  } finally {
+    await runtime.stop();
+  }
+}
+if (!only || ['public', 'fanout', 'hybrid', 'fairness', 'erasure', 'import', 'search-http'].includes(only)) {
   const runtime = await startRuntime({ port: 0, dynamoDbPort: 0, queuesPort: 0, prefix: 'bench-' });
   try {
-    if (!only || only === 'links') await benchLinks(runtime, iterations);
     if (!only || only === 'public') await benchPublic(runtime, iterations);
     if (!only || only === 'fanout') await benchFanOut(runtime, addSamples);
     if (!only || only === 'hybrid') await benchHybridNews(runtime, addSamples);

@@ -26,6 +26,19 @@ export function printComparison(title: string, subject: Row, baselines: Row[]): 
   }
 }
 
+/** Rows side by side, each one's p50 and its ratio to the first row's p50. */
+export function printBreakdown(title: string, rows: Row[]): void {
+  console.log(`\n${title}`);
+  const width = Math.max(...rows.map((r) => r.name.length));
+  const base = percentile(rows[0]!.samples, 50);
+  for (const row of rows) {
+    const p50 = percentile(row.samples, 50);
+    console.log(
+      `  ${row.name.padEnd(width)}  p50 ${p50.toFixed(2).padStart(7)} ms   ${(p50 / base).toFixed(2)}x`,
+    );
+  }
+}
+
 export async function time(action: () => Promise<unknown>): Promise<number> {
   const started = performance.now();
   await action();

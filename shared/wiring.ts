@@ -1078,6 +1078,14 @@ export interface RouteDeclaration {
    * `insufficient_scope`). The only place that says so; all routes of one function agree.
    */
   access: RouteAccess;
+  /**
+   * Whether the route's work only reads: it writes nothing, sends nothing, changes nothing another request could
+   * see, and reads little. The gate then charges the rate limit while the work runs rather than before it (`route`
+   * in shared/http/handler.ts), so a refused request's work is done all the same. Every GET route is read-only
+   * unless it says otherwise here: `false` when its work has effects or reads much, `{ unlessQuery }` when only
+   * requests with that query parameter do. No route of another method is.
+   */
+  readOnly?: false | { unlessQuery: string };
 }
 
 /** Whether a route needs a token. */
@@ -1093,14 +1101,33 @@ function versioned<
   const Method extends HttpMethod,
   const Function extends FunctionName,
   const Access extends RouteAccess,
->(method: Method, path: string, fn: Function, access: Access) {
-  return API_VERSION_PREFIXES.map((prefix) => ({ method, path: `${prefix}${path}`, function: fn, access }));
+>(
+  method: Method,
+  path: string,
+  fn: Function,
+  access: Access,
+  facts: Pick<RouteDeclaration, 'readOnly'> = {},
+) {
+  return API_VERSION_PREFIXES.map((prefix) => ({
+    method,
+    path: `${prefix}${path}`,
+    function: fn,
+    access,
+    ...facts,
+  }));
 }
+
+/** A GET whose work writes, or reads too much to be started for a request the rate limit may refuse. */
+const NOT_READ_ONLY = { readOnly: false } as const;
 
 /**
  * As declared, with each route's function and `access` as literal types, from which the route wrapper's types
  * follow. Reads need `read`, changes `write`; the news feed only `feed`; ending one's own credentials (logout,
- * also `?everywhere=true`) any valid token; managing tokens a login session.
+ * also `?everywhere=true`) any valid token; managing tokens a login session. The GETs that are not read-only:
+ * logging in and out (they write login states and sessions), the news feed (its work checks the path's token,
+ * which charges the reader), the snapshot (it lists the link's snapshots and signs a download), the export (it
+ * reads every link and may write a file), the news (up to 1 + k Queries), and a search (`q`: it may ask for the
+ * index to be rebuilt).
  */
 const declaredRoutes = [
   { method: 'GET', path: '/healthz', function: 'healthz', access: 'public' },
@@ -1108,9 +1135,9 @@ const declaredRoutes = [
   { method: 'GET', path: '/docs', function: 'docs', access: 'public' },
   { method: 'POST', path: '/dev/login', function: 'devLogin', access: 'public' },
   { method: 'POST', path: '/logout', function: 'logout', access: 'feed' },
-  { method: 'GET', path: '/logout', function: 'logout', access: 'feed' },
-  { method: 'GET', path: '/login', function: 'login', access: 'public' },
-  { method: 'GET', path: '/login/authorized', function: 'loginCallback', access: 'public' },
+  { method: 'GET', path: '/logout', function: 'logout', access: 'feed', ...NOT_READ_ONLY },
+  { method: 'GET', path: '/login', function: 'login', access: 'public', ...NOT_READ_ONLY },
+  { method: 'GET', path: '/login/authorized', function: 'loginCallback', access: 'public', ...NOT_READ_ONLY },
   ...versioned('GET', '/me', 'me', 'read'),
   ...versioned('DELETE', '/me', 'deleteAccount', 'session'),
   ...versioned('GET', '/users/{username}', 'getUser', 'read'),
@@ -1119,16 +1146,22 @@ const declaredRoutes = [
   ...versioned('GET', '/users/{username}/links', 'listPublicLinks', 'public'),
   { method: 'GET', path: '/users/{username}/feed.atom', function: 'linkFeed', access: 'public' },
   { method: 'GET', path: '/users/{username}/tags/{tag}/feed.atom', function: 'linkFeed', access: 'public' },
-  { method: 'GET', path: '/feeds/news/{feed_file}', function: 'newsFeed', access: 'public' },
+  {
+    method: 'GET',
+    path: '/feeds/news/{feed_file}',
+    function: 'newsFeed',
+    access: 'public',
+    ...NOT_READ_ONLY,
+  },
   { method: 'GET', path: '/u/{username}', function: 'profilePage', access: 'public' },
-  ...versioned('GET', '/links', 'listLinks', 'read'),
+  ...versioned('GET', '/links', 'listLinks', 'read', { readOnly: { unlessQuery: 'q' } }),
   ...versioned('POST', '/links', 'addLink', 'write'),
   ...versioned('PUT', '/links', 'updateLink', 'write'),
   ...versioned('PATCH', '/links', 'updateLink', 'write'),
   ...versioned('DELETE', '/links', 'deleteLink', 'write'),
-  ...versioned('GET', '/links/snapshot', 'getSnapshot', 'read'),
+  ...versioned('GET', '/links/snapshot', 'getSnapshot', 'read', NOT_READ_ONLY),
   ...versioned('GET', '/tags', 'listTags', 'read'),
-  ...versioned('GET', '/export', 'exportLinks', 'read'),
+  ...versioned('GET', '/export', 'exportLinks', 'read', NOT_READ_ONLY),
   ...versioned('POST', '/imports', 'startImport', 'write'),
   ...versioned('GET', '/imports', 'listImports', 'read'),
   ...versioned('GET', '/imports/{import_id}', 'getImport', 'read'),
@@ -1137,7 +1170,7 @@ const declaredRoutes = [
   ...versioned('DELETE', '/following', 'unfollow', 'write'),
   ...versioned('GET', '/following', 'listFollowing', 'read'),
   ...versioned('GET', '/followers', 'listFollowers', 'read'),
-  ...versioned('GET', '/news', 'getNews', 'feed'),
+  ...versioned('GET', '/news', 'getNews', 'feed', NOT_READ_ONLY),
   ...versioned('POST', '/tokens', 'createToken', 'session'),
   ...versioned('GET', '/tokens', 'listTokens', 'session'),
   ...versioned('DELETE', '/tokens/{id}', 'deleteToken', 'session'),
@@ -1147,6 +1180,18 @@ const declaredRoutes = [
 export const routes: RouteDeclaration[] = [...declaredRoutes];
 
 type DeclaredRoute = (typeof declaredRoutes)[number];
+
+const routesByKey = new Map(routes.map((route) => [`${route.method} ${route.path}`, route]));
+
+/**
+ * Whether a request to the route `routeKey` (API Gateway's `METHOD /path`, as the local runtime gives it too) only
+ * reads, by the route's `readOnly`. A request that no route declares (the fallback's) does not.
+ */
+export function readsOnly(routeKey: string, query: Readonly<Record<string, unknown>>): boolean {
+  const route = routesByKey.get(routeKey);
+  if (route?.method !== 'GET' || route.readOnly === false) return false;
+  return route.readOnly === undefined || !Object.hasOwn(query, route.readOnly.unlessQuery);
+}
 
 /** Requests that match no route go here, so that 404 and 405 answers keep the contract's error format. */
 export const fallbackFunction = 'notFound' as const satisfies FunctionName;

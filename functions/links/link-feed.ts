@@ -16,19 +16,14 @@ const feedPath = z.object({ username: usernameSchema, tag: z.string().min(1).opt
  * GET /users/{username}/feed.atom and /users/{username}/tags/{tag}/feed.atom: the newest 50 public links (with
  * the tag) as an Atom feed. 404 for an unknown user.
  */
-export const handler = route(
-  'linkFeed',
-  async (request) => {
-    const { username, tag } = validate(feedPath, request.pathParameters);
-    const normalizedTag = tag?.trim().toLowerCase();
-    const { author, links } = await publicLinks().newest(username, normalizedTag);
-    return {
-      status: 200,
-      file: publicLinksFeed(author, links, originOf(request), normalizedTag),
-      headers: { 'content-type': ATOM_CONTENT_TYPE },
-      cacheable: { maxAgeSeconds: PUBLIC_FEED_MAX_AGE_SECONDS, visibility: 'public' },
-    };
-  },
-  // It only reads: the client's rate limit is charged while it does.
-  { readOnly: true },
-);
+export const handler = route('linkFeed', async (request) => {
+  const { username, tag } = validate(feedPath, request.pathParameters);
+  const normalizedTag = tag?.trim().toLowerCase();
+  const { author, links } = await publicLinks().newest(username, normalizedTag);
+  return {
+    status: 200,
+    file: publicLinksFeed(author, links, originOf(request), normalizedTag),
+    headers: { 'content-type': ATOM_CONTENT_TYPE },
+    cacheable: { maxAgeSeconds: PUBLIC_FEED_MAX_AGE_SECONDS, visibility: 'public' },
+  };
+});

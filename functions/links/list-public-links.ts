@@ -12,26 +12,21 @@ const PUBLIC_LISTING_MAX_AGE_SECONDS = 60;
  * GET /v1/users/{username}/links: a user's public links, newest published first, the same for everybody (a
  * presented token changes nothing: the owner sees the public view too). 404 for an unknown user.
  */
-export const handler = route(
-  'listPublicLinks',
-  async (request) => {
-    const { username } = validate(userPath, request.pathParameters);
-    const query = validate(publicLinksQuery, request.query);
-    const page = { startToken: query.start_token, limit: query.limit };
-    const listing = query.q?.trim()
-      ? await linkSearch().page(username, {
-          q: query.q,
-          publicOnly: true,
-          filter: { tag: query.tag },
-          ...page,
-        })
-      : await publicLinks().page(username, { tag: query.tag, ...page });
-    return {
-      status: 200,
-      body: { links: listing.links.map(toLinkResponse), next_token: listing.nextToken },
-      cacheable: { maxAgeSeconds: PUBLIC_LISTING_MAX_AGE_SECONDS, visibility: 'public' },
-    };
-  },
-  // It only reads: the client's rate limit is charged while it does.
-  { readOnly: true },
-);
+export const handler = route('listPublicLinks', async (request) => {
+  const { username } = validate(userPath, request.pathParameters);
+  const query = validate(publicLinksQuery, request.query);
+  const page = { startToken: query.start_token, limit: query.limit };
+  const listing = query.q?.trim()
+    ? await linkSearch().page(username, {
+        q: query.q,
+        publicOnly: true,
+        filter: { tag: query.tag },
+        ...page,
+      })
+    : await publicLinks().page(username, { tag: query.tag, ...page });
+  return {
+    status: 200,
+    body: { links: listing.links.map(toLinkResponse), next_token: listing.nextToken },
+    cacheable: { maxAgeSeconds: PUBLIC_LISTING_MAX_AGE_SECONDS, visibility: 'public' },
+  };
+});

@@ -12,32 +12,27 @@ const PROFILE_PAGE_LINKS = 20;
 const PROFILE_PAGE_MAX_AGE_SECONDS = 300;
 
 /** GET /u/{username}: a user's public profile page, rendered on the server for link previews. 404 for nobody. */
-export const handler = route(
-  'profilePage',
-  async (request) => {
-    const { username } = validate(userPath, request.pathParameters);
-    const [profile, listing] = await Promise.all([
-      profiles().of(username),
-      publicLinks().page(username, { limit: PROFILE_PAGE_LINKS }),
-    ]);
-    const page = profilePage(
-      {
-        username: profile.user.username,
-        name: profile.user.name,
-        avatarUrl: profile.user.avatar_url,
-        publicLinksCount: profile.publicLinksCount,
-        followersCount: profile.followersCount,
-        links: listing.links,
-      },
-      originOf(request),
-    );
-    return {
-      status: 200,
-      html: page.html,
-      headers: page.headers,
-      cacheable: { maxAgeSeconds: PROFILE_PAGE_MAX_AGE_SECONDS, visibility: 'public' },
-    };
-  },
-  // It only reads: the client's rate limit is charged while it does.
-  { readOnly: true },
-);
+export const handler = route('profilePage', async (request) => {
+  const { username } = validate(userPath, request.pathParameters);
+  const [profile, listing] = await Promise.all([
+    profiles().of(username),
+    publicLinks().page(username, { limit: PROFILE_PAGE_LINKS }),
+  ]);
+  const page = profilePage(
+    {
+      username: profile.user.username,
+      name: profile.user.name,
+      avatarUrl: profile.user.avatar_url,
+      publicLinksCount: profile.publicLinksCount,
+      followersCount: profile.followersCount,
+      links: listing.links,
+    },
+    originOf(request),
+  );
+  return {
+    status: 200,
+    html: page.html,
+    headers: page.headers,
+    cacheable: { maxAgeSeconds: PROFILE_PAGE_MAX_AGE_SECONDS, visibility: 'public' },
+  };
+});

@@ -4,11 +4,7 @@ import { profiles } from '../../shared/users/identity-service.ts';
 import { toPublicProfile, userPath } from '../../shared/users/schemas.ts';
 
 /** GET /v1/users/{username}: anybody's public profile, with the counts; 404 for an unknown user. */
-export const handler = route(
-  'getUser',
-  async (request) => {
-    const { username } = validate(userPath, request.pathParameters);
-    return { status: 200, body: toPublicProfile(await profiles().of(username)) };
-  },
-  { readOnly: true },
-);
+export const handler = route('getUser', async (request) => {
+  const { username } = validate(userPath, request.pathParameters);
+  return { status: 200, body: toPublicProfile(await profiles().of(username)) };
+});

@@ -3,11 +3,7 @@ import { profiles } from '../../shared/users/identity-service.ts';
 import { toOwnProfile } from '../../shared/users/schemas.ts';
 
 /** GET /v1/me: the caller's profile, with the email and the counts. */
-export const handler = route(
-  'me',
-  async (_request, caller) => ({
-    status: 200,
-    body: toOwnProfile(await profiles().of(caller.username)),
-  }),
-  { readOnly: true },
-);
+export const handler = route('me', async (_request, caller) => ({
+  status: 200,
+  body: toOwnProfile(await profiles().of(caller.username)),
+}));

@@ -7,7 +7,7 @@ import { emit, emitBy, publishMetrics } from '../metrics.ts';
 import { inHandlerSegment } from '../tracing.ts';
 import { gate } from '../gate.ts';
 import { createHash } from 'node:crypto';
-import { presentedCredential, requireOwnOrigin, type PresentedCredential } from './browser-session.ts';
+import { presentedCredential, requireOwnOrigin } from './browser-session.ts';
 import { toHttpError } from './errors.ts';
 import { CredentialsChanged, type ChargeInTransaction, type Recalled } from './admission.ts';
 import type { Identity } from './gate.ts';
@@ -20,6 +20,7 @@ import { parseRequest, type HttpRequest } from './request.ts';
 import {
   functions,
   httpAccessOf,
+  readsOnly,
   scopeAllows,
   type AuthenticatedFunctionName,
   type HttpFunctionName,
@@ -82,15 +83,6 @@ type RouteRun<Name extends HttpFunctionName> = Name extends AuthenticatedFunctio
 
 export interface RouteOptions {
   /**
-   * The function's work only reads: it writes nothing, sends nothing and changes nothing another request could
-   * see. On a GET or HEAD, the rate limit's charge (the client IP's on a public route; on one that needs a token,
-   * the user's, for a credential this instance has verified) is then made while the work runs rather than before
-   * it, which saves the request one round trip; a refused request still answers 401 or 429, and the work's answer
-   * is dropped. The work of a refused request is done all the same: reads only, bounded by the route. A credential
-   * new to the instance is still looked up first: an unknown token never starts any work.
-   */
-  readOnly?: boolean | ((request: HttpRequest) => boolean);
-  /**
    * The function's effects are one transaction, which its store writes with `caller.inTransaction(...)`'s guard,
    * and nothing it does before that transaction has an effect. The caller's charge (for a credential this
    * instance has verified) and an Idempotency-Key's answer then commit in that same transaction, which saves the
@@ -110,13 +102,16 @@ const SAFE_METHODS = new Set(['GET', 'HEAD']);
 
 /**
  * The handler of an HTTP function: the gate does what the function's routes declare in the wiring
- * (shared/wiring.ts `routes`, their `access`), then `run` answers. A route that needs a token is rate-limited
- * per user once the token is valid (all the user's tokens share one budget), and per client IP before; a public
- * one per client IP (before its work, or beside it: see `readOnly`). A token whose scope is narrower than the
- * route's gets 403 `insufficient_scope`: this is the only place where scopes are enforced. A `localOnly`
- * function answers 404 outside the local runtime, before anything is counted or written. A POST with an
- * `Idempotency-Key` is answered once per key, caller and function (shared/http/idempotency.ts), once the caller
- * is known and counted: retries get the first answer again.
+ * (shared/wiring.ts `routes`, their `access` and `readOnly`), then `run` answers. A route that needs a token is
+ * rate-limited per user once the token is valid (all the user's tokens share one budget), and per client IP
+ * before; a public one per client IP. On a read-only route the charge (the client IP's on a public route; on one
+ * that needs a token, the user's, for a credential this instance has verified) is made while the work runs rather
+ * than before it, which saves the request one round trip; a refused request still answers 401 or 429, and the
+ * work's answer is dropped. A credential new to the instance is still looked up first: an unknown token never
+ * starts any work. A token whose scope is narrower than the route's gets 403 `insufficient_scope`: this is the
+ * only place where scopes are enforced. A `localOnly` function answers 404 outside the local runtime, before
+ * anything is counted or written. A POST with an `Idempotency-Key` is answered once per key, caller and function
+ * (shared/http/idempotency.ts), once the caller is known and counted: retries get the first answer again.
  */
 export function route<Name extends HttpFunctionName>(
   name: Name,
@@ -128,22 +123,40 @@ export function route<Name extends HttpFunctionName>(
   return (event, context) =>
     serve(event, context, routeGroup, async (request) => {
       if (localOnly && !config().LOCAL_RUNTIME) throw new NotFound('No such route.');
+      const unsafe = !SAFE_METHODS.has(request.method) || options.changesStateOnGet === true;
+      const readOnly = !unsafe && readsOnly(request.routeKey, request.query);
       if (access === 'public') {
         const charge = gate().rateLimiter.enforce(rateKeyForIp(request.sourceIp));
-        if (!isReadOnly(options, request) || !SAFE_METHODS.has(request.method)) {
-          await charge;
-          return answerOnce(name, request, `ip:${request.sourceIp}`, context, () =>
-            (run as PublicRun)(request),
-          );
-        }
-        return chargedBeside(charge, (run as PublicRun)(request));
+        if (readOnly) return chargedBeside(charge, (run as PublicRun)(request));
+        await charge;
+        return answerOnce(name, request, `ip:${request.sourceIp}`, context, () =>
+          (run as PublicRun)(request),
+        );
       }
       const credential = presentedCredential(request);
-      const unsafe = !SAFE_METHODS.has(request.method) || options.changesStateOnGet === true;
-      const recalled = await recalledCaller(request, access, credential, unsafe);
-      if (recalled) {
-        if (isReadOnly(options, request) && !unsafe) return besideItsCharge(request, access, recalled, run);
-        const charge = options.oneTransaction ? gate().admission.chargeInTransaction(recalled) : undefined;
+      // A change signed in by the session cookie must come from the service's own pages
+      // (shared/http/browser-session.ts): refused before the token is even looked up.
+      if (credential.via === 'cookie' && unsafe) {
+        await refusedByIp(
+          request,
+          Promise.resolve().then(() => requireOwnOrigin(request)),
+        );
+      }
+      const recalled = recalledCaller(credential.token, access);
+      if (recalled && readOnly) {
+        return chargedBeside(
+          refusedByIp(request, gate().admission.charge(recalled)),
+          run(request, callerOf(recalled.identity, recalled.token)),
+          // The charge looked the credential up again (another credential of the user ended): the work runs again
+          // as what the lookup found, so that no answer rests on a credential that was not confirmed.
+          (identity) =>
+            identity === recalled.identity
+              ? undefined
+              : run(request, allowedCaller(identity, recalled.token, access)),
+        );
+      }
+      if (recalled && options.oneTransaction) {
+        const charge = gate().admission.chargeInTransaction(recalled);
         if (charge) {
           return inOneTransaction(name, request, run, callerOf(recalled.identity, recalled.token), {
             recalled,
@@ -151,37 +164,10 @@ export function route<Name extends HttpFunctionName>(
           });
         }
       }
-      const caller = await authenticate(request, access, credential, unsafe);
+      const caller = await authenticate(request, access, credential.token);
       if (options.oneTransaction) return inOneTransaction(name, request, run, caller, undefined);
       return answerOnce(name, request, `user:${caller.username}`, context, () => run(request, caller));
     });
-}
-
-function isReadOnly(options: RouteOptions, request: HttpRequest): boolean {
-  return typeof options.readOnly === 'function' ? options.readOnly(request) : options.readOnly === true;
-}
-
-/**
- * A read-only route's answer for a recalled credential: the work and the charge at once, the charge's refusal
- * (401, 429) first. When the charge had to look the credential up again (another credential of the user ended),
- * the work runs again as what the lookup found, so that no answer rests on a credential that was not confirmed.
- */
-async function besideItsCharge(
-  request: HttpRequest,
-  needed: Scope,
-  recalled: Recalled,
-  run: AuthenticatedRun,
-): Promise<HttpResponse> {
-  const [charged, answered] = await Promise.allSettled([
-    refusedByIp(request, gate().admission.charge(recalled)),
-    run(request, callerOf(recalled.identity, recalled.token)),
-  ]);
-  if (charged.status === 'rejected') throw charged.reason;
-  if (charged.value !== recalled.identity) {
-    return run(request, allowedCaller(charged.value, recalled.token, needed));
-  }
-  if (answered.status === 'rejected') throw answered.reason;
-  return answered.value;
 }
 
 /** No transaction to join: routes that are not `oneTransaction`, and callers charged already. */
@@ -199,22 +185,10 @@ function callerOf(identity: Identity, token: string): Caller {
 
 /**
  * A credential this instance has verified, whose scope allows the route: known without a call, to be charged
- * still. Undefined otherwise (the gate then looks it up and charges it before the work). A cookie-signed change
- * from another origin is refused first, as `authenticate` refuses it.
+ * still. Undefined otherwise (the gate then looks it up and charges it before the work).
  */
-async function recalledCaller(
-  request: HttpRequest,
-  needed: Scope,
-  credential: PresentedCredential,
-  unsafe: boolean,
-): Promise<Recalled | undefined> {
-  if (credential.via === 'cookie' && unsafe) {
-    await refusedByIp(
-      request,
-      Promise.resolve().then(() => requireOwnOrigin(request)),
-    );
-  }
-  const recalled = gate().admission.recall(credential.token);
+function recalledCaller(token: string | undefined, needed: Scope): Recalled | undefined {
+  const recalled = gate().admission.recall(token);
   if (!recalled || !scopeAllows(recalled.identity.scope, needed)) return undefined;
   logger.appendKeys({ username: recalled.identity.username });
   return recalled;
@@ -304,39 +278,32 @@ async function refusedByIp<T>(request: HttpRequest, admitting: Promise<T>): Prom
 }
 
 /**
- * The work's answer once the rate limit's charge has settled too: the limiter's refusal (or failure) first, so
- * that a refused client gets 429 whatever the work found, then the work's own outcome.
+ * The work's answer once the rate limit's charge, made at the same time, has settled too: the charge's refusal
+ * (or failure) first, so that a refused client gets 401 or 429 whatever the work found; then the work run anew,
+ * when `again` asks for it given what the charge found; else the work's own outcome.
  */
-async function chargedBeside(charge: Promise<unknown>, work: Promise<HttpResponse>): Promise<HttpResponse> {
+async function chargedBeside<Charged>(
+  charge: Promise<Charged>,
+  work: Promise<HttpResponse>,
+  again: (charged: Charged) => Promise<HttpResponse> | undefined = () => undefined,
+): Promise<HttpResponse> {
   const [charged, answered] = await Promise.allSettled([charge, work]);
   if (charged.status === 'rejected') throw charged.reason;
+  const anew = again(charged.value);
+  if (anew) return anew;
   if (answered.status === 'rejected') throw answered.reason;
   return answered.value;
 }
 
 /**
- * The caller behind the request's token (a header's, else the session cookie's), counted against the rate
- * limit, allowed by its scope: Unauthorized without a valid token, InsufficientScope with one that may not call a
- * route needing `needed`, Forbidden for an `unsafe` request signed in by the cookie that does not come from the
- * service's own pages (shared/http/browser-session.ts), before the token is even looked up.
+ * The caller behind `token` (the request's header's, else its session cookie's), counted against the rate limit,
+ * allowed by its scope: Unauthorized without a valid token, InsufficientScope with one that may not call a route
+ * needing `needed`.
  */
-async function authenticate(
-  request: HttpRequest,
-  needed: Scope,
-  credential: PresentedCredential,
-  unsafe: boolean,
-): Promise<Caller> {
-  const { admission } = gate();
-  const { token } = credential;
+async function authenticate(request: HttpRequest, needed: Scope, token: string | undefined): Promise<Caller> {
   // Valid, live and within its user's budget (all the user's tokens share one), in one round trip once this
   // instance knows the credential (shared/http/admission.ts); unknown tokens never create rate items.
-  const identity = await refusedByIp(
-    request,
-    Promise.resolve().then(() => {
-      if (credential.via === 'cookie' && unsafe) requireOwnOrigin(request);
-      return admission.admit(token);
-    }),
-  );
+  const identity = await refusedByIp(request, gate().admission.admit(token));
   return allowedCaller(identity, token!, needed);
 }
 
@@ -359,7 +326,7 @@ function allowedCaller(identity: Identity, token: string, needed: Scope): Caller
  */
 export function authenticateToken(request: HttpRequest, token: string, needed: Scope): Promise<Caller> {
   // Like a header, a token in a URL is never added by a browser on its own: no cookie rules apply.
-  return authenticate(request, needed, { via: 'header', token }, false);
+  return authenticate(request, needed, token);
 }
 
 const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';

@@ -5,6 +5,7 @@ import {
   functions,
   httpAccessOf,
   needsToken,
+  readsOnly,
   routes,
   type FunctionName,
 } from '../../shared/wiring.ts';
@@ -53,6 +54,41 @@ describe('which routes need a token, as the wiring declares it', () => {
       'listPublicLinks',
       'listPublicLinks',
     ]);
+  });
+});
+
+describe('which routes only read, as the wiring declares it', () => {
+  const keyOf = (route: { method: string; path: string }) => `${route.method} ${route.path}`;
+
+  it('given the wiring, then only GET routes declare whether they are read-only, and no other method reads only', () => {
+    expect(routes.filter((route) => route.readOnly !== undefined && route.method !== 'GET')).toEqual([]);
+    expect(routes.filter((route) => route.method !== 'GET' && readsOnly(keyOf(route), {}))).toEqual([]);
+  });
+
+  it('given the GET routes, then all are read-only but those whose work writes or reads much', () => {
+    const notReadOnly = routes.filter((route) => route.method === 'GET' && !readsOnly(keyOf(route), {}));
+
+    expect([...new Set(notReadOnly.map((route) => route.function))].sort()).toEqual([
+      'exportLinks',
+      'getNews',
+      'getSnapshot',
+      'login',
+      'loginCallback',
+      'logout',
+      'newsFeed',
+    ]);
+  });
+
+  it('given the listing of links, then it is read-only without `q` only: a search may ask for its index to be rebuilt', () => {
+    expect(readsOnly('GET /v1/links', { limit: '10', tag: 'web' })).toBe(true);
+    expect(readsOnly('GET /v1.0/links', {})).toBe(true);
+    expect(readsOnly('GET /v1/links', { q: 'rust' })).toBe(false);
+    expect(readsOnly('GET /v1/links', { q: '' })).toBe(false);
+  });
+
+  it('given a request that no route declares (the fallback), then it is not read-only', () => {
+    expect(readsOnly('$default', {})).toBe(false);
+    expect(readsOnly('GET /no/such/route', {})).toBe(false);
   });
 });
 

@@ -124,6 +124,17 @@ describe('the session cookie and the same-origin rule', () => {
     }
   });
 
+  it('given a session this instance has verified already, when a POST by cookie comes from another origin, then 403 all the same', async () => {
+    services.givenSession(ALICE);
+    expect((await attempt({ method: 'GET', credential: 'cookie' })).status).toBe(200);
+    await new Promise((resolve) => setImmediate(resolve));
+
+    const answer = await attempt({ method: 'POST', credential: 'cookie', origin: 'https://evil.example' });
+
+    expectError(answer, 403, 'forbidden');
+    expect(services.links.allOf('alice').length).toBe(0);
+  });
+
   it('given a bearer token and a cookie, then the bearer token is the caller, and no Origin is asked for', async () => {
     services.givenSession(ALICE);
     services.givenSession(BOB, { username: 'bob' });

@@ -8,8 +8,9 @@ import { call, expectError, stubFunctionEnvironment } from '../support/http.ts';
 import { useInMemoryServices } from '../support/services.ts';
 
 /**
- * A public route whose work only reads has the client's rate limit charged while the work runs (one round trip
- * less), yet a refused client still gets 429. The limiter allows one request per client here, at a fixed time.
+ * A public route whose work only reads (a GET route, unless its declaration in the wiring says otherwise) has the
+ * client's rate limit charged while the work runs (one round trip less), yet a refused client still gets 429. The
+ * limiter allows one request per client here, at a fixed time.
  */
 
 const services = useInMemoryServices({ rateLimit: { perSecond: 1, burst: 1 } });
@@ -37,7 +38,7 @@ describe('the gate on public routes whose work only reads', () => {
   it('given a read-only route, when GET is called, then the work starts before the charge has settled, and the answer waits for it', async () => {
     const limiter = aPendingLimiter();
     const work = vi.fn(async () => listing());
-    const handler = route('listPublicLinks', work, { readOnly: true });
+    const handler = route('listPublicLinks', work);
 
     const answering = call(handler, GET);
     await vi.waitFor(() => expect(work).toHaveBeenCalledOnce());
@@ -53,7 +54,7 @@ describe('the gate on public routes whose work only reads', () => {
 
   it('given a client over its limit, when a read-only route is called, then 429 with Retry-After, though the work ran', async () => {
     const work = vi.fn(async () => listing());
-    const handler = route('listPublicLinks', work, { readOnly: true });
+    const handler = route('listPublicLinks', work);
     expect((await call(handler, GET)).status).toBe(200);
 
     const refused = await call(handler, GET);
@@ -67,7 +68,7 @@ describe('the gate on public routes whose work only reads', () => {
     const work = vi.fn(async (): Promise<HttpResponse> => {
       throw new NotFound('No such user.');
     });
-    const handler = route('listPublicLinks', work, { readOnly: true });
+    const handler = route('listPublicLinks', work);
 
     expectError(await call(handler, GET), 404, 'not_found');
     expectError(await call(handler, GET), 429, 'rate_limited');
@@ -75,7 +76,7 @@ describe('the gate on public routes whose work only reads', () => {
 
   it('given a limiter that refuses after the work has answered, then 429 all the same', async () => {
     const limiter = aPendingLimiter();
-    const handler = route('listPublicLinks', async () => listing(), { readOnly: true });
+    const handler = route('listPublicLinks', async () => listing());
 
     const answering = call(handler, GET);
     await new Promise((resolve) => setImmediate(resolve));
@@ -86,18 +87,19 @@ describe('the gate on public routes whose work only reads', () => {
     expect(answer.headers['retry-after']).toBe('3');
   });
 
-  it('given a route not declared read-only, when its client is over the limit, then the work never runs', async () => {
+  it('given a GET route declared not read-only, when its client is over the limit, then the work never runs', async () => {
     const work = vi.fn(async () => listing());
-    const handler = route('listPublicLinks', work);
-    await call(handler, GET);
+    const handler = route('newsFeed', work);
+    const newsFeed = { method: 'GET', path: '/feeds/news/t.atom', routeKey: 'GET /feeds/news/{feed_file}' };
+    await call(handler, newsFeed);
 
-    expectError(await call(handler, GET), 429, 'rate_limited');
+    expectError(await call(handler, newsFeed), 429, 'rate_limited');
     expect(work).toHaveBeenCalledOnce();
   });
 
   it('given a read-only route called with a method that is not safe, when over the limit, then the work never runs', async () => {
     const work = vi.fn(async () => listing());
-    const handler = route('listPublicLinks', work, { readOnly: true });
+    const handler = route('listPublicLinks', work);
     await call(handler, { ...GET, method: 'POST' });
 
     expectError(await call(handler, { ...GET, method: 'POST' }), 429, 'rate_limited');
@@ -105,7 +107,7 @@ describe('the gate on public routes whose work only reads', () => {
   });
 
   it('given the same client at a later second, when it calls again, then it is allowed again', async () => {
-    const handler = route('listPublicLinks', async () => listing(), { readOnly: true });
+    const handler = route('listPublicLinks', async () => listing());
     await call(handler, GET);
 
     services.now += 1000;

@@ -24,12 +24,18 @@ describe('the wiring of login, profiles and rate limits', () => {
     expect(readers).toEqual(['loginCallback']);
   });
 
-  it('given the wiring, then both login functions need the GitHub app settings and are public', () => {
+  it('given the wiring, then both login functions need the GitHub app settings, are public, and write (not read-only)', () => {
     expect(declared('login').githubApp).toBe(true);
     expect(declared('loginCallback').githubApp).toBe(true);
     expect(routes.filter((r) => r.function === 'login' || r.function === 'loginCallback')).toEqual([
-      { method: 'GET', path: '/login', function: 'login', access: 'public' },
-      { method: 'GET', path: '/login/authorized', function: 'loginCallback', access: 'public' },
+      { method: 'GET', path: '/login', function: 'login', access: 'public', readOnly: false },
+      {
+        method: 'GET',
+        path: '/login/authorized',
+        function: 'loginCallback',
+        access: 'public',
+        readOnly: false,
+      },
     ]);
   });
 
