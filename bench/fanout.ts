@@ -14,7 +14,7 @@ import { percentile, printComparison, time } from './stats.ts';
 
 /**
  * The news fan-out on the local runtime. For authors with 1, 100 and 10,000 followers: the feed write calls (25
- * entries per BatchExecuteStatement at best, and the author's timeline entry), the follow checks after them (BatchGetItem, one per 100
+ * entries per BatchExecuteStatement at best, and the author's timeline entry), the follow checks after them (a Query of the author's recent ends of follows, or a BatchGetItem, one per 100
  * followers at least) and the SQS messages the pipeline spent, and the time until the last follower has the
  * event. Then POST /v1/links for an author with 10,000 followers beside one with none,
  * interleaved in the same run while the fan-out of the earlier adds is still running.
@@ -31,12 +31,17 @@ interface Counters {
 }
 
 /** Counts the calls the functions make, by watching the process-wide clients they share. */
-function countCalls(pipelineQueues: string[], feedsTable: string): Counters {
+function countCalls(pipelineQueues: string[], feedsTable: string, socialTable: string): Counters {
   const counters = { feedWrites: 0, lastFeedWriteAt: 0, followChecks: 0, messages: 0, calls: 0 };
   documentClient().middlewareStack.add(
     (next, context) => async (args) => {
       counters.calls++;
-      const input = args.input as { TableName?: string; RequestItems?: object; Statements?: object };
+      const input = args.input as {
+        TableName?: string;
+        IndexName?: string;
+        RequestItems?: object;
+        Statements?: object;
+      };
       // The document client's commands reach this stack under the low-level names (UpdateItemCommand, ...).
       const command = context.commandName ?? '';
       if (
@@ -49,7 +54,13 @@ function countCalls(pipelineQueues: string[], feedsTable: string): Counters {
         counters.lastFeedWriteAt = performance.now();
         return answer;
       }
-      if (/^BatchGet/.test(command)) counters.followChecks++;
+      // The feed writer's follow check: the followed author's ends of follows (a Query of the table, not of the
+      // followers index that the fan-out reads), or the readers' edges.
+      if (
+        /^BatchGet/.test(command) ||
+        (/^Query/.test(command) && input.TableName === socialTable && !input.IndexName)
+      )
+        counters.followChecks++;
       return next(args);
     },
     { step: 'initialize', name: 'benchCountFeedWrites' },
@@ -230,6 +241,7 @@ export async function benchFanOut(
   const counters = countCalls(
     [runtime.queueUrls.feedWrites, runtime.queueUrls.fanOut],
     runtime.tableNames.feeds,
+    runtime.tableNames.social,
   );
   console.log('\nFan-out of one link_added event');
   console.log(
