@@ -10,7 +10,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { DocumentClient } from '../../../shared/aws/dynamodb.ts';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { Unavailable } from '../../../shared/errors.ts';
-import { DynamoFeedStore } from '../../../shared/news/dynamodb.ts';
+import { DynamoFeedStore, slotEntryToItem } from '../../../shared/news/dynamodb.ts';
 import { linkEvent, linkRevision } from '../../../shared/news/model.ts';
 import type { SlotEntry } from '../../../shared/news/ports.ts';
 
@@ -157,5 +157,37 @@ describe('the feeds table adapter', () => {
     const store = new DynamoFeedStore('feeds', db);
 
     await expect(store.writeEntries([entryFor('alice')])).rejects.toBeInstanceOf(Unavailable);
+  });
+});
+
+/** An item's size as DynamoDB bills it: each attribute's name and value, a number at most 21 bytes. */
+const itemBytes = (item: object) =>
+  Object.entries(item).reduce(
+    (bytes, [name, value]) =>
+      bytes + Buffer.byteLength(name) + (typeof value === 'number' ? 21 : Buffer.byteLength(String(value))),
+    0,
+  );
+
+describe('the size of a feed entry', () => {
+  it('given the longest usernames and a link with a 300-character URL and a 150-character title, then its item is at most 1 KB: one write unit', () => {
+    const longest = (name: string) => name.padEnd(39, 'x');
+    const url = `https://example.com/${'p'.repeat(280)}`;
+    const event = linkEvent('link_updated', longest('author'), url, 'T'.repeat(150), created);
+    const revision = linkRevision(created, 123);
+    const since = '2026-11-01T00:00:00.000Z';
+
+    const item = slotEntryToItem({
+      reader: longest('reader'),
+      author: event.author,
+      url,
+      slot: 'updated',
+      event,
+      revision,
+      followedSince: since,
+      order: `${since}#${revision}#1`,
+      expiresAtEpoch: 1_780_000_000,
+    });
+
+    expect(itemBytes(item)).toBeLessThanOrEqual(1024);
   });
 });
