@@ -10,6 +10,7 @@ import { sqsClient } from '../shared/aws/sqs.ts';
 import { countersKey, followToItem } from '../shared/social/dynamodb.ts';
 import { feedPartition } from '../shared/news/dynamodb.ts';
 import { eventSources, type EventSourceDeclaration } from '../shared/wiring.ts';
+import { feedWritesOnTheEngine } from './fanout-engine.ts';
 import { percentile, printComparison, time } from './stats.ts';
 
 /**
@@ -248,6 +249,7 @@ export async function benchFanOut(
     '  followers  feed write calls (min)  follow checks (min)  SQS messages  until the last follower has it',
   );
   const rawRows: string[] = [];
+  let lastFanOut = 0;
   for (const followers of [1, 100, 10_000]) {
     const author = `author${followers}`;
     const headers = await login(runtime, author);
@@ -280,6 +282,7 @@ export async function benchFanOut(
       await quiet(counters, 500);
     } while ((await feedEntriesFor(db, runtime.tableNames.feeds, url)) < followers);
     const elapsed = counters.lastFeedWriteAt - started;
+    lastFanOut = elapsed;
     const writes = counters.feedWrites - before.feedWrites;
     const checks = counters.followChecks - before.followChecks;
     const messages = counters.messages - before.messages;
@@ -295,6 +298,18 @@ export async function benchFanOut(
   );
   console.log(`  followers  fan-out   raw x1    raw x${writersInFlight}   fan-out / raw x${writersInFlight}`);
   for (const row of rawRows) console.log(row);
+
+  // The same 10,000 entries on the same engine without the queues, pollers and handlers in between.
+  const largest = 10_000;
+  console.log(
+    `\nThe feed writes of ${largest} followers on the same engine alone, ${writersInFlight} calls or messages at ` +
+      `once (the pipeline above: ${(lastFanOut / 1000).toFixed(2)} s)`,
+  );
+  const alone = await feedWritesOnTheEngine(db, runtime.tableNames, largest, writersInFlight);
+  for (const [what, seconds] of alone)
+    console.log(
+      `  ${what.padEnd(38)} ${seconds.toFixed(2).padStart(7)} s  ${(seconds / alone[0]![1]).toFixed(2)}x`,
+    );
 
   await benchFreshness(runtime, freshnessSamples);
 

@@ -97,9 +97,12 @@ export class FanOut {
     for (let i = 0; i < page.readers.length; i += this.followersPerMessage) {
       writes.push({ change, readers: page.readers.slice(i, i + this.followersPerMessage) });
     }
-    if (writes.length > 0) await this.queue.sendFeedWrites(writes);
-    // Writes first: if the continuation is lost to a crash, the retried step resends the same (idempotent) writes.
+    // The continuation first, so that the next page's step runs while this page's writes are being sent: the
+    // steps of a large audience follow one another, and each waits only for the one before to read its page. A
+    // crash before the writes are sent retries the step, which sends the continuation again: the rest of the
+    // fan-out then runs twice, and its writes, being idempotent, land once.
     if (page.next) await this.queue.sendContinuation({ change, after: page.next });
+    if (writes.length > 0) await this.queue.sendFeedWrites(writes);
   }
 }
 

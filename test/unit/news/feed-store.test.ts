@@ -116,14 +116,32 @@ describe('the feeds table adapter', () => {
     await expect(store.writeEntries([entryFor('alice')])).resolves.toBeUndefined();
   });
 
-  it('given a hide, then it records the revision and removes an older entry, in two conditional updates', async () => {
+  it('given a hide over an older entry, then one conditional update records the revision and removes the entry', async () => {
     dynamo.on(UpdateCommand).resolves({});
     const store = new DynamoFeedStore('feeds', db);
 
     await store.hide([{ ...entryFor('alice'), revision: linkRevision(created, 2) }]);
 
-    const [record, remove] = dynamo.commandCalls(UpdateCommand).map((call) => call.args[0].input);
-    expect(record!.UpdateExpression).toContain('SET hidden_revision');
+    const updates = dynamo.commandCalls(UpdateCommand).map((call) => call.args[0].input);
+    expect(updates).toHaveLength(1);
+    expect(updates[0]!.UpdateExpression).toMatch(/^SET hidden_revision = :revision, .* REMOVE /);
+    expect(updates[0]!.ConditionExpression).toBe(
+      '(attribute_not_exists(hidden_revision) OR hidden_revision < :revision) AND ' +
+        '(attribute_not_exists(entry_revision) OR entry_revision < :revision)',
+    );
+  });
+
+  it('given a hide where the slot holds a newer entry, then the revision is recorded alone and the entry is removed only if older, each conditionally', async () => {
+    dynamo.on(UpdateCommand).rejectsOnce(conditionFailed()).resolves({});
+    const store = new DynamoFeedStore('feeds', db);
+
+    await store.hide([{ ...entryFor('alice'), revision: linkRevision(created, 2) }]);
+
+    const [, record, remove] = dynamo.commandCalls(UpdateCommand).map((call) => call.args[0].input);
+    expect(record!.UpdateExpression).toBe('SET hidden_revision = :revision, expires_at_epoch = :expires');
+    expect(record!.ConditionExpression).toBe(
+      'attribute_not_exists(hidden_revision) OR hidden_revision < :revision',
+    );
     expect(remove!.UpdateExpression).toMatch(/^REMOVE /);
     expect(remove!.ConditionExpression).toBe('entry_revision < :revision');
   });
