@@ -10,11 +10,12 @@ import { sqsClient } from '../shared/aws/sqs.ts';
 import { countersKey, followToItem } from '../shared/social/dynamodb.ts';
 import { feedPartition } from '../shared/news/dynamodb.ts';
 import { eventSources, type EventSourceDeclaration } from '../shared/wiring.ts';
+import { feedWritesOnTheEngine } from './fanout-engine.ts';
 import { percentile, printComparison, time } from './stats.ts';
 
 /**
  * The news fan-out on the local runtime. For authors with 1, 100 and 10,000 followers: the feed write calls (25
- * entries per BatchExecuteStatement at best, and the author's timeline entry), the follow checks after them (BatchGetItem, one per 100
+ * entries per BatchExecuteStatement at best, and the author's timeline entry), the follow checks after them (a Query of the author's recent ends of follows, or a BatchGetItem, one per 100
  * followers at least) and the SQS messages the pipeline spent, and the time until the last follower has the
  * event. Then POST /v1/links for an author with 10,000 followers beside one with none,
  * interleaved in the same run while the fan-out of the earlier adds is still running.
@@ -31,12 +32,17 @@ interface Counters {
 }
 
 /** Counts the calls the functions make, by watching the process-wide clients they share. */
-function countCalls(pipelineQueues: string[], feedsTable: string): Counters {
+function countCalls(pipelineQueues: string[], feedsTable: string, socialTable: string): Counters {
   const counters = { feedWrites: 0, lastFeedWriteAt: 0, followChecks: 0, messages: 0, calls: 0 };
   documentClient().middlewareStack.add(
     (next, context) => async (args) => {
       counters.calls++;
-      const input = args.input as { TableName?: string; RequestItems?: object; Statements?: object };
+      const input = args.input as {
+        TableName?: string;
+        IndexName?: string;
+        RequestItems?: object;
+        Statements?: object;
+      };
       // The document client's commands reach this stack under the low-level names (UpdateItemCommand, ...).
       const command = context.commandName ?? '';
       if (
@@ -49,7 +55,13 @@ function countCalls(pipelineQueues: string[], feedsTable: string): Counters {
         counters.lastFeedWriteAt = performance.now();
         return answer;
       }
-      if (/^BatchGet/.test(command)) counters.followChecks++;
+      // The feed writer's follow check: the followed author's ends of follows (a Query of the table, not of the
+      // followers index that the fan-out reads), or the readers' edges.
+      if (
+        /^BatchGet/.test(command) ||
+        (/^Query/.test(command) && input.TableName === socialTable && !input.IndexName)
+      )
+        counters.followChecks++;
       return next(args);
     },
     { step: 'initialize', name: 'benchCountFeedWrites' },
@@ -230,12 +242,14 @@ export async function benchFanOut(
   const counters = countCalls(
     [runtime.queueUrls.feedWrites, runtime.queueUrls.fanOut],
     runtime.tableNames.feeds,
+    runtime.tableNames.social,
   );
   console.log('\nFan-out of one link_added event');
   console.log(
     '  followers  feed write calls (min)  follow checks (min)  SQS messages  until the last follower has it',
   );
   const rawRows: string[] = [];
+  let lastFanOut = 0;
   for (const followers of [1, 100, 10_000]) {
     const author = `author${followers}`;
     const headers = await login(runtime, author);
@@ -268,6 +282,7 @@ export async function benchFanOut(
       await quiet(counters, 500);
     } while ((await feedEntriesFor(db, runtime.tableNames.feeds, url)) < followers);
     const elapsed = counters.lastFeedWriteAt - started;
+    lastFanOut = elapsed;
     const writes = counters.feedWrites - before.feedWrites;
     const checks = counters.followChecks - before.followChecks;
     const messages = counters.messages - before.messages;
@@ -283,6 +298,18 @@ export async function benchFanOut(
   );
   console.log(`  followers  fan-out   raw x1    raw x${writersInFlight}   fan-out / raw x${writersInFlight}`);
   for (const row of rawRows) console.log(row);
+
+  // The same 10,000 entries on the same engine without the queues, pollers and handlers in between.
+  const largest = 10_000;
+  console.log(
+    `\nThe feed writes of ${largest} followers on the same engine alone, ${writersInFlight} calls or messages at ` +
+      `once (the pipeline above: ${(lastFanOut / 1000).toFixed(2)} s)`,
+  );
+  const alone = await feedWritesOnTheEngine(db, runtime.tableNames, largest, writersInFlight);
+  for (const [what, seconds] of alone)
+    console.log(
+      `  ${what.padEnd(38)} ${seconds.toFixed(2).padStart(7)} s  ${(seconds / alone[0]![1]).toFixed(2)}x`,
+    );
 
   await benchFreshness(runtime, freshnessSamples);
 

@@ -24,7 +24,10 @@ export const keyPrefixes = {
     owner: 'USER#',
   },
   social: {
-    /** A user's follow edges (sk FOLLOWS#<followed>) and follow counters (sk COUNTERS): USER#<username>. */
+    /**
+     * A user's follow edges (sk FOLLOWS#<followed>), follow counters (sk COUNTERS) and the recent ends of follows
+     * of them (sk UNFOLLOWED#<ended at>#<follower>#<since>): USER#<username>.
+     */
     user: 'USER#',
   },
   imports: {

@@ -75,6 +75,8 @@ export const tables = {
         sortKey: { name: 'since_key', type: 'S' },
       },
     ],
+    // The ends of follows go a day after (shared/social/dynamodb.ts).
+    ttlAttribute: 'expires_at_epoch',
     stream: 'NEW_AND_OLD_IMAGES',
   },
   feeds: {
@@ -695,7 +697,12 @@ export const functions = {
         // Ending credentials left by a race with the deletion changes the user's credentials mark.
         update: [userKeys.rate],
       },
-      social: { read: [socialKeys.user], update: [socialKeys.user], delete: [socialKeys.user] },
+      social: {
+        read: [socialKeys.user],
+        put: [socialKeys.user],
+        update: [socialKeys.user],
+        delete: [socialKeys.user],
+      },
       imports: { read: [importKeys.owner], delete: [importKeys.owner] },
       links: { read: [linkKeys.owner], batchWrite: [linkKeys.owner] },
       feeds: {
@@ -824,7 +831,16 @@ export const functions = {
     entry: 'social/unfollow',
     context: 'social',
     size: HTTP_SIZE,
-    tables: { users: readsSessions, social: { update: [socialKeys.user], delete: [socialKeys.user] } },
+    // Reads the edge's since, then deletes it, records the follow's end (put) and counts, in one transaction.
+    tables: {
+      users: readsSessions,
+      social: {
+        read: [socialKeys.user],
+        put: [socialKeys.user],
+        update: [socialKeys.user],
+        delete: [socialKeys.user],
+      },
+    },
   },
   listFollowing: {
     entry: 'social/list-following',
@@ -888,7 +904,8 @@ export const functions = {
     size: EVENT_SIZE,
     tables: {
       feeds: { read: [feedKeys.reader], update: [feedKeys.reader], insert: [feedKeys.reader] },
-      social: { batchRead: [socialKeys.user] },
+      // The follow check: a Query of the author's recent ends of follows, or a BatchGet of the readers' edges.
+      social: { read: [socialKeys.user], batchRead: [socialKeys.user] },
     },
   },
   applyFollowChanges: {
@@ -898,7 +915,7 @@ export const functions = {
     tables: {
       feeds: { read: [feedKeys.reader], update: [feedKeys.reader], insert: [feedKeys.reader] },
       links: { read: [linkKeys.owner] },
-      social: { batchRead: [socialKeys.user] },
+      social: { read: [socialKeys.user], batchRead: [socialKeys.user] },
     },
   },
   /**

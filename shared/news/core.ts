@@ -97,9 +97,12 @@ export class FanOut {
     for (let i = 0; i < page.readers.length; i += this.followersPerMessage) {
       writes.push({ change, readers: page.readers.slice(i, i + this.followersPerMessage) });
     }
-    if (writes.length > 0) await this.queue.sendFeedWrites(writes);
-    // Writes first: if the continuation is lost to a crash, the retried step resends the same (idempotent) writes.
+    // The continuation first, so that the next page's step runs while this page's writes are being sent: the
+    // steps of a large audience follow one another, and each waits only for the one before to read its page. A
+    // crash before the writes are sent retries the step, which sends the continuation again: the rest of the
+    // fan-out then runs twice, and its writes, being idempotent, land once.
     if (page.next) await this.queue.sendContinuation({ change, after: page.next });
+    if (writes.length > 0) await this.queue.sendFeedWrites(writes);
   }
 }
 
@@ -140,8 +143,8 @@ function entryOrder(followedSince: string, revision: LinkRevision, backfilled: b
  *   revision and can. So no feed holds an add or update of a link that is now private or deleted once the
  *   retraction has been applied, in whatever order the rest arrives.
  * - Entries remember the follow under which they came. An unfollow sweeps the entries of that follow and
- *   older ones. A write that was on its way reads the follow again after it lands (strongly consistent), and
- *   sweeps the same way if the reader no longer follows the author under that follow. Either the unfollow's
+ *   older ones. A write that was on its way asks after it lands whether that follow has ended (strongly
+ *   consistent: FollowCheck), and sweeps the same way if it has. Either the unfollow's
  *   sweep sees the entry, or the writer sees the unfollow: nothing is left behind, and no timer is needed.
  * - A reader gets an entry only for events that happened while they followed; what happened before comes from
  *   the backfill of recent links when they follow, dated as the fan-out dates them (link_added by the time
@@ -174,7 +177,8 @@ export class FeedWriter {
       .map((reader) => this.entry(reader, event, revision, false))
       .filter((entry) => entry !== undefined);
     await this.feeds.writeEntries(entries);
-    await this.sweepUnfollowed(event.author, receiving);
+    // The fan-out read these follows after the event: each held then, as far as the followers index knew.
+    await this.sweepUnfollowed(event.author, receiving, event.timestamp);
     return entries.length;
   }
 
@@ -192,7 +196,7 @@ export class FeedWriter {
       )
       .filter((entry) => entry !== undefined);
     await this.feeds.writeEntries(entries);
-    await this.sweepUnfollowed(author, [reader]);
+    await this.sweepUnfollowed(author, [reader], reader.since);
   }
 
   /** After unfollowing, none of the author's entries of that follow (or older ones) remain in the feed. */
@@ -204,14 +208,11 @@ export class FeedWriter {
    * Readers who no longer follow the author under the follow the entries came with lose that follow's
    * entries: those just written, and any that an earlier, crashed attempt left.
    */
-  private async sweepUnfollowed(author: string, readers: Reader[]): Promise<void> {
+  private async sweepUnfollowed(author: string, readers: Reader[], aliveAt: string): Promise<void> {
     if (readers.length === 0) return;
-    const current = await this.follows.followedSince(
-      readers.map((reader) => reader.username),
-      author,
-    );
+    const ended = await this.follows.ended(author, readers, aliveAt);
     for (const reader of readers) {
-      if (current.get(reader.username) !== reader.since)
+      if (ended.has(reader.username))
         await this.feeds.removeFollowedUntil(reader.username, author, reader.since);
     }
   }
@@ -427,9 +428,7 @@ export class LargeAudiences {
     private readonly now: () => Date = () => new Date(),
     private readonly listingTakesEffectMs = 0,
   ) {
-    const forever: FollowCheck = {
-      followedSince: async (readers) => new Map(readers.map((reader) => [reader, TIMELINE_SINCE])),
-    };
+    const forever: FollowCheck = { ended: async () => new Set() };
     this.timeline = new FeedWriter(timelines, NO_BACKFILL, forever, now);
   }
 

@@ -11,8 +11,9 @@
  * |                                             | lands only where the slot has no item (DuplicateItem otherwise); |
  * |                                             | for those that exist, UpdateItem SET entry if hidden_revision <  |
  * |                                             | :rev (or absent) and entry_order < :order (or absent)            |
- * | hide a slot up to a revision                | UpdateItem SET hidden_revision if lower (or absent); then        |
- * |                                             | UpdateItem REMOVE entry if entry_revision < :rev                 |
+ * | hide a slot up to a revision                | UpdateItem SET hidden_revision REMOVE entry if hidden_revision   |
+ * |                                             | and entry_revision < :rev (or absent); failing that, UpdateItem  |
+ * |                                             | SET hidden_revision if lower, then REMOVE entry if older         |
  * | a reader's entries by one author (unfollow) | pk = FEED#<reader>, begins_with(sk, SLOT#<author>#), consistent; |
  * |                                             | UpdateItem REMOVE entry if followed_since <= :since              |
  * | a reader's news, newest first, paged        | LSI byTime: pk = FEED#<reader>, time_key < :below (and > :above), |
@@ -242,6 +243,10 @@ export class DynamoFeedStore implements FeedStore {
 
   async hide(tombstones: SlotTombstone[]): Promise<void> {
     await inFlight(tombstones, async (tombstone) => {
+      // Nearly always the slot is hidden below this revision (or not at all) and holds no newer entry: one write
+      // raises the hidden revision and removes the entry, if any. Otherwise the two conditional writes below
+      // decide each part alone.
+      if (await this.hideAndRemove(tombstone)) return;
       await this.conditionally(
         new UpdateCommand({
           TableName: this.tableName,
@@ -332,6 +337,33 @@ export class DynamoFeedStore implements FeedStore {
   }
 
   /** Removes the entry of a slot (the item stays, with its hidden revision, until its TTL) if `condition` holds. */
+  /** Hides the slot and removes its entry in one write, where neither is newer than the tombstone. */
+  private async hideAndRemove(tombstone: SlotTombstone): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: slotKey(tombstone, this.partition),
+          UpdateExpression:
+            'SET hidden_revision = :revision, expires_at_epoch = :expires ' +
+            `REMOVE ${ENTRY_ATTRIBUTES.map((name) => `#${name}`).join(', ')}`,
+          ConditionExpression:
+            '(attribute_not_exists(hidden_revision) OR hidden_revision < :revision) AND ' +
+            '(attribute_not_exists(entry_revision) OR entry_revision < :revision)',
+          ExpressionAttributeNames: namesOf(ENTRY_ATTRIBUTES),
+          ExpressionAttributeValues: {
+            ':revision': tombstone.revision,
+            ':expires': tombstone.expiresAtEpoch,
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
   private removeEntry(
     ref: SlotRef | { pk: string; sk: string },
     condition: string,

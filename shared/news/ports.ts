@@ -25,12 +25,14 @@ export interface RecentLink {
   revision: string;
 }
 
-/**
- * Which of the readers follow the author now, and since when (a strongly consistent read): implemented by the
- * social context.
- */
+/** Whether the follows under which entries came still hold: implemented by the social context. */
 export interface FollowCheck {
-  followedSince(readers: string[], author: string): Promise<Map<string, string>>;
+  /**
+   * The readers whose follow of the author, the one begun at their `since`, has ended (a strongly consistent
+   * read). `aliveAt`: when each of these follows was known to hold, to within the followers index's lag (the time
+   * of the event fanned out to them, or the start of the follow being backfilled): the check may lean on it.
+   */
+  ended(author: string, readers: Reader[], aliveAt: string): Promise<Set<string>>;
 }
 
 /** How large an author's audience is, and whom a reader follows among some authors: the social context. */

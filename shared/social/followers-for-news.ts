@@ -4,11 +4,11 @@ import type { FollowPosition } from './model.ts';
 import type { DynamoFollowStore } from './dynamodb.ts';
 
 /** What the news context reads of the social graph: an author's followers, and who follows them now. */
-export type FollowReads = Pick<DynamoFollowStore, 'followers' | 'followedSince' | 'followsOf' | 'counts'>;
+export type FollowReads = Pick<DynamoFollowStore, 'followers' | 'endedFollows' | 'followsOf' | 'counts'>;
 
 /**
  * The social graph as the news context asks for it: a page of an author's followers as readers (the fan-out),
- * which readers still follow an author, since when (the feed writer's check after each write), how many follow
+ * which readers' follows of an author have ended (the feed writer's check after each write), how many follow
  * an author (the counters item, which decides whether they are large) and which large authors a reader follows
  * (their news page).
  */
@@ -28,8 +28,8 @@ export class FollowersForNews implements FollowerDirectory, FollowCheck, Audienc
       : { readers };
   }
 
-  followedSince(readers: string[], author: string): Promise<Map<string, string>> {
-    return this.follows.followedSince(readers, author);
+  ended(author: string, readers: Reader[], aliveAt: string): Promise<Set<string>> {
+    return this.follows.endedFollows(author, readers, aliveAt);
   }
 
   async followerCount(author: string): Promise<number> {

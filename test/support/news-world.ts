@@ -13,7 +13,7 @@ import {
 import { feedChangesFor } from '../../shared/news/events.ts';
 import type { FanOutContinuation, FeedWrite } from '../../shared/news/messages.ts';
 import { linkRevision, type Reader } from '../../shared/news/model.ts';
-import type { FeedStore, LargeAuthor, LargeAuthorRegistry } from '../../shared/news/ports.ts';
+import type { FeedStore, FollowCheck, LargeAuthor, LargeAuthorRegistry } from '../../shared/news/ports.ts';
 import { PageTokens } from '../../shared/pagination.ts';
 import { aLink } from './builders.ts';
 
@@ -55,6 +55,47 @@ type Delivery =
 
 class Crash extends Error {}
 
+/**
+ * Where the world's follows are also recorded, and what the feed writer's follow check reads: given the world's
+ * clock. The world keeps its own copy for the fan-out's reads of followers.
+ */
+export interface FollowGraph {
+  follow(reader: string, author: string, since: string): Promise<void>;
+  unfollow(reader: string, author: string): Promise<void>;
+  check: FollowCheck;
+}
+
+export interface WorldOptions {
+  /** Authors whose followers pass these bounds are not fanned out (the hybrid); without, every author is pushed. */
+  large?: AudienceBounds;
+  graph?: (now: () => Date) => FollowGraph;
+}
+
+/**
+ * The social table's design in memory: the current follows, and the end of each follow recorded (by its since) as
+ * the unfollow's own transaction records it; the check answers from the ends alone.
+ */
+function endsInMemory(): FollowGraph {
+  const current = new Map<string, string>();
+  const ended = new Set<string>();
+  return {
+    follow: async (reader, author, since) => void current.set(`${reader} ${author}`, since),
+    unfollow: async (reader, author) => {
+      const since = current.get(`${reader} ${author}`);
+      current.delete(`${reader} ${author}`);
+      if (since !== undefined) ended.add(`${reader} ${author} ${since}`);
+    },
+    check: {
+      ended: async (author, readers) =>
+        new Set(
+          readers
+            .filter((reader) => ended.has(`${reader.username} ${author} ${reader.since}`))
+            .map((reader) => reader.username),
+        ),
+    },
+  };
+}
+
 const BASE_TIME = Date.parse('2026-11-01T00:00:00.000Z');
 /**
  * How long a news page keeps its copy of the registry, on the world's clock (each operation one second): a few
@@ -66,6 +107,7 @@ export class NewsWorld {
   readonly links = new Map<string, Link>();
   /** `<reader> <author>` -> since */
   readonly follows = new Map<string, string>();
+  private readonly graph: FollowGraph;
   readonly pending: Delivery[] = [];
   readonly feeds: FeedStore;
   private tick = 0;
@@ -75,10 +117,11 @@ export class NewsWorld {
   private readonly reading: News;
 
   /**
-   * `makeStore` receives the step function that its store calls before each single-item change. With `large`,
-   * authors whose followers pass its bounds are not fanned out (the hybrid); without, every author is pushed.
+   * `makeStore` receives the step function that its store calls before each single-item change (see
+   * WorldOptions for the rest).
    */
-  constructor(makeStore: (step: () => void) => FeedStore, options: { large?: AudienceBounds } = {}) {
+  constructor(makeStore: (step: () => void) => FeedStore, options: WorldOptions = {}) {
+    this.graph = (options.graph ?? endsInMemory)(() => this.now());
     const step = () => {
       if (--this.fuse < 0) throw new Crash('crashed');
     };
@@ -124,15 +167,7 @@ export class NewsWorld {
     this.writer = new FeedWriter(
       this.feeds,
       { recentPublic: async (author, count) => this.recentPublic(author, count) },
-      {
-        followedSince: async (readers, author) =>
-          new Map(
-            readers.flatMap((reader) => {
-              const since = this.follows.get(`${reader} ${author}`);
-              return since ? [[reader, since] as const] : [];
-            }),
-          ),
-      },
+      this.graph.check,
       () => this.now(),
     );
     const tokens = new PageTokens(
@@ -159,8 +194,13 @@ export class NewsWorld {
       const key = `${reader} ${author}`;
       const since = this.follows.get(key);
       if (reader === author || (op.op === 'follow') === (since !== undefined)) return;
-      if (op.op === 'follow') this.follows.set(key, at);
-      else this.follows.delete(key);
+      if (op.op === 'follow') {
+        this.follows.set(key, at);
+        await this.graph.follow(reader, author, at);
+      } else {
+        this.follows.delete(key);
+        await this.graph.unfollow(reader, author);
+      }
       const record = { username: reader, since: since ?? at };
       this.pending.push({ kind: 'social stream', followed: op.op === 'follow', reader: record, author });
       return;
@@ -367,19 +407,19 @@ export const settleOrders = fc.array(fc.record({ pick: fc.nat(), crashAfter }), 
  * the given order; once with every delivery made at once, in order, exactly once, every author pushed. The
  * settled news must be the same, event for event and in the same order, and neither may show what it must not.
  * With `large`, the first world is the hybrid: authors whose followers pass its bounds are read at news time,
- * so that authors cross them both ways as follows come and go.
+ * so that authors cross them both ways as follows come and go. With `graph`, both worlds keep their follows there.
  */
 export async function expectConvergence(
   makeStore: (step: () => void) => FeedStore,
   operations: Op[],
   settle: { pick: number; crashAfter: number | null }[],
-  options: { large?: AudienceBounds } = {},
+  options: WorldOptions = {},
 ): Promise<void> {
   const world = new NewsWorld(makeStore, options);
   for (const op of operations) await world.apply(op);
   await world.settle(settle);
 
-  const inOrder = new NewsWorld(makeStore);
+  const inOrder = new NewsWorld(makeStore, options.graph ? { graph: options.graph } : {});
   for (const op of operations) {
     if (op.op === 'deliver') continue;
     await inOrder.apply(op);

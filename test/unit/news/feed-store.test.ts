@@ -10,7 +10,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { DocumentClient } from '../../../shared/aws/dynamodb.ts';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { Unavailable } from '../../../shared/errors.ts';
-import { DynamoFeedStore } from '../../../shared/news/dynamodb.ts';
+import { DynamoFeedStore, slotEntryToItem } from '../../../shared/news/dynamodb.ts';
 import { linkEvent, linkRevision } from '../../../shared/news/model.ts';
 import type { SlotEntry } from '../../../shared/news/ports.ts';
 
@@ -116,14 +116,32 @@ describe('the feeds table adapter', () => {
     await expect(store.writeEntries([entryFor('alice')])).resolves.toBeUndefined();
   });
 
-  it('given a hide, then it records the revision and removes an older entry, in two conditional updates', async () => {
+  it('given a hide over an older entry, then one conditional update records the revision and removes the entry', async () => {
     dynamo.on(UpdateCommand).resolves({});
     const store = new DynamoFeedStore('feeds', db);
 
     await store.hide([{ ...entryFor('alice'), revision: linkRevision(created, 2) }]);
 
-    const [record, remove] = dynamo.commandCalls(UpdateCommand).map((call) => call.args[0].input);
-    expect(record!.UpdateExpression).toContain('SET hidden_revision');
+    const updates = dynamo.commandCalls(UpdateCommand).map((call) => call.args[0].input);
+    expect(updates).toHaveLength(1);
+    expect(updates[0]!.UpdateExpression).toMatch(/^SET hidden_revision = :revision, .* REMOVE /);
+    expect(updates[0]!.ConditionExpression).toBe(
+      '(attribute_not_exists(hidden_revision) OR hidden_revision < :revision) AND ' +
+        '(attribute_not_exists(entry_revision) OR entry_revision < :revision)',
+    );
+  });
+
+  it('given a hide where the slot holds a newer entry, then the revision is recorded alone and the entry is removed only if older, each conditionally', async () => {
+    dynamo.on(UpdateCommand).rejectsOnce(conditionFailed()).resolves({});
+    const store = new DynamoFeedStore('feeds', db);
+
+    await store.hide([{ ...entryFor('alice'), revision: linkRevision(created, 2) }]);
+
+    const [, record, remove] = dynamo.commandCalls(UpdateCommand).map((call) => call.args[0].input);
+    expect(record!.UpdateExpression).toBe('SET hidden_revision = :revision, expires_at_epoch = :expires');
+    expect(record!.ConditionExpression).toBe(
+      'attribute_not_exists(hidden_revision) OR hidden_revision < :revision',
+    );
     expect(remove!.UpdateExpression).toMatch(/^REMOVE /);
     expect(remove!.ConditionExpression).toBe('entry_revision < :revision');
   });
@@ -157,5 +175,37 @@ describe('the feeds table adapter', () => {
     const store = new DynamoFeedStore('feeds', db);
 
     await expect(store.writeEntries([entryFor('alice')])).rejects.toBeInstanceOf(Unavailable);
+  });
+});
+
+/** An item's size as DynamoDB bills it: each attribute's name and value, a number at most 21 bytes. */
+const itemBytes = (item: object) =>
+  Object.entries(item).reduce(
+    (bytes, [name, value]) =>
+      bytes + Buffer.byteLength(name) + (typeof value === 'number' ? 21 : Buffer.byteLength(String(value))),
+    0,
+  );
+
+describe('the size of a feed entry', () => {
+  it('given the longest usernames and a link with a 300-character URL and a 150-character title, then its item is at most 1 KB: one write unit', () => {
+    const longest = (name: string) => name.padEnd(39, 'x');
+    const url = `https://example.com/${'p'.repeat(280)}`;
+    const event = linkEvent('link_updated', longest('author'), url, 'T'.repeat(150), created);
+    const revision = linkRevision(created, 123);
+    const since = '2026-11-01T00:00:00.000Z';
+
+    const item = slotEntryToItem({
+      reader: longest('reader'),
+      author: event.author,
+      url,
+      slot: 'updated',
+      event,
+      revision,
+      followedSince: since,
+      order: `${since}#${revision}#1`,
+      expiresAtEpoch: 1_780_000_000,
+    });
+
+    expect(itemBytes(item)).toBeLessThanOrEqual(1024);
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { FeedWriter } from '../../../shared/news/core.ts';
 import { linkEvent, linkRevision, type FeedChange, type Reader } from '../../../shared/news/model.ts';
 import type { RecentLink } from '../../../shared/news/ports.ts';
+import { followCheckOver } from '../../support/follow-check.ts';
 import { MemoryFeedStore } from '../support/memory-feeds.ts';
 
 const created = '2026-11-23T18:00:00.000Z';
@@ -23,7 +24,7 @@ function writerWith(follows: Map<string, string>, recent: RecentLink[] = []) {
   const writer = new FeedWriter(
     feeds,
     { recentPublic: async () => recent },
-    { followedSince: async (readers) => new Map([...follows].filter(([r]) => readers.includes(r))) },
+    followCheckOver((reader) => follows.get(reader)),
     () => new Date('2026-11-24T00:00:00.000Z'),
   );
   const news = () => feeds.newest('alice', {}, 100);

@@ -13,6 +13,7 @@ import type { FeedWrite } from '../../../shared/news/messages.ts';
 import { linkEvent, linkRevision, type FeedChange, type LinkEvent } from '../../../shared/news/model.ts';
 import type { LargeAuthor, LargeAuthorRegistry, RecentLink } from '../../../shared/news/ports.ts';
 import { PageTokens } from '../../../shared/pagination.ts';
+import { followCheckOver } from '../../support/follow-check.ts';
 import { MemoryFeedStore } from '../support/memory-feeds.ts';
 
 const NOW = new Date('2026-11-30T00:00:00.000Z');
@@ -64,7 +65,7 @@ function world(followers = 11, recent: RecentLink[] = []) {
   const writer = new FeedWriter(
     feeds,
     { recentPublic: async () => recent },
-    { followedSince: async (_readers, author) => new Map([['alice', follows.get(author)!]]) },
+    followCheckOver((_reader, author) => follows.get(author)),
     () => NOW,
   );
   const pushed: FeedWrite[] = [];

@@ -2,6 +2,7 @@ import {
   BatchExecuteStatementCommand,
   BatchGetCommand,
   DynamoDBDocumentClient,
+  QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -114,6 +115,8 @@ describe('the feed writer function', () => {
     dynamo.on(BatchExecuteStatementCommand).callsFake((input: BatchExecuteStatementCommand['input']) => ({
       Responses: input.Statements!.map(() => ({})),
     }));
+    // Every reader still follows under the same follow: no recent end of a follow, every edge as it was.
+    dynamo.on(QueryCommand).resolves({ Items: [] });
     dynamo.on(BatchGetCommand).callsFake((input: BatchGetCommand['input']) => ({
       Responses: {
         social: input.RequestItems!.social!.Keys!.map((key) => ({

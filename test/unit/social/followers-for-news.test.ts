@@ -3,7 +3,7 @@ import { FollowersForNews, type FollowReads } from '../../../shared/social/follo
 import type { Follow } from '../../../shared/social/model.ts';
 
 /** The social graph's reads over a list of edges, newest first, paged as the followers index pages them. */
-function followReadsOf(edges: Follow[]): FollowReads & { asked: string[][] } {
+function followReadsOf(edges: Follow[]): FollowReads & { asked: unknown[][] } {
   const newestFirst = [...edges].sort((a, b) => b.since.localeCompare(a.since));
   return {
     asked: [],
@@ -20,12 +20,20 @@ function followReadsOf(edges: Follow[]): FollowReads & { asked: string[][] } {
     async counts() {
       return { followers: 0, following: 0 };
     },
-    async followedSince(readers, followed) {
-      this.asked.push(readers);
-      return new Map(
-        newestFirst
-          .filter((edge) => edge.followed === followed && readers.includes(edge.follower))
-          .map((edge) => [edge.follower, edge.since]),
+    async endedFollows(followed, follows, aliveAt) {
+      this.asked.push([followed, follows, aliveAt]);
+      return new Set(
+        follows
+          .filter(
+            (follow) =>
+              !newestFirst.some(
+                (edge) =>
+                  edge.followed === followed &&
+                  edge.follower === follow.username &&
+                  edge.since === follow.since,
+              ),
+          )
+          .map((follow) => follow.username),
       );
     },
   };
@@ -62,17 +70,17 @@ describe('FollowersForNews', () => {
     expect(rest).toEqual({ readers: [{ username: 'ann', since: '2026-11-01T00:00:00.000Z' }] });
   });
 
-  it('given readers of whom some follow the author, when news checks them, then only those who follow answer, with since when', async () => {
+  it('given readers of whom some still follow the author under the same follow, when news checks them, then the others are ended, asked once with the time they were alive', async () => {
     const reads = followReadsOf(edges);
+    const checked = [
+      { username: 'ann', since: '2026-11-01T00:00:00.000Z' },
+      { username: 'eve', since: '2026-11-01T00:00:00.000Z' },
+      { username: 'cat', since: '2026-10-01T00:00:00.000Z' },
+    ];
 
-    const since = await new FollowersForNews(reads).followedSince(['ann', 'eve', 'cat'], 'bob');
+    const ended = await new FollowersForNews(reads).ended('bob', checked, '2026-11-05T00:00:00.000Z');
 
-    expect(since).toEqual(
-      new Map([
-        ['cat', '2026-11-02T00:00:00.000Z'],
-        ['ann', '2026-11-01T00:00:00.000Z'],
-      ]),
-    );
-    expect(reads.asked).toEqual([['ann', 'eve', 'cat']]);
+    expect(ended).toEqual(new Set(['eve', 'cat']));
+    expect(reads.asked).toEqual([['bob', checked, '2026-11-05T00:00:00.000Z']]);
   });
 });

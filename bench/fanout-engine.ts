@@ -1,0 +1,102 @@
+import { BatchExecuteStatementCommand, BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { DocumentClient } from '../shared/aws/dynamodb.ts';
+import { FeedWriter } from '../shared/news/core.ts';
+import { DynamoFeedStore, slotEntryToItem } from '../shared/news/dynamodb.ts';
+import { linkEvent, linkRevision, type FeedChange, type Reader } from '../shared/news/model.ts';
+import { DynamoFollowStore } from '../shared/social/dynamodb.ts';
+import { FollowersForNews } from '../shared/social/followers-for-news.ts';
+import { time } from './stats.ts';
+
+/** Readers per feed-write message, as the fan-out sends them. */
+const READERS_PER_MESSAGE = 100;
+
+/**
+ * Where a large fan-out's time goes, apart from the queues and pollers: the same number of feed entries written
+ * on the runtime's DynamoDB Local by BatchWriteItem (the floor), by PartiQL INSERT as the feed store sends them,
+ * and by the feed writer itself in messages of 100 readers, without and with its follow check, each with
+ * `inFlight` calls or messages at once. Answers the rows, in seconds.
+ */
+export async function feedWritesOnTheEngine(
+  db: DocumentClient,
+  tables: { feeds: string; social: string },
+  followers: number,
+  inFlight: number,
+): Promise<[string, number][]> {
+  const created = new Date(Date.now() - 60_000).toISOString();
+  const since = new Date(Date.now() - 3_600_000).toISOString();
+  const revision = linkRevision(created, 1);
+  const readers = (run: string): Reader[] =>
+    Array.from({ length: followers }, (_, i) => ({ username: `engine-${run}-${i}`, since }));
+  const eventOf = (run: string) =>
+    linkEvent('link_added', `engine-${run}`, `https://example.com/${run}`, 'A page', created);
+  const change = (run: string): FeedChange => ({ kind: 'publish', event: eventOf(run), revision });
+  const itemsOf = (run: string) =>
+    readers(run).map((reader) =>
+      slotEntryToItem({
+        reader: reader.username,
+        author: `engine-${run}`,
+        url: `https://example.com/${run}`,
+        slot: 'added',
+        event: eventOf(run),
+        revision,
+        followedSince: since,
+        order: `${since}#${revision}#1`,
+        expiresAtEpoch: 1_900_000_000,
+      }),
+    );
+  const atOnce = async <T>(all: T[], work: (item: T) => Promise<unknown>) => {
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: Math.min(inFlight, all.length) }, async () => {
+        while (next < all.length) await work(all[next++]!);
+      }),
+    );
+  };
+  const chunks = <T>(all: T[], size: number) =>
+    Array.from({ length: Math.ceil(all.length / size) }, (_, i) => all.slice(i * size, (i + 1) * size));
+  const store = new DynamoFeedStore(tables.feeds, db);
+  const noBackfill = { recentPublic: async () => [] };
+  const unchecked = new FeedWriter(store, noBackfill, { ended: async () => new Set() });
+  const checked = new FeedWriter(
+    store,
+    noBackfill,
+    new FollowersForNews(new DynamoFollowStore(tables.social, db)),
+  );
+  const byWriter = (writer: FeedWriter, run: string) => () =>
+    atOnce(chunks(readers(run), READERS_PER_MESSAGE), (part) =>
+      writer.apply({ change: change(run), readers: part }),
+    );
+  return [
+    [
+      'BatchWriteItem, 25 a call',
+      await time(() =>
+        atOnce(chunks(itemsOf('raw'), 25), (items) =>
+          db.send(
+            new BatchWriteCommand({
+              RequestItems: { [tables.feeds]: items.map((Item) => ({ PutRequest: { Item } })) },
+            }),
+          ),
+        ),
+      ),
+    ],
+    [
+      'PartiQL INSERT, 25 a call',
+      await time(() =>
+        atOnce(chunks(itemsOf('insert'), 25), (items) =>
+          db.send(
+            new BatchExecuteStatementCommand({
+              Statements: items.map((item) => ({
+                Statement: `INSERT INTO "${tables.feeds}" VALUE {${Object.keys(item)
+                  .map((name) => `'${name}': ?`)
+                  .join(', ')}}`,
+                Parameters: Object.values(item),
+              })),
+            }),
+          ),
+        ),
+      ),
+    ],
+    ['the feed writer, no follow check', await time(byWriter(unchecked, 'unchecked'))],
+    ['the feed writer and its follow check', await time(byWriter(checked, 'checked'))],
+  ].map(([what, ms]) => [what as string, (ms as number) / 1000]);
+}
