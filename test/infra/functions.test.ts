@@ -305,7 +305,12 @@ describe('bundling, shared by the CDK and the bundle benchmark', () => {
     const atStart = packagesOf(loadedAtStart);
     const later = packagesOf(Object.keys(outputs).filter((file) => !loadedAtStart.has(file)));
 
-    for (const onDemand of ['@aws-lambda-powertools/tracer', '@aws-lambda-powertools/idempotency', 're2js']) {
+    for (const onDemand of [
+      '@aws-lambda-powertools/tracer',
+      '@aws-lambda-powertools/idempotency',
+      're2js',
+      'minisearch',
+    ]) {
       expect(atStart, onDemand).not.toContain(onDemand);
       expect(later, onDemand).toContain(onDemand);
     }
