@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { AssetHashType, DockerImage, aws_lambda as lambda } from 'aws-cdk-lib';
+import { AssetHashType, DockerImage, aws_lambda as lambda, type ILocalBundling } from 'aws-cdk-lib';
 import { buildSync, type BuildOptions } from 'esbuild';
 
 /**
@@ -90,12 +90,21 @@ export function functionAsset(entry: string): lambda.AssetCode {
     bundling: {
       // Never used: the local build either succeeds or stops the synthesis with esbuild's error.
       image: DockerImage.fromRegistry('public.ecr.aws/docker/library/node:24-slim'),
-      local: {
-        tryBundle(outputDir) {
-          buildSync({ ...esbuildOptions(outputDir), entryPoints: entryPointOf(functionEntry(entry)) });
-          return true;
-        },
-      },
+      local: new LocalFunctionBundling(functionEntry(entry)),
     },
   });
+}
+
+/**
+ * The local esbuild of one function. Its `entry` is a field, not only in a closure: the CDK tells assets apart
+ * by their options' JSON, and all functions share one source directory, so without it every function would be
+ * given the first one's bundle.
+ */
+class LocalFunctionBundling implements ILocalBundling {
+  constructor(readonly entry: string) {}
+
+  tryBundle(outputDir: string): boolean {
+    buildSync({ ...esbuildOptions(outputDir), entryPoints: entryPointOf(this.entry) });
+    return true;
+  }
 }

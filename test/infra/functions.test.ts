@@ -239,7 +239,7 @@ describe('bundling, shared by the CDK and the bundle benchmark', () => {
     expect(FUNCTION_HANDLER).toBe('index.handler');
   });
 
-  it('stages the very files that the benchmark bundles, byte for byte, each with its source map beside it', async () => {
+  it('stages for each function the very files that the benchmark bundles, byte for byte, each with its map', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'delinkcious-bundle-'));
     try {
       const app = new App({
@@ -247,30 +247,40 @@ describe('bundling, shared by the CDK and the bundle benchmark', () => {
         context: { 'aws:cdk:enable-asset-metadata': true },
       });
       const stack = new Stack(app, 'Probe');
-      new lambda.Function(stack, 'Healthz', functionCode('ops/healthz'));
+      const entries = { Healthz: 'ops/healthz', ListLinks: 'links/list-links' };
+      for (const [id, entry] of Object.entries(entries)) new lambda.Function(stack, id, functionCode(entry));
       const assembly = app.synth();
       const template = assembly.getStackByName('Probe').template as {
         Resources: Record<string, { Type: string; Metadata?: Record<string, string> }>;
       };
-      const fn = Object.values(template.Resources).find((r) => r.Type === 'AWS::Lambda::Function')!;
-      const staged = join(assembly.directory, fn.Metadata!['aws:asset:path']!);
-      // Beside the staged asset: the maps name the sources relative to their directory, and the chunks' names
-      // hash their maps too.
-      const own = join(assembly.directory, 'own');
-      await build({ ...esbuildOptions(own), entryPoints: entryPointOf(functionEntry('ops/healthz')) });
       const modules = (outdir: string) =>
         readdirSync(outdir)
           .filter((file) => file.endsWith('.mjs'))
           .sort();
       const digest = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
+      const stagedEntries = new Set<string>();
 
-      expect(modules(staged)).toContain('index.mjs');
-      expect(modules(staged)).toEqual(modules(own));
-      for (const file of modules(staged)) {
-        expect(digest(join(staged, file)), file).toBe(digest(join(own, file)));
-        // Read by the logger when it logs an error (shared/stack-traces.ts), not by Node at every cold start.
-        expect(digest(join(staged, `${file}.map`)), file).toBe(digest(join(own, `${file}.map`)));
+      for (const [id, entry] of Object.entries(entries)) {
+        const [, fn] = Object.entries(template.Resources).find(
+          ([logicalId, r]) => r.Type === 'AWS::Lambda::Function' && logicalId.startsWith(id),
+        )!;
+        const staged = join(assembly.directory, fn.Metadata!['aws:asset:path']!);
+        // Beside the staged asset: the maps name the sources relative to their directory, and the chunks' names
+        // hash their maps too.
+        const own = join(assembly.directory, `own-${id}`);
+        await build({ ...esbuildOptions(own), entryPoints: entryPointOf(functionEntry(entry)) });
+        stagedEntries.add(digest(join(staged, 'index.mjs')));
+
+        expect(modules(staged)).toContain('index.mjs');
+        expect(modules(staged)).toEqual(modules(own));
+        for (const file of modules(staged)) {
+          expect(digest(join(staged, file)), file).toBe(digest(join(own, file)));
+          // Read by the logger when it logs an error (shared/stack-traces.ts), not by Node at every cold start.
+          expect(digest(join(staged, `${file}.map`)), file).toBe(digest(join(own, `${file}.map`)));
+        }
       }
+      // Each function its own bundle: the CDK tells assets of one source directory apart by their options.
+      expect(stagedEntries.size).toBe(Object.keys(entries).length);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
