@@ -1,24 +1,26 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Metafile, type Plugin } from 'esbuild';
-import { esbuildOptions } from '../lib/bundling.ts';
+import { entryPointOf, esbuildOptions } from '../lib/bundling.ts';
 import { deployedFunctionNames, functions, type FunctionName } from '../shared/wiring.ts';
 import { percentile } from './stats.ts';
 
 /**
  * `npm run bench:bundles`: each deployed function's bundle, built by esbuild with the options the CDK uses
- * (lib/bundling.ts) into a temporary directory, beside a bare handler bundled the same way that imports only
- * the same AWS SDK symbols (those the function's sources import from `@aws-sdk/*`, and the client of any other
- * SDK package in the bundle) and does nothing else.
+ * (lib/bundling.ts) into a directory of its own, as deployed: the entry `index.mjs` and its chunks. Beside it, a
+ * bare handler bundled the same way that imports only the same AWS SDK symbols as the function's cold start
+ * (those that its sources in the entry and the chunks it imports statically import from `@aws-sdk/*`, and the
+ * client of any other SDK package there) and does nothing else.
  *
  * Between the two, the same function without observability: bundled from the same entry with shared/tracing.ts
  * and shared/metrics.ts swapped for modules of the same exports that do nothing (bench/without-observability/),
  * so the difference is what Powertools Tracer and Metrics cost.
  *
- * For each: the bundle's size and its cold module-load time, i.e. a fresh Node process (with a Lambda function's
+ * For each: the bundle's sizes (the entry; what a cold start loads, the entry and the chunks it imports
+ * statically; and the whole bundle, with the chunks loaded on demand) and its cold module-load time, i.e. a fresh Node process (with a Lambda function's
  * environment) importing the bundle, which runs everything a cold start
  * runs before the first invocation. The three are measured in turns, REPS times (7) after one warm-up round,
  * rotating which goes first; the table shows medians, the ratio of the function's median to the bare handler's
@@ -34,9 +36,16 @@ const EXPLAIN = process.env.EXPLAIN === '1';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 interface Bundle {
+  /** The entry, which the handler names. */
   file: string;
+  /** The entry's bytes. */
   bytes: number;
-  mapBytes: number;
+  /** The bytes of the entry and the chunks it imports statically: what a cold start reads and compiles. */
+  startBytes: number;
+  /** The bytes of every module of the bundle, the chunks imported on demand too (source maps aside). */
+  totalBytes: number;
+  /** The modules a cold start loads (the metafile's output paths). */
+  atStart: Set<string>;
   metafile: Metafile;
 }
 
@@ -45,21 +54,43 @@ async function bundle(
   input: { entry: string } | { contents: string },
   plugins: Plugin[] = [],
 ): Promise<Bundle> {
-  const file = join(outDir, 'index.mjs');
   const result = await build({
-    ...esbuildOptions(file),
+    ...esbuildOptions(outDir),
     plugins,
     ...('entry' in input
-      ? { entryPoints: [input.entry] }
+      ? { entryPoints: entryPointOf(input.entry) }
       : { stdin: { contents: input.contents, resolveDir: ROOT, loader: 'ts', sourcefile: 'bare.ts' } }),
     metafile: true,
   });
+  const { outputs } = result.metafile;
+  // Standard input's module is stdin.mjs.
+  const entryFile = 'entry' in input ? 'index.mjs' : 'stdin.mjs';
+  const entry = Object.keys(outputs).find((path) => basename(path) === entryFile)!;
+  const atStart = staticClosure(result.metafile, entry);
+  const bytesOf = (paths: Iterable<string>) =>
+    [...paths].reduce((sum, path) => sum + outputs[path]!.bytes, 0);
   return {
-    file,
-    bytes: statSync(file).size,
-    mapBytes: statSync(`${file}.map`).size,
+    file: resolve(entry),
+    bytes: outputs[entry]!.bytes,
+    startBytes: bytesOf(atStart),
+    totalBytes: bytesOf(Object.keys(outputs).filter((path) => path.endsWith('.mjs'))),
+    atStart,
     metafile: result.metafile,
   };
+}
+
+/** The entry and every chunk that it imports statically, directly or not: what loading the entry loads. */
+function staticClosure(metafile: Metafile, entry: string): Set<string> {
+  const loaded = new Set<string>();
+  const visit = (path: string) => {
+    if (loaded.has(path)) return;
+    loaded.add(path);
+    for (const imported of metafile.outputs[path]!.imports) {
+      if (imported.kind === 'import-statement' && imported.path in metafile.outputs) visit(imported.path);
+    }
+  };
+  visit(entry);
+  return loaded;
 }
 
 /** The function with shared/tracing.ts and shared/metrics.ts replaced by bench/without-observability/. */
@@ -79,24 +110,29 @@ function packageOf(input: string): string {
   return match ? match[1]! : 'src';
 }
 
-function outputOf(metafile: Metafile) {
-  return Object.entries(metafile.outputs).find(([file]) => file.endsWith('.mjs'))![1];
+/** The inputs of the modules that a cold start loads, with their bytes in the output. */
+function inputsAtStart(bundle: Bundle): [string, number][] {
+  return [...bundle.atStart].flatMap((output) =>
+    Object.entries(bundle.metafile.outputs[output]!.inputs).map(
+      ([input, { bytesInOutput }]) => [input, bytesInOutput] as [string, number],
+    ),
+  );
 }
 
-/** Bytes in the bundle by package, largest first. */
-function bytesByPackage(metafile: Metafile): [string, number][] {
+/** Bytes that a cold start loads by package, largest first. */
+function bytesByPackage(bundle: Bundle): [string, number][] {
   const sizes = new Map<string, number>();
-  for (const [input, { bytesInOutput }] of Object.entries(outputOf(metafile).inputs)) {
+  for (const [input, bytesInOutput] of inputsAtStart(bundle)) {
     sizes.set(packageOf(input), (sizes.get(packageOf(input)) ?? 0) + bytesInOutput);
   }
   return [...sizes].sort((a, b) => b[1] - a[1]);
 }
 
-/** The value imports from `@aws-sdk/*` in the project's own files of a bundle, per package. */
-async function sdkImports(metafile: Metafile): Promise<Map<string, Set<string>>> {
+/** The value imports from `@aws-sdk/*` in the project's own files that a cold start loads, per package. */
+async function sdkImports(bundle: Bundle): Promise<Map<string, Set<string>>> {
   const imports = new Map<string, Set<string>>();
   const add = (pkg: string, name: string) => imports.set(pkg, (imports.get(pkg) ?? new Set()).add(name));
-  const inputs = Object.keys(outputOf(metafile).inputs);
+  const inputs = inputsAtStart(bundle).map(([input]) => input);
   for (const input of inputs.filter((file) => packageOf(file) === 'src' && file.endsWith('.ts'))) {
     const source = readFileSync(join(ROOT, input), 'utf8');
     for (const match of source.matchAll(/import\s+(type\s+)?\{([^}]*)\}\s*from\s*'(@aws-sdk\/[^']+)'/g)) {
@@ -227,7 +263,7 @@ async function main(): Promise<void> {
       const fn = await bundle(fnDir, { entry });
       mkdirSync(join(fnDir, 'plain'));
       const plain = await bundle(join(fnDir, 'plain'), { entry }, [withoutObservability]);
-      const contents = bareHandler(await sdkImports(fn.metafile));
+      const contents = bareHandler(await sdkImports(fn));
       let bare = bareByContents.get(contents);
       if (!bare) {
         const bareDir = join(dir, `bare-${bareByContents.size}`);
@@ -245,7 +281,9 @@ async function main(): Promise<void> {
 
     const width = Math.max(...rows.map((row) => row.name.length));
     const columns = [
-      'bundle',
+      'entry',
+      'at start',
+      'total',
       'plain',
       'bare',
       'load p50',
@@ -256,12 +294,18 @@ async function main(): Promise<void> {
       'cpu /bare',
       'cpu /plain',
     ];
-    console.log(`\n${'function'.padEnd(width)}  ${columns.map((c) => c.padStart(9)).join('  ')}`);
+    console.log(
+      '\nBytes: the entry; at start, the entry and the chunks it imports (what a cold start compiles); the total, ' +
+        'with the chunks imported on demand; plain and bare, at start.',
+    );
+    console.log(`${'function'.padEnd(width)}  ${columns.map((c) => c.padStart(9)).join('  ')}`);
     for (const row of rows) {
       const cells = [
         kb(row.fn.bytes),
-        kb(row.plain.bytes),
-        kb(row.bare.bytes),
+        kb(row.fn.startBytes),
+        kb(row.fn.totalBytes),
+        kb(row.plain.startBytes),
+        kb(row.bare.startBytes),
         `${ms(median(row, 'fn'))} ms`,
         `${ms(median(row, 'plain'))} ms`,
         `${ms(median(row, 'bare'))} ms`,
@@ -317,8 +361,8 @@ async function explain(dir: string, loader: string, rows: Row[]): Promise<void> 
   console.log('\nBytes beyond the bare handler, by package (largest first):');
   const heavy = new Map<string, number>();
   for (const row of rows) {
-    const bare = new Map(bytesByPackage(row.bare.metafile));
-    const extra = bytesByPackage(row.fn.metafile)
+    const bare = new Map(bytesByPackage(row.bare));
+    const extra = bytesByPackage(row.fn)
       .map(([pkg, bytes]) => [pkg, bytes - (bare.get(pkg) ?? 0)] as const)
       .filter(([, bytes]) => bytes > 4096);
     for (const [pkg, bytes] of extra) heavy.set(pkg, Math.max(heavy.get(pkg) ?? 0, bytes));
@@ -348,7 +392,7 @@ async function explain(dir: string, loader: string, rows: Row[]): Promise<void> 
     const probe = await bundle(probeDir, { contents });
     const samples = Array.from({ length: 8 }, () => loadTime(loader, probe.file).wall).slice(1);
     console.log(
-      `  ${label.padEnd(40)} ${kb(probe.bytes).padStart(8)}  ${ms(percentile(samples, 50)).padStart(6)} ms`,
+      `  ${label.padEnd(40)} ${kb(probe.startBytes).padStart(8)}  ${ms(percentile(samples, 50)).padStart(6)} ms`,
     );
   }
   console.log(`  (packages over 4 KB seen beyond the SDK: ${[...heavy.keys()].join(', ')})`);

@@ -1,5 +1,3 @@
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   Duration,
   Stack,
@@ -13,7 +11,6 @@ import {
   aws_secretsmanager as secretsmanager,
   aws_sqs as sqs,
 } from 'aws-cdk-lib';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference.js';
 import { Construct } from 'constructs';
 import {
@@ -33,7 +30,7 @@ import {
   type TableReach,
   type TableName,
 } from '../shared/wiring.ts';
-import { functionBundling } from './bundling.ts';
+import { FUNCTION_HANDLER, functionAsset } from './bundling.ts';
 import {
   QUEUE_SEND_ACTIONS,
   SECRET_READ_ACTIONS,
@@ -42,9 +39,6 @@ import {
   tableStatements,
 } from './permissions.ts';
 import type { StageSettings } from './stage.ts';
-
-/** The repository root: entries, the lockfile and node_modules are found from here, whatever the cwd. */
-const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** The alias every trigger invokes, moved to each new version by CodeDeploy. */
 export const LIVE_ALIAS = 'live';
@@ -86,13 +80,10 @@ export const GITHUB_CALLBACK_PATH = '/login/authorized';
  */
 export function functionCode(entry: string) {
   return {
-    entry: join(PROJECT_ROOT, 'functions', `${entry}.ts`),
-    handler: 'handler',
-    projectRoot: PROJECT_ROOT,
-    depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
+    code: functionAsset(entry),
+    handler: FUNCTION_HANDLER,
     runtime: lambda.Runtime.NODEJS_24_X,
     architecture: lambda.Architecture.ARM_64,
-    bundling: functionBundling(),
   };
 }
 
@@ -121,7 +112,7 @@ interface ServiceFunctionProps {
 /**
  * One deployed function of the wiring: its Lambda function, its own role and its own log group.
  *
- * - Code: functions/<entry>.ts bundled by the local esbuild (lib/bundling.ts), Node.js 24 on arm64 (Graviton:
+ * - Code: functions/<entry>.ts bundled and split by the local esbuild (lib/bundling.ts), Node.js 24 on arm64 (Graviton:
  *   cheaper per GB-second than x86, and the bundle is plain JavaScript), X-Ray tracing on.
  * - Size: memory and timeout from the declaration's `size` (shared/wiring.ts), where each choice is written down.
  * - Environment: names only (tables, queues, buckets, the ARNs of secrets) and settings; the values behind them
@@ -133,7 +124,7 @@ interface ServiceFunctionProps {
 export class ServiceFunction extends Construct {
   readonly name: FunctionName;
   readonly declaration: FunctionDeclaration;
-  readonly function: NodejsFunction;
+  readonly function: lambda.Function;
   /**
    * What everything invokes (API routes, event sources, schedules): the `live` alias of the function's latest
    * published version, which CodeDeploy moves to each new version (see `deployment`).
@@ -165,7 +156,7 @@ export class ServiceFunction extends Construct {
     // Instead of AWSLambdaBasicExecutionRole (any log group in the account): this function's own group only.
     this.logGroup.grantWrite(this.role);
 
-    this.function = new NodejsFunction(this, 'Function', {
+    this.function = new lambda.Function(this, 'Function', {
       ...functionCode(declaration.entry),
       description: `Delinkcious ${declaration.entry} (${settings.stage})`,
       memorySize: size.memoryMb,

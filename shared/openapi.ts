@@ -12,7 +12,7 @@ import {
   IDEMPOTENCY_KEY_PATTERN,
   IDEMPOTENCY_WINDOW_SECONDS,
   REPLAYED_HEADER_NAME,
-} from './http/idempotency.ts';
+} from './http/idempotency-key.ts';
 import {
   FOREIGN_ORIGIN,
   errorBody,

@@ -2,7 +2,7 @@ import { route } from '../../shared/http/handler.ts';
 import { validate } from '../../shared/http/validate.ts';
 import { listLinksQuery, toLinkResponse } from '../../shared/links/schemas.ts';
 import { linkService } from '../../shared/links/service.ts';
-import { linkSearch } from '../../shared/search/service.ts';
+import { linkSearchOnDemand } from '../../shared/search/on-demand.ts';
 
 /**
  * The caller's links, newest first; with `q`, those the search finds, best match first. A search may send a rebuild
@@ -18,7 +18,9 @@ export const handler = route('listLinks', async (request, caller) => {
   };
   const page = { startToken: query.start_token, limit: query.limit };
   const listing = query.q?.trim()
-    ? await linkSearch().page(caller.username, { q: query.q, publicOnly: false, filter, ...page })
+    ? await (
+        await linkSearchOnDemand()
+      ).page(caller.username, { q: query.q, publicOnly: false, filter, ...page })
     : await linkService().list(caller.username, { ...filter, ...page });
   return { status: 200, body: { links: listing.links.map(toLinkResponse), next_token: listing.nextToken } };
 });

@@ -2,7 +2,7 @@ import { route } from '../../shared/http/handler.ts';
 import { validate } from '../../shared/http/validate.ts';
 import { publicLinksQuery, toLinkResponse } from '../../shared/links/schemas.ts';
 import { publicLinks } from '../../shared/links/service.ts';
-import { linkSearch } from '../../shared/search/service.ts';
+import { linkSearchOnDemand } from '../../shared/search/on-demand.ts';
 import { userPath } from '../../shared/users/schemas.ts';
 
 /** Public listings may be kept by any cache for a minute: what a link turning private risks, at most. */
@@ -17,7 +17,9 @@ export const handler = route('listPublicLinks', async (request) => {
   const query = validate(publicLinksQuery, request.query);
   const page = { startToken: query.start_token, limit: query.limit };
   const listing = query.q?.trim()
-    ? await linkSearch().page(username, {
+    ? await (
+        await linkSearchOnDemand()
+      ).page(username, {
         q: query.q,
         publicOnly: true,
         filter: { tag: query.tag },

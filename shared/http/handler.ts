@@ -11,7 +11,7 @@ import { presentedCredential, requireOwnOrigin } from './browser-session.ts';
 import { toHttpError } from './errors.ts';
 import { CredentialsChanged, type ChargeInTransaction, type Recalled } from './admission.ts';
 import type { Identity } from './gate.ts';
-import { AnswerFound, AnswerInTransaction, answerOnce, idempotencyKeyOf, isKept } from './idempotency.ts';
+import { AnswerFound, answerInTransaction, answerOnce, idempotencyKeyOf, isKept } from './idempotency-key.ts';
 import { RequestGuard } from './transaction-guard.ts';
 import type { TransactionGuard } from '../transaction-guard.ts';
 import { NOSNIFF, pageSecurityHeaders } from './page-security.ts';
@@ -111,7 +111,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD']);
  * starts any work. A token whose scope is narrower than the route's gets 403 `insufficient_scope`: this is the
  * only place where scopes are enforced. A `localOnly` function answers 404 outside the local runtime, before
  * anything is counted or written. A POST with an `Idempotency-Key` is answered once per key, caller and function
- * (shared/http/idempotency.ts), once the caller is known and counted: retries get the first answer again.
+ * (shared/http/idempotency-key.ts), once the caller is known and counted: retries get the first answer again.
  */
 export function route<Name extends HttpFunctionName>(
   name: Name,
@@ -213,9 +213,7 @@ async function inOneTransaction(
   pending: { recalled: Recalled; charge: ChargeInTransaction } | undefined,
 ): Promise<HttpResponse> {
   const key = idempotencyKeyOf(request);
-  const record = key
-    ? await AnswerInTransaction.forRequest(name, request, `user:${caller.username}`, key)
-    : undefined;
+  const record = key ? await answerInTransaction(name, request, `user:${caller.username}`, key) : undefined;
   let guard: RequestGuard<unknown> | undefined;
   const guarded: Caller = {
     ...caller,

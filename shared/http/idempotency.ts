@@ -18,15 +18,17 @@ import {
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Context } from 'aws-lambda';
 import { requiredEnv } from '../config.ts';
-import { IdempotencyKeyInProgress, IdempotencyKeyReused, InvalidRequest, Unavailable } from '../errors.ts';
+import { IdempotencyKeyInProgress, IdempotencyKeyReused, Unavailable } from '../errors.ts';
 import { logger } from '../logger.ts';
 import { idempotencyKeyPrefixOf, tables, type FunctionName } from '../wiring.ts';
 import { toHttpError } from './errors.ts';
 import type { HttpResponse } from './handler.ts';
 import type { HttpRequest } from './request.ts';
+import { AnswerFound, REPLAYED_HEADER_NAME, IDEMPOTENCY_WINDOW_SECONDS, isKept } from './idempotency-key.ts';
 
 /**
- * Idempotent retries of POST requests (the contract's `Idempotency-Key`), with Powertools Idempotency and its
+ * Idempotent retries of POST requests (the contract's `Idempotency-Key`, read by shared/http/idempotency-key.ts,
+ * which loads this module on a function's first keyed POST), with Powertools Idempotency and its
  * DynamoDB persistence layer on the idempotency table (shared/wiring.ts `tables.idempotency`).
  *
  * - The record of a request is found by the function, the caller (`scope`: the user, or the client IP on a
@@ -45,33 +47,19 @@ import type { HttpRequest } from './request.ts';
  *   record expired) sees the same thing; a replay is rare, and the cache would not spare a first request anything.
  */
 
-/** The request header, as the contract names it; requests' header names are lower-cased when parsed. */
-export const IDEMPOTENCY_KEY_HEADER_NAME = 'Idempotency-Key';
-/** The header that marks a replayed answer. */
-export const REPLAYED_HEADER_NAME = 'Idempotent-Replayed';
-const IDEMPOTENCY_KEY_HEADER = IDEMPOTENCY_KEY_HEADER_NAME.toLowerCase();
 const REPLAYED_HEADER = REPLAYED_HEADER_NAME.toLowerCase();
-/** How long a key's first answer is kept for its retries (the contract's 24 hours); DynamoDB's TTL then deletes it. */
-export const IDEMPOTENCY_WINDOW_SECONDS = 24 * 60 * 60;
 /** Seconds a retry that found its first request still in progress should wait. */
 const IN_PROGRESS_RETRY_AFTER_SECONDS = 1;
-/** The contract's keys: 1 to 255 printable ASCII characters. */
-export const IDEMPOTENCY_KEY_PATTERN = /^[\x20-\x7e]{1,255}$/;
 
-/**
- * `work`'s answer, done at most once per `Idempotency-Key` of a POST: a retry gets the first answer again.
- * Without the header (or on another method) it is simply `work`'s answer; a malformed key is InvalidRequest.
- */
-export async function answerOnce(
+/** `work`'s answer, done at most once per `key`: a retry gets the first answer again (`answerOnce`). */
+export async function answerKeyedOnce(
   name: FunctionName,
   request: HttpRequest,
   scope: string,
+  key: string,
   context: Context,
   work: () => Promise<HttpResponse>,
 ): Promise<HttpResponse> {
-  const key = idempotencyKeyOf(request);
-  if (key === undefined) return work();
-
   let answered: HttpResponse | undefined;
   const sealing = sealingFor(name, scope, key);
   const doOnce = makeIdempotent(
@@ -143,19 +131,6 @@ function payloadOf(request: HttpRequest, scope: string, key: string): Idempotent
   };
 }
 
-/** The request's Idempotency-Key (undefined without one, or on a method other than POST). */
-export function idempotencyKeyOf(request: HttpRequest): string | undefined {
-  if (request.method !== 'POST') return undefined;
-  const key = request.headers[IDEMPOTENCY_KEY_HEADER];
-  if (key === undefined) return undefined;
-  if (!IDEMPOTENCY_KEY_PATTERN.test(key)) {
-    throw new InvalidRequest('Idempotency-Key must be 1 to 255 printable ASCII characters.', {
-      'Idempotency-Key': 'must be 1 to 255 printable ASCII characters',
-    });
-  }
-  return key;
-}
-
 type IdempotentPayload = {
   caller: { scope: string; key: string };
   request: { path: JSONValue; query: JSONValue; body: JSONValue };
@@ -176,10 +151,6 @@ class NotKept extends Error {
   ) {
     super('an answer not kept for retries');
   }
-}
-
-export function isKept(status: number): boolean {
-  return status < 500 && status !== 429 && status !== 401;
 }
 
 /** The work's answer, its failures too, as the client would get them; NotKept for those not kept. */
@@ -364,13 +335,6 @@ export class AnswerInTransaction {
     logger.info('idempotent replay', { function: this.name });
     const replayed = this.sealing.open(record.getResponse() as unknown as SealedAnswer);
     return { ...replayed, headers: { ...replayed.headers, [REPLAYED_HEADER]: 'true' } };
-  }
-}
-
-/** A live record met by the request's write: `item` is the record as DynamoDB returned it, when it did. */
-export class AnswerFound extends Error {
-  constructor(readonly item: Record<string, AttributeValue> | undefined) {
-    super('an idempotency record holds this key');
   }
 }
 

@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, Stack } from 'aws-cdk-lib';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { App, Stack, aws_lambda as lambda } from 'aws-cdk-lib';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { BUNDLE, esbuildOptions, functionBundling } from '../../lib/bundling.ts';
+import { BUNDLE, FUNCTION_HANDLER, entryPointOf, esbuildOptions, functionEntry } from '../../lib/bundling.ts';
 import { GITHUB_CALLBACK_PATH, functionCode } from '../../lib/functions.ts';
 import {
   EVENT_SIZE,
@@ -221,36 +220,26 @@ describe('the functions, given the wiring', () => {
 });
 
 describe('bundling, shared by the CDK and the bundle benchmark', () => {
-  it('bundles ES modules for Node 24, minified, with source maps and the AWS SDK inside', () => {
-    expect(functionBundling()).toMatchObject({
-      format: 'esm',
-      target: 'node24',
-      minify: true,
-      sourceMap: true,
-      sourcesContent: false,
-      externalModules: [],
-      forceDockerBundling: false,
-    });
-  });
-
-  it('gives esbuild the same options that NodejsFunction passes to its CLI', () => {
-    const options = esbuildOptions('/tmp/out/index.mjs');
-
-    expect(options).toMatchObject({
+  it('bundles split ES modules for Node 24, minified, with source maps and the AWS SDK inside', () => {
+    expect(esbuildOptions('/tmp/out')).toMatchObject({
       bundle: true,
       platform: 'node',
-      format: BUNDLE.format,
-      target: BUNDLE.target,
-      minify: BUNDLE.minify,
-      sourcemap: BUNDLE.sourceMap,
-      sourcesContent: BUNDLE.sourcesContent,
-      mainFields: [...BUNDLE.mainFields],
-      banner: { js: functionBundling().banner },
-      external: functionBundling().externalModules,
+      format: 'esm',
+      target: 'node24',
+      splitting: true,
+      outdir: '/tmp/out',
+      entryNames: '[name]',
+      outExtension: { '.js': '.mjs' },
+      minify: true,
+      sourcemap: true,
+      sourcesContent: false,
+      external: [],
+      banner: { js: BUNDLE.banner },
     });
+    expect(FUNCTION_HANDLER).toBe('index.handler');
   });
 
-  it('makes the very bundle that NodejsFunction makes, byte for byte, with its source map beside it', async () => {
+  it('stages for each function the very files that the benchmark bundles, byte for byte, each with its map', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'delinkcious-bundle-'));
     try {
       const app = new App({
@@ -258,22 +247,83 @@ describe('bundling, shared by the CDK and the bundle benchmark', () => {
         context: { 'aws:cdk:enable-asset-metadata': true },
       });
       const stack = new Stack(app, 'Probe');
-      new NodejsFunction(stack, 'Healthz', functionCode('ops/healthz'));
+      const entries = { Healthz: 'ops/healthz', ListLinks: 'links/list-links' };
+      for (const [id, entry] of Object.entries(entries)) new lambda.Function(stack, id, functionCode(entry));
       const assembly = app.synth();
       const template = assembly.getStackByName('Probe').template as {
         Resources: Record<string, { Type: string; Metadata?: Record<string, string> }>;
       };
-      const fn = Object.values(template.Resources).find((r) => r.Type === 'AWS::Lambda::Function')!;
-      const cdkBundle = join(assembly.directory, fn.Metadata!['aws:asset:path']!, 'index.mjs');
-      const ownBundle = join(dir, 'own', 'index.mjs');
-      await build({ ...esbuildOptions(ownBundle), entryPoints: [functionCode('ops/healthz').entry] });
+      const modules = (outdir: string) =>
+        readdirSync(outdir)
+          .filter((file) => file.endsWith('.mjs'))
+          .sort();
       const digest = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
+      const stagedEntries = new Set<string>();
 
-      expect(digest(ownBundle)).toBe(digest(cdkBundle));
-      // Read by the logger when it logs an error (shared/stack-traces.ts), not by Node at every cold start.
-      expect(existsSync(`${cdkBundle}.map`)).toBe(true);
+      for (const [id, entry] of Object.entries(entries)) {
+        const [, fn] = Object.entries(template.Resources).find(
+          ([logicalId, r]) => r.Type === 'AWS::Lambda::Function' && logicalId.startsWith(id),
+        )!;
+        const staged = join(assembly.directory, fn.Metadata!['aws:asset:path']!);
+        // Beside the staged asset: the maps name the sources relative to their directory, and the chunks' names
+        // hash their maps too.
+        const own = join(assembly.directory, `own-${id}`);
+        await build({ ...esbuildOptions(own), entryPoints: entryPointOf(functionEntry(entry)) });
+        stagedEntries.add(digest(join(staged, 'index.mjs')));
+
+        expect(modules(staged)).toContain('index.mjs');
+        expect(modules(staged)).toEqual(modules(own));
+        for (const file of modules(staged)) {
+          expect(digest(join(staged, file)), file).toBe(digest(join(own, file)));
+          // Read by the logger when it logs an error (shared/stack-traces.ts), not by Node at every cold start.
+          expect(digest(join(staged, `${file}.map`)), file).toBe(digest(join(own, `${file}.map`)));
+        }
+      }
+      // Each function its own bundle: the CDK tells assets of one source directory apart by their options.
+      expect(stagedEntries.size).toBe(Object.keys(entries).length);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('leaves what only some requests need out of what a cold start loads: chunks imported on demand', async () => {
+    const { metafile } = await build({
+      ...esbuildOptions(join(tmpdir(), 'delinkcious-split')),
+      entryPoints: entryPointOf(functionEntry('links/list-links')),
+      write: false,
+      metafile: true,
+    });
+    const outputs = metafile.outputs;
+    const entry = Object.keys(outputs).find((file) => file.endsWith('/index.mjs'))!;
+    const loadedAtStart = new Set<string>();
+    const visit = (file: string) => {
+      if (loadedAtStart.has(file)) return;
+      loadedAtStart.add(file);
+      outputs[file]!.imports.filter((i) => i.kind === 'import-statement' && i.path in outputs).forEach((i) =>
+        visit(i.path),
+      );
+    };
+    visit(entry);
+    const packagesOf = (files: Iterable<string>) =>
+      new Set(
+        [...files].flatMap((file) =>
+          Object.keys(outputs[file]!.inputs).map(
+            (input) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1] ?? '',
+          ),
+        ),
+      );
+    const atStart = packagesOf(loadedAtStart);
+    const later = packagesOf(Object.keys(outputs).filter((file) => !loadedAtStart.has(file)));
+
+    for (const onDemand of [
+      '@aws-lambda-powertools/tracer',
+      '@aws-lambda-powertools/idempotency',
+      're2js',
+      'minisearch',
+    ]) {
+      expect(atStart, onDemand).not.toContain(onDemand);
+      expect(later, onDemand).toContain(onDemand);
+    }
+    expect(atStart).toContain('@aws-lambda-powertools/logger');
   });
 });

@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from
 import { LOCAL_AWS } from '../../local/engines.ts';
 import { toHttpError } from '../../shared/http/errors.ts';
 import type { HttpResponse } from '../../shared/http/handler.ts';
-import { answerOnce, IDEMPOTENCY_WINDOW_SECONDS } from '../../shared/http/idempotency.ts';
+import { answerOnce, IDEMPOTENCY_WINDOW_SECONDS } from '../../shared/http/idempotency-key.ts';
 import { parseRequest } from '../../shared/http/request.ts';
 import { LinkService } from '../../shared/links/core.ts';
 import { DynamoLinkStore } from '../../shared/links/store.ts';

@@ -12,7 +12,7 @@ import {
 } from 'vitest';
 import { Unavailable } from '../../../shared/errors.ts';
 import type { HttpHandler } from '../../../shared/http/handler.ts';
-import { IDEMPOTENCY_WINDOW_SECONDS } from '../../../shared/http/idempotency.ts';
+import { IDEMPOTENCY_WINDOW_SECONDS } from '../../../shared/http/idempotency-key.ts';
 import type { LinkResponse } from '../../../shared/links/schemas.ts';
 import type { ApiEventInput } from '../../support/builders.ts';
 import { throttling } from '../support/dynamo.ts';
