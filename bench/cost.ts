@@ -298,6 +298,12 @@ try {
       `${(output.bytes / 1024).toFixed(0)} KB written by the functions, plus ${PLATFORM_BYTES_PER_INVOCATION} bytes ` +
       `of Lambda's own per invocation and ${ACCESS_LOG_BYTES} of API access log per request`,
   );
+  print(
+    `  S3 by request: ${[...s3.byPurpose]
+      .sort((a, b) => b[1] - a[1])
+      .map(([purpose, count]) => `${purpose} ${count}`)
+      .join('; ')}`,
+  );
 
   // Durations here are this machine's, under its load, with DynamoDB Local answering: how much they weigh.
   const gbPerInvocation =

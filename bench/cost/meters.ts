@@ -207,9 +207,20 @@ export function meterSqs<Input extends object, Output extends object>(
 export interface S3Count {
   writeRequests: number;
   readRequests: number;
+  /** Billed requests by command and the kind of key (s3KeyKind): `PutObject indexes/` 12. */
+  byPurpose: Map<string, number>;
 }
 
-export const noS3 = (): S3Count => ({ writeRequests: 0, readRequests: 0 });
+export const noS3 = (): S3Count => ({ writeRequests: 0, readRequests: 0, byPurpose: new Map() });
+
+/**
+ * What an object key (or a listing's prefix) holds, by its first segment and, for the page texts kept beside the
+ * snapshots (shared/checker/snapshots.ts), its `text/` segment: `snapshots/`, `snapshots/…/text/`, `indexes/`.
+ */
+export function s3KeyKind(key: string): string {
+  const first = key.split('/')[0] ?? '';
+  return key.split('/')[2] === 'text' ? `${first}/…/text/` : `${first}/`;
+}
 
 /** S3's request classes: PUT, COPY, POST and LIST (uploads' parts included) are the dearer one; DELETE is free. */
 export function s3RequestClass(command: string): 'write' | 'read' | 'free' {
@@ -226,9 +237,15 @@ export function meterS3<Input extends object, Output extends object>(
 ): void {
   client.middlewareStack.add(
     (next, context) => async (args) => {
-      const kind = s3RequestClass((context as { commandName?: string }).commandName ?? '');
+      const command = ((context as { commandName?: string }).commandName ?? '').replace(/Command$/, '');
+      const kind = s3RequestClass(command);
       if (kind === 'write') count.writeRequests++;
       if (kind === 'read') count.readRequests++;
+      if (kind !== 'free') {
+        const input = args.input as { Key?: string; Prefix?: string };
+        const purpose = `${command} ${s3KeyKind(input.Key ?? input.Prefix ?? '')}`;
+        count.byPurpose.set(purpose, (count.byPurpose.get(purpose) ?? 0) + 1);
+      }
       return next(args);
     },
     { step: 'initialize', name: 'costMeterS3' },
