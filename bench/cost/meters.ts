@@ -258,6 +258,8 @@ export interface FunctionUsage {
   invocations: number;
   gbSeconds: number;
   durationMs: number;
+  /** The process's CPU time during the invocations (local/functions.ts): theirs alone only when they ran alone. */
+  cpuMs: number;
 }
 
 export interface InvocationCount {
@@ -268,9 +270,15 @@ export interface InvocationCount {
    * local pollers poll otherwise (and their empty receives are the idle cost, estimated at rest).
    */
   pollerSqs: SqsCount;
+  /** The deliveries (batches) and the messages in them, by queue: how full the batches were. */
+  deliveries: Map<QueueName, { batches: number; messages: number }>;
 }
 
-export const noInvocations = (): InvocationCount => ({ byFunction: new Map(), pollerSqs: noSqs() });
+export const noInvocations = (): InvocationCount => ({
+  byFunction: new Map(),
+  pollerSqs: noSqs(),
+  deliveries: new Map(),
+});
 
 /** The declared queue of each queue name the runtime made (the last segment of its URL, as ARNs end). */
 export function queuesByName(queueUrls: Record<QueueName, string>): Map<string, QueueName> {
@@ -284,9 +292,15 @@ export function countInvocation(
   invocation: Invocation,
   queueNames: ReadonlyMap<string, QueueName>,
 ): void {
-  const usage = count.byFunction.get(invocation.name) ?? { invocations: 0, gbSeconds: 0, durationMs: 0 };
+  const usage = count.byFunction.get(invocation.name) ?? {
+    invocations: 0,
+    gbSeconds: 0,
+    durationMs: 0,
+    cpuMs: 0,
+  };
   usage.invocations++;
   usage.durationMs += invocation.durationMs;
+  usage.cpuMs += invocation.cpuMs;
   usage.gbSeconds += billedGbSeconds(invocation.durationMs, functions[invocation.name].size.memoryMb);
   count.byFunction.set(invocation.name, usage);
   const records = (invocation.event as { Records?: SQSRecord[] } | undefined)?.Records ?? [];
@@ -294,6 +308,12 @@ export function countInvocation(
   if (fromQueue.length === 0) return;
   const queue = queueNames.get(fromQueue[0]!.eventSourceARN.split(':').at(-1)!);
   const pricing = queue ? queuePricing(queue) : 'standard';
+  if (queue) {
+    const delivered = count.deliveries.get(queue) ?? { batches: 0, messages: 0 };
+    delivered.batches++;
+    delivered.messages += fromQueue.length;
+    count.deliveries.set(queue, delivered);
+  }
   const bytes = fromQueue.reduce(
     (sum, record) =>
       sum +
