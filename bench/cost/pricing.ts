@@ -194,7 +194,7 @@ export function floorRows(counts: FloorCounts, prices: Prices): FloorRow[] {
       perMillionRequests: perMillion(n * prices.dynamoDbWriteRequestUnit.dollars),
     },
     {
-      part: `DynamoDB: each add’s transaction (${counts.itemsPerAddTransaction} items, 2 WRU each)`,
+      part: `DynamoDB: each add’s transaction (${counts.itemsPerAddTransaction.toFixed(1)} items, 2 WRU each)`,
       perMillionRequests: perMillion(
         counts.adds * counts.itemsPerAddTransaction * 2 * prices.dynamoDbWriteRequestUnit.dollars,
       ),

@@ -2,6 +2,8 @@ import type { APIGatewayProxyStructuredResultV2, DynamoDBRecord } from 'aws-lamb
 import { beforeAll, describe, expect, it } from 'vitest';
 import { invoke } from '../../local/functions.ts';
 import { S3SnapshotStore } from '../../shared/checker/s3.ts';
+import { pageTextKey } from '../../shared/checker/snapshots.ts';
+import { type ObjectClient, onEachObjectClient } from '../../shared/aws/s3.ts';
 import { LinksForChecker } from '../../shared/links/for-checker.ts';
 import type { Link } from '../../shared/links/model.ts';
 import { DynamoLinkStore } from '../../shared/links/store.ts';
@@ -114,6 +116,41 @@ describe('the search index on DynamoDB Local and the S3 emulator', () => {
     expect(await found('kim', 'marmalade')).toEqual([link.url]);
     expect(await found('kim', 'hidden')).toEqual([]);
     expect(await found('kim', 'is:valid')).toEqual([link.url]);
+  });
+
+  it('given a link not checked yet, when delivered, then no page text is read from S3; once checked, its text is', async () => {
+    const textReads: string[] = [];
+    const metered: ObjectClient[] = [];
+    const stop = onEachObjectClient((client) => {
+      metered.push(client);
+      client.middlewareStack.add(
+        (next, context) => async (args) => {
+          const key = (args.input as { Key?: string }).Key ?? '';
+          if (context.commandName === 'GetObjectCommand' && key.includes('/text/')) textReads.push(key);
+          return next(args);
+        },
+        { step: 'initialize', name: 'countTextReads' },
+      );
+    });
+    try {
+      const link = await added(aLink({ username: 'mae', url: 'https://mae.example/', title: 'mae' }));
+      await deliver();
+      expect(textReads).toEqual([]);
+
+      await new LinksForChecker(driven.runtime.tableNames.links).recordCheck('mae', link.url, {
+        status: 'valid',
+        httpStatus: 200,
+        checkedAt: '2026-11-23T18:05:01.000Z',
+        reason: 'HTTP 200',
+      });
+      await deliver();
+
+      expect(textReads).toEqual([pageTextKey(link)]);
+      expect(await found('mae', 'is:valid')).toEqual([link.url]);
+    } finally {
+      stop();
+      metered.forEach((client) => client.middlewareStack.remove('countTextReads'));
+    }
   });
 
   it('given an index unchanged since the last search, when searched again, then the store answers 304', async () => {
