@@ -3,7 +3,6 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { invoke } from '../../local/functions.ts';
 import { S3SnapshotStore } from '../../shared/checker/s3.ts';
 import { pageTextKey } from '../../shared/checker/snapshots.ts';
-import { type ObjectClient, onEachObjectClient } from '../../shared/aws/s3.ts';
 import { LinksForChecker } from '../../shared/links/for-checker.ts';
 import type { Link } from '../../shared/links/model.ts';
 import { DynamoLinkStore } from '../../shared/links/store.ts';
@@ -14,6 +13,7 @@ import { linksForSearch, searchUpdates } from '../../shared/search/service.ts';
 import { sessions } from '../../shared/users/service.ts';
 import { aLink, anApiEvent } from '../support/builders.ts';
 import { useDrivenRuntime } from '../support/pipeline.ts';
+import { recordS3Requests } from '../support/s3-requests.ts';
 import { putOlderSearchIndex } from '../support/search-index.ts';
 
 /**
@@ -119,23 +119,13 @@ describe('the search index on DynamoDB Local and the S3 emulator', () => {
   });
 
   it('given a link not checked yet, when delivered, then no page text is read from S3; once checked, its text is', async () => {
-    const textReads: string[] = [];
-    const metered: ObjectClient[] = [];
-    const stop = onEachObjectClient((client) => {
-      metered.push(client);
-      client.middlewareStack.add(
-        (next, context) => async (args) => {
-          const key = (args.input as { Key?: string }).Key ?? '';
-          if (context.commandName === 'GetObjectCommand' && key.includes('/text/')) textReads.push(key);
-          return next(args);
-        },
-        { step: 'initialize', name: 'countTextReads' },
-      );
-    });
+    const s3 = recordS3Requests();
+    const textReads = () =>
+      s3.requests.filter((request) => request.command === 'GetObject' && request.key.includes('/text/'));
     try {
       const link = await added(aLink({ username: 'mae', url: 'https://mae.example/', title: 'mae' }));
       await deliver();
-      expect(textReads).toEqual([]);
+      expect(textReads()).toEqual([]);
 
       await new LinksForChecker(driven.runtime.tableNames.links).recordCheck('mae', link.url, {
         status: 'valid',
@@ -145,11 +135,10 @@ describe('the search index on DynamoDB Local and the S3 emulator', () => {
       });
       await deliver();
 
-      expect(textReads).toEqual([pageTextKey(link)]);
+      expect(textReads().map((request) => request.key)).toEqual([pageTextKey(link)]);
       expect(await found('mae', 'is:valid')).toEqual([link.url]);
     } finally {
-      stop();
-      metered.forEach((client) => client.middlewareStack.remove('countTextReads'));
+      s3.stop();
     }
   });
 
