@@ -252,8 +252,8 @@ try {
       `${drainedSeconds.toFixed(0)} s after the first (load average ${drainedLoad})`,
   );
   print(
-    `Calibration: ${calibrationRequests} more requests of the mix, one at a time, each invocation alone: ` +
-      `and one add by each large author; ` +
+    `Calibration: ${calibrationRequests} more requests of the mix and an add by each large author, one at a ` +
+      `time, each invocation alone: ` +
       `${[...alone.byFunction.values()].reduce((sum, usage) => sum + usage.invocations, 0)} invocations in ` +
       `${calibrationSeconds.toFixed(0)} s (load average ${load()}; not counted in the costs)`,
   );
