@@ -56,6 +56,16 @@ async function found(username: string, q: string, publicOnly = false): Promise<s
   return page.links.map((link) => link.url);
 }
 
+/** Records a check of the link as the checker does: valid, HTTP 200. */
+async function checkedValid(link: Link): Promise<void> {
+  await new LinksForChecker(driven.runtime.tableNames.links).recordCheck(link.username, link.url, {
+    status: 'valid',
+    httpStatus: 200,
+    checkedAt: '2026-11-23T18:05:01.000Z',
+    reason: 'HTTP 200',
+  });
+}
+
 async function added(link: Link): Promise<Link> {
   await links.insert(link, 1000);
   return link;
@@ -105,12 +115,7 @@ describe('the search index on DynamoDB Local and the S3 emulator', () => {
       truncated: false,
       fetchedAt: '2026-11-23T18:05:00.000Z',
     });
-    await new LinksForChecker(driven.runtime.tableNames.links).recordCheck('kim', link.url, {
-      status: 'valid',
-      httpStatus: 200,
-      checkedAt: '2026-11-23T18:05:01.000Z',
-      reason: 'HTTP 200',
-    });
+    await checkedValid(link);
     await deliver();
 
     expect(await found('kim', 'marmalade')).toEqual([link.url]);
@@ -127,12 +132,7 @@ describe('the search index on DynamoDB Local and the S3 emulator', () => {
       await deliver();
       expect(textReads()).toEqual([]);
 
-      await new LinksForChecker(driven.runtime.tableNames.links).recordCheck('mae', link.url, {
-        status: 'valid',
-        httpStatus: 200,
-        checkedAt: '2026-11-23T18:05:01.000Z',
-        reason: 'HTTP 200',
-      });
+      await checkedValid(link);
       await deliver();
 
       expect(textReads().map((request) => request.key)).toEqual([pageTextKey(link)]);
