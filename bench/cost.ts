@@ -2,7 +2,7 @@ import './cost/environment.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { observeInvocations } from '../local/functions.ts';
+import { observeInvocations, runInvocationsOneAtATime } from '../local/functions.ts';
 import { startDynamoDbLocal, startQueuesAndBuckets } from '../local/engines.ts';
 import { checkpointStreamEnd } from '../local/pollers.ts';
 import { startRuntime, STREAM_CHECKPOINTS_FILE } from '../local/runtime.ts';
@@ -14,11 +14,18 @@ import { onEachObjectClient } from '../shared/aws/s3.ts';
 import { sqsClient } from '../shared/aws/sqs.ts';
 import { idempotencyClient } from '../shared/http/idempotency.ts';
 import { ACCESS_LOG_FIELDS } from '../lib/api.ts';
-import { functions, type FunctionName } from '../shared/wiring.ts';
+import {
+  eventSources,
+  functions,
+  HTTP_SIZE,
+  httpFunctionNames,
+  type FunctionName,
+} from '../shared/wiring.ts';
 import { TestSite } from '../test/support/test-site.ts';
 import { atRestRows, formatDollars, prodResources } from './cost/at-rest.ts';
 import {
   countInvocation,
+  type InvocationCount,
   meterCapacity,
   meterS3,
   meterSqs,
@@ -26,11 +33,24 @@ import {
   noInvocations,
   noS3,
   noSqs,
+  queuePricing,
+  type QueuePricing,
   queuesByName,
 } from './cost/meters.ts';
 import { FunctionOutput } from './cost/output.ts';
 import { prices } from './cost/prices.ts';
-import { costRows, perMillion, sampledShare, type CostRow, type MeasuredRun } from './cost/pricing.ts';
+import {
+  billedGbSeconds,
+  costRows,
+  durationAtMemory,
+  type FloorCounts,
+  floorRows,
+  perMillion,
+  pollerRequestsIfBatchesFull,
+  sampledShare,
+  type CostRow,
+  type MeasuredRun,
+} from './cost/pricing.ts';
 import { OPERATIONS, population, seedFollows, Workload, type WorkloadShape } from './cost/workload.ts';
 
 /**
@@ -40,11 +60,13 @@ import { OPERATIONS, population, seedFollows, Workload, type WorkloadShape } fro
  * REQUESTS (3000) sets the measured requests, IN_FLIGHT (4) how many are sent at once, AUTHORS (300) the
  * ordinary authors, LARGE_AUTHORS (3) and LARGE_FOLLOWERS (10000) the large ones, READERS (100) the followers who
  * sign in, TRAFFIC_RPS (10) the steady request rate assumed for X-Ray's sampling, TABLE_GB (1) and BUCKET_GB (1)
- * the data assumed at rest. Never part of `npm test`.
+ * the data assumed at rest, CALIBRATION_REQUESTS (100, at most REQUESTS) the requests sent one at a time after the
+ * run to time each function alone, which is the duration priced. Never part of `npm test`.
  */
 const requests = Number(process.env.REQUESTS ?? 3000);
 const inFlight = Number(process.env.IN_FLIGHT ?? 4);
 const trafficRps = Number(process.env.TRAFFIC_RPS ?? 10);
+const calibrationRequests = Number(process.env.CALIBRATION_REQUESTS ?? Math.min(100, requests));
 const shape: WorkloadShape = {
   ordinaryAuthors: Number(process.env.AUTHORS ?? 300),
   largeAuthors: Number(process.env.LARGE_AUTHORS ?? 3),
@@ -128,27 +150,43 @@ try {
   meterSqs(sqsClient(), runtime.queueUrls, sqs);
   const s3 = noS3();
   onEachObjectClient((client) => meterS3(client, s3));
-  // Entries written into readers' feeds (the timelines of large authors are in the same table).
-  const feedEntries = { written: 0 };
+  // Entries written into readers' feeds (the timelines of large authors are in the same table), and the
+  // transactions that put a link (the adds), with their items: the floor's counts.
+  const writes = { feedEntries: 0, linkTransactions: 0, linkTransactionItems: 0 };
   documentClient().middlewareStack.add(
     (next, context) => async (args) => {
-      const input = args.input as { TableName?: string; Key?: { pk?: unknown } };
+      const input = args.input as {
+        TableName?: string;
+        Key?: { pk?: unknown };
+        TransactItems?: { Put?: { TableName?: string } }[];
+      };
       if (
         context.commandName === 'UpdateItemCommand' &&
         input.TableName === runtime.tableNames.feeds &&
         String(input.Key?.pk).startsWith(keyPrefixes.feeds.reader)
       )
-        feedEntries.written++;
+        writes.feedEntries++;
+      const items = input.TransactItems ?? [];
+      if (
+        context.commandName === 'TransactWriteItemsCommand' &&
+        items.some((item) => item.Put?.TableName === runtime.tableNames.links)
+      ) {
+        writes.linkTransactions++;
+        writes.linkTransactionItems += items.length;
+      }
       return next(args);
     },
     { step: 'initialize', name: 'costCountFeedEntries' },
   );
   const invocations = noInvocations();
+  /** The invocations of the calibration, each run alone (see below). */
+  const alone = noInvocations();
   const queueNames = queuesByName(runtime.queueUrls);
   let invoked = 0;
+  let counted = invocations;
   observeInvocations((invocation) => {
     invoked++;
-    countInvocation(invocations, invocation, queueNames);
+    countInvocation(counted, invocation, queueNames);
   });
   const activity = () => capacity.calls + invoked;
   /** Until neither a DynamoDB call nor an invocation happened for `forMs`: the pipeline has drained. */
@@ -159,12 +197,11 @@ try {
     }
   };
   const reset = () => {
-    feedEntries.written = 0;
+    Object.assign(writes, { feedEntries: 0, linkTransactions: 0, linkTransactionItems: 0 });
     Object.assign(capacity, noCapacity());
     Object.assign(sqs, noSqs());
     Object.assign(s3, noS3());
-    invocations.byFunction.clear();
-    Object.assign(invocations.pollerSqs, noSqs());
+    Object.assign(invocations, noInvocations());
   };
 
   const workload = new Workload(runtime, site, people, shape.seed + 1);
@@ -189,11 +226,40 @@ try {
   await quiet();
   const drainedSeconds = (performance.now() - started) / 1000;
   output.counting = false;
+  const drainedLoad = load();
+
+  // The calibration: more of the same mix, one request at a time and every invocation alone (the local runtime
+  // queues them), so that each function's duration is its own rather than this machine's under the run's load.
+  // Its requests and what they cost are not the run's: the run's counts are put back after it.
+  const runCounts = structuredClone({ capacity, sqs, s3, writes });
+  counted = alone;
+  runInvocationsOneAtATime(true);
+  const calibrationStarted = performance.now();
+  const calibrationOutcomes = await workload.run(calibrationRequests, 1);
+  // A large author's change is rare in the mix, and only it continues a fan-out: one each, so that it is timed too.
+  for (const author of large) calibrationOutcomes.push(await workload.add(author.username));
+  await quiet();
+  runInvocationsOneAtATime(false);
+  counted = invocations;
+  const calibrationSeconds = (performance.now() - calibrationStarted) / 1000;
+  Object.assign(capacity, runCounts.capacity);
+  Object.assign(sqs, runCounts.sqs);
+  Object.assign(s3, runCounts.s3);
+  Object.assign(writes, runCounts.writes);
 
   print(
     `\n${requests} requests, ${inFlight} at a time, in ${requestsSeconds.toFixed(0)} s; the pipeline drained ` +
-      `${drainedSeconds.toFixed(0)} s after the first (load average ${load()})`,
+      `${drainedSeconds.toFixed(0)} s after the first (load average ${drainedLoad})`,
   );
+  print(
+    `Calibration: ${calibrationRequests} more requests of the mix and an add by each large author, one at a ` +
+      `time, each invocation alone: ` +
+      `${[...alone.byFunction.values()].reduce((sum, usage) => sum + usage.invocations, 0)} invocations in ` +
+      `${calibrationSeconds.toFixed(0)} s (load average ${load()}; not counted in the costs)`,
+  );
+  const calibrationFailures = calibrationOutcomes.filter((outcome) => outcome.status >= 500);
+  if (calibrationFailures.length > 0)
+    throw new Error(`${calibrationFailures.length} calibration requests answered 5xx`);
   print('  operation   requests   statuses');
   for (const operation of OPERATIONS) {
     const mine = outcomes.filter((outcome) => outcome.operation === operation);
@@ -222,12 +288,12 @@ try {
       outcome.status < 300,
   ).length;
   const feedUnits = capacity.writeUnitsByTable.get(runtime.tableNames.feeds) ?? 0;
-  const unitsPerEntry = feedEntries.written === 0 ? 1 : feedUnits / feedEntries.written;
+  const unitsPerEntry = writes.feedEntries === 0 ? 1 : feedUnits / writes.feedEntries;
   const pulled = large.filter((author) => listed.has(author.username)).length;
   print(
     `\nLarge authors: ${pulled} of ${large.length} read at news time (NEWS_LARGE_AUTHOR_FOLLOWERS=` +
       `${config().NEWS_LARGE_AUTHOR_FOLLOWERS}), ${large.length - pulled} pushed; ${largeChanges} adds, updates ` +
-      `and deletes of theirs; ${feedEntries.written} feed entries written in all, ${unitsPerEntry.toFixed(2)} WRU ` +
+      `and deletes of theirs; ${writes.feedEntries} feed entries written in all, ${unitsPerEntry.toFixed(2)} WRU ` +
       `each (the feeds table's write units over them)`,
   );
   if (pulled > 0)
@@ -238,10 +304,10 @@ try {
         'per million requests more in DynamoDB alone (an estimate, not in the tables below)',
     );
 
-  const functionRows = [...invocations.byFunction].sort((a, b) => b[1].gbSeconds - a[1].gbSeconds);
-  const lambdaInvocations = functionRows.reduce((sum, [, usage]) => sum + usage.invocations, 0);
+  const functionRows = lambdaRows(invocations, alone);
+  const lambdaInvocations = functionRows.reduce((sum, row) => sum + row.invocations, 0);
   const traces = functionRows.reduce(
-    (sum, [, usage]) => sum + usage.invocations * sampledShare((usage.invocations / requests) * trafficRps),
+    (sum, row) => sum + row.invocations * sampledShare((row.invocations / requests) * trafficRps),
     0,
   );
   const run: MeasuredRun = {
@@ -256,9 +322,10 @@ try {
       fifo: sqs.fifo + invocations.pollerSqs.fifo,
     },
     s3,
+    // Priced at the durations alone: see printLambdaRows.
     lambda: {
       invocations: lambdaInvocations,
-      gbSeconds: functionRows.reduce((sum, [, usage]) => sum + usage.gbSeconds, 0),
+      gbSeconds: functionRows.reduce((sum, row) => sum + row.gbSecondsAlone, 0),
     },
     edge: { responseBytes: outcomes.reduce((sum, outcome) => sum + outcome.bytes, 0) },
     observability: {
@@ -268,13 +335,7 @@ try {
     },
   };
 
-  print("\nLambda, by function (durations on this shared machine, not on Lambda's CPU)");
-  print('  function                  invocations   per request   mean ms      GB-s');
-  for (const [name, usage] of functionRows) {
-    print(
-      `  ${name.padEnd(24)}  ${String(usage.invocations).padStart(11)}   ${(usage.invocations / requests).toFixed(3).padStart(11)}   ${(usage.durationMs / usage.invocations).toFixed(1).padStart(7)}   ${usage.gbSeconds.toFixed(2).padStart(7)}`,
-    );
-  }
+  printLambdaRows(functionRows);
   print(
     `\nDynamoDB: ${capacity.calls} calls, ${capacity.reported} answered ConsumedCapacity; ` +
       `${capacity.readUnits.toFixed(1)} RRU, ${capacity.writeUnits.toFixed(1)} WRU, and ` +
@@ -293,28 +354,51 @@ try {
       `source mappings' receives and deletes (from the deliveries) ${invocations.pollerSqs.standard} standard, ` +
       `${invocations.pollerSqs.fair} fair, ${invocations.pollerSqs.fifo} FIFO`,
   );
+  printPollerModel(invocations);
   print(
     `S3: ${s3.writeRequests} PUT/LIST, ${s3.readRequests} GET/HEAD. Logs: ${output.lines} lines, ` +
       `${(output.bytes / 1024).toFixed(0)} KB written by the functions, plus ${PLATFORM_BYTES_PER_INVOCATION} bytes ` +
       `of Lambda's own per invocation and ${ACCESS_LOG_BYTES} of API access log per request`,
   );
-
-  // Durations here are this machine's, under its load, with DynamoDB Local answering: how much they weigh.
-  const gbPerInvocation =
-    functionRows.reduce(
-      (sum, [name, usage]) => sum + usage.invocations * functions[name as FunctionName].size.memoryMb,
-      0,
-    ) /
-    1024 /
-    lambdaInvocations;
-  const meanMs = functionRows.reduce((sum, [, usage]) => sum + usage.durationMs, 0) / lambdaInvocations;
   print(
-    `Lambda: ${(lambdaInvocations / requests).toFixed(2)} invocations per request, ${meanMs.toFixed(0)} ms each on ` +
-      `average here; each 10 ms of mean duration is $${((lambdaInvocations / requests) * gbPerInvocation * 0.01 * prices.lambdaArmGbSecond.dollars * 1e6).toFixed(3)} per million requests`,
+    `  S3 by request: ${[...s3.byPurpose]
+      .sort((a, b) => b[1] - a[1])
+      .map(([purpose, count]) => `${purpose} ${count}`)
+      .join('; ')}`,
+  );
+
+  // How much the durations weigh: the mean alone, and what each 10 ms more of it would cost.
+  const gbPerInvocation =
+    functionRows.reduce((sum, row) => sum + row.invocations * row.memoryMb, 0) / 1024 / lambdaInvocations;
+  const meanMs = (ms: (row: LambdaRow) => number) =>
+    functionRows.reduce((sum, row) => sum + row.invocations * ms(row), 0) / lambdaInvocations;
+  print(
+    `Lambda: ${(lambdaInvocations / requests).toFixed(2)} invocations per request, ${meanMs((row) => row.estimateMs).toFixed(0)} ms ` +
+      `each on average alone (${meanMs((row) => row.loadMs).toFixed(0)} ms under the run's load); each 10 ms of mean ` +
+      `duration is $${((lambdaInvocations / requests) * gbPerInvocation * 0.01 * prices.lambdaArmGbSecond.dollars * 1e6).toFixed(3)} per million requests`,
   );
 
   const rows = costRows(run, prices);
   printCostTable(rows);
+  const lambdaDollars = (gbSeconds: number) =>
+    ((gbSeconds * prices.lambdaArmGbSecond.dollars) / requests) * 1e6;
+  print(
+    `  Lambda duration is priced at each function's duration alone (the calibration), an estimate: $` +
+      `${lambdaDollars(run.lambda.gbSeconds).toFixed(2)} per million; at the run's durations under load it would be ` +
+      `$${lambdaDollars(functionRows.reduce((sum, row) => sum + row.gbSecondsUnderLoad, 0)).toFixed(2)}, and with ` +
+      `each function's CPU time stretched to its share of a vCPU on Lambda (a model, see above) ` +
+      `$${lambdaDollars(functionRows.reduce((sum, row) => sum + row.gbSecondsAtShare, 0)).toFixed(2)}`,
+  );
+  printFloor({
+    apiRequests: requests,
+    apiGbSeconds: functionRows
+      .filter((row) => httpFunctionNames().includes(row.name))
+      .reduce((sum, row) => sum + row.gbSecondsAlone, 0),
+    adds: writes.linkTransactions,
+    itemsPerAddTransaction:
+      writes.linkTransactions === 0 ? 0 : writes.linkTransactionItems / writes.linkTransactions,
+    feedEntries: writes.feedEntries,
+  });
 
   print('\nAt rest, a month with no traffic (prod stage, from its synthesized templates)');
   const resources = prodResources();
@@ -382,4 +466,136 @@ function printCostTable(rows: CostRow[]) {
 
 function formatQuantity(quantity: number): string {
   return Number.isInteger(quantity) ? String(quantity) : quantity.toFixed(quantity < 10 ? 4 : 1);
+}
+
+/** One function's figures: the run's invocations, and its mean duration under the run's load and alone. */
+interface LambdaRow {
+  name: FunctionName;
+  memoryMb: number;
+  invocations: number;
+  loadMs: number;
+  /** From the calibration; undefined when it did not run there (then the duration under load stands in). */
+  aloneMs: number | undefined;
+  aloneCpuMs: number | undefined;
+  estimateMs: number;
+  gbSecondsUnderLoad: number;
+  /** The run's invocations at the duration alone: what is priced. */
+  gbSecondsAlone: number;
+  /** The same with the CPU part stretched to the function's share of a vCPU on Lambda (durationAtMemory). */
+  gbSecondsAtShare: number;
+}
+
+function lambdaRows(run: InvocationCount, calibration: InvocationCount): LambdaRow[] {
+  return [...run.byFunction]
+    .map(([function_, usage]): LambdaRow => {
+      const name = function_ as FunctionName;
+      const memoryMb = functions[name].size.memoryMb;
+      const calibrated = calibration.byFunction.get(name);
+      const aloneMs = calibrated && calibrated.durationMs / calibrated.invocations;
+      const aloneCpuMs = calibrated && calibrated.cpuMs / calibrated.invocations;
+      const loadMs = usage.durationMs / usage.invocations;
+      const estimateMs = aloneMs ?? loadMs;
+      return {
+        name,
+        memoryMb,
+        invocations: usage.invocations,
+        loadMs,
+        aloneMs,
+        aloneCpuMs,
+        estimateMs,
+        gbSecondsUnderLoad: usage.gbSeconds,
+        gbSecondsAlone: usage.invocations * billedGbSeconds(estimateMs, memoryMb),
+        gbSecondsAtShare:
+          usage.invocations *
+          billedGbSeconds(durationAtMemory(estimateMs, aloneCpuMs ?? 0, memoryMb), memoryMb),
+      };
+    })
+    .sort((a, b) => b.gbSecondsAlone - a.gbSecondsAlone);
+}
+
+function printLambdaRows(rows: LambdaRow[]) {
+  print(
+    "\nLambda, by function: memory as declared (shared/wiring.ts); mean duration under the run's load and alone " +
+      "(the calibration; CPU: the process's CPU time in it); GB-s of the run's invocations at each. Both durations " +
+      "are this machine's (one core, DynamoDB Local answering), not Lambda's",
+  );
+  print(
+    '  function                    MB   invocations   per request   ms, load   ms, alone   CPU ms   GB-s, load   GB-s, alone',
+  );
+  for (const row of rows)
+    print(
+      `  ${row.name.padEnd(24)}  ${String(row.memoryMb).padStart(5)}   ${String(row.invocations).padStart(11)}   ` +
+        `${(row.invocations / requests).toFixed(3).padStart(11)}   ${row.loadMs.toFixed(0).padStart(8)}   ` +
+        `${row.aloneMs === undefined ? '*'.padStart(9) : row.aloneMs.toFixed(0).padStart(9)}   ` +
+        `${row.aloneCpuMs === undefined ? ''.padStart(6) : row.aloneCpuMs.toFixed(0).padStart(6)}   ` +
+        `${row.gbSecondsUnderLoad.toFixed(2).padStart(10)}   ${row.gbSecondsAlone.toFixed(2).padStart(11)}`,
+    );
+  if (rows.some((row) => row.aloneMs === undefined))
+    print('  * not run in the calibration: its duration under load stands in for its duration alone');
+  print('  why each function has its memory (shared/wiring.ts):');
+  const byWhy = new Map<string, LambdaRow[]>();
+  for (const row of rows)
+    byWhy.set(functions[row.name].size.why, [...(byWhy.get(functions[row.name].size.why) ?? []), row]);
+  for (const [why, group] of byWhy)
+    print(`    ${group[0]!.memoryMb} MB, ${group.map((row) => row.name).join(', ')}: ${why}`);
+  const listing = rows.find((row) => row.name === 'listLinks');
+  if (listing?.aloneMs !== undefined) {
+    const plainMs = durationAtMemory(listing.aloneMs, listing.aloneCpuMs ?? 0, HTTP_SIZE.memoryMb);
+    const dollars = (ms: number, memoryMb: number) =>
+      ((listing.invocations * billedGbSeconds(ms, memoryMb) * prices.lambdaArmGbSecond.dollars) / requests) *
+      1e6;
+    print(
+      `  listLinks runs at ${listing.memoryMb} MB for its searches (q); none of this workload's listings searches. ` +
+        `The plain listing at ${HTTP_SIZE.memoryMb} MB, its CPU time stretched to that share of a vCPU (a model): ` +
+        `${plainMs.toFixed(0)} ms, $${dollars(plainMs, HTTP_SIZE.memoryMb).toFixed(2)} per million requests instead of ` +
+        `$${dollars(listing.aloneMs, listing.memoryMb).toFixed(2)} (README, "Cost": what routing it apart would take)`,
+    );
+  }
+}
+
+/**
+ * The event source mappings' SQS requests as counted (one receive per delivery, at this run's rate) beside a
+ * model of a busy queue, where every batch is full.
+ */
+function printPollerModel(count: InvocationCount) {
+  const batchSizes = new Map(
+    eventSources.flatMap((source) =>
+      source.kind === 'queue' ? [[source.queue, source.batchSize] as const] : [],
+    ),
+  );
+  const parts = [...count.deliveries].map(([queue, { batches, messages }]) => {
+    const batchSize = batchSizes.get(queue) ?? 1;
+    const full = pollerRequestsIfBatchesFull(messages, batchSize);
+    return { queue, batches, messages, batchSize, full, pricing: queuePricing(queue) };
+  });
+  const price = (pricing: QueuePricing) =>
+    pricing === 'fifo'
+      ? prices.sqsFifoRequest.dollars
+      : prices.sqsStandardRequest.dollars + (pricing === 'fair' ? prices.sqsFairQueueSurcharge.dollars : 0);
+  const counted = count.pollerSqs;
+  const countedDollars =
+    counted.standard * price('standard') + counted.fair * price('fair') + counted.fifo * price('fifo');
+  const fullDollars = parts.reduce((sum, part) => sum + part.full * price(part.pricing), 0);
+  print(
+    `  the mappings' requests are a model: one receive per delivery as this run delivered them (messages per ` +
+      `batch: ${parts.map((part) => `${part.queue} ${(part.messages / part.batches).toFixed(1)} of ${part.batchSize}`).join(', ')}), ` +
+      `$${((countedDollars / requests) * 1e6).toFixed(2)} per million requests, priced below; with every batch full ` +
+      `(a busy queue) $${((fullDollars / requests) * 1e6).toFixed(2)}. Empty long polls are the idle cost, at rest`,
+  );
+}
+
+/** The floor of this design (pricing.ts floorRows), beside the target. */
+function printFloor(counts: FloorCounts) {
+  const rows = floorRows(counts, prices);
+  print(
+    `\nThe floor of this design per million requests, from this run's counts, each at its least price ` +
+      `(${(counts.adds / counts.apiRequests).toFixed(3)} transactions that put a link and ${(counts.feedEntries / counts.apiRequests).toFixed(2)} feed entries per request)`,
+  );
+  for (const row of rows)
+    print(`  ${row.part.padEnd(66)} ${`$${row.perMillionRequests.toFixed(4)}`.padStart(9)}`);
+  const total = rows.reduce((sum, row) => sum + row.perMillionRequests, 0);
+  print(
+    `  ${'total, before any pipeline step, search, S3 or read'.padEnd(66)} ${`$${total.toFixed(2)}`.padStart(9)}   ` +
+      `target <= $${TARGET_PER_MILLION.toFixed(2)}: ${total <= TARGET_PER_MILLION ? 'within reach' : 'out of reach without changing the design'}`,
+  );
 }

@@ -68,7 +68,34 @@ export interface Invocation {
   event: unknown;
   /** From the handler's start to its answer (or throw); the module's first load is not included. */
   durationMs: number;
+  /**
+   * The process's CPU time (user and system) over the same span: the invocation's own only when it ran alone
+   * (runInvocationsOneAtATime), else shared with whatever else the process ran meanwhile.
+   */
+  cpuMs: number;
   failed: boolean;
+}
+
+/** The end of the last invocation queued while invocations run one at a time; undefined while they run at once. */
+let lastInQueue: Promise<void> | undefined;
+
+/**
+ * Makes every invocation from now on wait for the one before it to end (true), or lets them run at once again
+ * (false, the default): the cost benchmark times each function alone so. Nothing a function does waits for
+ * another invocation, so the queue cannot deadlock.
+ */
+export function runInvocationsOneAtATime(oneAtATime: boolean): void {
+  lastInQueue = oneAtATime ? Promise.resolve() : undefined;
+}
+
+/** Waits for this invocation's turn; the answer ends it. */
+async function turn(): Promise<() => void> {
+  if (!lastInQueue) return () => undefined;
+  const before = lastInQueue;
+  let end!: () => void;
+  lastInQueue = new Promise<void>((done) => (end = done));
+  await before;
+  return end;
 }
 
 const invocationObservers = new Set<(invocation: Invocation) => void>();
@@ -82,8 +109,10 @@ export function observeInvocations(observer: (invocation: Invocation) => void): 
 /** Runs a declared function on an event, as Lambda would. */
 export async function invoke(name: FunctionName, event: unknown): Promise<unknown> {
   const handler = await loadHandler(name);
+  const endTurn = await turn();
   const context = lambdaContext(name);
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   let failed = false;
   try {
     return await inInvokeContext(() => handler(event, context), context.awsRequestId);
@@ -92,7 +121,10 @@ export async function invoke(name: FunctionName, event: unknown): Promise<unknow
     throw error;
   } finally {
     const durationMs = performance.now() - started;
-    for (const observer of invocationObservers) observer({ name, event, durationMs, failed });
+    const cpu = process.cpuUsage(cpuBefore);
+    const cpuMs = (cpu.user + cpu.system) / 1000;
+    endTurn();
+    for (const observer of invocationObservers) observer({ name, event, durationMs, cpuMs, failed });
   }
 }
 

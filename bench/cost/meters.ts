@@ -207,9 +207,20 @@ export function meterSqs<Input extends object, Output extends object>(
 export interface S3Count {
   writeRequests: number;
   readRequests: number;
+  /** Billed requests by command and the kind of key (s3KeyKind): `PutObject indexes/` 12. */
+  byPurpose: Map<string, number>;
 }
 
-export const noS3 = (): S3Count => ({ writeRequests: 0, readRequests: 0 });
+export const noS3 = (): S3Count => ({ writeRequests: 0, readRequests: 0, byPurpose: new Map() });
+
+/**
+ * What an object key (or a listing's prefix) holds, by its first segment and, for the page texts kept beside the
+ * snapshots (shared/checker/snapshots.ts), its `text/` segment: `snapshots/`, `snapshots/…/text/`, `indexes/`.
+ */
+export function s3KeyKind(key: string): string {
+  const first = key.split('/')[0] ?? '';
+  return key.split('/')[2] === 'text' ? `${first}/…/text/` : `${first}/`;
+}
 
 /** S3's request classes: PUT, COPY, POST and LIST (uploads' parts included) are the dearer one; DELETE is free. */
 export function s3RequestClass(command: string): 'write' | 'read' | 'free' {
@@ -226,9 +237,15 @@ export function meterS3<Input extends object, Output extends object>(
 ): void {
   client.middlewareStack.add(
     (next, context) => async (args) => {
-      const kind = s3RequestClass((context as { commandName?: string }).commandName ?? '');
+      const command = ((context as { commandName?: string }).commandName ?? '').replace(/Command$/, '');
+      const kind = s3RequestClass(command);
       if (kind === 'write') count.writeRequests++;
       if (kind === 'read') count.readRequests++;
+      if (kind !== 'free') {
+        const input = args.input as { Key?: string; Prefix?: string };
+        const purpose = `${command} ${s3KeyKind(input.Key ?? input.Prefix ?? '')}`;
+        count.byPurpose.set(purpose, (count.byPurpose.get(purpose) ?? 0) + 1);
+      }
       return next(args);
     },
     { step: 'initialize', name: 'costMeterS3' },
@@ -241,6 +258,8 @@ export interface FunctionUsage {
   invocations: number;
   gbSeconds: number;
   durationMs: number;
+  /** The process's CPU time during the invocations (local/functions.ts): theirs alone only when they ran alone. */
+  cpuMs: number;
 }
 
 export interface InvocationCount {
@@ -251,9 +270,15 @@ export interface InvocationCount {
    * local pollers poll otherwise (and their empty receives are the idle cost, estimated at rest).
    */
   pollerSqs: SqsCount;
+  /** The deliveries (batches) and the messages in them, by queue: how full the batches were. */
+  deliveries: Map<QueueName, { batches: number; messages: number }>;
 }
 
-export const noInvocations = (): InvocationCount => ({ byFunction: new Map(), pollerSqs: noSqs() });
+export const noInvocations = (): InvocationCount => ({
+  byFunction: new Map(),
+  pollerSqs: noSqs(),
+  deliveries: new Map(),
+});
 
 /** The declared queue of each queue name the runtime made (the last segment of its URL, as ARNs end). */
 export function queuesByName(queueUrls: Record<QueueName, string>): Map<string, QueueName> {
@@ -267,9 +292,15 @@ export function countInvocation(
   invocation: Invocation,
   queueNames: ReadonlyMap<string, QueueName>,
 ): void {
-  const usage = count.byFunction.get(invocation.name) ?? { invocations: 0, gbSeconds: 0, durationMs: 0 };
+  const usage = count.byFunction.get(invocation.name) ?? {
+    invocations: 0,
+    gbSeconds: 0,
+    durationMs: 0,
+    cpuMs: 0,
+  };
   usage.invocations++;
   usage.durationMs += invocation.durationMs;
+  usage.cpuMs += invocation.cpuMs;
   usage.gbSeconds += billedGbSeconds(invocation.durationMs, functions[invocation.name].size.memoryMb);
   count.byFunction.set(invocation.name, usage);
   const records = (invocation.event as { Records?: SQSRecord[] } | undefined)?.Records ?? [];
@@ -277,6 +308,12 @@ export function countInvocation(
   if (fromQueue.length === 0) return;
   const queue = queueNames.get(fromQueue[0]!.eventSourceARN.split(':').at(-1)!);
   const pricing = queue ? queuePricing(queue) : 'standard';
+  if (queue) {
+    const delivered = count.deliveries.get(queue) ?? { batches: 0, messages: 0 };
+    delivered.batches++;
+    delivered.messages += fromQueue.length;
+    count.deliveries.set(queue, delivered);
+  }
   const bytes = fromQueue.reduce(
     (sum, record) =>
       sum +

@@ -131,3 +131,77 @@ export function billedGbSeconds(durationMs: number, memoryMb: number): number {
 export function billedSqsRequests(payloadBytes: number): number {
   return Math.max(1, Math.ceil(payloadBytes / (64 * 1024)));
 }
+
+/**
+ * The SQS requests Lambda's event source mapping makes to deliver `messages` in batches of `batchSize`, when every
+ * batch is full (a busy queue): one ReceiveMessage per batch and one DeleteMessageBatch per ten messages of a
+ * batch. A model of a rate the run did not reach, beside the run's own count of its deliveries.
+ */
+export function pollerRequestsIfBatchesFull(messages: number, batchSize: number): number {
+  const batches = Math.ceil(messages / batchSize);
+  return batches + batches * Math.ceil(Math.min(batchSize, messages) / 10);
+}
+
+/** Lambda gives a function one vCPU at 1,769 MB, and CPU in proportion to its memory (AWS Lambda docs). */
+export const MEMORY_MB_PER_VCPU = 1769;
+
+/**
+ * A model of an invocation's duration on Lambda at `memoryMb`, from its time alone here (`durationMs`, with one
+ * core to itself) of which `cpuMs` was CPU: the CPU part stretched by the share of a vCPU Lambda gives that
+ * memory (a single thread gains nothing above one vCPU), the waiting part as it was.
+ */
+export function durationAtMemory(durationMs: number, cpuMs: number, memoryMb: number): number {
+  const cpu = Math.min(cpuMs, durationMs);
+  return durationMs - cpu + cpu * Math.max(1, MEMORY_MB_PER_VCPU / memoryMb);
+}
+
+/** What the floor of the design is made of, per API request, each at its least price. */
+export interface FloorCounts {
+  apiRequests: number;
+  /** GB-s of the API's own functions (one invocation per request), at their durations alone. */
+  apiGbSeconds: number;
+  /** The transactions that put a link (the adds, a retried one again), and their items (2 WRU each at least). */
+  adds: number;
+  itemsPerAddTransaction: number;
+  /** Entries written into readers' feeds by adds, edits, deletes and follows (1 WRU each at least). */
+  feedEntries: number;
+}
+
+export interface FloorRow {
+  part: string;
+  perMillionRequests: number;
+}
+
+/**
+ * The floor of this architecture per million API requests: what every request costs whatever is tuned (API
+ * Gateway, one Lambda invocation at the API functions' measured duration, the rate limiter's one write of one
+ * WRU), and what the adds' transactions and the feed entries written cost at one WRU per item (two in a
+ * transaction).
+ */
+export function floorRows(counts: FloorCounts, prices: Prices): FloorRow[] {
+  const perMillion = (dollars: number) => (dollars / counts.apiRequests) * 1e6;
+  const n = counts.apiRequests;
+  return [
+    { part: 'API Gateway: one request', perMillionRequests: perMillion(n * prices.httpApiRequest.dollars) },
+    {
+      part: 'Lambda: one invocation, at the API functions’ duration alone',
+      perMillionRequests: perMillion(
+        n * prices.lambdaRequest.dollars + counts.apiGbSeconds * prices.lambdaArmGbSecond.dollars,
+      ),
+    },
+    {
+      part: 'DynamoDB: the rate limiter’s one write (1 WRU)',
+      perMillionRequests: perMillion(n * prices.dynamoDbWriteRequestUnit.dollars),
+    },
+    {
+      part: `DynamoDB: each add’s transaction (${counts.itemsPerAddTransaction.toFixed(1)} items, 2 WRU each)`,
+      perMillionRequests: perMillion(
+        counts.adds * counts.itemsPerAddTransaction * 2 * prices.dynamoDbWriteRequestUnit.dollars,
+      ),
+    },
+    {
+      part: 'DynamoDB: the feed entries written (1 WRU each)',
+      perMillionRequests: perMillion(counts.feedEntries * prices.dynamoDbWriteRequestUnit.dollars),
+    },
+  ];
+}

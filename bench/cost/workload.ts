@@ -216,8 +216,8 @@ export class Workload {
     }
   }
 
-  /** Adds a link to a page of the site, which the link checker fetches and snapshots. */
-  private async add(author: string): Promise<RequestOutcome> {
+  /** Adds a link of `author` to a page of the site, which the link checker fetches and snapshots. */
+  async add(author: string): Promise<RequestOutcome> {
     const path = `/${author}/${this.nextPage++}`;
     this.site.page(path, pageText(path));
     const url = this.site.url(path);

@@ -33,7 +33,8 @@ import { isHtml, titleOfPage } from './title.ts';
  *   Anything else is final at once; a refusal is never retried.
  * - Recording: conditional (never resurrects a deleted link, never replaces a later check); the page's title
  *   fills an empty title only. A snapshot whose check could not be recorded is deleted again, so that a link
- *   deleted during its check leaves nothing behind. The newest `snapshotsKept` snapshots per link are kept.
+ *   deleted during its check leaves nothing behind. The newest `snapshotsKept` snapshots per link are kept (pruned
+ *   after each later check that took one; a first check has nothing to prune).
  * - Idempotence: a request for a link already checked at or after the request's time is skipped, so a
  *   redelivered message costs a read, not a fetch.
  */
@@ -198,7 +199,9 @@ export class LinkCheckService {
       if (snapshotKey) await this.snapshots.remove(snapshotKey);
       return { outcome: 'discarded', why: result.why, verdict };
     }
-    if (snapshotKey) await this.snapshots.prune(ref, this.options.snapshotsKept);
+    // A link's first check has no earlier snapshot to prune: the listing that pruning needs (an S3 LIST, priced as
+    // a PUT) is spent only on later checks, which take a snapshot only when HEAD is not supported.
+    if (snapshotKey && link.checked_at !== null) await this.snapshots.prune(ref, this.options.snapshotsKept);
     return {
       outcome: 'recorded',
       verdict,

@@ -12,6 +12,8 @@ const TEXT_READS_AT_ONCE = 32;
  *
  * - An upsert indexes the link as the message carries it, with the page text read from the checker's store
  *   (the index does not keep texts, so each upsert reads it again: an edit keeps its text, a check brings it).
+ *   A link not checked yet (`checked_at` null) has no text: the checker keeps one only with a check it records,
+ *   so nothing is read for it (a new link's upsert costs no S3 GET).
  * - Only the last change of each link in a batch matters: earlier ones are skipped.
  * - A user without a stored index (new, from before search existed, or an index of an older format) gets one
  *   built from all their links as they are now, which already includes every change of the batch. A rebuild
@@ -40,7 +42,7 @@ export class SearchIndexUpdater {
     if (stored) {
       for (const update of lastChangeOfEachLink(updates)) {
         if (update.change === 'remove') index.remove(update.link.url);
-        else index.upsert(update.link, await this.texts.textOf(username, update.link.url));
+        else index.upsert(update.link, await this.textOf(username, update.link));
       }
     }
     if (index.size === 0) {
@@ -55,11 +57,15 @@ export class SearchIndexUpdater {
     for await (const page of this.links.all(username)) {
       for (let start = 0; start < page.length; start += TEXT_READS_AT_ONCE) {
         const chunk = page.slice(start, start + TEXT_READS_AT_ONCE);
-        const texts = await Promise.all(chunk.map((link) => this.texts.textOf(username, link.url)));
+        const texts = await Promise.all(chunk.map((link) => this.textOf(username, link)));
         chunk.forEach((link: Link, i) => index.upsert(link, texts[i]));
       }
     }
     return index;
+  }
+
+  private textOf(username: string, link: Link): Promise<string> {
+    return link.checked_at === null ? Promise.resolve('') : this.texts.textOf(username, link.url);
   }
 }
 

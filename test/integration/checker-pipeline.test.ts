@@ -5,6 +5,7 @@ import { S3SnapshotStore } from '../../shared/checker/s3.ts';
 import { DynamoLinkStore } from '../../shared/links/store.ts';
 import { aLink, anApiEvent } from '../support/builders.ts';
 import { useDrivenRuntime } from '../support/pipeline.ts';
+import { recordS3Requests } from '../support/s3-requests.ts';
 import { onlyLoopback, TestSite } from '../support/test-site.ts';
 
 /**
@@ -73,8 +74,15 @@ describe('the link checker pipeline on DynamoDB Local and the SQS/S3 emulator', 
       cause: 'added',
     });
 
-    expect(await invoke('checkLink', { Records: messages })).toEqual(NO_FAILURES);
+    const s3 = recordS3Requests();
+    try {
+      expect(await invoke('checkLink', { Records: messages })).toEqual(NO_FAILURES);
+    } finally {
+      s3.stop();
+    }
 
+    // The snapshot and its page text; a first check has no older snapshot to list and prune.
+    expect(s3.requests.map((request) => request.command)).toEqual(['PutObject', 'PutObject']);
     expect(await links.get('bob', url())).toMatchObject({
       status: 'valid',
       http_status: 200,

@@ -2,6 +2,7 @@ import type { APIGatewayProxyStructuredResultV2, DynamoDBRecord } from 'aws-lamb
 import { beforeAll, describe, expect, it } from 'vitest';
 import { invoke } from '../../local/functions.ts';
 import { S3SnapshotStore } from '../../shared/checker/s3.ts';
+import { pageTextKey } from '../../shared/checker/snapshots.ts';
 import { LinksForChecker } from '../../shared/links/for-checker.ts';
 import type { Link } from '../../shared/links/model.ts';
 import { DynamoLinkStore } from '../../shared/links/store.ts';
@@ -12,6 +13,7 @@ import { linksForSearch, searchUpdates } from '../../shared/search/service.ts';
 import { sessions } from '../../shared/users/service.ts';
 import { aLink, anApiEvent } from '../support/builders.ts';
 import { useDrivenRuntime } from '../support/pipeline.ts';
+import { recordS3Requests } from '../support/s3-requests.ts';
 import { putOlderSearchIndex } from '../support/search-index.ts';
 
 /**
@@ -52,6 +54,16 @@ async function deliver(): Promise<void> {
 async function found(username: string, q: string, publicOnly = false): Promise<string[]> {
   const page = await search.page(username, { q, publicOnly, filter: {}, limit: 50 });
   return page.links.map((link) => link.url);
+}
+
+/** Records a check of the link as the checker does: valid, HTTP 200. */
+async function checkedValid(link: Link): Promise<void> {
+  await new LinksForChecker(driven.runtime.tableNames.links).recordCheck(link.username, link.url, {
+    status: 'valid',
+    httpStatus: 200,
+    checkedAt: '2026-11-23T18:05:01.000Z',
+    reason: 'HTTP 200',
+  });
 }
 
 async function added(link: Link): Promise<Link> {
@@ -103,17 +115,31 @@ describe('the search index on DynamoDB Local and the S3 emulator', () => {
       truncated: false,
       fetchedAt: '2026-11-23T18:05:00.000Z',
     });
-    await new LinksForChecker(driven.runtime.tableNames.links).recordCheck('kim', link.url, {
-      status: 'valid',
-      httpStatus: 200,
-      checkedAt: '2026-11-23T18:05:01.000Z',
-      reason: 'HTTP 200',
-    });
+    await checkedValid(link);
     await deliver();
 
     expect(await found('kim', 'marmalade')).toEqual([link.url]);
     expect(await found('kim', 'hidden')).toEqual([]);
     expect(await found('kim', 'is:valid')).toEqual([link.url]);
+  });
+
+  it('given a link not checked yet, when delivered, then no page text is read from S3; once checked, its text is', async () => {
+    const s3 = recordS3Requests();
+    const textReads = () =>
+      s3.requests.filter((request) => request.command === 'GetObject' && request.key.includes('/text/'));
+    try {
+      const link = await added(aLink({ username: 'mae', url: 'https://mae.example/', title: 'mae' }));
+      await deliver();
+      expect(textReads()).toEqual([]);
+
+      await checkedValid(link);
+      await deliver();
+
+      expect(textReads().map((request) => request.key)).toEqual([pageTextKey(link)]);
+      expect(await found('mae', 'is:valid')).toEqual([link.url]);
+    } finally {
+      s3.stop();
+    }
   });
 
   it('given an index unchanged since the last search, when searched again, then the store answers 304', async () => {

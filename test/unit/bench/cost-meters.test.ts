@@ -2,7 +2,7 @@ import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { meterCapacity, noCapacity, s3RequestClass } from '../../../bench/cost/meters.ts';
+import { meterCapacity, noCapacity, s3KeyKind, s3RequestClass } from '../../../bench/cost/meters.ts';
 import { DocumentClient } from '../../../shared/aws/dynamodb.ts';
 
 /**
@@ -105,5 +105,12 @@ describe('the cost benchmark: the DynamoDB capacity meter', () => {
     expect(s3RequestClass('GetObjectCommand')).toBe('read');
     expect(s3RequestClass('HeadObjectCommand')).toBe('read');
     expect(s3RequestClass('DeleteObjectsCommand')).toBe('free');
+  });
+
+  it('given object keys, when told apart, then page texts stand apart from the snapshots beside them', () => {
+    expect(s3KeyKind('snapshots/alice/Qm9vaw/20261202T180000000Z.html.gz')).toBe('snapshots/');
+    expect(s3KeyKind('snapshots/alice/Qm9vaw/')).toBe('snapshots/');
+    expect(s3KeyKind('snapshots/alice/text/Qm9vaw.txt.gz')).toBe('snapshots/…/text/');
+    expect(s3KeyKind('indexes/alice.idx')).toBe('indexes/');
   });
 });

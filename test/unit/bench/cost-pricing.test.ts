@@ -4,7 +4,10 @@ import {
   billedGbSeconds,
   billedSqsRequests,
   costRows,
+  durationAtMemory,
+  floorRows,
   perMillion,
+  pollerRequestsIfBatchesFull,
   sampledShare,
 } from '../../../bench/cost/pricing.ts';
 import { aMeasuredRun } from '../../support/builders.ts';
@@ -76,5 +79,35 @@ describe('the cost benchmark: counts to dollars per million API requests', () =>
     expect(billedSqsRequests(0)).toBe(1);
     expect(billedSqsRequests(64 * 1024)).toBe(1);
     expect(billedSqsRequests(64 * 1024 + 1)).toBe(2);
+  });
+
+  it('given a busy queue, when every batch is full, then one receive per batch and one delete per ten of its messages', () => {
+    expect(pollerRequestsIfBatchesFull(100, 10)).toBe(10 + 10);
+    expect(pollerRequestsIfBatchesFull(100, 5)).toBe(20 + 20);
+    expect(pollerRequestsIfBatchesFull(3, 10)).toBe(1 + 1);
+    expect(pollerRequestsIfBatchesFull(7, 1)).toBe(7 + 7);
+  });
+
+  it("given an invocation's time alone and its CPU part, when modelled at a memory, then only the CPU part stretches below one vCPU", () => {
+    // 1,769 MB is one vCPU: 512 MB is 0.29 of one, so 10 ms of CPU take 34.6 ms; waiting takes what it took.
+    expect(durationAtMemory(100, 10, 512)).toBeCloseTo(90 + (10 * 1769) / 512, 10);
+    expect(durationAtMemory(100, 10, 2048)).toBe(100);
+    expect(durationAtMemory(100, 0, 128)).toBe(100);
+    // CPU time counted beyond the span (the process's, not the invocation's) is capped at the span.
+    expect(durationAtMemory(10, 30, 1769)).toBe(10);
+  });
+
+  it('given the counts of a run, when the floor is priced, then each part is its count at its least price, per million requests', () => {
+    const rows = floorRows(
+      { apiRequests: 1000, apiGbSeconds: 30, adds: 100, itemsPerAddTransaction: 3, feedEntries: 2000 },
+      prices,
+    );
+    const part = (start: string) => rows.find((row) => row.part.startsWith(start))!.perMillionRequests;
+
+    expect(part('API Gateway')).toBeCloseTo(1.0, 10);
+    expect(part('Lambda')).toBeCloseTo(0.2 + (30 * prices.lambdaArmGbSecond.dollars * 1e6) / 1000, 10);
+    expect(part('DynamoDB: the rate limiter')).toBeCloseTo(0.625, 10);
+    expect(part('DynamoDB: each add')).toBeCloseTo(0.1 * 3 * 2 * 0.625, 10);
+    expect(part('DynamoDB: the feed entries')).toBeCloseTo(2 * 0.625, 10);
   });
 });

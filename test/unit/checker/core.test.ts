@@ -276,6 +276,18 @@ describe('a check request, start to finish', () => {
       'snapshots/alice/https://go.dev//0003',
       'snapshots/alice/https://go.dev//0004',
     ]);
+    expect(snapshots.prunes).toBe(3);
+  });
+
+  it("given a link's first check, when it takes a snapshot, then nothing is pruned: there is nothing before it", async () => {
+    const fetcher = new ScriptedFetcher().on('GET', page(HTML));
+    const { links, snapshots, service, request } = setup(fetcher);
+    links.put(alice({ checked_at: null }));
+
+    await service.handle(request('added'));
+
+    expect(snapshots.keysOf({ username: 'alice', url: 'https://go.dev/' })).toHaveLength(1);
+    expect(snapshots.prunes).toBe(0);
   });
 
   it('given the link is gone when the request arrives, then nothing is fetched', async () => {

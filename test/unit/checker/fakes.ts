@@ -131,6 +131,8 @@ export class MemoryCheckedLinks implements CheckedLinks, StaleLinks {
 
 export class MemorySnapshots implements SnapshotStore {
   readonly objects = new Map<string, { link: LinkRef; page: FetchedPage }>();
+  /** Calls of prune: each a listing of the link's snapshots in S3. */
+  prunes = 0;
   private counter = 0;
 
   async save(link: LinkRef, page: FetchedPage): Promise<string> {
@@ -165,6 +167,7 @@ export class MemorySnapshots implements SnapshotStore {
   }
 
   async prune(link: LinkRef, keep: number): Promise<void> {
+    this.prunes++;
     this.keysOf(link)
       .reverse()
       .slice(keep)

@@ -22,6 +22,8 @@ function anUpdater() {
   return { store, texts, links, updater, search };
 }
 
+/** When the checker recorded a check: a link has page text only once checked. */
+const CHECKED_AT = '2026-11-24T01:00:00.000Z';
 const GO = aLink({ url: 'https://go.dev/', title: 'The Go language' });
 const RUST = aLink({
   url: 'https://rust-lang.org/',
@@ -74,25 +76,37 @@ describe('SearchIndexUpdater', () => {
     expect(await search('alice', 'goroutines')).toEqual([]);
 
     texts.set(GO, 'Goroutines and channels');
-    await updater.apply('alice', [upsert({ ...GO, status: 'valid' })]);
+    await updater.apply('alice', [upsert({ ...GO, status: 'valid', checked_at: CHECKED_AT })]);
 
     expect(await search('alice', 'goroutines')).toEqual([GO.url]);
   });
 
-  it('given an edit without new text, when applied, then the page text is still searchable', async () => {
+  it('given a link not checked yet, when it is upserted, then no page text is read: it has none', async () => {
     const { updater, links, texts, search } = anUpdater();
     links.put(GO);
-    texts.set(GO, 'Goroutines and channels');
-    await updater.apply('alice', [upsert(GO)]);
 
-    await updater.apply('alice', [upsert({ ...GO, title: 'Renamed' })]);
+    await updater.apply('alice', [upsert(GO)]);
+    await updater.apply('alice', [upsert({ ...GO, title: 'Go, edited', version: 2 })]);
+
+    expect(texts.reads).toBe(0);
+    expect(await search('alice', 'edited')).toEqual([GO.url]);
+  });
+
+  it('given an edit without new text, when applied, then the page text is still searchable', async () => {
+    const { updater, links, texts, search } = anUpdater();
+    const checked = { ...GO, status: 'valid' as const, checked_at: CHECKED_AT };
+    links.put(checked);
+    texts.set(GO, 'Goroutines and channels');
+    await updater.apply('alice', [upsert(checked)]);
+
+    await updater.apply('alice', [upsert({ ...checked, title: 'Renamed' })]);
 
     expect(await search('alice', 'channels')).toEqual([GO.url]);
   });
 
   it('given a user without a stored index, when a change arrives, then the index is built from all their links', async () => {
     const { updater, links, texts, search } = anUpdater();
-    const older = aLink({ url: 'https://old.example/', title: 'From before search' });
+    const older = aLink({ url: 'https://old.example/', title: 'From before search', checked_at: CHECKED_AT });
     links.put(older, GO);
     texts.set(older, 'archived words');
 
