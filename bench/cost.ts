@@ -25,6 +25,8 @@ import { TestSite } from '../test/support/test-site.ts';
 import { atRestRows, formatDollars, prodResources } from './cost/at-rest.ts';
 import {
   countInvocation,
+  indexKeysByTableName,
+  insertedItem,
   type InvocationCount,
   meterCapacity,
   meterS3,
@@ -144,8 +146,9 @@ await checkpointStreamEnd(
 const runtime = await startRuntime({ ...local, dataDir });
 try {
   const capacity = noCapacity();
-  meterCapacity(documentClient(), capacity);
-  meterCapacity(idempotencyClient(), capacity);
+  const indexKeysOf = indexKeysByTableName(runtime.tableNames);
+  meterCapacity(documentClient(), capacity, indexKeysOf);
+  meterCapacity(idempotencyClient(), capacity, indexKeysOf);
   const sqs = noSqs();
   meterSqs(sqsClient(), runtime.queueUrls, sqs);
   const s3 = noS3();
@@ -159,13 +162,26 @@ try {
         TableName?: string;
         Key?: { pk?: unknown };
         TransactItems?: { Put?: { TableName?: string } }[];
+        Statements?: { Statement?: string; Parameters?: unknown[] }[];
       };
-      if (
-        context.commandName === 'UpdateItemCommand' &&
-        input.TableName === runtime.tableNames.feeds &&
-        String(input.Key?.pk).startsWith(keyPrefixes.feeds.reader)
-      )
+      const isFeedEntry = (tableName: string | undefined, pk: unknown) =>
+        tableName === runtime.tableNames.feeds && String(pk).startsWith(keyPrefixes.feeds.reader);
+      if (context.commandName === 'UpdateItemCommand' && isFeedEntry(input.TableName, input.Key?.pk))
         writes.feedEntries++;
+      if (context.commandName === 'BatchExecuteStatementCommand') {
+        const result = await next(args);
+        const answers = (result.output as { Responses?: { Error?: unknown }[] }).Responses ?? [];
+        (input.Statements ?? []).forEach((statement, i) => {
+          const inserted = insertedItem(statement);
+          if (
+            inserted &&
+            answers[i]?.Error === undefined &&
+            isFeedEntry(inserted.tableName, inserted.item.pk)
+          )
+            writes.feedEntries++;
+        });
+        return result;
+      }
       const items = input.TransactItems ?? [];
       if (
         context.commandName === 'TransactWriteItemsCommand' &&
@@ -338,8 +354,9 @@ try {
   printLambdaRows(functionRows);
   print(
     `\nDynamoDB: ${capacity.calls} calls, ${capacity.reported} answered ConsumedCapacity; ` +
-      `${capacity.readUnits.toFixed(1)} RRU, ${capacity.writeUnits.toFixed(1)} WRU, and ` +
-      `${capacity.estimatedWriteUnits} WRU estimated for writes refused by a condition ` +
+      `${capacity.readUnits.toFixed(1)} RRU, ${capacity.writeUnits.toFixed(1)} WRU (${capacity.estimatedPartiqlWriteUnits} ` +
+      "of them estimated from the items' sizes: PartiQL writes, which the local engine answers without " +
+      `ConsumedCapacity), and ${capacity.estimatedWriteUnits} WRU estimated for writes refused by a condition ` +
       `(${(capacity.readUnits / requests).toFixed(2)} RRU and ${((capacity.writeUnits + capacity.estimatedWriteUnits) / requests).toFixed(2)} WRU per request). ` +
       'On-demand tables (lib/tables.ts); stream reads by the event source mappings are free on AWS and not counted',
   );

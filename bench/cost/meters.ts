@@ -1,7 +1,15 @@
 import type { MiddlewareStack } from '@smithy/types';
 import type { SQSRecord } from 'aws-lambda';
 import type { Invocation } from '../../local/functions.ts';
-import { functions, queues, type QueueDeclaration, type QueueName } from '../../shared/wiring.ts';
+import {
+  functions,
+  queues,
+  tables,
+  type QueueDeclaration,
+  type QueueName,
+  type TableDeclaration,
+  type TableName,
+} from '../../shared/wiring.ts';
 import { billedGbSeconds, billedSqsRequests } from './pricing.ts';
 
 /** A client whose middleware stack a meter can join (any AWS SDK v3 client). */
@@ -36,6 +44,11 @@ export interface CapacityCount {
   byCommand: Map<string, { calls: number; units: number }>;
   /** Write units by table, as ConsumedCapacity names them. */
   writeUnitsByTable: Map<string, number>;
+  /**
+   * Write units of PartiQL writes, estimated from their items' sizes where the engine answers them without
+   * ConsumedCapacity (DynamoDB Local does, for ExecuteStatement and BatchExecuteStatement); in writeUnits too.
+   */
+  estimatedPartiqlWriteUnits: number;
 }
 
 export const noCapacity = (): CapacityCount => ({
@@ -46,6 +59,7 @@ export const noCapacity = (): CapacityCount => ({
   reported: 0,
   byCommand: new Map(),
   writeUnitsByTable: new Map(),
+  estimatedPartiqlWriteUnits: 0,
 });
 
 interface ConsumedCapacity {
@@ -75,6 +89,123 @@ function itemsWritten(command: string, input: Record<string, unknown>): number {
   return 1;
 }
 
+// PartiQL: what a statement writes, and what DynamoDB would bill for it.
+
+const PARTIQL_COMMANDS = new Set(['ExecuteStatement', 'BatchExecuteStatement']);
+/** What DynamoDB answers a statement refused by its condition: billed as a write of the item, not applied. */
+const REFUSED_STATEMENT_CODES = new Set(['DuplicateItem', 'ConditionalCheckFailed']);
+
+interface PartiqlStatement {
+  Statement?: string;
+  Parameters?: unknown[];
+}
+
+/** The key attributes of each index of a table: an item lands in an index when it has them all. */
+export type IndexKeysOf = (tableName: string) => readonly (readonly string[])[];
+
+/** The indexes of the runtime's tables, by the tables' names there, from their declarations in the wiring. */
+export function indexKeysByTableName(tableNames: Record<TableName, string>): IndexKeysOf {
+  const indexKeys = (table: TableDeclaration) => [
+    ...table.localIndexes.map((index) => [table.partitionKey.name, index.sortKey.name]),
+    ...(table.globalIndexes ?? []).map((index) => [index.partitionKey.name, index.sortKey.name]),
+  ];
+  const byName = new Map(
+    (Object.keys(tableNames) as TableName[]).map((name) => [tableNames[name], indexKeys(tables[name])]),
+  );
+  return (tableName) => byName.get(tableName) ?? [];
+}
+
+/** The size DynamoDB bills for a value (strings and binaries by bytes, numbers about a byte per two digits). */
+export function attributeValueBytes(value: unknown): number {
+  if (typeof value === 'string') return Buffer.byteLength(value);
+  if (typeof value === 'number') return Math.ceil(String(value).replace(/[-.]/g, '').length / 2) + 1;
+  if (typeof value === 'boolean' || value === null || value === undefined) return 1;
+  if (value instanceof Uint8Array) return value.byteLength;
+  if (Array.isArray(value) || value instanceof Set)
+    return 3 + [...value].reduce((sum: number, element) => sum + 1 + attributeValueBytes(element), 0);
+  return (
+    3 +
+    Object.entries(value as Record<string, unknown>).reduce(
+      (sum, [name, element]) => sum + 1 + Buffer.byteLength(name) + attributeValueBytes(element),
+      0,
+    )
+  );
+}
+
+/**
+ * An INSERT's table and item, as `INSERT INTO "<table>" VALUE {'<name>': ?, ...}` with one parameter per
+ * attribute (how shared/news/dynamodb.ts writes); undefined for any other statement.
+ */
+export function insertedItem(
+  statement: PartiqlStatement,
+): { tableName: string; item: Record<string, unknown> } | undefined {
+  const match = /^\s*INSERT\s+INTO\s+"([^"]+)"\s+VALUE\s+\{(.*)\}\s*$/is.exec(statement.Statement ?? '');
+  if (!match) return undefined;
+  const names = [...match[2]!.matchAll(/'([^']+)'\s*:\s*\?/g)].map((name) => name[1]!);
+  const values = statement.Parameters ?? [];
+  return { tableName: match[1]!, item: Object.fromEntries(names.map((name, i) => [name, values[i]])) };
+}
+
+/** An item's size as DynamoDB bills it: its attributes' names and values. */
+export const itemBytes = (item: Record<string, unknown>): number =>
+  Object.entries(item).reduce(
+    (sum, [name, value]) => sum + Buffer.byteLength(name) + attributeValueBytes(value),
+    0,
+  );
+
+/** Write units of putting an item: one per KB of it, in the table and in each index it lands in. */
+export function itemWriteUnits(
+  item: Record<string, unknown>,
+  indexKeys: readonly (readonly string[])[],
+): number {
+  const units = Math.max(1, Math.ceil(itemBytes(item) / 1024));
+  const indexes = indexKeys.filter((keys) => keys.every((key) => item[key] !== undefined)).length;
+  return units * (1 + indexes);
+}
+
+/** Counts a PartiQL call's writes: from its ConsumedCapacity when answered, else estimated from its items. */
+function countPartiql(
+  count: CapacityCount,
+  input: Record<string, unknown>,
+  output: {
+    ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[];
+    Responses?: { Error?: { Code?: string } }[];
+  },
+  indexKeysOf: IndexKeysOf,
+  failed: boolean,
+): number {
+  const statements: PartiqlStatement[] = (input.Statements as PartiqlStatement[] | undefined) ?? [input];
+  const reported = consumedUnits(output.ConsumedCapacity);
+  let estimated = 0;
+  statements.forEach((statement, i) => {
+    const inserted = insertedItem(statement);
+    if (!inserted) return;
+    const code = failed ? 'ConditionalCheckFailed' : output.Responses?.[i]?.Error?.Code;
+    if (code !== undefined) {
+      if (REFUSED_STATEMENT_CODES.has(code)) count.estimatedWriteUnits += 1;
+      return;
+    }
+    if (reported === undefined) {
+      const units = itemWriteUnits(inserted.item, indexKeysOf(inserted.tableName));
+      estimated += units;
+      addTo(count.writeUnitsByTable, inserted.tableName, units);
+    }
+  });
+  if (reported !== undefined) {
+    count.reported++;
+    for (const entry of [output.ConsumedCapacity ?? []].flat())
+      addTo(count.writeUnitsByTable, entry.TableName ?? '', entry.CapacityUnits ?? 0);
+    count.writeUnits += reported;
+    return reported;
+  }
+  count.estimatedPartiqlWriteUnits += estimated;
+  count.writeUnits += estimated;
+  return estimated;
+}
+
+const addTo = (map: Map<string, number>, key: string, units: number) =>
+  map.set(key, (map.get(key) ?? 0) + units);
+
 /**
  * Asks every data-plane call of the client for its consumed capacity (`ReturnConsumedCapacity: 'TOTAL'`) and adds
  * it to `count`, as read or write units by the command. Joins the stack at `initialize`, above the SDK's retries,
@@ -83,10 +214,29 @@ function itemsWritten(command: string, input: Record<string, unknown>): number {
 export function meterCapacity<Input extends object, Output extends object>(
   client: MeteredClient<Input, Output>,
   count: CapacityCount,
+  indexKeysOf: IndexKeysOf = () => [],
 ): void {
   client.middlewareStack.add(
     (next, context) => async (args) => {
       const command = (context as { commandName?: string }).commandName?.replace(/Command$/, '') ?? '';
+      if (PARTIQL_COMMANDS.has(command)) {
+        const input = args.input as unknown as Record<string, unknown>;
+        input.ReturnConsumedCapacity = 'TOTAL';
+        count.calls++;
+        const mine = count.byCommand.get(command) ?? { calls: 0, units: 0 };
+        mine.calls++;
+        count.byCommand.set(command, mine);
+        try {
+          const result = await next(args);
+          mine.units += countPartiql(count, input, result.output as never, indexKeysOf, false);
+          return result;
+        } catch (error) {
+          // ExecuteStatement alone answers a refused condition with an error, as UpdateItem does.
+          if (command === 'ExecuteStatement' && (error as Error).name === 'ConditionalCheckFailedException')
+            countPartiql(count, input, {}, indexKeysOf, true);
+          throw error;
+        }
+      }
       const reads = READ_COMMANDS.has(command);
       const writes = WRITE_COMMANDS.has(command);
       if (!reads && !writes) return next(args);
@@ -101,10 +251,7 @@ export function meterCapacity<Input extends object, Output extends object>(
         const units = consumedUnits(consumed);
         if (writes)
           for (const entry of [consumed ?? []].flat())
-            count.writeUnitsByTable.set(
-              entry.TableName ?? '',
-              (count.writeUnitsByTable.get(entry.TableName ?? '') ?? 0) + (entry.CapacityUnits ?? 0),
-            );
+            addTo(count.writeUnitsByTable, entry.TableName ?? '', entry.CapacityUnits ?? 0);
         const mine = count.byCommand.get(command) ?? { calls: 0, units: 0 };
         mine.calls++;
         mine.units += units ?? 0;

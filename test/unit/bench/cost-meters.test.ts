@@ -1,15 +1,26 @@
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchExecuteStatementCommand,
+  BatchGetCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { meterCapacity, noCapacity, s3KeyKind, s3RequestClass } from '../../../bench/cost/meters.ts';
+import {
+  itemBytes,
+  meterCapacity,
+  noCapacity,
+  s3KeyKind,
+  s3RequestClass,
+} from '../../../bench/cost/meters.ts';
 import { DocumentClient } from '../../../shared/aws/dynamodb.ts';
 
 /**
  * The meter is middleware, which aws-sdk-client-mock's stubbed `send` would skip: these tests run the real client
  * over a request handler that answers like DynamoDB, and read the request the client serialized.
  */
-function aDynamoDb(status: number, answer: object) {
+function aDynamoDb(status: number, answer: object, indexKeys: string[][] = []) {
   const sent: Record<string, unknown>[] = [];
   const client = new DynamoDBClient({
     region: 'us-east-1',
@@ -33,7 +44,7 @@ function aDynamoDb(status: number, answer: object) {
     },
   });
   const count = noCapacity();
-  meterCapacity(client, count);
+  meterCapacity(client, count, () => indexKeys);
   return { db: new DocumentClient(client), client, count, sent };
 }
 
@@ -88,6 +99,57 @@ describe('the cost benchmark: the DynamoDB capacity meter', () => {
     ).rejects.toThrow();
 
     expect(count).toMatchObject({ estimatedWriteUnits: 6, writeUnits: 0, reported: 0 });
+  });
+
+  const anInsert = (pk: string, attributes: Record<string, unknown> = {}) => {
+    const item = { pk, ...attributes };
+    return {
+      Statement: `INSERT INTO "feeds" VALUE {${Object.keys(item)
+        .map((name) => `'${name}': ?`)
+        .join(', ')}}`,
+      Parameters: Object.values(item),
+    };
+  };
+
+  it('given PartiQL INSERTs answered without ConsumedCapacity, when one lands and one is a duplicate, then the landed item is estimated in the table and its index and the duplicate as a refused write', async () => {
+    const { db, count, sent } = aDynamoDb(
+      200,
+      {
+        Responses: [
+          {},
+          { Error: { Code: 'DuplicateItem', Message: 'Duplicate primary key exists in table' } },
+        ],
+      },
+      [['pk', 'time_key']],
+    );
+
+    await db.send(
+      new BatchExecuteStatementCommand({
+        Statements: [anInsert('FEED#bob', { time_key: 't', title: 'x'.repeat(1500) }), anInsert('FEED#eve')],
+      }),
+    );
+
+    expect(sent[0]!.ReturnConsumedCapacity).toBe('TOTAL');
+    // 1,500 bytes of title and the rest: 2 units in the table, 2 in the index.
+    expect(count).toMatchObject({ writeUnits: 4, estimatedPartiqlWriteUnits: 4, estimatedWriteUnits: 1 });
+    expect(count.writeUnitsByTable.get('feeds')).toBe(4);
+    expect(count.byCommand.get('BatchExecuteStatement')).toEqual({ calls: 1, units: 4 });
+  });
+
+  it('given PartiQL INSERTs answered with ConsumedCapacity, when counted, then the answer is taken and nothing estimated', async () => {
+    const { db, count } = aDynamoDb(200, {
+      Responses: [{}],
+      ConsumedCapacity: [{ TableName: 'feeds', CapacityUnits: 2 }],
+    });
+
+    await db.send(new BatchExecuteStatementCommand({ Statements: [anInsert('FEED#bob')] }));
+
+    expect(count).toMatchObject({ writeUnits: 2, estimatedPartiqlWriteUnits: 0, reported: 1 });
+  });
+
+  it('given an item, when sized, then names and values count by their bytes and numbers by their digits', () => {
+    expect(itemBytes({ pk: 'abc', n: 12345 })).toBe(2 + 3 + 1 + 4);
+    expect(itemBytes({ tags: ['é'] })).toBe(4 + 3 + 1 + 2);
   });
 
   it('given a call that takes no ReturnConsumedCapacity, when sent, then it is neither changed nor counted', async () => {
