@@ -163,10 +163,14 @@ export async function seedAccount(
  * The end of a follow that the news pipeline's follow checks still read (shared/social/dynamodb.ts): kept by
  * design until its TTL, a day after the unfollow, so not a trace left behind.
  */
-const expiringEndOfFollow = (table: string, item: Record<string, unknown>) =>
-  table === 'social' &&
-  String(item.sk).startsWith('UNFOLLOWED#') &&
-  Number(item.expires_at_epoch) <= (Date.now() + ENDED_FOLLOWS_KEPT_MS) / 1000;
+function expiringEndOfFollow(table: string, item: Record<string, unknown>): boolean {
+  const [kind, endedAt] = String(item.sk).split('#');
+  if (table !== 'social' || kind !== 'UNFOLLOWED') return false;
+  const ended = Date.parse(endedAt ?? '');
+  return (
+    ended <= Date.now() && Number(item.expires_at_epoch) <= Math.ceil((ended + ENDED_FOLLOWS_KEPT_MS) / 1000)
+  );
+}
 
 /**
  * Every item of any table that names `owner` in a key or attribute (but the ends of follows, which expire a day
