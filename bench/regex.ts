@@ -24,7 +24,7 @@ const prose = 'lorem ipsum dolor sit amet, consectetur adipiscing elit. '
   .repeat(Math.ceil(DESCRIPTION_LENGTH / 57))
   .slice(0, DESCRIPTION_LENGTH);
 
-/** The example, rejected now: before the caps, one 4 KB description took it up to a second. */
+/** A catastrophic pattern, rejected now: before the caps, one 4 KB description took it up to a second. */
 const BEFORE_THE_CAPS: Attack = { pattern: '(?:a{0,50}){0,20}$', description: as };
 
 /**

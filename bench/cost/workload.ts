@@ -27,7 +27,7 @@ export interface WorkloadShape {
 export const OPERATIONS = ['list', 'news', 'add', 'update', 'delete', 'follow'] as const;
 export type Operation = (typeof OPERATIONS)[number];
 
-/** The mix: 60% list, 15% news, 10% add, 5% update, 5% delete, 5% follow. */
+/** The request mix: 60% list, 15% news, 10% add, 5% update, 5% delete, 5% follow. */
 export const MIX: Record<Operation, number> = {
   list: 0.6,
   news: 0.15,
