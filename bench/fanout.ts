@@ -341,4 +341,14 @@ export async function benchFanOut(
       percentile(withFollowers.samples, 50) / percentile(withoutFollowers.samples, 50)
     ).toFixed(2)})`,
   );
+  // The benchmarks after this one start on a quiet pipeline: these adds' fan-out is waited for.
+  const lastAdd = performance.now();
+  for (let seen = -1; seen !== counters.feedWrites;) {
+    seen = counters.feedWrites;
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+  }
+  console.log(
+    `  (their fan-out ended about ${((performance.now() - lastAdd) / 1000 - 2).toFixed(0)} s after the last add: ` +
+      `${counters.feedWrites} feed writes)`,
+  );
 }

@@ -1,4 +1,6 @@
 import './environment.ts';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { startRuntime } from '../local/runtime.ts';
 import { benchCheckerFairness } from './checker-fairness.ts';
 import { benchErasure } from './erasure.ts';
@@ -38,8 +40,19 @@ const searchLinks = Number(process.env.SEARCH_LINKS ?? 10_000);
 const searchHttpLinks = Number(process.env.SEARCH_HTTP_LINKS ?? 1000);
 const only = process.env.ONLY;
 
-console.log(`Delinkcious benchmarks on the local runtime`);
-if (!only || only === 'links') {
+// The links benchmark's own process (see below) has its parent's heading.
+if (!process.env.BENCH_PARENT) console.log(`Delinkcious benchmarks on the local runtime`);
+if (!only) {
+  // The links benchmark in a process of its own: as in a Lambda instance, the functions' clients and services are
+  // made once per process, for the engines and tables of the runtime they first ran against, and the runtime
+  // below has engines of its own.
+  const links = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url)], {
+    env: { ...process.env, ONLY: 'links', BENCH_PARENT: String(process.pid) },
+    stdio: 'inherit',
+  });
+  if (links.status !== 0) throw new Error(`the links benchmark failed (exit ${links.status})`);
+}
+if (only === 'links') {
   // The request path alone. Deployed, the stream and queue consumers (search index, news, checks) run in
   // instances of their own; the local runtime would run them in this process, between the requests measured.
   const runtime = await startRuntime({
