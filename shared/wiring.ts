@@ -1103,6 +1103,12 @@ export interface RouteDeclaration {
    * requests with that query parameter do. No route of another method is.
    */
   readOnly?: false | { unlessQuery: string };
+  /**
+   * A GET that changes state (the original clients' `GET /logout`): a request signed in by the session cookie
+   * must then come from the service's own pages, as a request of any other method must (`route` in
+   * shared/http/handler.ts). Such a route is not read-only either.
+   */
+  changesState?: true;
 }
 
 /** Whether a route needs a token. */
@@ -1152,7 +1158,14 @@ const declaredRoutes = [
   { method: 'GET', path: '/docs', function: 'docs', access: 'public' },
   { method: 'POST', path: '/dev/login', function: 'devLogin', access: 'public' },
   { method: 'POST', path: '/logout', function: 'logout', access: 'feed' },
-  { method: 'GET', path: '/logout', function: 'logout', access: 'feed', ...NOT_READ_ONLY },
+  {
+    method: 'GET',
+    path: '/logout',
+    function: 'logout',
+    access: 'feed',
+    changesState: true,
+    ...NOT_READ_ONLY,
+  },
   { method: 'GET', path: '/login', function: 'login', access: 'public', ...NOT_READ_ONLY },
   { method: 'GET', path: '/login/authorized', function: 'loginCallback', access: 'public', ...NOT_READ_ONLY },
   ...versioned('GET', '/me', 'me', 'read'),
@@ -1208,6 +1221,15 @@ export function readsOnly(routeKey: string, query: Readonly<Record<string, unkno
   const route = routesByKey.get(routeKey);
   if (route?.method !== 'GET' || route.readOnly === false) return false;
   return route.readOnly === undefined || !Object.hasOwn(query, route.readOnly.unlessQuery);
+}
+
+/**
+ * Whether a request to the route `routeKey` may change state: any method but GET and HEAD, and a GET route that
+ * says it does (`changesState`). A request that no route declares is judged by its method alone.
+ */
+export function changesState(routeKey: string, method: string): boolean {
+  if (method !== 'GET' && method !== 'HEAD') return true;
+  return routesByKey.get(routeKey)?.changesState === true;
 }
 
 /** Requests that match no route go here, so that 404 and 405 answers keep the contract's error format. */

@@ -21,6 +21,7 @@ import {
   functions,
   httpAccessOf,
   readsOnly,
+  changesState,
   scopeAllows,
   type AuthenticatedFunctionName,
   type HttpFunctionName,
@@ -90,15 +91,7 @@ export interface RouteOptions {
    * answer before the answer leaves.
    */
   oneTransaction?: boolean;
-  /**
-   * The function changes state on every method, GET included (the original clients' `GET /logout`): a request
-   * signed in by the session cookie must then come from the service's own pages whatever its method.
-   */
-  changesStateOnGet?: boolean;
 }
-
-/** The methods that ask for a representation and change nothing (RFC 9110, safe methods). */
-const SAFE_METHODS = new Set(['GET', 'HEAD']);
 
 /**
  * The handler of an HTTP function: the gate does what the function's routes declare in the wiring
@@ -123,7 +116,7 @@ export function route<Name extends HttpFunctionName>(
   return (event, context) =>
     serve(event, context, routeGroup, async (request) => {
       if (localOnly && !config().LOCAL_RUNTIME) throw new NotFound('No such route.');
-      const unsafe = !SAFE_METHODS.has(request.method) || options.changesStateOnGet === true;
+      const unsafe = changesState(request.routeKey, request.method);
       const readOnly = !unsafe && readsOnly(request.routeKey, request.query);
       if (access === 'public') {
         const charge = gate().rateLimiter.enforce(rateKeyForIp(request.sourceIp));

@@ -6,6 +6,7 @@ import {
   httpAccessOf,
   needsToken,
   readsOnly,
+  changesState,
   routes,
   type FunctionName,
 } from '../../shared/wiring.ts';
@@ -54,6 +55,23 @@ describe('which routes need a token, as the wiring declares it', () => {
       'listPublicLinks',
       'listPublicLinks',
     ]);
+  });
+});
+
+describe('which requests may change state, as the wiring declares it', () => {
+  it('given GET /logout, then it changes state as a POST does, and is not read-only', () => {
+    expect(changesState('GET /logout', 'GET')).toBe(true);
+    expect(readsOnly('GET /logout', {})).toBe(false);
+  });
+
+  it('given any other GET or HEAD, then it changes nothing; given any other method, then it may', () => {
+    expect(
+      routes.filter((route) => route.method === 'GET' && changesState(`GET ${route.path}`, 'GET')),
+    ).toEqual([expect.objectContaining({ path: '/logout' })]);
+    expect(changesState('GET /v1/links', 'HEAD')).toBe(false);
+    expect(changesState('POST /v1/links', 'POST')).toBe(true);
+    expect(changesState('$default', 'DELETE')).toBe(true);
+    expect(changesState('$default', 'GET')).toBe(false);
   });
 });
 
