@@ -5,6 +5,7 @@ import { documentClient } from '../shared/aws/dynamodb.ts';
 import { config } from '../shared/config.ts';
 import { authorPrefix, feedPartition } from '../shared/news/dynamodb.ts';
 import { countersKey } from '../shared/social/dynamodb.ts';
+import { insertedItem } from './cost/meters.ts';
 import { login } from './fanout.ts';
 import { percentile, printComparison, time } from './stats.ts';
 
@@ -64,13 +65,11 @@ function countCalls(feedsTable: string, author: string) {
         isAuthorsEntry(input.Key?.pk, input.Key?.sk)
       )
         counters.feedWrites++;
-      // The feed store's inserts name the table in each statement and pass the keys first.
-      for (const statement of input.Statements ?? [])
-        if (
-          statement.Statement?.includes(`"${feedsTable}"`) &&
-          isAuthorsEntry(statement.Parameters?.[0], statement.Parameters?.[1])
-        )
+      for (const statement of input.Statements ?? []) {
+        const inserted = insertedItem(statement);
+        if (inserted?.tableName === feedsTable && isAuthorsEntry(inserted.item.pk, inserted.item.sk))
           counters.feedWrites++;
+      }
       return next(args);
     },
     { step: 'initialize', name: 'benchCountHybrid' },
