@@ -27,7 +27,7 @@ import { atRestRows, formatDollars, prodResources } from './cost/at-rest.ts';
 import {
   countInvocation,
   indexKeysByTableName,
-  insertedItem,
+  watchFeedWrites,
   type InvocationCount,
   meterCapacity,
   meterS3,
@@ -154,56 +154,43 @@ await checkpointStreamEnd(
 );
 const runtime = await startRuntime({ ...local, dataDir });
 try {
-  const capacity = noCapacity();
+  // What the meters count. They hold these objects: a reset empties them in place, and the run's counts are put
+  // back the same way after the calibration.
+  const counts = {
+    capacity: noCapacity(),
+    sqs: noSqs(),
+    s3: noS3(),
+    /**
+     * Entries written into readers' feeds (the timelines of large authors are in the same table), and the
+     * transactions that put a link (the adds), with their items: the floor's counts.
+     */
+    writes: { feedEntries: 0, linkTransactions: 0, linkTransactionItems: 0 },
+    invocations: noInvocations(),
+  };
+  const emptyCounts = structuredClone(counts);
+  const putBack = (saved: typeof counts) => {
+    for (const name of Object.keys(counts) as (keyof typeof counts)[])
+      Object.assign(counts[name], structuredClone(saved[name]));
+  };
+  const { capacity, sqs, s3, writes, invocations } = counts;
   const indexKeysOf = indexKeysByTableName(runtime.tableNames);
   meterCapacity(documentClient(), capacity, indexKeysOf);
   meterCapacity(idempotencyClient(), capacity, indexKeysOf);
-  const sqs = noSqs();
   meterSqs(sqsClient(), runtime.queueUrls, sqs);
-  const s3 = noS3();
   onEachObjectClient((client) => meterS3(client, s3));
-  // Entries written into readers' feeds (the timelines of large authors are in the same table), and the
-  // transactions that put a link (the adds), with their items: the floor's counts.
-  const writes = { feedEntries: 0, linkTransactions: 0, linkTransactionItems: 0 };
-  documentClient().middlewareStack.add(
-    (next, context) => async (args) => {
-      const input = args.input as {
-        TableName?: string;
-        Key?: { pk?: unknown };
-        TransactItems?: { Put?: { TableName?: string } }[];
-        Statements?: { Statement?: string; Parameters?: unknown[] }[];
-      };
-      const isFeedEntry = (tableName: string | undefined, pk: unknown) =>
-        tableName === runtime.tableNames.feeds && String(pk).startsWith(keyPrefixes.feeds.reader);
-      if (context.commandName === 'UpdateItemCommand' && isFeedEntry(input.TableName, input.Key?.pk))
-        writes.feedEntries++;
-      if (context.commandName === 'BatchExecuteStatementCommand') {
-        const result = await next(args);
-        const answers = (result.output as { Responses?: { Error?: unknown }[] }).Responses ?? [];
-        (input.Statements ?? []).forEach((statement, i) => {
-          const inserted = insertedItem(statement);
-          if (
-            inserted &&
-            answers[i]?.Error === undefined &&
-            isFeedEntry(inserted.tableName, inserted.item.pk)
-          )
-            writes.feedEntries++;
-        });
-        return result;
-      }
-      const items = input.TransactItems ?? [];
-      if (
-        context.commandName === 'TransactWriteItemsCommand' &&
-        items.some((item) => item.Put?.TableName === runtime.tableNames.links)
-      ) {
-        writes.linkTransactions++;
-        writes.linkTransactionItems += items.length;
-      }
-      return next(args);
-    },
-    { step: 'initialize', name: 'costCountFeedEntries' },
-  );
-  const invocations = noInvocations();
+  watchFeedWrites(documentClient(), runtime.tableNames.feeds, ({ command, input, feedWrites }) => {
+    writes.feedEntries += feedWrites.filter(
+      ({ pk, landed }) => landed && pk.startsWith(keyPrefixes.feeds.reader),
+    ).length;
+    const items = (input.TransactItems as { Put?: { TableName?: string } }[] | undefined) ?? [];
+    if (
+      command === 'TransactWriteItems' &&
+      items.some((item) => item.Put?.TableName === runtime.tableNames.links)
+    ) {
+      writes.linkTransactions++;
+      writes.linkTransactionItems += items.length;
+    }
+  });
   /** The invocations of the calibration, each run alone (see below). */
   const alone = noInvocations();
   const queueNames = queuesByName(runtime.queueUrls);
@@ -221,21 +208,16 @@ try {
       await new Promise((done) => setTimeout(done, forMs));
     }
   };
-  const reset = () => {
-    Object.assign(writes, { feedEntries: 0, linkTransactions: 0, linkTransactionItems: 0 });
-    Object.assign(capacity, noCapacity());
-    Object.assign(sqs, noSqs());
-    Object.assign(s3, noS3());
-    Object.assign(invocations, noInvocations());
-  };
 
   const workload = new Workload(runtime, site, people, shape.seed + 1);
   const large = people.authors.filter((author) => author.large);
-  const counts = people.authors.filter((author) => !author.large).map((author) => author.followers.length);
-  counts.sort((a, b) => a - b);
+  const followerCounts = people.authors
+    .filter((author) => !author.large)
+    .map((author) => author.followers.length);
+  followerCounts.sort((a, b) => a - b);
   print(
-    `Setup: ${shape.ordinaryAuthors} authors with a median of ${counts[Math.floor(counts.length / 2)]} followers ` +
-      `(max ${counts.at(-1)}), ${large.length} with ${shape.largeFollowers}; ${people.edges} follow edges; ` +
+    `Setup: ${shape.ordinaryAuthors} authors with a median of ${followerCounts[Math.floor(followerCounts.length / 2)]} followers ` +
+      `(max ${followerCounts.at(-1)}), ${large.length} with ${shape.largeFollowers}; ${people.edges} follow edges; ` +
       `${shape.readers} readers`,
   );
   await workload.signIn();
@@ -243,7 +225,7 @@ try {
   await quiet();
   print(`  done in ${((performance.now() - started) / 1000).toFixed(0)} s (not measured)`);
 
-  reset();
+  putBack(emptyCounts);
   output.counting = true;
   started = performance.now();
   const outcomes = await workload.run(requests, inFlight);
@@ -256,7 +238,7 @@ try {
   // The calibration: more of the same mix, one request at a time and every invocation alone (the local runtime
   // queues them), so that each function's duration is its own rather than this machine's under the run's load.
   // Its requests and what they cost are not the run's: the run's counts are put back after it.
-  const runCounts = structuredClone({ capacity, sqs, s3, writes });
+  const runCounts = structuredClone(counts);
   counted = alone;
   runInvocationsOneAtATime(true);
   const calibrationStarted = performance.now();
@@ -267,10 +249,7 @@ try {
   runInvocationsOneAtATime(false);
   counted = invocations;
   const calibrationSeconds = (performance.now() - calibrationStarted) / 1000;
-  Object.assign(capacity, runCounts.capacity);
-  Object.assign(sqs, runCounts.sqs);
-  Object.assign(s3, runCounts.s3);
-  Object.assign(writes, runCounts.writes);
+  putBack(runCounts);
 
   print(
     `\n${requests} requests, ${inFlight} at a time, in ${requestsSeconds.toFixed(0)} s; the pipeline drained ` +

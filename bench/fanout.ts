@@ -10,6 +10,7 @@ import { sqsClient } from '../shared/aws/sqs.ts';
 import { countersKey, followToItem } from '../shared/social/dynamodb.ts';
 import { feedPartition } from '../shared/news/dynamodb.ts';
 import { eventSources, type EventSourceDeclaration } from '../shared/wiring.ts';
+import { watchFeedWrites } from './cost/meters.ts';
 import { feedWritesOnTheEngine } from './fanout-engine.ts';
 import { percentile, printComparison, time } from './stats.ts';
 
@@ -34,38 +35,20 @@ interface Counters {
 /** Counts the calls the functions make, by watching the process-wide clients they share. */
 function countCalls(pipelineQueues: string[], feedsTable: string, socialTable: string): Counters {
   const counters = { feedWrites: 0, lastFeedWriteAt: 0, followChecks: 0, messages: 0, calls: 0 };
-  documentClient().middlewareStack.add(
-    (next, context) => async (args) => {
-      counters.calls++;
-      const input = args.input as {
-        TableName?: string;
-        IndexName?: string;
-        RequestItems?: object;
-        Statements?: object;
-      };
-      // The document client's commands reach this stack under the low-level names (UpdateItemCommand, ...).
-      const command = context.commandName ?? '';
-      if (
-        /^(Update|BatchWrite|BatchExecuteStatement)/.test(command) &&
-        (input.TableName === feedsTable ||
-          JSON.stringify(input.RequestItems ?? input.Statements ?? {}).includes(feedsTable))
-      ) {
-        counters.feedWrites++;
-        const answer = await next(args);
-        counters.lastFeedWriteAt = performance.now();
-        return answer;
-      }
-      // The feed writer's follow check: the followed author's ends of follows (a Query of the table, not of the
-      // followers index that the fan-out reads), or the readers' edges.
-      if (
-        /^BatchGet/.test(command) ||
-        (/^Query/.test(command) && input.TableName === socialTable && !input.IndexName)
-      )
-        counters.followChecks++;
-      return next(args);
-    },
-    { step: 'initialize', name: 'benchCountFeedWrites' },
-  );
+  watchFeedWrites(documentClient(), feedsTable, ({ command, input, feedWrites }) => {
+    counters.calls++;
+    if (feedWrites.length > 0) {
+      counters.feedWrites++;
+      counters.lastFeedWriteAt = performance.now();
+    }
+    // The feed writer's follow check: the followed author's ends of follows (a Query of the table, not of the
+    // followers index that the fan-out reads), or the readers' edges.
+    if (
+      command === 'BatchGetItem' ||
+      (command === 'Query' && input.TableName === socialTable && !input.IndexName)
+    )
+      counters.followChecks++;
+  });
   sqsClient().middlewareStack.add(
     (next, context) => async (args) => {
       const input = args.input as { Entries?: unknown[]; QueueUrl?: string };

@@ -273,6 +273,91 @@ export function meterCapacity<Input extends object, Output extends object>(
   );
 }
 
+// The feeds table: which of its items a call writes (what the news benchmarks count).
+
+/** One item of the feeds table that a call writes, or tries to. */
+export interface FeedItemWrite {
+  pk: string;
+  sk: string;
+  /** False when the write's condition, or its statement's answer, refused it. */
+  landed: boolean;
+}
+
+/** A call of the watched client, once it has answered, with the feed items it wrote or tried to. */
+export interface WatchedCall {
+  /** The low-level command's name without `Command` (`UpdateItem`, `BatchExecuteStatement`, ...). */
+  command: string;
+  input: Record<string, unknown>;
+  feedWrites: FeedItemWrite[];
+}
+
+const keyOf = (item: Record<string, unknown> | undefined) => ({ pk: String(item?.pk), sk: String(item?.sk) });
+
+/**
+ * The items of `feedsTable` that one call writes, as shared/news/dynamodb.ts and its erasure write them: an
+ * UpdateItem's key, each PartiQL INSERT of a BatchExecuteStatement (refused where its answer is an error), each
+ * request of a BatchWriteItem. None for any other call. `failed`: the call itself threw (a refused condition).
+ */
+export function feedItemWrites(
+  command: string,
+  input: Record<string, unknown>,
+  output: { Responses?: { Error?: unknown }[] } | undefined,
+  failed: boolean,
+  feedsTable: string,
+): FeedItemWrite[] {
+  if (command === 'UpdateItem' && input.TableName === feedsTable)
+    return [{ ...keyOf(input.Key as Record<string, unknown>), landed: !failed }];
+  if (command === 'BatchExecuteStatement')
+    return ((input.Statements as PartiqlStatement[] | undefined) ?? []).flatMap((statement, i) => {
+      const inserted = insertedItem(statement);
+      if (inserted?.tableName !== feedsTable) return [];
+      return [{ ...keyOf(inserted.item), landed: !failed && output?.Responses?.[i]?.Error === undefined }];
+    });
+  if (command === 'BatchWriteItem') {
+    const requests = (
+      input.RequestItems as Record<string, Record<string, { Item?: object; Key?: object }>[]>
+    )?.[feedsTable];
+    return (requests ?? []).map((request) => {
+      const { PutRequest, DeleteRequest } = request;
+      return {
+        ...keyOf((PutRequest?.Item ?? DeleteRequest?.Key) as Record<string, unknown>),
+        landed: !failed,
+      };
+    });
+  }
+  return [];
+}
+
+/**
+ * Tells `onCall` of every call of `client` (the process's document client, which the functions share) once it
+ * has answered or failed, with the items of `feedsTable` it wrote: the news benchmarks count feed writes, and
+ * tell the pipeline has gone quiet when calls stop coming. Joins the stack at `initialize`, where the document
+ * client's items are plain objects, above the SDK's retries, so a call comes once whatever it took.
+ */
+export function watchFeedWrites<Input extends object, Output extends object>(
+  client: MeteredClient<Input, Output>,
+  feedsTable: string,
+  onCall: (call: WatchedCall) => void,
+): void {
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const command = (context as { commandName?: string }).commandName?.replace(/Command$/, '') ?? '';
+      const input = args.input as unknown as Record<string, unknown>;
+      const report = (output: object | undefined, failed: boolean) =>
+        onCall({ command, input, feedWrites: feedItemWrites(command, input, output, failed, feedsTable) });
+      try {
+        const result = await next(args);
+        report(result.output, false);
+        return result;
+      } catch (error) {
+        report(undefined, true);
+        throw error;
+      }
+    },
+    { step: 'initialize', name: 'benchWatchFeedWrites' },
+  );
+}
+
 // ---------------------------------------------------------------- SQS
 
 export type QueuePricing = 'standard' | 'fifo' | 'fair';

@@ -2,6 +2,8 @@ import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   BatchExecuteStatementCommand,
   BatchGetCommand,
+  BatchWriteCommand,
+  QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
@@ -13,6 +15,8 @@ import {
   noCapacity,
   s3KeyKind,
   s3RequestClass,
+  watchFeedWrites,
+  type WatchedCall,
 } from '../../../bench/cost/meters.ts';
 import { DocumentClient } from '../../../shared/aws/dynamodb.ts';
 
@@ -174,5 +178,88 @@ describe('the cost benchmark: the DynamoDB capacity meter', () => {
     expect(s3KeyKind('snapshots/alice/Qm9vaw/')).toBe('snapshots/');
     expect(s3KeyKind('snapshots/alice/text/Qm9vaw.txt.gz')).toBe('snapshots/…/text/');
     expect(s3KeyKind('indexes/alice.idx')).toBe('indexes/');
+  });
+});
+
+describe('the news benchmarks: the feed writes watcher', () => {
+  const aWatchedDynamoDb = (status: number, answer: object) => {
+    const dynamo = aDynamoDb(status, answer);
+    const calls: WatchedCall[] = [];
+    watchFeedWrites(dynamo.client, 'feeds', (call) => calls.push(call));
+    return { ...dynamo, calls };
+  };
+  const anInsertInto = (table: string, pk: string, sk: string) => ({
+    Statement: `INSERT INTO "${table}" VALUE {'pk': ?, 'sk': ?}`,
+    Parameters: [pk, sk],
+  });
+
+  it('given INSERTs into the feeds and another table, when one feed item is a duplicate, then each feed item is reported with whether it landed', async () => {
+    const { db, calls } = aWatchedDynamoDb(200, {
+      Responses: [{}, { Error: { Code: 'DuplicateItem', Message: 'Duplicate primary key' } }, {}],
+    });
+
+    await db.send(
+      new BatchExecuteStatementCommand({
+        Statements: [
+          anInsertInto('feeds', 'FEED#bob', 'SLOT#ann#a#added'),
+          anInsertInto('feeds', 'FEED#eve', 'SLOT#ann#a#added'),
+          anInsertInto('links', 'USER#ann', 'LINK#a'),
+        ],
+      }),
+    );
+
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.command).toBe('BatchExecuteStatement');
+    expect(calls[0]!.feedWrites).toEqual([
+      { pk: 'FEED#bob', sk: 'SLOT#ann#a#added', landed: true },
+      { pk: 'FEED#eve', sk: 'SLOT#ann#a#added', landed: false },
+    ]);
+  });
+
+  it('given an UpdateItem of a feed item refused by its condition, when sent, then it is reported as not landed and the error still reaches the caller', async () => {
+    const { db, calls } = aWatchedDynamoDb(400, {
+      __type: 'com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException',
+      message: 'The conditional request failed',
+    });
+
+    await expect(
+      db.send(
+        new UpdateCommand({
+          TableName: 'feeds',
+          Key: { pk: 'FEED#bob', sk: 'SLOT#ann#a#added' },
+          UpdateExpression: 'SET n = :n',
+          ExpressionAttributeValues: { ':n': 1 },
+        }),
+      ),
+    ).rejects.toThrow();
+
+    expect(calls.map((call) => call.feedWrites)).toEqual([
+      [{ pk: 'FEED#bob', sk: 'SLOT#ann#a#added', landed: false }],
+    ]);
+  });
+
+  it('given a BatchWriteItem over the feeds and a Query, when sent, then the batch reports its feed items and the Query comes with none', async () => {
+    const { db, calls } = aWatchedDynamoDb(200, {});
+
+    await db.send(
+      new BatchWriteCommand({
+        RequestItems: {
+          feeds: [{ DeleteRequest: { Key: { pk: 'FEED#bob', sk: 'SLOT#ann#a#added' } } }],
+          social: [{ DeleteRequest: { Key: { pk: 'USER#bob', sk: 'FOLLOWS#ann' } } }],
+        },
+      }),
+    );
+    await db.send(
+      new QueryCommand({
+        TableName: 'feeds',
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': 'FEED#bob' },
+      }),
+    );
+
+    expect(calls.map(({ command, feedWrites }) => ({ command, feedWrites }))).toEqual([
+      { command: 'BatchWriteItem', feedWrites: [{ pk: 'FEED#bob', sk: 'SLOT#ann#a#added', landed: true }] },
+      { command: 'Query', feedWrites: [] },
+    ]);
   });
 });
