@@ -291,6 +291,9 @@ export class DynamoFeedStore implements FeedStore {
   }
 
   async newest(reader: string, range: TimeRange, pageSize: number): Promise<LinkEvent[]> {
+    // An empty range (a page below the start of a follow whose timeline it reads) holds nothing, and BETWEEN
+    // refuses a lower bound above its upper one.
+    if (range.above !== undefined && range.below !== undefined && range.above >= range.below) return [];
     const bounds = [
       ...(range.below !== undefined ? ['time_key < :below'] : []),
       ...(range.above !== undefined ? ['time_key > :above'] : []),

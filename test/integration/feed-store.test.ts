@@ -51,6 +51,19 @@ describe('the feed store on DynamoDB Local', () => {
       expect(await titles(reader)).toEqual([`Go ${at(1)}`]);
   });
 
+  it('given a feed with entries, when asked for a range whose lower end is above its upper end, then it holds nothing', async () => {
+    await store().writeEntries([added('ida', 1), added('ida', 5, 'Go 5', 2)]);
+    const entriesAt = (minutes: number) => `${at(minutes)}#~`;
+
+    const empty = await store().newest('ida', { above: entriesAt(4), below: entriesAt(2) }, 10);
+    const same = await store().newest('ida', { above: entriesAt(3), below: entriesAt(3) }, 10);
+    const around = await store().newest('ida', { above: entriesAt(0), below: entriesAt(9) }, 10);
+
+    expect(empty).toEqual([]);
+    expect(same).toEqual([]);
+    expect(around.map((event) => event.timestamp)).toEqual([at(5)]);
+  });
+
   it('given slots holding entries, when a newer and an older revision arrive, then the newer replaces the entry and the older changes nothing', async () => {
     await store().writeEntries([added('ann', 1, 'Go'), added('amy', 1, 'Go')]);
 

@@ -61,7 +61,7 @@ function pipeline() {
     return pushed.length;
   };
   const newsOf = async (reader: string) => (await news.page(reader, 10)).events.map((event) => event.url);
-  return { follows, registry, publish, newsOf, feeds, writer };
+  return { follows, registry, publish, newsOf, feeds, writer, news };
 }
 
 const adds = (author: string, n: number, minutes: number): FeedChange => ({
@@ -89,6 +89,26 @@ describe('hybrid news on DynamoDB Local', () => {
     expect(await registry.list()).toEqual([{ author: 'zed', listedAt: at(60), endedAt: at(60) }]);
     expect(await newsOf('ben')).toEqual(['https://zed.example/3', 'https://zed.example/2']);
     expect(await newsOf('amy')).toEqual([]);
+  });
+
+  it('given kim followed pat long before zed, a large author, when she pages her news one event at a time past the start of her follow of zed, then every page answers and together they hold everything', async () => {
+    const { follows, publish, news } = pipeline();
+    await follows.add({ follower: 'kim', followed: 'pat', since: at(0) });
+    await publish(adds('pat', 1, 1));
+    await publish(adds('pat', 2, 2));
+    await follows.add({ follower: 'lou', followed: 'zed', since: at(0) });
+    await follows.add({ follower: 'kim', followed: 'zed', since: at(10) });
+    expect(await publish(adds('zed', 1, 11))).toBe(0);
+
+    const urls: string[] = [];
+    let token: string | undefined;
+    do {
+      const page = await news.page('kim', 1, token);
+      urls.push(...page.events.map((event) => event.url));
+      token = page.nextToken ?? undefined;
+    } while (token);
+
+    expect(urls).toEqual(['https://zed.example/1', 'https://pat.example/2', 'https://pat.example/1']);
   });
 
   it('given a retraction by a large author, when the timeline records it, then the event leaves the news at once', async () => {
