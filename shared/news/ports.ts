@@ -108,7 +108,8 @@ export interface FeedStore {
   removeFollowedUntil(reader: string, author: string, since: string): Promise<void>;
   /**
    * Events newest first whose time key (`<timestamp>#<event id>`, unique in a feed) lies strictly between
-   * `above` and `below` (either open): what the news merge reads of each source.
+   * `above` and `below` (either open): what the news merge reads of each source. `above` at or over `below` is
+   * an empty range, not an error: a page below the start of a follow asks for one.
    */
   newest(reader: string, range: TimeRange, pageSize: number): Promise<LinkEvent[]>;
   /** What each slot holds now, in the order asked (a consistent read); undefined for a slot never written. */
