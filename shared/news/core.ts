@@ -13,6 +13,7 @@ import {
 import type { FeedWrite } from './messages.ts';
 import type {
   Audiences,
+  FeedEvent,
   FeedQueue,
   FeedSlot,
   FeedStore,
@@ -22,6 +23,7 @@ import type {
   LargeAuthorRegistry,
   RecentLinks,
   SlotEntry,
+  SlotState,
   SlotTombstone,
 } from './ports.ts';
 
@@ -319,7 +321,7 @@ export class News {
       .reduce<string | undefined>((high, key) => (high === undefined || key > high ? key : high), undefined);
     const shownFeed = await this.stillHeld(feed, largeFollows);
     const byTime = new Map<string, LinkEvent>();
-    for (const event of [...shownFeed, ...timelines.flat()]) {
+    for (const { revision: _revision, ...event } of [...shownFeed, ...timelines.flat()]) {
       const key = timeKeyOf(event);
       if (floor === undefined || key >= floor) byTime.set(key, event);
     }
@@ -347,8 +349,14 @@ export class News {
     );
   }
 
-  /** The feed's events, less those of large authors that their timelines cover or no longer hold. */
-  private async stillHeld(feed: LinkEvent[], largeFollows: Map<string, string>): Promise<LinkEvent[]> {
+  /**
+   * The feed's events, less those of large authors that their timelines cover or have news of. A backfilled
+   * entry (an event from before the follow) stays unless the timeline's slot knows of a later change: hidden at
+   * the entry's revision or later, or holding a later revision. The timeline may lag behind the backfill (a
+   * change delivered while the author had no follower is not recorded, and its retraction may come later): an
+   * older slot says nothing about a newer entry.
+   */
+  private async stillHeld(feed: FeedEvent[], largeFollows: Map<string, string>): Promise<FeedEvent[]> {
     if (largeFollows.size === 0) return feed;
     const backfilled = feed.filter((event) => {
       const since = largeFollows.get(event.author);
@@ -365,11 +373,19 @@ export class News {
             })),
           )
         : [];
-    const held = new Set(
-      backfilled.filter((event, i) => states[i] === undefined || states[i].eventId === event.id),
-    );
+    const held = new Set(backfilled.filter((event, i) => !knowsLater(states[i], event)));
     return feed.filter((event) => !largeFollows.has(event.author) || held.has(event));
   }
+}
+
+/** Whether a timeline slot knows of a change of its link later than `event`'s (see News.stillHeld). */
+function knowsLater(slot: SlotState | undefined, event: FeedEvent): boolean {
+  if (!slot) return false;
+  if (slot.eventId === event.id) return false;
+  return (
+    (slot.hiddenRevision !== undefined && slot.hiddenRevision >= event.revision) ||
+    (slot.revision !== undefined && slot.revision > event.revision)
+  );
 }
 
 type Audience = 'nobody' | 'large' | 'pushed';

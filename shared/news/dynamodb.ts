@@ -19,7 +19,7 @@
  * | a reader's news, newest first, paged        | LSI byTime: pk = FEED#<reader>, time_key < :below (and > :above), |
  * |                                             | ScanIndexForward = false                                         |
  * | an author's timeline, the same way          | pk = TIMELINE#<author>: the same items, slots and queries        |
- * | what timeline slots hold (news of backfill) | BatchGetItem, consistent, projecting event_id                    |
+ * | what timeline slots hold (news of backfill) | BatchGetItem, consistent, projecting event_id and the revisions   |
  * | the large authors                           | one item LARGE_AUTHORS: a map author -> { listed_at, ended_at? }; |
  * |                                             | GetItem, consistent, kept a few seconds per instance for news    |
  * |                                             | pages; UpdateItem of one author if the map is small enough       |
@@ -60,8 +60,9 @@ import { batchGetConsistent, documentClient, type DocumentClient } from '../aws/
 import { requiredEnv } from '../config.ts';
 import { Unavailable } from '../errors.ts';
 import { retry, TRY_AGAIN, type RetryPolicy } from '../retry.ts';
-import { timeKeyOf, type LinkEvent, type LinkEventType } from './model.ts';
+import { timeKeyOf, type LinkEventType } from './model.ts';
 import type {
+  FeedEvent,
   FeedStore,
   LargeAuthor,
   LargeAuthorRegistry,
@@ -153,9 +154,10 @@ export function slotEntryToItem(entry: SlotEntry, partition = feedPartition): En
   };
 }
 
-function eventFromItem(item: Record<string, unknown>): LinkEvent {
+function eventFromItem(item: Record<string, unknown>): FeedEvent {
   const row = item as unknown as EntryItem;
   return {
+    revision: row.entry_revision,
     id: row.event_id,
     type: row.event_type,
     author: row.author,
@@ -290,7 +292,7 @@ export class DynamoFeedStore implements FeedStore {
     }
   }
 
-  async newest(reader: string, range: TimeRange, pageSize: number): Promise<LinkEvent[]> {
+  async newest(reader: string, range: TimeRange, pageSize: number): Promise<FeedEvent[]> {
     // An empty range (a page below the start of a follow whose timeline it reads) holds nothing, and BETWEEN
     // refuses a lower bound above its upper one.
     if (range.above !== undefined && range.below !== undefined && range.above >= range.below) return [];
@@ -330,12 +332,22 @@ export class DynamoFeedStore implements FeedStore {
 
   async slotStates(slots: SlotRef[]): Promise<(SlotState | undefined)[]> {
     const keys = slots.map((slot) => slotKey(slot, this.partition));
-    const items = await batchGetConsistent(this.db, this.tableName, keys, ['pk', 'sk', 'event_id']);
+    const items = await batchGetConsistent(this.db, this.tableName, keys, [
+      'pk',
+      'sk',
+      'event_id',
+      'entry_revision',
+      'hidden_revision',
+    ]);
     const found = new Map(items.map((item) => [`${String(item.pk)}\n${String(item.sk)}`, item]));
     return keys.map((key) => {
       const item = found.get(`${key.pk}\n${key.sk}`);
       if (!item) return undefined;
-      return typeof item.event_id === 'string' ? { eventId: item.event_id } : {};
+      return {
+        ...(typeof item.event_id === 'string' ? { eventId: item.event_id } : {}),
+        ...(typeof item.entry_revision === 'string' ? { revision: item.entry_revision } : {}),
+        ...(typeof item.hidden_revision === 'string' ? { hiddenRevision: item.hidden_revision } : {}),
+      };
     });
   }
 

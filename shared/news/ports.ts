@@ -1,6 +1,6 @@
 import type { FollowPosition } from '../social/model.ts';
 import type { FanOutContinuation, FeedWrite } from './messages.ts';
-import type { LinkEvent, Reader } from './model.ts';
+import type { LinkEvent, LinkRevision, Reader } from './model.ts';
 
 /** A page of an author's followers: implemented by the social context. */
 export interface FollowerDirectory {
@@ -111,14 +111,22 @@ export interface FeedStore {
    * `above` and `below` (either open): what the news merge reads of each source. `above` at or over `below` is
    * an empty range, not an error: a page below the start of a follow asks for one.
    */
-  newest(reader: string, range: TimeRange, pageSize: number): Promise<LinkEvent[]>;
+  newest(reader: string, range: TimeRange, pageSize: number): Promise<FeedEvent[]>;
   /** What each slot holds now, in the order asked (a consistent read); undefined for a slot never written. */
   slotStates(slots: SlotRef[]): Promise<(SlotState | undefined)[]>;
 }
 
-/** A written slot: the id of the event it holds, if any (none once hidden or replaced and removed). */
+/** An event as a feed holds it: with the revision of the link it came from. */
+export type FeedEvent = LinkEvent & { revision: LinkRevision };
+
+/**
+ * A written slot: the event it holds and that event's revision, if any (none once hidden or replaced and
+ * removed), and the revision it is hidden up to, if it ever was.
+ */
 export interface SlotState {
   eventId?: string;
+  revision?: LinkRevision;
+  hiddenRevision?: LinkRevision;
 }
 
 export interface TimeRange {

@@ -6,6 +6,7 @@ import { DynamoFollowStore } from '../../shared/social/dynamodb.ts';
 import {
   expectConvergence,
   type FollowGraph,
+  HYBRID_CASES,
   LARGE_AT_TWO_FOLLOWERS,
   newsOperations,
   settleOrders,
@@ -84,7 +85,7 @@ describe('news converges on DynamoDB Local', () => {
           graph: socialTableOfItsOwn,
         }),
       ),
-      { numRuns: Number(process.env.NEWS_PROPERTY_RUNS ?? 15) },
+      { numRuns: Number(process.env.NEWS_PROPERTY_RUNS ?? 15), examples: HYBRID_CASES },
     );
   }, 300_000);
 });

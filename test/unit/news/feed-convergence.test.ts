@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   expectConvergence,
+  HYBRID_CASES,
   LARGE_AT_TWO_FOLLOWERS,
   NewsWorld,
   newsOperations,
@@ -33,7 +34,7 @@ describe('news converges whatever the order of deliveries', () => {
           large: LARGE_AT_TWO_FOLLOWERS,
         }),
       ),
-      { numRuns: Number(process.env.NEWS_PROPERTY_RUNS ?? 300) },
+      { numRuns: Number(process.env.NEWS_PROPERTY_RUNS ?? 300), examples: HYBRID_CASES },
     );
   }, 600_000);
 

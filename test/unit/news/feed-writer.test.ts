@@ -27,7 +27,9 @@ function writerWith(follows: Map<string, string>, recent: RecentLink[] = []) {
     followCheckOver((reader) => follows.get(reader)),
     () => new Date('2026-11-24T00:00:00.000Z'),
   );
-  const news = () => feeds.newest('alice', {}, 100);
+  // The events alice's feed holds, without the revisions the store keeps beside them.
+  const news = async () =>
+    (await feeds.newest('alice', {}, 100)).map(({ revision: _revision, ...event }) => event);
   return { writer, news };
 }
 

@@ -1,4 +1,4 @@
-import { timeKeyOf, type LinkEvent } from '../../../shared/news/model.ts';
+import { timeKeyOf } from '../../../shared/news/model.ts';
 import type {
   FeedStore,
   SlotEntry,
@@ -6,6 +6,7 @@ import type {
   SlotState,
   SlotTombstone,
   TimeRange,
+  FeedEvent,
 } from '../../../shared/news/ports.ts';
 
 interface Slot {
@@ -51,9 +52,9 @@ export class MemoryFeedStore implements FeedStore {
     }
   }
 
-  async newest(reader: string, range: TimeRange, pageSize: number): Promise<LinkEvent[]> {
+  async newest(reader: string, range: TimeRange, pageSize: number): Promise<FeedEvent[]> {
     return this.entries(reader)
-      .map((entry) => entry.event)
+      .map((entry) => ({ ...entry.event, revision: entry.revision }))
       .filter((event) => {
         const key = timeKeyOf(event);
         return (
@@ -68,7 +69,10 @@ export class MemoryFeedStore implements FeedStore {
     return slots.map((ref) => {
       const slot = this.slots.get(slotId(ref));
       if (!slot) return undefined;
-      return slot.entry ? { eventId: slot.entry.event.id } : {};
+      return {
+        ...(slot.entry ? { eventId: slot.entry.event.id, revision: slot.entry.revision } : {}),
+        ...(slot.hiddenRevision !== undefined ? { hiddenRevision: slot.hiddenRevision } : {}),
+      };
     });
   }
 
