@@ -856,22 +856,36 @@ export const functions = {
     tables: { users: readsSessions, social: { read: [socialKeys.user] } },
     pageTokens: true,
   },
+  /**
+   * A page of the reader's news: the feed, the timelines of the large authors they follow (and their follow
+   * edges), and the links behind the page's adds and updates, read again so that none private or deleted is shown.
+   */
   getNews: {
     entry: 'news/get-news',
     context: 'news',
     size: HTTP_SIZE,
-    tables: { users: readsSessions, feeds: newsReads, social: { batchRead: [socialKeys.user] } },
+    tables: {
+      users: readsSessions,
+      feeds: newsReads,
+      social: { batchRead: [socialKeys.user] },
+      links: { batchRead: [linkKeys.owner] },
+    },
     pageTokens: true,
   },
   /**
    * A reader's news as an Atom feed, for feed readers: the credential in the path (its session item, and its
-   * last use), and a page of the feeds table.
+   * last use), and a page of the feeds table, whose links are read again (see getNews).
    */
   newsFeed: {
     entry: 'news/news-feed',
     context: 'news',
     size: HTTP_SIZE,
-    tables: { users: readsSessions, feeds: newsReads, social: { batchRead: [socialKeys.user] } },
+    tables: {
+      users: readsSessions,
+      feeds: newsReads,
+      social: { batchRead: [socialKeys.user] },
+      links: { batchRead: [linkKeys.owner] },
+    },
   },
   /**
    * Records each change in its author's timeline, and lists or ends a large author (shared/news/core.ts,

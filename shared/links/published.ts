@@ -1,14 +1,14 @@
-import { documentClient, type DocumentClient } from '../aws/dynamodb.ts';
+import { batchGetConsistent, documentClient, type DocumentClient } from '../aws/dynamodb.ts';
 import { requiredEnv } from '../config.ts';
 import { linkRevision } from '../news/model.ts';
-import type { RecentLink, RecentLinks } from '../news/ports.ts';
-import { queryNewestPublic } from './table.ts';
+import type { LinkRef, LinkVisibility, RecentLink, RecentLinks } from '../news/ports.ts';
+import { linkKey, queryNewestPublic } from './table.ts';
 
 /**
- * What the news context reads of the links table (its RecentLinks port): an author's recent public links, to
- * backfill a new follower's feed.
+ * What the news context reads of the links table: an author's recent public links, to backfill a new follower's
+ * feed (its RecentLinks port), and which of a news page's links are still public (its LinkVisibility port).
  */
-export class PublishedLinks implements RecentLinks {
+export class PublishedLinks implements RecentLinks, LinkVisibility {
   constructor(
     private readonly tableName: string = requiredEnv('LINKS_TABLE'),
     private readonly db: DocumentClient = documentClient(),
@@ -23,5 +23,25 @@ export class PublishedLinks implements RecentLinks {
       publishedAt: link.published_at ?? link.created_at,
       revision: linkRevision(link.created_at, link.version),
     }));
+  }
+
+  /**
+   * One consistent BatchGetItem per 100 links, projecting `private` and the keys: a link is public when its item
+   * exists and is not private. Each link is looked up by its key (the normalized URL's hash), so the URL an event
+   * carries finds its link whatever its spelling.
+   */
+  async publicOf(links: LinkRef[]): Promise<LinkRef[]> {
+    const itemKeyOf = (key: Record<string, unknown>) => `${String(key.pk)} ${String(key.sk)}`;
+    const keyed = links.map((link) => ({ link, key: linkKey(link.author, link.url) }));
+    // Two spellings of one URL are one key, and BatchGetItem refuses a key asked twice.
+    const keys = new Map(keyed.map(({ key }) => [itemKeyOf(key), key]));
+    const items = await batchGetConsistent(
+      this.db,
+      this.tableName,
+      [...keys.values()],
+      ['pk', 'sk', 'private'],
+    );
+    const publicItems = new Set(items.filter((item) => item.private !== true).map(itemKeyOf));
+    return keyed.filter(({ key }) => publicItems.has(itemKeyOf(key))).map(({ link }) => link);
   }
 }

@@ -1,6 +1,7 @@
 /**
  * The links table, the one module that knows its keys and items; the adapters that use it are named for who
- * uses them: store.ts (the links API), published.ts (news), for-checker.ts (the link checker), counts.ts (profiles).
+ * uses them: store.ts (the links API), published.ts (news: backfills and news pages), for-checker.ts (the link
+ * checker), counts.ts (profiles).
  *
  * The links table: each user's bookmarks, plus one counters item per user.
  *
@@ -16,6 +17,7 @@
  * | a user's links, newest first, paged     | LSI byCreated: pk = USER#<username>, ScanIndexForward = false      |
  * | the tags of all a user's links          | pk = USER#<username> AND begins_with(sk, 'LINK#'), projecting tags |
  * | a user's recent public links (backfill) | LSI byPublic, newest published first, ConsistentRead             |
+ * | which of a news page's links are public | BatchGetItem of their keys, ConsistentRead, projecting `private`  |
  * | record a link check (the link checker)  | UpdateItem if the link exists and holds no later check; the title |
  * |                                         | only if still empty (see recordCheck)                             |
  * | links due for a re-check (daily)        | Scan of link items, filtered on checked_at / created_at           |

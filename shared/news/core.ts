@@ -21,6 +21,8 @@ import type {
   FollowerDirectory,
   LargeAuthor,
   LargeAuthorRegistry,
+  LinkRef,
+  LinkVisibility,
   RecentLinks,
   SlotEntry,
   SlotState,
@@ -284,10 +286,18 @@ export interface LargeAuthorReads {
  * large (or after it ended) and are the timeline's already: skipped. An event in two sources has one time key,
  * so it is shown once.
  *
+ * Privacy does not wait for the pipeline: a feed or timeline drops the adds and updates of a link made private or
+ * deleted once the retraction reaches it, a moment (or, with a backlog, minutes) after the write. So the links
+ * behind a page's link_added and link_updated events are read again, strongly consistent, and the events of
+ * those no longer public are left out at once: the page may then hold fewer events than asked for, its token
+ * resuming below the last event examined. A link_deleted event stays: it is only fanned out for a link public
+ * when it went.
+ *
  * Cost of a page: 1 Query of the feed, 1 GetItem of the registry (or none, while the instance's copy is fresh: see
  * CachedLargeAuthorList), and, when the reader follows some of the k
  * listed authors, 1 BatchGetItem of those follow edges, k Queries of their timelines and at most 1 BatchGetItem of
- * the timeline slots of the page's backfilled entries. k <= LARGE_AUTHORS_MAX, however many the reader follows.
+ * the timeline slots of the page's backfilled entries; then 1 BatchGetItem of the links behind the page's adds and
+ * updates (limit <= 100, so one call). k <= LARGE_AUTHORS_MAX, however many the reader follows.
  * Each source is read `limit + 1` deep below the token's time key; events are handed out only down to the
  * highest point where a source stopped short, so a source's unread events are never skipped.
  */
@@ -295,6 +305,7 @@ export class News {
   constructor(
     private readonly feeds: FeedStore,
     private readonly pageTokens: PageTokens,
+    private readonly links: LinkVisibility,
     private readonly large?: LargeAuthorReads,
   ) {}
 
@@ -328,14 +339,25 @@ export class News {
     const events = [...byTime.entries()]
       .sort(([a], [b]) => (a < b ? 1 : a > b ? -1 : 0))
       .map(([, event]) => event);
-    const page = events.slice(0, limit);
-    // Resume below the last event shown, or, on a page cut short by skipped entries, below the floor.
-    const resumeAt = events.length > limit ? timeKeyOf(page.at(-1)!) : floor;
+    const examined = events.slice(0, limit);
+    // Resume below the last event examined, or, on a page cut short by skipped entries, below the floor.
+    const resumeAt = events.length > limit ? timeKeyOf(examined.at(-1)!) : floor;
     return {
-      events: page,
+      events: await this.stillPublic(examined),
       nextToken:
         resumeAt === undefined ? null : await this.pageTokens.seal(LIST_NAME, reader, { time: resumeAt }),
     };
+  }
+
+  /** The events but the adds and updates of links that are private or gone now (see the class). */
+  private async stillPublic(events: LinkEvent[]): Promise<LinkEvent[]> {
+    const shown = events.filter((event) => event.type !== 'link_deleted');
+    if (shown.length === 0) return events;
+    const asked = new Map(
+      shown.map((event) => [linkRefKey(event), { author: event.author, url: event.url }]),
+    );
+    const publicNow = new Set((await this.links.publicOf([...asked.values()])).map(linkRefKey));
+    return events.filter((event) => event.type === 'link_deleted' || publicNow.has(linkRefKey(event)));
   }
 
   /** The listed large authors the reader follows, with since when. */
@@ -377,6 +399,9 @@ export class News {
     return feed.filter((event) => !largeFollows.has(event.author) || held.has(event));
   }
 }
+
+/** A link's key in a set: its author and URL (a username holds no newline). */
+const linkRefKey = (link: LinkRef) => `${link.author}\n${link.url}`;
 
 /** Whether a timeline slot knows of a change of its link later than `event`'s (see News.stillHeld). */
 function knowsLater(slot: SlotState | undefined, event: FeedEvent): boolean {

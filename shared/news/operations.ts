@@ -15,8 +15,9 @@ export const newsOperations = {
   getNews: {
     summary: 'What the people the caller follows did to their public links, newest first',
     description:
-      'Delivery is asynchronous, yet each event appears once. Private links never appear; entries expire after ' +
-      '90 days.',
+      'Delivery is asynchronous, yet each event appears once. Private links never appear, not even for the moment ' +
+      'after one is made private; a page may then hold fewer events than `limit`, and `next_token` goes on. ' +
+      'Entries expire after 90 days.',
     query: pageQuery,
     responses: { '200': answer('A page of events', { content: json(newsPage) }) },
   },

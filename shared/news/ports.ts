@@ -25,6 +25,18 @@ export interface RecentLink {
   revision: string;
 }
 
+/** A link, named by its author and URL. */
+export interface LinkRef {
+  author: string;
+  url: string;
+}
+
+/** Which links are public at this moment: implemented by the links context. */
+export interface LinkVisibility {
+  /** Those of `links` that exist and are public now (a strongly consistent read), as asked, in any order. */
+  publicOf(links: LinkRef[]): Promise<LinkRef[]>;
+}
+
 /** Whether the follows under which entries came still hold: implemented by the social context. */
 export interface FollowCheck {
   /**

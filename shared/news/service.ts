@@ -55,7 +55,7 @@ export const feedWriter = () =>
 
 let newsInstance: News | undefined;
 export const news = () =>
-  (newsInstance ??= new News(new DynamoFeedStore(), new PageTokens(pageTokenKey), {
+  (newsInstance ??= new News(new DynamoFeedStore(), new PageTokens(pageTokenKey), new PublishedLinks(), {
     timelines: timelines(),
     registry: new CachedLargeAuthorList(new DynamoLargeAuthors()),
     audiences: followers(),

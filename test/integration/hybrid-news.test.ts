@@ -6,7 +6,7 @@ import { linkEvent, linkRevision, type FeedChange } from '../../shared/news/mode
 import { PageTokens } from '../../shared/pagination.ts';
 import { DynamoFollowStore } from '../../shared/social/dynamodb.ts';
 import { FollowersForNews } from '../../shared/social/followers-for-news.ts';
-import { LARGE_AT_TWO_FOLLOWERS } from '../support/news-world.ts';
+import { everyLinkPublic, LARGE_AT_TWO_FOLLOWERS } from '../support/news-world.ts';
 import { createTestTables, type TestTables } from '../support/tables.ts';
 
 /**
@@ -49,7 +49,7 @@ function pipeline() {
     large,
   );
   const writer = new FeedWriter(feeds, { recentPublic: async () => [] }, audiences, () => new Date(at(60)));
-  const news = new News(feeds, new PageTokens(async () => Buffer.alloc(32, 3)), {
+  const news = new News(feeds, new PageTokens(async () => Buffer.alloc(32, 3)), everyLinkPublic, {
     timelines,
     registry,
     audiences,

@@ -2,6 +2,7 @@ import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { DynamoLinkCounts } from '../../shared/links/counts.ts';
+import { PublishedLinks } from '../../shared/links/published.ts';
 import { DynamoLinkStore } from '../../shared/links/store.ts';
 import { countersKey } from '../../shared/links/table.ts';
 import type { Link } from '../../shared/links/model.ts';
@@ -396,5 +397,25 @@ describe('DynamoLinkStore tagsOfAllLinks', () => {
     for await (const tags of store.tagsOfAllLinks(username)) yielded.push(...tags);
 
     expect(yielded.sort()).toEqual(['t0', 't1', 't2', 't3', 't4', 't5', 't6', 't7']);
+  });
+});
+
+describe('PublishedLinks.publicOf on DynamoDB Local', () => {
+  it('given a public link, a private one and one deleted, when asked in two spellings each, then only the public one, in both', async () => {
+    const username = freshUser();
+    const [shown, hidden, gone] = linksOf(username, 3);
+    await store.insert(shown!, 10);
+    await store.insert({ ...hidden!, private: true }, 10);
+    await store.insert(gone!, 10);
+    await store.delete(username, gone!.url);
+    const published = new PublishedLinks(tables.names.links, tables.db);
+
+    const asked = [shown!, hidden!, gone!].flatMap((link) => [
+      { author: username, url: link.url },
+      { author: username, url: link.url.replace('https://example.com', 'HTTPS://EXAMPLE.COM:443') },
+    ]);
+    const answered = await published.publicOf(asked);
+
+    expect(answered).toEqual(asked.slice(0, 2));
   });
 });

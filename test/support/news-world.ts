@@ -13,7 +13,13 @@ import {
 import { feedChangesFor } from '../../shared/news/events.ts';
 import type { FanOutContinuation, FeedWrite } from '../../shared/news/messages.ts';
 import { linkRevision, type Reader } from '../../shared/news/model.ts';
-import type { FeedStore, FollowCheck, LargeAuthor, LargeAuthorRegistry } from '../../shared/news/ports.ts';
+import type {
+  FeedStore,
+  FollowCheck,
+  LargeAuthor,
+  LargeAuthorRegistry,
+  LinkVisibility,
+} from '../../shared/news/ports.ts';
 import { PageTokens } from '../../shared/pagination.ts';
 import { aLink } from './builders.ts';
 
@@ -24,6 +30,9 @@ import { aLink } from './builders.ts';
  */
 
 export const USERS = ['ann', 'bob', 'cat'] as const;
+
+/** For news read straight from the feeds: every link counts as public, so only the pipeline hides anything. */
+export const everyLinkPublic: LinkVisibility = { publicOf: async (links) => links };
 
 /**
  * The hybrid's bounds for three users, where an author has at most two followers: above a threshold of one
@@ -42,7 +51,7 @@ export type Op =
   | { op: 'delete'; user: number; link: number }
   | { op: 'follow'; user: number; other: number }
   | { op: 'unfollow'; user: number; other: number }
-  /** A reader opens the first page of their news (which may keep a copy of the registry). */
+  /** A reader reads their news, page by page, as the API shows it (which may keep a copy of the registry). */
   | { op: 'read'; user: number }
   /** Runs one pending delivery; `duplicate` leaves it pending to run again; `crashAfter` steps, it crashes. */
   | { op: 'deliver'; pick: number; duplicate: boolean; crashAfter: number | null };
@@ -114,7 +123,12 @@ export class NewsWorld {
   private fuse = Infinity;
   private readonly fanOut: FanOut;
   private readonly writer: FeedWriter;
+  /** The news as the pipeline leaves it in the feeds, every link taken for public: what the properties compare. */
   private readonly reading: News;
+  /** The news as the API shows it: the adds and updates of links private or gone now left out. */
+  private readonly shown: News;
+  /** Whatever `shown` ever showed of a link private or gone at that moment: must stay empty. */
+  readonly leaksShown: string[] = [];
 
   /**
    * `makeStore` receives the step function that its store calls before each single-item change (see
@@ -176,7 +190,13 @@ export class NewsWorld {
     );
     // News pages read the registry through a copy kept on the world's clock, as the service's instances do.
     const copy = new CachedLargeAuthorList(registry, () => this.now().getTime(), REGISTRY_COPY_LIFETIME_MS);
-    this.reading = new News(this.feeds, tokens, large && { timelines, registry: copy, audiences });
+    const reads = large && { timelines, registry: copy, audiences };
+    this.reading = new News(this.feeds, tokens, everyLinkPublic, reads);
+    const visibility: LinkVisibility = {
+      publicOf: async (links) =>
+        links.filter((link) => this.links.get(`${link.author} ${link.url}`)?.private === false),
+    };
+    this.shown = new News(this.feeds, tokens, visibility, reads);
   }
 
   now(): Date {
@@ -186,7 +206,7 @@ export class NewsWorld {
   /** Applies one operation; a change to a link or a follow leaves its stream record pending. */
   async apply(op: Op): Promise<void> {
     if (op.op === 'deliver') return this.deliver(op.pick, op.duplicate, op.crashAfter);
-    if (op.op === 'read') return void (await this.reading.page(USERS[op.user]!, 3));
+    if (op.op === 'read') return this.readShown(USERS[op.user]!);
     this.tick++;
     const at = this.now().toISOString();
     if (op.op === 'follow' || op.op === 'unfollow') {
@@ -262,11 +282,30 @@ export class NewsWorld {
   /** What must never be seen: an add or update of a link now private or gone, or news of someone unfollowed. */
   async leaks(): Promise<string[]> {
     return (await this.news()).filter((line) => {
-      const [reader, type, author, url] = line.split(' ');
-      const link = this.links.get(`${author} ${url}`);
-      const hidden = type !== 'link_deleted' && (!link || link.private);
-      return hidden || !this.follows.has(`${reader} ${author}`);
+      const [reader, , author] = line.split(' ');
+      return this.hidden(line) || !this.follows.has(`${reader} ${author}`);
     });
+  }
+
+  /** Whether a news line is an add or update of a link private or gone now. */
+  private hidden(line: string): boolean {
+    const [, type, author, url] = line.split(' ');
+    const link = this.links.get(`${author} ${url}`);
+    return type !== 'link_deleted' && (!link || link.private);
+  }
+
+  /**
+   * Reads the reader's news as the API shows it, whatever is still pending, and keeps any add or update of a link
+   * private or gone now that it shows (news of someone just unfollowed may still show until the sweep runs).
+   */
+  private async readShown(reader: string): Promise<void> {
+    let token: string | undefined;
+    do {
+      const page = await this.shown.page(reader, 3, token);
+      const lines = page.events.map((e) => `${reader} ${e.type} ${e.author} ${e.url} ${e.id}`);
+      this.leaksShown.push(...lines.filter((line) => this.hidden(line)));
+      token = page.nextToken ?? undefined;
+    } while (token);
   }
 
   private async deliver(pick: number, duplicate: boolean, crashAfter: number | null): Promise<void> {
@@ -465,4 +504,5 @@ export async function expectConvergence(
   expect(await world.news()).toEqual(await inOrder.news());
   expect(await world.leaks()).toEqual([]);
   expect(await inOrder.leaks()).toEqual([]);
+  expect(world.leaksShown).toEqual([]);
 }

@@ -7,6 +7,7 @@ import { News } from '../../../shared/news/core.ts';
 import { setNewsForTests } from '../../../shared/news/service.ts';
 import { PageTokens } from '../../../shared/pagination.ts';
 import { MemoryFeedStore } from '../support/memory-feeds.ts';
+import { everyLinkPublic } from '../../support/news-world.ts';
 import { useInMemoryServices } from '../support/services.ts';
 
 const services = useInMemoryServices();
@@ -27,7 +28,9 @@ afterAll(() => {
   vi.unstubAllEnvs();
 });
 beforeEach(async () => {
-  setNewsForTests(new News(new MemoryFeedStore(), new PageTokens(async () => Buffer.alloc(32, 1))));
+  setNewsForTests(
+    new News(new MemoryFeedStore(), new PageTokens(async () => Buffer.alloc(32, 1)), everyLinkPublic),
+  );
   await services.users.createIfAbsent(aUser({ username: 'alice' }));
   await services.links.insert(aLink({ url: 'https://public.example/' }), 100);
   await services.links.insert(aLink({ url: 'https://secret.example/', private: true }), 100);

@@ -1,10 +1,10 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { DocumentClient } from '../../../shared/aws/dynamodb.ts';
 import { PublishedLinks } from '../../../shared/links/published.ts';
-import { linkToItem, PUBLIC_LINKS } from '../../../shared/links/table.ts';
+import { linkKey, linkToItem, PUBLIC_LINKS } from '../../../shared/links/table.ts';
 import { linkRevision } from '../../../shared/news/model.ts';
 import { aLink } from '../../support/builders.ts';
 
@@ -59,5 +59,43 @@ describe('PublishedLinks.recentPublic: what the news context reads of an author'
     dynamo.on(QueryCommand).resolves({ Items: [] });
 
     expect(await published.recentPublic('bob', 20)).toEqual([]);
+  });
+});
+
+describe('PublishedLinks.publicOf: which links of a news page are public now', () => {
+  it('given a public, a private and a missing link, when asked, then one consistent BatchGetItem and only the public one', async () => {
+    const shown = aLink({ username: 'bob', url: 'https://shown.example/' });
+    const hidden = aLink({ username: 'bob', url: 'https://hidden.example/', private: true });
+    dynamo
+      .on(BatchGetCommand)
+      .resolves({ Responses: { 'links-table': [linkToItem(shown), linkToItem(hidden)] } });
+
+    const asked = [
+      { author: 'bob', url: shown.url },
+      { author: 'bob', url: hidden.url },
+      { author: 'cat', url: 'https://gone.example/' },
+    ];
+    expect(await published.publicOf(asked)).toEqual([{ author: 'bob', url: shown.url }]);
+
+    const calls = dynamo.commandCalls(BatchGetCommand).map((call) => call.args[0].input);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.RequestItems!['links-table']).toMatchObject({
+      ConsistentRead: true,
+      Keys: asked.map((link) => linkKey(link.author, link.url)),
+    });
+  });
+
+  it('given one link under two spellings of its URL, when asked, then its key is asked once and both spellings answer', async () => {
+    const link = aLink({ username: 'bob', url: 'https://Go.dev/doc' });
+    dynamo.on(BatchGetCommand).resolves({ Responses: { 'links-table': [linkToItem(link)] } });
+
+    const asked = [
+      { author: 'bob', url: 'https://Go.dev/doc' },
+      { author: 'bob', url: 'https://go.dev:443/doc#intro' },
+    ];
+    expect(await published.publicOf(asked)).toEqual(asked);
+
+    const keys = dynamo.commandCalls(BatchGetCommand)[0]!.args[0].input.RequestItems!['links-table']!.Keys;
+    expect(keys).toEqual([linkKey('bob', link.url)]);
   });
 });

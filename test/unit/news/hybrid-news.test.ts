@@ -14,6 +14,7 @@ import { linkEvent, linkRevision, type FeedChange, type LinkEvent } from '../../
 import type { LargeAuthor, LargeAuthorRegistry, RecentLink } from '../../../shared/news/ports.ts';
 import { PageTokens } from '../../../shared/pagination.ts';
 import { followCheckOver } from '../../support/follow-check.ts';
+import { everyLinkPublic } from '../../support/news-world.ts';
 import { MemoryFeedStore } from '../support/memory-feeds.ts';
 
 const NOW = new Date('2026-11-30T00:00:00.000Z');
@@ -87,7 +88,7 @@ function world(followers = 11, recent: RecentLink[] = []) {
     async () => Buffer.alloc(32, 1),
     () => NOW.getTime(),
   );
-  const news = new News(feeds, tokens, { timelines, registry, audiences });
+  const news = new News(feeds, tokens, everyLinkPublic, { timelines, registry, audiences });
   /** Every page of alice's news, `limit` at a time. */
   const read = async (limit: number) => {
     const pages: LinkEvent[][] = [];

@@ -777,7 +777,7 @@ export interface paths {
         };
         /**
          * What the people the caller follows did to their public links, newest first
-         * @description Delivery is asynchronous, yet each event appears once. Private links never appear; entries expire after 90 days.
+         * @description Delivery is asynchronous, yet each event appears once. Private links never appear, not even for the moment after one is made private; a page may then hold fewer events than `limit`, and `next_token` goes on. Entries expire after 90 days.
          */
         get: operations["get_v1_news"];
         put?: never;
@@ -797,7 +797,7 @@ export interface paths {
         };
         /**
          * What the people the caller follows did to their public links, newest first
-         * @description Delivery is asynchronous, yet each event appears once. Private links never appear; entries expire after 90 days.
+         * @description Delivery is asynchronous, yet each event appears once. Private links never appear, not even for the moment after one is made private; a page may then hold fewer events than `limit`, and `next_token` goes on. Entries expire after 90 days.
          */
         get: operations["get_v1_0_news"];
         put?: never;
