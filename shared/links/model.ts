@@ -158,10 +158,21 @@ export const flagSchema = z.union([
   z.enum(['true', 'false', '1', '0', 'on', 'off']).transform((word) => ['true', '1', 'on'].includes(word)),
 ]);
 
-export const titleSchema = z.string().max(MAX_TITLE_LENGTH, `at most ${MAX_TITLE_LENGTH} characters`);
+/**
+ * Titles and descriptions are kept without leading and trailing whitespace, as a bookmark file's reader (ours
+ * and every other service's) reads them back: an exported link then imports as it was, and a title of spaces is
+ * empty, for the link checker to fill.
+ */
+export const titleSchema = z
+  .string()
+  .trim()
+  .max(MAX_TITLE_LENGTH, `at most ${MAX_TITLE_LENGTH} characters`)
+  .meta({ description: 'Leading and trailing whitespace is dropped; empty lets the link checker fill it.' });
 export const descriptionSchema = z
   .string()
-  .max(MAX_DESCRIPTION_LENGTH, `at most ${MAX_DESCRIPTION_LENGTH} characters`);
+  .trim()
+  .max(MAX_DESCRIPTION_LENGTH, `at most ${MAX_DESCRIPTION_LENGTH} characters`)
+  .meta({ description: 'Leading and trailing whitespace is dropped.' });
 
 export function mergeTags(current: string[], add: string[], remove: string[]): string[] {
   const removed = new Set(remove);

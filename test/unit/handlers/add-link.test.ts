@@ -71,6 +71,14 @@ describe('POST /v1/links: adding a link', () => {
     expect(answer.body.link.title).toBe('From the query');
   });
 
+  it('given a title and a description with whitespace around them, when the link is added, then both are kept without it; a title of spaces is empty', async () => {
+    const answer = await post({ url: 'https://go.dev/', title: '  Go\n', description: '\tThe site.\r\n' });
+    const spaces = await post({ url: 'https://k8s.io/', title: '   ' });
+
+    expect(answer.body.link).toMatchObject({ title: 'Go', description: 'The site.' });
+    expect(spaces.body.link.title).toBe('');
+  });
+
   it('given alice already has the URL, when she adds it again, then 409 already_exists carrying the existing link', async () => {
     const existing = aLink({
       username: 'alice',

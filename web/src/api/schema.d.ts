@@ -940,9 +940,15 @@ export interface components {
              * @example https://golang.org/
              */
             url: string;
-            /** @default  */
+            /**
+             * @description Leading and trailing whitespace is dropped; empty lets the link checker fill it.
+             * @default
+             */
             title: string;
-            /** @default  */
+            /**
+             * @description Leading and trailing whitespace is dropped.
+             * @default
+             */
             description: string;
             /**
              * @description A list of tags, or one string of tags separated by commas or spaces: at most 100, each 1 to 64 characters without whitespace or commas; lower-cased, unique, sorted.
@@ -960,7 +966,9 @@ export interface components {
              * @example https://golang.org/
              */
             url: string;
+            /** @description Leading and trailing whitespace is dropped; empty lets the link checker fill it. */
             title?: string;
+            /** @description Leading and trailing whitespace is dropped. */
             description?: string;
             /**
              * @description A list of tags, or one string of tags separated by commas or spaces: at most 100, each 1 to 64 characters without whitespace or commas; lower-cased, unique, sorted.
