@@ -79,6 +79,29 @@ function fieldValues(params: URLSearchParams): FieldValues {
   return Object.fromEntries(fields);
 }
 
+/**
+ * A `\\u` escape of a UTF-16 surrogate: the only way a JSON text can carry an unpaired one (UTF-8 cannot encode a
+ * surrogate; undecodable bytes become U+FFFD). Unpaired, it is no character: it would be stored, then written out
+ * as U+FFFD by every UTF-8 encoder on the way (an export, a feed), or refused by the database.
+ */
+const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
+
+/** Whether every string of a parsed JSON value, keys included, is well-formed; iterative, for any nesting. */
+function isWellFormedJson(value: unknown): boolean {
+  const pending: unknown[] = [value];
+  while (pending.length > 0) {
+    const next = pending.pop();
+    if (typeof next === 'string') {
+      if (!next.isWellFormed()) return false;
+    } else if (Array.isArray(next)) {
+      pending.push(...next);
+    } else if (next !== null && typeof next === 'object') {
+      for (const [key, field] of Object.entries(next)) pending.push(key, field);
+    }
+  }
+  return true;
+}
+
 function parseBody(event: APIGatewayProxyEventV2, contentType: string | undefined): unknown {
   if (event.body === undefined || event.body === null || event.body === '') return undefined;
   const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
@@ -88,11 +111,19 @@ function parseBody(event: APIGatewayProxyEventV2, contentType: string | undefine
   const mediaType = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
   const text = raw.toString('utf8');
   if (mediaType === 'application/json' || mediaType.endsWith('+json')) {
+    let parsed: unknown;
     try {
-      return JSON.parse(text) as unknown;
+      parsed = JSON.parse(text);
     } catch {
       throw new InvalidRequest('The request body is not valid JSON.', { body: 'not valid JSON' });
     }
+    if (SURROGATE_ESCAPE.test(text) && !isWellFormedJson(parsed)) {
+      throw new InvalidRequest(
+        'The request body holds an unpaired surrogate (a \\uD800 to \\uDFFF escape alone): text must be valid Unicode.',
+        { body: 'not valid Unicode' },
+      );
+    }
+    return parsed;
   }
   if (mediaType === 'application/x-www-form-urlencoded') {
     return fieldValues(new URLSearchParams(text));

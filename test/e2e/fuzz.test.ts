@@ -208,6 +208,11 @@ const wrongValue: fc.Arbitrary<unknown> = fc.oneof(
   hugeString,
   fc.constant(JSON.parse('['.repeat(2000) + ']'.repeat(2000)) as unknown),
   fc.string({ unit: 'binary', maxLength: 40 }),
+  // Any UTF-16 code unit, unpaired surrogates too: JSON can escape them, though they are no text.
+  fc.string({
+    unit: fc.integer({ min: 0, max: 0xffff }).map((unit) => String.fromCharCode(unit)),
+    maxLength: 10,
+  }),
 );
 
 /** A value that the schema allows, or nearly. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { InvalidRequest } from '../../../shared/errors.ts';
 import { parseRequest } from '../../../shared/http/request.ts';
 import { anApiEvent } from '../../support/builders.ts';
 
@@ -37,5 +38,26 @@ describe('reading a request', () => {
       ['__proto__', ['a', 'b']],
       ['constructor', 'c'],
     ]);
+  });
+
+  describe('JSON text that is not Unicode', () => {
+    const jsonBody = (body: string) =>
+      anApiEvent({ method: 'POST', body, headers: { 'content-type': 'application/json' } });
+
+    it.each([
+      ['a field', '{"title": "\\ud800x"}'],
+      ['a low surrogate alone', '{"title": "\\uDFFF"}'],
+      ['a key', '{"\\ud83d": 1}'],
+      ['a list nested deep', `{"tags": ${'['.repeat(5000)}"\\ud800"${']'.repeat(5000)}}`],
+    ])('given an unpaired surrogate escaped in %s, then 400 that names it', (_where, body) => {
+      expect(() => parseRequest(jsonBody(body))).toThrow(InvalidRequest);
+      expect(() => parseRequest(jsonBody(body))).toThrow(/unpaired surrogate/);
+    });
+
+    it('given a surrogate pair escaped, or a backslash before u, then the text is read as sent', () => {
+      const request = parseRequest(jsonBody('{"title": "\\ud83d\\ude00 and \\\\ud800"}'));
+
+      expect(request.body).toEqual({ title: '\u{1F600} and \\ud800' });
+    });
   });
 });
