@@ -13,7 +13,7 @@ import { ASSETS_PREFIX, CLIENT_PATHS, PROFILE_PREFIX } from '../web/src/paths.ts
  *   API's own 4xx answers pass through untouched.
  */
 
-/** Public answers that shared caches may keep (`Cache-Control: public, max-age=...` from the functions). */
+/** Public answers that shared caches may keep and revalidate (`Cache-Control: public, no-cache` from the functions). */
 export const SHARED_CACHE_PATTERNS: readonly string[] = [
   '/u/*',
   '/users/*',

@@ -7,9 +7,6 @@ import { publicLinksFeed } from '../../shared/links/feeds.ts';
 import { publicLinks } from '../../shared/links/service.ts';
 import { usernameSchema } from '../../shared/users/model.ts';
 
-/** Feed readers poll; shared caches (a CDN) may answer them for five minutes. */
-const PUBLIC_FEED_MAX_AGE_SECONDS = 300;
-
 const feedPath = z.object({ username: usernameSchema, tag: z.string().min(1).optional() });
 
 /**
@@ -24,6 +21,6 @@ export const handler = route('linkFeed', async (request) => {
     status: 200,
     file: publicLinksFeed(author, links, originOf(request), normalizedTag),
     headers: { 'content-type': ATOM_CONTENT_TYPE },
-    cacheable: { maxAgeSeconds: PUBLIC_FEED_MAX_AGE_SECONDS, visibility: 'public' },
+    cacheable: { visibility: 'public' },
   };
 });

@@ -5,9 +5,6 @@ import { publicLinks } from '../../shared/links/service.ts';
 import { linkSearchOnDemand } from '../../shared/search/on-demand.ts';
 import { userPath } from '../../shared/users/schemas.ts';
 
-/** Public listings may be kept by any cache for a minute: what a link turning private risks, at most. */
-const PUBLIC_LISTING_MAX_AGE_SECONDS = 60;
-
 /**
  * GET /v1/users/{username}/links: a user's public links, newest published first, the same for everybody (a
  * presented token changes nothing: the owner sees the public view too). 404 for an unknown user.
@@ -29,6 +26,6 @@ export const handler = route('listPublicLinks', async (request) => {
   return {
     status: 200,
     body: { links: listing.links.map(toLinkResponse), next_token: listing.nextToken },
-    cacheable: { maxAgeSeconds: PUBLIC_LISTING_MAX_AGE_SECONDS, visibility: 'public' },
+    cacheable: { visibility: 'public' },
   };
 });

@@ -8,8 +8,6 @@ import { userPath } from '../../shared/users/schemas.ts';
 
 /** The newest public links the page lists. */
 const PROFILE_PAGE_LINKS = 20;
-/** Crawlers and shared caches may keep the page for five minutes, as the feeds. */
-const PROFILE_PAGE_MAX_AGE_SECONDS = 300;
 
 /** GET /u/{username}: a user's public profile page, rendered on the server for link previews. 404 for nobody. */
 export const handler = route('profilePage', async (request) => {
@@ -33,6 +31,6 @@ export const handler = route('profilePage', async (request) => {
     status: 200,
     html: page.html,
     headers: page.headers,
-    cacheable: { maxAgeSeconds: PROFILE_PAGE_MAX_AGE_SECONDS, visibility: 'public' },
+    cacheable: { visibility: 'public' },
   };
 });

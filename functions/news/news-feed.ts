@@ -7,8 +7,6 @@ import { validate } from '../../shared/http/validate.ts';
 import { newsFeed } from '../../shared/news/feeds.ts';
 import { news } from '../../shared/news/service.ts';
 
-/** A reader's own news: only the reader's client may keep it, for a minute. */
-const NEWS_FEED_MAX_AGE_SECONDS = 60;
 /** The newest entries the feed carries. */
 const NEWS_FEED_ENTRIES = 50;
 
@@ -35,6 +33,6 @@ export const handler = route('newsFeed', async (request) => {
       `${baseUrl}/feeds/news/${encodeURIComponent(file)}`,
     ),
     headers: { 'content-type': ATOM_CONTENT_TYPE },
-    cacheable: { maxAgeSeconds: NEWS_FEED_MAX_AGE_SECONDS, visibility: 'private' },
+    cacheable: { visibility: 'private' },
   };
 });

@@ -40,11 +40,12 @@ export interface HttpResponse {
   headers?: Record<string, string>;
   cookies?: string[];
   /**
-   * A representation that caches may keep for `maxAgeSeconds` (`visibility` public: shared caches too; private:
-   * the client's own only). The answer gets a strong ETag (a hash of its body) and `Cache-Control`, and a
-   * request whose `If-None-Match` names that ETag gets 304 with no body.
+   * A representation that caches may keep (`visibility` public: shared caches too; private: the client's own
+   * only) but must revalidate on every use (`no-cache`): a link made private or deleted is in no copy served
+   * after the change. The answer gets a strong ETag (a hash of its body) and `Cache-Control`, and a request
+   * whose `If-None-Match` names that ETag gets 304 with no body, so a copy still current costs no body.
    */
-  cacheable?: { maxAgeSeconds: number; visibility: 'public' | 'private' };
+  cacheable?: { visibility: 'public' | 'private' };
 }
 
 interface Caller {
@@ -378,14 +379,14 @@ function conditional(
   requestHeaders: Record<string, string | undefined> | undefined,
 ): APIGatewayProxyStructuredResultV2 {
   if (!response.cacheable || result.statusCode !== 200) return result;
-  const { maxAgeSeconds, visibility } = response.cacheable;
+  const { visibility } = response.cacheable;
   const etag = `"${createHash('sha256')
     .update(result.body ?? '')
     .digest('base64url')}"`;
   const headers: Record<string, string | number | boolean> = {
     ...result.headers,
     etag,
-    'cache-control': `${visibility}, max-age=${maxAgeSeconds}`,
+    'cache-control': `${visibility}, no-cache`,
   };
   const ifNoneMatch = Object.entries(requestHeaders ?? {}).find(
     ([name]) => name.toLowerCase() === 'if-none-match',

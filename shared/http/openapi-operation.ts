@@ -107,7 +107,7 @@ export type Operations<Context extends ContextName> = Partial<
 /** The headers of a cacheable answer (HttpResponse `cacheable`), and its 304. */
 export const cacheHeaders = {
   ETag: z.string().meta({ description: 'A strong tag of this body; send it back in `If-None-Match`.' }),
-  'Cache-Control': z.string().meta({ example: 'public, max-age=60' }),
+  'Cache-Control': z.string().meta({ example: 'public, no-cache' }),
 };
 export const notModified = answer('Unchanged since the `If-None-Match` tag: no body.', {
   headers: cacheHeaders,

@@ -31,8 +31,8 @@ export const linkOperations = {
     description:
       'Needs no token, and answers the same to everybody, the owner included: private links never appear. ' +
       'A page may hold fewer links than `limit` (a link made private a moment ago is left out) and still carry ' +
-      'a `next_token`; with `tag`, a page examines at most 1,000 public links. Cacheable for 60 s; ' +
-      '`If-None-Match` with the `ETag` answers 304.',
+      'a `next_token`; with `tag`, a page examines at most 1,000 public links. Caches revalidate it every ' +
+      'time (`no-cache`); `If-None-Match` with the `ETag` answers 304.',
     query: publicLinksQuery,
     responses: {
       '200': answer('A page of public links', { content: json(linkListing), headers: cacheHeaders }),
@@ -44,8 +44,8 @@ export const linkOperations = {
     summary: "A user's public profile page, for people and link previews",
     description:
       'HTML rendered on the server (crawlers run no script): the name, avatar, public counts and the newest 20 ' +
-      'public links, with Open Graph and Twitter card tags. No script; cacheable for 300 s; 304 on ' +
-      '`If-None-Match`.',
+      'public links, with Open Graph and Twitter card tags. No script; caches revalidate it every time ' +
+      '(`no-cache`, so a link made private is in no copy served after); 304 on `If-None-Match`.',
     responses: {
       '200': answer('The page', {
         content: { 'text/html': { schema: z.string() } },
@@ -65,8 +65,8 @@ export const linkOperations = {
     summary: "A user's newest 50 public links as an Atom feed (with a tag: those carrying it)",
     description:
       'For feed readers: needs no token. Feed and entry ids are tag URIs that never change; an entry links to ' +
-      'the bookmarked page, its summary is the description, its categories the tags. Cacheable for 300 s ' +
-      'by shared caches; `If-None-Match` with the `ETag` answers 304.',
+      'the bookmarked page, its summary is the description, its categories the tags. Shared caches may ' +
+      'keep it and revalidate it every time (`no-cache`); `If-None-Match` with the `ETag` answers 304.',
     responses: {
       '200': answer('The feed', { content: atom(), headers: cacheHeaders }),
       '304': notModified,

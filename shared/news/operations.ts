@@ -25,8 +25,8 @@ export const newsOperations = {
     summary: "The reader's newest 50 news events as an Atom feed",
     description:
       'For feed readers, which send no headers: the path is `/feeds/news/<token>.atom`, with a personal token ' +
-      'of scope `feed` (or wider) in place of `<token>`. Private to the reader: cacheable for 60 s by the ' +
-      "reader's client only; `If-None-Match` with the `ETag` answers 304.",
+      "of scope `feed` (or wider) in place of `<token>`. Private to the reader: only the reader's client may keep " +
+      'it, revalidating every time (`no-cache`); `If-None-Match` with the `ETag` answers 304.',
     responses: {
       '200': answer('The feed', { content: atom(), headers: cacheHeaders }),
       '304': notModified,

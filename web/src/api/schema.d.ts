@@ -241,7 +241,7 @@ export interface paths {
         };
         /**
          * A user's public links, newest published first
-         * @description Needs no token, and answers the same to everybody, the owner included: private links never appear. A page may hold fewer links than `limit` (a link made private a moment ago is left out) and still carry a `next_token`; with `tag`, a page examines at most 1,000 public links. Cacheable for 60 s; `If-None-Match` with the `ETag` answers 304.
+         * @description Needs no token, and answers the same to everybody, the owner included: private links never appear. A page may hold fewer links than `limit` (a link made private a moment ago is left out) and still carry a `next_token`; with `tag`, a page examines at most 1,000 public links. Caches revalidate it every time (`no-cache`); `If-None-Match` with the `ETag` answers 304.
          */
         get: operations["get_v1_users_username_links"];
         put?: never;
@@ -261,7 +261,7 @@ export interface paths {
         };
         /**
          * A user's public links, newest published first
-         * @description Needs no token, and answers the same to everybody, the owner included: private links never appear. A page may hold fewer links than `limit` (a link made private a moment ago is left out) and still carry a `next_token`; with `tag`, a page examines at most 1,000 public links. Cacheable for 60 s; `If-None-Match` with the `ETag` answers 304.
+         * @description Needs no token, and answers the same to everybody, the owner included: private links never appear. A page may hold fewer links than `limit` (a link made private a moment ago is left out) and still carry a `next_token`; with `tag`, a page examines at most 1,000 public links. Caches revalidate it every time (`no-cache`); `If-None-Match` with the `ETag` answers 304.
          */
         get: operations["get_v1_0_users_username_links"];
         put?: never;
@@ -281,7 +281,7 @@ export interface paths {
         };
         /**
          * A user's newest 50 public links as an Atom feed (with a tag: those carrying it)
-         * @description For feed readers: needs no token. Feed and entry ids are tag URIs that never change; an entry links to the bookmarked page, its summary is the description, its categories the tags. Cacheable for 300 s by shared caches; `If-None-Match` with the `ETag` answers 304.
+         * @description For feed readers: needs no token. Feed and entry ids are tag URIs that never change; an entry links to the bookmarked page, its summary is the description, its categories the tags. Shared caches may keep it and revalidate it every time (`no-cache`); `If-None-Match` with the `ETag` answers 304.
          */
         get: operations["get_users_username_feed_atom"];
         put?: never;
@@ -301,7 +301,7 @@ export interface paths {
         };
         /**
          * A user's newest 50 public links as an Atom feed (with a tag: those carrying it)
-         * @description For feed readers: needs no token. Feed and entry ids are tag URIs that never change; an entry links to the bookmarked page, its summary is the description, its categories the tags. Cacheable for 300 s by shared caches; `If-None-Match` with the `ETag` answers 304.
+         * @description For feed readers: needs no token. Feed and entry ids are tag URIs that never change; an entry links to the bookmarked page, its summary is the description, its categories the tags. Shared caches may keep it and revalidate it every time (`no-cache`); `If-None-Match` with the `ETag` answers 304.
          */
         get: operations["get_users_username_tags_tag_feed_atom"];
         put?: never;
@@ -321,7 +321,7 @@ export interface paths {
         };
         /**
          * The reader's newest 50 news events as an Atom feed
-         * @description For feed readers, which send no headers: the path is `/feeds/news/<token>.atom`, with a personal token of scope `feed` (or wider) in place of `<token>`. Private to the reader: cacheable for 60 s by the reader's client only; `If-None-Match` with the `ETag` answers 304.
+         * @description For feed readers, which send no headers: the path is `/feeds/news/<token>.atom`, with a personal token of scope `feed` (or wider) in place of `<token>`. Private to the reader: only the reader's client may keep it, revalidating every time (`no-cache`); `If-None-Match` with the `ETag` answers 304.
          */
         get: operations["get_feeds_news_feed_file_"];
         put?: never;
@@ -341,7 +341,7 @@ export interface paths {
         };
         /**
          * A user's public profile page, for people and link previews
-         * @description HTML rendered on the server (crawlers run no script): the name, avatar, public counts and the newest 20 public links, with Open Graph and Twitter card tags. No script; cacheable for 300 s; 304 on `If-None-Match`.
+         * @description HTML rendered on the server (crawlers run no script): the name, avatar, public counts and the newest 20 public links, with Open Graph and Twitter card tags. No script; caches revalidate it every time (`no-cache`, so a link made private is in no copy served after); 304 on `If-None-Match`.
          */
         get: operations["get_u_username_"];
         put?: never;

@@ -22,7 +22,7 @@ export function Profile(props: { username: string; query: string }) {
             ...(startToken ? { start_token: startToken } : {}),
           },
         },
-        // The route is cacheable for a minute: revalidate (a 304 with the ETag is cheap) to show the links as they are now.
+        // The browser may hold an older copy of the route: revalidate (a 304 with the ETag is cheap).
         cache: 'no-cache',
       }),
     );
