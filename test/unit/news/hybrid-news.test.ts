@@ -11,7 +11,12 @@ import {
 } from '../../../shared/news/core.ts';
 import type { FeedWrite } from '../../../shared/news/messages.ts';
 import { linkEvent, linkRevision, type FeedChange, type LinkEvent } from '../../../shared/news/model.ts';
-import type { LargeAuthor, LargeAuthorRegistry, RecentLink } from '../../../shared/news/ports.ts';
+import type {
+  LargeAuthor,
+  LargeAuthorRegistry,
+  LinkVisibility,
+  RecentLink,
+} from '../../../shared/news/ports.ts';
 import { PageTokens } from '../../../shared/pagination.ts';
 import { followCheckOver } from '../../support/follow-check.ts';
 import { everyLinkPublic } from '../../support/news-world.ts';
@@ -48,8 +53,11 @@ const added = (author: string, n: number, day: number): FeedChange => {
 };
 const eventOf = (change: FeedChange) => (change.kind === 'publish' ? change.event : undefined)!;
 
-/** A world of one reader, alice, who follows bob (with `followers` followers) and carol (pushed). */
-function world(followers = 11, recent: RecentLink[] = []) {
+/**
+ * A world of one reader, alice, who follows bob (with `followers` followers) and carol (pushed); `links` says
+ * which links are public now (all, unless a test says otherwise).
+ */
+function world(followers = 11, recent: RecentLink[] = [], links: LinkVisibility = everyLinkPublic) {
   const feeds = new MemoryFeedStore();
   const timelines = new MemoryFeedStore();
   const registry = new Registry();
@@ -88,7 +96,7 @@ function world(followers = 11, recent: RecentLink[] = []) {
     async () => Buffer.alloc(32, 1),
     () => NOW.getTime(),
   );
-  const news = new News(feeds, tokens, everyLinkPublic, { timelines, registry, audiences });
+  const news = new News(feeds, tokens, links, { timelines, registry, audiences });
   /** Every page of alice's news, `limit` at a time. */
   const read = async (limit: number) => {
     const pages: LinkEvent[][] = [];
@@ -284,5 +292,57 @@ describe("a news page's copy of the large authors", () => {
 
     expect(await copy.list()).toEqual([]);
     expect(registry.reads).toBe(2);
+  });
+});
+
+describe('news of links changed since their events were delivered', () => {
+  it('given events of links that are private or gone now, their retractions still on the way, when alice reads pages of two, then those adds are left out at once, a deletion stays, and paging goes on below what each page examined', async () => {
+    const hiddenNow = new Set([
+      'https://carol.example/2',
+      'https://bob.example/1',
+      'https://carol.example/4',
+    ]);
+    const asked: string[][] = [];
+    const links: LinkVisibility = {
+      publicOf: async (refs) => {
+        asked.push(refs.map((ref) => ref.url));
+        return refs.filter((ref) => !hiddenNow.has(ref.url));
+      },
+    };
+    const { read, publish } = world(11, [], links);
+    const deletion: FeedChange = {
+      kind: 'publish',
+      event: linkEvent(
+        'link_deleted',
+        'carol',
+        'https://carol.example/4',
+        'carol 4',
+        '2026-11-26T00:00:00.000Z',
+      ),
+      revision: linkRevision('2026-11-25T00:00:00.000Z', 2),
+    };
+    for (const change of [
+      added('carol', 1, 21),
+      added('carol', 2, 22),
+      added('carol', 3, 23),
+      added('bob', 1, 24),
+      deletion,
+    ]) {
+      await publish(change);
+    }
+
+    const pages = await read(2);
+
+    expect(pages).toEqual([
+      [eventOf(deletion)],
+      [eventOf(added('carol', 3, 23))],
+      [eventOf(added('carol', 1, 21))],
+    ]);
+    // Each page asks about the links of its adds and updates only.
+    expect(asked).toEqual([
+      ['https://bob.example/1'],
+      ['https://carol.example/3', 'https://carol.example/2'],
+      ['https://carol.example/1'],
+    ]);
   });
 });
