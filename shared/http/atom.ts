@@ -9,6 +9,15 @@ import { escapeHtml } from './page-security.ts';
 
 export const ATOM_CONTENT_TYPE = 'application/atom+xml; charset=utf-8';
 
+/**
+ * What XML 1.0 cannot carry at all, escaped or not: C0 controls but tab, line feed and carriage return, unpaired
+ * surrogates, U+FFFE and U+FFFF. A title holding one (a page's `<title>` the link checker read, an imported
+ * bookmark's) would make the whole document unreadable to every feed reader, the followers' news feeds too: each
+ * becomes U+FFFD.
+ */
+const NOT_XML_CHARACTER = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+const xmlText = (text: string) => text.replace(NOT_XML_CHARACTER, '\uFFFD');
+
 /** The year in every tag URI: part of the id, so it never changes (RFC 4151). */
 const TAG_URI_YEAR = 2026;
 
@@ -44,22 +53,22 @@ export function atomDocument(feed: AtomFeed): string {
   const updates = feed.entries.map((entry) => entry.updated);
   const document = new Feed({
     id: feed.id,
-    title: feed.title,
+    title: xmlText(feed.title),
     updated: new Date(updates.length > 0 ? updates.reduce(later) : feed.emptyUpdated),
     generator: false,
     link: feed.alternateUrl,
     feed: feed.selfUrl,
-    author: { name: feed.author.name, ...(feed.author.url ? { link: feed.author.url } : {}) },
+    author: { name: xmlText(feed.author.name), ...(feed.author.url ? { link: feed.author.url } : {}) },
   });
   for (const entry of feed.entries) {
     document.addItem({
       id: entry.id,
-      title: escapeHtml(entry.title),
+      title: escapeHtml(xmlText(entry.title)),
       link: entry.url,
       date: new Date(entry.updated),
       published: new Date(entry.published),
-      ...(entry.summary ? { description: escapeHtml(entry.summary) } : {}),
-      category: entry.categories.map((term) => ({ term, name: term })),
+      ...(entry.summary ? { description: escapeHtml(xmlText(entry.summary)) } : {}),
+      category: entry.categories.map((term) => ({ term: xmlText(term), name: xmlText(term) })),
     });
   }
   return document.atom1();

@@ -114,3 +114,14 @@ export function atomProblems(feed: ParsedAtom): string[] {
   }
   return problems;
 }
+
+/** What no XML 1.0 document may hold, escaped or not. */
+const NOT_XML_CHARACTER = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
+
+/**
+ * The characters of a document that XML 1.0 forbids, as code points: a strict parser (libxml2, a browser's, most
+ * feed readers') refuses the whole document for one of them, where htmlparser2 above reads on.
+ */
+export function notXmlCharacters(xml: string): string[] {
+  return [...xml].filter((c) => NOT_XML_CHARACTER.test(c)).map((c) => `U+${c.codePointAt(0)!.toString(16)}`);
+}

@@ -1,7 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { publicLinksFeed } from '../../../shared/links/feeds.ts';
 import { newsFeed } from '../../../shared/news/feeds.ts';
-import { atomProblems, parseAtom } from '../../support/atom.ts';
+import { atomProblems, notXmlCharacters, parseAtom } from '../../support/atom.ts';
 import { aLink, aUser } from '../../support/builders.ts';
 
 const BASE = 'https://api.delinkcious.test';
@@ -50,6 +51,46 @@ describe('the Atom feed of public links', () => {
     expect(entry?.shownSummary).toBe(description);
     expect(entry?.links[0]?.href).toBe('https://e.example/?a=1&b=2');
     expect(entry?.categories).toEqual(['r&d']);
+  });
+
+  it("given a title of control characters, as a page's <title> may hold, then the feed stays XML and shows U+FFFD for each", () => {
+    const link = aLink({
+      title: 'bad \u0001 \u000b \ufffe \ud800 ok',
+      description: 'beep\u0007',
+      tags: ['t\u0003'],
+    });
+
+    const xml = publicLinksFeed(alice, [link], BASE);
+    const [entry] = parseAtom(xml).entries;
+
+    expect(notXmlCharacters(xml)).toEqual([]);
+    expect(entry?.shownTitle).toBe('bad \ufffd \ufffd \ufffd \ufffd ok');
+    expect(entry?.shownSummary).toBe('beep\ufffd');
+    expect(entry?.categories).toEqual(['t\ufffd']);
+  });
+
+  it('given any text in titles, descriptions, tags and names, then the feed holds only XML characters and shows the text, U+FFFD for what XML cannot carry', () => {
+    const anyUnit = fc.integer({ min: 0, max: 0xffff }).map((unit) => String.fromCharCode(unit));
+    const anyText = fc.oneof(
+      fc.string({ unit: anyUnit, maxLength: 20 }),
+      fc.string({ unit: 'binary', maxLength: 20 }),
+    );
+    const asShown = (text: string) =>
+      text.replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '\ufffd');
+    fc.assert(
+      fc.property(anyText, anyText, anyText, anyText, (title, description, tag, name) => {
+        const link = aLink({ title: `t${title}`, description, tags: [`x${tag}`] });
+
+        const xml = publicLinksFeed(aUser({ username: 'alice', name }), [link], BASE);
+        const feed = parseAtom(xml);
+
+        expect(notXmlCharacters(xml)).toEqual([]);
+        expect(atomProblems(feed)).toEqual([]);
+        expect(feed.entries[0]?.shownTitle).toBe(asShown(`t${title}`));
+        expect(feed.entries[0]?.categories).toEqual([asShown(`x${tag}`)]);
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('given a link edited since, when the feed is built again, then feed and entry ids are the same and only updated moves', () => {
