@@ -1,11 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { problemFrom, type ApiProblem } from './api/client.ts';
-
-/** One page of a listing, as every paged route of the API answers it. */
-export interface Page<T> {
-  items: T[];
-  nextToken: string | null;
-}
+import { readPage, type Page } from './page-reading.ts';
 
 export interface PagedList<T> {
   items: T[];
@@ -44,7 +39,7 @@ export function usePagedList<T>(
       setNextToken(null);
     }
     try {
-      const page = await fetchPage(startToken);
+      const page = await readPage(fetchPage, startToken);
       setItems((shown) => (startToken ? [...shown, ...page.items] : page.items));
       setNextToken(page.nextToken);
     } catch (error) {
