@@ -81,8 +81,8 @@ function fieldValues(params: URLSearchParams): FieldValues {
 
 /**
  * A `\\u` escape of a UTF-16 surrogate: the only way a JSON text can carry an unpaired one (UTF-8 cannot encode a
- * surrogate; undecodable bytes become U+FFFD). Unpaired, it is no character: it would be stored, then written out
- * as U+FFFD by every UTF-8 encoder on the way (an export, a feed), or refused by the database.
+ * surrogate; undecodable bytes become U+FFFD). Unpaired, it is no character, and no UTF-8 text (the database's
+ * item, an export, a feed) can hold it: what was stored and shown would not be what was sent.
  */
 const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
 
