@@ -31,7 +31,7 @@ const HSTS_MAX_AGE = Duration.days(730);
 
 /**
  * How long CloudFront may keep a public answer at most, whatever its `Cache-Control` says. The functions say
- * `no-cache`: revalidated on every request, the edge sending the origin its ETag and serving its copy on a 304.
+ * `no-cache`: no copy is served without asking them first.
  */
 export const SHARED_CACHE_MAX_AGE = Duration.seconds(60);
 
@@ -53,8 +53,8 @@ interface DeliveryProps {
  * - The web client's built files in a private S3 bucket, read by CloudFront alone (origin access control);
  *   its own paths rewritten to index.html by a CloudFront Function (lib/edge-routing.ts).
  * - The API's paths to the HTTP API, with everything the viewer sent but the Host header (API Gateway routes by
- *   its own host), never cached, except public answers the functions mark cacheable, kept and revalidated with
- *   the origin on every request (a 304 costs the function but not the body).
+ *   its own host), never cached, except public answers the functions mark cacheable, which say `no-cache`: no
+ *   copy is served without asking the function first.
  * - Security headers on every answer: the client's CSP from shared/http/page-security.ts, HSTS, nosniff.
  * - Access logs to a bucket of their own; an optional custom domain with its certificate.
  */
@@ -145,12 +145,12 @@ export class Delivery extends Construct {
       },
     });
 
-    // Public feeds and pages: kept as the function's Cache-Control says (`no-cache`: revalidated with its ETag on
-    // every request, so a link made private is in no answer served after the change), a minute at most; nothing
+    // Public feeds and pages: as the function's Cache-Control says (`no-cache`: no copy served without asking
+    // the function, so a link made private is in no answer after the change), a minute at most; nothing
     // without it (a `private` or uncacheable answer is fetched every time). Keyed on everything that changes
     // the answer: the query string and Accept.
     this.sharedCachePolicy = new cloudfront.CachePolicy(this, 'SharedCache', {
-      comment: 'Public feeds and pages: the origin Cache-Control (revalidated), a minute at most',
+      comment: 'Public feeds and pages: the origin Cache-Control (no-cache), a minute at most',
       minTtl: Duration.seconds(0),
       defaultTtl: Duration.seconds(0),
       maxTtl: SHARED_CACHE_MAX_AGE,
