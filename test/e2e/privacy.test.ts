@@ -166,7 +166,8 @@ class World {
     switch (write.kind) {
       case 'add': {
         const link: ModelLink = target ?? {
-          url: `https://${this.host}.example/${write.author}/${this.added++}`,
+          // The closing slash: no URL is the start of another, which the profile page's check relies on.
+          url: `https://${this.host}.example/${write.author}/${this.added++}/`,
           visibility: 'deleted',
           tagged: false,
           deletedInPublic: false,
