@@ -1,7 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ApiClient } from '../support/runtime.ts';
 import { atomProblems, parseAtom } from '../support/atom.ts';
-import { aUsername, expectError, expectJson, type LinkListing, useRuntime } from './helpers.ts';
+import { aUsername, expectError, expectJson, type LinkListing, query, useRuntime } from './helpers.ts';
 
 /**
  * The public side through the local runtime: a user's public links and Atom feeds, to anybody, with or without
@@ -66,6 +67,69 @@ describe('GET /v1/users/{username}/links', () => {
 
     expect(seen).toEqual([4, 3, 2, 1, 0].map((i) => `https://p${i}.example/`));
   });
+
+  it('given changes between the pages, when the pages are followed, then each link public throughout comes exactly once, none twice, and none that was private throughout', async () => {
+    /** A write between two pages: on the link at `pick` (modulo the links made so far), or a new link. */
+    const aChange = fc.oneof(
+      fc.record({ kind: fc.constant('add' as const), private: fc.boolean() }),
+      fc.record({
+        kind: fc.constantFrom('setPrivate' as const, 'setPublic' as const, 'delete' as const),
+        pick: fc.nat(),
+      }),
+    );
+    const aWalk = fc.record({
+      initial: fc.array(fc.boolean(), { minLength: 3, maxLength: 12 }),
+      limit: fc.integer({ min: 1, max: 4 }),
+      changes: fc.array(fc.array(aChange, { maxLength: 2 }), { maxLength: 12 }),
+    });
+    await fc.assert(
+      fc.asyncProperty(aWalk, async ({ initial, limit, changes }) => {
+        const alice = await aUser('alice');
+        const links: { url: string; touched: boolean; everPublic: boolean; gone: boolean }[] = [];
+        const add = async (isPrivate: boolean, touched: boolean) => {
+          const url = `https://walk.example/${links.length}/`;
+          links.push({ url, touched, everPublic: !isPrivate, gone: false });
+          expect((await alice.client.post('/v1/links', { url, private: isPrivate })).status).toBe(201);
+        };
+        for (const isPrivate of initial) await add(isPrivate, false);
+
+        const seen: string[] = [];
+        let token: string | null = null;
+        let page = 0;
+        do {
+          const path: string = `/v1/users/${alice.username}/links?${query({ limit, ...(token ? { start_token: token } : {}) })}`;
+          const listing: LinkListing = expectJson<LinkListing>(await anonymous().get(path), 200);
+          seen.push(...urlsOf(listing));
+          token = listing.next_token;
+          for (const change of changes[page++] ?? []) {
+            if (change.kind === 'add') {
+              await add(change.private, true);
+              continue;
+            }
+            const link = links[change.pick % links.length]!;
+            if (link.gone) continue;
+            link.touched = true;
+            if (change.kind === 'delete') {
+              link.gone = true;
+              expect((await alice.client.delete(`/v1/links?${query({ url: link.url })}`)).status).toBe(204);
+            } else {
+              link.everPublic ||= change.kind === 'setPublic';
+              const body = { url: link.url, private: change.kind === 'setPrivate' };
+              expect((await alice.client.put('/v1/links', body)).status).toBe(200);
+            }
+          }
+        } while (token);
+
+        // Public from before the first page and untouched until after the last.
+        const stable = links.filter((link) => !link.touched && link.everPublic).map((link) => link.url);
+        expect(stable.filter((url) => seen.filter((shown) => shown === url).length !== 1)).toEqual([]);
+        expect(seen.filter((url, i) => seen.indexOf(url) !== i)).toEqual([]);
+        const neverPublic = new Set(links.filter((link) => !link.everPublic).map((link) => link.url));
+        expect(seen.filter((url) => neverPublic.has(url))).toEqual([]);
+      }),
+      { numRuns: Number(process.env.PUBLIC_PAGING_RUNS ?? 5) },
+    );
+  }, 120_000);
 
   it('given a tampered start_token, then 400; given an unknown user, then 404', async () => {
     const alice = await aUser('alice');
