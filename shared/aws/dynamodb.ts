@@ -103,16 +103,21 @@ const UNPROCESSED_KEYS_RETRY: RetryPolicy = {
   giveUp: () => new Unavailable('The database is busy; try again.'),
 };
 
+/** One string per key, whatever the order of its attributes. */
+const keyString = (key: ItemKey) => JSON.stringify(Object.entries(key).sort(([a], [b]) => (a < b ? -1 : 1)));
+
 /**
  * Reads the items by key, strongly consistent, with only the named attributes: 100 keys per BatchGetItem, calls
- * one after another, unprocessed keys asked for again. Missing items are simply absent; the order is the engine's.
+ * one after another, unprocessed keys asked for again. A key given twice is asked for once (BatchGetItem refuses
+ * a request that repeats a key). Missing items are simply absent; the order is the engine's.
  */
 export async function batchGetConsistent(
   db: DocumentClient,
   tableName: string,
-  keys: readonly ItemKey[],
+  asked: readonly ItemKey[],
   attributes: readonly string[],
 ): Promise<Record<string, unknown>[]> {
+  const keys = [...new Map(asked.map((key) => [keyString(key), key])).values()];
   const names = Object.fromEntries(attributes.map((name, i) => [`#a${i}`, name]));
   const found: Record<string, unknown>[] = [];
   for (let start = 0; start < keys.length; start += BATCH_GET_LIMIT) {

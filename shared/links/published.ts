@@ -33,12 +33,10 @@ export class PublishedLinks implements RecentLinks, LinkVisibility {
   async publicOf(links: LinkRef[]): Promise<LinkRef[]> {
     const itemKeyOf = (key: Record<string, unknown>) => `${String(key.pk)} ${String(key.sk)}`;
     const keyed = links.map((link) => ({ link, key: linkKey(link.author, link.url) }));
-    // Two spellings of one URL are one key, and BatchGetItem refuses a key asked twice.
-    const keys = new Map(keyed.map(({ key }) => [itemKeyOf(key), key]));
     const items = await batchGetConsistent(
       this.db,
       this.tableName,
-      [...keys.values()],
+      keyed.map(({ key }) => key),
       ['pk', 'sk', 'private'],
     );
     const publicItems = new Set(items.filter((item) => item.private !== true).map(itemKeyOf));

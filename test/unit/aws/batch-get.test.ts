@@ -49,6 +49,14 @@ describe('batchGetConsistent: items by key, strongly consistent, with only the a
     expect(dynamo.commandCalls(BatchGetCommand)).toHaveLength(8);
   });
 
+  it('given a key twice, its attributes in either order, when read, then it is asked for once', async () => {
+    dynamo.on(BatchGetCommand).resolves({ Responses: { [TABLE]: [keyOf(0)] } });
+
+    await batchGetConsistent(db, TABLE, [keyOf(0), keyOf(1), { sk: 'LINK#0', pk: 'USER#alice' }], ['sk']);
+
+    expect(sentKeys()).toEqual([[keyOf(0), keyOf(1)]]);
+  });
+
   it('given no keys, when read, then no call', async () => {
     expect(await batchGetConsistent(db, TABLE, [], ['sk'])).toEqual([]);
     expect(dynamo.commandCalls(BatchGetCommand)).toHaveLength(0);
