@@ -118,6 +118,9 @@ export function atomProblems(feed: ParsedAtom): string[] {
 /** What no XML 1.0 document may hold, escaped or not. */
 const NOT_XML_CHARACTER = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
 
+/** Text as a feed can show it: each character XML 1.0 cannot carry as U+FFFD. */
+export const asXmlText = (text: string) => text.replace(new RegExp(NOT_XML_CHARACTER.source, 'gu'), '\ufffd');
+
 /**
  * The characters of a document that XML 1.0 forbids, as code points: a strict parser (libxml2, a browser's, most
  * feed readers') refuses the whole document for one of them, where htmlparser2 above reads on.
