@@ -143,6 +143,25 @@ export async function batchGetConsistent(
   return found;
 }
 
+/**
+ * batchGetConsistent answered key by key: for each key asked, in that order, its item (with the named attributes
+ * and the key's own), or undefined where there is none.
+ */
+export async function batchGetInOrder(
+  db: DocumentClient,
+  tableName: string,
+  keys: readonly ItemKey[],
+  attributes: readonly string[],
+): Promise<(Record<string, unknown> | undefined)[]> {
+  if (keys.length === 0) return [];
+  const keyNames = Object.keys(keys[0]!);
+  const items = await batchGetConsistent(db, tableName, keys, [...new Set([...keyNames, ...attributes])]);
+  const keyOf = (item: Record<string, unknown>) =>
+    keyString(Object.fromEntries(keyNames.map((name) => [name, String(item[name])])));
+  const found = new Map(items.map((item) => [keyOf(item), item]));
+  return keys.map((key) => found.get(keyString(key)));
+}
+
 /** Deletes the items by key, 25 per BatchWriteItem, a few calls at once; unprocessed ones are sent again. */
 export function batchDelete(db: DocumentClient, tableName: string, keys: ItemKey[]): Promise<void> {
   return batchWrite(

@@ -1,4 +1,4 @@
-import { batchGetConsistent, documentClient, type DocumentClient } from '../aws/dynamodb.ts';
+import { batchGetInOrder, documentClient, type DocumentClient } from '../aws/dynamodb.ts';
 import { requiredEnv } from '../config.ts';
 import { linkRevision } from '../news/model.ts';
 import type { LinkRef, LinkVisibility, RecentLink, RecentLinks } from '../news/ports.ts';
@@ -31,15 +31,8 @@ export class PublishedLinks implements RecentLinks, LinkVisibility {
    * carries finds its link whatever its spelling.
    */
   async publicOf(links: LinkRef[]): Promise<LinkRef[]> {
-    const itemKeyOf = (key: Record<string, unknown>) => `${String(key.pk)} ${String(key.sk)}`;
-    const keyed = links.map((link) => ({ link, key: linkKey(link.author, link.url) }));
-    const items = await batchGetConsistent(
-      this.db,
-      this.tableName,
-      keyed.map(({ key }) => key),
-      ['pk', 'sk', 'private'],
-    );
-    const publicItems = new Set(items.filter((item) => item.private !== true).map(itemKeyOf));
-    return keyed.filter(({ key }) => publicItems.has(itemKeyOf(key))).map(({ link }) => link);
+    const keys = links.map((link) => linkKey(link.author, link.url));
+    const items = await batchGetInOrder(this.db, this.tableName, keys, ['private']);
+    return links.filter((_, i) => items[i] !== undefined && items[i].private !== true);
   }
 }

@@ -353,10 +353,8 @@ export class News {
   private async stillPublic(events: LinkEvent[]): Promise<LinkEvent[]> {
     const shown = events.filter((event) => event.type !== 'link_deleted');
     if (shown.length === 0) return events;
-    const asked = new Map(
-      shown.map((event) => [linkRefKey(event), { author: event.author, url: event.url }]),
-    );
-    const publicNow = new Set((await this.links.publicOf([...asked.values()])).map(linkRefKey));
+    const asked = shown.map(({ author, url }) => ({ author, url }));
+    const publicNow = new Set((await this.links.publicOf(asked)).map(linkRefKey));
     return events.filter((event) => event.type === 'link_deleted' || publicNow.has(linkRefKey(event)));
   }
 

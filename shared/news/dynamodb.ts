@@ -56,7 +56,7 @@ import {
   paginateQuery,
 } from '@aws-sdk/lib-dynamodb';
 import { createHash } from 'node:crypto';
-import { batchGetConsistent, documentClient, type DocumentClient } from '../aws/dynamodb.ts';
+import { batchGetInOrder, documentClient, type DocumentClient } from '../aws/dynamodb.ts';
 import { requiredEnv } from '../config.ts';
 import { Unavailable } from '../errors.ts';
 import { retry, TRY_AGAIN, type RetryPolicy } from '../retry.ts';
@@ -332,16 +332,12 @@ export class DynamoFeedStore implements FeedStore {
 
   async slotStates(slots: SlotRef[]): Promise<(SlotState | undefined)[]> {
     const keys = slots.map((slot) => slotKey(slot, this.partition));
-    const items = await batchGetConsistent(this.db, this.tableName, keys, [
-      'pk',
-      'sk',
+    const items = await batchGetInOrder(this.db, this.tableName, keys, [
       'event_id',
       'entry_revision',
       'hidden_revision',
     ]);
-    const found = new Map(items.map((item) => [`${String(item.pk)}\n${String(item.sk)}`, item]));
-    return keys.map((key) => {
-      const item = found.get(`${key.pk}\n${key.sk}`);
+    return items.map((item) => {
       if (!item) return undefined;
       return {
         ...(typeof item.event_id === 'string' ? { eventId: item.event_id } : {}),

@@ -1,6 +1,6 @@
 import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { batchGetConsistent } from '../../../shared/aws/dynamodb.ts';
+import { batchGetConsistent, batchGetInOrder } from '../../../shared/aws/dynamodb.ts';
 import { Unavailable } from '../../../shared/errors.ts';
 import { useMockedDynamo } from '../support/dynamo.ts';
 
@@ -60,5 +60,25 @@ describe('batchGetConsistent: items by key, strongly consistent, with only the a
   it('given no keys, when read, then no call', async () => {
     expect(await batchGetConsistent(db, TABLE, [], ['sk'])).toEqual([]);
     expect(dynamo.commandCalls(BatchGetCommand)).toHaveLength(0);
+  });
+});
+
+describe('batchGetInOrder: the same read, answered key by key', () => {
+  it('given keys in some order, one missing and one repeated, when read, then each key gets its item or undefined, in the order asked', async () => {
+    dynamo.on(BatchGetCommand).resolves({
+      Responses: {
+        [TABLE]: [
+          { ...keyOf(2), title: 'two' },
+          { ...keyOf(0), title: 'zero' },
+        ],
+      },
+    });
+
+    const items = await batchGetInOrder(db, TABLE, [keyOf(0), keyOf(1), keyOf(2), keyOf(0)], ['title']);
+
+    expect(items.map((item) => item?.title)).toEqual(['zero', undefined, 'two', 'zero']);
+    const request = dynamo.commandCalls(BatchGetCommand)[0]!.args[0].input.RequestItems![TABLE]!;
+    expect(request.Keys).toEqual([keyOf(0), keyOf(1), keyOf(2)]);
+    expect(Object.values(request.ExpressionAttributeNames!)).toEqual(['pk', 'sk', 'title']);
   });
 });
