@@ -1,6 +1,12 @@
+import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { RateLimited } from '../../../shared/errors.ts';
-import { RateLimiter, rateKeyForIp, rateKeyForUser } from '../../../shared/http/rate-limit.ts';
+import {
+  RateLimiter,
+  rateKeyForIp,
+  rateKeyForUser,
+  type RateLimitStore,
+} from '../../../shared/http/rate-limit.ts';
 import { InMemoryRateStore } from '../support/memory-users.ts';
 
 const CONTRACT = { perSecond: 12, burst: 80 };
@@ -158,6 +164,69 @@ describe('the cost per request', () => {
 
     expect(await fresh.check(KEY)).toEqual({ allowed: false, retryAfterSeconds: 1 });
     expect(store.writes).toBe(3);
+  });
+});
+
+describe('several instances sharing one client item, under any interleaving', () => {
+  const SETTINGS = { perSecond: 12, burst: 5 };
+
+  /** The limiter's arithmetic, in whole microseconds. */
+  const INTERVAL = Math.round(1_000_000 / SETTINGS.perSecond);
+  const TOLERANCE = (SETTINGS.burst - 1) * INTERVAL;
+
+  /** How many of `count` requests at `now` (µs) one GCRA allows, and the tat it leaves. */
+  function gcra(tat: number | undefined, now: number, count: number) {
+    let allowed = 0;
+    for (let i = 0; i < count; i++) {
+      const next = Math.max(tat ?? now, now);
+      if (next > now + TOLERANCE) break;
+      tat = next + INTERVAL;
+      allowed++;
+    }
+    return { allowed, tat };
+  }
+
+  /** Steps, each some time after the last, of requests at once spread over three instances. */
+  const histories = fc.array(
+    fc.record({
+      afterMs: fc.integer({ min: 0, max: 1000 }),
+      instances: fc.array(fc.nat(2), { minLength: 1, maxLength: 9 }),
+    }),
+    { minLength: 1, maxLength: 8 },
+  );
+
+  it('given concurrent requests of one client on several instances, whatever order their writes land in, then each moment allows exactly what one GCRA allows', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.scheduler(), histories, async (scheduler, history) => {
+        const shared = new InMemoryRateStore();
+        // Every write reaches the item when the scheduler lets it, each one atomic, as DynamoDB applies them.
+        const scheduled: RateLimitStore = {
+          restart: async (...args) => {
+            await scheduler.schedule(Promise.resolve(), 'restart');
+            return shared.restart(...args);
+          },
+          advance: async (...args) => {
+            await scheduler.schedule(Promise.resolve(), 'advance');
+            return shared.advance(...args);
+          },
+        };
+        let now = Date.parse('2026-12-03T10:00:00.000Z');
+        const instances = [0, 1, 2].map(() => new RateLimiter(scheduled, SETTINGS, () => now));
+        let modelTat: number | undefined;
+
+        for (const step of history) {
+          now += step.afterMs;
+          const decisions = await scheduler.waitFor(
+            Promise.all(step.instances.map((instance) => instances[instance]!.check(KEY))),
+          );
+
+          const expected = gcra(modelTat, now * 1000, decisions.length);
+          modelTat = expected.tat;
+          expect(decisions.filter((decision) => decision.allowed)).toHaveLength(expected.allowed);
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 
