@@ -296,8 +296,10 @@ export interface LargeAuthorReads {
  * Cost of a page: 1 Query of the feed, 1 GetItem of the registry (or none, while the instance's copy is fresh: see
  * CachedLargeAuthorList), and, when the reader follows some of the k
  * listed authors, 1 BatchGetItem of those follow edges, k Queries of their timelines and at most 1 BatchGetItem of
- * the timeline slots of the page's backfilled entries; then 1 BatchGetItem of the links behind the page's adds and
- * updates (limit <= 100, so one call). k <= LARGE_AUTHORS_MAX, however many the reader follows.
+ * the timeline slots of the page's backfilled entries; and, at the same time as that last one, 1 BatchGetItem of
+ * the links behind the page's adds and updates (the first `limit` events of the merge, and as many more as there
+ * are backfilled entries that could drop out: more than 100 keys, two calls, only for a limit near 100 with
+ * backfilled entries). k <= LARGE_AUTHORS_MAX, however many the reader follows.
  * Each source is read `limit + 1` deep below the token's time key; events are handed out only down to the
  * highest point where a source stopped short, so a source's unread events are never skipped.
  */
@@ -330,32 +332,33 @@ export class News {
       .filter((events) => events.length === depth)
       .map((events) => timeKeyOf(events.at(-1)!))
       .reduce<string | undefined>((high, key) => (high === undefined || key > high ? key : high), undefined);
-    const shownFeed = await this.stillHeld(feed, largeFollows);
-    const byTime = new Map<string, LinkEvent>();
-    for (const { revision: _revision, ...event } of [...shownFeed, ...timelines.flat()]) {
-      const key = timeKeyOf(event);
-      if (floor === undefined || key >= floor) byTime.set(key, event);
-    }
-    const events = [...byTime.entries()]
-      .sort(([a], [b]) => (a < b ? 1 : a > b ? -1 : 0))
-      .map(([, event]) => event);
+    const { kept, backfilled } = this.feedOfLargeAuthors(feed, largeFollows);
+    const merged = (feedEvents: FeedEvent[]) => mergeByTime([...feedEvents, ...timelines.flat()], floor);
+    // Only backfilled entries may still drop out of the merge, so the page is among the first `limit` +
+    // backfilled events of the merge with all of them: their links are read at the same time as the slots.
+    const [held, publicNow] = await Promise.all([
+      this.stillHeld(backfilled),
+      this.publicNow(merged(kept).slice(0, limit + backfilled.length)),
+    ]);
+    const events = merged(kept.filter((event) => !backfilled.includes(event) || held.has(event)));
     const examined = events.slice(0, limit);
     // Resume below the last event examined, or, on a page cut short by skipped entries, below the floor.
     const resumeAt = events.length > limit ? timeKeyOf(examined.at(-1)!) : floor;
     return {
-      events: await this.stillPublic(examined),
+      // Less the adds and updates of links that are private or gone now (see the class).
+      events: examined.filter((event) => event.type === 'link_deleted' || publicNow.has(linkRefKey(event))),
       nextToken:
         resumeAt === undefined ? null : await this.pageTokens.seal(LIST_NAME, reader, { time: resumeAt }),
     };
   }
 
-  /** The events but the adds and updates of links that are private or gone now (see the class). */
-  private async stillPublic(events: LinkEvent[]): Promise<LinkEvent[]> {
-    const shown = events.filter((event) => event.type !== 'link_deleted');
-    if (shown.length === 0) return events;
-    const asked = shown.map(({ author, url }) => ({ author, url }));
-    const publicNow = new Set((await this.links.publicOf(asked)).map(linkRefKey));
-    return events.filter((event) => event.type === 'link_deleted' || publicNow.has(linkRefKey(event)));
+  /** Which of the links behind the events' adds and updates are public now, as keys (linkRefKey). */
+  private async publicNow(events: LinkEvent[]): Promise<Set<string>> {
+    const asked = events
+      .filter((event) => event.type !== 'link_deleted')
+      .map(({ author, url }) => ({ author, url }));
+    if (asked.length === 0) return new Set();
+    return new Set((await this.links.publicOf(asked)).map(linkRefKey));
   }
 
   /** The listed large authors the reader follows, with since when. */
@@ -370,32 +373,54 @@ export class News {
   }
 
   /**
-   * The feed's events, less those of large authors that their timelines cover or have news of. A backfilled
-   * entry (an event from before the follow) stays unless the timeline's slot knows of a later change: hidden at
-   * the entry's revision or later, or holding a later revision. The timeline may lag behind the backfill (a
-   * change delivered while the author had no follower is not recorded, and its retraction may come later): an
-   * older slot says nothing about a newer entry.
+   * The feed's events, less those of large authors that their timelines cover (`kept`), and of those the
+   * backfilled ones, which stay only while their timeline slots hold them (`stillHeld`).
    */
-  private async stillHeld(feed: FeedEvent[], largeFollows: Map<string, string>): Promise<FeedEvent[]> {
-    if (largeFollows.size === 0) return feed;
-    const backfilled = feed.filter((event) => {
+  private feedOfLargeAuthors(feed: FeedEvent[], largeFollows: Map<string, string>) {
+    const kept: FeedEvent[] = [];
+    const backfilled: FeedEvent[] = [];
+    for (const event of feed) {
       const since = largeFollows.get(event.author);
-      return since !== undefined && event.timestamp <= since;
-    });
-    const states =
-      backfilled.length > 0
-        ? await this.large!.timelines.slotStates(
-            backfilled.map((event) => ({
-              reader: event.author,
-              author: event.author,
-              url: event.url,
-              slot: SLOT_OF[event.type],
-            })),
-          )
-        : [];
-    const held = new Set(backfilled.filter((event, i) => !knowsLater(states[i], event)));
-    return feed.filter((event) => !largeFollows.has(event.author) || held.has(event));
+      if (since === undefined) kept.push(event);
+      else if (event.timestamp <= since) {
+        kept.push(event);
+        backfilled.push(event);
+      }
+    }
+    return { kept, backfilled };
   }
+
+  /**
+   * The backfilled entries (events from before a large author's follow) that stay: those whose timeline slot
+   * knows of no later change, hidden at the entry's revision or later, or holding a later revision. The timeline
+   * may lag behind the backfill (a change delivered while the author had no follower is not recorded, and its
+   * retraction may come later): an older slot says nothing about a newer entry.
+   */
+  private async stillHeld(backfilled: FeedEvent[]): Promise<Set<FeedEvent>> {
+    if (backfilled.length === 0) return new Set();
+    const states = await this.large!.timelines.slotStates(
+      backfilled.map((event) => ({
+        reader: event.author,
+        author: event.author,
+        url: event.url,
+        slot: SLOT_OF[event.type],
+      })),
+    );
+    return new Set(backfilled.filter((event, i) => !knowsLater(states[i], event)));
+  }
+}
+
+/**
+ * The events newest first, one per time key (an event in two sources has one), down to `floor` when a source
+ * was cut short there.
+ */
+function mergeByTime(sources: FeedEvent[], floor: string | undefined): LinkEvent[] {
+  const byTime = new Map<string, LinkEvent>();
+  for (const { revision: _revision, ...event } of sources) {
+    const key = timeKeyOf(event);
+    if (floor === undefined || key >= floor) byTime.set(key, event);
+  }
+  return [...byTime.entries()].sort(([a], [b]) => (a < b ? 1 : a > b ? -1 : 0)).map(([, event]) => event);
 }
 
 /** A link's key in a set: its author and URL (a username holds no newline). */

@@ -177,6 +177,39 @@ describe('news of readers who follow large authors', () => {
     expect(await read(10)).toEqual([[]]);
   });
 
+  it('given a backfilled link of large bob in her feed, when alice reads, then the links behind the page are read while its timeline slot is, not after', async () => {
+    const before = added('bob', 1, 10);
+    const link = eventOf(before);
+    const steps: string[] = [];
+    const links: LinkVisibility = {
+      publicOf: async (refs) => {
+        steps.push('links read');
+        return refs;
+      },
+    };
+    const recent = [
+      {
+        url: link.url,
+        title: link.title,
+        publishedAt: link.timestamp,
+        revision: linkRevision(link.timestamp, 1),
+      },
+    ];
+    const { read, publish, timelines, writer } = world(11, recent, links);
+    await publish(before);
+    await writer.followed({ username: 'alice', since: aliceFollowsBobSince }, 'bob');
+    const slotStates = timelines.slotStates.bind(timelines);
+    timelines.slotStates = async (slots) => {
+      steps.push('slots asked');
+      await new Promise((resolve) => setImmediate(resolve));
+      steps.push('slots answered');
+      return slotStates(slots);
+    };
+
+    expect(await read(10)).toEqual([[link]]);
+    expect(steps).toEqual(['slots asked', 'links read', 'slots answered']);
+  });
+
   it('given a page token of another reader or edited, when alice uses it, then it is refused', async () => {
     const { news, publish } = world(11);
     for (let day = 21; day < 25; day++) await publish(added('bob', day, day));
