@@ -7,7 +7,7 @@ import {
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { fallbackFunction, isDeployed, routes, type FunctionName } from '../shared/wiring.ts';
+import { fallbackFunction, isDeployed, methodsOf, routes, type FunctionName } from '../shared/wiring.ts';
 import type { StageSettings } from './stage.ts';
 
 /**
@@ -87,7 +87,7 @@ export class Api extends Construct {
     for (const route of routes.filter(isDeployed)) {
       this.httpApi.addRoutes({
         path: route.path,
-        methods: [apigwv2.HttpMethod[route.method]],
+        methods: methodsOf(route).map((method) => apigwv2.HttpMethod[method]),
         integration: integration(route.function),
       });
     }

@@ -12,6 +12,7 @@ import { NOSNIFF } from '../shared/http/page-security.ts';
 import {
   fallbackFunction,
   matchPath,
+  methodsOf,
   routes,
   type FunctionName,
   type RouteDeclaration,
@@ -28,13 +29,13 @@ interface Match {
   pathParameters: Record<string, string>;
 }
 
-/** As API Gateway matches an HTTP API route: exact method and path, else the `$default` route. */
+/** As API Gateway matches an HTTP API route: exact method (HEAD beside GET) and path, else the `$default` route. */
 export function matchRoute(method: string, path: string, candidates: RouteDeclaration[] = routes): Match {
   for (const route of candidates) {
-    if (route.method !== method) continue;
+    if (!methodsOf(route).some((answered) => answered === method)) continue;
     const pathParameters = matchPath(route.path, path);
     if (pathParameters)
-      return { routeKey: `${route.method} ${route.path}`, function: route.function, pathParameters };
+      return { routeKey: `${method} ${route.path}`, function: route.function, pathParameters };
   }
   return { routeKey: '$default', function: fallbackFunction, pathParameters: {} };
 }
@@ -104,7 +105,7 @@ export function requestTarget(target: string): URL | undefined {
 }
 
 interface ApiServerOptions {
-  /** The web client's built files (build/web/), served for GET paths that no API route takes. */
+  /** The web client's built files (build/web/), served for GET (and HEAD) paths that no API route takes. */
   webClientBuild?: string | undefined;
 }
 
@@ -187,7 +188,12 @@ async function handle(
   }
   const method = (request.method ?? 'GET').toUpperCase();
   const match = matchRoute(method, url.pathname);
-  if (match.function === fallbackFunction && method === 'GET' && options.webClientBuild) {
+  // The client's files answer HEAD too, as the bucket behind the CDN does (Node leaves out the body).
+  if (
+    match.function === fallbackFunction &&
+    (method === 'GET' || method === 'HEAD') &&
+    options.webClientBuild
+  ) {
     const file = await webClientAnswer(
       options.webClientBuild,
       url.pathname,

@@ -324,7 +324,8 @@ export function openApiDocument(
         'Social bookmarking: your links, the people you follow, and what they bookmark. Every versioned route ' +
         'answers under `/v1` and `/v1.0` alike. Errors have one format (`Error`); a request for a path that ' +
         'does not exist is answered `NotFound`, and one with a method that its path does not list ' +
-        '`MethodNotAllowed` (with `Allow`).',
+        '`MethodNotAllowed` (with `Allow`). Every GET but `GET /logout` answers HEAD too: the same status and ' +
+        'headers (`ETag` included), without the body.',
     },
     servers: [{ url: '/', description: 'The service that serves this document.' }],
     tags: Object.entries(contextTags)

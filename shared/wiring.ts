@@ -1077,7 +1077,9 @@ export const functions = {
 
 export type FunctionName = keyof typeof functions;
 
-type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+/** The methods routes are declared with; each GET route answers HEAD too (`methodsOf`). */
+type DeclaredMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+type HttpMethod = DeclaredMethod | 'HEAD';
 
 /**
  * Who may call a route, the least that a caller's credential must allow:
@@ -1099,7 +1101,7 @@ export function scopeAllows(held: Scope, needed: Scope): boolean {
 }
 
 export interface RouteDeclaration {
-  method: HttpMethod;
+  method: DeclaredMethod;
   /** API Gateway path syntax: `{name}` for a path parameter. */
   path: string;
   function: FunctionName;
@@ -1135,7 +1137,7 @@ export const API_VERSION_PREFIXES = ['/v1', '/v1.0'] as const;
 
 /** A route of the versioned API, under each prefix; every one of them needs `access` (public: no token). */
 function versioned<
-  const Method extends HttpMethod,
+  const Method extends DeclaredMethod,
   const Function extends FunctionName,
   const Access extends RouteAccess,
 >(
@@ -1225,7 +1227,19 @@ export const routes: RouteDeclaration[] = [...declaredRoutes];
 
 type DeclaredRoute = (typeof declaredRoutes)[number];
 
-const routesByKey = new Map(routes.map((route) => [`${route.method} ${route.path}`, route]));
+/**
+ * The methods a route answers: its own, and HEAD beside a GET (RFC 9110: the GET's answer, headers and all, without
+ * its body), which monitors, link checkers, feed validators and `curl -I` send. Not beside a GET that changes state
+ * (`GET /logout`): a HEAD must never change anything.
+ */
+export function methodsOf(route: Pick<RouteDeclaration, 'method' | 'changesState'>): HttpMethod[] {
+  return route.method === 'GET' && route.changesState !== true ? ['GET', 'HEAD'] : [route.method];
+}
+
+/** Each route by API Gateway's key (`METHOD /path`), a GET route under its HEAD key too. */
+const routesByKey = new Map<string, RouteDeclaration>(
+  routes.flatMap((route) => methodsOf(route).map((method) => [`${method} ${route.path}`, route] as const)),
+);
 
 /**
  * Whether a request to the route `routeKey` (API Gateway's `METHOD /path`, as the local runtime gives it too) only
@@ -1495,5 +1509,5 @@ function decodePathSegment(segment: string): string {
 
 /** The methods that a path accepts, for the `Allow` header of a 405. */
 export function allowedMethods(path: string, candidates: RouteDeclaration[] = routes): HttpMethod[] {
-  return [...new Set(candidates.filter((r) => matchPath(r.path, path)).map((r) => r.method))];
+  return [...new Set(candidates.filter((r) => matchPath(r.path, path)).flatMap(methodsOf))];
 }

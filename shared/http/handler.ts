@@ -353,7 +353,13 @@ async function serve(
         duration_ms: Math.round(performance.now() - started),
       });
       emitRequestMetrics(routeGroup, response.status, performance.now() - started);
-      return conditional(toResult(response, correlationId), response, event.headers);
+      const result = conditional(toResult(response, correlationId), response, event.headers);
+      // A HEAD is answered as its GET, headers (ETag, Cache-Control) and all, without the body.
+      if (event.requestContext.http.method === 'HEAD') {
+        const { body: _body, ...headers } = result;
+        return headers;
+      }
+      return result;
     }),
   );
 }

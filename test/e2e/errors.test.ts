@@ -378,14 +378,14 @@ describe('404 not_found', () => {
 
 describe('405 method_not_allowed', () => {
   it.each([
-    ['PATCH', '/healthz', 'GET'],
-    ['POST', '/healthz', 'GET'],
-    ['DELETE', '/v1/tags', 'GET'],
-    ['POST', '/v1.0/tags', 'GET'],
-    ['PUT', '/openapi.json', 'GET'],
+    ['PATCH', '/healthz', 'GET, HEAD'],
+    ['POST', '/healthz', 'GET, HEAD'],
+    ['DELETE', '/v1/tags', 'GET, HEAD'],
+    ['POST', '/v1.0/tags', 'GET, HEAD'],
+    ['PUT', '/openapi.json', 'GET, HEAD'],
     ['GET', '/dev/login', 'POST'],
     ['PUT', '/logout', 'POST, GET'],
-    ['OPTIONS', '/v1/links', 'GET, POST, PUT, PATCH, DELETE'],
+    ['OPTIONS', '/v1/links', 'GET, HEAD, POST, PUT, PATCH, DELETE'],
   ])('given %s %s, when called, then 405 with Allow: %s', async (method, path, allow) => {
     const anonymous = new RawApiClient(api.url);
 
@@ -394,6 +394,52 @@ describe('405 method_not_allowed', () => {
     expectError(response, 405, 'method_not_allowed');
     const allowed = (response.headers.get('allow') ?? '').split(/,\s*/).sort();
     expect(allowed).toEqual(allow.split(', ').sort());
+  });
+});
+
+describe('HEAD', () => {
+  it('given the health check, when a monitor sends HEAD, then 200 with the headers of the GET and no body', async () => {
+    const anonymous = new RawApiClient(api.url);
+
+    const head = await anonymous.head('/healthz');
+
+    expect(head.status).toBe(200);
+    expect(head.body).toBe('');
+    expectCommonHeaders(head);
+    expect(head.headers.get('content-type')).toBe('application/json; charset=utf-8');
+  });
+
+  it("given a feed, when HEAD asks for it, then the GET's ETag, and 304 once the client holds it", async () => {
+    const alice = await login('alice');
+    await alice.post('/v1/links', { url: 'https://head.example/' });
+    const username = expectJson<{ username: string }>(await alice.get('/v1/me'), 200).username;
+    const feed = `/users/${username}/feed.atom`;
+    const got = await alice.get(feed);
+
+    const head = await alice.head(feed);
+
+    expect(head.status).toBe(200);
+    expect(head.body).toBe('');
+    expect(head.headers.get('etag')).toBe(got.headers.get('etag'));
+    expect(head.headers.get('content-type')).toBe(got.headers.get('content-type'));
+    expect((await alice.head(feed, { 'if-none-match': got.headers.get('etag')! })).status).toBe(304);
+  });
+
+  it('given no token, when HEAD asks for the links, then 401 without a body', async () => {
+    const head = await new RawApiClient(api.url).head('/v1/links');
+
+    expect(head.status).toBe(401);
+    expect(head.body).toBe('');
+  });
+
+  it('given GET /logout, which ends the session, when HEAD is sent there, then 405 and the token still works', async () => {
+    const alice = await login('alice');
+
+    const head = await alice.head('/logout');
+
+    expect(head.status).toBe(405);
+    expect(head.headers.get('allow')).toBe('POST, GET');
+    expect((await alice.get('/v1/links')).status).toBe(200);
   });
 });
 

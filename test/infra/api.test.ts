@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ACCESS_LOG_FIELDS } from '../../lib/api.ts';
 import { CORS_ALLOW_HEADERS, CORS_EXPOSE_HEADERS } from '../../lib/stage.ts';
 import { CSRF_HEADER } from '../../shared/http/browser-session.ts';
-import { fallbackFunction, isDeployed, routes } from '../../shared/wiring.ts';
+import { fallbackFunction, isDeployed, methodsOf, routes } from '../../shared/wiring.ts';
 import { resource, resourcesOfType, synthesize } from './support.ts';
 
 describe('the HTTP API, given the wiring', () => {
@@ -19,8 +19,11 @@ describe('the HTTP API, given the wiring', () => {
     return [...service.functions].find(([, fn]) => logicalId(fn.alias) === functionId)?.[0];
   }
 
-  it('has exactly one route per deployed route declaration, plus $default', () => {
-    const expected = [...routes.filter(isDeployed).map((r) => `${r.method} ${r.path}`), '$default'];
+  it('has exactly one route per method of each deployed route declaration (HEAD beside GET), plus $default', () => {
+    const expected = [
+      ...routes.filter(isDeployed).flatMap((r) => methodsOf(r).map((method) => `${method} ${r.path}`)),
+      '$default',
+    ];
 
     expect(new Set(routeKeys)).toEqual(new Set(expected));
     expect(routeKeys).toHaveLength(expected.length);
@@ -28,6 +31,14 @@ describe('the HTTP API, given the wiring', () => {
 
   it('serves the links under both /v1 and /v1.0', () => {
     expect(routeKeys).toEqual(expect.arrayContaining(['GET /v1/links', 'GET /v1.0/links', 'GET /healthz']));
+  });
+
+  it('answers HEAD beside each GET but the one that changes state (GET /logout)', () => {
+    expect(routeKeys).toEqual(
+      expect.arrayContaining(['HEAD /healthz', 'HEAD /v1/links', 'HEAD /users/{username}/feed.atom']),
+    );
+    expect(routeKeys).toContain('GET /logout');
+    expect(routeKeys).not.toContain('HEAD /logout');
   });
 
   it('never deploys a local-only route: no /dev/login, nothing under /dev/', () => {
@@ -38,8 +49,10 @@ describe('the HTTP API, given the wiring', () => {
 
   it('sends each route to the function its declaration names', () => {
     for (const route of routes.filter(isDeployed)) {
-      const deployed = routeResources.find((r) => r.Properties.RouteKey === `${route.method} ${route.path}`)!;
-      expect(functionBehind(deployed), `${route.method} ${route.path}`).toBe(route.function);
+      for (const method of methodsOf(route)) {
+        const deployed = routeResources.find((r) => r.Properties.RouteKey === `${method} ${route.path}`)!;
+        expect(functionBehind(deployed), `${method} ${route.path}`).toBe(route.function);
+      }
     }
   });
 

@@ -97,7 +97,10 @@ function declaredResponse(answer: ReceivedAnswer): { response: ResponseObject; a
       ? { response: document.components.responses[name]!, at: ['components', 'responses', name] }
       : `${why}, so the document says it answers ${status}, but it answered ${answer.status}`;
   if (!template) return fallback('NotFound', 404, 'no path of the document matches');
-  const method = answer.method.toLowerCase();
+  // A HEAD is described by its GET (the document says so once, in its description): the same status and headers;
+  // but for the GET that changes state (GET /logout), where HEAD is not allowed.
+  const headRefused = answer.method === 'HEAD' && answer.status === 405;
+  const method = answer.method === 'HEAD' && !headRefused ? 'get' : answer.method.toLowerCase();
   const operation = document.paths[template]![method];
   if (!operation) return fallback('MethodNotAllowed', 405, `${template} lists no ${answer.method}`);
   const declared = operation.responses[String(answer.status)];
@@ -162,7 +165,11 @@ export function contractProblems(answer: ReceivedAnswer): string[] {
   if (typeof declared === 'string') return [declared];
   return [
     ...headerProblems(answer, declared.response, declared.at),
-    ...bodyProblems(answer, declared.response, declared.at),
+    ...(answer.method === 'HEAD'
+      ? answer.text === ''
+        ? []
+        : ['an answer to HEAD has a body']
+      : bodyProblems(answer, declared.response, declared.at)),
   ];
 }
 

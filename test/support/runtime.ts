@@ -79,12 +79,15 @@ export class ApiClient {
     const text = await response.text();
     assertConformsToDocument({ method, path, status: response.status, headers: response.headers, text });
     let parsed: unknown = text;
-    if (response.headers.get('content-type')?.startsWith('application/json')) parsed = JSON.parse(text);
+    if (text !== '' && response.headers.get('content-type')?.startsWith('application/json'))
+      parsed = JSON.parse(text);
     return { status: response.status, headers: response.headers, body: parsed as T };
   }
 
   get = <T = Record<string, unknown>>(path: string, headers?: Record<string, string>) =>
     this.send<T>('GET', path, undefined, headers);
+  head = (path: string, headers?: Record<string, string>) =>
+    this.send<string>('HEAD', path, undefined, headers);
   post = <T = Record<string, unknown>>(path: string, body?: unknown) => this.send<T>('POST', path, body);
   put = <T = Record<string, unknown>>(path: string, body?: unknown) => this.send<T>('PUT', path, body);
   delete = <T = Record<string, unknown>>(path: string, body?: unknown) => this.send<T>('DELETE', path, body);
@@ -135,7 +138,8 @@ export class RawApiClient extends ApiClient {
     const text = await response.text();
     assertConformsToDocument({ method, path, status: response.status, headers: response.headers, text });
     let parsed: unknown = text;
-    if (response.headers.get('content-type')?.startsWith('application/json')) parsed = JSON.parse(text);
+    if (text !== '' && response.headers.get('content-type')?.startsWith('application/json'))
+      parsed = JSON.parse(text);
     return { status: response.status, headers: response.headers, body: parsed as T };
   }
 

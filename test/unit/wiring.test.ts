@@ -4,6 +4,7 @@ import {
   fallbackFunction,
   functions,
   httpAccessOf,
+  methodsOf,
   needsToken,
   readsOnly,
   changesState,
@@ -72,6 +73,20 @@ describe('which requests may change state, as the wiring declares it', () => {
     expect(changesState('POST /v1/links', 'POST')).toBe(true);
     expect(changesState('$default', 'DELETE')).toBe(true);
     expect(changesState('$default', 'GET')).toBe(false);
+  });
+});
+
+describe('HEAD beside GET', () => {
+  it('given the GET routes, then each answers HEAD as well, with the same facts, but GET /logout, which changes state', () => {
+    const withoutHead = routes.filter(
+      (route) => route.method === 'GET' && !methodsOf(route).includes('HEAD'),
+    );
+
+    expect(withoutHead.map((route) => route.path)).toEqual(['/logout']);
+    expect(routes.filter((route) => route.method !== 'GET' && methodsOf(route).includes('HEAD'))).toEqual([]);
+    expect(readsOnly('HEAD /v1/links', {})).toBe(true);
+    expect(readsOnly('HEAD /v1/links', { q: 'x' })).toBe(false);
+    expect(readsOnly('HEAD /v1/export', {})).toBe(false);
   });
 });
 

@@ -31,11 +31,11 @@ describe('requests that match no route, on a deployed stack', () => {
   });
 
   it.each([
-    ['POST', '/v1/tags', 'GET'],
-    ['POST', '/v1.0/tags', 'GET'],
-    ['DELETE', '/healthz', 'GET'],
+    ['POST', '/v1/tags', 'GET, HEAD'],
+    ['POST', '/v1.0/tags', 'GET, HEAD'],
+    ['DELETE', '/healthz', 'GET, HEAD'],
     ['PATCH', '/logout', 'POST, GET'],
-    ['HEAD', '/v1/links', 'GET, POST, PUT, PATCH, DELETE'],
+    ['OPTIONS', '/v1/links', 'GET, HEAD, POST, PUT, PATCH, DELETE'],
   ])(
     'given %s on %s, a path that exists, then 405 method_not_allowed with Allow: %s',
     async (method, path, allow) => {
@@ -45,6 +45,14 @@ describe('requests that match no route, on a deployed stack', () => {
       expect(answer.headers['allow']).toBe(allow);
     },
   );
+
+  it('given HEAD on /logout, whose GET changes state, then 405 with Allow: POST, GET, and no body, as for any HEAD', async () => {
+    const answer = await call(notFound, { method: 'HEAD', path: '/logout' });
+
+    expect(answer.status).toBe(405);
+    expect(answer.headers['allow']).toBe('POST, GET');
+    expect(answer.text).toBeUndefined();
+  });
 
   it('given GET /dev/login, when the stack is deployed, then 404: the route does not exist there', async () => {
     expectError(await call(notFound, { method: 'GET', path: '/dev/login' }), 404, 'not_found');

@@ -73,6 +73,23 @@ describe('GET /v1/users/{username}/links', () => {
     expect((await listing({ 'if-none-match': '"other"' })).status).toBe(200);
   });
 
+  it("given HEAD, then the GET's status and headers, ETag and Cache-Control included, without a body", async () => {
+    const got = await listing();
+
+    const head = await call(listPublicLinks, {
+      method: 'HEAD',
+      path: '/v1/users/alice/links',
+      routeKey: 'HEAD /v1/users/{username}/links',
+      pathParameters: { username: 'alice' },
+    });
+
+    expect(head.status).toBe(200);
+    expect(head.text).toBeUndefined();
+    expect(head.headers['etag']).toBe(got.headers['etag']);
+    expect(head.headers['cache-control']).toBe('public, no-cache');
+    expect(head.headers['content-type']).toBe('application/json; charset=utf-8');
+  });
+
   it('given an unknown user, then 404 and nothing cacheable', async () => {
     const answer = await call(listPublicLinks, {
       method: 'GET',
