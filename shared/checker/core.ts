@@ -11,6 +11,7 @@ import type {
   StaleLinks,
 } from './ports.ts';
 import { isHtml, titleOfPage } from './title.ts';
+import { cutText } from '../text.ts';
 
 /**
  * The link checker's core: plain TypeScript, no AWS and no sockets; everything outside comes in through ports.
@@ -161,7 +162,7 @@ export class LinkChecker {
 }
 
 function short(reason: string): string {
-  return reason.length <= MAX_REASON_LENGTH ? reason : `${reason.slice(0, MAX_REASON_LENGTH - 1)}…`;
+  return reason.length <= MAX_REASON_LENGTH ? reason : `${cutText(reason, MAX_REASON_LENGTH - 1)}…`;
 }
 
 type CheckReport =

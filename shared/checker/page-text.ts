@@ -1,5 +1,6 @@
 import { Parser } from 'htmlparser2';
 import { decodePage, isHtml } from './title.ts';
+import { cutText } from '../text.ts';
 
 /** The readable text kept of a page (its first 100 KB), which search indexes beside the link's own words. */
 export const MAX_PAGE_TEXT_LENGTH = 100 * 1024;
@@ -67,7 +68,7 @@ export function extractText(html: string): string {
     { decodeEntities: true },
   );
   parser.end(html);
-  return pieces.join('').replace(/\s+/gu, ' ').trim().slice(0, MAX_PAGE_TEXT_LENGTH);
+  return cutText(pieces.join('').replace(/\s+/gu, ' ').trim(), MAX_PAGE_TEXT_LENGTH);
 }
 
 /** The readable text of a fetched page given as bytes; undefined when it is not HTML. */

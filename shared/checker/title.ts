@@ -1,6 +1,7 @@
 import { Parser } from 'htmlparser2';
 import { TextDecoder } from 'node:util';
 import { MAX_TITLE_LENGTH } from '../links/model.ts';
+import { cutText } from '../text.ts';
 
 /**
  * Reading an HTML page: its text in the right character set, and its `<title>`.
@@ -82,18 +83,7 @@ export function extractTitle(html: string): string | undefined {
   parser.end(html);
   const title = text.replace(/\s+/g, ' ').trim();
   if (!title) return undefined;
-  return cut(title, MAX_TITLE_LENGTH);
-}
-
-/** At most `max` UTF-16 units (the unit string lengths count in), never splitting a character. */
-function cut(text: string, max: number): string {
-  if (text.length <= max) return text;
-  let result = '';
-  for (const character of text) {
-    if (result.length + character.length > max) break;
-    result += character;
-  }
-  return result.trim();
+  return cutText(title, MAX_TITLE_LENGTH).trim();
 }
 
 /** The title of an HTML page given as bytes, or undefined. */

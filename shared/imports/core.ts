@@ -16,6 +16,7 @@ import {
 } from './model.ts';
 import { parseBookmarkFile } from './parse.ts';
 import type { ImportContinuations, ImportStore, LinksForImportPort, UploadedFiles } from './ports.ts';
+import { cutText } from '../text.ts';
 
 /** How long an upload URL stays valid. */
 export const UPLOAD_URL_SECONDS = 15 * 60;
@@ -209,13 +210,13 @@ function tooLarge(size: number | undefined): string {
   return `the file is larger than the ${MAX_IMPORT_BYTES / (1024 * 1024)} MiB an import takes${sizeText}`;
 }
 
-const cutText = (text: string) => text.slice(0, MAX_STORED_ERROR_TEXT);
+const cutErrorText = (text: string) => cutText(text, MAX_STORED_ERROR_TEXT);
 
 function storedError(error: EntryError): EntryError {
   return {
     ...(error.line !== undefined ? { line: error.line } : {}),
-    ...(error.url !== undefined ? { url: cutText(error.url) } : {}),
-    reason: cutText(error.reason),
+    ...(error.url !== undefined ? { url: cutErrorText(error.url) } : {}),
+    reason: cutErrorText(error.reason),
   };
 }
 

@@ -7,6 +7,7 @@ import {
   normalizeUrl,
   urlSchema,
 } from '../links/model.ts';
+import { cutText } from '../text.ts';
 import type { BookmarkEntry, ParsedItem } from './model.ts';
 
 /** A bookmark as a parser read it, before it is checked against the API's rules. */
@@ -27,12 +28,20 @@ export interface RawBookmark {
  * "Read later" becomes `read-later`), cut at the longest tag; empty when nothing is left.
  */
 export function tagOf(name: string): string {
-  return name
-    .trim()
-    .toLowerCase()
-    .replace(/[\s,]+/g, '-')
-    .slice(0, MAX_TAG_LENGTH);
+  return cutText(
+    unicodeOf(name)
+      .trim()
+      .toLowerCase()
+      .replace(/[\s,]+/g, '-'),
+    MAX_TAG_LENGTH,
+  );
 }
+
+/**
+ * The text with each lone surrogate made U+FFFD, as decoding a file's bytes makes any byte that is not UTF-8:
+ * JSON's `\ud83d` escapes (a Pinboard export) can give them, and the API refuses them in its own requests.
+ */
+const unicodeOf = (text: string) => text.toWellFormed();
 
 /** Valid, unique and sorted; past the API's 100 the rest are dropped (the file's first ones kept). */
 export function tagsOf(names: readonly string[]): string[] {
@@ -68,12 +77,11 @@ export function validDate(date: Date): Date | undefined {
 
 /** Titles and descriptions over the API's limits are cut, not refused: the bookmark matters more than its tail. */
 function cut(text: string, max: number): string {
-  const trimmed = text.trim();
-  return trimmed.length <= max ? trimmed : trimmed.slice(0, max);
+  return cutText(unicodeOf(text).trim(), max);
 }
 
 /** The URL as a reason can quote it: bounded, so that an adversarial file cannot blow up the report. */
-const quotedUrl = (href: string) => href.slice(0, MAX_URL_LENGTH);
+const quotedUrl = (href: string) => cutText(unicodeOf(href), MAX_URL_LENGTH);
 
 /**
  * Checks raw bookmarks in file order and turns them into items: an entry, an error with its line, or a duplicate

@@ -2,6 +2,7 @@ import MiniSearch, { type Options } from 'minisearch';
 import type { Link, LinkStatus } from '../links/model.ts';
 import { type LinkState, normalizeText, type Query, wordsOf } from './query.ts';
 import { readStoredForm, StoredFormMismatch, writeStoredForm } from './stored-form.ts';
+import { cutText } from '../text.ts';
 
 /**
  * One user's search index over their links, on MiniSearch (BM25 over an in-memory radix tree): a word, prefix
@@ -171,7 +172,7 @@ export class LinkSearchIndex {
       title: joinedWords(link.title),
       description: joinedWords(link.description),
       address: joinedWords(link.url),
-      text: joinedWords(text.slice(0, MAX_TEXT_LENGTH)),
+      text: joinedWords(cutText(text, MAX_TEXT_LENGTH)),
     });
   }
 
@@ -180,7 +181,7 @@ export class LinkSearchIndex {
     const current = this.stored(url);
     if (!current) return false;
     this.engine.discard(url);
-    this.engine.add({ ...current, url, text: joinedWords(text.slice(0, MAX_TEXT_LENGTH)) });
+    this.engine.add({ ...current, url, text: joinedWords(cutText(text, MAX_TEXT_LENGTH)) });
     return true;
   }
 

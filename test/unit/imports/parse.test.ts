@@ -244,6 +244,32 @@ describe('entries that cannot become links, and duplicates', () => {
     expect(entry!.description).toHaveLength(4096);
   });
 
+  it('given a title, a folder and a tag whose limit falls inside an emoji, when parsed, then the emoji goes whole: no half of it is left', () => {
+    const emoji = '\u{1F600}';
+    const [entry] = entries(
+      itemsOf(
+        netscape(
+          `<DL><p><DT><H3>${'f'.repeat(63)}${emoji}</H3><DL><p>\n` +
+            `<DT><A HREF="https://a.example/" TAGS="${'t'.repeat(63)}${emoji}">${'a'.repeat(511)}${emoji}</A>\n` +
+            `<DD>${'d'.repeat(4095)}${emoji}\n</DL><p></DL>`,
+        ),
+      ),
+    );
+
+    expect(entry!.title).toBe('a'.repeat(511));
+    expect(entry!.description).toBe('d'.repeat(4095));
+    expect(entry!.tags).toEqual(['f'.repeat(63), 't'.repeat(63)]);
+  });
+
+  it('given Pinboard JSON whose escapes hold half an emoji, when parsed, then each half is U+FFFD, as bytes that are not UTF-8 are', () => {
+    const post =
+      '{"href": "https://a.example/", "description": "a\\ud83d", "extended": "\\ude00b", "tags": "c\\ud83d"}';
+
+    const [entry] = entries(itemsOf(`[${post}]`));
+
+    expect(entry).toMatchObject({ title: 'a\uFFFD', description: '\uFFFDb', tags: ['c\uFFFD'] });
+  });
+
   it('given tags with spaces, capitals, repeats and more than 100 of them, when parsed, then they are valid tags, unique, sorted, at most 100', () => {
     const tags = ['Read Later', 'read later', 'GO', ...Array.from({ length: 150 }, (_, i) => `t${i}`)];
     const [entry] = entries(
