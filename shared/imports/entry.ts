@@ -75,9 +75,12 @@ export function validDate(date: Date): Date | undefined {
   return Number.isNaN(time) || time < 0 || time > LAST_WRITABLE_TIME ? undefined : date;
 }
 
-/** Titles and descriptions over the API's limits are cut, not refused: the bookmark matters more than its tail. */
+/**
+ * Titles and descriptions over the API's limits are cut, not refused: the bookmark matters more than its tail.
+ * Trimmed after the cut too, as the API keeps its texts: a cut may end at a space.
+ */
 function cut(text: string, max: number): string {
-  return cutText(unicodeOf(text).trim(), max);
+  return cutText(unicodeOf(text).trim(), max).trimEnd();
 }
 
 /** The URL as a reason can quote it: bounded, so that an adversarial file cannot blow up the report. */
