@@ -33,9 +33,9 @@ interface Counters {
 }
 
 /** Counts the calls the functions make, by watching the process-wide clients they share. */
-function countCalls(pipelineQueues: string[], feedsTable: string, socialTable: string): Counters {
-  const counters = { feedWrites: 0, lastFeedWriteAt: 0, followChecks: 0, messages: 0, calls: 0 };
-  watchFeedWrites(documentClient(), feedsTable, ({ command, input, feedWrites }) => {
+function countCalls(pipelineQueues: string[], feedsTable: string, socialTable: string) {
+  const counters: Counters = { feedWrites: 0, lastFeedWriteAt: 0, followChecks: 0, messages: 0, calls: 0 };
+  const unwatch = watchFeedWrites(documentClient(), feedsTable, ({ command, input, feedWrites }) => {
     counters.calls++;
     if (feedWrites.length > 0) {
       counters.feedWrites++;
@@ -59,7 +59,11 @@ function countCalls(pipelineQueues: string[], feedsTable: string, socialTable: s
     },
     { step: 'initialize', name: 'benchCountMessages' },
   );
-  return counters;
+  const stop = () => {
+    unwatch();
+    sqsClient().middlewareStack.remove('benchCountMessages');
+  };
+  return { counters, stop };
 }
 
 export async function login(runtime: Runtime, username: string): Promise<Record<string, string>> {
@@ -222,7 +226,7 @@ export async function benchFanOut(
   freshnessSamples = 20,
 ): Promise<void> {
   const db = documentClient();
-  const counters = countCalls(
+  const { counters, stop } = countCalls(
     [runtime.queueUrls.feedWrites, runtime.queueUrls.fanOut],
     runtime.tableNames.feeds,
     runtime.tableNames.social,
@@ -334,4 +338,5 @@ export async function benchFanOut(
     `  (their fan-out ended about ${((performance.now() - lastAdd) / 1000 - 2).toFixed(0)} s after the last add: ` +
       `${counters.feedWrites} feed writes)`,
   );
+  stop();
 }

@@ -48,14 +48,14 @@ async function countFollowers(runtime: Runtime, author: string, count: number) {
 function countCalls(feedsTable: string, author: string) {
   const counters = { feedWrites: 0, calls: 0 };
   const reader = feedPartition('');
-  watchFeedWrites(documentClient(), feedsTable, ({ feedWrites }) => {
+  const unwatch = watchFeedWrites(documentClient(), feedsTable, ({ feedWrites }) => {
     counters.calls++;
     // Tried, landed or not: the large author's target is that none is even sent.
     counters.feedWrites += feedWrites.filter(
       ({ pk, sk }) => pk.startsWith(reader) && sk.startsWith(authorPrefix(author)),
     ).length;
   });
-  return counters;
+  return { counters, unwatch };
 }
 
 async function newsCount(runtime: Runtime, headers: Record<string, string>): Promise<number> {
@@ -72,7 +72,7 @@ async function until(what: string, done: () => Promise<boolean>) {
 }
 
 export async function benchHybridNews(runtime: Runtime, samples: number): Promise<void> {
-  const counters = countCalls(runtime.tableNames.feeds, 'hybrid-large');
+  const { counters, unwatch } = countCalls(runtime.tableNames.feeds, 'hybrid-large');
   console.log(`\nHybrid fan-out (large from ${config().NEWS_LARGE_AUTHOR_FOLLOWERS} followers)`);
 
   const large = await login(runtime, 'hybrid-large');
@@ -155,4 +155,5 @@ export async function benchHybridNews(runtime: Runtime, samples: number): Promis
   console.log(
     `  p50 ratio ${(percentile(hybridPage.samples, 50) / percentile(pushedPage.samples, 50)).toFixed(2)} (target <= 2); DynamoDB calls per page, with the gate's: ${calls.hybrid} beside ${calls.pushed}`,
   );
+  unwatch();
 }

@@ -332,13 +332,14 @@ export function feedItemWrites(
  * Tells `onCall` of every call of `client` (the process's document client, which the functions share) once it
  * has answered or failed, with the items of `feedsTable` it wrote: the news benchmarks count feed writes, and
  * tell the pipeline has gone quiet when calls stop coming. Joins the stack at `initialize`, where the document
- * client's items are plain objects, above the SDK's retries, so a call comes once whatever it took.
+ * client's items are plain objects, above the SDK's retries, so a call comes once whatever it took. Returns what
+ * stops the watching, so that the next benchmark of the same process can watch afresh.
  */
 export function watchFeedWrites<Input extends object, Output extends object>(
   client: MeteredClient<Input, Output>,
   feedsTable: string,
   onCall: (call: WatchedCall) => void,
-): void {
+): () => void {
   client.middlewareStack.add(
     (next, context) => async (args) => {
       const command = (context as { commandName?: string }).commandName?.replace(/Command$/, '') ?? '';
@@ -354,9 +355,12 @@ export function watchFeedWrites<Input extends object, Output extends object>(
         throw error;
       }
     },
-    { step: 'initialize', name: 'benchWatchFeedWrites' },
+    { step: 'initialize', name: WATCH_FEED_WRITES },
   );
+  return () => void client.middlewareStack.remove(WATCH_FEED_WRITES);
 }
+
+const WATCH_FEED_WRITES = 'benchWatchFeedWrites';
 
 // ---------------------------------------------------------------- SQS
 

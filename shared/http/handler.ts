@@ -356,8 +356,8 @@ async function serve(
       const result = conditional(toResult(response, correlationId), response, event.headers);
       // A HEAD is answered as its GET, headers (ETag, Cache-Control) and all, without the body.
       if (event.requestContext.http.method === 'HEAD') {
-        const { body: _body, ...headers } = result;
-        return headers;
+        const { body: _body, ...withoutBody } = result;
+        return withoutBody;
       }
       return result;
     }),

@@ -336,11 +336,11 @@ export class News {
     const merged = (feedEvents: FeedEvent[]) => mergeByTime([...feedEvents, ...timelines.flat()], floor);
     // Only backfilled entries may still drop out of the merge, so the page is among the first `limit` +
     // backfilled events of the merge with all of them: their links are read at the same time as the slots.
-    const [held, publicNow] = await Promise.all([
-      this.stillHeld(backfilled),
+    const [superseded, publicNow] = await Promise.all([
+      this.superseded(backfilled),
       this.publicNow(merged(kept).slice(0, limit + backfilled.length)),
     ]);
-    const events = merged(kept.filter((event) => !backfilled.includes(event) || held.has(event)));
+    const events = merged(kept.filter((event) => !superseded.has(event)));
     const examined = events.slice(0, limit);
     // Resume below the last event examined, or, on a page cut short by skipped entries, below the floor.
     const resumeAt = events.length > limit ? timeKeyOf(examined.at(-1)!) : floor;
@@ -374,7 +374,7 @@ export class News {
 
   /**
    * The feed's events, less those of large authors that their timelines cover (`kept`), and of those the
-   * backfilled ones, which stay only while their timeline slots hold them (`stillHeld`).
+   * backfilled ones, which stay only while their timeline slots hold them (`superseded`).
    */
   private feedOfLargeAuthors(feed: FeedEvent[], largeFollows: Map<string, string>) {
     const kept: FeedEvent[] = [];
@@ -391,12 +391,12 @@ export class News {
   }
 
   /**
-   * The backfilled entries (events from before a large author's follow) that stay: those whose timeline slot
-   * knows of no later change, hidden at the entry's revision or later, or holding a later revision. The timeline
-   * may lag behind the backfill (a change delivered while the author had no follower is not recorded, and its
-   * retraction may come later): an older slot says nothing about a newer entry.
+   * The backfilled entries (events from before a large author's follow) that go: those whose timeline slot knows
+   * of a later change, hidden at the entry's revision or later, or holding a later revision. The timeline may lag
+   * behind the backfill (a change delivered while the author had no follower is not recorded, and its retraction
+   * may come later): an older slot says nothing about a newer entry.
    */
-  private async stillHeld(backfilled: FeedEvent[]): Promise<Set<FeedEvent>> {
+  private async superseded(backfilled: FeedEvent[]): Promise<Set<FeedEvent>> {
     if (backfilled.length === 0) return new Set();
     const states = await this.large!.timelines.slotStates(
       backfilled.map((event) => ({
@@ -406,7 +406,7 @@ export class News {
         slot: SLOT_OF[event.type],
       })),
     );
-    return new Set(backfilled.filter((event, i) => !knowsLater(states[i], event)));
+    return new Set(backfilled.filter((event, i) => knowsLater(states[i], event)));
   }
 }
 
@@ -426,7 +426,7 @@ function mergeByTime(sources: FeedEvent[], floor: string | undefined): LinkEvent
 /** A link's key in a set: its author and URL (a username holds no newline). */
 const linkRefKey = (link: LinkRef) => `${link.author}\n${link.url}`;
 
-/** Whether a timeline slot knows of a change of its link later than `event`'s (see News.stillHeld). */
+/** Whether a timeline slot knows of a change of its link later than `event`'s (see News.superseded). */
 function knowsLater(slot: SlotState | undefined, event: FeedEvent): boolean {
   if (!slot) return false;
   if (slot.eventId === event.id) return false;
