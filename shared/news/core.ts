@@ -334,13 +334,15 @@ export class News {
       .reduce<string | undefined>((high, key) => (high === undefined || key > high ? key : high), undefined);
     const { kept, backfilled } = this.feedOfLargeAuthors(feed, largeFollows);
     const merged = (feedEvents: FeedEvent[]) => mergeByTime([...feedEvents, ...timelines.flat()], floor);
+    const withAllKept = merged(kept);
     // Only backfilled entries may still drop out of the merge, so the page is among the first `limit` +
     // backfilled events of the merge with all of them: their links are read at the same time as the slots.
     const [superseded, publicNow] = await Promise.all([
       this.superseded(backfilled),
-      this.publicNow(merged(kept).slice(0, limit + backfilled.length)),
+      this.publicNow(withAllKept.slice(0, limit + backfilled.length)),
     ]);
-    const events = merged(kept.filter((event) => !superseded.has(event)));
+    const events =
+      superseded.size === 0 ? withAllKept : merged(kept.filter((event) => !superseded.has(event)));
     const examined = events.slice(0, limit);
     // Resume below the last event examined, or, on a page cut short by skipped entries, below the floor.
     const resumeAt = events.length > limit ? timeKeyOf(examined.at(-1)!) : floor;
