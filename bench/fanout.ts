@@ -32,6 +32,8 @@ interface Counters {
   calls: number;
 }
 
+const COUNT_MESSAGES = 'benchCountMessages';
+
 /** Counts the calls the functions make, by watching the process-wide clients they share. */
 function countCalls(pipelineQueues: string[], feedsTable: string, socialTable: string) {
   const counters: Counters = { feedWrites: 0, lastFeedWriteAt: 0, followChecks: 0, messages: 0, calls: 0 };
@@ -57,11 +59,11 @@ function countCalls(pipelineQueues: string[], feedsTable: string, socialTable: s
       if (context.commandName === 'SendMessageCommand') counters.messages++;
       return next(args);
     },
-    { step: 'initialize', name: 'benchCountMessages' },
+    { step: 'initialize', name: COUNT_MESSAGES },
   );
   const stop = () => {
     unwatch();
-    sqsClient().middlewareStack.remove('benchCountMessages');
+    sqsClient().middlewareStack.remove(COUNT_MESSAGES);
   };
   return { counters, stop };
 }
