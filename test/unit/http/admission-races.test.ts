@@ -3,14 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { RateLimited, Unauthorized } from '../../../shared/errors.ts';
 import { Admission } from '../../../shared/http/admission.ts';
 import type { Authenticator, Identity } from '../../../shared/http/gate.ts';
-import {
-  RateLimiter,
-  type MarkCondition,
-  type RateLimitStore,
-  type RateWrite,
-} from '../../../shared/http/rate-limit.ts';
+import { RateLimiter } from '../../../shared/http/rate-limit.ts';
 import { rateKeyForUser } from '../../../shared/rate-keys.ts';
-import { InMemoryRateStore } from '../support/memory-users.ts';
+import { InMemoryRateStore, writesThrough } from '../support/memory-users.ts';
 
 /**
  * Model-based, with fast-check's scheduler deciding the order in which every lookup, charge and revocation reaches
@@ -113,14 +108,7 @@ class ScheduledWorld {
     },
   };
 
-  readonly rateStore: RateLimitStore = {
-    restart: (key, now, interval, expires, mark?: MarkCondition): Promise<RateWrite> =>
-      this.call<RateWrite>(`restart ${key}`, () => this.rates.restart(key, now, interval, expires, mark)),
-    advance: (key, now, interval, tolerance, expires, mark?: MarkCondition): Promise<RateWrite> =>
-      this.call<RateWrite>(`advance ${key}`, () =>
-        this.rates.advance(key, now, interval, tolerance, expires, mark),
-      ),
-  };
+  readonly rateStore = writesThrough(this.rates, (label, apply) => this.call(label, apply));
 }
 
 async function replay(scheduler: fc.Scheduler, history: Operation[][]): Promise<Answer[]> {

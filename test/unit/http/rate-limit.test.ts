@@ -1,13 +1,8 @@
 import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { RateLimited } from '../../../shared/errors.ts';
-import {
-  RateLimiter,
-  rateKeyForIp,
-  rateKeyForUser,
-  type RateLimitStore,
-} from '../../../shared/http/rate-limit.ts';
-import { InMemoryRateStore } from '../support/memory-users.ts';
+import { RateLimiter, rateKeyForIp, rateKeyForUser } from '../../../shared/http/rate-limit.ts';
+import { InMemoryRateStore, writesThrough } from '../support/memory-users.ts';
 
 const CONTRACT = { perSecond: 12, burst: 80 };
 const KEY = 'client-key';
@@ -200,16 +195,10 @@ describe('several instances sharing one client item, under any interleaving', ()
       fc.asyncProperty(fc.scheduler(), histories, async (scheduler, history) => {
         const shared = new InMemoryRateStore();
         // Every write reaches the item when the scheduler lets it, each one atomic, as DynamoDB applies them.
-        const scheduled: RateLimitStore = {
-          restart: async (...args) => {
-            await scheduler.schedule(Promise.resolve(), 'restart');
-            return shared.restart(...args);
-          },
-          advance: async (...args) => {
-            await scheduler.schedule(Promise.resolve(), 'advance');
-            return shared.advance(...args);
-          },
-        };
+        const scheduled = writesThrough(shared, async (label, apply) => {
+          await scheduler.schedule(Promise.resolve(), label);
+          return apply();
+        });
         let now = Date.parse('2026-12-03T10:00:00.000Z');
         const instances = [0, 1, 2].map(() => new RateLimiter(scheduled, SETTINGS, () => now));
         let modelTat: number | undefined;

@@ -235,3 +235,17 @@ export class InMemoryRateStore implements RateLimitStore {
     return mark ? { mark: this.marks.get(key) } : {};
   }
 }
+
+/**
+ * The store's writes, each let through by `through` (a test's scheduler) and then applied at once, as DynamoDB
+ * applies one conditional write: for properties over every order in which concurrent writes can land.
+ */
+export function writesThrough(
+  store: InMemoryRateStore,
+  through: (label: string, apply: () => Promise<RateWrite>) => Promise<RateWrite>,
+): RateLimitStore {
+  return {
+    restart: (key, ...rest) => through(`restart ${key}`, () => store.restart(key, ...rest)),
+    advance: (key, ...rest) => through(`advance ${key}`, () => store.advance(key, ...rest)),
+  };
+}
