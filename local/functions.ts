@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
 import { functions, type FunctionDeclaration, type FunctionName } from '../shared/wiring.ts';
+import { inFleetOf } from './sdk-pools.ts';
 
 const FUNCTIONS_DIR = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', 'functions');
 
@@ -116,7 +117,7 @@ export async function invoke(name: FunctionName, event: unknown): Promise<unknow
   const cpuBefore = invocationObservers.size > 0 ? process.cpuUsage() : undefined;
   let failed = false;
   try {
-    return await inInvokeContext(() => handler(event, context), context.awsRequestId);
+    return await inFleetOf(name, () => inInvokeContext(() => handler(event, context), context.awsRequestId));
   } catch (error) {
     failed = true;
     throw error;

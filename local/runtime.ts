@@ -22,6 +22,8 @@ import {
 import { CONCURRENT_INVOCATIONS_ENVIRONMENT } from './functions.ts';
 import { createApiServer } from './http-server.ts';
 import { ensureQueuesAndBuckets, ensureTables, localTableNames } from './resources.ts';
+import { poolsByFleet } from './sdk-pools.ts';
+import { useSdkTransport } from '../shared/aws/transport.ts';
 
 interface RuntimeOptions {
   /** API port; 0 picks a free one. */
@@ -111,6 +113,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       ...CONCURRENT_INVOCATIONS_ENVIRONMENT,
     });
     delete process.env.AWS_PROFILE;
+    useSdkTransport(poolsByFleet());
 
     const queueUrls = Object.fromEntries(
       (Object.keys(queues) as QueueName[]).map((name) => [name, resourceEnv[queues[name].envVar]!]),

@@ -9,6 +9,7 @@ import {
 import { Unavailable } from '../errors.ts';
 import { translatingSend } from './errors.ts';
 import { traced } from '../tracing.ts';
+import { sdkTransport } from './transport.ts';
 import { retry, TRY_AGAIN, type RetryPolicy } from '../retry.ts';
 
 /**
@@ -19,7 +20,7 @@ export class DocumentClient extends DynamoDBDocumentClient {
   /** Sets the type apart, so that an adapter cannot be given a client that leaves its errors untranslated. */
   readonly translatesAwsErrors = true;
 
-  constructor(client: DynamoDBClient = traced(new DynamoDBClient({}))) {
+  constructor(client: DynamoDBClient = traced(new DynamoDBClient(sdkTransport()))) {
     super(client, { marshallOptions: { removeUndefinedValues: true } });
     // Assigned rather than declared as an override: the inherited `send` has callback overloads not needed here.
     const send = translatingSend((command, options) => super.send(command, options), 'The database');

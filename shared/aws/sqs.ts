@@ -10,6 +10,7 @@ import { Unavailable } from '../errors.ts';
 import { traced } from '../tracing.ts';
 import { retry, TRY_AGAIN, type RetryPolicy } from '../retry.ts';
 import { translatingSend } from './errors.ts';
+import { sdkTransport } from './transport.ts';
 
 /** SendMessageBatch takes at most 10 messages per call. */
 const SEND_BATCH_LIMIT = 10;
@@ -30,7 +31,7 @@ export class QueueClient extends SQSClient {
   readonly translatesAwsErrors = true;
 
   constructor(config: SQSClientConfig = {}) {
-    super(config);
+    super({ ...sdkTransport(), ...config });
     // Assigned rather than declared as an override: the inherited `send` has callback overloads not needed here.
     const send = translatingSend((command, options) => {
       withCorrelationAttribute((command as { input: SentMessages }).input);

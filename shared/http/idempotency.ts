@@ -21,6 +21,7 @@ import { requiredEnv } from '../config.ts';
 import { IdempotencyKeyInProgress, IdempotencyKeyReused, Unavailable } from '../errors.ts';
 import { logger } from '../logger.ts';
 import { idempotencyKeyPrefixOf, tables, type FunctionName } from '../wiring.ts';
+import { sdkTransport } from '../aws/transport.ts';
 import { toHttpError } from './errors.ts';
 import type { HttpResponse } from './handler.ts';
 import type { HttpRequest } from './request.ts';
@@ -202,7 +203,7 @@ let client: DynamoDBClient | undefined;
  * The persistence layers' DynamoDB client, one per process: Powertools sends its own commands on it, beside the
  * adapters' document client (a benchmark meters both).
  */
-export const idempotencyClient = (): DynamoDBClient => (client ??= new DynamoDBClient({}));
+export const idempotencyClient = (): DynamoDBClient => (client ??= new DynamoDBClient(sdkTransport()));
 const persistenceLayers = new Map<FunctionName, DynamoDBPersistenceLayer>();
 
 /**
@@ -288,8 +289,7 @@ export class AnswerInTransaction {
     if (this.committed || !isKept(answer.status)) return answer;
     const put = answerRecordsFor(this.name).completedPut(this.draft, this.sealing.seal(answer));
     try {
-      client ??= new DynamoDBClient({});
-      await client.send(
+      await idempotencyClient().send(
         new PutItemCommand({
           ...put,
           Item: marshall(put.Item),
@@ -426,8 +426,7 @@ const answerRecords = new Map<FunctionName, AnswerRecords>();
 function answerRecordsFor(name: FunctionName): AnswerRecords {
   let records = answerRecords.get(name);
   if (!records) {
-    client ??= new DynamoDBClient({});
-    records = new AnswerRecords(requiredEnv(tables.idempotency.envVar), client);
+    records = new AnswerRecords(requiredEnv(tables.idempotency.envVar), idempotencyClient());
     records.configure({ config: idempotencyConfig(), keyPrefix: idempotencyKeyPrefixOf(name) });
     answerRecords.set(name, records);
   }

@@ -1,0 +1,20 @@
+import type { DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+
+/** An HTTP transport of the AWS SDK: what a client's `requestHandler` takes. */
+export type SdkTransport = NonNullable<DynamoDBClientConfig['requestHandler']>;
+
+let transport: SdkTransport | undefined;
+
+/**
+ * Sets the transport of every AWS SDK client that this process makes from now on. Deployed, none is set: each
+ * function instance has the SDK's own pool of keep-alive sockets. The local runtime, which runs every function in
+ * one process, sets one that keeps apart the pools of functions that would be apart on AWS (local/sdk-pools.ts).
+ */
+export function useSdkTransport(handler: SdkTransport | undefined): void {
+  transport = handler;
+}
+
+/** The part of a client's configuration that the transport decides: nothing unless one was set. */
+export function sdkTransport(): { requestHandler?: SdkTransport } {
+  return transport ? { requestHandler: transport } : {};
+}
