@@ -96,6 +96,8 @@ export type ItemKey = Record<string, string>;
 
 /** BatchGetItem takes at most 100 keys per call. */
 export const BATCH_GET_LIMIT = 100;
+/** BatchGetItem calls of one read under way at once: a read of a few hundred keys takes one round trip. */
+const BATCH_GETS_IN_FLIGHT = 4;
 /** Keys BatchGet leaves unprocessed (throttling) are asked for again with the shared policy. */
 const UNPROCESSED_KEYS_RETRY: RetryPolicy = {
   attempts: 8,
@@ -108,9 +110,9 @@ const UNPROCESSED_KEYS_RETRY: RetryPolicy = {
 const keyString = (key: ItemKey) => JSON.stringify(Object.entries(key).sort(([a], [b]) => (a < b ? -1 : 1)));
 
 /**
- * Reads the items by key, strongly consistent, with only the named attributes: 100 keys per BatchGetItem, calls
- * one after another, unprocessed keys asked for again. A key given twice is asked for once (BatchGetItem refuses
- * a request that repeats a key). Missing items are simply absent; the order is the engine's.
+ * Reads the items by key, strongly consistent, with only the named attributes: 100 keys per BatchGetItem, up to
+ * BATCH_GETS_IN_FLIGHT calls at once, unprocessed keys asked for again. A key given twice is asked for once
+ * (BatchGetItem refuses a request that repeats a key). Missing items are simply absent; the order is the engine's.
  */
 export async function batchGetConsistent(
   db: DocumentClient,
@@ -120,27 +122,34 @@ export async function batchGetConsistent(
 ): Promise<Record<string, unknown>[]> {
   const keys = [...new Map(asked.map((key) => [keyString(key), key])).values()];
   const names = Object.fromEntries(attributes.map((name, i) => [`#a${i}`, name]));
+  const batches: Record<string, unknown>[][] = [];
+  for (let start = 0; start < keys.length; start += BATCH_GET_LIMIT)
+    batches.push(keys.slice(start, start + BATCH_GET_LIMIT));
   const found: Record<string, unknown>[] = [];
-  for (let start = 0; start < keys.length; start += BATCH_GET_LIMIT) {
-    let pending: Record<string, unknown>[] = keys.slice(start, start + BATCH_GET_LIMIT);
-    await retry(UNPROCESSED_KEYS_RETRY, async () => {
-      const { Responses, UnprocessedKeys } = await db.send(
-        new BatchGetCommand({
-          RequestItems: {
-            [tableName]: {
-              Keys: pending,
-              ConsistentRead: true,
-              ProjectionExpression: Object.keys(names).join(', '),
-              ExpressionAttributeNames: names,
+  let next = 0;
+  const worker = async () => {
+    while (next < batches.length) {
+      let pending = batches[next++]!;
+      await retry(UNPROCESSED_KEYS_RETRY, async () => {
+        const { Responses, UnprocessedKeys } = await db.send(
+          new BatchGetCommand({
+            RequestItems: {
+              [tableName]: {
+                Keys: pending,
+                ConsistentRead: true,
+                ProjectionExpression: Object.keys(names).join(', '),
+                ExpressionAttributeNames: names,
+              },
             },
-          },
-        }),
-      );
-      found.push(...(Responses?.[tableName] ?? []));
-      pending = UnprocessedKeys?.[tableName]?.Keys ?? [];
-      return pending.length > 0 ? TRY_AGAIN : undefined;
-    });
-  }
+          }),
+        );
+        found.push(...(Responses?.[tableName] ?? []));
+        pending = UnprocessedKeys?.[tableName]?.Keys ?? [];
+        return pending.length > 0 ? TRY_AGAIN : undefined;
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(BATCH_GETS_IN_FLIGHT, batches.length) }, worker));
   return found;
 }
 

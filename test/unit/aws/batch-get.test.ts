@@ -27,6 +27,23 @@ describe('batchGetConsistent: items by key, strongly consistent, with only the a
     expect(request.ExpressionAttributeNames).toEqual({ '#a0': 'sk', '#a1': 'title' });
   });
 
+  it('given 700 keys, when read, then four calls are under way at once, never more', async () => {
+    const calls = { inFlight: 0, most: 0 };
+    dynamo.on(BatchGetCommand).callsFake(async (input: BatchGetCommand['input']) => {
+      calls.inFlight++;
+      calls.most = Math.max(calls.most, calls.inFlight);
+      await new Promise((done) => setImmediate(done));
+      calls.inFlight--;
+      return { Responses: { [TABLE]: input.RequestItems![TABLE]!.Keys! } };
+    });
+
+    const items = await batchGetConsistent(db, TABLE, keys(700), ['sk']);
+
+    expect(calls.most).toBe(4);
+    expect(sentKeys()).toHaveLength(7);
+    expect(new Set(items.map((item) => item.sk)).size).toBe(700);
+  });
+
   it('given keys left unprocessed, when read, then only those are asked for again and nothing is lost', async () => {
     dynamo
       .on(BatchGetCommand)
