@@ -11,6 +11,7 @@ import { translatingSend } from './errors.ts';
 import { traced } from '../tracing.ts';
 import { sdkTransport } from './transport.ts';
 import { retry, TRY_AGAIN, type RetryPolicy } from '../retry.ts';
+import { mapAtMost } from '../concurrency.ts';
 
 /**
  * The document client every DynamoDB adapter takes: its failures arrive as domain errors (see
@@ -126,30 +127,26 @@ export async function batchGetConsistent(
   for (let start = 0; start < keys.length; start += BATCH_GET_LIMIT)
     batches.push(keys.slice(start, start + BATCH_GET_LIMIT));
   const found: Record<string, unknown>[] = [];
-  let next = 0;
-  const worker = async () => {
-    while (next < batches.length) {
-      let pending = batches[next++]!;
-      await retry(UNPROCESSED_KEYS_RETRY, async () => {
-        const { Responses, UnprocessedKeys } = await db.send(
-          new BatchGetCommand({
-            RequestItems: {
-              [tableName]: {
-                Keys: pending,
-                ConsistentRead: true,
-                ProjectionExpression: Object.keys(names).join(', '),
-                ExpressionAttributeNames: names,
-              },
+  await mapAtMost(BATCH_GETS_IN_FLIGHT, batches, async (batch) => {
+    let pending = batch;
+    await retry(UNPROCESSED_KEYS_RETRY, async () => {
+      const { Responses, UnprocessedKeys } = await db.send(
+        new BatchGetCommand({
+          RequestItems: {
+            [tableName]: {
+              Keys: pending,
+              ConsistentRead: true,
+              ProjectionExpression: Object.keys(names).join(', '),
+              ExpressionAttributeNames: names,
             },
-          }),
-        );
-        found.push(...(Responses?.[tableName] ?? []));
-        pending = UnprocessedKeys?.[tableName]?.Keys ?? [];
-        return pending.length > 0 ? TRY_AGAIN : undefined;
-      });
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(BATCH_GETS_IN_FLIGHT, batches.length) }, worker));
+          },
+        }),
+      );
+      found.push(...(Responses?.[tableName] ?? []));
+      pending = UnprocessedKeys?.[tableName]?.Keys ?? [];
+      return pending.length > 0 ? TRY_AGAIN : undefined;
+    });
+  });
   return found;
 }
 
@@ -201,24 +198,20 @@ type WriteRequest =
 async function batchWrite(db: DocumentClient, tableName: string, all: WriteRequest[]): Promise<void> {
   const batches: WriteRequest[][] = [];
   for (let i = 0; i < all.length; i += BATCH_WRITE_LIMIT) batches.push(all.slice(i, i + BATCH_WRITE_LIMIT));
-  let next = 0;
-  const worker = async () => {
-    while (next < batches.length) {
-      let requests = batches[next++]!;
-      await retry(UNPROCESSED_ITEMS_RETRY, async () => {
-        const { UnprocessedItems } = await db.send(
-          new BatchWriteCommand({ RequestItems: { [tableName]: requests } }),
-        );
-        requests = (UnprocessedItems?.[tableName] ?? []).flatMap((request): WriteRequest[] => {
-          if (request.DeleteRequest?.Key) return [{ DeleteRequest: { Key: request.DeleteRequest.Key } }];
-          if (request.PutRequest?.Item) return [{ PutRequest: { Item: request.PutRequest.Item } }];
-          return [];
-        });
-        return requests.length > 0 ? TRY_AGAIN : undefined;
+  await mapAtMost(BATCH_WRITES_IN_FLIGHT, batches, async (batch) => {
+    let requests = batch;
+    await retry(UNPROCESSED_ITEMS_RETRY, async () => {
+      const { UnprocessedItems } = await db.send(
+        new BatchWriteCommand({ RequestItems: { [tableName]: requests } }),
+      );
+      requests = (UnprocessedItems?.[tableName] ?? []).flatMap((request): WriteRequest[] => {
+        if (request.DeleteRequest?.Key) return [{ DeleteRequest: { Key: request.DeleteRequest.Key } }];
+        if (request.PutRequest?.Item) return [{ PutRequest: { Item: request.PutRequest.Item } }];
+        return [];
       });
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(BATCH_WRITES_IN_FLIGHT, batches.length) }, worker));
+      return requests.length > 0 ? TRY_AGAIN : undefined;
+    });
+  });
 }
 
 /**

@@ -60,6 +60,7 @@ import { batchGetInOrder, documentClient, type DocumentClient } from '../aws/dyn
 import { requiredEnv } from '../config.ts';
 import { Unavailable } from '../errors.ts';
 import { retry, TRY_AGAIN, type RetryPolicy } from '../retry.ts';
+import { mapAtMost } from '../concurrency.ts';
 import { timeKeyOf, type LinkEventType } from './model.ts';
 import type {
   FeedEvent,
@@ -505,9 +506,5 @@ async function sendConditionally(db: DocumentClient, command: UpdateCommand): Pr
 
 /** Runs `work` over every item with at most WRITES_IN_FLIGHT calls under way; the first failure is thrown. */
 async function inFlight<T>(items: T[], work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await work(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(WRITES_IN_FLIGHT, items.length) }, worker));
+  await mapAtMost(WRITES_IN_FLIGHT, items, work);
 }

@@ -1,3 +1,4 @@
+import { mapAtMost } from '../concurrency.ts';
 import { deletePartitionChunk, documentClient, type DocumentClient } from '../aws/dynamodb.ts';
 import { requiredEnv } from '../config.ts';
 import type { ChunkOutcome, NewsErasure } from '../users/ports.ts';
@@ -20,22 +21,17 @@ export class FeedsErasure implements NewsErasure {
   ) {}
 
   async forgetAuthor(readers: string[], author: string): Promise<void> {
-    let next = 0;
-    const worker = async () => {
-      while (next < readers.length) {
-        const reader = readers[next++]!;
-        while (
-          !(await deletePartitionChunk(
-            this.db,
-            this.tableName,
-            feedPartition(reader),
-            FEED_ITEMS_PER_CHUNK,
-            authorPrefix(author),
-          ))
-        );
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(READERS_IN_FLIGHT, readers.length) }, worker));
+    await mapAtMost(READERS_IN_FLIGHT, readers, async (reader) => {
+      while (
+        !(await deletePartitionChunk(
+          this.db,
+          this.tableName,
+          feedPartition(reader),
+          FEED_ITEMS_PER_CHUNK,
+          authorPrefix(author),
+        ))
+      );
+    });
   }
 
   async eraseChunk(username: string): Promise<ChunkOutcome> {

@@ -1,3 +1,4 @@
+import { mapAtMost } from '../concurrency.ts';
 import { InvalidRequest, NotFound } from '../errors.ts';
 import { ERASURE_STEPS, type ErasureProgress, type ErasureStep } from './model.ts';
 import type {
@@ -129,12 +130,14 @@ export class AccountErasure {
     const { follows, news } = this.ports;
     const followed = await follows.following(username, FOLLOWS_PER_CHUNK);
     if (followed.length > 0) {
-      await eachAtOnce(followed, (other) => follows.unfollow(username, other));
+      await mapAtMost(UNFOLLOWS_IN_FLIGHT, followed, (other) => follows.unfollow(username, other));
       return { done: false };
     }
     const page = await follows.followers(username, cursor, FOLLOWS_PER_CHUNK);
     await news.forgetAuthor(page.usernames, username);
-    const ended = await eachAtOnce(page.usernames, (follower) => follows.unfollow(follower, username));
+    const ended = await mapAtMost(UNFOLLOWS_IN_FLIGHT, page.usernames, (follower) =>
+      follows.unfollow(follower, username),
+    );
     if (page.next !== undefined) return { done: false, cursor: page.next };
     if (cursor !== undefined || ended.some(Boolean)) return { done: false };
     // No follow left either way: the user's own counters go too.
@@ -150,18 +153,4 @@ export class AccountErasure {
     await this.ports.credentials.revokeAll(username);
     return this.ports.accounts.eraseChunk(username);
   }
-}
-
-/** Runs `work` on every item, at most UNFOLLOWS_IN_FLIGHT at once; the results in the items' order. */
-async function eachAtOnce<T, R>(items: T[], work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = [];
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(UNFOLLOWS_IN_FLIGHT, items.length) }, worker));
-  return results;
 }
