@@ -12,10 +12,13 @@ import { eventSources, schedules, type FunctionName } from '../shared/wiring.ts'
  * take different pools:
  * - the functions behind the API, and whatever runs outside an invocation (the runtime's own dev login), take
  *   one of the SDK's default size;
- * - the event consumers and scheduled functions take one of PIPELINE_SOCKETS: the engine serves only so many
- *   calls at once (two cores), and any more would wait inside it, in front of the API's.
+ * - the event consumers and scheduled functions take one of PIPELINE_SOCKETS, the feed writers' declared
+ *   concurrency: DynamoDB Local gets slower, not faster, with more calls at once, and they would wait inside it
+ *   in front of the API's.
  */
-export const PIPELINE_SOCKETS = 20;
+const feedWriters = eventSources.find((source) => source.function === 'writeFeeds');
+if (feedWriters?.kind !== 'queue') throw new Error('writeFeeds is fed by no queue in shared/wiring.ts');
+export const PIPELINE_SOCKETS = feedWriters.maxConcurrency;
 const API_SOCKETS = 50;
 
 type Fleet = 'api' | 'pipeline';
