@@ -43,19 +43,28 @@ function aCallFrom(name: FunctionName, client: DynamoDBClient, tag: string) {
   return inFleetOf(name, () => client.send(new ListTablesCommand({ ExclusiveStartTableName: tag })));
 }
 
+/**
+ * A client on the pools, and `extra` calls more than the pipeline's pool holds from invocations of `name`: the
+ * engine holds as many as the pool has sockets, the others wait for one.
+ */
+async function givenThePipelinePoolFilledBy(name: FunctionName, extra: number) {
+  const engine = await givenAnEngineThatHoldsEveryCall();
+  const client = new DynamoDBClient({
+    ...LOCAL_AWS,
+    endpoint: engine.endpoint,
+    requestHandler: new PoolsByFleet(),
+    maxAttempts: 1,
+  });
+  const calls = Array.from({ length: PIPELINE_SOCKETS + extra }, (_, i) =>
+    aCallFrom(name, client, `pipeline-${i}`),
+  );
+  await vi.waitFor(() => expect(engine.heldFrom('pipeline')).toBe(PIPELINE_SOCKETS));
+  return { engine, client, pipelineCalls: Promise.all(calls) };
+}
+
 describe('the local runtime keeps the SDK pools of the API and of the pipeline apart', () => {
   it('given the pipeline holds every socket of its pool, when an API function calls, then its call reaches the engine at once', async () => {
-    const engine = await givenAnEngineThatHoldsEveryCall();
-    const client = new DynamoDBClient({
-      ...LOCAL_AWS,
-      endpoint: engine.endpoint,
-      requestHandler: new PoolsByFleet(),
-      maxAttempts: 1,
-    });
-    const feedWrites = Array.from({ length: PIPELINE_SOCKETS + 5 }, (_, i) =>
-      aCallFrom('writeFeeds', client, `pipeline-${i}`),
-    );
-    await vi.waitFor(() => expect(engine.heldFrom('pipeline')).toBe(PIPELINE_SOCKETS));
+    const { engine, client, pipelineCalls } = await givenThePipelinePoolFilledBy('writeFeeds', 5);
 
     const add = aCallFrom('addLink', client, 'api-add');
 
@@ -67,21 +76,11 @@ describe('the local runtime keeps the SDK pools of the API and of the pipeline a
     // Each answered call frees a socket for one that waited, which the engine holds in turn.
     await vi.waitFor(() => expect(engine.heldFrom('pipeline')).toBe(5));
     engine.releaseAll();
-    await Promise.all(feedWrites);
+    await pipelineCalls;
   });
 
   it('given a scheduled function fills the pipeline pool, when a call is made outside any invocation, then it takes the API pool', async () => {
-    const engine = await givenAnEngineThatHoldsEveryCall();
-    const client = new DynamoDBClient({
-      ...LOCAL_AWS,
-      endpoint: engine.endpoint,
-      requestHandler: new PoolsByFleet(),
-      maxAttempts: 1,
-    });
-    const rechecks = Array.from({ length: PIPELINE_SOCKETS + 1 }, (_, i) =>
-      aCallFrom('recheckStaleLinks', client, `pipeline-${i}`),
-    );
-    await vi.waitFor(() => expect(engine.heldFrom('pipeline')).toBe(PIPELINE_SOCKETS));
+    const { engine, client, pipelineCalls } = await givenThePipelinePoolFilledBy('recheckStaleLinks', 1);
 
     const devLogin = client.send(new ListTablesCommand({ ExclusiveStartTableName: 'api-outside' }));
 
@@ -90,6 +89,6 @@ describe('the local runtime keeps the SDK pools of the API and of the pipeline a
     await devLogin;
     await vi.waitFor(() => expect(engine.heldFrom('pipeline')).toBe(1));
     engine.releaseAll();
-    await Promise.all(rechecks);
+    await pipelineCalls;
   });
 });
