@@ -1,7 +1,7 @@
 /**
  * Runs `work` on every item with at most `limit` calls under way at once (each worker takes the next item when
- * its last one is done); answers the results in the items' order. The first failure rejects; the calls already
- * under way run to their end.
+ * its last one is done); answers the results in the items' order. The first failure rejects, and no item is
+ * started after it (the calls under way run to their end).
  */
 export async function mapAtMost<T, R>(
   limit: number,
@@ -10,10 +10,16 @@ export async function mapAtMost<T, R>(
 ): Promise<R[]> {
   const results: R[] = new Array<R>(items.length);
   let next = 0;
+  let failed = false;
   const worker = async () => {
-    while (next < items.length) {
+    while (!failed && next < items.length) {
       const index = next++;
-      results[index] = await work(items[index]!);
+      try {
+        results[index] = await work(items[index]!);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));

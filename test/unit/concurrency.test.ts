@@ -34,14 +34,21 @@ describe('mapAtMost: bounded concurrency, results in order', () => {
     );
   });
 
-  it('given one item fails, when mapped, then the map rejects with its error', async () => {
+  it('given one item fails, when mapped, then the map rejects with its error and starts no item after it', async () => {
     const failure = new Error('refused');
+    const started: number[] = [];
 
-    const mapped = mapAtMost(2, [1, 2, 3], async (n) => {
+    const mapped = mapAtMost(2, [1, 2, 3, 4, 5], async (n) => {
+      started.push(n);
+      await new Promise((done) => setImmediate(done));
       if (n === 2) throw failure;
       return n;
     });
 
     await expect(mapped).rejects.toBe(failure);
+    // Time enough, in turns of the event loop, for every item to have started had the map gone on.
+    for (let turn = 0; turn < 10; turn++) await new Promise((done) => setImmediate(done));
+    // 1 and 2 ran at once; 1 ended first and 3 took its place; once 2 failed, 4 and 5 never started.
+    expect(started).toEqual([1, 2, 3]);
   });
 });
