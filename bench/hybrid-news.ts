@@ -73,7 +73,7 @@ async function until(what: string, done: () => Promise<boolean>) {
 
 export async function benchHybridNews(runtime: Runtime, samples: number): Promise<void> {
   const { counters, unwatch } = countCalls(runtime.tableNames.feeds, 'hybrid-large');
-  console.log(`\nHybrid fan-out (large from ${config().NEWS_LARGE_AUTHOR_FOLLOWERS} followers)`);
+  console.log(`\nHybrid fan-out (large above ${config().NEWS_LARGE_AUTHOR_FOLLOWERS} followers)`);
 
   const large = await login(runtime, 'hybrid-large');
   const alone = await login(runtime, 'hybrid-alone');
