@@ -32,7 +32,7 @@ interface Match {
 /** As API Gateway matches an HTTP API route: exact method (HEAD beside GET) and path, else the `$default` route. */
 export function matchRoute(method: string, path: string, candidates: RouteDeclaration[] = routes): Match {
   for (const route of candidates) {
-    if (!methodsOf(route).some((answered) => answered === method)) continue;
+    if (!(methodsOf(route) as string[]).includes(method)) continue;
     const pathParameters = matchPath(route.path, path);
     if (pathParameters)
       return { routeKey: `${method} ${route.path}`, function: route.function, pathParameters };

@@ -76,12 +76,7 @@ export class ApiClient {
     }
     // Redirects are answers too: the client sees them instead of following them.
     const response = await fetch(`${this.baseUrl}${path}`, { ...init, redirect: 'manual' });
-    const text = await response.text();
-    assertConformsToDocument({ method, path, status: response.status, headers: response.headers, text });
-    let parsed: unknown = text;
-    if (text !== '' && response.headers.get('content-type')?.startsWith('application/json'))
-      parsed = JSON.parse(text);
-    return { status: response.status, headers: response.headers, body: parsed as T };
+    return checkedAnswer<T>(method, path, response);
   }
 
   get = <T = Record<string, unknown>>(path: string, headers?: Record<string, string>) =>
@@ -91,6 +86,19 @@ export class ApiClient {
   post = <T = Record<string, unknown>>(path: string, body?: unknown) => this.send<T>('POST', path, body);
   put = <T = Record<string, unknown>>(path: string, body?: unknown) => this.send<T>('PUT', path, body);
   delete = <T = Record<string, unknown>>(path: string, body?: unknown) => this.send<T>('DELETE', path, body);
+}
+
+/**
+ * The answer as a test reads it, once checked against the OpenAPI document: JSON parsed when the answer says it is
+ * JSON and has a body (a HEAD's has none), else the text.
+ */
+async function checkedAnswer<T>(method: string, path: string, response: Response): Promise<ApiResponse<T>> {
+  const text = await response.text();
+  assertConformsToDocument({ method, path, status: response.status, headers: response.headers, text });
+  let parsed: unknown = text;
+  if (text !== '' && response.headers.get('content-type')?.startsWith('application/json'))
+    parsed = JSON.parse(text);
+  return { status: response.status, headers: response.headers, body: parsed as T };
 }
 
 /** Requests that the shorthand methods above do not cover: other verbs, forms, raw bodies, chosen headers. */
@@ -135,12 +143,7 @@ export class RawApiClient extends ApiClient {
       redirect: 'manual',
       ...(body ? { body } : {}),
     });
-    const text = await response.text();
-    assertConformsToDocument({ method, path, status: response.status, headers: response.headers, text });
-    let parsed: unknown = text;
-    if (text !== '' && response.headers.get('content-type')?.startsWith('application/json'))
-      parsed = JSON.parse(text);
-    return { status: response.status, headers: response.headers, body: parsed as T };
+    return checkedAnswer<T>(method, path, response);
   }
 
   /** An `application/x-www-form-urlencoded` body, as an HTML form or the original's clients send it. */
