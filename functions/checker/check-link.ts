@@ -1,6 +1,6 @@
 import { queueHandler } from '../../shared/events/batch.ts';
 import { parseCheckMessage } from '../../shared/checker/model.ts';
-import { linkCheckService } from '../../shared/checker/service.ts';
+import { linkCheckService } from '../../shared/checker/check-service.ts';
 import { logger } from '../../shared/logger.ts';
 import { emitBy } from '../../shared/metrics.ts';
 

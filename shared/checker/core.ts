@@ -10,6 +10,7 @@ import type {
   SnapshotStore,
   StaleLinks,
 } from './ports.ts';
+import { textOfPage } from './page-text.ts';
 import { isHtml, titleOfPage } from './title.ts';
 import { cutText } from '../text.ts';
 
@@ -154,6 +155,8 @@ export class LinkChecker {
           verdict.page = page;
           const title = titleOfPage(page.body, page.contentType);
           if (title) verdict.title = title;
+          const text = textOfPage(page.body, page.contentType);
+          if (text !== undefined) verdict.text = text;
         }
         return verdict;
       }
@@ -188,7 +191,7 @@ export class LinkCheckService {
     const ref = { username: link.username, url: link.url };
     const verdict = await this.checker.check(link.url, { firstCheck: link.checked_at === null });
     // Stored before the verdict is recorded, and deleted again if the record does not land: never orphaned.
-    const snapshotKey = verdict.page ? await this.snapshots.save(ref, verdict.page) : undefined;
+    const snapshotKey = verdict.page ? await this.snapshots.save(ref, verdict.page, verdict.text) : undefined;
     const result = await this.links.recordCheck(link.username, link.url, {
       status: verdict.status,
       httpStatus: verdict.httpStatus,

@@ -61,4 +61,6 @@ export interface Verdict {
   page?: FetchedPage;
   /** The page's `<title>`, when it has one. */
   title?: string;
+  /** The page's readable text (page-text.ts), kept beside its snapshot for the search index. */
+  text?: string;
 }

@@ -54,8 +54,11 @@ export interface CheckQueue {
 
 /** Page snapshots, per link; keys derive from the user and the link (snapshots.ts). */
 export interface SnapshotStore {
-  /** Stores the page (compressed) with its content type and fetch time; returns its key. */
-  save(link: LinkRef, page: FetchedPage): Promise<string>;
+  /**
+   * Stores the page (compressed) with its content type and fetch time, and its readable text when it has one
+   * (replacing the link's previous text); returns the snapshot's key.
+   */
+  save(link: LinkRef, page: FetchedPage, text: string | undefined): Promise<string>;
   /** The key of the link's latest snapshot, if it has one. */
   latest(link: LinkRef): Promise<string | undefined>;
   /** A short-lived URL from which the snapshot can be downloaded without credentials. */

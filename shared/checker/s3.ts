@@ -10,7 +10,6 @@ import { gzip as gzipCallback } from 'node:zlib';
 import type { LinkRef } from '../links/checks.ts';
 import type { FetchedPage } from './model.ts';
 import type { SnapshotStore } from './ports.ts';
-import { textOfPage } from './page-text.ts';
 import { newestFirst, pageTextKey, snapshotDisposition, snapshotKey, snapshotPrefix } from './snapshots.ts';
 import { requiredEnv } from '../config.ts';
 import { deleteObjects, objectClient, type ObjectClient } from '../aws/s3.ts';
@@ -31,8 +30,8 @@ export const s3Client = () => objectClient('The snapshot store');
  * API's anyway; locally the emulator serves on another port of localhost, which shares the API's cookies, and it
  * answers with the stored disposition: it ignores the presigned override.)
  *
- * Saving an HTML page also keeps its readable text (page-text.ts) at pageTextKey, replacing the previous one,
- * before the check is recorded: the link's change that the record makes reaches the search index's updater,
+ * Saving an HTML page also keeps its readable text (which the checker's core takes from it, page-text.ts) at
+ * pageTextKey, replacing the previous one, before the check is recorded: the link's change that the record makes reaches the search index's updater,
  * which reads the text then. Removing all of a link's snapshots removes its text too.
  */
 export class S3SnapshotStore implements SnapshotStore {
@@ -41,7 +40,7 @@ export class S3SnapshotStore implements SnapshotStore {
     private readonly s3: ObjectClient = s3Client(),
   ) {}
 
-  async save(link: LinkRef, page: FetchedPage): Promise<string> {
+  async save(link: LinkRef, page: FetchedPage, text: string | undefined): Promise<string> {
     const key = snapshotKey(link, page.fetchedAt);
     await this.s3.send(
       new PutObjectCommand({
@@ -60,7 +59,6 @@ export class S3SnapshotStore implements SnapshotStore {
         },
       }),
     );
-    const text = textOfPage(page.body, page.contentType);
     if (text !== undefined) {
       await this.s3.send(
         new PutObjectCommand({

@@ -40,7 +40,7 @@ describe('snapshots in S3', () => {
   it('given a page, when it is saved, then it lies under the key derived from the user and the link, compressed, with its content type and fetch time', async () => {
     const link = aLinkRef();
 
-    const key = await store.save(link, aPage('2026-11-23T18:00:05.123Z'));
+    const key = await store.save(link, aPage('2026-11-23T18:00:05.123Z'), undefined);
 
     expect(key).toBe(`${snapshotPrefix(link)}20261123T180005123Z.html.gz`);
     expect(key).toMatch(new RegExp(`^snapshots/${link.username}/[A-Za-z0-9_-]{43}/`));
@@ -56,8 +56,8 @@ describe('snapshots in S3', () => {
 
   it('given two snapshots, then the latest is the newest, and the same URL written differently finds it', async () => {
     const link = aLinkRef();
-    await store.save(link, aPage('2026-11-23T18:00:00.000Z'));
-    const newest = await store.save(link, aPage('2026-11-24T09:30:00.000Z'));
+    await store.save(link, aPage('2026-11-23T18:00:00.000Z'), undefined);
+    const newest = await store.save(link, aPage('2026-11-24T09:30:00.000Z'), undefined);
 
     expect(await store.latest(link)).toBe(newest);
     expect(await store.latest({ ...link, url: 'HTTPS://GO.DEV/#top' })).toBe(newest);
@@ -66,7 +66,7 @@ describe('snapshots in S3', () => {
 
   it('given a snapshot, when its presigned URL is fetched from the emulator, then the page comes back as it was, as a download', async () => {
     const link = aLinkRef();
-    const key = await store.save(link, aPage('2026-11-23T18:00:00.000Z'));
+    const key = await store.save(link, aPage('2026-11-23T18:00:00.000Z'), undefined);
 
     const url = await store.downloadUrl(key, 300);
     const response = await fetch(url);
@@ -85,7 +85,7 @@ describe('snapshots in S3', () => {
     const link = aLinkRef();
     const keys = [];
     for (const day of ['20', '21', '22', '23'])
-      keys.push(await store.save(link, aPage(`2026-11-${day}T18:00:00.000Z`)));
+      keys.push(await store.save(link, aPage(`2026-11-${day}T18:00:00.000Z`), undefined));
 
     await store.prune(link, 2);
 
@@ -98,9 +98,9 @@ describe('snapshots in S3', () => {
   it("given a link's snapshots, when they are all removed, then none is left, and another link's are untouched", async () => {
     const link = aLinkRef();
     const other = aLinkRef();
-    await store.save(link, aPage('2026-11-23T18:00:00.000Z'));
-    await store.save(link, aPage('2026-11-23T19:00:00.000Z'));
-    const kept = await store.save(other, aPage('2026-11-23T18:00:00.000Z'));
+    await store.save(link, aPage('2026-11-23T18:00:00.000Z'), undefined);
+    await store.save(link, aPage('2026-11-23T19:00:00.000Z'), undefined);
+    const kept = await store.save(other, aPage('2026-11-23T18:00:00.000Z'), undefined);
 
     expect(await store.removeAll(link)).toBe(2);
 

@@ -1,6 +1,7 @@
 import type { APIGatewayProxyStructuredResultV2, DynamoDBRecord } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { invoke } from '../../local/functions.ts';
+import { textOfPage } from '../../shared/checker/page-text.ts';
 import { S3SnapshotStore } from '../../shared/checker/s3.ts';
 import { pageTextKey } from '../../shared/checker/snapshots.ts';
 import { LinksForChecker } from '../../shared/links/for-checker.ts';
@@ -107,14 +108,20 @@ describe('the search index on DynamoDB Local and the S3 emulator', () => {
     await deliver();
     expect(await found('kim', 'marmalade')).toEqual([]);
 
-    await new S3SnapshotStore().save(link, {
-      url: link.url,
-      httpStatus: 200,
-      contentType: 'text/html; charset=utf-8',
-      body: Buffer.from('<html><body><script>hidden()</script><p>Orange marmalade recipes</p></body></html>'),
-      truncated: false,
-      fetchedAt: '2026-11-23T18:05:00.000Z',
-    });
+    const html = '<html><body><script>hidden()</script><p>Orange marmalade recipes</p></body></html>';
+    const contentType = 'text/html; charset=utf-8';
+    await new S3SnapshotStore().save(
+      link,
+      {
+        url: link.url,
+        httpStatus: 200,
+        contentType,
+        body: Buffer.from(html),
+        truncated: false,
+        fetchedAt: '2026-11-23T18:05:00.000Z',
+      },
+      textOfPage(Buffer.from(html), contentType),
+    );
     await checkedValid(link);
     await deliver();
 

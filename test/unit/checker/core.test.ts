@@ -265,6 +265,19 @@ describe('a check request, start to finish', () => {
     expect(Buffer.from(stored!.page.body).toString()).toBe(HTML);
   });
 
+  it("given an HTML page, when checked, then its snapshot is kept with the page's readable text, scripts left out", async () => {
+    const html =
+      '<html><head><title>Go</title></head><body><p>Build simple</p><script>steal()</script></body></html>';
+    const { links, snapshots, service, request } = setup(new ScriptedFetcher().on('GET', page(html)));
+    links.put(alice());
+
+    await service.handle(request('added'));
+
+    const [stored] = snapshots.objects.values();
+    expect(stored!.text).toContain('Build simple');
+    expect(stored!.text).not.toContain('steal');
+  });
+
   it('given a site that needs GET on every check, then snapshots pile up only to the number kept', async () => {
     const fetcher = new ScriptedFetcher().on('GET', page(HTML)).on('HEAD', 405);
     const { links, snapshots, service, request } = setup(fetcher, 2);

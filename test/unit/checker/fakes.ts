@@ -130,14 +130,14 @@ export class MemoryCheckedLinks implements CheckedLinks, StaleLinks {
 }
 
 export class MemorySnapshots implements SnapshotStore {
-  readonly objects = new Map<string, { link: LinkRef; page: FetchedPage }>();
+  readonly objects = new Map<string, { link: LinkRef; page: FetchedPage; text: string | undefined }>();
   /** Calls of prune: each a listing of the link's snapshots in S3. */
   prunes = 0;
   private counter = 0;
 
-  async save(link: LinkRef, page: FetchedPage): Promise<string> {
+  async save(link: LinkRef, page: FetchedPage, text: string | undefined): Promise<string> {
     const key = `snapshots/${link.username}/${link.url}/${String(++this.counter).padStart(4, '0')}`;
-    this.objects.set(key, { link, page });
+    this.objects.set(key, { link, page, text });
     return key;
   }
 

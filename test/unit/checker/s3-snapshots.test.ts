@@ -38,7 +38,7 @@ describe('snapshot downloads', () => {
   it('given a page, when it is saved, then the object itself carries Content-Disposition: attachment', async () => {
     mocked.on(PutObjectCommand).resolves({});
 
-    const key = await store.save(link, page);
+    const key = await store.save(link, page, undefined);
 
     const input = mocked.commandCalls(PutObjectCommand)[0]!.args[0].input;
     expect(input).toMatchObject({
@@ -58,10 +58,10 @@ describe('snapshot downloads', () => {
 });
 
 describe('page texts beside the snapshots', () => {
-  it("given an HTML page, when saved, then its readable text is kept at the link's text key, scripts left out", async () => {
+  it("given a page and its readable text, when saved, then the text is kept at the link's text key", async () => {
     mocked.on(PutObjectCommand).resolves({});
 
-    await store.save(link, { ...page, body: Buffer.from('<p>Hello</p><script>steal()</script>') });
+    await store.save(link, { ...page, body: Buffer.from('<p>Hello</p><script>steal()</script>') }, 'Hello');
 
     const text = mocked
       .commandCalls(PutObjectCommand)
@@ -70,10 +70,10 @@ describe('page texts beside the snapshots', () => {
     expect(gunzipSync(text.Body as Uint8Array).toString('utf8')).toBe('Hello');
   });
 
-  it('given a page that is not HTML, when saved, then no text is kept', async () => {
+  it('given a page without readable text, when saved, then no text is kept', async () => {
     mocked.on(PutObjectCommand).resolves({});
 
-    await store.save(link, { ...page, contentType: 'application/pdf' });
+    await store.save(link, page, undefined);
 
     expect(mocked.commandCalls(PutObjectCommand).map((call) => call.args[0].input.Key)).toEqual([
       snapshotKey(link, page.fetchedAt),

@@ -5,7 +5,7 @@ import { parseCheckerSettings } from '../../../shared/checker/config.ts';
 import { AddressAllowlist } from '../../../shared/checker/ip-ranges.ts';
 import type { FetchOutcome, Resolver } from '../../../shared/checker/ports.ts';
 import { SafeFetcher, type SafeFetcherOptions } from '../../../shared/checker/safe-fetcher.ts';
-import { safeFetcher } from '../../../shared/checker/service.ts';
+import { safeFetcher } from '../../../shared/checker/check-service.ts';
 import { onlyLoopback, TestSite } from '../../support/test-site.ts';
 import { gzipBomb } from '../../support/gzip-bomb.ts';
 import { REFUSED_ADDRESSES, urlOf } from './ranges.ts';

@@ -1,6 +1,6 @@
 import type { SQSRecord } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { setLinkCheckServiceForTests } from '../../../shared/checker/service.ts';
+import { setLinkCheckServiceForTests } from '../../../shared/checker/check-service.ts';
 import type { LinkCheckService } from '../../../shared/checker/core.ts';
 import { resetMetricsForTests } from '../../../shared/metrics.ts';
 import type { FeedWriter } from '../../../shared/news/core.ts';
