@@ -30,9 +30,10 @@ export const s3Client = () => objectClient('The snapshot store');
  * API's anyway; locally the emulator serves on another port of localhost, which shares the API's cookies, and it
  * answers with the stored disposition: it ignores the presigned override.)
  *
- * Saving an HTML page also keeps its readable text (which the checker's core takes from it, page-text.ts) at
- * pageTextKey, replacing the previous one, before the check is recorded: the link's change that the record makes reaches the search index's updater,
- * which reads the text then. Removing all of a link's snapshots removes its text too.
+ * Saving a page with its readable text (which the checker's core takes from an HTML page, page-text.ts) keeps the
+ * text at pageTextKey, replacing the previous one, before the check is recorded: the link's change that the record
+ * makes reaches the search index's updater, which reads the text then. Removing all of a link's snapshots removes
+ * its text too.
  */
 export class S3SnapshotStore implements SnapshotStore {
   constructor(
