@@ -287,33 +287,7 @@ describe('bundling, shared by the CDK and the bundle benchmark', () => {
   });
 
   it('leaves what only some requests need out of what a cold start loads: chunks imported on demand', async () => {
-    const { metafile } = await build({
-      ...esbuildOptions(join(tmpdir(), 'delinkcious-split')),
-      entryPoints: entryPointOf(functionEntry('links/list-links')),
-      write: false,
-      metafile: true,
-    });
-    const outputs = metafile.outputs;
-    const entry = Object.keys(outputs).find((file) => file.endsWith('/index.mjs'))!;
-    const loadedAtStart = new Set<string>();
-    const visit = (file: string) => {
-      if (loadedAtStart.has(file)) return;
-      loadedAtStart.add(file);
-      outputs[file]!.imports.filter((i) => i.kind === 'import-statement' && i.path in outputs).forEach((i) =>
-        visit(i.path),
-      );
-    };
-    visit(entry);
-    const packagesOf = (files: Iterable<string>) =>
-      new Set(
-        [...files].flatMap((file) =>
-          Object.keys(outputs[file]!.inputs).map(
-            (input) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1] ?? '',
-          ),
-        ),
-      );
-    const atStart = packagesOf(loadedAtStart);
-    const later = packagesOf(Object.keys(outputs).filter((file) => !loadedAtStart.has(file)));
+    const { atStart, later } = await packagesOfBundle('links/list-links');
 
     for (const onDemand of [
       '@aws-lambda-powertools/tracer',
@@ -326,4 +300,48 @@ describe('bundling, shared by the CDK and the bundle benchmark', () => {
     }
     expect(atStart).toContain('@aws-lambda-powertools/logger');
   });
+
+  it('gives the HTML parser only to the function that reads pages: the check, not the snapshot route or the dispatcher', async () => {
+    for (const entry of ['checker/get-snapshot', 'checker/enqueue-link-checks']) {
+      const { atStart, later } = await packagesOfBundle(entry);
+      expect(new Set([...atStart, ...later]), entry).not.toContain('htmlparser2');
+    }
+    expect((await packagesOfBundle('checker/check-link')).atStart).toContain('htmlparser2');
+  });
 });
+
+/**
+ * The packages in a function's bundle: those of what a cold start loads (the entry and the chunks it imports
+ * statically), and those of the chunks imported on demand.
+ */
+async function packagesOfBundle(entry: string): Promise<{ atStart: Set<string>; later: Set<string> }> {
+  const { metafile } = await build({
+    ...esbuildOptions(join(tmpdir(), 'delinkcious-split')),
+    entryPoints: entryPointOf(functionEntry(entry)),
+    write: false,
+    metafile: true,
+  });
+  const outputs = metafile.outputs;
+  const entryFile = Object.keys(outputs).find((file) => file.endsWith('/index.mjs'))!;
+  const loadedAtStart = new Set<string>();
+  const visit = (file: string) => {
+    if (loadedAtStart.has(file)) return;
+    loadedAtStart.add(file);
+    outputs[file]!.imports.filter((i) => i.kind === 'import-statement' && i.path in outputs).forEach((i) =>
+      visit(i.path),
+    );
+  };
+  visit(entryFile);
+  const packagesOf = (files: Iterable<string>) =>
+    new Set(
+      [...files].flatMap((file) =>
+        Object.keys(outputs[file]!.inputs).map(
+          (input) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1] ?? '',
+        ),
+      ),
+    );
+  return {
+    atStart: packagesOf(loadedAtStart),
+    later: packagesOf(Object.keys(outputs).filter((file) => !loadedAtStart.has(file))),
+  };
+}
