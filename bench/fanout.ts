@@ -9,7 +9,7 @@ import { documentClient } from '../shared/aws/dynamodb.ts';
 import { sqsClient } from '../shared/aws/sqs.ts';
 import { countersKey, followToItem } from '../shared/social/dynamodb.ts';
 import { feedPartition } from '../shared/news/dynamodb.ts';
-import { eventSources, type EventSourceDeclaration } from '../shared/wiring.ts';
+import { queueConcurrencyOf } from '../shared/wiring.ts';
 import { watchFeedWrites } from './cost/meters.ts';
 import { feedWritesOnTheEngine } from './fanout-engine.ts';
 import { percentile, printComparison, time } from './stats.ts';
@@ -132,10 +132,7 @@ async function feedEntriesFor(db: DynamoDBDocumentClient, table: string, url: st
 }
 
 /** The feed writers' declared concurrency: the raw baseline runs as many requests at once. */
-const writersInFlight = eventSources.find(
-  (source): source is Extract<EventSourceDeclaration, { kind: 'queue' }> =>
-    source.kind === 'queue' && source.function === 'writeFeeds',
-)!.maxConcurrency;
+const writersInFlight = queueConcurrencyOf('writeFeeds');
 
 /** Writes `count` feed-shaped items with BatchWriteItem, 25 a request, `inFlight` requests at once: ms taken. */
 async function rawBatchWrite(

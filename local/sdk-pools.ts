@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { NodeHttpHandler, type NodeHttpHandlerOptions } from '@smithy/node-http-handler';
-import { eventSources, schedules, type FunctionName } from '../shared/wiring.ts';
+import { eventSources, queueConcurrencyOf, schedules, type FunctionName } from '../shared/wiring.ts';
 
 /**
  * The AWS SDK's connections in the local runtime, which runs every function in one process against one
@@ -16,9 +16,7 @@ import { eventSources, schedules, type FunctionName } from '../shared/wiring.ts'
  *   concurrency: DynamoDB Local gets slower, not faster, with more calls at once, and they would wait inside it
  *   in front of the API's.
  */
-const feedWriters = eventSources.find((source) => source.function === 'writeFeeds');
-if (feedWriters?.kind !== 'queue') throw new Error('writeFeeds is fed by no queue in shared/wiring.ts');
-export const PIPELINE_SOCKETS = feedWriters.maxConcurrency;
+export const PIPELINE_SOCKETS = queueConcurrencyOf('writeFeeds');
 const API_SOCKETS = 50;
 
 type Fleet = 'api' | 'pipeline';

@@ -1404,6 +1404,13 @@ export const eventSources: EventSourceDeclaration[] = [
   },
 ];
 
+/** How many invocations at once a queue-fed function is declared to run: its mapping's maxConcurrency. */
+export function queueConcurrencyOf(name: FunctionName): number {
+  const source = eventSources.find((candidate) => candidate.function === name);
+  if (source?.kind !== 'queue') throw new Error(`${name} is fed by no queue in shared/wiring.ts`);
+  return source.maxConcurrency;
+}
+
 /** A function run on a schedule (an EventBridge rule), with the schedule expression of the rule. */
 export interface ScheduleDeclaration {
   function: FunctionName;
