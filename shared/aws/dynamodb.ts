@@ -107,6 +107,13 @@ const UNPROCESSED_KEYS_RETRY: RetryPolicy = {
   giveUp: () => new Unavailable('The database is busy; try again.'),
 };
 
+/** The items in consecutive batches of at most `size`, as a batch call takes them. */
+function inBatches<T>(items: readonly T[], size: number): T[][] {
+  return Array.from({ length: Math.ceil(items.length / size) }, (_, i) =>
+    items.slice(i * size, (i + 1) * size),
+  );
+}
+
 /** One string per key, whatever the order of its attributes. */
 const keyString = (key: ItemKey) => JSON.stringify(Object.entries(key).sort(([a], [b]) => (a < b ? -1 : 1)));
 
@@ -123,12 +130,9 @@ export async function batchGetConsistent(
 ): Promise<Record<string, unknown>[]> {
   const keys = [...new Map(asked.map((key) => [keyString(key), key])).values()];
   const names = Object.fromEntries(attributes.map((name, i) => [`#a${i}`, name]));
-  const batches: Record<string, unknown>[][] = [];
-  for (let start = 0; start < keys.length; start += BATCH_GET_LIMIT)
-    batches.push(keys.slice(start, start + BATCH_GET_LIMIT));
   const found: Record<string, unknown>[] = [];
-  await mapAtMost(BATCH_GETS_IN_FLIGHT, batches, async (batch) => {
-    let pending = batch;
+  await mapAtMost(BATCH_GETS_IN_FLIGHT, inBatches(keys, BATCH_GET_LIMIT), async (batch) => {
+    let pending: Record<string, unknown>[] = batch;
     await retry(UNPROCESSED_KEYS_RETRY, async () => {
       const { Responses, UnprocessedKeys } = await db.send(
         new BatchGetCommand({
@@ -196,9 +200,7 @@ type WriteRequest =
 
 /** The requests, 25 per BatchWriteItem, a few calls at once; the unprocessed ones are sent again. */
 async function batchWrite(db: DocumentClient, tableName: string, all: WriteRequest[]): Promise<void> {
-  const batches: WriteRequest[][] = [];
-  for (let i = 0; i < all.length; i += BATCH_WRITE_LIMIT) batches.push(all.slice(i, i + BATCH_WRITE_LIMIT));
-  await mapAtMost(BATCH_WRITES_IN_FLIGHT, batches, async (batch) => {
+  await mapAtMost(BATCH_WRITES_IN_FLIGHT, inBatches(all, BATCH_WRITE_LIMIT), async (batch) => {
     let requests = batch;
     await retry(UNPROCESSED_ITEMS_RETRY, async () => {
       const { UnprocessedItems } = await db.send(
