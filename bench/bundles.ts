@@ -4,7 +4,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Metafile, type Plugin } from 'esbuild';
-import { entryPointOf, esbuildOptions } from '../lib/bundling.ts';
+import { entryPointOf, esbuildOptions, loadedAtStart } from '../lib/bundling.ts';
 import { deployedFunctionNames, functions, type FunctionName } from '../shared/wiring.ts';
 import { percentile } from './stats.ts';
 
@@ -66,7 +66,7 @@ async function bundle(
   // Standard input's module is stdin.mjs.
   const entryFile = 'entry' in input ? 'index.mjs' : 'stdin.mjs';
   const entry = Object.keys(outputs).find((path) => basename(path) === entryFile)!;
-  const atStart = staticClosure(result.metafile, entry);
+  const atStart = loadedAtStart(result.metafile, entry);
   const bytesOf = (paths: Iterable<string>) =>
     [...paths].reduce((sum, path) => sum + outputs[path]!.bytes, 0);
   return {
@@ -77,20 +77,6 @@ async function bundle(
     atStart,
     metafile: result.metafile,
   };
-}
-
-/** The entry and every chunk that it imports statically, directly or not: what loading the entry loads. */
-function staticClosure(metafile: Metafile, entry: string): Set<string> {
-  const loaded = new Set<string>();
-  const visit = (path: string) => {
-    if (loaded.has(path)) return;
-    loaded.add(path);
-    for (const imported of metafile.outputs[path]!.imports) {
-      if (imported.kind === 'import-statement' && imported.path in metafile.outputs) visit(imported.path);
-    }
-  };
-  visit(entry);
-  return loaded;
 }
 
 /** The function with shared/tracing.ts and shared/metrics.ts replaced by bench/without-observability/. */

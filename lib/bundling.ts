@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AssetHashType, DockerImage, aws_lambda as lambda, type ILocalBundling } from 'aws-cdk-lib';
-import { buildSync, type BuildOptions } from 'esbuild';
+import { buildSync, type BuildOptions, type Metafile } from 'esbuild';
 
 /**
  * How every function is bundled, in one place: the CDK (`functionAsset`, the local esbuild, never Docker) and the
@@ -67,6 +67,23 @@ export function esbuildOptions(outdir: string): BuildOptions {
     // Warnings and errors only: `cdk synth -q` stays quiet about each of the bundles.
     logLevel: 'warning',
   };
+}
+
+/**
+ * The files of a bundle that a cold start loads: `entry` (an output path of the metafile) and the chunks it imports
+ * statically, transitively. Chunks reached only through a dynamic `import()` are left out.
+ */
+export function loadedAtStart(metafile: Metafile, entry: string): Set<string> {
+  const loaded = new Set<string>();
+  const visit = (path: string) => {
+    if (loaded.has(path)) return;
+    loaded.add(path);
+    for (const imported of metafile.outputs[path]!.imports) {
+      if (imported.kind === 'import-statement' && imported.path in metafile.outputs) visit(imported.path);
+    }
+  };
+  visit(entry);
+  return loaded;
 }
 
 /** The entry point of a function's bundle, named so that its output is the handler's file. */

@@ -5,7 +5,14 @@ import { join } from 'node:path';
 import { App, Stack, aws_lambda as lambda } from 'aws-cdk-lib';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { BUNDLE, FUNCTION_HANDLER, entryPointOf, esbuildOptions, functionEntry } from '../../lib/bundling.ts';
+import {
+  BUNDLE,
+  FUNCTION_HANDLER,
+  entryPointOf,
+  esbuildOptions,
+  functionEntry,
+  loadedAtStart,
+} from '../../lib/bundling.ts';
 import { GITHUB_CALLBACK_PATH, functionCode } from '../../lib/functions.ts';
 import {
   EVENT_SIZE,
@@ -323,15 +330,7 @@ async function packagesOfBundle(entry: string): Promise<{ atStart: Set<string>; 
   });
   const outputs = metafile.outputs;
   const entryFile = Object.keys(outputs).find((file) => file.endsWith('/index.mjs'))!;
-  const loadedAtStart = new Set<string>();
-  const visit = (file: string) => {
-    if (loadedAtStart.has(file)) return;
-    loadedAtStart.add(file);
-    outputs[file]!.imports.filter((i) => i.kind === 'import-statement' && i.path in outputs).forEach((i) =>
-      visit(i.path),
-    );
-  };
-  visit(entryFile);
+  const atStart = loadedAtStart(metafile, entryFile);
   const packagesOf = (files: Iterable<string>) =>
     new Set(
       [...files].flatMap((file) =>
@@ -341,7 +340,7 @@ async function packagesOfBundle(entry: string): Promise<{ atStart: Set<string>; 
       ),
     );
   return {
-    atStart: packagesOf(loadedAtStart),
-    later: packagesOf(Object.keys(outputs).filter((file) => !loadedAtStart.has(file))),
+    atStart: packagesOf(atStart),
+    later: packagesOf(Object.keys(outputs).filter((file) => !atStart.has(file))),
   };
 }
