@@ -19,7 +19,7 @@ export const BUSINESS_METRICS = {
   linksDeleted: { name: 'LinksDeleted', unit: 'Count' },
   follows: { name: 'Follows', unit: 'Count' },
   unfollows: { name: 'Unfollows', unit: 'Count' },
-  /** Entries a feed write applied to followers' feeds. */
+  /** Entries written into followers' feeds: by the fan-out's feed writes, and by the backfill of a new follow. */
   feedEntriesWritten: { name: 'FeedEntriesWritten', unit: 'Count' },
   /** From a link's change (its own timestamp) to its write into followers' feeds: one value per feed write. */
   fanOutLag: { name: 'FanOutLag', unit: 'Milliseconds' },

@@ -186,8 +186,11 @@ export class FeedWriter {
     return entries.length;
   }
 
-  /** A new follower gets the followed user's recent public links, as they are now. */
-  async followed(reader: Reader, author: string): Promise<void> {
+  /**
+   * A new follower gets the followed user's recent public links, as they are now; answers how many entries it
+   * wrote into their feed.
+   */
+  async followed(reader: Reader, author: string): Promise<number> {
     const recent = await this.links.recentPublic(author, BACKFILL_EVENTS);
     const entries = recent
       .map((link) =>
@@ -201,6 +204,7 @@ export class FeedWriter {
       .filter((entry) => entry !== undefined);
     await this.feeds.writeEntries(entries);
     await this.sweepUnfollowed(author, [reader], reader.since);
+    return entries.length;
   }
 
   /** After unfollowing, none of the author's entries of that follow (or older ones) remain in the feed. */

@@ -336,9 +336,9 @@ export class NewsWorld {
         await this.writer.apply(delivery.write);
         return;
       case 'social stream':
-        return delivery.followed
-          ? this.writer.followed(delivery.reader, delivery.author)
-          : this.writer.unfollowed(delivery.reader, delivery.author);
+        if (delivery.followed) await this.writer.followed(delivery.reader, delivery.author);
+        else await this.writer.unfollowed(delivery.reader, delivery.author);
+        return;
     }
   }
 

@@ -79,9 +79,10 @@ describe('following and unfollowing', () => {
   it('given alice follows bob, then she gets his recent public links as added, dated when they became public', async () => {
     const { writer, news } = writerWith(new Map([['alice', followedEarlier.since]]), recent);
 
-    await writer.followed(followedEarlier, 'bob');
+    const written = await writer.followed(followedEarlier, 'bob');
 
     expect(await news()).toMatchObject([{ type: 'link_added', author: 'bob', url, timestamp: created }]);
+    expect(written).toBe(1);
   });
 
   it('given alice unfollows bob, then his entries of that follow leave her feed', async () => {

@@ -1,4 +1,5 @@
-import type { SQSRecord } from 'aws-lambda';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import type { AttributeValue, SQSRecord } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { setLinkCheckServiceForTests } from '../../../shared/checker/check-service.ts';
 import type { LinkCheckService } from '../../../shared/checker/core.ts';
@@ -6,6 +7,7 @@ import { resetMetricsForTests } from '../../../shared/metrics.ts';
 import type { FeedWriter } from '../../../shared/news/core.ts';
 import { linkEvent } from '../../../shared/news/model.ts';
 import { setFeedWriterForTests } from '../../../shared/news/service.ts';
+import { followToItem } from '../../../shared/social/dynamodb.ts';
 import { aLambdaContext } from '../../support/builders.ts';
 import { captureFunctionOutput } from '../support/captured-output.ts';
 import { call, importHandler } from '../support/http.ts';
@@ -128,6 +130,27 @@ describe('queue handlers', () => {
     const lag = metric('FanOutLag')!.value as number;
     expect(lag).toBeGreaterThanOrEqual(2_000);
     expect(lag).toBeLessThan(60_000);
+  });
+
+  it('given bob starts following alice, then FeedEntriesWritten counts the entries of his backfill', async () => {
+    setFeedWriterForTests({ followed: async () => 4 } as unknown as FeedWriter);
+    const follow = { follower: 'bob', followed: 'alice', since: '2026-01-01T00:00:00.000Z' };
+    const { handler } = await import('../../../functions/news/apply-follow-changes.ts');
+
+    await handler(
+      {
+        Records: [
+          {
+            eventID: '1',
+            eventName: 'INSERT',
+            dynamodb: { NewImage: marshall(followToItem(follow)) as Record<string, AttributeValue> },
+          },
+        ],
+      },
+      aLambdaContext(),
+    );
+
+    expect(metric('FeedEntriesWritten')?.value).toBe(4);
   });
 
   it('given a check that finds the link invalid, then LinkChecks and LinkCheckDuration under verdict invalid', async () => {
