@@ -15,7 +15,7 @@ import { onEachObjectClient } from '../shared/aws/s3.ts';
 import { sqsClient } from '../shared/aws/sqs.ts';
 import { idempotencyClient } from '../shared/http/idempotency.ts';
 import { ACCESS_LOG_FIELDS } from '../lib/api.ts';
-import { httpFunctionNames } from '../shared/wiring.ts';
+import { httpFunctionNames, tables } from '../shared/wiring.ts';
 import { TestSite } from '../test/support/test-site.ts';
 import { atRestRows, formatDollars, prodResources } from './cost/at-rest.ts';
 import {
@@ -392,6 +392,8 @@ try {
     itemsPerAddTransaction:
       writes.linkTransactions === 0 ? 0 : writes.linkTransactionItems / writes.linkTransactions,
     feedEntries: writes.feedEntries,
+    // Every entry has the sort key of each of the feeds table's local indexes (byTime).
+    indexEntriesPerFeedEntry: tables.feeds.localIndexes.length,
   });
 
   print('\nAt rest, a month with no traffic (prod stage, from its synthesized templates)');

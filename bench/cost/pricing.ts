@@ -165,6 +165,8 @@ export interface FloorCounts {
   itemsPerAddTransaction: number;
   /** Entries written into readers' feeds by adds, edits, deletes and follows (1 WRU each at least). */
   feedEntries: number;
+  /** The index entries that each feed entry writes beside its item (1 WRU each at least). */
+  indexEntriesPerFeedEntry: number;
 }
 
 export interface FloorRow {
@@ -176,7 +178,7 @@ export interface FloorRow {
  * The floor of this architecture per million API requests: what every request costs whatever is tuned (API
  * Gateway, one Lambda invocation at the API functions' measured duration, the rate limiter's one write of one
  * WRU), and what the adds' transactions and the feed entries written cost at one WRU per item (two in a
- * transaction).
+ * transaction), a feed entry's index entries included.
  */
 export function floorRows(counts: FloorCounts, prices: Prices): FloorRow[] {
   const perMillion = (dollars: number) => (dollars / counts.apiRequests) * 1e6;
@@ -200,8 +202,10 @@ export function floorRows(counts: FloorCounts, prices: Prices): FloorRow[] {
       ),
     },
     {
-      part: 'DynamoDB: the feed entries written (1 WRU each)',
-      perMillionRequests: perMillion(counts.feedEntries * prices.dynamoDbWriteRequestUnit.dollars),
+      part: `DynamoDB: the feed entries written (${1 + counts.indexEntriesPerFeedEntry} WRU each: item and index)`,
+      perMillionRequests: perMillion(
+        counts.feedEntries * (1 + counts.indexEntriesPerFeedEntry) * prices.dynamoDbWriteRequestUnit.dollars,
+      ),
     },
   ];
 }

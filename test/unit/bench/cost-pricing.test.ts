@@ -99,7 +99,14 @@ describe('the cost benchmark: counts to dollars per million API requests', () =>
 
   it('given the counts of a run, when the floor is priced, then each part is its count at its least price, per million requests', () => {
     const rows = floorRows(
-      { apiRequests: 1000, apiGbSeconds: 30, adds: 100, itemsPerAddTransaction: 3, feedEntries: 2000 },
+      {
+        apiRequests: 1000,
+        apiGbSeconds: 30,
+        adds: 100,
+        itemsPerAddTransaction: 3,
+        feedEntries: 2000,
+        indexEntriesPerFeedEntry: 1,
+      },
       prices,
     );
     const part = (start: string) => rows.find((row) => row.part.startsWith(start))!.perMillionRequests;
@@ -108,6 +115,6 @@ describe('the cost benchmark: counts to dollars per million API requests', () =>
     expect(part('Lambda')).toBeCloseTo(0.2 + (30 * prices.lambdaArmGbSecond.dollars * 1e6) / 1000, 10);
     expect(part('DynamoDB: the rate limiter')).toBeCloseTo(0.625, 10);
     expect(part('DynamoDB: each add')).toBeCloseTo(0.1 * 3 * 2 * 0.625, 10);
-    expect(part('DynamoDB: the feed entries')).toBeCloseTo(2 * 0.625, 10);
+    expect(part('DynamoDB: the feed entries')).toBeCloseTo(2 * 2 * 0.625, 10);
   });
 });
