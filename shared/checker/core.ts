@@ -10,8 +10,8 @@ import type {
   SnapshotStore,
   StaleLinks,
 } from './ports.ts';
-import { textOfPage } from './page-text.ts';
-import { isHtml, titleOfPage } from './title.ts';
+import { extractText } from './page-text.ts';
+import { decodePage, extractTitle, isHtml } from './title.ts';
 import { cutText } from '../text.ts';
 
 /**
@@ -153,10 +153,11 @@ export class LinkChecker {
             fetchedAt: checkedAt,
           };
           verdict.page = page;
-          const title = titleOfPage(page.body, page.contentType);
+          // Decoded once for both readings of the page.
+          const html = decodePage(page.body, page.contentType);
+          const title = extractTitle(html);
           if (title) verdict.title = title;
-          const text = textOfPage(page.body, page.contentType);
-          if (text !== undefined) verdict.text = text;
+          verdict.text = extractText(html);
         }
         return verdict;
       }
