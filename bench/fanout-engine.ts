@@ -1,5 +1,6 @@
 import { BatchExecuteStatementCommand, BatchWriteCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import type { DocumentClient } from '../shared/aws/dynamodb.ts';
+import { inBatches, type DocumentClient } from '../shared/aws/dynamodb.ts';
+import { mapAtMost } from '../shared/concurrency.ts';
 import { FeedWriter } from '../shared/news/core.ts';
 import { DynamoFeedStore, slotEntryToItem } from '../shared/news/dynamodb.ts';
 import { linkEvent, linkRevision, type FeedChange, type Reader } from '../shared/news/model.ts';
@@ -48,16 +49,7 @@ export async function feedWritesOnTheEngine(
         expiresAtEpoch: 1_900_000_000,
       }),
     );
-  const atOnce = async <T>(all: T[], work: (item: T) => Promise<unknown>) => {
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: Math.min(inFlight, all.length) }, async () => {
-        while (next < all.length) await work(all[next++]!);
-      }),
-    );
-  };
-  const chunks = <T>(all: T[], size: number) =>
-    Array.from({ length: Math.ceil(all.length / size) }, (_, i) => all.slice(i * size, (i + 1) * size));
+  const atOnce = <T>(all: T[], work: (item: T) => Promise<unknown>) => mapAtMost(inFlight, all, work);
   const store = new DynamoFeedStore(tables.feeds, db);
   const noBackfill = { recentPublic: async () => [] };
   const unchecked = new FeedWriter(store, noBackfill, { ended: async () => new Set() });
@@ -67,14 +59,14 @@ export async function feedWritesOnTheEngine(
     new FollowersForNews(new DynamoFollowStore(tables.social, db)),
   );
   const byWriter = (writer: FeedWriter, run: string) => () =>
-    atOnce(chunks(readers(run), READERS_PER_MESSAGE), (part) =>
+    atOnce(inBatches(readers(run), READERS_PER_MESSAGE), (part) =>
       writer.apply({ change: change(run), readers: part }),
     );
   return [
     [
       'BatchWriteItem, 25 a call',
       await time(() =>
-        atOnce(chunks(itemsOf('raw'), 25), (items) =>
+        atOnce(inBatches(itemsOf('raw'), 25), (items) =>
           db.send(
             new BatchWriteCommand({
               RequestItems: { [tables.feeds]: items.map((Item) => ({ PutRequest: { Item } })) },
@@ -86,7 +78,7 @@ export async function feedWritesOnTheEngine(
     [
       'PartiQL INSERT, 25 a call',
       await time(() =>
-        atOnce(chunks(itemsOf('insert'), 25), (items) =>
+        atOnce(inBatches(itemsOf('insert'), 25), (items) =>
           db.send(
             new BatchExecuteStatementCommand({
               Statements: items.map((item) => ({
@@ -103,7 +95,7 @@ export async function feedWritesOnTheEngine(
     [
       'TransactWriteItems, 100 a call',
       await time(() =>
-        atOnce(chunks(itemsOf('transact'), TRANSACTION_ITEMS), (items) =>
+        atOnce(inBatches(itemsOf('transact'), TRANSACTION_ITEMS), (items) =>
           db.send(
             new TransactWriteCommand({
               TransactItems: items.map((Item) => ({

@@ -108,7 +108,7 @@ const UNPROCESSED_KEYS_RETRY: RetryPolicy = {
 };
 
 /** The items in consecutive batches of at most `size`, as a batch call takes them. */
-function inBatches<T>(items: readonly T[], size: number): T[][] {
+export function inBatches<T>(items: readonly T[], size: number): T[][] {
   return Array.from({ length: Math.ceil(items.length / size) }, (_, i) =>
     items.slice(i * size, (i + 1) * size),
   );
