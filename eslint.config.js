@@ -22,6 +22,35 @@ export default tseslint.config(
     },
   },
   {
+    // What a function loads builds its schemas with shared/zod.ts (zod/mini), whose schemas cost a fraction of the
+    // classic API's to build and to load (see there). Only the OpenAPI descriptions keep the classic API.
+    files: ['shared/**/*.ts', 'functions/**/*.ts'],
+    ignores: [
+      'shared/zod.ts',
+      'shared/openapi.ts',
+      'shared/http/openapi-operation.ts',
+      'shared/*/operations.ts',
+    ],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'zod',
+              message: "Use `import * as z from '<path>/zod.ts'` (zod/mini).",
+              allowTypeImports: true,
+            },
+            {
+              name: 'zod/mini',
+              message: "Use `import * as z from '<path>/zod.ts'`, which sets zod's messages.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['local/**', 'bench/**', 'bin/**', 'test/**'],
     rules: { 'no-console': 'off' },
   },

@@ -355,10 +355,17 @@ async function explain(dir: string, loader: string, rows: Row[]): Promise<void> 
     console.log(`  ${row.name}: ${extra.map(([pkg, bytes]) => `${pkg} ${kb(bytes)}`).join(', ')}`);
   }
   const probes: Record<string, string> = {
-    'zod (import * as z, as the sources do)':
+    'zod/mini (shared/zod.ts, as functions do)':
+      "import * as z from './shared/zod.ts'; export const handler = () => z.object({ a: z.string() });",
+    'zod, classic (import * as z)':
       "import * as z from 'zod'; export const handler = () => z.object({ a: z.string() });",
-    'zod (import { z }, all of it)':
+    'zod, classic (import { z }, all of it)':
       "import { z } from 'zod'; export const handler = () => z.object({ a: z.string() });",
+    // What building schemas costs as a module loads: 100 small objects, as a function builds a few hundred schemas.
+    'zod/mini, 100 schemas built':
+      "import * as z from './shared/zod.ts'; const all = Array.from({ length: 100 }, (_, i) => z.object({ [`f${i}`]: z.optional(z.string().check(z.maxLength(i + 1))) })); export const handler = () => all;",
+    'zod, classic, 100 schemas built':
+      "import * as z from 'zod'; const all = Array.from({ length: 100 }, (_, i) => z.object({ [`f${i}`]: z.string().max(i + 1).optional() })); export const handler = () => all;",
     re2js: "import { RE2JS } from 're2js'; export const handler = (e: string) => RE2JS.compile(e);",
     '@aws-lambda-powertools/logger':
       "import { Logger } from '@aws-lambda-powertools/logger'; const logger = new Logger(); export const handler = () => logger;",

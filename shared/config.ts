@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from './zod.ts';
 
 /**
  * The contract's per-client rate limit (shared/http/rate-limit.ts): 12 requests per second per user or client
@@ -7,37 +7,43 @@ import * as z from 'zod';
  */
 export const DEFAULT_RATE_LIMIT = { perSecond: 12, burst: 80 } as const;
 
+/** A whole number above zero from the environment, or `fallback` where the variable is unset. */
+const positiveInteger = (fallback: number) =>
+  z._default(z.coerce.number().check(z.int(), z.positive()), fallback);
+
 const settingsSchema = z.object({
-  MAX_LINKS_PER_USER: z.coerce.number().int().positive().default(10_000),
-  SESSION_LIFETIME_DAYS: z.coerce.number().positive().default(30),
+  MAX_LINKS_PER_USER: positiveInteger(10_000),
+  SESSION_LIFETIME_DAYS: z._default(z.coerce.number().check(z.positive()), 30),
   /** Live login sessions per user at most: a login past it ends the user's oldest (keeps the table bounded). */
-  MAX_SESSIONS_PER_USER: z.coerce.number().int().positive().default(20),
-  APP_VERSION: z.string().default('0.1.0'),
+  MAX_SESSIONS_PER_USER: positiveInteger(20),
+  APP_VERSION: z._default(z.string(), '0.1.0'),
   /** Per-client rate limit (shared/http/rate-limit.ts): sustained requests per second per user or client IP. */
-  RATE_LIMIT_PER_SECOND: z.coerce.number().positive().default(DEFAULT_RATE_LIMIT.perSecond),
+  RATE_LIMIT_PER_SECOND: z._default(z.coerce.number().check(z.positive()), DEFAULT_RATE_LIMIT.perSecond),
   /** ...and the burst a client may send at once. */
-  RATE_LIMIT_BURST: z.coerce.number().int().positive().default(DEFAULT_RATE_LIMIT.burst),
+  RATE_LIMIT_BURST: positiveInteger(DEFAULT_RATE_LIMIT.burst),
   /** An export larger than this many bytes goes to the exports bucket and is answered with a 302 to it. */
-  EXPORT_INLINE_LIMIT_BYTES: z.coerce.number().int().positive().default(5_000_000),
+  EXPORT_INLINE_LIMIT_BYTES: positiveInteger(5_000_000),
   /**
    * The site's public URL (`https://links.example.com`), set by the deployment: feeds and pages link there, not
    * to the host a request reached (behind CloudFront, that is API Gateway's own). Unset, the request's host.
    */
-  SERVICE_URL: z
-    .url({ protocol: /^https?$/ })
-    .transform((url) => url.replace(/\/+$/, ''))
-    .optional(),
+  SERVICE_URL: z.optional(
+    z.pipe(
+      z.url({ protocol: /^https?$/ }),
+      z.transform((url: string) => url.replace(/\/+$/, '')),
+    ),
+  ),
   /**
    * Authors with more followers than this are not fanned out: their followers read their events from the
    * author's timeline at news time (shared/news/core.ts, LargeAudiences). They stay large until their followers
    * fall below 90% of it.
    */
-  NEWS_LARGE_AUTHOR_FOLLOWERS: z.coerce.number().int().positive().default(10_000),
+  NEWS_LARGE_AUTHOR_FOLLOWERS: positiveInteger(10_000),
   /** Set by the local runtime; unlocks local-only routes such as POST /dev/login. */
-  LOCAL_RUNTIME: z
-    .enum(['true', 'false'])
-    .default('false')
-    .transform((value) => value === 'true'),
+  LOCAL_RUNTIME: z.pipe(
+    z._default(z.enum(['true', 'false']), 'false'),
+    z.transform((value) => value === 'true'),
+  ),
 });
 
 type Settings = z.infer<typeof settingsSchema>;

@@ -155,7 +155,7 @@ function withIdempotentRetries(responses: ZodOpenApiResponsesObject): ZodOpenApi
   const own409 = responses['409'];
   let conflict = failure(IN_PROGRESS, { 'Retry-After': retryAfter });
   if (own409 && 'content' in own409) {
-    const ownSchema = own409.content!['application/json']!.schema as z.ZodType;
+    const ownSchema = own409.content!['application/json']!.schema as z.core.$ZodType;
     conflict = {
       ...own409,
       description: `${own409.description} Or: ${IN_PROGRESS}`,
@@ -183,7 +183,7 @@ const unmatchedRequests = {
 };
 
 /** The schema of each path parameter, by name: routes declare only `{name}` in their paths. */
-const pathParameters: Record<string, z.ZodType> = {
+const pathParameters: Record<string, z.core.$ZodType> = {
   username: userPath.shape.username,
   id: tokenPath.shape.id,
   import_id: importPath.shape.import_id,

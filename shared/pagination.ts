@@ -6,7 +6,7 @@ import {
   randomBytes,
   type KeyObject,
 } from 'node:crypto';
-import type { z } from 'zod';
+import * as z from './zod.ts';
 import { InvalidRequest } from './errors.ts';
 
 /** How long a page token can be used: long enough to page through a list, short enough not to be a bookmark. */
@@ -43,7 +43,12 @@ export class PageTokens {
   }
 
   /** The position a token carries; with a schema, a position of another shape is refused like a tampered token. */
-  async open<T = unknown>(token: string, list: string, owner: string, position?: z.ZodType<T>): Promise<T> {
+  async open<T = unknown>(
+    token: string,
+    list: string,
+    owner: string,
+    position?: z.core.$ZodType<T>,
+  ): Promise<T> {
     const sealed = Buffer.from(token, 'base64url');
     // Re-encoding must give the token back: otherwise characters the decoder skips could be edited unnoticed.
     if (sealed.length <= IV_BYTES + TAG_BYTES || sealed.toString('base64url') !== token) throw tampered();
@@ -65,7 +70,7 @@ export class PageTokens {
     }
     if (typeof decoded.e !== 'number' || decoded.e <= this.now()) throw tampered();
     if (!position) return decoded.p as T;
-    const parsed = position.safeParse(decoded.p);
+    const parsed = z.safeParse(position, decoded.p);
     if (!parsed.success) throw tampered();
     return parsed.data;
   }

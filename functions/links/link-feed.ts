@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../shared/zod.ts';
 import { ATOM_CONTENT_TYPE } from '../../shared/http/atom.ts';
 import { route } from '../../shared/http/handler.ts';
 import { originOf } from '../../shared/http/request.ts';
@@ -7,7 +7,7 @@ import { publicLinksFeed } from '../../shared/links/feeds.ts';
 import { publicLinks } from '../../shared/links/service.ts';
 import { usernameSchema } from '../../shared/users/model.ts';
 
-const feedPath = z.object({ username: usernameSchema, tag: z.string().min(1).optional() });
+const feedPath = z.object({ username: usernameSchema, tag: z.optional(z.string().check(z.minLength(1))) });
 
 /**
  * GET /users/{username}/feed.atom and /users/{username}/tags/{tag}/feed.atom: the newest 50 public links (with

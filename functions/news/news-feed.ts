@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../shared/zod.ts';
 import { NotFound } from '../../shared/errors.ts';
 import { ATOM_CONTENT_TYPE } from '../../shared/http/atom.ts';
 import { authenticateToken, route } from '../../shared/http/handler.ts';

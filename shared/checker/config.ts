@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.ts';
 import { AddressAllowlist } from './ip-ranges.ts';
 
 /**
@@ -27,37 +27,37 @@ import { AddressAllowlist } from './ip-ranges.ts';
  * but `localhost`: test runtimes set it so that no test ever sends a request off the machine.
  */
 const flag = (fallback: 'true' | 'false') =>
-  z
-    .enum(['true', 'false'])
-    .default(fallback)
-    .transform((value) => value === 'true');
+  z.pipe(
+    z._default(z.enum(['true', 'false']), fallback),
+    z.transform((value) => value === 'true'),
+  );
+
+/** A whole number from the environment, held to `checks`, or `fallback` where the variable is unset. */
+const integer = (fallback: number, ...checks: z.core.$ZodCheck<number>[]) =>
+  z._default(z.coerce.number().check(z.int(), ...checks), fallback);
+
+/** The address allowlist the variable lists; a bad entry is an issue that names the variable. */
+const allowlist = z.transform((value: string, context) => {
+  try {
+    return AddressAllowlist.parse(value);
+  } catch (error) {
+    context.issues.push({ code: 'custom', message: (error as Error).message, input: value });
+    return z.NEVER;
+  }
+});
 
 const settingsSchema = z.object({
-  LINK_CHECKER_CONNECT_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
-  LINK_CHECKER_TOTAL_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
-  LINK_CHECKER_MAX_BODY_BYTES: z.coerce
-    .number()
-    .int()
-    .positive()
-    .default(2 * 1024 * 1024),
-  LINK_CHECKER_MAX_REDIRECTS: z.coerce.number().int().min(0).max(20).default(5),
-  LINK_CHECKER_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
-  LINK_CHECKER_RETRY_BASE_MS: z.coerce.number().int().min(0).default(1_000),
-  LINK_CHECKER_STALE_DAYS: z.coerce.number().positive().default(7),
-  LINK_CHECKER_RECHECK_PER_USER: z.coerce.number().int().positive().default(1_000),
-  LINK_CHECKER_SNAPSHOTS_KEPT: z.coerce.number().int().positive().default(3),
+  LINK_CHECKER_CONNECT_TIMEOUT_MS: integer(5_000, z.positive()),
+  LINK_CHECKER_TOTAL_TIMEOUT_MS: integer(10_000, z.positive()),
+  LINK_CHECKER_MAX_BODY_BYTES: integer(2 * 1024 * 1024, z.positive()),
+  LINK_CHECKER_MAX_REDIRECTS: integer(5, z.gte(0), z.lte(20)),
+  LINK_CHECKER_ATTEMPTS: integer(3, z.gte(1), z.lte(10)),
+  LINK_CHECKER_RETRY_BASE_MS: integer(1_000, z.gte(0)),
+  LINK_CHECKER_STALE_DAYS: z._default(z.coerce.number().check(z.positive()), 7),
+  LINK_CHECKER_RECHECK_PER_USER: integer(1_000, z.positive()),
+  LINK_CHECKER_SNAPSHOTS_KEPT: integer(3, z.positive()),
   LINK_CHECKS_ENABLED: flag('true'),
-  LINK_CHECKER_ALLOW_HOSTS: z
-    .string()
-    .default('')
-    .transform((value, context) => {
-      try {
-        return AddressAllowlist.parse(value);
-      } catch (error) {
-        context.addIssue({ code: 'custom', message: (error as Error).message });
-        return z.NEVER;
-      }
-    }),
+  LINK_CHECKER_ALLOW_HOSTS: z.pipe(z._default(z.string(), ''), allowlist),
   LINK_CHECKER_ALLOWLIST_ONLY: flag('false'),
 });
 

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.ts';
 import { parseMessage } from '../events/messages.ts';
 import type { LinkRef } from '../links/checks.ts';
 
@@ -13,8 +13,8 @@ export interface CheckRequest extends LinkRef {
 }
 
 const checkRequestMessage = z.object({
-  username: z.string().min(1),
-  url: z.string().min(1),
+  username: z.string().check(z.minLength(1)),
+  url: z.string().check(z.minLength(1)),
   cause: z.enum(['added', 'changed', 'recheck']),
   requested_at: z.iso.datetime(),
 });

@@ -1,32 +1,34 @@
-import * as z from 'zod';
+import * as z from '../zod.ts';
 import { urlSchema } from '../links/model.ts';
 
 /** The schemas of the link checker's routes: they validate requests and generate the OpenAPI document. */
 
-export const snapshotQuery = z.object({ url: urlSchema }).meta({ id: 'SnapshotQuery' });
+export const snapshotQuery = z.meta(z.object({ url: urlSchema }), { id: 'SnapshotQuery' });
 
 /** Ten years: older than any link can be, and far inside the range of a date. */
 export const MAX_STALE_AFTER_SECONDS = 10 * 365 * 86_400;
 
-export const recheckRequest = z
-  .object({
-    stale_after_seconds: z.coerce
-      .number()
-      .int()
-      .min(0)
-      .max(MAX_STALE_AFTER_SECONDS, `at most ${MAX_STALE_AFTER_SECONDS} (ten years)`)
-      .optional()
-      .meta({
-        description: 'Re-check links checked longer ago than this; 0 re-checks every link. Default: 7 days.',
-      }),
-  })
-  .meta({ id: 'RecheckRequest' });
+const staleAfterSeconds = z.coerce
+  .number()
+  .check(z.int(), z.gte(0), z.lte(MAX_STALE_AFTER_SECONDS, `at most ${MAX_STALE_AFTER_SECONDS} (ten years)`));
 
-export const recheckReport = z
-  .object({
-    queued: z.number().int(),
-    deferred: z.number().int().meta({ description: "Due, but over their user's share of this run." }),
-    users: z.number().int(),
+export const recheckRequest = z.meta(
+  z.object({
+    stale_after_seconds: z.meta(z.optional(staleAfterSeconds), {
+      description: 'Re-check links checked longer ago than this; 0 re-checks every link. Default: 7 days.',
+    }),
+  }),
+  { id: 'RecheckRequest' },
+);
+
+export const recheckReport = z.meta(
+  z.object({
+    queued: z.number().check(z.int()),
+    deferred: z.meta(z.number().check(z.int()), {
+      description: "Due, but over their user's share of this run.",
+    }),
+    users: z.number().check(z.int()),
     stopped_early: z.boolean(),
-  })
-  .meta({ id: 'RecheckReport' });
+  }),
+  { id: 'RecheckReport' },
+);

@@ -45,7 +45,7 @@ const everyResponseHeaders = {
 /** A response object with the headers of every response, beside its own. */
 export function answer(
   description: string,
-  options: { content?: ZodOpenApiResponseObject['content']; headers?: Record<string, z.ZodType> } = {},
+  options: { content?: ZodOpenApiResponseObject['content']; headers?: Record<string, z.core.$ZodType> } = {},
 ): ZodOpenApiResponseObject {
   return {
     description,
@@ -54,7 +54,7 @@ export function answer(
   };
 }
 
-export const json = (schema: z.ZodType) => ({ 'application/json': { schema } });
+export const json = (schema: z.core.$ZodType) => ({ 'application/json': { schema } });
 
 /** The 403 of a request signed in by the session cookie that another origin sent (shared/http/browser-session.ts). */
 export const FOREIGN_ORIGIN =
@@ -62,12 +62,12 @@ export const FOREIGN_ORIGIN =
   'neither `Origin` nor `X-Requested-With` (`forbidden`).';
 
 /** A response in the error format. */
-export const failure = (description: string, headers?: Record<string, z.ZodType>) =>
+export const failure = (description: string, headers?: Record<string, z.core.$ZodType>) =>
   answer(description, { content: json(errorBody), headers });
 
 /** Request bodies come as JSON or as a form, with the same fields. */
 export function bodyOf(
-  schema: z.ZodType,
+  schema: z.core.$ZodType,
   description?: string,
   required = true,
 ): ZodOpenApiRequestBodyObject {
@@ -82,7 +82,7 @@ export function bodyOf(
 export interface OperationDescription {
   summary: string;
   description: string;
-  query?: z.ZodObject;
+  query?: z.core.$ZodObject;
   requestBody?: ZodOpenApiRequestBodyObject;
   /** The successes, and the failures particular to the operation; the common ones are added. */
   responses: ZodOpenApiResponsesObject;

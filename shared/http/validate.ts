@@ -1,11 +1,11 @@
-import type { z } from 'zod';
+import * as z from '../zod.ts';
 import { InvalidRequest } from '../errors.ts';
 import { isRepeatedKey, type FieldValues } from './request.ts';
 
 /** Parses input with a schema; a failure is a 400 whose details name each offending field. */
-export function validate<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+export function validate<S extends z.core.$ZodType>(schema: S, input: unknown): z.output<S> {
   // reportInput keeps `input` on issues, so a field of the wrong type is not reported as "required".
-  const result = schema.safeParse(input, { reportInput: true });
+  const result = z.safeParse(schema, input, { reportInput: true });
   if (result.success) return result.data;
   const details: Record<string, string> = {};
   for (const issue of result.error.issues) {

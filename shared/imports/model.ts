@@ -5,7 +5,7 @@
  * entry becomes a link (the user's existing URLs, the link limit) is the importer's business.
  */
 
-import * as z from 'zod';
+import * as z from '../zod.ts';
 import { timestampSchema } from '../http/schemas.ts';
 
 export type BookmarkFormat = 'netscape' | 'pinboard';
@@ -59,8 +59,8 @@ export const MAX_STORED_ERROR_TEXT = 200;
 export const bookmarkFormatSchema = z.enum(['netscape', 'pinboard']);
 
 export const entryErrorSchema = z.object({
-  line: z.number().int().optional(),
-  url: z.string().optional(),
+  line: z.optional(z.number().check(z.int())),
+  url: z.optional(z.string()),
   reason: z.string(),
 });
 
@@ -77,25 +77,25 @@ export const importSchema = z.object({
   import_id: z.string(),
   status: importStatusSchema,
   /** As asked for, or as detected once the file is read; null until then. */
-  format: bookmarkFormatSchema.nullable(),
+  format: z.nullable(bookmarkFormatSchema),
   /** Items of the file processed so far: entries, errors and duplicates. */
-  total: z.number().int(),
-  imported: z.number().int(),
+  total: z.number().check(z.int()),
+  imported: z.number().check(z.int()),
   /** Entries whose URL the user already had, and repeats within the file. */
-  skipped_duplicates: z.number().int(),
+  skipped_duplicates: z.number().check(z.int()),
   /** The first MAX_STORED_ERRORS errors, in file order. */
   errors: z.array(entryErrorSchema),
   /** All errors, stored or not. */
-  error_count: z.number().int(),
+  error_count: z.number().check(z.int()),
   created_at: timestampSchema,
-  finished_at: timestampSchema.nullable(),
+  finished_at: z.nullable(timestampSchema),
   /** Why the import failed as a whole (not a bookmark file, too large); absent otherwise. */
-  failure_reason: z.string().optional(),
+  failure_reason: z.optional(z.string()),
   /**
    * Items of the file already processed and counted: a delivery resumes after them. Each chunk's checkpoint is
    * written only over the one it started from, so two deliveries cannot both advance it.
    */
-  checkpoint: z.number().int(),
+  checkpoint: z.number().check(z.int()),
 });
 
 export type Import = z.infer<typeof importSchema>;
@@ -109,7 +109,7 @@ export function newImportId(now: Date, randomHex: string): string {
 }
 
 /** Import ids as `newImportId` makes them: what a path or an object key may carry. */
-export const importIdSchema = z.string().regex(/^[0-9a-z]{9}[0-9a-f]{16}$/, 'not an import id');
+export const importIdSchema = z.string().check(z.regex(/^[0-9a-z]{9}[0-9a-f]{16}$/, 'not an import id'));
 
 /** Where an import's file is uploaded: `imports/<username>/<import id>`. */
 export const IMPORT_KEY_PREFIX = 'imports/';
@@ -123,25 +123,29 @@ export function importOfObjectKey(key: string): { username: string; importId: st
   return { username: match[1]!, importId: match[2]! };
 }
 
+/** An object key as an S3 event writes it, decoded. */
+const s3ObjectKey = z.pipe(
+  z.string(),
+  z.transform((key: string) => decodeURIComponent(key.replace(/\+/g, ' '))),
+);
+
+const s3Record = z.object({
+  s3: z.object({
+    bucket: z.object({ name: z.string() }),
+    object: z.object({
+      key: s3ObjectKey,
+      size: z.number().check(z.int(), z.nonnegative()),
+    }),
+  }),
+});
+
 /**
  * The S3 event notification of an object created, as S3 sends it to a queue (and the local runtime sends it from
  * the emulator's bucket): only what the import needs. Keys arrive URL-encoded, spaces as `+`. S3 also sends a
  * one-off `s3:TestEvent` without Records when a notification is configured: it reads as no uploads.
  */
 export const s3EventSchema = z.object({
-  Records: z
-    .array(
-      z.object({
-        s3: z.object({
-          bucket: z.object({ name: z.string() }),
-          object: z.object({
-            key: z.string().transform((key) => decodeURIComponent(key.replace(/\+/g, ' '))),
-            size: z.number().int().nonnegative(),
-          }),
-        }),
-      }),
-    )
-    .default([]),
+  Records: z._default(z.array(s3Record), []),
 });
 
 export interface UploadedObject {

@@ -1,5 +1,5 @@
 import { InvalidRequest, LinkLimitReached, NotFound, Unavailable } from '../errors.ts';
-import * as z from 'zod';
+import * as z from '../zod.ts';
 import type { PageTokens } from '../pagination.ts';
 import { realPause, retry, TRY_AGAIN, type Pause, type RetryPolicy } from '../retry.ts';
 import { LinkFilter, RegexBudget, type LinkFilterInput } from './filter.ts';
@@ -39,9 +39,13 @@ const LIST_NAME = 'links';
  * A listing token's position, sealed as tokens have always carried it (`createdAt`): a token lives a day, so
  * one issued before a deploy still opens after it.
  */
-const tokenPosition = z
-  .object({ createdAt: z.string(), url: z.string() })
-  .transform(({ createdAt, url }): LinkPosition => ({ created_at: createdAt, url }));
+const tokenPosition = z.pipe(
+  z.object({ createdAt: z.string(), url: z.string() }),
+  z.transform(({ createdAt, url }: { createdAt: string; url: string }): LinkPosition => ({
+    created_at: createdAt,
+    url,
+  })),
+);
 const sealedPosition = (position: LinkPosition) => ({ createdAt: position.created_at, url: position.url });
 /** With filters, a page examines at most this many links, then hands back a token to continue from. */
 export const FILTER_SCAN_BUDGET = 1000;

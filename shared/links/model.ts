@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.ts';
 import { AlreadyExists } from '../errors.ts';
 import { timestampSchema } from '../http/schemas.ts';
 
@@ -12,33 +12,33 @@ export const linkSchema = z.object({
   url: z.string(),
   title: z.string(),
   description: z.string(),
-  tags: z.array(z.string()).meta({ description: 'Lower-cased, unique, sorted.' }),
+  tags: z.meta(z.array(z.string()), { description: 'Lower-cased, unique, sorted.' }),
   private: z.boolean(),
   status: z.enum(['pending', 'valid', 'invalid']),
-  http_status: z.number().int().nullable(),
-  checked_at: timestampSchema.nullable(),
+  http_status: z.nullable(z.number().check(z.int())),
+  checked_at: z.nullable(timestampSchema),
   /** Why the last check decided as it did (`HTTP 404`, `refused: ...`); absent until a check is recorded. */
-  check_reason: z.string().optional(),
+  check_reason: z.optional(z.string()),
   created_at: timestampSchema,
   updated_at: timestampSchema,
   /**
    * When the link last became public: its creation, or the edit that made it public; absent while it is
    * private. Followers' news dates the link's `link_added` by it, however the event reaches them.
    */
-  published_at: timestampSchema.optional(),
+  published_at: z.optional(timestampSchema),
   /** Bumped on every change; updates are conditional on it (optimistic concurrency). */
-  version: z.number().int(),
+  version: z.number().check(z.int()),
   /**
    * The import that added the link (shared/imports/), absent for links added otherwise. Followers' news skips the
    * insert of an imported link, and a resumed import knows the links it added before it stopped.
    */
-  imported_by: z.string().optional(),
+  imported_by: z.optional(z.string()),
   /**
    * The correlation id of the request that last wrote the link (shared/correlation.ts): the links stream's
    * record carries it to the news fan-out and the checker, so that a change's journey is found in the logs by one
    * id. Set by the links table's adapters as they write (table.ts `linkToItem`); never shown to clients.
    */
-  correlation_id: z.string().optional(),
+  correlation_id: z.optional(z.string()),
 });
 
 export type Link = z.infer<typeof linkSchema>;
@@ -93,69 +93,101 @@ const URL_FORBIDDEN: { holds: (url: string) => boolean; message: string }[] = [
  * an absolute http or https URL, and stored as the WHATWG URL parser serializes it (`new URL(url).href`), so
  * every reader of the stored URL sees the same URL the service checked.
  */
-export const urlSchema = z
-  .string()
-  .trim()
-  .min(1, 'url is required')
-  .max(MAX_URL_LENGTH, `at most ${MAX_URL_LENGTH} characters`)
-  .superRefine((value, context) => {
-    const forbidden = URL_FORBIDDEN.find(({ holds }) => holds(value));
-    if (forbidden) context.addIssue({ code: 'custom', message: forbidden.message, input: value });
-  })
-  .refine((value) => {
-    if (!URL.canParse(value)) return false;
-    const { protocol, hostname } = new URL(value);
-    return (protocol === 'http:' || protocol === 'https:') && hostname.length > 0;
-  }, 'must be an absolute http or https URL')
-  .transform((value) => new URL(value).href)
-  .pipe(z.string().max(MAX_URL_LENGTH, `at most ${MAX_URL_LENGTH} characters once percent-encoded`))
-  .meta({
+export const urlSchema = z.meta(
+  z.pipe(
+    z.pipe(
+      z.string().check(
+        z.trim(),
+        z.minLength(1, 'url is required'),
+        z.maxLength(MAX_URL_LENGTH, `at most ${MAX_URL_LENGTH} characters`),
+        z.superRefine((value: string, context) => {
+          const forbidden = URL_FORBIDDEN.find(({ holds }) => holds(value));
+          if (forbidden) context.addIssue({ code: 'custom', message: forbidden.message, input: value });
+        }),
+        z.refine((value: string) => {
+          if (!URL.canParse(value)) return false;
+          const { protocol, hostname } = new URL(value);
+          return (protocol === 'http:' || protocol === 'https:') && hostname.length > 0;
+        }, 'must be an absolute http or https URL'),
+      ),
+      z.transform((value: string) => new URL(value).href),
+    ),
+    z
+      .string()
+      .check(z.maxLength(MAX_URL_LENGTH, `at most ${MAX_URL_LENGTH} characters once percent-encoded`)),
+  ),
+  {
     description:
       'An absolute http or https URL, without control characters, whitespace or backslashes; stored as the ' +
       'WHATWG URL parser serializes it.',
     // Leading and trailing whitespace is trimmed before the checks; the document states the rest.
     pattern: '^[Hh][Tt][Tt][Pp][Ss]?://[^\\s\\\\\\x00-\\x1f\\x7f]+$',
     example: 'https://golang.org/',
-  });
+  },
+);
 
-const tagSchema = z
-  .string()
-  .transform((tag) => tag.trim().toLowerCase())
-  .pipe(
-    z
-      .string()
-      .min(1, 'a tag has at least one character')
-      .max(MAX_TAG_LENGTH, `a tag has at most ${MAX_TAG_LENGTH} characters`)
-      .regex(/^[^\s,]+$/, 'a tag has no whitespace or commas'),
-  );
+const tagSchema = z.pipe(
+  z.pipe(
+    z.string(),
+    z.transform((tag: string) => tag.trim().toLowerCase()),
+  ),
+  z
+    .string()
+    .check(
+      z.minLength(1, 'a tag has at least one character'),
+      z.maxLength(MAX_TAG_LENGTH, `a tag has at most ${MAX_TAG_LENGTH} characters`),
+      z.regex(/^[^\s,]+$/, 'a tag has no whitespace or commas'),
+    ),
+);
+
+/** Tags as a client sends them: a list, or one string. */
+const tagsSent = z.union([
+  // The document states the rules of each tag; the pipe below checks them once trimmed and lower-cased.
+  z.meta(z.array(z.meta(z.string(), { minLength: 1, maxLength: MAX_TAG_LENGTH, pattern: '^[^\\s,]+$' })), {
+    maxItems: MAX_TAGS,
+  }),
+  z.string(),
+]);
+
+/** The tags sent as a list, each checked once trimmed and lower-cased. */
+const tagList = z.pipe(
+  z.pipe(
+    tagsSent,
+    z.transform((value: string | string[]) =>
+      typeof value === 'string' ? value.split(/[\s,]+/).filter(Boolean) : value,
+    ),
+  ),
+  z.array(tagSchema),
+);
 
 /**
  * Tags as a list, or as one string separated by commas or spaces (what the original's clients send).
  * The result is lower-cased, unique and sorted.
  */
-export const tagsSchema = z
-  .union([
-    // The document states the rules of each tag; the pipe below checks them once trimmed and lower-cased.
-    z
-      .array(z.string().meta({ minLength: 1, maxLength: MAX_TAG_LENGTH, pattern: '^[^\\s,]+$' }))
-      .meta({ maxItems: MAX_TAGS }),
-    z.string(),
-  ])
-  .transform((value) => (typeof value === 'string' ? value.split(/[\s,]+/).filter(Boolean) : value))
-  .pipe(z.array(tagSchema))
-  .transform((tags) => [...new Set(tags)].sort())
-  .pipe(z.array(z.string()).max(MAX_TAGS, `at most ${MAX_TAGS} tags`))
-  .meta({
+export const tagsSchema = z.meta(
+  z.pipe(
+    z.pipe(
+      tagList,
+      z.transform((tags: string[]) => [...new Set(tags)].sort()),
+    ),
+    z.array(z.string()).check(z.maxLength(MAX_TAGS, `at most ${MAX_TAGS} tags`)),
+  ),
+  {
     description:
       `A list of tags, or one string of tags separated by commas or spaces: at most ${MAX_TAGS}, each 1 to ` +
       `${MAX_TAG_LENGTH} characters without whitespace or commas; lower-cased, unique, sorted.`,
     example: ['go', 'k8s'],
-  });
+  },
+);
 
+const flagWord = z.enum(['true', 'false', '1', '0', 'on', 'off']);
 /** A JSON boolean, or the words a form sends for one. */
 export const flagSchema = z.union([
   z.boolean(),
-  z.enum(['true', 'false', '1', '0', 'on', 'off']).transform((word) => ['true', '1', 'on'].includes(word)),
+  z.pipe(
+    flagWord,
+    z.transform((word: z.output<typeof flagWord>) => ['true', '1', 'on'].includes(word)),
+  ),
 ]);
 
 /**
@@ -163,16 +195,16 @@ export const flagSchema = z.union([
  * and every other service's) reads them back: an exported link then imports as it was, and a title of spaces is
  * empty, for the link checker to fill.
  */
-export const titleSchema = z
-  .string()
-  .trim()
-  .max(MAX_TITLE_LENGTH, `at most ${MAX_TITLE_LENGTH} characters`)
-  .meta({ description: 'Leading and trailing whitespace is dropped; empty lets the link checker fill it.' });
-export const descriptionSchema = z
-  .string()
-  .trim()
-  .max(MAX_DESCRIPTION_LENGTH, `at most ${MAX_DESCRIPTION_LENGTH} characters`)
-  .meta({ description: 'Leading and trailing whitespace is dropped.' });
+export const titleSchema = z.meta(
+  z.string().check(z.trim(), z.maxLength(MAX_TITLE_LENGTH, `at most ${MAX_TITLE_LENGTH} characters`)),
+  { description: 'Leading and trailing whitespace is dropped; empty lets the link checker fill it.' },
+);
+export const descriptionSchema = z.meta(
+  z
+    .string()
+    .check(z.trim(), z.maxLength(MAX_DESCRIPTION_LENGTH, `at most ${MAX_DESCRIPTION_LENGTH} characters`)),
+  { description: 'Leading and trailing whitespace is dropped.' },
+);
 
 export function mergeTags(current: string[], add: string[], remove: string[]): string[] {
   const removed = new Set(remove);

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.ts';
 import { NotFound } from '../errors.ts';
 import type { PageTokens } from '../pagination.ts';
 import type { Link } from './model.ts';

@@ -57,6 +57,7 @@ import { createHash } from 'node:crypto';
 import type { DocumentClient } from '../aws/dynamodb.ts';
 import { currentCorrelationId } from '../correlation.ts';
 import { keyPrefixes } from '../keys.ts';
+import * as z from '../zod.ts';
 import { linkSchema, normalizeUrl, type Link, type LinkPosition } from './model.ts';
 import type { PublicPosition } from './ports.ts';
 
@@ -105,22 +106,24 @@ export function linkToItem(link: Link) {
  * A link item as the Link it holds. Items written before a field existed lack it and read as what it was then;
  * the keys (pk, sk, created) are dropped.
  */
-const storedLinkSchema = linkSchema
-  .extend({
-    title: linkSchema.shape.title.default(''),
-    description: linkSchema.shape.description.default(''),
-    tags: linkSchema.shape.tags.default([]),
-    private: linkSchema.shape.private.default(false),
-    http_status: linkSchema.shape.http_status.default(null),
-    checked_at: linkSchema.shape.checked_at.default(null),
-    version: linkSchema.shape.version.default(1),
-  })
-  .transform(({ check_reason, published_at, ...link }): Link => ({
+const linkItemSchema = z.extend(linkSchema, {
+  title: z._default(linkSchema.shape.title, ''),
+  description: z._default(linkSchema.shape.description, ''),
+  tags: z._default(linkSchema.shape.tags, []),
+  private: z._default(linkSchema.shape.private, false),
+  http_status: z._default(linkSchema.shape.http_status, null),
+  checked_at: z._default(linkSchema.shape.checked_at, null),
+  version: z._default(linkSchema.shape.version, 1),
+});
+const storedLinkSchema = z.pipe(
+  linkItemSchema,
+  z.transform(({ check_reason, published_at, ...link }: z.output<typeof linkItemSchema>): Link => ({
     ...link,
     ...(check_reason ? { check_reason } : {}),
     // Links written before published_at existed were public since their creation, at the latest.
     ...(link.private ? {} : { published_at: published_at ?? link.created_at }),
-  }));
+  })),
+);
 
 export function linkFromItem(item: Record<string, unknown>): Link {
   return storedLinkSchema.parse(item);

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.ts';
 import { followPositionSchema } from '../social/model.ts';
 import { feedChangeSchema, readerSchema } from './model.ts';
 
@@ -11,7 +11,7 @@ import { feedChangeSchema, readerSchema } from './model.ts';
 /** One change for a batch of its author's followers. */
 export const feedWriteMessage = z.object({
   change: feedChangeSchema,
-  readers: z.array(readerSchema).max(1000),
+  readers: z.array(readerSchema).check(z.maxLength(1000)),
 });
 export type FeedWrite = z.infer<typeof feedWriteMessage>;
 

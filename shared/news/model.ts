@@ -1,21 +1,24 @@
 import { createHash } from 'node:crypto';
-import * as z from 'zod';
+import * as z from '../zod.ts';
 
 /**
  * The news context's entities, each written once as a zod schema with its type inferred from it; the queue
  * messages (messages.ts) are built from the same schemas.
  */
 
+/** A string of at least one character. */
+const nonEmptyString = () => z.string().check(z.minLength(1));
+
 export const linkEventTypeSchema = z.enum(['link_added', 'link_updated', 'link_deleted']);
 export type LinkEventType = z.infer<typeof linkEventTypeSchema>;
 
 /** Something a user did to a public link, as their followers' news shows it. */
 const linkEventSchema = z.object({
-  id: z.string().min(1),
+  id: nonEmptyString(),
   type: linkEventTypeSchema,
   /** Who did it: the link's owner, never the reader. */
-  author: z.string().min(1),
-  url: z.string().min(1),
+  author: nonEmptyString(),
+  url: nonEmptyString(),
   title: z.string(),
   timestamp: z.iso.datetime(),
 });
@@ -26,7 +29,7 @@ export type LinkEvent = z.infer<typeof linkEventSchema>;
  * as its changes happened: the version grows with every write of the link item, and a link deleted and added
  * again starts over with a later `created_at`. A deletion takes the version after the last one it removed.
  */
-const linkRevisionSchema = z.string().min(1);
+const linkRevisionSchema = nonEmptyString();
 export type LinkRevision = z.infer<typeof linkRevisionSchema>;
 
 export function linkRevision(createdAt: string, version: number): LinkRevision {
@@ -40,15 +43,15 @@ export const feedChangeSchema = z.discriminatedUnion('kind', [
   /** The link turned private at `revision`: what followers saw of it before goes. */
   z.object({
     kind: z.literal('retract'),
-    author: z.string().min(1),
-    url: z.string().min(1),
+    author: nonEmptyString(),
+    url: nonEmptyString(),
     revision: linkRevisionSchema,
   }),
 ]);
 export type FeedChange = z.infer<typeof feedChangeSchema>;
 
 /** A follower and the time their follow began. */
-export const readerSchema = z.object({ username: z.string().min(1), since: z.string().min(1) });
+export const readerSchema = z.object({ username: nonEmptyString(), since: nonEmptyString() });
 export type Reader = z.infer<typeof readerSchema>;
 
 /**

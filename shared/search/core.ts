@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.ts';
 import { NotFound, UnavailableForAWhile } from '../errors.ts';
 import { LinkFilter, RegexBudget, type LinkFilterInput } from '../links/filter.ts';
 import type { Link } from '../links/model.ts';
@@ -39,7 +39,7 @@ export interface SearchPage {
  * the index that ranked it, and the last link examined with its place in the order.
  */
 const searchPosition = z.object({
-  offset: z.number().int().min(0),
+  offset: z.number().check(z.int(), z.gte(0)),
   etag: z.string(),
   last: z.object({ url: z.string(), score: z.number(), createdAt: z.string() }),
 });

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.ts';
 import { linkSchema } from '../links/model.ts';
 
 /**
@@ -7,7 +7,7 @@ import { linkSchema } from '../links/model.ts';
  * it now is (added, edited, or checked: a check may have brought page text), `remove` the link as it was.
  */
 export const searchUpdateSchema = z.object({
-  username: z.string().min(1),
+  username: z.string().check(z.minLength(1)),
   change: z.enum(['upsert', 'remove']),
   link: linkSchema,
 });
@@ -16,6 +16,14 @@ export type SearchUpdate = z.infer<typeof searchUpdateSchema>;
 /** The most a message of the searchUpdates queue carries, well under SQS's 256 KiB limit. */
 export const SEARCH_MESSAGE_MAX_BYTES = 200 * 1024;
 
+/** Updates packed into one message: at least one, all of one user. */
+const oneUsersUpdates = z.object({ updates: z.array(searchUpdateSchema).check(z.minLength(1)) }).check(
+  z.refine(({ updates }) => updates.every((update) => update.username === updates[0]!.username), {
+    message: 'the updates of one message are of one user',
+  }),
+);
+const rebuildRequest = z.object({ rebuild: z.string().check(z.minLength(1)) });
+
 /**
  * One message of the searchUpdates queue: one user's changes, in order, as many as fit (a stream batch's worth;
  * an import's links arrive in batches of 100), so that a burst of changes costs few index writes; or a request
@@ -23,14 +31,21 @@ export const SEARCH_MESSAGE_MAX_BYTES = 200 * 1024;
  * (what was sent before) is read as a list of one.
  */
 export const searchMessageSchema = z.union([
-  z
-    .object({ updates: z.array(searchUpdateSchema).min(1) })
-    .refine(({ updates }) => updates.every((update) => update.username === updates[0]!.username), {
-      message: 'the updates of one message are of one user',
-    })
-    .transform(({ updates }) => ({ username: updates[0]!.username, updates })),
-  z.object({ rebuild: z.string().min(1) }).transform(({ rebuild }) => ({ username: rebuild, updates: [] })),
-  searchUpdateSchema.transform((update) => ({ username: update.username, updates: [update] })),
+  z.pipe(
+    oneUsersUpdates,
+    z.transform(({ updates }: z.output<typeof oneUsersUpdates>) => ({
+      username: updates[0]!.username,
+      updates,
+    })),
+  ),
+  z.pipe(
+    rebuildRequest,
+    z.transform(({ rebuild }: z.output<typeof rebuildRequest>) => ({ username: rebuild, updates: [] })),
+  ),
+  z.pipe(
+    searchUpdateSchema,
+    z.transform((update: SearchUpdate) => ({ username: update.username, updates: [update] })),
+  ),
 ]);
 export type SearchMessage = z.infer<typeof searchMessageSchema>;
 

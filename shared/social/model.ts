@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.ts';
 
 /** The social context's entities, each written once as a zod schema with its type inferred from it. */
 

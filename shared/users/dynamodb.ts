@@ -80,6 +80,7 @@ import {
   transact,
 } from '../aws/dynamodb.ts';
 import { credentialSchema, userSchema, type Credential, type GitHubIdentity, type User } from './model.ts';
+import * as z from '../zod.ts';
 import type {
   CredentialStore,
   IdentityStore,
@@ -133,10 +134,10 @@ export function credentialToListItem(credential: Credential) {
   return { ...tokenListKey(username, credential.token_id), ...fields, ...expiryOf(credential) };
 }
 
-const lookupItemSchema = credentialSchema.omit({ token_hash: true }).extend({
-  last_used_at: credentialSchema.shape.last_used_at.default(null),
+const lookupItemSchema = z.extend(z.omit(credentialSchema, { token_hash: true }), {
+  last_used_at: z._default(credentialSchema.shape.last_used_at, null),
 });
-const listItemSchema = credentialSchema.omit({ username: true, last_used_at: true });
+const listItemSchema = z.omit(credentialSchema, { username: true, last_used_at: true });
 
 /** A lookup item as read; undefined for one that is not a credential's (a session from before token ids). */
 export function credentialFromLookupItem(
@@ -157,9 +158,9 @@ export function userToItem(user: User) {
 }
 
 /** A profile item as read: a field an item may lack (written before the field existed) gets its default. */
-const userItemSchema = userSchema.extend({
-  email: userSchema.shape.email.default(null),
-  avatar_url: userSchema.shape.avatar_url.default(null),
+const userItemSchema = z.extend(userSchema, {
+  email: z._default(userSchema.shape.email, null),
+  avatar_url: z._default(userSchema.shape.avatar_url, null),
 });
 
 /** Reads a profile item (extra attributes such as the keys and github_id are left out). */

@@ -5,7 +5,7 @@ import {
   UnexpectedErrorResponseBodyError,
   UnexpectedResponseError,
 } from 'arctic';
-import * as z from 'zod';
+import * as z from '../zod.ts';
 import { Unauthorized, Unavailable } from '../errors.ts';
 import { logger } from '../logger.ts';
 import type { GitHubIdentity } from './model.ts';
@@ -57,15 +57,15 @@ function isHttpUrl(value: string): boolean {
 }
 
 const gitHubUser = z.object({
-  id: z.number().int().positive(),
-  login: z.string().min(1),
-  name: z.string().nullish(),
-  email: z.string().nullish(),
-  avatar_url: z.string().nullish(),
+  id: z.number().check(z.int(), z.positive()),
+  login: z.string().check(z.minLength(1)),
+  name: z.nullish(z.string()),
+  email: z.nullish(z.string()),
+  avatar_url: z.nullish(z.string()),
 });
 
 const gitHubEmails = z.array(
-  z.object({ email: z.string(), primary: z.boolean(), verified: z.boolean() }).loose(),
+  z.looseObject({ email: z.string(), primary: z.boolean(), verified: z.boolean() }),
 );
 
 export class GitHubIdentityProvider implements IdentityProvider {
@@ -123,7 +123,7 @@ export class GitHubIdentityProvider implements IdentityProvider {
   }
 
   /** GET from GitHub's REST API; `absentOn` statuses answer undefined instead of failing. */
-  private async get<S extends z.ZodType>(
+  private async get<S extends z.core.$ZodType>(
     path: string,
     accessToken: string,
     schema: S,
@@ -156,7 +156,7 @@ export class GitHubIdentityProvider implements IdentityProvider {
       logger.warn('GitHub answered with an error', { path, status: response.status });
       throw new Unavailable('GitHub is unavailable right now; try logging in again shortly.');
     }
-    const parsed = schema.safeParse(await response.json().catch(() => undefined));
+    const parsed = z.safeParse(schema, await response.json().catch(() => undefined));
     if (!parsed.success) {
       logger.warn('GitHub answered in an unexpected shape', { path });
       throw new Unavailable('GitHub answered unexpectedly; try logging in again shortly.');

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.ts';
 import { timestampSchema } from '../http/schemas.ts';
 import { SCOPE_ORDER } from '../wiring.ts';
 
@@ -6,23 +6,26 @@ import { SCOPE_ORDER } from '../wiring.ts';
 const USERNAME = /^[a-z0-9][a-z0-9-]{0,38}$/;
 
 /** A username as the service writes it in its answers. */
-export const publicUsernameSchema = z.string().regex(USERNAME).meta({ example: 'alice' });
+export const publicUsernameSchema = z.meta(z.string().check(z.regex(USERNAME)), { example: 'alice' });
+
+/** A username as a request may give it, before it is trimmed and lower-cased. */
+const usernameInput = z.meta(z.string(), {
+  // The document states the rule on the input side, where any case is fine.
+  pattern: '^[A-Za-z0-9][A-Za-z0-9-]{0,38}$',
+  description: 'A GitHub login: 1 to 39 letters, digits or hyphens, not starting with a hyphen; any case.',
+  example: 'alice',
+});
 
 /** A username as a request may give it: in any case (it is trimmed and lower-cased before the check). */
-export const usernameSchema = z
-  .string()
-  .meta({
-    // The document states the rule on the input side, where any case is fine.
-    pattern: '^[A-Za-z0-9][A-Za-z0-9-]{0,38}$',
-    description: 'A GitHub login: 1 to 39 letters, digits or hyphens, not starting with a hyphen; any case.',
-    example: 'alice',
-  })
-  .transform((value) => value.trim().toLowerCase())
-  .pipe(
-    z
-      .string()
-      .regex(USERNAME, 'a username is 1 to 39 letters, digits or hyphens, not starting with a hyphen'),
-  );
+export const usernameSchema = z.pipe(
+  z.pipe(
+    usernameInput,
+    z.transform((value: string) => value.trim().toLowerCase()),
+  ),
+  z
+    .string()
+    .check(z.regex(USERNAME, 'a username is 1 to 39 letters, digits or hyphens, not starting with a hyphen')),
+);
 
 /**
  * A user's profile: the one declaration of its fields, named as the users table stores them and the contract
@@ -32,8 +35,8 @@ export const usernameSchema = z
 export const userSchema = z.object({
   username: publicUsernameSchema,
   name: z.string(),
-  email: z.string().nullable(),
-  avatar_url: z.string().nullable(),
+  email: z.nullable(z.string()),
+  avatar_url: z.nullable(z.string()),
   created_at: timestampSchema,
 });
 
@@ -51,17 +54,17 @@ export const personalScopeSchema = z.enum(['read', 'write', 'feed']);
  */
 export const credentialSchema = z.object({
   /** 16 random bytes, base64url: public, the `id` of the contract. */
-  token_id: z.string().min(1),
-  token_hash: z.string().min(1),
+  token_id: z.string().check(z.minLength(1)),
+  token_hash: z.string().check(z.minLength(1)),
   username: publicUsernameSchema,
   scope: credentialScopeSchema,
   /** The person's name for a personal token; what issued it for a session ("GitHub login", "dev login"). */
   name: z.string(),
   created_at: timestampSchema,
   /** Null: a personal token without expiry. */
-  expires_at: timestampSchema.nullable(),
+  expires_at: z.nullable(timestampSchema),
   /** Noted at most once a minute (shared/users/sessions.ts). */
-  last_used_at: timestampSchema.nullable(),
+  last_used_at: z.nullable(timestampSchema),
 });
 
 export type Credential = z.infer<typeof credentialSchema>;
@@ -115,6 +118,6 @@ export type ErasureStep = (typeof ERASURE_STEPS)[number];
 export const erasureMessageSchema = z.object({
   username: publicUsernameSchema,
   step: z.enum(ERASURE_STEPS),
-  cursor: z.string().optional(),
+  cursor: z.optional(z.string()),
 });
 export type ErasureProgress = z.infer<typeof erasureMessageSchema>;
