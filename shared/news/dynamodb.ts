@@ -348,7 +348,6 @@ export class DynamoFeedStore implements FeedStore {
     });
   }
 
-  /** Removes the entry of a slot (the item stays, with its hidden revision, until its TTL) if `condition` holds. */
   /** Hides the slot and removes its entry in one write, where neither is newer than the tombstone. */
   private async hideAndRemove(tombstone: SlotTombstone): Promise<boolean> {
     try {
@@ -376,6 +375,7 @@ export class DynamoFeedStore implements FeedStore {
     }
   }
 
+  /** Removes the entry of a slot (the item stays, with its hidden revision, until its TTL) if `condition` holds. */
   private removeEntry(
     ref: SlotRef | { pk: string; sk: string },
     condition: string,
