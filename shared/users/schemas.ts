@@ -115,7 +115,6 @@ export function toOwnProfile(profile: Profile): z.infer<typeof ownProfile> {
   return { username, name, email: profile.user.email, ...rest, links_count: profile.linksCount };
 }
 
-/** POST /v1/tokens: a personal token's name, scope and optional lifetime. */
 /** A personal token's name: trimmed, then 1 to 100 characters. */
 const tokenName = z.pipe(
   z.pipe(
@@ -136,6 +135,7 @@ const tokenLifetimeDays = z.coerce
     z.lte(365, 'expires_in_days is 1 to 365'),
   );
 
+/** POST /v1/tokens: a personal token's name, scope and optional lifetime. */
 export const createTokenRequest = z.meta(
   z.object({
     name: z.meta(tokenName, {
