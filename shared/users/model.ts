@@ -96,12 +96,10 @@ export interface Profile {
 /**
  * The steps of an account's erasure, in the order they run (shared/users/erasure.ts). Follows go first, so that
  * the links' deletions that follow find no reader to fan out to; the profile goes last, so that a half-erased
- * account stays marked as being deleted. Imports (a later feature) will be one more step, before `account`.
- */
-/**
- * The erasure's steps, in order. Imports go before links: a running import stops at its next checkpoint once its
- * record is gone, and whatever it inserted before that the links step then deletes. The search index goes after
- * the links: the updater deletes an index left empty, so the links' late removals cannot bring one back.
+ * account stays marked as being deleted. Imports go before links: a running import stops at its next checkpoint
+ * once its record is gone, and whatever it inserted before that the links step then deletes. The search index
+ * goes after the links: the updater deletes an index left empty, so the links' late removals cannot bring one
+ * back.
  */
 export const ERASURE_STEPS = [
   'follows',
