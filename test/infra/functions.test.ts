@@ -315,7 +315,35 @@ describe('bundling, shared by the CDK and the bundle benchmark', () => {
     }
     expect((await packagesOfBundle('checker/check-link')).atStart).toContain('htmlparser2');
   });
+
+  it("builds a function's schemas with zod/mini: the classic API is only in the function that serves the OpenAPI document", async () => {
+    for (const entry of [
+      'links/list-links',
+      'links/add-link',
+      'news/get-news',
+      'checker/check-link',
+      'ops/healthz',
+    ]) {
+      expect(await zodApisOfBundle(entry), entry).toEqual(new Set(['mini']));
+    }
+    expect(await zodApisOfBundle('ops/openapi')).toContain('classic');
+  });
 });
+
+/** Which of zod's APIs a function's bundle holds: `classic` (the chainable one) and `mini`. */
+async function zodApisOfBundle(entry: string): Promise<Set<string>> {
+  const { metafile } = await build({
+    ...esbuildOptions(join(tmpdir(), 'delinkcious-zod')),
+    entryPoints: entryPointOf(functionEntry(entry)),
+    write: false,
+    metafile: true,
+  });
+  return new Set(
+    Object.keys(metafile.inputs).flatMap(
+      (input) => /node_modules\/zod\/v4\/(classic|mini)\//.exec(input)?.[1] ?? [],
+    ),
+  );
+}
 
 /**
  * The packages in a function's bundle: those of what a cold start loads (the entry and the chunks it imports
