@@ -1,4 +1,4 @@
-import { checkerConfig } from '../../shared/checker/config.ts';
+import { scheduleConfig } from '../../shared/checker/schedule-config.ts';
 import { recheckRequest } from '../../shared/checker/schemas.ts';
 import { staleLinkRechecker } from '../../shared/checker/service.ts';
 import { route } from '../../shared/http/handler.ts';
@@ -12,7 +12,7 @@ import { fieldsOf, validate } from '../../shared/http/validate.ts';
  */
 export const handler = route('devRecheck', async (request) => {
   const { stale_after_seconds } = validate(recheckRequest, fieldsOf(request.query, request.body));
-  const settings = checkerConfig();
+  const settings = scheduleConfig();
   const report = await staleLinkRechecker().run({
     staleAfterMs:
       stale_after_seconds !== undefined

@@ -1,6 +1,6 @@
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { streamHandler } from '../../shared/events/batch.ts';
-import { checkerConfig } from '../../shared/checker/config.ts';
+import { scheduleConfig } from '../../shared/checker/schedule-config.ts';
 import { planForChange } from '../../shared/checker/core.ts';
 import { checkQueue, snapshots } from '../../shared/checker/service.ts';
 import { linkChangeFromStreamRecord } from '../../shared/links/stream.ts';
@@ -39,7 +39,7 @@ function readableChange(record: DynamoDBStreamEvent['Records'][number]) {
 
 const checkEach = streamHandler(linkChangeFromStreamRecord, async (change) => {
   const plan = planForChange(change);
-  if (plan.check && checkerConfig().LINK_CHECKS_ENABLED) await checkQueue().send([plan.check]);
+  if (plan.check && scheduleConfig().LINK_CHECKS_ENABLED) await checkQueue().send([plan.check]);
   if (plan.purgeSnapshots) {
     const removed = await snapshots().removeAll(plan.purgeSnapshots);
     if (removed > 0) logger.info('deleted the snapshots of a deleted link', { count: removed });

@@ -1,5 +1,5 @@
 import type { Context, ScheduledEvent } from 'aws-lambda';
-import { checkerConfig } from '../../shared/checker/config.ts';
+import { scheduleConfig } from '../../shared/checker/schedule-config.ts';
 import type { RecheckReport } from '../../shared/checker/core.ts';
 import { staleLinkRechecker } from '../../shared/checker/service.ts';
 import { logger } from '../../shared/logger.ts';
@@ -14,7 +14,7 @@ const SAFETY_MARGIN_MS = 60_000;
  */
 export async function handler(_event: ScheduledEvent, context: Context): Promise<RecheckReport> {
   logger.addContext(context);
-  const settings = checkerConfig();
+  const settings = scheduleConfig();
   if (!settings.LINK_CHECKS_ENABLED) return { queued: 0, deferred: 0, users: 0, stoppedEarly: false };
   const report = await staleLinkRechecker().run({
     staleAfterMs: settings.LINK_CHECKER_STALE_DAYS * DAY_MS,

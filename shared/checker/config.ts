@@ -1,5 +1,16 @@
 import * as z from '../zod.ts';
 import { AddressAllowlist } from './ip-ranges.ts';
+import { flag, integer, parseSettings, scheduleSettingsSchema } from './schedule-config.ts';
+
+/** The address allowlist the variable lists; a bad entry is an issue that names the variable. */
+const allowlist = z.transform((value: string, context) => {
+  try {
+    return AddressAllowlist.parse(value);
+  } catch (error) {
+    context.issues.push({ code: 'custom', message: (error as Error).message, input: value });
+    return z.NEVER;
+  }
+});
 
 /**
  * The link checker's settings, read and validated once per cold start (a bad value fails with a message that
@@ -20,43 +31,24 @@ import { AddressAllowlist } from './ip-ranges.ts';
  * | LINK_CHECKER_ALLOW_HOSTS            | (empty)   | TESTS AND LOCAL DEMOS ONLY, see below                        |
  * | LINK_CHECKER_ALLOWLIST_ONLY         | false     | TESTS ONLY: refuse every address not on the allowlist        |
  *
+ * The dispatcher and the schedule, which queue checks but make none, read only the schedule's settings
+ * (LINK_CHECKER_STALE_DAYS, LINK_CHECKER_RECHECK_PER_USER, LINK_CHECKS_ENABLED: schedule-config.ts), so that they
+ * do not load the address allowlist's parser at each cold start.
+ *
  * LINK_CHECKER_ALLOW_HOSTS lists IP addresses or CIDR ranges (never names: the allowlist judges the address a
  * name resolves to) that the SSRF guard admits although they are loopback or private, so that tests and local
  * demos can check a page served on 127.0.0.1. It is empty by default and must stay empty on a deployed stack;
  * the CDK never sets it. LINK_CHECKER_ALLOWLIST_ONLY makes the checker refuse everything else, resolving no name
  * but `localhost`: test runtimes set it so that no test ever sends a request off the machine.
  */
-const flag = (fallback: 'true' | 'false') =>
-  z.pipe(
-    z._default(z.enum(['true', 'false']), fallback),
-    z.transform((value) => value === 'true'),
-  );
-
-/** A whole number from the environment, held to `checks`, or `fallback` where the variable is unset. */
-const integer = (fallback: number, ...checks: z.core.$ZodCheck<number>[]) =>
-  z._default(z.coerce.number().check(z.int(), ...checks), fallback);
-
-/** The address allowlist the variable lists; a bad entry is an issue that names the variable. */
-const allowlist = z.transform((value: string, context) => {
-  try {
-    return AddressAllowlist.parse(value);
-  } catch (error) {
-    context.issues.push({ code: 'custom', message: (error as Error).message, input: value });
-    return z.NEVER;
-  }
-});
-
-const settingsSchema = z.object({
+const settingsSchema = z.extend(scheduleSettingsSchema, {
   LINK_CHECKER_CONNECT_TIMEOUT_MS: integer(5_000, z.positive()),
   LINK_CHECKER_TOTAL_TIMEOUT_MS: integer(10_000, z.positive()),
   LINK_CHECKER_MAX_BODY_BYTES: integer(2 * 1024 * 1024, z.positive()),
   LINK_CHECKER_MAX_REDIRECTS: integer(5, z.gte(0), z.lte(20)),
   LINK_CHECKER_ATTEMPTS: integer(3, z.gte(1), z.lte(10)),
   LINK_CHECKER_RETRY_BASE_MS: integer(1_000, z.gte(0)),
-  LINK_CHECKER_STALE_DAYS: z._default(z.coerce.number().check(z.positive()), 7),
-  LINK_CHECKER_RECHECK_PER_USER: integer(1_000, z.positive()),
   LINK_CHECKER_SNAPSHOTS_KEPT: integer(3, z.positive()),
-  LINK_CHECKS_ENABLED: flag('true'),
   LINK_CHECKER_ALLOW_HOSTS: z.pipe(z._default(z.string(), ''), allowlist),
   LINK_CHECKER_ALLOWLIST_ONLY: flag('false'),
 });
@@ -72,10 +64,5 @@ export function checkerConfig(): CheckerSettings {
 }
 
 export function parseCheckerSettings(env: Record<string, string | undefined>): CheckerSettings {
-  const parsed = settingsSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-    throw new Error(`Invalid link checker configuration: ${problems.join('; ')}`);
-  }
-  return parsed.data;
+  return parseSettings(settingsSchema, env);
 }

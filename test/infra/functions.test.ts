@@ -316,6 +316,14 @@ describe('bundling, shared by the CDK and the bundle benchmark', () => {
     expect((await packagesOfBundle('checker/check-link')).atStart).toContain('htmlparser2');
   });
 
+  it("gives the address allowlist's parser only to the check, not to the dispatcher or the schedule that queue checks", async () => {
+    for (const entry of ['checker/enqueue-link-checks', 'checker/recheck-stale-links']) {
+      const { atStart, later } = await packagesOfBundle(entry);
+      expect(new Set([...atStart, ...later]), entry).not.toContain('ipaddr.js');
+    }
+    expect((await packagesOfBundle('checker/check-link')).atStart).toContain('ipaddr.js');
+  });
+
   it("builds a function's schemas with zod/mini: the classic API is only in the function that serves the OpenAPI document", async () => {
     for (const entry of [
       'links/list-links',
