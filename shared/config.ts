@@ -7,9 +7,19 @@ import * as z from './zod.ts';
  */
 export const DEFAULT_RATE_LIMIT = { perSecond: 12, burst: 80 } as const;
 
+/** A whole number from the environment, held to `checks`, or `fallback` where the variable is unset. */
+export const integerSetting = (fallback: number, ...checks: z.core.$ZodCheck<number>[]) =>
+  z._default(z.coerce.number().check(z.int(), ...checks), fallback);
+
+/** A flag from the environment, `true` or `false`, or `fallback` where the variable is unset. */
+export const flagSetting = (fallback: 'true' | 'false') =>
+  z.pipe(
+    z._default(z.enum(['true', 'false']), fallback),
+    z.transform((value) => value === 'true'),
+  );
+
 /** A whole number above zero from the environment, or `fallback` where the variable is unset. */
-const positiveInteger = (fallback: number) =>
-  z._default(z.coerce.number().check(z.int(), z.positive()), fallback);
+const positiveInteger = (fallback: number) => integerSetting(fallback, z.positive());
 
 const settingsSchema = z.object({
   MAX_LINKS_PER_USER: positiveInteger(10_000),
@@ -40,10 +50,7 @@ const settingsSchema = z.object({
    */
   NEWS_LARGE_AUTHOR_FOLLOWERS: positiveInteger(10_000),
   /** Set by the local runtime; unlocks local-only routes such as POST /dev/login. */
-  LOCAL_RUNTIME: z.pipe(
-    z._default(z.enum(['true', 'false']), 'false'),
-    z.transform((value) => value === 'true'),
-  ),
+  LOCAL_RUNTIME: flagSetting('false'),
 });
 
 type Settings = z.infer<typeof settingsSchema>;
@@ -52,14 +59,22 @@ let settings: Settings | undefined;
 
 /** Settings read and validated once per cold start; a bad value fails with a message naming the variable. */
 export function config(): Settings {
-  if (settings) return settings;
-  const parsed = settingsSchema.safeParse(process.env);
+  settings ??= parseSettings(settingsSchema, process.env, 'configuration');
+  return settings;
+}
+
+/** The settings `schema` reads from `env`; a bad value throws `Invalid <what>`, naming each variable and its fault. */
+export function parseSettings<S extends z.core.$ZodType>(
+  schema: S,
+  env: Record<string, string | undefined>,
+  what: string,
+): z.output<S> {
+  const parsed = z.safeParse(schema, env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-    throw new Error(`Invalid configuration: ${problems.join('; ')}`);
+    throw new Error(`Invalid ${what}: ${problems.join('; ')}`);
   }
-  settings = parsed.data;
-  return settings;
+  return parsed.data;
 }
 
 /**

@@ -1,6 +1,7 @@
 import * as z from '../zod.ts';
 import { AddressAllowlist } from './ip-ranges.ts';
-import { flag, integer, parseSettings, scheduleSettingsSchema } from './schedule-config.ts';
+import { flagSetting, integerSetting, parseSettings } from '../config.ts';
+import { CHECKER_CONFIGURATION, scheduleSettingsSchema } from './schedule-config.ts';
 
 /** The address allowlist the variable lists; a bad entry is an issue that names the variable. */
 const allowlist = z.transform((value: string, context) => {
@@ -42,15 +43,15 @@ const allowlist = z.transform((value: string, context) => {
  * but `localhost`: test runtimes set it so that no test ever sends a request off the machine.
  */
 const settingsSchema = z.extend(scheduleSettingsSchema, {
-  LINK_CHECKER_CONNECT_TIMEOUT_MS: integer(5_000, z.positive()),
-  LINK_CHECKER_TOTAL_TIMEOUT_MS: integer(10_000, z.positive()),
-  LINK_CHECKER_MAX_BODY_BYTES: integer(2 * 1024 * 1024, z.positive()),
-  LINK_CHECKER_MAX_REDIRECTS: integer(5, z.gte(0), z.lte(20)),
-  LINK_CHECKER_ATTEMPTS: integer(3, z.gte(1), z.lte(10)),
-  LINK_CHECKER_RETRY_BASE_MS: integer(1_000, z.gte(0)),
-  LINK_CHECKER_SNAPSHOTS_KEPT: integer(3, z.positive()),
+  LINK_CHECKER_CONNECT_TIMEOUT_MS: integerSetting(5_000, z.positive()),
+  LINK_CHECKER_TOTAL_TIMEOUT_MS: integerSetting(10_000, z.positive()),
+  LINK_CHECKER_MAX_BODY_BYTES: integerSetting(2 * 1024 * 1024, z.positive()),
+  LINK_CHECKER_MAX_REDIRECTS: integerSetting(5, z.gte(0), z.lte(20)),
+  LINK_CHECKER_ATTEMPTS: integerSetting(3, z.gte(1), z.lte(10)),
+  LINK_CHECKER_RETRY_BASE_MS: integerSetting(1_000, z.gte(0)),
+  LINK_CHECKER_SNAPSHOTS_KEPT: integerSetting(3, z.positive()),
   LINK_CHECKER_ALLOW_HOSTS: z.pipe(z._default(z.string(), ''), allowlist),
-  LINK_CHECKER_ALLOWLIST_ONLY: flag('false'),
+  LINK_CHECKER_ALLOWLIST_ONLY: flagSetting('false'),
 });
 
 export type CheckerSettings = z.infer<typeof settingsSchema>;
@@ -64,5 +65,5 @@ export function checkerConfig(): CheckerSettings {
 }
 
 export function parseCheckerSettings(env: Record<string, string | undefined>): CheckerSettings {
-  return parseSettings(settingsSchema, env);
+  return parseSettings(settingsSchema, env, CHECKER_CONFIGURATION);
 }
