@@ -28,7 +28,8 @@ import { linkOperations } from './links/operations.ts';
 import { newsOperations } from './news/operations.ts';
 import { opsOperations } from './ops/operations.ts';
 import { socialOperations } from './social/operations.ts';
-import { tokenPath, userPath } from './users/schemas.ts';
+import { userPath } from './users/schemas/profiles.ts';
+import { tokenPath } from './users/schemas/tokens.ts';
 import { userOperations } from './users/operations.ts';
 import {
   functions,

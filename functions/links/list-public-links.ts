@@ -3,7 +3,7 @@ import { validate } from '../../shared/http/validate.ts';
 import { publicLinksQuery, toLinkResponse } from '../../shared/links/schemas.ts';
 import { publicLinks } from '../../shared/links/service.ts';
 import { linkSearchOnDemand } from '../../shared/search/on-demand.ts';
-import { userPath } from '../../shared/users/schemas.ts';
+import { userPath } from '../../shared/users/schemas/profiles.ts';
 
 /**
  * GET /v1/users/{username}/links: a user's public links, newest published first, the same for everybody (a

@@ -3,8 +3,8 @@ import { originOf } from '../../shared/http/request.ts';
 import { validate } from '../../shared/http/validate.ts';
 import { profilePage } from '../../shared/links/profile-page.ts';
 import { publicLinks } from '../../shared/links/service.ts';
-import { profiles } from '../../shared/users/identity-service.ts';
-import { userPath } from '../../shared/users/schemas.ts';
+import { profiles } from '../../shared/users/profile-service.ts';
+import { userPath } from '../../shared/users/schemas/profiles.ts';
 
 /** The newest public links the page lists. */
 const PROFILE_PAGE_LINKS = 20;

@@ -1,7 +1,7 @@
 import { route } from '../../shared/http/handler.ts';
 import { fieldsOf, validate } from '../../shared/http/validate.ts';
 import { NO_STORE } from '../../shared/users/http.ts';
-import { createTokenRequest, toCreatedTokenResponse } from '../../shared/users/schemas.ts';
+import { createTokenRequest, toCreatedTokenResponse } from '../../shared/users/schemas/tokens.ts';
 import { tokens } from '../../shared/users/service.ts';
 
 /** POST /v1/tokens: a personal token for a script, an extension or a feed reader; its secret is shown once. */

@@ -1,6 +1,6 @@
 import { route } from '../../shared/http/handler.ts';
 import { validate } from '../../shared/http/validate.ts';
-import { tokenPath } from '../../shared/users/schemas.ts';
+import { tokenPath } from '../../shared/users/schemas/tokens.ts';
 import { tokens } from '../../shared/users/service.ts';
 
 /** DELETE /v1/tokens/{id}: one of the caller's sessions or personal tokens, dead at once. */

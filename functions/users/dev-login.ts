@@ -2,7 +2,7 @@ import { comesFromOwnOrigin } from '../../shared/http/browser-session.ts';
 import { route } from '../../shared/http/handler.ts';
 import { fieldsOf, validate } from '../../shared/http/validate.ts';
 import { signedInCookie } from '../../shared/users/http.ts';
-import { devLoginRequest, toTokenResponse } from '../../shared/users/schemas.ts';
+import { devLoginRequest, toTokenResponse } from '../../shared/users/schemas/login.ts';
 import { sessions } from '../../shared/users/service.ts';
 
 /**

@@ -1,5 +1,5 @@
 import { route } from '../../shared/http/handler.ts';
-import { toTokenListing } from '../../shared/users/schemas.ts';
+import { toTokenListing } from '../../shared/users/schemas/tokens.ts';
 import { tokens } from '../../shared/users/service.ts';
 
 /** GET /v1/tokens: the caller's live sessions and personal tokens, newest first, without secrets. */

@@ -11,7 +11,7 @@ import {
   signedInCookie,
 } from '../../shared/users/http.ts';
 import { gitHubLogin } from '../../shared/users/identity-service.ts';
-import { loginCallbackQuery, toTokenResponse } from '../../shared/users/schemas.ts';
+import { loginCallbackQuery, toTokenResponse } from '../../shared/users/schemas/login.ts';
 
 /**
  * GET /login/authorized: GitHub's redirect back. The state is checked against the cookie and used up, the code

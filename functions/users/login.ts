@@ -2,7 +2,7 @@ import { route } from '../../shared/http/handler.ts';
 import { validate } from '../../shared/http/validate.ts';
 import { NO_STORE, returnCookie, stateCookie } from '../../shared/users/http.ts';
 import { gitHubLogin } from '../../shared/users/identity-service.ts';
-import { loginQuery } from '../../shared/users/schemas.ts';
+import { loginQuery } from '../../shared/users/schemas/login.ts';
 
 /**
  * GET /login: off to GitHub's authorize page, with a fresh state in the URL and in a cookie; `next`, the path a

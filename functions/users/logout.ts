@@ -1,7 +1,7 @@
 import { clearedSessionCookie } from '../../shared/http/browser-session.ts';
 import { route } from '../../shared/http/handler.ts';
 import { validate } from '../../shared/http/validate.ts';
-import { logoutQuery } from '../../shared/users/schemas.ts';
+import { logoutQuery } from '../../shared/users/schemas/login.ts';
 import { sessions, tokens } from '../../shared/users/service.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient, type DocumentClient } from '../aws/dynamodb.ts';
 import { requiredEnv } from '../config.ts';
-import { countersKey } from './table.ts';
+import { countersKey } from './table-keys.ts';
 
 /**
  * A user's link counts, read from the counters item that adds, deletes and changes of `private` keep exact: the

@@ -1,7 +1,7 @@
 import { deletePartitionChunk, documentClient, type DocumentClient } from '../aws/dynamodb.ts';
 import { requiredEnv } from '../config.ts';
 import type { ChunkedErasure, ChunkOutcome } from '../users/ports.ts';
-import { userPartition } from './table.ts';
+import { userPartition } from './table-keys.ts';
 
 /** Items of a user's partition deleted per chunk: ten BatchWriteItem calls. */
 export const LINK_ITEMS_PER_CHUNK = 250;

@@ -62,16 +62,7 @@ export const MAX_TAG_LENGTH = 64;
 /** The longest regex a listing filter takes (shared/links/filter.ts). */
 export const MAX_REGEX_LENGTH = 256;
 
-/**
- * The form duplicates are found on: the URL parser's serialization (lower-case scheme and host, default port
- * dropped, path resolved, percent-encoded) without the fragment. Idempotent, so a link stored under the raw
- * form a client once sent is found by its serialization too: both normalize alike.
- */
-export function normalizeUrl(url: string): string {
-  const parsed = new URL(url);
-  parsed.hash = '';
-  return parsed.href;
-}
+export { normalizeUrl } from './url.ts';
 
 /**
  * Characters a URL may not carry anywhere, even where the WHATWG parser would quietly drop, encode or reinterpret

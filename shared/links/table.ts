@@ -1,7 +1,8 @@
 /**
- * The links table, the one module that knows its keys and items; the adapters that use it are named for who
- * uses them: store.ts (the links API), published.ts (news: backfills and news pages), for-checker.ts (the link
- * checker), counts.ts (profiles).
+ * The links table, the one module that knows its items, and with table-keys.ts its keys (kept apart so that an
+ * adapter that only names items does not build the items' schemas as it loads); the adapters that use it are
+ * named for who uses them: store.ts (the links API), published.ts (news: backfills and news pages),
+ * for-checker.ts (the link checker), counts.ts (profiles).
  *
  * The links table: each user's bookmarks, plus one counters item per user.
  *
@@ -53,26 +54,30 @@
  * The table streams new and old images; the news pipeline reads link items from it and ignores counters.
  */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { createHash } from 'node:crypto';
 import type { DocumentClient } from '../aws/dynamodb.ts';
 import { currentCorrelationId } from '../correlation.ts';
-import { keyPrefixes } from '../keys.ts';
 import * as z from '../zod.ts';
-import { linkSchema, normalizeUrl, type Link, type LinkPosition } from './model.ts';
+import { linkSchema, type Link, type LinkPosition } from './model.ts';
 import type { PublicPosition } from './ports.ts';
+import {
+  LINK_PREFIX,
+  LINKS_BY_CREATED,
+  PUBLIC_LINKS,
+  linkKey,
+  urlHash,
+  userPartition,
+} from './table-keys.ts';
 
-export const LINKS_BY_CREATED = 'byCreated';
-export const PUBLIC_LINKS = 'byPublic';
-export const LINK_PREFIX = 'LINK#';
-const COUNTERS = 'COUNTERS';
+export {
+  countersKey,
+  LINK_PREFIX,
+  LINKS_BY_CREATED,
+  linkKey,
+  PUBLIC_LINKS,
+  urlHash,
+  userPartition,
+} from './table-keys.ts';
 
-export const userPartition = (username: string) => `${keyPrefixes.links.owner}${username}`;
-export const urlHash = (url: string) => createHash('sha256').update(normalizeUrl(url)).digest('base64url');
-export const linkKey = (username: string, url: string) => ({
-  pk: userPartition(username),
-  sk: `${LINK_PREFIX}${urlHash(url)}`,
-});
-export const countersKey = (username: string) => ({ pk: userPartition(username), sk: COUNTERS });
 /** The byCreated index's sort key: unique and time-ordered. */
 const createdKey = (position: LinkPosition) => `${position.created_at}#${urlHash(position.url)}`;
 

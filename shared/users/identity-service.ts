@@ -1,32 +1,16 @@
 import { gitHubClientSecret } from '../aws/secrets.ts';
 import { config } from '../config.ts';
 import { Unavailable } from '../errors.ts';
-import { DynamoLinkCounts } from '../links/counts.ts';
-import { CountsForProfiles } from '../social/counts-for-profiles.ts';
-import { DynamoFollowStore } from '../social/dynamodb.ts';
-import { DynamoIdentityStore, DynamoLoginStateStore, DynamoUserStore } from './dynamodb.ts';
+import { DynamoIdentityStore, DynamoLoginStateStore } from './dynamodb.ts';
 import { GitHubIdentityProvider, gitHubAppSettings, hasClientSecret } from './github.ts';
 import { GitHubLogin } from './login.ts';
 import type { IdentityStore, LoginStateStore } from './ports.ts';
-import { Profiles } from './profiles.ts';
 import { sessions } from './service.ts';
 
 /**
- * The login and profile cores wired to their adapters. Apart from service.ts (which every HTTP function loads,
- * through the HTTP layer) so that only the users functions bundle GitHub's client and the other contexts' readers.
+ * The login core wired to its adapters. Apart from service.ts (which every HTTP function loads, through the HTTP
+ * layer) and profile-service.ts, so that only the login functions bundle GitHub's client.
  */
-
-let profileReader: Profiles | undefined;
-
-/** Profiles with their counts: links from the links context, follows from the social context. */
-export function profiles(): Profiles {
-  profileReader ??= new Profiles(
-    new DynamoUserStore(),
-    new DynamoLinkCounts(),
-    new CountsForProfiles(new DynamoFollowStore()),
-  );
-  return profileReader;
-}
 
 /**
  * GitHub login wired to its adapters. Its settings are read on every call (they are a few variables), so that a
@@ -55,11 +39,6 @@ export function gitHubLogin(step: 'start' | 'exchange'): GitHubLogin {
     sessions(),
     stores?.now,
   );
-}
-
-/** Tests install a service over in-memory stores here; undefined restores the DynamoDB wiring. */
-export function setProfilesForTests(replacement: Profiles | undefined): void {
-  profileReader = replacement;
 }
 
 /** What a test gives GitHub login instead of the users table: in-memory stores, and the time. */

@@ -29,7 +29,7 @@ export const usernameSchema = z.pipe(
 
 /**
  * A user's profile: the one declaration of its fields, named as the users table stores them and the contract
- * answers them. The responses are projections of it (shared/users/schemas.ts), the table's items a copy of it
+ * answers them. The responses are projections of it (shared/users/schemas/), the table's items a copy of it
  * beside their keys (shared/users/dynamodb.ts).
  */
 export const userSchema = z.object({
@@ -49,7 +49,7 @@ export const personalScopeSchema = z.enum(['read', 'write', 'feed']);
 
 /**
  * A credential: a login session or a personal token, the one declaration of its fields as the users table stores
- * them (shared/users/dynamodb.ts) and, without the hash, as GET /v1/tokens shows them (shared/users/schemas.ts).
+ * them (shared/users/dynamodb.ts) and, without the hash, as GET /v1/tokens shows them (shared/users/schemas/tokens.ts).
  * The secret itself is never stored: only its hash.
  */
 export const credentialSchema = z.object({

@@ -1,20 +1,16 @@
 import * as z from 'zod';
 import { SESSION_COOKIES } from '../http/browser-session.ts';
 import { FOREIGN_ORIGIN, answer, bodyOf, failure, json, type Operations } from '../http/openapi-operation.ts';
+import { deleteAccountRequest, deletionResponse } from './schemas/account.ts';
 import {
-  createdTokenResponse,
-  createTokenRequest,
-  deleteAccountRequest,
-  deletionResponse,
   devLoginRequest,
   loginCallbackQuery,
   loginQuery,
   logoutQuery,
-  ownProfile,
-  publicProfile,
-  tokenListing,
   tokenResponse,
-} from './schemas.ts';
+} from './schemas/login.ts';
+import { ownProfile, publicProfile } from './schemas/profiles.ts';
+import { createdTokenResponse, createTokenRequest, tokenListing } from './schemas/tokens.ts';
 import { MAX_PERSONAL_TOKENS } from './tokens.ts';
 
 /** A `Set-Cookie` of the browser session (shared/http/browser-session.ts). */
