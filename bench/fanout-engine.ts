@@ -1,4 +1,9 @@
-import { BatchExecuteStatementCommand, BatchWriteCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchExecuteStatementCommand,
+  BatchGetCommand,
+  BatchWriteCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { inBatches, type DocumentClient } from '../shared/aws/dynamodb.ts';
 import { mapAtMost } from '../shared/concurrency.ts';
 import { FeedWriter } from '../shared/news/core.ts';
@@ -17,9 +22,11 @@ const TRANSACTION_ITEMS = 100;
  * Where a large fan-out's time goes, apart from the queues and pollers: the same number of feed entries written
  * on the runtime's DynamoDB Local by BatchWriteItem (the floor), by PartiQL INSERT as the feed store sends them,
  * by TransactWriteItems of 100 puts each on the condition that the slot is empty (the one batched write that
- * takes conditions, at two write units an item on DynamoDB), and by the feed writer itself in messages of 100
- * readers, without and with its follow check, each with `inFlight` calls or messages at once. Answers the rows,
- * in seconds.
+ * takes conditions, at two write units an item on DynamoDB), by a writer that reads its slots first and then puts
+ * them blindly (per 100 readers, a strongly consistent BatchGetItem of their slots, then BatchWriteItem: what a
+ * writer that no other writer of those feeds can overtake would do, such as the one consumer of a FIFO group of
+ * readers), and by the feed writer itself in messages of 100 readers, without and with its follow check, each
+ * with `inFlight` calls or messages at once. Answers the rows, in seconds.
  */
 export async function feedWritesOnTheEngine(
   db: DocumentClient,
@@ -104,6 +111,31 @@ export async function feedWritesOnTheEngine(
             }),
           ),
         ),
+      ),
+    ],
+    [
+      'slots read, then put blindly, per 100',
+      await time(() =>
+        atOnce(inBatches(itemsOf('read-then-put'), READERS_PER_MESSAGE), async (items) => {
+          await db.send(
+            new BatchGetCommand({
+              RequestItems: {
+                [tables.feeds]: {
+                  Keys: items.map(({ pk, sk }) => ({ pk, sk })),
+                  ConsistentRead: true,
+                  ProjectionExpression: 'hidden_revision, entry_order',
+                },
+              },
+            }),
+          );
+          for (const part of inBatches(items, 25)) {
+            await db.send(
+              new BatchWriteCommand({
+                RequestItems: { [tables.feeds]: part.map((Item) => ({ PutRequest: { Item } })) },
+              }),
+            );
+          }
+        }),
       ),
     ],
     ['the feed writer, no follow check', await time(byWriter(unchecked, 'unchecked'))],
