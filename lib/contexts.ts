@@ -1,5 +1,6 @@
 import {
   buckets,
+  contextOf,
   deployedFunctionNames,
   eventSources,
   functions,
@@ -14,9 +15,9 @@ import {
 } from '../shared/wiring.ts';
 
 /**
- * The bounded contexts, grouped from the wiring: every table, bucket, queue and function declares the context
- * that owns it. The CDK app builds one construct per context in each stack: its data in the stateful stack,
- * its queues and functions in the stateless one.
+ * The bounded contexts, grouped from the wiring: every table, bucket and queue declares the context that owns
+ * it, and each context lists its functions. The CDK app builds one construct per context in each stack: its
+ * data in the stateful stack, its queues and functions in the stateless one.
  */
 export interface BoundedContext {
   name: ContextName;
@@ -27,10 +28,6 @@ export interface BoundedContext {
   tables: TableName[];
   buckets: BucketName[];
   queues: QueueName[];
-}
-
-export function contextOf(name: FunctionName): ContextName {
-  return functions[name].context;
 }
 
 const constructId = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);

@@ -17,7 +17,7 @@ import {
   type BusinessMetric,
 } from '../shared/metrics.ts';
 import {
-  functions,
+  contextOf,
   httpFunctionNames,
   type ContextName,
   type FunctionName,
@@ -504,7 +504,7 @@ const HTTP_FUNCTIONS: ReadonlySet<FunctionName> = new Set(httpFunctionNames());
 function routeGroupsOf(deployed: ReadonlyMap<FunctionName, ServiceFunction>): ContextName[] {
   return [
     ...new Set(
-      [...deployed.keys()].filter((name) => HTTP_FUNCTIONS.has(name)).map((name) => functions[name].context),
+      [...deployed.keys()].filter((name) => HTTP_FUNCTIONS.has(name)).map((name) => contextOf(name)),
     ),
   ];
 }

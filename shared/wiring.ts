@@ -9,9 +9,9 @@ import { keyPrefixes } from './keys.ts';
 import { LINK_CHECK_ATTRIBUTES, STALE_LINK_SCAN_ATTRIBUTES } from './links/checks.ts';
 
 /**
- * The bounded contexts: every table, queue, bucket and function names the one that owns it, and the CDK app
- * builds one construct per context in each stack (lib/contexts.ts groups the declarations by it). A function
- * lives in its context's folder under functions/; `ops` holds the service's own endpoints, and `shared` what
+ * The bounded contexts: every table, queue and bucket names the one that owns it, each context lists its
+ * functions (`functionsByContext`), and the CDK app builds one construct per context in each stack
+ * (lib/contexts.ts groups the declarations by it). A function lives in its context's folder under functions/; `ops` holds the service's own endpoints, and `shared` what
  * several contexts use alike (the streams' one failure queue).
  */
 export type ContextName =
@@ -433,10 +433,14 @@ export const EVENT_SIZE = {
   why: 'an event consumer: a batch of up to 100 records, each a few DynamoDB or SQS calls, with retries',
 } as const satisfies FunctionSize;
 
+/**
+ * The fan-out's first step (fanOutLinkEvents): news pages wait out its timeout before they stop pushing a newly
+ * large author (shared/news/service.ts).
+ */
+export const FAN_OUT_SIZE: FunctionSize = EVENT_SIZE;
+
 export interface FunctionDeclaration {
-  /** The context it belongs to: the folder of its entry under functions/. */
-  context: ContextName;
-  /** Module under functions/ that exports `handler`, without extension. */
+  /** Module under functions/ that exports `handler`, without extension: under its context's folder. */
   entry: string;
   /** Memory and timeout, and why; the CDK app and the local runtime both run it so. */
   size: FunctionSize;
@@ -448,8 +452,6 @@ export interface FunctionDeclaration {
   buckets?: Partial<Record<BucketName, BucketAccess>>;
   /** Needs the key that signs pagination tokens. */
   pageTokens?: boolean;
-  /** Exists only in the local runtime; never deployed. */
-  localOnly?: boolean;
   /**
    * Takes part in GitHub login: needs the OAuth app's public settings, GITHUB_CLIENT_ID and GITHUB_CALLBACK_URL
    * (`<API URL>/login/authorized`), in its environment.
@@ -462,620 +464,634 @@ export interface FunctionDeclaration {
   githubSecret?: boolean;
 }
 
-const {
-  users: userKeys,
-  links: linkKeys,
-  social: socialKeys,
-  feeds: feedKeys,
-  imports: importKeys,
-} = keyPrefixes;
-
 /**
- * A news page: the reader's feed, the large authors, their timelines, and the slots of those timelines that the
- * page's backfilled entries came from.
+ * Answers what `declare` builds. The functions' declarations are built in it because esbuild keeps every top-level
+ * statement that reads a property (a getter could run), and theirs read the key prefixes; a function that has
+ * not run yet reads nothing, and this one is marked free of side effects. So a function's bundle drops the
+ * declarations, which nothing in it reads (a handler needs its routes and its context, declared apart below),
+ * and only the CDK app and the local runtime load them.
  */
-const newsReads: TableReach = {
-  read: [feedKeys.reader, feedKeys.largeAuthors, feedKeys.timeline],
-  batchRead: [feedKeys.timeline],
-};
+/* @__NO_SIDE_EFFECTS__ */
+function declareFunctions<T>(declare: () => T): T {
+  return declare();
+}
 
-/**
- * An authenticated function finds its caller by the session item of the presented token's hash: of the users
- * table, it reads that, and no profile, e-mail, login state or identity (unless it says so). It also notes when
- * the credential was last used (`last_used_at`, at most once a minute), and may update nothing else.
- */
-const LAST_USED_ATTRIBUTES = ['last_used_at'] as const;
-const readsSessions = {
-  read: [userKeys.session],
-  update: [userKeys.session],
-  updatedAttributes: LAST_USED_ATTRIBUTES,
-} as const;
-/** Showing a profile: the caller's session, the profile, and the counts the links and social contexts keep. */
-const readsProfiles = {
-  users: { ...readsSessions, read: [userKeys.session, userKeys.profile] },
-  links: { read: [linkKeys.owner] },
-  social: { read: [socialKeys.user] },
-} as const;
-/**
- * Issuing a session: its lookup item (SESSION#) and its owner's list item (in the user's partition, USER#) in one
- * transaction, with a condition check on the profile (live, not being deleted); ending the oldest sessions past
- * the cap, both items each. A query of the user's partition lists her credentials. IAM limits items by partition
- * key only: a put on USER# could name the profile's key too; these functions write only credentials' list items
- * there (and the login callback the profile, by its own update).
- */
-const issuesSessions = {
-  read: [userKeys.session, userKeys.profile],
-  conditionCheck: [userKeys.profile],
-  put: [userKeys.session, userKeys.profile],
-  delete: [userKeys.session, userKeys.profile],
-} as const;
+export const functions = declareFunctions(() => {
+  const {
+    users: userKeys,
+    links: linkKeys,
+    social: socialKeys,
+    feeds: feedKeys,
+    imports: importKeys,
+  } = keyPrefixes;
 
-export const functions = {
-  healthz: {
-    entry: 'ops/healthz',
-    context: 'ops',
-    size: { ...HTTP_SIZE, memoryMb: 256, why: 'answers from memory after one rate-limit update' },
-    tables: {},
-  },
-  openapi: {
-    entry: 'ops/openapi',
-    context: 'ops',
-    size: {
-      ...HTTP_SIZE,
-      memoryMb: 1024,
-      why:
-        'builds the OpenAPI document from every schema at its first request, which is CPU-bound: more memory ' +
-        'is more CPU, and the document is then served from memory',
-    },
-    tables: {},
-  },
-  docs: {
-    entry: 'ops/docs',
-    context: 'ops',
-    size: { ...HTTP_SIZE, memoryMb: 256, why: 'serves one constant page; nothing to compute' },
-    tables: {},
-  },
-  notFound: {
-    entry: 'ops/not-found',
-    context: 'ops',
-    size: {
-      ...HTTP_SIZE,
-      memoryMb: 256,
-      why: 'answers 404 or 405 from the route table after one rate-limit update',
-    },
-    tables: {},
-  },
-  /** Registers the user if new (the profile item) and issues a session. */
-  devLogin: {
-    entry: 'users/dev-login',
-    context: 'users',
-    size: HTTP_SIZE,
-    tables: { users: issuesSessions },
-    localOnly: true,
-  },
   /**
-   * Deletes the caller's credential (both items, one transaction); with `?everywhere=true`, lists all the
-   * caller's credentials (the user's partition) and deletes them in batches.
+   * A news page: the reader's feed, the large authors, their timelines, and the slots of those timelines that the
+   * page's backfilled entries came from.
    */
-  logout: {
-    entry: 'users/logout',
-    context: 'users',
-    size: HTTP_SIZE,
-    tables: {
-      users: {
-        read: [userKeys.session, userKeys.profile],
-        update: [userKeys.session],
-        delete: [userKeys.session, userKeys.profile],
-        batchWrite: [userKeys.session, userKeys.profile],
+  const newsReads: TableReach = {
+    read: [feedKeys.reader, feedKeys.largeAuthors, feedKeys.timeline],
+    batchRead: [feedKeys.timeline],
+  };
+
+  /**
+   * An authenticated function finds its caller by the session item of the presented token's hash: of the users
+   * table, it reads that, and no profile, e-mail, login state or identity (unless it says so). It also notes when
+   * the credential was last used (`last_used_at`, at most once a minute), and may update nothing else.
+   */
+  const LAST_USED_ATTRIBUTES = ['last_used_at'] as const;
+  const readsSessions = {
+    read: [userKeys.session],
+    update: [userKeys.session],
+    updatedAttributes: LAST_USED_ATTRIBUTES,
+  } as const;
+  /** Showing a profile: the caller's session, the profile, and the counts the links and social contexts keep. */
+  const readsProfiles = {
+    users: { ...readsSessions, read: [userKeys.session, userKeys.profile] },
+    links: { read: [linkKeys.owner] },
+    social: { read: [socialKeys.user] },
+  } as const;
+  /**
+   * Issuing a session: its lookup item (SESSION#) and its owner's list item (in the user's partition, USER#) in one
+   * transaction, with a condition check on the profile (live, not being deleted); ending the oldest sessions past
+   * the cap, both items each. A query of the user's partition lists her credentials. IAM limits items by partition
+   * key only: a put on USER# could name the profile's key too; these functions write only credentials' list items
+   * there (and the login callback the profile, by its own update).
+   */
+  const issuesSessions = {
+    read: [userKeys.session, userKeys.profile],
+    conditionCheck: [userKeys.profile],
+    put: [userKeys.session, userKeys.profile],
+    delete: [userKeys.session, userKeys.profile],
+  } as const;
+
+  return {
+    healthz: {
+      entry: 'ops/healthz',
+      size: { ...HTTP_SIZE, memoryMb: 256, why: 'answers from memory after one rate-limit update' },
+      tables: {},
+    },
+    openapi: {
+      entry: 'ops/openapi',
+      size: {
+        ...HTTP_SIZE,
+        memoryMb: 1024,
+        why:
+          'builds the OpenAPI document from every schema at its first request, which is CPU-bound: more memory ' +
+          'is more CPU, and the document is then served from memory',
+      },
+      tables: {},
+    },
+    docs: {
+      entry: 'ops/docs',
+      size: { ...HTTP_SIZE, memoryMb: 256, why: 'serves one constant page; nothing to compute' },
+      tables: {},
+    },
+    notFound: {
+      entry: 'ops/not-found',
+      size: {
+        ...HTTP_SIZE,
+        memoryMb: 256,
+        why: 'answers 404 or 405 from the route table after one rate-limit update',
+      },
+      tables: {},
+    },
+    /** Registers the user if new (the profile item) and issues a session. */
+    devLogin: {
+      entry: 'users/dev-login',
+      size: HTTP_SIZE,
+      tables: { users: issuesSessions },
+    },
+    /**
+     * Deletes the caller's credential (both items, one transaction); with `?everywhere=true`, lists all the
+     * caller's credentials (the user's partition) and deletes them in batches.
+     */
+    logout: {
+      entry: 'users/logout',
+      size: HTTP_SIZE,
+      tables: {
+        users: {
+          read: [userKeys.session, userKeys.profile],
+          update: [userKeys.session],
+          delete: [userKeys.session, userKeys.profile],
+          batchWrite: [userKeys.session, userKeys.profile],
+        },
       },
     },
-  },
-  /**
-   * Issues a personal token as a login issues a session (both items, with the condition check on the profile),
-   * without ending anything; it lists the caller's credentials first, to count the live personal tokens.
-   */
-  createToken: {
-    entry: 'users/create-token',
-    context: 'users',
-    size: HTTP_SIZE,
-    tables: {
-      users: {
-        read: [userKeys.session, userKeys.profile],
-        conditionCheck: [userKeys.profile],
-        put: [userKeys.session, userKeys.profile],
-        update: [userKeys.session],
+    /**
+     * Issues a personal token as a login issues a session (both items, with the condition check on the profile),
+     * without ending anything; it lists the caller's credentials first, to count the live personal tokens.
+     */
+    createToken: {
+      entry: 'users/create-token',
+      size: HTTP_SIZE,
+      tables: {
+        users: {
+          read: [userKeys.session, userKeys.profile],
+          conditionCheck: [userKeys.profile],
+          put: [userKeys.session, userKeys.profile],
+          update: [userKeys.session],
+        },
       },
     },
-  },
-  /** Lists the caller's credentials (the user's partition), then their lookup items for `last_used_at`. */
-  listTokens: {
-    entry: 'users/list-tokens',
-    context: 'users',
-    size: HTTP_SIZE,
-    tables: {
-      users: {
-        ...readsSessions,
-        read: [userKeys.session, userKeys.profile],
-        batchRead: [userKeys.session],
+    /** Lists the caller's credentials (the user's partition), then their lookup items for `last_used_at`. */
+    listTokens: {
+      entry: 'users/list-tokens',
+      size: HTTP_SIZE,
+      tables: {
+        users: {
+          ...readsSessions,
+          read: [userKeys.session, userKeys.profile],
+          batchRead: [userKeys.session],
+        },
       },
     },
-  },
-  /** Deletes one of the caller's credentials, both items in one transaction. */
-  deleteToken: {
-    entry: 'users/delete-token',
-    context: 'users',
-    size: HTTP_SIZE,
-    tables: {
-      users: {
-        read: [userKeys.session, userKeys.profile],
-        update: [userKeys.session],
-        delete: [userKeys.session, userKeys.profile],
+    /** Deletes one of the caller's credentials, both items in one transaction. */
+    deleteToken: {
+      entry: 'users/delete-token',
+      size: HTTP_SIZE,
+      tables: {
+        users: {
+          read: [userKeys.session, userKeys.profile],
+          update: [userKeys.session],
+          delete: [userKeys.session, userKeys.profile],
+        },
       },
     },
-  },
-  /** Writes the login's state (hashed, 10 minutes) to the users table: that, and nothing else. */
-  login: {
-    entry: 'users/login',
-    context: 'users',
-    size: HTTP_SIZE,
-    tables: { users: { put: [userKeys.loginState] } },
-    githubApp: true,
-  },
-  /**
-   * Uses up the state (deletes it), finds the GitHub identity, registers (identity and profile, one transaction)
-   * or refreshes the user, issues a session; the only reader of the secret.
-   */
-  loginCallback: {
-    entry: 'users/login-callback',
-    context: 'users',
-    size: {
-      ...HTTP_SIZE,
-      timeoutSeconds: 15,
-      why:
-        'an HTTP handler that also calls GitHub: the code exchange and up to two REST calls of at most 5 s ' +
-        "each, besides a few DynamoDB calls; still well within API Gateway's 30 s",
+    /** Writes the login's state (hashed, 10 minutes) to the users table: that, and nothing else. */
+    login: {
+      entry: 'users/login',
+      size: HTTP_SIZE,
+      tables: { users: { put: [userKeys.loginState] } },
+      githubApp: true,
     },
-    tables: {
-      users: {
-        read: [userKeys.gitHubIdentity, userKeys.profile, userKeys.session],
-        conditionCheck: [userKeys.profile],
-        put: [userKeys.gitHubIdentity, userKeys.session, userKeys.profile],
-        update: [userKeys.profile],
-        delete: [userKeys.loginState, userKeys.session, userKeys.profile],
+    /**
+     * Uses up the state (deletes it), finds the GitHub identity, registers (identity and profile, one transaction)
+     * or refreshes the user, issues a session; the only reader of the secret.
+     */
+    loginCallback: {
+      entry: 'users/login-callback',
+      size: {
+        ...HTTP_SIZE,
+        timeoutSeconds: 15,
+        why:
+          'an HTTP handler that also calls GitHub: the code exchange and up to two REST calls of at most 5 s ' +
+          "each, besides a few DynamoDB calls; still well within API Gateway's 30 s",
+      },
+      tables: {
+        users: {
+          read: [userKeys.gitHubIdentity, userKeys.profile, userKeys.session],
+          conditionCheck: [userKeys.profile],
+          put: [userKeys.gitHubIdentity, userKeys.session, userKeys.profile],
+          update: [userKeys.profile],
+          delete: [userKeys.loginState, userKeys.session, userKeys.profile],
+        },
+      },
+      githubApp: true,
+      githubSecret: true,
+    },
+    /** Profiles count links (the links context's counters item) and follows (the social context's). */
+    me: {
+      entry: 'users/me',
+      size: HTTP_SIZE,
+      tables: readsProfiles,
+    },
+    /**
+     * DELETE /v1/me: marks the caller's profile as being deleted (`deleting_since`, only if it exists), queues its
+     * erasure and ends every session and token of the caller.
+     */
+    deleteAccount: {
+      entry: 'users/delete-account',
+      size: HTTP_SIZE,
+      // Marks the profile (`deleting_since`), then ends every credential of the caller (tokens().revokeAll).
+      tables: {
+        users: {
+          read: [userKeys.session, userKeys.profile],
+          update: [userKeys.session, userKeys.profile],
+          delete: [userKeys.session, userKeys.profile],
+          batchWrite: [userKeys.session, userKeys.profile],
+        },
+      },
+      sendsTo: ['accountErasures'],
+    },
+    /**
+     * Erases a deleted account, step by step (shared/users/erasure.ts): its follows both ways through the social
+     * graph's own transaction, its imports (records and files), its links with their counters, its snapshots, its
+     * own news and other readers' entries of it, then its identity mapping and profile. Sends itself the next step
+     * when time runs low.
+     */
+    eraseAccount: {
+      entry: 'users/erase-account',
+      size: {
+        ...EVENT_SIZE,
+        timeoutSeconds: 120,
+        why:
+          'erases an account in bounded chunks (a few hundred items or follows each) until 20 s are left, then ' +
+          'queues the rest: any account fits, and a chunk never nears the timeout',
+      },
+      tables: {
+        users: {
+          read: [userKeys.profile],
+          delete: [userKeys.session, userKeys.profile, userKeys.gitHubIdentity],
+          batchWrite: [userKeys.session, userKeys.profile],
+          // Ending credentials left by a race with the deletion changes the user's credentials mark.
+          update: [userKeys.rate],
+        },
+        social: {
+          read: [socialKeys.user],
+          put: [socialKeys.user],
+          update: [socialKeys.user],
+          delete: [socialKeys.user],
+        },
+        imports: { read: [importKeys.owner], delete: [importKeys.owner] },
+        links: { read: [linkKeys.owner], batchWrite: [linkKeys.owner] },
+        feeds: {
+          read: [feedKeys.reader, feedKeys.timeline],
+          batchWrite: [feedKeys.reader, feedKeys.timeline],
+          update: [feedKeys.largeAuthors],
+        },
+      },
+      buckets: { snapshots: 'delete', imports: 'delete', searchIndexes: 'delete' },
+      sendsTo: ['accountErasures'],
+    },
+    getUser: {
+      entry: 'users/get-user',
+      size: HTTP_SIZE,
+      tables: readsProfiles,
+    },
+    listLinks: {
+      entry: 'links/list-links',
+      size: SEARCH_SIZE,
+      tables: { users: readsSessions, links: { read: [linkKeys.owner], batchRead: [linkKeys.owner] } },
+      buckets: { searchIndexes: 'read' },
+      // An index of an older format: a rebuild request (shared/search/core.ts).
+      sendsTo: ['searchUpdates'],
+      pageTokens: true,
+    },
+    /**
+     * Anyone's view of a user's public links: the user's profile (404 without one) and one strongly consistent
+     * Query of the links table's sparse byPublic local index.
+     */
+    listPublicLinks: {
+      entry: 'links/list-public-links',
+      size: SEARCH_SIZE,
+      tables: {
+        users: { read: [userKeys.profile] },
+        links: { read: [linkKeys.owner] },
+      },
+      buckets: { searchIndexes: 'read' },
+      sendsTo: ['searchUpdates'],
+      pageTokens: true,
+    },
+    /** A user's public links (all, or those with a tag) as an Atom feed: the same reads as listPublicLinks. */
+    linkFeed: {
+      entry: 'links/link-feed',
+      size: HTTP_SIZE,
+      tables: {
+        users: { read: [userKeys.profile] },
+        links: { read: [linkKeys.owner] },
       },
     },
-    githubApp: true,
-    githubSecret: true,
-  },
-  /** Profiles count links (the links context's counters item) and follows (the social context's). */
-  me: {
-    entry: 'users/me',
-    context: 'users',
-    size: HTTP_SIZE,
-    tables: readsProfiles,
-  },
-  /**
-   * DELETE /v1/me: marks the caller's profile as being deleted (`deleting_since`, only if it exists), queues its
-   * erasure and ends every session and token of the caller.
-   */
-  deleteAccount: {
-    entry: 'users/delete-account',
-    context: 'users',
-    size: HTTP_SIZE,
-    // Marks the profile (`deleting_since`), then ends every credential of the caller (tokens().revokeAll).
-    tables: {
-      users: {
-        read: [userKeys.session, userKeys.profile],
-        update: [userKeys.session, userKeys.profile],
-        delete: [userKeys.session, userKeys.profile],
-        batchWrite: [userKeys.session, userKeys.profile],
+    /**
+     * A user's public profile page: the profile and its counts (as getUser reads them), and the newest public
+     * links (as listPublicLinks reads them).
+     */
+    profilePage: {
+      entry: 'links/profile-page',
+      size: HTTP_SIZE,
+      tables: {
+        users: { read: [userKeys.profile] },
+        links: { read: [linkKeys.owner] },
+        social: { read: [socialKeys.user] },
       },
     },
-    sendsTo: ['accountErasures'],
-  },
-  /**
-   * Erases a deleted account, step by step (shared/users/erasure.ts): its follows both ways through the social
-   * graph's own transaction, its imports (records and files), its links with their counters, its snapshots, its
-   * own news and other readers' entries of it, then its identity mapping and profile. Sends itself the next step
-   * when time runs low.
-   */
-  eraseAccount: {
-    entry: 'users/erase-account',
-    context: 'users',
-    size: {
-      ...EVENT_SIZE,
-      timeoutSeconds: 120,
-      why:
-        'erases an account in bounded chunks (a few hundred items or follows each) until 20 s are left, then ' +
-        'queues the rest: any account fits, and a chunk never nears the timeout',
-    },
-    tables: {
-      users: {
-        read: [userKeys.profile],
-        delete: [userKeys.session, userKeys.profile, userKeys.gitHubIdentity],
-        batchWrite: [userKeys.session, userKeys.profile],
-        // Ending credentials left by a race with the deletion changes the user's credentials mark.
-        update: [userKeys.rate],
-      },
-      social: {
-        read: [socialKeys.user],
-        put: [socialKeys.user],
-        update: [socialKeys.user],
-        delete: [socialKeys.user],
-      },
-      imports: { read: [importKeys.owner], delete: [importKeys.owner] },
-      links: { read: [linkKeys.owner], batchWrite: [linkKeys.owner] },
-      feeds: {
-        read: [feedKeys.reader, feedKeys.timeline],
-        batchWrite: [feedKeys.reader, feedKeys.timeline],
-        update: [feedKeys.largeAuthors],
+    /** Puts the link and counts it (the counters item), in one transaction. */
+    addLink: {
+      entry: 'links/add-link',
+      size: HTTP_SIZE,
+      tables: {
+        users: readsSessions,
+        links: { read: [linkKeys.owner], put: [linkKeys.owner], update: [linkKeys.owner] },
       },
     },
-    buckets: { snapshots: 'delete', imports: 'delete', searchIndexes: 'delete' },
-    sendsTo: ['accountErasures'],
-  },
-  getUser: {
-    entry: 'users/get-user',
-    context: 'users',
-    size: HTTP_SIZE,
-    tables: readsProfiles,
-  },
-  listLinks: {
-    entry: 'links/list-links',
-    context: 'links',
-    size: SEARCH_SIZE,
-    tables: { users: readsSessions, links: { read: [linkKeys.owner], batchRead: [linkKeys.owner] } },
-    buckets: { searchIndexes: 'read' },
-    // An index of an older format: a rebuild request (shared/search/core.ts).
-    sendsTo: ['searchUpdates'],
-    pageTokens: true,
-  },
-  /**
-   * Anyone's view of a user's public links: the user's profile (404 without one) and one strongly consistent
-   * Query of the links table's sparse byPublic local index.
-   */
-  listPublicLinks: {
-    entry: 'links/list-public-links',
-    context: 'links',
-    size: SEARCH_SIZE,
-    tables: {
-      users: { read: [userKeys.profile] },
-      links: { read: [linkKeys.owner] },
+    /** Replaces the link if its version is the one read. */
+    updateLink: {
+      entry: 'links/update-link',
+      size: HTTP_SIZE,
+      tables: { users: readsSessions, links: { read: [linkKeys.owner], put: [linkKeys.owner] } },
     },
-    buckets: { searchIndexes: 'read' },
-    sendsTo: ['searchUpdates'],
-    pageTokens: true,
-  },
-  /** A user's public links (all, or those with a tag) as an Atom feed: the same reads as listPublicLinks. */
-  linkFeed: {
-    entry: 'links/link-feed',
-    context: 'links',
-    size: HTTP_SIZE,
-    tables: {
-      users: { read: [userKeys.profile] },
-      links: { read: [linkKeys.owner] },
+    /** Deletes the link and counts it down (the counters item), in one transaction. */
+    deleteLink: {
+      entry: 'links/delete-link',
+      size: HTTP_SIZE,
+      tables: { users: readsSessions, links: { update: [linkKeys.owner], delete: [linkKeys.owner] } },
     },
-  },
-  /**
-   * A user's public profile page: the profile and its counts (as getUser reads them), and the newest public
-   * links (as listPublicLinks reads them).
-   */
-  profilePage: {
-    entry: 'links/profile-page',
-    context: 'links',
-    size: HTTP_SIZE,
-    tables: {
-      users: { read: [userKeys.profile] },
-      links: { read: [linkKeys.owner] },
-      social: { read: [socialKeys.user] },
+    /**
+     * All the caller's links as one file, read a page at a time; past ~5 MB the file goes to the exports bucket
+     * and the answer is a 302 to its download.
+     */
+    exportLinks: {
+      entry: 'links/export-links',
+      size: {
+        memoryMb: 1024,
+        timeoutSeconds: 29,
+        why:
+          "reads every one of the caller's links (10,000 at the default limit: 100 queries of 100) and writes " +
+          "the file; more memory is more CPU and network, and API Gateway's 30 s bounds the wait",
+      },
+      tables: { users: readsSessions, links: { read: [linkKeys.owner] } },
+      buckets: { exports: 'write' },
     },
-  },
-  /** Puts the link and counts it (the counters item), in one transaction. */
-  addLink: {
-    entry: 'links/add-link',
-    context: 'links',
-    size: HTTP_SIZE,
-    tables: {
-      users: readsSessions,
-      links: { read: [linkKeys.owner], put: [linkKeys.owner], update: [linkKeys.owner] },
+    listTags: {
+      entry: 'links/list-tags',
+      size: HTTP_SIZE,
+      tables: { users: readsSessions, links: { read: [linkKeys.owner] } },
     },
-  },
-  /** Replaces the link if its version is the one read. */
-  updateLink: {
-    entry: 'links/update-link',
-    context: 'links',
-    size: HTTP_SIZE,
-    tables: { users: readsSessions, links: { read: [linkKeys.owner], put: [linkKeys.owner] } },
-  },
-  /** Deletes the link and counts it down (the counters item), in one transaction. */
-  deleteLink: {
-    entry: 'links/delete-link',
-    context: 'links',
-    size: HTTP_SIZE,
-    tables: { users: readsSessions, links: { update: [linkKeys.owner], delete: [linkKeys.owner] } },
-  },
-  /**
-   * All the caller's links as one file, read a page at a time; past ~5 MB the file goes to the exports bucket
-   * and the answer is a 302 to its download.
-   */
-  exportLinks: {
-    entry: 'links/export-links',
-    context: 'links',
-    size: {
-      memoryMb: 1024,
-      timeoutSeconds: 29,
-      why:
-        "reads every one of the caller's links (10,000 at the default limit: 100 queries of 100) and writes " +
-        "the file; more memory is more CPU and network, and API Gateway's 30 s bounds the wait",
-    },
-    tables: { users: readsSessions, links: { read: [linkKeys.owner] } },
-    buckets: { exports: 'write' },
-  },
-  listTags: {
-    entry: 'links/list-tags',
-    context: 'links',
-    size: HTTP_SIZE,
-    tables: { users: readsSessions, links: { read: [linkKeys.owner] } },
-  },
-  /** Checks that the followed user exists (their profile), then puts the edge and counts it, in one transaction. */
-  follow: {
-    entry: 'social/follow',
-    context: 'social',
-    size: HTTP_SIZE,
-    tables: {
-      users: { ...readsSessions, read: [userKeys.session, userKeys.profile] },
-      social: { put: [socialKeys.user], update: [socialKeys.user] },
-    },
-  },
-  unfollow: {
-    entry: 'social/unfollow',
-    context: 'social',
-    size: HTTP_SIZE,
-    // Reads the edge's since, then deletes it, records the follow's end (put) and counts, in one transaction.
-    tables: {
-      users: readsSessions,
-      social: {
-        read: [socialKeys.user],
-        put: [socialKeys.user],
-        update: [socialKeys.user],
-        delete: [socialKeys.user],
+    /** Checks that the followed user exists (their profile), then puts the edge and counts it, in one transaction. */
+    follow: {
+      entry: 'social/follow',
+      size: HTTP_SIZE,
+      tables: {
+        users: { ...readsSessions, read: [userKeys.session, userKeys.profile] },
+        social: { put: [socialKeys.user], update: [socialKeys.user] },
       },
     },
-  },
-  listFollowing: {
-    entry: 'social/list-following',
-    context: 'social',
-    size: HTTP_SIZE,
-    tables: { users: readsSessions, social: { read: [socialKeys.user] } },
-    pageTokens: true,
-  },
-  listFollowers: {
-    entry: 'social/list-followers',
-    context: 'social',
-    size: HTTP_SIZE,
-    tables: { users: readsSessions, social: { read: [socialKeys.user] } },
-    pageTokens: true,
-  },
-  /**
-   * A page of the reader's news: the feed, the timelines of the large authors they follow (and their follow
-   * edges), and the links behind the page's adds and updates, read again so that none private or deleted is shown.
-   */
-  getNews: {
-    entry: 'news/get-news',
-    context: 'news',
-    size: HTTP_SIZE,
-    tables: {
-      users: readsSessions,
-      feeds: newsReads,
-      social: { batchRead: [socialKeys.user] },
-      links: { batchRead: [linkKeys.owner] },
-    },
-    pageTokens: true,
-  },
-  /**
-   * A reader's news as an Atom feed, for feed readers: the credential in the path (its session item, and its
-   * last use), and a page of the feeds table, whose links are read again (see getNews).
-   */
-  newsFeed: {
-    entry: 'news/news-feed',
-    context: 'news',
-    size: HTTP_SIZE,
-    tables: {
-      users: readsSessions,
-      feeds: newsReads,
-      social: { batchRead: [socialKeys.user] },
-      links: { batchRead: [linkKeys.owner] },
-    },
-  },
-  /**
-   * Records each change in its author's timeline, and lists or ends a large author (shared/news/core.ts,
-   * LargeAudiences) before it decides whom to push to.
-   */
-  fanOutLinkEvents: {
-    entry: 'news/fan-out-link-events',
-    context: 'news',
-    size: EVENT_SIZE,
-    tables: {
-      social: { read: [socialKeys.user] },
-      feeds: {
-        read: [feedKeys.largeAuthors, feedKeys.timeline],
-        update: [feedKeys.largeAuthors, feedKeys.timeline],
-        insert: [feedKeys.timeline],
+    unfollow: {
+      entry: 'social/unfollow',
+      size: HTTP_SIZE,
+      // Reads the edge's since, then deletes it, records the follow's end (put) and counts, in one transaction.
+      tables: {
+        users: readsSessions,
+        social: {
+          read: [socialKeys.user],
+          put: [socialKeys.user],
+          update: [socialKeys.user],
+          delete: [socialKeys.user],
+        },
       },
     },
-    sendsTo: ['fanOut', 'feedWrites'],
-  },
-  continueFanOut: {
-    entry: 'news/continue-fan-out',
-    context: 'news',
-    size: EVENT_SIZE,
-    tables: { social: { read: [socialKeys.user] } },
-    sendsTo: ['fanOut', 'feedWrites'],
-  },
-  writeFeeds: {
-    entry: 'news/write-feeds',
-    context: 'news',
-    size: EVENT_SIZE,
-    tables: {
-      feeds: { read: [feedKeys.reader], update: [feedKeys.reader], insert: [feedKeys.reader] },
-      // The follow check: a Query of the author's recent ends of follows, or a BatchGet of the readers' edges.
-      social: { read: [socialKeys.user], batchRead: [socialKeys.user] },
+    listFollowing: {
+      entry: 'social/list-following',
+      size: HTTP_SIZE,
+      tables: { users: readsSessions, social: { read: [socialKeys.user] } },
+      pageTokens: true,
     },
-  },
-  applyFollowChanges: {
-    entry: 'news/apply-follow-changes',
-    context: 'news',
-    size: EVENT_SIZE,
-    tables: {
-      feeds: { read: [feedKeys.reader], update: [feedKeys.reader], insert: [feedKeys.reader] },
-      links: { read: [linkKeys.owner] },
-      social: { read: [socialKeys.user], batchRead: [socialKeys.user] },
+    listFollowers: {
+      entry: 'social/list-followers',
+      size: HTTP_SIZE,
+      tables: { users: readsSessions, social: { read: [socialKeys.user] } },
+      pageTokens: true,
     },
-  },
-  /**
-   * The link checker (shared/checker/). The links stream's second consumer queues a check for each new link
-   * and deletes the snapshots of each deleted one; as the stream's dispatcher (AWS advises at most two
-   * consumers per shard), it also sends each change that matters to search to the searchUpdates queue.
-   */
-  enqueueLinkChecks: {
-    entry: 'checker/enqueue-link-checks',
-    context: 'checker',
-    size: EVENT_SIZE,
-    tables: {},
-    sendsTo: ['linkChecks', 'searchUpdates'],
-    buckets: { snapshots: 'delete' },
-  },
-  /**
-   * Checks one link per message (up to ~65 s with retries: 3 attempts of HEAD and GET at 10 s each, plus
-   * backoff), records its status on the link and keeps the page's snapshot. Reads the link, and updates only the
-   * check's attributes of it: it parses untrusted pages, so it can neither put nor delete a link.
-   */
-  checkLink: {
-    entry: 'checker/check-link',
-    context: 'checker',
-    size: {
-      ...EVENT_SIZE,
-      timeoutSeconds: 120,
-      why:
-        'checks a batch of links in parallel, each up to ~65 s with retries (3 attempts of HEAD and GET at ' +
-        "10 s each, plus backoff), and keeps each page's snapshot",
+    /**
+     * A page of the reader's news: the feed, the timelines of the large authors they follow (and their follow
+     * edges), and the links behind the page's adds and updates, read again so that none private or deleted is shown.
+     */
+    getNews: {
+      entry: 'news/get-news',
+      size: HTTP_SIZE,
+      tables: {
+        users: readsSessions,
+        feeds: newsReads,
+        social: { batchRead: [socialKeys.user] },
+        links: { batchRead: [linkKeys.owner] },
+      },
+      pageTokens: true,
     },
-    tables: {
-      links: {
-        read: [linkKeys.owner],
-        update: [linkKeys.owner],
-        updatedAttributes: LINK_CHECK_ATTRIBUTES,
+    /**
+     * A reader's news as an Atom feed, for feed readers: the credential in the path (its session item, and its
+     * last use), and a page of the feeds table, whose links are read again (see getNews).
+     */
+    newsFeed: {
+      entry: 'news/news-feed',
+      size: HTTP_SIZE,
+      tables: {
+        users: readsSessions,
+        feeds: newsReads,
+        social: { batchRead: [socialKeys.user] },
+        links: { batchRead: [linkKeys.owner] },
       },
     },
-    buckets: { snapshots: 'readwrite' },
-  },
-  /** Daily (see `schedules`): queues checks of links not checked for 7 days, fairly across users. */
-  recheckStaleLinks: {
-    entry: 'checker/recheck-stale-links',
-    context: 'checker',
-    size: {
-      ...EVENT_SIZE,
-      timeoutSeconds: 900,
-      why:
-        "scans the whole links table once a day and queues checks; Lambda's longest run, and it stops " +
-        'early (and resumes the next day) when little time is left',
+    /**
+     * Records each change in its author's timeline, and lists or ends a large author (shared/news/core.ts,
+     * LargeAudiences) before it decides whom to push to.
+     */
+    fanOutLinkEvents: {
+      entry: 'news/fan-out-link-events',
+      size: FAN_OUT_SIZE,
+      tables: {
+        social: { read: [socialKeys.user] },
+        feeds: {
+          read: [feedKeys.largeAuthors, feedKeys.timeline],
+          update: [feedKeys.largeAuthors, feedKeys.timeline],
+          insert: [feedKeys.timeline],
+        },
+      },
+      sendsTo: ['fanOut', 'feedWrites'],
     },
-    tables: { links: { scannedAttributes: STALE_LINK_SCAN_ATTRIBUTES } },
-    sendsTo: ['linkChecks'],
-  },
-  /** A 302 to a presigned download (5 minutes) of the latest snapshot of one of the caller's links. */
-  getSnapshot: {
-    entry: 'checker/get-snapshot',
-    context: 'checker',
-    size: HTTP_SIZE,
-    tables: { users: readsSessions, links: { read: [linkKeys.owner] } },
-    buckets: { snapshots: 'read' },
-  },
-  /**
-   * The imports context (shared/imports/): a pending import and a presigned upload URL; reading how imports
-   * went; and the worker that runs an import once its file lands.
-   */
-  startImport: {
-    entry: 'imports/start-import',
-    context: 'imports',
-    size: HTTP_SIZE,
-    tables: { users: readsSessions, imports: { put: [importKeys.owner] } },
-    buckets: { imports: 'upload' },
-  },
-  getImport: {
-    entry: 'imports/get-import',
-    context: 'imports',
-    size: HTTP_SIZE,
-    tables: { users: readsSessions, imports: { read: [importKeys.owner] } },
-  },
-  listImports: {
-    entry: 'imports/list-imports',
-    context: 'imports',
-    size: HTTP_SIZE,
-    tables: { users: readsSessions, imports: { read: [importKeys.owner] } },
-  },
-  /**
-   * Reads an uploaded file (at most 10 MiB), parses it and adds its links in chunks (a BatchGetItem of the
-   * chunk's URLs, then one transaction of puts and the counters' update, or the links store's insert one by
-   * one), writing the import's checkpoint after each chunk.
-   */
-  runImport: {
-    entry: 'imports/run-import',
-    context: 'imports',
-    size: {
-      memoryMb: 1024,
-      timeoutSeconds: 300,
-      why:
-        'the worst case is a 10 MiB file: its bytes, its text and the parser (under 256 MB measured), and ' +
-        '10,000 links written in chunks; more memory is more CPU for the parse. It hands on to a fresh ' +
-        'invocation when a minute is left',
+    continueFanOut: {
+      entry: 'news/continue-fan-out',
+      size: EVENT_SIZE,
+      tables: { social: { read: [socialKeys.user] } },
+      sendsTo: ['fanOut', 'feedWrites'],
     },
-    tables: {
-      imports: { read: [importKeys.owner], put: [importKeys.owner] },
-      links: {
-        read: [linkKeys.owner],
-        batchRead: [linkKeys.owner],
-        put: [linkKeys.owner],
-        update: [linkKeys.owner],
+    writeFeeds: {
+      entry: 'news/write-feeds',
+      size: EVENT_SIZE,
+      tables: {
+        feeds: { read: [feedKeys.reader], update: [feedKeys.reader], insert: [feedKeys.reader] },
+        // The follow check: a Query of the author's recent ends of follows, or a BatchGet of the readers' edges.
+        social: { read: [socialKeys.user], batchRead: [socialKeys.user] },
       },
     },
-    sendsTo: ['importUploads'],
-    buckets: { imports: 'consume' },
-  },
-  /**
-   * The search context (shared/search/): applies each user's link changes to their index, a batch at a time,
-   * reading the page texts the checker keeps; builds a missing index from all the user's links.
-   */
-  updateSearchIndex: {
-    entry: 'search/update-search-index',
-    context: 'search',
-    size: {
-      memoryMb: 2048,
-      timeoutSeconds: 60,
-      why:
-        "loads, updates and writes back one user's whole index per batch: for 10,000 links with 10 KB of page " +
-        'text each, about 4 s of CPU for a batch of ten (README, "Search"); more memory is more CPU. Building a ' +
-        'missing index reads every page text and holds all its postings',
+    applyFollowChanges: {
+      entry: 'news/apply-follow-changes',
+      size: EVENT_SIZE,
+      tables: {
+        feeds: { read: [feedKeys.reader], update: [feedKeys.reader], insert: [feedKeys.reader] },
+        links: { read: [linkKeys.owner] },
+        social: { read: [socialKeys.user], batchRead: [socialKeys.user] },
+      },
     },
-    tables: { links: { read: [linkKeys.owner] } },
-    buckets: { searchIndexes: 'readwrite', snapshots: 'read' },
-  },
-  /** Local runtime only: fires the daily re-check by hand (POST /dev/recheck). */
-  devRecheck: {
-    entry: 'checker/dev-recheck',
-    context: 'checker',
-    size: {
-      ...HTTP_SIZE,
-      timeoutSeconds: 60,
-      why: 'runs the daily re-check by hand in the local runtime, where no API Gateway limits the wait',
+    /**
+     * The link checker (shared/checker/). The links stream's second consumer queues a check for each new link
+     * and deletes the snapshots of each deleted one; as the stream's dispatcher (AWS advises at most two
+     * consumers per shard), it also sends each change that matters to search to the searchUpdates queue.
+     */
+    enqueueLinkChecks: {
+      entry: 'checker/enqueue-link-checks',
+      size: EVENT_SIZE,
+      tables: {},
+      sendsTo: ['linkChecks', 'searchUpdates'],
+      buckets: { snapshots: 'delete' },
     },
-    tables: { users: readsSessions, links: { scannedAttributes: STALE_LINK_SCAN_ATTRIBUTES } },
-    sendsTo: ['linkChecks'],
-    localOnly: true,
-  },
-} as const satisfies Record<string, FunctionDeclaration>;
+    /**
+     * Checks one link per message (up to ~65 s with retries: 3 attempts of HEAD and GET at 10 s each, plus
+     * backoff), records its status on the link and keeps the page's snapshot. Reads the link, and updates only the
+     * check's attributes of it: it parses untrusted pages, so it can neither put nor delete a link.
+     */
+    checkLink: {
+      entry: 'checker/check-link',
+      size: {
+        ...EVENT_SIZE,
+        timeoutSeconds: 120,
+        why:
+          'checks a batch of links in parallel, each up to ~65 s with retries (3 attempts of HEAD and GET at ' +
+          "10 s each, plus backoff), and keeps each page's snapshot",
+      },
+      tables: {
+        links: {
+          read: [linkKeys.owner],
+          update: [linkKeys.owner],
+          updatedAttributes: LINK_CHECK_ATTRIBUTES,
+        },
+      },
+      buckets: { snapshots: 'readwrite' },
+    },
+    /** Daily (see `schedules`): queues checks of links not checked for 7 days, fairly across users. */
+    recheckStaleLinks: {
+      entry: 'checker/recheck-stale-links',
+      size: {
+        ...EVENT_SIZE,
+        timeoutSeconds: 900,
+        why:
+          "scans the whole links table once a day and queues checks; Lambda's longest run, and it stops " +
+          'early (and resumes the next day) when little time is left',
+      },
+      tables: { links: { scannedAttributes: STALE_LINK_SCAN_ATTRIBUTES } },
+      sendsTo: ['linkChecks'],
+    },
+    /** A 302 to a presigned download (5 minutes) of the latest snapshot of one of the caller's links. */
+    getSnapshot: {
+      entry: 'checker/get-snapshot',
+      size: HTTP_SIZE,
+      tables: { users: readsSessions, links: { read: [linkKeys.owner] } },
+      buckets: { snapshots: 'read' },
+    },
+    /**
+     * The imports context (shared/imports/): a pending import and a presigned upload URL; reading how imports
+     * went; and the worker that runs an import once its file lands.
+     */
+    startImport: {
+      entry: 'imports/start-import',
+      size: HTTP_SIZE,
+      tables: { users: readsSessions, imports: { put: [importKeys.owner] } },
+      buckets: { imports: 'upload' },
+    },
+    getImport: {
+      entry: 'imports/get-import',
+      size: HTTP_SIZE,
+      tables: { users: readsSessions, imports: { read: [importKeys.owner] } },
+    },
+    listImports: {
+      entry: 'imports/list-imports',
+      size: HTTP_SIZE,
+      tables: { users: readsSessions, imports: { read: [importKeys.owner] } },
+    },
+    /**
+     * Reads an uploaded file (at most 10 MiB), parses it and adds its links in chunks (a BatchGetItem of the
+     * chunk's URLs, then one transaction of puts and the counters' update, or the links store's insert one by
+     * one), writing the import's checkpoint after each chunk.
+     */
+    runImport: {
+      entry: 'imports/run-import',
+      size: {
+        memoryMb: 1024,
+        timeoutSeconds: 300,
+        why:
+          'the worst case is a 10 MiB file: its bytes, its text and the parser (under 256 MB measured), and ' +
+          '10,000 links written in chunks; more memory is more CPU for the parse. It hands on to a fresh ' +
+          'invocation when a minute is left',
+      },
+      tables: {
+        imports: { read: [importKeys.owner], put: [importKeys.owner] },
+        links: {
+          read: [linkKeys.owner],
+          batchRead: [linkKeys.owner],
+          put: [linkKeys.owner],
+          update: [linkKeys.owner],
+        },
+      },
+      sendsTo: ['importUploads'],
+      buckets: { imports: 'consume' },
+    },
+    /**
+     * The search context (shared/search/): applies each user's link changes to their index, a batch at a time,
+     * reading the page texts the checker keeps; builds a missing index from all the user's links.
+     */
+    updateSearchIndex: {
+      entry: 'search/update-search-index',
+      size: {
+        memoryMb: 2048,
+        timeoutSeconds: 60,
+        why:
+          "loads, updates and writes back one user's whole index per batch: for 10,000 links with 10 KB of page " +
+          'text each, about 4 s of CPU for a batch of ten (README, "Search"); more memory is more CPU. Building a ' +
+          'missing index reads every page text and holds all its postings',
+      },
+      tables: { links: { read: [linkKeys.owner] } },
+      buckets: { searchIndexes: 'readwrite', snapshots: 'read' },
+    },
+    /** Local runtime only: fires the daily re-check by hand (POST /dev/recheck). */
+    devRecheck: {
+      entry: 'checker/dev-recheck',
+      size: {
+        ...HTTP_SIZE,
+        timeoutSeconds: 60,
+        why: 'runs the daily re-check by hand in the local runtime, where no API Gateway limits the wait',
+      },
+      tables: { users: readsSessions, links: { scannedAttributes: STALE_LINK_SCAN_ATTRIBUTES } },
+      sendsTo: ['linkChecks'],
+    },
+  } as const satisfies Record<string, FunctionDeclaration>;
+});
 
 export type FunctionName = keyof typeof functions;
+
+/**
+ * Each context's functions, whose entries are under functions/<context>/: the one place that says which context
+ * a function belongs to. Apart from their declarations so that the HTTP layer, which names a request's route group
+ * (a dimension of its metrics) by its function's context, does not load those.
+ */
+export const functionsByContext = {
+  ops: ['healthz', 'openapi', 'docs', 'notFound'],
+  users: [
+    'devLogin',
+    'logout',
+    'createToken',
+    'listTokens',
+    'deleteToken',
+    'login',
+    'loginCallback',
+    'me',
+    'deleteAccount',
+    'eraseAccount',
+    'getUser',
+  ],
+  links: [
+    'listLinks',
+    'listPublicLinks',
+    'linkFeed',
+    'profilePage',
+    'addLink',
+    'updateLink',
+    'deleteLink',
+    'exportLinks',
+    'listTags',
+  ],
+  social: ['follow', 'unfollow', 'listFollowing', 'listFollowers'],
+  news: ['getNews', 'newsFeed', 'fanOutLinkEvents', 'continueFanOut', 'writeFeeds', 'applyFollowChanges'],
+  checker: ['enqueueLinkChecks', 'checkLink', 'recheckStaleLinks', 'getSnapshot', 'devRecheck'],
+  imports: ['startImport', 'getImport', 'listImports', 'runImport'],
+  search: ['updateSearchIndex'],
+} as const satisfies Partial<Record<ContextName, readonly FunctionName[]>>;
+
+/** The context that a function belongs to. */
+export function contextOf(name: FunctionName): ContextName {
+  for (const [context, names] of Object.entries(functionsByContext)) {
+    if ((names as readonly FunctionName[]).includes(name)) return context as ContextName;
+  }
+  throw new Error(`${name} is in no context of shared/wiring.ts`);
+}
 
 /** The methods routes are declared with; each GET route answers HEAD too (`methodsOf`). */
 type DeclaredMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -1125,6 +1141,11 @@ export interface RouteDeclaration {
    * shared/http/handler.ts). Such a route is not read-only either.
    */
   changesState?: true;
+  /**
+   * Served by the local runtime only, never deployed: elsewhere the gate answers 404 before counting or writing
+   * anything. A function whose routes all say so is not deployed either (`isLocalOnly`).
+   */
+  localOnly?: true;
 }
 
 /** Whether a route needs a token. */
@@ -1172,7 +1193,7 @@ const declaredRoutes = [
   { method: 'GET', path: '/healthz', function: 'healthz', access: 'public' },
   { method: 'GET', path: '/openapi.json', function: 'openapi', access: 'public' },
   { method: 'GET', path: '/docs', function: 'docs', access: 'public' },
-  { method: 'POST', path: '/dev/login', function: 'devLogin', access: 'public' },
+  { method: 'POST', path: '/dev/login', function: 'devLogin', access: 'public', localOnly: true },
   { method: 'POST', path: '/logout', function: 'logout', access: 'feed' },
   {
     method: 'GET',
@@ -1220,7 +1241,7 @@ const declaredRoutes = [
   ...versioned('POST', '/tokens', 'createToken', 'session'),
   ...versioned('GET', '/tokens', 'listTokens', 'session'),
   ...versioned('DELETE', '/tokens/{id}', 'deleteToken', 'session'),
-  { method: 'POST', path: '/dev/recheck', function: 'devRecheck', access: 'write' },
+  { method: 'POST', path: '/dev/recheck', function: 'devRecheck', access: 'write', localOnly: true },
 ] as const satisfies readonly RouteDeclaration[];
 
 export const routes: RouteDeclaration[] = [...declaredRoutes];
@@ -1270,7 +1291,7 @@ export type AuthenticatedFunctionName = Extract<DeclaredRoute, { access: Scope }
 /** The functions of at least one public route; none of them may also be in `AuthenticatedFunctionName`. */
 export type PublicFunctionName = Extract<DeclaredRoute, { access: 'public' }>['function'];
 
-/** What the gate must do before an HTTP function runs, read from its routes and its declaration. */
+/** What the gate must do before an HTTP function runs, read from its routes. */
 interface HttpAccess {
   /** Who may call every route of the function (the fallback, which no route names, is public). */
   access: RouteAccess;
@@ -1283,8 +1304,13 @@ export function httpAccessOf(name: FunctionName): HttpAccess {
   const accesses = new Set(routes.filter((route) => route.function === name).map((route) => route.access));
   if (accesses.size > 1) throw new Error(`the routes of ${name} disagree on who may call them`);
   if (accesses.size === 0 && name !== fallbackFunction) throw new Error(`no route leads to ${name}`);
-  const declaration: FunctionDeclaration = functions[name];
-  return { access: [...accesses][0] ?? 'public', localOnly: declaration.localOnly === true };
+  return { access: [...accesses][0] ?? 'public', localOnly: isLocalOnly(name) };
+}
+
+/** Whether a function exists only in the local runtime: it has routes, and each is `localOnly`. */
+export function isLocalOnly(name: FunctionName): boolean {
+  const served = routes.filter((route) => route.function === name);
+  return served.length > 0 && served.every((route) => route.localOnly === true);
 }
 
 /** How a function is triggered other than by HTTP, with Lambda's event source mapping settings. */
@@ -1468,13 +1494,11 @@ export function httpFunctionNames(): FunctionName[] {
 }
 
 export function isDeployed(route: RouteDeclaration): boolean {
-  return !(functions[route.function] as FunctionDeclaration).localOnly;
+  return route.localOnly !== true;
 }
 
 export function deployedFunctionNames(): FunctionName[] {
-  return (Object.keys(functions) as FunctionName[]).filter(
-    (name) => !(functions[name] as FunctionDeclaration).localOnly,
-  );
+  return (Object.keys(functions) as FunctionName[]).filter((name) => !isLocalOnly(name));
 }
 
 export function tableEnvironment(names: Record<TableName, string>): Record<string, string> {

@@ -18,7 +18,7 @@ import { NOSNIFF, pageSecurityHeaders } from './page-security.ts';
 import { rateKeyForIp } from './rate-limit.ts';
 import { parseRequest, type HttpRequest } from './request.ts';
 import {
-  functions,
+  contextOf,
   httpAccessOf,
   readsOnly,
   changesState,
@@ -113,7 +113,7 @@ export function route<Name extends HttpFunctionName>(
   options: RouteOptions = {},
 ): HttpHandler {
   const { access, localOnly } = httpAccessOf(name);
-  const routeGroup = functions[name].context;
+  const routeGroup = contextOf(name);
   return (event, context) =>
     serve(event, context, routeGroup, async (request) => {
       if (localOnly && !config().LOCAL_RUNTIME) throw new NotFound('No such route.');

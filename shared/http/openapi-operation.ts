@@ -5,7 +5,7 @@ import type {
   ZodOpenApiResponseObject,
   ZodOpenApiResponsesObject,
 } from 'zod-openapi';
-import type { ContextName, FunctionName, RouteDeclaration, functions } from '../wiring.ts';
+import type { ContextName, RouteDeclaration, functionsByContext } from '../wiring.ts';
 
 /**
  * The parts from which each context describes its HTTP operations for the OpenAPI document (in
@@ -92,9 +92,9 @@ export interface OperationDescription {
 export type DescribedOperation = OperationDescription | ((route: RouteDeclaration) => OperationDescription);
 
 /** The functions that the wiring places in a context. */
-type FunctionsOf<Context extends ContextName> = {
-  [Name in FunctionName]: (typeof functions)[Name]['context'] extends Context ? Name : never;
-}[FunctionName];
+type FunctionsOf<Context extends ContextName> = Context extends keyof typeof functionsByContext
+  ? (typeof functionsByContext)[Context][number]
+  : never;
 
 /**
  * A context's descriptions, keyed by function name: only its own functions, so that no function can be

@@ -4,7 +4,7 @@ import { PageTokens } from '../pagination.ts';
 import { DynamoFollowStore } from '../social/dynamodb.ts';
 import { FollowersForNews } from '../social/followers-for-news.ts';
 import { config } from '../config.ts';
-import { functions } from '../wiring.ts';
+import { FAN_OUT_SIZE } from '../wiring.ts';
 import {
   audienceBounds,
   CachedLargeAuthorList,
@@ -29,8 +29,7 @@ const timelines = () => new DynamoFeedStore(undefined, undefined, timelinePartit
  * A new large author is still pushed until every news page's copy of the registry lists them: the copies' lifetime,
  * plus the longest the enlisting write can take (the fan-out function's timeout).
  */
-const LISTING_TAKES_EFFECT_MS =
-  LARGE_AUTHORS_CACHE_MS + functions.fanOutLinkEvents.size.timeoutSeconds * 1000;
+const LISTING_TAKES_EFFECT_MS = LARGE_AUTHORS_CACHE_MS + FAN_OUT_SIZE.timeoutSeconds * 1000;
 
 let fanOutInstance: FanOut | undefined;
 export const fanOut = () =>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { boundedContexts } from '../../lib/contexts.ts';
-import { deployedFunctionNames, functions, httpFunctionNames } from '../../shared/wiring.ts';
+import { contextOf, deployedFunctionNames, httpFunctionNames } from '../../shared/wiring.ts';
 import { resourcesOfType, synthesize } from './support.ts';
 
 describe('safe deploys: every function behind its live alias, shifted by CodeDeploy', () => {
@@ -84,7 +84,7 @@ describe('safe deploys: every function behind its live alias, shifted by CodeDep
     for (const name of httpFunctionNames().filter((n) => deployedFunctionNames().includes(n))) {
       const group = groups[prod.logicalId(prod.service.functions.get(name)!.deployment)]!;
       const alarms = (group.Properties.AlarmConfiguration as { Alarms: unknown[] }).Alarms;
-      const context = functions[name].context;
+      const context = contextOf(name);
       const contextId = boundedContexts().find((c) => c.name === context)!.id;
 
       expect(alarms, name).toHaveLength(3);

@@ -24,6 +24,7 @@ import {
   functions,
   httpFunctionNames,
   isDeployed,
+  isLocalOnly,
   queues,
   answersPosts,
   idempotentRequests,
@@ -76,9 +77,7 @@ describe('the functions, given the wiring', () => {
   });
 
   it('never deploys a local-only function', () => {
-    const localOnly = (Object.keys(functions) as FunctionName[]).filter(
-      (name) => declaration(name).localOnly,
-    );
+    const localOnly = (Object.keys(functions) as FunctionName[]).filter((name) => isLocalOnly(name));
 
     expect(localOnly).toContain('devLogin');
     for (const name of localOnly) expect(service.functions.has(name)).toBe(false);
@@ -322,6 +321,25 @@ describe('bundling, shared by the CDK and the bundle benchmark', () => {
       expect(new Set([...atStart, ...later]), entry).not.toContain('ipaddr.js');
     }
     expect((await packagesOfBundle('checker/check-link')).atStart).toContain('ipaddr.js');
+  });
+
+  it("leaves the functions' declarations out of a function's bundle: only the CDK app and the local runtime read them", async () => {
+    const entries = Object.values(functions).map((declared) => declared.entry);
+    for (const entry of ['ops/healthz', 'users/list-tokens', 'links/list-links', 'news/write-feeds']) {
+      const { outputFiles } = await build({
+        ...esbuildOptions(join(tmpdir(), 'delinkcious-declarations')),
+        entryPoints: entryPointOf(functionEntry(entry)),
+        write: false,
+      });
+      const code = outputFiles
+        .filter((file) => file.path.endsWith('.mjs'))
+        .map((file) => file.text)
+        .join('\n');
+      expect(
+        entries.filter((declared) => code.includes(`"${declared}"`)),
+        entry,
+      ).toEqual([]);
+    }
   });
 
   it("builds a function's schemas with zod/mini: the classic API is only in the function that serves the OpenAPI document", async () => {

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { THRESHOLDS } from '../../lib/monitoring.ts';
 import { BUSINESS_METRICS } from '../../shared/metrics.ts';
 import {
+  contextOf,
   deployedFunctionNames,
   eventSources,
-  functions,
   httpFunctionNames,
   queues,
   type QueueName,
@@ -162,7 +162,7 @@ describe('operations: alarms and a dashboard', () => {
     ...new Set(
       httpFunctionNames()
         .filter((name) => deployedFunctionNames().includes(name))
-        .map((name) => functions[name].context),
+        .map((name) => contextOf(name)),
     ),
   ];
 

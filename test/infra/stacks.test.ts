@@ -3,12 +3,14 @@ import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
 import { defineDelinkcious, optionsFromContext } from '../../lib/app.ts';
-import { boundedContexts, contextOf } from '../../lib/contexts.ts';
+import { boundedContexts } from '../../lib/contexts.ts';
 import { parseCorsOrigins, parseStage } from '../../lib/stage.ts';
 import {
   buckets,
+  contextOf,
   deployedFunctionNames,
   functions,
+  functionsByContext,
   queues,
   tables,
   type BucketName,
@@ -179,6 +181,11 @@ describe('the stacks of a stage', () => {
     for (const name of Object.keys(functions) as FunctionName[]) {
       expect(functions[name].entry.startsWith(`${contextOf(name)}/`)).toBe(true);
     }
+  });
+
+  it('names each function in the list of exactly one context', () => {
+    const listed = Object.values(functionsByContext).flat();
+    expect([...listed].sort()).toEqual((Object.keys(functions) as FunctionName[]).sort());
   });
 
   it.each(['dev', 'prod'] as const)('synthesizes %s without CDK warnings or errors', (stage) => {

@@ -6,6 +6,7 @@ import {
   queues,
   tables,
   answersPosts,
+  contextOf,
   idempotentRequests,
   ITEM_CALLS,
   type BucketName,
@@ -29,8 +30,7 @@ const writes = (reach: TableReach) =>
     (call) => !['read', 'batchRead', 'conditionCheck'].includes(call) && (reach[call]?.length ?? 0) > 0,
   );
 const declared = (name: FunctionName): FunctionDeclaration => functions[name];
-const contextsOf = (names: FunctionName[]) =>
-  new Set<ContextName>(names.map((name) => functions[name].context));
+const contextsOf = (names: FunctionName[]) => new Set<ContextName>(names.map((name) => contextOf(name)));
 
 describe('every declaration names the context that owns it', () => {
   it.each(Object.keys(tables) as TableName[])(

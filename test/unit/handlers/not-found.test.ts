@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { HttpHandler } from '../../../shared/http/handler.ts';
 import { hashToken } from '../../../shared/users/sessions.ts';
-import { functions, routes, type FunctionDeclaration } from '../../../shared/wiring.ts';
+import { functions, routes } from '../../../shared/wiring.ts';
 import { call, expectError, importHandler, stubFunctionEnvironment } from '../support/http.ts';
 import { useInMemoryServices } from '../support/services.ts';
 
@@ -71,9 +71,7 @@ describe('requests that match no route, on the local runtime', () => {
 });
 
 /** The routes of functions that the wiring declares local-only: none of them exists on a deployed stack. */
-const localOnlyRoutes = routes.filter(
-  (route) => (functions[route.function] as FunctionDeclaration).localOnly,
-);
+const localOnlyRoutes = routes.filter((route) => route.localOnly === true);
 
 describe('local-only routes, on a deployed stack', () => {
   it('given the wiring, then it declares local-only routes (dev login and the re-check)', () => {
