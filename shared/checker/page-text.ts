@@ -1,5 +1,4 @@
 import { Parser } from 'htmlparser2';
-import { decodePage, isHtml } from './title.ts';
 import { cutText } from '../text.ts';
 
 /** The readable text kept of a page (its first 100 KB), which search indexes beside the link's own words. */
@@ -69,9 +68,4 @@ export function extractText(html: string): string {
   );
   parser.end(html);
   return cutText(pieces.join('').replace(/\s+/gu, ' ').trim(), MAX_PAGE_TEXT_LENGTH);
-}
-
-/** The readable text of a fetched page given as bytes; undefined when it is not HTML. */
-export function textOfPage(body: Uint8Array, contentType: string | null | undefined): string | undefined {
-  return isHtml(contentType) ? extractText(decodePage(body, contentType)) : undefined;
 }

@@ -85,8 +85,3 @@ export function extractTitle(html: string): string | undefined {
   if (!title) return undefined;
   return cutText(title, MAX_TITLE_LENGTH).trim();
 }
-
-/** The title of an HTML page given as bytes, or undefined. */
-export function titleOfPage(body: Uint8Array, contentType: string | null | undefined): string | undefined {
-  return extractTitle(decodePage(body, contentType));
-}

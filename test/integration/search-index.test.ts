@@ -1,7 +1,8 @@
 import type { APIGatewayProxyStructuredResultV2, DynamoDBRecord } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { invoke } from '../../local/functions.ts';
-import { textOfPage } from '../../shared/checker/page-text.ts';
+import { extractText } from '../../shared/checker/page-text.ts';
+import { decodePage } from '../../shared/checker/title.ts';
 import { S3SnapshotStore } from '../../shared/checker/s3.ts';
 import { pageTextKey } from '../../shared/checker/snapshots.ts';
 import { LinksForChecker } from '../../shared/links/for-checker.ts';
@@ -120,7 +121,7 @@ describe('the search index on DynamoDB Local and the S3 emulator', () => {
         truncated: false,
         fetchedAt: '2026-11-23T18:05:00.000Z',
       },
-      textOfPage(Buffer.from(html), contentType),
+      extractText(decodePage(Buffer.from(html), contentType)),
     );
     await checkedValid(link);
     await deliver();

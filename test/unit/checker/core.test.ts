@@ -96,6 +96,7 @@ describe('the verdict: HEAD first, GET on a first check or when HEAD is not supp
     expect(verdict.status).toBe('valid');
     expect(verdict.page).toBeUndefined();
     expect(verdict.title).toBeUndefined();
+    expect(verdict.text).toBeUndefined();
   });
 
   it('given a refusal by the SSRF guard, then invalid with the reason, never retried', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { extractText, MAX_PAGE_TEXT_LENGTH, textOfPage } from '../../../shared/checker/page-text.ts';
+import { extractText, MAX_PAGE_TEXT_LENGTH } from '../../../shared/checker/page-text.ts';
+import { decodePage } from '../../../shared/checker/title.ts';
 
 describe('extractText: the readable text of a page', () => {
   it('given scripts, styles and a head, when extracted, then only the visible words remain, whitespace collapsed', () => {
@@ -20,8 +21,7 @@ describe('extractText: the readable text of a page', () => {
     expect(text.length).toBe(MAX_PAGE_TEXT_LENGTH);
   });
 
-  it('given a body that is not HTML, when read, then there is no text', () => {
-    expect(textOfPage(Buffer.from('%PDF-1.7'), 'application/pdf')).toBeUndefined();
-    expect(textOfPage(Buffer.from('<p>Grüße</p>'), 'text/html; charset=utf-8')).toBe('Grüße');
+  it('given the bytes of a page in its character set, when decoded and extracted, then the text reads right', () => {
+    expect(extractText(decodePage(Buffer.from('<p>Grüße</p>'), 'text/html; charset=utf-8'))).toBe('Grüße');
   });
 });

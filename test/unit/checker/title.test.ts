@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { charsetOf, decodePage, extractTitle, isHtml, titleOfPage } from '../../../shared/checker/title.ts';
+import { charsetOf, decodePage, extractTitle, isHtml } from '../../../shared/checker/title.ts';
 
 describe('the page title, from a real HTML parser', () => {
   it('given a plain title, then it is the title, trimmed', () => {
@@ -57,17 +57,20 @@ describe('the page title, from a real HTML parser', () => {
 });
 
 describe('the page text, in its character set', () => {
+  /** The title of a page given as bytes, as the check reads it: decoded, then parsed. */
+  const titleOf = (body: Uint8Array, contentType: string | null) =>
+    extractTitle(decodePage(body, contentType));
   const latin1 = Buffer.from('<title>Caf\xe9 cr\xe8me</title>', 'latin1');
 
   it('given a charset in the Content-Type, then the bytes are read in it', () => {
-    expect(titleOfPage(latin1, 'text/html; charset=ISO-8859-1')).toBe('Café crème');
+    expect(titleOf(latin1, 'text/html; charset=ISO-8859-1')).toBe('Café crème');
   });
 
   it('given a <meta charset>, then it is used when the header names none', () => {
     const page = Buffer.concat([Buffer.from('<meta charset="windows-1252">'), latin1]);
 
     expect(charsetOf(page, 'text/html')).toBe('windows-1252');
-    expect(titleOfPage(page, 'text/html')).toBe('Café crème');
+    expect(titleOf(page, 'text/html')).toBe('Café crème');
   });
 
   it('given an http-equiv Content-Type meta, then its charset is used', () => {
@@ -76,18 +79,18 @@ describe('the page text, in its character set', () => {
       latin1,
     ]);
 
-    expect(titleOfPage(page, null)).toBe('Café crème');
+    expect(titleOf(page, null)).toBe('Café crème');
   });
 
   it('given nothing declared, then UTF-8; given an unknown charset, then UTF-8 too', () => {
     expect(decodePage(Buffer.from('<title>日本語</title>'), 'text/html')).toContain('日本語');
-    expect(titleOfPage(Buffer.from('<title>ok ✓</title>'), 'text/html; charset=x-no-such')).toBe('ok ✓');
+    expect(titleOf(Buffer.from('<title>ok ✓</title>'), 'text/html; charset=x-no-such')).toBe('ok ✓');
   });
 
   it('given a UTF-8 byte order mark, then it wins over the header', () => {
     const page = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('<title>Ünïcödé</title>')]);
 
-    expect(titleOfPage(page, 'text/html; charset=iso-8859-1')).toBe('Ünïcödé');
+    expect(titleOf(page, 'text/html; charset=iso-8859-1')).toBe('Ünïcödé');
   });
 
   it('knows HTML from other content types', () => {
