@@ -11,8 +11,9 @@ import { LINK_CHECK_ATTRIBUTES, STALE_LINK_SCAN_ATTRIBUTES } from './links/check
 /**
  * The bounded contexts: every table, queue and bucket names the one that owns it, each context lists its
  * functions (`functionsByContext`), and the CDK app builds one construct per context in each stack
- * (lib/contexts.ts groups the declarations by it). A function lives in its context's folder under functions/; `ops` holds the service's own endpoints, and `shared` what
- * several contexts use alike (the streams' one failure queue).
+ * (lib/contexts.ts groups the declarations by it). A function lives in its context's folder under functions/;
+ * `ops` holds the service's own endpoints, and `shared` what several contexts use alike (the streams' one
+ * failure queue).
  */
 export type ContextName =
   'ops' | 'users' | 'links' | 'social' | 'news' | 'checker' | 'imports' | 'search' | 'shared';

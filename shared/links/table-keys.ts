@@ -4,7 +4,7 @@ import { normalizeUrl } from './url.ts';
 
 /**
  * The links table's keys and index names (the table's design: shared/links/table.ts). Apart from its items'
- * schemas, so that a context that only names items, such as the profiles' counts (counts.ts), does not build
+ * schemas, so that an adapter that only names items, such as the profiles' counts (counts.ts), does not build
  * the link model's schemas as it loads.
  */
 export const LINKS_BY_CREATED = 'byCreated';

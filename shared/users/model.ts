@@ -49,8 +49,8 @@ export const personalScopeSchema = z.enum(['read', 'write', 'feed']);
 
 /**
  * A credential: a login session or a personal token, the one declaration of its fields as the users table stores
- * them (shared/users/dynamodb.ts) and, without the hash, as GET /v1/tokens shows them (shared/users/schemas/tokens.ts).
- * The secret itself is never stored: only its hash.
+ * them (shared/users/dynamodb.ts) and, without the hash, as GET /v1/tokens shows them
+ * (shared/users/schemas/tokens.ts). The secret itself is never stored: only its hash.
  */
 export const credentialSchema = z.object({
   /** 16 random bytes, base64url: public, the `id` of the contract. */

@@ -1,5 +1,7 @@
 import * as z from '../../zod.ts';
 
+/** Deleting one's account: DELETE /v1/me. */
+
 /** DELETE /v1/me: the caller's own username, in any case, confirms that the account is to go. */
 export const deleteAccountRequest = z.meta(
   z.object({

@@ -1,8 +1,10 @@
 import * as z from '../../zod.ts';
-import type { Profile, User } from '../model.ts';
-import { userSchema, usernameSchema } from '../model.ts';
+import { userSchema, usernameSchema, type Profile, type User } from '../model.ts';
 
-/** The users context's profile routes: GET /v1/users/{username} and /v1/me, and a user's path parameter. */
+/**
+ * The profiles' requests and answers: GET /v1/users/{username} and /v1/me, and a user in a path. The users
+ * context's schemas are split by route family so that a function builds, as it loads, only its family's.
+ */
 
 /** What anybody sees of a user: the profile without the email. */
 export const userResponse = z.meta(z.omit(userSchema, { email: true }), { id: 'User' });

@@ -2,7 +2,7 @@ import * as z from '../../zod.ts';
 import { credentialSchema, personalScopeSchema, type Credential } from '../model.ts';
 import type { CreatedToken, ListedCredential } from '../tokens.ts';
 
-/** Personal tokens and sessions as their owner manages them: POST, GET and DELETE /v1/tokens. */
+/** Personal tokens and sessions, as their owner manages them: POST, GET and DELETE /v1/tokens. */
 
 /** A personal token's name: trimmed, then 1 to 100 characters. */
 const tokenName = z.pipe(
