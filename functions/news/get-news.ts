@@ -1,7 +1,7 @@
 import { route } from '../../shared/http/handler.ts';
 import { validate } from '../../shared/http/validate.ts';
 import { toNewsEvent } from '../../shared/news/schemas.ts';
-import { news } from '../../shared/news/service.ts';
+import { news } from '../../shared/news/news-service.ts';
 import { pageQuery } from '../../shared/http/paging.ts';
 
 export const handler = route('getNews', async (request, caller) => {

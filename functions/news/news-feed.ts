@@ -5,7 +5,7 @@ import { authenticateToken, route } from '../../shared/http/handler.ts';
 import { originOf } from '../../shared/http/request.ts';
 import { validate } from '../../shared/http/validate.ts';
 import { newsFeed } from '../../shared/news/feeds.ts';
-import { news } from '../../shared/news/service.ts';
+import { news } from '../../shared/news/news-service.ts';
 
 /** The newest entries the feed carries. */
 const NEWS_FEED_ENTRIES = 50;

@@ -1,8 +1,8 @@
 /**
  * The links table, the one module that knows its items, and with table-keys.ts its keys (kept apart so that an
  * adapter that only names items does not build the items' schemas as it loads); the adapters that use it are
- * named for who uses them: store.ts (the links API), published.ts (news: backfills and news pages),
- * for-checker.ts (the link checker), counts.ts (profiles).
+ * named for who uses them: store.ts (the links API), published.ts (news: backfills), visibility-for-news.ts
+ * (news pages), for-checker.ts (the link checker), counts.ts (profiles).
  *
  * The links table: each user's bookmarks, plus one counters item per user.
  *

@@ -323,6 +323,19 @@ describe('bundling, shared by the CDK and the bundle benchmark', () => {
     expect((await packagesOfBundle('checker/check-link')).atStart).toContain('ipaddr.js');
   });
 
+  it('builds the link model only in the functions that read link items: not in the news, profile or token routes', async () => {
+    for (const entry of [
+      'news/get-news',
+      'news/news-feed',
+      'users/me',
+      'users/get-user',
+      'users/list-tokens',
+    ]) {
+      expect(await sourcesAtStart(entry), entry).not.toContain('shared/links/model.ts');
+    }
+    expect(await sourcesAtStart('news/write-feeds')).toContain('shared/links/model.ts');
+  });
+
   it("leaves the functions' declarations out of a function's bundle: only the CDK app and the local runtime read them", async () => {
     const entries = Object.values(functions).map((declared) => declared.entry);
     for (const entry of ['ops/healthz', 'users/list-tokens', 'links/list-links', 'news/write-feeds']) {
@@ -367,6 +380,22 @@ async function zodApisOfBundle(entry: string): Promise<Set<string>> {
   return new Set(
     Object.keys(metafile.inputs).flatMap(
       (input) => /node_modules\/zod\/v4\/(classic|mini)\//.exec(input)?.[1] ?? [],
+    ),
+  );
+}
+
+/** The project's own source files in what a function's cold start loads (the entry and its static chunks). */
+async function sourcesAtStart(entry: string): Promise<Set<string>> {
+  const { metafile } = await build({
+    ...esbuildOptions(join(tmpdir(), 'delinkcious-sources')),
+    entryPoints: entryPointOf(functionEntry(entry)),
+    write: false,
+    metafile: true,
+  });
+  const entryFile = Object.keys(metafile.outputs).find((file) => file.endsWith('/index.mjs'))!;
+  return new Set(
+    [...loadedAtStart(metafile, entryFile)].flatMap((file) =>
+      Object.keys(metafile.outputs[file]!.inputs).filter((input) => !input.includes('node_modules')),
     ),
   );
 }

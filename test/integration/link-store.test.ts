@@ -2,7 +2,7 @@ import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { DynamoLinkCounts } from '../../shared/links/counts.ts';
-import { PublishedLinks } from '../../shared/links/published.ts';
+import { LinkVisibilityForNews } from '../../shared/links/visibility-for-news.ts';
 import { DynamoLinkStore } from '../../shared/links/store.ts';
 import { countersKey } from '../../shared/links/table.ts';
 import type { Link } from '../../shared/links/model.ts';
@@ -400,7 +400,7 @@ describe('DynamoLinkStore tagsOfAllLinks', () => {
   });
 });
 
-describe('PublishedLinks.publicOf on DynamoDB Local', () => {
+describe('LinkVisibilityForNews.publicOf on DynamoDB Local', () => {
   it('given a public link, a private one and one deleted, when asked in two spellings each, then only the public one, in both', async () => {
     const username = freshUser();
     const [shown, hidden, gone] = linksOf(username, 3);
@@ -408,13 +408,13 @@ describe('PublishedLinks.publicOf on DynamoDB Local', () => {
     await store.insert({ ...hidden!, private: true }, 10);
     await store.insert(gone!, 10);
     await store.delete(username, gone!.url);
-    const published = new PublishedLinks(tables.names.links, tables.db);
+    const visibility = new LinkVisibilityForNews(tables.names.links, tables.db);
 
     const asked = [shown!, hidden!, gone!].flatMap((link) => [
       { author: username, url: link.url },
       { author: username, url: link.url.replace('https://example.com', 'HTTPS://EXAMPLE.COM:443') },
     ]);
-    const answered = await published.publicOf(asked);
+    const answered = await visibility.publicOf(asked);
 
     expect(answered).toEqual(asked.slice(0, 2));
   });

@@ -4,7 +4,7 @@ import { aLink, aUser } from '../../support/builders.ts';
 import { parseAtom } from '../../support/atom.ts';
 import { call, expectError, importHandler, stubFunctionEnvironment } from '../support/http.ts';
 import { News } from '../../../shared/news/core.ts';
-import { setNewsForTests } from '../../../shared/news/service.ts';
+import { setNewsForTests } from '../../../shared/news/news-service.ts';
 import { PageTokens } from '../../../shared/pagination.ts';
 import { MemoryFeedStore } from '../support/memory-feeds.ts';
 import { everyLinkPublic } from '../../support/news-world.ts';

@@ -4,6 +4,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { DocumentClient } from '../../../shared/aws/dynamodb.ts';
 import { PublishedLinks } from '../../../shared/links/published.ts';
+import { LinkVisibilityForNews } from '../../../shared/links/visibility-for-news.ts';
 import { linkKey, linkToItem, PUBLIC_LINKS } from '../../../shared/links/table.ts';
 import { linkRevision } from '../../../shared/news/model.ts';
 import { aLink } from '../../support/builders.ts';
@@ -11,10 +12,12 @@ import { aLink } from '../../support/builders.ts';
 /** The document client is mocked as in dynamo-link-store.test.ts: every instance's commands are intercepted. */
 const dynamo = mockClient(DynamoDBDocumentClient);
 let published: PublishedLinks;
+let visibility: LinkVisibilityForNews;
 
 beforeEach(() => {
   dynamo.reset();
   published = new PublishedLinks('links-table', new DocumentClient(new DynamoDBClient({})));
+  visibility = new LinkVisibilityForNews('links-table', new DocumentClient(new DynamoDBClient({})));
 });
 afterAll(() => dynamo.restore());
 
@@ -62,7 +65,7 @@ describe('PublishedLinks.recentPublic: what the news context reads of an author'
   });
 });
 
-describe('PublishedLinks.publicOf: which links of a news page are public now', () => {
+describe('LinkVisibilityForNews.publicOf: which links of a news page are public now', () => {
   it('given a public, a private and a missing link, when asked, then one consistent BatchGetItem and only the public one', async () => {
     const shown = aLink({ username: 'bob', url: 'https://shown.example/' });
     const hidden = aLink({ username: 'bob', url: 'https://hidden.example/', private: true });
@@ -75,7 +78,7 @@ describe('PublishedLinks.publicOf: which links of a news page are public now', (
       { author: 'bob', url: hidden.url },
       { author: 'cat', url: 'https://gone.example/' },
     ];
-    expect(await published.publicOf(asked)).toEqual([{ author: 'bob', url: shown.url }]);
+    expect(await visibility.publicOf(asked)).toEqual([{ author: 'bob', url: shown.url }]);
 
     const calls = dynamo.commandCalls(BatchGetCommand).map((call) => call.args[0].input);
     expect(calls).toHaveLength(1);
@@ -93,7 +96,7 @@ describe('PublishedLinks.publicOf: which links of a news page are public now', (
       { author: 'bob', url: 'https://Go.dev/doc' },
       { author: 'bob', url: 'https://go.dev:443/doc#intro' },
     ];
-    expect(await published.publicOf(asked)).toEqual(asked);
+    expect(await visibility.publicOf(asked)).toEqual(asked);
 
     const keys = dynamo.commandCalls(BatchGetCommand)[0]!.args[0].input.RequestItems!['links-table']!.Keys;
     expect(keys).toEqual([linkKey('bob', link.url)]);
