@@ -339,11 +339,7 @@ describe('bundling, shared by the CDK and the bundle benchmark', () => {
   it("leaves the functions' declarations out of a function's bundle: only the CDK app and the local runtime read them", async () => {
     const entries = Object.values(functions).map((declared) => declared.entry);
     for (const entry of ['ops/healthz', 'users/list-tokens', 'links/list-links', 'news/write-feeds']) {
-      const { outputFiles } = await build({
-        ...esbuildOptions(join(tmpdir(), 'delinkcious-declarations')),
-        entryPoints: entryPointOf(functionEntry(entry)),
-        write: false,
-      });
+      const { outputFiles } = await bundleOf(entry);
       const code = outputFiles
         .filter((file) => file.path.endsWith('.mjs'))
         .map((file) => file.text)
@@ -369,14 +365,24 @@ describe('bundling, shared by the CDK and the bundle benchmark', () => {
   });
 });
 
-/** Which of zod's APIs a function's bundle holds: `classic` (the chainable one) and `mini`. */
-async function zodApisOfBundle(entry: string): Promise<Set<string>> {
-  const { metafile } = await build({
-    ...esbuildOptions(join(tmpdir(), 'delinkcious-zod')),
+/**
+ * A function's bundle, built in memory as the CDK builds it: its files, its metafile, and the output files that a
+ * cold start loads (the entry and the chunks it imports statically).
+ */
+async function bundleOf(entry: string) {
+  const { outputFiles, metafile } = await build({
+    ...esbuildOptions(join(tmpdir(), 'delinkcious-bundle')),
     entryPoints: entryPointOf(functionEntry(entry)),
     write: false,
     metafile: true,
   });
+  const entryFile = Object.keys(metafile.outputs).find((file) => file.endsWith('/index.mjs'))!;
+  return { outputFiles, metafile, atStart: loadedAtStart(metafile, entryFile) };
+}
+
+/** Which of zod's APIs a function's bundle holds: `classic` (the chainable one) and `mini`. */
+async function zodApisOfBundle(entry: string): Promise<Set<string>> {
+  const { metafile } = await bundleOf(entry);
   return new Set(
     Object.keys(metafile.inputs).flatMap(
       (input) => /node_modules\/zod\/v4\/(classic|mini)\//.exec(input)?.[1] ?? [],
@@ -386,15 +392,9 @@ async function zodApisOfBundle(entry: string): Promise<Set<string>> {
 
 /** The project's own source files in what a function's cold start loads (the entry and its static chunks). */
 async function sourcesAtStart(entry: string): Promise<Set<string>> {
-  const { metafile } = await build({
-    ...esbuildOptions(join(tmpdir(), 'delinkcious-sources')),
-    entryPoints: entryPointOf(functionEntry(entry)),
-    write: false,
-    metafile: true,
-  });
-  const entryFile = Object.keys(metafile.outputs).find((file) => file.endsWith('/index.mjs'))!;
+  const { metafile, atStart } = await bundleOf(entry);
   return new Set(
-    [...loadedAtStart(metafile, entryFile)].flatMap((file) =>
+    [...atStart].flatMap((file) =>
       Object.keys(metafile.outputs[file]!.inputs).filter((input) => !input.includes('node_modules')),
     ),
   );
@@ -405,15 +405,8 @@ async function sourcesAtStart(entry: string): Promise<Set<string>> {
  * statically), and those of the chunks imported on demand.
  */
 async function packagesOfBundle(entry: string): Promise<{ atStart: Set<string>; later: Set<string> }> {
-  const { metafile } = await build({
-    ...esbuildOptions(join(tmpdir(), 'delinkcious-split')),
-    entryPoints: entryPointOf(functionEntry(entry)),
-    write: false,
-    metafile: true,
-  });
+  const { metafile, atStart } = await bundleOf(entry);
   const outputs = metafile.outputs;
-  const entryFile = Object.keys(outputs).find((file) => file.endsWith('/index.mjs'))!;
-  const atStart = loadedAtStart(metafile, entryFile);
   const packagesOf = (files: Iterable<string>) =>
     new Set(
       [...files].flatMap((file) =>
