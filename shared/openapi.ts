@@ -326,7 +326,9 @@ export function openApiDocument(
         'answers under `/v1` and `/v1.0` alike. Errors have one format (`Error`); a request for a path that ' +
         'does not exist is answered `NotFound`, and one with a method that its path does not list ' +
         '`MethodNotAllowed` (with `Allow`). Every GET but `GET /logout` answers HEAD too: the same status and ' +
-        'headers (`ETag` included), without the body.',
+        'headers (`ETag` included), without the body. A request body (or, where a route reads them, the query ' +
+        'string fields beside it) holds only the fields its schema lists: any other is a 400 that names it, ' +
+        'so that a misspelt field is never dropped without a word.',
     },
     servers: [{ url: '/', description: 'The service that serves this document.' }],
     tags: Object.entries(contextTags)

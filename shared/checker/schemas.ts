@@ -13,7 +13,7 @@ const staleAfterSeconds = z.coerce
   .check(z.int(), z.gte(0), z.lte(MAX_STALE_AFTER_SECONDS, `at most ${MAX_STALE_AFTER_SECONDS} (ten years)`));
 
 export const recheckRequest = z.meta(
-  z.object({
+  z.strictObject({
     stale_after_seconds: z.meta(z.optional(staleAfterSeconds), {
       description: 'Re-check links checked longer ago than this; 0 re-checks every link. Default: 7 days.',
     }),

@@ -9,6 +9,15 @@ export function validate<S extends z.core.$ZodType>(schema: S, input: unknown): 
   if (result.success) return result.data;
   const details: Record<string, string> = {};
   for (const issue of result.error.issues) {
+    if (issue.code === 'unrecognized_keys') {
+      // A field the request does not take is refused, not dropped: a misspelt `privat` or a `visibility` of
+      // another service would otherwise leave the link public without a word.
+      const known = fieldNamesOf(schema);
+      const message =
+        known.length > 0 ? `unknown field; this request takes ${known.join(', ')}` : 'unknown field';
+      for (const key of issue.keys) details[[...issue.path, key].join('.')] ??= message;
+      continue;
+    }
     const field = issue.path.length > 0 ? issue.path.join('.') : 'body';
     details[field] ??= describeIssue(issue, input);
   }
@@ -25,7 +34,19 @@ function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
   return issue.message;
 }
 
-/** The fields of a request: the query string, overridden by a JSON object or form body. */
+/** The field names of an object schema, also behind a pipe (a transform of the object); none for others. */
+function fieldNamesOf(schema: z.core.$ZodType): string[] {
+  const def = schema._zod.def;
+  if (def.type === 'object') return Object.keys((def as z.core.$ZodObjectDef).shape);
+  if (def.type === 'pipe') return fieldNamesOf((def as z.core.$ZodPipeDef).in);
+  return [];
+}
+
+/**
+ * The fields of a request: the query string, overridden by a JSON object or form body. The routes that read
+ * fields so validate them with strict objects (shared/<context>/schemas.ts): a field the route does not take, from
+ * either, is a 400 that names it.
+ */
 export function fieldsOf(query: FieldValues, body: unknown): Record<string, unknown> {
   if (body === undefined) return { ...query };
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {

@@ -2,7 +2,7 @@ import * as z from '../zod.ts';
 import { timestampSchema } from '../http/schemas.ts';
 import { bookmarkFormatSchema, importIdSchema, importSchema, type Import } from './model.ts';
 
-export const startImportRequest = z.object({
+export const startImportRequest = z.strictObject({
   format: z.meta(z.optional(bookmarkFormatSchema), {
     description:
       "`netscape`: the bookmark file of browsers and bookmark services; `pinboard`: Pinboard's JSON export. " +

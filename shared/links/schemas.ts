@@ -46,7 +46,7 @@ export function withExistingLink(error: unknown): never {
 }
 
 export const addLinkRequest = z.meta(
-  z.object({
+  z.strictObject({
     url: urlSchema,
     title: z._default(titleSchema, ''),
     description: z._default(descriptionSchema, ''),
@@ -57,7 +57,7 @@ export const addLinkRequest = z.meta(
 );
 
 export const updateLinkRequest = z.meta(
-  z.object({
+  z.strictObject({
     url: urlSchema,
     title: z.optional(titleSchema),
     description: z.optional(descriptionSchema),
@@ -68,7 +68,7 @@ export const updateLinkRequest = z.meta(
   { id: 'UpdateLinkRequest' },
 );
 
-export const deleteLinkRequest = z.meta(z.object({ url: urlSchema }), { id: 'DeleteLinkRequest' });
+export const deleteLinkRequest = z.meta(z.strictObject({ url: urlSchema }), { id: 'DeleteLinkRequest' });
 
 const regexParameter = (field: string) =>
   z.meta(z.optional(z.string()), {

@@ -4,7 +4,7 @@ import { publicUsernameSchema, usernameSchema } from '../users/model.ts';
 
 /** The two names a follow request may give the user to follow by; one of them is required. */
 const followFields = z
-  .object({ username: z.optional(usernameSchema), followed: z.optional(usernameSchema) })
+  .strictObject({ username: z.optional(usernameSchema), followed: z.optional(usernameSchema) })
   .check(z.refine((body) => body.username ?? body.followed, { message: 'required', path: ['username'] }));
 
 /** `username`, or the original clients' `followed`: one of the two is required. */

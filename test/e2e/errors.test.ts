@@ -194,6 +194,60 @@ describe('400 invalid_request', () => {
     expect(body.error.details).toEqual({ title: expect.any(String), private: expect.any(String) });
   });
 
+  it('given a field the route does not take, when a link is added, then 400 names it and no link is made', async () => {
+    const url = 'https://visibility.example/';
+
+    const body = expectError(
+      await alice.post('/v1/links', { url, visibility: 'private' }),
+      400,
+      'invalid_request',
+    );
+
+    expect(body.error.details).toEqual({
+      visibility: 'unknown field; this request takes url, title, description, tags, private',
+    });
+    const listing = expectJson<LinkListing>(await alice.get('/v1/links?limit=100'), 200);
+    expect(listing.links.map((link) => link.url)).not.toContain(url);
+  });
+
+  it('given a misspelt field in an update, by body or by query string, when sent, then 400 and the link unchanged', async () => {
+    const url = 'https://misspelt.example/';
+    expectJson(await alice.post('/v1/links', { url, title: 'Kept' }), 201);
+
+    const byBody = expectError(await alice.put('/v1/links', { url, titel: 'Lost' }), 400, 'invalid_request');
+    const byQuery = expectError(
+      await alice.raw('PUT', `/v1/links?${query({ url, privat: 'true' })}`),
+      400,
+      'invalid_request',
+    );
+
+    expect(Object.keys(byBody.error.details ?? {})).toEqual(['titel']);
+    expect(Object.keys(byQuery.error.details ?? {})).toEqual(['privat']);
+    const listing = expectJson<LinkListing>(await alice.get('/v1/links?limit=100'), 200);
+    expect(listing.links.find((link) => link.url === url)).toMatchObject({ title: 'Kept', private: false });
+  });
+
+  it.each([
+    ['POST', '/v1/following', { username: 'bob', notify: true }, 'notify'],
+    ['POST', '/v1/tokens', { name: 'reader', scope: 'read', expires: 30 }, 'expires'],
+    ['POST', '/v1/imports', { format: 'netscape', overwrite: true }, 'overwrite'],
+    ['DELETE', '/v1/me', { confirm: 'alice', reason: 'leaving' }, 'reason'],
+  ] as const)(
+    'given an unknown field, when %s %s is sent, then 400 names it',
+    async (method, path, fields, unknown) => {
+      const body = expectError(
+        await alice.raw(method, path, {
+          body: JSON.stringify(fields),
+          headers: { 'content-type': 'application/json' },
+        }),
+        400,
+        'invalid_request',
+      );
+
+      expect(Object.keys(body.error.details ?? {})).toEqual([unknown]);
+    },
+  );
+
   it('given an update without url, when sent, then 400 names the url', async () => {
     const body = expectError(await alice.put('/v1/links', { title: 'x' }), 400, 'invalid_request');
 
@@ -514,11 +568,9 @@ describe('413 payload_too_large', () => {
 
   it('given a body of exactly 64 KiB, when a link is added, then the size is no error', async () => {
     const alice = await login('alice');
-    const skeleton = JSON.stringify({ url: 'https://edge.example/', pad: '' });
-    const body = JSON.stringify({
-      url: 'https://edge.example/',
-      pad: 'x'.repeat(64 * 1024 - skeleton.length),
-    });
+    // Padded with whitespace, which JSON allows around a value: every field is one the route takes.
+    const json = JSON.stringify({ url: 'https://edge.example/' });
+    const body = json + ' '.repeat(64 * 1024 - json.length);
     expect(Buffer.byteLength(body)).toBe(64 * 1024);
 
     const response = await alice.raw('POST', '/v1/links', {

@@ -4,7 +4,7 @@ import * as z from '../../zod.ts';
 
 /** DELETE /v1/me: the caller's own username, in any case, confirms that the account is to go. */
 export const deleteAccountRequest = z.meta(
-  z.object({
+  z.strictObject({
     confirm: z.pipe(
       z.meta(z.string(), { description: 'Your username, to confirm the deletion.', example: 'alice' }),
       z.transform((value: string) => value.trim().toLowerCase()),

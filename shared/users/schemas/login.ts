@@ -7,7 +7,9 @@ import { toUserResponse, userResponse } from './profiles.ts';
 
 /** Logging in and out: the dev login, GitHub's login and its callback, the token they issue, and logout. */
 
-export const devLoginRequest = z.meta(z.object({ username: usernameSchema }), { id: 'DevLoginRequest' });
+export const devLoginRequest = z.meta(z.strictObject({ username: usernameSchema }), {
+  id: 'DevLoginRequest',
+});
 
 export const tokenResponse = z.meta(
   z.object({

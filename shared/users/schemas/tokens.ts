@@ -26,7 +26,7 @@ const tokenLifetimeDays = z.coerce
 
 /** POST /v1/tokens: a personal token's name, scope and optional lifetime. */
 export const createTokenRequest = z.meta(
-  z.object({
+  z.strictObject({
     name: z.meta(tokenName, {
       description: 'What the token is for, 1 to 100 characters.',
       example: 'feed reader',

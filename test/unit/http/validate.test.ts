@@ -4,6 +4,7 @@ import { InvalidRequest } from '../../../shared/errors.ts';
 import { pageQuery } from '../../../shared/http/paging.ts';
 import { parseRequest } from '../../../shared/http/request.ts';
 import { fieldsOf, validate } from '../../../shared/http/validate.ts';
+import { followRequest } from '../../../shared/social/schemas.ts';
 import { addLinkRequest, updateLinkRequest } from '../../../shared/links/schemas.ts';
 import { anApiEvent } from '../../support/builders.ts';
 
@@ -89,5 +90,33 @@ describe('validating the re-check request', () => {
     const input = validate(recheckRequest, { stale_after_seconds: String(MAX_STALE_AFTER_SECONDS) });
 
     expect(input.stale_after_seconds).toBe(MAX_STALE_AFTER_SECONDS);
+  });
+});
+
+describe('validating fields the route does not take', () => {
+  it('given an unknown field in a form body, when a link is added, then 400 names it with the fields there are', () => {
+    const details = detailsOf(() =>
+      validate(addLinkRequest, fieldsSent('', 'url=https%3A%2F%2Fa.example%2F&visibility=private')),
+    );
+
+    expect(details).toEqual({
+      visibility: 'unknown field; this request takes url, title, description, tags, private',
+    });
+  });
+
+  it('given two unknown fields beside a bad one, when validated, then 400 names all three', () => {
+    const details = detailsOf(() => validate(updateLinkRequest, { url: 5, titel: 'a', tag: 'b' }));
+
+    expect(Object.keys(details ?? {}).sort()).toEqual(['tag', 'titel', 'url']);
+  });
+
+  it("given a follow request, which is transformed after it is read, when it has an unknown field, then 400 names the request's fields", () => {
+    const details = detailsOf(() => validate(followRequest, { username: 'bob', user: 'carol' }));
+
+    expect(details).toEqual({ user: 'unknown field; this request takes username, followed' });
+  });
+
+  it("given the original clients' followed, when validated, then it is a field like username", () => {
+    expect(validate(followRequest, { followed: 'bob' })).toEqual({ username: 'bob' });
   });
 });
