@@ -102,6 +102,8 @@ function isWellFormedJson(value: unknown): boolean {
   return true;
 }
 
+const BYTE_ORDER_MARK = '\uFEFF';
+
 function parseBody(event: APIGatewayProxyEventV2, contentType: string | undefined): unknown {
   if (event.body === undefined || event.body === null || event.body === '') return undefined;
   const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
@@ -113,7 +115,9 @@ function parseBody(event: APIGatewayProxyEventV2, contentType: string | undefine
   if (mediaType === 'application/json' || mediaType.endsWith('+json')) {
     let parsed: unknown;
     try {
-      parsed = JSON.parse(text);
+      // A leading byte order mark is ignored, as RFC 8259 allows: some clients (Windows PowerShell's, for one)
+      // write one before the JSON they send.
+      parsed = JSON.parse(text.startsWith(BYTE_ORDER_MARK) ? text.slice(1) : text);
     } catch {
       throw new InvalidRequest('The request body is not valid JSON.', { body: 'not valid JSON' });
     }

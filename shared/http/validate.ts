@@ -7,7 +7,11 @@ export function validate<S extends z.core.$ZodType>(schema: S, input: unknown): 
   // reportInput keeps `input` on issues, so a field of the wrong type is not reported as "required".
   const result = z.safeParse(schema, input, { reportInput: true });
   if (result.success) return result.data;
-  const details: Record<string, string> = {};
+  // A Map, so that fields named like Object's own properties (`__proto__`, `constructor`) are named too.
+  const details = new Map<string, string>();
+  const name = (field: string, message: string) => {
+    if (!details.has(field)) details.set(field, message);
+  };
   for (const issue of result.error.issues) {
     if (issue.code === 'unrecognized_keys') {
       // A field the request does not take is refused, not dropped: a misspelt `privat` or a `visibility` of
@@ -15,13 +19,13 @@ export function validate<S extends z.core.$ZodType>(schema: S, input: unknown): 
       const known = fieldNamesOf(schema);
       const message =
         known.length > 0 ? `unknown field; this request takes ${known.join(', ')}` : 'unknown field';
-      for (const key of issue.keys) details[[...issue.path, key].join('.')] ??= message;
+      for (const key of issue.keys) name([...issue.path, key].join('.'), message);
       continue;
     }
     const field = issue.path.length > 0 ? issue.path.join('.') : 'body';
-    details[field] ??= describeIssue(issue, input);
+    name(field, describeIssue(issue, input));
   }
-  throw new InvalidRequest(`Invalid ${Object.keys(details).join(', ')}.`, details);
+  throw new InvalidRequest(`Invalid ${[...details.keys()].join(', ')}.`, Object.fromEntries(details));
 }
 
 function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {

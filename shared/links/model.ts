@@ -173,13 +173,16 @@ export const tagsSchema = z.meta(
 
 const flagWord = z.enum(['true', 'false', '1', '0', 'on', 'off']);
 /** A JSON boolean, or the words a form sends for one. */
-export const flagSchema = z.union([
-  z.boolean(),
-  z.pipe(
-    flagWord,
-    z.transform((word: z.output<typeof flagWord>) => ['true', '1', 'on'].includes(word)),
-  ),
-]);
+export const flagSchema = z.union(
+  [
+    z.boolean(),
+    z.pipe(
+      flagWord,
+      z.transform((word: z.output<typeof flagWord>) => ['true', '1', 'on'].includes(word)),
+    ),
+  ],
+  { error: 'true or false (from a form or query string also 1, 0, on or off)' },
+);
 
 /**
  * Titles and descriptions are kept without leading and trailing whitespace, as a bookmark file's reader (ours

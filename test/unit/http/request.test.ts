@@ -40,6 +40,28 @@ describe('reading a request', () => {
     ]);
   });
 
+  it('given JSON after a byte order mark, then the body is read as the JSON', () => {
+    const request = parseRequest(
+      anApiEvent({
+        method: 'POST',
+        body: '\uFEFF{"url": "https://golang.org/"}',
+        headers: { 'content-type': 'application/json' },
+      }),
+    );
+
+    expect(request.body).toEqual({ url: 'https://golang.org/' });
+  });
+
+  it('given a byte order mark inside the JSON, then it is not valid JSON', () => {
+    const event = anApiEvent({
+      method: 'POST',
+      body: ' \uFEFF{"url": "https://golang.org/"}',
+      headers: { 'content-type': 'application/json' },
+    });
+
+    expect(() => parseRequest(event)).toThrow(InvalidRequest);
+  });
+
   describe('JSON text that is not Unicode', () => {
     const jsonBody = (body: string) =>
       anApiEvent({ method: 'POST', body, headers: { 'content-type': 'application/json' } });

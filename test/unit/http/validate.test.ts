@@ -79,6 +79,29 @@ describe('validating repeated query and form keys', () => {
   });
 });
 
+describe('validating a flag', () => {
+  it.each([['yes'], ['maybe'], [2]])(
+    'given private=%s, when a link is added, then 400 says what a flag takes',
+    (value) => {
+      const details = detailsOf(() =>
+        validate(addLinkRequest, { url: 'https://a.example/', private: value }),
+      );
+
+      expect(details).toEqual({
+        private: 'true or false (from a form or query string also 1, 0, on or off)',
+      });
+    },
+  );
+
+  it.each([
+    [true, true],
+    ['on', true],
+    ['0', false],
+  ])('given private=%s, when a link is added, then it is %s', (value, flag) => {
+    expect(validate(addLinkRequest, { url: 'https://a.example/', private: value }).private).toBe(flag);
+  });
+});
+
 describe('validating the re-check request', () => {
   it('given stale_after_seconds beyond any date, when validated, then 400 names it instead of a RangeError', () => {
     const details = detailsOf(() => validate(recheckRequest, { stale_after_seconds: '9007199254740990' }));
@@ -115,6 +138,17 @@ describe('validating fields the route does not take', () => {
 
     expect(details).toEqual({ user: 'unknown field; this request takes username, followed' });
   });
+
+  it.each([['__proto__'], ['constructor'], ['toString']])(
+    'given an unknown field named like a property of every object (%s), when validated, then 400 names it',
+    (field) => {
+      const body: unknown = JSON.parse(`{"url": "https://a.example/", "${field}": {"private": true}}`);
+
+      const details = detailsOf(() => validate(addLinkRequest, body));
+
+      expect(Object.keys(details ?? {})).toEqual([field]);
+    },
+  );
 
   it("given the original clients' followed, when validated, then it is a field like username", () => {
     expect(validate(followRequest, { followed: 'bob' })).toEqual({ username: 'bob' });
