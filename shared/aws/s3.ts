@@ -40,12 +40,18 @@ export function onEachObjectClient(observer: (client: ObjectClient) => void): ()
  * One S3 client per store and process. The endpoint comes from the SDK's own `AWS_ENDPOINT_URL_S3`; path-style
  * URLs (`<endpoint>/<bucket>/<key>`) when `S3_FORCE_PATH_STYLE=true`, which the local runtime sets for the
  * emulator (whose virtual-hosted names would not resolve). Presigned URLs follow the same settings, so locally
- * they point at the emulator.
+ * they point at the emulator. `checksums` is the client's `requestChecksumCalculation` (see the import store).
  */
-export function objectClient(store: string): ObjectClient {
+export function objectClient(
+  store: string,
+  checksums: S3ClientConfig['requestChecksumCalculation'] = 'WHEN_SUPPORTED',
+): ObjectClient {
   let client = clients.get(store);
   if (!client) {
-    client = new ObjectClient({ forcePathStyle: process.env.S3_FORCE_PATH_STYLE === 'true' }, store);
+    client = new ObjectClient(
+      { forcePathStyle: process.env.S3_FORCE_PATH_STYLE === 'true', requestChecksumCalculation: checksums },
+      store,
+    );
     clients.set(store, client);
     for (const observer of clientObservers) observer(client);
   }

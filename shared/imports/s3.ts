@@ -5,7 +5,13 @@ import { requiredEnv } from '../config.ts';
 import { importObjectKey } from './model.ts';
 import type { UploadedFiles } from './ports.ts';
 
-const s3Client = () => objectClient('The import store');
+/**
+ * Checksums only where S3 requires one (DeleteObjects). By default the SDK adds the CRC32 of the request's body to
+ * a PutObject, and a presigned PUT has no body yet: its URL would carry the CRC32 of nothing
+ * (`x-amz-checksum-crc32=AAAAAA==`), and S3 would refuse every file uploaded to it as not matching. (The local
+ * emulator does not check it.)
+ */
+const s3Client = () => objectClient('The import store', 'WHEN_REQUIRED');
 
 /**
  * Uploaded bookmark files in the imports bucket, under `imports/<username>/<import id>` (expired by the bucket's
