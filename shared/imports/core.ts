@@ -222,11 +222,15 @@ function storedError(error: EntryError): EntryError {
 
 /**
  * The link an entry becomes: pending, so the link checker checks it; dated as the file dates it (else when the
- * import started), never updated before it was created; marked with the import's id.
+ * import started), never updated before it was created; marked with the import's id. A date after the import
+ * started is no date at all (the file was written before it was uploaded): kept, it would stand above every
+ * later link of a list that is newest first, for years.
  */
 export function linkOf(record: Import, entry: BookmarkEntry): Link {
-  const created = entry.created_at ?? record.created_at;
-  const updated = entry.updated_at && entry.updated_at > created ? entry.updated_at : created;
+  const started = record.created_at;
+  const created = notAfter(entry.created_at, started) ?? started;
+  const modified = notAfter(entry.updated_at, started);
+  const updated = modified && modified > created ? modified : created;
   return {
     username: record.username,
     url: entry.url,
@@ -243,4 +247,9 @@ export function linkOf(record: Import, entry: BookmarkEntry): Link {
     version: 1,
     imported_by: record.import_id,
   };
+}
+
+/** The timestamp, unless it is later than `limit` (both RFC 3339 UTC with milliseconds, which sort as text). */
+function notAfter(timestamp: string | undefined, limit: string): string | undefined {
+  return timestamp !== undefined && timestamp <= limit ? timestamp : undefined;
 }

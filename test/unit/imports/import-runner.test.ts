@@ -125,6 +125,29 @@ describe('running an import', () => {
     expect(world.files.objects.has(upload.key)).toBe(false);
   });
 
+  it('given dates after the import started, when the file lands, then those links are dated when the import started', async () => {
+    const inAYear = NOW.getTime() / 1000 + 365 * 24 * 3600;
+    const world = given(
+      aNetscapeFile([
+        { url: 'https://future.example/', addDate: inAYear },
+        // 10^14 - 1 is read as milliseconds: the year 5138.
+        { url: 'https://far.example/', addDate: 99_999_999_999_999 },
+        { url: 'https://past.example/', addDate: 1_700_000_000 },
+      ]),
+    );
+    const { upload, message } = await world.start();
+
+    await world.runner().run(upload, message, PLENTY_OF_TIME);
+
+    const dates = (url: string) => {
+      const link = world.links.links.get(`alice ${url}`);
+      return [link?.created_at, link?.updated_at];
+    };
+    expect(dates('https://future.example/')).toEqual([NOW.toISOString(), NOW.toISOString()]);
+    expect(dates('https://far.example/')).toEqual([NOW.toISOString(), NOW.toISOString()]);
+    expect(dates('https://past.example/')).toEqual(['2023-11-14T22:13:20.000Z', '2023-11-14T22:13:20.000Z']);
+  });
+
   it('given a URL the user already has, when the file holds it, then it is skipped and counted, and the link is left as it was', async () => {
     const mine = aLink({ username: 'alice', url: 'https://go.dev/', title: 'Mine', tags: ['keep'] });
     const world = given(
