@@ -4,7 +4,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Metafile, type Plugin } from 'esbuild';
-import { entryPointOf, esbuildOptions, loadedAtStart } from '../lib/bundling.ts';
+import { entryPointOf, esbuildOptions, loadedAtStart, writeFilesBeside } from '../lib/bundling.ts';
 import { deployedFunctionNames, functions, type FunctionName } from '../shared/wiring.ts';
 import { percentile } from './stats.ts';
 
@@ -247,8 +247,10 @@ async function main(): Promise<void> {
       mkdirSync(fnDir);
       const entry = join(ROOT, 'functions', `${functions[name].entry}.ts`);
       const fn = await bundle(fnDir, { entry });
+      writeFilesBeside(functions[name].entry, fnDir);
       mkdirSync(join(fnDir, 'plain'));
       const plain = await bundle(join(fnDir, 'plain'), { entry }, [withoutObservability]);
+      writeFilesBeside(functions[name].entry, join(fnDir, 'plain'));
       const contents = bareHandler(await sdkImports(fn));
       let bare = bareByContents.get(contents);
       if (!bare) {

@@ -1,7 +1,11 @@
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AssetHashType, DockerImage, aws_lambda as lambda, type ILocalBundling } from 'aws-cdk-lib';
 import { buildSync, type BuildOptions, type Metafile } from 'esbuild';
+import { openApiDocument } from '../shared/openapi.ts';
+import { PREBUILT_OPENAPI_FILE, PREBUILT_VERSION } from '../shared/ops/openapi-document.ts';
+import { functions, isDeployed, routes } from '../shared/wiring.ts';
 
 /**
  * How every function is bundled, in one place: the CDK (`functionAsset`, the local esbuild, never Docker) and the
@@ -21,6 +25,8 @@ import { buildSync, type BuildOptions, type Metafile } from 'esbuild';
  *   and esbuild keeps only the clients and commands that the code imports.
  * - Some dependencies are still CommonJS and call `require`, which ES modules lack, so the banner defines it in
  *   each file; the alias keeps it from clashing with a bundled `createRequire`.
+ * - What can be computed once rather than by every cold start is written beside a function's bundle as it is
+ *   built (`writeFilesBeside`): the `openapi` function's document.
  */
 export const BUNDLE = {
   target: 'node24',
@@ -60,6 +66,8 @@ export function esbuildOptions(outdir: string): BuildOptions {
     outExtension: { '.js': BUNDLE.extension },
     mainFields: [...BUNDLE.mainFields],
     banner: { js: BUNDLE.banner },
+    // What a function does differently as a bundle than where its sources run (functions/ops/openapi.ts).
+    define: { 'process.env.DELINKCIOUS_BUNDLED': '"true"' },
     minify: BUNDLE.minify,
     sourcemap: BUNDLE.sourceMap,
     sourcesContent: BUNDLE.sourcesContent,
@@ -86,6 +94,25 @@ export function loadedAtStart(metafile: Metafile, entry: string): Set<string> {
   return loaded;
 }
 
+/**
+ * Files a function reads that are written beside its bundle, by its entry (functions/<entry>.ts): what can be
+ * computed once when it is bundled rather than by every cold start. The `openapi` function's document
+ * (shared/ops/openapi-document.ts).
+ */
+const FILES_BESIDE: Record<string, Record<string, () => string>> = {
+  [functions.openapi.entry]: {
+    [PREBUILT_OPENAPI_FILE]: () =>
+      JSON.stringify(openApiDocument(routes.filter(isDeployed), PREBUILT_VERSION)),
+  },
+};
+
+/** Writes the files that the function of `entry` reads beside its bundle into `outdir` (none for most). */
+export function writeFilesBeside(entry: string, outdir: string): void {
+  for (const [file, contents] of Object.entries(FILES_BESIDE[entry] ?? {})) {
+    writeFileSync(join(outdir, file), contents());
+  }
+}
+
 /** The entry point of a function's bundle, named so that its output is the handler's file. */
 export function entryPointOf(entry: string): Record<string, string> {
   return { [BUNDLE.entryName]: entry };
@@ -107,7 +134,7 @@ export function functionAsset(entry: string): lambda.AssetCode {
     bundling: {
       // Never used: the local build either succeeds or stops the synthesis with esbuild's error.
       image: DockerImage.fromRegistry('public.ecr.aws/docker/library/node:24-slim'),
-      local: new LocalFunctionBundling(functionEntry(entry)),
+      local: new LocalFunctionBundling(entry),
     },
   });
 }
@@ -121,7 +148,8 @@ class LocalFunctionBundling implements ILocalBundling {
   constructor(readonly entry: string) {}
 
   tryBundle(outputDir: string): boolean {
-    buildSync({ ...esbuildOptions(outputDir), entryPoints: entryPointOf(this.entry) });
+    buildSync({ ...esbuildOptions(outputDir), entryPoints: entryPointOf(functionEntry(this.entry)) });
+    writeFilesBeside(this.entry, outputDir);
     return true;
   }
 }

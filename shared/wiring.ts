@@ -536,10 +536,10 @@ export const functions = declareFunctions(() => {
       entry: 'ops/openapi',
       size: {
         ...HTTP_SIZE,
-        memoryMb: 1024,
+        memoryMb: 256,
         why:
-          'builds the OpenAPI document from every schema at its first request, which is CPU-bound: more memory ' +
-          'is more CPU, and the document is then served from memory',
+          'serves the OpenAPI document written beside its bundle when it was built (lib/bundling.ts), read once ' +
+          'per instance; nothing to compute',
       },
       tables: {},
     },
