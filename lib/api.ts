@@ -11,8 +11,9 @@ import { fallbackFunction, isDeployed, methodsOf, routes, type FunctionName } fr
 import type { StageSettings } from './stage.ts';
 
 /**
- * One JSON line per request: who (source IP, user agent), what (route, path, status, sizes) and how long
- * (latency, the integration's latency and error). Never a header or a query string, which may carry tokens.
+ * One JSON line per request: who (source IP, user agent), what (route, status, sizes) and how long (latency, the
+ * integration's latency and error). Never a header, a query string or the path, which may carry tokens (a news
+ * feed's URL is `/feeds/news/<token>.atom`): the route key names the route by its template.
  */
 export const ACCESS_LOG_FIELDS = {
   requestId: '$context.requestId',
@@ -21,7 +22,6 @@ export const ACCESS_LOG_FIELDS = {
   userAgent: '$context.identity.userAgent',
   method: '$context.httpMethod',
   routeKey: '$context.routeKey',
-  path: '$context.path',
   protocol: '$context.protocol',
   status: '$context.status',
   responseLength: '$context.responseLength',

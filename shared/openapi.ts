@@ -193,7 +193,7 @@ const pathParameters: Record<string, z.core.$ZodType> = {
     .string()
     .regex(/\.atom$/)
     .meta({
-      description: 'A token of scope `feed` (or wider), then `.atom`.',
+      description: 'A token of scope `feed`, then `.atom`.',
       example: 'dlk_feed_token.atom',
     }),
 };

@@ -25,12 +25,14 @@ export const newsOperations = {
     summary: "The reader's newest 50 news events as an Atom feed",
     description:
       'For feed readers, which send no headers: the path is `/feeds/news/<token>.atom`, with a personal token ' +
-      "of scope `feed` (or wider) in place of `<token>`. Private to the reader: only the reader's client may keep " +
-      'it, revalidating every time (`no-cache`); `If-None-Match` with the `ETag` answers 304.',
+      'of scope `feed` in place of `<token>`: a wider token is refused (403), since a URL is kept where a header ' +
+      "is not. Private to the reader: only the reader's client may keep it, revalidating every time " +
+      '(`no-cache`); `If-None-Match` with the `ETag` answers 304.',
     responses: {
       '200': answer('The feed', { content: atom(), headers: cacheHeaders }),
       '304': notModified,
       '401': failure('The path holds no valid token (`unauthorized`)'),
+      '403': failure('The token is valid but of a scope other than `feed` (`insufficient_scope`)'),
       '404': failure('The path does not end with `.atom`'),
     },
   },

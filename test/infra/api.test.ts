@@ -102,13 +102,16 @@ describe('the HTTP API, given the wiring', () => {
     );
   });
 
-  it('writes an access log line per request, in JSON, without headers or query strings', () => {
+  it('writes an access log line per request, in JSON, without headers, query strings or paths', () => {
     const stage = Object.values(resourcesOfType(wholeServiceTemplate, 'AWS::ApiGatewayV2::Stage'))[0]!;
     const settings = stage.Properties.AccessLogSettings as { DestinationArn: unknown; Format: string };
 
     expect([...referencedLogicalIds(settings.DestinationArn)]).toEqual([logicalId(service.api.accessLogs)]);
     expect(JSON.parse(settings.Format)).toEqual(ACCESS_LOG_FIELDS);
     expect(settings.Format).not.toMatch(/header|querystring|authorization/i);
+    // A news feed's path holds its token; the route key names the route by its template.
+    expect(settings.Format).not.toMatch(/\$context\.path/);
+    expect(settings.Format).toContain('$context.routeKey');
     expect(resource(wholeServiceTemplate, logicalId(service.api.accessLogs)).Properties.RetentionInDays).toBe(
       14,
     );

@@ -132,6 +132,22 @@ describe('the Atom feeds', () => {
     expectError(await news('dlk_unknown.atom'), 401, 'unauthorized');
     expectError(await news('dlk_feed-token'), 404, 'not_found');
   });
+
+  it.each([['read'], ['write'], ['session']] as const)(
+    'given a valid token of scope %s in the path, then 403: a URL may hold only a token that reads the news',
+    async (scope) => {
+      services.givenSession('dlk_wider-token', { username: 'alice', scope });
+
+      const answer = await call(newsFeed, {
+        method: 'GET',
+        path: '/feeds/news/dlk_wider-token.atom',
+        pathParameters: { feed_file: 'dlk_wider-token.atom' },
+      });
+
+      const body = expectError(answer, 403, 'insufficient_scope');
+      expect(body.error.details).toEqual({ scope, needed: 'feed' });
+    },
+  );
 });
 
 describe('GET /u/{username}', () => {

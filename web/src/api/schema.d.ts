@@ -321,7 +321,7 @@ export interface paths {
         };
         /**
          * The reader's newest 50 news events as an Atom feed
-         * @description For feed readers, which send no headers: the path is `/feeds/news/<token>.atom`, with a personal token of scope `feed` (or wider) in place of `<token>`. Private to the reader: only the reader's client may keep it, revalidating every time (`no-cache`); `If-None-Match` with the `ETag` answers 304.
+         * @description For feed readers, which send no headers: the path is `/feeds/news/<token>.atom`, with a personal token of scope `feed` in place of `<token>`: a wider token is refused (403), since a URL is kept where a header is not. Private to the reader: only the reader's client may keep it, revalidating every time (`no-cache`); `If-None-Match` with the `ETag` answers 304.
          */
         get: operations["get_feeds_news_feed_file_"];
         put?: never;
@@ -2350,7 +2350,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description A token of scope `feed` (or wider), then `.atom`. */
+                /** @description A token of scope `feed`, then `.atom`. */
                 feed_file: string;
             };
             cookie?: never;
@@ -2386,6 +2386,17 @@ export interface operations {
             400: components["responses"]["InvalidRequest"];
             /** @description The path holds no valid token (`unauthorized`) */
             401: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "X-Content-Type-Options": components["headers"]["NoSniff"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token is valid but of a scope other than `feed` (`insufficient_scope`) */
+            403: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
                     "X-Content-Type-Options": components["headers"]["NoSniff"];
