@@ -251,17 +251,8 @@ describe('bundling, shared by the CDK and the bundle benchmark', () => {
   it('stages for each function the very files that the benchmark bundles, byte for byte, each with its map', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'delinkcious-bundle-'));
     try {
-      const app = new App({
-        outdir: join(dir, 'cdk.out'),
-        context: { 'aws:cdk:enable-asset-metadata': true },
-      });
-      const stack = new Stack(app, 'Probe');
       const entries = { Healthz: 'ops/healthz', ListLinks: 'links/list-links' };
-      for (const [id, entry] of Object.entries(entries)) new lambda.Function(stack, id, functionCode(entry));
-      const assembly = app.synth();
-      const template = assembly.getStackByName('Probe').template as {
-        Resources: Record<string, { Type: string; Metadata?: Record<string, string> }>;
-      };
+      const { directory, staged: stagedOf } = synthesizeFunctions(dir, entries);
       const modules = (outdir: string) =>
         readdirSync(outdir)
           .filter((file) => file.endsWith('.mjs'))
@@ -270,13 +261,10 @@ describe('bundling, shared by the CDK and the bundle benchmark', () => {
       const stagedEntries = new Set<string>();
 
       for (const [id, entry] of Object.entries(entries)) {
-        const [, fn] = Object.entries(template.Resources).find(
-          ([logicalId, r]) => r.Type === 'AWS::Lambda::Function' && logicalId.startsWith(id),
-        )!;
-        const staged = join(assembly.directory, fn.Metadata!['aws:asset:path']!);
+        const staged = stagedOf(id);
         // Beside the staged asset: the maps name the sources relative to their directory, and the chunks' names
         // hash their maps too.
-        const own = join(assembly.directory, `own-${id}`);
+        const own = join(directory, `own-${id}`);
         await build({ ...esbuildOptions(own), entryPoints: entryPointOf(functionEntry(entry)) });
         stagedEntries.add(digest(join(staged, 'index.mjs')));
 
@@ -298,18 +286,7 @@ describe('bundling, shared by the CDK and the bundle benchmark', () => {
   it("stages the deployed routes' OpenAPI document beside the bundle of the function that serves it, whose cold start loads no OpenAPI description", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'delinkcious-bundle-'));
     try {
-      const app = new App({
-        outdir: join(dir, 'cdk.out'),
-        context: { 'aws:cdk:enable-asset-metadata': true },
-      });
-      const stack = new Stack(app, 'Probe');
-      new lambda.Function(stack, 'OpenApi', functionCode(functions.openapi.entry));
-      const assembly = app.synth();
-      const template = assembly.getStackByName('Probe').template as {
-        Resources: Record<string, { Type: string; Metadata?: Record<string, string> }>;
-      };
-      const fn = Object.values(template.Resources).find((r) => r.Type === 'AWS::Lambda::Function')!;
-      const staged = join(assembly.directory, fn.Metadata!['aws:asset:path']!);
+      const staged = synthesizeFunctions(dir, { OpenApi: functions.openapi.entry }).staged('OpenApi');
 
       const written: unknown = JSON.parse(readFileSync(join(staged, PREBUILT_OPENAPI_FILE), 'utf8'));
 
@@ -399,6 +376,29 @@ describe('bundling, shared by the CDK and the bundle benchmark', () => {
     }
   });
 });
+
+/**
+ * A stack of the functions of these entries (by construct id), synthesized into `dir` as `cdk deploy` would: the
+ * assembly's directory, and the directory each function's code asset is staged in.
+ */
+function synthesizeFunctions(dir: string, entries: Record<string, string>) {
+  const app = new App({ outdir: join(dir, 'cdk.out'), context: { 'aws:cdk:enable-asset-metadata': true } });
+  const stack = new Stack(app, 'Probe');
+  for (const [id, entry] of Object.entries(entries)) new lambda.Function(stack, id, functionCode(entry));
+  const assembly = app.synth();
+  const template = assembly.getStackByName('Probe').template as {
+    Resources: Record<string, { Type: string; Metadata?: Record<string, string> }>;
+  };
+  return {
+    directory: assembly.directory,
+    staged(id: string): string {
+      const [, fn] = Object.entries(template.Resources).find(
+        ([logicalId, r]) => r.Type === 'AWS::Lambda::Function' && logicalId.startsWith(id),
+      )!;
+      return join(assembly.directory, fn.Metadata!['aws:asset:path']!);
+    },
+  };
+}
 
 /**
  * A function's bundle, built in memory as the CDK builds it: its files, its metafile, and the output files that a
