@@ -7,7 +7,7 @@ export function validate<S extends z.core.$ZodType>(schema: S, input: unknown): 
   // reportInput keeps `input` on issues, so a field of the wrong type is not reported as "required".
   const result = z.safeParse(schema, input, { reportInput: true });
   if (result.success) return result.data;
-  // A Map, so that fields named like Object's own properties (`__proto__`, `constructor`) are named too.
+  // A Map, so that fields named like the properties of every object (`__proto__`, `constructor`) are named too.
   const details = new Map<string, string>();
   const name = (field: string, message: string) => {
     if (!details.has(field)) details.set(field, message);
@@ -16,7 +16,7 @@ export function validate<S extends z.core.$ZodType>(schema: S, input: unknown): 
     if (issue.code === 'unrecognized_keys') {
       // A field the request does not take is refused, not dropped: a misspelt `privat` or a `visibility` of
       // another service would otherwise leave the link public without a word.
-      const known = fieldNamesOf(schema);
+      const known = issue.path.length === 0 ? fieldNamesOf(schema) : [];
       const message =
         known.length > 0 ? `unknown field; this request takes ${known.join(', ')}` : 'unknown field';
       for (const key of issue.keys) name([...issue.path, key].join('.'), message);
