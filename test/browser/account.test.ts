@@ -233,6 +233,42 @@ describe('personal tokens', () => {
     expect(await secretField.count(), 'the secret is never shown again').toBe(0);
   });
 
+  it("given a reader, when a feed token is created, then the notice also gives the news feed's address, which a feed reader can read", async () => {
+    const page = await client.open('/');
+    await signInWithForm(page, 'subscriber');
+    await openAccountScreen(page, 'Tokens and sessions');
+
+    await page.getByLabel('Name').fill('feed reader');
+    await page.getByLabel('Scope').selectOption('feed');
+    await page.getByRole('button', { name: 'Create token' }).click();
+
+    const feedField = page.getByRole('textbox', { name: 'Your news feed, for a feed reader' });
+    await feedField.waitFor();
+    const secret = await page.getByRole('textbox', { name: 'Token', exact: true }).inputValue();
+    const address = await feedField.inputValue();
+    expect(address).toBe(`${client.url()}/feeds/news/${secret}.atom`);
+    await page.getByRole('button', { name: 'Copy feed address' }).waitFor();
+    await expectNoSeriousAccessibilityViolations(page);
+    await expectNoSidewaysScroll(page);
+    // As a feed reader would: no headers, no cookie.
+    const feed = await fetch(address);
+    expect(feed.status).toBe(200);
+    expect(feed.headers.get('content-type')).toBe('application/atom+xml; charset=utf-8');
+  });
+
+  it('given a read token, when created, then the notice gives no feed address: a feed takes only a feed token', async () => {
+    const page = await client.open('/');
+    await signInWithForm(page, 'no-feed');
+    await openAccountScreen(page, 'Tokens and sessions');
+
+    await page.getByLabel('Name').fill('reader script');
+    await page.getByLabel('Scope').selectOption('read');
+    await page.getByRole('button', { name: 'Create token' }).click();
+
+    await page.getByRole('textbox', { name: 'Token', exact: true }).waitFor();
+    expect(await page.getByRole('textbox', { name: 'Your news feed, for a feed reader' }).count()).toBe(0);
+  });
+
   it('given a signed-in reader, when logging out everywhere, then the session ends and the client asks to sign in', async () => {
     const page = await client.open('/');
     await signInWithForm(page, 'everywhere');

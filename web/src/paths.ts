@@ -26,6 +26,14 @@ export type ClientPath = (typeof CLIENT_PATHS)[number];
 /** Where the built client keeps its hashed scripts and styles (Vite's `build.assetsDir`). */
 export const ASSETS_PREFIX = '/assets/';
 
+/**
+ * The reader's news as an Atom feed (an API route, not the client's): a token of scope `feed` is the URL's secret
+ * part, since feed readers send no headers.
+ */
+export function newsFeedUrl(origin: string, feedToken: string): string {
+  return `${origin}/feeds/news/${encodeURIComponent(feedToken)}.atom`;
+}
+
 /** A person's public profile in the client: `/people/<username>`. */
 export const PROFILE_PREFIX = '/people/';
 

@@ -3,6 +3,7 @@ import { answer, api, problemFrom, type ApiProblem } from '../../api/client.ts';
 import type { components } from '../../api/schema';
 import { ForScreenReaders, ProblemNotice, ScreenTitle } from '../../components.tsx';
 import { usePagedList } from '../../paging.ts';
+import { newsFeedUrl } from '../../paths.ts';
 import { navigate } from '../../router.tsx';
 import { endSession } from '../../session.ts';
 
@@ -204,18 +205,20 @@ function CreateTokenForm(props: { onCreated: (token: CreatedToken) => void }) {
 function NewTokenSecret(props: { token: CreatedToken; onDone: () => void }) {
   const [copied, setCopied] = useState('');
   const field = useRef<HTMLInputElement>(null);
+  const feedField = useRef<HTMLInputElement>(null);
   useEffect(() => {
     field.current?.focus();
     field.current?.select();
   }, [props.token.id]);
-  const copy = async () => {
+  const feedUrl = props.token.scope === 'feed' ? newsFeedUrl(location.origin, props.token.token) : undefined;
+  const copy = async (text: string, from: HTMLInputElement | null, what: string) => {
     try {
-      await navigator.clipboard.writeText(props.token.token);
+      await navigator.clipboard.writeText(text);
       setCopied('Copied.');
     } catch {
       // No clipboard (an insecure origin, a refused permission): the text is selected for a manual copy.
-      field.current?.select();
-      setCopied('Copying was refused: the token is selected, copy it with the keyboard.');
+      from?.select();
+      setCopied(`Copying was refused: the ${what} is selected, copy it with the keyboard.`);
     }
   };
   return (
@@ -227,10 +230,30 @@ function NewTokenSecret(props: { token: CreatedToken; onDone: () => void }) {
       </p>
       <label for="token-secret">Token</label>
       <input id="token-secret" ref={field} readOnly value={props.token.token} />
+      {feedUrl && (
+        <>
+          <label for="token-feed-url">Your news feed, for a feed reader</label>
+          <input
+            id="token-feed-url"
+            ref={feedField}
+            readOnly
+            value={feedUrl}
+            aria-describedby="token-feed-url-hint"
+          />
+          <span id="token-feed-url-hint" class="hint">
+            The token is part of this address: keep it as private as the token.
+          </span>
+        </>
+      )}
       <p class="actions">
-        <button type="button" onClick={() => void copy()}>
+        <button type="button" onClick={() => void copy(props.token.token, field.current, 'token')}>
           Copy token
         </button>
+        {feedUrl && (
+          <button type="button" onClick={() => void copy(feedUrl, feedField.current, 'feed address')}>
+            Copy feed address
+          </button>
+        )}
         <button type="button" class="link-button" onClick={props.onDone}>
           Done, hide it
         </button>
