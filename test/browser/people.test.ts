@@ -77,6 +77,10 @@ describe('people, news and profiles', () => {
     expect(shown, 'the public link in the news within 20 s').toBe(true);
     expect(await event.textContent()).toContain(`${author} added Shared reading`);
     expect(await readerPage.locator('.news-event', { hasText: 'Secret plans' }).count()).toBe(0);
+    // Where a feed reader's address comes from.
+    expect(await readerPage.getByRole('link', { name: 'Tokens and sessions' }).getAttribute('href')).toBe(
+      '/account/tokens',
+    );
     await expectNoSeriousAccessibilityViolations(readerPage);
     await expectNoSidewaysScroll(readerPage);
 

@@ -28,7 +28,11 @@ export function News() {
       <p>
         <button type="button" onClick={news.reload} disabled={news.loading}>
           Refresh
-        </button>
+        </button>{' '}
+        <span class="hint">
+          Or follow it in a feed reader: create a token of scope feed in{' '}
+          <Link href="/account/tokens">Tokens and sessions</Link>, which gives its address.
+        </span>
       </p>
       {news.problem && <ProblemNotice problem={news.problem} onRetry={news.reload} />}
       {!news.loading && !news.problem && news.items.length === 0 && (
