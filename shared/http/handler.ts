@@ -314,11 +314,20 @@ function allowedCaller(identity: Identity, token: string, needed: Scope): Caller
 
 /**
  * For a public route whose credential travels elsewhere than in the headers (a feed reader's URL holds it): the
- * caller behind `token`, checked exactly as the gate checks a presented one (validity, rate limit, scope).
+ * caller behind `token`, checked as the gate checks a presented one (validity, rate limit), and of scope `needed`
+ * exactly. A URL is kept where a header is not (access logs, a reader's subscriptions and the services that sync
+ * them), so a wider token there is refused rather than exposed.
  */
-export function authenticateToken(request: HttpRequest, token: string, needed: Scope): Promise<Caller> {
+export async function authenticateToken(request: HttpRequest, token: string, needed: Scope): Promise<Caller> {
   // Like a header, a token in a URL is never added by a browser on its own: no cookie rules apply.
-  return authenticate(request, needed, token);
+  const caller = await authenticate(request, needed, token);
+  if (caller.scope !== needed) {
+    throw new InsufficientScope(
+      `A URL takes a token of scope ${needed} only, which can do nothing more than this; this one's scope is ${caller.scope}. Create one with POST /v1/tokens {"scope": "${needed}"}.`,
+      { scope: caller.scope, needed },
+    );
+  }
+  return caller;
 }
 
 const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';

@@ -25,6 +25,14 @@ async function openAccountScreen(page: Page, name: string, title = name): Promis
   await screenTitle(page, title);
 }
 
+/** Fills the new token form of the Tokens and sessions screen and creates the token. */
+async function createToken(page: Page, token: { name: string; scope: string; days?: string }): Promise<void> {
+  await page.getByLabel('Name').fill(token.name);
+  await page.getByLabel('Scope').selectOption(token.scope);
+  if (token.days !== undefined) await page.getByLabel('Expires after (days)').fill(token.days);
+  await page.getByRole('button', { name: 'Create token' }).click();
+}
+
 async function saveLink(token: string, link: { url: string; title: string; tags?: string[] }): Promise<void> {
   const response = await fetch(`${client.url()}/v1/links`, {
     method: 'POST',
@@ -183,10 +191,7 @@ describe('personal tokens', () => {
     await expectNoSeriousAccessibilityViolations(page);
     await expectNoSidewaysScroll(page);
 
-    await page.getByLabel('Name').fill('backup script');
-    await page.getByLabel('Scope').selectOption('read');
-    await page.getByLabel('Expires after (days)').fill('30');
-    await page.getByRole('button', { name: 'Create token' }).click();
+    await createToken(page, { name: 'backup script', scope: 'read', days: '30' });
 
     const secretField = page.getByRole('textbox', { name: 'Token', exact: true });
     await secretField.waitFor();
@@ -238,9 +243,7 @@ describe('personal tokens', () => {
     await signInWithForm(page, 'subscriber');
     await openAccountScreen(page, 'Tokens and sessions');
 
-    await page.getByLabel('Name').fill('feed reader');
-    await page.getByLabel('Scope').selectOption('feed');
-    await page.getByRole('button', { name: 'Create token' }).click();
+    await createToken(page, { name: 'feed reader', scope: 'feed' });
 
     const feedField = page.getByRole('textbox', { name: 'Your news feed, for a feed reader' });
     await feedField.waitFor();
@@ -261,9 +264,7 @@ describe('personal tokens', () => {
     await signInWithForm(page, 'no-feed');
     await openAccountScreen(page, 'Tokens and sessions');
 
-    await page.getByLabel('Name').fill('reader script');
-    await page.getByLabel('Scope').selectOption('read');
-    await page.getByRole('button', { name: 'Create token' }).click();
+    await createToken(page, { name: 'reader script', scope: 'read' });
 
     await page.getByRole('textbox', { name: 'Token', exact: true }).waitFor();
     expect(await page.getByRole('textbox', { name: 'Your news feed, for a feed reader' }).count()).toBe(0);
