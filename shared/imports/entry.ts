@@ -4,8 +4,9 @@ import {
   MAX_TAG_LENGTH,
   MAX_TAGS,
   MAX_TITLE_LENGTH,
+  newLinkUrlSchema,
   normalizeUrl,
-  urlSchema,
+  withoutCredentials,
 } from '../links/model.ts';
 import { cutText } from '../text.ts';
 import type { BookmarkEntry, ParsedItem } from './model.ts';
@@ -84,7 +85,8 @@ function cut(text: string, max: number): string {
 }
 
 /** The URL as a reason can quote it: bounded, so that an adversarial file cannot blow up the report. */
-const quotedUrl = (href: string) => cutText(unicodeOf(href), MAX_URL_LENGTH);
+/** A refused URL as the import's errors quote it: its user name and password, if any, left out. */
+const quotedUrl = (href: string) => cutText(unicodeOf(withoutCredentials(href)), MAX_URL_LENGTH);
 
 /**
  * Checks raw bookmarks in file order and turns them into items: an entry, an error with its line, or a duplicate
@@ -102,7 +104,7 @@ export class EntryChecker {
       const reason = `url: at most ${MAX_URL_LENGTH} characters`;
       return { kind: 'error', error: { line: raw.line, url: quotedUrl(raw.href), reason } };
     }
-    const url = urlSchema.safeParse(raw.href);
+    const url = newLinkUrlSchema.safeParse(raw.href);
     if (!url.success) {
       const reason = `url: ${url.error.issues[0]?.message ?? 'invalid'}`;
       return { kind: 'error', error: { line: raw.line, url: quotedUrl(raw.href), reason } };

@@ -79,6 +79,13 @@ const URL_FORBIDDEN: { holds: (url: string) => boolean; message: string }[] = [
   { holds: (url) => url.includes('\\'), message: 'must not contain backslashes' },
 ];
 
+/** What the OpenAPI document says of a URL beside its description. */
+const URL_DOCUMENTED = {
+  // Leading and trailing whitespace is trimmed before the checks; the document states the rest.
+  pattern: '^[Hh][Tt][Tt][Pp][Ss]?://[^\\s\\\\\\x00-\\x1f\\x7f]+$',
+  example: 'https://golang.org/',
+};
+
 /**
  * A link's URL: leading and trailing whitespace trimmed, then refused if it holds a forbidden character or is not
  * an absolute http or https URL, and stored as the WHATWG URL parser serializes it (`new URL(url).href`), so
@@ -111,11 +118,51 @@ export const urlSchema = z.meta(
     description:
       'An absolute http or https URL, without control characters, whitespace or backslashes; stored as the ' +
       'WHATWG URL parser serializes it.',
-    // Leading and trailing whitespace is trimmed before the checks; the document states the rest.
-    pattern: '^[Hh][Tt][Tt][Pp][Ss]?://[^\\s\\\\\\x00-\\x1f\\x7f]+$',
-    example: 'https://golang.org/',
+    ...URL_DOCUMENTED,
   },
 );
+
+/**
+ * The URL of a link being saved (added or imported): as `urlSchema`, and without a user name or password
+ * (`https://user:secret@host/`). A link's URL is shown to whoever may see the link (followers' news, the public
+ * pages and feeds), so credentials in it would be published with it. Finding a saved link by its URL (update,
+ * delete, snapshot) takes any URL `urlSchema` takes, so a link saved before this rule can still be managed.
+ */
+export const newLinkUrlSchema = z.meta(
+  z.pipe(
+    urlSchema,
+    z
+      .string()
+      .check(
+        z.refine(
+          (value: string) => !hasCredentials(value),
+          'must not contain a user name or password (user:password@): they would be shown with the link',
+        ),
+      ),
+  ),
+  {
+    description:
+      'An absolute http or https URL, without control characters, whitespace, backslashes, or a user name or ' +
+      'password; stored as the WHATWG URL parser serializes it.',
+    ...URL_DOCUMENTED,
+  },
+);
+
+/** Whether a URL the parser takes carries a user name or password. */
+export function hasCredentials(url: string): boolean {
+  const { username, password } = new URL(url);
+  return username !== '' || password !== '';
+}
+
+/** The URL without its user name and password, to quote a refused one without repeating its secret. */
+export function withoutCredentials(url: string): string {
+  if (!URL.canParse(url)) return url;
+  const parsed = new URL(url);
+  if (parsed.username === '' && parsed.password === '') return url;
+  parsed.username = '';
+  parsed.password = '';
+  return parsed.href;
+}
 
 const tagSchema = z.pipe(
   z.pipe(

@@ -9,6 +9,7 @@ import {
   tagsSchema,
   titleSchema,
   linkSchema,
+  newLinkUrlSchema,
   urlSchema,
   type Link,
 } from './model.ts';
@@ -47,7 +48,7 @@ export function withExistingLink(error: unknown): never {
 
 export const addLinkRequest = z.meta(
   z.strictObject({
-    url: urlSchema,
+    url: newLinkUrlSchema,
     title: z._default(titleSchema, ''),
     description: z._default(descriptionSchema, ''),
     tags: z._default(tagsSchema, []),

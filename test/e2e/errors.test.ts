@@ -57,6 +57,18 @@ describe('400 invalid_request', () => {
     expect(listing.links.map((link) => link.url)).not.toContain(url);
   });
 
+  it('given a URL with a user name and password, when a link is added, then 400 says why and nothing is stored', async () => {
+    const url = 'https://alice:s3cret@intranet.example/wiki';
+
+    const body = expectError(await alice.post('/v1/links', { url }), 400, 'invalid_request');
+
+    expect(body.error.details).toEqual({
+      url: 'must not contain a user name or password (user:password@): they would be shown with the link',
+    });
+    const listing = expectJson<LinkListing>(await alice.get('/v1/links?limit=100'), 200);
+    expect(listing.links.map((link) => link.url).filter((stored) => stored.includes('intranet'))).toEqual([]);
+  });
+
   it.each([
     ['a space', 'https://example.com/a b', 'must not contain whitespace'],
     ['a tab', 'https://example.com/a\tb', 'must not contain control characters'],

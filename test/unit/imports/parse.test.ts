@@ -224,6 +224,25 @@ describe('entries that cannot become links, and duplicates', () => {
     expect(entries(items).map((entry) => entry.url)).toEqual(['https://ok.example/']);
   });
 
+  it('given a URL with a user name and password, when parsed, then it is an error whose quoted URL leaves them out', () => {
+    const items = itemsOf(
+      netscape(
+        '<DT><A HREF="https://alice:s3cret@intranet.example/wiki">wiki</A>\n<DT><A HREF="https://ok.example/">ok</A>',
+      ),
+    );
+
+    expect(errors(items)).toEqual([
+      {
+        line: 2,
+        url: 'https://intranet.example/wiki',
+        reason:
+          'url: must not contain a user name or password (user:password@): they would be shown with the link',
+      },
+    ]);
+    expect(JSON.stringify(items)).not.toContain('s3cret');
+    expect(entries(items).map((entry) => entry.url)).toEqual(['https://ok.example/']);
+  });
+
   it('given the same URL three times, spelled differently, when parsed, then the first is an entry and the others duplicates', () => {
     const items = itemsOf(
       netscape(

@@ -2,9 +2,11 @@ import { describe, expect, it } from 'vitest';
 import {
   MAX_TAG_LENGTH,
   MAX_TAGS,
+  newLinkUrlSchema,
   normalizeUrl,
   tagsSchema,
   urlSchema,
+  withoutCredentials,
 } from '../../../shared/links/model.ts';
 
 describe('normalizeUrl: the form duplicates are found on', () => {
@@ -147,5 +149,52 @@ describe('tagsSchema', () => {
     expect(tagsSchema.safeParse(Array.from({ length: 101 }, (_, i) => `t${i}`).join(',')).success).toBe(
       false,
     );
+  });
+});
+
+describe('newLinkUrlSchema: the URL of a link being saved', () => {
+  it.each([
+    ['a user name and password', 'https://alice:s3cret@intranet.example/wiki'],
+    ['a user name', 'https://alice@intranet.example/'],
+    ['a password alone', 'https://:s3cret@intranet.example/'],
+    ['percent-encoded ones', 'https://al%69ce:s%33cret@intranet.example/'],
+  ])('given a URL with %s, then it is refused, saying why', (_case, url) => {
+    const parsed = newLinkUrlSchema.safeParse(url);
+
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues[0]?.message).toBe(
+      'must not contain a user name or password (user:password@): they would be shown with the link',
+    );
+  });
+
+  it.each([
+    ['an @ in its path', 'https://medium.com/@alice/a-post', 'https://medium.com/@alice/a-post'],
+    ['an @ in its query', 'https://example.com/?mail=a@b.example', 'https://example.com/?mail=a@b.example'],
+    ['an upper-case host', 'HTTPS://Example.COM/', 'https://example.com/'],
+  ])('given a URL with %s, then it is accepted as urlSchema serializes it', (_case, url, stored) => {
+    expect(newLinkUrlSchema.parse(url)).toBe(stored);
+  });
+
+  it('given a URL that urlSchema refuses, then it is refused for the same reason', () => {
+    expect(newLinkUrlSchema.safeParse('javascript:alert(1)').error?.issues[0]?.message).toBe(
+      'must be an absolute http or https URL',
+    );
+  });
+
+  it('given a saved URL with credentials, then urlSchema still finds it by that URL (update, delete)', () => {
+    expect(urlSchema.parse('https://alice:s3cret@intranet.example/')).toBe(
+      'https://alice:s3cret@intranet.example/',
+    );
+  });
+});
+
+describe('withoutCredentials', () => {
+  it.each([
+    ['https://alice:s3cret@intranet.example/wiki', 'https://intranet.example/wiki'],
+    ['https://alice@intranet.example/', 'https://intranet.example/'],
+    ['https://example.com/@alice', 'https://example.com/@alice'],
+    ['not a url', 'not a url'],
+  ])('given %s, then %s', (url, quoted) => {
+    expect(withoutCredentials(url)).toBe(quoted);
   });
 });

@@ -936,7 +936,7 @@ export interface components {
         };
         AddLinkRequest: {
             /**
-             * @description An absolute http or https URL, without control characters, whitespace or backslashes; stored as the WHATWG URL parser serializes it.
+             * @description An absolute http or https URL, without control characters, whitespace, backslashes, or a user name or password; stored as the WHATWG URL parser serializes it.
              * @example https://golang.org/
              */
             url: string;
