@@ -306,7 +306,7 @@ try {
   const run: MeasuredRun = {
     apiRequests: requests,
     dynamoDb: {
-      readUnits: capacity.readUnits,
+      readUnits: capacity.readUnits + capacity.estimatedReadUnits,
       writeUnits: capacity.writeUnits + capacity.estimatedWriteUnits,
     },
     sqs: {
@@ -333,8 +333,10 @@ try {
     `\nDynamoDB: ${capacity.calls} calls, ${capacity.reported} answered ConsumedCapacity; ` +
       `${capacity.readUnits.toFixed(1)} RRU, ${capacity.writeUnits.toFixed(1)} WRU (${capacity.estimatedPartiqlWriteUnits} ` +
       "of them estimated from the items' sizes: PartiQL writes, which the local engine answers without " +
-      `ConsumedCapacity), and ${capacity.estimatedWriteUnits} WRU estimated for writes refused by a condition ` +
-      `(${(capacity.readUnits / requests).toFixed(2)} RRU and ${((capacity.writeUnits + capacity.estimatedWriteUnits) / requests).toFixed(2)} WRU per request). ` +
+      `ConsumedCapacity), and ${capacity.estimatedWriteUnits} WRU estimated for writes refused by a condition, ` +
+      `${capacity.estimatedReadUnits.toFixed(1)} RRU for keys read that hold no item (DynamoDB bills them as ` +
+      'items of up to 4 KB; the local engine answers 0) ' +
+      `(${((capacity.readUnits + capacity.estimatedReadUnits) / requests).toFixed(2)} RRU and ${((capacity.writeUnits + capacity.estimatedWriteUnits) / requests).toFixed(2)} WRU per request). ` +
       'On-demand tables (lib/tables.ts); stream reads by the event source mappings are free on AWS and not counted',
   );
   print(

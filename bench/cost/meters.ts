@@ -38,6 +38,11 @@ export interface CapacityCount {
    * bills but answers without ConsumedCapacity: estimated at one unit per item written, two in a transaction.
    */
   estimatedWriteUnits: number;
+  /**
+   * Units of reads by key (GetItem, BatchGetItem) of keys that hold no item: DynamoDB bills them as reads of an
+   * item of up to 4 KB (1 unit strongly consistent, 0.5 eventually), DynamoDB Local answers them at 0.
+   */
+  estimatedReadUnits: number;
   /** Calls that answered ConsumedCapacity, to tell whether the engine reports it at all. */
   reported: number;
   /** Calls and units by command (`TransactWriteItems`: 3 calls, 18 units). */
@@ -56,6 +61,7 @@ export const noCapacity = (): CapacityCount => ({
   writeUnits: 0,
   calls: 0,
   estimatedWriteUnits: 0,
+  estimatedReadUnits: 0,
   reported: 0,
   byCommand: new Map(),
   writeUnitsByTable: new Map(),
@@ -203,6 +209,32 @@ function countPartiql(
   return estimated;
 }
 
+interface KeyReads {
+  Keys?: unknown[];
+  ConsistentRead?: boolean;
+}
+
+/** What the keys read by a GetItem or BatchGetItem that found no item cost on DynamoDB (see estimatedReadUnits). */
+function unitsOfKeysWithoutItems(
+  command: 'GetItem' | 'BatchGetItem',
+  input: Record<string, unknown>,
+  output: {
+    Item?: unknown;
+    Responses?: Record<string, unknown[]>;
+    UnprocessedKeys?: Record<string, KeyReads>;
+  },
+): number {
+  const unitOf = (consistent: boolean | undefined) => (consistent ? 1 : 0.5);
+  if (command === 'GetItem') return output.Item ? 0 : unitOf(input.ConsistentRead as boolean | undefined);
+  const asked = (input.RequestItems ?? {}) as Record<string, KeyReads>;
+  return Object.entries(asked).reduce((units, [table, reads]) => {
+    const found = output.Responses?.[table]?.length ?? 0;
+    const unprocessed = output.UnprocessedKeys?.[table]?.Keys?.length ?? 0;
+    const missing = (reads.Keys?.length ?? 0) - found - unprocessed;
+    return units + Math.max(0, missing) * unitOf(reads.ConsistentRead);
+  }, 0);
+}
+
 const addTo = (map: Map<string, number>, key: string, units: number) =>
   map.set(key, (map.get(key) ?? 0) + units);
 
@@ -261,6 +293,8 @@ export function meterCapacity<Input extends object, Output extends object>(
           if (reads) count.readUnits += units;
           else count.writeUnits += units;
         }
+        if (command === 'GetItem' || command === 'BatchGetItem')
+          count.estimatedReadUnits += unitsOfKeysWithoutItems(command, input, result.output as never);
         return result;
       } catch (error) {
         const name = (error as Error).name;

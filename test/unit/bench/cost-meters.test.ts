@@ -3,6 +3,7 @@ import {
   BatchExecuteStatementCommand,
   BatchGetCommand,
   BatchWriteCommand,
+  GetCommand,
   QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
@@ -88,6 +89,33 @@ describe('the cost benchmark: the DynamoDB capacity meter', () => {
 
     expect(count).toMatchObject({ readUnits: 4.5, writeUnits: 0 });
     expect(count.byCommand.get('BatchGetItem')).toEqual({ calls: 1, units: 4.5 });
+  });
+
+  it('given a BatchGetItem whose keys hold no item, when answered, then each is estimated as DynamoDB bills it (1 unit strongly consistent, 0.5 eventually), unprocessed keys aside', async () => {
+    const { db, count } = aDynamoDb(200, {
+      Responses: { feeds: [{ pk: { S: 'a' } }], social: [] },
+      UnprocessedKeys: { social: { Keys: [{ pk: { S: 'z' } }] } },
+      ConsumedCapacity: [{ TableName: 'feeds', CapacityUnits: 1 }],
+    });
+
+    await db.send(
+      new BatchGetCommand({
+        RequestItems: {
+          feeds: { Keys: [{ pk: 'a' }, { pk: 'b' }, { pk: 'c' }], ConsistentRead: true },
+          social: { Keys: [{ pk: 'x' }, { pk: 'y' }, { pk: 'z' }] },
+        },
+      }),
+    );
+
+    expect(count).toMatchObject({ readUnits: 1, estimatedReadUnits: 2 + 1 });
+  });
+
+  it('given a strongly consistent GetItem of a key that holds no item, when answered, then one read unit is estimated', async () => {
+    const { db, count } = aDynamoDb(200, { ConsumedCapacity: { TableName: 'users', CapacityUnits: 0 } });
+
+    await db.send(new GetCommand({ TableName: 'users', Key: { pk: 'a' }, ConsistentRead: true }));
+
+    expect(count).toMatchObject({ readUnits: 0, estimatedReadUnits: 1 });
   });
 
   it('given a transaction of three items refused by a condition, when sent, then two write units per item are estimated', async () => {
