@@ -7,7 +7,7 @@ import {
 import { inBatches, type DocumentClient } from '../shared/aws/dynamodb.ts';
 import { mapAtMost } from '../shared/concurrency.ts';
 import { FeedWriter } from '../shared/news/core.ts';
-import { DynamoFeedStore, slotEntryToItem } from '../shared/news/dynamodb.ts';
+import { DynamoFeedStore, ExclusiveFeedStore, slotEntryToItem } from '../shared/news/dynamodb.ts';
 import { linkEvent, linkRevision, type FeedChange, type Reader } from '../shared/news/model.ts';
 import { DynamoFollowStore } from '../shared/social/dynamodb.ts';
 import { FollowersForNews } from '../shared/social/followers-for-news.ts';
@@ -25,8 +25,9 @@ const TRANSACTION_ITEMS = 100;
  * takes conditions, at two write units an item on DynamoDB), by a writer that reads its slots first and then puts
  * them blindly (per 100 readers, a strongly consistent BatchGetItem of their slots, then BatchWriteItem: what a
  * writer that no other writer of those feeds can overtake would do, such as the one consumer of a FIFO group of
- * readers), and by the feed writer itself in messages of 100 readers, without and with its follow check, each
- * with `inFlight` calls or messages at once. Answers the rows, in seconds.
+ * readers), by the conditional writes that timelines take, and by the feed writer itself (the one writer of its
+ * readers' group) in messages of 100 readers, without and with its follow check, each with `inFlight` calls or
+ * messages at once. Answers the rows, in seconds.
  */
 export async function feedWritesOnTheEngine(
   db: DocumentClient,
@@ -57,9 +58,11 @@ export async function feedWritesOnTheEngine(
       }),
     );
   const atOnce = <T>(all: T[], work: (item: T) => Promise<unknown>) => mapAtMost(inFlight, all, work);
-  const store = new DynamoFeedStore(tables.feeds, db);
+  const store = new ExclusiveFeedStore(tables.feeds, db);
   const noBackfill = { recentPublic: async () => [] };
-  const unchecked = new FeedWriter(store, noBackfill, { ended: async () => new Set() });
+  const noFollowCheck = { ended: async () => new Set<string>() };
+  const unchecked = new FeedWriter(store, noBackfill, noFollowCheck);
+  const conditional = new FeedWriter(new DynamoFeedStore(tables.feeds, db), noBackfill, noFollowCheck);
   const checked = new FeedWriter(
     store,
     noBackfill,
@@ -138,6 +141,7 @@ export async function feedWritesOnTheEngine(
         }),
       ),
     ],
+    ['conditional writes, as timelines', await time(byWriter(conditional, 'conditional'))],
     ['the feed writer, no follow check', await time(byWriter(unchecked, 'unchecked'))],
     ['the feed writer and its follow check', await time(byWriter(checked, 'checked'))],
   ].map(([what, ms]) => [what as string, (ms as number) / 1000]);

@@ -668,6 +668,8 @@ export class FairQueueFeed {
   }
 }
 
+const FIFO_ATTRIBUTES = ['MessageGroupId', 'MessageDeduplicationId', 'SequenceNumber'] as const;
+
 export function toLambdaSqsRecord(message: Message, queueUrl: string): SQSRecord {
   const attributes = (message.Attributes ?? {}) as Record<string, string>;
   const queueName = queueUrl.split('/').at(-1)!;
@@ -680,6 +682,13 @@ export function toLambdaSqsRecord(message: Message, queueUrl: string): SQSRecord
       SentTimestamp: attributes.SentTimestamp ?? String(Date.now()),
       SenderId: attributes.SenderId ?? '000000000000',
       ApproximateFirstReceiveTimestamp: attributes.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
+      // A FIFO queue's, as Lambda hands them over.
+      ...Object.fromEntries(
+        FIFO_ATTRIBUTES.filter((name) => attributes[name] !== undefined).map((name) => [
+          name,
+          attributes[name],
+        ]),
+      ),
     },
     // As Lambda hands them over: the correlation id travels here (shared/aws/sqs.ts).
     messageAttributes: Object.fromEntries(

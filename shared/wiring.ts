@@ -142,12 +142,18 @@ export interface QueueDeclaration {
 export const queues = {
   /** Fan-out work past the first page of an author's followers: an event and a cursor. */
   fanOut: { context: 'news', envVar: 'FANOUT_QUEUE_URL', visibilityTimeoutSeconds: 180, maxReceiveCount: 5 },
-  /** One link event and a batch of followers whose feeds receive it. */
+  /**
+   * Every write to readers' feeds: a link change for a batch of followers, or a follow begun or ended for the
+   * follower. FIFO by the readers' group (`group`, one of FEED_WRITE_GROUPS, a hash of the reader's name), so
+   * that a group's one consumer is the only writer of its readers' feeds (shared/news/dynamodb.ts,
+   * ExclusiveFeedStore).
+   */
   feedWrites: {
     context: 'news',
     envVar: 'FEED_WRITES_QUEUE_URL',
     visibilityTimeoutSeconds: 180,
     maxReceiveCount: 5,
+    fifoBy: 'group',
   },
   /**
    * Where stream records go after their retries run out: the on-failure destination of the news and checker
@@ -439,6 +445,14 @@ export const EVENT_SIZE = {
  * large author (shared/news/service.ts).
  */
 export const FAN_OUT_SIZE: FunctionSize = EVENT_SIZE;
+
+/**
+ * The groups of readers on the FIFO feed-write queue: each group's messages are applied one batch at a time, so
+ * this many feed writers run at most (the mapping's maxConcurrency), and a page of 1,000 followers makes about
+ * this many messages. Changing it regroups readers: messages still queued under the old grouping could then be
+ * applied beside the new group's, so drain the queue first.
+ */
+export const FEED_WRITE_GROUPS = 20;
 
 export interface FunctionDeclaration {
   /** Module under functions/ that exports `handler`, without extension: under its context's folder. */
@@ -895,23 +909,24 @@ export const functions = declareFunctions(() => {
       tables: { social: { read: [socialKeys.user] } },
       sendsTo: ['fanOut', 'feedWrites'],
     },
+    /** The one writer of readers' feeds: their slots read, decided, and written back whole. */
     writeFeeds: {
       entry: 'news/write-feeds',
       size: EVENT_SIZE,
       tables: {
-        feeds: { read: [feedKeys.reader], update: [feedKeys.reader], insert: [feedKeys.reader] },
+        feeds: { read: [feedKeys.reader], batchRead: [feedKeys.reader], batchWrite: [feedKeys.reader] },
+        // A new follower's backfill: the author's recent public links.
+        links: { read: [linkKeys.owner] },
         // The follow check: a Query of the author's recent ends of follows, or a BatchGet of the readers' edges.
         social: { read: [socialKeys.user], batchRead: [socialKeys.user] },
       },
     },
+    /** The social table's stream: each follow begun or ended goes to its follower's group of feed writes. */
     applyFollowChanges: {
       entry: 'news/apply-follow-changes',
       size: EVENT_SIZE,
-      tables: {
-        feeds: { read: [feedKeys.reader], update: [feedKeys.reader], insert: [feedKeys.reader] },
-        links: { read: [linkKeys.owner] },
-        social: { read: [socialKeys.user], batchRead: [socialKeys.user] },
-      },
+      tables: {},
+      sendsTo: ['feedWrites'],
     },
     /**
      * The link checker (shared/checker/). The links stream's second consumer queues a check for each new link
@@ -1380,7 +1395,7 @@ export const eventSources: EventSourceDeclaration[] = [
     function: 'writeFeeds',
     batchSize: 10,
     maxBatchingWindowSeconds: 0,
-    maxConcurrency: 20,
+    maxConcurrency: FEED_WRITE_GROUPS,
   },
   // Latency does not matter here (see above): the window buys full batches.
   {

@@ -178,7 +178,8 @@ export interface FloorRow {
  * The floor of this architecture per million API requests: what every request costs whatever is tuned (API
  * Gateway, one Lambda invocation at the API functions' measured duration, the rate limiter's one write of one
  * WRU), and what the adds' transactions and the feed entries written cost at one WRU per item (two in a
- * transaction), a feed entry's index entries included.
+ * transaction), a feed entry's index entries included, and the strongly consistent read of its slot by the feed's
+ * one writer (one RRU).
  */
 export function floorRows(counts: FloorCounts, prices: Prices): FloorRow[] {
   const perMillion = (dollars: number) => (dollars / counts.apiRequests) * 1e6;
@@ -206,6 +207,10 @@ export function floorRows(counts: FloorCounts, prices: Prices): FloorRow[] {
       perMillionRequests: perMillion(
         counts.feedEntries * (1 + counts.indexEntriesPerFeedEntry) * prices.dynamoDbWriteRequestUnit.dollars,
       ),
+    },
+    {
+      part: 'DynamoDB: each feed entry’s slot read first by its one writer (1 RRU)',
+      perMillionRequests: perMillion(counts.feedEntries * prices.dynamoDbReadRequestUnit.dollars),
     },
   ];
 }

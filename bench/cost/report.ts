@@ -189,7 +189,7 @@ export function printFloor(report: Report, counts: FloorCounts): void {
     print(`  ${row.part.padEnd(66)} ${`$${row.perMillionRequests.toFixed(4)}`.padStart(9)}`);
   const total = rows.reduce((sum, row) => sum + row.perMillionRequests, 0);
   print(
-    `  ${'total, before any pipeline step, search, S3 or read'.padEnd(66)} ${`$${total.toFixed(2)}`.padStart(9)}   ` +
+    `  ${'total, before any other pipeline step, search, S3 or read'.padEnd(66)} ${`$${total.toFixed(2)}`.padStart(9)}   ` +
       `target <= $${TARGET_PER_MILLION.toFixed(2)}: ${total <= TARGET_PER_MILLION ? 'within reach' : 'out of reach without changing the design'}`,
   );
 }

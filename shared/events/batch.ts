@@ -86,6 +86,47 @@ export function queueHandler(
     );
 }
 
+/**
+ * A FIFO queue's consumer. Records of one message group are handled one after another, in order; groups at once.
+ * After a record fails, the rest of its group in the batch is reported failed without being handled, so SQS
+ * delivers them again after it, in order (Powertools' FIFO processor keeps the order too, but handles the whole
+ * batch one record at a time).
+ */
+export function fifoQueueHandler(
+  handleRecord: (record: SQSRecord, context: Context) => Promise<void>,
+): (event: SQSEvent, context: Context) => Promise<SQSBatchResponse> {
+  return (event, context) =>
+    observed(context, async () => {
+      const groups = new Map<string, SQSRecord[]>();
+      for (const record of event.Records) {
+        const group = record.attributes.MessageGroupId ?? record.messageId;
+        const records = groups.get(group);
+        if (records) records.push(record);
+        else groups.set(group, [record]);
+      }
+      const failed: string[] = [];
+      await Promise.all(
+        [...groups.values()].map(async (records) => {
+          for (const [i, record] of records.entries()) {
+            try {
+              await withCorrelationId(correlationIdOfMessage(record), () =>
+                inRecordSegment(() => handleRecord(record, context)),
+              );
+            } catch (error) {
+              logger.error('a message failed: it and the rest of its group come again', {
+                messageId: record.messageId,
+                error: error as Error,
+              });
+              failed.push(...records.slice(i).map((later) => later.messageId));
+              return;
+            }
+          }
+        }),
+      );
+      return { batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) };
+    });
+}
+
 /** An invocation of a batch handler: its logs name it, its trace has a handler subsegment, its metrics leave. */
 async function observed<T>(context: Context, work: () => Promise<T>): Promise<T> {
   logger.addContext(context);

@@ -3,6 +3,7 @@ import type { PageTokens } from '../pagination.ts';
 import type { FollowPosition } from '../social/model.ts';
 import {
   FEED_RETENTION_DAYS,
+  feedGroupOf,
   linkEvent,
   timeKeyOf,
   type FeedChange,
@@ -97,9 +98,19 @@ export class FanOut {
   }
 
   private async send(change: FeedChange, page: FollowerPage): Promise<void> {
+    // Each message holds readers of one group: the group's writer is the only one that writes their feeds.
+    const byGroup = new Map<string, Reader[]>();
+    for (const reader of page.readers) {
+      const group = feedGroupOf(reader.username);
+      const readers = byGroup.get(group);
+      if (readers) readers.push(reader);
+      else byGroup.set(group, [reader]);
+    }
     const writes: FeedWrite[] = [];
-    for (let i = 0; i < page.readers.length; i += this.followersPerMessage) {
-      writes.push({ change, readers: page.readers.slice(i, i + this.followersPerMessage) });
+    for (const [group, readers] of byGroup) {
+      for (let i = 0; i < readers.length; i += this.followersPerMessage) {
+        writes.push({ group, change, readers: readers.slice(i, i + this.followersPerMessage) });
+      }
     }
     // The continuation first, so that the next page's step runs while this page's writes are being sent: the
     // steps of a large audience follow one another, and each waits only for the one before to read its page. A
@@ -138,9 +149,10 @@ function entryOrder(followedSince: string, revision: LinkRevision, backfilled: b
  *
  * The feed does not record deliveries; it holds state that every delivery moves forward only:
  * - Each link has three slots in a reader's feed (added, updated, deleted). A slot is one item, and every
- *   write to it is one conditional write: an entry lands only over an absent or lower-ordered one (see
- *   entryOrder), so two deliveries end as the later change would, whichever comes first, and a duplicate is
- *   a no-op.
+ *   write to it moves it forward by the slot rules (slot-rules.ts), applied atomically: by a conditional write,
+ *   or by the one writer of the reader's feed (shared/news/dynamodb.ts). An entry lands only over an absent or
+ *   lower-ordered one (see entryOrder), so two deliveries end as the later change would, whichever comes first,
+ *   and a duplicate is a no-op.
  * - Turning a link private, or deleting it, hides its added and updated slots up to that revision: the slot
  *   keeps the highest hidden revision, and its entry goes if older. An add or update of that link delayed in
  *   a queue is older than the hidden revision and cannot land; a link made public again has a higher
@@ -165,7 +177,7 @@ export class FeedWriter {
   ) {}
 
   /** Applies a feed write; answers how many entries it wrote into readers' feeds. */
-  async apply({ change, readers }: FeedWrite): Promise<number> {
+  async apply({ change, readers }: { change: FeedChange; readers: Reader[] }): Promise<number> {
     if (change.kind === 'retract') {
       await this.feeds.hide(readers.flatMap((reader) => this.tombstones(reader.username, change)));
       return 0;

@@ -3,19 +3,24 @@
  *
  * Each link has up to three items in a reader's feed, one per slot (added, updated, deleted); see
  * shared/news/core.ts for why slots, entry orders and hidden revisions make the feed independent of the order
- * of deliveries. Every change to a slot is one conditional write of its item.
+ * of deliveries, and shared/news/slot-rules.ts for the rules. A reader's feed has one writer, its group's
+ * consumer on the FIFO feed-write queue (ExclusiveFeedStore): it reads the slots, decides by the rules, and writes
+ * back whole items. An author's timeline is written by the fan-out, each change to a slot one conditional write
+ * of its item (DynamoFeedStore).
  *
  * | access pattern                              | key condition / write                                            |
  * |---------------------------------------------|------------------------------------------------------------------|
- * | write an entry into a slot                  | PartiQL INSERT of the whole item, 25 per BatchExecuteStatement:  |
+ * | a reader's slots, by their one writer       | BatchGetItem, consistent, the whole items, 100 a call; then the  |
+ * |                                             | slots that change put whole, 25 per BatchWriteItem               |
+ * | write an entry into a timeline slot         | PartiQL INSERT of the whole item, 25 per BatchExecuteStatement:  |
  * |                                             | lands only where the slot has no item (DuplicateItem otherwise); |
  * |                                             | for those that exist, UpdateItem SET entry if hidden_revision <  |
  * |                                             | :rev (or absent) and entry_order < :order (or absent)            |
- * | hide a slot up to a revision                | UpdateItem SET hidden_revision REMOVE entry if hidden_revision   |
+ * | hide a timeline slot up to a revision       | UpdateItem SET hidden_revision REMOVE entry if hidden_revision   |
  * |                                             | and entry_revision < :rev (or absent); failing that, UpdateItem  |
  * |                                             | SET hidden_revision if lower, then REMOVE entry if older         |
- * | a reader's entries by one author (unfollow) | pk = FEED#<reader>, begins_with(sk, SLOT#<author>#), consistent; |
- * |                                             | UpdateItem REMOVE entry if followed_since <= :since              |
+ * | a reader's entries by one author (unfollow) | pk = FEED#<reader>, begins_with(sk, SLOT#<author>#), consistent, |
+ * |                                             | filter followed_since <= :since; put back without the entry      |
  * | a reader's news, newest first, paged        | LSI byTime: pk = FEED#<reader>, time_key < :below (and > :above), |
  * |                                             | ScanIndexForward = false                                         |
  * | an author's timeline, the same way          | pk = TIMELINE#<author>: the same items, slots and queries        |
@@ -56,12 +61,13 @@ import {
   paginateQuery,
 } from '@aws-sdk/lib-dynamodb';
 import { createHash } from 'node:crypto';
-import { batchGetInOrder, documentClient, type DocumentClient } from '../aws/dynamodb.ts';
+import { batchGetInOrder, batchPut, documentClient, type DocumentClient } from '../aws/dynamodb.ts';
 import { requiredEnv } from '../config.ts';
 import { Unavailable } from '../errors.ts';
 import { retry, TRY_AGAIN, type RetryPolicy } from '../retry.ts';
 import { mapAtMost } from '../concurrency.ts';
 import { timeKeyOf, type LinkEventType } from './model.ts';
+import { raisesHidden, removesEntry, sweptBy, takesEntry, type SlotView } from './slot-rules.ts';
 import type {
   FeedEvent,
   FeedStore,
@@ -171,9 +177,9 @@ function eventFromItem(item: Record<string, unknown>): FeedEvent {
 /** Readers' feeds (FEED#<reader>), or, with timelinePartition, authors' timelines: the same items and writes. */
 export class DynamoFeedStore implements FeedStore {
   constructor(
-    private readonly tableName: string = requiredEnv('FEEDS_TABLE'),
-    private readonly db: DocumentClient = documentClient(),
-    private readonly partition: (owner: string) => string = feedPartition,
+    protected readonly tableName: string = requiredEnv('FEEDS_TABLE'),
+    protected readonly db: DocumentClient = documentClient(),
+    protected readonly partition: (owner: string) => string = feedPartition,
   ) {}
 
   async writeEntries(entries: SlotEntry[]): Promise<void> {
@@ -395,6 +401,139 @@ export class DynamoFeedStore implements FeedStore {
 
   private conditionally(command: UpdateCommand): Promise<void> {
     return sendConditionally(this.db, command);
+  }
+}
+
+/** Every attribute a slot's item can hold besides its key. */
+const SLOT_ATTRIBUTES = [...ENTRY_ATTRIBUTES, 'hidden_revision', 'expires_at_epoch'];
+
+type SlotItem = Record<string, unknown> & { pk: string; sk: string };
+
+/** What the slot rules read of an item. */
+function slotViewOf(item: Record<string, unknown> | undefined): SlotView {
+  if (!item) return {};
+  const entry =
+    typeof item.entry_revision === 'string'
+      ? {
+          revision: item.entry_revision,
+          order: item.entry_order as string,
+          followedSince: item.followed_since as string,
+        }
+      : undefined;
+  return { hiddenRevision: item.hidden_revision as string | undefined, entry };
+}
+
+/** The item without its entry: the key, its hidden revision if any, and its expiry. */
+function withoutEntry(item: SlotItem): SlotItem {
+  const kept: SlotItem = { pk: item.pk, sk: item.sk };
+  if (item.hidden_revision !== undefined) kept.hidden_revision = item.hidden_revision;
+  if (item.expires_at_epoch !== undefined) kept.expires_at_epoch = item.expires_at_epoch;
+  return kept;
+}
+
+/**
+ * Readers' feeds written by their one writer: the consumer of the reader's group on the FIFO feed-write queue
+ * (shared/wiring.ts), through which every write to a reader's feed passes. No other writer can change a slot
+ * between this writer's read and its write, so a call reads its slots (one strongly consistent BatchGetItem per
+ * 100), decides each by the slot rules in memory, as the conditions would, and writes back only the slots that
+ * change, as whole items (BatchWriteItem, 25 a call). An unfollow's sweep is one consistent Query of the author's
+ * slots, then the same writes. A crash between the read and the write leaves the slots as they were; the message
+ * comes again and decides anew. The account's erasure deletes outside the group, as it did beside the
+ * conditional writes: it runs after the user's follows and links are gone, so nothing sends more writes for them.
+ */
+export class ExclusiveFeedStore extends DynamoFeedStore {
+  override async writeEntries(entries: SlotEntry[]): Promise<void> {
+    await this.rewrite(
+      entries.map((entry) => {
+        const item = slotEntryToItem(entry, this.partition);
+        return {
+          key: { pk: item.pk, sk: item.sk },
+          change: (current) => {
+            if (!takesEntry(slotViewOf(current), entry)) return undefined;
+            const hidden = current?.hidden_revision;
+            return hidden === undefined ? { ...item } : { ...item, hidden_revision: hidden };
+          },
+        };
+      }),
+    );
+  }
+
+  override async hide(tombstones: SlotTombstone[]): Promise<void> {
+    await this.rewrite(
+      tombstones.map((tombstone) => ({
+        key: slotKey(tombstone, this.partition),
+        change: (current) => {
+          const slot = slotViewOf(current);
+          const raise = raisesHidden(slot, tombstone.revision);
+          const remove = removesEntry(slot, tombstone.revision);
+          if (!raise && !remove) return undefined;
+          let next: SlotItem = current ?? slotKey(tombstone, this.partition);
+          if (remove) next = withoutEntry(next);
+          return raise
+            ? { ...next, hidden_revision: tombstone.revision, expires_at_epoch: tombstone.expiresAtEpoch }
+            : next;
+        },
+      })),
+    );
+  }
+
+  override async removeFollowedUntil(reader: string, author: string, since: string): Promise<void> {
+    const pages = paginateQuery(
+      { client: this.db, pageSize: 250 },
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        FilterExpression: 'followed_since <= :since',
+        ExpressionAttributeValues: {
+          ':pk': this.partition(reader),
+          ':prefix': authorPrefix(author),
+          ':since': since,
+        },
+        ConsistentRead: true,
+      },
+    );
+    for await (const page of pages) {
+      const swept = (page.Items ?? []) as SlotItem[];
+      await batchPut(
+        this.db,
+        this.tableName,
+        swept.filter((item) => sweptBy(slotViewOf(item), since)).map(withoutEntry),
+      );
+    }
+  }
+
+  /**
+   * Reads the slots, applies each change in order to what the slot holds by then (two changes of one slot in a
+   * call compose), and writes back the slots that changed. A change answers the slot's new item, or undefined to
+   * leave it as it is.
+   */
+  private async rewrite(
+    changes: {
+      key: { pk: string; sk: string };
+      change: (current: SlotItem | undefined) => SlotItem | undefined;
+    }[],
+  ): Promise<void> {
+    if (changes.length === 0) return;
+    const keys = changes.map(({ key }) => key);
+    const found = await batchGetInOrder(this.db, this.tableName, keys, SLOT_ATTRIBUTES);
+    const slots = new Map<string, SlotItem | undefined>();
+    keys.forEach((key, i) => {
+      const id = `${key.pk}\n${key.sk}`;
+      if (!slots.has(id)) slots.set(id, found[i] as SlotItem | undefined);
+    });
+    const changed = new Set<string>();
+    for (const { key, change } of changes) {
+      const id = `${key.pk}\n${key.sk}`;
+      const next = change(slots.get(id));
+      if (next === undefined) continue;
+      slots.set(id, next);
+      changed.add(id);
+    }
+    await batchPut(
+      this.db,
+      this.tableName,
+      [...changed].map((id) => slots.get(id)!),
+    );
   }
 }
 

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as z from '../zod.ts';
+import { FEED_WRITE_GROUPS } from '../wiring.ts';
 
 /**
  * The news context's entities, each written once as a zod schema with its type inferred from it; the queue
@@ -53,6 +54,15 @@ export type FeedChange = z.infer<typeof feedChangeSchema>;
 /** A follower and the time their follow began. */
 export const readerSchema = z.object({ username: nonEmptyString(), since: nonEmptyString() });
 export type Reader = z.infer<typeof readerSchema>;
+
+/**
+ * The group of a reader's feed writes on the FIFO feed-write queue (shared/wiring.ts): a stable hash of the name,
+ * so a reader's writes always take the same group, and every group about as many readers.
+ */
+export function feedGroupOf(username: string): string {
+  const hash = createHash('sha256').update(username).digest().readUInt32BE(0);
+  return `feeds-${String(hash % FEED_WRITE_GROUPS).padStart(2, '0')}`;
+}
 
 /**
  * Where an event stands in newest-first news: `<timestamp>#<event id>`. Unique in a feed (an id is one event), and

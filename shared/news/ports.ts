@@ -1,5 +1,5 @@
 import type { FollowPosition } from '../social/model.ts';
-import type { FanOutContinuation, FeedWrite } from './messages.ts';
+import type { FanOutContinuation, FeedWrite, FollowChange } from './messages.ts';
 import type { LinkEvent, LinkRevision, Reader } from './model.ts';
 
 /** A page of an author's followers: implemented by the social context. */
@@ -77,6 +77,11 @@ export interface LargeAuthorRegistry {
 export interface FeedQueue {
   sendFeedWrites(writes: FeedWrite[]): Promise<void>;
   sendContinuation(continuation: FanOutContinuation): Promise<void>;
+}
+
+/** Follows begun and ended, sent to their readers' feed writers (every write to a feed passes through them). */
+export interface FollowChangeQueue {
+  sendFollowChanges(changes: FollowChange['follow'][]): Promise<void>;
 }
 
 /**

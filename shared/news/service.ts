@@ -2,7 +2,8 @@ import { PublishedLinks } from '../links/published.ts';
 import { config } from '../config.ts';
 import { FAN_OUT_SIZE } from '../wiring.ts';
 import { audienceBounds, FanOut, FeedWriter, LARGE_AUTHORS_CACHE_MS, LargeAudiences } from './core.ts';
-import { DynamoFeedStore, DynamoLargeAuthors } from './dynamodb.ts';
+import { DynamoLargeAuthors, ExclusiveFeedStore } from './dynamodb.ts';
+import type { FollowChangeQueue } from './ports.ts';
 import { SqsFeedQueue } from './sqs.ts';
 import { followers, timelines } from './stores.ts';
 
@@ -37,7 +38,16 @@ export const fanOut = () =>
 
 let writerInstance: FeedWriter | undefined;
 export const feedWriter = () =>
-  (writerInstance ??= new FeedWriter(new DynamoFeedStore(), new PublishedLinks(), followers()));
+  (writerInstance ??= new FeedWriter(new ExclusiveFeedStore(), new PublishedLinks(), followers()));
+
+let followChangeQueueInstance: FollowChangeQueue | undefined;
+/** Where the social stream's consumer sends follows begun and ended: the feed-write queue. */
+export const followChangeQueue = () => (followChangeQueueInstance ??= new SqsFeedQueue());
+
+/** Tests install a queue here; undefined restores the wiring. */
+export function setFollowChangeQueueForTests(queue: FollowChangeQueue | undefined): void {
+  followChangeQueueInstance = queue;
+}
 
 /** Tests install a service over in-memory stores here; undefined restores the wiring. */
 export function setFanOutForTests(service: FanOut | undefined): void {

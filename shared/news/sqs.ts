@@ -1,11 +1,17 @@
+import { createHash } from 'node:crypto';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { requiredEnv } from '../config.ts';
 import { type QueueClient, sendInBatches, sqsClient } from '../aws/sqs.ts';
-import type { FanOutContinuation, FeedWrite } from './messages.ts';
-import type { FeedQueue } from './ports.ts';
+import { feedGroupOf } from './model.ts';
+import type { FanOutContinuation, FeedQueueMessage, FeedWrite, FollowChange } from './messages.ts';
+import type { FeedQueue, FollowChangeQueue } from './ports.ts';
 
-/** The news pipeline's two queues: feed writes (an event and a batch of followers) and fan-out continuations. */
-export class SqsFeedQueue implements FeedQueue {
+/**
+ * The news pipeline's two queues: feed writes (FIFO by the readers' group: a change and a batch of followers, or a
+ * follow begun or ended) and fan-out continuations. A feed write's deduplication id is the hash of its body, so
+ * that a fan-out step or a stream batch run again within five minutes does not send its writes twice.
+ */
+export class SqsFeedQueue implements FeedQueue, FollowChangeQueue {
   /** Queue URLs default to the environment, read on first use: a function gets only the queues it sends to. */
   constructor(
     private readonly urls: { feedWrites?: string; fanOut?: string } = {},
@@ -13,9 +19,13 @@ export class SqsFeedQueue implements FeedQueue {
   ) {}
 
   sendFeedWrites(writes: FeedWrite[]): Promise<void> {
-    const queueUrl = (this.urls.feedWrites ??= requiredEnv('FEED_WRITES_QUEUE_URL'));
-    const bodies = writes.map((write) => JSON.stringify(write));
-    return sendInBatches(this.client, queueUrl, bodies);
+    return this.sendToFeedWrites(writes);
+  }
+
+  sendFollowChanges(changes: FollowChange['follow'][]): Promise<void> {
+    return this.sendToFeedWrites(
+      changes.map((follow) => ({ group: feedGroupOf(follow.reader.username), follow })),
+    );
   }
 
   async sendContinuation(continuation: FanOutContinuation): Promise<void> {
@@ -23,5 +33,19 @@ export class SqsFeedQueue implements FeedQueue {
     await this.client.send(
       new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(continuation) }),
     );
+  }
+
+  private sendToFeedWrites(messages: FeedQueueMessage[]): Promise<void> {
+    const queueUrl = (this.urls.feedWrites ??= requiredEnv('FEED_WRITES_QUEUE_URL'));
+    const groups = new Map<string, string>();
+    const bodies = messages.map((message) => {
+      const body = JSON.stringify(message);
+      groups.set(body, message.group);
+      return body;
+    });
+    return sendInBatches(this.client, queueUrl, bodies, {
+      messageGroupOf: (body) => groups.get(body),
+      deduplicationIdOf: (body) => createHash('sha256').update(body).digest('hex'),
+    });
   }
 }

@@ -3,6 +3,7 @@ import { FAILURE_RETENTION } from '../../lib/queues.ts';
 import {
   deployedFunctionNames,
   eventSources,
+  FEED_WRITE_GROUPS,
   functions,
   queues,
   schedules,
@@ -78,6 +79,30 @@ describe('the queues, given the wiring', () => {
   it('declares the link checks fair by the link’s owner', () => {
     expect(queues.linkChecks).toMatchObject({ fairBy: 'username' });
   });
+
+  const fifoQueues = declaredQueues.filter(([, d]) => d.fifoBy !== undefined);
+
+  it('declares the feed writes FIFO by the readers’ group, one writer per group, as many writers as groups', () => {
+    expect(queues.feedWrites).toMatchObject({ fifoBy: 'group' });
+    const writers = eventSources.find((source) => source.kind === 'queue' && source.queue === 'feedWrites');
+    expect(writers).toMatchObject({ function: 'writeFeeds', maxConcurrency: FEED_WRITE_GROUPS });
+  });
+
+  it.each(fifoQueues)(
+    'makes %s a FIFO queue with a FIFO dead-letter queue, deduplicated by the ids producers send',
+    (name) => {
+      const { Properties } = queue(name);
+
+      expect(Properties.FifoQueue).toBe(true);
+      expect(Properties.ContentBasedDeduplication).toBeUndefined();
+      const redrive = Properties.RedrivePolicy as { deadLetterTargetArn: unknown };
+      const deadLetters = resource(
+        wholeServiceTemplate,
+        [...referencedLogicalIds(redrive.deadLetterTargetArn)][0]!,
+      );
+      expect(deadLetters.Properties.FifoQueue).toBe(true);
+    },
+  );
 
   const fairQueues = declaredQueues.filter(([, d]) => d.fairBy !== undefined);
 

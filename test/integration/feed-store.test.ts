@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { DynamoFeedStore } from '../../shared/news/dynamodb.ts';
+import { DynamoFeedStore, ExclusiveFeedStore } from '../../shared/news/dynamodb.ts';
 import { linkEvent, linkRevision } from '../../shared/news/model.ts';
 import type { SlotEntry } from '../../shared/news/ports.ts';
 import { createTestTables, type TestTables } from '../support/tables.ts';
 
 /**
- * The feed store's batched write on DynamoDB Local: PartiQL INSERTs where slots are empty, and the conditional
- * update where they are not, as the engine evaluates them.
+ * The feed store's batched writes on DynamoDB Local: PartiQL INSERTs where slots are empty and the conditional
+ * update where they are not, as the engine evaluates them (timelines); and the one writer's consistent reads and
+ * whole-item writes (readers' feeds). Each case runs on both, in partitions of their own.
  */
 let tables: TestTables;
 
@@ -20,7 +21,7 @@ const at = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString();
 const FOLLOWED_SINCE = at(0);
 
 /** Bob's link added at `minutes` with `title`, as the writer makes it for `reader`. */
-function added(reader: string, minutes: number, title = 'Go', version = 1): SlotEntry {
+function addedFor(reader: string, minutes: number, title = 'Go', version = 1): SlotEntry {
   const revision = linkRevision(at(minutes), version);
   return {
     reader,
@@ -35,11 +36,17 @@ function added(reader: string, minutes: number, title = 'Go', version = 1): Slot
   };
 }
 
-const store = () => new DynamoFeedStore(tables.names.feeds, tables.db);
-const titles = async (reader: string) =>
-  (await store().newest(reader, {}, 10)).map((event) => `${event.title} ${event.timestamp}`);
+describe.each([
+  ['by conditional writes', DynamoFeedStore],
+  ['by its one writer', ExclusiveFeedStore],
+])('the feed store on DynamoDB Local, written %s', (_how, Store) => {
+  const own = (reader: string) => `${Store.name}-${reader}`;
+  const store = () => new Store(tables.names.feeds, tables.db);
+  const titles = async (reader: string) =>
+    (await store().newest(own(reader), {}, 10)).map((event) => `${event.title} ${event.timestamp}`);
+  const added = (reader: string, minutes: number, title = 'Go', version = 1) =>
+    addedFor(own(reader), minutes, title, version);
 
-describe('the feed store on DynamoDB Local', () => {
   it('given 60 readers with empty slots, when an event is written twice, then each feed holds it once', async () => {
     const readers = Array.from({ length: 60 }, (_, i) => `fresh${i}`);
     const entries = readers.map((reader) => added(reader, 1));
@@ -55,9 +62,9 @@ describe('the feed store on DynamoDB Local', () => {
     await store().writeEntries([added('ida', 1), added('ida', 5, 'Go 5', 2)]);
     const entriesAt = (minutes: number) => `${at(minutes)}#~`;
 
-    const empty = await store().newest('ida', { above: entriesAt(4), below: entriesAt(2) }, 10);
-    const same = await store().newest('ida', { above: entriesAt(3), below: entriesAt(3) }, 10);
-    const around = await store().newest('ida', { above: entriesAt(0), below: entriesAt(9) }, 10);
+    const empty = await store().newest(own('ida'), { above: entriesAt(4), below: entriesAt(2) }, 10);
+    const same = await store().newest(own('ida'), { above: entriesAt(3), below: entriesAt(3) }, 10);
+    const around = await store().newest(own('ida'), { above: entriesAt(0), below: entriesAt(9) }, 10);
 
     expect(empty).toEqual([]);
     expect(same).toEqual([]);
@@ -76,7 +83,7 @@ describe('the feed store on DynamoDB Local', () => {
   it('given a slot hidden up to a revision and holding no entry, when an older add arrives, then it does not land; a later one does', async () => {
     await store().hide([
       {
-        reader: 'cy',
+        reader: own('cy'),
         author: 'bob',
         url: 'https://go.dev/',
         slot: 'added',
@@ -90,5 +97,59 @@ describe('the feed store on DynamoDB Local', () => {
 
     await store().writeEntries([added('cy', 6, 'Go 6', 3)]);
     expect(await titles('cy')).toEqual([`Go 6 ${at(6)}`]);
+  });
+
+  it('given a slot holding an entry, when hidden at a later revision and then hidden again at an older one, then the entry is gone and the later revision stays', async () => {
+    await store().writeEntries([added('dot', 1, 'Go', 1)]);
+    const hiddenAt = (minutes: number, version: number) => ({
+      reader: own('dot'),
+      author: 'bob',
+      url: 'https://go.dev/',
+      slot: 'added' as const,
+      revision: linkRevision(at(1), version),
+      expiresAtEpoch: Math.floor(T0 / 1000) + minutes,
+    });
+
+    await store().hide([hiddenAt(3, 3)]);
+    await store().hide([hiddenAt(2, 2)]);
+
+    expect(await titles('dot')).toEqual([]);
+    const [state] = await store().slotStates([
+      { reader: own('dot'), author: 'bob', url: 'https://go.dev/', slot: 'added' },
+    ]);
+    expect(state).toEqual({ hiddenRevision: linkRevision(at(1), 3) });
+  });
+
+  it('given a slot holding a newer entry, when hidden at an older revision, then the entry stays', async () => {
+    await store().writeEntries([added('eve', 1, 'Go 2', 2)]);
+
+    await store().hide([
+      {
+        reader: own('eve'),
+        author: 'bob',
+        url: 'https://go.dev/',
+        slot: 'added',
+        revision: linkRevision(at(1), 1),
+        expiresAtEpoch: Math.floor(T0 / 1000),
+      },
+    ]);
+
+    expect(await titles('eve')).toEqual([`Go 2 ${at(1)}`]);
+  });
+
+  it('given entries that came under a follow, when that follow is swept, then they go, and an entry of a later follow stays', async () => {
+    const later = { ...added('fay', 2, 'Go later'), followedSince: at(1), order: `${at(1)}#x#1` };
+    await store().writeEntries([added('fay', 1)]);
+    await store().writeEntries([
+      {
+        ...later,
+        url: 'https://go.dev/later',
+        event: linkEvent('link_added', 'bob', 'https://go.dev/later', 'Go later', at(2)),
+      },
+    ]);
+
+    await store().removeFollowedUntil(own('fay'), 'bob', FOLLOWED_SINCE);
+
+    expect(await titles('fay')).toEqual([`Go later ${at(2)}`]);
   });
 });

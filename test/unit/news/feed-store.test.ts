@@ -1,16 +1,19 @@
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   BatchExecuteStatementCommand,
+  BatchGetCommand,
+  BatchWriteCommand,
   DynamoDBDocumentClient,
   QueryCommand,
   UpdateCommand,
   type BatchExecuteStatementCommandInput,
+  type BatchGetCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DocumentClient } from '../../../shared/aws/dynamodb.ts';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { Unavailable } from '../../../shared/errors.ts';
-import { DynamoFeedStore, slotEntryToItem } from '../../../shared/news/dynamodb.ts';
+import { DynamoFeedStore, ExclusiveFeedStore, slotEntryToItem } from '../../../shared/news/dynamodb.ts';
 import { linkEvent, linkRevision } from '../../../shared/news/model.ts';
 import type { SlotEntry } from '../../../shared/news/ports.ts';
 
@@ -175,6 +178,105 @@ describe('the feeds table adapter', () => {
     const store = new DynamoFeedStore('feeds', db);
 
     await expect(store.writeEntries([entryFor('alice')])).rejects.toBeInstanceOf(Unavailable);
+  });
+});
+
+type EntryItem = ReturnType<typeof slotEntryToItem>;
+
+describe("the readers' feeds written by their one writer", () => {
+  /** The slots that BatchGetItem finds, by sort key and reader partition; every other slot is empty. */
+  const slotsHolding = (items: Record<string, unknown>[]) =>
+    dynamo.on(BatchGetCommand).callsFake((input: BatchGetCommandInput) => {
+      const asked = input.RequestItems!.feeds!;
+      expect(asked.ConsistentRead).toBe(true);
+      const keys = new Set(asked.Keys!.map((key) => `${String(key.pk)} ${String(key.sk)}`));
+      return {
+        Responses: { feeds: items.filter((item) => keys.has(`${String(item.pk)} ${String(item.sk)}`)) },
+      };
+    });
+  const puts = () =>
+    dynamo
+      .commandCalls(BatchWriteCommand)
+      .map((call) => call.args[0].input.RequestItems!.feeds!.map((request) => request.PutRequest!.Item!));
+  beforeEach(() => dynamo.on(BatchWriteCommand).resolves({}));
+
+  it('given 60 readers whose slots are empty, then one consistent read of their slots and their entries put whole, 25 a call, nothing conditional', async () => {
+    slotsHolding([]);
+    const store = new ExclusiveFeedStore('feeds', db);
+    const entries = Array.from({ length: 60 }, (_, i) => entryFor(`reader${i}`));
+
+    await store.writeEntries(entries);
+
+    expect(dynamo.commandCalls(BatchGetCommand)).toHaveLength(1);
+    expect(puts().map((call) => call.length)).toEqual([25, 25, 10]);
+    expect(puts().flat()).toEqual(expect.arrayContaining(entries.map((entry) => slotEntryToItem(entry))));
+    expect(dynamo.commandCalls(UpdateCommand)).toHaveLength(0);
+    expect(dynamo.commandCalls(BatchExecuteStatementCommand)).toHaveLength(0);
+  });
+
+  it('given slots hidden at or above the revision, or holding a higher order, then those are left as they are; a slot hidden below it takes the entry and keeps its hidden revision', async () => {
+    const [hiddenAbove, higher, hiddenBelow] = ['ann', 'bea', 'cat'].map((reader) =>
+      slotEntryToItem(entryFor(reader)),
+    ) as [EntryItem, EntryItem, EntryItem];
+    slotsHolding([
+      { pk: hiddenAbove.pk, sk: hiddenAbove.sk, hidden_revision: linkRevision(created, 1) },
+      { ...higher, entry_order: 'order-2' },
+      { pk: hiddenBelow.pk, sk: hiddenBelow.sk, hidden_revision: linkRevision(created, 0) },
+    ]);
+    const store = new ExclusiveFeedStore('feeds', db);
+
+    await store.writeEntries(['ann', 'bea', 'cat'].map(entryFor));
+
+    expect(puts().flat()).toEqual([{ ...hiddenBelow, hidden_revision: linkRevision(created, 0) }]);
+  });
+
+  it('given a hide over an older entry, then the slot is put back without its entry, hidden at the revision', async () => {
+    const item = slotEntryToItem(entryFor('alice'));
+    slotsHolding([{ ...item, hidden_revision: linkRevision(created, 0) }]);
+    const store = new ExclusiveFeedStore('feeds', db);
+
+    await store.hide([{ ...entryFor('alice'), revision: linkRevision(created, 2), expiresAtEpoch: 9 }]);
+
+    expect(puts().flat()).toEqual([
+      { pk: item.pk, sk: item.sk, hidden_revision: linkRevision(created, 2), expires_at_epoch: 9 },
+    ]);
+  });
+
+  it('given a hide where the slot holds a newer entry and a higher hidden revision, then nothing is written', async () => {
+    const item = slotEntryToItem({ ...entryFor('alice'), revision: linkRevision(created, 3) });
+    slotsHolding([{ ...item, hidden_revision: linkRevision(created, 2) }]);
+    const store = new ExclusiveFeedStore('feeds', db);
+
+    await store.hide([{ ...entryFor('alice'), revision: linkRevision(created, 2) }]);
+
+    expect(dynamo.commandCalls(BatchWriteCommand)).toHaveLength(0);
+  });
+
+  it('given two entries of one slot in one call, then the higher order stands: the slot read once and written once', async () => {
+    slotsHolding([]);
+    const store = new ExclusiveFeedStore('feeds', db);
+    const entry = entryFor('alice');
+
+    await store.writeEntries([entry, { ...entry, order: 'order-0' }]);
+
+    expect(puts().flat()).toEqual([slotEntryToItem(entry)]);
+  });
+
+  it("given an unfollow, then the author's slots of that follow or older are read consistently and put back without their entries", async () => {
+    const item = slotEntryToItem(entryFor('alice'));
+    dynamo.on(QueryCommand).resolves({ Items: [{ ...item, hidden_revision: 'r0' }] });
+    const store = new ExclusiveFeedStore('feeds', db);
+
+    await store.removeFollowedUntil('alice', 'bob', '2026-11-01T00:00:00.000Z');
+
+    expect(dynamo.commandCalls(QueryCommand)[0]!.args[0].input).toMatchObject({
+      ConsistentRead: true,
+      FilterExpression: 'followed_since <= :since',
+      ExpressionAttributeValues: { ':prefix': 'SLOT#bob#', ':since': '2026-11-01T00:00:00.000Z' },
+    });
+    expect(puts().flat()).toEqual([
+      { pk: item.pk, sk: item.sk, hidden_revision: 'r0', expires_at_epoch: item.expires_at_epoch },
+    ]);
   });
 });
 

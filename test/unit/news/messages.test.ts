@@ -1,17 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { parseMessage } from '../../../shared/events/messages.ts';
-import { fanOutContinuationMessage, feedWriteMessage } from '../../../shared/news/messages.ts';
-import { linkEvent, linkRevision } from '../../../shared/news/model.ts';
+import {
+  fanOutContinuationMessage,
+  feedQueueMessage,
+  feedWriteMessage,
+} from '../../../shared/news/messages.ts';
+import { feedGroupOf, linkEvent, linkRevision } from '../../../shared/news/model.ts';
 
 /**
  * Queue messages outlive a deploy: the bodies below are written byte for byte as the queues carry them, so that
  * a change to the schemas that would strand messages in flight fails here.
  */
 const publishBody =
-  '{"change":{"kind":"publish","event":{"id":"Xq3v0sJk2m1hYc8aPZr4Tg","type":"link_added","author":"bob",' +
+  '{"group":"feeds-05","change":{"kind":"publish","event":{"id":"Xq3v0sJk2m1hYc8aPZr4Tg","type":"link_added","author":"bob",' +
   '"url":"https://go.dev/","title":"Go","timestamp":"2026-11-01T10:00:00.000Z"},' +
   '"revision":"2026-11-01T10:00:00.000Z#000000000001"},' +
   '"readers":[{"username":"ann","since":"2026-10-01T00:00:00.000Z"}]}';
+const followedBody =
+  '{"group":"feeds-05","follow":{"kind":"followed","reader":{"username":"ann","since":"2026-10-01T00:00:00.000Z"},' +
+  '"author":"bob"}}';
 const retractBody =
   '{"change":{"kind":"retract","author":"bob","url":"https://go.dev/",' +
   '"revision":"2026-11-01T10:00:00.000Z#000000000002"},' +
@@ -25,6 +32,30 @@ describe('the news pipeline queue messages', () => {
     expect(JSON.stringify(parsed)).toBe(publishBody);
   });
 
+  it('given a follow-change body as the queue carries it, when parsed and sent again, then the bytes are the same', () => {
+    const parsed = parseMessage(feedQueueMessage, followedBody);
+
+    expect(parsed).toEqual({
+      group: 'feeds-05',
+      follow: {
+        kind: 'followed',
+        reader: { username: 'ann', since: '2026-10-01T00:00:00.000Z' },
+        author: 'bob',
+      },
+    });
+    expect(JSON.stringify(parsed)).toBe(followedBody);
+  });
+
+  it('given a feed-write body, when parsed as what the feed-write queue carries, then it is the feed write', () => {
+    expect(parseMessage(feedQueueMessage, publishBody)).toEqual(parseMessage(feedWriteMessage, publishBody));
+  });
+
+  it('given a body without its group, when parsed, then it is malformed', () => {
+    expect(() => parseMessage(feedQueueMessage, publishBody.replace('"group":"feeds-05",', ''))).toThrow(
+      /Malformed message/,
+    );
+  });
+
   it('given a continuation body of a retraction, when parsed and sent again, then the bytes are the same', () => {
     const parsed = parseMessage(fanOutContinuationMessage, retractBody);
 
@@ -35,6 +66,7 @@ describe('the news pipeline queue messages', () => {
   it('given a feed write built by the domain, when it goes through the queue body, then it parses to itself', () => {
     const at = '2026-11-01T10:00:00.000Z';
     const write = {
+      group: feedGroupOf('ann'),
       change: {
         kind: 'publish' as const,
         event: linkEvent('link_updated', 'bob', 'https://go.dev/', 'Go', at),

@@ -1,5 +1,4 @@
-import { marshall } from '@aws-sdk/util-dynamodb';
-import type { AttributeValue, SQSRecord } from 'aws-lambda';
+import type { SQSRecord } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { setLinkCheckServiceForTests } from '../../../shared/checker/check-service.ts';
 import type { LinkCheckService } from '../../../shared/checker/core.ts';
@@ -7,7 +6,6 @@ import { resetMetricsForTests } from '../../../shared/metrics.ts';
 import type { FeedWriter } from '../../../shared/news/core.ts';
 import { linkEvent } from '../../../shared/news/model.ts';
 import { setFeedWriterForTests } from '../../../shared/news/service.ts';
-import { followToItem } from '../../../shared/social/dynamodb.ts';
 import { aLambdaContext } from '../../support/builders.ts';
 import { captureFunctionOutput } from '../support/captured-output.ts';
 import { call, importHandler } from '../support/http.ts';
@@ -118,6 +116,7 @@ describe('queue handlers', () => {
       {
         Records: [
           aMessage({
+            group: 'feeds-01',
             change: { kind: 'publish', event, revision: `${changedAt}#000000000001` },
             readers: [{ username: 'alice', since: '2026-01-01T00:00:00.000Z' }],
           }),
@@ -134,17 +133,19 @@ describe('queue handlers', () => {
 
   it('given bob starts following alice, then FeedEntriesWritten counts the entries of his backfill', async () => {
     setFeedWriterForTests({ followed: async () => 4 } as unknown as FeedWriter);
-    const follow = { follower: 'bob', followed: 'alice', since: '2026-01-01T00:00:00.000Z' };
-    const { handler } = await import('../../../functions/news/apply-follow-changes.ts');
+    const { handler } = await import('../../../functions/news/write-feeds.ts');
 
     await handler(
       {
         Records: [
-          {
-            eventID: '1',
-            eventName: 'INSERT',
-            dynamodb: { NewImage: marshall(followToItem(follow)) as Record<string, AttributeValue> },
-          },
+          aMessage({
+            group: 'feeds-12',
+            follow: {
+              kind: 'followed',
+              reader: { username: 'bob', since: '2026-01-01T00:00:00.000Z' },
+              author: 'alice',
+            },
+          }),
         ],
       },
       aLambdaContext(),

@@ -1,4 +1,5 @@
 import { timeKeyOf } from '../../../shared/news/model.ts';
+import { raisesHidden, removesEntry, sweptBy, takesEntry } from '../../../shared/news/slot-rules.ts';
 import type {
   FeedStore,
   SlotEntry,
@@ -15,8 +16,8 @@ interface Slot {
 }
 
 /**
- * The feeds table's semantics in memory, for tests: one record per slot, each change to it made as the
- * DynamoDB adapter's conditional write makes it. Every single-item step goes through `step`, where a test can
+ * The feeds table's semantics in memory, for tests: one record per slot, each change to it made by the slot rules
+ * (shared/news/slot-rules.ts), as the DynamoDB adapter's conditional write makes it. Every single-item step goes through `step`, where a test can
  * inject a crash.
  */
 export class MemoryFeedStore implements FeedStore {
@@ -28,8 +29,7 @@ export class MemoryFeedStore implements FeedStore {
     for (const entry of entries) {
       this.step();
       const slot = this.slot(entry);
-      const hidden = slot.hiddenRevision !== undefined && slot.hiddenRevision >= entry.revision;
-      if (!hidden && (!slot.entry || slot.entry.order < entry.order)) slot.entry = entry;
+      if (takesEntry(slot, entry)) slot.entry = entry;
     }
   }
 
@@ -37,10 +37,9 @@ export class MemoryFeedStore implements FeedStore {
     for (const tombstone of tombstones) {
       this.step();
       const slot = this.slot(tombstone);
-      if (slot.hiddenRevision === undefined || slot.hiddenRevision < tombstone.revision)
-        slot.hiddenRevision = tombstone.revision;
+      if (raisesHidden(slot, tombstone.revision)) slot.hiddenRevision = tombstone.revision;
       this.step();
-      if (slot.entry && slot.entry.revision < tombstone.revision) delete slot.entry;
+      if (removesEntry(slot, tombstone.revision)) delete slot.entry;
     }
   }
 
@@ -48,7 +47,7 @@ export class MemoryFeedStore implements FeedStore {
     for (const slot of this.slots.values()) {
       if (slot.entry?.reader !== reader || slot.entry.author !== author) continue;
       this.step();
-      if (slot.entry.followedSince <= since) delete slot.entry;
+      if (sweptBy(slot, since)) delete slot.entry;
     }
   }
 
