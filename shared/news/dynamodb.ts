@@ -274,7 +274,22 @@ export class DynamoFeedStore implements FeedStore {
   }
 
   async removeFollowedUntil(reader: string, author: string, since: string): Promise<void> {
-    const pages = paginateQuery(
+    for await (const page of this.entriesFollowedUntil(reader, author, since, 'pk, sk')) {
+      // Conditional again: an entry of a later follow may have replaced it since the query.
+      await inFlight(page.Items ?? [], (key) =>
+        this.removeEntry(key as { pk: string; sk: string }, 'followed_since <= :since', {
+          ':since': since,
+        }),
+      );
+    }
+  }
+
+  /**
+   * The reader's slots holding an entry of the author that came under the follow begun at `since` or an older
+   * one, read strongly consistent, 250 a page: whole, or only the named attributes.
+   */
+  protected entriesFollowedUntil(reader: string, author: string, since: string, projection?: string) {
+    return paginateQuery(
       { client: this.db, pageSize: 250 },
       {
         TableName: this.tableName,
@@ -285,18 +300,10 @@ export class DynamoFeedStore implements FeedStore {
           ':prefix': authorPrefix(author),
           ':since': since,
         },
-        ProjectionExpression: 'pk, sk',
+        ...(projection ? { ProjectionExpression: projection } : {}),
         ConsistentRead: true,
       },
     );
-    for await (const page of pages) {
-      // Conditional again: an entry of a later follow may have replaced it since the query.
-      await inFlight(page.Items ?? [], (key) =>
-        this.removeEntry(key as { pk: string; sk: string }, 'followed_since <= :since', {
-          ':since': since,
-        }),
-      );
-    }
   }
 
   async newest(reader: string, range: TimeRange, pageSize: number): Promise<FeedEvent[]> {
@@ -478,21 +485,7 @@ export class ExclusiveFeedStore extends DynamoFeedStore {
   }
 
   override async removeFollowedUntil(reader: string, author: string, since: string): Promise<void> {
-    const pages = paginateQuery(
-      { client: this.db, pageSize: 250 },
-      {
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        FilterExpression: 'followed_since <= :since',
-        ExpressionAttributeValues: {
-          ':pk': this.partition(reader),
-          ':prefix': authorPrefix(author),
-          ':since': since,
-        },
-        ConsistentRead: true,
-      },
-    );
-    for await (const page of pages) {
+    for await (const page of this.entriesFollowedUntil(reader, author, since)) {
       const swept = (page.Items ?? []) as SlotItem[];
       await batchPut(
         this.db,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DynamoFeedStore, ExclusiveFeedStore } from '../../shared/news/dynamodb.ts';
 import { linkEvent, linkRevision } from '../../shared/news/model.ts';
-import type { SlotEntry } from '../../shared/news/ports.ts';
+import type { SlotEntry, SlotTombstone } from '../../shared/news/ports.ts';
 import { createTestTables, type TestTables } from '../support/tables.ts';
 
 /**
@@ -46,6 +46,15 @@ describe.each([
     (await store().newest(own(reader), {}, 10)).map((event) => `${event.title} ${event.timestamp}`);
   const added = (reader: string, minutes: number, title = 'Go', version = 1) =>
     addedFor(own(reader), minutes, title, version);
+  /** Bob's link hidden in the reader's added slot up to `revision`. */
+  const hidden = (reader: string, revision: string): SlotTombstone => ({
+    reader: own(reader),
+    author: 'bob',
+    url: 'https://go.dev/',
+    slot: 'added',
+    revision,
+    expiresAtEpoch: Math.floor(T0 / 1000) + 90 * 24 * 3600,
+  });
 
   it('given 60 readers with empty slots, when an event is written twice, then each feed holds it once', async () => {
     const readers = Array.from({ length: 60 }, (_, i) => `fresh${i}`);
@@ -81,16 +90,7 @@ describe.each([
   });
 
   it('given a slot hidden up to a revision and holding no entry, when an older add arrives, then it does not land; a later one does', async () => {
-    await store().hide([
-      {
-        reader: own('cy'),
-        author: 'bob',
-        url: 'https://go.dev/',
-        slot: 'added',
-        revision: linkRevision(at(5), 2),
-        expiresAtEpoch: Math.floor(T0 / 1000) + 90 * 24 * 3600,
-      },
-    ]);
+    await store().hide([hidden('cy', linkRevision(at(5), 2))]);
 
     await store().writeEntries([added('cy', 4, 'Go 4', 1)]);
     expect(await titles('cy')).toEqual([]);
@@ -101,17 +101,9 @@ describe.each([
 
   it('given a slot holding an entry, when hidden at a later revision and then hidden again at an older one, then the entry is gone and the later revision stays', async () => {
     await store().writeEntries([added('dot', 1, 'Go', 1)]);
-    const hiddenAt = (minutes: number, version: number) => ({
-      reader: own('dot'),
-      author: 'bob',
-      url: 'https://go.dev/',
-      slot: 'added' as const,
-      revision: linkRevision(at(1), version),
-      expiresAtEpoch: Math.floor(T0 / 1000) + minutes,
-    });
 
-    await store().hide([hiddenAt(3, 3)]);
-    await store().hide([hiddenAt(2, 2)]);
+    await store().hide([hidden('dot', linkRevision(at(1), 3))]);
+    await store().hide([hidden('dot', linkRevision(at(1), 2))]);
 
     expect(await titles('dot')).toEqual([]);
     const [state] = await store().slotStates([
@@ -123,16 +115,7 @@ describe.each([
   it('given a slot holding a newer entry, when hidden at an older revision, then the entry stays', async () => {
     await store().writeEntries([added('eve', 1, 'Go 2', 2)]);
 
-    await store().hide([
-      {
-        reader: own('eve'),
-        author: 'bob',
-        url: 'https://go.dev/',
-        slot: 'added',
-        revision: linkRevision(at(1), 1),
-        expiresAtEpoch: Math.floor(T0 / 1000),
-      },
-    ]);
+    await store().hide([hidden('eve', linkRevision(at(1), 1))]);
 
     expect(await titles('eve')).toEqual([`Go 2 ${at(1)}`]);
   });
