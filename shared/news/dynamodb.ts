@@ -61,7 +61,13 @@ import {
   paginateQuery,
 } from '@aws-sdk/lib-dynamodb';
 import { createHash } from 'node:crypto';
-import { batchGetInOrder, batchPut, documentClient, type DocumentClient } from '../aws/dynamodb.ts';
+import {
+  batchDelete,
+  batchGetInOrder,
+  batchPut,
+  documentClient,
+  type DocumentClient,
+} from '../aws/dynamodb.ts';
 import { requiredEnv } from '../config.ts';
 import { Unavailable } from '../errors.ts';
 import { retry, TRY_AGAIN, type RetryPolicy } from '../retry.ts';
@@ -277,9 +283,7 @@ export class DynamoFeedStore implements FeedStore {
     for await (const page of this.entriesFollowedUntil(reader, author, since, 'pk, sk')) {
       // Conditional again: an entry of a later follow may have replaced it since the query.
       await inFlight(page.Items ?? [], (key) =>
-        this.removeEntry(key as { pk: string; sk: string }, 'followed_since <= :since', {
-          ':since': since,
-        }),
+        this.removeEntryFollowedUntil(key as { pk: string; sk: string }, since),
       );
     }
   }
@@ -388,6 +392,11 @@ export class DynamoFeedStore implements FeedStore {
     }
   }
 
+  /** Removes the slot's entry if it came under the follow begun at `since` or an older one. */
+  protected removeEntryFollowedUntil(key: { pk: string; sk: string }, since: string): Promise<void> {
+    return this.removeEntry(key, 'followed_since <= :since', { ':since': since });
+  }
+
   /** Removes the entry of a slot (the item stays, with its hidden revision, until its TTL) if `condition` holds. */
   private removeEntry(
     ref: SlotRef | { pk: string; sk: string },
@@ -428,6 +437,11 @@ function slotViewOf(item: Record<string, unknown> | undefined): SlotView {
         }
       : undefined;
   return { hiddenRevision: item.hidden_revision as string | undefined, entry };
+}
+
+/** The items that pass the test, then the others. */
+function partition<T>(items: T[], test: (item: T) => boolean): [T[], T[]] {
+  return [items.filter(test), items.filter((item) => !test(item))];
 }
 
 /** The item without its entry: the key, its hidden revision if any, and its expiry. */
@@ -484,14 +498,23 @@ export class ExclusiveFeedStore extends DynamoFeedStore {
     );
   }
 
+  /**
+   * An unfollow's sweep never writes a whole item back: the account's erasure may delete the author's slots in
+   * the reader's feed at any moment (outside the group), and a put after that delete would bring the erased
+   * author's name back. A slot left with nothing once its entry goes is deleted (a delete after the erasure's is
+   * a no-op); one that keeps a hidden revision loses its entry by the conditional update, which does nothing
+   * where the slot is gone.
+   */
   override async removeFollowedUntil(reader: string, author: string, since: string): Promise<void> {
     for await (const page of this.entriesFollowedUntil(reader, author, since)) {
-      const swept = (page.Items ?? []) as SlotItem[];
-      await batchPut(
+      const swept = ((page.Items ?? []) as SlotItem[]).filter((item) => sweptBy(slotViewOf(item), since));
+      const [hidden, bare] = partition(swept, (item) => item.hidden_revision !== undefined);
+      await batchDelete(
         this.db,
         this.tableName,
-        swept.filter((item) => sweptBy(slotViewOf(item), since)).map(withoutEntry),
+        bare.map(({ pk, sk }) => ({ pk, sk })),
       );
+      await inFlight(hidden, (item) => this.removeEntryFollowedUntil(item, since));
     }
   }
 
