@@ -914,7 +914,13 @@ export const functions = declareFunctions(() => {
       entry: 'news/write-feeds',
       size: EVENT_SIZE,
       tables: {
-        feeds: { read: [feedKeys.reader], batchRead: [feedKeys.reader], batchWrite: [feedKeys.reader] },
+        // Slots read and written back in batches; an unfollow's sweep updates the slots that keep a hidden revision.
+        feeds: {
+          read: [feedKeys.reader],
+          batchRead: [feedKeys.reader],
+          batchWrite: [feedKeys.reader],
+          update: [feedKeys.reader],
+        },
         // A new follower's backfill: the author's recent public links.
         links: { read: [linkKeys.owner] },
         // The follow check: a Query of the author's recent ends of follows, or a BatchGet of the readers' edges.

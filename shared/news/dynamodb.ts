@@ -20,7 +20,9 @@
  * |                                             | and entry_revision < :rev (or absent); failing that, UpdateItem  |
  * |                                             | SET hidden_revision if lower, then REMOVE entry if older         |
  * | a reader's entries by one author (unfollow) | pk = FEED#<reader>, begins_with(sk, SLOT#<author>#), consistent, |
- * |                                             | filter followed_since <= :since; put back without the entry      |
+ * |                                             | filter followed_since <= :since; BatchWriteItem deletes the slots |
+ * |                                             | left empty, UpdateItem REMOVE entry if followed_since <= :since  |
+ * |                                             | for those that keep a hidden revision                            |
  * | a reader's news, newest first, paged        | LSI byTime: pk = FEED#<reader>, time_key < :below (and > :above), |
  * |                                             | ScanIndexForward = false                                         |
  * | an author's timeline, the same way          | pk = TIMELINE#<author>: the same items, slots and queries        |
@@ -458,8 +460,8 @@ function withoutEntry(item: SlotItem): SlotItem {
  * between this writer's read and its write, so a call reads its slots (one strongly consistent BatchGetItem per
  * 100), decides each by the slot rules in memory, as the conditions would, and writes back only the slots that
  * change, as whole items (BatchWriteItem, 25 a call). An unfollow's sweep is one consistent Query of the author's
- * slots, then the same writes. A crash between the read and the write leaves the slots as they were; the message
- * comes again and decides anew. The account's erasure deletes outside the group, as it did beside the
+ * slots, then deletes and conditional updates (removeFollowedUntil says why). A crash between the read and the
+ * write leaves the slots as they were; the message comes again and decides anew. The account's erasure deletes outside the group, as it did beside the
  * conditional writes: it runs after the user's follows and links are gone, so nothing sends more writes for them.
  */
 export class ExclusiveFeedStore extends DynamoFeedStore {

@@ -339,6 +339,22 @@ describe('least privilege, given the wiring', () => {
     },
   );
 
+  it("lets the feed writer, readers' feeds' one writer, read them, write them back in batches and update them (an unfollow's sweep), never insert by PartiQL; the follow changes' consumer reaches no table", () => {
+    const onFeeds = grants('writeFeeds')
+      .filter((g) => g.target === 'table:feeds')
+      .map((g) => ({ action: g.action, keys: leadingKeys(g) }))
+      .sort((a, b) => a.action.localeCompare(b.action));
+
+    expect(onFeeds).toEqual([
+      { action: 'dynamodb:BatchGetItem', keys: ['FEED#*'] },
+      { action: 'dynamodb:BatchWriteItem', keys: ['FEED#*'] },
+      { action: 'dynamodb:GetItem', keys: ['FEED#*'] },
+      { action: 'dynamodb:Query', keys: ['FEED#*'] },
+      { action: 'dynamodb:UpdateItem', keys: ['FEED#*'] },
+    ]);
+    expect(grants('applyFollowChanges').filter(isTableGrant)).toEqual([]);
+  });
+
   it('lets only the login callback (registering) and the account deletion (its mark) update profiles', () => {
     const updatingProfiles = deployed.filter((name) =>
       reachOn(name, 'dynamodb:UpdateItem', 'table:users').includes('USER#*'),
