@@ -33,6 +33,11 @@ export function inFleetOf<T>(name: FunctionName, work: () => T): T {
   return fleetOfInvocation.run(pipelineFunctions.has(name) ? 'pipeline' : 'api', work);
 }
 
+/** The fleet of the invocation running now: undefined outside an invocation (the runtime's own work, a test's). */
+export function currentFleet(): Fleet | undefined {
+  return fleetOfInvocation.getStore();
+}
+
 /** An SDK request handler that sends each request through the pool of the fleet of the invocation making it. */
 export class PoolsByFleet extends NodeHttpHandler {
   private readonly pipeline = new NodeHttpHandler({
