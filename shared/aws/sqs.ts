@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   type MessageAttributeValue,
   SendMessageBatchCommand,
@@ -64,6 +65,12 @@ function withCorrelationAttribute(input: SentMessages): void {
 let client: QueueClient | undefined;
 /** One SQS client per process, created on first use; the endpoint comes from `AWS_ENDPOINT_URL_SQS`. */
 export const sqsClient = () => (client ??= new QueueClient());
+
+/**
+ * A FIFO queue's deduplication id that is the hash of the message's body: the same body sent again within five
+ * minutes (a retried step, a stream batch run again) is dropped.
+ */
+export const bodyHash = (body: string): string => createHash('sha256').update(body).digest('hex');
 
 interface SendOptions {
   /** A fair queue's tenant of each message, sent as its MessageGroupId (none when it answers undefined). */

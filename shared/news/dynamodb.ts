@@ -441,11 +441,6 @@ function slotViewOf(item: Record<string, unknown> | undefined): SlotView {
   return { hiddenRevision: item.hidden_revision as string | undefined, entry };
 }
 
-/** The items that pass the test, then the others. */
-function partition<T>(items: T[], test: (item: T) => boolean): [T[], T[]] {
-  return [items.filter(test), items.filter((item) => !test(item))];
-}
-
 /** The item without its entry: the key, its hidden revision if any, and its expiry. */
 function withoutEntry(item: SlotItem): SlotItem {
   const kept: SlotItem = { pk: item.pk, sk: item.sk };
@@ -510,7 +505,8 @@ export class ExclusiveFeedStore extends DynamoFeedStore {
   override async removeFollowedUntil(reader: string, author: string, since: string): Promise<void> {
     for await (const page of this.entriesFollowedUntil(reader, author, since)) {
       const swept = ((page.Items ?? []) as SlotItem[]).filter((item) => sweptBy(slotViewOf(item), since));
-      const [hidden, bare] = partition(swept, (item) => item.hidden_revision !== undefined);
+      const hidden = swept.filter((item) => item.hidden_revision !== undefined);
+      const bare = swept.filter((item) => item.hidden_revision === undefined);
       await batchDelete(
         this.db,
         this.tableName,

@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { requiredEnv } from '../config.ts';
-import { type QueueClient, sendInBatches, sqsClient } from '../aws/sqs.ts';
+import { bodyHash, type QueueClient, sendInBatches, sqsClient } from '../aws/sqs.ts';
 import { feedGroupOf } from './model.ts';
 import type { FanOutContinuation, FeedQueueMessage, FeedWrite, FollowChange } from './messages.ts';
 import type { FeedQueue, FollowChangeQueue } from './ports.ts';
@@ -45,7 +44,7 @@ export class SqsFeedQueue implements FeedQueue, FollowChangeQueue {
     });
     return sendInBatches(this.client, queueUrl, bodies, {
       messageGroupOf: (body) => groups.get(body),
-      deduplicationIdOf: (body) => createHash('sha256').update(body).digest('hex'),
+      deduplicationIdOf: bodyHash,
     });
   }
 }

@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { type QueueClient, sendInBatches, sqsClient } from '../aws/sqs.ts';
+import { bodyHash, type QueueClient, sendInBatches, sqsClient } from '../aws/sqs.ts';
 import { requiredEnv } from '../config.ts';
 import { queues } from '../wiring.ts';
 import { rebuildRequestBody, type SearchUpdate, searchMessageBodies, searchMessageSchema } from './model.ts';
@@ -35,7 +34,7 @@ export class SqsSearchUpdates implements SearchRebuilds {
   private sendBodies(bodies: string[]): Promise<void> {
     return sendInBatches(this.client, this.queueUrl, bodies, {
       messageGroupOf: (body) => searchMessageSchema.parse(JSON.parse(body)).username,
-      deduplicationIdOf: (body) => createHash('sha256').update(body).digest('hex'),
+      deduplicationIdOf: bodyHash,
     });
   }
 }
