@@ -5,7 +5,7 @@ import {
   type S3ClientConfig,
 } from '@aws-sdk/client-s3';
 import { translatingSend } from './errors.ts';
-import { sdkTransport } from './transport.ts';
+import { sdkTransport, withoutSdkLogger } from './transport.ts';
 
 /**
  * The S3 client every bucket adapter takes (snapshots, exports, imports): its failures arrive as domain errors
@@ -17,6 +17,7 @@ export class ObjectClient extends S3Client {
 
   constructor(config: S3ClientConfig = {}, store = 'The object store') {
     super({ ...sdkTransport(), ...config });
+    withoutSdkLogger(this);
     // Assigned rather than declared as an override: the inherited `send` has callback overloads not needed here.
     const send = translatingSend((command, options) => super.send(command, options), store);
     this.send = send as S3Client['send'];

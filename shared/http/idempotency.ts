@@ -21,7 +21,7 @@ import { requiredEnv } from '../config.ts';
 import { IdempotencyKeyInProgress, IdempotencyKeyReused, Unavailable } from '../errors.ts';
 import { logger } from '../logger.ts';
 import { idempotencyKeyPrefixOf, tables, type FunctionName } from '../wiring.ts';
-import { sdkTransport } from '../aws/transport.ts';
+import { sdkTransport, withoutSdkLogger } from '../aws/transport.ts';
 import { toHttpError } from './errors.ts';
 import type { HttpResponse } from './handler.ts';
 import type { HttpRequest } from './request.ts';
@@ -203,7 +203,8 @@ let client: DynamoDBClient | undefined;
  * The persistence layers' DynamoDB client, one per process: Powertools sends its own commands on it, beside the
  * adapters' document client (a benchmark meters both).
  */
-export const idempotencyClient = (): DynamoDBClient => (client ??= new DynamoDBClient(sdkTransport()));
+export const idempotencyClient = (): DynamoDBClient =>
+  (client ??= withoutSdkLogger(new DynamoDBClient(sdkTransport())));
 const persistenceLayers = new Map<FunctionName, DynamoDBPersistenceLayer>();
 
 /**
