@@ -172,6 +172,8 @@ export interface FloorCounts {
 export interface FloorRow {
   part: string;
   perMillionRequests: number;
+  /** What the news costs (the feed entries): without it, the floor of a service that keeps no news at all. */
+  news: boolean;
 }
 
 /**
@@ -185,32 +187,41 @@ export function floorRows(counts: FloorCounts, prices: Prices): FloorRow[] {
   const perMillion = (dollars: number) => (dollars / counts.apiRequests) * 1e6;
   const n = counts.apiRequests;
   return [
-    { part: 'API Gateway: one request', perMillionRequests: perMillion(n * prices.httpApiRequest.dollars) },
+    {
+      part: 'API Gateway: one request',
+      perMillionRequests: perMillion(n * prices.httpApiRequest.dollars),
+      news: false,
+    },
     {
       part: 'Lambda: one invocation, at the API functions’ duration alone',
       perMillionRequests: perMillion(
         n * prices.lambdaRequest.dollars + counts.apiGbSeconds * prices.lambdaArmGbSecond.dollars,
       ),
+      news: false,
     },
     {
       part: 'DynamoDB: the rate limiter’s one write (1 WRU)',
       perMillionRequests: perMillion(n * prices.dynamoDbWriteRequestUnit.dollars),
+      news: false,
     },
     {
       part: `DynamoDB: each add’s transaction (${counts.itemsPerAddTransaction.toFixed(1)} items, 2 WRU each)`,
       perMillionRequests: perMillion(
         counts.adds * counts.itemsPerAddTransaction * 2 * prices.dynamoDbWriteRequestUnit.dollars,
       ),
+      news: false,
     },
     {
       part: `DynamoDB: the feed entries written (${1 + counts.indexEntriesPerFeedEntry} WRU each: item and index)`,
       perMillionRequests: perMillion(
         counts.feedEntries * (1 + counts.indexEntriesPerFeedEntry) * prices.dynamoDbWriteRequestUnit.dollars,
       ),
+      news: true,
     },
     {
       part: 'DynamoDB: each feed entry’s slot read first by its one writer (1 RRU)',
       perMillionRequests: perMillion(counts.feedEntries * prices.dynamoDbReadRequestUnit.dollars),
+      news: true,
     },
   ];
 }

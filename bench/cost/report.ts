@@ -192,4 +192,10 @@ export function printFloor(report: Report, counts: FloorCounts): void {
     `  ${'total, before any other pipeline step, search, S3 or read'.padEnd(66)} ${`$${total.toFixed(2)}`.padStart(9)}   ` +
       `target <= $${TARGET_PER_MILLION.toFixed(2)}: ${total <= TARGET_PER_MILLION ? 'within reach' : 'out of reach without changing the design'}`,
   );
+  // What any design of the news would add to: the floor of a service that keeps no news at all.
+  const withoutNews = rows.filter((row) => !row.news).reduce((sum, row) => sum + row.perMillionRequests, 0);
+  print(
+    `  ${'the same without any feed entry (a service with no news at all)'.padEnd(66)} ${`$${withoutNews.toFixed(2)}`.padStart(9)}   ` +
+      `target <= $${TARGET_PER_MILLION.toFixed(2)}: ${withoutNews <= TARGET_PER_MILLION ? 'within reach' : 'out of reach whatever the news costs'}`,
+  );
 }

@@ -117,5 +117,9 @@ describe('the cost benchmark: counts to dollars per million API requests', () =>
     expect(part('DynamoDB: each add')).toBeCloseTo(0.1 * 3 * 2 * 0.625, 10);
     expect(part('DynamoDB: the feed entries')).toBeCloseTo(2 * 2 * 0.625, 10);
     expect(part('DynamoDB: each feed entry’s slot read')).toBeCloseTo(2 * 0.125, 10);
+    expect(rows.filter((row) => row.news).map((row) => row.part)).toEqual([
+      expect.stringMatching(/^DynamoDB: the feed entries/),
+      expect.stringMatching(/^DynamoDB: each feed entry’s slot read/),
+    ]);
   });
 });
