@@ -32,6 +32,7 @@ import {
   type TableName,
 } from '../shared/wiring.ts';
 import { LOCAL_AWS } from './engines.ts';
+import { withoutSdkLogger } from '../shared/aws/transport.ts';
 import { invoke } from './functions.ts';
 import { RoundRobin } from './round-robin.ts';
 
@@ -70,18 +71,25 @@ const RETRY_BACKOFF_MS = 200;
 export function startPollers(env: PollerEnvironment): Pollers {
   const checkpoints = new Checkpoints(env.checkpointFile);
   const dynamo = new DynamoDBClient({ ...LOCAL_AWS, endpoint: env.dynamoDbEndpoint });
-  const streams = new DynamoDBStreamsClient({ ...LOCAL_AWS, endpoint: env.dynamoDbEndpoint });
+  // Without the SDK's logger middleware, as the functions' clients (shared/aws/transport.ts): it would walk every
+  // record of every GetRecords and ReceiveMessage answer, in the process that runs the functions. Lambda's event
+  // source mappings cost the functions nothing.
+  const streams = withoutSdkLogger(
+    new DynamoDBStreamsClient({ ...LOCAL_AWS, endpoint: env.dynamoDbEndpoint }),
+  );
   // Each queue consumer holds a connection for its long poll: with the SDK's default of 50 sockets, 50 consumers
   // would leave none for deletes and sends, which would wait up to a poll's second for one.
   const consumers = (env.sources ?? eventSources).reduce(
     (sum, source) => sum + (source.kind === 'queue' ? source.maxConcurrency : 0),
     0,
   );
-  const sqs = new SQSClient({
-    ...LOCAL_AWS,
-    endpoint: env.queuesEndpoint,
-    requestHandler: { httpAgent: { keepAlive: true, maxSockets: 2 * consumers + 10 } },
-  });
+  const sqs = withoutSdkLogger(
+    new SQSClient({
+      ...LOCAL_AWS,
+      endpoint: env.queuesEndpoint,
+      requestHandler: { httpAgent: { keepAlive: true, maxSockets: 2 * consumers + 10 } },
+    }),
+  );
   const state = { stopped: false };
   const loops: Promise<void>[] = [];
   const fairFeeds: FairQueueFeed[] = [];
