@@ -9,6 +9,7 @@ import {
   pollerRequestsIfBatchesFull,
   type CostRow,
   type FloorCounts,
+  type FloorRow,
 } from './pricing.ts';
 
 // What `npm run bench:cost` (bench/cost.ts) prints of a run: its tables and their notes.
@@ -187,15 +188,22 @@ export function printFloor(report: Report, counts: FloorCounts): void {
   );
   for (const row of rows)
     print(`  ${row.part.padEnd(66)} ${`$${row.perMillionRequests.toFixed(4)}`.padStart(9)}`);
-  const total = rows.reduce((sum, row) => sum + row.perMillionRequests, 0);
-  print(
-    `  ${'total, before any other pipeline step, search, S3 or read'.padEnd(66)} ${`$${total.toFixed(2)}`.padStart(9)}   ` +
-      `target <= $${TARGET_PER_MILLION.toFixed(2)}: ${total <= TARGET_PER_MILLION ? 'within reach' : 'out of reach without changing the design'}`,
+  const totalLine = (label: string, of: FloorRow[], missed: string) => {
+    const total = of.reduce((sum, row) => sum + row.perMillionRequests, 0);
+    print(
+      `  ${label.padEnd(66)} ${`$${total.toFixed(2)}`.padStart(9)}   ` +
+        `target <= $${TARGET_PER_MILLION.toFixed(2)}: ${total <= TARGET_PER_MILLION ? 'within reach' : missed}`,
+    );
+  };
+  totalLine(
+    'total, before any other pipeline step, search, S3 or read',
+    rows,
+    'out of reach without changing the design',
   );
   // What any design of the news would add to: the floor of a service that keeps no news at all.
-  const withoutNews = rows.filter((row) => !row.news).reduce((sum, row) => sum + row.perMillionRequests, 0);
-  print(
-    `  ${'the same without any feed entry (a service with no news at all)'.padEnd(66)} ${`$${withoutNews.toFixed(2)}`.padStart(9)}   ` +
-      `target <= $${TARGET_PER_MILLION.toFixed(2)}: ${withoutNews <= TARGET_PER_MILLION ? 'within reach' : 'out of reach whatever the news costs'}`,
+  totalLine(
+    'the same without any feed entry (a service with no news at all)',
+    rows.filter((row) => !row.news),
+    'out of reach whatever the news costs',
   );
 }

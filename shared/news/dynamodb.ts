@@ -456,8 +456,9 @@ function withoutEntry(item: SlotItem): SlotItem {
  * 100), decides each by the slot rules in memory, as the conditions would, and writes back only the slots that
  * change, as whole items (BatchWriteItem, 25 a call). An unfollow's sweep is one consistent Query of the author's
  * slots, then deletes and conditional updates (removeFollowedUntil says why). A crash between the read and the
- * write leaves the slots as they were; the message comes again and decides anew. The account's erasure deletes outside the group, as it did beside the
- * conditional writes: it runs after the user's follows and links are gone, so nothing sends more writes for them.
+ * write leaves the slots as they were; the message comes again and decides anew. The account's erasure deletes
+ * outside the group, as it did beside the conditional writes: it runs after the user's follows and links are
+ * gone, so nothing sends more writes for them.
  */
 export class ExclusiveFeedStore extends DynamoFeedStore {
   override async writeEntries(entries: SlotEntry[]): Promise<void> {
