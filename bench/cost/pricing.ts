@@ -1,3 +1,4 @@
+import { TOKENS_PER_CLAIM } from '../../shared/http/rate-limit.ts';
 import type { Prices } from './prices.ts';
 
 /** What a run counted (or, where a field says so, estimated), for `apiRequests` requests to the API. */
@@ -178,8 +179,8 @@ export interface FloorRow {
 
 /**
  * The floor of this architecture per million API requests: what every request costs whatever is tuned (API
- * Gateway, one Lambda invocation at the API functions' measured duration, the rate limiter's one write of one
- * WRU), and what the adds' transactions and the feed entries written cost at one WRU per item (two in a
+ * Gateway, one Lambda invocation at the API functions' measured duration, the rate limiter's strongly consistent
+ * read of a user's credentials mark (one RRU) and its claim of TOKENS_PER_CLAIM requests a write (one WRU)), and what the adds' transactions and the feed entries written cost at one WRU per item (two in a
  * transaction), a feed entry's index entries included, and the strongly consistent read of its slot by the feed's
  * one writer (one RRU).
  */
@@ -200,8 +201,12 @@ export function floorRows(counts: FloorCounts, prices: Prices): FloorRow[] {
       news: false,
     },
     {
-      part: 'DynamoDB: the rate limiter’s one write (1 WRU)',
-      perMillionRequests: perMillion(n * prices.dynamoDbWriteRequestUnit.dollars),
+      part: `DynamoDB: the rate limiter’s mark read (1 RRU), and a claim (1 WRU) per ${TOKENS_PER_CLAIM} requests`,
+      perMillionRequests: perMillion(
+        n *
+          (prices.dynamoDbReadRequestUnit.dollars +
+            prices.dynamoDbWriteRequestUnit.dollars / TOKENS_PER_CLAIM),
+      ),
       news: false,
     },
     {

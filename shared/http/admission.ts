@@ -38,17 +38,19 @@ interface Verified {
 
 /**
  * Admits an authenticated request in one DynamoDB round trip: checks that its credential is still live and charges
- * its user's rate limit with one conditional write of the user's rate item.
+ * its user's rate limit, with one call on the user's rate item: a conditional write that claims requests, or, for
+ * a request spent from what this instance claimed before, a strongly consistent read of the item's mark.
  *
  * What a credential is (its user, scope, id and expiry) never changes; only whether it still exists does. So an
  * instance remembers the credentials it has verified, and with each one the user's credentials mark (a random
  * value on the user's rate item that changes, in the same transaction, whenever one of the user's credentials
  * ends: logout, a deleted token, logout everywhere, the account's deletion, a login past the session cap). A
- * remembered credential's request is then one UpdateItem: the GCRA charge, conditional on the mark being
- * unchanged. A changed mark means some credential of the user ended: the request forgets what it knew and looks
- * its credential up again, so a revoked one is refused at once, and the others pay one lookup each.
+ * remembered credential's request is then one call: the GCRA claim, conditional on the mark being unchanged, or
+ * the read of the mark when the instance still holds claimed requests (shared/http/rate-limit.ts). A changed
+ * mark means some credential of the user ended: the request forgets what it knew and looks its credential up
+ * again, so a revoked one is refused at once, and the others pay one lookup each.
  *
- * That write need not come before the work: `recall` gives a remembered credential's identity without a call, and
+ * That call need not come before the work: `recall` gives a remembered credential's identity without a call, and
  * the gate (shared/http/handler.ts) then charges it beside a read-only route's work (`charge`), or within the
  * work's own transaction (`chargeInTransaction`), answering the refusal whatever the work found. Effects never
  * precede the charge: a read-only work has none, and a transaction's commit is the charge's own.
@@ -97,7 +99,7 @@ export class Admission {
     return { identity: known.identity, token, key, verified: known };
   }
 
-  /** Charges a recalled credential: one conditional write; a changed mark looks the credential up again. */
+  /** Charges a recalled credential: one call (a claim, or a read of the mark); a changed mark looks it up again. */
   async charge(recalled: Recalled): Promise<Identity> {
     const noted = this.noteUse(recalled.verified, this.clock());
     const decision = await this.limiter.check(rateKeyForUser(recalled.identity.username), {

@@ -4,9 +4,11 @@
  *
  * | access pattern                        | write                                                          |
  * |---------------------------------------|----------------------------------------------------------------|
- * | count a client's request (GCRA)       | Update pk = RATE#<sha256(user or ip)>, sk = RATE, conditional  |
+ * | claim a client's requests (GCRA)      | Update pk = RATE#<sha256(user or ip)>, sk = RATE, conditional  |
  * | ... while a user's credentials stand  | the same, AND credentials_mark = <the mark the gate verified>  |
  * | first charge after a lookup           | the same, SET credentials_mark = if_not_exists(.., <new mark>) |
+ * | a request spent from a claim: is the  | GetItem pk = RATE#<sha256(user)>, sk = RATE, consistent,       |
+ * | user's mark still the one verified?   | projecting credentials_mark                                    |
  * | end a credential (users/dynamodb.ts)  | SET credentials_mark = <new random mark>, with the deletion    |
  *
  * Item: { pk: RATE#<sha256(user:<username> or ip:<ip>)>, sk: RATE, tat, expires_at_epoch, credentials_mark? }: a
@@ -19,13 +21,16 @@ import {
   type AttributeValue,
   type CancellationReason,
 } from '@aws-sdk/client-dynamodb';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { documentClient, type DocumentClient } from '../aws/dynamodb.ts';
 import { CREDENTIALS_MARK, rateItemKey } from '../rate-keys.ts';
 import type { MarkCondition, RateLimitStore, RatePlan, RateWrite } from './rate-limit.ts';
 
 export const rateKey = rateItemKey;
+
+/** A write as the store makes it: the limiter's plan, whose interval and tolerance already say what it claims. */
+type PlannedWrite = Omit<RatePlan, 'count'>;
 
 /** The clause and condition a mark condition adds to a write. */
 function markClauses(mark: MarkCondition | undefined): {
@@ -38,7 +43,7 @@ function markClauses(mark: MarkCondition | undefined): {
   return { set: ', #mark = if_not_exists(#mark, :mark)', condition: '', values: { ':mark': mark.issue } };
 }
 
-/** The GCRA limiter's items: one conditional UpdateItem per attempt (see rate-limit.ts). */
+/** The GCRA limiter's items: one conditional UpdateItem per claim attempt, one GetItem per mark read (see rate-limit.ts). */
 export class DynamoRateLimitStore implements RateLimitStore {
   constructor(
     private readonly tableName: string,
@@ -75,6 +80,19 @@ export class DynamoRateLimitStore implements RateLimitStore {
     return this.update({ kind: 'advance', key, now, interval, tolerance, expiresAtEpoch, mark, attempt: 0 });
   }
 
+  async markOf(key: string): Promise<string | undefined> {
+    const result = await this.db.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: rateKey(key),
+        ConsistentRead: true,
+        ProjectionExpression: '#mark',
+        ExpressionAttributeNames: { '#mark': CREDENTIALS_MARK },
+      }),
+    );
+    return markOf(result?.Item);
+  }
+
   /** The same conditional update as an item of a transaction, which may span the request's own tables. */
   inTransaction(plan: RatePlan): { item: unknown; refusal(reason: unknown): RateWrite } {
     return {
@@ -84,7 +102,7 @@ export class DynamoRateLimitStore implements RateLimitStore {
   }
 
   /** The conditional UpdateItem of a plan: restart or advance the tat, and the mark's clause. */
-  private updateOf(plan: RatePlan) {
+  private updateOf(plan: PlannedWrite) {
     const { mark } = plan;
     const clauses = markClauses(mark);
     const restart = plan.kind === 'restart';
@@ -115,7 +133,7 @@ export class DynamoRateLimitStore implements RateLimitStore {
     };
   }
 
-  private async update(plan: RatePlan): Promise<RateWrite> {
+  private async update(plan: PlannedWrite): Promise<RateWrite> {
     const { mark } = plan;
     try {
       const result = await this.db.send(
@@ -137,7 +155,7 @@ export class DynamoRateLimitStore implements RateLimitStore {
 }
 
 /** A write refused by its condition, with what the item held (DynamoDB's ALL_OLD, when it sent it). */
-function refusedWrite(plan: RatePlan, oldItem: Record<string, AttributeValue> | undefined): RateWrite {
+function refusedWrite(plan: PlannedWrite, oldItem: Record<string, AttributeValue> | undefined): RateWrite {
   const old = oldItem ? unmarshall(oldItem) : undefined;
   return {
     applied: false,

@@ -139,6 +139,16 @@ describe('logout', () => {
     expectUnauthorized(await alice.post('/logout'));
   });
 
+  it('given a token whose instance holds requests claimed ahead (a few reads made), when the token logs out, then its very next read is 401', async () => {
+    const alice = await login('alice');
+    for (let i = 0; i < 3; i++) expectJson(await alice.get('/v1/tags'), 200);
+
+    expect((await alice.post('/logout')).status).toBe(204);
+
+    expectUnauthorized(await alice.get('/v1/tags'));
+    expectUnauthorized(await alice.get('/v1/tags'));
+  });
+
   it('given a token, when GET /logout (the original clients), then it is revoked too', async () => {
     const alice = await login('alice');
 

@@ -222,11 +222,14 @@ describe('least privilege, given the wiring', () => {
       }
     }
     if (servesHttp(name)) {
-      expected.push({
-        action: 'dynamodb:UpdateItem',
-        target: `table:${rateLimiting.table}`,
-        condition: byItems([rateLimiting.keyPrefix]),
-      });
+      // The limiter's claims, and its reads of a user's credentials mark for requests spent from a claim.
+      for (const action of ['dynamodb:UpdateItem', 'dynamodb:GetItem']) {
+        expected.push({
+          action,
+          target: `table:${rateLimiting.table}`,
+          condition: byItems([rateLimiting.keyPrefix]),
+        });
+      }
     }
     if (answersPosts(name)) {
       for (const action of idempotentRequests.actions) {
@@ -300,16 +303,13 @@ describe('least privilege, given the wiring', () => {
   };
 
   it.each(authenticated)(
-    "lets %s read, of the users table, the caller's session item, and profiles only where it shows, checks or lists one",
+    "lets %s read, of the users table, the caller's session item, the rate items' marks, and profiles only where it shows, checks or lists one",
     (name) => {
       const readsUserPartition = ['me', 'getUser', 'follow', ...managesCredentials].includes(name);
+      const queried = readsUserPartition ? ['SESSION#*', 'USER#*'] : ['SESSION#*'];
 
-      expect(reachOn(name, 'dynamodb:GetItem', 'table:users')).toEqual(
-        readsUserPartition ? ['SESSION#*', 'USER#*'] : ['SESSION#*'],
-      );
-      expect(reachOn(name, 'dynamodb:Query', 'table:users')).toEqual(
-        reachOn(name, 'dynamodb:GetItem', 'table:users'),
-      );
+      expect(reachOn(name, 'dynamodb:GetItem', 'table:users')).toEqual(['RATE#*', ...queried]);
+      expect(reachOn(name, 'dynamodb:Query', 'table:users')).toEqual(queried);
     },
   );
 
@@ -363,8 +363,9 @@ describe('least privilege, given the wiring', () => {
     expect(updatingProfiles.sort()).toEqual(['deleteAccount', 'loginCallback']);
   });
 
-  it('lets login write login states and nothing else of the users table, and read none of it', () => {
+  it('lets login write login states and nothing else of the users table, and read none of it but the rate items', () => {
     expect(actionsOnUsers('login')).toEqual([
+      { action: 'dynamodb:GetItem', keys: ['RATE#*'] },
       { action: 'dynamodb:PutItem', keys: ['OAUTH_STATE#*'] },
       { action: 'dynamodb:UpdateItem', keys: ['RATE#*'] },
     ]);
@@ -375,6 +376,7 @@ describe('least privilege, given the wiring', () => {
       { action: 'dynamodb:ConditionCheckItem', keys: ['USER#*'] },
       { action: 'dynamodb:DeleteItem', keys: ['OAUTH_STATE#*', 'SESSION#*', 'USER#*'] },
       { action: 'dynamodb:GetItem', keys: ['GITHUB#*', 'SESSION#*', 'USER#*'] },
+      { action: 'dynamodb:GetItem', keys: ['RATE#*'] },
       { action: 'dynamodb:PutItem', keys: ['GITHUB#*', 'SESSION#*', 'USER#*'] },
       { action: 'dynamodb:Query', keys: ['GITHUB#*', 'SESSION#*', 'USER#*'] },
       { action: 'dynamodb:UpdateItem', keys: ['RATE#*'] },
@@ -480,7 +482,7 @@ describe('least privilege, given the wiring', () => {
         .map((g) => g.action)
         .sort(),
     ).toEqual(['dynamodb:GetItem', 'dynamodb:Query']);
-    expect(reachOn('listTags', 'dynamodb:GetItem', 'table:users')).toEqual(['SESSION#*']);
+    expect(reachOn('listTags', 'dynamodb:GetItem', 'table:users')).toEqual(['RATE#*', 'SESSION#*']);
   });
 
   it.each(deployed)('lets %s query the indexes of the tables it reads, and only query them', (name) => {
@@ -504,20 +506,22 @@ describe('least privilege, given the wiring', () => {
   });
 
   it.each(deployed)(
-    'lets %s update rate-limit items only if it serves HTTP or ends credentials (the mark), and do nothing else to them',
+    'lets %s update rate-limit items only if it serves HTTP or ends credentials (the mark), read them only if it serves HTTP, and do nothing else to them',
     (name) => {
       const onRates = grants(name).filter((g) => leadingKeys(g)?.includes(`${rateLimiting.keyPrefix}*`));
+      const rateGrant = (action: string) => ({
+        action,
+        target: `table:${rateLimiting.table}`,
+        condition: byItems([rateLimiting.keyPrefix]),
+      });
 
-      expect(onRates).toEqual(
-        // The account erasure ends credentials left by a race, which changes their user's credentials mark.
-        servesHttp(name) || name === 'eraseAccount'
-          ? rateLimiting.actions.map((action) => ({
-              action,
-              target: `table:${rateLimiting.table}`,
-              condition: byItems([rateLimiting.keyPrefix]),
-            }))
-          : [],
-      );
+      // The account erasure ends credentials left by a race, which changes their user's credentials mark.
+      const expected = servesHttp(name)
+        ? ['dynamodb:UpdateItem', 'dynamodb:GetItem']
+        : name === 'eraseAccount'
+          ? ['dynamodb:UpdateItem']
+          : [];
+      expect(onRates).toEqual(expected.map(rateGrant));
     },
   );
 

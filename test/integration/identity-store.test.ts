@@ -1,4 +1,4 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { RateLimiter } from '../../shared/http/rate-limit.ts';
 import { DynamoLinkCounts } from '../../shared/links/counts.ts';
@@ -209,6 +209,23 @@ describe('DynamoRateLimitStore on DynamoDB Local (the conditions as DynamoDB eva
     expect(decisions.filter((d) => !d.allowed)).toEqual(
       Array.from({ length: 20 }, () => ({ allowed: false, retryAfterSeconds: 1 })),
     );
+  });
+
+  it("given a user's rate item, when its mark is read, then the mark the charge issued, the one a credential's end wrote after it, and none for a key without an item", async () => {
+    await rates.restart('r-mark', 1_000_000, T, LATER, { issue: 'mark-1' });
+    expect(await rates.markOf('r-mark')).toBe('mark-1');
+
+    await tables.db.send(
+      new UpdateCommand({
+        TableName: tables.names.users,
+        Key: rateKey('r-mark'),
+        UpdateExpression: 'SET credentials_mark = :mark',
+        ExpressionAttributeValues: { ':mark': 'mark-2' },
+      }),
+    );
+
+    expect(await rates.markOf('r-mark')).toBe('mark-2');
+    expect(await rates.markOf('r-none')).toBeUndefined();
   });
 
   it('given a rate item, then its TTL attribute is epoch seconds and it stores no token or address', async () => {

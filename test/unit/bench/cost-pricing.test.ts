@@ -113,7 +113,7 @@ describe('the cost benchmark: counts to dollars per million API requests', () =>
 
     expect(part('API Gateway')).toBeCloseTo(1.0, 10);
     expect(part('Lambda')).toBeCloseTo(0.2 + (30 * prices.lambdaArmGbSecond.dollars * 1e6) / 1000, 10);
-    expect(part('DynamoDB: the rate limiter')).toBeCloseTo(0.625, 10);
+    expect(part('DynamoDB: the rate limiter')).toBeCloseTo(0.125 + 0.625 / 4, 10);
     expect(part('DynamoDB: each add')).toBeCloseTo(0.1 * 3 * 2 * 0.625, 10);
     expect(part('DynamoDB: the feed entries')).toBeCloseTo(2 * 2 * 0.625, 10);
     expect(part('DynamoDB: each feed entry’s slot read')).toBeCloseTo(2 * 0.125, 10);

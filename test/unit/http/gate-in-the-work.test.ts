@@ -30,8 +30,11 @@ const aliceRateItem = rateItemKey(rateKeyForUser('alice'));
 const GOLANG = { url: 'https://golang.org/', title: 'Golang' };
 let addLink: HttpHandler;
 let listLinks: HttpHandler;
-/** A gate of its own for each test: a fresh instance, which knows no credential yet. */
-let installGate: () => void;
+/**
+ * A gate of its own for each test: a fresh instance, which knows no credential yet. Its limiter claims
+ * `tokensPerClaim` requests a write: one, unless a test says otherwise, so that every charge is a write.
+ */
+let installGate: (tokensPerClaim?: number) => void;
 
 beforeAll(async () => {
   stubFunctionEnvironment({ IDEMPOTENCY_TABLE: 'idempotency-table' });
@@ -46,7 +49,7 @@ beforeAll(async () => {
   const { setLinkServiceForTests } = await import('../../../shared/links/service.ts');
   const { PageTokens } = await import('../../../shared/pagination.ts');
   const clock = () => NOW;
-  installGate = () => {
+  installGate = (tokensPerClaim = 1) => {
     const sessions = new Sessions(
       new DynamoCredentialStore(TABLES.users, db),
       {} as never,
@@ -55,7 +58,7 @@ beforeAll(async () => {
     );
     const limiter = new RateLimiter(
       new DynamoRateLimitStore(TABLES.users, db),
-      { perSecond: 12, burst: 80 },
+      { perSecond: 12, burst: 80, tokensPerClaim },
       clock,
     );
     setGateForTests({
@@ -81,8 +84,10 @@ afterAll(async () => {
 });
 
 /** Alice's session, verified by this instance: looked up, charged, and looked up once more to be remembered. */
-beforeEach(async () => {
-  installGate();
+beforeEach(() => givenAliceVerified());
+
+async function givenAliceVerified(tokensPerClaim?: number) {
+  installGate(tokensPerClaim);
   const session = aSession({
     token_hash: hashToken(TOKEN),
     last_used_at: new Date(NOW).toISOString(),
@@ -95,7 +100,7 @@ beforeEach(async () => {
   await expect.poll(() => dynamo.commandCalls(GetCommand).length).toBe(2);
   await new Promise((resolve) => setImmediate(resolve));
   dynamo.resetHistory();
-});
+}
 
 const list = () => call(listLinks, { method: 'GET', path: '/v1/links', token: TOKEN });
 const add = (body: unknown = GOLANG, headers: Record<string, string> = {}) =>
@@ -150,6 +155,41 @@ describe('a listing by a credential this instance has verified', () => {
 
     expectError(answer, 401, 'unauthorized');
     expect(answer.text).not.toContain('golang');
+  });
+});
+
+describe('a listing spent from requests this instance claimed ahead', () => {
+  const aliceMark = (mark: string) =>
+    dynamo.on(GetCommand, { Key: aliceRateItem }).resolves({ Item: { [CREDENTIALS_MARK]: mark } });
+
+  it('given the mark unchanged, when the listing is asked for, then the mark read beside the Query is the only other call', async () => {
+    await givenAliceVerified(4);
+    aliceMark('mark-1');
+    dynamo.on(QueryCommand).resolves({ Items: [linkToItem(aLink(GOLANG))] });
+
+    const answer = await list();
+
+    expect(answer.status).toBe(200);
+    expect(answer.text).toContain('golang');
+    expect(calls().sort()).toEqual(['GetCommand', 'QueryCommand']);
+    expect(dynamo.commandCalls(GetCommand)[0]!.args[0].input).toMatchObject({
+      Key: aliceRateItem,
+      ConsistentRead: true,
+    });
+  });
+
+  it("given the credential revoked (the mark changed, the session gone), when the listing is asked for, then 401 and no links, with no write of the user's rate item", async () => {
+    await givenAliceVerified(4);
+    dynamo.on(GetCommand).resolves({});
+    aliceMark('mark-2');
+    dynamo.on(QueryCommand).resolves({ Items: [linkToItem(aLink(GOLANG))] });
+
+    const answer = await list();
+
+    expectError(answer, 401, 'unauthorized');
+    expect(answer.text).not.toContain('golang');
+    const writtenKeys = dynamo.commandCalls(UpdateCommand).map((call) => call.args[0].input.Key);
+    expect(writtenKeys).not.toContainEqual(aliceRateItem);
   });
 });
 

@@ -1,4 +1,4 @@
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { Unavailable } from '../../../shared/errors.ts';
 import { DynamoRateLimitStore, rateKey } from '../../../shared/http/rate-limit-store.ts';
@@ -58,6 +58,25 @@ describe('DynamoRateLimitStore', () => {
     dynamo.on(UpdateCommand).rejects(conditionFailed());
 
     expect(await store().advance('k', 1, 1, 1, 1)).toEqual({ applied: false, tat: undefined });
+  });
+
+  it("given a user's rate item, when its mark is read, then one strongly consistent GetItem of the mark alone", async () => {
+    dynamo.on(GetCommand).resolves({ Item: { credentials_mark: 'mark-7' } });
+
+    expect(await store().markOf('key-hash')).toBe('mark-7');
+    expect(dynamo.commandCalls(GetCommand)[0]!.args[0].input).toEqual({
+      TableName: TABLE,
+      Key: rateKey('key-hash'),
+      ConsistentRead: true,
+      ProjectionExpression: '#mark',
+      ExpressionAttributeNames: { '#mark': 'credentials_mark' },
+    });
+  });
+
+  it('given no rate item, when its mark is read, then none', async () => {
+    dynamo.on(GetCommand).resolves({});
+
+    expect(await store().markOf('key-hash')).toBeUndefined();
   });
 
   it('given DynamoDB throttling after the SDK retries, then Unavailable (503)', async () => {

@@ -1,7 +1,14 @@
 import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { RateLimited } from '../../../shared/errors.ts';
-import { RateLimiter, rateKeyForIp, rateKeyForUser } from '../../../shared/http/rate-limit.ts';
+import {
+  LEASE_MS,
+  RateLimiter,
+  rateKeyForIp,
+  rateKeyForUser,
+  type RateLimitStore,
+  type RateWrite,
+} from '../../../shared/http/rate-limit.ts';
 import { InMemoryRateStore, writesThrough } from '../support/memory-users.ts';
 
 const CONTRACT = { perSecond: 12, burst: 80 };
@@ -24,7 +31,7 @@ async function burst(count: number, key = KEY): Promise<number> {
   return allowed;
 }
 
-describe('GCRA at the contract numbers (12/s, bursts of 80)', () => {
+describe('GCRA at the contract numbers (12/s, bursts of 80), each write claiming up to four requests', () => {
   it('given a new client, when it sends 100 requests at once, then exactly 80 pass and the rest are limited', async () => {
     expect(await burst(100)).toBe(80);
   });
@@ -91,7 +98,11 @@ describe('GCRA at the contract numbers (12/s, bursts of 80)', () => {
   });
 });
 
-describe('the cost per request', () => {
+describe('the cost per request, with one request a write', () => {
+  beforeEach(() => {
+    limiter = new RateLimiter(store, { ...CONTRACT, tokensPerClaim: 1 }, () => nowMs);
+  });
+
   it('given an idle client making occasional requests, then each costs one write', async () => {
     for (let i = 0; i < 10; i++) {
       store.writes = 0;
@@ -121,7 +132,7 @@ describe('the cost per request', () => {
 
   it('given a fresh instance (cold start) and a client mid-burst on another, then its first request costs two writes, later ones one', async () => {
     await burst(10);
-    const coldStart = new RateLimiter(store, CONTRACT, () => nowMs);
+    const coldStart = new RateLimiter(store, { ...CONTRACT, tokensPerClaim: 1 }, () => nowMs);
     store.writes = 0;
 
     await coldStart.check(KEY);
@@ -155,7 +166,7 @@ describe('the cost per request', () => {
       store.tats.set(key, flip ? nowMs * 1000 + 1 : nowMs * 1000 - 1);
     };
     store.tats.set(KEY, nowMs * 1000 + 1);
-    const fresh = new RateLimiter(store, CONTRACT, () => nowMs);
+    const fresh = new RateLimiter(store, { ...CONTRACT, tokensPerClaim: 1 }, () => nowMs);
 
     expect(await fresh.check(KEY)).toEqual({ allowed: false, retryAfterSeconds: 1 });
     expect(store.writes).toBe(3);
@@ -163,7 +174,7 @@ describe('the cost per request', () => {
 });
 
 describe('several instances sharing one client item, under any interleaving', () => {
-  const SETTINGS = { perSecond: 12, burst: 5 };
+  const SETTINGS = { perSecond: 12, burst: 5, tokensPerClaim: 1 };
 
   /** The limiter's arithmetic, in whole microseconds. */
   const INTERVAL = Math.round(1_000_000 / SETTINGS.perSecond);
@@ -190,7 +201,7 @@ describe('several instances sharing one client item, under any interleaving', ()
     { minLength: 1, maxLength: 8 },
   );
 
-  it('given concurrent requests of one client on several instances, whatever order their writes land in, then each moment allows exactly what one GCRA allows', async () => {
+  it('given one request a write and concurrent requests of one client on several instances, whatever order their writes land in, then each moment allows exactly what one GCRA allows', async () => {
     await fc.assert(
       fc.asyncProperty(fc.scheduler(), histories, async (scheduler, history) => {
         const shared = new InMemoryRateStore();
@@ -212,6 +223,147 @@ describe('several instances sharing one client item, under any interleaving', ()
           const expected = gcra(modelTat, now * 1000, decisions.length);
           modelTat = expected.tat;
           expect(decisions.filter((decision) => decision.allowed)).toHaveLength(expected.allowed);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('claims of several requests a write', () => {
+  const USER = rateKeyForUser('alice');
+
+  it("given a client's requests one after another on one instance, then a write claims four and the next three cost no call", async () => {
+    for (let i = 0; i < 12; i++) {
+      expect((await limiter.check(KEY)).allowed).toBe(true);
+      nowMs += 10;
+    }
+
+    expect(store.writes).toBe(3);
+    expect(store.reads).toBe(0);
+  });
+
+  it("given a user's requests with the credentials mark verified, then each spent from a claim reads the mark once and writes nothing", async () => {
+    const first = await limiter.check(USER, { issue: 'mark-1' });
+    expect(first).toEqual({ allowed: true, mark: 'mark-1' });
+
+    for (let i = 0; i < 3; i++) {
+      expect(await limiter.check(USER, { expect: 'mark-1' })).toEqual({ allowed: true, mark: 'mark-1' });
+    }
+
+    expect(store.writes).toBe(1);
+    expect(store.reads).toBe(3);
+  });
+
+  it("given requests claimed ahead, when a credential new to the instance is charged, then it is spent from the claim and learns the user's mark from the read", async () => {
+    await limiter.check(USER, { issue: 'mark-1' });
+    store.writes = 0;
+
+    expect(await limiter.check(USER, { issue: 'mark-other' })).toEqual({ allowed: true, mark: 'mark-1' });
+    expect(store.writes).toBe(0);
+    expect(store.reads).toBe(1);
+  });
+
+  it('given requests claimed ahead, when one of the credentials of the user ends (the mark changes), then the next request is refused at once, and the claim is dropped', async () => {
+    await limiter.check(USER, { issue: 'mark-1' });
+    store.changeMark(USER);
+
+    expect(await limiter.check(USER, { expect: 'mark-1' })).toEqual({ allowed: false, markChanged: true });
+    const withNewMark = store.marks.get(USER)!;
+    store.writes = 0;
+    expect(await limiter.check(USER, { expect: withNewMark })).toEqual({ allowed: true, mark: withNewMark });
+    expect(store.writes).toBe(1);
+  });
+
+  it('given requests claimed ahead, when the lease runs out unspent, then the next request claims anew', async () => {
+    await limiter.check(KEY);
+    nowMs += LEASE_MS;
+    store.writes = 0;
+
+    await limiter.check(KEY);
+
+    expect(store.writes).toBe(1);
+  });
+
+  it('given two requests left of the burst, when a client asks for more, then the claim takes the two that are left and no more pass', async () => {
+    expect(await burst(78)).toBe(78);
+
+    expect(await burst(5)).toBe(2);
+    expect(store.tats.get(KEY)).toBe(nowMs * 1000 + 80 * Math.round(1_000_000 / 12));
+  });
+
+  it('given claims of one, when the settings ask for more than the burst, then a claim never exceeds the burst', async () => {
+    limiter = new RateLimiter(store, { perSecond: 1, burst: 2, tokensPerClaim: 4 }, () => nowMs);
+
+    expect(await burst(5)).toBe(2);
+  });
+});
+
+describe('claims of several requests across instances, under any interleaving', () => {
+  const SETTINGS = { perSecond: 12, burst: 10, tokensPerClaim: 4 };
+  const INTERVAL = Math.round(1_000_000 / SETTINGS.perSecond);
+
+  /** Steps, each some time after the last (all within a lease), of requests at once spread over three instances. */
+  const histories = fc.array(
+    fc.record({
+      afterMs: fc.integer({ min: 0, max: 1000 }),
+      instances: fc.array(fc.nat(2), { minLength: 1, maxLength: 9 }),
+    }),
+    { minLength: 1, maxLength: 8 },
+  );
+
+  /**
+   * A store that lets `through` order its writes, and then their answers (an answer may come back after that of a
+   * write applied later), and counts the requests each applied claim took.
+   */
+  function counting(store: InMemoryRateStore, through: (label: string) => Promise<void>) {
+    let granted = 0;
+    const counted = async (label: string, write: () => Promise<RateWrite>, interval: number) => {
+      await through(label);
+      const result = await write();
+      if (result.applied) granted += Math.round(interval / INTERVAL);
+      await through(`${label}'s answer`);
+      return result;
+    };
+    const view: RateLimitStore = {
+      restart: (key, now, interval, ...rest) =>
+        counted('restart', () => store.restart(key, now, interval, ...rest), interval),
+      advance: (key, now, interval, ...rest) =>
+        counted('advance', () => store.advance(key, now, interval, ...rest), interval),
+      markOf: (key) => store.markOf(key),
+    };
+    return { view, granted: () => granted };
+  }
+
+  it('given concurrent requests of one client on three instances, whatever order the writes land in, then every request passed was claimed, each instance holds at most three unspent, and none refuses while it holds one', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.scheduler(), histories, async (scheduler, history) => {
+        const shared = new InMemoryRateStore();
+        let now = Date.parse('2026-12-03T10:00:00.000Z');
+        const instances = [0, 1, 2].map(() => {
+          const store = counting(shared, (label) => scheduler.schedule(Promise.resolve(), label));
+          return { store, limiter: new RateLimiter(store.view, SETTINGS, () => now), allowed: 0 };
+        });
+
+        for (const step of history) {
+          now += step.afterMs;
+          const refusedBy = new Set<number>();
+          await scheduler.waitFor(
+            Promise.all(
+              step.instances.map(async (i) => {
+                const decision = await instances[i]!.limiter.check(KEY);
+                if (decision.allowed) instances[i]!.allowed++;
+                else refusedBy.add(i);
+              }),
+            ),
+          );
+
+          instances.forEach((instance, i) => {
+            const unspent = instance.store.granted() - instance.allowed;
+            expect(unspent).toBeGreaterThanOrEqual(0);
+            expect(unspent).toBeLessThanOrEqual(SETTINGS.tokensPerClaim - 1);
+            if (refusedBy.has(i)) expect(unspent).toBe(0);
+          });
         }
       }),
       { numRuns: 300 },

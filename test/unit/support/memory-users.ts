@@ -178,6 +178,7 @@ export class InMemoryRateStore implements RateLimitStore {
   /** Each key's credentials mark, as the DynamoDB item holds it. */
   readonly marks = new Map<string, string>();
   writes = 0;
+  reads = 0;
   /** Runs before each write: a test's stand-in for another instance writing the same item. */
   beforeWrite: ((key: string) => void) | undefined;
 
@@ -197,11 +198,11 @@ export class InMemoryRateStore implements RateLimitStore {
     this.beforeWrite?.(key);
     const tat = this.tats.get(key);
     if ((tat !== undefined && tat >= now) || !this.markHolds(key, mark)) {
-      return { applied: false, tat, ...this.markOf(key, mark) };
+      return { applied: false, tat, ...this.markField(key, mark) };
     }
     this.tats.set(key, now + interval);
     this.issue(key, mark);
-    return { applied: true, tat: now + interval, ...this.markOf(key, mark) };
+    return { applied: true, tat: now + interval, ...this.markField(key, mark) };
   }
 
   async advance(
@@ -216,11 +217,16 @@ export class InMemoryRateStore implements RateLimitStore {
     this.beforeWrite?.(key);
     const tat = this.tats.get(key);
     if (tat === undefined || tat < now || tat > now + tolerance || !this.markHolds(key, mark)) {
-      return { applied: false, tat, ...this.markOf(key, mark) };
+      return { applied: false, tat, ...this.markField(key, mark) };
     }
     this.tats.set(key, tat + interval);
     this.issue(key, mark);
-    return { applied: true, tat: tat + interval, ...this.markOf(key, mark) };
+    return { applied: true, tat: tat + interval, ...this.markField(key, mark) };
+  }
+
+  async markOf(key: string): Promise<string | undefined> {
+    this.reads++;
+    return this.marks.get(key);
   }
 
   private markHolds(key: string, mark: MarkCondition | undefined): boolean {
@@ -231,7 +237,7 @@ export class InMemoryRateStore implements RateLimitStore {
     if (mark && 'issue' in mark && !this.marks.has(key)) this.marks.set(key, mark.issue);
   }
 
-  private markOf(key: string, mark: MarkCondition | undefined) {
+  private markField(key: string, mark: MarkCondition | undefined) {
     return mark ? { mark: this.marks.get(key) } : {};
   }
 }
@@ -247,5 +253,6 @@ export function writesThrough(
   return {
     restart: (key, ...rest) => through(`restart ${key}`, () => store.restart(key, ...rest)),
     advance: (key, ...rest) => through(`advance ${key}`, () => store.advance(key, ...rest)),
+    markOf: (key) => store.markOf(key),
   };
 }

@@ -53,7 +53,11 @@ describe('the wiring of login, profiles and rate limits', () => {
   });
 
   it('given the wiring, then every HTTP function is rate-limited through RATE# items of the users table', () => {
-    expect(rateLimiting).toEqual({ table: 'users', keyPrefix: 'RATE#', actions: ['dynamodb:UpdateItem'] });
+    expect(rateLimiting).toEqual({
+      table: 'users',
+      keyPrefix: 'RATE#',
+      actions: ['dynamodb:UpdateItem', 'dynamodb:GetItem'],
+    });
     expect(httpFunctionNames()).toEqual(
       expect.arrayContaining(['healthz', 'notFound', 'login', 'me', 'listLinks']),
     );
