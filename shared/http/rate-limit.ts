@@ -25,10 +25,11 @@ import { RateLimited } from '../errors.ts';
  * tat := now + c·T, the advance tat := tat + c·T if tat <= now + τ - (c - 1)·T, for a claim of c, which is what c
  * requests at `now` would have done. The instance keeps the c - 1 it has not used yet (its lease, for LEASE_MS)
  * and spends them on the client's next requests before it claims again. A client whose burst has fewer than c
- * requests left claims what is left (the refused write returns the tat, which tells how many), so a client on one
- * instance is limited exactly as by one write per request. Across instances, each may hold up to c - 1 claimed
- * and unspent: a client served by n instances may pass its burst by up to n·(c - 1) after idling, or be limited
- * up to that many requests early while they sit unspent in other instances; its rate over time is unchanged.
+ * requests left claims what is left (the refused write returns the tat, which tells how many), so on one instance
+ * a burst is cut where one write per request would cut it. Each instance may hold up to c - 1 claimed and
+ * unspent: a client served by n instances may pass its burst by up to n·(c - 1) after a pause shorter than the
+ * lease, or be limited up to that many requests early while they sit unspent in other instances; its rate over
+ * time is unchanged.
  *
  * Cost per request: a request spent from a lease costs no write. Without a credentials mark (a client IP) it costs
  * no call at all; a user's request still needs its credential proved live (shared/http/admission.ts), so it reads

@@ -292,6 +292,12 @@ describe('claims of several requests a write', () => {
     expect(store.tats.get(KEY)).toBe(nowMs * 1000 + 80 * Math.round(1_000_000 / 12));
   });
 
+  it('given 100 concurrent requests of a new client on one instance (the local runtime), then exactly 80 pass: none is refused while the first one holds what it claimed', async () => {
+    const decisions = await Promise.all(Array.from({ length: 100 }, () => limiter.check(KEY)));
+
+    expect(decisions.filter((decision) => decision.allowed)).toHaveLength(80);
+  });
+
   it('given claims of one, when the settings ask for more than the burst, then a claim never exceeds the burst', async () => {
     limiter = new RateLimiter(store, { perSecond: 1, burst: 2, tokensPerClaim: 4 }, () => nowMs);
 
