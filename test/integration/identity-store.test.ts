@@ -1,11 +1,17 @@
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { RateLimiter } from '../../shared/http/rate-limit.ts';
 import { DynamoLinkCounts } from '../../shared/links/counts.ts';
 import { DynamoLinkStore } from '../../shared/links/store.ts';
-import { DynamoIdentityStore, DynamoLoginStateStore, DynamoUserStore } from '../../shared/users/dynamodb.ts';
+import {
+  DynamoCredentialStore,
+  DynamoIdentityStore,
+  DynamoLoginStateStore,
+  DynamoUserStore,
+} from '../../shared/users/dynamodb.ts';
+import { rateKeyForUser } from '../../shared/rate-keys.ts';
 import { DynamoRateLimitStore, rateKey } from '../../shared/http/rate-limit-store.ts';
-import { aGitHubIdentity, aLink, aUser } from '../support/builders.ts';
+import { aGitHubIdentity, aLink, aSession, aUser } from '../support/builders.ts';
 import { createTestTables, type TestTables } from '../support/tables.ts';
 
 let tables: TestTables;
@@ -211,20 +217,19 @@ describe('DynamoRateLimitStore on DynamoDB Local (the conditions as DynamoDB eva
     );
   });
 
-  it("given a user's rate item, when its mark is read, then the mark the charge issued, the one a credential's end wrote after it, and none for a key without an item", async () => {
-    await rates.restart('r-mark', 1_000_000, T, LATER, { issue: 'mark-1' });
-    expect(await rates.markOf('r-mark')).toBe('mark-1');
+  it("given a user's rate item, when its mark is read, then the mark the charge issued, then the one the end of a credential wrote, and none for a key without an item", async () => {
+    const userKey = rateKeyForUser('marked');
+    const credential = aSession({ username: 'marked' });
+    const credentials = new DynamoCredentialStore(tables.names.users, tables.db);
+    await credentials.create(credential, []);
+    await rates.restart(userKey, 1_000_000, T, LATER, { issue: 'mark-1' });
+    expect(await rates.markOf(userKey)).toBe('mark-1');
 
-    await tables.db.send(
-      new UpdateCommand({
-        TableName: tables.names.users,
-        Key: rateKey('r-mark'),
-        UpdateExpression: 'SET credentials_mark = :mark',
-        ExpressionAttributeValues: { ':mark': 'mark-2' },
-      }),
-    );
+    await credentials.delete([credential]);
 
-    expect(await rates.markOf('r-mark')).toBe('mark-2');
+    const changed = await rates.markOf(userKey);
+    expect(changed).toEqual(expect.any(String));
+    expect(changed).not.toBe('mark-1');
     expect(await rates.markOf('r-none')).toBeUndefined();
   });
 
