@@ -193,7 +193,7 @@ export class RateLimiter {
    * claim, and spends from it when it left some: an instance never refuses a request while it holds claimed ones.
    */
   async check(key: string, mark?: MarkCondition): Promise<RateDecision> {
-    const spent = this.spendLeased(key) ? await this.spentLeased(key, mark) : undefined;
+    const spent = await this.spendFromLease(key, mark);
     if (spent) return spent;
     const busy = this.inFlight.has(key);
     this.inFlight.set(key, (this.inFlight.get(key) ?? 0) + 1);
@@ -204,7 +204,7 @@ export class RateLimiter {
       if (decision.allowed || !('retryAfterSeconds' in decision)) return decision;
       const claim = this.claiming.get(key);
       if (claim && claim !== deciding) await claim.catch(() => undefined);
-      return (this.spendLeased(key) && (await this.spentLeased(key, mark))) || decision;
+      return (await this.spendFromLease(key, mark)) ?? decision;
     } finally {
       if (this.claiming.get(key) === deciding) this.claiming.delete(key);
       const left = this.inFlight.get(key)! - 1;
@@ -214,12 +214,17 @@ export class RateLimiter {
   }
 
   /**
-   * A request spent from the lease: allowed once the user's mark (when one is asked about) is read, and still the
-   * one `expect`ed; a credential new to the instance (`issue`) learns the mark from the read as from a claim.
-   * Undefined when there is no mark to learn: only the claim's write can issue one (the request's worth spent from
-   * the lease is then lost, in a case that does not arise: a user's rate item has a mark from its first claim).
+   * The request spent from this instance's lease, when it holds one: allowed once the user's mark (when one is
+   * asked about) is read, and still the one `expect`ed; a credential new to the instance (`issue`) learns the mark
+   * from the read as from a claim. Undefined without a lease, or when there is no mark to learn: only the claim's
+   * write can issue one (the request's worth spent is then lost, in a case that does not arise: a user's rate item
+   * has a mark from its first claim).
    */
-  private async spentLeased(key: string, mark: MarkCondition | undefined): Promise<RateDecision | undefined> {
+  private async spendFromLease(
+    key: string,
+    mark: MarkCondition | undefined,
+  ): Promise<RateDecision | undefined> {
+    if (!this.takeLeased(key)) return undefined;
     if (!mark) return { allowed: true };
     const found = await this.store.markOf(key);
     if (!('expect' in mark)) return found === undefined ? undefined : { allowed: true, mark: found };
@@ -342,8 +347,8 @@ export class RateLimiter {
     this.leases.set(key, { tokens: (held?.tokens ?? 0) + plan.count - 1, until });
   }
 
-  /** Spends one request's worth of the key's lease, when this instance holds one that has not run out. */
-  private spendLeased(key: string): boolean {
+  /** Takes one request's worth of the key's lease, when this instance holds one that has not run out. */
+  private takeLeased(key: string): boolean {
     const held = this.leases.get(key);
     if (!held) return false;
     if (held.until <= this.clock() || held.tokens <= 0) {
