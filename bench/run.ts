@@ -17,7 +17,7 @@ import { benchSearchHttp } from './search-http.ts';
 /**
  * `npm run bench`: benchmarks on the local runtime (in memory, free ports), printing numbers.
  * ITERATIONS (300) sets the samples of the links benchmark, ADD_SAMPLES (20) those of the adds beside the
- * fan-out, CHECK_BACKLOG (2000) the checks queued ahead in the checker's fairness benchmark, REGEX_REQUESTS
+ * fan-out, FANOUT_ROUNDS (3) the fan-outs to 10,000 followers, each beside its own raw write, CHECK_BACKLOG (2000) the checks queued ahead in the checker's fairness benchmark, REGEX_REQUESTS
  * (200) the listings per pattern of the regex budget, ERASURE_LINKS (10000) and ERASURE_FOLLOWERS (1000) the
  * account that the erasure benchmark deletes, IMPORT_BOOKMARKS (10000) the bookmarks of the import, and
  * SEARCH_LINKS (10000) the links of the search core's index, SEARCH_HTTP_LINKS (1000) those added through the
