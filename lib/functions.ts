@@ -296,6 +296,8 @@ export class ServiceFunction extends Construct {
       nameTable(rateLimiting.table);
       env.RATE_LIMIT_PER_SECOND = String(settings.rateLimit.perSecond);
       env.RATE_LIMIT_BURST = String(settings.rateLimit.burst);
+      env.RATE_LIMIT_CLAIM_SIZE = String(settings.rateLimit.tokensPerClaim);
+      env.RATE_LIMIT_LEASE_SECONDS = String(settings.rateLimit.leaseSeconds);
     }
     if (answersPosts(props.name)) nameTable(idempotentRequests.table);
     if (declaration.pageTokens && resources.pageTokenSecret) {

@@ -2,10 +2,18 @@ import * as z from './zod.ts';
 
 /**
  * The contract's per-client rate limit (shared/http/rate-limit.ts): 12 requests per second per user or client
- * IP, bursts up to 80. Every stage deploys it (lib/stage.ts); a function whose environment names no other limit
- * (the local runtime, tests) uses it too.
+ * IP, bursts up to 80; and how the limiter spends it: one write of a client's rate item claims up to 4 requests,
+ * which its Lambda instance may spend for 10 s. Every stage deploys these (lib/stage.ts); a function whose
+ * environment names no others (the local runtime, tests) uses them too.
  */
-export const DEFAULT_RATE_LIMIT = { perSecond: 12, burst: 80 } as const;
+export const DEFAULT_RATE_LIMIT = { perSecond: 12, burst: 80, tokensPerClaim: 4, leaseSeconds: 10 } as const;
+
+/**
+ * The longest lease a stage may set: well within the minute that a rate item outlives its last claim
+ * (shared/http/rate-limit.ts), so that the item, and its credentials mark, are there for every request spent from
+ * a lease.
+ */
+export const MAX_RATE_LIMIT_LEASE_SECONDS = 30;
 
 /** A whole number from the environment, held to `checks`, or `fallback` where the variable is unset. */
 export const integerSetting = (fallback: number, ...checks: z.core.$ZodCheck<number>[]) =>
@@ -31,6 +39,18 @@ const settingsSchema = z.object({
   RATE_LIMIT_PER_SECOND: z._default(z.coerce.number().check(z.positive()), DEFAULT_RATE_LIMIT.perSecond),
   /** ...and the burst a client may send at once. */
   RATE_LIMIT_BURST: positiveInteger(DEFAULT_RATE_LIMIT.burst),
+  /**
+   * Requests one write of a client's rate item claims for its instance: 1 makes every request a write, exact
+   * across instances; more save writes, and let a client served by n instances pass its burst by up to
+   * (claim - 1) x n after a short pause.
+   */
+  RATE_LIMIT_CLAIM_SIZE: positiveInteger(DEFAULT_RATE_LIMIT.tokensPerClaim),
+  /** Seconds an instance may spend what it claimed before it claims anew. */
+  RATE_LIMIT_LEASE_SECONDS: integerSetting(
+    DEFAULT_RATE_LIMIT.leaseSeconds,
+    z.positive(),
+    z.lte(MAX_RATE_LIMIT_LEASE_SECONDS),
+  ),
   /** An export larger than this many bytes goes to the exports bucket and is answered with a 302 to it. */
   EXPORT_INLINE_LIMIT_BYTES: positiveInteger(5_000_000),
   /**
@@ -59,8 +79,13 @@ let settings: Settings | undefined;
 
 /** Settings read and validated once per cold start; a bad value fails with a message naming the variable. */
 export function config(): Settings {
-  settings ??= parseSettings(settingsSchema, process.env, 'configuration');
+  settings ??= readSettings(process.env);
   return settings;
+}
+
+/** The settings that `env` gives; a bad value throws `Invalid configuration`, naming the variable. */
+export function readSettings(env: Record<string, string | undefined>): Settings {
+  return parseSettings(settingsSchema, env, 'configuration');
 }
 
 /** The settings `schema` reads from `env`; a bad value throws `Invalid <what>`, naming each variable and its fault. */

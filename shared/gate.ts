@@ -53,6 +53,8 @@ function rateLimiter(): RateLimiter {
   limiter ??= new RateLimiter(new DynamoRateLimitStore(requiredEnv('USERS_TABLE')), {
     perSecond: config().RATE_LIMIT_PER_SECOND,
     burst: config().RATE_LIMIT_BURST,
+    tokensPerClaim: config().RATE_LIMIT_CLAIM_SIZE,
+    leaseMs: config().RATE_LIMIT_LEASE_SECONDS * 1000,
   });
   return limiter;
 }

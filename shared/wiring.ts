@@ -1479,7 +1479,7 @@ export const schedules: ScheduleDeclaration[] = [
  * Per-client rate limiting (shared/http/rate-limit.ts): every function that serves HTTP counts its requests in a
  * `RATE#` item of the users table, with conditional UpdateItems that claim them, and GetItems that read the
  * credentials mark of a request spent from a claim. Each such function needs USERS_TABLE and the
- * stage's RATE_LIMIT_PER_SECOND and RATE_LIMIT_BURST in its environment, and `actions` on the table restricted to
+ * stage's RATE_LIMIT_* settings in its environment, and `actions` on the table restricted to
  * items whose partition key starts with `keyPrefix` (IAM condition `dynamodb:LeadingKeys`), beside whatever
  * `tables` grants.
  */

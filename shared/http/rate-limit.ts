@@ -1,9 +1,11 @@
+import { DEFAULT_RATE_LIMIT, MAX_RATE_LIMIT_LEASE_SECONDS } from '../config.ts';
 import { RateLimited } from '../errors.ts';
 
 /**
  * Per-client rate limits: 12 requests per second per user (all of a user's sessions and personal tokens share one
  * budget, so that more tokens buy no more requests), per client IP for requests without a valid token, bursts up
- * to 80 (the contract's numbers; RATE_LIMIT_PER_SECOND and RATE_LIMIT_BURST configure them).
+ * to 80 (the contract's numbers; RATE_LIMIT_PER_SECOND and RATE_LIMIT_BURST configure them, and
+ * RATE_LIMIT_CLAIM_SIZE and RATE_LIMIT_LEASE_SECONDS the claims below).
  *
  * Algorithm: GCRA, the generic cell rate algorithm, a token bucket kept as a single number per client: the
  * theoretical arrival time `tat` of its next request, in microseconds since the epoch.
@@ -21,15 +23,15 @@ import { RateLimited } from '../errors.ts';
  * - advance: SET tat = tat + T        IF tat BETWEEN now AND now + τ              (client within its burst)
  * and when neither can apply (tat > now + τ) the request is limited.
  *
- * Claims: a write may take several requests' worth of the budget at once (`tokensPerClaim`, 4): the restart sets
- * tat := now + c·T, the advance tat := tat + c·T if tat <= now + τ - (c - 1)·T, for a claim of c, which is what c
- * requests at `now` would have done. The instance keeps the c - 1 it has not used yet (its lease, for LEASE_MS)
- * and spends them on the client's next requests before it claims again. A client whose burst has fewer than c
- * requests left claims what is left (the refused write returns the tat, which tells how many), so on one instance
- * a burst is cut where one write per request would cut it. Each instance may hold up to c - 1 claimed and
- * unspent: a client served by n instances may pass its burst by up to n·(c - 1) after a pause shorter than the
- * lease, or be limited up to that many requests early while they sit unspent in other instances; its rate over
- * time is unchanged.
+ * Claims: a write may take several requests' worth of the budget at once (`tokensPerClaim`, 4 by default): the
+ * restart sets tat := now + c·T, the advance tat := tat + c·T if tat <= now + τ - (c - 1)·T, for a claim of c,
+ * which is what c requests at `now` would have done. The instance keeps the c - 1 it has not used yet (its lease,
+ * for `leaseMs`, 10 s by default) and spends them on the client's next requests before it claims again. A client
+ * whose burst has fewer than c requests left claims what is left (the refused write returns the tat, which tells
+ * how many), so on one instance a burst is cut where one write per request would cut it. Each instance may hold up
+ * to c - 1 claimed and unspent: a client served by n instances may pass its burst by up to n·(c - 1) after a pause
+ * shorter than the lease, or be limited up to that many requests early while they sit unspent in other instances;
+ * its rate over time is unchanged.
  *
  * Cost per request: a request spent from a lease costs no write. Without a credentials mark (a client IP) it costs
  * no call at all; a user's request still needs its credential proved live (shared/http/admission.ts), so it reads
@@ -59,6 +61,8 @@ interface RateLimitSettings {
   burst: number;
   /** Requests' worth of budget one write claims (see above); 1 makes every request a write. */
   tokensPerClaim?: number;
+  /** How long an instance may spend what it claimed; at most MAX_RATE_LIMIT_LEASE_SECONDS. */
+  leaseMs?: number;
 }
 
 /**
@@ -145,12 +149,14 @@ const EXPIRY_MARGIN_SECONDS = 60;
 const ATTEMPTS = 3;
 /** Bounds the per-instance memory of recent clients; forgetting costs at most one extra call per client. */
 const MAX_REMEMBERED = 10_000;
-export const TOKENS_PER_CLAIM = 4;
+/** Requests one write claims, unless the settings say otherwise (`RATE_LIMIT_CLAIM_SIZE`). */
+export const TOKENS_PER_CLAIM = DEFAULT_RATE_LIMIT.tokensPerClaim;
 /**
- * How long an instance may spend what it claimed. Well within the minute that the rate item outlives its last
- * claim (EXPIRY_MARGIN_SECONDS), so the item, and its mark, are there for every request spent from a lease.
+ * How long an instance may spend what it claimed, unless the settings say otherwise (`RATE_LIMIT_LEASE_SECONDS`,
+ * at most MAX_RATE_LIMIT_LEASE_SECONDS). Well within the minute that the rate item outlives its last claim
+ * (EXPIRY_MARGIN_SECONDS), so the item, and its mark, are there for every request spent from a lease.
  */
-export const LEASE_MS = 10_000;
+export const LEASE_MS = DEFAULT_RATE_LIMIT.leaseSeconds * 1000;
 
 /** What an instance has claimed of a client's budget and not spent yet. */
 interface Lease {
@@ -165,6 +171,7 @@ export class RateLimiter {
   private readonly interval: number;
   private readonly tolerance: number;
   private readonly tokensPerClaim: number;
+  private readonly leaseMs: number;
   /** Claimed and not yet spent, per key. */
   private readonly leases = new Map<string, Lease>();
   /** The claim under way per key (of its one request that was not busy), which others wait for before refusing. */
@@ -184,6 +191,7 @@ export class RateLimiter {
     this.tolerance = this.interval * Math.max(0, Math.floor(settings.burst) - 1);
     const claim = Math.floor(settings.tokensPerClaim ?? TOKENS_PER_CLAIM);
     this.tokensPerClaim = Math.max(1, Math.min(claim, Math.floor(settings.burst)));
+    this.leaseMs = Math.max(0, Math.min(settings.leaseMs ?? LEASE_MS, MAX_RATE_LIMIT_LEASE_SECONDS * 1000));
   }
 
   /**
@@ -342,7 +350,7 @@ export class RateLimiter {
   private lease(key: string, plan: RatePlan): void {
     if (plan.count <= 1) return;
     const held = this.leases.get(key);
-    const until = plan.now / 1000 + LEASE_MS;
+    const until = plan.now / 1000 + this.leaseMs;
     if (!held && this.leases.size >= MAX_REMEMBERED) this.leases.clear();
     this.leases.set(key, { tokens: (held?.tokens ?? 0) + plan.count - 1, until });
   }

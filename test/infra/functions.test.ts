@@ -142,7 +142,15 @@ describe('the functions, given the wiring', () => {
         ...[...ownTables].map((table) => tables[table].envVar),
         ...ownQueues.map((queue) => queues[queue].envVar),
         ...ownBuckets.map((bucket) => buckets[bucket].envVar),
-        ...(servesHttp(name) ? ['RATE_LIMIT_PER_SECOND', 'RATE_LIMIT_BURST', 'SERVICE_URL'] : []),
+        ...(servesHttp(name)
+          ? [
+              'RATE_LIMIT_PER_SECOND',
+              'RATE_LIMIT_BURST',
+              'RATE_LIMIT_CLAIM_SIZE',
+              'RATE_LIMIT_LEASE_SECONDS',
+              'SERVICE_URL',
+            ]
+          : []),
         ...(own.pageTokens ? ['PAGE_TOKEN_SECRET_ARN'] : []),
         ...(own.githubApp ? ['GITHUB_CLIENT_ID', 'GITHUB_CALLBACK_URL'] : []),
         ...(own.githubSecret ? ['GITHUB_CLIENT_SECRET_ARN'] : []),
@@ -174,12 +182,17 @@ describe('the functions, given the wiring', () => {
     }
   });
 
-  it('limits each client of an HTTP function to 12 requests per second, bursts of 80', () => {
+  it('limits each client of an HTTP function to 12 requests per second, bursts of 80, claimed four at a time for 10 s', () => {
     const http = deployed.filter(servesHttp);
 
     expect(http).toEqual(expect.arrayContaining(['healthz', 'notFound', 'listLinks']));
     for (const name of http) {
-      expect(variables(name), name).toMatchObject({ RATE_LIMIT_PER_SECOND: '12', RATE_LIMIT_BURST: '80' });
+      expect(variables(name), name).toMatchObject({
+        RATE_LIMIT_PER_SECOND: '12',
+        RATE_LIMIT_BURST: '80',
+        RATE_LIMIT_CLAIM_SIZE: '4',
+        RATE_LIMIT_LEASE_SECONDS: '10',
+      });
     }
   });
 

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { MAX_RATE_LIMIT_LEASE_SECONDS } from '../../../shared/config.ts';
 import { RateLimited } from '../../../shared/errors.ts';
 import {
   LEASE_MS,
@@ -278,6 +279,31 @@ describe('claims of several requests a write', () => {
   it('given requests claimed ahead, when the lease runs out unspent, then the next request claims anew', async () => {
     await limiter.check(KEY);
     nowMs += LEASE_MS;
+    store.writes = 0;
+
+    await limiter.check(KEY);
+
+    expect(store.writes).toBe(1);
+  });
+
+  it('given a lease of 2 s from the settings, when 2 s pass with a claim unspent, then the next request claims anew', async () => {
+    limiter = new RateLimiter(store, { ...CONTRACT, leaseMs: 2000 }, () => nowMs);
+    await limiter.check(KEY);
+    nowMs += 1999;
+    store.writes = 0;
+    await limiter.check(KEY);
+    expect(store.writes).toBe(0);
+
+    nowMs += 1;
+    await limiter.check(KEY);
+
+    expect(store.writes).toBe(1);
+  });
+
+  it('given a lease longer than the settings allow, then it is held to MAX_RATE_LIMIT_LEASE_SECONDS', async () => {
+    limiter = new RateLimiter(store, { ...CONTRACT, leaseMs: 3_600_000 }, () => nowMs);
+    await limiter.check(KEY);
+    nowMs += MAX_RATE_LIMIT_LEASE_SECONDS * 1000;
     store.writes = 0;
 
     await limiter.check(KEY);
