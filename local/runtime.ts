@@ -14,6 +14,7 @@ import { startBucketNotifications } from './bucket-notifications.ts';
 import { startPollers } from './pollers.ts';
 import {
   LOCAL_AWS,
+  LocalSetupError,
   startDynamoDbLocal,
   startQueuesAndBuckets,
   claimablePort,
@@ -24,6 +25,8 @@ import { createApiServer } from './http-server.ts';
 import { ensureQueuesAndBuckets, ensureTables, localTableNames } from './resources.ts';
 import { poolsByFleet } from './sdk-pools.ts';
 import { useSdkTransport } from '../shared/aws/transport.ts';
+import { parseCheckerSettings } from '../shared/checker/config.ts';
+import { readSettings } from '../shared/config.ts';
 
 interface RuntimeOptions {
   /** API port; 0 picks a free one. */
@@ -55,10 +58,25 @@ export interface Runtime {
 }
 
 /**
+ * The service's and the link checker's settings in `env` (`.env`, the environment), read as the functions will
+ * read them: a bad value stops the start with the variable's name, instead of failing every request that reads it.
+ */
+export function checkSettings(env: Record<string, string | undefined>): void {
+  for (const read of [readSettings, parseCheckerSettings]) {
+    try {
+      read(env);
+    } catch (error) {
+      throw new LocalSetupError((error as Error).message);
+    }
+  }
+}
+
+/**
  * The whole service on one machine: DynamoDB Local, the SQS/S3 emulator, the declared tables, queues and
  * buckets, and an API Gateway stand-in that calls the same handler modules as the deployed functions.
  */
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
+  checkSettings(process.env);
   const prefix = options.prefix ?? 'delinkcious-';
   const dataDir = options.dataDir ? resolve(options.dataDir) : undefined;
   const started: Engine[] = [];

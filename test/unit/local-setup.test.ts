@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { assertJava, claimablePort, LocalSetupError } from '../../local/engines.ts';
+import { checkSettings, startRuntime } from '../../local/runtime.ts';
 
 let busy: Server | undefined;
 afterEach(() => {
@@ -29,6 +30,27 @@ describe('starting the local runtime on a machine that lacks something', () => {
   it('given a free port, when the runtime claims it, then it gets that port', async () => {
     const port = await claimablePort(0, 'the API', 'PORT');
     await expect(claimablePort(port, 'the API', 'PORT')).resolves.toBe(port);
+  });
+
+  it.each([
+    ['RATE_LIMIT_LEASE_SECONDS', '99'],
+    ['RATE_LIMIT_BURST', 'lots'],
+    ['LINK_CHECKER_RECHECK_PER_USER', '2.5'],
+  ])(
+    'given %s=%s in the environment, when the runtime starts, then it stops at once with the variable named',
+    async (name, value) => {
+      vi.stubEnv(name, value);
+
+      expect(() => checkSettings(process.env)).toThrow(LocalSetupError);
+      await expect(startRuntime({ port: 0, dynamoDbPort: 0, queuesPort: 0 })).rejects.toThrow(
+        new RegExp(`Invalid [a-z ]*configuration: ${name}: `),
+      );
+    },
+  );
+
+  it('given the settings the runtime and the tests use, then they pass the check', () => {
+    expect(() => checkSettings({})).not.toThrow();
+    expect(() => checkSettings({ RATE_LIMIT_CLAIM_SIZE: '1', RATE_LIMIT_LEASE_SECONDS: '30' })).not.toThrow();
   });
 
   it('given no java on the PATH, when DynamoDB Local is about to start, then the message says to install Java', () => {
