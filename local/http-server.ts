@@ -168,17 +168,8 @@ async function handle(
   response: ServerResponse,
   options: ApiServerOptions,
 ): Promise<void> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > GATEWAY_PAYLOAD_LIMIT) {
-      writeJson(response, 413, { error: { code: 'payload_too_large', message: 'Request too large' } });
-      request.destroy();
-      return;
-    }
-    chunks.push(chunk);
-  }
+  const body = await bodyOf(request, response);
+  if (!body) return;
   const url = requestTarget(request.url ?? '/');
   if (!url) {
     writeJson(response, 400, {
@@ -205,7 +196,7 @@ async function handle(
       return;
     }
   }
-  const event = toApiGatewayEvent(request, url, Buffer.concat(chunks), match);
+  const event = toApiGatewayEvent(request, url, body, match);
   const result = (await invoke(match.function, event)) as APIGatewayProxyStructuredResultV2;
   // Like API Gateway, the stand-in passes the function's headers on as they are: the handlers set nosniff.
   const headers: Record<string, string | string[]> = { ...(result.headers as Record<string, string>) };
@@ -214,6 +205,30 @@ async function handle(
   response.end(
     result.body ? Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8') : undefined,
   );
+}
+
+/** The request's body; undefined once it has answered 413, the body being over API Gateway's limit. */
+async function bodyOf(request: IncomingMessage, response: ServerResponse): Promise<Buffer | undefined> {
+  // A request with neither Content-Length nor Transfer-Encoding has no body (RFC 9112, 6.3), nor has one of
+  // Content-Length 0: reading its stream to the end would only wait for the end of nothing (most GETs).
+  if (
+    request.headers['transfer-encoding'] === undefined &&
+    Number(request.headers['content-length'] ?? 0) === 0
+  ) {
+    return Buffer.alloc(0);
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > GATEWAY_PAYLOAD_LIMIT) {
+      writeJson(response, 413, { error: { code: 'payload_too_large', message: 'Request too large' } });
+      request.destroy();
+      return undefined;
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
 }
 
 /** Answers that the stand-in gives itself; like every answer of the API, they carry a request id and nosniff. */
