@@ -52,7 +52,7 @@ export interface StageSettings {
   /** Function and access logs: long enough to investigate an incident, short enough to cost little. */
   logRetention: logs.RetentionDays;
   /** Per client, and how the limiter spends it (`DEFAULT_RATE_LIMIT`, shared/config.ts): claims and leases. */
-  rateLimit: { perSecond: number; burst: number; tokensPerClaim: number; leaseSeconds: number };
+  rateLimit: Record<keyof typeof DEFAULT_RATE_LIMIT, number>;
   /**
    * The web ACL's rate-based rule: requests per client IP in a sliding window, counted at CloudFront (the client's
    * files and cached answers count too). Above the contract's own limit (12 per second, 720 a minute, plus a

@@ -9,9 +9,8 @@ import * as z from './zod.ts';
 export const DEFAULT_RATE_LIMIT = { perSecond: 12, burst: 80, tokensPerClaim: 4, leaseSeconds: 10 } as const;
 
 /**
- * The longest lease a stage may set: well within the minute that a rate item outlives its last claim
- * (shared/http/rate-limit.ts), so that the item, and its credentials mark, are there for every request spent from
- * a lease.
+ * The longest lease a stage may set. A rate item outlives its last claim by twice this (shared/http/rate-limit.ts),
+ * so that the item, and its credentials mark, are there for every request spent from a lease.
  */
 export const MAX_RATE_LIMIT_LEASE_SECONDS = 30;
 

@@ -144,8 +144,11 @@ export type RateDecision =
   | { allowed: false; markChanged: true };
 
 const MICROS_PER_SECOND = 1_000_000;
-/** Rate items stay this long after they stop limiting anything, then DynamoDB's TTL removes them. */
-const EXPIRY_MARGIN_SECONDS = 60;
+/**
+ * Rate items stay this long after they stop limiting anything, then DynamoDB's TTL removes them: twice the longest
+ * lease a stage may set, so that the item, and its mark, outlive every lease on it.
+ */
+const EXPIRY_MARGIN_SECONDS = 2 * MAX_RATE_LIMIT_LEASE_SECONDS;
 const ATTEMPTS = 3;
 /** Bounds the per-instance memory of recent clients; forgetting costs at most one extra call per client. */
 const MAX_REMEMBERED = 10_000;
@@ -153,8 +156,7 @@ const MAX_REMEMBERED = 10_000;
 export const TOKENS_PER_CLAIM = DEFAULT_RATE_LIMIT.tokensPerClaim;
 /**
  * How long an instance may spend what it claimed, unless the settings say otherwise (`RATE_LIMIT_LEASE_SECONDS`,
- * at most MAX_RATE_LIMIT_LEASE_SECONDS). Well within the minute that the rate item outlives its last claim
- * (EXPIRY_MARGIN_SECONDS), so the item, and its mark, are there for every request spent from a lease.
+ * at most MAX_RATE_LIMIT_LEASE_SECONDS, so well within EXPIRY_MARGIN_SECONDS).
  */
 export const LEASE_MS = DEFAULT_RATE_LIMIT.leaseSeconds * 1000;
 
