@@ -7,6 +7,7 @@ import {
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { LOCAL_AWS } from '../local/engines.ts';
+import { Sha256 } from '../shared/aws/sha256.ts';
 import { withoutSdkLogger } from '../shared/aws/transport.ts';
 import type { Runtime } from '../local/runtime.ts';
 import { countersKey, linkKey, linkToItem, LINKS_BY_CREATED, userPartition } from '../shared/links/table.ts';
@@ -33,10 +34,12 @@ const WARMUP = 50;
  * lands in this same process.
  */
 export async function benchLinks(runtime: Runtime, iterations: number): Promise<void> {
-  // The bare calls use the functions' client configuration (shared/aws/transport.ts); the SDK's default client
-  // is shown once beside it, in the listing's breakdown.
+  // The bare calls use the functions' client configuration (shared/aws/transport.ts: no logger middleware, the
+  // hash that signs with a KeyObject); the SDK's default client is shown once beside it, in the listing's breakdown.
   const db = DynamoDBDocumentClient.from(
-    withoutSdkLogger(new DynamoDBClient({ ...LOCAL_AWS, endpoint: runtime.dynamoDbEndpoint })),
+    withoutSdkLogger(
+      new DynamoDBClient({ ...LOCAL_AWS, sha256: Sha256, endpoint: runtime.dynamoDbEndpoint }),
+    ),
   );
   const defaultDb = DynamoDBDocumentClient.from(
     new DynamoDBClient({ ...LOCAL_AWS, endpoint: runtime.dynamoDbEndpoint }),

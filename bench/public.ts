@@ -8,6 +8,8 @@ import {
 import { LOCAL_AWS } from '../local/engines.ts';
 import type { Runtime } from '../local/runtime.ts';
 import { documentClient } from '../shared/aws/dynamodb.ts';
+import { Sha256 } from '../shared/aws/sha256.ts';
+import { withoutSdkLogger } from '../shared/aws/transport.ts';
 import { TOKENS_PER_CLAIM } from '../shared/http/rate-limit.ts';
 import { publicLinksFeed } from '../shared/links/feeds.ts';
 import { linkFromItem, linkToItem, PUBLIC_LINKS, userPartition } from '../shared/links/table.ts';
@@ -56,7 +58,10 @@ async function quiet(calls: Map<string, number>): Promise<void> {
  */
 export async function benchPublic(runtime: Runtime, iterations: number): Promise<void> {
   const db = DynamoDBDocumentClient.from(
-    new DynamoDBClient({ ...LOCAL_AWS, endpoint: runtime.dynamoDbEndpoint }),
+    // The functions' client configuration (shared/aws/transport.ts).
+    withoutSdkLogger(
+      new DynamoDBClient({ ...LOCAL_AWS, sha256: Sha256, endpoint: runtime.dynamoDbEndpoint }),
+    ),
   );
   const username = 'publisher';
   const login = await fetch(`${runtime.url}/dev/login`, {

@@ -9,7 +9,7 @@ import {
 import { Unavailable } from '../errors.ts';
 import { translatingSend } from './errors.ts';
 import { traced } from '../tracing.ts';
-import { sdkTransport, withoutSdkLogger } from './transport.ts';
+import { sdkClientConfig, withoutSdkLogger } from './transport.ts';
 import { retry, TRY_AGAIN, type RetryPolicy } from '../retry.ts';
 import { mapAtMost } from '../concurrency.ts';
 
@@ -21,7 +21,7 @@ export class DocumentClient extends DynamoDBDocumentClient {
   /** Sets the type apart, so that an adapter cannot be given a client that leaves its errors untranslated. */
   readonly translatesAwsErrors = true;
 
-  constructor(client: DynamoDBClient = traced(withoutSdkLogger(new DynamoDBClient(sdkTransport())))) {
+  constructor(client: DynamoDBClient = traced(withoutSdkLogger(new DynamoDBClient(sdkClientConfig())))) {
     super(client, { marshallOptions: { removeUndefinedValues: true } });
     // Assigned rather than declared as an override: the inherited `send` has callback overloads not needed here.
     const send = translatingSend((command, options) => super.send(command, options), 'The database');

@@ -5,7 +5,7 @@ import {
   type S3ClientConfig,
 } from '@aws-sdk/client-s3';
 import { translatingSend } from './errors.ts';
-import { sdkTransport, withoutSdkLogger } from './transport.ts';
+import { sdkClientConfig, withoutSdkLogger } from './transport.ts';
 
 /**
  * The S3 client every bucket adapter takes (snapshots, exports, imports): its failures arrive as domain errors
@@ -16,7 +16,7 @@ export class ObjectClient extends S3Client {
   readonly translatesAwsErrors = true;
 
   constructor(config: S3ClientConfig = {}, store = 'The object store') {
-    super({ ...sdkTransport(), ...config });
+    super({ ...sdkClientConfig(), ...config });
     withoutSdkLogger(this);
     // Assigned rather than declared as an override: the inherited `send` has callback overloads not needed here.
     const send = translatingSend((command, options) => super.send(command, options), store);

@@ -11,7 +11,7 @@ import { Unavailable } from '../errors.ts';
 import { traced } from '../tracing.ts';
 import { retry, TRY_AGAIN, type RetryPolicy } from '../retry.ts';
 import { translatingSend } from './errors.ts';
-import { sdkTransport, withoutSdkLogger } from './transport.ts';
+import { sdkClientConfig, withoutSdkLogger } from './transport.ts';
 
 /** SendMessageBatch takes at most 10 messages per call. */
 const SEND_BATCH_LIMIT = 10;
@@ -32,7 +32,7 @@ export class QueueClient extends SQSClient {
   readonly translatesAwsErrors = true;
 
   constructor(config: SQSClientConfig = {}) {
-    super({ ...sdkTransport(), ...config });
+    super({ ...sdkClientConfig(), ...config });
     withoutSdkLogger(this);
     // Assigned rather than declared as an override: the inherited `send` has callback overloads not needed here.
     const send = translatingSend((command, options) => {

@@ -1,4 +1,5 @@
 import type { DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import { Sha256 } from './sha256.ts';
 
 /** An HTTP transport of the AWS SDK: what a client's `requestHandler` takes. */
 export type SdkTransport = NonNullable<DynamoDBClientConfig['requestHandler']>;
@@ -14,9 +15,12 @@ export function useSdkTransport(handler: SdkTransport | undefined): void {
   transport = handler;
 }
 
-/** The part of a client's configuration that the transport decides: nothing unless one was set. */
-export function sdkTransport(): { requestHandler?: SdkTransport } {
-  return transport ? { requestHandler: transport } : {};
+/**
+ * What every client of the functions is configured with: the transport, when one was set, and the hash that signs
+ * requests with a KeyObject (shared/aws/sha256.ts).
+ */
+export function sdkClientConfig(): { requestHandler?: SdkTransport; sha256: typeof Sha256 } {
+  return transport ? { requestHandler: transport, sha256: Sha256 } : { sha256: Sha256 };
 }
 
 /** What `withoutSdkLogger` needs of a client: its middleware stack. */

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createSecretKey, hkdfSync, randomBytes } from 'node:crypto';
 import {
   IdempotencyAlreadyInProgressError,
   IdempotencyConfig,
@@ -21,7 +21,7 @@ import { requiredEnv } from '../config.ts';
 import { IdempotencyKeyInProgress, IdempotencyKeyReused, Unavailable } from '../errors.ts';
 import { logger } from '../logger.ts';
 import { idempotencyKeyPrefixOf, tables, type FunctionName } from '../wiring.ts';
-import { sdkTransport, withoutSdkLogger } from '../aws/transport.ts';
+import { sdkClientConfig, withoutSdkLogger } from '../aws/transport.ts';
 import { toHttpError } from './errors.ts';
 import type { HttpResponse } from './handler.ts';
 import type { HttpRequest } from './request.ts';
@@ -172,10 +172,13 @@ async function settled(work: () => Promise<HttpResponse>): Promise<HttpResponse>
 const SEAL_IV_BYTES = 12;
 const SEAL_TAG_BYTES = 16;
 
-/** AES-256-GCM with a key derived (HKDF-SHA256) from the Idempotency-Key, bound to the function and the caller. */
+/**
+ * AES-256-GCM with a key derived (HKDF-SHA256) from the Idempotency-Key, bound to the function and the caller; a
+ * KeyObject, which a cipher takes without the caught errors that raw bytes cost it (see shared/aws/sha256.ts).
+ */
 function sealingFor(name: FunctionName, scope: string, idempotencyKey: string) {
-  const key = Buffer.from(
-    hkdfSync('sha256', idempotencyKey, `${name}\n${scope}`, 'delinkcious idempotent answer', 32),
+  const key = createSecretKey(
+    Buffer.from(hkdfSync('sha256', idempotencyKey, `${name}\n${scope}`, 'delinkcious idempotent answer', 32)),
   );
   return {
     seal(answer: HttpResponse): SealedAnswer {
@@ -204,7 +207,7 @@ let client: DynamoDBClient | undefined;
  * adapters' document client (a benchmark meters both).
  */
 export const idempotencyClient = (): DynamoDBClient =>
-  (client ??= withoutSdkLogger(new DynamoDBClient(sdkTransport())));
+  (client ??= withoutSdkLogger(new DynamoDBClient(sdkClientConfig())));
 const persistenceLayers = new Map<FunctionName, DynamoDBPersistenceLayer>();
 
 /**
