@@ -2,7 +2,7 @@ import { route } from '../../shared/http/handler.ts';
 import type { DownloadLink } from '../../shared/http/schemas.ts';
 import { validate } from '../../shared/http/validate.ts';
 import { exportQuery } from '../../shared/links/schemas.ts';
-import { linkExport } from '../../shared/links/service.ts';
+import { linkExport } from '../../shared/links/export-service.ts';
 
 /**
  * GET /v1/export?format=netscape|json: all the caller's links as a file to save. Up to ~5 MB it is the answer

@@ -2,8 +2,6 @@ import { pageTokenKey } from '../aws/secrets.ts';
 import { config } from '../config.ts';
 import { PageTokens } from '../pagination.ts';
 import { LinkService } from './core.ts';
-import { DEFAULT_EXPORT_SETTINGS, LinkExport } from './export.ts';
-import { S3ExportFiles } from './export-files.ts';
 import { DynamoLinkStore } from './store.ts';
 import { DynamoUserStore } from '../users/dynamodb.ts';
 import { UsersForLinks } from '../users/users-for-links.ts';
@@ -22,25 +20,9 @@ export function linkService(): LinkService {
   return instance;
 }
 
-let exportInstance: LinkExport | undefined;
-
-/** Export wired to the links table and the exports bucket, once per cold start. */
-export function linkExport(): LinkExport {
-  exportInstance ??= new LinkExport(new DynamoLinkStore(), new S3ExportFiles(), {
-    ...DEFAULT_EXPORT_SETTINGS,
-    inlineLimitBytes: config().EXPORT_INLINE_LIMIT_BYTES,
-  });
-  return exportInstance;
-}
-
 /** Tests install a service over in-memory stores here; undefined restores the DynamoDB wiring. */
 export function setLinkServiceForTests(service: LinkService | undefined): void {
   instance = service;
-}
-
-/** Tests install an export over in-memory stores here; undefined restores the AWS wiring. */
-export function setLinkExportForTests(exports: LinkExport | undefined): void {
-  exportInstance = exports;
 }
 
 let publicInstance: PublicLinks | undefined;

@@ -325,11 +325,20 @@ describe('bundling, shared by the CDK and the bundle benchmark', () => {
       '@aws-lambda-powertools/idempotency',
       're2js',
       'minisearch',
+      // The search index's bucket; the export's bucket is no concern of the listing.
+      '@aws-sdk/client-s3',
     ]) {
       expect(atStart, onDemand).not.toContain(onDemand);
       expect(later, onDemand).toContain(onDemand);
     }
     expect(atStart).toContain('@aws-lambda-powertools/logger');
+  });
+
+  it("loads the S3 client at the start of no link listing: only the export's, import's and snapshot's functions need it", async () => {
+    for (const entry of ['links/list-links', 'links/list-public-links', 'links/add-link']) {
+      expect((await packagesOfBundle(entry)).atStart, entry).not.toContain('@aws-sdk/client-s3');
+    }
+    expect((await packagesOfBundle('links/export-links')).atStart).toContain('@aws-sdk/client-s3');
   });
 
   it('gives the HTML parser only to the function that reads pages: the check, not the snapshot route or the dispatcher', async () => {
