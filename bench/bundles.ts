@@ -114,11 +114,20 @@ function bytesByPackage(bundle: Bundle): [string, number][] {
   return [...sizes].sort((a, b) => b[1] - a[1]);
 }
 
-/** The value imports from `@aws-sdk/*` in the project's own files that a cold start loads, per package. */
+/**
+ * The value imports from `@aws-sdk/*` in the project's own files that a cold start loads, per package, of the
+ * packages whose code the cold start loads: esbuild drops what nothing uses, so a file that imports a client may
+ * be loaded without that client (or not at all), and the bare handler then leaves the client out too.
+ */
 async function sdkImports(bundle: Bundle): Promise<Map<string, Set<string>>> {
   const imports = new Map<string, Set<string>>();
-  const add = (pkg: string, name: string) => imports.set(pkg, (imports.get(pkg) ?? new Set()).add(name));
-  const inputs = inputsAtStart(bundle).map(([input]) => input);
+  const inputs = inputsAtStart(bundle)
+    .filter(([, bytesInOutput]) => bytesInOutput > 0)
+    .map(([input]) => input);
+  const loaded = new Set(inputs.map(packageOf));
+  const add = (pkg: string, name: string) => {
+    if (loaded.has(pkg)) imports.set(pkg, (imports.get(pkg) ?? new Set()).add(name));
+  };
   for (const input of inputs.filter((file) => packageOf(file) === 'src' && file.endsWith('.ts'))) {
     const source = readFileSync(join(ROOT, input), 'utf8');
     for (const match of source.matchAll(/import\s+(type\s+)?\{([^}]*)\}\s*from\s*'(@aws-sdk\/[^']+)'/g)) {
@@ -130,7 +139,7 @@ async function sdkImports(bundle: Bundle): Promise<Map<string, Set<string>>> {
     }
   }
   // SDK clients that a dependency brings in (the Powertools secrets provider's Secrets Manager client).
-  for (const pkg of new Set(inputs.map(packageOf))) {
+  for (const pkg of loaded) {
     if (!pkg.startsWith('@aws-sdk/client-') || imports.has(pkg)) continue;
     const exported = Object.keys(await import(pkg));
     const client = exported.find((name) => /^[A-Z]\w*Client$/.test(name) && name !== 'Client');
