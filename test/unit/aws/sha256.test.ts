@@ -3,12 +3,8 @@ import { createHash, createHmac } from 'node:crypto';
 import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { DocumentClient } from '../../../shared/aws/dynamodb.ts';
-import { ObjectClient } from '../../../shared/aws/s3.ts';
 import { Sha256 } from '../../../shared/aws/sha256.ts';
-import { QueueClient } from '../../../shared/aws/sqs.ts';
 import { sdkClientConfig } from '../../../shared/aws/transport.ts';
-import { idempotencyClient } from '../../../shared/http/idempotency.ts';
 
 type Chunk = string | Uint8Array | ArrayBuffer;
 
@@ -71,7 +67,7 @@ describe('Sha256: the hash that signs the functions’ AWS requests', () => {
   });
 });
 
-describe('the functions’ clients sign with it, and their signatures are the SDK’s own', () => {
+describe('the functions’ clients sign with it (test/unit/aws/sdk-logger.test.ts), and their signatures are the SDK’s own', () => {
   afterEach(() => vi.useRealTimers());
 
   /** The Authorization header of a GetItem, as signed by a client of `config`, at a fixed instant. */
@@ -122,14 +118,5 @@ describe('the functions’ clients sign with it, and their signatures are the SD
       /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/20261204\/eu-west-1\/dynamodb\/.*Signature=[0-9a-f]{64}$/,
     );
     expect(ours).toBe(sdks);
-  });
-
-  it.each([
-    ['the adapters’ document client', () => new DocumentClient()],
-    ['the queue client', () => new QueueClient({ region: 'us-east-1' })],
-    ['the object client', () => new ObjectClient({ region: 'us-east-1' })],
-    ['the idempotency layer’s client', () => idempotencyClient()],
-  ])('given %s, then it signs with Sha256', (_, made) => {
-    expect(made().config.sha256).toBe(Sha256);
   });
 });
