@@ -1,4 +1,6 @@
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { createHash, createHmac } from 'node:crypto';
 import { Readable } from 'node:stream';
 import fc from 'fast-check';
@@ -67,6 +69,12 @@ describe('Sha256: the hash that signs the functions’ AWS requests', () => {
   });
 });
 
+/** AWS's documented example credentials. */
+const EXAMPLE_CREDENTIALS = {
+  accessKeyId: 'AKIDEXAMPLE',
+  secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
+};
+
 describe('the functions’ clients sign with it (test/unit/aws/sdk-logger.test.ts), and their signatures are the SDK’s own', () => {
   afterEach(() => vi.useRealTimers());
 
@@ -118,5 +126,20 @@ describe('the functions’ clients sign with it (test/unit/aws/sdk-logger.test.t
       /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/20261204\/eu-west-1\/dynamodb\/.*Signature=[0-9a-f]{64}$/,
     );
     expect(ours).toBe(sdks);
+  });
+
+  it('given an S3 download presigned at the same instant, then its URL equals the default client’s', async () => {
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.parse('2026-12-04T10:00:00Z') });
+    const presigned = (config: object) =>
+      getSignedUrl(
+        new S3Client({ ...config, region: 'eu-west-1', credentials: EXAMPLE_CREDENTIALS }),
+        new GetObjectCommand({ Bucket: 'delinkcious-exports', Key: 'exports/alice/links.json' }),
+        { expiresIn: 900 },
+      );
+
+    const ours = await presigned({ sha256: sdkClientConfig().sha256 });
+
+    expect(ours).toMatch(/X-Amz-Signature=[0-9a-f]{64}/);
+    expect(ours).toBe(await presigned({}));
   });
 });
