@@ -6,8 +6,7 @@ import {
   UpdateCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { LOCAL_AWS } from '../local/engines.ts';
-import { Sha256 } from '../shared/aws/sha256.ts';
+import { LOCAL_AWS, LOCAL_AWS_AS_FUNCTIONS } from '../local/engines.ts';
 import { withoutSdkLogger } from '../shared/aws/transport.ts';
 import type { Runtime } from '../local/runtime.ts';
 import { countersKey, linkKey, linkToItem, LINKS_BY_CREATED, userPartition } from '../shared/links/table.ts';
@@ -37,9 +36,7 @@ export async function benchLinks(runtime: Runtime, iterations: number): Promise<
   // The bare calls use the functions' client configuration (shared/aws/transport.ts: no logger middleware, the
   // hash that signs with a KeyObject); the SDK's default client is shown once beside it, in the listing's breakdown.
   const db = DynamoDBDocumentClient.from(
-    withoutSdkLogger(
-      new DynamoDBClient({ ...LOCAL_AWS, sha256: Sha256, endpoint: runtime.dynamoDbEndpoint }),
-    ),
+    withoutSdkLogger(new DynamoDBClient({ ...LOCAL_AWS_AS_FUNCTIONS, endpoint: runtime.dynamoDbEndpoint })),
   );
   const defaultDb = DynamoDBDocumentClient.from(
     new DynamoDBClient({ ...LOCAL_AWS, endpoint: runtime.dynamoDbEndpoint }),

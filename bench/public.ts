@@ -5,10 +5,9 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { LOCAL_AWS } from '../local/engines.ts';
+import { LOCAL_AWS_AS_FUNCTIONS } from '../local/engines.ts';
 import type { Runtime } from '../local/runtime.ts';
 import { documentClient } from '../shared/aws/dynamodb.ts';
-import { Sha256 } from '../shared/aws/sha256.ts';
 import { withoutSdkLogger } from '../shared/aws/transport.ts';
 import { TOKENS_PER_CLAIM } from '../shared/http/rate-limit.ts';
 import { publicLinksFeed } from '../shared/links/feeds.ts';
@@ -59,9 +58,7 @@ async function quiet(calls: Map<string, number>): Promise<void> {
 export async function benchPublic(runtime: Runtime, iterations: number): Promise<void> {
   const db = DynamoDBDocumentClient.from(
     // The functions' client configuration (shared/aws/transport.ts).
-    withoutSdkLogger(
-      new DynamoDBClient({ ...LOCAL_AWS, sha256: Sha256, endpoint: runtime.dynamoDbEndpoint }),
-    ),
+    withoutSdkLogger(new DynamoDBClient({ ...LOCAL_AWS_AS_FUNCTIONS, endpoint: runtime.dynamoDbEndpoint })),
   );
   const username = 'publisher';
   const login = await fetch(`${runtime.url}/dev/login`, {

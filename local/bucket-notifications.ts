@@ -2,8 +2,7 @@ import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { s3EventFor } from '../shared/imports/model.ts';
 import { buckets, type BucketName, type QueueName } from '../shared/wiring.ts';
-import { LOCAL_AWS } from './engines.ts';
-import { Sha256 } from '../shared/aws/sha256.ts';
+import { LOCAL_AWS_AS_FUNCTIONS } from './engines.ts';
 
 /**
  * S3's event notifications, for the local runtime. The emulator (fauxqs) keeps objects but sends no bucket
@@ -24,10 +23,9 @@ export function startBucketNotifications(env: {
   queueUrls: Record<QueueName, string>;
   pollMs?: number;
 }): BucketNotifications {
-  // Polling in the functions' process, it signs as they do (shared/aws/sha256.ts): no caught errors per list.
-  const asFunctions = { ...LOCAL_AWS, sha256: Sha256 };
-  const s3 = new S3Client({ ...asFunctions, endpoint: env.queuesEndpoint, forcePathStyle: true });
-  const sqs = new SQSClient({ ...asFunctions, endpoint: env.queuesEndpoint });
+  // Polling in the functions' process, it signs as they do.
+  const s3 = new S3Client({ ...LOCAL_AWS_AS_FUNCTIONS, endpoint: env.queuesEndpoint, forcePathStyle: true });
+  const sqs = new SQSClient({ ...LOCAL_AWS_AS_FUNCTIONS, endpoint: env.queuesEndpoint });
   const state = { stopped: false, wake: () => {} };
   const watched = (Object.keys(buckets) as BucketName[]).flatMap((name) => {
     const declaration = buckets[name];

@@ -31,8 +31,7 @@ import {
   type QueueName,
   type TableName,
 } from '../shared/wiring.ts';
-import { LOCAL_AWS } from './engines.ts';
-import { Sha256 } from '../shared/aws/sha256.ts';
+import { LOCAL_AWS, LOCAL_AWS_AS_FUNCTIONS } from './engines.ts';
 import { withoutSdkLogger } from '../shared/aws/transport.ts';
 import { invoke } from './functions.ts';
 import { RoundRobin } from './round-robin.ts';
@@ -74,11 +73,10 @@ export function startPollers(env: PollerEnvironment): Pollers {
   // Configured as the functions' clients are (shared/aws/transport.ts), since they poll in the process that runs
   // the functions, and Lambda's event source mappings cost the functions nothing: without the SDK's logger
   // middleware, which would walk every record of every GetRecords and ReceiveMessage answer, and signing with a
-  // KeyObject (shared/aws/sha256.ts), which spares each poll two caught errors.
-  const asFunctions = { ...LOCAL_AWS, sha256: Sha256 };
-  const dynamo = new DynamoDBClient({ ...asFunctions, endpoint: env.dynamoDbEndpoint });
+  // KeyObject (LOCAL_AWS_AS_FUNCTIONS), which spares each poll two caught errors.
+  const dynamo = new DynamoDBClient({ ...LOCAL_AWS_AS_FUNCTIONS, endpoint: env.dynamoDbEndpoint });
   const streams = withoutSdkLogger(
-    new DynamoDBStreamsClient({ ...asFunctions, endpoint: env.dynamoDbEndpoint }),
+    new DynamoDBStreamsClient({ ...LOCAL_AWS_AS_FUNCTIONS, endpoint: env.dynamoDbEndpoint }),
   );
   // Each queue consumer holds a connection for its long poll: with the SDK's default of 50 sockets, 50 consumers
   // would leave none for deletes and sends, which would wait up to a poll's second for one.
@@ -88,7 +86,7 @@ export function startPollers(env: PollerEnvironment): Pollers {
   );
   const sqs = withoutSdkLogger(
     new SQSClient({
-      ...asFunctions,
+      ...LOCAL_AWS_AS_FUNCTIONS,
       endpoint: env.queuesEndpoint,
       requestHandler: { httpAgent: { keepAlive: true, maxSockets: 2 * consumers + 10 } },
     }),
