@@ -26,8 +26,9 @@ import { percentile } from './stats.ts';
  * rotating which goes first; the table shows medians, the ratio of the function's median to the bare handler's
  * (target: at most TARGET, 1.3) and to its own without observability; then the same ratios of the CPU time the
  * loading process spent, which a busy machine disturbs less than the wall clock.
- * ONLY=addLink,listLinks measures some functions; EXPLAIN=1 adds where each function's bytes come from and what
- * its heaviest packages cost to load on their own. Never part of `npm test`.
+ * ONLY=addLink,listLinks measures some functions; EXPLAIN=1 adds where each function's bytes come from, what
+ * every route loads before its own code (an authenticated route that does nothing) and what the heaviest
+ * packages cost to load on their own. Never part of `npm test`.
  */
 const TARGET = 1.3;
 const REPS = Number(process.env.REPS ?? 7);
@@ -49,6 +50,9 @@ interface Bundle {
   metafile: Metafile;
 }
 
+/** The name of a bundle's module given as text (a bare handler, a probe): no file of the project. */
+const STDIN_SOURCE = 'probe.ts';
+
 async function bundle(
   outDir: string,
   input: { entry: string } | { contents: string },
@@ -59,7 +63,7 @@ async function bundle(
     plugins,
     ...('entry' in input
       ? { entryPoints: entryPointOf(input.entry) }
-      : { stdin: { contents: input.contents, resolveDir: ROOT, loader: 'ts', sourcefile: 'bare.ts' } }),
+      : { stdin: { contents: input.contents, resolveDir: ROOT, loader: 'ts', sourcefile: STDIN_SOURCE } }),
     metafile: true,
   });
   const { outputs } = result.metafile;
@@ -122,7 +126,7 @@ function bytesByPackage(bundle: Bundle): [string, number][] {
 async function sdkImports(bundle: Bundle): Promise<Map<string, Set<string>>> {
   const imports = new Map<string, Set<string>>();
   const inputs = inputsAtStart(bundle)
-    .filter(([, bytesInOutput]) => bytesInOutput > 0)
+    .filter(([input, bytesInOutput]) => bytesInOutput > 0 && input !== STDIN_SOURCE)
     .map(([input]) => input);
   const loaded = new Set(inputs.map(packageOf));
   const add = (pkg: string, name: string) => {
@@ -220,7 +224,8 @@ const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
 const ms = (value: number) => value.toFixed(1);
 
 interface Row {
-  name: FunctionName;
+  /** A deployed function's name, or what a probe stands for. */
+  name: string;
   /** The function as deployed. */
   fn: Bundle;
   /** The same function without Powertools Tracer and Metrics. */
@@ -353,6 +358,39 @@ async function main(): Promise<void> {
   }
 }
 
+/**
+ * What every route loads before any code of its own: the HTTP gate and the handler's wrapper
+ * (shared/http/handler.ts), the settings, the session's model, the Logger and Metrics. A route declared as
+ * listLinks is, whose work does nothing, measured as the functions are, beside its own bare handler and without
+ * observability.
+ */
+async function platformFloor(dir: string, loader: string): Promise<void> {
+  const contents =
+    "import { route } from './shared/http/handler.ts'; " +
+    "export const handler = route('listLinks', async () => ({ status: 200, body: {} }));";
+  const floorDir = join(dir, 'platform');
+  mkdirSync(join(floorDir, 'plain'), { recursive: true });
+  const fn = await bundle(floorDir, { contents });
+  const plain = await bundle(join(floorDir, 'plain'), { contents }, [withoutObservability]);
+  const bareDir = join(dir, 'platform-bare');
+  mkdirSync(bareDir);
+  const bare = await bundle(bareDir, { contents: bareHandler(await sdkImports(fn)) });
+  const row: Row = {
+    name: 'an authenticated route that does nothing',
+    fn,
+    plain,
+    bare,
+    samples: emptySamples(),
+  };
+  measure(loader, [row]);
+  console.log(
+    `\nThe platform every route loads (${row.name}), ${REPS} rounds: ${kb(fn.startBytes)} at start against ` +
+      `${kb(bare.startBytes)}; ${ms(median(row, 'fn'))} ms, without observability ${ms(median(row, 'plain'))} ms, ` +
+      `its bare handler ${ms(median(row, 'bare'))} ms: /bare ${ratioOf(row).toFixed(2)}, /plain ` +
+      `${ratioOf(row, 'plain').toFixed(2)}, cpu /bare ${ratioOf(row, 'bare', 'cpu').toFixed(2)}`,
+  );
+}
+
 /** Where the bytes of each function come from beyond the SDK, and what the heaviest packages cost alone. */
 async function explain(dir: string, loader: string, rows: Row[]): Promise<void> {
   console.log('\nBytes beyond the bare handler, by package (largest first):');
@@ -400,6 +438,7 @@ async function explain(dir: string, loader: string, rows: Row[]): Promise<void> 
     );
   }
   console.log(`  (packages over 4 KB seen beyond the SDK: ${[...heavy.keys()].join(', ')})`);
+  await platformFloor(dir, loader);
 
   console.log(
     '\nWhat-if, measured the same way (ratio of medians per function, function over bare handler):',
