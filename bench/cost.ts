@@ -43,7 +43,16 @@ import {
 } from './cost/report.ts';
 import { prices } from './cost/prices.ts';
 import { costRows, sampledShare, type MeasuredRun } from './cost/pricing.ts';
-import { OPERATIONS, population, seedFollows, Workload, type WorkloadShape } from './cost/workload.ts';
+import {
+  changesOf,
+  OPERATIONS,
+  population,
+  seedFollows,
+  typicalDraws,
+  Workload,
+  type DrawnChanges,
+  type WorkloadShape,
+} from './cost/workload.ts';
 
 /**
  * `npm run bench:cost`: the cost of a million API requests, measured on the local runtime and priced at AWS's
@@ -53,9 +62,13 @@ import { OPERATIONS, population, seedFollows, Workload, type WorkloadShape } fro
  * ordinary authors, LARGE_AUTHORS (3) and LARGE_FOLLOWERS (10000) the large ones, READERS (100) the followers who
  * sign in, TRAFFIC_RPS (10) the steady request rate assumed for X-Ray's sampling, TABLE_GB (1) and BUCKET_GB (1)
  * the data assumed at rest, CALIBRATION_REQUESTS (100, at most REQUESTS) the requests sent one at a time after the
- * run to time each function alone, which is the duration priced. Never part of `npm test`.
+ * run to time each function alone, which is the duration priced. The workload is also drawn with TYPICAL_DRAWS
+ * (200) other seeds, nothing sent, to show how typical the run's draw is (bench/cost/workload.ts). Never part of
+ * `npm test`.
  */
 const requests = Number(process.env.REQUESTS ?? 3000);
+/** The other draws of the workload that show how typical the run's is. */
+const TYPICAL_DRAWS = 200;
 const inFlight = Number(process.env.IN_FLIGHT ?? 4);
 const trafficRps = Number(process.env.TRAFFIC_RPS ?? 10);
 const calibrationRequests = Number(process.env.CALIBRATION_REQUESTS ?? Math.min(100, requests));
@@ -217,7 +230,9 @@ try {
   putBack(emptyCounts);
   output.counting = true;
   started = performance.now();
+  const drawnBefore = workload.drawn.length;
   const outcomes = await workload.run(requests, inFlight);
+  const runDraw = changesOf(people, workload.drawn.slice(drawnBefore));
   const requestsSeconds = (performance.now() - started) / 1000;
   await quiet();
   const drainedSeconds = (performance.now() - started) / 1000;
@@ -288,6 +303,21 @@ try {
       `${config().NEWS_LARGE_AUTHOR_FOLLOWERS}), ${large.length - pulled} pushed; ${largeChanges} adds, updates ` +
       `and deletes of theirs; ${writes.feedEntries} feed entries written in all, ${unitsPerEntry.toFixed(2)} WRU ` +
       `each (the feeds table's write units over them)`,
+  );
+  // How typical the run's draw of requests is: the same workload drawn with other seeds (nothing sent).
+  const others = typicalDraws(people, shape, requests, TYPICAL_DRAWS);
+  const othersMean = (of: (changes: DrawnChanges) => number) =>
+    others.reduce((sum, changes) => sum + of(changes), 0) / others.length;
+  const range = (of: (changes: DrawnChanges) => number, digits: number) =>
+    `${Math.min(...others.map(of)).toFixed(digits)} to ${Math.max(...others.map(of)).toFixed(digits)}`;
+  const audiencePerRequest = (changes: DrawnChanges) => changes.audience / requests;
+  print(
+    `  the draw: this run's ${requests} requests hold ${runDraw.largeChanges} changes by large authors, and their ` +
+      `changes' authors have ${audiencePerRequest(runDraw).toFixed(1)} followers per request in all (a feed entry ` +
+      `each, pushed); ${TYPICAL_DRAWS} other draws of the same workload: ` +
+      `${othersMean((changes) => changes.largeChanges).toFixed(1)} large authors' changes on average ` +
+      `(${range((changes) => changes.largeChanges, 0)}), ${othersMean(audiencePerRequest).toFixed(1)} followers ` +
+      `per request (${range(audiencePerRequest, 1)}). The costs below are the run's draw's`,
   );
   if (pulled > 0)
     print(
@@ -394,6 +424,10 @@ try {
     itemsPerAddTransaction:
       writes.linkTransactions === 0 ? 0 : writes.linkTransactionItems / writes.linkTransactions,
     feedEntries: writes.feedEntries,
+    typicalFeedEntries:
+      runDraw.audience === 0
+        ? undefined
+        : (writes.feedEntries * othersMean((changes) => changes.audience)) / runDraw.audience,
     // Every entry has the sort key of each of the feeds table's local indexes (byTime).
     indexEntriesPerFeedEntry: tables.feeds.localIndexes.length,
   });

@@ -166,6 +166,11 @@ export interface FloorCounts {
   itemsPerAddTransaction: number;
   /** Entries written into readers' feeds by adds, edits, deletes and follows (1 WRU each at least). */
   feedEntries: number;
+  /**
+   * The same, scaled to the changes of a typical draw of the workload (the followers of the changes' authors, on
+   * average over other seeds), when known: a few changes by large authors move a run's count a lot.
+   */
+  typicalFeedEntries?: number | undefined;
   /** The index entries that each feed entry writes beside its item (1 WRU each at least). */
   indexEntriesPerFeedEntry: number;
 }

@@ -200,6 +200,14 @@ export function printFloor(report: Report, counts: FloorCounts): void {
     rows,
     'out of reach without changing the design',
   );
+  if (counts.typicalFeedEntries !== undefined) {
+    const typical = floorRows({ ...counts, feedEntries: counts.typicalFeedEntries }, prices);
+    totalLine(
+      `the same for a typical draw (${(counts.typicalFeedEntries / counts.apiRequests).toFixed(2)} feed entries per request)`,
+      typical,
+      'out of reach without changing the design',
+    );
+  }
   // What any design of the news would add to: the floor of a service that keeps no news at all.
   totalLine(
     'the same without any feed entry (a service with no news at all)',

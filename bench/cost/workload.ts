@@ -58,7 +58,7 @@ function lognormalFollowers(random: () => number): number {
 export interface Population {
   authors: { username: string; followers: string[]; large: boolean }[];
   readers: string[];
-  /** Whom each reader follows, kept up to date as the workload follows more. */
+  /** Whom each reader follows before the requests (a draw keeps its own copy as its follows add to it). */
   following: Map<string, Set<string>>;
   edges: number;
 }
@@ -111,12 +111,153 @@ export interface RequestOutcome {
 
 type Headers = Record<string, string>;
 
-/** The people who send requests, signed in, and what each author has to change. */
-export class Workload {
+/** A request as drawn: who sends it and what it targets. A link is named by its page's path on the test site. */
+export type DrawnRequest =
+  | { operation: 'list' | 'news'; username: string }
+  | { operation: 'add' | 'update' | 'delete'; username: string; page: string }
+  | { operation: 'follow'; username: string; followee: string };
+
+/**
+ * Draws the workload's requests, sender and target, in order, against the links as the requests drawn before
+ * each leave them: which author changes which link does not depend on which requests happen to finish first, so
+ * the same seed draws the same requests. Nothing is sent here (see Workload), so a draw can also be repeated
+ * with other seeds to see how typical a run's is (`typicalDraws`).
+ */
+export class RequestDraws {
   private readonly random: () => number;
-  private readonly tokens = new Map<string, Headers>();
+  private readonly authors: string[];
+  /** Each author's links (their pages) as the requests drawn so far leave them. */
   private readonly links = new Map<string, string[]>();
+  /** Whom each reader follows, as the follows drawn so far leave it. */
+  private readonly following: Map<string, Set<string>>;
   private nextPage = 0;
+
+  constructor(
+    private readonly people: Population,
+    seed: number,
+  ) {
+    this.random = seededRandom(seed);
+    this.authors = people.authors.map((author) => author.username);
+    this.following = new Map([...people.following].map(([reader, followed]) => [reader, new Set(followed)]));
+  }
+
+  /** The next request of the mix. */
+  next(): DrawnRequest {
+    const operation = this.drawOperation();
+    switch (operation) {
+      case 'list':
+        return { operation, username: this.pick([...this.authors, ...this.people.readers]) };
+      case 'news':
+        return { operation, username: this.pick(this.people.readers) };
+      case 'add':
+        return this.add(this.pick(this.authors));
+      case 'update':
+      case 'delete': {
+        const owners = this.authors.filter((author) => (this.links.get(author)?.length ?? 0) > 0);
+        if (owners.length === 0)
+          throw new Error(`no link left to ${operation}: draw the initial links first`);
+        const owner = this.pick(owners);
+        const owned = this.links.get(owner)!;
+        const index = Math.floor(this.random() * owned.length);
+        const page = owned[index]!;
+        if (operation === 'delete') owned.splice(index, 1);
+        return { operation, username: owner, page };
+      }
+      case 'follow': {
+        const reader = this.pick(this.people.readers);
+        const followed = this.following.get(reader)!;
+        const followee = this.pick(this.authors.filter((author) => !followed.has(author)));
+        followed.add(followee);
+        return { operation, username: reader, followee };
+      }
+    }
+  }
+
+  /** The adds before the measured requests: `count` by each ordinary author, in order. */
+  initialLinks(count: number): DrawnRequest[] {
+    return this.people.authors
+      .filter((author) => !author.large)
+      .flatMap((author) => Array.from({ length: count }, () => this.add(author.username)));
+  }
+
+  /** An add of a new page of `author`'s, which the requests drawn after it may change. */
+  add(author: string): DrawnRequest {
+    const page = `/${author}/${this.nextPage++}`;
+    this.links.set(author, [...(this.links.get(author) ?? []), page]);
+    return { operation: 'add', username: author, page };
+  }
+
+  private drawOperation(): Operation {
+    let draw = this.random();
+    for (const operation of OPERATIONS) {
+      draw -= MIX[operation];
+      if (draw < 0) return operation;
+    }
+    return 'list';
+  }
+
+  private pick<T>(items: readonly T[]): T {
+    return items[Math.floor(this.random() * items.length)]!;
+  }
+}
+
+/** What a draw of `count` requests asks of the fan-out. */
+export interface DrawnChanges {
+  /** Adds, updates and deletes by the large authors. */
+  largeChanges: number;
+  /** The followers of the author of each add, update and delete, summed: a feed entry each, when pushed. */
+  audience: number;
+}
+
+export function changesOf(people: Population, requests: DrawnRequest[]): DrawnChanges {
+  const byName = new Map(people.authors.map((author) => [author.username, author]));
+  let largeChanges = 0;
+  let audience = 0;
+  for (const request of requests) {
+    if (request.operation !== 'add' && request.operation !== 'update' && request.operation !== 'delete')
+      continue;
+    const author = byName.get(request.username)!;
+    if (author.large) largeChanges++;
+    audience += author.followers.length;
+  }
+  return { largeChanges, audience };
+}
+
+/**
+ * The changes of `draws` draws of the same workload (after the same initial links), each with a seed of its own
+ * other than the run's: what a typical run of `count` requests asks of the fan-out, beside what the run's drew.
+ */
+export function typicalDraws(
+  people: Population,
+  shape: WorkloadShape,
+  count: number,
+  draws: number,
+): DrawnChanges[] {
+  return Array.from({ length: draws }, (_, i) => {
+    const drawn = new RequestDraws(people, shape.seed + 1000 + i);
+    drawn.initialLinks(shape.initialLinks);
+    return changesOf(
+      people,
+      Array.from({ length: count }, () => drawn.next()),
+    );
+  });
+}
+
+/** A request drawn with the run's others, ready to be sent. */
+type PlannedRequest = () => Promise<RequestOutcome>;
+
+/**
+ * The people who send requests, signed in, and the requests that RequestDraws draws for them: all of a run's are
+ * drawn before any is sent, so every run with the same seed sends the same ones. A request on a link is sent once
+ * the one drawn before it on that link has answered (an update waits for the add that it changes).
+ */
+export class Workload {
+  private readonly tokens = new Map<string, Headers>();
+  private readonly draws: RequestDraws;
+  /** When the latest request drawn on each link has answered. */
+  private readonly answeredOnLink = new Map<string, Promise<unknown>>();
+  /** Every request drawn so far, the initial links' included. */
+  readonly drawn: DrawnRequest[] = [];
 
   constructor(
     private readonly runtime: Runtime,
@@ -124,7 +265,7 @@ export class Workload {
     private readonly people: Population,
     seed: number,
   ) {
-    this.random = seededRandom(seed);
+    this.draws = new RequestDraws(people, seed);
   }
 
   /** A session for each author and reader, issued in this process as `POST /dev/login` issues it (setup). */
@@ -141,93 +282,75 @@ export class Workload {
 
   /** Each ordinary author adds `count` links through the API. */
   async addInitialLinks(count: number, inFlight: number): Promise<void> {
-    const adds = this.people.authors
-      .filter((author) => !author.large)
-      .flatMap((author) => Array.from({ length: count }, () => author.username));
+    const adds = this.draws.initialLinks(count).map((request) => this.plan(request));
     await inParallel(adds.length, inFlight, async (i) => {
-      const outcome = await this.add(adds[i]!);
+      const outcome = await adds[i]!();
       if (outcome.status !== 201) throw new Error(`an initial add answered ${outcome.status}`);
     });
   }
 
-  /** Sends `count` requests of the mix, `inFlight` at a time; the operations are drawn in order. */
+  /** Sends `count` requests of the mix, `inFlight` at a time, all drawn in order first. */
   async run(count: number, inFlight: number): Promise<RequestOutcome[]> {
-    const operations = Array.from({ length: count }, () => this.drawOperation());
+    const planned = Array.from({ length: count }, () => this.plan(this.draws.next()));
     const outcomes: RequestOutcome[] = [];
     await inParallel(count, inFlight, async (i) => {
-      outcomes.push(await this.perform(operations[i]!));
+      outcomes.push(await planned[i]!());
     });
     return outcomes;
   }
 
-  private drawOperation(): Operation {
-    let draw = this.random();
-    for (const operation of OPERATIONS) {
-      draw -= MIX[operation];
-      if (draw < 0) return operation;
-    }
-    return 'list';
+  /** Adds a link of `author` to a page of the site, which the link checker fetches and snapshots. */
+  add(author: string): Promise<RequestOutcome> {
+    return this.plan(this.draws.add(author))();
   }
 
-  private pick<T>(items: readonly T[]): T {
-    return items[Math.floor(this.random() * items.length)]!;
-  }
-
-  private perform(operation: Operation): Promise<RequestOutcome> {
-    const authors = this.people.authors.map((author) => author.username);
+  private plan(request: DrawnRequest): PlannedRequest {
+    this.drawn.push(request);
+    const { operation, username } = request;
     switch (operation) {
       case 'list':
-        return this.send(
-          operation,
-          this.pick([...authors, ...this.people.readers]),
-          'GET',
-          '/v1/links?limit=20',
-        );
+        return () => this.send(operation, username, 'GET', '/v1/links?limit=20');
       case 'news':
-        return this.send(operation, this.pick(this.people.readers), 'GET', '/v1/news?limit=20');
+        return () => this.send(operation, username, 'GET', '/v1/news?limit=20');
+      case 'follow':
+        return () => this.send(operation, username, 'POST', '/v1/following', { username: request.followee });
       case 'add':
-        return this.add(this.pick(authors));
       case 'update':
       case 'delete': {
-        const owners = authors.filter((author) => (this.links.get(author)?.length ?? 0) > 0);
-        const owner = this.pick(owners);
-        const owned = this.links.get(owner)!;
-        // Taken out while the request runs, so that no other request changes or deletes it meanwhile.
-        const url = owned.splice(Math.floor(this.random() * owned.length), 1)[0]!;
-        if (operation === 'delete')
-          return this.send(operation, owner, 'DELETE', `/v1/links?url=${encodeURIComponent(url)}`);
-        return this.send(operation, owner, 'PUT', '/v1/links', {
-          url,
-          title: `Updated ${this.nextPage}`,
-          add_tags: ['updated'],
-        }).then((outcome) => {
-          owned.push(url);
-          return outcome;
+        const url = this.site.url(request.page);
+        return this.onLink(url, () => {
+          if (operation === 'delete')
+            return this.send(operation, username, 'DELETE', `/v1/links?url=${encodeURIComponent(url)}`);
+          if (operation === 'update')
+            return this.send(operation, username, 'PUT', '/v1/links', {
+              url,
+              title: `Updated ${request.page}`,
+              add_tags: ['updated'],
+            });
+          this.site.page(request.page, pageText(request.page));
+          return this.send(operation, username, 'POST', '/v1/links', {
+            url,
+            title: `Page ${request.page}`,
+            tags: ['bench', username.slice(-3)],
+          });
         });
-      }
-      case 'follow': {
-        const reader = this.pick(this.people.readers);
-        const followed = this.people.following.get(reader)!;
-        const candidates = authors.filter((author) => !followed.has(author));
-        const author = this.pick(candidates);
-        followed.add(author);
-        return this.send(operation, reader, 'POST', '/v1/following', { username: author });
       }
     }
   }
 
-  /** Adds a link of `author` to a page of the site, which the link checker fetches and snapshots. */
-  async add(author: string): Promise<RequestOutcome> {
-    const path = `/${author}/${this.nextPage++}`;
-    this.site.page(path, pageText(path));
-    const url = this.site.url(path);
-    const outcome = await this.send('add', author, 'POST', '/v1/links', {
-      url,
-      title: `Page ${path}`,
-      tags: ['bench', author.slice(-3)],
-    });
-    if (outcome.status === 201) this.links.set(author, [...(this.links.get(author) ?? []), url]);
-    return outcome;
+  /** `send`, once the request drawn before it on `url` has answered. */
+  private onLink(url: string, send: PlannedRequest): PlannedRequest {
+    const before = this.answeredOnLink.get(url) ?? Promise.resolve();
+    let answered!: () => void;
+    this.answeredOnLink.set(url, new Promise<void>((resolve) => (answered = resolve)));
+    return async () => {
+      await before;
+      try {
+        return await send();
+      } finally {
+        answered();
+      }
+    };
   }
 
   private async send(
