@@ -209,6 +209,7 @@ export interface DrawnChanges {
   audience: number;
 }
 
+/** What `requests` ask of the fan-out: each change's author's followers, who are pushed an entry each. */
 export function changesOf(people: Population, requests: DrawnRequest[]): DrawnChanges {
   const byName = new Map(people.authors.map((author) => [author.username, author]));
   let largeChanges = 0;
