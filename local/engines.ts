@@ -10,7 +10,7 @@ import { delimiter, dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { withBucketCors } from './bucket-cors.ts';
-import { Sha256 } from '../shared/aws/sha256.ts';
+import { FUNCTIONS_SIGNING } from '../shared/aws/transport.ts';
 
 /** A problem the developer can fix, reported as a sentence rather than a stack trace. */
 export class LocalSetupError extends Error {}
@@ -22,11 +22,11 @@ export const LOCAL_AWS = {
 };
 
 /**
- * The same, signing as the functions' clients do (shared/aws/sha256.ts): for the clients that work in the
+ * The same, signing as the functions' clients do (shared/aws/transport.ts): for the clients that work in the
  * functions' process (the stand-ins that poll beside them) or are measured beside them (the benchmarks' bare
  * calls), where the SDK's own hash would cost two caught errors a call.
  */
-export const LOCAL_AWS_AS_FUNCTIONS = { ...LOCAL_AWS, sha256: Sha256 };
+export const LOCAL_AWS_AS_FUNCTIONS = { ...LOCAL_AWS, ...FUNCTIONS_SIGNING };
 
 /** The only address the local engines listen on, like the API: nothing on the network reaches them. */
 export const LOOPBACK = '127.0.0.1';

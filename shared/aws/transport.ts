@@ -15,12 +15,12 @@ export function useSdkTransport(handler: SdkTransport | undefined): void {
   transport = handler;
 }
 
-/**
- * What every client of the functions is configured with: the transport, when one was set, and the hash that signs
- * requests with a KeyObject (shared/aws/sha256.ts).
- */
+/** How the functions' clients sign requests: with the hash that takes a KeyObject (shared/aws/sha256.ts). */
+export const FUNCTIONS_SIGNING = { sha256: Sha256 };
+
+/** What every client of the functions is configured with: the transport, when one was set, and the signing. */
 export function sdkClientConfig(): { requestHandler?: SdkTransport; sha256: typeof Sha256 } {
-  return transport ? { requestHandler: transport, sha256: Sha256 } : { sha256: Sha256 };
+  return { ...FUNCTIONS_SIGNING, ...(transport ? { requestHandler: transport } : {}) };
 }
 
 /** What `withoutSdkLogger` needs of a client: its middleware stack. */
