@@ -183,7 +183,9 @@ export class RequestDraws {
   /** An add of a new page of `author`'s, which the requests drawn after it may change. */
   add(author: string): DrawnRequest {
     const page = `/${author}/${this.nextPage++}`;
-    this.links.set(author, [...(this.links.get(author) ?? []), page]);
+    const owned = this.links.get(author);
+    if (owned) owned.push(page);
+    else this.links.set(author, [page]);
     return { operation: 'add', username: author, page };
   }
 
@@ -343,13 +345,16 @@ export class Workload {
   private onLink(url: string, send: PlannedRequest): PlannedRequest {
     const before = this.answeredOnLink.get(url) ?? Promise.resolve();
     let answered!: () => void;
-    this.answeredOnLink.set(url, new Promise<void>((resolve) => (answered = resolve)));
+    const mine = new Promise<void>((resolve) => (answered = resolve));
+    this.answeredOnLink.set(url, mine);
     return async () => {
       await before;
       try {
         return await send();
       } finally {
         answered();
+        // Nothing drawn after it waits on this link: the entry can go.
+        if (this.answeredOnLink.get(url) === mine) this.answeredOnLink.delete(url);
       }
     };
   }
